@@ -1,0 +1,82 @@
+#pragma once
+// The fibre network as a graph: the regional backbone (Dorsale), the RIP networks of the
+// départements, external hubs. Links are undirected fibre cables counted in pairs.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "models/geo.h"
+
+namespace dorsale {
+
+enum class NodeKind : int {
+  DorsalePop = 0,   // point of presence of the regional backbone
+  ExternalHub = 1,  // Paris, Lyon, Strasbourg: where the region meets national networks
+  Nro = 2,          // nœud de raccordement optique (FttH central office)
+  HighPoint = 3,    // mobile tower / mast, when attached to the network
+  DataCentre = 4,
+  Junction = 5      // splice or branching point
+};
+const char* node_kind_key(NodeKind k);  // "dorsale_pop", "external_hub", "nro", ...
+std::optional<NodeKind> node_kind_from_key(const std::string& key);
+
+enum class LinkStatus : int { Leased = 0, Owned = 1, Planned = 2 };
+const char* link_status_key(LinkStatus s);  // "leased", "owned", "planned"
+std::optional<LinkStatus> link_status_from_key(const std::string& key);
+
+struct Node {
+  std::string id;  // stable, user-facing ("pop:dijon", "hub:paris", "nro:21-004")
+  std::string name;
+  NodeKind kind = NodeKind::Junction;
+  Position pos;
+  std::string departement;  // empty for hubs outside the region
+  std::string owner;        // "Région", "RIP 21", ...
+};
+
+struct Link {
+  std::string id;
+  int a = -1, b = -1;  // node indices; the link is undirected
+  double length_km = 0;
+  std::string owner;       // "Région" for the Dorsale, the RIP's name otherwise
+  bool dorsale = false;    // part of the regional backbone
+  LinkStatus status = LinkStatus::Leased;
+  int pairs_total = 0;     // fibre pairs in the cable available to the network
+  int pairs_used = 0;
+  double lease_eur_per_pair_km_year = 0;  // what one pair costs per km per year (leased)
+  double build_eur_per_km = 0;            // what building this link costs (planned links)
+  std::string srg;  // shared-risk group: links in the same duct/trench; empty = its own
+  double latency_ms = 0;  // one-way propagation delay
+  std::string corridor;   // motorway / road corridor ("A36"), informational
+
+  int pairs_free() const { return pairs_total - pairs_used; }
+};
+
+class Network {
+ public:
+  // Adds a node; throws ValidationError if the id is empty or already present.
+  int add_node(Node n);
+  // Adds a link between two existing node ids; throws ValidationError on unknown ids.
+  int add_link(Link l, const std::string& from_id, const std::string& to_id);
+
+  const std::vector<Node>& nodes() const { return nodes_; }
+  const std::vector<Link>& links() const { return links_; }
+  std::vector<Link>& mutable_links() { return links_; }
+  std::optional<int> find_node(const std::string& id) const;
+  const Node& node(int i) const { return nodes_.at(i); }
+
+  double dorsale_km() const;
+  std::vector<std::string> external_hub_names() const;
+
+ private:
+  std::vector<Node> nodes_;
+  std::vector<Link> links_;
+  std::unordered_map<std::string, int> index_;
+};
+
+// Throws ValidationError naming the link or node and the field: negative lengths or
+// capacities, used above total, self-loops, non-finite positions.
+void validate(const Network& n);
+
+}  // namespace dorsale

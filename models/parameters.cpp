@@ -1,0 +1,277 @@
+#include "models/parameters.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "models/error.h"
+
+namespace dorsale {
+
+namespace {
+
+ParamSpec num(std::string key, double def, std::string unit, double lo, double hi,
+              std::string source, std::string doc) {
+  ParamSpec s;
+  s.key = std::move(key);
+  s.kind = ParamKind::Number;
+  s.default_number = def;
+  s.unit = std::move(unit);
+  s.min = lo;
+  s.max = hi;
+  s.source = std::move(source);
+  s.doc = std::move(doc);
+  return s;
+}
+
+ParamSpec integer(std::string key, long def, std::string unit, double lo, double hi,
+                  std::string source, std::string doc) {
+  ParamSpec s = num(std::move(key), double(def), std::move(unit), lo, hi, std::move(source),
+                    std::move(doc));
+  s.kind = ParamKind::Integer;
+  return s;
+}
+
+ParamSpec series(std::string key, std::vector<double> def, std::string unit, double lo,
+                 double hi, std::string source, std::string doc) {
+  ParamSpec s = num(std::move(key), 0, std::move(unit), lo, hi, std::move(source), std::move(doc));
+  s.kind = ParamKind::Series;
+  s.default_series = std::move(def);
+  return s;
+}
+
+ParamSpec text(std::string key, std::string def, std::vector<std::string> choices,
+               std::string source, std::string doc) {
+  ParamSpec s;
+  s.key = std::move(key);
+  s.kind = ParamKind::Text;
+  s.default_text = std::move(def);
+  s.choices = std::move(choices);
+  s.source = std::move(source);
+  s.doc = std::move(doc);
+  return s;
+}
+
+
+std::vector<ParamSpec> make_registry() {
+  const std::string seed = "seed (SCORAN BFC 2019)";
+  const std::string arcep = "open data: ARCEP sites mobiles 2018-01, BFC";
+  return {
+      // --- calibration of the generated (built-in / synthetic) region -------------------
+      integer("calibration.communes", 3734, "communes", 1, 1e6, seed + ": ~3,700 communes, 3,734 in the 2018 geography",
+              "Number of communes the built-in region generates (spread over the départements in proportion to their real 2018 counts)."),
+      integer("calibration.population", 2800000, "inhabitants", 1, 1e9, seed + ": 2.8 M inhabitants",
+              "Total population of the generated region."),
+      integer("calibration.premises", 1700000, "premises", 1, 1e9, seed + ": ~1.7 M locaux",
+              "Total premises (dwellings + business sites) of the generated region."),
+      num("calibration.business_share", 0.049, "share of premises", 0, 1, "open data: ARCEP 2018 T1 BFC, 78,902 / 1,613,986",
+          "Share of premises that are business sites."),
+      num("calibration.share_under_500", 0.71, "share of communes", 0, 1, seed + ": 71 % of communes under 500 inhabitants",
+          "Share of communes with fewer than 500 inhabitants."),
+      num("calibration.rural_population_share", 0.21, "share of population", 0, 1, seed + ": 21 % of people rural",
+          "Share of the population living in communes flagged rural (smallest communes first)."),
+      num("calibration.premises_per_inhabitant_rural_bonus", 0.25, "premises per inhabitant", 0, 5, "assumption",
+          "Extra premises per inhabitant in the most rural communes (second homes, farms), before scaling to the total."),
+      num("bands.thd_share", 0.42, "share of premises", 0, 1, seed + ": 42 % of premises THD-eligible (>= 30 Mbit/s)",
+          "Share of premises at 30 Mbit/s or more (FttH included)."),
+      num("bands.below8_share", 0.25, "share of premises", 0, 1, seed + ": 25 % of premises below 8 Mbit/s",
+          "Share of premises below 8 Mbit/s."),
+      num("bands.below3_share", 0.09, "share of premises", 0, 1, "assumption (the seed gives only the < 8 Mbit/s total)",
+          "Share of premises below 3 Mbit/s (part of the below-8 share)."),
+      num("bands.ftth_share", 0.19, "share of premises", 0, 1, seed + ": 19 % of premises FttH-eligible",
+          "Share of premises passed by FttH."),
+      num("bands.ftth_share_private_zone", 0.41, "share of premises", 0, 1, seed + ": 41 % of premises in private-initiative zones",
+          "FttH share inside AMII zones; with the public share it fixes the size of the AMII zone."),
+      num("bands.ftth_share_public_zone", 0.04, "share of premises", 0, 1, seed + ": 4 % of premises in public-initiative zones",
+          "FttH share outside AMII zones."),
+      integer("phase2.amel_premises", 230000, "premises", 0, 1e9, seed + ": phase 2, AMEL / own funds ~230,000",
+              "Phase-2 premises in AMEL zones."),
+      integer("phase2.dsp_premises", 210000, "premises", 0, 1e9, seed + ": phase 2, public DSP ~210,000",
+              "Phase-2 premises in public DSP zones."),
+      integer("phase2.jura_premises", 70000, "premises", 0, 1e9, seed + ": phase 2, Jura (model unknown) ~70,000",
+              "Phase-2 premises of the Jura (département 39), deployment model unknown."),
+      integer("thd_radio.communes", 357, "communes", 0, 1e6, seed + ": RCube THD radio, 357 communes of 21, 71, 89",
+              "Communes covered by the regional THD radio network."),
+      integer("thd_radio.premises", 54000, "premises", 0, 1e9, seed + ": RCube, 54,000 premises eligible at 30 Mbit/s",
+              "Premises eligible to THD radio."),
+      num("mobile.coverage_orange", 0.955, "share of population", 0, 1, seed + ": 4G Orange 95.5 % (31 Dec 2018)",
+          "4G population coverage of Orange."),
+      num("mobile.coverage_sfr", 0.961, "share of population", 0, 1, seed + ": 4G SFR 96.1 %", "4G population coverage of SFR."),
+      num("mobile.coverage_bouygues", 0.953, "share of population", 0, 1, seed + ": 4G Bouygues Telecom 95.3 %",
+          "4G population coverage of Bouygues Telecom."),
+      num("mobile.coverage_free", 0.828, "share of population", 0, 1, seed + ": 4G Free 82.8 %", "4G population coverage of Free Mobile."),
+      num("mobile.white_zone_share", 0.03, "share of premises", 0, 1, seed + ": 3 % of premises in a 4G white zone",
+          "Share of premises covered by no operator in 4G."),
+      integer("mobile.sites_orange", 1502, "sites", 0, 1e6, arcep, "Orange sites generated in the built-in region."),
+      integer("mobile.sites_sfr", 1400, "sites", 0, 1e6, arcep, "SFR sites generated in the built-in region."),
+      integer("mobile.sites_bouygues", 1177, "sites", 0, 1e6, arcep, "Bouygues Telecom sites generated in the built-in region."),
+      integer("mobile.sites_free", 949, "sites", 0, 1e6, arcep, "Free Mobile sites generated in the built-in region."),
+      num("mobile.site_sharing_share", 0.35, "share of sites", 0, 1, "assumption",
+          "Share of operator sites installed on a high point that another operator already uses."),
+      num("mobile.fibred_share", 0.45, "share of high points", 0, 1, "assumption",
+          "Share of existing high points already backhauled by fibre (the most urban first)."),
+      num("mobile.candidate_build_eur", 150000, "EUR per site", 0, 1e9, "assumption (New Deal Mobile order of magnitude)",
+          "Cost of building one candidate high point, backhaul excluded."),
+      // --- network -----------------------------------------------------------------------
+      num("network.dorsale_km", 1200, "km", 1, 1e6, seed + ": Dorsale of ~1,200 km",
+          "Total length of the generated Dorsale; the corridor detour factor is fitted to it."),
+      integer("network.dorsale_pairs", 24, "fibre pairs", 1, 10000, "assumption", "Fibre pairs per Dorsale link."),
+      num("network.dorsale_used_share", 0.4, "share of pairs", 0, 1, "assumption",
+          "Average share of Dorsale pairs already used at the start."),
+      integer("network.rip_pairs", 12, "fibre pairs", 1, 10000, "assumption", "Fibre pairs per RIP collecte link."),
+      num("network.rip_used_share", 0.3, "share of pairs", 0, 1, "assumption", "Average share of RIP pairs already used."),
+      num("network.nro_spacing_km", 9, "km", 0.5, 1000, "assumption",
+          "Minimum distance between two generated NROs (larger communes are picked first)."),
+      num("network.rip_detour_factor", 1.3, "ratio", 1, 5, "assumption",
+          "Cable length over straight-line length for generated RIP links."),
+      num("network.latency_us_per_km", 4.9, "us/km", 0, 1000, "physics: light in silica, group index ~1.468",
+          "One-way propagation delay per km of fibre."),
+      num("costs.lease_eur_per_pair_km_year", 200, "EUR/pair/km/year", 0, 1e9, "assumption",
+          "Yearly lease of one fibre pair on a leased link."),
+      num("costs.build_eur_per_km", 40000, "EUR/km", 0, 1e9, "assumption (rural civil works, ducts reused where possible)",
+          "New-build cost of one km of fibre cable."),
+      // --- targets -----------------------------------------------------------------------
+      integer("targets.good_broadband_year", 2022, "year", 2000, 2100, seed + ": >= 8 Mbit/s for all by 2020/2022",
+              "Year by which every premises should have >= 8 Mbit/s."),
+      integer("targets.thd_year", 2022, "year", 2000, 2100, seed + ": 100 % THD in 2022", "Year of the 100 % THD (>= 30 Mbit/s) target."),
+      integer("targets.ftth_year", 2025, "year", 2000, 2100, seed + ": 100 % FttH by 2025", "Year of the 100 % FttH target."),
+      // --- derivation rules of the open-data import ----------------------------------------
+      text("opendata.l3313_zone", "amii", {"amii", "amel"},
+           "rule: in the 2018 T1 ARCEP file, the L.33-13 commitments are the AMII operators' (AMEL calls came later)",
+           "Zone given to communes with an 'Engagements L. 33-13' or a private intention."),
+      series("opendata.band_shares_urban", {0.02, 0.06, 0.37, 0.55}, "shares of non-FttH premises", 0, 1, "assumption",
+             "Split of an urban commune's non-FttH premises into below 3, 3-8, 8-30, >= 30 (sums to 1)."),
+      series("opendata.band_shares_rural", {0.12, 0.20, 0.53, 0.15}, "shares of non-FttH premises", 0, 1, "assumption",
+             "Split of a rural commune's non-FttH premises into below 3, 3-8, 8-30, >= 30 (sums to 1)."),
+      text("opendata.geography", "2018", {"2018", "current"},
+           "rule: the ARCEP files and polygons are in the 2018 geography",
+           "Commune geography of the import: '2018' keeps the files' communes (population of merged communes split by dwellings); 'current' merges them through the INSEE mergers file."),
+  };
+}
+
+}  // namespace
+
+const std::vector<ParamSpec>& Parameters::registry() {
+  static const std::vector<ParamSpec> r = make_registry();
+  return r;
+}
+
+const ParamSpec* Parameters::find_spec(const std::string& key) {
+  for (const auto& s : registry())
+    if (s.key == key) return &s;
+  return nullptr;
+}
+
+Parameters::Parameters() {
+  for (const auto& s : registry()) {
+    switch (s.kind) {
+      case ParamKind::Number:
+      case ParamKind::Integer: numbers_[s.key] = s.default_number; break;
+      case ParamKind::Series: series_[s.key] = s.default_series; break;
+      case ParamKind::Text: texts_[s.key] = s.default_text; break;
+    }
+  }
+}
+
+const ParamSpec& Parameters::spec_of(const std::string& key, ParamKind want) const {
+  const ParamSpec* s = find_spec(key);
+  if (!s) throw ValidationError("parameter " + key, key, "unknown parameter");
+  const bool numeric_ok = (want == ParamKind::Number &&
+                           (s->kind == ParamKind::Number || s->kind == ParamKind::Integer));
+  if (s->kind != want && !numeric_ok) {
+    static const char* kinds[] = {"a number", "an integer", "a list of numbers", "a string"};
+    throw ValidationError("parameter " + key, key,
+                          fmt::format("expects {}", kinds[static_cast<int>(s->kind)]));
+  }
+  return *s;
+}
+
+double Parameters::number(const std::string& key) const {
+  spec_of(key, ParamKind::Number);
+  return numbers_.at(key);
+}
+
+long Parameters::integer(const std::string& key) const {
+  spec_of(key, ParamKind::Integer);
+  return std::lround(numbers_.at(key));
+}
+
+const std::vector<double>& Parameters::series(const std::string& key) const {
+  spec_of(key, ParamKind::Series);
+  return series_.at(key);
+}
+
+const std::string& Parameters::text(const std::string& key) const {
+  spec_of(key, ParamKind::Text);
+  return texts_.at(key);
+}
+
+void Parameters::set_number(const std::string& key, double v) {
+  const ParamSpec& s = spec_of(key, ParamKind::Number);
+  const std::string who = "parameter " + key;
+  if (!std::isfinite(v)) throw ValidationError(who, key, "not a finite number");
+  if (s.kind == ParamKind::Integer && v != std::floor(v))
+    throw ValidationError(who, key, fmt::format("{} is not a whole number", v));
+  if (v < s.min || v > s.max)
+    throw ValidationError(who, key, fmt::format("{} is outside [{}, {}] {}", v, s.min, s.max, s.unit));
+  numbers_[key] = v;
+}
+
+void Parameters::set_series(const std::string& key, std::vector<double> v) {
+  const ParamSpec& s = spec_of(key, ParamKind::Series);
+  const std::string who = "parameter " + key;
+  for (std::size_t i = 0; i < v.size(); ++i)
+    if (!std::isfinite(v[i]) || v[i] < s.min || v[i] > s.max)
+      throw ValidationError(who, key, fmt::format("element {} = {} is outside [{}, {}] {}", i + 1,
+                                                  v[i], s.min, s.max, s.unit));
+  if (!s.default_series.empty() && v.size() != s.default_series.size())
+    throw ValidationError(who, key, fmt::format("expects {} values, got {}",
+                                                s.default_series.size(), v.size()));
+  series_[key] = std::move(v);
+}
+
+void Parameters::set_text(const std::string& key, const std::string& v) {
+  const ParamSpec& s = spec_of(key, ParamKind::Text);
+  if (!s.choices.empty() && std::find(s.choices.begin(), s.choices.end(), v) == s.choices.end())
+    throw ValidationError("parameter " + key, key,
+                          fmt::format("'{}' is not one of: {}", v, fmt::join(s.choices, ", ")));
+  texts_[key] = v;
+}
+
+std::vector<std::string> Parameters::overridden() const {
+  std::vector<std::string> out;
+  for (const auto& s : registry()) {
+    bool differs = false;
+    switch (s.kind) {
+      case ParamKind::Number:
+      case ParamKind::Integer: differs = numbers_.at(s.key) != s.default_number; break;
+      case ParamKind::Series: differs = series_.at(s.key) != s.default_series; break;
+      case ParamKind::Text: differs = texts_.at(s.key) != s.default_text; break;
+    }
+    if (differs) out.push_back(s.key);
+  }
+  return out;
+}
+
+std::string parameters_markdown() {
+  std::string out =
+      "| key | unit | default | range | source | meaning |\n|---|---|---|---|---|---|\n";
+  for (const auto& s : Parameters::registry()) {
+    std::string def, range;
+    switch (s.kind) {
+      case ParamKind::Number: def = fmt::format("{}", s.default_number); break;
+      case ParamKind::Integer: def = fmt::format("{}", std::lround(s.default_number)); break;
+      case ParamKind::Series: def = fmt::format("[{}]", fmt::join(s.default_series, ", ")); break;
+      case ParamKind::Text: def = "\"" + s.default_text + "\""; break;
+    }
+    if (s.kind == ParamKind::Text)
+      range = fmt::format("{}", fmt::join(s.choices, " / "));
+    else
+      range = fmt::format("{} – {}", s.min, s.max >= 1e17 ? std::string("∞") : fmt::format("{}", s.max));
+    out += fmt::format("| `{}` | {} | {} | {} | {} | {} |\n", s.key, s.unit, def, range, s.source, s.doc);
+  }
+  return out;
+}
+
+}  // namespace dorsale

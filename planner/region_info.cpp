@@ -1,0 +1,47 @@
+#include "planner/region_info.h"
+
+#include "models/error.h"
+#include "scenarios/builtin_region.h"
+#include "scenarios/opendata.h"
+#include "scenarios/scenario.h"
+#include "solvers/network_graph.h"
+#include "viz/summary_json.h"
+
+namespace dorsale::planner {
+
+Region load_region_for(const RegionInfoConfig& cfg) {
+  const int sources = !cfg.builtin.empty() + !cfg.opendata.empty() + !cfg.scenario.empty();
+  if (sources > 1) throw InputError("command line", 0, "--builtin/--opendata/--scenario", "give only one region source");
+  if (!cfg.scenario.empty()) return scenarios::load_region(scenarios::load_scenario(cfg.scenario));
+  if (!cfg.opendata.empty()) {
+    Parameters p;
+    if (!cfg.geography.empty()) {
+      try {
+        p.set_text("opendata.geography", cfg.geography);
+      } catch (const ValidationError& e) {
+        throw InputError("command line", 0, "--geography", e.what());
+      }
+    }
+    Region r = scenarios::import_opendata(scenarios::locate_opendata(cfg.opendata), p);
+    r.provenance.source = "opendata:" + cfg.opendata;
+    return r;
+  }
+  if (!cfg.builtin.empty() && cfg.builtin != "bfc")
+    throw InputError("command line", 0, "--builtin", "unknown built-in region '" + cfg.builtin + "' (known: bfc)");
+  scenarios::Scenario s = scenarios::builtin_scenario("bfc-2022");
+  Region r = scenarios::build_builtin_region(s.params, s.seed);
+  return r;
+}
+
+nlohmann::json region_info_json(const Region& region) {
+  auto j = viz::region_json(region);
+  if (!region.network.nodes().empty()) {
+    auto cut = solvers::nodes_cut_off_from_dorsale(region.network);
+    nlohmann::json ids = nlohmann::json::array();
+    for (int i : cut) ids.push_back(region.network.node(i).id);
+    j["network"]["cut_off_from_dorsale"] = ids;
+  }
+  return j;
+}
+
+}  // namespace dorsale::planner

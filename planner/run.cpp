@@ -1,0 +1,70 @@
+#include "planner/run.h"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <memory>
+#include <set>
+
+#include "models/error.h"
+#include "viz/gpkg_writer.h"
+#include "viz/hdf5_writer.h"
+#include "viz/output_dir.h"
+#include "viz/summary_json.h"
+
+namespace dorsale::planner {
+
+ScenarioResults compute_results(const scenarios::Scenario& s, const Region& region) {
+  ScenarioResults r;
+  r.info.scenario = s.name;
+  r.info.scenario_file = s.file;
+  r.info.scenario_hash = s.hash;
+  r.info.seed = s.seed;
+  r.info.overridden_parameters = s.params.overridden();
+  // Baseline: the state of every commune at the start of the scenario.
+  r.communes.years = {s.first_year};
+  std::vector<std::array<std::int64_t, kBandCount>> base;
+  base.reserve(region.communes.size());
+  for (const auto& c : region.communes) base.push_back(c.premises_by_band);
+  r.communes.states.push_back(std::move(base));
+  return r;
+}
+
+std::vector<ScenarioRun> run(const RunConfig& cfg, const std::function<void(const std::string&)>& progress) {
+  auto say = [&](const std::string& s) {
+    if (progress) progress(s);
+  };
+  std::vector<scenarios::Scenario> list;
+  if (cfg.scenario_files.empty()) {
+    for (const auto& n : scenarios::builtin_scenario_names()) list.push_back(scenarios::builtin_scenario(n));
+  } else {
+    for (const auto& f : cfg.scenario_files) list.push_back(scenarios::load_scenario(f));
+  }
+  std::set<std::string> names;
+  for (const auto& s : list)
+    if (!names.insert(s.name).second)
+      throw InputError(s.file, 0, "scenario.name", fmt::format("two scenarios are named '{}'", s.name));
+
+  std::vector<ScenarioRun> runs;
+  std::vector<std::unique_ptr<viz::StagedDir>> staged;
+  for (auto& s : list) {
+    say(fmt::format("{}: loading the region", s.name));
+    ScenarioRun r;
+    r.region = scenarios::load_region(s);
+    say(fmt::format("{}: computing", s.name));
+    r.results = compute_results(s, r.region);
+    auto dir = std::make_unique<viz::StagedDir>(cfg.out_dir, s.name);
+    say(fmt::format("{}: writing", s.name));
+    viz::write_file_atomic(dir->path() / "summary.json", viz::summary_json(r.region, r.results).dump(2) + "\n");
+    viz::write_hdf5(dir->path() / "results.h5", r.region, r.results);
+    viz::write_gpkg(dir->path() / "layers.gpkg", r.region, r.results);
+    r.out_path = dir->target().string();
+    r.scenario = std::move(s);
+    runs.push_back(std::move(r));
+    staged.push_back(std::move(dir));
+  }
+  for (auto& d : staged) d->commit();
+  return runs;
+}
+
+}  // namespace dorsale::planner

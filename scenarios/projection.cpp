@@ -1,0 +1,53 @@
+#include "scenarios/projection.h"
+
+#include <ogr_spatialref.h>
+
+#include <stdexcept>
+
+namespace dorsale::scenarios {
+
+Projection::Projection() {
+  OGRSpatialReference wgs84, l93;
+  wgs84.importFromEPSG(4326);
+  l93.importFromEPSG(2154);
+  wgs84.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+  l93.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+  to_l93_.reset(OGRCreateCoordinateTransformation(&wgs84, &l93));
+  to_wgs84_.reset(OGRCreateCoordinateTransformation(&l93, &wgs84));
+  if (!to_l93_ || !to_wgs84_)
+    throw std::runtime_error("GDAL/OSR cannot transform between EPSG:4326 and EPSG:2154 (is proj-data installed?)");
+}
+
+Projection::~Projection() = default;
+
+void Projection::fill_l93(Position& p) const {
+  double x = p.lon, y = p.lat;
+  if (!to_l93_->Transform(1, &x, &y)) throw std::runtime_error("OSR: cannot project a position to Lambert-93");
+  p.x = x;
+  p.y = y;
+}
+
+void Projection::fill_wgs84(Position& p) const {
+  double x = p.x, y = p.y;
+  if (!to_wgs84_->Transform(1, &x, &y)) throw std::runtime_error("OSR: cannot unproject a Lambert-93 position");
+  p.lon = x;
+  p.lat = y;
+}
+
+Position Projection::from_wgs84(double lon, double lat) const {
+  Position p;
+  p.lon = lon;
+  p.lat = lat;
+  fill_l93(p);
+  return p;
+}
+
+Position Projection::from_l93(double x, double y) const {
+  Position p;
+  p.x = x;
+  p.y = y;
+  fill_wgs84(p);
+  return p;
+}
+
+}  // namespace dorsale::scenarios

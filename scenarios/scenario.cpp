@@ -1,0 +1,208 @@
+#include "scenarios/scenario.h"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <toml.hpp>
+
+#include "models/error.h"
+#include "scenarios/builtin_region.h"
+#include "scenarios/builtin_scenarios.h"
+
+namespace fs = std::filesystem;
+
+namespace dorsale::scenarios {
+
+namespace {
+
+long line_of(const toml::value& v) { return long(v.location().line()); }
+
+[[noreturn]] void fail(const std::string& origin, const toml::value& v, const std::string& key,
+                       const std::string& what) {
+  throw InputError(origin, line_of(v), key, what);
+}
+
+std::string as_string(const std::string& origin, const toml::value& v, const std::string& key) {
+  if (!v.is_string()) fail(origin, v, key, "expects a string");
+  return v.as_string().str;
+}
+
+double as_number(const std::string& origin, const toml::value& v, const std::string& key) {
+  if (v.is_integer()) return double(v.as_integer());
+  if (v.is_floating()) return v.as_floating();
+  fail(origin, v, key, "expects a number");
+}
+
+long as_integer(const std::string& origin, const toml::value& v, const std::string& key) {
+  if (!v.is_integer()) fail(origin, v, key, "expects an integer");
+  return long(v.as_integer());
+}
+
+std::string resolve(const std::string& base_dir, const std::string& p) {
+  if (p.empty()) return p;
+  fs::path path(p);
+  if (path.is_absolute() || base_dir.empty()) return path.lexically_normal().string();
+  return (fs::path(base_dir) / path).lexically_normal().string();
+}
+
+void read_parameter(const std::string& origin, const std::string& key, const toml::value& v, Parameters& P) {
+  const ParamSpec* spec = Parameters::find_spec(key);
+  if (!spec) fail(origin, v, key, "unknown key (see scenarios/README.md for the keys)");
+  try {
+    switch (spec->kind) {
+      case ParamKind::Number: P.set_number(key, as_number(origin, v, key)); break;
+      case ParamKind::Integer: P.set_number(key, double(as_integer(origin, v, key))); break;
+      case ParamKind::Text: P.set_text(key, as_string(origin, v, key)); break;
+      case ParamKind::Series: {
+        if (!v.is_array()) fail(origin, v, key, "expects a list of numbers");
+        std::vector<double> xs;
+        for (const auto& e : v.as_array()) xs.push_back(as_number(origin, e, key));
+        P.set_series(key, std::move(xs));
+        break;
+      }
+    }
+  } catch (const ValidationError& e) {
+    fail(origin, v, key, e.what());
+  }
+}
+
+}  // namespace
+
+std::string fnv1a64_hex(const std::string& bytes) {
+  std::uint64_t h = 0xcbf29ce484222325ull;
+  for (unsigned char ch : bytes) {
+    h ^= ch;
+    h *= 0x100000001b3ull;
+  }
+  return fmt::format("{:016x}", h);
+}
+
+Scenario parse_scenario(const std::string& text, const std::string& origin, const std::string& base_dir) {
+  toml::value root;
+  try {
+    std::istringstream in(text);
+    root = toml::parse(in, origin);
+  } catch (const toml::syntax_error& e) {
+    throw InputError(origin, long(e.location().line()), "", std::string("TOML syntax error: ") + e.what());
+  }
+  Scenario s;
+  s.file = origin;
+  s.hash = fnv1a64_hex(text);
+  s.name = fs::path(origin).stem().string();
+  std::set<std::string> sections;
+  for (const auto& spec : Parameters::registry()) sections.insert(spec.key.substr(0, spec.key.find('.')));
+
+  for (const auto& [section, table] : root.as_table()) {
+    if (section == "scenario") {
+      if (!table.is_table()) fail(origin, table, section, "expects a table [scenario]");
+      for (const auto& [k, v] : table.as_table()) {
+        const std::string key = "scenario." + k;
+        if (k == "name") s.name = as_string(origin, v, key);
+        else if (k == "description") s.description = as_string(origin, v, key);
+        else if (k == "seed") {
+          long seed = as_integer(origin, v, key);
+          if (seed < 0) fail(origin, v, key, "a seed is a non-negative integer");
+          s.seed = std::uint64_t(seed);
+        } else if (k == "first_year") s.first_year = int(as_integer(origin, v, key));
+        else if (k == "last_year") s.last_year = int(as_integer(origin, v, key));
+        else fail(origin, v, key, "unknown key (see scenarios/README.md for the keys)");
+      }
+      if (s.first_year < 2000 || s.last_year > 2100 || s.first_year > s.last_year)
+        fail(origin, table, "scenario.first_year", fmt::format("years {}–{} are not a valid range", s.first_year, s.last_year));
+    } else if (section == "region") {
+      if (!table.is_table()) fail(origin, table, section, "expects a table [region]");
+      std::string source = "builtin";
+      for (const auto& [k, v] : table.as_table()) {
+        const std::string key = "region." + k;
+        if (k == "source") {
+          source = as_string(origin, v, key);
+          if (source != "builtin" && source != "opendata")
+            fail(origin, v, key, fmt::format("'{}' is not 'builtin' or 'opendata'", source));
+        } else if (k == "builtin") {
+          s.region.builtin = as_string(origin, v, key);
+          if (s.region.builtin != "bfc") fail(origin, v, key, fmt::format("unknown built-in region '{}' (known: bfc)", s.region.builtin));
+        } else if (k == "opendata_dir") {
+          s.region.opendata_dir = resolve(base_dir, as_string(origin, v, key));
+        } else if (k == "files") {
+          if (!v.is_table()) fail(origin, v, key, "expects a table [region.files]");
+          auto& f = s.region.files;
+          for (const auto& [fk, fv] : v.as_table()) {
+            const std::string fkey = key + "." + fk;
+            if (fk == "commune_polygons") {
+              f.commune_polygons.clear();
+              if (fv.is_string()) f.commune_polygons.push_back(resolve(base_dir, fv.as_string().str));
+              else if (fv.is_array())
+                for (const auto& e : fv.as_array()) f.commune_polygons.push_back(resolve(base_dir, as_string(origin, e, fkey)));
+              else fail(origin, fv, fkey, "expects a path or a list of paths");
+            } else if (fk == "arcep_communes") f.arcep_communes = resolve(base_dir, as_string(origin, fv, fkey));
+            else if (fk == "arcep_ftth") f.arcep_ftth = resolve(base_dir, as_string(origin, fv, fkey));
+            else if (fk == "insee_population") f.insee_population = resolve(base_dir, as_string(origin, fv, fkey));
+            else if (fk == "insee_mergers") f.insee_mergers = resolve(base_dir, as_string(origin, fv, fkey));
+            else if (fk == "mobile_sites") f.mobile_sites = resolve(base_dir, as_string(origin, fv, fkey));
+            else fail(origin, fv, fkey, "unknown key (see scenarios/README.md for the keys)");
+          }
+        } else {
+          fail(origin, v, key, "unknown key (see scenarios/README.md for the keys)");
+        }
+      }
+      s.region.kind = source == "opendata" ? RegionSource::Kind::OpenData : RegionSource::Kind::Builtin;
+      if (s.region.kind == RegionSource::Kind::OpenData && s.region.opendata_dir.empty() &&
+          s.region.files.arcep_communes.empty())
+        fail(origin, table, "region.opendata_dir", "an open-data region needs opendata_dir or [region.files]");
+    } else if (sections.count(section)) {
+      if (!table.is_table()) fail(origin, table, section, fmt::format("expects a table [{}]", section));
+      for (const auto& [k, v] : table.as_table()) read_parameter(origin, section + "." + k, v, s.params);
+    } else {
+      fail(origin, table, section, "unknown table (see scenarios/README.md for the keys)");
+    }
+  }
+  return s;
+}
+
+Scenario load_scenario(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(path, 0, "", "cannot open the scenario file");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return parse_scenario(ss.str(), path, fs::path(path).parent_path().string());
+}
+
+std::vector<std::string> builtin_scenario_names() {
+  std::vector<std::string> out;
+  for (const auto& b : kBuiltinScenarios) out.push_back(b.name);
+  return out;
+}
+
+Scenario builtin_scenario(const std::string& name) {
+  for (const auto& b : kBuiltinScenarios)
+    if (name == b.name) {
+      Scenario s = parse_scenario(b.text, std::string("builtin:") + b.name, "");
+      return s;
+    }
+  throw InputError("builtin:" + name, 0, "", "unknown built-in scenario");
+}
+
+Region load_region(const Scenario& s) {
+  Region r;
+  if (s.region.kind == RegionSource::Kind::Builtin) {
+    r = build_builtin_region(s.params, s.seed);
+  } else {
+    OpenDataFiles files = s.region.opendata_dir.empty() ? OpenDataFiles{} : locate_opendata(s.region.opendata_dir);
+    const auto& o = s.region.files;  // files named one by one override the directory's
+    if (!o.commune_polygons.empty()) files.commune_polygons = o.commune_polygons;
+    if (!o.arcep_communes.empty()) files.arcep_communes = o.arcep_communes;
+    if (!o.arcep_ftth.empty()) files.arcep_ftth = o.arcep_ftth;
+    if (!o.insee_population.empty()) files.insee_population = o.insee_population;
+    if (!o.insee_mergers.empty()) files.insee_mergers = o.insee_mergers;
+    if (!o.mobile_sites.empty()) files.mobile_sites = o.mobile_sites;
+    r = import_opendata(files, s.params);
+    r.provenance.source = "opendata:" + (s.region.opendata_dir.empty() ? std::string("files") : s.region.opendata_dir);
+  }
+  r.name = s.name;
+  return r;
+}
+
+}  // namespace dorsale::scenarios

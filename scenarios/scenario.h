@@ -1,0 +1,51 @@
+#pragma once
+// Scenario files (TOML): which region, which years, and overrides of the named parameters.
+// Every key is documented in scenarios/README.md; an unknown or mistyped key is an error
+// naming the file and line.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "models/parameters.h"
+#include "models/region.h"
+#include "scenarios/opendata.h"
+
+namespace dorsale::scenarios {
+
+struct RegionSource {
+  enum class Kind { Builtin, OpenData } kind = Kind::Builtin;
+  std::string builtin = "bfc";
+  std::string opendata_dir;  // resolved path; empty when files are named one by one
+  OpenDataFiles files;       // resolved paths
+};
+
+struct Scenario {
+  std::string name;
+  std::string description;
+  std::string file;  // path of the TOML file; "builtin:<name>" for the embedded ones
+  std::string hash;  // FNV-1a 64 of the file's bytes, hex: identifies the inputs in outputs
+  std::uint64_t seed = 2019;
+  int first_year = 2019;
+  int last_year = 2025;
+  RegionSource region;
+  Parameters params;
+};
+
+// Reads a scenario file. Paths inside are relative to the file's directory.
+// Throws InputError (file, line, key) on a syntax error, an unknown key, a wrong type or an
+// out-of-range value.
+Scenario load_scenario(const std::string& path);
+// Parses scenario text; `origin` names it in errors, `base_dir` resolves relative paths.
+Scenario parse_scenario(const std::string& text, const std::string& origin, const std::string& base_dir);
+
+// The scenarios shipped in the binary: the text of scenarios/<name>.toml at build time.
+std::vector<std::string> builtin_scenario_names();  // {"bfc-2022", "bfc-2025"}
+Scenario builtin_scenario(const std::string& name);  // throws InputError if unknown
+
+// The region a scenario asks for (built-in generator or open-data import), validated.
+Region load_region(const Scenario& s);
+
+// Hex FNV-1a 64-bit hash of bytes.
+std::string fnv1a64_hex(const std::string& bytes);
+
+}  // namespace dorsale::scenarios

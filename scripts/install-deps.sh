@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages dorsale needs to build, test and benchmark.
+# Idempotent: packages already present are left alone; safe to run twice.
+set -euo pipefail
+PKGS=(
+  build-essential cmake pkg-config
+  liblemon-dev libglpk-dev coinor-libcbc-dev libboost-graph-dev
+  libgdal-dev gdal-bin libhdf5-dev hdf5-tools libeigen3-dev libtbb-dev
+  libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev libtoml11-dev
+  libcli11-dev libfmt-dev
+)
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi

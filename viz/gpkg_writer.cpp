@@ -1,0 +1,207 @@
+#include "viz/gpkg_writer.h"
+
+#include <fmt/format.h>
+#include <gdal_priv.h>
+#include <ogrsf_frmts.h>
+
+#include <memory>
+#include <stdexcept>
+
+namespace dorsale::viz {
+
+namespace {
+
+struct DatasetCloser {
+  void operator()(GDALDataset* d) const { GDALClose(d); }
+};
+
+void add_field(OGRLayer* layer, const char* name, OGRFieldType type) {
+  OGRFieldDefn f(name, type);
+  if (layer->CreateField(&f) != OGRERR_NONE)
+    throw std::runtime_error(fmt::format("GeoPackage: cannot create field {} of layer {}", name, layer->GetName()));
+}
+
+void create(OGRLayer* layer, OGRFeature* f) {
+  if (layer->CreateFeature(f) != OGRERR_NONE)
+    throw std::runtime_error(fmt::format("GeoPackage: cannot write a feature of layer {}", layer->GetName()));
+}
+
+OGRLayer* new_layer(GDALDataset* ds, const char* name, const OGRSpatialReference* srs, OGRwkbGeometryType type) {
+  char** opts = nullptr;
+  opts = CSLSetNameValue(opts, "SPATIAL_INDEX", "YES");
+  OGRLayer* l = ds->CreateLayer(name, const_cast<OGRSpatialReference*>(srs), type, opts);
+  CSLDestroy(opts);
+  if (!l) throw std::runtime_error(fmt::format("GeoPackage: cannot create layer {}", name));
+  return l;
+}
+
+}  // namespace
+
+void write_gpkg(const std::filesystem::path& file, const Region& region, const ScenarioResults& res) {
+  GDALAllRegister();
+  GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("GPKG");
+  if (!drv) throw std::runtime_error("GDAL has no GPKG driver");
+  std::unique_ptr<GDALDataset, DatasetCloser> ds(drv->Create(file.string().c_str(), 0, 0, 0, GDT_Unknown, nullptr));
+  if (!ds) throw std::runtime_error(fmt::format("{}: cannot create the GeoPackage", file.string()));
+  OGRSpatialReference l93, wgs84;
+  l93.importFromEPSG(2154);
+  wgs84.importFromEPSG(4326);
+  l93.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+  wgs84.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+  std::unique_ptr<OGRCoordinateTransformation> to_l93(OGRCreateCoordinateTransformation(&wgs84, &l93));
+  if (!to_l93) throw std::runtime_error("OSR: no transformation EPSG:4326 -> EPSG:2154");
+
+  // ---- communes ----
+  const bool polygons = !region.communes.empty() && !region.communes.front().polygons.empty();
+  {
+    OGRLayer* L = new_layer(ds.get(), "communes", &l93, polygons ? wkbMultiPolygon : wkbPoint);
+    add_field(L, "code", OFTString);
+    add_field(L, "name", OFTString);
+    add_field(L, "departement", OFTString);
+    add_field(L, "population", OFTInteger64);
+    add_field(L, "premises", OFTInteger64);
+    add_field(L, "dwellings", OFTInteger64);
+    add_field(L, "business_sites", OFTInteger64);
+    for (int b = 0; b < kBandCount; ++b) add_field(L, band_key(Band(b)), OFTInteger64);
+    add_field(L, "ftth_passed", OFTInteger64);
+    add_field(L, "zone", OFTString);
+    add_field(L, "phase2", OFTString);
+    add_field(L, "ftth_year", OFTInteger);
+    add_field(L, "ftth_actor", OFTString);
+    add_field(L, "thd_radio_premises", OFTInteger64);
+    add_field(L, "white_zone_share", OFTReal);
+    add_field(L, "rural", OFTInteger);
+    add_field(L, "mountain", OFTInteger);
+    add_field(L, "nro", OFTString);
+    L->StartTransaction();
+    const auto& first = res.communes.states.empty() ? std::vector<std::array<std::int64_t, kBandCount>>{}
+                                                    : res.communes.states.front();
+    for (std::size_t i = 0; i < region.communes.size(); ++i) {
+      const auto& c = region.communes[i];
+      OGRFeature f(L->GetLayerDefn());
+      f.SetField("code", c.code.c_str());
+      f.SetField("name", c.name.c_str());
+      f.SetField("departement", c.departement.c_str());
+      f.SetField("population", GIntBig(c.population));
+      f.SetField("premises", GIntBig(c.premises()));
+      f.SetField("dwellings", GIntBig(c.dwellings));
+      f.SetField("business_sites", GIntBig(c.business_sites));
+      for (int b = 0; b < kBandCount; ++b)
+        f.SetField(band_key(Band(b)), GIntBig(first.empty() ? c.premises_by_band[b] : first[i][b]));
+      f.SetField("ftth_passed", GIntBig(c.ftth_passed));
+      f.SetField("zone", zone_key(c.zone));
+      f.SetField("phase2", phase2_key(c.phase2));
+      f.SetField("ftth_year", c.ftth_plan.year);
+      f.SetField("ftth_actor", c.ftth_plan.actor.c_str());
+      f.SetField("thd_radio_premises", GIntBig(c.thd_radio_premises));
+      if (c.white_zone_share) f.SetField("white_zone_share", *c.white_zone_share);
+      f.SetField("rural", int(c.rural));
+      f.SetField("mountain", int(c.mountain));
+      f.SetField("nro", c.nro.c_str());
+      if (polygons) {
+        auto mp = std::make_unique<OGRMultiPolygon>();
+        for (const auto& rings : c.polygons) {
+          auto poly = std::make_unique<OGRPolygon>();
+          for (const auto& ring : rings) {
+            OGRLinearRing r;
+            for (const auto& p : ring) r.addPoint(p[0], p[1]);
+            r.closeRings();
+            poly->addRing(&r);
+          }
+          mp->addGeometryDirectly(poly.release());
+        }
+        mp->assignSpatialReference(&wgs84);
+        if (mp->transform(to_l93.get()) != OGRERR_NONE)
+          throw std::runtime_error(fmt::format("layer communes: cannot project commune {}", c.code));
+        f.SetGeometryDirectly(mp.release());
+      } else {
+        f.SetGeometryDirectly(new OGRPoint(c.centroid.x, c.centroid.y));
+      }
+      create(L, &f);
+    }
+    L->CommitTransaction();
+  }
+  // ---- network ----
+  const auto& net = region.network;
+  {
+    OGRLayer* L = new_layer(ds.get(), "network_nodes", &l93, wkbPoint);
+    for (const char* n : {"id", "name", "kind", "departement", "owner"}) add_field(L, n, OFTString);
+    L->StartTransaction();
+    for (const auto& nd : net.nodes()) {
+      OGRFeature f(L->GetLayerDefn());
+      f.SetField("id", nd.id.c_str());
+      f.SetField("name", nd.name.c_str());
+      f.SetField("kind", node_kind_key(nd.kind));
+      f.SetField("departement", nd.departement.c_str());
+      f.SetField("owner", nd.owner.c_str());
+      f.SetGeometryDirectly(new OGRPoint(nd.pos.x, nd.pos.y));
+      create(L, &f);
+    }
+    L->CommitTransaction();
+  }
+  {
+    OGRLayer* L = new_layer(ds.get(), "network_links", &l93, wkbLineString);
+    for (const char* n : {"id", "from", "to", "owner", "status", "srg", "corridor"}) add_field(L, n, OFTString);
+    add_field(L, "dorsale", OFTInteger);
+    add_field(L, "length_km", OFTReal);
+    add_field(L, "pairs_total", OFTInteger);
+    add_field(L, "pairs_used", OFTInteger);
+    add_field(L, "pairs_free", OFTInteger);
+    add_field(L, "lease_eur_per_pair_km_year", OFTReal);
+    add_field(L, "build_eur_per_km", OFTReal);
+    add_field(L, "latency_ms", OFTReal);
+    L->StartTransaction();
+    for (const auto& l : net.links()) {
+      OGRFeature f(L->GetLayerDefn());
+      f.SetField("id", l.id.c_str());
+      f.SetField("from", net.node(l.a).id.c_str());
+      f.SetField("to", net.node(l.b).id.c_str());
+      f.SetField("owner", l.owner.c_str());
+      f.SetField("status", link_status_key(l.status));
+      f.SetField("srg", l.srg.c_str());
+      f.SetField("corridor", l.corridor.c_str());
+      f.SetField("dorsale", int(l.dorsale));
+      f.SetField("length_km", l.length_km);
+      f.SetField("pairs_total", l.pairs_total);
+      f.SetField("pairs_used", l.pairs_used);
+      f.SetField("pairs_free", l.pairs_free());
+      f.SetField("lease_eur_per_pair_km_year", l.lease_eur_per_pair_km_year);
+      f.SetField("build_eur_per_km", l.build_eur_per_km);
+      f.SetField("latency_ms", l.latency_ms);
+      auto* ls = new OGRLineString();
+      ls->addPoint(net.node(l.a).pos.x, net.node(l.a).pos.y);
+      ls->addPoint(net.node(l.b).pos.x, net.node(l.b).pos.y);
+      f.SetGeometryDirectly(ls);
+      create(L, &f);
+    }
+    L->CommitTransaction();
+  }
+  {
+    OGRLayer* L = new_layer(ds.get(), "high_points", &l93, wkbPoint);
+    add_field(L, "id", OFTString);
+    add_field(L, "commune", OFTString);
+    add_field(L, "existing", OFTInteger);
+    add_field(L, "fibred", OFTInteger);
+    for (const char* n : {"orange", "sfr", "bouygues", "free"}) add_field(L, n, OFTInteger);
+    add_field(L, "height_m", OFTReal);
+    add_field(L, "build_cost_eur", OFTReal);
+    L->StartTransaction();
+    const char* ops[] = {"orange", "sfr", "bouygues", "free"};
+    for (const auto& h : region.high_points) {
+      OGRFeature f(L->GetLayerDefn());
+      f.SetField("id", h.id.c_str());
+      f.SetField("commune", h.commune.c_str());
+      f.SetField("existing", int(h.existing));
+      f.SetField("fibred", int(h.fibred));
+      for (int o = 0; o < kOperatorCount; ++o) f.SetField(ops[o], h.sites[o]);
+      f.SetField("height_m", h.height_m);
+      f.SetField("build_cost_eur", h.build_cost_eur);
+      f.SetGeometryDirectly(new OGRPoint(h.pos.x, h.pos.y));
+      create(L, &f);
+    }
+    L->CommitTransaction();
+  }
+  ds.reset();
+}
+
+}  // namespace dorsale::viz

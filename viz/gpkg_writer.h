@@ -1,0 +1,15 @@
+#pragma once
+// layers.gpkg for QGIS, through GDAL, in Lambert-93 (EPSG:2154). Layers and fields are
+// documented in viz/README.md: communes (polygons when imported, points otherwise),
+// network_nodes, network_links, high_points.
+#include <filesystem>
+
+#include "models/region.h"
+#include "models/results.h"
+
+namespace dorsale::viz {
+
+// Creates `file` (which must not exist). Throws std::runtime_error naming the layer.
+void write_gpkg(const std::filesystem::path& file, const Region& region, const ScenarioResults& results);
+
+}  // namespace dorsale::viz

@@ -1,0 +1,247 @@
+#include "viz/hdf5_writer.h"
+
+#include <fmt/format.h>
+#include <hdf5.h>
+
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace dorsale::viz {
+
+namespace {
+
+// Owns an HDF5 identifier and closes it with the right function.
+class Hid {
+ public:
+  Hid(hid_t id, herr_t (*close)(hid_t), const std::string& what) : id_(id), close_(close) {
+    if (id_ < 0) throw std::runtime_error("HDF5: cannot " + what);
+  }
+  ~Hid() {
+    if (id_ >= 0) close_(id_);
+  }
+  Hid(const Hid&) = delete;
+  Hid& operator=(const Hid&) = delete;
+  operator hid_t() const { return id_; }
+
+ private:
+  hid_t id_;
+  herr_t (*close_)(hid_t);
+};
+
+void check(herr_t e, const std::string& what) {
+  if (e < 0) throw std::runtime_error("HDF5: cannot " + what);
+}
+
+struct Writer {
+  hid_t gcpl, dcpl;
+
+  hid_t group(hid_t parent, const std::string& name) const {
+    hid_t g = H5Gcreate2(parent, name.c_str(), H5P_DEFAULT, gcpl, H5P_DEFAULT);
+    if (g < 0) throw std::runtime_error("HDF5: cannot create group " + name);
+    return g;
+  }
+
+  void attr_str(hid_t obj, const std::string& name, const std::string& value) const {
+    Hid type(H5Tcopy(H5T_C_S1), H5Tclose, "copy type");
+    check(H5Tset_size(type, value.empty() ? 1 : value.size()), "size string");
+    check(H5Tset_cset(type, H5T_CSET_UTF8), "set utf8");
+    Hid space(H5Screate(H5S_SCALAR), H5Sclose, "create space");
+    Hid a(H5Acreate2(obj, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose, "create attribute " + name);
+    check(H5Awrite(a, type, value.empty() ? "" : value.c_str()), "write attribute " + name);
+  }
+
+  void attr_i64(hid_t obj, const std::string& name, std::int64_t v) const {
+    Hid space(H5Screate(H5S_SCALAR), H5Sclose, "create space");
+    Hid a(H5Acreate2(obj, name.c_str(), H5T_STD_I64LE, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose, "create attribute " + name);
+    check(H5Awrite(a, H5T_NATIVE_INT64, &v), "write attribute " + name);
+  }
+
+  template <class T>
+  void dataset(hid_t parent, const std::string& name, const std::vector<T>& data,
+               const std::vector<hsize_t>& dims, const std::string& units, const std::string& doc) const {
+    hid_t file_type, mem_type;
+    if constexpr (std::is_same_v<T, double>) {
+      file_type = H5T_IEEE_F64LE;
+      mem_type = H5T_NATIVE_DOUBLE;
+    } else if constexpr (std::is_same_v<T, std::int64_t>) {
+      file_type = H5T_STD_I64LE;
+      mem_type = H5T_NATIVE_INT64;
+    } else {
+      static_assert(std::is_same_v<T, std::int32_t>);
+      file_type = H5T_STD_I32LE;
+      mem_type = H5T_NATIVE_INT32;
+    }
+    Hid space(H5Screate_simple(int(dims.size()), dims.data(), nullptr), H5Sclose, "create space");
+    Hid d(H5Dcreate2(parent, name.c_str(), file_type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT), H5Dclose,
+          "create dataset " + name);
+    if (!data.empty()) check(H5Dwrite(d, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()), "write " + name);
+    attr_str(d, "units", units);
+    attr_str(d, "description", doc);
+  }
+
+  void strings(hid_t parent, const std::string& name, const std::vector<std::string>& v, const std::string& doc) const {
+    Hid type(H5Tcopy(H5T_C_S1), H5Tclose, "copy type");
+    check(H5Tset_size(type, H5T_VARIABLE), "vlen string");
+    check(H5Tset_cset(type, H5T_CSET_UTF8), "set utf8");
+    hsize_t n = v.size();
+    Hid space(H5Screate_simple(1, &n, nullptr), H5Sclose, "create space");
+    Hid d(H5Dcreate2(parent, name.c_str(), type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT), H5Dclose, "create dataset " + name);
+    std::vector<const char*> ptrs;
+    for (const auto& s : v) ptrs.push_back(s.c_str());
+    if (!ptrs.empty()) check(H5Dwrite(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()), "write " + name);
+    attr_str(d, "units", "");
+    attr_str(d, "description", doc);
+  }
+};
+
+}  // namespace
+
+void write_hdf5(const std::filesystem::path& file, const Region& region, const ScenarioResults& res) {
+  Hid fcpl(H5Pcreate(H5P_FILE_CREATE), H5Pclose, "create property list");
+  Hid gcpl(H5Pcreate(H5P_GROUP_CREATE), H5Pclose, "create property list");
+  Hid dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "create property list");
+  check(H5Pset_obj_track_times(gcpl, false), "disable times");
+  check(H5Pset_obj_track_times(dcpl, false), "disable times");
+  Hid f(H5Fcreate(file.string().c_str(), H5F_ACC_TRUNC, fcpl, H5P_DEFAULT), H5Fclose, "create " + file.string());
+  Writer w{gcpl, dcpl};
+  w.attr_str(f, "format", "dorsale-results/1");
+  w.attr_str(f, "dorsale_version", res.info.version);
+
+  Hid g(w.group(f, res.info.scenario), H5Gclose, "group");
+  w.attr_str(g, "scenario_file", res.info.scenario_file);
+  w.attr_str(g, "scenario_hash", res.info.scenario_hash);
+  w.attr_i64(g, "seed", std::int64_t(res.info.seed));
+  w.attr_str(g, "region_source", region.provenance.source);
+  w.attr_str(g, "geography", region.provenance.geography);
+  w.attr_str(g, "overridden_parameters", fmt::format("{}", fmt::join(res.info.overridden_parameters, ",")));
+
+  const auto& C = region.communes;
+  const hsize_t n = C.size();
+  {
+    Hid cg(w.group(g, "communes"), H5Gclose, "group");
+    std::vector<std::string> code, name, dep, zone, actor, nro;
+    std::vector<double> lon, lat, x, y;
+    std::vector<std::int64_t> pop, prem, dwell, bus, ftth_passed, radio;
+    std::vector<std::int32_t> year, rural, mountain;
+    for (const auto& c : C) {
+      code.push_back(c.code);
+      name.push_back(c.name);
+      dep.push_back(c.departement);
+      zone.push_back(zone_key(c.zone));
+      actor.push_back(c.ftth_plan.actor);
+      nro.push_back(c.nro);
+      lon.push_back(c.centroid.lon);
+      lat.push_back(c.centroid.lat);
+      x.push_back(c.centroid.x);
+      y.push_back(c.centroid.y);
+      pop.push_back(c.population);
+      prem.push_back(c.premises());
+      dwell.push_back(c.dwellings);
+      bus.push_back(c.business_sites);
+      ftth_passed.push_back(c.ftth_passed);
+      radio.push_back(c.thd_radio_premises);
+      year.push_back(c.ftth_plan.year);
+      rural.push_back(c.rural);
+      mountain.push_back(c.mountain);
+    }
+    w.strings(cg, "code", code, "INSEE code");
+    w.strings(cg, "name", name, "commune name");
+    w.strings(cg, "departement", dep, "département code");
+    w.strings(cg, "zone", zone, "FttH zone: amii, amel, rip, unknown");
+    w.strings(cg, "ftth_actor", actor, "who deploys FttH (empty: unknown)");
+    w.strings(cg, "nro", nro, "id of the serving NRO node (empty: none)");
+    w.dataset(cg, "lon", lon, {n}, "degree_east", "centroid longitude, EPSG:4326");
+    w.dataset(cg, "lat", lat, {n}, "degree_north", "centroid latitude, EPSG:4326");
+    w.dataset(cg, "x", x, {n}, "m", "centroid x, Lambert-93 (EPSG:2154)");
+    w.dataset(cg, "y", y, {n}, "m", "centroid y, Lambert-93 (EPSG:2154)");
+    w.dataset(cg, "population", pop, {n}, "inhabitants", "population");
+    w.dataset(cg, "premises", prem, {n}, "premises", "dwellings + business sites");
+    w.dataset(cg, "dwellings", dwell, {n}, "premises", "dwellings");
+    w.dataset(cg, "business_sites", bus, {n}, "premises", "business sites");
+    w.dataset(cg, "ftth_passed", ftth_passed, {n}, "premises", "FttH premises passed as the source counts them");
+    w.dataset(cg, "thd_radio_premises", radio, {n}, "premises", "premises eligible to THD radio");
+    w.dataset(cg, "ftth_year", year, {n}, "year", "year FttH is planned complete (0: unknown)");
+    w.dataset(cg, "rural", rural, {n}, "1", "rural flag (0/1)");
+    w.dataset(cg, "mountain", mountain, {n}, "1", "mountain flag (0/1)");
+
+    const hsize_t ny = res.communes.years.size();
+    std::vector<std::int32_t> years(res.communes.years.begin(), res.communes.years.end());
+    w.dataset(g, "years", years, {ny}, "year", "years of the per-year datasets (end of year)");
+    std::vector<std::int64_t> states;
+    states.reserve(ny * n * kBandCount);
+    for (const auto& ys : res.communes.states)
+      for (const auto& c : ys) states.insert(states.end(), c.begin(), c.end());
+    w.dataset(cg, "premises_by_band", states, {ny, n, hsize_t(kBandCount)}, "premises",
+              "premises by band [year, commune, band]; bands: below_3, 3_8, 8_30, thd_non_ftth, ftth");
+    Hid d(H5Dopen2(cg, "premises_by_band", H5P_DEFAULT), H5Dclose, "open dataset");
+    w.attr_str(d, "bands", "below_3,3_8,8_30,thd_non_ftth,ftth");
+  }
+  {
+    Hid dg(w.group(g, "departements"), H5Gclose, "group");
+    std::vector<std::string> code;
+    for (const auto& d : region.departements) code.push_back(d.code);
+    const hsize_t nd = code.size(), ny = res.communes.years.size();
+    std::vector<std::int64_t> agg(ny * nd * kBandCount, 0);
+    for (std::size_t y = 0; y < ny; ++y)
+      for (std::size_t i = 0; i < C.size(); ++i) {
+        std::size_t d = std::find(code.begin(), code.end(), C[i].departement) - code.begin();
+        for (int b = 0; b < kBandCount; ++b) agg[(y * nd + d) * kBandCount + b] += res.communes.states[y][i][b];
+      }
+    w.strings(dg, "code", code, "département code");
+    w.dataset(dg, "premises_by_band", agg, {ny, nd, hsize_t(kBandCount)}, "premises",
+              "premises by band [year, département, band], sums of the communes");
+  }
+  {
+    Hid ng(w.group(g, "network"), H5Gclose, "group");
+    const auto& net = region.network;
+    std::vector<std::string> nid, nname, nkind, lid, lfrom, lto, lowner, lstatus, lsrg;
+    std::vector<double> nx, ny, len, lease, build, lat;
+    std::vector<std::int32_t> total, used, dors;
+    for (const auto& nd : net.nodes()) {
+      nid.push_back(nd.id);
+      nname.push_back(nd.name);
+      nkind.push_back(node_kind_key(nd.kind));
+      nx.push_back(nd.pos.x);
+      ny.push_back(nd.pos.y);
+    }
+    for (const auto& l : net.links()) {
+      lid.push_back(l.id);
+      lfrom.push_back(net.node(l.a).id);
+      lto.push_back(net.node(l.b).id);
+      lowner.push_back(l.owner);
+      lstatus.push_back(link_status_key(l.status));
+      lsrg.push_back(l.srg);
+      len.push_back(l.length_km);
+      lease.push_back(l.lease_eur_per_pair_km_year);
+      build.push_back(l.build_eur_per_km);
+      lat.push_back(l.latency_ms);
+      total.push_back(l.pairs_total);
+      used.push_back(l.pairs_used);
+      dors.push_back(l.dorsale);
+    }
+    const hsize_t nn = nid.size(), nl = lid.size();
+    w.strings(ng, "node_id", nid, "node id");
+    w.strings(ng, "node_name", nname, "node name");
+    w.strings(ng, "node_kind", nkind, "dorsale_pop, external_hub, nro, high_point, data_centre, junction");
+    w.dataset(ng, "node_x", nx, {nn}, "m", "Lambert-93 x");
+    w.dataset(ng, "node_y", ny, {nn}, "m", "Lambert-93 y");
+    w.strings(ng, "link_id", lid, "link id");
+    w.strings(ng, "link_from", lfrom, "node id of one end");
+    w.strings(ng, "link_to", lto, "node id of the other end");
+    w.strings(ng, "link_owner", lowner, "owner");
+    w.strings(ng, "link_status", lstatus, "leased, owned, planned");
+    w.strings(ng, "link_srg", lsrg, "shared-risk group (empty: its own)");
+    w.dataset(ng, "link_length", len, {nl}, "km", "cable length");
+    w.dataset(ng, "link_lease", lease, {nl}, "EUR/pair/km/year", "lease cost");
+    w.dataset(ng, "link_build_cost", build, {nl}, "EUR/km", "new-build cost");
+    w.dataset(ng, "link_latency", lat, {nl}, "ms", "one-way propagation delay");
+    w.dataset(ng, "link_pairs_total", total, {nl}, "fibre pairs", "pairs of the cable");
+    w.dataset(ng, "link_pairs_used", used, {nl}, "fibre pairs", "pairs in use");
+    w.dataset(ng, "link_dorsale", dors, {nl}, "1", "part of the regional backbone (0/1)");
+  }
+  check(H5Fflush(f, H5F_SCOPE_GLOBAL), "flush");
+}
+
+}  // namespace dorsale::viz

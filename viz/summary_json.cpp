@@ -1,0 +1,106 @@
+#include "viz/summary_json.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <numeric>
+
+namespace dorsale::viz {
+
+using nlohmann::json;
+
+json region_json(const Region& r) {
+  const RegionTotals t = compute_totals(r);
+  const auto& prov = r.provenance;
+  auto missing = [&](const char* f) { return std::find(prov.missing.begin(), prov.missing.end(), f) != prov.missing.end(); };
+  json j;
+  j["region"] = r.name;
+  j["source"] = prov.source;
+  j["geography"] = prov.geography;
+  j["seed"] = prov.seed;
+  j["communes"] = t.communes;
+  j["departements"] = r.departements.size();
+  j["population"] = missing("population") ? json(nullptr) : json(t.population);
+  j["premises"] = t.premises;
+  j["dwellings"] = t.dwellings;
+  j["business_sites"] = t.business_sites;
+  j["ftth_premises"] = missing("ftth_premises") ? json(nullptr) : json(t.ftth_passed);
+  json bands;
+  for (int b = 0; b < kBandCount; ++b) bands[band_key(Band(b))] = t.bands[b];
+  j["bands"] = bands;
+  json zones;
+  for (int z = 0; z < kZoneCount; ++z) zones[zone_key(Zone(z))] = t.zones[z];
+  if (!t.amel_known) zones["amel"] = nullptr;
+  j["zones"] = zones;
+  j["phase2"] = t.phase2 ? json{{"amel", (*t.phase2)[0]}, {"dsp", (*t.phase2)[1]}, {"unknown", (*t.phase2)[2]}}
+                         : json{{"amel", nullptr}, {"dsp", nullptr}, {"unknown", nullptr}};
+  j["thd_radio"] = {{"communes", t.thd_radio_communes ? json(*t.thd_radio_communes) : json(nullptr)},
+                    {"premises", t.thd_radio_premises ? json(*t.thd_radio_premises) : json(nullptr)}};
+  json sites, cov;
+  for (int o = 0; o < kOperatorCount; ++o) {
+    const char* name = operator_name(Operator(o));
+    sites[name] = t.sites_known ? json(t.sites_by_operator[o]) : json(nullptr);
+    cov[name] = t.coverage_by_operator ? json((*t.coverage_by_operator)[o]) : json(nullptr);
+  }
+  json mobile;
+  mobile["sites_by_operator"] = sites;
+  mobile["sites_total"] = t.sites_known ? json(std::accumulate(t.sites_by_operator.begin(), t.sites_by_operator.end(), std::int64_t{0}))
+                                        : json(nullptr);
+  mobile["high_points"] = std::count_if(r.high_points.begin(), r.high_points.end(), [](auto& h) { return h.existing; });
+  mobile["candidate_high_points"] = std::count_if(r.high_points.begin(), r.high_points.end(), [](auto& h) { return !h.existing; });
+  mobile["coverage_by_operator"] = cov;
+  mobile["white_zone_premises"] = t.white_zone_premises ? json(*t.white_zone_premises) : json(nullptr);
+  if (prov.mobile_rows_read) mobile["file_rows"] = *prov.mobile_rows_read;
+  j["mobile"] = mobile;
+  j["dorsale_km"] = t.dorsale_km ? json(*t.dorsale_km) : json(nullptr);
+  j["external_hubs"] = t.external_hubs;
+  j["network"] = {{"nodes", r.network.nodes().size()}, {"links", r.network.links().size()}};
+  j["communes_under_500"] = missing("population") ? json(nullptr) : json(t.communes_under_500);
+  j["rural_population"] = missing("population") ? json(nullptr) : json(t.rural_population);
+  json deps = json::array();
+  for (const auto& d : r.departements)
+    deps.push_back({{"code", d.code}, {"name", d.name}, {"premises", t.premises_by_departement.count(d.code) ? t.premises_by_departement.at(d.code) : 0}});
+  j["departements_list"] = deps;
+  j["files"] = prov.files;
+  j["derived"] = prov.derived;
+  j["missing"] = prov.missing;
+  return j;
+}
+
+json summary_json(const Region& region, const ScenarioResults& res) {
+  json j;
+  j["dorsale_version"] = res.info.version;
+  j["scenario"] = {{"name", res.info.scenario}, {"file", res.info.scenario_file}, {"hash", res.info.scenario_hash},
+                   {"seed", res.info.seed}, {"overridden_parameters", res.info.overridden_parameters}};
+  j["years"] = res.communes.years;
+  j["region"] = region_json(region);
+  json states = json::array();
+  for (std::size_t y = 0; y < res.communes.years.size(); ++y) {
+    std::array<std::int64_t, kBandCount> tot{};
+    for (const auto& c : res.communes.states[y])
+      for (int b = 0; b < kBandCount; ++b) tot[b] += c[b];
+    json band;
+    for (int b = 0; b < kBandCount; ++b) band[band_key(Band(b))] = tot[b];
+    states.push_back({{"year", res.communes.years[y]}, {"premises_by_band", band}});
+  }
+  j["premises_by_year"] = states;
+  j["outputs"] = {"summary.json", "results.h5", "layers.gpkg"};
+  return j;
+}
+
+std::string region_text(const Region& r) {
+  const RegionTotals t = compute_totals(r);
+  auto pct = [&](std::int64_t v) { return t.premises ? 100.0 * double(v) / double(t.premises) : 0.0; };
+  const std::int64_t thd = t.bands[int(Band::ThdNonFtth)] + t.bands[int(Band::Ftth)];
+  const std::int64_t below8 = t.bands[int(Band::Below3)] + t.bands[int(Band::From3To8)];
+  std::string s = fmt::format("region {} ({}, geography {}): {} communes, {} départements, {} inhabitants, {} premises\n",
+                              r.name, r.provenance.source, r.provenance.geography, t.communes, r.departements.size(),
+                              t.population, t.premises);
+  s += fmt::format("  >= 30 Mbit/s {:.1f} %, FttH {:.1f} %, below 8 Mbit/s {:.1f} %\n", pct(thd),
+                   pct(t.bands[int(Band::Ftth)]), pct(below8));
+  s += fmt::format("  network: {} nodes, {} links, Dorsale {:.0f} km, hubs: {}\n", r.network.nodes().size(),
+                   r.network.links().size(), t.dorsale_km.value_or(0.0), fmt::join(t.external_hubs, ", "));
+  return s;
+}
+
+}  // namespace dorsale::viz

@@ -206,7 +206,7 @@ Region import_opendata(const OpenDataFiles& files, const Parameters& P) {
   {
     if (files.arcep_communes.empty())
       throw InputError("scenario", 0, "arcep_communes", "no ARCEP communes file given");
-    const auto t = read_csv(files.arcep_communes, ',', 5);
+    const auto t = read_csv(files.arcep_communes, ',', 4);
     prov.files.push_back(t.file);
     const int c_code = t.column("Code commune"), c_dep = t.column("Code département"),
               c_log = t.column("Logements"), c_eta = t.column("Établissements"),
@@ -245,7 +245,7 @@ Region import_opendata(const OpenDataFiles& files, const Parameters& P) {
 
   // ---- ARCEP FttH per commune: premises passed at the latest quarter -------------------------
   if (!files.arcep_ftth.empty()) {
-    const auto t = read_csv(files.arcep_ftth, ',', 5);
+    const auto t = read_csv(files.arcep_ftth, ',', 4);
     prov.files.push_back(t.file);
     const int c_code = t.column("Code commune"), c_field = t.column("Champ");
     const int c_last = int(t.header.size()) - 1;

@@ -694,7 +694,7 @@ Region build_builtin_region(const Parameters& P, std::uint64_t seed) {
     for (const char* city : {"dijon", "besancon"}) {
       Node n;
       n.id = fmt::format("{}dc:{}", pre, city);
-      const Node& pop = net.node(*net.find_node(fmt::format("{}pop:{}", pre, city)));
+      const Node pop = net.node(*net.find_node(fmt::format("{}pop:{}", pre, city)));  // copy: add_node reallocates
       n.name = "Data centre " + pop.name;
       n.kind = NodeKind::DataCentre;
       n.pos = pop.pos;
@@ -716,8 +716,8 @@ Region build_builtin_region(const Parameters& P, std::uint64_t seed) {
     // a second cable of the Côte-d'Or RIP in the A31 duct beside the Dorsale (same risk)
     Link l;
     l.id = pre + "rip21:beaune-dijon-a31";
-    const auto& beaune = net.node(*net.find_node(pre + "pop:beaune"));
-    const auto& dijon = net.node(*net.find_node(pre + "pop:dijon"));
+    const Node beaune = net.node(*net.find_node(pre + "pop:beaune"));
+    const Node dijon = net.node(*net.find_node(pre + "pop:dijon"));
     l.length_km = distance_km(beaune.pos, dijon.pos) * detour;
     l.owner = region.departements[t * n_templates + 0].rip_name;
     l.status = LinkStatus::Owned;

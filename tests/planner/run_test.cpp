@@ -1,0 +1,136 @@
+// The main job: three files per scenario, readable by GDAL and HDF5, equal to the in-memory
+// results, identical from one run to the next, and nothing written when a scenario fails.
+#include <gdal_priv.h>
+#include <gtest/gtest.h>
+#include <hdf5.h>
+#include <ogrsf_frmts.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "models/error.h"
+#include "planner/run.h"
+#include "test_support.h"
+
+using namespace dorsale;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::vector<std::int64_t> read_i64(const fs::path& file, const std::string& dataset, std::vector<hsize_t>& dims) {
+  hid_t f = H5Fopen(file.string().c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  EXPECT_GE(f, 0);
+  hid_t d = H5Dopen2(f, dataset.c_str(), H5P_DEFAULT);
+  EXPECT_GE(d, 0) << dataset;
+  hid_t s = H5Dget_space(d);
+  dims.assign(H5Sget_simple_extent_ndims(s), 0);
+  H5Sget_simple_extent_dims(s, dims.data(), nullptr);
+  hsize_t n = 1;
+  for (auto x : dims) n *= x;
+  std::vector<std::int64_t> v(n);
+  H5Dread(d, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data());
+  H5Sclose(s);
+  H5Dclose(d);
+  H5Fclose(f);
+  return v;
+}
+
+}  // namespace
+
+TEST(Run, WritesThreeReadableFilesPerScenarioMatchingTheResults) {
+  test::TempDir tmp;
+  planner::RunConfig cfg;
+  cfg.out_dir = (tmp.path() / "out").string();
+  auto runs = planner::run(cfg, {});
+  ASSERT_EQ(runs.size(), 2u);
+  for (const auto& r : runs) {
+    const fs::path dir = fs::path(cfg.out_dir) / r.scenario.name;
+    for (const char* f : {"summary.json", "results.h5", "layers.gpkg"}) EXPECT_TRUE(fs::exists(dir / f)) << f;
+    // summary.json
+    auto j = nlohmann::json::parse(slurp(dir / "summary.json"));
+    EXPECT_EQ(j["scenario"]["name"], r.scenario.name);
+    EXPECT_EQ(j["region"]["premises"], compute_totals(r.region).premises);
+    // HDF5: the per-commune bands equal the in-memory states
+    std::vector<hsize_t> dims;
+    auto v = read_i64(dir / "results.h5", "/" + r.scenario.name + "/communes/premises_by_band", dims);
+    ASSERT_EQ(dims, (std::vector<hsize_t>{1, r.region.communes.size(), 5}));
+    for (std::size_t i = 0; i < r.region.communes.size(); ++i)
+      for (int b = 0; b < 5; ++b) ASSERT_EQ(v[i * 5 + b], r.results.communes.states[0][i][b]);
+    // GeoPackage: layers, CRS and counts
+    GDALAllRegister();
+    std::unique_ptr<GDALDataset> ds(GDALDataset::Open((dir / "layers.gpkg").string().c_str(), GDAL_OF_VECTOR));
+    ASSERT_TRUE(ds);
+    struct Want {
+      const char* layer;
+      std::size_t count;
+    } wants[] = {{"communes", r.region.communes.size()},
+                 {"network_nodes", r.region.network.nodes().size()},
+                 {"network_links", r.region.network.links().size()},
+                 {"high_points", r.region.high_points.size()}};
+    for (const auto& w : wants) {
+      OGRLayer* l = ds->GetLayerByName(w.layer);
+      ASSERT_NE(l, nullptr) << w.layer;
+      EXPECT_EQ(std::size_t(l->GetFeatureCount()), w.count) << w.layer;
+      ASSERT_NE(l->GetSpatialRef(), nullptr);
+      EXPECT_STREQ(l->GetSpatialRef()->GetAuthorityCode(nullptr), "2154") << w.layer;
+    }
+    // a commune's fields read back equal the model
+    OGRLayer* communes = ds->GetLayerByName("communes");
+    communes->SetAttributeFilter("code = '21231'");
+    std::unique_ptr<OGRFeature> f(communes->GetNextFeature());
+    ASSERT_TRUE(f);
+    const auto& dijon = r.region.communes[*r.region.find_commune("21231")];
+    EXPECT_EQ(f->GetFieldAsInteger64("premises"), dijon.premises());
+    EXPECT_EQ(f->GetFieldAsInteger64("ftth"), dijon.band(Band::Ftth));
+    EXPECT_STREQ(f->GetFieldAsString("zone"), zone_key(dijon.zone));
+  }
+  // no staging folder left behind
+  for (const auto& e : fs::directory_iterator(cfg.out_dir)) EXPECT_NE(e.path().filename().string()[0], '.');
+}
+
+TEST(Run, SameInputsGiveIdenticalFiles) {
+  test::TempDir a, b;
+  planner::RunConfig ca, cb;
+  ca.out_dir = a.path().string();
+  cb.out_dir = b.path().string();
+  planner::run(ca, {});
+  planner::run(cb, {});
+  for (const char* s : {"bfc-2022", "bfc-2025"}) {
+    EXPECT_EQ(slurp(a.path() / s / "results.h5"), slurp(b.path() / s / "results.h5")) << s;
+    EXPECT_EQ(slurp(a.path() / s / "summary.json"), slurp(b.path() / s / "summary.json")) << s;
+  }
+}
+
+TEST(Run, AFailingScenarioLeavesNoOutputAtAll) {
+  test::TempDir tmp;
+  const fs::path good = tmp.path() / "good.toml", bad = tmp.path() / "bad.toml";
+  std::ofstream(good) << "[scenario]\nname = \"good\"\n[region]\nsource = \"builtin\"\n";
+  // valid TOML, but the open-data folder does not exist: fails after the first is staged
+  std::ofstream(bad) << "[scenario]\nname = \"bad\"\n[region]\nsource = \"opendata\"\nopendata_dir = \"nowhere\"\n";
+  planner::RunConfig cfg;
+  cfg.scenario_files = {good.string(), bad.string()};
+  cfg.out_dir = (tmp.path() / "out").string();
+  EXPECT_THROW(planner::run(cfg, {}), InputError);
+  ASSERT_TRUE(fs::exists(cfg.out_dir));
+  EXPECT_TRUE(fs::is_empty(cfg.out_dir)) << "partial output left in " << cfg.out_dir;
+}
+
+TEST(Run, RerunReplacesThePreviousOutput) {
+  test::TempDir tmp;
+  planner::RunConfig cfg;
+  cfg.out_dir = tmp.path().string();
+  planner::run(cfg, {});
+  std::ofstream(tmp.path() / "bfc-2022" / "stale.txt") << "old";
+  planner::run(cfg, {});
+  EXPECT_FALSE(fs::exists(tmp.path() / "bfc-2022" / "stale.txt"));
+  EXPECT_TRUE(fs::exists(tmp.path() / "bfc-2022" / "results.h5"));
+}

@@ -1,0 +1,212 @@
+// The open-data import reproduces the files' totals, works on another region laid out the
+// same way, and rejects bad input with one error naming file, line and field.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include "models/error.h"
+#include "planner/region_info.h"
+#include "scenarios/opendata.h"
+#include "test_support.h"
+
+using namespace dorsale;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// Independent reading of a column total: strips every kind of space, "-" is 0.
+long long column_total(const fs::path& file, char sep, int header_line, int col) {
+  std::istringstream in(slurp(file));
+  std::string line;
+  long long total = 0;
+  for (int n = 1; std::getline(in, line); ++n) {
+    if (n <= header_line) continue;
+    std::vector<std::string> cells;
+    std::string cell;
+    std::istringstream ls(line);
+    while (std::getline(ls, cell, sep)) cells.push_back(cell);
+    if (int(cells.size()) <= col) continue;
+    std::string digits;
+    for (char ch : cells[col])
+      if (ch >= '0' && ch <= '9') digits += ch;
+    if (!digits.empty()) total += std::stoll(digits);
+  }
+  return total;
+}
+
+long long count_rows(const fs::path& file) {
+  std::istringstream in(slurp(file));
+  std::string line;
+  long long n = -1;  // header
+  while (std::getline(in, line))
+    if (!line.empty()) ++n;
+  return n;
+}
+
+}  // namespace
+
+TEST(OpenData, ReproducesTheSharedFilesTotals) {
+  DORSALE_REQUIRE_SHARED_DATA(dir);
+  const auto files = scenarios::locate_opendata(dir);
+  const Region r = scenarios::import_opendata(files, Parameters{});
+  const auto j = planner::region_info_json(r);
+  // Figures of the foundation issue, and the same figures recomputed from the files here.
+  EXPECT_EQ(j["geography"], "2018");
+  EXPECT_EQ(j["communes"], 3734);
+  EXPECT_EQ(j["communes"].get<long long>(), count_rows(files.arcep_communes) - 4);
+  EXPECT_EQ(j["dwellings"], 1535084);
+  EXPECT_EQ(j["dwellings"].get<long long>(), column_total(files.arcep_communes, ',', 5, 5));
+  EXPECT_EQ(j["business_sites"], 78902);
+  EXPECT_EQ(j["business_sites"].get<long long>(), column_total(files.arcep_communes, ',', 5, 6));
+  EXPECT_EQ(j["ftth_premises"], 244643);
+  EXPECT_EQ(j["population"].get<long long>(), column_total(files.insee_population, ';', 1, 8));
+  EXPECT_EQ(j["mobile"]["file_rows"], 8120);
+  EXPECT_EQ(j["mobile"]["sites_total"], 5028);
+  EXPECT_EQ(j["mobile"]["sites_by_operator"]["Orange"], 1502);
+  EXPECT_EQ(j["mobile"]["sites_by_operator"]["SFR"], 1400);
+  EXPECT_EQ(j["mobile"]["sites_by_operator"]["Bouygues Telecom"], 1177);
+  EXPECT_EQ(j["mobile"]["sites_by_operator"]["Free Mobile"], 949);
+  // Fields the files cannot give are null, never made up.
+  EXPECT_TRUE(j["mobile"]["coverage_by_operator"]["SFR"].is_null());
+  EXPECT_TRUE(j["phase2"]["amel"].is_null());
+  EXPECT_TRUE(j["thd_radio"]["premises"].is_null());
+  EXPECT_TRUE(j["dorsale_km"].is_null());
+  EXPECT_TRUE(j["zones"]["amel"].is_null());
+  // The bands partition the premises of every commune.
+  long long bands = 0;
+  for (const auto& [k, v] : j["bands"].items()) bands += v.get<long long>();
+  EXPECT_EQ(bands, j["premises"].get<long long>());
+  // Every high point stands inside its commune's polygon extent.
+  for (const auto& h : r.high_points) {
+    auto ci = r.find_commune(h.commune);
+    ASSERT_TRUE(ci.has_value());
+  }
+}
+
+TEST(OpenData, CurrentGeographyMergesCommunesAndKeepsTotals) {
+  DORSALE_REQUIRE_SHARED_DATA(dir);
+  planner::RegionInfoConfig cfg;
+  cfg.opendata = dir;
+  cfg.geography = "current";
+  const auto j = planner::region_info_json(planner::load_region_for(cfg));
+  EXPECT_EQ(j["geography"], "current");
+  EXPECT_EQ(j["communes"], 3685);
+  EXPECT_EQ(j["dwellings"], 1535084);
+  EXPECT_EQ(j["ftth_premises"], 244643);
+  EXPECT_EQ(j["mobile"]["sites_total"], 5028);
+}
+
+// A three-commune region of another département (2A), in Lambert-93 polygons, with a merger,
+// a hole in a polygon and sites outside: nothing in the importer is specific to BFC.
+TEST(OpenData, ImportsAnotherRegionLaidOutTheSameWay) {
+  const Region r = scenarios::import_opendata(scenarios::locate_opendata(std::string(DORSALE_TEST_DATA) + "/mini"), Parameters{});
+  const auto t = compute_totals(r);
+  EXPECT_EQ(t.communes, 3);
+  EXPECT_EQ(t.dwellings, 1205 + 45300 + 1600);
+  EXPECT_EQ(t.business_sites, 40 + 3100 + 55);
+  EXPECT_EQ(t.ftth_passed, 100 + 30000 + 1700);          // latest quarter (T1 2020)
+  EXPECT_EQ(t.population, 3200 + 75000);                 // Ajaccio's split with merged Alata
+  EXPECT_EQ(t.sites_by_operator, (std::array<std::int64_t, 4>{1, 1, 1, 1}));  // one in a hole, two outside
+  auto alata = r.find_commune("2A006");
+  ASSERT_TRUE(alata.has_value());
+  // split by dwellings, largest remainder: 75000 x 1600 / 46900 = 2558.6 -> 2559; 72441.4 -> 72441
+  EXPECT_EQ(r.communes[*alata].population, 2559);
+  EXPECT_EQ(r.communes[*r.find_commune("2A004")].population, 72441);
+  EXPECT_EQ(r.communes[*alata].band(Band::Ftth), 1600 + 55);  // capped at premises
+  EXPECT_EQ(r.communes[*alata].ftth_passed, 1700);
+  EXPECT_EQ(r.communes[*r.find_commune("2A004")].zone, Zone::Amii);
+}
+
+namespace {
+
+// Copies tests/data/mini to a temp dir, applies `edit` to one file, imports, and returns the
+// error (file, line, field). Fails the test if no InputError is thrown.
+struct Caught {
+  std::string file, field, what;
+  long line = -1;
+};
+
+Caught import_edited(const std::string& rel, const std::function<std::string(std::string)>& edit) {
+  test::TempDir tmp;
+  fs::copy(std::string(DORSALE_TEST_DATA) + "/mini", tmp.path(), fs::copy_options::recursive);
+  const fs::path f = tmp.path() / rel;
+  if (edit) {
+    std::string text = edit(slurp(f));
+    std::ofstream(f, std::ios::binary) << text;
+  } else {
+    fs::remove(f);
+  }
+  Caught c;
+  try {
+    scenarios::import_opendata(scenarios::locate_opendata(tmp.path().string()), Parameters{});
+  } catch (const InputError& e) {
+    c.file = fs::path(e.file()).filename().string();
+    c.field = e.field();
+    c.line = e.line();
+    c.what = e.what();
+  }
+  return c;
+}
+
+std::string replace(std::string s, const std::string& a, const std::string& b) {
+  auto p = s.find(a);
+  EXPECT_NE(p, std::string::npos) << a;
+  return p == std::string::npos ? s : s.replace(p, a.size(), b);
+}
+
+}  // namespace
+
+TEST(OpenDataBadInput, MissingFileNamesThePattern) {
+  auto c = import_edited("insee-population/donnees_communes-mini.csv", nullptr);
+  EXPECT_EQ(c.field, "insee_population") << c.what;
+}
+
+TEST(OpenDataBadInput, MalformedCountNamesLineAndColumn) {
+  auto c = import_edited("arcep-ftth-2020T1/communes-mini.csv", [](std::string s) { return replace(s, " 40    ", " 4O "); });
+  EXPECT_EQ(c.file, "communes-mini.csv");
+  EXPECT_EQ(c.line, 6);
+  EXPECT_EQ(c.field, "Établissements") << c.what;
+}
+
+TEST(OpenDataBadInput, NegativeValueIsRejected) {
+  auto c = import_edited("insee-population/donnees_communes-mini.csv", [](std::string s) { return replace(s, ";3200;", ";-3200;"); });
+  EXPECT_EQ(c.file, "donnees_communes-mini.csv");
+  EXPECT_EQ(c.line, 2);
+  EXPECT_EQ(c.field, "PMUN") << c.what;
+  EXPECT_NE(c.what.find("negative"), std::string::npos) << c.what;
+}
+
+TEST(OpenDataBadInput, UnknownCommuneCodeIsRejected) {
+  auto c = import_edited("arcep-ftth-2020T1/ftthCommunes-mini.csv", [](std::string s) { return replace(s, "2A004,Locaux", "2A099,Locaux"); });
+  EXPECT_EQ(c.file, "ftthCommunes-mini.csv");
+  EXPECT_EQ(c.line, 8);
+  EXPECT_EQ(c.field, "Code commune") << c.what;
+}
+
+TEST(OpenDataBadInput, UnknownOperatorAndBadCoordinate) {
+  auto c = import_edited("arcep-sites-mobiles-2020-01/sites_mobiles_mini.csv", [](std::string s) { return replace(s, "20815;", "20899;"); });
+  EXPECT_EQ(c.line, 4);
+  EXPECT_EQ(c.field, "Operateur") << c.what;
+  c = import_edited("arcep-sites-mobiles-2020-01/sites_mobiles_mini.csv", [](std::string s) { return replace(s, "1185000;6115000", "1185000;61l5000"); });
+  EXPECT_EQ(c.line, 5);
+  EXPECT_EQ(c.field, "y") << c.what;
+}
+
+TEST(OpenDataBadInput, ShortRowIsRejected) {
+  auto c = import_edited("arcep-ftth-2020T1/communes-mini.csv", [](std::string s) {
+    const auto b = s.find("2A006,Alata"), e = s.find('\n', b);
+    return s.replace(b, e - b, "2A006,Alata,94,2A");
+  });
+  EXPECT_EQ(c.line, 8) << c.what;
+  EXPECT_EQ(c.field, "Logements") << c.what;
+}

@@ -1,0 +1,44 @@
+#pragma once
+// Helpers shared by the tests.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <unistd.h>
+
+namespace dorsale::test {
+
+// The open data beside the checkout (../shared/data). When it is missing the calling test is
+// skipped with a visible message, except under CI (CI set), where it fails: CI always has it.
+#define DORSALE_REQUIRE_SHARED_DATA(dir_var)                                                     \
+  const std::string dir_var = DORSALE_SHARED_DATA;                                               \
+  if (!std::filesystem::exists(dir_var + "/SOURCES.md")) {                                       \
+    if (std::getenv("CI")) FAIL() << "CI is set but the open data is missing at " << dir_var;   \
+    GTEST_SKIP() << "open data not found at " << dir_var << " (place ../shared beside the checkout)"; \
+  }
+
+// A fresh empty folder under the system temp dir, removed at destruction.
+class TempDir {
+ public:
+  TempDir() {
+    path_ = std::filesystem::temp_directory_path() /
+            ("dorsale-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter()++));
+    std::filesystem::remove_all(path_);
+    std::filesystem::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  static int& counter() {
+    static int c = 0;
+    return c;
+  }
+  std::filesystem::path path_;
+};
+
+}  // namespace dorsale::testing

@@ -115,7 +115,7 @@ std::vector<ParamSpec> make_registry() {
           "Cost of building one candidate high point, backhaul excluded."),
       // --- network -----------------------------------------------------------------------
       num("network.dorsale_km", 1200, "km", 1, 1e6, seed + ": Dorsale of ~1,200 km",
-          "Total length of the generated Dorsale; the corridor detour factor is fitted to it."),
+          "Total length of the generated Dorsale (of each block of 8 départements in larger synthetic regions); the corridor detour factor is fitted to it."),
       integer("network.dorsale_pairs", 24, "fibre pairs", 1, 10000, "assumption", "Fibre pairs per Dorsale link."),
       num("network.dorsale_used_share", 0.4, "share of pairs", 0, 1, "assumption",
           "Average share of Dorsale pairs already used at the start."),

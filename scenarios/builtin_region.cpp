@@ -604,26 +604,33 @@ Region build_builtin_region(const Parameters& P, std::uint64_t seed) {
     for (std::size_t i = 0; i < N; ++i) C[i].white_zone_share = std::min(1.0, hi * base[i]);
     const char* keys[] = {"mobile.coverage_orange", "mobile.coverage_sfr", "mobile.coverage_bouygues",
                           "mobile.coverage_free"};
-    double pop = 0, covered = 0, covered_rural = 0;
+    // operator o covers (1 - white) x (1 - min(1, a_o x ruralness)) of a commune's people;
+    // a_o is fitted by bisection so the population-weighted coverage meets its target.
+    double pop = 0, covered = 0;
     for (std::size_t i = 0; i < N; ++i) {
-      const double u = (1.0 - *C[i].white_zone_share) * double(C[i].population);
       pop += double(C[i].population);
-      covered += u;
-      covered_rural += u * W[i].rural;
+      covered += (1.0 - *C[i].white_zone_share) * double(C[i].population);
     }
+    auto coverage_at = [&](double a) {
+      double s = 0;
+      for (std::size_t i = 0; i < N; ++i)
+        s += (1.0 - *C[i].white_zone_share) * (1.0 - std::min(1.0, a * W[i].rural)) * double(C[i].population);
+      return s;
+    };
     std::array<double, kOperatorCount> a{};
     for (int o = 0; o < kOperatorCount; ++o) {
       const double target_o = P.number(keys[o]) * pop;
-      if (target_o > covered)
+      if (target_o > covered + 1e-6 * pop)
         throw ValidationError("parameter " + std::string(keys[o]), keys[o],
                               "above the coverage left by mobile.white_zone_share");
-      a[o] = covered_rural > 0 ? (covered - target_o) / covered_rural : 0;
-      if (a[o] > 1.0)
-        throw ValidationError("parameter " + std::string(keys[o]), keys[o], "too low to be reached by this generator");
+      double lo = 0, hi = 1e6;
+      for (int it = 0; it < 200; ++it) (coverage_at(0.5 * (lo + hi)) > target_o ? lo : hi) = 0.5 * (lo + hi);
+      a[o] = 0.5 * (lo + hi);
     }
     for (std::size_t i = 0; i < N; ++i) {
       std::array<double, kOperatorCount> cov{};
-      for (int o = 0; o < kOperatorCount; ++o) cov[o] = (1.0 - *C[i].white_zone_share) * (1.0 - a[o] * W[i].rural);
+      for (int o = 0; o < kOperatorCount; ++o)
+        cov[o] = (1.0 - *C[i].white_zone_share) * (1.0 - std::min(1.0, a[o] * W[i].rural));
       C[i].coverage_4g = cov;
     }
   }
@@ -669,7 +676,7 @@ Region build_builtin_region(const Parameters& P, std::uint64_t seed) {
     for (const auto& cr : kCorridors)
       if (!cr.transit)
         straight += distance_km(net.node(*net.find_node(pre + cr.a)).pos, net.node(*net.find_node(pre + cr.b)).pos);
-    const double detour = P.number("network.dorsale_km") / double(tiles) / straight;
+    const double detour = P.number("network.dorsale_km") / straight;  // per block of 8 départements
     int k = 0;
     for (const auto& cr : kCorridors) {
       Rng rng(seed ^ 0xD0125A1Eu, (std::uint64_t(t) << 16) | std::uint64_t(k++));

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "models/commune.h"
+#include "models/interconnection.h"
 
 namespace dorsale {
 
@@ -27,9 +28,21 @@ struct CommuneStates {
   std::vector<std::vector<std::array<std::int64_t, kBandCount>>> states;
 };
 
+// The interconnection queue of a run (its requests and the answers, in input order).
+struct InterconnectionResults {
+  std::string mode;  // "fcfs" or "optimal"
+  std::vector<InterconnectionRequest> requests;
+  std::vector<InterconnectionDecision> decisions;
+  double accepted_value = 0, fcfs_value = 0;
+  // joint MILP (mode optimal): status, objective, bound, gap, backend, seconds
+  std::string mip_status, mip_backend;
+  double mip_objective = 0, mip_bound = 0, mip_gap = 0, mip_seconds = 0;
+};
+
 struct ScenarioResults {
   RunInfo info;
   CommuneStates communes;
+  InterconnectionResults interconnection;
 };
 
 }  // namespace dorsale

@@ -9,8 +9,10 @@
 
 #include "models/error.h"
 #include "models/parameters.h"
+#include "planner/interconnect.h"
 #include "planner/region_info.h"
 #include "planner/run.h"
+#include "viz/interconnect_writer.h"
 #include "viz/summary_json.h"
 
 namespace {
@@ -56,6 +58,16 @@ int main(int argc, char** argv) {
   run->add_option("scenarios", rcfg.scenario_files, "Scenario files (TOML)");
   run->add_option("-o,--out", rcfg.out_dir, "Output folder (default: out)");
 
+  // dorsale interconnect
+  auto* inter = app.add_subcommand("interconnect", "Answer interconnection requests (CSV or JSON) on a scenario's network");
+  dorsale::planner::InterconnectConfig xcfg;
+  inter->add_option("requests", xcfg.requests, "Request file (.csv or .json)")->required();
+  inter->add_option("--scenario", xcfg.scenario, "Scenario file (default: the built-in bfc-2022)");
+  inter->add_option("--mode", xcfg.mode, "fcfs (first come, first served) or optimal (joint MILP)")
+      ->check(CLI::IsMember({"fcfs", "optimal"}));
+  inter->add_option("--backend", xcfg.backend, "MILP back end of --mode optimal: glpk or cbc")->check(CLI::IsMember({"glpk", "cbc"}));
+  inter->add_option("-o,--out", xcfg.out_dir, "Output folder (default: out/interconnect)");
+
   // dorsale params
   auto* params = app.add_subcommand("params", "List every named parameter with unit, default and source");
   bool markdown = false;
@@ -88,6 +100,22 @@ int main(int argc, char** argv) {
         std::cout << fmt::format("{} -> {}/ (summary.json, results.h5, layers.gpkg)\n", r.scenario.name, r.out_path);
         std::cout << dorsale::viz::region_text(r.region);
       }
+      return kOk;
+    });
+  }
+  if (inter->parsed()) {
+    return guarded([&] {
+      auto res = dorsale::planner::interconnect(xcfg);
+      for (std::size_t i = 0; i < res.decisions.size(); ++i)
+        std::cout << dorsale::viz::decision_line(res.requests[i], res.decisions[i]) << "\n";
+      auto q = dorsale::viz::queue_summary_json(res);
+      std::cout << fmt::format("{} requests: {} accept, {} accept_with_works, {} reject; accepted value {} (first come: {})",
+                               q["requests"].get<int>(), q["accept"].get<int>(), q["accept_with_works"].get<int>(),
+                               q["reject"].get<int>(), res.accepted_value, res.fcfs_value);
+      if (res.mode == "optimal")
+        std::cout << fmt::format("; MILP {} {}: objective {:.6g}, bound {:.6g}, gap {:.2e}, {:.2f} s", res.mip_backend,
+                                 res.mip_status, res.mip_objective, res.mip_bound, res.mip_gap, res.mip_seconds);
+      std::cout << "\n" << xcfg.out_dir << "/decisions.json, " << xcfg.out_dir << "/routes.gpkg\n";
       return kOk;
     });
   }

@@ -8,7 +8,10 @@
 
 #include "models/error.h"
 #include "viz/gpkg_writer.h"
+#include "planner/interconnect.h"
+#include "scenarios/requests.h"
 #include "viz/hdf5_writer.h"
+#include "viz/interconnect_writer.h"
 #include "viz/output_dir.h"
 #include "viz/summary_json.h"
 
@@ -53,9 +56,18 @@ std::vector<ScenarioRun> run(const RunConfig& cfg, const std::function<void(cons
     r.region = scenarios::load_region(s);
     say(fmt::format("{}: computing", s.name));
     r.results = compute_results(s, r.region);
+    if (!s.requests.empty()) {
+      say(fmt::format("{}: answering the interconnection requests", s.name));
+      auto reqs = s.requests == "builtin:requests-example.csv"
+                      ? scenarios::parse_requests(scenarios::example_requests_text(), s.requests, false, r.region.network)
+                      : scenarios::read_requests(s.requests, r.region.network);
+      r.results.interconnection = evaluate_requests(r.region, s.params, std::move(reqs), "fcfs", "glpk");
+    }
     auto dir = std::make_unique<viz::StagedDir>(cfg.out_dir, s.name);
     say(fmt::format("{}: writing", s.name));
     viz::write_file_atomic(dir->path() / "summary.json", viz::summary_json(r.region, r.results).dump(2) + "\n");
+    if (!r.results.interconnection.decisions.empty())
+      viz::write_file_atomic(dir->path() / "decisions.json", viz::decisions_json(r.results.interconnection).dump(2) + "\n");
     viz::write_hdf5(dir->path() / "results.h5", r.region, r.results);
     viz::write_gpkg(dir->path() / "layers.gpkg", r.region, r.results);
     r.out_path = dir->target().string();

@@ -108,6 +108,10 @@ Scenario parse_scenario(const std::string& text, const std::string& origin, cons
           s.seed = std::uint64_t(seed);
         } else if (k == "first_year") s.first_year = int(as_integer(origin, v, key));
         else if (k == "last_year") s.last_year = int(as_integer(origin, v, key));
+        else if (k == "requests") {
+          const std::string f = as_string(origin, v, key);
+          s.requests = origin.rfind("builtin:", 0) == 0 ? "builtin:" + f : resolve(base_dir, f);
+        }
         else fail(origin, v, key, "unknown key (see scenarios/README.md for the keys)");
       }
       if (s.first_year < 2000 || s.last_year > 2100 || s.first_year > s.last_year)

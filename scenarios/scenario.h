@@ -28,6 +28,9 @@ struct Scenario {
   int first_year = 2019;
   int last_year = 2025;
   RegionSource region;
+  // Interconnection requests answered by `dorsale run` (first come, first served); empty:
+  // none. "builtin:requests-example.csv" is the example compiled into the binary.
+  std::string requests;
   Parameters params;
 };
 

@@ -5,6 +5,8 @@
 #include <ogrsf_frmts.h>
 
 #include <memory>
+
+#include "viz/interconnect_writer.h"
 #include <stdexcept>
 
 namespace dorsale::viz {
@@ -201,6 +203,7 @@ void write_gpkg(const std::filesystem::path& file, const Region& region, const S
     }
     L->CommitTransaction();
   }
+  if (!res.interconnection.decisions.empty()) add_routes_layer(ds.get(), region, res.interconnection);
   ds.reset();
 }
 

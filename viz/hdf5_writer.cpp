@@ -241,6 +241,34 @@ void write_hdf5(const std::filesystem::path& file, const Region& region, const S
     w.dataset(ng, "link_pairs_used", used, {nl}, "fibre pairs", "pairs in use");
     w.dataset(ng, "link_dorsale", dors, {nl}, "1", "part of the regional backbone (0/1)");
   }
+  if (!res.interconnection.decisions.empty()) {
+    const auto& ir = res.interconnection;
+    Hid ig(w.group(g, "interconnection"), H5Gclose, "group");
+    w.attr_str(ig, "mode", ir.mode);
+    std::vector<std::string> id, decision;
+    std::vector<double> capex, opex, total, lat, km;
+    std::vector<std::int32_t> pairs;
+    for (std::size_t i = 0; i < ir.decisions.size(); ++i) {
+      const auto& d = ir.decisions[i];
+      id.push_back(d.id);
+      decision.push_back(decision_key(d.decision));
+      capex.push_back(d.capex_eur);
+      opex.push_back(d.opex_eur);
+      total.push_back(d.total_eur);
+      lat.push_back(d.latency_ms);
+      km.push_back(d.new_build_km);
+      pairs.push_back(ir.requests[i].pairs);
+    }
+    const hsize_t nr = id.size();
+    w.strings(ig, "request_id", id, "request id, in the request file's order");
+    w.strings(ig, "decision", decision, "accept, accept_with_works, reject");
+    w.dataset(ig, "pairs", pairs, {nr}, "fibre pairs", "pairs requested");
+    w.dataset(ig, "capex", capex, {nr}, "EUR", "new-build capital cost");
+    w.dataset(ig, "opex", opex, {nr}, "EUR", "lease cost over the request's horizon");
+    w.dataset(ig, "total_cost", total, {nr}, "EUR", "capex + opex");
+    w.dataset(ig, "latency", lat, {nr}, "ms", "one-way latency of the worst route (0 when rejected)");
+    w.dataset(ig, "new_build", km, {nr}, "km", "new-build attachment length");
+  }
   check(H5Fflush(f, H5F_SCOPE_GLOBAL), "flush");
 }
 

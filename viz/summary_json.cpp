@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "viz/interconnect_writer.h"
+
 #include <algorithm>
 #include <numeric>
 
@@ -85,6 +87,10 @@ json summary_json(const Region& region, const ScenarioResults& res) {
   }
   j["premises_by_year"] = states;
   j["outputs"] = {"summary.json", "results.h5", "layers.gpkg"};
+  if (!res.interconnection.decisions.empty()) {
+    j["interconnection"] = queue_summary_json(res.interconnection);
+    j["outputs"].push_back("decisions.json");
+  }
   return j;
 }
 

@@ -1,0 +1,86 @@
+#include "planner/interconnect.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <numeric>
+#include <unistd.h>
+
+#include "models/error.h"
+#include "scenarios/requests.h"
+#include "scenarios/scenario.h"
+#include "viz/interconnect_writer.h"
+#include "viz/output_dir.h"
+
+namespace dorsale::planner {
+
+solvers::InterconnectParams interconnect_params(const Parameters& p) {
+  solvers::InterconnectParams q;
+  q.attach_detour_factor = p.number("interconnect.attach_detour_factor");
+  q.attach_candidates = int(p.integer("interconnect.attach_candidates"));
+  q.attach_max_km = p.number("interconnect.attach_max_km");
+  q.build_eur_per_km = p.number("costs.build_eur_per_km");
+  q.owned_eur_per_pair_km_year = p.number("costs.owned_eur_per_pair_km_year");
+  q.latency_us_per_km = p.number("network.latency_us_per_km");
+  q.accept_link_only_diversity = p.text("interconnect.link_only_diversity") == "accept";
+  return q;
+}
+
+InterconnectionResults evaluate_requests(const Region& region, const Parameters& params,
+                                         std::vector<InterconnectionRequest> requests, const std::string& mode,
+                                         const std::string& backend) {
+  if (mode != "fcfs" && mode != "optimal") throw InputError("command line", 0, "--mode", "'" + mode + "' is not fcfs or optimal");
+  if (backend != "glpk" && backend != "cbc") throw InputError("command line", 0, "--backend", "'" + backend + "' is not glpk or cbc");
+  solvers::Interconnect ic(region.network, interconnect_params(params));
+  std::vector<int> order(requests.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return requests[a].submitted < requests[b].submitted; });
+  const auto initial = solvers::LinkState::of(region.network);
+  solvers::QueueResult q =
+      mode == "fcfs" ? solvers::run_fcfs(ic, requests, order, initial)
+                     : solvers::run_optimal(ic, requests, order, initial, int(params.integer("interconnect.route_options")),
+                                            backend == "cbc" ? solvers::MipBackend::Cbc : solvers::MipBackend::Glpk,
+                                            params.number("interconnect.optimal_time_limit_s"));
+  InterconnectionResults out;
+  out.mode = mode;
+  out.accepted_value = q.accepted_value;
+  out.fcfs_value = q.fcfs_value;
+  if (q.mip) {
+    out.mip_status = solvers::mip_status_key(q.mip->status);
+    out.mip_backend = solvers::mip_backend_key(q.mip->backend);
+    out.mip_objective = q.mip->objective;
+    out.mip_bound = q.mip->bound;
+    out.mip_gap = q.mip->gap;
+    out.mip_seconds = q.mip->seconds;
+  }
+  for (std::size_t i = 0; i < requests.size(); ++i) out.decisions.push_back(ic.describe(requests[i], q.evaluations[i], q.final_state));
+  out.requests = std::move(requests);
+  return out;
+}
+
+InterconnectionResults interconnect(const InterconnectConfig& cfg) {
+  const scenarios::Scenario s = cfg.scenario.empty() ? scenarios::builtin_scenario("bfc-2022") : scenarios::load_scenario(cfg.scenario);
+  const Region region = scenarios::load_region(s);
+  if (region.network.nodes().empty())
+    throw InputError(s.file, 0, "region", "the scenario's region has no network to route on");
+  auto requests = scenarios::read_requests(cfg.requests, region.network);
+  auto res = evaluate_requests(region, s.params, std::move(requests), cfg.mode, cfg.backend);
+  std::filesystem::create_directories(cfg.out_dir);
+  // both files are written under temporary names, then renamed
+  const std::filesystem::path dir(cfg.out_dir);
+  const auto tmp_gpkg = dir / fmt::format(".routes.tmp-{}.gpkg", ::getpid());
+  std::filesystem::remove(tmp_gpkg);
+  try {
+    viz::write_routes_gpkg(tmp_gpkg, region, res);
+    viz::write_file_atomic(dir / "decisions.json", viz::decisions_json(res).dump(2) + "\n");
+    std::filesystem::rename(tmp_gpkg, dir / "routes.gpkg");
+  } catch (...) {
+    std::error_code ec;
+    std::filesystem::remove(tmp_gpkg, ec);
+    throw;
+  }
+  return res;
+}
+
+}  // namespace dorsale::planner

@@ -1,0 +1,32 @@
+#pragma once
+// `dorsale interconnect`: answer a file of interconnection requests on a scenario's network.
+#include <string>
+
+#include "models/parameters.h"
+#include "models/region.h"
+#include "models/results.h"
+#include "solvers/interconnect.h"
+
+namespace dorsale::planner {
+
+struct InterconnectConfig {
+  std::string requests;           // CSV or JSON file
+  std::string scenario;           // scenario file; empty: the built-in bfc-2022
+  std::string mode = "fcfs";      // "fcfs" or "optimal"
+  std::string backend = "glpk";   // MILP back end of --mode optimal: "glpk" or "cbc"
+  std::string out_dir = "out/interconnect";
+};
+
+solvers::InterconnectParams interconnect_params(const Parameters& p);
+
+// Evaluates requests (already validated against the network) in submission order (stable on
+// the file order). No I/O.
+InterconnectionResults evaluate_requests(const Region& region, const Parameters& params,
+                                         std::vector<InterconnectionRequest> requests, const std::string& mode,
+                                         const std::string& backend);
+
+// Loads, evaluates, writes <out_dir>/decisions.json and <out_dir>/routes.gpkg (atomically).
+// Throws InputError (bad request file, unknown node...) before anything is evaluated or written.
+InterconnectionResults interconnect(const InterconnectConfig& cfg);
+
+}  // namespace dorsale::planner

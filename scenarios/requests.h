@@ -1,0 +1,27 @@
+#pragma once
+// Reading interconnection request files: CSV (one request per row) or JSON (an array of
+// objects), with the same fields:
+//   id, requester, site (node id) or lon + lat (WGS84, a site off the network),
+//   destination ("dorsale" = any Dorsale point of presence, a hub name such as "Paris" or
+//   "hub:Paris", or a node id), pairs (> 0), protection ("none" | "diverse"),
+//   max_latency_ms (optional, > 0), horizon_years (optional, default 10),
+//   submitted (YYYY-MM-DD), value (optional, >= 0, default 1).
+// The whole file is checked before anything is evaluated: one bad row is an error naming the
+// row and field, and no request of the file is applied.
+#include <string>
+#include <vector>
+
+#include "models/interconnection.h"
+#include "models/network.h"
+
+namespace dorsale::scenarios {
+
+std::vector<InterconnectionRequest> read_requests(const std::string& path, const Network& net);
+// Same, from text already in memory; `origin` names it in errors; `json` selects the format.
+std::vector<InterconnectionRequest> parse_requests(const std::string& text, const std::string& origin, bool json,
+                                                   const Network& net);
+
+// The example request file shipped in the binary (scenarios/requests-example.csv).
+const char* example_requests_text();
+
+}  // namespace dorsale::scenarios

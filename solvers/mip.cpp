@@ -1,0 +1,153 @@
+#include "solvers/mip.h"
+
+#include "solvers/lemon_compat.h"  // first: LEMON under C++20
+#include <lemon/glpk.h>
+#include <glpk.h>
+#include <coin/Cbc_C_Interface.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+
+namespace dorsale::solvers {
+
+const char* mip_status_key(MipStatus s) {
+  static const char* k[] = {"optimal", "feasible", "infeasible", "time_limit", "error"};
+  return k[int(s)];
+}
+
+const char* mip_backend_key(MipBackend b) { return b == MipBackend::Glpk ? "glpk" : "cbc"; }
+
+namespace {
+
+constexpr double kCoinInf = 1.7976931348623157e308;  // COIN_DBL_MAX
+
+double inf_clip(double v) { return std::abs(v) >= 1e30 ? (v > 0 ? lemon::GlpkMip::INF : -lemon::GlpkMip::INF) : v; }
+
+MipResult solve_glpk(const MipModel& m, double time_limit_s) {
+  MipResult r;
+  r.backend = MipBackend::Glpk;
+  lemon::GlpkMip mip;
+  mip.messageLevel(lemon::LpBase::MESSAGE_NOTHING);
+  std::vector<lemon::GlpkMip::Col> cols(m.vars());
+  lemon::GlpkMip::Expr obj;
+  for (int j = 0; j < m.vars(); ++j) {
+    cols[j] = mip.addCol();
+    mip.colLowerBound(cols[j], inf_clip(m.lb[j]));
+    mip.colUpperBound(cols[j], inf_clip(m.ub[j]));
+    mip.colType(cols[j], m.integer[j] ? lemon::GlpkMip::INTEGER : lemon::GlpkMip::REAL);
+    obj += m.obj[j] * cols[j];
+  }
+  mip.obj(obj);
+  if (m.maximize) mip.max(); else mip.min();
+  for (const auto& row : m.rows) {
+    lemon::GlpkMip::Expr e;
+    for (std::size_t k = 0; k < row.idx.size(); ++k) e += row.val[k] * cols[row.idx[k]];
+    mip.addRow(inf_clip(row.lb), e, inf_clip(row.ub));
+  }
+  // LEMON's solve() has no time limit: run GLPK's simplex and branch and bound on its model.
+  glp_prob* lp = static_cast<glp_prob*>(static_cast<void*>(mip.lpx()));
+  glp_smcp smcp;
+  glp_init_smcp(&smcp);
+  smcp.msg_lev = GLP_MSG_OFF;
+  if (glp_simplex(lp, &smcp) != 0 || glp_get_status(lp) == GLP_NOFEAS || glp_get_status(lp) == GLP_UNDEF) {
+    r.status = glp_get_status(lp) == GLP_NOFEAS ? MipStatus::Infeasible : MipStatus::Error;
+    return r;
+  }
+  const double relaxation = glp_get_obj_val(lp);
+  glp_iocp iocp;
+  glp_init_iocp(&iocp);
+  iocp.msg_lev = GLP_MSG_OFF;
+  iocp.tm_lim = int(std::min(2.0e9, time_limit_s * 1000.0));
+  iocp.mip_gap = 1e-9;
+  const int ret = glp_intopt(lp, &iocp);
+  const int st = glp_mip_status(lp);
+  if (st == GLP_OPT) {
+    r.status = MipStatus::Optimal;
+  } else if (st == GLP_FEAS) {
+    r.status = MipStatus::Feasible;
+  } else if (st == GLP_NOFEAS) {
+    r.status = MipStatus::Infeasible;
+    return r;
+  } else {
+    r.status = ret == GLP_ETMLIM ? MipStatus::NoSolutionInTime : MipStatus::Error;
+    r.bound = relaxation;
+    return r;
+  }
+  r.objective = glp_mip_obj_val(lp);
+  r.bound = r.status == MipStatus::Optimal ? r.objective : relaxation;
+  r.x.resize(m.vars());
+  for (int j = 0; j < m.vars(); ++j) r.x[j] = glp_mip_col_val(lp, j + 1);
+  return r;
+}
+
+MipResult solve_cbc(const MipModel& m, double time_limit_s) {
+  MipResult r;
+  r.backend = MipBackend::Cbc;
+  // column-major matrix
+  const int n = m.vars(), nr = int(m.rows.size());
+  std::vector<std::vector<std::pair<int, double>>> by_col(n);
+  for (int i = 0; i < nr; ++i)
+    for (std::size_t k = 0; k < m.rows[i].idx.size(); ++k) by_col[m.rows[i].idx[k]].push_back({i, m.rows[i].val[k]});
+  std::vector<CoinBigIndex> start{0};
+  std::vector<int> index;
+  std::vector<double> value;
+  for (int j = 0; j < n; ++j) {
+    for (auto [i, v] : by_col[j]) {
+      index.push_back(i);
+      value.push_back(v);
+    }
+    start.push_back(CoinBigIndex(index.size()));
+  }
+  std::vector<double> rlb(nr), rub(nr), clb(m.lb), cub(m.ub);
+  for (int i = 0; i < nr; ++i) {
+    rlb[i] = m.rows[i].lb <= -1e30 ? -kCoinInf : m.rows[i].lb;
+    rub[i] = m.rows[i].ub >= 1e30 ? kCoinInf : m.rows[i].ub;
+  }
+  for (int j = 0; j < n; ++j) {
+    if (clb[j] <= -1e30) clb[j] = -kCoinInf;
+    if (cub[j] >= 1e30) cub[j] = kCoinInf;
+  }
+  Cbc_Model* cbc = Cbc_newModel();
+  Cbc_loadProblem(cbc, n, nr, start.data(), index.data(), value.data(), clb.data(), cub.data(), m.obj.data(), rlb.data(),
+                  rub.data());
+  for (int j = 0; j < n; ++j)
+    if (m.integer[j]) Cbc_setInteger(cbc, j);
+  Cbc_setObjSense(cbc, m.maximize ? -1.0 : 1.0);
+  Cbc_setLogLevel(cbc, 0);
+  Cbc_setMaximumSeconds(cbc, time_limit_s);
+  Cbc_setParameter(cbc, "threads", "1");  // same numbers whatever the machine
+  Cbc_setParameter(cbc, "ratioGap", "1e-9");
+  Cbc_solve(cbc);
+  const bool has_solution = Cbc_getColSolution(cbc) != nullptr && Cbc_numberSavedSolutions(cbc) > 0;
+  if (Cbc_isProvenOptimal(cbc)) {
+    r.status = MipStatus::Optimal;
+  } else if (Cbc_isProvenInfeasible(cbc)) {
+    r.status = MipStatus::Infeasible;
+  } else if (has_solution) {
+    r.status = MipStatus::Feasible;
+  } else {
+    r.status = MipStatus::NoSolutionInTime;
+  }
+  if (r.status == MipStatus::Optimal || r.status == MipStatus::Feasible) {
+    r.objective = Cbc_getObjValue(cbc);
+    const double* x = Cbc_getColSolution(cbc);
+    r.x.assign(x, x + n);
+  }
+  r.bound = r.status == MipStatus::Optimal ? r.objective : Cbc_getBestPossibleObjValue(cbc);
+  Cbc_deleteModel(cbc);
+  return r;
+}
+
+}  // namespace
+
+MipResult solve_mip(const MipModel& model, MipBackend backend, double time_limit_s) {
+  const auto t0 = std::chrono::steady_clock::now();
+  MipResult r = backend == MipBackend::Glpk ? solve_glpk(model, time_limit_s) : solve_cbc(model, time_limit_s);
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (r.status == MipStatus::Optimal || r.status == MipStatus::Feasible)
+    r.gap = std::abs(r.bound - r.objective) / std::max(1.0, std::abs(r.objective));
+  return r;
+}
+
+}  // namespace dorsale::solvers

@@ -1,0 +1,56 @@
+#pragma once
+// A small mixed-integer programme and two exact back ends: GLPK through LEMON's Mip (the model
+// is built with lemon::GlpkMip; the branch and bound runs with a time limit) and CBC through
+// its C interface. Used by the interconnection queue, the roll-out optimiser and siting.
+//
+// Contract: solve_mip never throws on an infeasible or hard model: "no solution" is a status.
+// The bound is valid for the objective's sense (an upper bound when maximising): the proven
+// optimum when Optimal, the LP relaxation (GLPK) or CBC's best possible value otherwise.
+#include <string>
+#include <vector>
+
+namespace dorsale::solvers {
+
+struct MipModel {
+  bool maximize = true;
+  std::vector<double> obj, lb, ub;
+  std::vector<char> integer;
+  struct Row {
+    std::vector<int> idx;
+    std::vector<double> val;
+    double lb, ub;  // use +-1e30 for a free side
+  };
+  std::vector<Row> rows;
+
+  int add_var(double lo, double hi, double cost, bool is_integer) {
+    lb.push_back(lo);
+    ub.push_back(hi);
+    obj.push_back(cost);
+    integer.push_back(is_integer);
+    return int(obj.size()) - 1;
+  }
+  void add_row(std::vector<int> idx, std::vector<double> val, double lo, double hi) {
+    rows.push_back({std::move(idx), std::move(val), lo, hi});
+  }
+  int vars() const { return int(obj.size()); }
+};
+
+enum class MipStatus { Optimal, Feasible, Infeasible, NoSolutionInTime, Error };
+const char* mip_status_key(MipStatus s);  // "optimal", "feasible", "infeasible", "time_limit", "error"
+
+enum class MipBackend { Glpk, Cbc };
+const char* mip_backend_key(MipBackend b);  // "glpk", "cbc"
+
+struct MipResult {
+  MipStatus status = MipStatus::Error;
+  double objective = 0;  // of the best solution found (valid when Optimal or Feasible)
+  double bound = 0;      // valid bound on the optimum
+  double gap = 0;        // |bound - objective| / max(1, |objective|)
+  std::vector<double> x;
+  double seconds = 0;
+  MipBackend backend = MipBackend::Glpk;
+};
+
+MipResult solve_mip(const MipModel& model, MipBackend backend, double time_limit_s = 60.0);
+
+}  // namespace dorsale::solvers

@@ -1,0 +1,467 @@
+// Interconnection answers are proved, not compared to stored numbers: routes are connected
+// walks within capacity, diverse pairs share no link and no duct, costs are the sum of their
+// parts, reject reasons name a real bottleneck, and the joint MILP equals exhaustive search.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <numeric>
+#include <set>
+
+#include "models/error.h"
+#include "models/random.h"
+#include "planner/interconnect.h"
+#include "scenarios/builtin_region.h"
+#include "scenarios/projection.h"
+#include "scenarios/requests.h"
+#include "scenarios/scenario.h"
+#include "solvers/interconnect.h"
+#include "test_support.h"
+
+using namespace dorsale;
+using namespace dorsale::solvers;
+
+namespace {
+
+const Region& bfc() {
+  static const Region r = [] {
+    auto s = scenarios::builtin_scenario("bfc-2022");
+    return scenarios::build_builtin_region(s.params, s.seed);
+  }();
+  return r;
+}
+
+InterconnectParams params_of(const Parameters& p) { return planner::interconnect_params(p); }
+
+// A random queue on the built-in network: NRO / PoP / data-centre sites or positions off the
+// network, destinations any PoP, a hub or a node, 1..8 pairs, a third diverse.
+std::vector<InterconnectionRequest> random_queue(const Network& net, int n, std::uint64_t seed) {
+  scenarios::Projection proj;
+  std::vector<int> sites, targets;
+  for (std::size_t i = 0; i < net.nodes().size(); ++i) {
+    const auto k = net.node(int(i)).kind;
+    if (k == NodeKind::Nro || k == NodeKind::DataCentre || k == NodeKind::DorsalePop) sites.push_back(int(i));
+    if (k == NodeKind::DorsalePop || k == NodeKind::DataCentre) targets.push_back(int(i));
+  }
+  const char* hubs[] = {"Paris", "Lyon", "Strasbourg"};
+  std::vector<InterconnectionRequest> out;
+  for (int i = 0; i < n; ++i) {
+    Rng rng(seed, i);
+    InterconnectionRequest r;
+    r.id = "Q" + std::to_string(i);
+    r.line = i + 2;
+    r.protection = rng.uniform() < 0.33 ? Protection::Diverse : Protection::None;
+    std::vector<int> pops;
+    for (int v : sites)
+      if (net.node(v).kind == NodeKind::DorsalePop) pops.push_back(v);
+    if (r.protection == Protection::Diverse && rng.uniform() < 0.7) {
+      r.site_node = net.node(pops[rng.below(pops.size())]).id;  // protected requests: mostly major sites
+    } else if (rng.uniform() < 0.15) {
+      r.site_pos = proj.from_wgs84(rng.uniform(3.2, 6.8), rng.uniform(46.4, 48.0));
+    } else {
+      r.site_node = net.node(sites[rng.below(sites.size())]).id;
+    }
+    const double d = rng.uniform();
+    if (d < 0.5) r.destination = {Destination::Kind::AnyDorsalePop, ""};
+    else if (d < 0.8) r.destination = {Destination::Kind::Hub, hubs[rng.below(3)]};
+    else r.destination = {Destination::Kind::Node, net.node(targets[rng.below(targets.size())]).id};
+    if (r.destination.kind == Destination::Kind::Node && r.destination.id == r.site_node)
+      r.destination = {Destination::Kind::AnyDorsalePop, ""};
+    r.pairs = 1 + int(rng.below(8));
+    if (rng.uniform() < 0.2) r.max_latency_ms = rng.uniform(0.3, 3.0);
+    r.horizon_years = 5 + int(rng.below(11));
+    r.submitted = "2019-01-01";
+    out.push_back(r);
+  }
+  return out;
+}
+
+// Checks a route is a connected walk from the site to the destination over its links.
+void expect_connected_walk(const Network& net, const InterconnectionRequest& r, const RouteOption::Route& route) {
+  ASSERT_FALSE(route.nodes.empty());
+  std::size_t k = 0;
+  if (r.site_node.empty()) {
+    EXPECT_EQ(route.nodes[0], -1) << r.id;
+    ASSERT_GE(route.attach_node, 0) << r.id;
+    ASSERT_GE(route.nodes.size(), 2u);
+    EXPECT_EQ(route.nodes[1], route.attach_node) << r.id;
+    k = 1;
+  } else {
+    EXPECT_EQ(route.nodes[0], *net.find_node(r.site_node)) << r.id;
+  }
+  ASSERT_EQ(route.nodes.size() - k, route.links.size() + 1) << r.id;
+  for (std::size_t j = 0; j < route.links.size(); ++j) {
+    const Link& l = net.links()[route.links[j]];
+    const int u = route.nodes[k + j], v = route.nodes[k + j + 1];
+    EXPECT_TRUE((l.a == u && l.b == v) || (l.a == v && l.b == u)) << r.id << ": link " << l.id << " does not join the walk";
+  }
+  const Node& last = net.node(route.nodes.back());
+  switch (r.destination.kind) {
+    case Destination::Kind::AnyDorsalePop: EXPECT_EQ(last.kind, NodeKind::DorsalePop) << r.id; break;
+    case Destination::Kind::Hub: EXPECT_EQ(last.name, r.destination.id) << r.id; break;
+    case Destination::Kind::Node: EXPECT_EQ(last.id, r.destination.id) << r.id; break;
+  }
+}
+
+// The cost recomputed from the parts, independently of Interconnect::price.
+std::pair<double, double> cost_of(const Network& net, const InterconnectParams& p, const InterconnectionRequest& r,
+                                  const RouteOption& o, const LinkState& before) {
+  double capex = 0, opex = 0;
+  std::set<int> built_here;
+  for (const auto& route : o.routes) {
+    capex += route.attach_km * p.build_eur_per_km;
+    for (int l : route.links) {
+      const Link& link = net.links()[l];
+      if (!before.built[l]) {
+        if (built_here.insert(l).second) capex += link.build_eur_per_km * link.length_km;
+      } else {
+        const double rate = link.status == LinkStatus::Leased ? link.lease_eur_per_pair_km_year : p.owned_eur_per_pair_km_year;
+        opex += rate * r.pairs * link.length_km * r.horizon_years;
+      }
+    }
+  }
+  return {capex, opex};
+}
+
+}  // namespace
+
+TEST(Interconnect, RandomQueueAnswersAreProved) {
+  const Network& net = bfc().network;
+  const Parameters P;
+  const auto p = params_of(P);
+  Interconnect ic(net, p);
+  const auto reqs = random_queue(net, 300, 42);
+  LinkState state = LinkState::of(net);
+  const LinkState initial = state;
+  std::vector<int> usage(net.links().size(), 0);
+  int accepted = 0, rejected = 0, diverse_ok = 0;
+  for (const auto& r : reqs) {
+    const LinkState before = state;
+    Evaluation e = ic.evaluate(r, state);
+    if (e.decision == Decision::Reject) {
+      ++rejected;
+      EXPECT_FALSE(e.reasons.empty()) << r.id;
+      continue;
+    }
+    ++accepted;
+    ASSERT_TRUE(e.option.has_value());
+    const RouteOption& o = *e.option;
+    ASSERT_EQ(o.routes.size(), r.protection == Protection::Diverse ? 2u : 1u) << r.id;
+    for (const auto& route : o.routes) expect_connected_walk(net, r, route);
+    // cost = sum of its parts
+    auto [capex, opex] = cost_of(net, p, r, o, before);
+    EXPECT_NEAR(o.capex, capex, 1e-6 * (1 + capex)) << r.id;
+    EXPECT_NEAR(o.opex, opex, 1e-6 * (1 + opex)) << r.id;
+    EXPECT_NEAR(o.total(), capex + opex, 1e-6 * (1 + capex + opex)) << r.id;
+    // decision kind agrees with the works needed
+    EXPECT_EQ(e.decision == Decision::AcceptWithWorks, o.needs_works(before)) << r.id;
+    // latency limit respected
+    if (r.max_latency_ms)
+      for (const auto& route : o.routes) EXPECT_LE(route.latency_ms, *r.max_latency_ms + 1e-9) << r.id;
+    // diverse: no common link, no common shared-risk group
+    if (r.protection == Protection::Diverse) {
+      std::set<int> a(o.routes[0].links.begin(), o.routes[0].links.end());
+      for (int l : o.routes[1].links) EXPECT_FALSE(a.count(l)) << r.id << " shares link " << net.links()[l].id;
+      std::set<std::string> ga;
+      for (int l : o.routes[0].links) if (!net.links()[l].srg.empty()) ga.insert(net.links()[l].srg);
+      for (int l : o.routes[1].links) EXPECT_FALSE(ga.count(net.links()[l].srg)) << r.id << " shares " << net.links()[l].srg;
+      EXPECT_TRUE(o.risk_disjoint);
+      if (o.routes[0].attach_node >= 0) EXPECT_NE(o.routes[0].attach_node, o.routes[1].attach_node) << r.id;
+      ++diverse_ok;
+    }
+    ic.reserve(state, o, r.pairs);
+    for (const auto& route : o.routes)
+      for (int l : route.links) usage[l] += r.pairs;
+  }
+  // no link is ever above its capacity after the reservations
+  for (std::size_t l = 0; l < net.links().size(); ++l) {
+    EXPECT_LE(usage[l], initial.free[l]) << net.links()[l].id;
+    EXPECT_EQ(state.free[l], initial.free[l] - usage[l]) << net.links()[l].id;
+    EXPECT_GE(state.free[l], 0);
+  }
+  EXPECT_GT(accepted, 50);
+  EXPECT_GT(rejected, 5);
+  EXPECT_GT(diverse_ok, 5);
+}
+
+TEST(Interconnect, RejectReasonsNameARealBottleneck) {
+  const Network& net = bfc().network;
+  Interconnect ic(net, params_of(Parameters{}));
+  // saturate: queue many requests, then look at capacity rejects
+  auto reqs = random_queue(net, 400, 7);
+  for (auto& r : reqs) r.max_latency_ms.reset();
+  LinkState state = LinkState::of(net);
+  int checked = 0;
+  for (const auto& r : reqs) {
+    Evaluation e = ic.evaluate(r, state);
+    if (e.decision != Decision::Reject) {
+      ic.reserve(state, *e.option, r.pairs);
+      continue;
+    }
+    std::vector<int> named;
+    for (const auto& why : e.reasons)
+      for (std::size_t l = 0; l < net.links().size(); ++l)
+        if (why.rfind("link " + net.links()[l].id + " (", 0) == 0) named.push_back(int(l));
+    // a duct shared by the only diverse pair is a bottleneck: "removing" it is accepting
+    // link-only diversity
+    const bool duct = e.reasons.front().rfind("only link-disjoint", 0) == 0;
+    if (named.empty() && !duct) continue;
+    // removing the bottlenecks (enough free pairs on the named links) makes it feasible
+    LinkState relieved = state;
+    for (int l : named) relieved.free[l] = std::max(relieved.free[l], r.pairs);
+    auto p = params_of(Parameters{});
+    p.accept_link_only_diversity = duct;
+    Evaluation again = Interconnect(net, p).evaluate(r, relieved);
+    EXPECT_NE(again.decision, Decision::Reject) << r.id << ": " << e.reasons.front() << " / again: "
+                                               << (again.reasons.empty() ? "" : again.reasons.front()) << " prot "
+                                               << int(r.protection) << " site " << r.site_node;
+    ++checked;
+  }
+  EXPECT_GT(checked, 3) << "the queue produced too few capacity rejects to check";
+}
+
+TEST(Interconnect, LinkOnlyDiversityIsFlaggedWithTheSharedDuct) {
+  const Network& net = bfc().network;
+  InterconnectionRequest r;
+  r.id = "belfort-strasbourg";
+  r.site_node = "pop:belfort";
+  r.destination = {Destination::Kind::Hub, "Strasbourg"};
+  r.pairs = 2;
+  r.protection = Protection::Diverse;
+  r.submitted = "2019-01-01";
+  auto p = params_of(Parameters{});
+  Evaluation rejected = Interconnect(net, p).evaluate(r, LinkState::of(net));
+  EXPECT_EQ(rejected.decision, Decision::Reject);
+  ASSERT_FALSE(rejected.reasons.empty());
+  EXPECT_NE(rejected.reasons.front().find("duct:A35:mulhouse-strasbourg"), std::string::npos) << rejected.reasons.front();
+  p.accept_link_only_diversity = true;
+  Evaluation accepted = Interconnect(net, p).evaluate(r, LinkState::of(net));
+  ASSERT_NE(accepted.decision, Decision::Reject);
+  EXPECT_FALSE(accepted.option->risk_disjoint);
+  std::set<int> a(accepted.option->routes[0].links.begin(), accepted.option->routes[0].links.end());
+  for (int l : accepted.option->routes[1].links) EXPECT_FALSE(a.count(l)) << "still link-disjoint";
+}
+
+TEST(Interconnect, SharedDuctIsAvoidedWhenARiskDisjointPairExists) {
+  // Beaune-Dijon has two cables in the A31 duct: a diverse Beaune -> Dijon request must not
+  // take both.
+  const Network& net = bfc().network;
+  InterconnectionRequest r;
+  r.id = "beaune-dijon";
+  r.site_node = "pop:beaune";
+  r.destination = {Destination::Kind::Node, "pop:dijon"};
+  r.pairs = 1;
+  r.protection = Protection::Diverse;
+  r.submitted = "2019-01-01";
+  Evaluation e = Interconnect(net, params_of(Parameters{})).evaluate(r, LinkState::of(net));
+  ASSERT_NE(e.decision, Decision::Reject) << (e.reasons.empty() ? "" : e.reasons.front());
+  int in_duct = 0;
+  for (const auto& route : e.option->routes)
+    for (int l : route.links) in_duct += net.links()[l].srg == "duct:A31:beaune-dijon";
+  EXPECT_LE(in_duct, 1);
+  EXPECT_TRUE(e.option->risk_disjoint);
+}
+
+namespace {
+
+// A small network where first-come is not optimal: s1's cheapest route uses the only
+// link s2 and s3 can use.
+Network trap_network() {
+  Network n;
+  auto node = [&](const char* id, NodeKind k, double x, double y) {
+    Node nd;
+    nd.id = id;
+    nd.name = id;
+    nd.kind = k;
+    nd.pos.x = x;
+    nd.pos.y = y;
+    nd.pos.lon = x / 1e5;
+    nd.pos.lat = y / 1e5;
+    n.add_node(nd);
+  };
+  node("s1", NodeKind::Nro, 0, 0);
+  node("s2", NodeKind::Nro, 0, 10000);
+  node("s3", NodeKind::Nro, 0, 20000);
+  node("j", NodeKind::Junction, 10000, 10000);
+  node("p", NodeKind::DorsalePop, 20000, 10000);
+  auto link = [&](const char* id, const char* a, const char* b, double km, int pairs, double lease) {
+    Link l;
+    l.id = id;
+    l.length_km = km;
+    l.pairs_total = pairs;
+    l.lease_eur_per_pair_km_year = lease;
+    l.status = LinkStatus::Leased;
+    l.latency_ms = km * 0.0049;
+    n.add_link(l, a, b);
+  };
+  link("s1-j", "s1", "j", 10, 4, 100);
+  link("s2-j", "s2", "j", 10, 4, 100);
+  link("s3-j", "s3", "j", 10, 4, 100);
+  link("j-p", "j", "p", 10, 4, 100);       // the shared bottleneck
+  link("s1-p", "s1", "p", 40, 4, 100);     // s1's longer, pricier way
+  return n;
+}
+
+InterconnectionRequest req(const char* id, const char* site, int pairs, const char* date) {
+  InterconnectionRequest r;
+  r.id = id;
+  r.site_node = site;
+  r.destination = {Destination::Kind::AnyDorsalePop, ""};
+  r.pairs = pairs;
+  r.submitted = date;
+  return r;
+}
+
+// Best value over every assignment of the candidate options (or none) to each request.
+double exhaustive(const std::vector<InterconnectionRequest>& reqs, const std::vector<std::vector<RouteOption>>& opts,
+                  const LinkState& initial) {
+  double best = 0;
+  std::vector<int> choice(reqs.size(), -1);
+  std::function<void(std::size_t, std::vector<int>&, double)> go = [&](std::size_t i, std::vector<int>& free, double value) {
+    if (i == reqs.size()) {
+      best = std::max(best, value);
+      return;
+    }
+    go(i + 1, free, value);
+    for (const auto& o : opts[i]) {
+      std::set<int> used;
+      for (const auto& route : o.routes) used.insert(route.links.begin(), route.links.end());
+      bool fits = true;
+      for (int l : used) fits &= free[l] >= reqs[i].pairs;
+      if (!fits) continue;
+      for (int l : used) free[l] -= reqs[i].pairs;
+      go(i + 1, free, value + reqs[i].value);
+      for (int l : used) free[l] += reqs[i].pairs;
+    }
+  };
+  std::vector<int> free = initial.free;
+  go(0, free, 0);
+  return best;
+}
+
+}  // namespace
+
+TEST(InterconnectQueue, OptimalBeatsFirstComeOnTheTrapAndEqualsExhaustiveSearch) {
+  const Network net = trap_network();
+  Interconnect ic(net, InterconnectParams{});
+  std::vector<InterconnectionRequest> reqs = {req("A", "s1", 4, "2019-01-01"), req("B", "s2", 2, "2019-01-02"),
+                                              req("C", "s3", 2, "2019-01-03")};
+  const std::vector<int> order = {0, 1, 2};
+  const LinkState initial = LinkState::of(net);
+  const auto fcfs = run_fcfs(ic, reqs, order, initial);
+  EXPECT_EQ(fcfs.accepted_value, 1);  // A takes j-p whole
+  for (auto backend : {MipBackend::Glpk, MipBackend::Cbc}) {
+    const auto opt = run_optimal(ic, reqs, order, initial, 3, backend, 30);
+    ASSERT_TRUE(opt.mip.has_value());
+    EXPECT_EQ(opt.mip->status, MipStatus::Optimal) << mip_backend_key(backend);
+    EXPECT_EQ(opt.accepted_value, 3) << mip_backend_key(backend);
+    EXPECT_GE(opt.mip->bound + 1e-9, opt.mip->objective);
+    EXPECT_EQ(opt.accepted_value, exhaustive(reqs, candidate_options(ic, reqs, fcfs, initial, 3), initial));
+    for (std::size_t l = 0; l < net.links().size(); ++l) EXPECT_GE(opt.final_state.free[l], 0);
+  }
+}
+
+TEST(InterconnectQueue, OptimalEqualsExhaustiveAndNeverLosesToFirstComeOnSmallRandomQueues) {
+  const Network& net = bfc().network;
+  Interconnect ic(net, params_of(Parameters{}));
+  // tight capacities so that requests compete
+  LinkState initial = LinkState::of(net);
+  for (auto& f : initial.free) f = std::min(f, 6);
+  for (std::uint64_t seed = 1; seed <= 6; ++seed) {
+    auto reqs = random_queue(net, 7, seed * 101);
+    for (std::size_t i = 0; i < reqs.size(); ++i) {
+      reqs[i].value = 1 + double(i % 3);
+      reqs[i].site_node = "nro:21-00" + std::to_string(1 + i % 5);  // all from Côte-d'Or NROs
+      reqs[i].site_pos.reset();
+      reqs[i].destination = {Destination::Kind::AnyDorsalePop, ""};
+      reqs[i].max_latency_ms.reset();
+    }
+    std::vector<int> order(reqs.size());
+    std::iota(order.begin(), order.end(), 0);
+    const auto fcfs = run_fcfs(ic, reqs, order, initial);
+    const auto opt = run_optimal(ic, reqs, order, initial, 2, MipBackend::Glpk, 30);
+    ASSERT_EQ(opt.mip->status, MipStatus::Optimal);
+    EXPECT_GE(opt.accepted_value + 1e-9, fcfs.accepted_value) << "seed " << seed;
+    EXPECT_DOUBLE_EQ(opt.accepted_value, exhaustive(reqs, candidate_options(ic, reqs, fcfs, initial, 2), initial)) << "seed " << seed;
+    for (std::size_t l = 0; l < net.links().size(); ++l) EXPECT_GE(opt.final_state.free[l], 0);
+  }
+}
+
+// ---- request files -----------------------------------------------------------------------
+
+namespace {
+InputError request_error(const std::string& text, bool json = false) {
+  try {
+    scenarios::parse_requests(text, "req.csv", json, bfc().network);
+  } catch (const InputError& e) {
+    return e;
+  }
+  ADD_FAILURE() << "no error for " << text;
+  return InputError("", 0, "", "");
+}
+const std::string kHeader = "id,requester,site,lon,lat,destination,pairs,protection,max_latency_ms,horizon_years,submitted,value\n";
+}  // namespace
+
+TEST(Requests, ExampleFileIsValidAndEveryFieldIsRead) {
+  auto reqs = scenarios::parse_requests(scenarios::example_requests_text(), "example", false, bfc().network);
+  ASSERT_EQ(reqs.size(), 8u);
+  EXPECT_EQ(reqs[1].protection, Protection::Diverse);
+  EXPECT_EQ(reqs[1].destination.kind, Destination::Kind::Hub);
+  EXPECT_EQ(reqs[1].destination.id, "Paris");
+  ASSERT_TRUE(reqs[2].site_pos.has_value());
+  EXPECT_NEAR(reqs[2].site_pos->lon, 4.87, 1e-9);
+  EXPECT_GT(reqs[2].site_pos->x, 800000);  // Lambert-93 through OSR
+  EXPECT_EQ(reqs[6].max_latency_ms.value_or(0), 0.5);
+}
+
+TEST(Requests, BadRowsNameRowAndField) {
+  auto e = request_error(kHeader + "R1,x,nro:21-001,,,dorsale,2,none,,10,2019-01-01,1\nR2,x,nro:99-999,,,dorsale,2,none,,10,2019-01-01,1\n");
+  EXPECT_EQ(e.line(), 3);
+  EXPECT_EQ(e.field(), "site");
+  e = request_error(kHeader + "R1,x,nro:21-001,,,Marseille,2,none,,10,2019-01-01,1\n");
+  EXPECT_EQ(e.field(), "destination");
+  e = request_error(kHeader + "R1,x,nro:21-001,,,dorsale,0,none,,10,2019-01-01,1\n");
+  EXPECT_EQ(e.field(), "pairs");
+  e = request_error(kHeader + "R1,x,nro:21-001,,,dorsale,-3,none,,10,2019-01-01,1\n");
+  EXPECT_EQ(e.field(), "pairs");
+  e = request_error(kHeader + "R1,x,nro:21-001,,,dorsale,two,none,,10,2019-01-01,1\n");
+  EXPECT_EQ(e.field(), "pairs");
+  e = request_error(kHeader + "R1,x,nro:21-001,,,dorsale,2,maybe,,10,2019-01-01,1\n");
+  EXPECT_EQ(e.field(), "protection");
+  e = request_error(kHeader + "R1,x,nro:21-001,,,dorsale,2,none,,10,2019-01-01\n");
+  EXPECT_EQ(e.line(), 2);  // malformed row: one field short
+  e = request_error(kHeader + "R1,x,,4.8,,dorsale,2,none,,10,2019-01-01,1\n");
+  EXPECT_EQ(e.field(), "lat");
+  e = request_error(kHeader + "R1,x,nro:21-001,,,dorsale,2,none,,10,1st May,1\n");
+  EXPECT_EQ(e.field(), "submitted");
+  e = request_error(R"([{"id":"A","site":"nro:21-001","destination":"Paris","pairs":2,"submitted":"2019-01-01"},
+                       {"id":"B","site":"nro:21-001","destination":"hub:Nowhere","pairs":2,"submitted":"2019-01-01"}])", true);
+  EXPECT_EQ(e.field(), "destination");
+  EXPECT_NE(std::string(e.what()).find("request 2"), std::string::npos) << e.what();
+}
+
+TEST(Requests, ABadRowLeavesNothingAppliedOrWritten) {
+  test::TempDir tmp;
+  const auto file = tmp.path() / "queue.csv";
+  std::ofstream(file) << kHeader << "R1,x,nro:21-001,,,dorsale,2,none,,10,2019-01-01,1\nR2,x,nro:21-002,,,dorsale,0,none,,10,2019-01-02,1\n";
+  planner::InterconnectConfig cfg;
+  cfg.requests = file.string();
+  cfg.out_dir = (tmp.path() / "out").string();
+  EXPECT_THROW(planner::interconnect(cfg), InputError);
+  EXPECT_FALSE(std::filesystem::exists(tmp.path() / "out" / "decisions.json"));
+  EXPECT_FALSE(std::filesystem::exists(tmp.path() / "out" / "routes.gpkg"));
+}
+
+TEST(Requests, CommandWritesDecisionsAndRoutes) {
+  test::TempDir tmp;
+  planner::InterconnectConfig cfg;
+  cfg.requests = std::string(DORSALE_SOURCE_DIR) + "/scenarios/requests-example.csv";
+  cfg.out_dir = tmp.path().string();
+  cfg.mode = "optimal";
+  auto res = planner::interconnect(cfg);
+  EXPECT_TRUE(std::filesystem::exists(tmp.path() / "decisions.json"));
+  EXPECT_TRUE(std::filesystem::exists(tmp.path() / "routes.gpkg"));
+  EXPECT_GE(res.accepted_value + 1e-9, res.fcfs_value);
+  EXPECT_EQ(res.mip_status, "optimal");
+}

@@ -1,0 +1,134 @@
+#include "viz/interconnect_writer.h"
+
+#include <fmt/format.h>
+#include <gdal_priv.h>
+#include <ogrsf_frmts.h>
+
+#include <memory>
+#include <stdexcept>
+
+namespace dorsale::viz {
+
+using nlohmann::json;
+
+json decisions_json(const InterconnectionResults& res) {
+  json arr = json::array();
+  for (std::size_t i = 0; i < res.decisions.size(); ++i) {
+    const auto& d = res.decisions[i];
+    const auto& r = res.requests[i];
+    json links = json::array();
+    for (const auto& route : d.route_links) {
+      json l = json::array();
+      for (const auto& rl : route) l.push_back({{"id", rl.id}, {"free_pairs_after", rl.free_pairs_after < 0 ? json(nullptr) : json(rl.free_pairs_after)}});
+      links.push_back(l);
+    }
+    json o = {{"id", d.id},
+              {"requester", r.requester},
+              {"decision", decision_key(d.decision)},
+              {"reasons", d.reasons},
+              {"cost_eur", {{"capex", d.capex_eur}, {"opex", d.opex_eur}, {"total", d.total_eur}}},
+              {"latency_ms", d.decision == Decision::Reject ? json(nullptr) : json(d.latency_ms)},
+              {"routes", d.routes},
+              {"route_links", links},
+              {"new_build_km", d.new_build_km},
+              {"pairs", r.pairs},
+              {"protection", protection_key(r.protection)},
+              {"submitted", r.submitted}};
+    if (!d.diversity.empty()) o["diversity"] = d.diversity;
+    arr.push_back(o);
+  }
+  return arr;
+}
+
+json queue_summary_json(const InterconnectionResults& res) {
+  int counts[3] = {0, 0, 0};
+  for (const auto& d : res.decisions) counts[int(d.decision)]++;
+  json j = {{"mode", res.mode},
+            {"requests", res.decisions.size()},
+            {"accept", counts[0]},
+            {"accept_with_works", counts[1]},
+            {"reject", counts[2]},
+            {"accepted_value", res.accepted_value},
+            {"fcfs_value", res.fcfs_value}};
+  if (res.mode == "optimal")
+    j["mip"] = {{"backend", res.mip_backend}, {"status", res.mip_status}, {"objective", res.mip_objective},
+                {"bound", res.mip_bound}, {"gap", res.mip_gap}, {"seconds", res.mip_seconds}};
+  return j;
+}
+
+std::string decision_line(const InterconnectionRequest& r, const InterconnectionDecision& d) {
+  std::string s = fmt::format("{:<8} {:<18} {} pairs {:<7} ", d.id, decision_key(d.decision), r.pairs, protection_key(r.protection));
+  if (d.decision != Decision::Reject) {
+    s += fmt::format("{:>10.0f} EUR (capex {:.0f}, opex {:.0f}) {:.3f} ms", d.total_eur, d.capex_eur, d.opex_eur, d.latency_ms);
+    if (!d.routes.empty()) s += fmt::format(" via {}", fmt::join(d.routes.front(), " > "));
+  } else if (!d.reasons.empty()) {
+    s += d.reasons.front();
+  }
+  return s;
+}
+
+void add_routes_layer(GDALDataset* ds, const Region& region, const InterconnectionResults& res) {
+  OGRSpatialReference l93;
+  l93.importFromEPSG(2154);
+  l93.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+  OGRLayer* L = ds->CreateLayer("routes", &l93, wkbLineString, nullptr);
+  if (!L) throw std::runtime_error("GeoPackage: cannot create layer routes");
+  auto field = [&](const char* n, OGRFieldType t) {
+    OGRFieldDefn f(n, t);
+    if (L->CreateField(&f) != OGRERR_NONE) throw std::runtime_error(fmt::format("GeoPackage: cannot create field routes.{}", n));
+  };
+  field("request_id", OFTString);
+  field("requester", OFTString);
+  field("route", OFTInteger);
+  field("decision", OFTString);
+  field("pairs", OFTInteger);
+  field("protection", OFTString);
+  field("capex_eur", OFTReal);
+  field("opex_eur", OFTReal);
+  field("total_eur", OFTReal);
+  field("latency_ms", OFTReal);
+  field("new_build_km", OFTReal);
+  field("links", OFTString);
+  if (L->StartTransaction() != OGRERR_NONE) throw std::runtime_error("GeoPackage: cannot start a transaction");
+  const auto& net = region.network;
+  for (std::size_t i = 0; i < res.decisions.size(); ++i) {
+    const auto& d = res.decisions[i];
+    const auto& r = res.requests[i];
+    for (std::size_t k = 0; k < d.routes.size(); ++k) {
+      OGRFeature f(L->GetLayerDefn());
+      f.SetField("request_id", d.id.c_str());
+      f.SetField("requester", r.requester.c_str());
+      f.SetField("route", int(k + 1));
+      f.SetField("decision", decision_key(d.decision));
+      f.SetField("pairs", r.pairs);
+      f.SetField("protection", protection_key(r.protection));
+      f.SetField("capex_eur", d.capex_eur);
+      f.SetField("opex_eur", d.opex_eur);
+      f.SetField("total_eur", d.total_eur);
+      f.SetField("latency_ms", d.latency_ms);
+      f.SetField("new_build_km", d.new_build_km);
+      std::vector<std::string> ids;
+      for (const auto& rl : d.route_links[k]) ids.push_back(rl.id);
+      f.SetField("links", fmt::format("{}", fmt::join(ids, ",")).c_str());
+      auto* ls = new OGRLineString();
+      for (const auto& id : d.routes[k]) {
+        if (auto n = net.find_node(id)) ls->addPoint(net.node(*n).pos.x, net.node(*n).pos.y);
+        else if (r.site_pos) ls->addPoint(r.site_pos->x, r.site_pos->y);
+      }
+      f.SetGeometryDirectly(ls);
+      if (L->CreateFeature(&f) != OGRERR_NONE) throw std::runtime_error("GeoPackage: cannot write a route");
+    }
+  }
+  if (L->CommitTransaction() != OGRERR_NONE) throw std::runtime_error("GeoPackage: cannot commit the routes");
+}
+
+void write_routes_gpkg(const std::filesystem::path& file, const Region& region, const InterconnectionResults& res) {
+  GDALAllRegister();
+  GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("GPKG");
+  if (!drv) throw std::runtime_error("GDAL has no GPKG driver");
+  std::unique_ptr<GDALDataset> ds(drv->Create(file.string().c_str(), 0, 0, 0, GDT_Unknown, nullptr));
+  if (!ds) throw std::runtime_error(fmt::format("{}: cannot create the GeoPackage", file.string()));
+  add_routes_layer(ds.get(), region, res);
+}
+
+}  // namespace dorsale::viz

@@ -1,0 +1,25 @@
+#pragma once
+// Writers of interconnection answers: decisions.json (an array, one object per request, in
+// the request file's order) and the `routes` layer of a GeoPackage (Lambert-93).
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "models/region.h"
+#include "models/results.h"
+
+class GDALDataset;
+
+namespace dorsale::viz {
+
+nlohmann::json decisions_json(const InterconnectionResults& res);
+// The queue's summary (mode, counts, accepted value, MILP status / bound / gap).
+nlohmann::json queue_summary_json(const InterconnectionResults& res);
+// One line per request, for the terminal.
+std::string decision_line(const InterconnectionRequest& r, const InterconnectionDecision& d);
+
+// Adds the layer `routes` to an open GeoPackage.
+void add_routes_layer(GDALDataset* ds, const Region& region, const InterconnectionResults& res);
+// Creates `file` holding only the `routes` layer.
+void write_routes_gpkg(const std::filesystem::path& file, const Region& region, const InterconnectionResults& res);
+
+}  // namespace dorsale::viz

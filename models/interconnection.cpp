@@ -1,4 +1,5 @@
 #include "models/interconnection.h"
+#include "models/results.h"
 
 namespace dorsale {
 
@@ -7,6 +8,11 @@ const char* protection_key(Protection p) { return p == Protection::None ? "none"
 const char* decision_key(Decision d) {
   static const char* k[] = {"accept", "accept_with_works", "reject"};
   return k[int(d)];
+}
+
+const char* technology_key(Technology t) {
+  static const char* k[] = {"copper_upgrade", "thd_radio", "4g_fixe", "satellite"};
+  return k[int(t)];
 }
 
 }  // namespace dorsale

@@ -28,6 +28,48 @@ struct CommuneStates {
   std::vector<std::vector<std::array<std::int64_t, kBandCount>>> states;
 };
 
+// Alternatives to FttH for the THD target (DOMAIN.md), in the order of every per-technology
+// array: copper upgrade (montée en débit), THD radio, 4G fixe, satellite.
+enum class Technology : int { CopperUpgrade = 0, ThdRadio = 1, FourGFixe = 2, Satellite = 3 };
+inline constexpr int kTechnologyCount = 4;
+const char* technology_key(Technology t);  // "copper_upgrade", "thd_radio", "4g_fixe", "satellite"
+
+// One year of a roll-out plan, region-wide.
+struct YearSummary {
+  int year = 0;
+  double public_spend_eur = 0;       // FttH works + collecte paid from the public budget
+  double budget_eur = 0;             // the public budget of the year
+  double collecte_eur = 0;           // part of public spend for collecte links
+  double collecte_km = 0;
+  int nros_opened = 0;
+  double private_spend_eur = 0;      // AMII / AMEL deployments
+  double alternatives_eur = 0;       // equipment of the alternatives deployed this year
+  std::int64_t ftth_premises_added = 0;
+};
+
+// A plan of the years first..last: when each commune gets FttH, the collecte built, the
+// alternatives used, and the state of every commune at the end of each year.
+struct RolloutResults {
+  bool planned = false;
+  std::vector<int> ftth_year;          // per commune: year FttH is complete (0: not in the horizon)
+  std::vector<int> nro_connected_year; // per network node: year its collecte is built (0: at start; -1: never)
+  std::vector<YearSummary> years;
+  // alternatives[y][i][t]: premises of commune i on technology t at the end of years[y]
+  std::vector<std::vector<std::array<std::int64_t, kTechnologyCount>>> alternatives;
+  // collecte links built by the plan: (year, node a, node b, km, cost)
+  struct CollecteLink {
+    int year;
+    std::string a, b;
+    double km, cost;
+    bool new_link;  // false: a planned RIP link built
+  };
+  std::vector<CollecteLink> collecte;
+  // public deployment optimiser: objective (weighted premises-years), bound, gap, method
+  std::string optimiser;
+  std::string optimiser_status;
+  double objective = 0, bound = 0, gap = 0, optimiser_seconds = 0;
+};
+
 // The interconnection queue of a run (its requests and the answers, in input order).
 struct InterconnectionResults {
   std::string mode;  // "fcfs" or "optimal"
@@ -42,6 +84,7 @@ struct InterconnectionResults {
 struct ScenarioResults {
   RunInfo info;
   CommuneStates communes;
+  RolloutResults rollout;
   InterconnectionResults interconnection;
 };
 

@@ -11,6 +11,8 @@
 #include "models/parameters.h"
 #include "planner/interconnect.h"
 #include "planner/region_info.h"
+#include "scenarios/steinlib.h"
+#include "solvers/steiner.h"
 #include "planner/run.h"
 #include "viz/interconnect_writer.h"
 #include "viz/summary_json.h"
@@ -68,6 +70,17 @@ int main(int argc, char** argv) {
   inter->add_option("--backend", xcfg.backend, "MILP back end of --mode optimal: glpk or cbc")->check(CLI::IsMember({"glpk", "cbc"}));
   inter->add_option("-o,--out", xcfg.out_dir, "Output folder (default: out/interconnect)");
 
+  // dorsale steiner
+  auto* steiner = app.add_subcommand("steiner", "Solve a Steiner tree instance in SteinLib STP format (heuristic with a certified bound, or exact MILP)");
+  std::string stp_file, stp_backend = "glpk";
+  bool stp_exact = false, stp_json = false;
+  double stp_limit = 60;
+  steiner->add_option("file", stp_file, "Instance (.stp)")->required()->check(CLI::ExistingFile);
+  steiner->add_flag("--exact", stp_exact, "Solve the directed-flow MILP instead of the heuristic");
+  steiner->add_option("--backend", stp_backend, "MILP back end with --exact: glpk or cbc")->check(CLI::IsMember({"glpk", "cbc"}));
+  steiner->add_option("--time-limit", stp_limit, "Time limit of --exact, seconds (default 60)");
+  steiner->add_flag("--json", stp_json, "Print one JSON object");
+
   // dorsale params
   auto* params = app.add_subcommand("params", "List every named parameter with unit, default and source");
   bool markdown = false;
@@ -99,6 +112,7 @@ int main(int argc, char** argv) {
       for (const auto& r : runs) {
         std::cout << fmt::format("{} -> {}/ (summary.json, results.h5, layers.gpkg)\n", r.scenario.name, r.out_path);
         std::cout << dorsale::viz::region_text(r.region);
+        std::cout << dorsale::viz::run_text(r.region, r.results, r.scenario.params);
       }
       return kOk;
     });
@@ -117,6 +131,31 @@ int main(int argc, char** argv) {
                                  res.mip_status, res.mip_objective, res.mip_bound, res.mip_gap, res.mip_seconds);
       std::cout << "\n" << xcfg.out_dir << "/decisions.json, " << xcfg.out_dir << "/routes.gpkg\n";
       return kOk;
+    });
+  }
+  if (steiner->parsed()) {
+    return guarded([&] {
+      const auto inst = dorsale::scenarios::read_stp(stp_file);
+      dorsale::solvers::SteinerOptions o;
+      o.time_limit_s = stp_limit;
+      o.backend = stp_backend == "cbc" ? dorsale::solvers::MipBackend::Cbc : dorsale::solvers::MipBackend::Glpk;
+      const auto r = stp_exact ? dorsale::solvers::steiner_exact(inst, o) : dorsale::solvers::steiner_heuristic(inst, o);
+      const char* method = stp_exact ? (stp_backend == "cbc" ? "exact-cbc" : "exact-glpk") : "heuristic";
+      if (stp_json) {
+        nlohmann::json j = {{"instance", inst.name}, {"nodes", inst.nodes}, {"edges", inst.edges.size()},
+                            {"terminals", inst.terminals.size()}, {"method", method},
+                            {"status", dorsale::solvers::steiner_status_key(r.status)}, {"cost", r.cost},
+                            {"bound", r.bound}, {"gap", r.gap}, {"seconds", r.seconds}};
+        nlohmann::json edges = nlohmann::json::array();
+        for (int e : r.edges) edges.push_back({inst.edges[e].u + 1, inst.edges[e].v + 1});
+        j["tree_edges"] = edges;
+        std::cout << j.dump(2) << "\n";
+      } else {
+        std::cout << fmt::format("{} ({} nodes, {} edges, {} terminals), {}: status {}, cost {:g}, bound {:g}, gap {:.3f} %, {:.3f} s\n",
+                                 inst.name, inst.nodes, inst.edges.size(), inst.terminals.size(), method,
+                                 dorsale::solvers::steiner_status_key(r.status), r.cost, r.bound, 100 * r.gap, r.seconds);
+      }
+      return r.status == dorsale::solvers::SteinerStatus::Infeasible ? kBadInput : kOk;
     });
   }
   if (params->parsed()) {

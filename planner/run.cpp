@@ -9,6 +9,7 @@
 #include "models/error.h"
 #include "viz/gpkg_writer.h"
 #include "planner/interconnect.h"
+#include "planner/rollout.h"
 #include "scenarios/requests.h"
 #include "viz/hdf5_writer.h"
 #include "viz/interconnect_writer.h"
@@ -24,12 +25,8 @@ ScenarioResults compute_results(const scenarios::Scenario& s, const Region& regi
   r.info.scenario_hash = s.hash;
   r.info.seed = s.seed;
   r.info.overridden_parameters = s.params.overridden();
-  // Baseline: the state of every commune at the start of the scenario.
-  r.communes.years = {s.first_year};
-  std::vector<std::array<std::int64_t, kBandCount>> base;
-  base.reserve(region.communes.size());
-  for (const auto& c : region.communes) base.push_back(c.premises_by_band);
-  r.communes.states.push_back(std::move(base));
+  // The baseline (end of the year before the first) and the plan of every year after it.
+  plan_rollout(RolloutInput{region, s.params, s.first_year, s.last_year, s.file}, r);
   return r;
 }
 
@@ -65,11 +62,12 @@ std::vector<ScenarioRun> run(const RunConfig& cfg, const std::function<void(cons
     }
     auto dir = std::make_unique<viz::StagedDir>(cfg.out_dir, s.name);
     say(fmt::format("{}: writing", s.name));
-    viz::write_file_atomic(dir->path() / "summary.json", viz::summary_json(r.region, r.results).dump(2) + "\n");
+    viz::write_file_atomic(dir->path() / "summary.json", viz::summary_json(r.region, r.results, s.params).dump(2) + "\n");
     if (!r.results.interconnection.decisions.empty())
       viz::write_file_atomic(dir->path() / "decisions.json", viz::decisions_json(r.results.interconnection).dump(2) + "\n");
     viz::write_hdf5(dir->path() / "results.h5", r.region, r.results);
-    viz::write_gpkg(dir->path() / "layers.gpkg", r.region, r.results);
+    viz::write_gpkg(dir->path() / "layers.gpkg", r.region, r.results,
+                    {int(s.params.integer("targets.thd_year")), int(s.params.integer("targets.ftth_year"))});
     r.out_path = dir->target().string();
     r.scenario = std::move(s);
     runs.push_back(std::move(r));

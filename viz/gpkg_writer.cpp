@@ -4,6 +4,7 @@
 #include <gdal_priv.h>
 #include <ogrsf_frmts.h>
 
+#include <algorithm>
 #include <memory>
 
 #include "viz/interconnect_writer.h"
@@ -39,7 +40,8 @@ OGRLayer* new_layer(GDALDataset* ds, const char* name, const OGRSpatialReference
 
 }  // namespace
 
-void write_gpkg(const std::filesystem::path& file, const Region& region, const ScenarioResults& res) {
+void write_gpkg(const std::filesystem::path& file, const Region& region, const ScenarioResults& res,
+                const std::vector<int>& target_years) {
   GDALAllRegister();
   GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("GPKG");
   if (!drv) throw std::runtime_error("GDAL has no GPKG driver");
@@ -75,6 +77,21 @@ void write_gpkg(const std::filesystem::path& file, const Region& region, const S
     add_field(L, "rural", OFTInteger);
     add_field(L, "mountain", OFTInteger);
     add_field(L, "nro", OFTString);
+    // the plan: the year FttH arrives, and the state at each target year
+    std::vector<std::pair<int, std::size_t>> target_states;  // (year, index in states)
+    if (res.rollout.planned) {
+      add_field(L, "ftth_year_plan", OFTInteger);
+      for (std::size_t y = 0; y < res.communes.years.size(); ++y)
+        for (int t : target_years)
+          if (res.communes.years[y] == t &&
+              std::find_if(target_states.begin(), target_states.end(), [&](auto& p) { return p.first == t; }) == target_states.end())
+            target_states.emplace_back(t, y);
+      for (auto [t, y] : target_states) {
+        add_field(L, fmt::format("pct_ge30_{}", t).c_str(), OFTReal);
+        add_field(L, fmt::format("pct_ftth_{}", t).c_str(), OFTReal);
+        add_field(L, fmt::format("technology_{}", t).c_str(), OFTString);
+      }
+    }
     L->StartTransaction();
     const auto& first = res.communes.states.empty() ? std::vector<std::array<std::int64_t, kBandCount>>{}
                                                     : res.communes.states.front();
@@ -100,6 +117,26 @@ void write_gpkg(const std::filesystem::path& file, const Region& region, const S
       f.SetField("rural", int(c.rural));
       f.SetField("mountain", int(c.mountain));
       f.SetField("nro", c.nro.c_str());
+      if (res.rollout.planned) {
+        f.SetField("ftth_year_plan", res.rollout.ftth_year[i]);
+        for (auto [t, y] : target_states) {
+          const auto& b = res.communes.states[y][i];
+          const double p = double(std::max<std::int64_t>(1, c.premises()));
+          f.SetField(fmt::format("pct_ge30_{}", t).c_str(), 100.0 * double(b[3] + b[4]) / p);
+          f.SetField(fmt::format("pct_ftth_{}", t).c_str(), 100.0 * double(b[4]) / p);
+          // the technology serving most premises of the commune that year
+          std::string tech = "copper";
+          std::int64_t most = b[0] + b[1] + b[2] + b[3];
+          for (int k = 0; k < kTechnologyCount; ++k) most -= res.rollout.alternatives[y][i][k];
+          if (b[4] >= most) { tech = "ftth"; most = b[4]; }
+          for (int k = 0; k < kTechnologyCount; ++k)
+            if (res.rollout.alternatives[y][i][k] > most) {
+              most = res.rollout.alternatives[y][i][k];
+              tech = technology_key(Technology(k));
+            }
+          f.SetField(fmt::format("technology_{}", t).c_str(), tech.c_str());
+        }
+      }
       if (polygons) {
         auto mp = std::make_unique<OGRMultiPolygon>();
         for (const auto& rings : c.polygons) {
@@ -199,6 +236,33 @@ void write_gpkg(const std::filesystem::path& file, const Region& region, const S
       f.SetField("height_m", h.height_m);
       f.SetField("build_cost_eur", h.build_cost_eur);
       f.SetGeometryDirectly(new OGRPoint(h.pos.x, h.pos.y));
+      create(L, &f);
+    }
+    L->CommitTransaction();
+  }
+  if (res.rollout.planned) {
+    OGRLayer* L = new_layer(ds.get(), "collecte", &l93, wkbLineString);
+    add_field(L, "year", OFTInteger);
+    add_field(L, "from", OFTString);
+    add_field(L, "to", OFTString);
+    add_field(L, "length_km", OFTReal);
+    add_field(L, "cost_eur", OFTReal);
+    add_field(L, "new_link", OFTInteger);
+    L->StartTransaction();
+    for (const auto& c : res.rollout.collecte) {
+      OGRFeature f(L->GetLayerDefn());
+      f.SetField("year", c.year);
+      f.SetField("from", c.a.c_str());
+      f.SetField("to", c.b.c_str());
+      f.SetField("length_km", c.km);
+      f.SetField("cost_eur", c.cost);
+      f.SetField("new_link", int(c.new_link));
+      const auto& a = net.node(*net.find_node(c.a)).pos;
+      const auto& b = net.node(*net.find_node(c.b)).pos;
+      auto* ls = new OGRLineString();
+      ls->addPoint(a.x, a.y);
+      ls->addPoint(b.x, b.y);
+      f.SetGeometryDirectly(ls);
       create(L, &f);
     }
     L->CommitTransaction();

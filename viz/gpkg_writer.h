@@ -3,6 +3,7 @@
 // documented in viz/README.md: communes (polygons when imported, points otherwise),
 // network_nodes, network_links, high_points.
 #include <filesystem>
+#include <vector>
 
 #include "models/region.h"
 #include "models/results.h"
@@ -10,6 +11,8 @@
 namespace dorsale::viz {
 
 // Creates `file` (which must not exist). Throws std::runtime_error naming the layer.
-void write_gpkg(const std::filesystem::path& file, const Region& region, const ScenarioResults& results);
+// `target_years`: years whose commune state is written as fields (pct_ge30_<year>, ...).
+void write_gpkg(const std::filesystem::path& file, const Region& region, const ScenarioResults& results,
+                const std::vector<int>& target_years = {});
 
 }  // namespace dorsale::viz

@@ -241,6 +241,58 @@ void write_hdf5(const std::filesystem::path& file, const Region& region, const S
     w.dataset(ng, "link_pairs_used", used, {nl}, "fibre pairs", "pairs in use");
     w.dataset(ng, "link_dorsale", dors, {nl}, "1", "part of the regional backbone (0/1)");
   }
+  if (res.rollout.planned) {
+    const auto& ro = res.rollout;
+    Hid rg(w.group(g, "rollout"), H5Gclose, "group");
+    w.attr_str(rg, "optimiser", ro.optimiser);
+    w.attr_str(rg, "status", ro.optimiser_status);
+    w.attr_str(rg, "objective", fmt::format("{:.17g}", ro.objective));
+    w.attr_str(rg, "bound", fmt::format("{:.17g}", ro.bound));
+    w.attr_str(rg, "gap", fmt::format("{:.17g}", ro.gap));
+    std::vector<std::int32_t> fy(ro.ftth_year.begin(), ro.ftth_year.end());
+    w.dataset(rg, "ftth_year", fy, {n}, "year", "year FttH is complete in the commune (0: not within the horizon)");
+    const hsize_t ny = ro.alternatives.size();
+    std::vector<std::int64_t> alts;
+    for (const auto& ys : ro.alternatives)
+      for (const auto& c : ys) alts.insert(alts.end(), c.begin(), c.end());
+    w.dataset(rg, "premises_by_technology", alts, {ny, n, hsize_t(kTechnologyCount)}, "premises",
+              "premises served by an alternative [year, commune, technology]; technologies: copper_upgrade, thd_radio, 4g_fixe, satellite");
+    std::vector<std::int32_t> years;
+    std::vector<double> pub, bud, col, colkm, priv, altc;
+    for (const auto& y : ro.years) {
+      years.push_back(y.year);
+      pub.push_back(y.public_spend_eur);
+      bud.push_back(y.budget_eur);
+      col.push_back(y.collecte_eur);
+      colkm.push_back(y.collecte_km);
+      priv.push_back(y.private_spend_eur);
+      altc.push_back(y.alternatives_eur);
+    }
+    const hsize_t py = years.size();
+    w.dataset(rg, "plan_years", years, {py}, "year", "years of the yearly datasets below");
+    w.dataset(rg, "public_spend", pub, {py}, "EUR", "public FttH spend (works + collecte)");
+    w.dataset(rg, "public_budget", bud, {py}, "EUR", "public budget");
+    w.dataset(rg, "collecte_spend", col, {py}, "EUR", "collecte links built");
+    w.dataset(rg, "collecte_length", colkm, {py}, "km", "collecte links built");
+    w.dataset(rg, "private_spend", priv, {py}, "EUR", "private AMII/AMEL deployments");
+    w.dataset(rg, "alternatives_spend", altc, {py}, "EUR", "alternatives deployed");
+    std::vector<std::int32_t> cy;
+    std::vector<std::string> ca, cb;
+    std::vector<double> ckm, ccost;
+    for (const auto& c : ro.collecte) {
+      cy.push_back(c.year);
+      ca.push_back(c.a);
+      cb.push_back(c.b);
+      ckm.push_back(c.km);
+      ccost.push_back(c.cost);
+    }
+    const hsize_t nc = cy.size();
+    w.dataset(rg, "collecte_year", cy, {nc}, "year", "year each collecte link is built");
+    w.strings(rg, "collecte_from", ca, "node id");
+    w.strings(rg, "collecte_to", cb, "node id");
+    w.dataset(rg, "collecte_link_length", ckm, {nc}, "km", "length");
+    w.dataset(rg, "collecte_link_cost", ccost, {nc}, "EUR", "build cost");
+  }
   if (!res.interconnection.decisions.empty()) {
     const auto& ir = res.interconnection;
     Hid ig(w.group(g, "interconnection"), H5Gclose, "group");

@@ -5,6 +5,7 @@
 #include "viz/interconnect_writer.h"
 
 #include <algorithm>
+#include <map>
 #include <numeric>
 
 namespace dorsale::viz {
@@ -69,7 +70,86 @@ json region_json(const Region& r) {
   return j;
 }
 
-json summary_json(const Region& region, const ScenarioResults& res) {
+json trajectory_json(const Region& region, const ScenarioResults& res) {
+  json years = json::array();
+  const auto& st = res.communes;
+  std::map<std::string, std::size_t> dep_index;
+  for (const auto& d : region.departements) dep_index.emplace(d.code, dep_index.size());
+  for (std::size_t y = 0; y < st.years.size(); ++y) {
+    std::array<std::int64_t, kBandCount> tot{};
+    std::vector<std::array<std::int64_t, kBandCount>> dep(region.departements.size());
+    std::array<std::int64_t, kTechnologyCount> tech{};
+    for (std::size_t i = 0; i < st.states[y].size(); ++i) {
+      const std::size_t d = dep_index.at(region.communes[i].departement);
+      for (int b = 0; b < kBandCount; ++b) {
+        tot[b] += st.states[y][i][b];
+        dep[d][b] += st.states[y][i][b];
+      }
+      if (res.rollout.planned && y < res.rollout.alternatives.size())
+        for (int t = 0; t < kTechnologyCount; ++t) tech[t] += res.rollout.alternatives[y][i][t];
+    }
+    auto shares = [](const std::array<std::int64_t, kBandCount>& b) {
+      const double p = double(b[0] + b[1] + b[2] + b[3] + b[4]);
+      auto pct = [&](std::int64_t v) { return p > 0 ? 100.0 * double(v) / p : 0.0; };
+      return json{{"premises", b[0] + b[1] + b[2] + b[3] + b[4]},
+                  {"below_8", b[0] + b[1]},
+                  {"below_30", b[0] + b[1] + b[2]},
+                  {"ftth", b[4]},
+                  {"pct_ge8", pct(b[2] + b[3] + b[4])},
+                  {"pct_ge30", pct(b[3] + b[4])},
+                  {"pct_ftth", pct(b[4])}};
+    };
+    json yj = shares(tot);
+    yj["year"] = st.years[y];
+    json techs;
+    for (int t = 0; t < kTechnologyCount; ++t) techs[technology_key(Technology(t))] = tech[t];
+    yj["premises_by_technology"] = techs;
+    if (y > 0 && res.rollout.planned && y - 1 < res.rollout.years.size()) {
+      const auto& ys = res.rollout.years[y - 1];
+      yj["public_spend_eur"] = ys.public_spend_eur;
+      yj["budget_eur"] = ys.budget_eur;
+      yj["collecte_eur"] = ys.collecte_eur;
+      yj["collecte_km"] = ys.collecte_km;
+      yj["nros_opened"] = ys.nros_opened;
+      yj["private_spend_eur"] = ys.private_spend_eur;
+      yj["alternatives_eur"] = ys.alternatives_eur;
+    }
+    json deps;
+    for (const auto& d : region.departements) deps[d.code] = shares(dep[dep_index.at(d.code)]);
+    yj["by_departement"] = deps;
+    years.push_back(yj);
+  }
+  return years;
+}
+
+json targets_json(const Parameters& params, const json& trajectory) {
+  json out;
+  struct T {
+    const char* name;
+    const char* key;
+    const char* count;
+  } ts[] = {{"good_broadband_ge8", "targets.good_broadband_year", "below_8"},
+            {"thd_ge30", "targets.thd_year", "below_30"},
+            {"ftth", "targets.ftth_year", "ftth"}};
+  for (const auto& t : ts) {
+    const int year = int(params.integer(t.key));
+    json r = {{"target_year", year}, {"met_year", nullptr}};
+    for (const auto& y : trajectory) {
+      const std::int64_t short_of = std::string(t.count) == "ftth" ? y["premises"].get<std::int64_t>() - y["ftth"].get<std::int64_t>()
+                                                                     : y[t.count].get<std::int64_t>();
+      if (short_of == 0 && r["met_year"].is_null()) r["met_year"] = y["year"];
+      if (y["year"].get<int>() == year) {
+        r["premises_short_at_target_year"] = short_of;
+        r["pct_short_at_target_year"] = 100.0 * double(short_of) / std::max<double>(1.0, y["premises"].get<double>());
+      }
+    }
+    r["met"] = !r["met_year"].is_null() && r["met_year"].get<int>() <= year;
+    out[t.name] = r;
+  }
+  return out;
+}
+
+json summary_json(const Region& region, const ScenarioResults& res, const Parameters& params) {
   json j;
   j["dorsale_version"] = res.info.version;
   j["scenario"] = {{"name", res.info.scenario}, {"file", res.info.scenario_file}, {"hash", res.info.scenario_hash},
@@ -86,12 +166,54 @@ json summary_json(const Region& region, const ScenarioResults& res) {
     states.push_back({{"year", res.communes.years[y]}, {"premises_by_band", band}});
   }
   j["premises_by_year"] = states;
+  if (res.rollout.planned) {
+    j["trajectory"] = trajectory_json(region, res);
+    j["targets"] = targets_json(params, j["trajectory"]);
+    const auto& ro = res.rollout;
+    double pub = 0, priv = 0, alt = 0, col = 0, km = 0;
+    for (const auto& y : ro.years) {
+      pub += y.public_spend_eur;
+      priv += y.private_spend_eur;
+      alt += y.alternatives_eur;
+      col += y.collecte_eur;
+      km += y.collecte_km;
+    }
+    j["rollout"] = {{"optimiser", ro.optimiser}, {"status", ro.optimiser_status}, {"objective", ro.objective},
+                    {"bound", ro.bound}, {"gap", ro.gap},
+                    {"public_spend_eur", pub}, {"private_spend_eur", priv}, {"alternatives_eur", alt},
+                    {"collecte_eur", col}, {"collecte_km", km}, {"collecte_links", ro.collecte.size()}};
+  }
   j["outputs"] = {"summary.json", "results.h5", "layers.gpkg"};
   if (!res.interconnection.decisions.empty()) {
     j["interconnection"] = queue_summary_json(res.interconnection);
     j["outputs"].push_back("decisions.json");
   }
   return j;
+}
+
+std::string run_text(const Region& region, const ScenarioResults& res, const Parameters& params) {
+  std::string s;
+  if (!res.rollout.planned) return s;
+  const json tr = trajectory_json(region, res);
+  s += "  year  >=8 Mbit/s  >=30 Mbit/s   FttH    public M EUR  private M EUR  alternatives M EUR\n";
+  for (const auto& y : tr)
+    s += fmt::format("  {}  {:9.1f} %  {:9.1f} %  {:6.1f} %  {:12.1f}  {:13.1f}  {:18.1f}\n", y["year"].get<int>(),
+                     y["pct_ge8"].get<double>(), y["pct_ge30"].get<double>(), y["pct_ftth"].get<double>(),
+                     y.value("public_spend_eur", 0.0) / 1e6, y.value("private_spend_eur", 0.0) / 1e6,
+                     y.value("alternatives_eur", 0.0) / 1e6);
+  const json t = targets_json(params, tr);
+  for (const auto& [name, v] : t.items()) {
+    if (v["met"].get<bool>())
+      s += fmt::format("  target {}: met in {} (target {})\n", name, v["met_year"].get<int>(), v["target_year"].get<int>());
+    else
+      s += fmt::format("  target {}: missed in {} by {} premises ({:.2f} %){}\n", name, v["target_year"].get<int>(),
+                       v.value("premises_short_at_target_year", std::int64_t(0)), v.value("pct_short_at_target_year", 0.0),
+                       v["met_year"].is_null() ? "" : fmt::format(", met in {}", v["met_year"].get<int>()));
+  }
+  const auto& ro = res.rollout;
+  s += fmt::format("  public deployments: {} {} objective {:.4g}, bound {:.4g}, gap {:.3f} %\n", ro.optimiser, ro.optimiser_status,
+                   ro.objective, ro.bound, 100 * ro.gap);
+  return s;
 }
 
 std::string region_text(const Region& r) {

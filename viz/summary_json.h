@@ -3,6 +3,7 @@
 // summary.json holds. Keys are documented in viz/README.md.
 #include <nlohmann/json.hpp>
 
+#include "models/parameters.h"
 #include "models/region.h"
 #include "models/results.h"
 
@@ -11,7 +12,14 @@ namespace dorsale::viz {
 // The region's totals. A field the source cannot give is null, never a made-up number.
 nlohmann::json region_json(const Region& region);
 // summary.json of a run.
-nlohmann::json summary_json(const Region& region, const ScenarioResults& results);
+nlohmann::json summary_json(const Region& region, const ScenarioResults& results, const Parameters& params);
+// Per year: premises, % >= 8, >= 30 and FttH, spends, premises per technology, by département.
+nlohmann::json trajectory_json(const Region& region, const ScenarioResults& results);
+// For each target (>= 8, >= 30, FttH): its year, the year it is met (or null), the premises
+// short at the target year.
+nlohmann::json targets_json(const Parameters& params, const nlohmann::json& trajectory);
+// The roll-out of a run, a line per year and the targets (for the terminal).
+std::string run_text(const Region& region, const ScenarioResults& results, const Parameters& params);
 // A short human-readable summary of the region (a few lines).
 std::string region_text(const Region& region);
 

@@ -62,9 +62,12 @@ TEST(Run, WritesThreeReadableFilesPerScenarioMatchingTheResults) {
     // HDF5: the per-commune bands equal the in-memory states
     std::vector<hsize_t> dims;
     auto v = read_i64(dir / "results.h5", "/" + r.scenario.name + "/communes/premises_by_band", dims);
-    ASSERT_EQ(dims, (std::vector<hsize_t>{1, r.region.communes.size(), 5}));
-    for (std::size_t i = 0; i < r.region.communes.size(); ++i)
-      for (int b = 0; b < 5; ++b) ASSERT_EQ(v[i * 5 + b], r.results.communes.states[0][i][b]);
+    const std::size_t ny = r.results.communes.years.size(), nc = r.region.communes.size();
+    ASSERT_EQ(dims, (std::vector<hsize_t>{ny, nc, 5}));
+    EXPECT_EQ(ny, 8u);  // baseline 2018 + 2019..2025
+    for (std::size_t y = 0; y < ny; ++y)
+      for (std::size_t i = 0; i < nc; ++i)
+        for (int b = 0; b < 5; ++b) ASSERT_EQ(v[(y * nc + i) * 5 + b], r.results.communes.states[y][i][b]);
     // GeoPackage: layers, CRS and counts
     GDALAllRegister();
     std::unique_ptr<GDALDataset> ds(GDALDataset::Open((dir / "layers.gpkg").string().c_str(), GDAL_OF_VECTOR));
@@ -75,7 +78,12 @@ TEST(Run, WritesThreeReadableFilesPerScenarioMatchingTheResults) {
     } wants[] = {{"communes", r.region.communes.size()},
                  {"network_nodes", r.region.network.nodes().size()},
                  {"network_links", r.region.network.links().size()},
-                 {"high_points", r.region.high_points.size()}};
+                 {"high_points", r.region.high_points.size()},
+                 {"collecte", r.results.rollout.collecte.size()},
+                 {"routes", 0}};
+    std::size_t routes = 0;
+    for (const auto& d : r.results.interconnection.decisions) routes += d.routes.size();
+    wants[5].count = routes;
     for (const auto& w : wants) {
       OGRLayer* l = ds->GetLayerByName(w.layer);
       ASSERT_NE(l, nullptr) << w.layer;

@@ -1,0 +1,13 @@
+#pragma once
+// Reader of the SteinLib STP format (version 1.0): sections Comment, Graph (Nodes, Edges,
+// "E u v w"), Terminals (Terminals, "T v"); other sections (Coordinates, Presolve…) skipped.
+#include <string>
+
+#include "models/steiner_instance.h"
+
+namespace dorsale::scenarios {
+
+// Throws InputError naming the file, line and field on a malformed file.
+SteinerInstance read_stp(const std::string& path);
+
+}  // namespace dorsale::scenarios

@@ -1,0 +1,51 @@
+#pragma once
+// Timing of public FttH deployments under yearly budgets (the roll-out optimiser).
+//
+// Units (communes) each belong to a group (their NRO). A unit can be deployed in one year at
+// most, only in or after the year its group is connected; connecting a group costs once.
+// Deploying unit u in year y is worth value[u][y] (weighted premises-years served). Each
+// year's spend (units + group connections) stays within that year's budget.
+//
+// Exact: MILP (GLPK through LEMON, or CBC). Heuristic (region scale): greedy year by year on
+// value / cost, with a Lagrangian bound (yearly budgets relaxed, subgradient on the
+// multipliers; the subproblem is solved exactly per group), so the gap is certified.
+#include <string>
+#include <vector>
+
+#include "solvers/mip.h"
+
+namespace dorsale::solvers {
+
+struct DeploymentProblem {
+  int years = 0;
+  std::vector<double> budget;  // [years]
+  struct Unit {
+    int group = -1;                  // -1: no group (always connected)
+    double cost = 0;
+    std::vector<double> value;       // [years]
+  };
+  struct Group {
+    double cost = 0;
+    bool connected = false;          // connected before the first year
+  };
+  std::vector<Unit> units;
+  std::vector<Group> groups;
+};
+
+struct DeploymentPlan {
+  std::vector<int> unit_year;   // -1: not deployed within the horizon
+  std::vector<int> group_year;  // -1: not connected by the plan (or connected before)
+  std::vector<double> spend;    // [years]
+  double objective = 0, bound = 0, gap = 0, seconds = 0;
+  std::string method, status;   // "heuristic"/"exact-glpk"/"exact-cbc"; "optimal"/"feasible"/...
+};
+
+DeploymentPlan plan_deployment_heuristic(const DeploymentProblem& p, int lagrangian_iterations = 300);
+DeploymentPlan plan_deployment_exact(const DeploymentProblem& p, MipBackend backend, double time_limit_s);
+// The Lagrangian bound alone (an upper bound on the optimum); `lower`: the value of a known
+// feasible plan, which steers the subgradient steps.
+double deployment_lagrangian_bound(const DeploymentProblem& p, int iterations, double lower = 0);
+// Checks a plan against the problem's rules; returns "" when valid, else the first violation.
+std::string check_deployment(const DeploymentProblem& p, const DeploymentPlan& plan);
+
+}  // namespace dorsale::solvers

@@ -152,9 +152,13 @@ std::vector<ParamSpec> make_registry() {
       integer("targets.thd_year", 2022, "year", 2000, 2100, seed + ": 100 % THD in 2022", "Year of the 100 % THD (>= 30 Mbit/s) target."),
       integer("targets.ftth_year", 2025, "year", 2000, 2100, seed + ": 100 % FttH by 2025", "Year of the 100 % FttH target."),
       // --- roll-out planning ----------------------------------------------------------------
-      series("budgets.public_eur_per_year", {100e6, 130e6, 150e6, 150e6, 150e6, 130e6, 120e6}, "EUR/year", 0, 1e12,
-             "assumption (order of magnitude of the RIP plans: ~780,000 public premises at ~1,200 EUR)",
-             "Public FttH budget (works and collecte) of each scenario year, first to last; one value per year."),
+      [&] {
+        auto s = series("budgets.public_eur_per_year", {100e6, 130e6, 150e6, 150e6, 150e6, 130e6, 120e6}, "EUR/year", 0, 1e12,
+                        "assumption (order of magnitude of the RIP plans: ~780,000 public premises at ~1,200 EUR)",
+                        "Public FttH budget (works and collecte) of each scenario year, first to last; one value per year.");
+        s.fixed_length = false;
+        return s;
+      }(),
       num("costs.ftth_dense_eur_per_premises", 450, "EUR/premises", 0, 1e6, "assumption",
           "Public FttH cost per premises in a dense commune (see rollout.dense_min_premises)."),
       num("costs.ftth_intermediate_eur_per_premises", 800, "EUR/premises", 0, 1e6, "assumption",
@@ -175,6 +179,7 @@ std::vector<ParamSpec> make_registry() {
           "Candidate new collecte links join NROs closer than this (straight line)."),
       text("rollout.optimiser", "heuristic", {"heuristic", "exact"}, "assumption",
            "Public deployment choice: greedy + Lagrangian bound (region scale), or exact MILP (small regions)."),
+      num("rollout.exact_time_limit_s", 120, "s", 0.1, 86400, "assumption", "Time limit of the exact roll-out MILP (CBC)."),
       // --- alternatives for the THD target -------------------------------------------------
       integer("alternatives.year", 2022, "year", 0, 2100, seed + ": 100 % THD in 2022 with alternatives where FttH comes later",
               "Year alternatives are deployed to premises still below 30 Mbit/s without FttH; 0: never."),
@@ -279,7 +284,7 @@ void Parameters::set_series(const std::string& key, std::vector<double> v) {
     if (!std::isfinite(v[i]) || v[i] < s.min || v[i] > s.max)
       throw ValidationError(who, key, fmt::format("element {} = {} is outside [{}, {}] {}", i + 1,
                                                   v[i], s.min, s.max, s.unit));
-  if (!s.default_series.empty() && v.size() != s.default_series.size())
+  if (s.fixed_length && !s.default_series.empty() && v.size() != s.default_series.size())
     throw ValidationError(who, key, fmt::format("expects {} values, got {}",
                                                 s.default_series.size(), v.size()));
   series_[key] = std::move(v);

@@ -22,6 +22,7 @@ struct ParamSpec {
   std::vector<double> default_series;
   std::string default_text;
   std::vector<std::string> choices;      // allowed values of a Text parameter
+  bool fixed_length = true;              // a Series must keep its default's length
 };
 
 class Parameters {

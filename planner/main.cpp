@@ -9,6 +9,7 @@
 
 #include "models/error.h"
 #include "models/parameters.h"
+#include "planner/compare.h"
 #include "planner/interconnect.h"
 #include "planner/region_info.h"
 #include "scenarios/steinlib.h"
@@ -70,6 +71,12 @@ int main(int argc, char** argv) {
   inter->add_option("--backend", xcfg.backend, "MILP back end of --mode optimal: glpk or cbc")->check(CLI::IsMember({"glpk", "cbc"}));
   inter->add_option("-o,--out", xcfg.out_dir, "Output folder (default: out/interconnect)");
 
+  // dorsale compare
+  auto* cmp = app.add_subcommand("compare", "Compare run outputs side by side (per year and département, targets)");
+  dorsale::planner::CompareConfig ccfg;
+  cmp->add_option("runs", ccfg.runs, "Output folders of dorsale run (out/bfc-2022 out/bfc-2025)")->required()->expected(2, 16);
+  cmp->add_option("-o,--out", ccfg.out_dir, "Output folder of compare.json (default: out/compare)");
+
   // dorsale steiner
   auto* steiner = app.add_subcommand("steiner", "Solve a Steiner tree instance in SteinLib STP format (heuristic with a certified bound, or exact MILP)");
   std::string stp_file, stp_backend = "glpk";
@@ -130,6 +137,13 @@ int main(int argc, char** argv) {
         std::cout << fmt::format("; MILP {} {}: objective {:.6g}, bound {:.6g}, gap {:.2e}, {:.2f} s", res.mip_backend,
                                  res.mip_status, res.mip_objective, res.mip_bound, res.mip_gap, res.mip_seconds);
       std::cout << "\n" << xcfg.out_dir << "/decisions.json, " << xcfg.out_dir << "/routes.gpkg\n";
+      return kOk;
+    });
+  }
+  if (cmp->parsed()) {
+    return guarded([&] {
+      auto c = dorsale::planner::compare(ccfg);
+      std::cout << dorsale::planner::compare_text(c) << ccfg.out_dir << "/compare.json\n";
       return kOk;
     });
   }

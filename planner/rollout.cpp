@@ -86,7 +86,7 @@ void plan_rollout(const RolloutInput& in, ScenarioResults& results) {
   }
   solvers::DeploymentPlan plan =
       P.text("rollout.optimiser") == "exact"
-          ? solvers::plan_deployment_exact(dp, solvers::MipBackend::Cbc, 600)
+          ? solvers::plan_deployment_exact(dp, solvers::MipBackend::Cbc, P.number("rollout.exact_time_limit_s"))
           : solvers::plan_deployment_heuristic(dp);
   if (plan.status != "optimal" && plan.status != "feasible")
     throw std::runtime_error(fmt::format("the roll-out optimiser found no plan ({})", plan.status));

@@ -156,6 +156,25 @@ Scenario parse_scenario(const std::string& text, const std::string& origin, cons
       if (s.region.kind == RegionSource::Kind::OpenData && s.region.opendata_dir.empty() &&
           s.region.files.arcep_communes.empty())
         fail(origin, table, "region.opendata_dir", "an open-data region needs opendata_dir or [region.files]");
+    } else if (section == "commitments") {
+      if (!table.is_array()) fail(origin, table, section, "expects an array of tables [[commitments]]");
+      for (const auto& c : table.as_array()) {
+        if (!c.is_table()) fail(origin, c, section, "expects tables [[commitments]]");
+        Scenario::Commitment cm;
+        cm.line = line_of(c);
+        for (const auto& [k, v] : c.as_table()) {
+          const std::string key = "commitments." + k;
+          if (k == "commune") cm.commune = as_string(origin, v, key);
+          else if (k == "year") {
+            cm.year = int(as_integer(origin, v, key));
+            if (cm.year < 2000 || cm.year > 2100) fail(origin, v, key, "not a plausible year");
+          } else if (k == "actor") cm.actor = as_string(origin, v, key);
+          else fail(origin, v, key, "unknown key (commune, year, actor)");
+        }
+        if (cm.commune.empty()) fail(origin, c, "commitments.commune", "missing commune code");
+        if (cm.year == 0) fail(origin, c, "commitments.year", "missing year");
+        s.commitments.push_back(cm);
+      }
     } else if (sections.count(section)) {
       if (!table.is_table()) fail(origin, table, section, fmt::format("expects a table [{}]", section));
       for (const auto& [k, v] : table.as_table()) read_parameter(origin, section + "." + k, v, s.params);
@@ -206,6 +225,17 @@ Region load_region(const Scenario& s) {
     r.provenance.source = "opendata:" + (s.region.opendata_dir.empty() ? std::string("files") : s.region.opendata_dir);
   }
   r.name = s.name;
+  for (const auto& c : s.commitments) {
+    auto i = r.find_commune(c.commune);
+    if (!i) throw InputError(s.file, c.line, "commitments.commune", fmt::format("unknown commune code '{}'", c.commune));
+    Commune& com = r.communes[*i];
+    if (com.zone == Zone::Rip || com.zone == Zone::Unknown) {
+      com.zone = Zone::Amel;
+      com.phase2 = Phase2::Amel;
+      com.phase2_premises = com.premises();
+    }
+    com.ftth_plan = FtthPlan{c.year, c.actor.empty() ? "private (scenario commitment)" : c.actor};
+  }
   return r;
 }
 

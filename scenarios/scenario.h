@@ -31,6 +31,15 @@ struct Scenario {
   // Interconnection requests answered by `dorsale run` (first come, first served); empty:
   // none. "builtin:requests-example.csv" is the example compiled into the binary.
   std::string requests;
+  // Private FttH commitments (L.33-13 / AMEL) added by the scenario: the commune becomes
+  // private (AMEL when it was public) with this year and actor.
+  struct Commitment {
+    std::string commune;
+    int year = 0;
+    std::string actor;
+    long line = 0;
+  };
+  std::vector<Commitment> commitments;
   Parameters params;
 };
 

@@ -1,0 +1,23 @@
+#pragma once
+// `dorsale compare out/A out/B ...`: scenarios side by side, from their summary.json: per year
+// and per département, % premises >= 8, >= 30 and FttH, public and private spend, premises per
+// technology, and the year each target is met or by how much it is missed.
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace dorsale::planner {
+
+struct CompareConfig {
+  std::vector<std::string> runs;  // output folders of `dorsale run`
+  std::string out_dir = "out/compare";
+};
+
+// Reads the runs (InputError naming the file if a summary is missing or not a roll-out run).
+nlohmann::json compare_runs(const std::vector<std::string>& runs);
+// Text table of a comparison (for the terminal).
+std::string compare_text(const nlohmann::json& cmp);
+// compare_runs + writes <out_dir>/compare.json atomically.
+nlohmann::json compare(const CompareConfig& cfg);
+
+}  // namespace dorsale::planner

@@ -10,6 +10,7 @@
 #include "models/error.h"
 #include "models/parameters.h"
 #include "planner/compare.h"
+#include "planner/guichet.h"
 #include "planner/interconnect.h"
 #include "planner/region_info.h"
 #include "scenarios/steinlib.h"
@@ -76,6 +77,24 @@ int main(int argc, char** argv) {
   dorsale::planner::CompareConfig ccfg;
   cmp->add_option("runs", ccfg.runs, "Output folders of dorsale run (out/bfc-2022 out/bfc-2025)")->required()->expected(2, 16);
   cmp->add_option("-o,--out", ccfg.out_dir, "Output folder of compare.json (default: out/compare)");
+
+  // dorsale guichet / merge
+  auto* gui = app.add_subcommand("guichet", "Size the guichet cohésion numérique budget by Monte Carlo (P10/P50/P90 per département and year)");
+  dorsale::planner::GuichetConfig gcfg;
+  std::string shard = "1/1";
+  std::int64_t seed_opt = -1;
+  gui->add_option("--scenario", gcfg.scenario, "Scenario file (default: the built-in bfc-2022)");
+  gui->add_option("--sweep", gcfg.sweep, "Sweep file (TOML): a grid or list of guichet.* parameter sets");
+  gui->add_option("--draws", gcfg.draws, "Monte Carlo draws per set (default: guichet.draws)")->check(CLI::PositiveNumber);
+  gui->add_option("--seed", seed_opt, "Seed (default: the scenario's)")->check(CLI::NonNegativeNumber);
+  gui->add_option("--threads", gcfg.threads, "Threads (default: all cores); results do not depend on it")->check(CLI::PositiveNumber);
+  gui->add_option("--shard", shard, "Run part i of n of the sweep (sets k with k mod n = i - 1), e.g. 2/4");
+  gui->add_option("-o,--out", gcfg.out_dir, "Output folder (default: out/guichet)");
+  auto* mrg = app.add_subcommand("merge", "Join the output folders of guichet shards into one run");
+  std::vector<std::string> merge_dirs;
+  std::string merge_out = "out/guichet";
+  mrg->add_option("shards", merge_dirs, "Shard output folders")->required();
+  mrg->add_option("-o,--out", merge_out, "Output folder (default: out/guichet)");
 
   // dorsale steiner
   auto* steiner = app.add_subcommand("steiner", "Solve a Steiner tree instance in SteinLib STP format (heuristic with a certified bound, or exact MILP)");
@@ -144,6 +163,39 @@ int main(int argc, char** argv) {
     return guarded([&] {
       auto c = dorsale::planner::compare(ccfg);
       std::cout << dorsale::planner::compare_text(c) << ccfg.out_dir << "/compare.json\n";
+      return kOk;
+    });
+  }
+  auto print_guichet = [](const dorsale::GuichetRun& run, const std::string& out) {
+    for (const auto& st : run.sets) {
+      const auto& t = st.stats.subsidy_total;
+      std::cout << fmt::format("set {} {}: subsidy {}-{} mean {:.2f} M EUR (P10 {:.2f}, P50 {:.2f}, P90 {:.2f}, s.e. {:.3f}), premises {:.0f}\n",
+                               st.index, st.name, run.first_year, run.first_year + int(st.stats.subsidy_by_year.size()) - 1,
+                               t.mean / 1e6, t.p10 / 1e6, t.p50 / 1e6, t.p90 / 1e6, t.se / 1e6, st.stats.premises_total.mean);
+    }
+    std::cout << out << "/guichet.json, " << out << "/results.h5\n";
+  };
+  if (gui->parsed()) {
+    return guarded([&] {
+      auto [i, n] = dorsale::planner::parse_shard(shard);
+      gcfg.shard_index = i;
+      gcfg.shard_count = n;
+      if (seed_opt >= 0) {
+        gcfg.seed = std::uint64_t(seed_opt);
+        gcfg.seed_given = true;
+      }
+      const bool tty = ::isatty(STDERR_FILENO);
+      auto run = dorsale::planner::guichet(gcfg, [&](const std::string& s) {
+        if (tty) std::cerr << "  .. " << s << "\n";
+      });
+      print_guichet(run, gcfg.out_dir);
+      return kOk;
+    });
+  }
+  if (mrg->parsed()) {
+    return guarded([&] {
+      auto run = dorsale::planner::merge(merge_dirs, merge_out);
+      print_guichet(run, merge_out);
       return kOk;
     });
   }

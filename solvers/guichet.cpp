@@ -1,0 +1,156 @@
+#include "solvers/guichet.h"
+
+#include <tbb/global_control.h>
+#include <tbb/parallel_for.h>
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+
+#include "models/random.h"
+
+namespace dorsale::solvers {
+
+namespace {
+
+double gamma_draw(double shape, Rng& rng) {  // Marsaglia–Tsang
+  if (shape < 1) return gamma_draw(shape + 1, rng) * std::pow(std::max(1e-300, rng.uniform()), 1.0 / shape);
+  const double d = shape - 1.0 / 3.0, c = 1.0 / std::sqrt(9.0 * d);
+  for (;;) {
+    double x, v;
+    do {
+      x = rng.normal();
+      v = 1.0 + c * x;
+    } while (v <= 0);
+    v = v * v * v;
+    const double u = rng.uniform();
+    if (u < 1 - 0.0331 * x * x * x * x) return d * v;
+    if (std::log(std::max(1e-300, u)) < 0.5 * x * x + d * (1 - v + std::log(v))) return d * v;
+  }
+}
+
+Quantiles summarise(std::vector<double> v) {
+  Quantiles q;
+  const std::size_t n = v.size();
+  if (n == 0) return q;
+  double sum = 0;
+  for (double x : v) sum += x;  // in draw order: deterministic
+  q.mean = sum / double(n);
+  double ss = 0;
+  for (double x : v) ss += (x - q.mean) * (x - q.mean);
+  q.se = n > 1 ? std::sqrt(ss / double(n - 1)) / std::sqrt(double(n)) : 0;
+  std::sort(v.begin(), v.end());
+  // nearest rank: the smallest value with at least p of the draws at or below it
+  auto at = [&](double p) { return v[std::min(n - 1, std::size_t(std::max(1.0, std::ceil(p * double(n)))) - 1)]; };
+  q.p10 = at(0.10);
+  q.p50 = at(0.50);
+  q.p90 = at(0.90);
+  return q;
+}
+
+}  // namespace
+
+double beta_draw(double mean, double sd, Rng& rng) {
+  if (sd <= 0 || mean <= 0 || mean >= 1) return mean;
+  const double var = std::min(sd * sd, 0.99 * mean * (1 - mean));
+  const double nu = mean * (1 - mean) / var - 1;
+  const double x = gamma_draw(mean * nu, rng), y = gamma_draw((1 - mean) * nu, rng);
+  return x / (x + y);
+}
+
+bool guichet_eligible(const GuichetCommune& c, int year, int horizon_years) {
+  return c.pool > 0 && (c.ftth_year == 0 || c.ftth_year > year + horizon_years);
+}
+
+GuichetStats run_guichet(const GuichetInputs& in, const GuichetParams& p, int draws, std::uint64_t seed,
+                         std::uint64_t set_index, int threads) {
+  const int D = int(in.deps.size()), Y = in.years;
+  const std::size_t stride = std::size_t(D) * Y;
+  std::vector<double> sub(std::size_t(draws) * stride, 0), prem(std::size_t(draws) * stride, 0);
+  const double cost_sigma = std::sqrt(std::log(1 + p.cost_sd * p.cost_sd));
+  auto one_draw = [&](int d) {
+    Rng rng(seed, (set_index << 32) | std::uint64_t(d));
+    std::vector<double> u(D);
+    for (int k = 0; k < D; ++k) u[k] = beta_draw(p.uptake_mean, p.uptake_sd, rng);
+    std::array<double, kGuichetTechs> unit{};
+    for (int t = 0; t < kGuichetTechs; ++t) {
+      const double mult = p.cost_sd > 0 ? std::exp(cost_sigma * rng.normal() - 0.5 * cost_sigma * cost_sigma) : 1.0;
+      unit[t] = std::min(p.cap[t], p.equipment[t] * mult);
+    }
+    const double q = beta_draw(p.sat_pref_mean, p.sat_pref_sd, rng);
+    double* S = &sub[std::size_t(d) * stride];
+    double* P = &prem[std::size_t(d) * stride];
+    for (const auto& c : in.communes) {
+      if (c.pool <= 0) continue;
+      const double radio = std::min(1.0, c.radio_cap / c.pool);
+      const double fourg = std::min(1.0 - radio, c.fourg_share) * (1 - q);
+      const double sat = 1.0 - radio - fourg;
+      const double per_premises = radio * unit[0] + fourg * unit[1] + sat * unit[2];
+      double remaining = c.pool;
+      for (int y = 0; y < Y; ++y) {
+        if (!guichet_eligible(c, in.first_year + y, p.horizon_years)) continue;
+        const double served = u[c.dep] * remaining;
+        remaining -= served;
+        P[c.dep * Y + y] += served;
+        S[c.dep * Y + y] += served * per_premises;
+      }
+    }
+  };
+  {
+    tbb::global_control limit(tbb::global_control::max_allowed_parallelism, std::max(1, threads));
+    tbb::parallel_for(tbb::blocked_range<int>(0, draws, 16), [&](const tbb::blocked_range<int>& r) {
+      for (int d = r.begin(); d != r.end(); ++d) one_draw(d);
+    });
+  }
+  GuichetStats st;
+  st.draws = draws;
+  st.subsidy.assign(D, std::vector<Quantiles>(Y));
+  st.premises.assign(D, std::vector<Quantiles>(Y));
+  std::vector<double> v(draws), w(draws);
+  for (int k = 0; k < D; ++k)
+    for (int y = 0; y < Y; ++y) {
+      for (int d = 0; d < draws; ++d) {
+        v[d] = sub[std::size_t(d) * stride + k * Y + y];
+        w[d] = prem[std::size_t(d) * stride + k * Y + y];
+      }
+      st.subsidy[k][y] = summarise(v);
+      st.premises[k][y] = summarise(w);
+    }
+  std::vector<double> tv(draws, 0), tw(draws, 0);
+  for (int y = 0; y < Y; ++y) {
+    for (int d = 0; d < draws; ++d) {
+      double s = 0, q = 0;
+      for (int k = 0; k < D; ++k) {
+        s += sub[std::size_t(d) * stride + k * Y + y];
+        q += prem[std::size_t(d) * stride + k * Y + y];
+      }
+      v[d] = s;
+      w[d] = q;
+      tv[d] += s;
+      tw[d] += q;
+    }
+    st.subsidy_by_year.push_back(summarise(v));
+    st.premises_by_year.push_back(summarise(w));
+  }
+  st.subsidy_total = summarise(tv);
+  st.premises_total = summarise(tw);
+  // eligibility and technology split at the mean preference (deterministic)
+  for (int y = 0; y < Y; ++y) {
+    double e = 0;
+    std::array<double, kGuichetTechs> t{};
+    for (const auto& c : in.communes) {
+      if (!guichet_eligible(c, in.first_year + y, p.horizon_years)) continue;
+      e += c.pool;
+      const double radio = std::min(1.0, c.radio_cap / c.pool);
+      const double fourg = std::min(1.0 - radio, c.fourg_share) * (1 - p.sat_pref_mean);
+      t[0] += radio * c.pool;
+      t[1] += fourg * c.pool;
+      t[2] += (1 - radio - fourg) * c.pool;
+    }
+    st.eligible_by_year.push_back(e);
+    st.tech_by_year_at_mean.push_back(t);
+  }
+  return st;
+}
+
+}  // namespace dorsale::solvers

@@ -70,7 +70,9 @@ GuichetStats run_guichet(const GuichetInputs& in, const GuichetParams& p, int dr
   const double cost_sigma = std::sqrt(std::log(1 + p.cost_sd * p.cost_sd));
   auto one_draw = [&](int d) {
     Rng rng(seed, (set_index << 32) | std::uint64_t(d));
-    std::vector<double> u(D);
+    double u_stack[64];
+    std::vector<double> u_heap(D > 64 ? D : 0);
+    double* u = D > 64 ? u_heap.data() : u_stack;
     for (int k = 0; k < D; ++k) u[k] = beta_draw(p.uptake_mean, p.uptake_sd, rng);
     std::array<double, kGuichetTechs> unit{};
     for (int t = 0; t < kGuichetTechs; ++t) {
@@ -87,8 +89,9 @@ GuichetStats run_guichet(const GuichetInputs& in, const GuichetParams& p, int dr
       const double sat = 1.0 - radio - fourg;
       const double per_premises = radio * unit[0] + fourg * unit[1] + sat * unit[2];
       double remaining = c.pool;
-      for (int y = 0; y < Y; ++y) {
-        if (!guichet_eligible(c, in.first_year + y, p.horizon_years)) continue;
+      // eligible years form a prefix: those with FttH after y + horizon
+      const int last = c.ftth_year == 0 ? Y : std::min(Y, c.ftth_year - p.horizon_years - in.first_year);
+      for (int y = 0; y < last; ++y) {
         const double served = u[c.dep] * remaining;
         remaining -= served;
         P[c.dep * Y + y] += served;
@@ -96,44 +99,57 @@ GuichetStats run_guichet(const GuichetInputs& in, const GuichetParams& p, int dr
       }
     }
   };
-  {
-    tbb::global_control limit(tbb::global_control::max_allowed_parallelism, std::max(1, threads));
-    tbb::parallel_for(tbb::blocked_range<int>(0, draws, 16), [&](const tbb::blocked_range<int>& r) {
-      for (int d = r.begin(); d != r.end(); ++d) one_draw(d);
-    });
-  }
+  tbb::global_control limit(tbb::global_control::max_allowed_parallelism, std::max(1, threads));
+  tbb::parallel_for(tbb::blocked_range<int>(0, draws, 16), [&](const tbb::blocked_range<int>& r) {
+    for (int d = r.begin(); d != r.end(); ++d) one_draw(d);
+  });
+  // Reductions: each statistic is computed from the draws in draw order, so it is the same
+  // whatever thread computes it; the statistics themselves are computed in parallel.
   GuichetStats st;
   st.draws = draws;
   st.subsidy.assign(D, std::vector<Quantiles>(Y));
   st.premises.assign(D, std::vector<Quantiles>(Y));
-  std::vector<double> v(draws), w(draws);
-  for (int k = 0; k < D; ++k)
-    for (int y = 0; y < Y; ++y) {
+  st.subsidy_by_year.assign(Y, Quantiles{});
+  st.premises_by_year.assign(Y, Quantiles{});
+  // per-draw region totals by year, then over the years
+  std::vector<double> year_sub(std::size_t(draws) * Y, 0), year_prem(std::size_t(draws) * Y, 0);
+  tbb::parallel_for(tbb::blocked_range<int>(0, draws, 256), [&](const tbb::blocked_range<int>& r) {
+    for (int d = r.begin(); d != r.end(); ++d)
+      for (int y = 0; y < Y; ++y) {
+        double a = 0, b = 0;
+        for (int k = 0; k < D; ++k) {
+          a += sub[std::size_t(d) * stride + k * Y + y];
+          b += prem[std::size_t(d) * stride + k * Y + y];
+        }
+        year_sub[std::size_t(d) * Y + y] = a;
+        year_prem[std::size_t(d) * Y + y] = b;
+      }
+  });
+  const int n_stats = 2 * (D * Y + Y + 1);
+  tbb::parallel_for(0, n_stats, [&](int i) {
+    const bool is_sub = i % 2 == 0;
+    const int j = i / 2;
+    std::vector<double> v(draws);
+    if (j < D * Y) {
+      const int k = j / Y, y = j % Y;
+      const auto& src = is_sub ? sub : prem;
+      for (int d = 0; d < draws; ++d) v[d] = src[std::size_t(d) * stride + k * Y + y];
+      (is_sub ? st.subsidy : st.premises)[k][y] = summarise(std::move(v));
+    } else if (j < D * Y + Y) {
+      const int y = j - D * Y;
+      const auto& src = is_sub ? year_sub : year_prem;
+      for (int d = 0; d < draws; ++d) v[d] = src[std::size_t(d) * Y + y];
+      (is_sub ? st.subsidy_by_year : st.premises_by_year)[y] = summarise(std::move(v));
+    } else {
+      const auto& src = is_sub ? year_sub : year_prem;
       for (int d = 0; d < draws; ++d) {
-        v[d] = sub[std::size_t(d) * stride + k * Y + y];
-        w[d] = prem[std::size_t(d) * stride + k * Y + y];
+        double t = 0;
+        for (int y = 0; y < Y; ++y) t += src[std::size_t(d) * Y + y];
+        v[d] = t;
       }
-      st.subsidy[k][y] = summarise(v);
-      st.premises[k][y] = summarise(w);
+      (is_sub ? st.subsidy_total : st.premises_total) = summarise(std::move(v));
     }
-  std::vector<double> tv(draws, 0), tw(draws, 0);
-  for (int y = 0; y < Y; ++y) {
-    for (int d = 0; d < draws; ++d) {
-      double s = 0, q = 0;
-      for (int k = 0; k < D; ++k) {
-        s += sub[std::size_t(d) * stride + k * Y + y];
-        q += prem[std::size_t(d) * stride + k * Y + y];
-      }
-      v[d] = s;
-      w[d] = q;
-      tv[d] += s;
-      tw[d] += q;
-    }
-    st.subsidy_by_year.push_back(summarise(v));
-    st.premises_by_year.push_back(summarise(w));
-  }
-  st.subsidy_total = summarise(tv);
-  st.premises_total = summarise(tw);
+  });
   // eligibility and technology split at the mean preference (deterministic)
   for (int y = 0; y < Y; ++y) {
     double e = 0;

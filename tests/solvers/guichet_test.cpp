@@ -1,0 +1,190 @@
+// Guichet cohésion numérique: one technology per eligible premises, subsidies within caps, the
+// hand-computed total with fixed inputs, Monte Carlo convergence to the analytic expectation,
+// and identical numbers whatever the threads or the sharding.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "scenarios/scenario.h"
+
+#include "models/error.h"
+#include "planner/guichet.h"
+#include "solvers/guichet.h"
+#include "test_support.h"
+
+using namespace dorsale;
+using namespace dorsale::solvers;
+
+namespace {
+
+GuichetInputs two_communes() {
+  GuichetInputs in;
+  in.first_year = 2019;
+  in.years = 3;
+  in.deps = {"21", "89"};
+  in.communes.push_back({0, 0, 100, 20, 0.5});     // never fibred in the plan
+  in.communes.push_back({1, 2024, 50, 0, 0});      // FttH 2024: eligible while 2024 > y + 2
+  return in;
+}
+
+GuichetParams fixed() {
+  GuichetParams p;
+  p.horizon_years = 2;
+  p.uptake_mean = 0.2;
+  p.uptake_sd = 0;
+  p.cost_sd = 0;
+  p.sat_pref_mean = 0.2;
+  p.sat_pref_sd = 0;
+  p.equipment = {400, 250, 550};
+  p.cap = {150, 150, 300};
+  return p;
+}
+
+std::string slurp(const std::filesystem::path& f) {
+  std::ifstream in(f, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+}  // namespace
+
+TEST(Guichet, FixedInputsGiveTheHandComputedTotal) {
+  // commune 1: served 20 + 16 + 12.8 = 48.8 premises at 0.2 x 150 + 0.4 x 150 + 0.4 x 300 = 210 EUR
+  // commune 2: eligible 2019, 2020, 2021 (FttH 2024 > y + 2): 10 + 8 + 6.4 = 24.4 at 300 EUR
+  const auto st = run_guichet(two_communes(), fixed(), 50, 7, 0, 1);
+  EXPECT_NEAR(st.premises_total.mean, 48.8 + 24.4, 1e-9);
+  EXPECT_NEAR(st.subsidy_total.mean, 48.8 * 210 + 24.4 * 300, 1e-6);
+  EXPECT_NEAR(st.subsidy_total.p10, st.subsidy_total.p90, 1e-6);  // no randomness
+  EXPECT_NEAR(st.subsidy[1][0].mean, 10 * 300, 1e-9);
+  EXPECT_NEAR(st.subsidy_total.se, 0, 1e-9);
+}
+
+TEST(Guichet, EveryEligiblePremisesGetsExactlyOneTechnology) {
+  auto in = two_communes();
+  in.communes.push_back({0, 0, 30, 50, 0.9});  // radio capacity above the pool
+  in.communes.push_back({1, 0, 40, 10, 1.0});  // 4G everywhere
+  const auto st = run_guichet(in, fixed(), 10, 1, 0, 1);
+  for (std::size_t y = 0; y < st.eligible_by_year.size(); ++y) {
+    double sum = 0;
+    for (double t : st.tech_by_year_at_mean[y]) {
+      EXPECT_GE(t, -1e-12);
+      sum += t;
+    }
+    EXPECT_NEAR(sum, st.eligible_by_year[y], 1e-9) << "year " << y;
+  }
+  EXPECT_NEAR(st.eligible_by_year[0], 100 + 50 + 30 + 40, 1e-9);
+  EXPECT_NEAR(st.eligible_by_year[2], 100 + 50 + 30 + 40, 1e-9);
+}
+
+TEST(Guichet, NoSubsidyAboveItsCap) {
+  // expensive equipment with noisy costs: each premises is paid at most its technology's cap
+  auto p = fixed();
+  p.equipment = {4000, 2500, 5500};
+  p.cost_sd = 0.5;
+  p.uptake_sd = 0.1;
+  const auto st = run_guichet(two_communes(), p, 400, 3, 0, 2);
+  const double max_cap = *std::max_element(p.cap.begin(), p.cap.end());
+  for (std::size_t d = 0; d < st.subsidy.size(); ++d)
+    for (std::size_t y = 0; y < st.subsidy[d].size(); ++y) {
+      EXPECT_LE(st.subsidy[d][y].p90, max_cap * st.premises[d][y].p90 + 1e-6);
+      EXPECT_LE(st.subsidy[d][y].mean, max_cap * st.premises[d][y].mean + 1e-6);
+    }
+  // with costs far above the caps every premises is paid exactly its cap
+  EXPECT_NEAR(st.subsidy[1][0].mean, 300 * st.premises[1][0].mean, 1e-6);
+}
+
+TEST(Guichet, MonteCarloMeanConvergesToTheAnalyticExpectation) {
+  // one commune, 5 eligible years, uptake ~ Beta(mean 0.25, sd 0.08):
+  // E[served] = P (1 - E[(1 - u)^5]),  E[(1-u)^n] = prod_k (b + k) / (a + b + k)
+  GuichetInputs in;
+  in.first_year = 2019;
+  in.years = 5;
+  in.deps = {"21"};
+  in.communes.push_back({0, 0, 1000, 0, 0});
+  auto p = fixed();
+  p.uptake_mean = 0.25;
+  p.uptake_sd = 0.08;
+  const double m = 0.25, v = 0.08 * 0.08, nu = m * (1 - m) / v - 1, a = m * nu, b = (1 - m) * nu;
+  double prod = 1;
+  for (int k = 0; k < 5; ++k) prod *= (b + k) / (a + b + k);
+  const double expected = 1000 * (1 - prod);
+  const auto st = run_guichet(in, p, 20000, 11, 0, 2);
+  EXPECT_NEAR(st.premises_total.mean, expected, 3 * st.premises_total.se) << "se " << st.premises_total.se;
+  EXPECT_NEAR(st.subsidy_total.mean, 300 * expected, 3 * st.subsidy_total.se);
+  EXPECT_GT(st.premises_total.se, 0);
+}
+
+TEST(Guichet, SameNumbersWhateverTheThreads) {
+  auto in = two_communes();
+  auto p = fixed();
+  p.uptake_sd = 0.1;
+  p.cost_sd = 0.2;
+  p.sat_pref_sd = 0.05;
+  const auto a = run_guichet(in, p, 3001, 5, 2, 1);
+  const auto b = run_guichet(in, p, 3001, 5, 2, 2);
+  EXPECT_EQ(a.subsidy_total.mean, b.subsidy_total.mean);
+  EXPECT_EQ(a.subsidy_total.p90, b.subsidy_total.p90);
+  EXPECT_EQ(a.premises[1][2].p10, b.premises[1][2].p10);
+}
+
+TEST(GuichetRun, ThreadsAndShardsGiveIdenticalFiles) {
+  test::TempDir tmp;
+  const auto sweep = tmp.path() / "sweep.toml";
+  std::ofstream(sweep) << "[grid]\n\"guichet.uptake_mean\" = [0.15, 0.3]\n\"guichet.satellite_cap_eur\" = [300, 500]\n"
+                          "[[set]]\nname = \"x\"\n\"guichet.horizon_years\" = 4\n";
+  planner::GuichetConfig cfg;
+  cfg.sweep = sweep.string();
+  cfg.draws = 300;
+  cfg.seed = 42;
+  cfg.seed_given = true;
+  cfg.threads = 1;
+  cfg.out_dir = (tmp.path() / "single1").string();
+  planner::guichet(cfg, {});
+  cfg.threads = 2;
+  cfg.out_dir = (tmp.path() / "single2").string();
+  planner::guichet(cfg, {});
+  std::vector<std::string> shards;
+  for (int i = 1; i <= 3; ++i) {
+    cfg.shard_index = i;
+    cfg.shard_count = 3;
+    cfg.out_dir = (tmp.path() / ("shard" + std::to_string(i))).string();
+    planner::guichet(cfg, {});
+    shards.push_back(cfg.out_dir);
+  }
+  planner::merge(shards, (tmp.path() / "merged").string());
+  for (const char* f : {"guichet.json", "results.h5"}) {
+    EXPECT_EQ(slurp(tmp.path() / "single1" / f), slurp(tmp.path() / "single2" / f)) << f << ": 1 vs 2 threads";
+    EXPECT_EQ(slurp(tmp.path() / "single1" / f), slurp(tmp.path() / "merged" / f)) << f << ": merged shards vs single run";
+  }
+  // a missing shard is an error
+  EXPECT_THROW(planner::merge({shards[0], shards[1]}, (tmp.path() / "bad").string()), InputError);
+  EXPECT_FALSE(std::filesystem::exists(tmp.path() / "bad"));
+}
+
+TEST(GuichetBadInput, UptakeOutsideUnitIntervalShardAndSweepKey) {
+  EXPECT_THROW(scenarios::parse_scenario("[guichet]\nuptake_mean = 1.5\n", "s.toml", ""), InputError);
+  EXPECT_THROW(planner::parse_shard("3/2"), InputError);
+  EXPECT_THROW(planner::parse_shard("0/2"), InputError);
+  EXPECT_THROW(planner::parse_shard("1-2"), InputError);
+  test::TempDir tmp;
+  const auto sweep = tmp.path() / "sweep.toml";
+  std::ofstream(sweep) << "[grid]\n\"guichet.uptake_mean\" = [0.1]\n\n[[set]]\n\"guichet.uptake_maen\" = 0.3\n";
+  planner::GuichetConfig cfg;
+  cfg.sweep = sweep.string();
+  cfg.draws = 10;
+  cfg.out_dir = (tmp.path() / "out").string();
+  try {
+    planner::guichet(cfg, {});
+    FAIL() << "no error";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.line(), 5);
+    EXPECT_EQ(e.field(), "guichet.uptake_maen");
+  }
+  EXPECT_FALSE(std::filesystem::exists(tmp.path() / "out"));
+  std::ofstream(sweep) << "[grid]\n\"costs.build_eur_per_km\" = [1]\n";
+  EXPECT_THROW(planner::guichet(cfg, {}), InputError);
+}

@@ -195,6 +195,17 @@ std::vector<ParamSpec> make_registry() {
       num("alternatives.fourg_fixe_mbps", 30, "Mbit/s", 0, 10000, "assumption", "4G fixe speed."),
       num("alternatives.satellite_eur", 550, "EUR/premises", 0, 1e6, "assumption", "Satellite dish, modem and installation per premises."),
       num("alternatives.satellite_mbps", 30, "Mbit/s", 0, 10000, "assumption (THD satellite offers of 2019)", "Satellite speed."),
+      // --- mobile high points (towers) ------------------------------------------------------
+      num("towers.radius_urban_m", 2500, "m", 0, 1e6, "assumption (4G macro cell, 800 MHz-2.6 GHz mix, urban)",
+          "Coverage radius of a site in a dense commune (rollout.dense_min_premises)."),
+      num("towers.radius_rural_m", 6000, "m", 0, 1e6, "assumption (4G 800 MHz, open country)", "Coverage radius of a site in other communes."),
+      num("towers.radius_mountain_m", 3500, "m", 0, 1e6, "assumption (relief masks the signal)", "Coverage radius of a site in a mountain commune."),
+      integer("towers.premises_per_point", 60, "premises", 1, 1e6, "assumption",
+              "Premises grouped into one demand point (a commune has ceil(premises / this) points, 40 at most)."),
+      num("towers.point_spread_m", 2500, "m", 0, 1e6, "assumption", "Radius around the commune centre over which its demand points are spread."),
+      integer("towers.sites_per_year", 67, "sites", 0, 1e6, seed + ": 67 new 4G sites for BFC in 2018 (New Deal Mobile)",
+              "New sites per year of the yearly programme."),
+      integer("towers.backhaul_horizon_years", 10, "years", 0, 100, "assumption", "Years of lease counted in a site's fibre backhaul cost."),
       // --- guichet cohésion numérique --------------------------------------------------------
       num("guichet.speed_threshold_mbps", 8, "Mbit/s", 0, 10000, seed + ": the guichet serves premises below 8 Mbit/s",
           "Premises below this speed are eligible (only 8 and 30 are band limits: below 8 counts bands below_3 and 3_8; 30 adds 8_30)."),

@@ -16,6 +16,7 @@
 #include "scenarios/steinlib.h"
 #include "solvers/steiner.h"
 #include "planner/run.h"
+#include "planner/towers.h"
 #include "viz/interconnect_writer.h"
 #include "viz/summary_json.h"
 
@@ -95,6 +96,21 @@ int main(int argc, char** argv) {
   std::string merge_out = "out/guichet";
   mrg->add_option("shards", merge_dirs, "Shard output folders")->required();
   mrg->add_option("-o,--out", merge_out, "Output folder (default: out/guichet)");
+
+  // dorsale towers
+  auto* tow = app.add_subcommand("towers", "Choose the high points to build (and fibre) that close the 4G white zones");
+  dorsale::planner::TowersConfig tcfg;
+  bool tjson = false;
+  tow->add_option("--scenario", tcfg.scenario, "Scenario file (default: the built-in bfc-2022)");
+  auto* tsites = tow->add_option("--sites", tcfg.sites, "Number of new sites K (default: towers.sites_per_year)");
+  tow->add_option("--budget", tcfg.budget, "Budget in EUR (build + backhaul) instead of K")->excludes(tsites);
+  tow->add_option("--candidates", tcfg.candidates, "File mode: candidate sites CSV (id,x,y,weight; x, y in metres)");
+  tow->add_option("--demand", tcfg.demand, "File mode: demand points CSV (id,x,y,weight)");
+  tow->add_option("--radius-m", tcfg.radius_m, "File mode: coverage radius in metres (a point within it is covered)");
+  tow->add_option("--method", tcfg.method, "heuristic (default), exact-glpk or exact-cbc")
+      ->check(CLI::IsMember({"heuristic", "exact-glpk", "exact-cbc"}));
+  tow->add_flag("--json", tjson, "Print one JSON object");
+  tow->add_option("-o,--out", tcfg.out_dir, "Output folder of the scenario mode (default: out/towers)");
 
   // dorsale steiner
   auto* steiner = app.add_subcommand("steiner", "Solve a Steiner tree instance in SteinLib STP format (heuristic with a certified bound, or exact MILP)");
@@ -196,6 +212,34 @@ int main(int argc, char** argv) {
     return guarded([&] {
       auto run = dorsale::planner::merge(merge_dirs, merge_out);
       print_guichet(run, merge_out);
+      return kOk;
+    });
+  }
+  if (tow->parsed()) {
+    return guarded([&] {
+      const bool file_mode = !tcfg.candidates.empty() || !tcfg.demand.empty();
+      if (file_mode && (tcfg.candidates.empty() || tcfg.demand.empty()))
+        throw dorsale::InputError("command line", 0, "--candidates/--demand", "file mode needs both files");
+      nlohmann::json j = file_mode ? dorsale::planner::towers_from_files(tcfg) : dorsale::planner::towers(tcfg);
+      if (tjson) {
+        std::cout << j.dump(2) << "\n";
+      } else if (file_mode) {
+        std::cout << fmt::format("{} of {} candidates chosen: weight covered {:.6g} of {:.6g}, bound {:.6g}, gap {:.3f} %, {} ({}), {:.3f} s\n",
+                                 j["chosen"].size(), j["candidates"].get<int>(), j["objective"].get<double>(), j["total_weight"].get<double>(),
+                                 j["bound"].get<double>(), 100 * j["gap"].get<double>(), j["status"].get<std::string>(),
+                                 j["method"].get<std::string>(), j["seconds"].get<double>());
+      } else {
+        const auto& c = j["choice"];
+        std::cout << fmt::format("white zones: {:.0f} premises of {:.0f}; {} sites chosen cover {:.0f} of them for {:.1f} M EUR "
+                                 "(bound {:.0f}, gap {:.3f} %, {})\n",
+                                 j["white_zone_premises"].get<double>(), j["premises"].get<double>(), c["chosen"].size(),
+                                 c["objective"].get<double>(), c["total_cost_eur"].get<double>() / 1e6, c["bound"].get<double>(),
+                                 100 * c["gap"].get<double>(), c["status"].get<std::string>());
+        for (const auto& y : j["programme"])
+          std::cout << fmt::format("  {}: {} sites, {:.0f} premises newly covered, white zones left {:.0f}\n", y["year"].get<int>(),
+                                   y["sites"].size(), y["premises_newly_covered"].get<double>(), y["white_zone_premises_after"].get<double>());
+        std::cout << tcfg.out_dir << "/towers.json, " << tcfg.out_dir << "/towers.gpkg\n";
+      }
       return kOk;
     });
   }

@@ -10,6 +10,7 @@
 #include "viz/gpkg_writer.h"
 #include "planner/interconnect.h"
 #include "planner/rollout.h"
+#include "planner/towers.h"
 #include "scenarios/requests.h"
 #include "viz/hdf5_writer.h"
 #include "viz/interconnect_writer.h"
@@ -60,9 +61,14 @@ std::vector<ScenarioRun> run(const RunConfig& cfg, const std::function<void(cons
                       : scenarios::read_requests(s.requests, r.region.network);
       r.results.interconnection = evaluate_requests(r.region, s.params, std::move(reqs), "fcfs", "glpk");
     }
+    if (!r.region.high_points.empty() && !r.region.network.nodes().empty()) {
+      say(fmt::format("{}: siting the high points", s.name));
+      r.towers = towers_for_region(r.region, s, TowersConfig{}).summary;
+    }
     auto dir = std::make_unique<viz::StagedDir>(cfg.out_dir, s.name);
     say(fmt::format("{}: writing", s.name));
     viz::write_file_atomic(dir->path() / "summary.json", viz::summary_json(r.region, r.results, s.params).dump(2) + "\n");
+    if (!r.towers.is_null()) viz::write_file_atomic(dir->path() / "towers.json", r.towers.dump(2) + "\n");
     if (!r.results.interconnection.decisions.empty())
       viz::write_file_atomic(dir->path() / "decisions.json", viz::decisions_json(r.results.interconnection).dump(2) + "\n");
     viz::write_hdf5(dir->path() / "results.h5", r.region, r.results);

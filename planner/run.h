@@ -3,6 +3,7 @@
 // write out/<scenario>/{summary.json, results.h5, layers.gpkg}. All scenarios are staged
 // first and committed together at the end: a failure leaves no partial output.
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,7 @@ struct ScenarioRun {
   Region region;
   ScenarioResults results;
   std::string out_path;  // out/<scenario>
+  nlohmann::json towers;  // the high-point programme (towers.json), null without high points
 };
 
 // Computes a scenario's results (no I/O).

@@ -1,0 +1,380 @@
+#include "planner/towers.h"
+
+#include <fmt/format.h>
+#include <gdal_priv.h>
+#include <ogrsf_frmts.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "models/error.h"
+#include "models/random.h"
+#include "planner/interconnect.h"
+#include "scenarios/csv.h"
+#include "solvers/interconnect.h"
+#include "viz/output_dir.h"
+
+namespace dorsale::planner {
+
+using nlohmann::json;
+
+XYTable read_xy_csv(const std::string& path, bool weights_required) {
+  auto t = scenarios::read_csv(path, ',', 0);
+  const int ci = t.column("id"), cx = t.column("x"), cy = t.column("y");
+  int cw = -1;
+  for (std::size_t k = 0; k < t.header.size(); ++k)
+    if (scenarios::trim(t.header[k]) == "weight") cw = int(k);
+  if (weights_required && cw < 0) throw InputError(path, 0, "weight", "column not found in the header");
+  XYTable out;
+  for (const auto& r : t.rows) {
+    out.id.push_back(scenarios::trim(t.cell(r, ci)));
+    out.x.push_back(scenarios::parse_number(t.cell(r, cx), path, r.line, "x"));
+    out.y.push_back(scenarios::parse_number(t.cell(r, cy), path, r.line, "y"));
+    double w = 1;
+    if (cw >= 0 && weights_required) {
+      w = scenarios::parse_number(t.cell(r, cw), path, r.line, "weight");
+      if (w < 0) throw InputError(path, r.line, "weight", "negative weight");
+    }
+    out.weight.push_back(w);
+  }
+  return out;
+}
+
+namespace {
+
+json solution_json(const solvers::CoverageSolution& s) {
+  return {{"objective", s.objective}, {"bound", s.bound}, {"gap", s.gap}, {"status", s.status}, {"method", s.method}};
+}
+
+solvers::CoverageSolution solve(const solvers::CoverageProblem& p, const std::string& method) {
+  if (method == "heuristic") return solvers::max_coverage_heuristic(p);
+  if (method == "exact-glpk") return solvers::max_coverage_exact(p, solvers::MipBackend::Glpk, 600);
+  if (method == "exact-cbc") return solvers::max_coverage_exact(p, solvers::MipBackend::Cbc, 600);
+  throw InputError("command line", 0, "--method", fmt::format("'{}' is not heuristic, exact-glpk or exact-cbc", method));
+}
+
+}  // namespace
+
+json towers_from_files(const TowersConfig& cfg) {
+  if (cfg.radius_m < 0) throw InputError("command line", 0, "--radius-m", "a coverage radius is >= 0 metres");
+  if (cfg.sites < 0 && cfg.budget < 0) throw InputError("command line", 0, "--sites", "give --sites K");
+  const auto cand = read_xy_csv(cfg.candidates, false);
+  const auto dem = read_xy_csv(cfg.demand, true);
+  solvers::CoverageProblem p;
+  p.weight = dem.weight;
+  p.already_covered.assign(dem.x.size(), 0);
+  p.covers = solvers::points_within(cand.x, cand.y, dem.x, dem.y, std::vector<double>(cand.x.size(), cfg.radius_m));
+  p.max_sites = cfg.sites;
+  const auto s = solve(p, cfg.method);
+  json j = solution_json(s);
+  j["seconds"] = s.seconds;
+  j["candidates"] = cand.x.size();
+  j["demand_points"] = dem.x.size();
+  j["radius_m"] = cfg.radius_m;
+  j["sites"] = cfg.sites;
+  json chosen = json::array();
+  for (int k : s.open) chosen.push_back({{"id", cand.id[k]}, {"x", cand.x[k]}, {"y", cand.y[k]}});
+  j["chosen"] = chosen;
+  double total = 0;
+  for (double w : dem.weight) total += w;
+  j["total_weight"] = total;
+  return j;
+}
+
+TowersResult towers_for_region(const Region& R, const scenarios::Scenario& s, const TowersConfig& cfg) {
+  const Parameters& P = s.params;
+  TowersResult out;
+  // ---- demand points: premises of each commune grouped into points around its centre --------
+  std::vector<double> px, py, pw;
+  std::vector<int> pcommune;
+  const std::int64_t per_point = P.integer("towers.premises_per_point");
+  const double spread = P.number("towers.point_spread_m");
+  for (std::size_t i = 0; i < R.communes.size(); ++i) {
+    const auto& c = R.communes[i];
+    if (c.premises() <= 0) continue;
+    const int n = int(std::min<std::int64_t>(40, (c.premises() + per_point - 1) / per_point));
+    Rng rng(s.seed ^ 0x70E5u, i);
+    for (int k = 0; k < n; ++k) {
+      const double r = spread * std::sqrt(rng.uniform()), a = 6.283185307179586 * rng.uniform();
+      px.push_back(c.centroid.x + r * std::cos(a));
+      py.push_back(c.centroid.y + r * std::sin(a));
+      pw.push_back(double(c.premises()) / n);
+      pcommune.push_back(int(i));
+    }
+  }
+  auto radius_of = [&](const std::string& code) {
+    auto i = R.find_commune(code);
+    if (!i) return P.number("towers.radius_rural_m");
+    const auto& c = R.communes[*i];
+    if (c.mountain) return P.number("towers.radius_mountain_m");
+    if (c.premises() >= P.integer("rollout.dense_min_premises")) return P.number("towers.radius_urban_m");
+    return P.number("towers.radius_rural_m");
+  };
+  // ---- coverage of the existing sites, per operator and for "no operator" ----------------------
+  std::vector<HighPoint> hps = R.high_points;  // + new masts appended below
+  std::vector<int> existing, candidates;
+  for (std::size_t h = 0; h < hps.size(); ++h) (hps[h].existing ? existing : candidates).push_back(int(h));
+  auto coverage_lists = [&](const std::vector<int>& ids) {
+    std::vector<double> sx, sy, rad;
+    for (int h : ids) {
+      sx.push_back(hps[h].pos.x);
+      sy.push_back(hps[h].pos.y);
+      rad.push_back(radius_of(hps[h].commune));
+    }
+    return solvers::points_within(sx, sy, px, py, rad);
+  };
+  const auto ex_cov = coverage_lists(existing);
+  std::vector<std::array<char, kOperatorCount>> op_cov(px.size(), std::array<char, kOperatorCount>{});
+  std::vector<char> any(px.size(), 0);
+  for (std::size_t k = 0; k < existing.size(); ++k) {
+    const auto& h = R.high_points[existing[k]];
+    for (int i : ex_cov[k])
+      for (int o = 0; o < kOperatorCount; ++o)
+        if (h.carries(o) && h.has_4g[o]) {
+          op_cov[i][o] = 1;
+          any[i] = 1;
+        }
+  }
+  double total = 0, white = 0;
+  std::array<double, kOperatorCount> by_op{};
+  for (std::size_t i = 0; i < px.size(); ++i) {
+    total += pw[i];
+    for (int o = 0; o < kOperatorCount; ++o) by_op[o] += op_cov[i][o] ? pw[i] : 0;
+    if (!any[i]) {
+      white += pw[i];
+      out.white_x.push_back(px[i]);
+      out.white_y.push_back(py[i]);
+      out.white_premises.push_back(pw[i]);
+    }
+  }
+  json cov;
+  for (int o = 0; o < kOperatorCount; ++o) cov[operator_name(Operator(o))] = total > 0 ? 100.0 * by_op[o] / total : 0.0;
+  out.summary["coverage_pct_of_premises"] = cov;
+  out.summary["white_zone_premises"] = white;
+  out.summary["premises"] = total;
+  // Candidates: the region's candidate high points, plus a new mast at each white-zone demand
+  // point (where no high point stands yet), so a programme can keep closing white zones.
+  std::vector<HighPoint> extra;
+  {
+    std::int64_t k = 0;
+    for (std::size_t i = 0; i < px.size(); ++i) {
+      if (any[i]) continue;
+      HighPoint h;
+      h.id = fmt::format("new:{:06d}", ++k);
+      h.pos.x = px[i];
+      h.pos.y = py[i];
+      h.commune = R.communes[pcommune[i]].code;
+      h.existing = false;
+      h.height_m = 40;
+      h.build_cost_eur = P.number("mobile.candidate_build_eur");
+      extra.push_back(h);
+    }
+  }
+  for (auto& h : extra) {
+    candidates.push_back(int(hps.size()));
+    hps.push_back(std::move(h));
+  }
+  out.summary["existing_sites"] = existing.size();
+  out.summary["candidate_sites"] = candidates.size();
+  // ---- backhaul of candidates and of unfibred existing sites (interconnection routing) ----------
+  solvers::Interconnect ic(R.network, interconnect_params(P));
+  const auto state = solvers::LinkState::of(R.network);
+  auto backhaul = [&](const HighPoint& h, std::vector<std::pair<double, double>>* line, std::string* dep) {
+    InterconnectionRequest r;
+    r.id = h.id;
+    r.site_pos = h.pos;
+    r.destination = {Destination::Kind::AnyDorsalePop, ""};
+    r.pairs = 1;
+    r.horizon_years = int(P.integer("towers.backhaul_horizon_years"));
+    r.submitted = "2019-01-01";
+    auto e = ic.evaluate(r, state);
+    if (e.decision == Decision::Reject || !e.option) return std::pair<double, double>{-1, 0};
+    const auto& route = e.option->routes.front();
+    if (line) {
+      line->push_back({h.pos.x, h.pos.y});
+      for (std::size_t k = 1; k < route.nodes.size(); ++k)
+        line->push_back({R.network.node(route.nodes[k]).pos.x, R.network.node(route.nodes[k]).pos.y});
+    }
+    if (dep && route.attach_node >= 0) *dep = R.network.node(route.attach_node).departement;
+    return std::pair<double, double>{e.option->total(), route.attach_km};
+  };
+  std::vector<double> cost(candidates.size());
+  std::vector<double> bh_cost(candidates.size()), bh_km(candidates.size());
+  for (std::size_t k = 0; k < candidates.size(); ++k) {
+    auto [c, km] = backhaul(hps[candidates[k]], nullptr, nullptr);
+    bh_cost[k] = c < 0 ? 1e12 : c;  // unreachable: practically never chosen in budget mode
+    bh_km[k] = km;
+    cost[k] = hps[candidates[k]].build_cost_eur + bh_cost[k];
+  }
+  json rip = json::object();
+  for (int h : existing) {
+    if (hps[h].fibred) continue;
+    std::string dep;
+    auto [c, km] = backhaul(hps[h], nullptr, &dep);
+    if (c < 0) continue;
+    if (!rip.contains(dep)) rip[dep] = {{"high_points", 0}, {"cost_eur", 0.0}, {"new_build_km", 0.0}};
+    rip[dep]["high_points"] = rip[dep]["high_points"].get<int>() + 1;
+    rip[dep]["cost_eur"] = rip[dep]["cost_eur"].get<double>() + c;
+    rip[dep]["new_build_km"] = rip[dep]["new_build_km"].get<double>() + km;
+  }
+  out.summary["unfibred_existing_backhaul_by_rip"] = rip;
+  // ---- the choice: K sites or a budget -------------------------------------------------------------
+  solvers::CoverageProblem prob;
+  prob.weight = pw;
+  prob.already_covered = any;
+  prob.covers = coverage_lists(candidates);
+  prob.cost = cost;
+  if (cfg.budget >= 0) prob.budget = cfg.budget;
+  else prob.max_sites = cfg.sites >= 0 ? cfg.sites : int(P.integer("towers.sites_per_year"));
+  const auto sol = solve(prob, cfg.method);
+  json choice = solution_json(sol);
+  choice["max_sites"] = prob.max_sites;
+  choice["budget_eur"] = prob.budget >= 0 ? json(prob.budget) : json(nullptr);
+  json chosen = json::array();
+  std::vector<char> cov_now = any;
+  double spent = 0;
+  for (int k : sol.open) {
+    const auto& h = hps[candidates[k]];
+    double newly = 0;
+    for (int i : prob.covers[k])
+      if (!cov_now[i]) {
+        cov_now[i] = 1;
+        newly += pw[i];
+      }
+    TowersResult::Chosen c{h.id, h.pos.x, h.pos.y, 0, newly, bh_cost[k], {}};
+    backhaul(h, &c.backhaul, nullptr);
+    out.chosen.push_back(c);
+    spent += cost[k];
+    chosen.push_back({{"id", h.id}, {"commune", h.commune}, {"x", h.pos.x}, {"y", h.pos.y}, {"lon", h.pos.lon}, {"lat", h.pos.lat},
+                      {"premises_newly_covered", newly}, {"build_cost_eur", h.build_cost_eur}, {"backhaul_cost_eur", bh_cost[k]},
+                      {"backhaul_new_build_km", bh_km[k]}});
+  }
+  choice["chosen"] = chosen;
+  choice["total_cost_eur"] = spent;
+  out.summary["choice"] = choice;
+  // ---- yearly programme: sites_per_year each year, white zones shrinking --------------------------
+  json prog = json::array();
+  std::vector<char> covered = any;
+  std::vector<char> used(candidates.size(), 0);
+  const int per_year = int(P.integer("towers.sites_per_year"));
+  double white_left = white;
+  for (int year = s.first_year; year <= s.last_year; ++year) {
+    solvers::CoverageProblem py_prob = prob;
+    py_prob.budget = -1;
+    py_prob.max_sites = per_year;
+    py_prob.already_covered = covered;
+    for (std::size_t k = 0; k < candidates.size(); ++k)
+      if (used[k]) py_prob.covers[k].clear();
+    const auto ys = solvers::max_coverage_heuristic(py_prob, 50);
+    json ids = json::array();
+    double year_cost = 0;
+    for (int k : ys.open) {
+      used[k] = 1;
+      ids.push_back(hps[candidates[k]].id);
+      year_cost += cost[k];
+      for (int i : prob.covers[k])
+        if (!covered[i]) {
+          covered[i] = 1;
+          white_left -= pw[i];
+        }
+    }
+    prog.push_back({{"year", year}, {"sites", ids}, {"cost_eur", year_cost}, {"premises_newly_covered", ys.objective},
+                    {"white_zone_premises_after", std::max(0.0, white_left)}, {"gap", ys.gap}});
+  }
+  out.summary["programme"] = prog;
+  return out;
+}
+
+json towers(const TowersConfig& cfg) {
+  const scenarios::Scenario s = cfg.scenario.empty() ? scenarios::builtin_scenario("bfc-2022") : scenarios::load_scenario(cfg.scenario);
+  if (cfg.sites < -1) throw InputError("command line", 0, "--sites", "a number of sites is >= 0");
+  const Region region = scenarios::load_region(s);
+  if (region.high_points.empty()) throw InputError(s.file, 0, "region", "the region has no high points");
+  auto res = towers_for_region(region, s, cfg);
+  const std::filesystem::path target(cfg.out_dir);
+  viz::StagedDir dir(target.has_parent_path() ? target.parent_path() : std::filesystem::path("."), target.filename().string());
+  viz::write_file_atomic(dir.path() / "towers.json", res.summary.dump(2) + "\n");
+  // GeoPackage: existing sites, chosen sites, backhaul routes, white-zone premises
+  GDALAllRegister();
+  GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("GPKG");
+  std::unique_ptr<GDALDataset> ds(drv->Create((dir.path() / "towers.gpkg").string().c_str(), 0, 0, 0, GDT_Unknown, nullptr));
+  if (!ds) throw std::runtime_error("cannot create towers.gpkg");
+  OGRSpatialReference l93;
+  l93.importFromEPSG(2154);
+  auto layer = [&](const char* name, OGRwkbGeometryType t) {
+    OGRLayer* L = ds->CreateLayer(name, &l93, t, nullptr);
+    if (!L) throw std::runtime_error(fmt::format("towers.gpkg: cannot create layer {}", name));
+    return L;
+  };
+  auto field = [](OGRLayer* L, const char* n, OGRFieldType t) {
+    OGRFieldDefn f(n, t);
+    if (L->CreateField(&f) != OGRERR_NONE) throw std::runtime_error(fmt::format("towers.gpkg: cannot create field {}", n));
+  };
+  {
+    OGRLayer* L = layer("existing_sites", wkbPoint);
+    field(L, "id", OFTString);
+    field(L, "fibred", OFTInteger);
+    field(L, "operators", OFTString);
+    L->StartTransaction();
+    for (const auto& h : region.high_points) {
+      if (!h.existing) continue;
+      OGRFeature f(L->GetLayerDefn());
+      f.SetField("id", h.id.c_str());
+      f.SetField("fibred", int(h.fibred));
+      std::vector<std::string> ops;
+      for (int o = 0; o < kOperatorCount; ++o)
+        if (h.carries(o)) ops.push_back(operator_name(Operator(o)));
+      f.SetField("operators", fmt::format("{}", fmt::join(ops, ",")).c_str());
+      f.SetGeometryDirectly(new OGRPoint(h.pos.x, h.pos.y));
+      if (L->CreateFeature(&f) != OGRERR_NONE) throw std::runtime_error("towers.gpkg: write failed");
+    }
+    L->CommitTransaction();
+  }
+  {
+    OGRLayer* L = layer("chosen_sites", wkbPoint);
+    OGRLayer* B = layer("backhaul_routes", wkbLineString);
+    for (OGRLayer* X : {L, B}) {
+      field(X, "id", OFTString);
+      field(X, "premises_newly_covered", OFTReal);
+      field(X, "backhaul_cost_eur", OFTReal);
+    }
+    for (const auto& c : res.chosen) {
+      OGRFeature f(L->GetLayerDefn());
+      f.SetField("id", c.id.c_str());
+      f.SetField("premises_newly_covered", c.newly_covered);
+      f.SetField("backhaul_cost_eur", c.backhaul_cost);
+      f.SetGeometryDirectly(new OGRPoint(c.x, c.y));
+      if (L->CreateFeature(&f) != OGRERR_NONE) throw std::runtime_error("towers.gpkg: write failed");
+      if (c.backhaul.size() >= 2) {
+        OGRFeature g(B->GetLayerDefn());
+        g.SetField("id", c.id.c_str());
+        g.SetField("premises_newly_covered", c.newly_covered);
+        g.SetField("backhaul_cost_eur", c.backhaul_cost);
+        auto* ls = new OGRLineString();
+        for (auto [x, y] : c.backhaul) ls->addPoint(x, y);
+        g.SetGeometryDirectly(ls);
+        if (B->CreateFeature(&g) != OGRERR_NONE) throw std::runtime_error("towers.gpkg: write failed");
+      }
+    }
+  }
+  {
+    OGRLayer* L = layer("white_zone_premises", wkbPoint);
+    field(L, "premises", OFTReal);
+    L->StartTransaction();
+    for (std::size_t i = 0; i < res.white_x.size(); ++i) {
+      OGRFeature f(L->GetLayerDefn());
+      f.SetField("premises", res.white_premises[i]);
+      f.SetGeometryDirectly(new OGRPoint(res.white_x[i], res.white_y[i]));
+      if (L->CreateFeature(&f) != OGRERR_NONE) throw std::runtime_error("towers.gpkg: write failed");
+    }
+    L->CommitTransaction();
+  }
+  ds.reset();
+  dir.commit();
+  return res.summary;
+}
+
+}  // namespace dorsale::planner

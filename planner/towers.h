@@ -1,0 +1,60 @@
+#pragma once
+// `dorsale towers`: which high points to build (and fibre) to close the 4G white zones.
+//
+// Scenario mode: demand points are the region's premises grouped by commune; a site covers the
+// points within the radius of its commune's environment class (urban, rural, mountain);
+// existing 4G sites are locked in; candidates are the region's candidate high points, each
+// costing its build cost plus its fibre backhaul (the interconnection routing, from the site to
+// the Dorsale). Chooses K sites or sites within a budget, and a yearly programme.
+// File mode: candidates and demand points from CSV files (id,x,y,weight), one radius.
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "models/region.h"
+#include "models/results.h"
+#include "scenarios/scenario.h"
+#include "solvers/max_coverage.h"
+
+namespace dorsale::planner {
+
+struct TowersConfig {
+  std::string scenario;             // empty: built-in bfc-2022
+  int sites = -1;                   // K (default: towers.sites_per_year)
+  double budget = -1;               // EUR, instead of K
+  std::string candidates, demand;   // file mode
+  double radius_m = -1;             // file mode
+  std::string method = "heuristic"; // or "exact-glpk", "exact-cbc"
+  std::string out_dir = "out/towers";
+};
+
+// A point / site table of the file mode. Throws InputError (file, line, field).
+struct XYTable {
+  std::vector<std::string> id;
+  std::vector<double> x, y, weight;
+};
+XYTable read_xy_csv(const std::string& path, bool weights_required);
+
+// File mode: returns the towers JSON (chosen ids, covered weight, bound, gap, status, time).
+nlohmann::json towers_from_files(const TowersConfig& cfg);
+
+// Scenario mode (also used by `dorsale run`): coverage, choice, backhaul, yearly programme.
+struct TowersResult {
+  nlohmann::json summary;  // what towers.json holds
+  // geometry for the GeoPackage (Lambert-93)
+  std::vector<double> white_x, white_y, white_premises;   // demand points in no operator's 4G coverage
+  struct Chosen {
+    std::string id;
+    double x, y;
+    int year;  // 0: the K / budget choice; otherwise the programme year
+    double newly_covered, backhaul_cost;
+    std::vector<std::pair<double, double>> backhaul;  // route polyline
+  };
+  std::vector<Chosen> chosen;
+};
+TowersResult towers_for_region(const Region& region, const scenarios::Scenario& s, const TowersConfig& cfg);
+
+// Scenario mode with outputs: <out_dir>/towers.json and towers.gpkg (atomically).
+nlohmann::json towers(const TowersConfig& cfg);
+
+}  // namespace dorsale::planner

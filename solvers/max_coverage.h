@@ -1,0 +1,48 @@
+#pragma once
+// Maximal covering location: open at most K candidate sites (or sites within a budget) to
+// maximise the weight of demand points covered; a point is covered when an open site covers
+// it. Points already covered by locked-in (existing) sites are not counted again.
+//
+// Exact: MILP (GLPK through LEMON, or CBC). Heuristic (region scale): lazy greedy, then 1-1
+// swap local search, with a Lagrangian bound (coverage constraints relaxed, subgradient on the
+// multipliers; the subproblem keeps the K best or a fractional knapsack, so the bound is valid)
+// and the certified gap (bound - objective) / bound.
+// Complexity: O(I log C) for the greedy over I point-site incidences, O(iterations x I) for
+// the bound. Contract: const input; K = 0 or an empty candidate list is a valid empty answer.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "solvers/mip.h"
+
+namespace dorsale::solvers {
+
+struct CoverageProblem {
+  std::vector<double> weight;               // per demand point
+  std::vector<std::vector<int>> covers;     // per candidate: the points it covers
+  std::vector<char> already_covered;        // per point: covered by an existing site
+  int max_sites = -1;                       // K; -1: no limit (budget only)
+  double budget = -1;                       // -1: no budget
+  std::vector<double> cost;                 // per candidate (budget mode)
+};
+
+struct CoverageSolution {
+  std::vector<int> open;  // chosen candidates, in the order chosen
+  double objective = 0;   // weight newly covered
+  double bound = 0;       // valid upper bound
+  double gap = 0;         // (bound - objective) / bound
+  std::string method, status;
+  double seconds = 0;
+};
+
+CoverageSolution max_coverage_heuristic(const CoverageProblem& p, int lagrangian_iterations = 200);
+CoverageSolution max_coverage_exact(const CoverageProblem& p, MipBackend backend, double time_limit_s);
+// Weight newly covered by a set of open candidates (what tests recompute).
+double covered_weight(const CoverageProblem& p, const std::vector<int>& open);
+
+// Points within `radius` (inclusive) of each site, by a uniform grid: [site] -> point indices.
+std::vector<std::vector<int>> points_within(const std::vector<double>& site_x, const std::vector<double>& site_y,
+                                            const std::vector<double>& px, const std::vector<double>& py,
+                                            const std::vector<double>& radius);
+
+}  // namespace dorsale::solvers

@@ -8,6 +8,7 @@
 
 #include "models/error.h"
 #include "viz/output_dir.h"
+#include "viz/report.h"
 
 namespace dorsale::planner {
 
@@ -102,7 +103,36 @@ std::string compare_text(const json& cmp) {
 nlohmann::json compare(const CompareConfig& cfg) {
   json cmp = compare_runs(cfg.runs);
   std::filesystem::create_directories(cfg.out_dir);
+  // the report of the compared runs, from their files
+  std::vector<viz::ReportScenario> rs;
+  for (std::size_t k = 0; k < cfg.runs.size(); ++k) {
+    viz::ReportScenario x;
+    x.name = cmp["scenarios"][k].get<std::string>();
+    auto read_json = [&](const char* f) {
+      std::ifstream in(std::filesystem::path(cfg.runs[k]) / f);
+      nlohmann::json j;
+      if (in) {
+        try {
+          in >> j;
+        } catch (const nlohmann::json::exception&) {
+          throw InputError((std::filesystem::path(cfg.runs[k]) / f).string(), 0, "", "malformed JSON");
+        }
+      }
+      return j;
+    };
+    x.summary = read_json("summary.json");
+    x.decisions = read_json("decisions.json");
+    x.towers = read_json("towers.json");
+    x.guichet = read_json("guichet.json");
+    std::ifstream m(std::filesystem::path(cfg.runs[k]) / "map.svg");
+    std::stringstream ss;
+    ss << m.rdbuf();
+    x.map = ss.str();
+    rs.push_back(std::move(x));
+  }
+  const std::string html = viz::report_html("dorsale – comparison", rs);
   viz::write_file_atomic(std::filesystem::path(cfg.out_dir) / "compare.json", cmp.dump(2) + "\n");
+  viz::write_file_atomic(std::filesystem::path(cfg.out_dir) / "report.html", html);
   return cmp;
 }
 

@@ -9,7 +9,10 @@
 #include "models/error.h"
 #include "viz/gpkg_writer.h"
 #include "planner/interconnect.h"
+#include "planner/guichet.h"
 #include "planner/rollout.h"
+#include "viz/guichet_writer.h"
+#include "viz/report.h"
 #include "planner/towers.h"
 #include "scenarios/requests.h"
 #include "viz/hdf5_writer.h"
@@ -29,6 +32,23 @@ ScenarioResults compute_results(const scenarios::Scenario& s, const Region& regi
   // The baseline (end of the year before the first) and the plan of every year after it.
   plan_rollout(RolloutInput{region, s.params, s.first_year, s.last_year, s.file}, r);
   return r;
+}
+
+std::string run_report(const std::vector<ScenarioRun>& runs) {
+  std::vector<viz::ReportScenario> rs;
+  std::vector<std::string> names;
+  for (const auto& r : runs) {
+    viz::ReportScenario x;
+    x.name = r.scenario.name;
+    x.summary = viz::summary_json(r.region, r.results, r.scenario.params);
+    if (!r.results.interconnection.decisions.empty()) x.decisions = viz::decisions_json(r.results.interconnection);
+    x.towers = r.towers;
+    x.guichet = r.guichet;
+    x.map = viz::map_svg(r.region, r.results);
+    rs.push_back(std::move(x));
+    names.push_back(r.scenario.name);
+  }
+  return viz::report_html(fmt::format("dorsale – {}", fmt::join(names, " vs ")), rs);
 }
 
 std::vector<ScenarioRun> run(const RunConfig& cfg, const std::function<void(const std::string&)>& progress) {
@@ -65,10 +85,28 @@ std::vector<ScenarioRun> run(const RunConfig& cfg, const std::function<void(cons
       say(fmt::format("{}: siting the high points", s.name));
       r.towers = towers_for_region(r.region, s, TowersConfig{}).summary;
     }
+    {
+      say(fmt::format("{}: sizing the guichet cohésion numérique", s.name));
+      const auto in = guichet_inputs(r.region, r.results.rollout.ftth_year, s.params, s.first_year, s.last_year - s.first_year + 1);
+      GuichetRun g;
+      g.scenario = s.name;
+      g.scenario_hash = s.hash;
+      g.seed = s.seed;
+      g.draws = int(s.params.integer("guichet.draws"));
+      g.first_year = s.first_year;
+      g.deps = in.deps;
+      GuichetSetResult set;
+      set.name = "base";
+      set.stats = solvers::run_guichet(in, guichet_params(s.params), g.draws, s.seed, 0, 0);
+      g.sets.push_back(std::move(set));
+      r.guichet = viz::guichet_json(g);
+    }
     auto dir = std::make_unique<viz::StagedDir>(cfg.out_dir, s.name);
     say(fmt::format("{}: writing", s.name));
     viz::write_file_atomic(dir->path() / "summary.json", viz::summary_json(r.region, r.results, s.params).dump(2) + "\n");
     if (!r.towers.is_null()) viz::write_file_atomic(dir->path() / "towers.json", r.towers.dump(2) + "\n");
+    viz::write_file_atomic(dir->path() / "guichet.json", r.guichet.dump(2) + "\n");
+    viz::write_file_atomic(dir->path() / "map.svg", viz::map_svg(r.region, r.results));
     if (!r.results.interconnection.decisions.empty())
       viz::write_file_atomic(dir->path() / "decisions.json", viz::decisions_json(r.results.interconnection).dump(2) + "\n");
     viz::write_hdf5(dir->path() / "results.h5", r.region, r.results);
@@ -79,7 +117,9 @@ std::vector<ScenarioRun> run(const RunConfig& cfg, const std::function<void(cons
     runs.push_back(std::move(r));
     staged.push_back(std::move(dir));
   }
+  const std::string report = run_report(runs);
   for (auto& d : staged) d->commit();
+  viz::write_file_atomic(std::filesystem::path(cfg.out_dir) / "report.html", report);
   return runs;
 }
 

@@ -23,11 +23,15 @@ struct ScenarioRun {
   Region region;
   ScenarioResults results;
   std::string out_path;  // out/<scenario>
-  nlohmann::json towers;  // the high-point programme (towers.json), null without high points
+  nlohmann::json towers;   // the high-point programme (towers.json), null without high points
+  nlohmann::json guichet;  // the guichet sizing of the scenario's parameters (guichet.json)
 };
 
 // Computes a scenario's results (no I/O).
 ScenarioResults compute_results(const scenarios::Scenario& s, const Region& region);
+
+// The report of a run's scenarios (report.html); `map` may be empty.
+std::string run_report(const std::vector<ScenarioRun>& runs);
 
 // Runs the main job; `progress` receives one line per step (may be empty).
 // Throws InputError / ValidationError / std::runtime_error; nothing is left in out_dir then.

@@ -9,6 +9,8 @@ PKGS=(
   libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev libtoml11-dev
   libcli11-dev libfmt-dev
 )
+# --with-browser: also Debian's chromium, for the test that loads the HTML report headless.
+if [ "${1:-}" = "--with-browser" ]; then PKGS+=(chromium); fi
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,0 +1,260 @@
+#include "viz/report.h"
+
+#include <fmt/format.h>
+#include <ogr_spatialref.h>
+
+#include <memory>
+#include <stdexcept>
+
+#include <algorithm>
+#include <cmath>
+
+namespace dorsale::viz {
+
+using nlohmann::json;
+
+namespace {
+
+std::string esc(const std::string& s) {
+  std::string o;
+  for (char c : s) {
+    switch (c) {
+      case '&': o += "&amp;"; break;
+      case '<': o += "&lt;"; break;
+      case '>': o += "&gt;"; break;
+      case '"': o += "&quot;"; break;
+      default: o += c;
+    }
+  }
+  return o;
+}
+
+std::string year_colour(int year, int first) {
+  // before the plan: dark green; plan years: green -> yellow -> orange; never: red
+  static const char* ramp[] = {"#1a9850", "#66bd63", "#a6d96a", "#d9ef8b", "#fee08b", "#fdae61", "#f46d43", "#d73027"};
+  if (year == 0) return "#7f0000";
+  if (year < first) return "#00441b";
+  return ramp[std::min(7, year - first + 1)];
+}
+
+}  // namespace
+
+std::string map_svg(const Region& R, const ScenarioResults& res) {
+  double minx = 1e300, maxx = -1e300, miny = 1e300, maxy = -1e300;
+  auto grow = [&](double x, double y) {
+    minx = std::min(minx, x);
+    maxx = std::max(maxx, x);
+    miny = std::min(miny, y);
+    maxy = std::max(maxy, y);
+  };
+  for (const auto& c : R.communes) grow(c.centroid.x, c.centroid.y);
+  for (const auto& n : R.network.nodes()) grow(n.pos.x, n.pos.y);
+  if (minx > maxx) return "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 1 1\"></svg>";
+  const double pad = 30000, W = maxx - minx + 2 * pad, H = maxy - miny + 2 * pad;
+  auto X = [&](double x) { return (x - minx + pad) / 1000.0; };  // km
+  auto Y = [&](double y) { return (maxy + pad - y) / 1000.0; };
+  std::string s = fmt::format("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"map\" viewBox=\"0 0 {:.1f} {:.1f}\" role=\"img\">\n", W / 1000, H / 1000);
+  const int first = res.communes.years.empty() ? 2019 : res.communes.years.front() + 1;
+  OGRSpatialReference wgs84, l93;
+  wgs84.importFromEPSG(4326);
+  l93.importFromEPSG(2154);
+  wgs84.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+  l93.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+  std::unique_ptr<OGRCoordinateTransformation> to_l93(OGRCreateCoordinateTransformation(&wgs84, &l93));
+  if (!to_l93) throw std::runtime_error("OSR: no transformation EPSG:4326 -> EPSG:2154");
+  s += "<g class=\"communes\">\n";
+  for (std::size_t i = 0; i < R.communes.size(); ++i) {
+    const auto& c = R.communes[i];
+    const int fy = res.rollout.planned ? res.rollout.ftth_year[i] : c.ftth_plan.year;
+    const std::string fill = year_colour(fy, first);
+    const std::string title = fmt::format("<title>{} {} – FttH {}</title>", esc(c.code), esc(c.name), fy == 0 ? std::string("not planned") : std::to_string(fy));
+    if (!c.polygons.empty()) {
+      // outlines are WGS84: projected to Lambert-93 through OSR like everything else
+      std::string d;
+      for (const auto& poly : c.polygons)
+        for (const auto& ring : poly) {
+          std::vector<double> xs, ys;
+          for (const auto& pt : ring) {
+            xs.push_back(pt[0]);
+            ys.push_back(pt[1]);
+          }
+          if (!xs.empty() && !to_l93->Transform(int(xs.size()), xs.data(), ys.data()))
+            throw std::runtime_error("report: cannot project the outline of commune " + c.code);
+          for (std::size_t k = 0; k < xs.size(); ++k) d += fmt::format("{}{:.2f},{:.2f}", k ? "L" : "M", X(xs[k]), Y(ys[k]));
+          d += "Z";
+        }
+      s += fmt::format("<path class=\"commune\" d=\"{}\" fill=\"{}\">{}</path>\n", d, fill, title);
+    } else {
+      const double r = std::max(1.0, std::sqrt(double(c.premises())) / 15.0);
+      s += fmt::format("<circle class=\"commune\" cx=\"{:.2f}\" cy=\"{:.2f}\" r=\"{:.2f}\" fill=\"{}\">{}</circle>\n", X(c.centroid.x),
+                       Y(c.centroid.y), r, fill, title);
+    }
+  }
+  s += "</g>\n<g class=\"network\">\n";
+  for (const auto& l : R.network.links()) {
+    if (!l.dorsale && l.owner.find("national") == std::string::npos) continue;
+    const auto& a = R.network.node(l.a).pos;
+    const auto& b = R.network.node(l.b).pos;
+    s += fmt::format("<line class=\"{}\" x1=\"{:.2f}\" y1=\"{:.2f}\" x2=\"{:.2f}\" y2=\"{:.2f}\"><title>{}</title></line>\n",
+                     l.dorsale ? "dorsale" : "transit", X(a.x), Y(a.y), X(b.x), Y(b.y), esc(l.id));
+  }
+  for (const auto& n : R.network.nodes()) {
+    if (n.kind == NodeKind::ExternalHub)
+      s += fmt::format("<rect class=\"hub\" x=\"{:.2f}\" y=\"{:.2f}\" width=\"6\" height=\"6\"><title>{}</title></rect>"
+                       "<text class=\"label\" x=\"{:.2f}\" y=\"{:.2f}\">{}</text>\n",
+                       X(n.pos.x) - 3, Y(n.pos.y) - 3, esc(n.name), X(n.pos.x) + 5, Y(n.pos.y) + 2, esc(n.name));
+    else if (n.kind == NodeKind::DorsalePop)
+      s += fmt::format("<circle class=\"pop\" cx=\"{:.2f}\" cy=\"{:.2f}\" r=\"2\"><title>{}</title></circle>\n", X(n.pos.x), Y(n.pos.y), esc(n.name));
+  }
+  s += "</g>\n<g class=\"high-points\">\n";
+  for (const auto& h : R.high_points)
+    if (h.existing) s += fmt::format("<circle class=\"hp\" cx=\"{:.2f}\" cy=\"{:.2f}\" r=\"0.5\"/>\n", X(h.pos.x), Y(h.pos.y));
+  s += "</g>\n</svg>\n";
+  return s;
+}
+
+namespace {
+
+std::string trajectory_chart(const std::string& name, const json& trajectory) {
+  const double w = 420, h = 220, l = 40, b = 30, t = 10, r = 10;
+  std::vector<int> years;
+  for (const auto& y : trajectory) years.push_back(y["year"].get<int>());
+  if (years.empty()) return "";
+  const int y0 = years.front(), y1 = std::max(years.back(), y0 + 1);
+  auto X = [&](int y) { return l + (w - l - r) * double(y - y0) / double(y1 - y0); };
+  auto Y = [&](double pct) { return t + (h - t - b) * (1 - pct / 100.0); };
+  std::string s = fmt::format("<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"traj-{}\" class=\"trajectory\" viewBox=\"0 0 {} {}\">\n", esc(name), w, h);
+  for (int p = 0; p <= 100; p += 25)
+    s += fmt::format("<line class=\"grid\" x1=\"{}\" y1=\"{:.1f}\" x2=\"{}\" y2=\"{:.1f}\"/><text class=\"axis\" x=\"4\" y=\"{:.1f}\">{}%</text>\n", l,
+                     Y(p), w - r, Y(p), Y(p) + 3, p);
+  for (int y : years) s += fmt::format("<text class=\"axis\" x=\"{:.1f}\" y=\"{}\">{}</text>\n", X(y) - 12, h - 10, y);
+  struct Series {
+    const char* key;
+    const char* cls;
+    const char* label;
+  } series[] = {{"pct_ge8", "ge8", ">= 8 Mbit/s"}, {"pct_ge30", "ge30", ">= 30 Mbit/s"}, {"pct_ftth", "ftth", "FttH"}};
+  int k = 0;
+  for (const auto& se : series) {
+    std::string pts;
+    for (const auto& y : trajectory) pts += fmt::format("{:.1f},{:.1f} ", X(y["year"].get<int>()), Y(y[se.key].get<double>()));
+    s += fmt::format("<polyline class=\"{}\" points=\"{}\"><title>{}</title></polyline>\n", se.cls, pts, se.label);
+    s += fmt::format("<text class=\"legend {}\" x=\"{}\" y=\"{}\">{}</text>\n", se.cls, l + 10 + 110 * k, t + 14, se.label);
+    ++k;
+  }
+  s += "</svg>\n";
+  return s;
+}
+
+std::string money(double eur) { return fmt::format("{:.1f} M€", eur / 1e6); }
+
+}  // namespace
+
+std::string report_html(const std::string& title, const std::vector<ReportScenario>& scenarios) {
+  std::string h;
+  h += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
+  // no request of any kind may leave the page
+  h += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">\n";
+  h += fmt::format("<title>{}</title>\n", esc(title));
+  h += R"(<style>
+body{font-family:sans-serif;margin:1.5em;color:#222;max-width:1400px}
+h1{font-size:1.5em}h2{font-size:1.2em;border-bottom:1px solid #ccc;margin-top:1.5em}
+table{border-collapse:collapse;font-size:.85em;margin:.5em 0}td,th{border:1px solid #ccc;padding:2px 6px;text-align:right}
+th:first-child,td:first-child{text-align:left}
+.row{display:flex;flex-wrap:wrap;gap:1.5em}.card{flex:1 1 420px}
+svg.map{width:100%;max-width:680px;height:auto;background:#eef3f7}
+.commune{stroke:#fff;stroke-width:.05}.dorsale{stroke:#08306b;stroke-width:1.2}.transit{stroke:#08306b;stroke-width:.8;stroke-dasharray:3 2}
+.hub{fill:#08306b}.pop{fill:#fff;stroke:#08306b;stroke-width:.6}.hp{fill:#555;opacity:.5}.label{font-size:7px}
+svg.trajectory{width:100%;max-width:480px;height:auto}.grid{stroke:#ddd}.axis{font-size:9px;fill:#555}
+polyline{fill:none;stroke-width:2}polyline.ge8{stroke:#2c7bb6}polyline.ge30{stroke:#f46d43}polyline.ftth{stroke:#1a9850}
+text.ge8{fill:#2c7bb6}text.ge30{fill:#f46d43}text.ftth{fill:#1a9850}
+.legend{font-size:10px;stroke:none}.swatch{display:inline-block;width:1em;height:1em;vertical-align:middle}
+</style>
+<script>
+window.addEventListener('error',function(e){document.documentElement.dataset.error='script: '+e.message;});
+document.addEventListener('securitypolicyviolation',function(e){document.documentElement.dataset.error='blocked request: '+e.blockedURI;});
+window.addEventListener('load',function(){document.documentElement.dataset.ok='1';});
+</script>
+</head>
+<body>
+)";
+  h += fmt::format("<h1>{}</h1>\n", esc(title));
+  // key figures
+  h += "<h2>Key figures</h2>\n<table><tr><th>scenario</th><th>communes</th><th>premises</th><th>&gt;= 8 start</th><th>&gt;= 30 start</th><th>FttH start</th>"
+       "<th>&gt;= 30 end</th><th>FttH end</th><th>public spend</th><th>private spend</th><th>alternatives</th><th>targets</th></tr>\n";
+  for (const auto& sc : scenarios) {
+    const auto& s = sc.summary;
+    const auto& tr = s.value("trajectory", json::array());
+    if (tr.empty()) continue;
+    std::string targets;
+    for (const auto& [name, v] : s["targets"].items())
+      targets += fmt::format("{} {}; ", name, v["met"].get<bool>() ? fmt::format("met {}", v["met_year"].get<int>())
+                                                                     : fmt::format("missed in {}", v["target_year"].get<int>()));
+    const auto& ro = s.value("rollout", json::object());
+    h += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{:.1f} %</td><td>{:.1f} %</td><td>{:.1f} %</td><td>{:.1f} %</td><td>{:.1f} %</td>"
+                     "<td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+                     esc(sc.name), s["region"]["communes"].get<int>(), s["region"]["premises"].get<std::int64_t>(), tr.front()["pct_ge8"].get<double>(),
+                     tr.front()["pct_ge30"].get<double>(), tr.front()["pct_ftth"].get<double>(), tr.back()["pct_ge30"].get<double>(),
+                     tr.back()["pct_ftth"].get<double>(), money(ro.value("public_spend_eur", 0.0)), money(ro.value("private_spend_eur", 0.0)),
+                     money(ro.value("alternatives_eur", 0.0)), esc(targets));
+  }
+  h += "</table>\n";
+  // trajectories side by side
+  h += "<h2>Trajectories 2019–2025</h2>\n<div class=\"row\">\n";
+  for (const auto& sc : scenarios)
+    if (sc.summary.contains("trajectory"))
+      h += fmt::format("<div class=\"card\"><h3>{}</h3>\n{}</div>\n", esc(sc.name), trajectory_chart(sc.name, sc.summary["trajectory"]));
+  h += "</div>\n";
+  // maps
+  h += "<h2>Maps: year FttH arrives in each commune</h2>\n<p>";
+  const char* labels[] = {"before the plan", "2019", "2020", "2021", "2022", "2023", "2024", "2025+"};
+  const char* colours[] = {"#00441b", "#66bd63", "#a6d96a", "#d9ef8b", "#fee08b", "#fdae61", "#f46d43", "#d73027"};
+  for (int k = 0; k < 8; ++k) h += fmt::format("<span class=\"swatch\" style=\"background:{}\"></span> {} &nbsp;", colours[k], labels[k]);
+  h += "<span class=\"swatch\" style=\"background:#7f0000\"></span> not planned. Lines: the Dorsale (solid) and transit to the hubs (dashed); squares: external hubs; grey dots: high points.</p>\n<div class=\"row\">\n";
+  for (const auto& sc : scenarios)
+    if (!sc.map.empty()) h += fmt::format("<div class=\"card\"><h3>{}</h3>\n{}</div>\n", esc(sc.name), sc.map);
+  h += "</div>\n";
+  // interconnection decisions
+  for (const auto& sc : scenarios) {
+    if (!sc.decisions.is_array() || sc.decisions.empty()) continue;
+    h += fmt::format("<h2>Interconnection requests – {}</h2>\n<table><tr><th>id</th><th>requester</th><th>decision</th><th>pairs</th><th>protection</th>"
+                     "<th>total cost</th><th>latency</th><th>first reason</th></tr>\n", esc(sc.name));
+    for (const auto& d : sc.decisions)
+      h += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n", esc(d["id"].get<std::string>()),
+                       esc(d["requester"].get<std::string>()), d["decision"].get<std::string>(), d["pairs"].get<int>(),
+                       d["protection"].get<std::string>(),
+                       d["decision"] == "reject" ? std::string("–") : money(d["cost_eur"]["total"].get<double>()),
+                       d["latency_ms"].is_null() ? std::string("–") : fmt::format("{:.3f} ms", d["latency_ms"].get<double>()),
+                       d["reasons"].empty() ? std::string("") : esc(d["reasons"][0].get<std::string>()));
+    h += "</table>\n";
+  }
+  // towers programme
+  for (const auto& sc : scenarios) {
+    if (!sc.towers.is_object()) continue;
+    h += fmt::format("<h2>High points – {}</h2>\n<p>White zones (no operator's 4G): {:.0f} premises. Choice of {} sites: {:.0f} premises newly covered "
+                     "(bound {:.0f}, gap {:.3f} %), {}.</p>\n<table><tr><th>year</th><th>sites</th><th>premises newly covered</th><th>white zones left</th><th>cost</th></tr>\n",
+                     esc(sc.name), sc.towers["white_zone_premises"].get<double>(), sc.towers["choice"]["chosen"].size(),
+                     sc.towers["choice"]["objective"].get<double>(), sc.towers["choice"]["bound"].get<double>(),
+                     100 * sc.towers["choice"]["gap"].get<double>(), money(sc.towers["choice"]["total_cost_eur"].get<double>()));
+    for (const auto& y : sc.towers["programme"])
+      h += fmt::format("<tr><td>{}</td><td>{}</td><td>{:.0f}</td><td>{:.0f}</td><td>{}</td></tr>\n", y["year"].get<int>(), y["sites"].size(),
+                       y["premises_newly_covered"].get<double>(), y["white_zone_premises_after"].get<double>(), money(y["cost_eur"].get<double>()));
+    h += "</table>\n";
+  }
+  // guichet
+  for (const auto& sc : scenarios) {
+    if (!sc.guichet.is_object() || sc.guichet["sets"].empty()) continue;
+    const auto& set = sc.guichet["sets"][0];
+    h += fmt::format("<h2>Guichet cohésion numérique – {} ({} draws)</h2>\n<table><tr><th>year</th><th>eligible premises</th><th>premises served (mean)</th>"
+                     "<th>subsidy P10</th><th>P50</th><th>P90</th><th>mean (s.e.)</th></tr>\n", esc(sc.name), sc.guichet["draws"].get<int>());
+    for (const auto& y : set["by_year"])
+      h += fmt::format("<tr><td>{}</td><td>{:.0f}</td><td>{:.0f}</td><td>{}</td><td>{}</td><td>{}</td><td>{} ({:.3f})</td></tr>\n", y["year"].get<int>(),
+                       y["eligible_premises"].get<double>(), y["premises"]["mean"].get<double>(), money(y["subsidy"]["p10"].get<double>()),
+                       money(y["subsidy"]["p50"].get<double>()), money(y["subsidy"]["p90"].get<double>()), money(y["subsidy"]["mean"].get<double>()),
+                       y["subsidy"]["se"].get<double>() / 1e6);
+    h += "</table>\n";
+  }
+  h += "<p>dorsale — all figures come from the run's summary.json, decisions.json, towers.json and guichet.json.</p>\n</body>\n</html>\n";
+  return h;
+}
+
+}  // namespace dorsale::viz

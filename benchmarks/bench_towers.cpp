@@ -14,9 +14,10 @@ using namespace dorsale::solvers;
 
 // Demand clustered around towns (like premises), candidates spread out; radius 4 km in a
 // 200 km square; K chosen so that the instance is neither trivial nor saturated.
+static double kRadius = 4000;
 static CoverageProblem instance(int candidates, int points, int k, std::uint64_t seed) {
   Rng rng(seed);
-  const double side = 200000, radius = 4000;
+  const double side = 200000, radius = kRadius;
   std::vector<double> tx, ty;
   for (int t = 0; t < 60; ++t) {
     tx.push_back(rng.uniform(0, side));
@@ -48,6 +49,8 @@ static CoverageProblem instance(int candidates, int points, int k, std::uint64_t
 
 int main(int argc, char** argv) {
   const double limit = argc > 1 ? std::atof(argv[1]) : 120;
+  if (argc > 2) kRadius = std::atof(argv[2]);
+  fmt::print("radius {} m, MILP time limit {} s\n\n", kRadius, limit);
   fmt::print("| candidates x points (K) | heuristic: objective, certified gap, time | GLPK: status, objective, gap, time | CBC: status, objective, gap, time | heuristic vs best MILP | speed ratio vs GLPK / CBC |\n|---|---|---|---|---|---|\n");
   struct Case {
     int c, n, k;

@@ -1,6 +1,9 @@
 #include "planner/run.h"
 
 #include <fmt/format.h>
+#include <gdal_priv.h>
+
+#include <optional>
 
 #include <filesystem>
 #include <memory>
@@ -71,6 +74,7 @@ std::vector<ScenarioRun> run(const RunConfig& cfg, const std::function<void(cons
   for (auto& s : list) {
     say(fmt::format("{}: loading the region", s.name));
     ScenarioRun r;
+    std::optional<TowersResult> towers_result;
     r.region = scenarios::load_region(s);
     say(fmt::format("{}: computing", s.name));
     r.results = compute_results(s, r.region);
@@ -83,7 +87,9 @@ std::vector<ScenarioRun> run(const RunConfig& cfg, const std::function<void(cons
     }
     if (!r.region.high_points.empty() && !r.region.network.nodes().empty()) {
       say(fmt::format("{}: siting the high points", s.name));
-      r.towers = towers_for_region(r.region, s, TowersConfig{}).summary;
+      auto tr = towers_for_region(r.region, s, TowersConfig{});
+      r.towers = tr.summary;
+      towers_result = std::move(tr);
     }
     {
       say(fmt::format("{}: sizing the guichet cohésion numérique", s.name));
@@ -112,6 +118,11 @@ std::vector<ScenarioRun> run(const RunConfig& cfg, const std::function<void(cons
     viz::write_hdf5(dir->path() / "results.h5", r.region, r.results);
     viz::write_gpkg(dir->path() / "layers.gpkg", r.region, r.results,
                     {int(s.params.integer("targets.thd_year")), int(s.params.integer("targets.ftth_year"))});
+    if (towers_result) {
+      std::unique_ptr<GDALDataset> ds(GDALDataset::Open((dir->path() / "layers.gpkg").string().c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE));
+      if (!ds) throw std::runtime_error("cannot reopen layers.gpkg");
+      add_towers_layers(ds.get(), r.region, *towers_result);
+    }
     r.out_path = dir->target().string();
     r.scenario = std::move(s);
     runs.push_back(std::move(r));

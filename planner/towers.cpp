@@ -288,20 +288,8 @@ TowersResult towers_for_region(const Region& R, const scenarios::Scenario& s, co
   return out;
 }
 
-json towers(const TowersConfig& cfg) {
-  const scenarios::Scenario s = cfg.scenario.empty() ? scenarios::builtin_scenario("bfc-2022") : scenarios::load_scenario(cfg.scenario);
-  if (cfg.sites < -1) throw InputError("command line", 0, "--sites", "a number of sites is >= 0");
-  const Region region = scenarios::load_region(s);
-  if (region.high_points.empty()) throw InputError(s.file, 0, "region", "the region has no high points");
-  auto res = towers_for_region(region, s, cfg);
-  const std::filesystem::path target(cfg.out_dir);
-  viz::StagedDir dir(target.has_parent_path() ? target.parent_path() : std::filesystem::path("."), target.filename().string());
-  viz::write_file_atomic(dir.path() / "towers.json", res.summary.dump(2) + "\n");
-  // GeoPackage: existing sites, chosen sites, backhaul routes, white-zone premises
-  GDALAllRegister();
-  GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("GPKG");
-  std::unique_ptr<GDALDataset> ds(drv->Create((dir.path() / "towers.gpkg").string().c_str(), 0, 0, 0, GDT_Unknown, nullptr));
-  if (!ds) throw std::runtime_error("cannot create towers.gpkg");
+void add_towers_layers(GDALDataset* ds, const Region& region, const TowersResult& res) {
+  // existing sites, chosen sites, backhaul routes, white-zone premises (Lambert-93)
   OGRSpatialReference l93;
   l93.importFromEPSG(2154);
   auto layer = [&](const char* name, OGRwkbGeometryType t) {
@@ -372,6 +360,22 @@ json towers(const TowersConfig& cfg) {
     }
     L->CommitTransaction();
   }
+}
+
+json towers(const TowersConfig& cfg) {
+  const scenarios::Scenario s = cfg.scenario.empty() ? scenarios::builtin_scenario("bfc-2022") : scenarios::load_scenario(cfg.scenario);
+  if (cfg.sites < -1) throw InputError("command line", 0, "--sites", "a number of sites is >= 0");
+  const Region region = scenarios::load_region(s);
+  if (region.high_points.empty()) throw InputError(s.file, 0, "region", "the region has no high points");
+  auto res = towers_for_region(region, s, cfg);
+  const std::filesystem::path target(cfg.out_dir);
+  viz::StagedDir dir(target.has_parent_path() ? target.parent_path() : std::filesystem::path("."), target.filename().string());
+  viz::write_file_atomic(dir.path() / "towers.json", res.summary.dump(2) + "\n");
+  GDALAllRegister();
+  GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("GPKG");
+  std::unique_ptr<GDALDataset> ds(drv->Create((dir.path() / "towers.gpkg").string().c_str(), 0, 0, 0, GDT_Unknown, nullptr));
+  if (!ds) throw std::runtime_error("cannot create towers.gpkg");
+  add_towers_layers(ds.get(), region, res);
   ds.reset();
   dir.commit();
   return res.summary;

@@ -8,6 +8,8 @@
 // the Dorsale). Chooses K sites or sites within a budget, and a yearly programme.
 // File mode: candidates and demand points from CSV files (id,x,y,weight), one radius.
 #include <nlohmann/json.hpp>
+
+class GDALDataset;
 #include <string>
 #include <vector>
 
@@ -53,6 +55,9 @@ struct TowersResult {
   std::vector<Chosen> chosen;
 };
 TowersResult towers_for_region(const Region& region, const scenarios::Scenario& s, const TowersConfig& cfg);
+
+// Adds the layers existing_sites, chosen_sites, backhaul_routes and white_zone_premises.
+void add_towers_layers(GDALDataset* ds, const Region& region, const TowersResult& res);
 
 // Scenario mode with outputs: <out_dir>/towers.json and towers.gpkg (atomically).
 nlohmann::json towers(const TowersConfig& cfg);

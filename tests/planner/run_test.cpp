@@ -91,6 +91,12 @@ TEST(Run, WritesThreeReadableFilesPerScenarioMatchingTheResults) {
       ASSERT_NE(l->GetSpatialRef(), nullptr);
       EXPECT_STREQ(l->GetSpatialRef()->GetAuthorityCode(nullptr), "2154") << w.layer;
     }
+    // the high-point layers hold the towers.json choice
+    ASSERT_FALSE(r.towers.is_null());
+    EXPECT_EQ(std::size_t(ds->GetLayerByName("chosen_sites")->GetFeatureCount()), r.towers["choice"]["chosen"].size());
+    double white = 0;
+    for (auto& f : ds->GetLayerByName("white_zone_premises")) white += f->GetFieldAsDouble("premises");
+    EXPECT_NEAR(white, r.towers["white_zone_premises"].get<double>(), 1e-6 * (1 + white));
     // a commune's fields read back equal the model
     OGRLayer* communes = ds->GetLayerByName("communes");
     communes->SetAttributeFilter("code = '21231'");

@@ -110,6 +110,7 @@ int main(int argc, char** argv) {
   tow->add_option("--method", tcfg.method, "heuristic (default), exact-glpk or exact-cbc")
       ->check(CLI::IsMember({"heuristic", "exact-glpk", "exact-cbc"}));
   tow->add_flag("--json", tjson, "Print one JSON object");
+  tow->add_option("--dem", tcfg.dem, "Digital elevation model (GDAL raster, projected CRS): coverage needs line of sight");
   tow->add_option("-o,--out", tcfg.out_dir, "Output folder of the scenario mode (default: out/towers)");
 
   // dorsale steiner
@@ -217,9 +218,10 @@ int main(int argc, char** argv) {
   }
   if (tow->parsed()) {
     return guarded([&] {
-      const bool file_mode = !tcfg.candidates.empty() || !tcfg.demand.empty();
-      if (file_mode && (tcfg.candidates.empty() || tcfg.demand.empty()))
-        throw dorsale::InputError("command line", 0, "--candidates/--demand", "file mode needs both files");
+      // file mode: --demand given (with --candidates); scenario mode may add --candidates
+      const bool file_mode = !tcfg.demand.empty();
+      if (file_mode && tcfg.candidates.empty())
+        throw dorsale::InputError("command line", 0, "--candidates", "the file mode needs --candidates with --demand");
       nlohmann::json j = file_mode ? dorsale::planner::towers_from_files(tcfg) : dorsale::planner::towers(tcfg);
       if (tjson) {
         std::cout << j.dump(2) << "\n";

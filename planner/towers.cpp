@@ -14,6 +14,7 @@
 #include "models/random.h"
 #include "planner/interconnect.h"
 #include "scenarios/csv.h"
+#include "scenarios/viewshed.h"
 #include "solvers/interconnect.h"
 #include "viz/output_dir.h"
 
@@ -39,6 +40,7 @@ XYTable read_xy_csv(const std::string& path, bool weights_required) {
       if (w < 0) throw InputError(path, r.line, "weight", "negative weight");
     }
     out.weight.push_back(w);
+    out.line.push_back(r.line);
   }
   return out;
 }
@@ -67,6 +69,11 @@ json towers_from_files(const TowersConfig& cfg) {
   p.weight = dem.weight;
   p.already_covered.assign(dem.x.size(), 0);
   p.covers = solvers::points_within(cand.x, cand.y, dem.x, dem.y, std::vector<double>(cand.x.size(), cfg.radius_m));
+  if (!cfg.dem.empty()) {
+    scenarios::Dem relief(cfg.dem);
+    for (std::size_t k = 0; k < cand.x.size(); ++k)
+      p.covers[k] = relief.visible(cand.x[k], cand.y[k], 30.0, cfg.radius_m, dem.x, dem.y, p.covers[k]);
+  }
   p.max_sites = cfg.sites;
   const auto s = solve(p, cfg.method);
   json j = solution_json(s);
@@ -117,6 +124,8 @@ TowersResult towers_for_region(const Region& R, const scenarios::Scenario& s, co
   std::vector<HighPoint> hps = R.high_points;  // + new masts appended below
   std::vector<int> existing, candidates;
   for (std::size_t h = 0; h < hps.size(); ++h) (hps[h].existing ? existing : candidates).push_back(int(h));
+  std::unique_ptr<scenarios::Dem> dem;
+  if (!cfg.dem.empty()) dem = std::make_unique<scenarios::Dem>(cfg.dem);
   auto coverage_lists = [&](const std::vector<int>& ids) {
     std::vector<double> sx, sy, rad;
     for (int h : ids) {
@@ -124,7 +133,11 @@ TowersResult towers_for_region(const Region& R, const scenarios::Scenario& s, co
       sy.push_back(hps[h].pos.y);
       rad.push_back(radius_of(hps[h].commune));
     }
-    return solvers::points_within(sx, sy, px, py, rad);
+    auto lists = solvers::points_within(sx, sy, px, py, rad);
+    if (dem)  // keep only the points in the site's line of sight
+      for (std::size_t k = 0; k < ids.size(); ++k)
+        lists[k] = dem->visible(sx[k], sy[k], std::max(10.0, hps[ids[k]].height_m), rad[k], px, py, lists[k]);
+    return lists;
   };
   const auto ex_cov = coverage_lists(existing);
   std::vector<std::array<char, kOperatorCount>> op_cov(px.size(), std::array<char, kOperatorCount>{});
@@ -167,6 +180,35 @@ TowersResult towers_for_region(const Region& R, const scenarios::Scenario& s, co
       h.pos.x = px[i];
       h.pos.y = py[i];
       h.commune = R.communes[pcommune[i]].code;
+      h.existing = false;
+      h.height_m = 40;
+      h.build_cost_eur = P.number("mobile.candidate_build_eur");
+      extra.push_back(h);
+    }
+  }
+  // Candidates of the user's own list (scenario mode with --candidates): each must stand in
+  // the region, i.e. within 20 km of a commune centre (inside a commune polygon when known).
+  if (!cfg.candidates.empty()) {
+    const auto t = read_xy_csv(cfg.candidates, false);
+    for (std::size_t k = 0; k < t.x.size(); ++k) {
+      double best = 1e300;
+      std::size_t at = 0;
+      for (std::size_t i = 0; i < R.communes.size(); ++i) {
+        const double d = std::hypot(R.communes[i].centroid.x - t.x[k], R.communes[i].centroid.y - t.y[k]);
+        if (d < best) {
+          best = d;
+          at = i;
+        }
+      }
+      if (best > 20000)
+        throw InputError(cfg.candidates, t.line[k], "x/y",
+                         fmt::format("site {} at ({:.0f}, {:.0f}) is outside the region ({:.1f} km from the nearest commune)", t.id[k], t.x[k],
+                                     t.y[k], best / 1000));
+      HighPoint h;
+      h.id = "user:" + t.id[k];
+      h.pos.x = t.x[k];
+      h.pos.y = t.y[k];
+      h.commune = R.communes[at].code;
       h.existing = false;
       h.height_m = 40;
       h.build_cost_eur = P.number("mobile.candidate_build_eur");

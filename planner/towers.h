@@ -28,12 +28,14 @@ struct TowersConfig {
   double radius_m = -1;             // file mode
   std::string method = "heuristic"; // or "exact-glpk", "exact-cbc"
   std::string out_dir = "out/towers";
+  std::string dem;                  // optional DEM (any GDAL raster, projected CRS): line of sight
 };
 
 // A point / site table of the file mode. Throws InputError (file, line, field).
 struct XYTable {
   std::vector<std::string> id;
   std::vector<double> x, y, weight;
+  std::vector<long> line;  // line in the file
 };
 XYTable read_xy_csv(const std::string& path, bool weights_required);
 

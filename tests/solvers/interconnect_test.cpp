@@ -157,8 +157,9 @@ TEST(Interconnect, RandomQueueAnswersAreProved) {
     // decision kind agrees with the works needed
     EXPECT_EQ(e.decision == Decision::AcceptWithWorks, o.needs_works(before)) << r.id;
     // latency limit respected
-    if (r.max_latency_ms)
+    if (r.max_latency_ms) {
       for (const auto& route : o.routes) EXPECT_LE(route.latency_ms, *r.max_latency_ms + 1e-9) << r.id;
+    }
     // diverse: no common link, no common shared-risk group
     if (r.protection == Protection::Diverse) {
       std::set<int> a(o.routes[0].links.begin(), o.routes[0].links.end());

@@ -140,3 +140,69 @@ TEST(Towers, FileModeAndBadInput) {
     EXPECT_EQ(e.field(), "y");
   }
 }
+
+#include <gdal_priv.h>
+
+namespace {
+
+// A 10 km x 10 km DEM at 50 m in Lambert-93, flat at 200 m with a 600 m ridge 5 km east of x0.
+std::string synthetic_dem(const std::filesystem::path& dir, bool with_crs) {
+  GDALAllRegister();
+  const std::string path = (dir / (with_crs ? "dem.tif" : "dem-nocrs.tif")).string();
+  auto* drv = GetGDALDriverManager()->GetDriverByName("GTiff");
+  std::unique_ptr<GDALDataset> ds(drv->Create(path.c_str(), 200, 200, 1, GDT_Float32, nullptr));
+  double gt[6] = {700000, 50, 0, 6710000, 0, -50};
+  ds->SetGeoTransform(gt);
+  if (with_crs) {
+    OGRSpatialReference l93;
+    l93.importFromEPSG(2154);
+    ds->SetSpatialRef(&l93);
+  }
+  std::vector<float> z(200 * 200, 200.0f);
+  for (int row = 0; row < 200; ++row)
+    for (int col = 100; col < 104; ++col) z[row * 200 + col] = 600.0f;
+  if (ds->GetRasterBand(1)->RasterIO(GF_Write, 0, 0, 200, 200, z.data(), 200, 200, GDT_Float32, 0, 0) != CE_None) return "";
+  return path;
+}
+
+}  // namespace
+
+TEST(Towers, DemLineOfSightHidesPointsBehindARidge) {
+  test::TempDir tmp;
+  const std::string dem = synthetic_dem(tmp.path(), true);
+  ASSERT_FALSE(dem.empty());
+  std::ofstream(tmp.path() / "c.csv") << "id,x,y,weight\nS,702000,6705000,0\n";
+  // A: 2 km east of the site, before the ridge; B: 6 km east, behind it
+  std::ofstream(tmp.path() / "d.csv") << "id,x,y,weight\nA,704000,6705000,5\nB,708000,6705000,7\n";
+  planner::TowersConfig cfg;
+  cfg.candidates = (tmp.path() / "c.csv").string();
+  cfg.demand = (tmp.path() / "d.csv").string();
+  cfg.radius_m = 9000;
+  cfg.sites = 1;
+  EXPECT_EQ(planner::towers_from_files(cfg)["objective"].get<double>(), 12);  // radius only: both
+  cfg.dem = dem;
+  EXPECT_EQ(planner::towers_from_files(cfg)["objective"].get<double>(), 5);   // the ridge hides B
+  cfg.dem = synthetic_dem(tmp.path(), false);
+  try {
+    planner::towers_from_files(cfg);
+    FAIL() << "no error for a DEM without CRS";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.field(), "crs");
+  }
+}
+
+TEST(Towers, ACandidateOutsideTheRegionIsAnErrorAndNothingIsWritten) {
+  test::TempDir tmp;
+  std::ofstream(tmp.path() / "c.csv") << "id,x,y\nok,853000,6694000\nfar,200000,6200000\n";
+  planner::TowersConfig cfg;
+  cfg.candidates = (tmp.path() / "c.csv").string();
+  cfg.out_dir = (tmp.path() / "out").string();
+  try {
+    planner::towers(cfg);
+    FAIL() << "no error";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.line(), 3);
+    EXPECT_NE(std::string(e.what()).find("outside the region"), std::string::npos) << e.what();
+  }
+  EXPECT_FALSE(std::filesystem::exists(tmp.path() / "out"));
+}

@@ -16,6 +16,7 @@
 #include "scenarios/csv.h"
 #include "scenarios/viewshed.h"
 #include "solvers/interconnect.h"
+#include "viz/gpkg_util.h"
 #include "viz/output_dir.h"
 
 namespace dorsale::planner {
@@ -332,17 +333,8 @@ TowersResult towers_for_region(const Region& R, const scenarios::Scenario& s, co
 
 void add_towers_layers(GDALDataset* ds, const Region& region, const TowersResult& res) {
   // existing sites, chosen sites, backhaul routes, white-zone premises (Lambert-93)
-  OGRSpatialReference l93;
-  l93.importFromEPSG(2154);
-  auto layer = [&](const char* name, OGRwkbGeometryType t) {
-    OGRLayer* L = ds->CreateLayer(name, &l93, t, nullptr);
-    if (!L) throw std::runtime_error(fmt::format("towers.gpkg: cannot create layer {}", name));
-    return L;
-  };
-  auto field = [](OGRLayer* L, const char* n, OGRFieldType t) {
-    OGRFieldDefn f(n, t);
-    if (L->CreateField(&f) != OGRERR_NONE) throw std::runtime_error(fmt::format("towers.gpkg: cannot create field {}", n));
-  };
+  auto layer = [&](const char* name, OGRwkbGeometryType t) { return viz::gpkg_layer(ds, name, t); };
+  auto field = [](OGRLayer* L, const char* n, OGRFieldType t) { viz::gpkg_field(L, n, t); };
   {
     OGRLayer* L = layer("existing_sites", wkbPoint);
     field(L, "id", OFTString);
@@ -359,7 +351,7 @@ void add_towers_layers(GDALDataset* ds, const Region& region, const TowersResult
         if (h.carries(o)) ops.push_back(operator_name(Operator(o)));
       f.SetField("operators", fmt::format("{}", fmt::join(ops, ",")).c_str());
       f.SetGeometryDirectly(new OGRPoint(h.pos.x, h.pos.y));
-      if (L->CreateFeature(&f) != OGRERR_NONE) throw std::runtime_error("towers.gpkg: write failed");
+      viz::gpkg_write(L, &f);
     }
     L->CommitTransaction();
   }
@@ -377,7 +369,7 @@ void add_towers_layers(GDALDataset* ds, const Region& region, const TowersResult
       f.SetField("premises_newly_covered", c.newly_covered);
       f.SetField("backhaul_cost_eur", c.backhaul_cost);
       f.SetGeometryDirectly(new OGRPoint(c.x, c.y));
-      if (L->CreateFeature(&f) != OGRERR_NONE) throw std::runtime_error("towers.gpkg: write failed");
+      viz::gpkg_write(L, &f);
       if (c.backhaul.size() >= 2) {
         OGRFeature g(B->GetLayerDefn());
         g.SetField("id", c.id.c_str());
@@ -386,7 +378,7 @@ void add_towers_layers(GDALDataset* ds, const Region& region, const TowersResult
         auto* ls = new OGRLineString();
         for (auto [x, y] : c.backhaul) ls->addPoint(x, y);
         g.SetGeometryDirectly(ls);
-        if (B->CreateFeature(&g) != OGRERR_NONE) throw std::runtime_error("towers.gpkg: write failed");
+        viz::gpkg_write(B, &g);
       }
     }
   }
@@ -398,7 +390,7 @@ void add_towers_layers(GDALDataset* ds, const Region& region, const TowersResult
       OGRFeature f(L->GetLayerDefn());
       f.SetField("premises", res.white_premises[i]);
       f.SetGeometryDirectly(new OGRPoint(res.white_x[i], res.white_y[i]));
-      if (L->CreateFeature(&f) != OGRERR_NONE) throw std::runtime_error("towers.gpkg: write failed");
+      viz::gpkg_write(L, &f);
     }
     L->CommitTransaction();
   }

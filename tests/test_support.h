@@ -4,6 +4,8 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <unistd.h>
 
@@ -17,6 +19,14 @@ namespace dorsale::test {
     if (std::getenv("CI")) FAIL() << "CI is set but the open data is missing at " << dir_var;   \
     GTEST_SKIP() << "open data not found at " << dir_var << " (place ../shared beside the checkout)"; \
   }
+
+// The whole content of a file ("" when it cannot be read).
+inline std::string slurp(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
 
 // A fresh empty folder under the system temp dir, removed at destruction.
 class TempDir {

@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <memory>
 
+#include "viz/gpkg_util.h"
+
 #include "viz/interconnect_writer.h"
 #include <stdexcept>
 
@@ -17,26 +19,6 @@ namespace {
 struct DatasetCloser {
   void operator()(GDALDataset* d) const { GDALClose(d); }
 };
-
-void add_field(OGRLayer* layer, const char* name, OGRFieldType type) {
-  OGRFieldDefn f(name, type);
-  if (layer->CreateField(&f) != OGRERR_NONE)
-    throw std::runtime_error(fmt::format("GeoPackage: cannot create field {} of layer {}", name, layer->GetName()));
-}
-
-void create(OGRLayer* layer, OGRFeature* f) {
-  if (layer->CreateFeature(f) != OGRERR_NONE)
-    throw std::runtime_error(fmt::format("GeoPackage: cannot write a feature of layer {}", layer->GetName()));
-}
-
-OGRLayer* new_layer(GDALDataset* ds, const char* name, const OGRSpatialReference* srs, OGRwkbGeometryType type) {
-  char** opts = nullptr;
-  opts = CSLSetNameValue(opts, "SPATIAL_INDEX", "YES");
-  OGRLayer* l = ds->CreateLayer(name, const_cast<OGRSpatialReference*>(srs), type, opts);
-  CSLDestroy(opts);
-  if (!l) throw std::runtime_error(fmt::format("GeoPackage: cannot create layer {}", name));
-  return l;
-}
 
 }  // namespace
 
@@ -58,38 +40,38 @@ void write_gpkg(const std::filesystem::path& file, const Region& region, const S
   // ---- communes ----
   const bool polygons = !region.communes.empty() && !region.communes.front().polygons.empty();
   {
-    OGRLayer* L = new_layer(ds.get(), "communes", &l93, polygons ? wkbMultiPolygon : wkbPoint);
-    add_field(L, "code", OFTString);
-    add_field(L, "name", OFTString);
-    add_field(L, "departement", OFTString);
-    add_field(L, "population", OFTInteger64);
-    add_field(L, "premises", OFTInteger64);
-    add_field(L, "dwellings", OFTInteger64);
-    add_field(L, "business_sites", OFTInteger64);
-    for (int b = 0; b < kBandCount; ++b) add_field(L, band_key(Band(b)), OFTInteger64);
-    add_field(L, "ftth_passed", OFTInteger64);
-    add_field(L, "zone", OFTString);
-    add_field(L, "phase2", OFTString);
-    add_field(L, "ftth_year", OFTInteger);
-    add_field(L, "ftth_actor", OFTString);
-    add_field(L, "thd_radio_premises", OFTInteger64);
-    add_field(L, "white_zone_share", OFTReal);
-    add_field(L, "rural", OFTInteger);
-    add_field(L, "mountain", OFTInteger);
-    add_field(L, "nro", OFTString);
+    OGRLayer* L = gpkg_layer(ds.get(), "communes", polygons ? wkbMultiPolygon : wkbPoint);
+    gpkg_field(L, "code", OFTString);
+    gpkg_field(L, "name", OFTString);
+    gpkg_field(L, "departement", OFTString);
+    gpkg_field(L, "population", OFTInteger64);
+    gpkg_field(L, "premises", OFTInteger64);
+    gpkg_field(L, "dwellings", OFTInteger64);
+    gpkg_field(L, "business_sites", OFTInteger64);
+    for (int b = 0; b < kBandCount; ++b) gpkg_field(L, band_key(Band(b)), OFTInteger64);
+    gpkg_field(L, "ftth_passed", OFTInteger64);
+    gpkg_field(L, "zone", OFTString);
+    gpkg_field(L, "phase2", OFTString);
+    gpkg_field(L, "ftth_year", OFTInteger);
+    gpkg_field(L, "ftth_actor", OFTString);
+    gpkg_field(L, "thd_radio_premises", OFTInteger64);
+    gpkg_field(L, "white_zone_share", OFTReal);
+    gpkg_field(L, "rural", OFTInteger);
+    gpkg_field(L, "mountain", OFTInteger);
+    gpkg_field(L, "nro", OFTString);
     // the plan: the year FttH arrives, and the state at each target year
     std::vector<std::pair<int, std::size_t>> target_states;  // (year, index in states)
     if (res.rollout.planned) {
-      add_field(L, "ftth_year_plan", OFTInteger);
+      gpkg_field(L, "ftth_year_plan", OFTInteger);
       for (std::size_t y = 0; y < res.communes.years.size(); ++y)
         for (int t : target_years)
           if (res.communes.years[y] == t &&
               std::find_if(target_states.begin(), target_states.end(), [&](auto& p) { return p.first == t; }) == target_states.end())
             target_states.emplace_back(t, y);
       for (auto [t, y] : target_states) {
-        add_field(L, fmt::format("pct_ge30_{}", t).c_str(), OFTReal);
-        add_field(L, fmt::format("pct_ftth_{}", t).c_str(), OFTReal);
-        add_field(L, fmt::format("technology_{}", t).c_str(), OFTString);
+        gpkg_field(L, fmt::format("pct_ge30_{}", t).c_str(), OFTReal);
+        gpkg_field(L, fmt::format("pct_ftth_{}", t).c_str(), OFTReal);
+        gpkg_field(L, fmt::format("technology_{}", t).c_str(), OFTString);
       }
     }
     L->StartTransaction();
@@ -156,15 +138,15 @@ void write_gpkg(const std::filesystem::path& file, const Region& region, const S
       } else {
         f.SetGeometryDirectly(new OGRPoint(c.centroid.x, c.centroid.y));
       }
-      create(L, &f);
+      gpkg_write(L, &f);
     }
     L->CommitTransaction();
   }
   // ---- network ----
   const auto& net = region.network;
   {
-    OGRLayer* L = new_layer(ds.get(), "network_nodes", &l93, wkbPoint);
-    for (const char* n : {"id", "name", "kind", "departement", "owner"}) add_field(L, n, OFTString);
+    OGRLayer* L = gpkg_layer(ds.get(), "network_nodes", wkbPoint);
+    for (const char* n : {"id", "name", "kind", "departement", "owner"}) gpkg_field(L, n, OFTString);
     L->StartTransaction();
     for (const auto& nd : net.nodes()) {
       OGRFeature f(L->GetLayerDefn());
@@ -174,21 +156,21 @@ void write_gpkg(const std::filesystem::path& file, const Region& region, const S
       f.SetField("departement", nd.departement.c_str());
       f.SetField("owner", nd.owner.c_str());
       f.SetGeometryDirectly(new OGRPoint(nd.pos.x, nd.pos.y));
-      create(L, &f);
+      gpkg_write(L, &f);
     }
     L->CommitTransaction();
   }
   {
-    OGRLayer* L = new_layer(ds.get(), "network_links", &l93, wkbLineString);
-    for (const char* n : {"id", "from", "to", "owner", "status", "srg", "corridor"}) add_field(L, n, OFTString);
-    add_field(L, "dorsale", OFTInteger);
-    add_field(L, "length_km", OFTReal);
-    add_field(L, "pairs_total", OFTInteger);
-    add_field(L, "pairs_used", OFTInteger);
-    add_field(L, "pairs_free", OFTInteger);
-    add_field(L, "lease_eur_per_pair_km_year", OFTReal);
-    add_field(L, "build_eur_per_km", OFTReal);
-    add_field(L, "latency_ms", OFTReal);
+    OGRLayer* L = gpkg_layer(ds.get(), "network_links", wkbLineString);
+    for (const char* n : {"id", "from", "to", "owner", "status", "srg", "corridor"}) gpkg_field(L, n, OFTString);
+    gpkg_field(L, "dorsale", OFTInteger);
+    gpkg_field(L, "length_km", OFTReal);
+    gpkg_field(L, "pairs_total", OFTInteger);
+    gpkg_field(L, "pairs_used", OFTInteger);
+    gpkg_field(L, "pairs_free", OFTInteger);
+    gpkg_field(L, "lease_eur_per_pair_km_year", OFTReal);
+    gpkg_field(L, "build_eur_per_km", OFTReal);
+    gpkg_field(L, "latency_ms", OFTReal);
     L->StartTransaction();
     for (const auto& l : net.links()) {
       OGRFeature f(L->GetLayerDefn());
@@ -211,19 +193,19 @@ void write_gpkg(const std::filesystem::path& file, const Region& region, const S
       ls->addPoint(net.node(l.a).pos.x, net.node(l.a).pos.y);
       ls->addPoint(net.node(l.b).pos.x, net.node(l.b).pos.y);
       f.SetGeometryDirectly(ls);
-      create(L, &f);
+      gpkg_write(L, &f);
     }
     L->CommitTransaction();
   }
   {
-    OGRLayer* L = new_layer(ds.get(), "high_points", &l93, wkbPoint);
-    add_field(L, "id", OFTString);
-    add_field(L, "commune", OFTString);
-    add_field(L, "existing", OFTInteger);
-    add_field(L, "fibred", OFTInteger);
-    for (const char* n : {"orange", "sfr", "bouygues", "free"}) add_field(L, n, OFTInteger);
-    add_field(L, "height_m", OFTReal);
-    add_field(L, "build_cost_eur", OFTReal);
+    OGRLayer* L = gpkg_layer(ds.get(), "high_points", wkbPoint);
+    gpkg_field(L, "id", OFTString);
+    gpkg_field(L, "commune", OFTString);
+    gpkg_field(L, "existing", OFTInteger);
+    gpkg_field(L, "fibred", OFTInteger);
+    for (const char* n : {"orange", "sfr", "bouygues", "free"}) gpkg_field(L, n, OFTInteger);
+    gpkg_field(L, "height_m", OFTReal);
+    gpkg_field(L, "build_cost_eur", OFTReal);
     L->StartTransaction();
     const char* ops[] = {"orange", "sfr", "bouygues", "free"};
     for (const auto& h : region.high_points) {
@@ -236,18 +218,18 @@ void write_gpkg(const std::filesystem::path& file, const Region& region, const S
       f.SetField("height_m", h.height_m);
       f.SetField("build_cost_eur", h.build_cost_eur);
       f.SetGeometryDirectly(new OGRPoint(h.pos.x, h.pos.y));
-      create(L, &f);
+      gpkg_write(L, &f);
     }
     L->CommitTransaction();
   }
   if (res.rollout.planned) {
-    OGRLayer* L = new_layer(ds.get(), "collecte", &l93, wkbLineString);
-    add_field(L, "year", OFTInteger);
-    add_field(L, "from", OFTString);
-    add_field(L, "to", OFTString);
-    add_field(L, "length_km", OFTReal);
-    add_field(L, "cost_eur", OFTReal);
-    add_field(L, "new_link", OFTInteger);
+    OGRLayer* L = gpkg_layer(ds.get(), "collecte", wkbLineString);
+    gpkg_field(L, "year", OFTInteger);
+    gpkg_field(L, "from", OFTString);
+    gpkg_field(L, "to", OFTString);
+    gpkg_field(L, "length_km", OFTReal);
+    gpkg_field(L, "cost_eur", OFTReal);
+    gpkg_field(L, "new_link", OFTInteger);
     L->StartTransaction();
     for (const auto& c : res.rollout.collecte) {
       OGRFeature f(L->GetLayerDefn());
@@ -263,7 +245,7 @@ void write_gpkg(const std::filesystem::path& file, const Region& region, const S
       ls->addPoint(a.x, a.y);
       ls->addPoint(b.x, b.y);
       f.SetGeometryDirectly(ls);
-      create(L, &f);
+      gpkg_write(L, &f);
     }
     L->CommitTransaction();
   }

@@ -5,6 +5,8 @@
 #include <ogrsf_frmts.h>
 
 #include <memory>
+
+#include "viz/gpkg_util.h"
 #include <stdexcept>
 
 namespace dorsale::viz {
@@ -68,15 +70,8 @@ std::string decision_line(const InterconnectionRequest& r, const Interconnection
 }
 
 void add_routes_layer(GDALDataset* ds, const Region& region, const InterconnectionResults& res) {
-  OGRSpatialReference l93;
-  l93.importFromEPSG(2154);
-  l93.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-  OGRLayer* L = ds->CreateLayer("routes", &l93, wkbLineString, nullptr);
-  if (!L) throw std::runtime_error("GeoPackage: cannot create layer routes");
-  auto field = [&](const char* n, OGRFieldType t) {
-    OGRFieldDefn f(n, t);
-    if (L->CreateField(&f) != OGRERR_NONE) throw std::runtime_error(fmt::format("GeoPackage: cannot create field routes.{}", n));
-  };
+  OGRLayer* L = gpkg_layer(ds, "routes", wkbLineString);
+  auto field = [&](const char* n, OGRFieldType t) { gpkg_field(L, n, t); };
   field("request_id", OFTString);
   field("requester", OFTString);
   field("route", OFTInteger);
@@ -116,7 +111,7 @@ void add_routes_layer(GDALDataset* ds, const Region& region, const Interconnecti
         else if (r.site_pos) ls->addPoint(r.site_pos->x, r.site_pos->y);
       }
       f.SetGeometryDirectly(ls);
-      if (L->CreateFeature(&f) != OGRERR_NONE) throw std::runtime_error("GeoPackage: cannot write a route");
+      gpkg_write(L, &f);
     }
   }
   if (L->CommitTransaction() != OGRERR_NONE) throw std::runtime_error("GeoPackage: cannot commit the routes");

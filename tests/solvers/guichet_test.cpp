@@ -43,12 +43,7 @@ GuichetParams fixed() {
   return p;
 }
 
-std::string slurp(const std::filesystem::path& f) {
-  std::ifstream in(f, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using test::slurp;
 
 }  // namespace
 

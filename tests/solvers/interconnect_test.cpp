@@ -168,7 +168,9 @@ TEST(Interconnect, RandomQueueAnswersAreProved) {
       for (int l : o.routes[0].links) if (!net.links()[l].srg.empty()) ga.insert(net.links()[l].srg);
       for (int l : o.routes[1].links) EXPECT_FALSE(ga.count(net.links()[l].srg)) << r.id << " shares " << net.links()[l].srg;
       EXPECT_TRUE(o.risk_disjoint);
-      if (o.routes[0].attach_node >= 0) EXPECT_NE(o.routes[0].attach_node, o.routes[1].attach_node) << r.id;
+      if (o.routes[0].attach_node >= 0) {
+        EXPECT_NE(o.routes[0].attach_node, o.routes[1].attach_node) << r.id;
+      }
       ++diverse_ok;
     }
     ic.reserve(state, o, r.pairs);

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <string>
 
 #include "models/random.h"
 #include "solvers/max_coverage.h"
@@ -50,6 +51,7 @@ static CoverageProblem instance(int candidates, int points, int k, std::uint64_t
 int main(int argc, char** argv) {
   const double limit = argc > 1 ? std::atof(argv[1]) : 120;
   if (argc > 2) kRadius = std::atof(argv[2]);
+  const bool milp = !(argc > 3 && std::string(argv[3]) == "heuristic-only");
   fmt::print("radius {} m, MILP time limit {} s\n\n", kRadius, limit);
   fmt::print("| candidates x points (K) | heuristic: objective, certified gap, time | GLPK: status, objective, gap, time | CBC: status, objective, gap, time | heuristic vs best MILP | speed ratio vs GLPK / CBC |\n|---|---|---|---|---|---|\n");
   struct Case {
@@ -60,7 +62,7 @@ int main(int argc, char** argv) {
     const auto p = instance(cs.c, cs.n, cs.k, 2019);
     const auto h = max_coverage_heuristic(p);
     std::string g = "-", c = "-", cmp = "-", ratio = "-";
-    if (cs.milp) {
+    if (cs.milp && milp) {
       const auto xg = max_coverage_exact(p, MipBackend::Glpk, limit);
       const auto xc = max_coverage_exact(p, MipBackend::Cbc, limit);
       g = fmt::format("{}, {:.0f}, {:.3f} %, {:.1f} s", xg.status, xg.objective, 100 * xg.gap, xg.seconds);

@@ -22,7 +22,8 @@ bool fits(const CoverageProblem& p, int n_open, double spent, int j) {
 double ratio_den(const CoverageProblem& p, int j) { return p.budget >= 0 ? std::max(1e-9, p.cost[j]) : 1.0; }
 
 // Lagrangian dual value for multipliers lambda (>= 0), and the subgradient.
-double lagrangian(const CoverageProblem& p, const std::vector<double>& lambda, std::vector<double>& grad) {
+double lagrangian(const CoverageProblem& p, const std::vector<double>& lambda, std::vector<double>& grad,
+                  std::vector<int>* chosen = nullptr) {
   const std::size_t n = p.weight.size(), m = p.covers.size();
   double L = 0;
   std::vector<double> rho(m, 0);
@@ -62,6 +63,11 @@ double lagrangian(const CoverageProblem& p, const std::vector<double>& lambda, s
         L += rho[idx[t]];
       }
   }
+  if (chosen) {
+    chosen->clear();
+    for (std::size_t j = 0; j < m; ++j)
+      if (yj[j] >= 1.0) chosen->push_back(int(j));  // whole sites only: a feasible primal guess
+  }
   // subgradient of L in lambda: d/dlambda_i = -z_i + sum_j y_j [i in N(j)]
   grad.assign(n, 0);
   for (std::size_t i = 0; i < n; ++i) grad[i] = -double(zi[i]);
@@ -71,7 +77,9 @@ double lagrangian(const CoverageProblem& p, const std::vector<double>& lambda, s
   return L;
 }
 
-double lagrangian_bound(const CoverageProblem& p, int iterations, double lower) {
+// Also returns, in `primal`, the best feasible site set met along the way (the sites the
+// Lagrangian subproblem opens are a feasible choice of at most K / within the budget).
+double lagrangian_bound(const CoverageProblem& p, int iterations, double lower, std::vector<int>* primal, double* primal_value) {
   const std::size_t n = p.weight.size();
   std::vector<double> lambda(n), grad, best_lambda;
   // start: lambda_i = w_i / (number of candidates covering i), a balanced guess
@@ -83,20 +91,29 @@ double lagrangian_bound(const CoverageProblem& p, int iterations, double lower) 
   best_lambda = lambda;
   double theta = 1.0;
   int stall = 0;
+  std::vector<int> guess;
   for (int it = 0; it < iterations; ++it) {
-    const double L = lagrangian(p, lambda, grad);
+    const double L = lagrangian(p, lambda, grad, primal ? &guess : nullptr);
+    if (primal) {
+      const double v = covered_weight(p, guess);
+      if (v > *primal_value) {
+        *primal_value = v;
+        *primal = guess;
+        lower = std::max(lower, v);
+      }
+    }
     if (L < best - 1e-12) {
       best = L;
       best_lambda = lambda;
       stall = 0;
-    } else if (++stall >= 5) {
-      theta *= 0.5;
+    } else if (++stall >= 10) {
+      theta *= 0.6;
       stall = 0;
       lambda = best_lambda;
     }
     double norm = 0;
     for (double g : grad) norm += g * g;
-    if (norm <= 0 || theta < 1e-5) break;
+    if (norm <= 0 || theta < 1e-6) break;
     const double step = theta * std::max(1e-12, L - lower) / norm;
     // minimise L: move against the subgradient
     for (std::size_t i = 0; i < n; ++i) lambda[i] = std::max(0.0, lambda[i] - step * grad[i]);
@@ -157,7 +174,7 @@ CoverageSolution max_coverage_heuristic(const CoverageProblem& p, int iterations
   sites_of.assign(n, {});
   for (std::size_t j = 0; j < m; ++j)
     for (int i : p.covers[j]) sites_of[i].push_back(int(j));
-  for (int pass = 0; pass < 3; ++pass) {
+  for (int pass = 0; pass < 50; ++pass) {
     bool improved = false;
     for (std::size_t k = 0; k < s.open.size(); ++k) {
       const int out = s.open[k];
@@ -191,10 +208,86 @@ CoverageSolution max_coverage_heuristic(const CoverageProblem& p, int iterations
         for (int i : p.covers[out]) cover_count[i]++;
       }
     }
-    if (!improved || since(t0) > 5.0) break;
+    if (!improved || since(t0) > 4.0) break;
   }
   s.objective = covered_weight(p, s.open);
-  s.bound = std::max(s.objective, lagrangian_bound(p, iterations, s.objective));
+  // Lagrangian bound; its subproblem's site sets are primal candidates: polish the best one
+  // with the same swaps and keep it when it beats the greedy
+  std::vector<int> lag_open;
+  double lag_value = -1;
+  s.bound = lagrangian_bound(p, iterations, s.objective, &lag_open, &lag_value);
+  if (lag_value > 0) {
+    std::vector<int> cnt(n, 0);
+    std::vector<char> op(m, 0);
+    double sp = 0;
+    for (int j : lag_open) {
+      op[j] = 1;
+      sp += p.budget >= 0 ? p.cost[j] : 0;
+      for (int i : p.covers[j]) cnt[i]++;
+    }
+    auto gain2 = [&](int j) {
+      double g = 0;
+      for (int i : p.covers[j])
+        if (!p.already_covered[i] && cnt[i] == 0) g += p.weight[i];
+      return g;
+    };
+    for (int pass = 0; pass < 20 && since(t0) < 8.0; ++pass) {
+      bool improved = false;
+      for (std::size_t k = 0; k < lag_open.size(); ++k) {
+        const int out = lag_open[k];
+        double loss = 0;
+        for (int i : p.covers[out])
+          if (!p.already_covered[i] && cnt[i] == 1) loss += p.weight[i];
+        for (int i : p.covers[out]) cnt[i]--;
+        op[out] = 0;
+        const double sp_wo = sp - (p.budget >= 0 ? p.cost[out] : 0);
+        int best = -1;
+        double best_gain = loss + 1e-9;
+        for (std::size_t j = 0; j < m; ++j) {
+          if (op[j] || int(j) == out) continue;
+          if (p.budget >= 0 && sp_wo + p.cost[j] > p.budget + 1e-9) continue;
+          const double g = gain2(int(j));
+          if (g > best_gain) {
+            best_gain = g;
+            best = int(j);
+          }
+        }
+        const int in = best >= 0 ? best : out;
+        lag_open[k] = in;
+        op[in] = 1;
+        for (int i : p.covers[in]) cnt[i]++;
+        sp = sp_wo + (p.budget >= 0 ? p.cost[in] : 0);
+        improved |= best >= 0;
+      }
+      // fill any room left (fewer than K sites, or budget left)
+      for (bool added = true; added;) {
+        added = false;
+        int best = -1;
+        double bg = 1e-12;
+        for (std::size_t j = 0; j < m; ++j) {
+          if (op[j] || !fits(p, int(lag_open.size()), sp, int(j))) continue;
+          const double g = gain2(int(j)) / ratio_den(p, int(j));
+          if (g > bg) {
+            bg = g;
+            best = int(j);
+          }
+        }
+        if (best >= 0) {
+          lag_open.push_back(best);
+          op[best] = 1;
+          sp += p.budget >= 0 ? p.cost[best] : 0;
+          for (int i : p.covers[best]) cnt[i]++;
+          added = improved = true;
+        }
+      }
+      if (!improved) break;
+    }
+    if (covered_weight(p, lag_open) > s.objective) {
+      s.open = lag_open;
+      s.objective = covered_weight(p, lag_open);
+    }
+  }
+  s.bound = std::max(s.objective, s.bound);
   s.gap = s.bound > 0 ? (s.bound - s.objective) / s.bound : 0;
   s.status = s.gap <= 1e-9 ? "optimal" : "feasible";
   s.seconds = since(t0);

@@ -35,7 +35,7 @@ struct CoverageSolution {
   double seconds = 0;
 };
 
-CoverageSolution max_coverage_heuristic(const CoverageProblem& p, int lagrangian_iterations = 200);
+CoverageSolution max_coverage_heuristic(const CoverageProblem& p, int lagrangian_iterations = 600);
 CoverageSolution max_coverage_exact(const CoverageProblem& p, MipBackend backend, double time_limit_s);
 // Weight newly covered by a set of open candidates (what tests recompute).
 double covered_weight(const CoverageProblem& p, const std::vector<int>& open);

@@ -50,6 +50,8 @@ MipResult solve_glpk(const MipModel& m, double time_limit_s) {
   glp_smcp smcp;
   glp_init_smcp(&smcp);
   smcp.msg_lev = GLP_MSG_OFF;
+  smcp.tm_lim = int(std::min(2.0e9, time_limit_s * 1000.0));  // the relaxation counts in the limit too
+  const auto t_start = std::chrono::steady_clock::now();
   if (glp_simplex(lp, &smcp) != 0 || glp_get_status(lp) == GLP_NOFEAS || glp_get_status(lp) == GLP_UNDEF) {
     r.status = glp_get_status(lp) == GLP_NOFEAS ? MipStatus::Infeasible : MipStatus::Error;
     return r;
@@ -58,7 +60,8 @@ MipResult solve_glpk(const MipModel& m, double time_limit_s) {
   glp_iocp iocp;
   glp_init_iocp(&iocp);
   iocp.msg_lev = GLP_MSG_OFF;
-  iocp.tm_lim = int(std::min(2.0e9, time_limit_s * 1000.0));
+  const double left_s = std::max(1.0, time_limit_s - std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count());
+  iocp.tm_lim = int(std::min(2.0e9, left_s * 1000.0));
   iocp.mip_gap = 1e-9;
   const int ret = glp_intopt(lp, &iocp);
   const int st = glp_mip_status(lp);

@@ -52,8 +52,11 @@ MipResult solve_glpk(const MipModel& m, double time_limit_s) {
   smcp.msg_lev = GLP_MSG_OFF;
   smcp.tm_lim = int(std::min(2.0e9, time_limit_s * 1000.0));  // the relaxation counts in the limit too
   const auto t_start = std::chrono::steady_clock::now();
-  if (glp_simplex(lp, &smcp) != 0 || glp_get_status(lp) == GLP_NOFEAS || glp_get_status(lp) == GLP_UNDEF) {
-    r.status = glp_get_status(lp) == GLP_NOFEAS ? MipStatus::Infeasible : MipStatus::Error;
+  const int simplex = glp_simplex(lp, &smcp);
+  if (simplex != 0 || glp_get_status(lp) == GLP_NOFEAS || glp_get_status(lp) == GLP_UNDEF) {
+    r.status = glp_get_status(lp) == GLP_NOFEAS ? MipStatus::Infeasible
+               : simplex == GLP_ETMLIM         ? MipStatus::NoSolutionInTime
+                                               : MipStatus::Error;
     return r;
   }
   const double relaxation = glp_get_obj_val(lp);

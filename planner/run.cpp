@@ -16,6 +16,7 @@
 #include "planner/rollout.h"
 #include "viz/guichet_writer.h"
 #include "viz/report.h"
+#include "viz/towers_writer.h"
 #include "planner/towers.h"
 #include "scenarios/requests.h"
 #include "viz/hdf5_writer.h"
@@ -121,7 +122,7 @@ std::vector<ScenarioRun> run(const RunConfig& cfg, const std::function<void(cons
     if (towers_result) {
       std::unique_ptr<GDALDataset> ds(GDALDataset::Open((dir->path() / "layers.gpkg").string().c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE));
       if (!ds) throw std::runtime_error("cannot reopen layers.gpkg");
-      add_towers_layers(ds.get(), r.region, *towers_result);
+      viz::add_towers_layers(ds.get(), r.region, *towers_result);
     }
     r.out_path = dir->target().string();
     r.scenario = std::move(s);

@@ -16,7 +16,7 @@
 #include "scenarios/csv.h"
 #include "scenarios/viewshed.h"
 #include "solvers/interconnect.h"
-#include "viz/gpkg_util.h"
+#include "viz/towers_writer.h"
 #include "viz/output_dir.h"
 
 namespace dorsale::planner {
@@ -331,71 +331,6 @@ TowersResult towers_for_region(const Region& R, const scenarios::Scenario& s, co
   return out;
 }
 
-void add_towers_layers(GDALDataset* ds, const Region& region, const TowersResult& res) {
-  // existing sites, chosen sites, backhaul routes, white-zone premises (Lambert-93)
-  auto layer = [&](const char* name, OGRwkbGeometryType t) { return viz::gpkg_layer(ds, name, t); };
-  auto field = [](OGRLayer* L, const char* n, OGRFieldType t) { viz::gpkg_field(L, n, t); };
-  {
-    OGRLayer* L = layer("existing_sites", wkbPoint);
-    field(L, "id", OFTString);
-    field(L, "fibred", OFTInteger);
-    field(L, "operators", OFTString);
-    L->StartTransaction();
-    for (const auto& h : region.high_points) {
-      if (!h.existing) continue;
-      OGRFeature f(L->GetLayerDefn());
-      f.SetField("id", h.id.c_str());
-      f.SetField("fibred", int(h.fibred));
-      std::vector<std::string> ops;
-      for (int o = 0; o < kOperatorCount; ++o)
-        if (h.carries(o)) ops.push_back(operator_name(Operator(o)));
-      f.SetField("operators", fmt::format("{}", fmt::join(ops, ",")).c_str());
-      f.SetGeometryDirectly(new OGRPoint(h.pos.x, h.pos.y));
-      viz::gpkg_write(L, &f);
-    }
-    L->CommitTransaction();
-  }
-  {
-    OGRLayer* L = layer("chosen_sites", wkbPoint);
-    OGRLayer* B = layer("backhaul_routes", wkbLineString);
-    for (OGRLayer* X : {L, B}) {
-      field(X, "id", OFTString);
-      field(X, "premises_newly_covered", OFTReal);
-      field(X, "backhaul_cost_eur", OFTReal);
-    }
-    for (const auto& c : res.chosen) {
-      OGRFeature f(L->GetLayerDefn());
-      f.SetField("id", c.id.c_str());
-      f.SetField("premises_newly_covered", c.newly_covered);
-      f.SetField("backhaul_cost_eur", c.backhaul_cost);
-      f.SetGeometryDirectly(new OGRPoint(c.x, c.y));
-      viz::gpkg_write(L, &f);
-      if (c.backhaul.size() >= 2) {
-        OGRFeature g(B->GetLayerDefn());
-        g.SetField("id", c.id.c_str());
-        g.SetField("premises_newly_covered", c.newly_covered);
-        g.SetField("backhaul_cost_eur", c.backhaul_cost);
-        auto* ls = new OGRLineString();
-        for (auto [x, y] : c.backhaul) ls->addPoint(x, y);
-        g.SetGeometryDirectly(ls);
-        viz::gpkg_write(B, &g);
-      }
-    }
-  }
-  {
-    OGRLayer* L = layer("white_zone_premises", wkbPoint);
-    field(L, "premises", OFTReal);
-    L->StartTransaction();
-    for (std::size_t i = 0; i < res.white_x.size(); ++i) {
-      OGRFeature f(L->GetLayerDefn());
-      f.SetField("premises", res.white_premises[i]);
-      f.SetGeometryDirectly(new OGRPoint(res.white_x[i], res.white_y[i]));
-      viz::gpkg_write(L, &f);
-    }
-    L->CommitTransaction();
-  }
-}
-
 json towers(const TowersConfig& cfg) {
   const scenarios::Scenario s = cfg.scenario.empty() ? scenarios::builtin_scenario("bfc-2022") : scenarios::load_scenario(cfg.scenario);
   if (cfg.sites < -1) throw InputError("command line", 0, "--sites", "a number of sites is >= 0");
@@ -409,7 +344,7 @@ json towers(const TowersConfig& cfg) {
   GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("GPKG");
   std::unique_ptr<GDALDataset> ds(drv->Create((dir.path() / "towers.gpkg").string().c_str(), 0, 0, 0, GDT_Unknown, nullptr));
   if (!ds) throw std::runtime_error("cannot create towers.gpkg");
-  add_towers_layers(ds.get(), region, res);
+  viz::add_towers_layers(ds.get(), region, res);
   ds.reset();
   dir.commit();
   return res.summary;

@@ -9,11 +9,11 @@
 // File mode: candidates and demand points from CSV files (id,x,y,weight), one radius.
 #include <nlohmann/json.hpp>
 
-class GDALDataset;
 #include <string>
 #include <vector>
 
 #include "models/region.h"
+#include "models/towers.h"
 #include "models/results.h"
 #include "scenarios/scenario.h"
 #include "solvers/max_coverage.h"
@@ -43,23 +43,7 @@ XYTable read_xy_csv(const std::string& path, bool weights_required);
 nlohmann::json towers_from_files(const TowersConfig& cfg);
 
 // Scenario mode (also used by `dorsale run`): coverage, choice, backhaul, yearly programme.
-struct TowersResult {
-  nlohmann::json summary;  // what towers.json holds
-  // geometry for the GeoPackage (Lambert-93)
-  std::vector<double> white_x, white_y, white_premises;   // demand points in no operator's 4G coverage
-  struct Chosen {
-    std::string id;
-    double x, y;
-    int year;  // 0: the K / budget choice; otherwise the programme year
-    double newly_covered, backhaul_cost;
-    std::vector<std::pair<double, double>> backhaul;  // route polyline
-  };
-  std::vector<Chosen> chosen;
-};
 TowersResult towers_for_region(const Region& region, const scenarios::Scenario& s, const TowersConfig& cfg);
-
-// Adds the layers existing_sites, chosen_sites, backhaul_routes and white_zone_premises.
-void add_towers_layers(GDALDataset* ds, const Region& region, const TowersResult& res);
 
 // Scenario mode with outputs: <out_dir>/towers.json and towers.gpkg (atomically).
 nlohmann::json towers(const TowersConfig& cfg);

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <memory>
+#include <stdexcept>
 
 #include "models/random.h"
 
@@ -39,9 +40,13 @@ Quantiles summarise(std::vector<double> v) {
   double ss = 0;
   for (double x : v) ss += (x - q.mean) * (x - q.mean);
   q.se = n > 1 ? std::sqrt(ss / double(n - 1)) / std::sqrt(double(n)) : 0;
-  std::sort(v.begin(), v.end());
-  // nearest rank: the smallest value with at least p of the draws at or below it
-  auto at = [&](double p) { return v[std::min(n - 1, std::size_t(std::max(1.0, std::ceil(p * double(n)))) - 1)]; };
+  // nearest rank: the smallest value with at least p of the draws at or below it (selection,
+  // not a full sort: the same values, in O(n))
+  auto at = [&](double p) {
+    const std::size_t k = std::min(n - 1, std::size_t(std::max(1.0, std::ceil(p * double(n)))) - 1);
+    std::nth_element(v.begin(), v.begin() + long(k), v.end());
+    return v[k];
+  };
   q.p10 = at(0.10);
   q.p50 = at(0.50);
   q.p90 = at(0.90);
@@ -66,9 +71,14 @@ GuichetStats run_guichet(const GuichetInputs& in, const GuichetParams& p, int dr
                          std::uint64_t set_index, int threads) {
   const int D = int(in.deps.size()), Y = in.years;
   const std::size_t stride = std::size_t(D) * Y;
-  std::vector<double> sub(std::size_t(draws) * stride, 0), prem(std::size_t(draws) * stride, 0);
+  if (stride > 512) throw std::invalid_argument("run_guichet: at most 512 département-years");
+  // per statistic, the draws are contiguous: sub[(k * Y + y) * draws + d]
+  // every element is written by its draw's chunk: no zero-filling (a serial pass) needed
+  std::unique_ptr<double[]> sub_buf(new double[std::size_t(draws) * stride]), prem_buf(new double[std::size_t(draws) * stride]);
+  double* sub = sub_buf.get();
+  double* prem = prem_buf.get();
   const double cost_sigma = std::sqrt(std::log(1 + p.cost_sd * p.cost_sd));
-  auto one_draw = [&](int d) {
+  auto one_draw = [&](int d, double* out_s, double* out_p) {
     Rng rng(seed, (set_index << 32) | std::uint64_t(d));
     double u_stack[64];
     std::vector<double> u_heap(D > 64 ? D : 0);
@@ -80,8 +90,9 @@ GuichetStats run_guichet(const GuichetInputs& in, const GuichetParams& p, int dr
       unit[t] = std::min(p.cap[t], p.equipment[t] * mult);
     }
     const double q = beta_draw(p.sat_pref_mean, p.sat_pref_sd, rng);
-    double* S = &sub[std::size_t(d) * stride];
-    double* P = &prem[std::size_t(d) * stride];
+    double S[512], P[512];  // this draw's [dep][year] sums (D x Y <= 512 checked below)
+    std::fill(S, S + stride, 0.0);
+    std::fill(P, P + stride, 0.0);
     for (const auto& c : in.communes) {
       if (c.pool <= 0) continue;
       const double radio = std::min(1.0, c.radio_cap / c.pool);
@@ -98,10 +109,24 @@ GuichetStats run_guichet(const GuichetInputs& in, const GuichetParams& p, int dr
         S[c.dep * Y + y] += served * per_premises;
       }
     }
+    for (std::size_t j = 0; j < stride; ++j) {
+      out_s[j] = S[j];
+      out_p[j] = P[j];
+    }
   };
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism, std::max(1, threads));
-  tbb::parallel_for(tbb::blocked_range<int>(0, draws, 16), [&](const tbb::blocked_range<int>& r) {
-    for (int d = r.begin(); d != r.end(); ++d) one_draw(d);
+  // each chunk of draws fills a local [draw][stat] buffer, then copies it into the
+  // [stat][draw] arrays row by row (contiguous writes, no cache line shared between threads
+  // inside a chunk)
+  tbb::parallel_for(tbb::blocked_range<int>(0, draws, 256), [&](const tbb::blocked_range<int>& r) {
+    const std::size_t n = std::size_t(r.end() - r.begin());
+    std::vector<double> ls(n * stride), lp(n * stride);
+    for (int d = r.begin(); d != r.end(); ++d) one_draw(d, &ls[std::size_t(d - r.begin()) * stride], &lp[std::size_t(d - r.begin()) * stride]);
+    for (std::size_t j = 0; j < stride; ++j)
+      for (std::size_t k = 0; k < n; ++k) {
+        sub[j * std::size_t(draws) + std::size_t(r.begin()) + k] = ls[k * stride + j];
+        prem[j * std::size_t(draws) + std::size_t(r.begin()) + k] = lp[k * stride + j];
+      }
   });
   // Reductions: each statistic is computed from the draws in draw order, so it is the same
   // whatever thread computes it; the statistics themselves are computed in parallel.
@@ -118,8 +143,8 @@ GuichetStats run_guichet(const GuichetInputs& in, const GuichetParams& p, int dr
       for (int y = 0; y < Y; ++y) {
         double a = 0, b = 0;
         for (int k = 0; k < D; ++k) {
-          a += sub[std::size_t(d) * stride + k * Y + y];
-          b += prem[std::size_t(d) * stride + k * Y + y];
+          a += sub[std::size_t(k * Y + y) * std::size_t(draws) + std::size_t(d)];
+          b += prem[std::size_t(k * Y + y) * std::size_t(draws) + std::size_t(d)];
         }
         year_sub[std::size_t(d) * Y + y] = a;
         year_prem[std::size_t(d) * Y + y] = b;
@@ -132,8 +157,9 @@ GuichetStats run_guichet(const GuichetInputs& in, const GuichetParams& p, int dr
     std::vector<double> v(draws);
     if (j < D * Y) {
       const int k = j / Y, y = j % Y;
-      const auto& src = is_sub ? sub : prem;
-      for (int d = 0; d < draws; ++d) v[d] = src[std::size_t(d) * stride + k * Y + y];
+      const double* src = is_sub ? sub : prem;
+      const double* col = &src[std::size_t(k * Y + y) * std::size_t(draws)];
+      std::copy(col, col + draws, v.begin());
       (is_sub ? st.subsidy : st.premises)[k][y] = summarise(std::move(v));
     } else if (j < D * Y + Y) {
       const int y = j - D * Y;

@@ -3,7 +3,7 @@
 //  2. exact (CBC) vs heuristic public deployment plan on one département (gap, time ratio);
 //  3. the full `dorsale run` of both built-in scenarios, all outputs written;
 //  4. the same main job on the 10x synthetic region.
-// Run: ./build/benchmarks/bench_rollout [steinlib_dir]
+// Run: ./build/benchmarks/bench_rollout [steinlib_dir [steinlib-only]]
 #include <fmt/format.h>
 
 #include <chrono>
@@ -51,6 +51,7 @@ int main(int argc, char** argv) {
     fmt::print("\nSteinLib B: average gap {:.3f} %, worst {:.3f} %, mean time {:.2f} ms per instance\n\n", 100 * sum / n, 100 * worst,
                1e3 * tsum / n);
   }
+  if (argc > 2 && std::string(argv[2]) == "steinlib-only") return 0;
   // 2. one département: heuristic vs exact
   {
     auto s = scenarios::builtin_scenario("bfc-2022");

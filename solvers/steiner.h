@@ -18,7 +18,7 @@
 namespace dorsale::solvers {
 
 struct SteinerOptions {
-  int roots = 10;              // SPH runs from this many terminals
+  int roots = 50;              // SPH runs from this many terminals (all of them on small instances)
   int improvement_passes = 4;  // insertion/elimination passes (0: MST + prune only)
   double time_limit_s = 60;    // exact MILP
   MipBackend backend = MipBackend::Glpk;

@@ -118,7 +118,7 @@ GuichetStats run_guichet(const GuichetInputs& in, const GuichetParams& p, int dr
   // each chunk of draws fills a local [draw][stat] buffer, then copies it into the
   // [stat][draw] arrays row by row (contiguous writes, no cache line shared between threads
   // inside a chunk)
-  tbb::parallel_for(tbb::blocked_range<int>(0, draws, 256), [&](const tbb::blocked_range<int>& r) {
+  tbb::parallel_for(tbb::blocked_range<int>(0, draws, 32), [&](const tbb::blocked_range<int>& r) {
     const std::size_t n = std::size_t(r.end() - r.begin());
     std::vector<double> ls(n * stride), lp(n * stride);
     for (int d = r.begin(); d != r.end(); ++d) one_draw(d, &ls[std::size_t(d - r.begin()) * stride], &lp[std::size_t(d - r.begin()) * stride]);

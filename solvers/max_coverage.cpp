@@ -122,6 +122,77 @@ double lagrangian_bound(const CoverageProblem& p, int iterations, double lower, 
   return best;
 }
 
+// Local search on a feasible site set: 1-1 swaps (drop one, add the best other when it gains
+// more than it loses), then fill any room left (fewer than K sites, or budget left). Stops at a
+// local optimum or when `deadline` passes.
+void local_search(const CoverageProblem& p, std::vector<int>& open, Clock::time_point deadline) {
+  const std::size_t n = p.weight.size(), m = p.covers.size();
+  std::vector<int> cnt(n, 0);
+  std::vector<char> op(m, 0);
+  double spent = 0;
+  for (int j : open) {
+    op[j] = 1;
+    spent += p.budget >= 0 ? p.cost[j] : 0;
+    for (int i : p.covers[j]) cnt[i]++;
+  }
+  auto gain = [&](int j) {
+    double g = 0;
+    for (int i : p.covers[j])
+      if (!p.already_covered[i] && cnt[i] == 0) g += p.weight[i];
+    return g;
+  };
+  for (int pass = 0; pass < 50 && Clock::now() < deadline; ++pass) {
+    bool improved = false;
+    for (std::size_t k = 0; k < open.size(); ++k) {
+      const int out = open[k];
+      double loss = 0;
+      for (int i : p.covers[out])
+        if (!p.already_covered[i] && cnt[i] == 1) loss += p.weight[i];
+      for (int i : p.covers[out]) cnt[i]--;
+      op[out] = 0;
+      const double spent_wo = spent - (p.budget >= 0 ? p.cost[out] : 0);
+      int best = -1;
+      double best_gain = loss + 1e-9;
+      for (std::size_t j = 0; j < m; ++j) {
+        if (op[j] || int(j) == out) continue;
+        if (p.budget >= 0 && spent_wo + p.cost[j] > p.budget + 1e-9) continue;
+        const double g = gain(int(j));
+        if (g > best_gain) {
+          best_gain = g;
+          best = int(j);
+        }
+      }
+      const int in = best >= 0 ? best : out;
+      open[k] = in;
+      op[in] = 1;
+      for (int i : p.covers[in]) cnt[i]++;
+      spent = spent_wo + (p.budget >= 0 ? p.cost[in] : 0);
+      improved |= best >= 0;
+    }
+    for (bool added = true; added;) {
+      added = false;
+      int best = -1;
+      double bg = 1e-12;
+      for (std::size_t j = 0; j < m; ++j) {
+        if (op[j] || !fits(p, int(open.size()), spent, int(j))) continue;
+        const double g = gain(int(j)) / ratio_den(p, int(j));
+        if (g > bg) {
+          bg = g;
+          best = int(j);
+        }
+      }
+      if (best >= 0) {
+        open.push_back(best);
+        op[best] = 1;
+        spent += p.budget >= 0 ? p.cost[best] : 0;
+        for (int i : p.covers[best]) cnt[i]++;
+        added = improved = true;
+      }
+    }
+    if (!improved) break;
+  }
+}
+
 }  // namespace
 
 double covered_weight(const CoverageProblem& p, const std::vector<int>& open) {
@@ -169,48 +240,7 @@ CoverageSolution max_coverage_heuristic(const CoverageProblem& p, int iterations
     spent += p.budget >= 0 ? p.cost[j] : 0;
     for (int i : p.covers[j]) cover_count[i]++;
   }
-  // 1-1 swap local search: drop one, add the best other, keep if better (bounded passes)
-  double obj = covered_weight(p, s.open);
-  std::vector<std::vector<int>> sites_of;  // point -> candidates covering it (for loss)
-  sites_of.assign(n, {});
-  for (std::size_t j = 0; j < m; ++j)
-    for (int i : p.covers[j]) sites_of[i].push_back(int(j));
-  for (int pass = 0; pass < 50; ++pass) {
-    bool improved = false;
-    for (std::size_t k = 0; k < s.open.size(); ++k) {
-      const int out = s.open[k];
-      double loss = 0;
-      for (int i : p.covers[out])
-        if (!p.already_covered[i] && cover_count[i] == 1) loss += p.weight[i];
-      for (int i : p.covers[out]) cover_count[i]--;
-      is_open[out] = 0;
-      const double spent_wo = spent - (p.budget >= 0 ? p.cost[out] : 0);
-      // best replacement among candidates touching the freed points or anywhere (gain > loss)
-      int best = -1;
-      double best_gain = loss + 1e-9;
-      for (std::size_t j = 0; j < m; ++j) {
-        if (is_open[j] || int(j) == out) continue;
-        if (p.budget >= 0 && spent_wo + p.cost[j] > p.budget + 1e-9) continue;
-        const double g = gain_of(int(j));
-        if (g > best_gain) {
-          best_gain = g;
-          best = int(j);
-        }
-      }
-      if (best >= 0) {
-        s.open[k] = best;
-        is_open[best] = 1;
-        for (int i : p.covers[best]) cover_count[i]++;
-        spent = spent_wo + (p.budget >= 0 ? p.cost[best] : 0);
-        obj += best_gain - loss;
-        improved = true;
-      } else {
-        is_open[out] = 1;
-        for (int i : p.covers[out]) cover_count[i]++;
-      }
-    }
-    if (!improved || since(t0) > 4.0) break;
-  }
+  local_search(p, s.open, t0 + std::chrono::seconds(4));
   s.objective = covered_weight(p, s.open);
   // Lagrangian bound; its subproblem's site sets are primal candidates: polish the best one
   // with the same swaps and keep it when it beats the greedy
@@ -218,71 +248,7 @@ CoverageSolution max_coverage_heuristic(const CoverageProblem& p, int iterations
   double lag_value = -1;
   s.bound = lagrangian_bound(p, iterations, s.objective, &lag_open, &lag_value);
   if (lag_value > 0) {
-    std::vector<int> cnt(n, 0);
-    std::vector<char> op(m, 0);
-    double sp = 0;
-    for (int j : lag_open) {
-      op[j] = 1;
-      sp += p.budget >= 0 ? p.cost[j] : 0;
-      for (int i : p.covers[j]) cnt[i]++;
-    }
-    auto gain2 = [&](int j) {
-      double g = 0;
-      for (int i : p.covers[j])
-        if (!p.already_covered[i] && cnt[i] == 0) g += p.weight[i];
-      return g;
-    };
-    for (int pass = 0; pass < 20 && since(t0) < 8.0; ++pass) {
-      bool improved = false;
-      for (std::size_t k = 0; k < lag_open.size(); ++k) {
-        const int out = lag_open[k];
-        double loss = 0;
-        for (int i : p.covers[out])
-          if (!p.already_covered[i] && cnt[i] == 1) loss += p.weight[i];
-        for (int i : p.covers[out]) cnt[i]--;
-        op[out] = 0;
-        const double sp_wo = sp - (p.budget >= 0 ? p.cost[out] : 0);
-        int best = -1;
-        double best_gain = loss + 1e-9;
-        for (std::size_t j = 0; j < m; ++j) {
-          if (op[j] || int(j) == out) continue;
-          if (p.budget >= 0 && sp_wo + p.cost[j] > p.budget + 1e-9) continue;
-          const double g = gain2(int(j));
-          if (g > best_gain) {
-            best_gain = g;
-            best = int(j);
-          }
-        }
-        const int in = best >= 0 ? best : out;
-        lag_open[k] = in;
-        op[in] = 1;
-        for (int i : p.covers[in]) cnt[i]++;
-        sp = sp_wo + (p.budget >= 0 ? p.cost[in] : 0);
-        improved |= best >= 0;
-      }
-      // fill any room left (fewer than K sites, or budget left)
-      for (bool added = true; added;) {
-        added = false;
-        int best = -1;
-        double bg = 1e-12;
-        for (std::size_t j = 0; j < m; ++j) {
-          if (op[j] || !fits(p, int(lag_open.size()), sp, int(j))) continue;
-          const double g = gain2(int(j)) / ratio_den(p, int(j));
-          if (g > bg) {
-            bg = g;
-            best = int(j);
-          }
-        }
-        if (best >= 0) {
-          lag_open.push_back(best);
-          op[best] = 1;
-          sp += p.budget >= 0 ? p.cost[best] : 0;
-          for (int i : p.covers[best]) cnt[i]++;
-          added = improved = true;
-        }
-      }
-      if (!improved) break;
-    }
+    local_search(p, lag_open, t0 + std::chrono::seconds(8));
     if (covered_weight(p, lag_open) > s.objective) {
       s.open = lag_open;
       s.objective = covered_weight(p, lag_open);

@@ -9,6 +9,8 @@
 #include <string>
 #include <unistd.h>
 
+#include "models/region.h"
+
 namespace dorsale::test {
 
 // The open data beside the checkout (../shared/data). When it is missing the calling test is
@@ -27,6 +29,9 @@ inline std::string slurp(const std::filesystem::path& p) {
   ss << in.rdbuf();
   return ss.str();
 }
+
+// The built-in region of the bfc-2022 scenario, built once per test binary.
+const Region& builtin_bfc();
 
 // A fresh empty folder under the system temp dir, removed at destruction.
 class TempDir {

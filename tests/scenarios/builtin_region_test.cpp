@@ -11,18 +11,14 @@
 #include "solvers/network_graph.h"
 #include "viz/summary_json.h"
 
+#include "test_support.h"
+
 using namespace dorsale;
 using nlohmann::json;
 
 namespace {
 
-const Region& bfc() {
-  static const Region r = [] {
-    auto s = scenarios::builtin_scenario("bfc-2022");
-    return scenarios::build_builtin_region(s.params, s.seed);
-  }();
-  return r;
-}
+const Region& bfc() { return test::builtin_bfc(); }
 
 void expect_within_1pct(double value, double target, const std::string& what) {
   EXPECT_NEAR(value, target, 0.01 * std::abs(target)) << what << " = " << value << ", target " << target;

@@ -24,13 +24,7 @@ using namespace dorsale::solvers;
 
 namespace {
 
-const Region& bfc() {
-  static const Region r = [] {
-    auto s = scenarios::builtin_scenario("bfc-2022");
-    return scenarios::build_builtin_region(s.params, s.seed);
-  }();
-  return r;
-}
+const Region& bfc() { return test::builtin_bfc(); }
 
 InterconnectParams params_of(const Parameters& p) { return planner::interconnect_params(p); }
 

@@ -74,7 +74,7 @@ void write_gpkg(const std::filesystem::path& file, const Region& region, const S
         gpkg_field(L, fmt::format("technology_{}", t).c_str(), OFTString);
       }
     }
-    L->StartTransaction();
+    if (L->StartTransaction() != OGRERR_NONE) throw std::runtime_error("GeoPackage: cannot start a transaction");
     const auto& first = res.communes.states.empty() ? std::vector<std::array<std::int64_t, kBandCount>>{}
                                                     : res.communes.states.front();
     for (std::size_t i = 0; i < region.communes.size(); ++i) {
@@ -140,14 +140,14 @@ void write_gpkg(const std::filesystem::path& file, const Region& region, const S
       }
       gpkg_write(L, &f);
     }
-    L->CommitTransaction();
+    if (L->CommitTransaction() != OGRERR_NONE) throw std::runtime_error("GeoPackage: cannot commit a layer");
   }
   // ---- network ----
   const auto& net = region.network;
   {
     OGRLayer* L = gpkg_layer(ds.get(), "network_nodes", wkbPoint);
     for (const char* n : {"id", "name", "kind", "departement", "owner"}) gpkg_field(L, n, OFTString);
-    L->StartTransaction();
+    if (L->StartTransaction() != OGRERR_NONE) throw std::runtime_error("GeoPackage: cannot start a transaction");
     for (const auto& nd : net.nodes()) {
       OGRFeature f(L->GetLayerDefn());
       f.SetField("id", nd.id.c_str());
@@ -158,7 +158,7 @@ void write_gpkg(const std::filesystem::path& file, const Region& region, const S
       f.SetGeometryDirectly(new OGRPoint(nd.pos.x, nd.pos.y));
       gpkg_write(L, &f);
     }
-    L->CommitTransaction();
+    if (L->CommitTransaction() != OGRERR_NONE) throw std::runtime_error("GeoPackage: cannot commit a layer");
   }
   {
     OGRLayer* L = gpkg_layer(ds.get(), "network_links", wkbLineString);
@@ -171,7 +171,7 @@ void write_gpkg(const std::filesystem::path& file, const Region& region, const S
     gpkg_field(L, "lease_eur_per_pair_km_year", OFTReal);
     gpkg_field(L, "build_eur_per_km", OFTReal);
     gpkg_field(L, "latency_ms", OFTReal);
-    L->StartTransaction();
+    if (L->StartTransaction() != OGRERR_NONE) throw std::runtime_error("GeoPackage: cannot start a transaction");
     for (const auto& l : net.links()) {
       OGRFeature f(L->GetLayerDefn());
       f.SetField("id", l.id.c_str());
@@ -195,7 +195,7 @@ void write_gpkg(const std::filesystem::path& file, const Region& region, const S
       f.SetGeometryDirectly(ls);
       gpkg_write(L, &f);
     }
-    L->CommitTransaction();
+    if (L->CommitTransaction() != OGRERR_NONE) throw std::runtime_error("GeoPackage: cannot commit a layer");
   }
   {
     OGRLayer* L = gpkg_layer(ds.get(), "high_points", wkbPoint);
@@ -206,7 +206,7 @@ void write_gpkg(const std::filesystem::path& file, const Region& region, const S
     for (const char* n : {"orange", "sfr", "bouygues", "free"}) gpkg_field(L, n, OFTInteger);
     gpkg_field(L, "height_m", OFTReal);
     gpkg_field(L, "build_cost_eur", OFTReal);
-    L->StartTransaction();
+    if (L->StartTransaction() != OGRERR_NONE) throw std::runtime_error("GeoPackage: cannot start a transaction");
     const char* ops[] = {"orange", "sfr", "bouygues", "free"};
     for (const auto& h : region.high_points) {
       OGRFeature f(L->GetLayerDefn());
@@ -220,7 +220,7 @@ void write_gpkg(const std::filesystem::path& file, const Region& region, const S
       f.SetGeometryDirectly(new OGRPoint(h.pos.x, h.pos.y));
       gpkg_write(L, &f);
     }
-    L->CommitTransaction();
+    if (L->CommitTransaction() != OGRERR_NONE) throw std::runtime_error("GeoPackage: cannot commit a layer");
   }
   if (res.rollout.planned) {
     OGRLayer* L = gpkg_layer(ds.get(), "collecte", wkbLineString);
@@ -230,7 +230,7 @@ void write_gpkg(const std::filesystem::path& file, const Region& region, const S
     gpkg_field(L, "length_km", OFTReal);
     gpkg_field(L, "cost_eur", OFTReal);
     gpkg_field(L, "new_link", OFTInteger);
-    L->StartTransaction();
+    if (L->StartTransaction() != OGRERR_NONE) throw std::runtime_error("GeoPackage: cannot start a transaction");
     for (const auto& c : res.rollout.collecte) {
       OGRFeature f(L->GetLayerDefn());
       f.SetField("year", c.year);
@@ -247,7 +247,7 @@ void write_gpkg(const std::filesystem::path& file, const Region& region, const S
       f.SetGeometryDirectly(ls);
       gpkg_write(L, &f);
     }
-    L->CommitTransaction();
+    if (L->CommitTransaction() != OGRERR_NONE) throw std::runtime_error("GeoPackage: cannot commit a layer");
   }
   if (!res.interconnection.decisions.empty()) add_routes_layer(ds.get(), region, res.interconnection);
   ds.reset();

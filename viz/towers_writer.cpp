@@ -6,6 +6,8 @@
 
 #include "viz/gpkg_util.h"
 
+#include <stdexcept>
+
 namespace dorsale::viz {
 
 void add_towers_layers(GDALDataset* ds, const Region& region, const TowersResult& res) {
@@ -17,7 +19,7 @@ void add_towers_layers(GDALDataset* ds, const Region& region, const TowersResult
     field(L, "id", OFTString);
     field(L, "fibred", OFTInteger);
     field(L, "operators", OFTString);
-    L->StartTransaction();
+    if (L->StartTransaction() != OGRERR_NONE) throw std::runtime_error("GeoPackage: cannot start a transaction");
     for (const auto& h : region.high_points) {
       if (!h.existing) continue;
       OGRFeature f(L->GetLayerDefn());
@@ -30,7 +32,7 @@ void add_towers_layers(GDALDataset* ds, const Region& region, const TowersResult
       f.SetGeometryDirectly(new OGRPoint(h.pos.x, h.pos.y));
       gpkg_write(L, &f);
     }
-    L->CommitTransaction();
+    if (L->CommitTransaction() != OGRERR_NONE) throw std::runtime_error("GeoPackage: cannot commit a layer");
   }
   {
     OGRLayer* L = layer("chosen_sites", wkbPoint);
@@ -62,14 +64,14 @@ void add_towers_layers(GDALDataset* ds, const Region& region, const TowersResult
   {
     OGRLayer* L = layer("white_zone_premises", wkbPoint);
     field(L, "premises", OFTReal);
-    L->StartTransaction();
+    if (L->StartTransaction() != OGRERR_NONE) throw std::runtime_error("GeoPackage: cannot start a transaction");
     for (std::size_t i = 0; i < res.white_x.size(); ++i) {
       OGRFeature f(L->GetLayerDefn());
       f.SetField("premises", res.white_premises[i]);
       f.SetGeometryDirectly(new OGRPoint(res.white_x[i], res.white_y[i]));
       gpkg_write(L, &f);
     }
-    L->CommitTransaction();
+    if (L->CommitTransaction() != OGRERR_NONE) throw std::runtime_error("GeoPackage: cannot commit a layer");
   }
 }
 

@@ -232,6 +232,8 @@ Region import_opendata(const OpenDataFiles& files, const Parameters& P) {
       const bool committed = !trim(t.cell(row, c_eng)).empty() && trim(t.cell(row, c_eng)) != "-";
       const bool intention = !trim(t.cell(row, c_int)).empty() && trim(t.cell(row, c_int)) != "-";
       c.zone = (committed || intention) ? private_zone : Zone::Rip;
+      if (committed || intention)
+        c.ftth_plan = FtthPlan{int(P.integer("opendata.private_ftth_year")), committed ? "private (L.33-13)" : "private (intention)"};
       c.rural = parse_count(t.cell(row, c_rur), t.file, row.line, "Commune rurale").value_or(0) > 0;
       c.mountain = parse_count(t.cell(row, c_mnt), t.file, row.line, "Commune de montagne").value_or(0) > 0;
     }
@@ -409,7 +411,8 @@ Region import_opendata(const OpenDataFiles& files, const Parameters& P) {
   }
   prov.missing.push_back("phase2");
   prov.missing.push_back("thd_radio");
-  prov.missing.push_back("ftth_plan");
+  prov.derived.push_back(fmt::format("FttH plan of the private zone: year {} (opendata.private_ftth_year); public communes: none (the roll-out plans them)",
+                                     P.integer("opendata.private_ftth_year")));
   prov.missing.push_back("mobile.coverage_by_operator");
   prov.missing.push_back("mobile.white_zone_premises");
   prov.missing.push_back("network");

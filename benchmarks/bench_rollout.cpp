@@ -23,17 +23,11 @@ static double since(Clock::time_point t0) { return std::chrono::duration<double>
 int main(int argc, char** argv) {
   const std::string dir = argc > 1 ? argv[1] : std::string(DORSALE_SHARED_BENCH) + "/steinlib/B";
   // 1. SteinLib B
-  std::ifstream opt(dir + "/OPT.csv");
-  if (opt) {
-    std::string line;
-    std::getline(opt, line);
+  if (std::filesystem::exists(dir + "/OPT.csv")) {
     fmt::print("| instance | nodes | edges | terminals | optimum | heuristic | gap to optimum | dual-ascent bound | certified gap | time |\n|---|---|---|---|---|---|---|---|---|---|\n");
     double sum = 0, worst = 0, tsum = 0;
     int n = 0;
-    while (std::getline(opt, line)) {
-      const auto comma = line.find(',');
-      const std::string name = line.substr(0, comma);
-      const double best = std::stod(line.substr(comma + 1));
+    for (const auto& [name, best] : scenarios::read_steinlib_optima(dir + "/OPT.csv")) {
       const auto inst = scenarios::read_stp(dir + "/" + name + ".stp");
       auto t0 = Clock::now();
       solvers::SteinerResult r;

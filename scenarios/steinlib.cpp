@@ -86,4 +86,23 @@ SteinerInstance read_stp(const std::string& path) {
   return s;
 }
 
+std::vector<std::pair<std::string, double>> read_steinlib_optima(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw InputError(path, 0, "", "cannot open the optima file");
+  std::vector<std::pair<std::string, double>> out;
+  std::string line;
+  for (long n = 1; std::getline(in, line); ++n) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (n == 1 || line.empty()) continue;  // header
+    const auto comma = line.find(',');
+    if (comma == std::string::npos) throw InputError(path, n, "optimum", "expected instance,optimum");
+    try {
+      out.emplace_back(line.substr(0, comma), std::stod(line.substr(comma + 1)));
+    } catch (const std::exception&) {
+      throw InputError(path, n, "optimum", "not a number");
+    }
+  }
+  return out;
+}
+
 }  // namespace dorsale::scenarios

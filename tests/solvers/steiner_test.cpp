@@ -61,15 +61,9 @@ TEST(Steiner, SteinLibSetBHeuristicIsAValidTreeWithAValidBound) {
     if (std::getenv("CI")) FAIL() << "CI is set but the SteinLib instances are missing at " << dir;
     GTEST_SKIP() << "SteinLib set B not found at " << dir;
   }
-  std::ifstream opt(dir + "/OPT.csv");
-  std::string line;
-  std::getline(opt, line);
   int n = 0;
   double sum_gap = 0;
-  while (std::getline(opt, line)) {
-    const auto comma = line.find(',');
-    const std::string name = line.substr(0, comma);
-    const double best = std::stod(line.substr(comma + 1));
+  for (const auto& [name, best] : scenarios::read_steinlib_optima(dir + "/OPT.csv")) {
     const auto inst = scenarios::read_stp(dir + "/" + name + ".stp");
     const auto r = steiner_heuristic(inst);
     ASSERT_NE(r.status, SteinerStatus::Infeasible) << name;

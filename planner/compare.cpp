@@ -102,7 +102,7 @@ std::string compare_text(const json& cmp) {
 
 nlohmann::json compare(const CompareConfig& cfg) {
   json cmp = compare_runs(cfg.runs);
-  std::filesystem::create_directories(cfg.out_dir);
+  viz::OutputDir dir(cfg.out_dir, "compare");
   // the report of the compared runs, from their files
   std::vector<viz::ReportScenario> rs;
   for (std::size_t k = 0; k < cfg.runs.size(); ++k) {
@@ -131,8 +131,9 @@ nlohmann::json compare(const CompareConfig& cfg) {
     rs.push_back(std::move(x));
   }
   const std::string html = viz::report_html("dorsale – comparison", rs);
-  viz::write_file_atomic(std::filesystem::path(cfg.out_dir) / "compare.json", cmp.dump(2) + "\n");
-  viz::write_file_atomic(std::filesystem::path(cfg.out_dir) / "report.html", html);
+  viz::write_file(dir.entry("compare.json"), cmp.dump(2) + "\n");
+  viz::write_file(dir.entry("report.html"), html);
+  dir.commit();
   return cmp;
 }
 

@@ -109,10 +109,9 @@ GuichetRun run_guichet_sets(const GuichetConfig& cfg, const std::function<void(c
 }
 
 void write_guichet_outputs(const GuichetRun& run, const std::string& out_dir) {
-  const std::filesystem::path target(out_dir);
-  viz::StagedDir dir(target.has_parent_path() ? target.parent_path() : std::filesystem::path("."), target.filename().string());
-  viz::write_file_atomic(dir.path() / "guichet.json", viz::guichet_json(run).dump(2) + "\n");
-  viz::write_guichet_hdf5(dir.path() / "results.h5", run);
+  viz::OutputDir dir(out_dir, "guichet");
+  viz::write_file(dir.entry("guichet.json"), viz::guichet_json(run).dump(2) + "\n");
+  viz::write_guichet_hdf5(dir.entry("results.h5"), run);
   dir.commit();
 }
 

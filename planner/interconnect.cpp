@@ -66,20 +66,10 @@ InterconnectionResults interconnect(const InterconnectConfig& cfg) {
     throw InputError(s.file, 0, "region", "the scenario's region has no network to route on");
   auto requests = scenarios::read_requests(cfg.requests, region.network);
   auto res = evaluate_requests(region, s.params, std::move(requests), cfg.mode, cfg.backend);
-  std::filesystem::create_directories(cfg.out_dir);
-  // both files are written under temporary names, then renamed
-  const std::filesystem::path dir(cfg.out_dir);
-  const auto tmp_gpkg = dir / fmt::format(".routes.tmp-{}.gpkg", ::getpid());
-  std::filesystem::remove(tmp_gpkg);
-  try {
-    viz::write_routes_gpkg(tmp_gpkg, region, res);
-    viz::write_file_atomic(dir / "decisions.json", viz::decisions_json(res).dump(2) + "\n");
-    std::filesystem::rename(tmp_gpkg, dir / "routes.gpkg");
-  } catch (...) {
-    std::error_code ec;
-    std::filesystem::remove(tmp_gpkg, ec);
-    throw;
-  }
+  viz::OutputDir dir(cfg.out_dir, "interconnect");
+  viz::write_routes_gpkg(dir.entry("routes.gpkg"), region, res);
+  viz::write_file(dir.entry("decisions.json"), viz::decisions_json(res).dump(2) + "\n");
+  dir.commit();
   return res;
 }
 

@@ -21,6 +21,7 @@
 #include "scenarios/requests.h"
 #include "viz/hdf5_writer.h"
 #include "viz/interconnect_writer.h"
+#include "viz/gpkg_util.h"
 #include "viz/output_dir.h"
 #include "viz/summary_json.h"
 
@@ -70,8 +71,9 @@ std::vector<ScenarioRun> run(const RunConfig& cfg, const std::function<void(cons
     if (!names.insert(s.name).second)
       throw InputError(s.file, 0, "scenario.name", fmt::format("two scenarios are named '{}'", s.name));
 
+  // the output folder is checked and locked before any work; nothing is visible until commit
+  viz::OutputDir out(cfg.out_dir, "run");
   std::vector<ScenarioRun> runs;
-  std::vector<std::unique_ptr<viz::StagedDir>> staged;
   for (auto& s : list) {
     say(fmt::format("{}: loading the region", s.name));
     ScenarioRun r;
@@ -108,30 +110,29 @@ std::vector<ScenarioRun> run(const RunConfig& cfg, const std::function<void(cons
       g.sets.push_back(std::move(set));
       r.guichet = viz::guichet_json(g);
     }
-    auto dir = std::make_unique<viz::StagedDir>(cfg.out_dir, s.name);
+    const auto dir = out.dir_entry(s.name);
     say(fmt::format("{}: writing", s.name));
-    viz::write_file_atomic(dir->path() / "summary.json", viz::summary_json(r.region, r.results, s.params).dump(2) + "\n");
-    if (!r.towers.is_null()) viz::write_file_atomic(dir->path() / "towers.json", r.towers.dump(2) + "\n");
-    viz::write_file_atomic(dir->path() / "guichet.json", r.guichet.dump(2) + "\n");
-    viz::write_file_atomic(dir->path() / "map.svg", viz::map_svg(r.region, r.results));
+    viz::write_file(dir / "summary.json", viz::summary_json(r.region, r.results, s.params).dump(2) + "\n");
+    if (!r.towers.is_null()) viz::write_file(dir / "towers.json", r.towers.dump(2) + "\n");
+    viz::write_file(dir / "guichet.json", r.guichet.dump(2) + "\n");
+    viz::write_file(dir / "map.svg", viz::map_svg(r.region, r.results));
     if (!r.results.interconnection.decisions.empty())
-      viz::write_file_atomic(dir->path() / "decisions.json", viz::decisions_json(r.results.interconnection).dump(2) + "\n");
-    viz::write_hdf5(dir->path() / "results.h5", r.region, r.results);
-    viz::write_gpkg(dir->path() / "layers.gpkg", r.region, r.results,
+      viz::write_file(dir / "decisions.json", viz::decisions_json(r.results.interconnection).dump(2) + "\n");
+    viz::write_hdf5(dir / "results.h5", r.region, r.results);
+    viz::write_gpkg(dir / "layers.gpkg", r.region, r.results,
                     {int(s.params.integer("targets.thd_year")), int(s.params.integer("targets.ftth_year"))});
     if (towers_result) {
-      std::unique_ptr<GDALDataset> ds(GDALDataset::Open((dir->path() / "layers.gpkg").string().c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE));
+      std::unique_ptr<GDALDataset> ds(GDALDataset::Open((dir / "layers.gpkg").string().c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE));
       if (!ds) throw std::runtime_error("cannot reopen layers.gpkg");
       viz::add_towers_layers(ds.get(), r.region, *towers_result);
+      viz::gpkg_close(ds, (dir / "layers.gpkg").string());
     }
-    r.out_path = dir->target().string();
+    r.out_path = out.visible(s.name).string();
     r.scenario = std::move(s);
     runs.push_back(std::move(r));
-    staged.push_back(std::move(dir));
   }
-  const std::string report = run_report(runs);
-  for (auto& d : staged) d->commit();
-  viz::write_file_atomic(std::filesystem::path(cfg.out_dir) / "report.html", report);
+  viz::write_file(out.entry("report.html"), run_report(runs));
+  out.commit();
   return runs;
 }
 

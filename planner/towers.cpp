@@ -17,6 +17,7 @@
 #include "scenarios/viewshed.h"
 #include "solvers/interconnect.h"
 #include "viz/towers_writer.h"
+#include "viz/gpkg_util.h"
 #include "viz/output_dir.h"
 
 namespace dorsale::planner {
@@ -337,15 +338,15 @@ json towers(const TowersConfig& cfg) {
   const Region region = scenarios::load_region(s);
   if (region.high_points.empty()) throw InputError(s.file, 0, "region", "the region has no high points");
   auto res = towers_for_region(region, s, cfg);
-  const std::filesystem::path target(cfg.out_dir);
-  viz::StagedDir dir(target.has_parent_path() ? target.parent_path() : std::filesystem::path("."), target.filename().string());
-  viz::write_file_atomic(dir.path() / "towers.json", res.summary.dump(2) + "\n");
+  viz::OutputDir dir(cfg.out_dir, "towers");
+  viz::write_file(dir.entry("towers.json"), res.summary.dump(2) + "\n");
+  const auto gpkg = dir.entry("towers.gpkg");
   GDALAllRegister();
   GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("GPKG");
-  std::unique_ptr<GDALDataset> ds(drv->Create((dir.path() / "towers.gpkg").string().c_str(), 0, 0, 0, GDT_Unknown, nullptr));
-  if (!ds) throw std::runtime_error("cannot create towers.gpkg");
+  std::unique_ptr<GDALDataset> ds(drv->Create(gpkg.string().c_str(), 0, 0, 0, GDT_Unknown, nullptr));
+  if (!ds) throw std::runtime_error(fmt::format("{}: cannot create", gpkg.string()));
   viz::add_towers_layers(ds.get(), region, res);
-  ds.reset();
+  viz::gpkg_close(ds, gpkg.string());
   dir.commit();
   return res.summary;
 }

@@ -9,6 +9,7 @@
 #include <toml.hpp>
 
 #include "models/error.h"
+#include "models/names.h"
 #include "scenarios/builtin_region.h"
 #include "scenarios/builtin_scenarios.h"
 
@@ -100,7 +101,11 @@ Scenario parse_scenario(const std::string& text, const std::string& origin, cons
       if (!table.is_table()) fail(origin, table, section, "expects a table [scenario]");
       for (const auto& [k, v] : table.as_table()) {
         const std::string key = "scenario." + k;
-        if (k == "name") s.name = as_string(origin, v, key);
+        if (k == "name") {
+          s.name = as_string(origin, v, key);
+          if (!is_safe_name(s.name))
+            fail(origin, v, key, fmt::format("'{}' is not a safe scenario name ({}): it names the output folder", s.name, kSafeNameRule));
+        }
         else if (k == "description") s.description = as_string(origin, v, key);
         else if (k == "seed") {
           long seed = as_integer(origin, v, key);
@@ -182,10 +187,15 @@ Scenario parse_scenario(const std::string& text, const std::string& origin, cons
       fail(origin, table, section, "unknown table (see scenarios/README.md for the keys)");
     }
   }
+  if (!is_safe_name(s.name))
+    throw InputError(origin, 0, "scenario.name",
+                     fmt::format("the file name gives the scenario name '{}', which is not a safe name ({}); set scenario.name", s.name, kSafeNameRule));
   return s;
 }
 
 Scenario load_scenario(const std::string& path) {
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) throw InputError(path, 0, "", "is a folder, not a scenario file");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(path, 0, "", "cannot open the scenario file");
   std::stringstream ss;

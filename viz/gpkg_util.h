@@ -5,6 +5,7 @@
 #include <ogrsf_frmts.h>
 
 #include <stdexcept>
+#include <string>
 
 namespace dorsale::viz {
 
@@ -29,6 +30,16 @@ inline void gpkg_field(OGRLayer* layer, const char* name, OGRFieldType type) {
 inline void gpkg_write(OGRLayer* layer, OGRFeature* f) {
   if (layer->CreateFeature(f) != OGRERR_NONE)
     throw std::runtime_error(fmt::format("GeoPackage: cannot write a feature of layer {}", layer->GetName()));
+}
+
+// Closes a dataset and checks that the close (the final flush and COMMIT of a GeoPackage)
+// succeeded: GDAL 3.6's GDALClose returns nothing, so the error state is read instead.
+template <class Ptr>
+void gpkg_close(Ptr& ds, const std::string& path) {
+  CPLErrorReset();
+  ds.reset();
+  if (CPLGetLastErrorType() >= CE_Failure)
+    throw std::runtime_error(fmt::format("{}: cannot close the GeoPackage: {}", path, CPLGetLastErrorMsg()));
 }
 
 }  // namespace dorsale::viz

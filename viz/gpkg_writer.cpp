@@ -250,7 +250,7 @@ void write_gpkg(const std::filesystem::path& file, const Region& region, const S
     if (L->CommitTransaction() != OGRERR_NONE) throw std::runtime_error("GeoPackage: cannot commit a layer");
   }
   if (!res.interconnection.decisions.empty()) add_routes_layer(ds.get(), region, res.interconnection);
-  ds.reset();
+  gpkg_close(ds, file.string());
 }
 
 }  // namespace dorsale::viz

@@ -124,6 +124,7 @@ void write_routes_gpkg(const std::filesystem::path& file, const Region& region, 
   std::unique_ptr<GDALDataset> ds(drv->Create(file.string().c_str(), 0, 0, 0, GDT_Unknown, nullptr));
   if (!ds) throw std::runtime_error(fmt::format("{}: cannot create the GeoPackage", file.string()));
   add_routes_layer(ds.get(), region, res);
+  gpkg_close(ds, file.string());
 }
 
 }  // namespace dorsale::viz

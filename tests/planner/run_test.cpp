@@ -102,8 +102,12 @@ TEST(Run, WritesThreeReadableFilesPerScenarioMatchingTheResults) {
     EXPECT_EQ(f->GetFieldAsInteger64("ftth"), dijon.band(Band::Ftth));
     EXPECT_STREQ(f->GetFieldAsString("zone"), zone_key(dijon.zone));
   }
-  // no staging folder left behind
-  for (const auto& e : fs::directory_iterator(cfg.out_dir)) EXPECT_NE(e.path().filename().string()[0], '.');
+  // no staging folder left behind: one generation, the committed one
+  for (const auto& e : fs::directory_iterator(cfg.out_dir))
+    if (e.path().filename().string()[0] == '.') EXPECT_EQ(e.path().filename(), ".dorsale");
+  int gens = 0;
+  for (const auto& e : fs::directory_iterator(fs::path(cfg.out_dir) / ".dorsale" / "run")) gens += e.path().filename().string().rfind("gen-", 0) == 0;
+  EXPECT_EQ(gens, 1);
 }
 
 TEST(Run, SameInputsGiveIdenticalFiles) {
@@ -130,16 +134,25 @@ TEST(Run, AFailingScenarioLeavesNoOutputAtAll) {
   cfg.out_dir = (tmp.path() / "out").string();
   EXPECT_THROW(planner::run(cfg, {}), InputError);
   ASSERT_TRUE(fs::exists(cfg.out_dir));
-  EXPECT_TRUE(fs::is_empty(cfg.out_dir)) << "partial output left in " << cfg.out_dir;
+  // only dorsale's hidden bookkeeping, and no generation in it
+  for (const auto& e : fs::directory_iterator(cfg.out_dir)) EXPECT_EQ(e.path().filename(), ".dorsale") << "partial output " << e.path();
+  for (const auto& e : fs::recursive_directory_iterator(fs::path(cfg.out_dir) / ".dorsale"))
+    EXPECT_EQ(e.path().filename().string().rfind("gen-", 0), std::string::npos) << "staging left: " << e.path();
 }
 
-TEST(Run, RerunReplacesThePreviousOutput) {
+TEST(Run, RerunReplacesItsOwnOutputAndKeepsTheUsers) {
   test::TempDir tmp;
   planner::RunConfig cfg;
   cfg.out_dir = tmp.path().string();
+  std::ofstream(tmp.path() / "notes.docx") << "mine";
   planner::run(cfg, {});
-  std::ofstream(tmp.path() / "bfc-2022" / "stale.txt") << "old";
+  const auto first = slurp(tmp.path() / "bfc-2022" / "summary.json");
   planner::run(cfg, {});
-  EXPECT_FALSE(fs::exists(tmp.path() / "bfc-2022" / "stale.txt"));
+  EXPECT_EQ(slurp(tmp.path() / "bfc-2022" / "summary.json"), first);
+  EXPECT_EQ(slurp(tmp.path() / "notes.docx"), "mine");
+  // a file the user put inside dorsale's folder stops the next run instead of being deleted
+  std::ofstream(tmp.path() / "bfc-2022" / "stale.txt") << "mine too";
+  EXPECT_THROW(planner::run(cfg, {}), InputError);
+  EXPECT_EQ(slurp(tmp.path() / "bfc-2022" / "stale.txt"), "mine too");
   EXPECT_TRUE(fs::exists(tmp.path() / "bfc-2022" / "results.h5"));
 }

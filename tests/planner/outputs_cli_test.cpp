@@ -1,0 +1,210 @@
+// The output folder as a user meets it through the command line: every command keeps the
+// user's other files, refuses a regular file as -o, and `dorsale run` killed at any instant
+// (including during its commit) leaves one whole run.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <random>
+#include <set>
+#include <thread>
+
+#include "test_support.h"
+
+namespace fs = std::filesystem;
+using dorsale::test::slurp;
+
+namespace {
+
+// Runs the dorsale binary with `args` (stdout/stderr to `log`); returns the exit code.
+int run_cli(const std::vector<std::string>& args, const fs::path& log) {
+  std::string cmd = std::string("'") + DORSALE_BIN + "'";
+  for (const auto& a : args) cmd += " '" + a + "'";
+  cmd += " > '" + log.string() + "' 2>&1";
+  const int st = std::system(cmd.c_str());
+  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+// Starts dorsale with `args` in the background; returns its pid. `commit_delay_ms` > 0 slows
+// each step of its commit down (test hook), so that a kill lands inside the commit.
+pid_t spawn(const std::vector<std::string>& args, int commit_delay_ms) {
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    if (commit_delay_ms > 0) ::setenv("DORSALE_TEST_COMMIT_DELAY_MS", std::to_string(commit_delay_ms).c_str(), 1);
+    std::vector<char*> argv;
+    std::string bin = DORSALE_BIN;
+    argv.push_back(bin.data());
+    std::vector<std::string> copy = args;
+    for (auto& a : copy) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    freopen("/dev/null", "w", stdout);
+    freopen("/dev/null", "w", stderr);
+    ::execv(bin.c_str(), argv.data());
+    ::_exit(127);
+  }
+  return pid;
+}
+
+std::set<std::string> visible(const fs::path& root) {
+  std::set<std::string> out;
+  for (const auto& e : fs::directory_iterator(root))
+    if (e.path().filename().string()[0] != '.') out.insert(e.path().filename().string());
+  return out;
+}
+
+}  // namespace
+
+TEST(OutputsCli, EveryCommandKeepsTheUsersFilesAndRefusesARegularFile) {
+  dorsale::test::TempDir tmp;
+  const fs::path log = tmp.path() / "log.txt";
+  const std::string src = DORSALE_SOURCE_DIR;
+  struct Cmd {
+    const char* name;
+    std::vector<std::string> args;
+  };
+  // the shards merged below come from the guichet command's own folders
+  const fs::path s1 = tmp.path() / "s1", s2 = tmp.path() / "s2";
+  ASSERT_EQ(run_cli({"guichet", "--draws", "50", "--shard", "1/2", "-o", s1.string()}, log), 0) << slurp(log);
+  ASSERT_EQ(run_cli({"guichet", "--draws", "50", "--shard", "2/2", "-o", s2.string()}, log), 0) << slurp(log);
+  ASSERT_EQ(run_cli({"run", "-o", (tmp.path() / "runs").string()}, log), 0) << slurp(log);
+  const std::vector<Cmd> cmds = {
+      {"guichet", {"guichet", "--draws", "100"}},
+      {"towers", {"towers", "--sites", "3"}},
+      {"merge", {"merge", s1.string(), s2.string()}},
+      {"interconnect", {"interconnect", src + "/scenarios/requests-example.csv"}},
+      {"compare", {"compare", (tmp.path() / "runs" / "bfc-2022").string(), (tmp.path() / "runs" / "bfc-2025").string()}},
+  };
+  for (const auto& c : cmds) {
+    SCOPED_TRACE(c.name);
+    const fs::path dir = tmp.path() / (std::string("o-") + c.name);
+    fs::create_directories(dir);
+    std::ofstream(dir / "notes.docx") << "the user's notes";
+    auto args = c.args;
+    args.push_back("-o");
+    args.push_back(dir.string());
+    ASSERT_EQ(run_cli(args, log), 0) << slurp(log);
+    ASSERT_EQ(run_cli(args, log), 0) << slurp(log);  // twice: the second replaces the first
+    EXPECT_EQ(slurp(dir / "notes.docx"), "the user's notes");
+    EXPECT_GT(visible(dir).size(), 1u);
+    // a regular file as -o: exit 1, one message naming it, the file untouched
+    const fs::path file = tmp.path() / (std::string("f-") + c.name + ".txt");
+    std::ofstream(file) << "keep";
+    args.back() = file.string();
+    EXPECT_EQ(run_cli(args, log), 1) << slurp(log);
+    EXPECT_NE(slurp(log).find(file.string()), std::string::npos) << slurp(log);
+    EXPECT_EQ(slurp(file), "keep");
+  }
+}
+
+TEST(OutputsCli, ScenarioNamesThatAreNotOneSafeComponentAreRefused) {
+  dorsale::test::TempDir tmp;
+  const fs::path log = tmp.path() / "log.txt";
+  const fs::path out = tmp.path() / "out";
+  for (const std::string name : {"../../x", "/abs", "a/b", "", ".", "a\\nb"}) {
+    SCOPED_TRACE(name);
+    const fs::path f = tmp.path() / "s.toml";
+    std::ofstream(f) << "[scenario]\nname = \"" << name << "\"\n[region]\nsource = \"builtin\"\n";
+    EXPECT_EQ(run_cli({"run", f.string(), "-o", out.string()}, log), 1) << slurp(log);
+    EXPECT_NE(slurp(log).find("s.toml:2: field 'scenario.name'"), std::string::npos) << slurp(log);
+    EXPECT_FALSE(fs::exists(out)) << "the output folder was touched";
+    EXPECT_FALSE(fs::exists(tmp.path().parent_path() / "x"));
+  }
+}
+
+// kill -9 at random instants of `dorsale run`, alternating two different runs (A: the two
+// built-in scenarios, B: one scenario with another seed): after every kill the folder holds
+// exactly one whole run, A's or B's, byte for byte, and the user's file.
+TEST(OutputsCli, KilledAtAnyInstantTheFolderHoldsOneWholeRun) {
+  dorsale::test::TempDir tmp;
+  const fs::path log = tmp.path() / "log.txt";
+  const fs::path out = tmp.path() / "out", ref_a = tmp.path() / "ref-a", ref_b = tmp.path() / "ref-b";
+  const fs::path b_toml = tmp.path() / "b.toml";
+  std::ofstream(b_toml) << slurp(fs::path(DORSALE_SOURCE_DIR) / "scenarios" / "bfc-2022.toml") << "\n";
+  {  // another seed: other guichet draws, so B's files differ from A's
+    std::string t = slurp(b_toml);
+    t.replace(t.find("seed = 2019"), 11, "seed = 7777");
+    const std::string req = "requests = \"requests-example.csv\"";
+    t.replace(t.find(req), req.size(), "requests = \"" + std::string(DORSALE_SOURCE_DIR) + "/scenarios/requests-example.csv\"");
+    std::ofstream(b_toml) << t;
+  }
+  const std::vector<std::string> run_a = {"run", "-o", out.string()}, run_b = {"run", b_toml.string(), "-o", out.string()};
+  // the two whole runs, for reference, and how long one takes
+  auto t0 = std::chrono::steady_clock::now();
+  ASSERT_EQ(run_cli({"run", "-o", ref_a.string()}, log), 0) << slurp(log);
+  const double seconds_a = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  ASSERT_EQ(run_cli({"run", b_toml.string(), "-o", ref_b.string()}, log), 0) << slurp(log);
+  const std::set<std::string> entries_a = {"bfc-2022", "bfc-2025", "report.html"}, entries_b = {"bfc-2022", "report.html"};
+  ASSERT_EQ(visible(ref_a), entries_a);
+  ASSERT_EQ(visible(ref_b), entries_b);
+  ASSERT_NE(slurp(ref_a / "bfc-2022" / "guichet.json"), slurp(ref_b / "bfc-2022" / "guichet.json"));
+
+  fs::create_directories(out);
+  std::ofstream(out / "notes.docx") << "the user's notes";
+  ASSERT_EQ(run_cli(run_a, log), 0) << slurp(log);
+  // layers.gpkg is compared by presence and size class only: GDAL stamps the time of writing into it
+  const std::vector<std::string> files = {"summary.json", "guichet.json", "towers.json", "decisions.json", "map.svg", "results.h5"};
+  auto same_as = [&](const fs::path& ref, const std::set<std::string>& entries) {
+    if (visible(out) != [&] { auto e = entries; e.insert("notes.docx"); return e; }()) return false;
+    if (slurp(out / "report.html") != slurp(ref / "report.html")) return false;
+    for (const auto& e : entries) {
+      if (e == "report.html") continue;
+      for (const auto& f : files)
+        if (slurp(out / e / f) != slurp(ref / e / f)) return false;
+    }
+    return true;
+  };
+  std::mt19937 rng(12345);
+  // every other kill is aimed at the commit, slowed down to about 0.6 s after ~seconds_a of work
+  std::uniform_real_distribution<double> when(0.0, 1.15 * seconds_a), in_commit(0.9 * seconds_a, seconds_a + 0.8);
+  int killed_in_flight = 0;
+  for (int k = 0; k < 16; ++k) {
+    const bool b = k % 2 == 0, aim_commit = k % 4 >= 2;
+    const double at = aim_commit ? in_commit(rng) : when(rng);
+    const pid_t pid = spawn(b ? run_b : run_a, aim_commit ? 120 : 0);
+    std::this_thread::sleep_for(std::chrono::duration<double>(at));
+    int st = 0;
+    if (::waitpid(pid, &st, WNOHANG) == 0) {
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, &st, 0);
+      ++killed_in_flight;
+    }
+    SCOPED_TRACE("kill " + std::to_string(k) + " at " + std::to_string(at) + " s");
+    EXPECT_EQ(slurp(out / "notes.docx"), "the user's notes");
+    // the links of entries that did not exist in the old run may dangle until the next command
+    std::set<std::string> whole;
+    for (const auto& e : visible(out))
+      if (fs::exists(out / e)) whole.insert(e);
+    const bool is_a = same_as(ref_a, entries_a) || (whole == std::set<std::string>{"bfc-2022", "bfc-2025", "notes.docx", "report.html"});
+    const bool is_b = same_as(ref_b, entries_b) || (whole == std::set<std::string>{"bfc-2022", "notes.docx", "report.html"});
+    ASSERT_TRUE(is_a || is_b) << "not one whole run";
+    // the resolvable entries are exactly one run's, byte for byte
+    bool bytes_ok = true;
+    const fs::path& ref = whole.count("bfc-2025") ? ref_a : ref_b;
+    for (const auto& e : whole) {
+      if (e == "notes.docx") continue;
+      if (e == "report.html") {
+        bytes_ok &= slurp(out / e) == slurp(ref / e);
+        continue;
+      }
+      for (const auto& f : files) bytes_ok &= slurp(out / e / f) == slurp(ref / e / f);
+    }
+    EXPECT_TRUE(bytes_ok) << "an entry mixes two runs";
+    // and they all live in one generation, with every file there
+    std::set<fs::path> gens;
+    for (const auto& e : whole)
+      if (e != "notes.docx") gens.insert(fs::canonical(out / e).parent_path());
+    EXPECT_EQ(gens.size(), 1u) << "entries from two generations";
+    for (const auto& e : whole)
+      if (e != "notes.docx" && e != "report.html") EXPECT_GT(fs::file_size(out / e / "layers.gpkg"), 100000u) << e;
+  }
+  EXPECT_GT(killed_in_flight, 3) << "the kills should land while runs are in flight";
+  // the next run cleans what the killed ones left and commits normally
+  ASSERT_EQ(run_cli(run_b, log), 0) << slurp(log);
+  EXPECT_TRUE(same_as(ref_b, entries_b));
+  int gens = 0;
+  for (const auto& e : fs::directory_iterator(out / ".dorsale" / "run")) gens += e.path().filename().string().rfind("gen-", 0) == 0;
+  EXPECT_EQ(gens, 1);
+}

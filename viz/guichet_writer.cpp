@@ -1,5 +1,7 @@
 #include "viz/guichet_writer.h"
 
+#include "viz/hdf5_util.h"
+
 #include <fmt/format.h>
 #include <hdf5.h>
 
@@ -113,67 +115,58 @@ GuichetRun guichet_from_json(const json& j) {
 }
 
 void write_guichet_hdf5(const std::filesystem::path& file, const GuichetRun& run) {
-  hid_t fcpl = H5Pcreate(H5P_FILE_CREATE), gcpl = H5Pcreate(H5P_GROUP_CREATE), dcpl = H5Pcreate(H5P_DATASET_CREATE);
-  H5Pset_obj_track_times(gcpl, false);
-  H5Pset_obj_track_times(dcpl, false);
-  hid_t f = H5Fcreate(file.string().c_str(), H5F_ACC_TRUNC, fcpl, H5P_DEFAULT);
-  if (f < 0) throw std::runtime_error("HDF5: cannot create " + file.string());
-  auto attr = [&](hid_t obj, const char* name, const std::string& v) {
-    hid_t t = H5Tcopy(H5T_C_S1);
-    H5Tset_size(t, v.empty() ? 1 : v.size());
-    H5Tset_cset(t, H5T_CSET_UTF8);
-    hid_t sp = H5Screate(H5S_SCALAR);
-    hid_t a = H5Acreate2(obj, name, t, sp, H5P_DEFAULT, H5P_DEFAULT);
-    H5Awrite(a, t, v.c_str());
-    H5Aclose(a);
-    H5Sclose(sp);
-    H5Tclose(t);
-  };
-  auto dataset = [&](hid_t g, const char* name, const std::vector<double>& v, std::vector<hsize_t> dims, const char* units, const char* doc) {
-    hid_t sp = H5Screate_simple(int(dims.size()), dims.data(), nullptr);
-    hid_t d = H5Dcreate2(g, name, H5T_IEEE_F64LE, sp, H5P_DEFAULT, dcpl, H5P_DEFAULT);
-    if (d < 0) throw std::runtime_error(std::string("HDF5: cannot create ") + name);
-    if (!v.empty()) H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data());
-    attr(d, "units", units);
-    attr(d, "description", doc);
-    H5Dclose(d);
-    H5Sclose(sp);
-  };
-  attr(f, "format", "dorsale-guichet/1");
-  attr(f, "scenario", run.scenario);
-  attr(f, "scenario_hash", run.scenario_hash);
-  attr(f, "seed", std::to_string(run.seed));
-  attr(f, "draws", std::to_string(run.draws));
-  attr(f, "departements", fmt::format("{}", fmt::join(run.deps, ",")));
-  hid_t top = H5Gcreate2(f, "guichet", H5P_DEFAULT, gcpl, H5P_DEFAULT);
-  for (const auto& s : run.sets) {
-    hid_t g = H5Gcreate2(top, fmt::format("set_{:04d}", s.index).c_str(), H5P_DEFAULT, gcpl, H5P_DEFAULT);
-    attr(g, "name", s.name);
-    std::string ov;
-    for (const auto& [k, v] : s.overrides) ov += fmt::format("{}{}={}", ov.empty() ? "" : ",", k, v);
-    attr(g, "overrides", ov);
-    const auto& st = s.stats;
-    const hsize_t D = run.deps.size(), Y = st.subsidy_by_year.size();
-    for (const char* what : {"subsidy", "premises"}) {
-      const bool sub = std::string(what) == "subsidy";
-      std::vector<double> q;  // [dep, year, 5]: mean, p10, p50, p90, se
-      for (std::size_t d = 0; d < D; ++d)
-        for (std::size_t y = 0; y < Y; ++y) {
-          const auto& x = sub ? st.subsidy[d][y] : st.premises[d][y];
-          q.insert(q.end(), {x.mean, x.p10, x.p50, x.p90, x.se});
-        }
-      dataset(g, sub ? "subsidy_quantiles" : "premises_quantiles", q, {D, Y, 5}, sub ? "EUR" : "premises",
-              "[departement, year, statistic]; statistics: mean, p10, p50, p90, Monte Carlo standard error");
+  write_hdf5_file(file, [&](hid_t f) {
+    Hid gcpl(H5Pcreate(H5P_GROUP_CREATE), H5Pclose, "create property list");
+    Hid dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "create property list");
+    h5_check(H5Pset_obj_track_times(gcpl, false), "disable times");
+    h5_check(H5Pset_obj_track_times(dcpl, false), "disable times");
+    auto attr = [&](hid_t obj, const char* name, const std::string& v) {
+      Hid t(H5Tcopy(H5T_C_S1), H5Tclose, "copy type");
+      h5_check(H5Tset_size(t, v.empty() ? 1 : v.size()), "size string");
+      h5_check(H5Tset_cset(t, H5T_CSET_UTF8), "set utf8");
+      Hid sp(H5Screate(H5S_SCALAR), H5Sclose, "create space");
+      Hid a(H5Acreate2(obj, name, t, sp, H5P_DEFAULT, H5P_DEFAULT), H5Aclose, std::string("create attribute ") + name);
+      h5_check(H5Awrite(a, t, v.c_str()), std::string("write attribute ") + name);
+    };
+    auto dataset = [&](hid_t g, const char* name, const std::vector<double>& v, std::vector<hsize_t> dims, const char* units,
+                       const char* doc) {
+      Hid sp(H5Screate_simple(int(dims.size()), dims.data(), nullptr), H5Sclose, "create space");
+      Hid d(H5Dcreate2(g, name, H5T_IEEE_F64LE, sp, H5P_DEFAULT, dcpl, H5P_DEFAULT), H5Dclose, std::string("create ") + name);
+      if (!v.empty()) h5_check(H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()), std::string("write ") + name);
+      attr(d, "units", units);
+      attr(d, "description", doc);
+    };
+    attr(f, "format", "dorsale-guichet/1");
+    attr(f, "scenario", run.scenario);
+    attr(f, "scenario_hash", run.scenario_hash);
+    attr(f, "seed", std::to_string(run.seed));
+    attr(f, "draws", std::to_string(run.draws));
+    attr(f, "departements", fmt::format("{}", fmt::join(run.deps, ",")));
+    Hid top(H5Gcreate2(f, "guichet", H5P_DEFAULT, gcpl, H5P_DEFAULT), H5Gclose, "create group guichet");
+    for (const auto& s : run.sets) {
+      const std::string gname = fmt::format("set_{:04d}", s.index);
+      Hid g(H5Gcreate2(top, gname.c_str(), H5P_DEFAULT, gcpl, H5P_DEFAULT), H5Gclose, "create group " + gname);
+      attr(g, "name", s.name);
+      std::string ov;
+      for (const auto& [k, v] : s.overrides) ov += fmt::format("{}{}={}", ov.empty() ? "" : ",", k, v);
+      attr(g, "overrides", ov);
+      const auto& st = s.stats;
+      const hsize_t D = run.deps.size(), Y = st.subsidy_by_year.size();
+      for (const char* what : {"subsidy", "premises"}) {
+        const bool sub = std::string(what) == "subsidy";
+        std::vector<double> q;  // [dep, year, 5]: mean, p10, p50, p90, se
+        for (std::size_t d = 0; d < D; ++d)
+          for (std::size_t y = 0; y < Y; ++y) {
+            const auto& x = sub ? st.subsidy[d][y] : st.premises[d][y];
+            q.insert(q.end(), {x.mean, x.p10, x.p50, x.p90, x.se});
+          }
+        dataset(g, sub ? "subsidy_quantiles" : "premises_quantiles", q, {D, Y, 5}, sub ? "EUR" : "premises",
+                "[departement, year, statistic]; statistics: mean, p10, p50, p90, Monte Carlo standard error");
+      }
+      std::vector<double> e(st.eligible_by_year.begin(), st.eligible_by_year.end());
+      dataset(g, "eligible_premises", e, {Y}, "premises", "eligible premises by year");
     }
-    std::vector<double> e(st.eligible_by_year.begin(), st.eligible_by_year.end());
-    dataset(g, "eligible_premises", e, {Y}, "premises", "eligible premises by year");
-    H5Gclose(g);
-  }
-  H5Gclose(top);
-  H5Fclose(f);
-  H5Pclose(fcpl);
-  H5Pclose(gcpl);
-  H5Pclose(dcpl);
+  });
 }
 
 }  // namespace dorsale::viz

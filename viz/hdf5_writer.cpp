@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <hdf5.h>
 
+#include "viz/hdf5_util.h"
+
 #include <algorithm>
 #include <stdexcept>
 #include <string>
@@ -12,27 +14,7 @@ namespace dorsale::viz {
 
 namespace {
 
-// Owns an HDF5 identifier and closes it with the right function.
-class Hid {
- public:
-  Hid(hid_t id, herr_t (*close)(hid_t), const std::string& what) : id_(id), close_(close) {
-    if (id_ < 0) throw std::runtime_error("HDF5: cannot " + what);
-  }
-  ~Hid() {
-    if (id_ >= 0) close_(id_);
-  }
-  Hid(const Hid&) = delete;
-  Hid& operator=(const Hid&) = delete;
-  operator hid_t() const { return id_; }
-
- private:
-  hid_t id_;
-  herr_t (*close_)(hid_t);
-};
-
-void check(herr_t e, const std::string& what) {
-  if (e < 0) throw std::runtime_error("HDF5: cannot " + what);
-}
+void check(herr_t e, const std::string& what) { h5_check(e, what); }
 
 struct Writer {
   hid_t gcpl, dcpl;
@@ -98,13 +80,17 @@ struct Writer {
 
 }  // namespace
 
+static void write_results(hid_t f, const Region& region, const ScenarioResults& res);
+
 void write_hdf5(const std::filesystem::path& file, const Region& region, const ScenarioResults& res) {
-  Hid fcpl(H5Pcreate(H5P_FILE_CREATE), H5Pclose, "create property list");
+  write_hdf5_file(file, [&](hid_t file_id) { write_results(file_id, region, res); });
+}
+
+void write_results(hid_t f, const Region& region, const ScenarioResults& res) {
   Hid gcpl(H5Pcreate(H5P_GROUP_CREATE), H5Pclose, "create property list");
   Hid dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "create property list");
   check(H5Pset_obj_track_times(gcpl, false), "disable times");
   check(H5Pset_obj_track_times(dcpl, false), "disable times");
-  Hid f(H5Fcreate(file.string().c_str(), H5F_ACC_TRUNC, fcpl, H5P_DEFAULT), H5Fclose, "create " + file.string());
   Writer w{gcpl, dcpl};
   w.attr_str(f, "format", "dorsale-results/1");
   w.attr_str(f, "dorsale_version", res.info.version);

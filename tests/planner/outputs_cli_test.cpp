@@ -3,6 +3,7 @@
 // (including during its commit) leaves one whole run.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -46,6 +47,30 @@ pid_t spawn(const std::vector<std::string>& args, int commit_delay_ms) {
     ::_exit(127);
   }
   return pid;
+}
+
+// Runs dorsale with `args` where no file may grow beyond `max_file_bytes` (RLIMIT_FSIZE, with
+// SIGXFSZ ignored, so a write fails as on a full disk). Returns the exit status, or -signal.
+int run_with_file_limit(const std::vector<std::string>& args, rlim_t max_file_bytes) {
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::signal(SIGXFSZ, SIG_IGN);
+    rlimit lim{max_file_bytes, max_file_bytes};
+    ::setrlimit(RLIMIT_FSIZE, &lim);
+    std::vector<char*> argv;
+    std::string bin = DORSALE_BIN;
+    argv.push_back(bin.data());
+    std::vector<std::string> copy = args;
+    for (auto& a : copy) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    freopen("/dev/null", "w", stdout);
+    freopen("/dev/null", "w", stderr);
+    ::execv(bin.c_str(), argv.data());
+    ::_exit(127);
+  }
+  int st = 0;
+  ::waitpid(pid, &st, 0);
+  return WIFEXITED(st) ? WEXITSTATUS(st) : -WTERMSIG(st);
 }
 
 std::set<std::string> visible(const fs::path& root) {
@@ -207,4 +232,30 @@ TEST(OutputsCli, KilledAtAnyInstantTheFolderHoldsOneWholeRun) {
   int gens = 0;
   for (const auto& e : fs::directory_iterator(out / ".dorsale" / "run")) gens += e.path().filename().string().rfind("gen-", 0) == 0;
   EXPECT_EQ(gens, 1);
+}
+
+// A full disk at any point of the writing: exit 3 (never a crash), the previous run whole.
+TEST(OutputsCli, AFullDiskIsAnExit3WithThePreviousRunKept) {
+  dorsale::test::TempDir tmp;
+  const fs::path log = tmp.path() / "log.txt", out = tmp.path() / "out";
+  ASSERT_EQ(run_cli({"run", "-o", out.string()}, log), 0) << slurp(log);
+  std::ofstream(out / "notes.docx") << "the user's notes";
+  const std::string before = slurp(out / "bfc-2025" / "summary.json") + slurp(out / "report.html");
+  const std::string b_toml = (tmp.path() / "b.toml").string();
+  std::ofstream(b_toml) << "[scenario]\nname = \"other\"\nseed = 5\n[region]\nsource = \"builtin\"\n";
+  for (rlim_t limit : {rlim_t(4) << 10, rlim_t(64) << 10, rlim_t(600) << 10, rlim_t(3) << 20}) {
+    SCOPED_TRACE("file size limit " + std::to_string(limit));
+    EXPECT_EQ(run_with_file_limit({"run", b_toml, "-o", out.string()}, limit), 3);
+    EXPECT_EQ(visible(out), (std::set<std::string>{"bfc-2022", "bfc-2025", "notes.docx", "report.html"}));
+    EXPECT_EQ(slurp(out / "bfc-2025" / "summary.json") + slurp(out / "report.html"), before);
+    int gens = 0;
+    for (const auto& e : fs::directory_iterator(out / ".dorsale" / "run")) gens += e.path().filename().string().rfind("gen-", 0) == 0;
+    EXPECT_EQ(gens, 1) << "staging left behind";
+  }
+  for (const std::string cmd : {"guichet", "towers"}) {
+    SCOPED_TRACE(cmd);
+    const fs::path o = tmp.path() / cmd;
+    EXPECT_EQ(run_with_file_limit({cmd, "-o", o.string()}, rlim_t(2) << 10), 3);
+    EXPECT_TRUE(visible(o).empty());
+  }
 }

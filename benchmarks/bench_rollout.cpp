@@ -58,7 +58,7 @@ int main(int argc, char** argv) {
       Parameters p = s.params;
       const double scale = dep == std::string("90") ? 0.02 : 0.06;
       std::vector<double> b;
-      for (double v : p.series("budgets.public_eur_per_year")) b.push_back(v * scale);
+      for (double v : p.budgets.public_eur_per_year) b.push_back(v * scale);
       p.set_series("budgets.public_eur_per_year", b);
       p.set_number("rollout.exact_time_limit_s", 120);
       ScenarioResults h, x;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <unordered_map>
 
 #include "models/error.h"
 
@@ -11,12 +12,13 @@ namespace dorsale {
 
 namespace {
 
-ParamSpec num(std::string key, double def, std::string unit, double lo, double hi,
-              std::string source, std::string doc) {
+// The key and the field of one parameter, written once: P(costs, build_eur_per_km).
+#define P(section, field) #section "." #field, [](Parameters& p) -> auto& { return p.section.field; }
+
+ParamSpec base(std::string key, ParamKind kind, std::string unit, double lo, double hi, std::string source, std::string doc) {
   ParamSpec s;
   s.key = std::move(key);
-  s.kind = ParamKind::Number;
-  s.default_number = def;
+  s.kind = kind;
   s.unit = std::move(unit);
   s.min = lo;
   s.max = hi;
@@ -25,224 +27,231 @@ ParamSpec num(std::string key, double def, std::string unit, double lo, double h
   return s;
 }
 
-ParamSpec integer(std::string key, long def, std::string unit, double lo, double hi,
-                  std::string source, std::string doc) {
-  ParamSpec s = num(std::move(key), double(def), std::move(unit), lo, hi, std::move(source),
-                    std::move(doc));
-  s.kind = ParamKind::Integer;
+template <class F>
+ParamSpec num(std::string key, F field, double def, std::string unit, double lo, double hi, std::string source, std::string doc) {
+  ParamSpec s = base(std::move(key), ParamKind::Number, std::move(unit), lo, hi, std::move(source), std::move(doc));
+  s.number_field = field;
+  s.default_number = def;
   return s;
 }
 
-ParamSpec series(std::string key, std::vector<double> def, std::string unit, double lo,
-                 double hi, std::string source, std::string doc) {
-  ParamSpec s = num(std::move(key), 0, std::move(unit), lo, hi, std::move(source), std::move(doc));
-  s.kind = ParamKind::Series;
+template <class F>
+ParamSpec integer(std::string key, F field, long def, std::string unit, double lo, double hi, std::string source, std::string doc) {
+  ParamSpec s = base(std::move(key), ParamKind::Integer, std::move(unit), lo, hi, std::move(source), std::move(doc));
+  s.integer_field = field;
+  s.default_number = double(def);
+  return s;
+}
+
+template <class F>
+ParamSpec series(std::string key, F field, std::vector<double> def, std::string unit, double lo, double hi, std::string source,
+                 std::string doc) {
+  ParamSpec s = base(std::move(key), ParamKind::Series, std::move(unit), lo, hi, std::move(source), std::move(doc));
+  s.series_field = field;
   s.default_series = std::move(def);
   return s;
 }
 
-ParamSpec text(std::string key, std::string def, std::vector<std::string> choices,
-               std::string source, std::string doc) {
-  ParamSpec s;
-  s.key = std::move(key);
-  s.kind = ParamKind::Text;
+template <class F>
+ParamSpec text(std::string key, F field, std::string def, std::vector<std::string> choices, std::string source, std::string doc) {
+  ParamSpec s = base(std::move(key), ParamKind::Text, "", 0, 0, std::move(source), std::move(doc));
+  s.text_field = field;
   s.default_text = std::move(def);
   s.choices = std::move(choices);
-  s.source = std::move(source);
-  s.doc = std::move(doc);
   return s;
 }
-
 
 std::vector<ParamSpec> make_registry() {
   const std::string seed = "seed (SCORAN BFC 2019)";
   const std::string arcep = "open data: ARCEP sites mobiles 2018-01, BFC";
   return {
       // --- calibration of the generated (built-in / synthetic) region -------------------
-      integer("calibration.communes", 3734, "communes", 1, 1e6, seed + ": ~3,700 communes, 3,734 in the 2018 geography",
+      integer(P(calibration, communes), 3734, "communes", 1, 1e6, seed + ": ~3,700 communes, 3,734 in the 2018 geography",
               "Number of communes the built-in region generates (spread over the départements in proportion to their real 2018 counts)."),
-      integer("calibration.population", 2800000, "inhabitants", 1, 1e9, seed + ": 2.8 M inhabitants",
+      integer(P(calibration, population), 2800000, "inhabitants", 1, 1e9, seed + ": 2.8 M inhabitants",
               "Total population of the generated region."),
-      integer("calibration.premises", 1700000, "premises", 1, 1e9, seed + ": ~1.7 M locaux",
+      integer(P(calibration, premises), 1700000, "premises", 1, 1e9, seed + ": ~1.7 M locaux",
               "Total premises (dwellings + business sites) of the generated region."),
-      num("calibration.business_share", 0.049, "share of premises", 0, 1, "open data: ARCEP 2018 T1 BFC, 78,902 / 1,613,986",
+      num(P(calibration, business_share), 0.049, "share of premises", 0, 1, "open data: ARCEP 2018 T1 BFC, 78,902 / 1,613,986",
           "Share of premises that are business sites."),
-      num("calibration.share_under_500", 0.71, "share of communes", 0, 1, seed + ": 71 % of communes under 500 inhabitants",
+      num(P(calibration, share_under_500), 0.71, "share of communes", 0, 1, seed + ": 71 % of communes under 500 inhabitants",
           "Share of communes with fewer than 500 inhabitants."),
-      num("calibration.rural_population_share", 0.21, "share of population", 0, 1, seed + ": 21 % of people rural",
+      num(P(calibration, rural_population_share), 0.21, "share of population", 0, 1, seed + ": 21 % of people rural",
           "Share of the population living in communes flagged rural (smallest communes first)."),
-      num("calibration.premises_per_inhabitant_rural_bonus", 0.25, "premises per inhabitant", 0, 5, "assumption",
+      num(P(calibration, premises_per_inhabitant_rural_bonus), 0.25, "premises per inhabitant", 0, 5, "assumption",
           "Extra premises per inhabitant in the most rural communes (second homes, farms), before scaling to the total."),
-      num("bands.thd_share", 0.42, "share of premises", 0, 1, seed + ": 42 % of premises THD-eligible (>= 30 Mbit/s)",
+      num(P(bands, thd_share), 0.42, "share of premises", 0, 1, seed + ": 42 % of premises THD-eligible (>= 30 Mbit/s)",
           "Share of premises at 30 Mbit/s or more (FttH included)."),
-      num("bands.below8_share", 0.25, "share of premises", 0, 1, seed + ": 25 % of premises below 8 Mbit/s",
+      num(P(bands, below8_share), 0.25, "share of premises", 0, 1, seed + ": 25 % of premises below 8 Mbit/s",
           "Share of premises below 8 Mbit/s."),
-      num("bands.below3_share", 0.09, "share of premises", 0, 1, "assumption (the seed gives only the < 8 Mbit/s total)",
+      num(P(bands, below3_share), 0.09, "share of premises", 0, 1, "assumption (the seed gives only the < 8 Mbit/s total)",
           "Share of premises below 3 Mbit/s (part of the below-8 share)."),
-      num("bands.ftth_share", 0.19, "share of premises", 0, 1, seed + ": 19 % of premises FttH-eligible",
+      num(P(bands, ftth_share), 0.19, "share of premises", 0, 1, seed + ": 19 % of premises FttH-eligible",
           "Share of premises passed by FttH."),
-      num("bands.ftth_share_private_zone", 0.41, "share of premises", 0, 1, seed + ": 41 % of premises in private-initiative zones",
+      num(P(bands, ftth_share_private_zone), 0.41, "share of premises", 0, 1, seed + ": 41 % of premises in private-initiative zones",
           "FttH share inside AMII zones; with the public share it fixes the size of the AMII zone."),
-      num("bands.ftth_share_public_zone", 0.04, "share of premises", 0, 1, seed + ": 4 % of premises in public-initiative zones",
+      num(P(bands, ftth_share_public_zone), 0.04, "share of premises", 0, 1, seed + ": 4 % of premises in public-initiative zones",
           "FttH share outside AMII zones."),
-      integer("phase2.amel_premises", 230000, "premises", 0, 1e9, seed + ": phase 2, AMEL / own funds ~230,000",
+      integer(P(phase2, amel_premises), 230000, "premises", 0, 1e9, seed + ": phase 2, AMEL / own funds ~230,000",
               "Phase-2 premises in AMEL zones."),
-      integer("phase2.dsp_premises", 210000, "premises", 0, 1e9, seed + ": phase 2, public DSP ~210,000",
+      integer(P(phase2, dsp_premises), 210000, "premises", 0, 1e9, seed + ": phase 2, public DSP ~210,000",
               "Phase-2 premises in public DSP zones."),
-      integer("phase2.jura_premises", 70000, "premises", 0, 1e9, seed + ": phase 2, Jura (model unknown) ~70,000",
+      integer(P(phase2, jura_premises), 70000, "premises", 0, 1e9, seed + ": phase 2, Jura (model unknown) ~70,000",
               "Phase-2 premises of the Jura (département 39), deployment model unknown."),
-      integer("thd_radio.communes", 357, "communes", 0, 1e6, seed + ": RCube THD radio, 357 communes of 21, 71, 89",
+      integer(P(thd_radio, communes), 357, "communes", 0, 1e6, seed + ": RCube THD radio, 357 communes of 21, 71, 89",
               "Communes covered by the regional THD radio network."),
-      integer("thd_radio.premises", 54000, "premises", 0, 1e9, seed + ": RCube, 54,000 premises eligible at 30 Mbit/s",
+      integer(P(thd_radio, premises), 54000, "premises", 0, 1e9, seed + ": RCube, 54,000 premises eligible at 30 Mbit/s",
               "Premises eligible to THD radio."),
-      num("mobile.coverage_orange", 0.955, "share of population", 0, 1, seed + ": 4G Orange 95.5 % (31 Dec 2018)",
+      num(P(mobile, coverage_orange), 0.955, "share of population", 0, 1, seed + ": 4G Orange 95.5 % (31 Dec 2018)",
           "4G population coverage of Orange."),
-      num("mobile.coverage_sfr", 0.961, "share of population", 0, 1, seed + ": 4G SFR 96.1 %", "4G population coverage of SFR."),
-      num("mobile.coverage_bouygues", 0.953, "share of population", 0, 1, seed + ": 4G Bouygues Telecom 95.3 %",
+      num(P(mobile, coverage_sfr), 0.961, "share of population", 0, 1, seed + ": 4G SFR 96.1 %", "4G population coverage of SFR."),
+      num(P(mobile, coverage_bouygues), 0.953, "share of population", 0, 1, seed + ": 4G Bouygues Telecom 95.3 %",
           "4G population coverage of Bouygues Telecom."),
-      num("mobile.coverage_free", 0.828, "share of population", 0, 1, seed + ": 4G Free 82.8 %", "4G population coverage of Free Mobile."),
-      num("mobile.white_zone_share", 0.03, "share of premises", 0, 1, seed + ": 3 % of premises in a 4G white zone",
+      num(P(mobile, coverage_free), 0.828, "share of population", 0, 1, seed + ": 4G Free 82.8 %", "4G population coverage of Free Mobile."),
+      num(P(mobile, white_zone_share), 0.03, "share of premises", 0, 1, seed + ": 3 % of premises in a 4G white zone",
           "Share of premises covered by no operator in 4G."),
-      integer("mobile.sites_orange", 1502, "sites", 0, 1e6, arcep, "Orange sites generated in the built-in region."),
-      integer("mobile.sites_sfr", 1400, "sites", 0, 1e6, arcep, "SFR sites generated in the built-in region."),
-      integer("mobile.sites_bouygues", 1177, "sites", 0, 1e6, arcep, "Bouygues Telecom sites generated in the built-in region."),
-      integer("mobile.sites_free", 949, "sites", 0, 1e6, arcep, "Free Mobile sites generated in the built-in region."),
-      num("mobile.site_sharing_share", 0.35, "share of sites", 0, 1, "assumption",
+      integer(P(mobile, sites_orange), 1502, "sites", 0, 1e6, arcep, "Orange sites generated in the built-in region."),
+      integer(P(mobile, sites_sfr), 1400, "sites", 0, 1e6, arcep, "SFR sites generated in the built-in region."),
+      integer(P(mobile, sites_bouygues), 1177, "sites", 0, 1e6, arcep, "Bouygues Telecom sites generated in the built-in region."),
+      integer(P(mobile, sites_free), 949, "sites", 0, 1e6, arcep, "Free Mobile sites generated in the built-in region."),
+      num(P(mobile, site_sharing_share), 0.35, "share of sites", 0, 1, "assumption",
           "Share of operator sites installed on a high point that another operator already uses."),
-      num("mobile.fibred_share", 0.45, "share of high points", 0, 1, "assumption",
+      num(P(mobile, fibred_share), 0.45, "share of high points", 0, 1, "assumption",
           "Share of existing high points already backhauled by fibre (the most urban first)."),
-      num("mobile.candidate_build_eur", 150000, "EUR per site", 0, 1e9, "assumption (New Deal Mobile order of magnitude)",
+      num(P(mobile, candidate_build_eur), 150000, "EUR per site", 0, 1e9, "assumption (New Deal Mobile order of magnitude)",
           "Cost of building one candidate high point, backhaul excluded."),
       // --- network -----------------------------------------------------------------------
-      num("network.dorsale_km", 1200, "km", 1, 1e6, seed + ": Dorsale of ~1,200 km",
+      num(P(network, dorsale_km), 1200, "km", 1, 1e6, seed + ": Dorsale of ~1,200 km",
           "Total length of the generated Dorsale (of each block of 8 départements in larger synthetic regions); the corridor detour factor is fitted to it."),
-      integer("network.dorsale_pairs", 24, "fibre pairs", 1, 10000, "assumption", "Fibre pairs per Dorsale link."),
-      num("network.dorsale_used_share", 0.4, "share of pairs", 0, 1, "assumption",
+      integer(P(network, dorsale_pairs), 24, "fibre pairs", 1, 10000, "assumption", "Fibre pairs per Dorsale link."),
+      num(P(network, dorsale_used_share), 0.4, "share of pairs", 0, 1, "assumption",
           "Average share of Dorsale pairs already used at the start."),
-      integer("network.rip_pairs", 12, "fibre pairs", 1, 10000, "assumption", "Fibre pairs per RIP collecte link."),
-      num("network.rip_used_share", 0.3, "share of pairs", 0, 1, "assumption", "Average share of RIP pairs already used."),
-      num("network.nro_spacing_km", 9, "km", 0.5, 1000, "assumption",
+      integer(P(network, rip_pairs), 12, "fibre pairs", 1, 10000, "assumption", "Fibre pairs per RIP collecte link."),
+      num(P(network, rip_used_share), 0.3, "share of pairs", 0, 1, "assumption", "Average share of RIP pairs already used."),
+      num(P(network, nro_spacing_km), 9, "km", 0.5, 1000, "assumption",
           "Minimum distance between two generated NROs (larger communes are picked first)."),
-      num("network.rip_detour_factor", 1.3, "ratio", 1, 5, "assumption",
+      num(P(network, rip_detour_factor), 1.3, "ratio", 1, 5, "assumption",
           "Cable length over straight-line length for generated RIP links."),
-      num("network.latency_us_per_km", 4.9, "us/km", 0, 1000, "physics: light in silica, group index ~1.468",
+      num(P(network, latency_us_per_km), 4.9, "us/km", 0, 1000, "physics: light in silica, group index ~1.468",
           "One-way propagation delay per km of fibre."),
-      num("costs.lease_eur_per_pair_km_year", 200, "EUR/pair/km/year", 0, 1e9, "assumption",
+      num(P(costs, lease_eur_per_pair_km_year), 200, "EUR/pair/km/year", 0, 1e9, "assumption",
           "Yearly lease of one fibre pair on a leased link."),
-      num("costs.build_eur_per_km", 40000, "EUR/km", 0, 1e9, "assumption (rural civil works, ducts reused where possible)",
+      num(P(costs, build_eur_per_km), 40000, "EUR/km", 0, 1e9, "assumption (rural civil works, ducts reused where possible)",
           "New-build cost of one km of fibre cable."),
-      num("costs.owned_eur_per_pair_km_year", 0, "EUR/pair/km/year", 0, 1e9, "assumption (owned fibre: no lease)",
+      num(P(costs, owned_eur_per_pair_km_year), 0, "EUR/pair/km/year", 0, 1e9, "assumption (owned fibre: no lease)",
           "Yearly cost of one pair on an owned link, charged to interconnection requests."),
       // --- interconnection requests --------------------------------------------------------
-      num("interconnect.attach_detour_factor", 1.3, "ratio", 1, 5, "assumption",
+      num(P(interconnect, attach_detour_factor), 1.3, "ratio", 1, 5, "assumption",
           "New-build length of an off-network site's attachment over the straight-line distance."),
-      integer("interconnect.attach_candidates", 3, "nodes", 1, 50, "assumption",
+      integer(P(interconnect, attach_candidates), 3, "nodes", 1, 50, "assumption",
               "Nearest network nodes (NRO, PoP, data centre, junction) an off-network site may attach to."),
-      num("interconnect.attach_max_km", 40, "km", 0.1, 1000, "assumption",
+      num(P(interconnect, attach_max_km), 40, "km", 0.1, 1000, "assumption",
           "Largest straight-line distance of a new-build attachment."),
-      text("interconnect.link_only_diversity", "reject", {"reject", "accept"}, "assumption (a shared duct is a single point of failure)",
+      text(P(interconnect, link_only_diversity), "reject", {"reject", "accept"}, "assumption (a shared duct is a single point of failure)",
            "What to answer a 'diverse' request when only link-disjoint routes exist (they share a duct)."),
-      num("interconnect.optimal_time_limit_s", 60, "s", 0.1, 86400, "assumption",
+      num(P(interconnect, optimal_time_limit_s), 60, "s", 0.1, 86400, "assumption",
           "Time limit of the joint (--mode optimal) MILP."),
-      integer("interconnect.route_options", 3, "routes", 1, 20, "assumption",
+      integer(P(interconnect, route_options), 3, "routes", 1, 20, "assumption",
               "Candidate routes (or diverse pairs) per request in the joint MILP."),
       // --- targets -----------------------------------------------------------------------
-      integer("targets.good_broadband_year", 2022, "year", 2000, 2100, seed + ": >= 8 Mbit/s for all by 2020/2022",
+      integer(P(targets, good_broadband_year), 2022, "year", 2000, 2100, seed + ": >= 8 Mbit/s for all by 2020/2022",
               "Year by which every premises should have >= 8 Mbit/s."),
-      integer("targets.thd_year", 2022, "year", 2000, 2100, seed + ": 100 % THD in 2022", "Year of the 100 % THD (>= 30 Mbit/s) target."),
-      integer("targets.ftth_year", 2025, "year", 2000, 2100, seed + ": 100 % FttH by 2025", "Year of the 100 % FttH target."),
+      integer(P(targets, thd_year), 2022, "year", 2000, 2100, seed + ": 100 % THD in 2022", "Year of the 100 % THD (>= 30 Mbit/s) target."),
+      integer(P(targets, ftth_year), 2025, "year", 2000, 2100, seed + ": 100 % FttH by 2025", "Year of the 100 % FttH target."),
       // --- roll-out planning ----------------------------------------------------------------
       [&] {
-        auto s = series("budgets.public_eur_per_year", {100e6, 130e6, 150e6, 150e6, 150e6, 130e6, 120e6}, "EUR/year", 0, 1e12,
+        auto s = series(P(budgets, public_eur_per_year), {100e6, 130e6, 150e6, 150e6, 150e6, 130e6, 120e6}, "EUR/year", 0, 1e12,
                         "assumption (order of magnitude of the RIP plans: ~780,000 public premises at ~1,200 EUR)",
                         "Public FttH budget (works and collecte) of each scenario year, first to last; one value per year.");
         s.fixed_length = false;
         return s;
       }(),
-      num("costs.ftth_dense_eur_per_premises", 450, "EUR/premises", 0, 1e6, "assumption",
+      num(P(costs, ftth_dense_eur_per_premises), 450, "EUR/premises", 0, 1e6, "assumption",
           "Public FttH cost per premises in a dense commune (see rollout.dense_min_premises)."),
-      num("costs.ftth_intermediate_eur_per_premises", 800, "EUR/premises", 0, 1e6, "assumption",
+      num(P(costs, ftth_intermediate_eur_per_premises), 800, "EUR/premises", 0, 1e6, "assumption",
           "Public FttH cost per premises in an intermediate commune."),
-      num("costs.ftth_rural_eur_per_premises", 1400, "EUR/premises", 0, 1e6, "assumption (rural FttH, ARCEP / Cour des comptes order of magnitude)",
+      num(P(costs, ftth_rural_eur_per_premises), 1400, "EUR/premises", 0, 1e6, "assumption (rural FttH, ARCEP / Cour des comptes order of magnitude)",
           "Public FttH cost per premises in a rural commune."),
-      num("costs.ftth_private_eur_per_premises", 500, "EUR/premises", 0, 1e6, "assumption",
+      num(P(costs, ftth_private_eur_per_premises), 500, "EUR/premises", 0, 1e6, "assumption",
           "Private (AMII/AMEL) FttH cost per premises, reported as private spend."),
-      integer("rollout.dense_min_premises", 2000, "premises", 0, 1e9, "assumption", "A commune with at least this many premises is dense."),
-      integer("rollout.intermediate_min_premises", 300, "premises", 0, 1e9, "assumption", "... at least this many, intermediate; below, rural."),
-      num("rollout.dsp_public_share", 0.35, "share of cost", 0, 1, "assumption (DSP concessions are part-financed by the concessionaire)",
+      integer(P(rollout, dense_min_premises), 2000, "premises", 0, 1e9, "assumption", "A commune with at least this many premises is dense."),
+      integer(P(rollout, intermediate_min_premises), 300, "premises", 0, 1e9, "assumption", "... at least this many, intermediate; below, rural."),
+      num(P(rollout, dsp_public_share), 0.35, "share of cost", 0, 1, "assumption (DSP concessions are part-financed by the concessionaire)",
           "Share of the FttH cost of phase-2 DSP premises paid from the public budget."),
-      integer("rollout.private_slippage_years", 0, "years", 0, 20, "assumption", "Delay of private AMII/AMEL deployments beyond their committed year."),
-      num("rollout.weight_below8", 3, "weight", 0, 1000, "assumption (the strategy puts premises below 8 Mbit/s first)",
+      integer(P(rollout, private_slippage_years), 0, "years", 0, 20, "assumption", "Delay of private AMII/AMEL deployments beyond their committed year."),
+      num(P(rollout, weight_below8), 3, "weight", 0, 1000, "assumption (the strategy puts premises below 8 Mbit/s first)",
           "Weight of a premises below 8 Mbit/s in the public deployment objective."),
-      num("rollout.weight_other", 1, "weight", 0, 1000, "assumption", "Weight of any other premises."),
-      num("rollout.collecte_candidate_km", 15, "km", 0, 1000, "assumption",
+      num(P(rollout, weight_other), 1, "weight", 0, 1000, "assumption", "Weight of any other premises."),
+      num(P(rollout, collecte_candidate_km), 15, "km", 0, 1000, "assumption",
           "Candidate new collecte links join NROs closer than this (straight line)."),
-      text("rollout.optimiser", "heuristic", {"heuristic", "exact"}, "assumption",
+      text(P(rollout, optimiser), "heuristic", {"heuristic", "exact"}, "assumption",
            "Public deployment choice: greedy + Lagrangian bound (region scale), or exact MILP (small regions)."),
-      num("rollout.exact_time_limit_s", 120, "s", 0.1, 86400, "assumption", "Time limit of the exact roll-out MILP (CBC)."),
+      num(P(rollout, exact_time_limit_s), 120, "s", 0.1, 86400, "assumption", "Time limit of the exact roll-out MILP (CBC)."),
       // --- alternatives for the THD target -------------------------------------------------
-      integer("alternatives.year", 2022, "year", 0, 2100, seed + ": 100 % THD in 2022 with alternatives where FttH comes later",
+      integer(P(alternatives, year), 2022, "year", 0, 2100, seed + ": 100 % THD in 2022 with alternatives where FttH comes later",
               "Year alternatives are deployed to premises still below 30 Mbit/s without FttH; 0: never."),
-      num("alternatives.copper_upgrade_share", 0.25, "share of premises", 0, 1, "assumption",
+      num(P(alternatives, copper_upgrade_share), 0.25, "share of premises", 0, 1, "assumption",
           "Share of a commune's premises below 30 Mbit/s that a copper upgrade (montée en débit) can reach."),
-      num("alternatives.copper_upgrade_eur", 600, "EUR/premises", 0, 1e6, "assumption", "Copper upgrade cost per premises."),
-      num("alternatives.copper_upgrade_mbps", 30, "Mbit/s", 0, 10000, "assumption", "Speed after a copper upgrade."),
-      num("alternatives.thd_radio_eur", 400, "EUR/premises", 0, 1e6, "assumption", "THD radio equipment and installation per premises."),
-      num("alternatives.thd_radio_mbps", 30, "Mbit/s", 0, 10000, seed + ": THD radio at 30 Mbit/s", "THD radio speed."),
-      num("alternatives.fourg_fixe_spare_share", 0.3, "share of covered premises", 0, 1, "assumption (cells keep most capacity for mobile users)",
+      num(P(alternatives, copper_upgrade_eur), 600, "EUR/premises", 0, 1e6, "assumption", "Copper upgrade cost per premises."),
+      num(P(alternatives, copper_upgrade_mbps), 30, "Mbit/s", 0, 10000, "assumption", "Speed after a copper upgrade."),
+      num(P(alternatives, thd_radio_eur), 400, "EUR/premises", 0, 1e6, "assumption", "THD radio equipment and installation per premises."),
+      num(P(alternatives, thd_radio_mbps), 30, "Mbit/s", 0, 10000, seed + ": THD radio at 30 Mbit/s", "THD radio speed."),
+      num(P(alternatives, fourg_fixe_spare_share), 0.3, "share of covered premises", 0, 1, "assumption (cells keep most capacity for mobile users)",
           "Share of the 4G-covered premises below 30 Mbit/s that cells' spare capacity can serve in 4G fixe."),
-      num("alternatives.fourg_fixe_eur", 250, "EUR/premises", 0, 1e6, "assumption", "4G fixe box and installation per premises."),
-      num("alternatives.fourg_fixe_mbps", 30, "Mbit/s", 0, 10000, "assumption", "4G fixe speed."),
-      num("alternatives.satellite_eur", 550, "EUR/premises", 0, 1e6, "assumption", "Satellite dish, modem and installation per premises."),
-      num("alternatives.satellite_mbps", 30, "Mbit/s", 0, 10000, "assumption (THD satellite offers of 2019)", "Satellite speed."),
+      num(P(alternatives, fourg_fixe_eur), 250, "EUR/premises", 0, 1e6, "assumption", "4G fixe box and installation per premises."),
+      num(P(alternatives, fourg_fixe_mbps), 30, "Mbit/s", 0, 10000, "assumption", "4G fixe speed."),
+      num(P(alternatives, satellite_eur), 550, "EUR/premises", 0, 1e6, "assumption", "Satellite dish, modem and installation per premises."),
+      num(P(alternatives, satellite_mbps), 30, "Mbit/s", 0, 10000, "assumption (THD satellite offers of 2019)", "Satellite speed."),
       // --- mobile high points (towers) ------------------------------------------------------
-      num("towers.radius_urban_m", 2500, "m", 0, 1e6, "assumption (4G macro cell, 800 MHz-2.6 GHz mix, urban)",
+      num(P(towers, radius_urban_m), 2500, "m", 0, 1e6, "assumption (4G macro cell, 800 MHz-2.6 GHz mix, urban)",
           "Coverage radius of a site in a dense commune (rollout.dense_min_premises)."),
-      num("towers.radius_rural_m", 6000, "m", 0, 1e6, "assumption (4G 800 MHz, open country)", "Coverage radius of a site in other communes."),
-      num("towers.radius_mountain_m", 3500, "m", 0, 1e6, "assumption (relief masks the signal)", "Coverage radius of a site in a mountain commune."),
-      integer("towers.premises_per_point", 60, "premises", 1, 1e6, "assumption",
+      num(P(towers, radius_rural_m), 6000, "m", 0, 1e6, "assumption (4G 800 MHz, open country)", "Coverage radius of a site in other communes."),
+      num(P(towers, radius_mountain_m), 3500, "m", 0, 1e6, "assumption (relief masks the signal)", "Coverage radius of a site in a mountain commune."),
+      integer(P(towers, premises_per_point), 60, "premises", 1, 1e6, "assumption",
               "Premises grouped into one demand point (a commune has ceil(premises / this) points, 40 at most)."),
-      num("towers.point_spread_m", 2500, "m", 0, 1e6, "assumption", "Radius around the commune centre over which its demand points are spread."),
-      integer("towers.sites_per_year", 67, "sites", 0, 1e6, seed + ": 67 new 4G sites for BFC in 2018 (New Deal Mobile)",
+      num(P(towers, point_spread_m), 2500, "m", 0, 1e6, "assumption", "Radius around the commune centre over which its demand points are spread."),
+      integer(P(towers, sites_per_year), 67, "sites", 0, 1e6, seed + ": 67 new 4G sites for BFC in 2018 (New Deal Mobile)",
               "New sites per year of the yearly programme."),
-      integer("towers.backhaul_horizon_years", 10, "years", 0, 100, "assumption", "Years of lease counted in a site's fibre backhaul cost."),
+      integer(P(towers, backhaul_horizon_years), 10, "years", 0, 100, "assumption", "Years of lease counted in a site's fibre backhaul cost."),
       // --- guichet cohésion numérique --------------------------------------------------------
-      num("guichet.speed_threshold_mbps", 8, "Mbit/s", 0, 10000, seed + ": the guichet serves premises below 8 Mbit/s",
+      num(P(guichet, speed_threshold_mbps), 8, "Mbit/s", 0, 10000, seed + ": the guichet serves premises below 8 Mbit/s",
           "Premises below this speed are eligible (only 8 and 30 are band limits: below 8 counts bands below_3 and 3_8; 30 adds 8_30)."),
-      integer("guichet.horizon_years", 2, "years", 0, 50, "assumption (fibre 'not in time')",
+      integer(P(guichet, horizon_years), 2, "years", 0, 50, "assumption (fibre 'not in time')",
               "A premises is eligible in year y when its commune's FttH comes after y + horizon (or never)."),
-      num("guichet.uptake_mean", 0.25, "share of eligible premises per year", 0, 1, "assumption",
+      num(P(guichet, uptake_mean), 0.25, "share of eligible premises per year", 0, 1, "assumption",
           "Mean yearly take-up: share of the still-eligible premises that apply in a year (per département, Beta-distributed)."),
-      num("guichet.uptake_sd", 0.08, "share", 0, 0.5, "assumption", "Standard deviation of the yearly take-up across draws; 0: fixed."),
-      num("guichet.cost_sd", 0.15, "relative", 0, 1, "assumption", "Relative standard deviation of equipment costs across draws (log-normal); 0: fixed."),
-      num("guichet.satellite_preference_mean", 0.2, "share", 0, 1, "assumption",
+      num(P(guichet, uptake_sd), 0.08, "share", 0, 0.5, "assumption", "Standard deviation of the yearly take-up across draws; 0: fixed."),
+      num(P(guichet, cost_sd), 0.15, "relative", 0, 1, "assumption", "Relative standard deviation of equipment costs across draws (log-normal); 0: fixed."),
+      num(P(guichet, satellite_preference_mean), 0.2, "share", 0, 1, "assumption",
           "Share of the premises that 4G fixe could serve that still choose satellite (Beta across draws)."),
-      num("guichet.satellite_preference_sd", 0.05, "share", 0, 0.5, "assumption", "Its standard deviation; 0: fixed."),
-      num("guichet.thd_radio_equipment_eur", 400, "EUR/premises", 0, 1e6, "assumption", "THD radio equipment and installation."),
-      num("guichet.fourg_fixe_equipment_eur", 250, "EUR/premises", 0, 1e6, "assumption", "4G fixe box and installation."),
-      num("guichet.satellite_equipment_eur", 550, "EUR/premises", 0, 1e6, "assumption", "Satellite dish, modem and installation."),
-      num("guichet.thd_radio_cap_eur", 150, "EUR/premises", 0, 1e6, "assumption (guichet 2019: up to 150 EUR)", "Subsidy cap for THD radio."),
-      num("guichet.fourg_fixe_cap_eur", 150, "EUR/premises", 0, 1e6, "assumption (guichet 2019: up to 150 EUR)", "Subsidy cap for 4G fixe."),
-      num("guichet.satellite_cap_eur", 300, "EUR/premises", 0, 1e6, "assumption (raised for satellite)", "Subsidy cap for satellite."),
-      num("guichet.fourg_fixe_spare_share", 0.3, "share of covered premises", 0, 1, "assumption",
+      num(P(guichet, satellite_preference_sd), 0.05, "share", 0, 0.5, "assumption", "Its standard deviation; 0: fixed."),
+      num(P(guichet, thd_radio_equipment_eur), 400, "EUR/premises", 0, 1e6, "assumption", "THD radio equipment and installation."),
+      num(P(guichet, fourg_fixe_equipment_eur), 250, "EUR/premises", 0, 1e6, "assumption", "4G fixe box and installation."),
+      num(P(guichet, satellite_equipment_eur), 550, "EUR/premises", 0, 1e6, "assumption", "Satellite dish, modem and installation."),
+      num(P(guichet, thd_radio_cap_eur), 150, "EUR/premises", 0, 1e6, "assumption (guichet 2019: up to 150 EUR)", "Subsidy cap for THD radio."),
+      num(P(guichet, fourg_fixe_cap_eur), 150, "EUR/premises", 0, 1e6, "assumption (guichet 2019: up to 150 EUR)", "Subsidy cap for 4G fixe."),
+      num(P(guichet, satellite_cap_eur), 300, "EUR/premises", 0, 1e6, "assumption (raised for satellite)", "Subsidy cap for satellite."),
+      num(P(guichet, fourg_fixe_spare_share), 0.3, "share of covered premises", 0, 1, "assumption",
           "Share of 4G-covered eligible premises the cells' spare capacity can serve."),
-      integer("guichet.draws", 1000, "draws", 1, 10000000, "assumption", "Monte Carlo draws per parameter set."),
+      integer(P(guichet, draws), 1000, "draws", 1, 10000000, "assumption", "Monte Carlo draws per parameter set."),
       // --- derivation rules of the open-data import ----------------------------------------
-      text("opendata.l3313_zone", "amii", {"amii", "amel"},
+      text(P(opendata, l3313_zone), "amii", {"amii", "amel"},
            "rule: in the 2018 T1 ARCEP file, the L.33-13 commitments are the AMII operators' (AMEL calls came later)",
            "Zone given to communes with an 'Engagements L. 33-13' or a private intention."),
-      series("opendata.band_shares_urban", {0.05, 0.13, 0.42, 0.40}, "shares of non-FttH premises", 0, 1, "assumption",
+      series(P(opendata, band_shares_urban), {0.05, 0.13, 0.42, 0.40}, "shares of non-FttH premises", 0, 1, "assumption",
              "Split of an urban commune's non-FttH premises into below 3, 3-8, 8-30, >= 30 (sums to 1)."),
-      series("opendata.band_shares_rural", {0.16, 0.24, 0.48, 0.12}, "shares of non-FttH premises", 0, 1, "assumption",
+      series(P(opendata, band_shares_rural), {0.16, 0.24, 0.48, 0.12}, "shares of non-FttH premises", 0, 1, "assumption",
              "Split of a rural commune's non-FttH premises into below 3, 3-8, 8-30, >= 30 (sums to 1)."),
-      integer("opendata.private_ftth_year", 2020, "year", 2000, 2100,
+      integer(P(opendata, private_ftth_year), 2020, "year", 2000, 2100,
               "rule: the 2018 L.33-13 commitments of the AMII operators run to the end of 2020",
               "FttH year given to communes of the private zone (the open data carries no plan years; public communes are planned by the roll-out)."),
-      text("opendata.geography", "2018", {"2018", "current"},
+      text(P(opendata, geography), "2018", {"2018", "current"},
            "rule: the ARCEP files and polygons are in the 2018 geography",
            "Commune geography of the import: '2018' keeps the files' communes (population of merged communes split by dwellings); 'current' merges them through the INSEE mergers file."),
   };
 }
+
+#undef P
 
 }  // namespace
 
@@ -252,53 +261,45 @@ const std::vector<ParamSpec>& Parameters::registry() {
 }
 
 const ParamSpec* Parameters::find_spec(const std::string& key) {
-  for (const auto& s : registry())
-    if (s.key == key) return &s;
-  return nullptr;
+  static const std::unordered_map<std::string, const ParamSpec*> index = [] {
+    std::unordered_map<std::string, const ParamSpec*> m;
+    for (const auto& s : registry()) m.emplace(s.key, &s);
+    return m;
+  }();
+  const auto it = index.find(key);
+  return it == index.end() ? nullptr : it->second;
 }
 
 Parameters::Parameters() {
   for (const auto& s : registry()) {
     switch (s.kind) {
-      case ParamKind::Number:
-      case ParamKind::Integer: numbers_[s.key] = s.default_number; break;
-      case ParamKind::Series: series_[s.key] = s.default_series; break;
-      case ParamKind::Text: texts_[s.key] = s.default_text; break;
+      case ParamKind::Number: s.number_field(*this) = s.default_number; break;
+      case ParamKind::Integer: s.integer_field(*this) = std::lround(s.default_number); break;
+      case ParamKind::Series: s.series_field(*this) = s.default_series; break;
+      case ParamKind::Text: s.text_field(*this) = s.default_text; break;
     }
   }
 }
 
-const ParamSpec& Parameters::spec_of(const std::string& key, ParamKind want) const {
-  const ParamSpec* s = find_spec(key);
+namespace {
+
+const ParamSpec& spec_of(const std::string& key, ParamKind want) {
+  const ParamSpec* s = Parameters::find_spec(key);
   if (!s) throw ValidationError("parameter " + key, key, "unknown parameter");
-  const bool numeric_ok = (want == ParamKind::Number &&
-                           (s->kind == ParamKind::Number || s->kind == ParamKind::Integer));
+  const bool numeric_ok = (want == ParamKind::Number && (s->kind == ParamKind::Number || s->kind == ParamKind::Integer));
   if (s->kind != want && !numeric_ok) {
     static const char* kinds[] = {"a number", "an integer", "a list of numbers", "a string"};
-    throw ValidationError("parameter " + key, key,
-                          fmt::format("expects {}", kinds[static_cast<int>(s->kind)]));
+    throw ValidationError("parameter " + key, key, fmt::format("expects {}", kinds[static_cast<int>(s->kind)]));
   }
   return *s;
 }
 
+}  // namespace
+
 double Parameters::number(const std::string& key) const {
-  spec_of(key, ParamKind::Number);
-  return numbers_.at(key);
-}
-
-long Parameters::integer(const std::string& key) const {
-  spec_of(key, ParamKind::Integer);
-  return std::lround(numbers_.at(key));
-}
-
-const std::vector<double>& Parameters::series(const std::string& key) const {
-  spec_of(key, ParamKind::Series);
-  return series_.at(key);
-}
-
-const std::string& Parameters::text(const std::string& key) const {
-  spec_of(key, ParamKind::Text);
-  return texts_.at(key);
+  const ParamSpec& s = spec_of(key, ParamKind::Number);
+  auto& self = const_cast<Parameters&>(*this);
+  return s.kind == ParamKind::Integer ? double(s.integer_field(self)) : s.number_field(self);
 }
 
 void Parameters::set_number(const std::string& key, double v) {
@@ -309,7 +310,10 @@ void Parameters::set_number(const std::string& key, double v) {
     throw ValidationError(who, key, fmt::format("{} is not a whole number", v));
   if (v < s.min || v > s.max)
     throw ValidationError(who, key, fmt::format("{} is outside [{}, {}] {}", v, s.min, s.max, s.unit));
-  numbers_[key] = v;
+  if (s.kind == ParamKind::Integer)
+    s.integer_field(*this) = std::lround(v);
+  else
+    s.number_field(*this) = v;
 }
 
 void Parameters::set_series(const std::string& key, std::vector<double> v) {
@@ -317,31 +321,29 @@ void Parameters::set_series(const std::string& key, std::vector<double> v) {
   const std::string who = "parameter " + key;
   for (std::size_t i = 0; i < v.size(); ++i)
     if (!std::isfinite(v[i]) || v[i] < s.min || v[i] > s.max)
-      throw ValidationError(who, key, fmt::format("element {} = {} is outside [{}, {}] {}", i + 1,
-                                                  v[i], s.min, s.max, s.unit));
+      throw ValidationError(who, key, fmt::format("element {} = {} is outside [{}, {}] {}", i + 1, v[i], s.min, s.max, s.unit));
   if (s.fixed_length && !s.default_series.empty() && v.size() != s.default_series.size())
-    throw ValidationError(who, key, fmt::format("expects {} values, got {}",
-                                                s.default_series.size(), v.size()));
-  series_[key] = std::move(v);
+    throw ValidationError(who, key, fmt::format("expects {} values, got {}", s.default_series.size(), v.size()));
+  s.series_field(*this) = std::move(v);
 }
 
 void Parameters::set_text(const std::string& key, const std::string& v) {
   const ParamSpec& s = spec_of(key, ParamKind::Text);
   if (!s.choices.empty() && std::find(s.choices.begin(), s.choices.end(), v) == s.choices.end())
-    throw ValidationError("parameter " + key, key,
-                          fmt::format("'{}' is not one of: {}", v, fmt::join(s.choices, ", ")));
-  texts_[key] = v;
+    throw ValidationError("parameter " + key, key, fmt::format("'{}' is not one of: {}", v, fmt::join(s.choices, ", ")));
+  s.text_field(*this) = v;
 }
 
 std::vector<std::string> Parameters::overridden() const {
   std::vector<std::string> out;
+  auto& self = const_cast<Parameters&>(*this);
   for (const auto& s : registry()) {
     bool differs = false;
     switch (s.kind) {
-      case ParamKind::Number:
-      case ParamKind::Integer: differs = numbers_.at(s.key) != s.default_number; break;
-      case ParamKind::Series: differs = series_.at(s.key) != s.default_series; break;
-      case ParamKind::Text: differs = texts_.at(s.key) != s.default_text; break;
+      case ParamKind::Number: differs = s.number_field(self) != s.default_number; break;
+      case ParamKind::Integer: differs = double(s.integer_field(self)) != s.default_number; break;
+      case ParamKind::Series: differs = s.series_field(self) != s.default_series; break;
+      case ParamKind::Text: differs = s.text_field(self) != s.default_text; break;
     }
     if (differs) out.push_back(s.key);
   }

@@ -1,18 +1,178 @@
 #pragma once
-// Named parameters. Every number a user might question (a cost, a rate, a share, a radius) is
-// registered here once with its unit, default and source ("seed: ..." for the SCORAN 2019,
-// "open data: ..." or "assumption"), so scenarios can override it by key and the docs list it.
-// `dorsale params --markdown` prints the registry; scenarios/README.md holds that table.
-#include <map>
+// Named parameters, typed. Every number a user might question (a cost, a rate, a share, a
+// radius) is a field of one section struct below, and is registered once, in
+// models/parameters.cpp, with its key ("section.field", the TOML table and key of a scenario
+// file), unit, default, range, source ("seed: ..." for the SCORAN 2019, "open data: ..." or
+// "assumption") and meaning, bound to its field (in the manner of HiGHS' option records).
+// Code reads the fields (`P.costs.build_eur_per_km`); only the loaders (scenario and sweep
+// files) and the docs go through the keys. `dorsale params --markdown` prints the registry;
+// scenarios/README.md holds that table.
+#include <functional>
 #include <string>
 #include <vector>
 
 namespace dorsale {
 
+// The sections. The fields hold no defaults of their own: Parameters() sets every field from
+// its record. Number -> double, Integer -> long, Series -> std::vector<double>, Text -> string.
+namespace param {
+
+struct Calibration {
+  long communes{};
+  long population{};
+  long premises{};
+  double business_share{};
+  double share_under_500{};
+  double rural_population_share{};
+  double premises_per_inhabitant_rural_bonus{};
+};
+
+struct Bands {
+  double thd_share{};
+  double below8_share{};
+  double below3_share{};
+  double ftth_share{};
+  double ftth_share_private_zone{};
+  double ftth_share_public_zone{};
+};
+
+struct Phase2 {
+  long amel_premises{};
+  long dsp_premises{};
+  long jura_premises{};
+};
+
+struct ThdRadio {
+  long communes{};
+  long premises{};
+};
+
+struct Mobile {
+  double coverage_orange{};
+  double coverage_sfr{};
+  double coverage_bouygues{};
+  double coverage_free{};
+  double white_zone_share{};
+  long sites_orange{};
+  long sites_sfr{};
+  long sites_bouygues{};
+  long sites_free{};
+  double site_sharing_share{};
+  double fibred_share{};
+  double candidate_build_eur{};
+};
+
+struct Network {
+  double dorsale_km{};
+  long dorsale_pairs{};
+  double dorsale_used_share{};
+  long rip_pairs{};
+  double rip_used_share{};
+  double nro_spacing_km{};
+  double rip_detour_factor{};
+  double latency_us_per_km{};
+};
+
+struct Costs {
+  double lease_eur_per_pair_km_year{};
+  double build_eur_per_km{};
+  double owned_eur_per_pair_km_year{};
+  double ftth_dense_eur_per_premises{};
+  double ftth_intermediate_eur_per_premises{};
+  double ftth_rural_eur_per_premises{};
+  double ftth_private_eur_per_premises{};
+};
+
+struct Interconnect {
+  double attach_detour_factor{};
+  long attach_candidates{};
+  double attach_max_km{};
+  std::string link_only_diversity{};
+  double optimal_time_limit_s{};
+  long route_options{};
+};
+
+struct Targets {
+  long good_broadband_year{};
+  long thd_year{};
+  long ftth_year{};
+};
+
+struct Budgets {
+  std::vector<double> public_eur_per_year{};
+};
+
+struct Rollout {
+  long dense_min_premises{};
+  long intermediate_min_premises{};
+  double dsp_public_share{};
+  long private_slippage_years{};
+  double weight_below8{};
+  double weight_other{};
+  double collecte_candidate_km{};
+  std::string optimiser{};
+  double exact_time_limit_s{};
+};
+
+struct Alternatives {
+  long year{};
+  double copper_upgrade_share{};
+  double copper_upgrade_eur{};
+  double copper_upgrade_mbps{};
+  double thd_radio_eur{};
+  double thd_radio_mbps{};
+  double fourg_fixe_spare_share{};
+  double fourg_fixe_eur{};
+  double fourg_fixe_mbps{};
+  double satellite_eur{};
+  double satellite_mbps{};
+};
+
+struct Towers {
+  double radius_urban_m{};
+  double radius_rural_m{};
+  double radius_mountain_m{};
+  long premises_per_point{};
+  double point_spread_m{};
+  long sites_per_year{};
+  long backhaul_horizon_years{};
+};
+
+struct Guichet {
+  double speed_threshold_mbps{};
+  long horizon_years{};
+  double uptake_mean{};
+  double uptake_sd{};
+  double cost_sd{};
+  double satellite_preference_mean{};
+  double satellite_preference_sd{};
+  double thd_radio_equipment_eur{};
+  double fourg_fixe_equipment_eur{};
+  double satellite_equipment_eur{};
+  double thd_radio_cap_eur{};
+  double fourg_fixe_cap_eur{};
+  double satellite_cap_eur{};
+  double fourg_fixe_spare_share{};
+  long draws{};
+};
+
+struct Opendata {
+  std::string l3313_zone{};
+  std::vector<double> band_shares_urban{};
+  std::vector<double> band_shares_rural{};
+  long private_ftth_year{};
+  std::string geography{};
+};
+
+}  // namespace param
+
+struct Parameters;
+
 enum class ParamKind { Number, Integer, Series, Text };
 
+// One parameter's record, bound to its field.
 struct ParamSpec {
-  std::string key;  // "section.name", the TOML table and key in a scenario file
+  std::string key;  // "section.field", the TOML table and key in a scenario file
   ParamKind kind = ParamKind::Number;
   std::string unit;
   std::string source;
@@ -23,34 +183,45 @@ struct ParamSpec {
   std::string default_text;
   std::vector<std::string> choices;      // allowed values of a Text parameter
   bool fixed_length = true;              // a Series must keep its default's length
+  // the field (one of them, after the kind)
+  std::function<double&(Parameters&)> number_field;
+  std::function<long&(Parameters&)> integer_field;
+  std::function<std::vector<double>&(Parameters&)> series_field;
+  std::function<std::string&(Parameters&)> text_field;
 };
 
-class Parameters {
- public:
+struct Parameters {
+  param::Calibration calibration;
+  param::Bands bands;
+  param::Phase2 phase2;
+  param::ThdRadio thd_radio;
+  param::Mobile mobile;
+  param::Network network;
+  param::Costs costs;
+  param::Interconnect interconnect;
+  param::Targets targets;
+  param::Budgets budgets;
+  param::Rollout rollout;
+  param::Alternatives alternatives;
+  param::Towers towers;
+  param::Guichet guichet;
+  param::Opendata opendata;
+
   Parameters();  // every parameter at its default
 
   static const std::vector<ParamSpec>& registry();
-  static const ParamSpec* find_spec(const std::string& key);
+  static const ParamSpec* find_spec(const std::string& key);  // nullptr when unknown
 
+  // Access by key, for the loaders and the docs only. The setters check the key exists, the
+  // kind matches and the value is in range; they throw ValidationError("parameter <key>", <key>,
+  // why) otherwise.
   double number(const std::string& key) const;  // Number or Integer
-  long integer(const std::string& key) const;
-  const std::vector<double>& series(const std::string& key) const;
-  const std::string& text(const std::string& key) const;
-
-  // Setters check the key exists, the kind matches and the value is in range; they throw
-  // ValidationError("parameter <key>", <key>, why) otherwise.
   void set_number(const std::string& key, double v);
   void set_series(const std::string& key, std::vector<double> v);
   void set_text(const std::string& key, const std::string& v);
 
   // Keys whose value differs from the default (for provenance in outputs).
   std::vector<std::string> overridden() const;
-
- private:
-  const ParamSpec& spec_of(const std::string& key, ParamKind want) const;
-  std::map<std::string, double> numbers_;
-  std::map<std::string, std::vector<double>> series_;
-  std::map<std::string, std::string> texts_;
 };
 
 // Markdown table of the registry (key, unit, default, range, source, meaning).

@@ -28,15 +28,15 @@ std::pair<int, int> parse_shard(const std::string& text) {
 
 solvers::GuichetParams guichet_params(const Parameters& p) {
   solvers::GuichetParams g;
-  g.horizon_years = int(p.integer("guichet.horizon_years"));
-  g.uptake_mean = p.number("guichet.uptake_mean");
-  g.uptake_sd = p.number("guichet.uptake_sd");
-  g.cost_sd = p.number("guichet.cost_sd");
-  g.sat_pref_mean = p.number("guichet.satellite_preference_mean");
-  g.sat_pref_sd = p.number("guichet.satellite_preference_sd");
-  g.equipment = {p.number("guichet.thd_radio_equipment_eur"), p.number("guichet.fourg_fixe_equipment_eur"),
-                 p.number("guichet.satellite_equipment_eur")};
-  g.cap = {p.number("guichet.thd_radio_cap_eur"), p.number("guichet.fourg_fixe_cap_eur"), p.number("guichet.satellite_cap_eur")};
+  g.horizon_years = int(p.guichet.horizon_years);
+  g.uptake_mean = p.guichet.uptake_mean;
+  g.uptake_sd = p.guichet.uptake_sd;
+  g.cost_sd = p.guichet.cost_sd;
+  g.sat_pref_mean = p.guichet.satellite_preference_mean;
+  g.sat_pref_sd = p.guichet.satellite_preference_sd;
+  g.equipment = {p.guichet.thd_radio_equipment_eur, p.guichet.fourg_fixe_equipment_eur,
+                 p.guichet.satellite_equipment_eur};
+  g.cap = {p.guichet.thd_radio_cap_eur, p.guichet.fourg_fixe_cap_eur, p.guichet.satellite_cap_eur};
   return g;
 }
 
@@ -51,8 +51,8 @@ solvers::GuichetInputs guichet_inputs(const Region& region, const std::vector<in
     in.deps.push_back(d.code);
   }
   // eligibility threshold on the band limits: <= 3 -> below_3; <= 8 -> + 3_8; <= 30 -> + 8_30
-  const double thr = p.number("guichet.speed_threshold_mbps");
-  const double spare = p.number("guichet.fourg_fixe_spare_share");
+  const double thr = p.guichet.speed_threshold_mbps;
+  const double spare = p.guichet.fourg_fixe_spare_share;
   for (std::size_t i = 0; i < region.communes.size(); ++i) {
     const auto& c = region.communes[i];
     solvers::GuichetCommune g;
@@ -86,7 +86,7 @@ GuichetRun run_guichet_sets(const GuichetConfig& cfg, const std::function<void(c
   run.scenario = s.name;
   run.scenario_hash = s.hash;
   run.seed = cfg.seed_given ? cfg.seed : s.seed;
-  run.draws = cfg.draws > 0 ? cfg.draws : int(s.params.integer("guichet.draws"));
+  run.draws = cfg.draws > 0 ? cfg.draws : int(s.params.guichet.draws);
   run.total_sets = int(sets.size());
   run.shard = fmt::format("{}/{}", cfg.shard_index, cfg.shard_count);
   run.first_year = s.first_year;

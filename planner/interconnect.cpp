@@ -17,13 +17,13 @@ namespace dorsale::planner {
 
 solvers::InterconnectParams interconnect_params(const Parameters& p) {
   solvers::InterconnectParams q;
-  q.attach_detour_factor = p.number("interconnect.attach_detour_factor");
-  q.attach_candidates = int(p.integer("interconnect.attach_candidates"));
-  q.attach_max_km = p.number("interconnect.attach_max_km");
-  q.build_eur_per_km = p.number("costs.build_eur_per_km");
-  q.owned_eur_per_pair_km_year = p.number("costs.owned_eur_per_pair_km_year");
-  q.latency_us_per_km = p.number("network.latency_us_per_km");
-  q.accept_link_only_diversity = p.text("interconnect.link_only_diversity") == "accept";
+  q.attach_detour_factor = p.interconnect.attach_detour_factor;
+  q.attach_candidates = int(p.interconnect.attach_candidates);
+  q.attach_max_km = p.interconnect.attach_max_km;
+  q.build_eur_per_km = p.costs.build_eur_per_km;
+  q.owned_eur_per_pair_km_year = p.costs.owned_eur_per_pair_km_year;
+  q.latency_us_per_km = p.network.latency_us_per_km;
+  q.accept_link_only_diversity = p.interconnect.link_only_diversity == "accept";
   return q;
 }
 
@@ -39,9 +39,9 @@ InterconnectionResults evaluate_requests(const Region& region, const Parameters&
   const auto initial = solvers::LinkState::of(region.network);
   solvers::QueueResult q =
       mode == "fcfs" ? solvers::run_fcfs(ic, requests, order, initial)
-                     : solvers::run_optimal(ic, requests, order, initial, int(params.integer("interconnect.route_options")),
+                     : solvers::run_optimal(ic, requests, order, initial, int(params.interconnect.route_options),
                                             backend == "cbc" ? solvers::MipBackend::Cbc : solvers::MipBackend::Glpk,
-                                            params.number("interconnect.optimal_time_limit_s"));
+                                            params.interconnect.optimal_time_limit_s);
   InterconnectionResults out;
   out.mode = mode;
   out.accepted_value = q.accepted_value;

@@ -15,9 +15,9 @@ namespace dorsale::planner {
 namespace {
 
 double ftth_cost_per_premises(const Commune& c, const Parameters& P) {
-  if (c.premises() >= P.integer("rollout.dense_min_premises")) return P.number("costs.ftth_dense_eur_per_premises");
-  if (c.premises() >= P.integer("rollout.intermediate_min_premises")) return P.number("costs.ftth_intermediate_eur_per_premises");
-  return P.number("costs.ftth_rural_eur_per_premises");
+  if (c.premises() >= P.rollout.dense_min_premises) return P.costs.ftth_dense_eur_per_premises;
+  if (c.premises() >= P.rollout.intermediate_min_premises) return P.costs.ftth_intermediate_eur_per_premises;
+  return P.costs.ftth_rural_eur_per_premises;
 }
 
 bool is_private(const Commune& c) { return c.zone == Zone::Amii || c.zone == Zone::Amel; }
@@ -28,7 +28,7 @@ void plan_rollout(const RolloutInput& in, ScenarioResults& results) {
   const Region& R = in.region;
   const Parameters& P = in.params;
   const int Y = in.last_year - in.first_year + 1;
-  const auto& budget = P.series("budgets.public_eur_per_year");
+  const auto& budget = P.budgets.public_eur_per_year;
   if (int(budget.size()) != Y)
     throw InputError(in.origin, 0, "budgets.public_eur_per_year",
                      fmt::format("gives {} values for the {} years {}–{}", budget.size(), Y, in.first_year, in.last_year));
@@ -42,9 +42,9 @@ void plan_rollout(const RolloutInput& in, ScenarioResults& results) {
   std::vector<char> built(net.links().size());
   for (std::size_t j = 0; j < net.links().size(); ++j) built[j] = net.links()[j].status != LinkStatus::Planned;
   solvers::CollecteParams cp;
-  cp.candidate_km = P.number("rollout.collecte_candidate_km");
-  cp.detour_factor = P.number("network.rip_detour_factor");
-  cp.build_eur_per_km = P.number("costs.build_eur_per_km");
+  cp.candidate_km = P.rollout.collecte_candidate_km;
+  cp.detour_factor = P.network.rip_detour_factor;
+  cp.build_eur_per_km = P.costs.build_eur_per_km;
   solvers::CollecteDesigner designer(net, cp);
   std::vector<char> connected = designer.connected_nodes(built);
   out.nro_connected_year.assign(net.nodes().size(), -1);
@@ -59,13 +59,13 @@ void plan_rollout(const RolloutInput& in, ScenarioResults& results) {
   dp.budget = budget;
   std::vector<int> group_of_node(net.nodes().size(), -1), node_of_group;
   std::vector<int> unit_of(N, -1), commune_of_unit;
-  const double w8 = P.number("rollout.weight_below8"), wo = P.number("rollout.weight_other");
+  const double w8 = P.rollout.weight_below8, wo = P.rollout.weight_other;
   for (std::size_t i = 0; i < N; ++i) {
     const Commune& c = R.communes[i];
     const std::int64_t remaining = c.premises() - c.band(Band::Ftth);
     if (is_private(c) || remaining <= 0) continue;
     solvers::DeploymentProblem::Unit u;
-    u.cost = double(remaining) * ftth_cost_per_premises(c, P) * (c.phase2 == Phase2::Dsp ? P.number("rollout.dsp_public_share") : 1.0);
+    u.cost = double(remaining) * ftth_cost_per_premises(c, P) * (c.phase2 == Phase2::Dsp ? P.rollout.dsp_public_share : 1.0);
     const std::int64_t below8 = c.band(Band::Below3) + c.band(Band::From3To8);
     const double w = w8 * double(below8) + wo * double(remaining - below8);
     for (int y = 0; y < Y; ++y) u.value.push_back(w * double(Y - y));  // premises-years served to the horizon
@@ -85,8 +85,8 @@ void plan_rollout(const RolloutInput& in, ScenarioResults& results) {
     dp.units.push_back(std::move(u));
   }
   solvers::DeploymentPlan plan =
-      P.text("rollout.optimiser") == "exact"
-          ? solvers::plan_deployment_exact(dp, solvers::MipBackend::Cbc, P.number("rollout.exact_time_limit_s"))
+      P.rollout.optimiser == "exact"
+          ? solvers::plan_deployment_exact(dp, solvers::MipBackend::Cbc, P.rollout.exact_time_limit_s)
           : solvers::plan_deployment_heuristic(dp);
   if (plan.status != "optimal" && plan.status != "feasible")
     throw std::runtime_error(fmt::format("the roll-out optimiser found no plan ({})", plan.status));
@@ -107,8 +107,8 @@ void plan_rollout(const RolloutInput& in, ScenarioResults& results) {
   results.communes.years = {in.first_year - 1};
   results.communes.states = {bands};
   out.alternatives = {alt};
-  const int slip = int(P.integer("rollout.private_slippage_years"));
-  const int alt_year = int(P.integer("alternatives.year"));
+  const int slip = int(P.rollout.private_slippage_years);
+  const int alt_year = int(P.alternatives.year);
 
   auto give_ftth = [&](std::size_t i, int year) {
     const std::int64_t before = bands[i][int(Band::Ftth)];
@@ -131,7 +131,7 @@ void plan_rollout(const RolloutInput& in, ScenarioResults& results) {
       if (due != year) continue;
       const std::int64_t added = give_ftth(i, year);
       ys.ftth_premises_added += added;
-      ys.private_spend_eur += double(added) * P.number("costs.ftth_private_eur_per_premises");
+      ys.private_spend_eur += double(added) * P.costs.ftth_private_eur_per_premises;
       if (has_network && !c.nro.empty()) {
         const int node = *net.find_node(c.nro);
         if (out.nro_connected_year[node] < 0) out.nro_connected_year[node] = year;  // the operator's own collecte
@@ -176,10 +176,10 @@ void plan_rollout(const RolloutInput& in, ScenarioResults& results) {
         Technology t;
         double eur, mbps;
       };
-      std::vector<Tech> techs = {{Technology::CopperUpgrade, P.number("alternatives.copper_upgrade_eur"), P.number("alternatives.copper_upgrade_mbps")},
-                                 {Technology::ThdRadio, P.number("alternatives.thd_radio_eur"), P.number("alternatives.thd_radio_mbps")},
-                                 {Technology::FourGFixe, P.number("alternatives.fourg_fixe_eur"), P.number("alternatives.fourg_fixe_mbps")},
-                                 {Technology::Satellite, P.number("alternatives.satellite_eur"), P.number("alternatives.satellite_mbps")}};
+      std::vector<Tech> techs = {{Technology::CopperUpgrade, P.alternatives.copper_upgrade_eur, P.alternatives.copper_upgrade_mbps},
+                                 {Technology::ThdRadio, P.alternatives.thd_radio_eur, P.alternatives.thd_radio_mbps},
+                                 {Technology::FourGFixe, P.alternatives.fourg_fixe_eur, P.alternatives.fourg_fixe_mbps},
+                                 {Technology::Satellite, P.alternatives.satellite_eur, P.alternatives.satellite_mbps}};
       std::stable_sort(techs.begin(), techs.end(), [](const Tech& a, const Tech& b) { return a.eur < b.eur; });
       for (std::size_t i = 0; i < N; ++i) {
         const Commune& c = R.communes[i];
@@ -188,9 +188,9 @@ void plan_rollout(const RolloutInput& in, ScenarioResults& results) {
         double cov = 0;
         if (c.coverage_4g) cov = *std::max_element(c.coverage_4g->begin(), c.coverage_4g->end());
         std::array<std::int64_t, kTechnologyCount> cap{};
-        cap[int(Technology::CopperUpgrade)] = std::int64_t(std::floor(P.number("alternatives.copper_upgrade_share") * double(below30)));
+        cap[int(Technology::CopperUpgrade)] = std::int64_t(std::floor(P.alternatives.copper_upgrade_share * double(below30)));
         cap[int(Technology::ThdRadio)] = std::min(c.thd_radio_premises, below30);
-        cap[int(Technology::FourGFixe)] = std::int64_t(std::floor(P.number("alternatives.fourg_fixe_spare_share") * cov * double(below30)));
+        cap[int(Technology::FourGFixe)] = std::int64_t(std::floor(P.alternatives.fourg_fixe_spare_share * cov * double(below30)));
         cap[int(Technology::Satellite)] = below30;
         // worst served first: below 3, then 3-8, then 8-30
         for (const auto& t : techs) {

@@ -101,7 +101,7 @@ std::vector<ScenarioRun> run(const RunConfig& cfg, const std::function<void(cons
       g.scenario = s.name;
       g.scenario_hash = s.hash;
       g.seed = s.seed;
-      g.draws = int(s.params.integer("guichet.draws"));
+      g.draws = int(s.params.guichet.draws);
       g.first_year = s.first_year;
       g.deps = in.deps;
       GuichetSetResult set;
@@ -120,7 +120,7 @@ std::vector<ScenarioRun> run(const RunConfig& cfg, const std::function<void(cons
       viz::write_file(dir / "decisions.json", viz::decisions_json(r.results.interconnection).dump(2) + "\n");
     viz::write_hdf5(dir / "results.h5", r.region, r.results);
     viz::write_gpkg(dir / "layers.gpkg", r.region, r.results,
-                    {int(s.params.integer("targets.thd_year")), int(s.params.integer("targets.ftth_year"))});
+                    {int(s.params.targets.thd_year), int(s.params.targets.ftth_year)});
     if (towers_result) {
       std::unique_ptr<GDALDataset> ds(GDALDataset::Open((dir / "layers.gpkg").string().c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE));
       if (!ds) throw std::runtime_error("cannot reopen layers.gpkg");

@@ -99,8 +99,8 @@ TowersResult towers_for_region(const Region& R, const scenarios::Scenario& s, co
   // ---- demand points: premises of each commune grouped into points around its centre --------
   std::vector<double> px, py, pw;
   std::vector<int> pcommune;
-  const std::int64_t per_point = P.integer("towers.premises_per_point");
-  const double spread = P.number("towers.point_spread_m");
+  const std::int64_t per_point = P.towers.premises_per_point;
+  const double spread = P.towers.point_spread_m;
   for (std::size_t i = 0; i < R.communes.size(); ++i) {
     const auto& c = R.communes[i];
     if (c.premises() <= 0) continue;
@@ -116,11 +116,11 @@ TowersResult towers_for_region(const Region& R, const scenarios::Scenario& s, co
   }
   auto radius_of = [&](const std::string& code) {
     auto i = R.find_commune(code);
-    if (!i) return P.number("towers.radius_rural_m");
+    if (!i) return P.towers.radius_rural_m;
     const auto& c = R.communes[*i];
-    if (c.mountain) return P.number("towers.radius_mountain_m");
-    if (c.premises() >= P.integer("rollout.dense_min_premises")) return P.number("towers.radius_urban_m");
-    return P.number("towers.radius_rural_m");
+    if (c.mountain) return P.towers.radius_mountain_m;
+    if (c.premises() >= P.rollout.dense_min_premises) return P.towers.radius_urban_m;
+    return P.towers.radius_rural_m;
   };
   // ---- coverage of the existing sites, per operator and for "no operator" ----------------------
   std::vector<HighPoint> hps = R.high_points;  // + new masts appended below
@@ -184,7 +184,7 @@ TowersResult towers_for_region(const Region& R, const scenarios::Scenario& s, co
       h.commune = R.communes[pcommune[i]].code;
       h.existing = false;
       h.height_m = 40;
-      h.build_cost_eur = P.number("mobile.candidate_build_eur");
+      h.build_cost_eur = P.mobile.candidate_build_eur;
       extra.push_back(h);
     }
   }
@@ -213,7 +213,7 @@ TowersResult towers_for_region(const Region& R, const scenarios::Scenario& s, co
       h.commune = R.communes[at].code;
       h.existing = false;
       h.height_m = 40;
-      h.build_cost_eur = P.number("mobile.candidate_build_eur");
+      h.build_cost_eur = P.mobile.candidate_build_eur;
       extra.push_back(h);
     }
   }
@@ -232,7 +232,7 @@ TowersResult towers_for_region(const Region& R, const scenarios::Scenario& s, co
     r.site_pos = h.pos;
     r.destination = {Destination::Kind::AnyDorsalePop, ""};
     r.pairs = 1;
-    r.horizon_years = int(P.integer("towers.backhaul_horizon_years"));
+    r.horizon_years = int(P.towers.backhaul_horizon_years);
     r.submitted = "2019-01-01";
     auto e = ic.evaluate(r, state);
     if (e.decision == Decision::Reject || !e.option) return std::pair<double, double>{-1, 0};
@@ -272,7 +272,7 @@ TowersResult towers_for_region(const Region& R, const scenarios::Scenario& s, co
   prob.covers = coverage_lists(candidates);
   prob.cost = cost;
   if (cfg.budget >= 0) prob.budget = cfg.budget;
-  else prob.max_sites = cfg.sites >= 0 ? cfg.sites : int(P.integer("towers.sites_per_year"));
+  else prob.max_sites = cfg.sites >= 0 ? cfg.sites : int(P.towers.sites_per_year);
   const auto sol = solve(prob, cfg.method);
   json choice = solution_json(sol);
   choice["max_sites"] = prob.max_sites;
@@ -303,7 +303,7 @@ TowersResult towers_for_region(const Region& R, const scenarios::Scenario& s, co
   json prog = json::array();
   std::vector<char> covered = any;
   std::vector<char> used(candidates.size(), 0);
-  const int per_year = int(P.integer("towers.sites_per_year"));
+  const int per_year = int(P.towers.sites_per_year);
   double white_left = white;
   for (int year = s.first_year; year <= s.last_year; ++year) {
     solvers::CoverageProblem py_prob = prob;

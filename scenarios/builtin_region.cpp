@@ -184,12 +184,6 @@ std::vector<std::int64_t> apportion(const std::vector<double>& weights, std::int
   return out;
 }
 
-std::string slug(const std::string& s) {
-  std::string out;
-  for (unsigned char ch : s) out += (std::isalnum(ch) ? char(std::tolower(ch)) : '-');
-  return out;
-}
-
 struct Work {
   std::string dep;    // département code
   int tmpl = 0;       // index of the département template
@@ -211,9 +205,9 @@ Region build_builtin_region(const Parameters& P, std::uint64_t seed) {
   region.provenance.seed = seed;
   region.provenance.derived = {"all fields (generated, calibrated to the SCORAN 2019)"};
 
-  const std::int64_t n_communes = P.integer("calibration.communes");
-  const std::int64_t total_pop = P.integer("calibration.population");
-  const std::int64_t total_premises = P.integer("calibration.premises");
+  const std::int64_t n_communes = P.calibration.communes;
+  const std::int64_t total_pop = P.calibration.population;
+  const std::int64_t total_premises = P.calibration.premises;
   const double scale = double(total_premises) / kDefaultPremises;  // for absolute targets
   const int tiles = std::max<int>(1, int(std::lround(double(n_communes) / kTemplateCommunes)));
   const int n_templates = int(std::size(kDeps));
@@ -366,7 +360,7 @@ Region build_builtin_region(const Parameters& P, std::uint64_t seed) {
     if (remaining <= 0)
       throw ValidationError("parameter calibration.population", "calibration.population",
                             "smaller than the population of the real towns");
-    const double target_under = P.number("calibration.share_under_500") * double(N);
+    const double target_under = P.calibration.share_under_500 * double(N);
     std::vector<double> pops(gen.size());
     auto fit = [&](double s) {  // returns the number of communes under 500
       double sum = 0;
@@ -396,7 +390,7 @@ Region build_builtin_region(const Parameters& P, std::uint64_t seed) {
     std::vector<std::size_t> idx(N);
     std::iota(idx.begin(), idx.end(), 0);
     std::stable_sort(idx.begin(), idx.end(), [&](auto a, auto b) { return C[a].population < C[b].population; });
-    const double target = P.number("calibration.rural_population_share") * double(total_pop);
+    const double target = P.calibration.rural_population_share * double(total_pop);
     double cum = 0;
     for (auto i : idx) {
       if (cum + double(C[i].population) / 2 > target) break;
@@ -414,7 +408,7 @@ Region build_builtin_region(const Parameters& P, std::uint64_t seed) {
 
   // ---- premises per commune, exact per département --------------------------------------------
   {
-    const double bonus = P.number("calibration.premises_per_inhabitant_rural_bonus");
+    const double bonus = P.calibration.premises_per_inhabitant_rural_bonus;
     for (int di = 0; di < tiles * n_templates; ++di) {
       std::vector<std::size_t> idx;
       std::vector<double> w;
@@ -427,7 +421,7 @@ Region build_builtin_region(const Parameters& P, std::uint64_t seed) {
       for (std::size_t k = 0; k < idx.size(); ++k) {
         auto& c = C[idx[k]];
         const std::int64_t prem = std::max<std::int64_t>(p[k], 1);
-        c.business_sites = std::llround(double(prem) * P.number("calibration.business_share"));
+        c.business_sites = std::llround(double(prem) * P.calibration.business_share);
         c.dwellings = prem - c.business_sites;
       }
     }
@@ -455,22 +449,22 @@ Region build_builtin_region(const Parameters& P, std::uint64_t seed) {
     }
     return cum;
   };
-  const double f_all = P.number("bands.ftth_share"), f_priv = P.number("bands.ftth_share_private_zone"),
-               f_pub = P.number("bands.ftth_share_public_zone");
+  const double f_all = P.bands.ftth_share, f_priv = P.bands.ftth_share_private_zone,
+               f_pub = P.bands.ftth_share_public_zone;
   if (!(f_priv > f_pub) || f_all < f_pub || f_all > f_priv)
     throw ValidationError("parameter bands.ftth_share", "bands.ftth_share",
                           "must lie between the public and private zone FttH shares");
   for (auto& c : C) c.zone = Zone::Rip;
   const double amii_target = double(P_total) * (f_all - f_pub) / (f_priv - f_pub);
   fill(by_urban, amii_target, [&](auto) { return true; }, [&](auto i) { C[i].zone = Zone::Amii; });
-  fill(by_urban, double(P.integer("phase2.amel_premises")) * scale,
+  fill(by_urban, double(P.phase2.amel_premises) * scale,
        [&](auto i) { return C[i].zone == Zone::Rip && kDeps[W[i].tmpl].amel; },
        [&](auto i) { C[i].zone = Zone::Amel; C[i].phase2 = Phase2::Amel; });
   std::vector<std::size_t> by_rural(by_urban.rbegin(), by_urban.rend());
-  fill(by_rural, double(P.integer("phase2.jura_premises")) * scale,
+  fill(by_rural, double(P.phase2.jura_premises) * scale,
        [&](auto i) { return C[i].zone == Zone::Rip && kDeps[W[i].tmpl].jura; },
        [&](auto i) { C[i].phase2 = Phase2::Unknown; });
-  fill(by_rural, double(P.integer("phase2.dsp_premises")) * scale,
+  fill(by_rural, double(P.phase2.dsp_premises) * scale,
        [&](auto i) { return C[i].zone == Zone::Rip && !kDeps[W[i].tmpl].jura && C[i].phase2 == Phase2::None; },
        [&](auto i) { C[i].phase2 = Phase2::Dsp; });
   for (auto& c : C)
@@ -528,9 +522,9 @@ Region build_builtin_region(const Parameters& P, std::uint64_t seed) {
     std::int64_t ftth = 0;
     for (auto& c : C) ftth += c.band(Band::Ftth);
     const double Pt = double(P_total);
-    std::array<double, 4> col{P.number("bands.below3_share") * Pt,
-                              (P.number("bands.below8_share") - P.number("bands.below3_share")) * Pt, 0,
-                              P.number("bands.thd_share") * Pt - double(ftth)};
+    std::array<double, 4> col{P.bands.below3_share * Pt,
+                              (P.bands.below8_share - P.bands.below3_share) * Pt, 0,
+                              P.bands.thd_share * Pt - double(ftth)};
     col[2] = Pt - double(ftth) - col[0] - col[1] - col[3];
     for (int b = 0; b < 4; ++b)
       if (col[b] < 0)
@@ -571,9 +565,9 @@ Region build_builtin_region(const Parameters& P, std::uint64_t seed) {
     };
     // the rural communes with the most premises below 30 Mbit/s (radio serves villages)
     std::stable_sort(cand.begin(), cand.end(), [&](auto a, auto b) { return below30(a) > below30(b); });
-    const std::size_t n_radio = std::min<std::size_t>(cand.size(), std::llround(P.integer("thd_radio.communes") * scale));
+    const std::size_t n_radio = std::min<std::size_t>(cand.size(), std::llround(P.thd_radio.communes * scale));
     cand.resize(n_radio);
-    const double target = double(P.integer("thd_radio.premises")) * scale;
+    const double target = double(P.thd_radio.premises) * scale;
     double lo = 0, hi = 1;
     auto total_at = [&](double s) {
       double t = 0;
@@ -593,7 +587,7 @@ Region build_builtin_region(const Parameters& P, std::uint64_t seed) {
     std::vector<double> base(N);
     for (std::size_t i = 0; i < N; ++i)
       base[i] = std::pow(W[i].rural, 3) * (C[i].mountain ? 2.0 : 1.0);
-    const double target = P.number("mobile.white_zone_share") * double(P_total);
+    const double target = P.mobile.white_zone_share * double(P_total);
     auto white_at = [&](double k) {
       double s = 0;
       for (std::size_t i = 0; i < N; ++i) s += std::min(1.0, k * base[i]) * double(C[i].premises());
@@ -603,7 +597,8 @@ Region build_builtin_region(const Parameters& P, std::uint64_t seed) {
     for (int it = 0; it < 100; ++it) (white_at(0.5 * (lo + hi)) < target ? lo : hi) = 0.5 * (lo + hi);
     for (std::size_t i = 0; i < N; ++i) C[i].white_zone_share = std::min(1.0, hi * base[i]);
     const char* keys[] = {"mobile.coverage_orange", "mobile.coverage_sfr", "mobile.coverage_bouygues",
-                          "mobile.coverage_free"};
+                          "mobile.coverage_free"};  // for the message of a target above the coverage left
+    const double coverage[] = {P.mobile.coverage_orange, P.mobile.coverage_sfr, P.mobile.coverage_bouygues, P.mobile.coverage_free};
     // operator o covers (1 - white) x (1 - min(1, a_o x ruralness)) of a commune's people;
     // a_o is fitted by bisection so the population-weighted coverage meets its target.
     double pop = 0, covered = 0;
@@ -619,7 +614,7 @@ Region build_builtin_region(const Parameters& P, std::uint64_t seed) {
     };
     std::array<double, kOperatorCount> a{};
     for (int o = 0; o < kOperatorCount; ++o) {
-      const double target_o = P.number(keys[o]) * pop;
+      const double target_o = coverage[o] * pop;
       if (target_o > covered + 1e-6 * pop)
         throw ValidationError("parameter " + std::string(keys[o]), keys[o],
                               "above the coverage left by mobile.white_zone_share");
@@ -637,11 +632,11 @@ Region build_builtin_region(const Parameters& P, std::uint64_t seed) {
 
   // ---- network: Dorsale, transit links to hubs, data centres ------------------------------------
   Network& net = region.network;
-  const double us_per_km = P.number("network.latency_us_per_km");
-  const double lease = P.number("costs.lease_eur_per_pair_km_year");
-  const double build = P.number("costs.build_eur_per_km");
-  const int dorsale_pairs = int(P.integer("network.dorsale_pairs"));
-  const int rip_pairs = int(P.integer("network.rip_pairs"));
+  const double us_per_km = P.network.latency_us_per_km;
+  const double lease = P.costs.lease_eur_per_pair_km_year;
+  const double build = P.costs.build_eur_per_km;
+  const int dorsale_pairs = int(P.network.dorsale_pairs);
+  const int rip_pairs = int(P.network.rip_pairs);
   auto used_pairs = [&](int total, double share, Rng& rng) {
     return std::clamp(int(std::lround(total * share * rng.uniform(0.5, 1.5))), 0, total);
   };
@@ -676,7 +671,7 @@ Region build_builtin_region(const Parameters& P, std::uint64_t seed) {
     for (const auto& cr : kCorridors)
       if (!cr.transit)
         straight += distance_km(net.node(*net.find_node(pre + cr.a)).pos, net.node(*net.find_node(pre + cr.b)).pos);
-    const double detour = P.number("network.dorsale_km") / straight;  // per block of 8 départements
+    const double detour = P.network.dorsale_km / straight;  // per block of 8 départements
     int k = 0;
     for (const auto& cr : kCorridors) {
       Rng rng(seed ^ 0xD0125A1Eu, (std::uint64_t(t) << 16) | std::uint64_t(k++));
@@ -689,7 +684,7 @@ Region build_builtin_region(const Parameters& P, std::uint64_t seed) {
       l.dorsale = !cr.transit;
       l.status = cr.owned ? LinkStatus::Owned : LinkStatus::Leased;
       l.pairs_total = dorsale_pairs;
-      l.pairs_used = used_pairs(dorsale_pairs, P.number("network.dorsale_used_share"), rng);
+      l.pairs_used = used_pairs(dorsale_pairs, P.network.dorsale_used_share, rng);
       l.lease_eur_per_pair_km_year = cr.owned ? 0.0 : lease;
       l.build_eur_per_km = build;
       l.srg = pre + cr.duct;
@@ -712,7 +707,7 @@ Region build_builtin_region(const Parameters& P, std::uint64_t seed) {
       net.add_node(n);
       Link l;
       l.id = fmt::format("{}access:dc-{}", pre, city);
-      l.length_km = 3.0 * P.number("network.rip_detour_factor");
+      l.length_km = 3.0 * P.network.rip_detour_factor;
       l.owner = "Région";
       l.status = LinkStatus::Owned;
       l.pairs_total = dorsale_pairs;
@@ -738,8 +733,8 @@ Region build_builtin_region(const Parameters& P, std::uint64_t seed) {
 
   // ---- RIP networks: NROs at the larger communes, a minimum spanning tree per département -----
   {
-    const double spacing = P.number("network.nro_spacing_km");
-    const double rip_detour = P.number("network.rip_detour_factor");
+    const double spacing = P.network.nro_spacing_km;
+    const double rip_detour = P.network.rip_detour_factor;
     for (std::size_t di = 0; di < region.departements.size(); ++di) {
       const auto& dep = region.departements[di];
       std::vector<std::size_t> idx;
@@ -814,7 +809,7 @@ Region build_builtin_region(const Parameters& P, std::uint64_t seed) {
         const bool phase1 = (a < int(n_pop_start) && nro_phase1[a]) || (b < int(n_pop_start) && nro_phase1[b]);
         l.status = phase1 ? LinkStatus::Owned : LinkStatus::Planned;
         l.pairs_total = rip_pairs;
-        l.pairs_used = phase1 ? used_pairs(rip_pairs, P.number("network.rip_used_share"), rng) : 0;
+        l.pairs_used = phase1 ? used_pairs(rip_pairs, P.network.rip_used_share, rng) : 0;
         l.build_eur_per_km = build;
         l.latency_ms = l.length_km * us_per_km / 1000.0;
         net.add_link(l, na.id, nb.id);
@@ -831,13 +826,13 @@ Region build_builtin_region(const Parameters& P, std::uint64_t seed) {
       s += weight[i];
       cum[i] = s;
     }
-    const char* keys[] = {"mobile.sites_orange", "mobile.sites_sfr", "mobile.sites_bouygues", "mobile.sites_free"};
+    const long sites[] = {P.mobile.sites_orange, P.mobile.sites_sfr, P.mobile.sites_bouygues, P.mobile.sites_free};
     std::vector<HighPoint>& H = region.high_points;
     std::unordered_map<std::size_t, std::vector<std::size_t>> in_commune;
-    const double share = P.number("mobile.site_sharing_share");
+    const double share = P.mobile.site_sharing_share;
     std::vector<std::size_t> hp_commune;
     for (int o = 0; o < kOperatorCount; ++o) {
-      const std::int64_t n_sites = std::llround(double(P.integer(keys[o])) * scale);
+      const std::int64_t n_sites = std::llround(double(sites[o]) * scale);
       for (std::int64_t k = 0; k < n_sites; ++k) {
         Rng rng(seed ^ 0x7031u, (std::uint64_t(o) << 32) | std::uint64_t(k));
         const double pick = rng.uniform() * s;
@@ -874,7 +869,7 @@ Region build_builtin_region(const Parameters& P, std::uint64_t seed) {
     std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) {
       return C[hp_commune[a]].population > C[hp_commune[b]].population;
     });
-    const std::size_t n_fibred = std::size_t(std::llround(P.number("mobile.fibred_share") * double(H.size())));
+    const std::size_t n_fibred = std::size_t(std::llround(P.mobile.fibred_share * double(H.size())));
     for (std::size_t k = 0; k < n_fibred && k < order.size(); ++k) H[order[k]].fibred = true;
     // candidates: one per commune where more than 20 % of premises are in a white zone
     for (std::size_t i = 0; i < N; ++i) {
@@ -889,7 +884,7 @@ Region build_builtin_region(const Parameters& P, std::uint64_t seed) {
       proj.fill_wgs84(hp.pos);
       hp.existing = false;
       hp.height_m = 40;
-      hp.build_cost_eur = P.number("mobile.candidate_build_eur");
+      hp.build_cost_eur = P.mobile.candidate_build_eur;
       H.push_back(hp);
     }
   }

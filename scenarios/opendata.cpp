@@ -213,7 +213,7 @@ Region import_opendata(const OpenDataFiles& files, const Parameters& P) {
               c_eng = t.column("Engagements L. 33-13"),
               c_int = t.column("Intentions privées hors engagement L. 33-13"),
               c_rur = t.column("Commune rurale"), c_mnt = t.column("Commune de montagne");
-    const Zone private_zone = *zone_from_key(P.text("opendata.l3313_zone"));
+    const Zone private_zone = *zone_from_key(P.opendata.l3313_zone);
     std::set<std::string> seen;
     for (const auto& row : t.rows) {
       const std::string code = trim(t.cell(row, c_code));
@@ -233,7 +233,7 @@ Region import_opendata(const OpenDataFiles& files, const Parameters& P) {
       const bool intention = !trim(t.cell(row, c_int)).empty() && trim(t.cell(row, c_int)) != "-";
       c.zone = (committed || intention) ? private_zone : Zone::Rip;
       if (committed || intention)
-        c.ftth_plan = FtthPlan{int(P.integer("opendata.private_ftth_year")), committed ? "private (L.33-13)" : "private (intention)"};
+        c.ftth_plan = FtthPlan{int(P.opendata.private_ftth_year), committed ? "private (L.33-13)" : "private (intention)"};
       c.rural = parse_count(t.cell(row, c_rur), t.file, row.line, "Commune rurale").value_or(0) > 0;
       c.mountain = parse_count(t.cell(row, c_mnt), t.file, row.line, "Commune de montagne").value_or(0) > 0;
     }
@@ -241,7 +241,7 @@ Region import_opendata(const OpenDataFiles& files, const Parameters& P) {
       if (!seen.count(c.code))
         throw InputError(t.file, 0, "Code commune", fmt::format("commune {} ({}) of the polygon files is missing", c.code, c.name));
     prov.derived.push_back(fmt::format("zones (L.33-13 commitment or private intention -> {}, otherwise rip)",
-                                       P.text("opendata.l3313_zone")));
+                                       P.opendata.l3313_zone));
     if (private_zone == Zone::Amii) prov.missing.push_back("zones.amel");
   }
 
@@ -269,8 +269,8 @@ Region import_opendata(const OpenDataFiles& files, const Parameters& P) {
   }
   // bands of the non-FttH premises: shares by rural flag (parameters opendata.band_shares_*)
   {
-    const auto& urban = P.series("opendata.band_shares_urban");
-    const auto& rural = P.series("opendata.band_shares_rural");
+    const auto& urban = P.opendata.band_shares_urban;
+    const auto& rural = P.opendata.band_shares_rural;
     for (const auto* s : {&urban, &rural}) {
       double sum = 0;
       for (double v : *s) sum += v;
@@ -412,7 +412,7 @@ Region import_opendata(const OpenDataFiles& files, const Parameters& P) {
   prov.missing.push_back("phase2");
   prov.missing.push_back("thd_radio");
   prov.derived.push_back(fmt::format("FttH plan of the private zone: year {} (opendata.private_ftth_year); public communes: none (the roll-out plans them)",
-                                     P.integer("opendata.private_ftth_year")));
+                                     P.opendata.private_ftth_year));
   prov.missing.push_back("mobile.coverage_by_operator");
   prov.missing.push_back("mobile.white_zone_premises");
   prov.missing.push_back("network");
@@ -422,7 +422,7 @@ Region import_opendata(const OpenDataFiles& files, const Parameters& P) {
   for (const auto& c : C) deps.insert(c.departement);
   for (const auto& d : deps) region.departements.push_back(Departement{d, "Département " + d, "RIP " + d, {}});
 
-  if (P.text("opendata.geography") == "current") {
+  if (P.opendata.geography == "current") {
     if (current_code.empty())
       throw ValidationError("parameter opendata.geography", "opendata.geography",
                             "'current' needs the INSEE population and mergers files");

@@ -126,13 +126,13 @@ json targets_json(const Parameters& params, const json& trajectory) {
   json out;
   struct T {
     const char* name;
-    const char* key;
+    long year;
     const char* count;
-  } ts[] = {{"good_broadband_ge8", "targets.good_broadband_year", "below_8"},
-            {"thd_ge30", "targets.thd_year", "below_30"},
-            {"ftth", "targets.ftth_year", "ftth"}};
+  } ts[] = {{"good_broadband_ge8", params.targets.good_broadband_year, "below_8"},
+            {"thd_ge30", params.targets.thd_year, "below_30"},
+            {"ftth", params.targets.ftth_year, "ftth"}};
   for (const auto& t : ts) {
-    const int year = int(params.integer(t.key));
+    const int year = int(t.year);
     json r = {{"target_year", year}, {"met_year", nullptr}};
     for (const auto& y : trajectory) {
       const std::int64_t short_of = std::string(t.count) == "ftth" ? y["premises"].get<std::int64_t>() - y["ftth"].get<std::int64_t>()

@@ -160,6 +160,6 @@ TEST(Parameters, SettersCheckKeyKindAndRange) {
   EXPECT_THROW(p.set_text("opendata.l3313_zone", "rip"), ValidationError);
   EXPECT_THROW(p.set_series("opendata.band_shares_urban", {0.5, 0.5}), ValidationError);
   p.set_number("bands.thd_share", 0.5);
-  EXPECT_EQ(p.number("bands.thd_share"), 0.5);
+  EXPECT_EQ(p.bands.thd_share, 0.5);
   EXPECT_EQ(p.overridden(), std::vector<std::string>{"bands.thd_share"});
 }

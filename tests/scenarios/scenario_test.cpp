@@ -31,8 +31,8 @@ TEST(Scenario, BuiltinScenariosParseAndDiffer) {
   auto a = scenarios::builtin_scenario("bfc-2022");
   auto b = scenarios::builtin_scenario("bfc-2025");
   EXPECT_EQ(a.name, "bfc-2022");
-  EXPECT_EQ(a.params.integer("targets.thd_year"), 2022);
-  EXPECT_EQ(b.params.integer("targets.thd_year"), 2025);
+  EXPECT_EQ(a.params.targets.thd_year, 2022);
+  EXPECT_EQ(b.params.targets.thd_year, 2025);
   EXPECT_NE(a.hash, b.hash);
   EXPECT_EQ(a.region.kind, scenarios::RegionSource::Kind::Builtin);
 }
@@ -86,8 +86,8 @@ TEST(Scenario, OverridesAndPathsAreApplied) {
   EXPECT_EQ(s.seed, 9u);
   EXPECT_EQ(s.region.opendata_dir, "/base/data");
   EXPECT_EQ(s.region.files.commune_polygons, (std::vector<std::string>{"/base/a.geojson", "/abs/b.gpkg"}));
-  EXPECT_EQ(s.params.number("costs.build_eur_per_km"), 55000);
-  EXPECT_EQ(s.params.series("opendata.band_shares_urban")[3], 0.4);
+  EXPECT_EQ(s.params.costs.build_eur_per_km, 55000);
+  EXPECT_EQ(s.params.opendata.band_shares_urban[3], 0.4);
   EXPECT_EQ(s.params.overridden().size(), 2u);
 }
 

@@ -12,10 +12,12 @@
 
 namespace dorsale::solvers {
 
+// Filled from the parameters (rollout.collecte_candidate_km, network.rip_detour_factor,
+// costs.build_eur_per_km): no defaults of its own.
 struct CollecteParams {
-  double candidate_km = 15;      // straight-line reach of a candidate new link
-  double detour_factor = 1.3;
-  double build_eur_per_km = 40000;
+  double candidate_km{};      // straight-line reach of a candidate new link
+  double detour_factor{};
+  double build_eur_per_km{};
 };
 
 class CollecteDesigner {

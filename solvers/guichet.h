@@ -34,18 +34,19 @@ struct GuichetCommune {
 };
 
 struct GuichetInputs {
-  int first_year = 2019, years = 7;
+  int first_year{}, years{};
   std::vector<std::string> deps;
   std::vector<GuichetCommune> communes;
 };
 
+// Filled from the parameters by planner::guichet_params: no defaults of its own.
 struct GuichetParams {
-  int horizon_years = 2;
-  double uptake_mean = 0.25, uptake_sd = 0.08;
-  double cost_sd = 0.15;
-  double sat_pref_mean = 0.2, sat_pref_sd = 0.05;
-  std::array<double, kGuichetTechs> equipment{400, 250, 550};
-  std::array<double, kGuichetTechs> cap{150, 150, 300};
+  int horizon_years{};
+  double uptake_mean{}, uptake_sd{};
+  double cost_sd{};
+  double sat_pref_mean{}, sat_pref_sd{};
+  std::array<double, kGuichetTechs> equipment{};
+  std::array<double, kGuichetTechs> cap{};
 };
 
 // Eligible premises of a commune in year index y (0-based).

@@ -16,14 +16,15 @@
 
 namespace dorsale::solvers {
 
+// Filled from the parameters by planner::interconnect_params: no defaults of its own.
 struct InterconnectParams {
-  double attach_detour_factor = 1.3;
-  int attach_candidates = 3;
-  double attach_max_km = 40;
-  double build_eur_per_km = 40000;        // new-build attachments
-  double owned_eur_per_pair_km_year = 0;
-  double latency_us_per_km = 4.9;
-  bool accept_link_only_diversity = false;
+  double attach_detour_factor{};
+  int attach_candidates{};
+  double attach_max_km{};
+  double build_eur_per_km{};        // new-build attachments
+  double owned_eur_per_pair_km_year{};
+  double latency_us_per_km{};
+  bool accept_link_only_diversity{};
 };
 
 // Free pairs of each link and whether planned links have been built, indexed like links().

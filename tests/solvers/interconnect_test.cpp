@@ -341,7 +341,7 @@ double exhaustive(const std::vector<InterconnectionRequest>& reqs, const std::ve
 
 TEST(InterconnectQueue, OptimalBeatsFirstComeOnTheTrapAndEqualsExhaustiveSearch) {
   const Network net = trap_network();
-  Interconnect ic(net, InterconnectParams{});
+  Interconnect ic(net, params_of(Parameters{}));
   std::vector<InterconnectionRequest> reqs = {req("A", "s1", 4, "2019-01-01"), req("B", "s2", 2, "2019-01-02"),
                                               req("C", "s3", 2, "2019-01-03")};
   const std::vector<int> order = {0, 1, 2};

@@ -103,7 +103,19 @@ Scenario parse_scenario(const std::string& text, const std::string& origin, cons
         const std::string key = "scenario." + k;
         if (k == "name") {
           s.name = as_string(origin, v, key);
-          if (!is_safe_name(s.name))
+          // cross-field checks, with the TOML line of the value at fault
+  const int years = s.last_year - s.first_year + 1;
+  if (int(s.params.budgets.public_eur_per_year.size()) != years) {
+    long line = 0;
+    if (root.contains("budgets") && root.at("budgets").is_table() && root.at("budgets").contains("public_eur_per_year"))
+      line = line_of(root.at("budgets").at("public_eur_per_year"));
+    else if (root.contains("scenario"))
+      line = line_of(root.at("scenario"));
+    throw InputError(origin, line, "budgets.public_eur_per_year",
+                     fmt::format("gives {} values for the {} years {}–{} (one per year)", s.params.budgets.public_eur_per_year.size(),
+                                 years, s.first_year, s.last_year));
+  }
+  if (!is_safe_name(s.name))
             fail(origin, v, key, fmt::format("'{}' is not a safe scenario name ({}): it names the output folder", s.name, kSafeNameRule));
         }
         else if (k == "description") s.description = as_string(origin, v, key);

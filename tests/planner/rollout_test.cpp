@@ -229,8 +229,18 @@ TEST(Deployment, RandomProblemsHeuristicValidAndExactBetweenObjectiveAndBound) {
 }
 
 TEST(RolloutBadInput, BudgetSeriesShorterThanTheYears) {
-  auto s = scenarios::parse_scenario("[scenario]\nname = \"x\"\n[budgets]\npublic_eur_per_year = [1e8, 1e8]\n", "x.toml", "");
-  // the series length is checked against the years when planning
+  // the loader checks the series against the scenario's years and names the TOML line
+  try {
+    scenarios::parse_scenario("[scenario]\nname = \"x\"\n[budgets]\npublic_eur_per_year = [1e8, 1e8]\n", "x.toml", "");
+    FAIL() << "no error";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.field(), "budgets.public_eur_per_year");
+    EXPECT_EQ(e.file(), "x.toml");
+    EXPECT_EQ(e.line(), 4);
+  }
+  // parameters set in code are checked again when planning
+  auto s = scenarios::parse_scenario("[scenario]\nname = \"x\"\n", "x.toml", "");
+  s.params.set_series("budgets.public_eur_per_year", {1e8, 1e8});
   Region r = scenarios::load_region(s);
   ScenarioResults res;
   try {
@@ -238,7 +248,6 @@ TEST(RolloutBadInput, BudgetSeriesShorterThanTheYears) {
     FAIL() << "no error";
   } catch (const InputError& e) {
     EXPECT_EQ(e.field(), "budgets.public_eur_per_year");
-    EXPECT_EQ(e.file(), "x.toml");
   }
 }
 

@@ -19,6 +19,7 @@
 #include "planner/towers.h"
 #include "viz/interconnect_writer.h"
 #include "viz/summary_json.h"
+#include "viz/towers_writer.h"
 
 namespace {
 
@@ -222,24 +223,19 @@ int main(int argc, char** argv) {
       const bool file_mode = !tcfg.demand.empty();
       if (file_mode && tcfg.candidates.empty())
         throw dorsale::InputError("command line", 0, "--candidates", "the file mode needs --candidates with --demand");
-      nlohmann::json j = file_mode ? dorsale::planner::towers_from_files(tcfg) : dorsale::planner::towers(tcfg);
+      if (file_mode) {
+        const auto r = dorsale::planner::towers_from_files(tcfg);
+        if (tjson)
+          std::cout << dorsale::viz::towers_file_json(r).dump(2) << "\n";
+        else
+          std::cout << dorsale::viz::towers_file_text(r);
+        return kOk;
+      }
+      const auto r = dorsale::planner::towers(tcfg);
       if (tjson) {
-        std::cout << j.dump(2) << "\n";
-      } else if (file_mode) {
-        std::cout << fmt::format("{} of {} candidates chosen: weight covered {:.6g} of {:.6g}, bound {:.6g}, gap {:.3f} %, {} ({}), {:.3f} s\n",
-                                 j["chosen"].size(), j["candidates"].get<int>(), j["objective"].get<double>(), j["total_weight"].get<double>(),
-                                 j["bound"].get<double>(), 100 * j["gap"].get<double>(), j["status"].get<std::string>(),
-                                 j["method"].get<std::string>(), j["seconds"].get<double>());
+        std::cout << dorsale::viz::towers_json(r).dump(2) << "\n";
       } else {
-        const auto& c = j["choice"];
-        std::cout << fmt::format("white zones: {:.0f} premises of {:.0f}; {} sites chosen cover {:.0f} of them for {:.1f} M EUR "
-                                 "(bound {:.0f}, gap {:.3f} %, {})\n",
-                                 j["white_zone_premises"].get<double>(), j["premises"].get<double>(), c["chosen"].size(),
-                                 c["objective"].get<double>(), c["total_cost_eur"].get<double>() / 1e6, c["bound"].get<double>(),
-                                 100 * c["gap"].get<double>(), c["status"].get<std::string>());
-        for (const auto& y : j["programme"])
-          std::cout << fmt::format("  {}: {} sites, {:.0f} premises newly covered, white zones left {:.0f}\n", y["year"].get<int>(),
-                                   y["sites"].size(), y["premises_newly_covered"].get<double>(), y["white_zone_premises_after"].get<double>());
+        std::cout << dorsale::viz::towers_text(r);
         std::cout << tcfg.out_dir << "/towers.json, " << tcfg.out_dir << "/towers.gpkg\n";
       }
       return kOk;

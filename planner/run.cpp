@@ -47,8 +47,8 @@ std::string run_report(const std::vector<ScenarioRun>& runs) {
     x.name = r.scenario.name;
     x.summary = viz::summary_json(r.region, r.results, r.scenario.params);
     if (!r.results.interconnection.decisions.empty()) x.decisions = viz::decisions_json(r.results.interconnection);
-    x.towers = r.towers;
-    x.guichet = r.guichet;
+    if (r.towers) x.towers = viz::towers_json(*r.towers);
+    x.guichet = viz::guichet_json(r.guichet);
     x.map = viz::map_svg(r.region, r.results);
     rs.push_back(std::move(x));
     names.push_back(r.scenario.name);
@@ -77,7 +77,6 @@ std::vector<ScenarioRun> run(const RunConfig& cfg, const std::function<void(cons
   for (auto& s : list) {
     say(fmt::format("{}: loading the region", s.name));
     ScenarioRun r;
-    std::optional<TowersResult> towers_result;
     r.region = scenarios::load_region(s);
     say(fmt::format("{}: computing", s.name));
     r.results = compute_results(s, r.region);
@@ -90,9 +89,7 @@ std::vector<ScenarioRun> run(const RunConfig& cfg, const std::function<void(cons
     }
     if (!r.region.high_points.empty() && !r.region.network.nodes().empty()) {
       say(fmt::format("{}: siting the high points", s.name));
-      auto tr = towers_for_region(r.region, s, TowersConfig{});
-      r.towers = tr.summary;
-      towers_result = std::move(tr);
+      r.towers = towers_for_region(r.region, s, TowersConfig{});
     }
     {
       say(fmt::format("{}: sizing the guichet cohésion numérique", s.name));
@@ -108,23 +105,23 @@ std::vector<ScenarioRun> run(const RunConfig& cfg, const std::function<void(cons
       set.name = "base";
       set.stats = solvers::run_guichet(in, guichet_params(s.params), g.draws, s.seed, 0, 0);
       g.sets.push_back(std::move(set));
-      r.guichet = viz::guichet_json(g);
+      r.guichet = std::move(g);
     }
     const auto dir = out.dir_entry(s.name);
     say(fmt::format("{}: writing", s.name));
     viz::write_file(dir / "summary.json", viz::summary_json(r.region, r.results, s.params).dump(2) + "\n");
-    if (!r.towers.is_null()) viz::write_file(dir / "towers.json", r.towers.dump(2) + "\n");
-    viz::write_file(dir / "guichet.json", r.guichet.dump(2) + "\n");
+    if (r.towers) viz::write_file(dir / "towers.json", viz::towers_json_text(*r.towers));
+    viz::write_file(dir / "guichet.json", viz::guichet_json(r.guichet).dump(2) + "\n");
     viz::write_file(dir / "map.svg", viz::map_svg(r.region, r.results));
     if (!r.results.interconnection.decisions.empty())
       viz::write_file(dir / "decisions.json", viz::decisions_json(r.results.interconnection).dump(2) + "\n");
     viz::write_hdf5(dir / "results.h5", r.region, r.results);
     viz::write_gpkg(dir / "layers.gpkg", r.region, r.results,
                     {int(s.params.targets.thd_year), int(s.params.targets.ftth_year)});
-    if (towers_result) {
+    if (r.towers) {
       std::unique_ptr<GDALDataset> ds(GDALDataset::Open((dir / "layers.gpkg").string().c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE));
       if (!ds) throw std::runtime_error("cannot reopen layers.gpkg");
-      viz::add_towers_layers(ds.get(), r.region, *towers_result);
+      viz::add_towers_layers(ds.get(), r.region, *r.towers);
       viz::gpkg_close(ds, (dir / "layers.gpkg").string());
     }
     r.out_path = out.visible(s.name).string();

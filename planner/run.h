@@ -3,12 +3,14 @@
 // write out/<scenario>/{summary.json, results.h5, layers.gpkg}. All scenarios are staged
 // first and committed together at the end: a failure leaves no partial output.
 #include <functional>
-#include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "models/region.h"
+#include "models/guichet.h"
 #include "models/results.h"
+#include "models/towers.h"
 #include "scenarios/scenario.h"
 
 namespace dorsale::planner {
@@ -23,8 +25,8 @@ struct ScenarioRun {
   Region region;
   ScenarioResults results;
   std::string out_path;  // out/<scenario>
-  nlohmann::json towers;   // the high-point programme (towers.json), null without high points
-  nlohmann::json guichet;  // the guichet sizing of the scenario's parameters (guichet.json)
+  std::optional<TowersResult> towers;  // the high-point programme (towers.json), none without high points
+  GuichetRun guichet;                  // the guichet sizing of the scenario's parameters (guichet.json)
 };
 
 // Computes a scenario's results (no I/O).

@@ -22,7 +22,6 @@
 
 namespace dorsale::planner {
 
-using nlohmann::json;
 
 XYTable read_xy_csv(const std::string& path, bool weights_required) {
   auto t = scenarios::read_csv(path, ',', 0);
@@ -49,9 +48,7 @@ XYTable read_xy_csv(const std::string& path, bool weights_required) {
 
 namespace {
 
-json solution_json(const solvers::CoverageSolution& s) {
-  return {{"objective", s.objective}, {"bound", s.bound}, {"gap", s.gap}, {"status", s.status}, {"method", s.method}};
-}
+CoverageFigures figures_of(const solvers::CoverageSolution& s) { return {s.objective, s.bound, s.gap, s.status, s.method}; }
 
 solvers::CoverageSolution solve(const solvers::CoverageProblem& p, const std::string& method) {
   if (method == "heuristic") return solvers::max_coverage_heuristic(p);
@@ -62,7 +59,7 @@ solvers::CoverageSolution solve(const solvers::CoverageProblem& p, const std::st
 
 }  // namespace
 
-json towers_from_files(const TowersConfig& cfg) {
+TowersFileResult towers_from_files(const TowersConfig& cfg) {
   if (cfg.radius_m < 0) throw InputError("command line", 0, "--radius-m", "a coverage radius is >= 0 metres");
   if (cfg.sites < 0 && cfg.budget < 0) throw InputError("command line", 0, "--sites", "give --sites K");
   const auto cand = read_xy_csv(cfg.candidates, false);
@@ -78,19 +75,16 @@ json towers_from_files(const TowersConfig& cfg) {
   }
   p.max_sites = cfg.sites;
   const auto s = solve(p, cfg.method);
-  json j = solution_json(s);
-  j["seconds"] = s.seconds;
-  j["candidates"] = cand.x.size();
-  j["demand_points"] = dem.x.size();
-  j["radius_m"] = cfg.radius_m;
-  j["sites"] = cfg.sites;
-  json chosen = json::array();
-  for (int k : s.open) chosen.push_back({{"id", cand.id[k]}, {"x", cand.x[k]}, {"y", cand.y[k]}});
-  j["chosen"] = chosen;
-  double total = 0;
-  for (double w : dem.weight) total += w;
-  j["total_weight"] = total;
-  return j;
+  TowersFileResult r;
+  r.figures = figures_of(s);
+  r.seconds = s.seconds;
+  r.candidates = cand.x.size();
+  r.demand_points = dem.x.size();
+  r.radius_m = cfg.radius_m;
+  r.sites = cfg.sites;
+  for (int k : s.open) r.chosen.push_back({cand.id[k], cand.x[k], cand.y[k]});
+  for (double w : dem.weight) r.total_weight += w;
+  return r;
 }
 
 TowersResult towers_for_region(const Region& R, const scenarios::Scenario& s, const TowersConfig& cfg) {
@@ -165,11 +159,9 @@ TowersResult towers_for_region(const Region& R, const scenarios::Scenario& s, co
       out.white_premises.push_back(pw[i]);
     }
   }
-  json cov;
-  for (int o = 0; o < kOperatorCount; ++o) cov[operator_name(Operator(o))] = total > 0 ? 100.0 * by_op[o] / total : 0.0;
-  out.summary["coverage_pct_of_premises"] = cov;
-  out.summary["white_zone_premises"] = white;
-  out.summary["premises"] = total;
+  for (int o = 0; o < kOperatorCount; ++o) out.coverage_pct_of_premises[o] = total > 0 ? 100.0 * by_op[o] / total : 0.0;
+  out.white_zone_premises = white;
+  out.premises = total;
   // Candidates: the region's candidate high points, plus a new mast at each white-zone demand
   // point (where no high point stands yet), so a programme can keep closing white zones.
   std::vector<HighPoint> extra;
@@ -221,8 +213,8 @@ TowersResult towers_for_region(const Region& R, const scenarios::Scenario& s, co
     candidates.push_back(int(hps.size()));
     hps.push_back(std::move(h));
   }
-  out.summary["existing_sites"] = existing.size();
-  out.summary["candidate_sites"] = candidates.size();
+  out.existing_sites = existing.size();
+  out.candidate_sites = candidates.size();
   // ---- backhaul of candidates and of unfibred existing sites (interconnection routing) ----------
   solvers::Interconnect ic(R.network, interconnect_params(P));
   const auto state = solvers::LinkState::of(R.network);
@@ -253,18 +245,16 @@ TowersResult towers_for_region(const Region& R, const scenarios::Scenario& s, co
     bh_km[k] = km;
     cost[k] = hps[candidates[k]].build_cost_eur + bh_cost[k];
   }
-  json rip = json::object();
   for (int h : existing) {
     if (hps[h].fibred) continue;
     std::string dep;
     auto [c, km] = backhaul(hps[h], nullptr, &dep);
     if (c < 0) continue;
-    if (!rip.contains(dep)) rip[dep] = {{"high_points", 0}, {"cost_eur", 0.0}, {"new_build_km", 0.0}};
-    rip[dep]["high_points"] = rip[dep]["high_points"].get<int>() + 1;
-    rip[dep]["cost_eur"] = rip[dep]["cost_eur"].get<double>() + c;
-    rip[dep]["new_build_km"] = rip[dep]["new_build_km"].get<double>() + km;
+    auto& rip = out.unfibred_existing_backhaul_by_rip[dep];
+    rip.high_points += 1;
+    rip.cost_eur += c;
+    rip.new_build_km += km;
   }
-  out.summary["unfibred_existing_backhaul_by_rip"] = rip;
   // ---- the choice: K sites or a budget -------------------------------------------------------------
   solvers::CoverageProblem prob;
   prob.weight = pw;
@@ -274,10 +264,10 @@ TowersResult towers_for_region(const Region& R, const scenarios::Scenario& s, co
   if (cfg.budget >= 0) prob.budget = cfg.budget;
   else prob.max_sites = cfg.sites >= 0 ? cfg.sites : int(P.towers.sites_per_year);
   const auto sol = solve(prob, cfg.method);
-  json choice = solution_json(sol);
-  choice["max_sites"] = prob.max_sites;
-  choice["budget_eur"] = prob.budget >= 0 ? json(prob.budget) : json(nullptr);
-  json chosen = json::array();
+  auto& choice = out.choice;
+  choice.figures = figures_of(sol);
+  choice.max_sites = prob.max_sites;
+  if (prob.budget >= 0) choice.budget_eur = prob.budget;
   std::vector<char> cov_now = any;
   double spent = 0;
   for (int k : sol.open) {
@@ -292,15 +282,10 @@ TowersResult towers_for_region(const Region& R, const scenarios::Scenario& s, co
     backhaul(h, &c.backhaul, nullptr);
     out.chosen.push_back(c);
     spent += cost[k];
-    chosen.push_back({{"id", h.id}, {"commune", h.commune}, {"x", h.pos.x}, {"y", h.pos.y}, {"lon", h.pos.lon}, {"lat", h.pos.lat},
-                      {"premises_newly_covered", newly}, {"build_cost_eur", h.build_cost_eur}, {"backhaul_cost_eur", bh_cost[k]},
-                      {"backhaul_new_build_km", bh_km[k]}});
+    choice.chosen.push_back({h.id, h.commune, h.pos.x, h.pos.y, h.pos.lon, h.pos.lat, newly, h.build_cost_eur, bh_cost[k], bh_km[k]});
   }
-  choice["chosen"] = chosen;
-  choice["total_cost_eur"] = spent;
-  out.summary["choice"] = choice;
+  choice.total_cost_eur = spent;
   // ---- yearly programme: sites_per_year each year, white zones shrinking --------------------------
-  json prog = json::array();
   std::vector<char> covered = any;
   std::vector<char> used(candidates.size(), 0);
   const int per_year = int(P.towers.sites_per_year);
@@ -313,33 +298,34 @@ TowersResult towers_for_region(const Region& R, const scenarios::Scenario& s, co
     for (std::size_t k = 0; k < candidates.size(); ++k)
       if (used[k]) py_prob.covers[k].clear();
     const auto ys = solvers::max_coverage_heuristic(py_prob, 50);
-    json ids = json::array();
-    double year_cost = 0;
+    TowersYear ty;
+    ty.year = year;
     for (int k : ys.open) {
       used[k] = 1;
-      ids.push_back(hps[candidates[k]].id);
-      year_cost += cost[k];
+      ty.sites.push_back(hps[candidates[k]].id);
+      ty.cost_eur += cost[k];
       for (int i : prob.covers[k])
         if (!covered[i]) {
           covered[i] = 1;
           white_left -= pw[i];
         }
     }
-    prog.push_back({{"year", year}, {"sites", ids}, {"cost_eur", year_cost}, {"premises_newly_covered", ys.objective},
-                    {"white_zone_premises_after", std::max(0.0, white_left)}, {"gap", ys.gap}});
+    ty.premises_newly_covered = ys.objective;
+    ty.white_zone_premises_after = std::max(0.0, white_left);
+    ty.gap = ys.gap;
+    out.programme.push_back(std::move(ty));
   }
-  out.summary["programme"] = prog;
   return out;
 }
 
-json towers(const TowersConfig& cfg) {
+TowersResult towers(const TowersConfig& cfg) {
   const scenarios::Scenario s = cfg.scenario.empty() ? scenarios::builtin_scenario("bfc-2022") : scenarios::load_scenario(cfg.scenario);
   if (cfg.sites < -1) throw InputError("command line", 0, "--sites", "a number of sites is >= 0");
   const Region region = scenarios::load_region(s);
   if (region.high_points.empty()) throw InputError(s.file, 0, "region", "the region has no high points");
   auto res = towers_for_region(region, s, cfg);
   viz::OutputDir dir(cfg.out_dir, "towers");
-  viz::write_file(dir.entry("towers.json"), res.summary.dump(2) + "\n");
+  viz::write_file(dir.entry("towers.json"), viz::towers_json_text(res));
   const auto gpkg = dir.entry("towers.gpkg");
   GDALAllRegister();
   GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("GPKG");
@@ -348,7 +334,7 @@ json towers(const TowersConfig& cfg) {
   viz::add_towers_layers(ds.get(), region, res);
   viz::gpkg_close(ds, gpkg.string());
   dir.commit();
-  return res.summary;
+  return res;
 }
 
 }  // namespace dorsale::planner

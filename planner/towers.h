@@ -7,7 +7,6 @@
 // costing its build cost plus its fibre backhaul (the interconnection routing, from the site to
 // the Dorsale). Chooses K sites or sites within a budget, and a yearly programme.
 // File mode: candidates and demand points from CSV files (id,x,y,weight), one radius.
-#include <nlohmann/json.hpp>
 
 #include <string>
 #include <vector>
@@ -40,12 +39,12 @@ struct XYTable {
 XYTable read_xy_csv(const std::string& path, bool weights_required);
 
 // File mode: returns the towers JSON (chosen ids, covered weight, bound, gap, status, time).
-nlohmann::json towers_from_files(const TowersConfig& cfg);
+TowersFileResult towers_from_files(const TowersConfig& cfg);
 
 // Scenario mode (also used by `dorsale run`): coverage, choice, backhaul, yearly programme.
 TowersResult towers_for_region(const Region& region, const scenarios::Scenario& s, const TowersConfig& cfg);
 
 // Scenario mode with outputs: <out_dir>/towers.json and towers.gpkg (atomically).
-nlohmann::json towers(const TowersConfig& cfg);
+TowersResult towers(const TowersConfig& cfg);
 
 }  // namespace dorsale::planner

@@ -10,6 +10,86 @@
 
 namespace dorsale::viz {
 
+namespace {
+
+nlohmann::json figures_json(const CoverageFigures& f) {
+  return {{"objective", f.objective}, {"bound", f.bound}, {"gap", f.gap}, {"status", f.status}, {"method", f.method}};
+}
+
+}  // namespace
+
+nlohmann::json towers_json(const TowersResult& res) {
+  using nlohmann::json;
+  json j;
+  json cov;
+  for (int o = 0; o < kOperatorCount; ++o) cov[operator_name(Operator(o))] = res.coverage_pct_of_premises[o];
+  j["coverage_pct_of_premises"] = cov;
+  j["white_zone_premises"] = res.white_zone_premises;
+  j["premises"] = res.premises;
+  j["existing_sites"] = res.existing_sites;
+  j["candidate_sites"] = res.candidate_sites;
+  json rip = json::object();
+  for (const auto& [dep, r] : res.unfibred_existing_backhaul_by_rip)
+    rip[dep] = {{"high_points", r.high_points}, {"cost_eur", r.cost_eur}, {"new_build_km", r.new_build_km}};
+  j["unfibred_existing_backhaul_by_rip"] = rip;
+  const auto& c = res.choice;
+  json choice = figures_json(c.figures);
+  choice["max_sites"] = c.max_sites;
+  choice["budget_eur"] = c.budget_eur ? json(*c.budget_eur) : json(nullptr);
+  json chosen = json::array();
+  for (const auto& h : c.chosen)
+    chosen.push_back({{"id", h.id}, {"commune", h.commune}, {"x", h.x}, {"y", h.y}, {"lon", h.lon}, {"lat", h.lat},
+                      {"premises_newly_covered", h.premises_newly_covered}, {"build_cost_eur", h.build_cost_eur},
+                      {"backhaul_cost_eur", h.backhaul_cost_eur}, {"backhaul_new_build_km", h.backhaul_new_build_km}});
+  choice["chosen"] = chosen;
+  choice["total_cost_eur"] = c.total_cost_eur;
+  j["choice"] = choice;
+  json prog = json::array();
+  for (const auto& y : res.programme) {
+    json ids = json::array();
+    for (const auto& id : y.sites) ids.push_back(id);
+    prog.push_back({{"year", y.year}, {"sites", ids}, {"cost_eur", y.cost_eur}, {"premises_newly_covered", y.premises_newly_covered},
+                    {"white_zone_premises_after", y.white_zone_premises_after}, {"gap", y.gap}});
+  }
+  j["programme"] = prog;
+  return j;
+}
+
+std::string towers_json_text(const TowersResult& res) { return towers_json(res).dump(2) + "\n"; }
+
+std::string towers_text(const TowersResult& r) {
+  const auto& c = r.choice;
+  std::string out = fmt::format("white zones: {:.0f} premises of {:.0f}; {} sites chosen cover {:.0f} of them for {:.1f} M EUR "
+                                "(bound {:.0f}, gap {:.3f} %, {})\n",
+                                r.white_zone_premises, r.premises, c.chosen.size(), c.figures.objective, c.total_cost_eur / 1e6,
+                                c.figures.bound, 100 * c.figures.gap, c.figures.status);
+  for (const auto& y : r.programme)
+    out += fmt::format("  {}: {} sites, {:.0f} premises newly covered, white zones left {:.0f}\n", y.year, y.sites.size(),
+                       y.premises_newly_covered, y.white_zone_premises_after);
+  return out;
+}
+
+std::string towers_file_text(const TowersFileResult& r) {
+  return fmt::format("{} of {} candidates chosen: weight covered {:.6g} of {:.6g}, bound {:.6g}, gap {:.3f} %, {} ({}), {:.3f} s\n",
+                     r.chosen.size(), r.candidates, r.figures.objective, r.total_weight, r.figures.bound, 100 * r.figures.gap,
+                     r.figures.status, r.figures.method, r.seconds);
+}
+
+nlohmann::json towers_file_json(const TowersFileResult& r) {
+  using nlohmann::json;
+  json j = figures_json(r.figures);
+  j["seconds"] = r.seconds;
+  j["candidates"] = r.candidates;
+  j["demand_points"] = r.demand_points;
+  j["radius_m"] = r.radius_m;
+  j["sites"] = r.sites;
+  json chosen = json::array();
+  for (const auto& c : r.chosen) chosen.push_back({{"id", c.id}, {"x", c.x}, {"y", c.y}});
+  j["chosen"] = chosen;
+  j["total_weight"] = r.total_weight;
+  return j;
+}
+
 void add_towers_layers(GDALDataset* ds, const Region& region, const TowersResult& res) {
   // existing sites, chosen sites, backhaul routes, white-zone premises (Lambert-93)
   auto layer = [&](const char* name, OGRwkbGeometryType t) { return gpkg_layer(ds, name, t); };

@@ -1,12 +1,22 @@
 #pragma once
-// The GeoPackage layers of the high-point siting: existing_sites, chosen_sites,
-// backhaul_routes and white_zone_premises (Lambert-93). Fields in viz/README.md.
+// The formats of the high-point siting: towers.json (viz/README.md) and the GeoPackage layers
+// existing_sites, chosen_sites, backhaul_routes and white_zone_premises (Lambert-93).
+#include <nlohmann/json.hpp>
+#include <string>
+
 #include "models/region.h"
 #include "models/towers.h"
 
 class GDALDataset;
 
 namespace dorsale::viz {
+
+nlohmann::json towers_json(const TowersResult& res);
+std::string towers_json_text(const TowersResult& res);  // towers.json, as written
+nlohmann::json towers_file_json(const TowersFileResult& res);
+// The terminal summaries of `dorsale towers` (scenario and file modes).
+std::string towers_text(const TowersResult& res);
+std::string towers_file_text(const TowersFileResult& res);
 
 void add_towers_layers(GDALDataset* ds, const Region& region, const TowersResult& res);
 

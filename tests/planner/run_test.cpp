@@ -87,11 +87,11 @@ TEST(Run, WritesThreeReadableFilesPerScenarioMatchingTheResults) {
       EXPECT_STREQ(l->GetSpatialRef()->GetAuthorityCode(nullptr), "2154") << w.layer;
     }
     // the high-point layers hold the towers.json choice
-    ASSERT_FALSE(r.towers.is_null());
-    EXPECT_EQ(std::size_t(ds->GetLayerByName("chosen_sites")->GetFeatureCount()), r.towers["choice"]["chosen"].size());
+    ASSERT_TRUE(r.towers);
+    EXPECT_EQ(std::size_t(ds->GetLayerByName("chosen_sites")->GetFeatureCount()), r.towers->choice.chosen.size());
     double white = 0;
     for (auto& f : ds->GetLayerByName("white_zone_premises")) white += f->GetFieldAsDouble("premises");
-    EXPECT_NEAR(white, r.towers["white_zone_premises"].get<double>(), 1e-6 * (1 + white));
+    EXPECT_NEAR(white, r.towers->white_zone_premises, 1e-6 * (1 + white));
     // a commune's fields read back equal the model
     OGRLayer* communes = ds->GetLayerByName("communes");
     communes->SetAttributeFilter("code = '21231'");

@@ -1,0 +1,133 @@
+// The towers use case: the scenario choice keeps existing sites and respects K, the programme
+// only shrinks white zones, the file mode covers inclusively, line of sight on a DEM, bad input.
+#include "planner/towers.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+
+#include "models/error.h"
+#include "scenarios/scenario.h"
+#include "test_support.h"
+
+using namespace dorsale;
+
+TEST(Towers, ScenarioChoiceKeepsExistingSitesAndRespectsK) {
+  auto s = scenarios::builtin_scenario("bfc-2022");
+  const Region r = scenarios::load_region(s);
+  planner::TowersConfig cfg;
+  cfg.sites = 20;
+  const auto res = planner::towers_for_region(r, s, cfg);
+  const auto& c = res.choice;
+  EXPECT_LE(c.chosen.size(), 20u);
+  EXPECT_GE(c.figures.bound + 1e-6, c.figures.objective);
+  EXPECT_EQ(res.existing_sites,
+            std::size_t(std::count_if(r.high_points.begin(), r.high_points.end(), [](auto& h) { return h.existing; })));
+  double newly = 0;
+  for (const auto& x : c.chosen) newly += x.premises_newly_covered;
+  EXPECT_NEAR(newly, c.figures.objective, 1e-6);
+  EXPECT_LE(newly, res.white_zone_premises + 1e-6);
+  // the programme never re-covers: white zones only shrink
+  double prev = res.white_zone_premises;
+  for (const auto& y : res.programme) {
+    EXPECT_LE(y.sites.size(), 67u);
+    EXPECT_LE(y.white_zone_premises_after, prev + 1e-6);
+    prev = y.white_zone_premises_after;
+  }
+}
+
+TEST(Towers, FileModeAndBadInput) {
+  test::TempDir tmp;
+  std::ofstream(tmp.path() / "c.csv") << "id,x,y,weight\nA,0,0,0\nB,5000,0,0\n";
+  std::ofstream(tmp.path() / "d.csv") << "id,x,y,weight\np1,100,0,3\np2,4000,0,2\np3,5000,1000,1\np4,9000,9000,7\n";
+  planner::TowersConfig cfg;
+  cfg.candidates = (tmp.path() / "c.csv").string();
+  cfg.demand = (tmp.path() / "d.csv").string();
+  cfg.radius_m = 1000;  // inclusive: p3 at exactly 1000 m from B is covered
+  cfg.sites = 1;
+  auto j = planner::towers_from_files(cfg);
+  EXPECT_EQ(j.figures.objective, 3);
+  cfg.sites = 2;
+  j = planner::towers_from_files(cfg);
+  EXPECT_EQ(j.figures.objective, 3 + 2 + 1);  // B reaches p2 and p3, both at exactly 1000 m
+  cfg.radius_m = -5;
+  EXPECT_THROW(planner::towers_from_files(cfg), InputError);
+  cfg.radius_m = 1000;
+  std::ofstream(tmp.path() / "d.csv") << "id,x,y,weight\np1,100,zero,3\n";
+  try {
+    planner::towers_from_files(cfg);
+    FAIL() << "no error";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.line(), 2);
+    EXPECT_EQ(e.field(), "y");
+  }
+}
+
+#include <gdal_priv.h>
+
+namespace {
+
+// A 10 km x 10 km DEM at 50 m in Lambert-93, flat at 200 m with a 600 m ridge 5 km east of x0.
+std::string synthetic_dem(const std::filesystem::path& dir, bool with_crs) {
+  GDALAllRegister();
+  const std::string path = (dir / (with_crs ? "dem.tif" : "dem-nocrs.tif")).string();
+  auto* drv = GetGDALDriverManager()->GetDriverByName("GTiff");
+  std::unique_ptr<GDALDataset> ds(drv->Create(path.c_str(), 200, 200, 1, GDT_Float32, nullptr));
+  double gt[6] = {700000, 50, 0, 6710000, 0, -50};
+  ds->SetGeoTransform(gt);
+  if (with_crs) {
+    OGRSpatialReference l93;
+    l93.importFromEPSG(2154);
+    ds->SetSpatialRef(&l93);
+  }
+  std::vector<float> z(200 * 200, 200.0f);
+  for (int row = 0; row < 200; ++row)
+    for (int col = 100; col < 104; ++col) z[row * 200 + col] = 600.0f;
+  if (ds->GetRasterBand(1)->RasterIO(GF_Write, 0, 0, 200, 200, z.data(), 200, 200, GDT_Float32, 0, 0) != CE_None) return "";
+  return path;
+}
+
+}  // namespace
+
+TEST(Towers, DemLineOfSightHidesPointsBehindARidge) {
+  test::TempDir tmp;
+  const std::string dem = synthetic_dem(tmp.path(), true);
+  ASSERT_FALSE(dem.empty());
+  std::ofstream(tmp.path() / "c.csv") << "id,x,y,weight\nS,702000,6705000,0\n";
+  // A: 2 km east of the site, before the ridge; B: 6 km east, behind it
+  std::ofstream(tmp.path() / "d.csv") << "id,x,y,weight\nA,704000,6705000,5\nB,708000,6705000,7\n";
+  planner::TowersConfig cfg;
+  cfg.candidates = (tmp.path() / "c.csv").string();
+  cfg.demand = (tmp.path() / "d.csv").string();
+  cfg.radius_m = 9000;
+  cfg.sites = 1;
+  EXPECT_EQ(planner::towers_from_files(cfg).figures.objective, 12);  // radius only: both
+  cfg.dem = dem;
+  EXPECT_EQ(planner::towers_from_files(cfg).figures.objective, 5);   // the ridge hides B
+  cfg.dem = synthetic_dem(tmp.path(), false);
+  try {
+    planner::towers_from_files(cfg);
+    FAIL() << "no error for a DEM without CRS";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.field(), "crs");
+  }
+}
+
+TEST(Towers, ACandidateOutsideTheRegionIsAnErrorAndNothingIsWritten) {
+  test::TempDir tmp;
+  std::ofstream(tmp.path() / "c.csv") << "id,x,y\nok,853000,6694000\nfar,200000,6200000\n";
+  planner::TowersConfig cfg;
+  cfg.candidates = (tmp.path() / "c.csv").string();
+  cfg.out_dir = (tmp.path() / "out").string();
+  try {
+    planner::towers(cfg);
+    FAIL() << "no error";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.line(), 3);
+    EXPECT_NE(std::string(e.what()).find("outside the region"), std::string::npos) << e.what();
+  }
+  EXPECT_FALSE(std::filesystem::exists(tmp.path() / "out"));
+}

@@ -4,8 +4,8 @@
 set -euo pipefail
 PKGS=(
   build-essential cmake pkg-config
-  liblemon-dev libglpk-dev coinor-libcbc-dev libboost-graph-dev
-  libgdal-dev gdal-bin libhdf5-dev hdf5-tools libeigen3-dev libtbb-dev
+  liblemon-dev libglpk-dev coinor-libcbc-dev
+  libgdal-dev gdal-bin libhdf5-dev hdf5-tools libtbb-dev
   libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev libtoml11-dev
   libcli11-dev libfmt-dev
 )

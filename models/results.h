@@ -3,6 +3,7 @@
 // Nothing here refers to a solver type.
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -81,11 +82,24 @@ struct InterconnectionResults {
   double mip_objective = 0, mip_bound = 0, mip_gap = 0, mip_seconds = 0;
 };
 
+// A target of the scenario (>= 8 Mbit/s, >= 30 Mbit/s, FttH for all), assessed by the
+// planner on the commune states: the year it is first met, and how far the plan falls short
+// in the target year.
+struct TargetAssessment {
+  std::string name;  // "good_broadband_ge8", "thd_ge30", "ftth"
+  int target_year = 0;
+  std::optional<int> met_year;
+  std::optional<std::int64_t> premises_short_at_target_year;  // when the target year is planned
+  std::optional<double> pct_short_at_target_year;
+  bool met = false;  // met in or before the target year
+};
+
 struct ScenarioResults {
   RunInfo info;
   CommuneStates communes;
   RolloutResults rollout;
   InterconnectionResults interconnection;
+  std::vector<TargetAssessment> targets;
 };
 
 }  // namespace dorsale

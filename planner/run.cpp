@@ -14,6 +14,7 @@
 #include "planner/interconnect.h"
 #include "planner/guichet.h"
 #include "planner/rollout.h"
+#include "planner/targets.h"
 #include "viz/guichet_writer.h"
 #include "viz/report.h"
 #include "viz/towers_writer.h"
@@ -36,6 +37,7 @@ ScenarioResults compute_results(const scenarios::Scenario& s, const Region& regi
   r.info.overridden_parameters = s.params.overridden();
   // The baseline (end of the year before the first) and the plan of every year after it.
   plan_rollout(RolloutInput{region, s.params, s.first_year, s.last_year, s.file}, r);
+  r.targets = assess_targets(r.communes, s.params.targets);
   return r;
 }
 

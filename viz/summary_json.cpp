@@ -122,28 +122,12 @@ json trajectory_json(const Region& region, const ScenarioResults& res) {
   return years;
 }
 
-json targets_json(const Parameters& params, const json& trajectory) {
+json targets_json(const std::vector<TargetAssessment>& targets) {
   json out;
-  struct T {
-    const char* name;
-    long year;
-    const char* count;
-  } ts[] = {{"good_broadband_ge8", params.targets.good_broadband_year, "below_8"},
-            {"thd_ge30", params.targets.thd_year, "below_30"},
-            {"ftth", params.targets.ftth_year, "ftth"}};
-  for (const auto& t : ts) {
-    const int year = int(t.year);
-    json r = {{"target_year", year}, {"met_year", nullptr}};
-    for (const auto& y : trajectory) {
-      const std::int64_t short_of = std::string(t.count) == "ftth" ? y["premises"].get<std::int64_t>() - y["ftth"].get<std::int64_t>()
-                                                                     : y[t.count].get<std::int64_t>();
-      if (short_of == 0 && r["met_year"].is_null()) r["met_year"] = y["year"];
-      if (y["year"].get<int>() == year) {
-        r["premises_short_at_target_year"] = short_of;
-        r["pct_short_at_target_year"] = 100.0 * double(short_of) / std::max<double>(1.0, y["premises"].get<double>());
-      }
-    }
-    r["met"] = !r["met_year"].is_null() && r["met_year"].get<int>() <= year;
+  for (const auto& t : targets) {
+    json r = {{"target_year", t.target_year}, {"met_year", t.met_year ? json(*t.met_year) : json(nullptr)}, {"met", t.met}};
+    if (t.premises_short_at_target_year) r["premises_short_at_target_year"] = *t.premises_short_at_target_year;
+    if (t.pct_short_at_target_year) r["pct_short_at_target_year"] = *t.pct_short_at_target_year;
     out[t.name] = r;
   }
   return out;
@@ -168,7 +152,7 @@ json summary_json(const Region& region, const ScenarioResults& res, const Parame
   j["premises_by_year"] = states;
   if (res.rollout.planned) {
     j["trajectory"] = trajectory_json(region, res);
-    j["targets"] = targets_json(params, j["trajectory"]);
+    j["targets"] = targets_json(res.targets);
     const auto& ro = res.rollout;
     double pub = 0, priv = 0, alt = 0, col = 0, km = 0;
     for (const auto& y : ro.years) {
@@ -201,14 +185,15 @@ std::string run_text(const Region& region, const ScenarioResults& res, const Par
                      y["pct_ge8"].get<double>(), y["pct_ge30"].get<double>(), y["pct_ftth"].get<double>(),
                      y.value("public_spend_eur", 0.0) / 1e6, y.value("private_spend_eur", 0.0) / 1e6,
                      y.value("alternatives_eur", 0.0) / 1e6);
-  const json t = targets_json(params, tr);
-  for (const auto& [name, v] : t.items()) {
-    if (v["met"].get<bool>())
-      s += fmt::format("  target {}: met in {} (target {})\n", name, v["met_year"].get<int>(), v["target_year"].get<int>());
+  auto targets = res.targets;  // by name, as summary.json lists them
+  std::sort(targets.begin(), targets.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+  for (const auto& t : targets) {
+    if (t.met)
+      s += fmt::format("  target {}: met in {} (target {})\n", t.name, *t.met_year, t.target_year);
     else
-      s += fmt::format("  target {}: missed in {} by {} premises ({:.2f} %){}\n", name, v["target_year"].get<int>(),
-                       v.value("premises_short_at_target_year", std::int64_t(0)), v.value("pct_short_at_target_year", 0.0),
-                       v["met_year"].is_null() ? "" : fmt::format(", met in {}", v["met_year"].get<int>()));
+      s += fmt::format("  target {}: missed in {} by {} premises ({:.2f} %){}\n", t.name, t.target_year,
+                       t.premises_short_at_target_year.value_or(0), t.pct_short_at_target_year.value_or(0.0),
+                       t.met_year ? fmt::format(", met in {}", *t.met_year) : std::string());
   }
   const auto& ro = res.rollout;
   s += fmt::format("  public deployments: {} {} objective {:.4g}, bound {:.4g}, gap {:.3f} %\n", ro.optimiser, ro.optimiser_status,

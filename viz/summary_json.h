@@ -15,9 +15,9 @@ nlohmann::json region_json(const Region& region);
 nlohmann::json summary_json(const Region& region, const ScenarioResults& results, const Parameters& params);
 // Per year: premises, % >= 8, >= 30 and FttH, spends, premises per technology, by département.
 nlohmann::json trajectory_json(const Region& region, const ScenarioResults& results);
-// For each target (>= 8, >= 30, FttH): its year, the year it is met (or null), the premises
-// short at the target year.
-nlohmann::json targets_json(const Parameters& params, const nlohmann::json& trajectory);
+// The planner's assessment of each target (>= 8, >= 30, FttH): its year, the year it is met
+// (or null), the premises short at the target year.
+nlohmann::json targets_json(const std::vector<TargetAssessment>& targets);
 // The roll-out of a run, a line per year and the targets (for the terminal).
 std::string run_text(const Region& region, const ScenarioResults& results, const Parameters& params);
 // A short human-readable summary of the region (a few lines).

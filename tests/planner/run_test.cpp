@@ -104,7 +104,9 @@ TEST(Run, WritesThreeReadableFilesPerScenarioMatchingTheResults) {
   }
   // no staging folder left behind: one generation, the committed one
   for (const auto& e : fs::directory_iterator(cfg.out_dir))
-    if (e.path().filename().string()[0] == '.') EXPECT_EQ(e.path().filename(), ".dorsale");
+    if (e.path().filename().string()[0] == '.') {
+      EXPECT_EQ(e.path().filename(), ".dorsale");
+    }
   int gens = 0;
   for (const auto& e : fs::directory_iterator(fs::path(cfg.out_dir) / ".dorsale" / "run")) gens += e.path().filename().string().rfind("gen-", 0) == 0;
   EXPECT_EQ(gens, 1);

@@ -18,6 +18,7 @@
 #include "planner/run.h"
 #include "planner/towers.h"
 #include "viz/interconnect_writer.h"
+#include "viz/steiner_writer.h"
 #include "viz/summary_json.h"
 #include "viz/towers_writer.h"
 
@@ -139,11 +140,11 @@ int main(int argc, char** argv) {
 
   if (info->parsed()) {
     return guarded([&] {
-      auto r = dorsale::planner::load_region_for(icfg);
+      const auto info = dorsale::planner::region_info(icfg);
       if (json)
-        std::cout << dorsale::planner::region_info_json(r).dump(2) << "\n";
+        std::cout << dorsale::viz::region_info_json(info.region, info.cut_off_from_dorsale).dump(2) << "\n";
       else
-        std::cout << dorsale::viz::region_text(r);
+        std::cout << dorsale::viz::region_text(info.region);
       return kOk;
     });
   }
@@ -163,17 +164,9 @@ int main(int argc, char** argv) {
   }
   if (inter->parsed()) {
     return guarded([&] {
-      auto res = dorsale::planner::interconnect(xcfg);
-      for (std::size_t i = 0; i < res.decisions.size(); ++i)
-        std::cout << dorsale::viz::decision_line(res.requests[i], res.decisions[i]) << "\n";
-      auto q = dorsale::viz::queue_summary_json(res);
-      std::cout << fmt::format("{} requests: {} accept, {} accept_with_works, {} reject; accepted value {} (first come: {})",
-                               q["requests"].get<int>(), q["accept"].get<int>(), q["accept_with_works"].get<int>(),
-                               q["reject"].get<int>(), res.accepted_value, res.fcfs_value);
-      if (res.mode == "optimal")
-        std::cout << fmt::format("; MILP {} {}: objective {:.6g}, bound {:.6g}, gap {:.2e}, {:.2f} s", res.mip_backend,
-                                 res.mip_status, res.mip_objective, res.mip_bound, res.mip_gap, res.mip_seconds);
-      std::cout << "\n" << xcfg.out_dir << "/decisions.json, " << xcfg.out_dir << "/routes.gpkg\n";
+      const auto res = dorsale::planner::interconnect(xcfg);
+      std::cout << dorsale::viz::queue_text(res);
+      std::cout << xcfg.out_dir << "/decisions.json, " << xcfg.out_dir << "/routes.gpkg\n";
       return kOk;
     });
   }
@@ -249,20 +242,11 @@ int main(int argc, char** argv) {
       o.backend = stp_backend == "cbc" ? dorsale::solvers::MipBackend::Cbc : dorsale::solvers::MipBackend::Glpk;
       const auto r = stp_exact ? dorsale::solvers::steiner_exact(inst, o) : dorsale::solvers::steiner_heuristic(inst, o);
       const char* method = stp_exact ? (stp_backend == "cbc" ? "exact-cbc" : "exact-glpk") : "heuristic";
-      if (stp_json) {
-        nlohmann::json j = {{"instance", inst.name}, {"nodes", inst.nodes}, {"edges", inst.edges.size()},
-                            {"terminals", inst.terminals.size()}, {"method", method},
-                            {"status", dorsale::solvers::steiner_status_key(r.status)}, {"cost", r.cost},
-                            {"bound", r.bound}, {"gap", r.gap}, {"seconds", r.seconds}};
-        nlohmann::json edges = nlohmann::json::array();
-        for (int e : r.edges) edges.push_back({inst.edges[e].u + 1, inst.edges[e].v + 1});
-        j["tree_edges"] = edges;
-        std::cout << j.dump(2) << "\n";
-      } else {
-        std::cout << fmt::format("{} ({} nodes, {} edges, {} terminals), {}: status {}, cost {:g}, bound {:g}, gap {:.3f} %, {:.3f} s\n",
-                                 inst.name, inst.nodes, inst.edges.size(), inst.terminals.size(), method,
-                                 dorsale::solvers::steiner_status_key(r.status), r.cost, r.bound, 100 * r.gap, r.seconds);
-      }
+      const std::string status = dorsale::solvers::steiner_status_key(r.status);
+      if (stp_json)
+        std::cout << dorsale::viz::steiner_json(inst, r, method, status).dump(2) << "\n";
+      else
+        std::cout << dorsale::viz::steiner_text(inst, r, method, status);
       return r.status == dorsale::solvers::SteinerStatus::Infeasible ? kBadInput : kOk;
     });
   }

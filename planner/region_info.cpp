@@ -5,7 +5,6 @@
 #include "scenarios/opendata.h"
 #include "scenarios/scenario.h"
 #include "solvers/network_graph.h"
-#include "viz/summary_json.h"
 
 namespace dorsale::planner {
 
@@ -33,15 +32,13 @@ Region load_region_for(const RegionInfoConfig& cfg) {
   return r;
 }
 
-nlohmann::json region_info_json(const Region& region) {
-  auto j = viz::region_json(region);
-  if (!region.network.nodes().empty()) {
-    auto cut = solvers::nodes_cut_off_from_dorsale(region.network);
-    nlohmann::json ids = nlohmann::json::array();
-    for (int i : cut) ids.push_back(region.network.node(i).id);
-    j["network"]["cut_off_from_dorsale"] = ids;
-  }
-  return j;
+RegionInfo region_info(const RegionInfoConfig& cfg) { return region_info_of(load_region_for(cfg)); }
+
+RegionInfo region_info_of(Region region) {
+  RegionInfo info{std::move(region), {}};
+  if (info.region.network.nodes().empty()) return info;
+  for (int i : solvers::nodes_cut_off_from_dorsale(info.region.network)) info.cut_off_from_dorsale.push_back(info.region.network.node(i).id);
+  return info;
 }
 
 }  // namespace dorsale::planner

@@ -1,7 +1,7 @@
 #pragma once
 // `dorsale region info`: load a region (built-in, open data or a scenario's) and report it.
-#include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "models/region.h"
 
@@ -18,7 +18,14 @@ struct RegionInfoConfig {
 // Throws InputError / ValidationError on bad input.
 Region load_region_for(const RegionInfoConfig& cfg);
 
-// The JSON printed by `region info --json`: the region's totals plus the network check.
-nlohmann::json region_info_json(const Region& region);
+// What `region info` reports: the region, and the ids of the network nodes no path of links
+// joins to the Dorsale (the network check; empty without a network).
+struct RegionInfo {
+  Region region;
+  std::vector<std::string> cut_off_from_dorsale;
+};
+
+RegionInfo region_info(const RegionInfoConfig& cfg);
+RegionInfo region_info_of(Region region);
 
 }  // namespace dorsale::planner

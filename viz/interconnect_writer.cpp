@@ -42,6 +42,19 @@ json decisions_json(const InterconnectionResults& res) {
   return arr;
 }
 
+std::string queue_text(const InterconnectionResults& res) {
+  std::string out;
+  for (std::size_t i = 0; i < res.decisions.size(); ++i) out += decision_line(res.requests[i], res.decisions[i]) + "\n";
+  int counts[3] = {0, 0, 0};
+  for (const auto& d : res.decisions) counts[int(d.decision)]++;
+  out += fmt::format("{} requests: {} accept, {} accept_with_works, {} reject; accepted value {} (first come: {})", res.decisions.size(),
+                     counts[0], counts[1], counts[2], res.accepted_value, res.fcfs_value);
+  if (res.mode == "optimal")
+    out += fmt::format("; MILP {} {}: objective {:.6g}, bound {:.6g}, gap {:.2e}, {:.2f} s", res.mip_backend, res.mip_status,
+                       res.mip_objective, res.mip_bound, res.mip_gap, res.mip_seconds);
+  return out + "\n";
+}
+
 json queue_summary_json(const InterconnectionResults& res) {
   int counts[3] = {0, 0, 0};
   for (const auto& d : res.decisions) counts[int(d.decision)]++;

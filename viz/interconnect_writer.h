@@ -16,6 +16,8 @@ nlohmann::json decisions_json(const InterconnectionResults& res);
 nlohmann::json queue_summary_json(const InterconnectionResults& res);
 // One line per request, for the terminal.
 std::string decision_line(const InterconnectionRequest& r, const InterconnectionDecision& d);
+// The terminal answer of `dorsale interconnect`: a line per request, then the queue's totals.
+std::string queue_text(const InterconnectionResults& res);
 
 // Adds the layer `routes` to an open GeoPackage.
 void add_routes_layer(GDALDataset* ds, const Region& region, const InterconnectionResults& res);

@@ -175,6 +175,12 @@ json summary_json(const Region& region, const ScenarioResults& res, const Parame
   return j;
 }
 
+json region_info_json(const Region& region, const std::vector<std::string>& cut_off_from_dorsale) {
+  json j = region_json(region);
+  if (!region.network.nodes().empty()) j["network"]["cut_off_from_dorsale"] = cut_off_from_dorsale;
+  return j;
+}
+
 std::string run_text(const Region& region, const ScenarioResults& res, const Parameters& params) {
   std::string s;
   if (!res.rollout.planned) return s;

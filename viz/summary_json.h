@@ -11,6 +11,8 @@ namespace dorsale::viz {
 
 // The region's totals. A field the source cannot give is null, never a made-up number.
 nlohmann::json region_json(const Region& region);
+// `region info --json`: region_json plus, with a network, network.cut_off_from_dorsale.
+nlohmann::json region_info_json(const Region& region, const std::vector<std::string>& cut_off_from_dorsale);
 // summary.json of a run.
 nlohmann::json summary_json(const Region& region, const ScenarioResults& results, const Parameters& params);
 // Per year: premises, % >= 8, >= 30 and FttH, spends, premises per technology, by département.

@@ -4,7 +4,8 @@
 // optimiser under the yearly budgets (solvers/deployment.h); the NROs they open are connected
 // by a collecte Steiner tree (solvers/collecte.h) paid from the same budget; in the
 // alternatives year, premises still below 30 Mbit/s without FttH get the cheapest available
-// alternative (copper upgrade, THD radio, 4G fixe, satellite), within each one's capacity.
+// alternative (copper upgrade, THD radio, 4G fixe, satellite), within each one's capacity
+// (solvers/alternatives.h; the options and their capacity rules come from `alternatives.*`).
 #include "models/parameters.h"
 #include "models/region.h"
 #include "models/results.h"

@@ -2,9 +2,10 @@
 // `dorsale compare out/A out/B ...`: scenarios side by side, from their summary.json: per year
 // and per département, % premises >= 8, >= 30 and FttH, public and private spend, premises per
 // technology, and the year each target is met or by how much it is missed.
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
+
+#include "models/comparison.h"
 
 namespace dorsale::planner {
 
@@ -14,10 +15,8 @@ struct CompareConfig {
 };
 
 // Reads the runs (InputError naming the file if a summary is missing or not a roll-out run).
-nlohmann::json compare_runs(const std::vector<std::string>& runs);
-// Text table of a comparison (for the terminal).
-std::string compare_text(const nlohmann::json& cmp);
-// compare_runs + writes <out_dir>/compare.json atomically.
-nlohmann::json compare(const CompareConfig& cfg);
+Comparison compare_runs(const std::vector<std::string>& runs);
+// compare_runs + writes <out_dir>/compare.json and report.html (one commit).
+Comparison compare(const CompareConfig& cfg);
 
 }  // namespace dorsale::planner

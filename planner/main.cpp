@@ -17,6 +17,7 @@
 #include "solvers/steiner.h"
 #include "planner/run.h"
 #include "planner/towers.h"
+#include "viz/compare_writer.h"
 #include "viz/interconnect_writer.h"
 #include "viz/steiner_writer.h"
 #include "viz/summary_json.h"
@@ -172,8 +173,8 @@ int main(int argc, char** argv) {
   }
   if (cmp->parsed()) {
     return guarded([&] {
-      auto c = dorsale::planner::compare(ccfg);
-      std::cout << dorsale::planner::compare_text(c) << ccfg.out_dir << "/compare.json\n";
+      const auto c = dorsale::planner::compare(ccfg);
+      std::cout << dorsale::viz::comparison_text(c) << ccfg.out_dir << "/compare.json\n";
       return kOk;
     });
   }

@@ -1,5 +1,8 @@
 #include "viz/report.h"
 
+
+
+
 #include <fmt/format.h>
 #include <ogr_spatialref.h>
 
@@ -8,6 +11,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "models/error.h"
 
 namespace dorsale::viz {
 
@@ -148,6 +156,33 @@ std::string trajectory_chart(const std::string& name, const json& trajectory) {
 std::string money(double eur) { return fmt::format("{:.1f} M€", eur / 1e6); }
 
 }  // namespace
+
+ReportScenario report_scenario_from_folder(const std::string& dir, const std::string& name) {
+  ReportScenario x;
+  x.name = name;
+  auto read_json = [&](const char* f) {
+    const std::filesystem::path file = std::filesystem::path(dir) / f;
+    std::ifstream in(file);
+    nlohmann::json j;
+    if (in) {
+      try {
+        in >> j;
+      } catch (const nlohmann::json::exception&) {
+        throw InputError(file.string(), 0, "", "malformed JSON");
+      }
+    }
+    return j;
+  };
+  x.summary = read_json("summary.json");
+  x.decisions = read_json("decisions.json");
+  x.towers = read_json("towers.json");
+  x.guichet = read_json("guichet.json");
+  std::ifstream m(std::filesystem::path(dir) / "map.svg");
+  std::stringstream ss;
+  ss << m.rdbuf();
+  x.map = ss.str();
+  return x;
+}
 
 std::string report_html(const std::string& title, const std::vector<ReportScenario>& scenarios) {
   std::string h;

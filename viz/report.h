@@ -25,6 +25,10 @@ struct ReportScenario {
   std::string map;           // map_svg, or empty
 };
 
+// The report's inputs of a run folder written by `dorsale run` (its JSON files and map.svg);
+// missing optional files are null. InputError naming the file for malformed JSON.
+ReportScenario report_scenario_from_folder(const std::string& dir, const std::string& name);
+
 std::string report_html(const std::string& title, const std::vector<ReportScenario>& scenarios);
 
 }  // namespace dorsale::viz

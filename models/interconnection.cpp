@@ -10,9 +10,4 @@ const char* decision_key(Decision d) {
   return k[int(d)];
 }
 
-const char* technology_key(Technology t) {
-  static const char* k[] = {"copper_upgrade", "thd_radio", "4g_fixe", "satellite"};
-  return k[int(t)];
-}
-
 }  // namespace dorsale

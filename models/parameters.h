@@ -146,13 +146,9 @@ struct Guichet {
   double cost_sd{};
   double satellite_preference_mean{};
   double satellite_preference_sd{};
-  double thd_radio_equipment_eur{};
-  double fourg_fixe_equipment_eur{};
-  double satellite_equipment_eur{};
   double thd_radio_cap_eur{};
   double fourg_fixe_cap_eur{};
   double satellite_cap_eur{};
-  double fourg_fixe_spare_share{};
   long draws{};
 };
 

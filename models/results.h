@@ -9,6 +9,7 @@
 
 #include "models/commune.h"
 #include "models/interconnection.h"
+#include "models/technology.h"
 
 namespace dorsale {
 
@@ -29,11 +30,6 @@ struct CommuneStates {
   std::vector<std::vector<std::array<std::int64_t, kBandCount>>> states;
 };
 
-// Alternatives to FttH for the THD target (DOMAIN.md), in the order of every per-technology
-// array: copper upgrade (montée en débit), THD radio, 4G fixe, satellite.
-enum class Technology : int { CopperUpgrade = 0, ThdRadio = 1, FourGFixe = 2, Satellite = 3 };
-inline constexpr int kTechnologyCount = 4;
-const char* technology_key(Technology t);  // "copper_upgrade", "thd_radio", "4g_fixe", "satellite"
 
 // One year of a roll-out plan, region-wide.
 struct YearSummary {

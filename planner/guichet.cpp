@@ -1,5 +1,7 @@
 #include "planner/guichet.h"
 
+#include "models/technology.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -34,9 +36,13 @@ solvers::GuichetParams guichet_params(const Parameters& p) {
   g.cost_sd = p.guichet.cost_sd;
   g.sat_pref_mean = p.guichet.satellite_preference_mean;
   g.sat_pref_sd = p.guichet.satellite_preference_sd;
-  g.equipment = {p.guichet.thd_radio_equipment_eur, p.guichet.fourg_fixe_equipment_eur,
-                 p.guichet.satellite_equipment_eur};
-  g.cap = {p.guichet.thd_radio_cap_eur, p.guichet.fourg_fixe_cap_eur, p.guichet.satellite_cap_eur};
+  // the guichet's technologies, in its order: THD radio, 4G fixe, satellite
+  const auto T = technology_table(p);
+  const Technology techs[kGuichetTechs] = {Technology::ThdRadio, Technology::FourGFixe, Technology::Satellite};
+  for (int k = 0; k < kGuichetTechs; ++k) {
+    g.equipment[k] = T[int(techs[k])].unit_cost_eur;
+    g.cap[k] = *T[int(techs[k])].subsidy_cap_eur;
+  }
   return g;
 }
 
@@ -52,7 +58,7 @@ solvers::GuichetInputs guichet_inputs(const Region& region, const std::vector<in
   }
   // eligibility threshold on the band limits: <= 3 -> below_3; <= 8 -> + 3_8; <= 30 -> + 8_30
   const double thr = p.guichet.speed_threshold_mbps;
-  const double spare = p.guichet.fourg_fixe_spare_share;
+  const double spare = technology_table(p)[int(Technology::FourGFixe)].share;
   for (std::size_t i = 0; i < region.communes.size(); ++i) {
     const auto& c = region.communes[i];
     solvers::GuichetCommune g;

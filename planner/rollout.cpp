@@ -225,12 +225,9 @@ void deploy_public(Simulation& sim, const PublicDeployment& pd, int y, YearSumma
 // The alternatives problem of the parameters: the four technologies with their cost, speed
 // and capacity rule, and the communes' current bands.
 solvers::AlternativesProblem alternatives_problem(const Simulation& sim) {
-  const auto& A = sim.P.alternatives;
   solvers::AlternativesProblem p;
-  p.options = {{Technology::CopperUpgrade, A.copper_upgrade_eur, A.copper_upgrade_mbps, A.copper_upgrade_share},
-               {Technology::ThdRadio, A.thd_radio_eur, A.thd_radio_mbps, 1.0, false, true},
-               {Technology::FourGFixe, A.fourg_fixe_eur, A.fourg_fixe_mbps, A.fourg_fixe_spare_share, true},
-               {Technology::Satellite, A.satellite_eur, A.satellite_mbps}};
+  for (const auto& t : technology_table(sim.P))
+    p.options.push_back({t.technology, t.unit_cost_eur, t.speed_mbps, t.share, t.scaled_by_4g_coverage, t.limited_to_radio_footprint});
   for (std::size_t i = 0; i < sim.R.communes.size(); ++i) {
     const Commune& c = sim.R.communes[i];
     solvers::AlternativesProblem::Commune pc;

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <filesystem>
+#include <map>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -51,6 +52,13 @@ std::string resolve(const std::string& base_dir, const std::string& p) {
 
 void read_parameter(const std::string& origin, const std::string& key, const toml::value& v, Parameters& P) {
   const ParamSpec* spec = Parameters::find_spec(key);
+  static const std::map<std::string, std::string> moved = {
+      {"guichet.thd_radio_equipment_eur", "alternatives.thd_radio_eur"},
+      {"guichet.fourg_fixe_equipment_eur", "alternatives.fourg_fixe_eur"},
+      {"guichet.satellite_equipment_eur", "alternatives.satellite_eur"},
+      {"guichet.fourg_fixe_spare_share", "alternatives.fourg_fixe_spare_share"}};
+  if (!spec && moved.count(key))
+    fail(origin, v, key, fmt::format("one cost per technology now: set {} (used by the roll-out and the guichet)", moved.at(key)));
   if (!spec) fail(origin, v, key, "unknown key (see scenarios/README.md for the keys)");
   try {
     switch (spec->kind) {

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <string>
 #include <unistd.h>
@@ -28,6 +29,14 @@ inline std::string slurp(const std::filesystem::path& p) {
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
+}
+
+// The visible entries of a folder (hidden ones, such as dorsale's .dorsale, aside).
+inline std::set<std::string> visible(const std::filesystem::path& root) {
+  std::set<std::string> out;
+  for (const auto& e : std::filesystem::directory_iterator(root))
+    if (e.path().filename().string()[0] != '.') out.insert(e.path().filename().string());
+  return out;
 }
 
 // The built-in region of the bfc-2022 scenario, built once per test binary.

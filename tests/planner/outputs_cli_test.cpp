@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <functional>
 #include <fstream>
 #include <random>
 #include <set>
@@ -29,12 +30,12 @@ int run_cli(const std::vector<std::string>& args, const fs::path& log) {
   return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
-// Starts dorsale with `args` in the background; returns its pid. `commit_delay_ms` > 0 slows
-// each step of its commit down (test hook), so that a kill lands inside the commit.
-pid_t spawn(const std::vector<std::string>& args, int commit_delay_ms) {
+// Starts dorsale with `args` in the background (output discarded); `in_child` runs in the child
+// before exec (environment, limits). Returns its pid.
+pid_t spawn(const std::vector<std::string>& args, const std::function<void()>& in_child) {
   const pid_t pid = ::fork();
   if (pid == 0) {
-    if (commit_delay_ms > 0) ::setenv("DORSALE_TEST_COMMIT_DELAY_MS", std::to_string(commit_delay_ms).c_str(), 1);
+    if (in_child) in_child();
     std::vector<char*> argv;
     std::string bin = DORSALE_BIN;
     argv.push_back(bin.data());
@@ -49,36 +50,28 @@ pid_t spawn(const std::vector<std::string>& args, int commit_delay_ms) {
   return pid;
 }
 
+// `commit_delay_ms` > 0 slows each step of the commit down (test hook), so that a kill lands
+// inside the commit.
+pid_t spawn(const std::vector<std::string>& args, int commit_delay_ms) {
+  return spawn(args, [commit_delay_ms] {
+    if (commit_delay_ms > 0) ::setenv("DORSALE_TEST_COMMIT_DELAY_MS", std::to_string(commit_delay_ms).c_str(), 1);
+  });
+}
+
 // Runs dorsale with `args` where no file may grow beyond `max_file_bytes` (RLIMIT_FSIZE, with
 // SIGXFSZ ignored, so a write fails as on a full disk). Returns the exit status, or -signal.
 int run_with_file_limit(const std::vector<std::string>& args, rlim_t max_file_bytes) {
-  const pid_t pid = ::fork();
-  if (pid == 0) {
+  const pid_t pid = spawn(args, [max_file_bytes] {
     ::signal(SIGXFSZ, SIG_IGN);
     rlimit lim{max_file_bytes, max_file_bytes};
     ::setrlimit(RLIMIT_FSIZE, &lim);
-    std::vector<char*> argv;
-    std::string bin = DORSALE_BIN;
-    argv.push_back(bin.data());
-    std::vector<std::string> copy = args;
-    for (auto& a : copy) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    freopen("/dev/null", "w", stdout);
-    freopen("/dev/null", "w", stderr);
-    ::execv(bin.c_str(), argv.data());
-    ::_exit(127);
-  }
+  });
   int st = 0;
   ::waitpid(pid, &st, 0);
   return WIFEXITED(st) ? WEXITSTATUS(st) : -WTERMSIG(st);
 }
 
-std::set<std::string> visible(const fs::path& root) {
-  std::set<std::string> out;
-  for (const auto& e : fs::directory_iterator(root))
-    if (e.path().filename().string()[0] != '.') out.insert(e.path().filename().string());
-  return out;
-}
+using dorsale::test::visible;
 
 }  // namespace
 

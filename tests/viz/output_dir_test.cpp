@@ -22,13 +22,7 @@ namespace {
 
 void put(const fs::path& p, const std::string& text) { viz::write_file(p, text); }
 
-// The visible entries of a folder (hidden ones aside).
-std::set<std::string> visible(const fs::path& root) {
-  std::set<std::string> out;
-  for (const auto& e : fs::directory_iterator(root))
-    if (e.path().filename().string()[0] != '.') out.insert(e.path().filename().string());
-  return out;
-}
+using test::visible;
 
 }  // namespace
 

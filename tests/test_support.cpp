@@ -1,6 +1,9 @@
 #include "test_support.h"
 
+#include "planner/interconnect.h"
+#include "planner/run.h"
 #include "scenarios/builtin_region.h"
+#include "scenarios/requests.h"
 #include "scenarios/scenario.h"
 
 namespace dorsale::test {
@@ -11,6 +14,24 @@ const Region& builtin_bfc() {
     return scenarios::build_builtin_region(s.params, s.seed);
   }();
   return r;
+}
+
+const ScenarioResults& builtin_bfc_results() {
+  static const ScenarioResults r = [] {
+    const auto s = scenarios::builtin_scenario("bfc-2022");
+    const Region& region = builtin_bfc();
+    ScenarioResults res = planner::compute_results(s, region);
+    auto requests = scenarios::parse_requests(scenarios::example_requests_text(), "builtin:requests-example.csv", false,
+                                              region.network);
+    res.interconnection = planner::evaluate_requests(region, s.params, std::move(requests), "fcfs", "glpk");
+    return res;
+  }();
+  return r;
+}
+
+std::vector<int> builtin_bfc_target_years() {
+  const auto s = scenarios::builtin_scenario("bfc-2022");
+  return {int(s.params.targets.thd_year), int(s.params.targets.ftth_year)};
 }
 
 }  // namespace dorsale::test

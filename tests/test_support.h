@@ -9,8 +9,10 @@
 #include <sstream>
 #include <string>
 #include <unistd.h>
+#include <vector>
 
 #include "models/region.h"
+#include "models/results.h"
 
 namespace dorsale::test {
 
@@ -41,6 +43,13 @@ inline std::set<std::string> visible(const std::filesystem::path& root) {
 
 // The built-in region of the bfc-2022 scenario, built once per test binary.
 const Region& builtin_bfc();
+
+// The results of the bfc-2022 scenario on builtin_bfc(): its roll-out plan and its answers to
+// the example interconnection requests (first-come first-served), computed once per binary.
+const ScenarioResults& builtin_bfc_results();
+
+// The target years of the bfc-2022 scenario (targets.thd_year, targets.ftth_year).
+std::vector<int> builtin_bfc_target_years();
 
 // A fresh empty folder under the system temp dir, removed at destruction.
 class TempDir {

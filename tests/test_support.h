@@ -74,4 +74,4 @@ class TempDir {
   std::filesystem::path path_;
 };
 
-}  // namespace dorsale::testing
+}  // namespace dorsale::test

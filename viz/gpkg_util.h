@@ -32,6 +32,16 @@ inline void gpkg_write(OGRLayer* layer, OGRFeature* f) {
     throw std::runtime_error(fmt::format("GeoPackage: cannot write a feature of layer {}", layer->GetName()));
 }
 
+// Fills a layer inside one transaction; a failed start or commit names the layer.
+template <class Fill>
+void gpkg_in_transaction(OGRLayer* layer, Fill&& fill) {
+  if (layer->StartTransaction() != OGRERR_NONE)
+    throw std::runtime_error(fmt::format("GeoPackage: cannot start a transaction on layer {}", layer->GetName()));
+  fill();
+  if (layer->CommitTransaction() != OGRERR_NONE)
+    throw std::runtime_error(fmt::format("GeoPackage: cannot commit layer {}", layer->GetName()));
+}
+
 // Closes a dataset and checks that the close (the final flush and COMMIT of a GeoPackage)
 // succeeded: GDAL 3.6's GDALClose returns nothing, so the error state is read instead.
 template <class Ptr>

@@ -36,14 +36,6 @@ struct ToLambert93 {
   }
 };
 
-// Writes a layer's features in one transaction: `fill()` creates them.
-template <class Fill>
-void in_transaction(OGRLayer* L, Fill&& fill) {
-  if (L->StartTransaction() != OGRERR_NONE) throw std::runtime_error("GeoPackage: cannot start a transaction");
-  fill();
-  if (L->CommitTransaction() != OGRERR_NONE) throw std::runtime_error("GeoPackage: cannot commit a layer");
-}
-
 OGRLineString* segment(const Position& a, const Position& b) {
   auto* ls = new OGRLineString();
   ls->addPoint(a.x, a.y);
@@ -175,7 +167,7 @@ void write_communes(GDALDataset* ds, const Region& region, const ScenarioResults
   const auto targets = planned ? target_states(res, target_years) : std::vector<std::pair<int, std::size_t>>{};
   add_commune_fields(L, planned, targets);
   const bool has_states = !res.communes.states.empty();
-  in_transaction(L, [&] {
+  gpkg_in_transaction(L, [&] {
     for (std::size_t i = 0; i < region.communes.size(); ++i) {
       const auto& c = region.communes[i];
       OGRFeature f(L->GetLayerDefn());
@@ -195,7 +187,7 @@ void write_communes(GDALDataset* ds, const Region& region, const ScenarioResults
 void write_network_nodes(GDALDataset* ds, const Network& net) {
   OGRLayer* L = gpkg_layer(ds, "network_nodes", wkbPoint);
   for (const char* n : {"id", "name", "kind", "departement", "owner"}) gpkg_field(L, n, OFTString);
-  in_transaction(L, [&] {
+  gpkg_in_transaction(L, [&] {
     for (const auto& nd : net.nodes()) {
       OGRFeature f(L->GetLayerDefn());
       f.SetField("id", nd.id.c_str());
@@ -220,7 +212,7 @@ void write_network_links(GDALDataset* ds, const Network& net) {
   gpkg_field(L, "lease_eur_per_pair_km_year", OFTReal);
   gpkg_field(L, "build_eur_per_km", OFTReal);
   gpkg_field(L, "latency_ms", OFTReal);
-  in_transaction(L, [&] {
+  gpkg_in_transaction(L, [&] {
     for (const auto& l : net.links()) {
       OGRFeature f(L->GetLayerDefn());
       f.SetField("id", l.id.c_str());
@@ -254,7 +246,7 @@ void write_high_points(GDALDataset* ds, const std::vector<HighPoint>& high_point
   for (const char* n : ops) gpkg_field(L, n, OFTInteger);
   gpkg_field(L, "height_m", OFTReal);
   gpkg_field(L, "build_cost_eur", OFTReal);
-  in_transaction(L, [&] {
+  gpkg_in_transaction(L, [&] {
     for (const auto& h : high_points) {
       OGRFeature f(L->GetLayerDefn());
       f.SetField("id", h.id.c_str());
@@ -278,7 +270,7 @@ void write_collecte(GDALDataset* ds, const Network& net, const RolloutResults& r
   gpkg_field(L, "length_km", OFTReal);
   gpkg_field(L, "cost_eur", OFTReal);
   gpkg_field(L, "new_link", OFTInteger);
-  in_transaction(L, [&] {
+  gpkg_in_transaction(L, [&] {
     for (const auto& c : rollout.collecte) {
       OGRFeature f(L->GetLayerDefn());
       f.SetField("year", c.year);

@@ -97,37 +97,37 @@ void add_routes_layer(GDALDataset* ds, const Region& region, const Interconnecti
   field("latency_ms", OFTReal);
   field("new_build_km", OFTReal);
   field("links", OFTString);
-  if (L->StartTransaction() != OGRERR_NONE) throw std::runtime_error("GeoPackage: cannot start a transaction");
-  const auto& net = region.network;
-  for (std::size_t i = 0; i < res.decisions.size(); ++i) {
-    const auto& d = res.decisions[i];
-    const auto& r = res.requests[i];
-    for (std::size_t k = 0; k < d.routes.size(); ++k) {
-      OGRFeature f(L->GetLayerDefn());
-      f.SetField("request_id", d.id.c_str());
-      f.SetField("requester", r.requester.c_str());
-      f.SetField("route", int(k + 1));
-      f.SetField("decision", decision_key(d.decision));
-      f.SetField("pairs", r.pairs);
-      f.SetField("protection", protection_key(r.protection));
-      f.SetField("capex_eur", d.capex_eur);
-      f.SetField("opex_eur", d.opex_eur);
-      f.SetField("total_eur", d.total_eur);
-      f.SetField("latency_ms", d.latency_ms);
-      f.SetField("new_build_km", d.new_build_km);
-      std::vector<std::string> ids;
-      for (const auto& rl : d.route_links[k]) ids.push_back(rl.id);
-      f.SetField("links", fmt::format("{}", fmt::join(ids, ",")).c_str());
-      auto* ls = new OGRLineString();
-      for (const auto& id : d.routes[k]) {
-        if (auto n = net.find_node(id)) ls->addPoint(net.node(*n).pos.x, net.node(*n).pos.y);
-        else if (r.site_pos) ls->addPoint(r.site_pos->x, r.site_pos->y);
+  gpkg_in_transaction(L, [&] {
+    const auto& net = region.network;
+    for (std::size_t i = 0; i < res.decisions.size(); ++i) {
+      const auto& d = res.decisions[i];
+      const auto& r = res.requests[i];
+      for (std::size_t k = 0; k < d.routes.size(); ++k) {
+        OGRFeature f(L->GetLayerDefn());
+        f.SetField("request_id", d.id.c_str());
+        f.SetField("requester", r.requester.c_str());
+        f.SetField("route", int(k + 1));
+        f.SetField("decision", decision_key(d.decision));
+        f.SetField("pairs", r.pairs);
+        f.SetField("protection", protection_key(r.protection));
+        f.SetField("capex_eur", d.capex_eur);
+        f.SetField("opex_eur", d.opex_eur);
+        f.SetField("total_eur", d.total_eur);
+        f.SetField("latency_ms", d.latency_ms);
+        f.SetField("new_build_km", d.new_build_km);
+        std::vector<std::string> ids;
+        for (const auto& rl : d.route_links[k]) ids.push_back(rl.id);
+        f.SetField("links", fmt::format("{}", fmt::join(ids, ",")).c_str());
+        auto* ls = new OGRLineString();
+        for (const auto& id : d.routes[k]) {
+          if (auto n = net.find_node(id)) ls->addPoint(net.node(*n).pos.x, net.node(*n).pos.y);
+          else if (r.site_pos) ls->addPoint(r.site_pos->x, r.site_pos->y);
+        }
+        f.SetGeometryDirectly(ls);
+        gpkg_write(L, &f);
       }
-      f.SetGeometryDirectly(ls);
-      gpkg_write(L, &f);
     }
-  }
-  if (L->CommitTransaction() != OGRERR_NONE) throw std::runtime_error("GeoPackage: cannot commit the routes");
+  });
 }
 
 void write_routes_gpkg(const std::filesystem::path& file, const Region& region, const InterconnectionResults& res) {

@@ -99,20 +99,20 @@ void add_towers_layers(GDALDataset* ds, const Region& region, const TowersResult
     field(L, "id", OFTString);
     field(L, "fibred", OFTInteger);
     field(L, "operators", OFTString);
-    if (L->StartTransaction() != OGRERR_NONE) throw std::runtime_error("GeoPackage: cannot start a transaction");
-    for (const auto& h : region.high_points) {
-      if (!h.existing) continue;
-      OGRFeature f(L->GetLayerDefn());
-      f.SetField("id", h.id.c_str());
-      f.SetField("fibred", int(h.fibred));
-      std::vector<std::string> ops;
-      for (int o = 0; o < kOperatorCount; ++o)
-        if (h.carries(o)) ops.push_back(operator_name(Operator(o)));
-      f.SetField("operators", fmt::format("{}", fmt::join(ops, ",")).c_str());
-      f.SetGeometryDirectly(new OGRPoint(h.pos.x, h.pos.y));
-      gpkg_write(L, &f);
-    }
-    if (L->CommitTransaction() != OGRERR_NONE) throw std::runtime_error("GeoPackage: cannot commit a layer");
+    gpkg_in_transaction(L, [&] {
+      for (const auto& h : region.high_points) {
+        if (!h.existing) continue;
+        OGRFeature f(L->GetLayerDefn());
+        f.SetField("id", h.id.c_str());
+        f.SetField("fibred", int(h.fibred));
+        std::vector<std::string> ops;
+        for (int o = 0; o < kOperatorCount; ++o)
+          if (h.carries(o)) ops.push_back(operator_name(Operator(o)));
+        f.SetField("operators", fmt::format("{}", fmt::join(ops, ",")).c_str());
+        f.SetGeometryDirectly(new OGRPoint(h.pos.x, h.pos.y));
+        gpkg_write(L, &f);
+      }
+    });
   }
   {
     OGRLayer* L = layer("chosen_sites", wkbPoint);
@@ -144,14 +144,14 @@ void add_towers_layers(GDALDataset* ds, const Region& region, const TowersResult
   {
     OGRLayer* L = layer("white_zone_premises", wkbPoint);
     field(L, "premises", OFTReal);
-    if (L->StartTransaction() != OGRERR_NONE) throw std::runtime_error("GeoPackage: cannot start a transaction");
-    for (std::size_t i = 0; i < res.white_x.size(); ++i) {
-      OGRFeature f(L->GetLayerDefn());
-      f.SetField("premises", res.white_premises[i]);
-      f.SetGeometryDirectly(new OGRPoint(res.white_x[i], res.white_y[i]));
-      gpkg_write(L, &f);
-    }
-    if (L->CommitTransaction() != OGRERR_NONE) throw std::runtime_error("GeoPackage: cannot commit a layer");
+    gpkg_in_transaction(L, [&] {
+      for (std::size_t i = 0; i < res.white_x.size(); ++i) {
+        OGRFeature f(L->GetLayerDefn());
+        f.SetField("premises", res.white_premises[i]);
+        f.SetGeometryDirectly(new OGRPoint(res.white_x[i], res.white_y[i]));
+        gpkg_write(L, &f);
+      }
+    });
   }
 }
 

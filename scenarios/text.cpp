@@ -68,7 +68,7 @@ void check_line_lengths(std::string_view text, const std::string& file) {
   }
 }
 
-void check_toml_nesting(std::string_view t, const std::string& file, int max_depth) {
+void check_toml_text(std::string_view t, const std::string& file, int max_depth) {
   long line = 1;
   int depth = 0;
   bool line_start = true;  // only blanks seen since the start of the line
@@ -120,6 +120,17 @@ void check_toml_nesting(std::string_view t, const std::string& file, int max_dep
     }
     if (c == '[' && depth == 0 && at_line_start) {  // a table header [a.b] or [[a]]
       while (i < n && t[i] != '\n' && t[i] != '#') ++i;
+      continue;
+    }
+    if (c == '0' && i + 1 < n && t[i + 1] == 'b') {
+      // toml11 accumulates binary integers without an overflow check (undefined behaviour
+      // beyond 63 bits); decimal, octal and hexadecimal ones are clamped and checked later
+      // (it doubles its place value after every digit, leading zeros included: 62 digits at most)
+      std::size_t j = i + 2, digits = 0;
+      for (; j < n && (t[j] == '0' || t[j] == '1' || t[j] == '_'); ++j)
+        if (t[j] != '_') ++digits;
+      if (digits > 62) throw InputError(file, line, "", "binary integer too long (at most 62 binary digits)");
+      i = j;
       continue;
     }
     if (c == '[' || c == '{') {

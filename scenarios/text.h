@@ -26,8 +26,10 @@ void check_utf8(std::string_view text, const std::string& file, long first_line 
 // Throws InputError naming the first line longer than kMaxLineBytes.
 void check_line_lengths(std::string_view text, const std::string& file);
 // Throws InputError naming the line where TOML arrays / inline tables nest deeper than
-// max_depth (strings and comments skipped; table headers [a] / [[a]] do not count).
-void check_toml_nesting(std::string_view text, const std::string& file, int max_depth = kMaxNesting);
+// max_depth (strings and comments skipped; table headers [a] / [[a]] do not count), or where a
+// binary integer 0b… has more than 62 digits (toml11 would overflow a signed integer reading
+// it: undefined behaviour).
+void check_toml_text(std::string_view text, const std::string& file, int max_depth = kMaxNesting);
 
 // The whole content of a text file, with the checks above (UTF-8, line length). Throws
 // InputError(path, 0, "", "cannot open …") when the path is missing, a folder, a symlink

@@ -17,7 +17,7 @@ toml::value parse_toml_text(const std::string& text, const std::string& origin) 
   // any byte in strings
   check_line_lengths(text, origin);
   check_utf8(text, origin);
-  check_toml_nesting(text, origin);
+  check_toml_text(text, origin);
   try {
     std::istringstream in(text);
     return toml::parse(in, origin);

@@ -63,11 +63,11 @@ TEST(Text, CsvReaderRefusesLatin1NamingTheLine) {
 }
 
 TEST(Text, TomlNestingCountsValuesNotHeadersStringsOrComments) {
-  EXPECT_NO_THROW(check_toml_nesting("[a]\n[[b]]\nx = [[1, 2], [3]]\ns = \"[[[[[[\"\n# [[[[[[[\nt = '''\n[[[[\n'''\n", "f", 2));
-  EXPECT_EQ(error_of([] { check_toml_nesting("[a]\nx = 1\ny = [[[1]]]\n", "f", 2); }).line(), 3);
-  EXPECT_EQ(error_of([] { check_toml_nesting("y = [\n [\n  {a = [1]}\n ]\n]\n", "f", 3); }).line(), 3);
+  EXPECT_NO_THROW(check_toml_text("[a]\n[[b]]\nx = [[1, 2], [3]]\ns = \"[[[[[[\"\n# [[[[[[[\nt = '''\n[[[[\n'''\n", "f", 2));
+  EXPECT_EQ(error_of([] { check_toml_text("[a]\nx = 1\ny = [[[1]]]\n", "f", 2); }).line(), 3);
+  EXPECT_EQ(error_of([] { check_toml_text("y = [\n [\n  {a = [1]}\n ]\n]\n", "f", 3); }).line(), 3);
   const std::string deep = "x = " + std::string(2000, '[') + std::string(2000, ']');
-  auto e = error_of([&] { check_toml_nesting(deep, "deep.toml"); });
+  auto e = error_of([&] { check_toml_text(deep, "deep.toml"); });
   EXPECT_EQ(e.file(), "deep.toml");
   EXPECT_EQ(e.line(), 1);
 }
@@ -94,4 +94,15 @@ TEST(Text, ReadTextFileSaysCannotOpenForMissingFolderAndSymlinkLoop) {
     EXPECT_EQ(e.file(), p.string());
     EXPECT_NE(std::string(e.what()).find("cannot open"), std::string::npos) << e.what();
   }
+}
+
+TEST(Text, TomlBinaryIntegerOfMoreThan62DigitsIsRefusedBeforeToml11) {
+  // toml11 doubles a signed place value after each digit of a 0b literal without an overflow
+  // check: 63 digits were undefined behaviour (UBSan)
+  for (const auto& lit : {std::string(63, '1'), "0" + std::string(62, '1'), std::string(40, '1') + "_" + std::string(23, '0')}) {
+    auto e = error_of([&] { check_toml_text("a = 1\nx = 0b" + lit + "\n", "f"); });
+    EXPECT_EQ(e.line(), 2) << lit;
+  }
+  EXPECT_NO_THROW(check_toml_text("x = 0b" + std::string(62, '1') + "\ny = 0b1_0\n", "f"));
+  EXPECT_NO_THROW(check_toml_text("s = \"0b" + std::string(80, '1') + "\"\n", "f"));
 }

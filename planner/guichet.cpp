@@ -143,7 +143,8 @@ GuichetRun merge(const std::vector<std::string>& dirs, const std::string& out_di
     std::error_code ec;
     if (!std::filesystem::is_regular_file(file, ec))
       throw InputError(file, 0, "", "cannot open (is this an output folder of dorsale guichet?)");
-    const std::string text = scenarios::read_text_file(file, "the shard's guichet.json");
+    // a regular file written by dorsale guichet: as large as its sweep makes it
+    const std::string text = scenarios::read_text_file(file, "the shard's guichet.json", UINT64_MAX);
     nlohmann::json j;
     try {
       j = nlohmann::json::parse(text);

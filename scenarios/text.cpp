@@ -5,7 +5,6 @@
 #include <charconv>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include "models/error.h"
 
@@ -144,18 +143,29 @@ void check_toml_text(std::string_view t, const std::string& file, int max_depth)
   }
 }
 
-std::string read_text_file(const std::string& path, const std::string& what) {
+std::string read_text_file(const std::string& path, const std::string& what, std::uint64_t max_bytes) {
   std::error_code ec;
   const auto st = fs::status(path, ec);
   if (ec || !fs::exists(st))
     throw InputError(path, 0, "", fmt::format("cannot open {}: {}", what, ec ? ec.message() : "no such file"));
   if (fs::is_directory(st)) throw InputError(path, 0, "", fmt::format("cannot open {}: it is a folder", what));
+  auto too_big = [&] {
+    return InputError(path, 0, "", fmt::format("{} is larger than {} MiB", what, max_bytes >> 20));
+  };
+  if (fs::is_regular_file(st)) {
+    const auto size = fs::file_size(path, ec);
+    if (!ec && size > max_bytes) throw too_big();
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(path, 0, "", fmt::format("cannot open {}", what));
-  std::stringstream ss;
-  ss << in.rdbuf();
+  // in chunks, so that a pipe or a device (/dev/zero) cannot exhaust memory
+  std::string text;
+  char buf[1 << 16];
+  while (in.read(buf, sizeof buf) || in.gcount() > 0) {
+    if (text.size() + std::uint64_t(in.gcount()) > max_bytes) throw too_big();
+    text.append(buf, std::size_t(in.gcount()));
+  }
   if (in.bad()) throw InputError(path, 0, "", fmt::format("cannot read {}", what));
-  std::string text = ss.str();
   check_line_lengths(text, path);
   check_utf8(text, path);
   return text;

@@ -18,6 +18,8 @@ namespace dorsale::scenarios {
 
 inline constexpr std::size_t kMaxLineBytes = std::size_t(1) << 20;
 inline constexpr int kMaxNesting = 64;
+// Largest text file read whole (scenario, sweep, request file): 256 MiB.
+inline constexpr std::uint64_t kMaxTextFileBytes = std::uint64_t(256) << 20;
 
 // Throws InputError(file, line, "", "not UTF-8 ...") at the line of the first byte that is not
 // well-formed UTF-8 (overlong forms, surrogates and code points above U+10FFFF are refused).
@@ -33,8 +35,9 @@ void check_toml_text(std::string_view text, const std::string& file, int max_dep
 
 // The whole content of a text file, with the checks above (UTF-8, line length). Throws
 // InputError(path, 0, "", "cannot open …") when the path is missing, a folder, a symlink
-// loop or unreadable; `what` names the kind of file in that message ("the request file").
-std::string read_text_file(const std::string& path, const std::string& what);
+// loop or unreadable, and when it holds more than max_bytes (a pipe or device is read in
+// chunks up to that size); `what` names the kind of file in messages ("the request file").
+std::string read_text_file(const std::string& path, const std::string& what, std::uint64_t max_bytes = kMaxTextFileBytes);
 
 // One line (without the '\n') of at most kMaxLineBytes; false at the end of the input.
 // Throws InputError(file, line, "", ...) when the line is longer.

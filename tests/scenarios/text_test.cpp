@@ -106,3 +106,14 @@ TEST(Text, TomlBinaryIntegerOfMoreThan62DigitsIsRefusedBeforeToml11) {
   EXPECT_NO_THROW(check_toml_text("x = 0b" + std::string(62, '1') + "\ny = 0b1_0\n", "f"));
   EXPECT_NO_THROW(check_toml_text("s = \"0b" + std::string(80, '1') + "\"\n", "f"));
 }
+
+TEST(Text, ReadTextFileStopsAnEndlessDeviceAtTheSizeLimit) {
+  // /dev/zero has no end and no newline: refused after max_bytes, not read until memory runs out
+  auto e = error_of([] { read_text_file("/dev/zero", "the request file", 4 << 20); });
+  EXPECT_EQ(e.file(), "/dev/zero");
+  EXPECT_NE(std::string(e.what()).find("larger than 4 MiB"), std::string::npos) << e.what();
+  test::TempDir tmp;
+  std::ofstream(tmp.path() / "big.csv") << std::string(2 << 20, 'x');
+  e = error_of([&] { read_text_file((tmp.path() / "big.csv").string(), "the request file", 1 << 20); });
+  EXPECT_NE(std::string(e.what()).find("larger than 1 MiB"), std::string::npos) << e.what();
+}

@@ -8,12 +8,14 @@
 #include <filesystem>
 #include <fstream>
 #include <regex>
+#include <map>
 #include <set>
 #include <thread>
 
 #include "models/error.h"
 #include "planner/run.h"
 #include "scenarios/sweep.h"
+#include "scenarios/text.h"
 #include "viz/guichet_writer.h"
 #include "viz/output_dir.h"
 
@@ -23,9 +25,11 @@ std::pair<int, int> parse_shard(const std::string& text) {
   static const std::regex re(R"((\d+)/(\d+))");
   std::smatch m;
   if (!std::regex_match(text, m, re)) throw InputError("command line", 0, "--shard", fmt::format("'{}' is not i/n", text));
-  const int i = std::stoi(m[1]), n = std::stoi(m[2]);
-  if (n < 1 || i < 1 || i > n) throw InputError("command line", 0, "--shard", fmt::format("'{}': i must be between 1 and n", text));
-  return {i, n};
+  const auto i = scenarios::parse_int64(m[1].str()), n = scenarios::parse_int64(m[2].str());
+  if (!i || !n || *n > kMaxShards)
+    throw InputError("command line", 0, "--shard", fmt::format("'{}': n must be between 1 and {}", text, kMaxShards));
+  if (*n < 1 || *i < 1 || *i > *n) throw InputError("command line", 0, "--shard", fmt::format("'{}': i must be between 1 and n", text));
+  return {int(*i), int(*n)};
 }
 
 solvers::GuichetParams guichet_params(const Parameters& p) {
@@ -81,9 +85,8 @@ solvers::GuichetInputs guichet_inputs(const Region& region, const std::vector<in
 
 GuichetRun run_guichet_sets(const GuichetConfig& cfg, const std::function<void(const std::string&)>& progress) {
   const scenarios::Scenario s = cfg.scenario.empty() ? scenarios::builtin_scenario("bfc-2022") : scenarios::load_scenario(cfg.scenario);
-  std::vector<scenarios::SweepSet> sets =
-      cfg.sweep.empty() ? std::vector<scenarios::SweepSet>{{"base", {}}} : scenarios::read_sweep(cfg.sweep, s.params);
-  if (cfg.shard_index < 1 || cfg.shard_index > cfg.shard_count)
+  const scenarios::Sweep sweep = cfg.sweep.empty() ? scenarios::Sweep::single("base") : scenarios::read_sweep(cfg.sweep, s.params);
+  if (cfg.shard_count < 1 || cfg.shard_count > kMaxShards || cfg.shard_index < 1 || cfg.shard_index > cfg.shard_count)
     throw InputError("command line", 0, "--shard", fmt::format("{}/{}: i must be between 1 and n", cfg.shard_index, cfg.shard_count));
   const Region region = scenarios::load_region(s);
   // FttH years from the scenario's roll-out plan
@@ -93,23 +96,24 @@ GuichetRun run_guichet_sets(const GuichetConfig& cfg, const std::function<void(c
   run.scenario_hash = s.hash;
   run.seed = cfg.seed_given ? cfg.seed : s.seed;
   run.draws = cfg.draws > 0 ? cfg.draws : int(s.params.guichet.draws);
-  run.total_sets = int(sets.size());
+  run.total_sets = int(sweep.size());
   run.shard = fmt::format("{}/{}", cfg.shard_index, cfg.shard_count);
   run.first_year = s.first_year;
   for (const auto& d : region.departements) run.deps.push_back(d.code);
   const int threads = cfg.threads > 0 ? cfg.threads : int(std::max(1u, std::thread::hardware_concurrency()));
-  for (std::size_t k = 0; k < sets.size(); ++k) {
-    if (int(k % std::size_t(cfg.shard_count)) != cfg.shard_index - 1) continue;
+  // only this shard's sets are built: k = i - 1, i - 1 + n, ...
+  for (std::int64_t k = cfg.shard_index - 1; k < sweep.size(); k += cfg.shard_count) {
+    const scenarios::SweepSet set = sweep.set(k);
     Parameters p = s.params;
-    for (const auto& [key, v] : sets[k].overrides) p.set_number(key, v);
+    for (const auto& [key, v] : set.overrides) p.set_number(key, v);
     const auto in = guichet_inputs(region, planned.rollout.ftth_year, p, s.first_year, s.last_year - s.first_year + 1);
     GuichetSetResult r;
     r.index = int(k);
-    r.name = sets[k].name;
-    for (const auto& [key, v] : sets[k].overrides) r.overrides[key] = v;
+    r.name = set.name;
+    for (const auto& [key, v] : set.overrides) r.overrides[key] = v;
     r.stats = solvers::run_guichet(in, guichet_params(p), run.draws, run.seed, std::uint64_t(k), threads);
     run.sets.push_back(std::move(r));
-    if (progress) progress(fmt::format("set {}/{} ({}) done", k + 1, sets.size(), sets[k].name));
+    if (progress) progress(fmt::format("set {}/{} ({}) done", k + 1, sweep.size(), set.name));
   }
   return run;
 }
@@ -127,40 +131,77 @@ GuichetRun guichet(const GuichetConfig& cfg, const std::function<void(const std:
   return run;
 }
 
+static_assert(viz::kMaxGuichetSets == scenarios::kMaxSweepSets);
+
 GuichetRun merge(const std::vector<std::string>& dirs, const std::string& out_dir) {
   if (dirs.empty()) throw InputError("command line", 0, "shards", "no shard folder given");
+  // Everything is read and checked before anything is written: the shards must come from the
+  // same run (scenario, seed, draws, years, départements, sweep size, shard count) and cover
+  // each of its sets exactly once.
   GuichetRun all;
+  std::string first_file;
+  std::size_t years = 0;
+  int shard_count = 0;
+  std::map<int, std::string> shards;  // shard i -> file
   std::set<int> seen;
-  std::set<std::string> shards;
   for (std::size_t k = 0; k < dirs.size(); ++k) {
     const std::string file = (std::filesystem::path(dirs[k]) / "guichet.json").string();
-    std::ifstream in(file);
-    if (!in) throw InputError(file, 0, "", "cannot open (is this an output folder of dorsale guichet?)");
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(file, ec))
+      throw InputError(file, 0, "", "cannot open (is this an output folder of dorsale guichet?)");
+    // a regular file written by dorsale guichet: as large as its sweep makes it
+    const std::string text = scenarios::read_text_file(file, "the shard's guichet.json", UINT64_MAX);
     nlohmann::json j;
-    GuichetRun r;
     try {
-      in >> j;
-      r = viz::guichet_from_json(j);
-    } catch (const std::exception& e) {
-      throw InputError(file, 0, "", e.what());
+      j = nlohmann::json::parse(text);
+    } catch (const nlohmann::json::exception& e) {
+      throw InputError(file, 0, "", std::string("not a guichet.json document: ") + e.what());
     }
+    GuichetRun r = viz::guichet_from_json(j, file);
+    const auto [i, n] = viz::parse_guichet_shard(r.shard);
     if (k == 0) {
       all = r;
       all.sets.clear();
+      first_file = file;
+      shard_count = n;
     } else {
-      if (r.scenario_hash != all.scenario_hash) throw InputError(file, 0, "scenario_hash", "the shards come from different scenarios");
-      if (r.seed != all.seed) throw InputError(file, 0, "seed", "the shards used different seeds");
-      if (r.draws != all.draws) throw InputError(file, 0, "draws", "the shards used different numbers of draws");
-      if (r.total_sets != all.total_sets) throw InputError(file, 0, "total_sets", "the shards come from different sweeps");
+      auto differs = [&](const char* field, const std::string& mine, const std::string& theirs) {
+        throw InputError(file, 0, field,
+                         fmt::format("{} here, {} in {}: the shards do not come from the same run", mine, theirs, first_file));
+      };
+      if (r.scenario != all.scenario) differs("scenario", r.scenario, all.scenario);
+      if (r.scenario_hash != all.scenario_hash) differs("scenario_hash", r.scenario_hash, all.scenario_hash);
+      if (r.seed != all.seed) differs("seed", std::to_string(r.seed), std::to_string(all.seed));
+      if (r.draws != all.draws) differs("draws", std::to_string(r.draws), std::to_string(all.draws));
+      if (r.first_year != all.first_year) differs("first_year", std::to_string(r.first_year), std::to_string(all.first_year));
+      if (r.deps != all.deps)
+        differs("departements", fmt::format("[{}]", fmt::join(r.deps, ",")), fmt::format("[{}]", fmt::join(all.deps, ",")));
+      if (r.total_sets != all.total_sets) differs("total_sets", std::to_string(r.total_sets), std::to_string(all.total_sets));
+      if (n != shard_count) differs("shard", fmt::format("{} (n = {})", r.shard, n), fmt::format("n = {}", shard_count));
     }
-    if (!shards.insert(r.shard).second) throw InputError(file, 0, "shard", fmt::format("shard {} given twice", r.shard));
-    for (auto& s : r.sets) {
-      if (!seen.insert(s.index).second) throw InputError(file, 0, "sets", fmt::format("set {} appears in two shards", s.index));
+    if (!shards.emplace(i, file).second)
+      throw InputError(file, 0, "shard", fmt::format("shard {} given twice (also {})", r.shard, shards[i]));
+    for (std::size_t q = 0; q < r.sets.size(); ++q) {
+      auto& s = r.sets[q];
+      const std::size_t y = s.stats.subsidy_by_year.size();
+      if (years == 0) years = y;
+      if (y != years)
+        throw InputError(file, 0, fmt::format("sets[{}].by_year", q),
+                         fmt::format("{} years here, {} in the other shards: the shards do not come from the same run", y, years));
+      if (!seen.insert(s.index).second) throw InputError(file, 0, fmt::format("sets[{}].index", q), fmt::format("set {} appears twice", s.index));
       all.sets.push_back(std::move(s));
     }
   }
+  // shards i > total_sets hold no set and may be left out
+  const int required = std::min(shard_count, all.total_sets);
+  std::vector<std::string> missing;
+  for (int i = 1; i <= required && missing.size() < 10; ++i)
+    if (!shards.count(i)) missing.push_back(fmt::format("{}/{}", i, shard_count));
+  if (!missing.empty())
+    throw InputError(first_file, 0, "shard",
+                     fmt::format("the run has {} shards; missing: {}{}", shard_count, fmt::join(missing, ", "), missing.size() == 10 ? ", ..." : ""));
   if (int(seen.size()) != all.total_sets)
-    throw InputError(dirs.front(), 0, "sets", fmt::format("{} of the sweep's {} sets present: a shard is missing", seen.size(), all.total_sets));
+    throw InputError(first_file, 0, "sets", fmt::format("{} of the sweep's {} sets present: a shard is incomplete", seen.size(), all.total_sets));
   std::sort(all.sets.begin(), all.sets.end(), [](auto& a, auto& b) { return a.index < b.index; });
   all.shard = "1/1";
   write_guichet_outputs(all, out_dir);

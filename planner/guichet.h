@@ -24,7 +24,10 @@ struct GuichetConfig {
   std::string out_dir = "out/guichet";
 };
 
-// "i/n" -> (i, n); throws InputError unless 1 <= i <= n.
+// Most shards a sweep may be split into (documented in scenarios/README.md, "Input limits").
+inline constexpr int kMaxShards = 1'000'000;
+
+// "i/n" -> (i, n); throws InputError unless 1 <= i <= n <= kMaxShards.
 std::pair<int, int> parse_shard(const std::string& text);
 
 // The Monte Carlo inputs of a region under a plan (commune FttH years) and parameters.

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <iostream>
 
 #include "models/error.h"
@@ -14,6 +15,7 @@
 #include "planner/interconnect.h"
 #include "planner/region_info.h"
 #include "scenarios/steinlib.h"
+#include "scenarios/text.h"
 #include "solvers/steiner.h"
 #include "planner/run.h"
 #include "planner/towers.h"
@@ -55,7 +57,9 @@ int main(int argc, char** argv) {
   dorsale::planner::RegionInfoConfig icfg;
   bool json = false;
   info->add_option("--builtin", icfg.builtin, "Built-in region name (bfc)");
-  info->add_option("--opendata", icfg.opendata, "Directory laid out like ../shared/data")->check(CLI::ExistingDirectory);
+  // input files and folders are not checked here: the loaders report a missing one as bad
+  // input (exit 1, README), not as a usage error
+  info->add_option("--opendata", icfg.opendata, "Directory laid out like ../shared/data");
   info->add_option("--geography", icfg.geography, "With --opendata: 2018 (default) or current");
   info->add_option("--scenario", icfg.scenario, "Scenario file (TOML)");
   info->add_flag("--json", json, "Print one JSON object");
@@ -86,11 +90,11 @@ int main(int argc, char** argv) {
   auto* gui = app.add_subcommand("guichet", "Size the guichet cohésion numérique budget by Monte Carlo (P10/P50/P90 per département and year)");
   dorsale::planner::GuichetConfig gcfg;
   std::string shard = "1/1";
-  std::int64_t seed_opt = -1;
+  std::string seed_opt;
   gui->add_option("--scenario", gcfg.scenario, "Scenario file (default: the built-in bfc-2022)");
   gui->add_option("--sweep", gcfg.sweep, "Sweep file (TOML): a grid or list of guichet.* parameter sets");
   gui->add_option("--draws", gcfg.draws, "Monte Carlo draws per set (default: guichet.draws)")->check(CLI::PositiveNumber);
-  gui->add_option("--seed", seed_opt, "Seed (default: the scenario's)")->check(CLI::NonNegativeNumber);
+  gui->add_option("--seed", seed_opt, "Seed, 0 to 9223372036854775807 (default: the scenario's)");
   gui->add_option("--threads", gcfg.threads, "Threads (default: all cores); results do not depend on it")->check(CLI::PositiveNumber);
   gui->add_option("--shard", shard, "Run part i of n of the sweep (sets k with k mod n = i - 1), e.g. 2/4");
   gui->add_option("-o,--out", gcfg.out_dir, "Output folder (default: out/guichet)");
@@ -121,7 +125,7 @@ int main(int argc, char** argv) {
   std::string stp_file, stp_backend = "glpk";
   bool stp_exact = false, stp_json = false;
   double stp_limit = 60;
-  steiner->add_option("file", stp_file, "Instance (.stp)")->required()->check(CLI::ExistingFile);
+  steiner->add_option("file", stp_file, "Instance (.stp)")->required();
   steiner->add_flag("--exact", stp_exact, "Solve the directed-flow MILP instead of the heuristic");
   steiner->add_option("--backend", stp_backend, "MILP back end with --exact: glpk or cbc")->check(CLI::IsMember({"glpk", "cbc"}));
   steiner->add_option("--time-limit", stp_limit, "Time limit of --exact, seconds (default 60)");
@@ -192,8 +196,12 @@ int main(int argc, char** argv) {
       auto [i, n] = dorsale::planner::parse_shard(shard);
       gcfg.shard_index = i;
       gcfg.shard_count = n;
-      if (seed_opt >= 0) {
-        gcfg.seed = std::uint64_t(seed_opt);
+      if (!seed_opt.empty()) {
+        const auto seed = dorsale::scenarios::parse_int64(seed_opt);
+        if (!seed || *seed < 0)
+          throw dorsale::InputError("command line", 0, "--seed",
+                                    fmt::format("'{}' is not a seed (a whole number from 0 to 9223372036854775807)", seed_opt));
+        gcfg.seed = std::uint64_t(*seed);
         gcfg.seed_given = true;
       }
       const bool tty = ::isatty(STDERR_FILENO);
@@ -237,6 +245,9 @@ int main(int argc, char** argv) {
   }
   if (steiner->parsed()) {
     return guarded([&] {
+      if (!(std::isfinite(stp_limit) && stp_limit > 0 && stp_limit <= 1e7))
+        throw dorsale::InputError("command line", 0, "--time-limit",
+                                  fmt::format("'{}' is not a time limit (seconds, > 0 and <= 1e7)", stp_limit));
       const auto inst = dorsale::scenarios::read_stp(stp_file);
       dorsale::solvers::SteinerOptions o;
       o.time_limit_s = stp_limit;

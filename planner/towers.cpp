@@ -8,6 +8,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "models/error.h"
@@ -31,14 +32,26 @@ XYTable read_xy_csv(const std::string& path, bool weights_required) {
     if (scenarios::trim(t.header[k]) == "weight") cw = int(k);
   if (weights_required && cw < 0) throw InputError(path, 0, "weight", "column not found in the header");
   XYTable out;
+  std::map<std::string, long> ids;  // id -> line
+  auto coordinate = [&](const scenarios::CsvRow& r, int col, const char* field) {
+    const double v = scenarios::parse_number(t.cell(r, col), path, r.line, field);
+    if (std::abs(v) > kMaxProjectedCoordinate)
+      throw InputError(path, r.line, field,
+                       fmt::format("{} is not a projected coordinate in metres (|{}| <= {:.0e})", v, field, kMaxProjectedCoordinate));
+    return v;
+  };
   for (const auto& r : t.rows) {
-    out.id.push_back(scenarios::trim(t.cell(r, ci)));
-    out.x.push_back(scenarios::parse_number(t.cell(r, cx), path, r.line, "x"));
-    out.y.push_back(scenarios::parse_number(t.cell(r, cy), path, r.line, "y"));
+    const std::string id = scenarios::trim(t.cell(r, ci));
+    if (id.empty()) throw InputError(path, r.line, "id", "empty id");
+    if (auto [it, fresh] = ids.emplace(id, r.line); !fresh)
+      throw InputError(path, r.line, "id", fmt::format("id '{}' appears twice (also line {})", id, it->second));
+    out.id.push_back(id);
+    out.x.push_back(coordinate(r, cx, "x"));
+    out.y.push_back(coordinate(r, cy, "y"));
     double w = 1;
     if (cw >= 0 && weights_required) {
-      w = scenarios::parse_number(t.cell(r, cw), path, r.line, "weight");
-      if (w < 0) throw InputError(path, r.line, "weight", "negative weight");
+      w = scenarios::parse_number(t.cell(r, cw), path, r.line, "weight");  // finite
+      if (!(w > 0)) throw InputError(path, r.line, "weight", fmt::format("{} is not a positive weight", w));
     }
     out.weight.push_back(w);
     out.line.push_back(r.line);
@@ -60,8 +73,11 @@ solvers::CoverageSolution solve(const solvers::CoverageProblem& p, const std::st
 }  // namespace
 
 TowersFileResult towers_from_files(const TowersConfig& cfg) {
-  if (cfg.radius_m < 0) throw InputError("command line", 0, "--radius-m", "a coverage radius is >= 0 metres");
+  if (!(cfg.radius_m > 0 && cfg.radius_m <= kMaxProjectedCoordinate))
+    throw InputError("command line", 0, "--radius-m",
+                     fmt::format("{} is not a coverage radius: give a number of metres > 0 and <= {:.0e}", cfg.radius_m, kMaxProjectedCoordinate));
   if (cfg.sites < 0 && cfg.budget < 0) throw InputError("command line", 0, "--sites", "give --sites K");
+  if (!std::isfinite(cfg.budget)) throw InputError("command line", 0, "--budget", "a budget is a finite number of EUR");
   const auto cand = read_xy_csv(cfg.candidates, false);
   const auto dem = read_xy_csv(cfg.demand, true);
   solvers::CoverageProblem p;
@@ -321,6 +337,7 @@ TowersResult towers_for_region(const Region& R, const scenarios::Scenario& s, co
 TowersResult towers(const TowersConfig& cfg) {
   const scenarios::Scenario s = cfg.scenario.empty() ? scenarios::builtin_scenario("bfc-2022") : scenarios::load_scenario(cfg.scenario);
   if (cfg.sites < -1) throw InputError("command line", 0, "--sites", "a number of sites is >= 0");
+  if (!std::isfinite(cfg.budget)) throw InputError("command line", 0, "--budget", "a budget is a finite number of EUR");
   const Region region = scenarios::load_region(s);
   if (region.high_points.empty()) throw InputError(s.file, 0, "region", "the region has no high points");
   auto res = towers_for_region(region, s, cfg);

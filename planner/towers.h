@@ -14,6 +14,7 @@
 #include "models/region.h"
 #include "models/towers.h"
 #include "models/results.h"
+#include "scenarios/projection.h"
 #include "scenarios/scenario.h"
 #include "solvers/max_coverage.h"
 
@@ -30,7 +31,13 @@ struct TowersConfig {
   std::string dem;                  // optional DEM (any GDAL raster, projected CRS): line of sight
 };
 
-// A point / site table of the file mode. Throws InputError (file, line, field).
+// Coordinates beyond scenarios::kMaxProjectedCoordinate (|x|, |y| <= 1e7 m) are errors; it
+// also bounds the coverage radius.
+using scenarios::kMaxProjectedCoordinate;
+
+// A point / site table of the file mode. Throws InputError (file, line, field) on a missing
+// column, a coordinate that is not finite or beyond kMaxProjectedCoordinate, a weight that is
+// not finite and > 0 (when weights are read), an empty or repeated id.
 struct XYTable {
   std::vector<std::string> id;
   std::vector<double> x, y, weight;

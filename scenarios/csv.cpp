@@ -5,9 +5,11 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 
 #include "models/error.h"
+#include "scenarios/text.h"
 
 namespace dorsale::scenarios {
 
@@ -93,6 +95,8 @@ const std::string& CsvTable::cell(const CsvRow& row, int col) const {
 }
 
 CsvTable read_csv(const std::string& path, char separator, int skip_lines) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) throw InputError(path, 0, "", "cannot open the file: it is a folder");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(path, 0, "", "cannot open the file");
   CsvTable t;
@@ -100,10 +104,11 @@ CsvTable read_csv(const std::string& path, char separator, int skip_lines) {
   std::string line;
   long n = 0;
   bool have_header = false;
-  while (std::getline(in, line)) {
+  while (read_line_capped(in, line, path, n + 1)) {
     ++n;
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (n == 1 && line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);
+    check_utf8(line, path, n);
     if (n <= skip_lines) continue;
     auto cells = split_line(line, separator);
     if (!have_header) {

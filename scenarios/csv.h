@@ -26,7 +26,8 @@ struct CsvTable {
 
 // Reads a delimited file: skips `skip_lines` lines before the header, accepts CRLF and a UTF-8
 // BOM, handles double-quoted cells. Blank lines (only separators) are skipped. Throws
-// InputError if the file cannot be opened or has no header.
+// InputError if the file cannot be opened or has no header, at a line that is not UTF-8 or
+// longer than kMaxLineBytes (scenarios/text.h).
 CsvTable read_csv(const std::string& path, char separator, int skip_lines = 0);
 
 // Parses a count as found in the open data: spaces, non-breaking and narrow non-breaking

@@ -30,9 +30,9 @@ std::vector<std::string> glob(const std::string& dir, const std::string& sub_re,
   if (!fs::is_directory(dir, ec)) return out;
   const std::regex sr(sub_re), fr(file_re);
   for (const auto& sub : fs::directory_iterator(dir, ec)) {
-    if (!sub.is_directory() || !std::regex_match(sub.path().filename().string(), sr)) continue;
+    if (!sub.is_directory(ec) || !std::regex_match(sub.path().filename().string(), sr)) continue;
     for (const auto& f : fs::directory_iterator(sub.path(), ec))
-      if (f.is_regular_file() && std::regex_match(f.path().filename().string(), fr))
+      if (f.is_regular_file(ec) && std::regex_match(f.path().filename().string(), fr))
         out.push_back(f.path().string());
   }
   std::sort(out.begin(), out.end());
@@ -130,7 +130,9 @@ std::string field_of(OGRFeature* f, std::initializer_list<const char*> names, co
 }  // namespace
 
 OpenDataFiles locate_opendata(const std::string& dir) {
-  if (!fs::is_directory(dir)) throw InputError(dir, 0, "", "not a directory");
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec))
+    throw InputError(dir, 0, "", ec ? "cannot open the open-data folder: " + ec.message() : std::string("cannot open the open-data folder: not a directory"));
   OpenDataFiles f;
   f.commune_polygons = glob(dir, "france-geojson", "communes-.*\\.geojson");
   if (f.commune_polygons.empty())
@@ -183,17 +185,36 @@ Region import_opendata(const OpenDataFiles& files, const Parameters& P) {
         auto flat = wkbFlatten(g->getGeometryType());
         if (flat != wkbPolygon && flat != wkbMultiPolygon)
           throw InputError(path, n, "geometry", "feature " + c.code + " is not a polygon");
+        // in the file's CRS (degrees or metres): finite and within kMaxProjectedCoordinate; a
+        // projection may map a wild vertex to a plausible longitude/latitude
+        for (const auto& poly : rings_of(g))
+          for (const auto& ring : poly)
+            for (const auto& [x, y] : ring)
+              if (!std::isfinite(x) || !std::isfinite(y) || std::abs(x) > kMaxProjectedCoordinate || std::abs(y) > kMaxProjectedCoordinate)
+                throw InputError(path, n, "geometry",
+                                 fmt::format("feature {} has a vertex at ({}, {}): coordinates must be finite and within ±{:.0e}", c.code, x,
+                                             y, kMaxProjectedCoordinate));
         std::unique_ptr<OGRGeometry> gg(g->clone());
         if (ct && gg->transform(ct.get()) != OGRERR_NONE)
           throw InputError(path, n, "geometry", "cannot transform to WGS84");
         if (c.code.size() != 5) throw InputError(path, n, "code", fmt::format("'{}' is not an INSEE code", c.code));
         if (by_code.count(c.code)) throw InputError(path, n, "code", fmt::format("commune {} appears twice", c.code));
         c.departement = (c.code.rfind("97", 0) == 0) ? c.code.substr(0, 3) : c.code.substr(0, 2);
+        c.polygons = rings_of(gg.get());
+        for (const auto& poly : c.polygons)  // WGS84 after the transform
+          for (const auto& ring : poly)
+            for (const auto& [lon, lat] : ring)
+              if (!std::isfinite(lon) || !std::isfinite(lat) || std::abs(lon) > 180 || std::abs(lat) > 90)
+                throw InputError(path, n, "geometry",
+                                 fmt::format("feature {} has a vertex at ({}, {}), not a longitude/latitude", c.code, lon, lat));
         OGRPoint centroid;
         if (gg->Centroid(&centroid) != OGRERR_NONE)
           throw InputError(path, n, "geometry", "cannot compute the centroid of " + c.code);
-        c.centroid = proj.from_wgs84(centroid.getX(), centroid.getY());
-        c.polygons = rings_of(gg.get());
+        try {
+          c.centroid = proj.from_wgs84(centroid.getX(), centroid.getY());
+        } catch (const std::exception& e) {
+          throw InputError(path, n, "geometry", fmt::format("the centroid of {} cannot be projected: {}", c.code, e.what()));
+        }
         by_code[c.code] = int(region.communes.size());
         region.communes.push_back(std::move(c));
         geoms.push_back(std::move(gg));
@@ -389,8 +410,17 @@ Region import_opendata(const OpenDataFiles& files, const Parameters& P) {
       if (!op) throw InputError(t.file, row.line, "Operateur", fmt::format("unknown operator code '{}'", trim(t.cell(row, c_op))));
       const double x = parse_number(t.cell(row, c_x), t.file, row.line, "x");
       const double y = parse_number(t.cell(row, c_y), t.file, row.line, "y");
+      for (const auto& [v, field] : {std::pair{x, "x"}, std::pair{y, "y"}})
+        if (std::abs(v) > kMaxProjectedCoordinate)
+          throw InputError(t.file, row.line, field,
+                           fmt::format("{} is not a Lambert-93 coordinate in metres (|{}| <= {:.0e})", v, field, kMaxProjectedCoordinate));
       const auto has4g = parse_count(t.cell(row, c_4g), t.file, row.line, "4G").value_or(0) > 0;
-      Position p = proj.from_l93(x, y);
+      Position p;
+      try {
+        p = proj.from_l93(x, y);
+      } catch (const std::exception& e) {
+        throw InputError(t.file, row.line, "x", fmt::format("({}, {}) cannot be projected to WGS84: {}", x, y, e.what()));
+      }
       const long ci = index.find(p.lon, p.lat);
       if (ci < 0) continue;  // outside the region's communes
       auto [it, fresh] = at.emplace(std::make_pair(x, y), region.high_points.size());

@@ -1,10 +1,21 @@
 #include "scenarios/projection.h"
 
+#include <cpl_error.h>
 #include <ogr_spatialref.h>
 
+#include <cmath>
 #include <stdexcept>
 
 namespace dorsale::scenarios {
+
+namespace {
+// GDAL's own message ("Point outside of projection domain") off while it lasts: a failure is
+// thrown and reported once, with the file and field, by the caller
+struct QuietGdal {
+  QuietGdal() { CPLPushErrorHandler(CPLQuietErrorHandler); }
+  ~QuietGdal() { CPLPopErrorHandler(); }
+};
+}  // namespace
 
 Projection::Projection() {
   OGRSpatialReference wgs84, l93;
@@ -22,14 +33,18 @@ Projection::~Projection() = default;
 
 void Projection::fill_l93(Position& p) const {
   double x = p.lon, y = p.lat;
-  if (!to_l93_->Transform(1, &x, &y)) throw std::runtime_error("OSR: cannot project a position to Lambert-93");
+  QuietGdal quiet;  // the caller reports the failure
+  if (!std::isfinite(x) || !std::isfinite(y) || !to_l93_->Transform(1, &x, &y) || !std::isfinite(x) || !std::isfinite(y))
+    throw std::runtime_error("OSR: cannot project a position to Lambert-93");
   p.x = x;
   p.y = y;
 }
 
 void Projection::fill_wgs84(Position& p) const {
   double x = p.x, y = p.y;
-  if (!to_wgs84_->Transform(1, &x, &y)) throw std::runtime_error("OSR: cannot unproject a Lambert-93 position");
+  QuietGdal quiet;
+  if (!std::isfinite(x) || !std::isfinite(y) || !to_wgs84_->Transform(1, &x, &y) || !std::isfinite(x) || !std::isfinite(y))
+    throw std::runtime_error("OSR: cannot unproject a Lambert-93 position");
   p.lon = x;
   p.lat = y;
 }

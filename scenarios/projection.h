@@ -11,6 +11,11 @@ class OGRCoordinateTransformation;
 
 namespace dorsale::scenarios {
 
+// Largest |x| or |y| of a projected coordinate in metres read from a file (Lambert-93 spans
+// about 0..1.3e6 by 6e6..7.2e6, UTM northings reach 1e7): beyond it a coordinate is an input
+// error. Documented in scenarios/README.md ("Input limits").
+inline constexpr double kMaxProjectedCoordinate = 1e7;
+
 class Projection {
  public:
   Projection();

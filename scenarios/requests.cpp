@@ -13,6 +13,7 @@
 #include "scenarios/builtin_scenarios.h"
 #include "scenarios/csv.h"
 #include "scenarios/projection.h"
+#include "scenarios/text.h"
 
 namespace dorsale::scenarios {
 
@@ -31,6 +32,21 @@ struct RowReader {
   }
   [[noreturn]] void fail(const std::string& field, const std::string& what) const { throw InputError(file, line, field, what); }
 };
+
+}  // namespace
+
+bool valid_date(const std::string& text) {
+  static const std::regex date(R"((\d{4})-(\d{2})-(\d{2}))");
+  std::smatch m;
+  if (!std::regex_match(text, m, date)) return false;
+  const int y = std::stoi(m[1]), mo = std::stoi(m[2]), d = std::stoi(m[3]);
+  if (y < 1900 || y > 2100 || mo < 1 || mo > 12 || d < 1) return false;
+  static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  return d <= days[mo - 1] + (mo == 2 && leap ? 1 : 0);
+}
+
+namespace {
 
 InterconnectionRequest build(const RowReader& rr, const Network& net, const Projection& proj, std::set<std::string>& ids) {
   static const std::set<std::string> known = {"id", "requester", "site", "lon", "lat", "destination", "pairs", "protection",
@@ -55,7 +71,11 @@ InterconnectionRequest build(const RowReader& rr, const Network& net, const Proj
     const double x = parse_number(lon, rr.file, rr.line, "lon"), y = parse_number(lat, rr.file, rr.line, "lat");
     if (x < -180 || x > 180) rr.fail("lon", fmt::format("{} is not a longitude", x));
     if (y < -90 || y > 90) rr.fail("lat", fmt::format("{} is not a latitude", y));
-    r.site_pos = proj.from_wgs84(x, y);
+    try {
+      r.site_pos = proj.from_wgs84(x, y);
+    } catch (const std::exception& e) {
+      rr.fail("lon", fmt::format("cannot project ({}, {}) to Lambert-93: {}", x, y, e.what()));
+    }
   }
   const std::string dest = rr.get("destination");
   if (dest.empty()) rr.fail("destination", "empty destination");
@@ -98,8 +118,7 @@ InterconnectionRequest build(const RowReader& rr, const Network& net, const Proj
     r.horizon_years = int(h);
   }
   r.submitted = rr.get("submitted");
-  static const std::regex date(R"(\d{4}-\d{2}-\d{2})");
-  if (!std::regex_match(r.submitted, date)) rr.fail("submitted", fmt::format("'{}' is not a date YYYY-MM-DD", r.submitted));
+  if (!valid_date(r.submitted)) rr.fail("submitted", fmt::format("'{}' is not a date YYYY-MM-DD (years 1900 to 2100)", r.submitted));
   if (auto v = rr.get("value"); !v.empty()) {
     r.value = parse_number(v, rr.file, rr.line, "value");
     if (r.value < 0) rr.fail("value", "negative value");
@@ -111,6 +130,9 @@ InterconnectionRequest build(const RowReader& rr, const Network& net, const Proj
 
 std::vector<InterconnectionRequest> parse_requests(const std::string& text, const std::string& origin, bool json,
                                                    const Network& net) {
+  // every byte and line checked first: a Latin-1 file is an error naming its first bad line
+  check_line_lengths(text, origin);
+  check_utf8(text, origin);
   Projection proj;
   std::vector<InterconnectionRequest> out;
   std::set<std::string> ids;
@@ -120,6 +142,8 @@ std::vector<InterconnectionRequest> parse_requests(const std::string& text, cons
       j = nlohmann::json::parse(text);
     } catch (const nlohmann::json::parse_error& e) {
       throw InputError(origin, 0, "", std::string("malformed JSON: ") + e.what());
+    } catch (const nlohmann::json::exception& e) {  // e.g. a number too large for a double
+      throw InputError(origin, 0, "", std::string("bad JSON value: ") + e.what());
     }
     if (!j.is_array()) throw InputError(origin, 0, "", "expected a JSON array of requests");
     long k = 0;
@@ -176,12 +200,9 @@ std::vector<InterconnectionRequest> parse_requests(const std::string& text, cons
 }
 
 std::vector<InterconnectionRequest> read_requests(const std::string& path, const Network& net) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path, 0, "", "cannot open the request file");
-  std::stringstream ss;
-  ss << in.rdbuf();
+  const std::string text = read_text_file(path, "the request file");
   const bool json = path.size() >= 5 && path.substr(path.size() - 5) == ".json";
-  return parse_requests(ss.str(), path, json, net);
+  return parse_requests(text, path, json, net);
 }
 
 const char* example_requests_text() { return kExampleRequests; }

@@ -16,6 +16,9 @@
 
 namespace dorsale::scenarios {
 
+// A real calendar date YYYY-MM-DD (years 1900 to 2100, leap years counted).
+bool valid_date(const std::string& text);
+
 std::vector<InterconnectionRequest> read_requests(const std::string& path, const Network& net);
 // Same, from text already in memory; `origin` names it in errors; `json` selects the format.
 std::vector<InterconnectionRequest> parse_requests(const std::string& text, const std::string& origin, bool json,

@@ -13,6 +13,8 @@
 #include "models/names.h"
 #include "scenarios/builtin_region.h"
 #include "scenarios/builtin_scenarios.h"
+#include "scenarios/text.h"
+#include "scenarios/toml_input.h"
 
 namespace fs = std::filesystem;
 
@@ -33,14 +35,14 @@ std::string as_string(const std::string& origin, const toml::value& v, const std
 }
 
 double as_number(const std::string& origin, const toml::value& v, const std::string& key) {
-  if (v.is_integer()) return double(v.as_integer());
+  if (v.is_integer()) return double(toml_integer(v, origin, key));
   if (v.is_floating()) return v.as_floating();
   fail(origin, v, key, "expects a number");
 }
 
 long as_integer(const std::string& origin, const toml::value& v, const std::string& key) {
   if (!v.is_integer()) fail(origin, v, key, "expects an integer");
-  return long(v.as_integer());
+  return long(toml_integer(v, origin, key));
 }
 
 std::string resolve(const std::string& base_dir, const std::string& p) {
@@ -90,13 +92,7 @@ std::string fnv1a64_hex(const std::string& bytes) {
 }
 
 Scenario parse_scenario(const std::string& text, const std::string& origin, const std::string& base_dir) {
-  toml::value root;
-  try {
-    std::istringstream in(text);
-    root = toml::parse(in, origin);
-  } catch (const toml::syntax_error& e) {
-    throw InputError(origin, long(e.location().line()), "", std::string("TOML syntax error: ") + e.what());
-  }
+  const toml::value root = parse_toml_text(text, origin);
   Scenario s;
   s.file = origin;
   s.hash = fnv1a64_hex(text);
@@ -129,10 +125,13 @@ Scenario parse_scenario(const std::string& text, const std::string& origin, cons
         else if (k == "description") s.description = as_string(origin, v, key);
         else if (k == "seed") {
           long seed = as_integer(origin, v, key);
-          if (seed < 0) fail(origin, v, key, "a seed is a non-negative integer");
+          if (seed < 0) fail(origin, v, key, "a seed is an integer between 0 and 9223372036854775807");
           s.seed = std::uint64_t(seed);
-        } else if (k == "first_year") s.first_year = int(as_integer(origin, v, key));
-        else if (k == "last_year") s.last_year = int(as_integer(origin, v, key));
+        } else if (k == "first_year" || k == "last_year") {
+          const long y = as_integer(origin, v, key);
+          if (y < 2000 || y > 2100) fail(origin, v, key, fmt::format("{} is not a year between 2000 and 2100", y));
+          (k == "first_year" ? s.first_year : s.last_year) = int(y);
+        }
         else if (k == "requests") {
           const std::string f = as_string(origin, v, key);
           s.requests = origin.rfind("builtin:", 0) == 0 ? "builtin:" + f : resolve(base_dir, f);
@@ -191,8 +190,9 @@ Scenario parse_scenario(const std::string& text, const std::string& origin, cons
           const std::string key = "commitments." + k;
           if (k == "commune") cm.commune = as_string(origin, v, key);
           else if (k == "year") {
-            cm.year = int(as_integer(origin, v, key));
-            if (cm.year < 2000 || cm.year > 2100) fail(origin, v, key, "not a plausible year");
+            const long y = as_integer(origin, v, key);
+            if (y < 2000 || y > 2100) fail(origin, v, key, "not a plausible year");
+            cm.year = int(y);
           } else if (k == "actor") cm.actor = as_string(origin, v, key);
           else fail(origin, v, key, "unknown key (commune, year, actor)");
         }
@@ -216,11 +216,8 @@ Scenario parse_scenario(const std::string& text, const std::string& origin, cons
 Scenario load_scenario(const std::string& path) {
   std::error_code ec;
   if (fs::is_directory(path, ec)) throw InputError(path, 0, "", "is a folder, not a scenario file");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path, 0, "", "cannot open the scenario file");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return parse_scenario(ss.str(), path, fs::path(path).parent_path().string());
+  const std::string text = read_text_file(path, "the scenario file");
+  return parse_scenario(text, path, fs::path(path).parent_path().string());
 }
 
 std::vector<std::string> builtin_scenario_names() {

@@ -3,40 +3,65 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "models/error.h"
+#include "scenarios/text.h"
 
 namespace dorsale::scenarios {
 
+namespace {
+
+std::vector<std::string_view> tokens(std::string_view line) {
+  std::vector<std::string_view> out;
+  std::size_t i = 0;
+  while (i < line.size()) {
+    while (i < line.size() && std::isspace(static_cast<unsigned char>(line[i]))) ++i;
+    const std::size_t b = i;
+    while (i < line.size() && !std::isspace(static_cast<unsigned char>(line[i]))) ++i;
+    if (i > b) out.push_back(line.substr(b, i - b));
+  }
+  return out;
+}
+
+std::string lower(std::string_view x) {
+  std::string out(x);
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+  return out;
+}
+
+}  // namespace
+
 SteinerInstance read_stp(const std::string& path) {
-  std::ifstream in(path);
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) throw InputError(path, 0, "", "cannot open the STP file: it is a folder");
+  std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(path, 0, "", "cannot open the STP file");
   SteinerInstance s;
   s.name = path.substr(path.find_last_of('/') + 1);
   std::string line, section;
-  long n = 0, declared_edges = -1, declared_terminals = -1;
+  long n = 0;
+  std::int64_t declared_edges = -1, declared_terminals = -1;
   bool header = false;
-  auto lower = [](std::string x) {
-    std::transform(x.begin(), x.end(), x.begin(), [](unsigned char c) { return std::tolower(c); });
-    return x;
-  };
-  while (std::getline(in, line)) {
+  while (read_line_capped(in, line, path, n + 1)) {
     ++n;
     if (!line.empty() && line.back() == '\r') line.pop_back();
-    std::istringstream ls(line);
-    std::string key;
-    if (!(ls >> key)) continue;
+    check_utf8(line, path, n);
+    const auto tok = tokens(line);
+    if (tok.empty()) continue;
     if (!header) {
-      if (lower(key).rfind("33d32945", 0) != 0) throw InputError(path, n, "header", "not an STP file (no 33D32945 magic)");
+      if (lower(tok[0]).rfind("33d32945", 0) != 0) throw InputError(path, n, "header", "not an STP file (no 33D32945 magic)");
       header = true;
       continue;
     }
-    const std::string k = lower(key);
+    const std::string k = lower(tok[0]);
     if (k == "section") {
-      ls >> section;
-      section = lower(section);
+      section = tok.size() > 1 ? lower(tok[1]) : "";
       continue;
     }
     if (k == "end") {
@@ -44,45 +69,78 @@ SteinerInstance read_stp(const std::string& path) {
       continue;
     }
     if (k == "eof") break;
-    auto number = [&](const char* field) {
-      double v;
-      if (!(ls >> v)) throw InputError(path, n, field, "expected a number");
+    // the i-th number after the key: a whole number in lo..hi, or a finite weight >= 0
+    auto integer = [&](std::size_t i, const char* field, std::int64_t lo, std::int64_t hi) {
+      if (i >= tok.size()) throw InputError(path, n, field, "expected a whole number");
+      const auto v = parse_int64(tok[i]);
+      if (!v) throw InputError(path, n, field, fmt::format("'{}' is not a whole number (or does not fit in 64 bits)", tok[i]));
+      if (*v < lo || *v > hi) throw InputError(path, n, field, fmt::format("{} is out of {}..{}", *v, lo, hi));
+      return *v;
+    };
+    auto weight = [&](std::size_t i, const char* field) {
+      if (i >= tok.size()) throw InputError(path, n, field, "expected a number");
+      std::string_view t = tok[i];
+      if (!t.empty() && t.front() == '+') t.remove_prefix(1);
+      double v = 0;
+      const auto [p, err] = std::from_chars(t.data(), t.data() + t.size(), v);
+      if (t.empty() || err != std::errc() || p != t.data() + t.size() || !std::isfinite(v))
+        throw InputError(path, n, field, fmt::format("'{}' is not a finite number", tok[i]));
+      if (v < 0) throw InputError(path, n, field, "negative weight");
       return v;
     };
+    auto need_nodes = [&](const char* field) {
+      if (s.nodes <= 0) throw InputError(path, n, field, "comes before the Nodes line of the Graph section");
+    };
     if (section == "comment" && k == "name") {
-      std::string rest;
-      std::getline(ls, rest);
+      std::string rest = line.substr(std::size_t(tok[0].data() - line.data()) + tok[0].size());
       rest.erase(std::remove(rest.begin(), rest.end(), '"'), rest.end());
-      auto b = rest.find_first_not_of(' ');
+      auto b = rest.find_first_not_of(" \t");
       if (b != std::string::npos) s.name = rest.substr(b);
     } else if (section == "graph") {
-      if (k == "nodes") s.nodes = int(number("Nodes"));
-      else if (k == "edges") declared_edges = long(number("Edges"));
-      else if (k == "e" || k == "a") {
+      if (k == "nodes") {
+        if (s.nodes > 0) throw InputError(path, n, "Nodes", "given twice");
+        s.nodes = int(integer(1, "Nodes", 1, kMaxStpNodes));
+      } else if (k == "edges" || k == "arcs") {
+        if (declared_edges >= 0) throw InputError(path, n, "Edges", "given twice");
+        declared_edges = integer(1, "Edges", 0, kMaxStpEdges);
+      } else if (k == "e" || k == "a") {
+        need_nodes("E");
+        if (std::int64_t(s.edges.size()) >= (declared_edges >= 0 ? declared_edges : kMaxStpEdges))
+          throw InputError(path, n, "E",
+                           declared_edges >= 0 ? fmt::format("more edges than the {} declared", declared_edges)
+                                               : fmt::format("more than {} edges", kMaxStpEdges));
         SteinerEdge e;
-        e.u = int(number("E u")) - 1;
-        e.v = int(number("E v")) - 1;
-        e.w = number("E w");
-        if (e.u < 0 || e.u >= s.nodes) throw InputError(path, n, "E u", fmt::format("node {} out of 1..{}", e.u + 1, s.nodes));
-        if (e.v < 0 || e.v >= s.nodes) throw InputError(path, n, "E v", fmt::format("node {} out of 1..{}", e.v + 1, s.nodes));
-        if (e.w < 0) throw InputError(path, n, "E w", "negative weight");
+        e.u = int(integer(1, "E u", 1, s.nodes)) - 1;
+        e.v = int(integer(2, "E v", 1, s.nodes)) - 1;
+        e.w = weight(3, "E w");
         s.edges.push_back(e);
       }
     } else if (section == "terminals") {
-      if (k == "terminals") declared_terminals = long(number("Terminals"));
-      else if (k == "t") {
-        const int v = int(number("T")) - 1;
-        if (v < 0 || v >= s.nodes) throw InputError(path, n, "T", fmt::format("node {} out of 1..{}", v + 1, s.nodes));
-        s.terminals.push_back(v);
+      if (k == "terminals") {
+        if (declared_terminals >= 0) throw InputError(path, n, "Terminals", "given twice");
+        need_nodes("Terminals");
+        declared_terminals = integer(1, "Terminals", 0, s.nodes);
+      } else if (k == "t") {
+        need_nodes("T");
+        if (std::int64_t(s.terminals.size()) >= (declared_terminals >= 0 ? declared_terminals : std::int64_t(s.nodes)))
+          throw InputError(path, n, "T",
+                           declared_terminals >= 0 ? fmt::format("more terminals than the {} declared", declared_terminals)
+                                                   : fmt::format("more terminals than the {} nodes", s.nodes));
+        s.terminals.push_back(int(integer(1, "T", 1, s.nodes)) - 1);
       }
     }
   }
   if (!header) throw InputError(path, n, "header", "empty file");
-  if (declared_edges >= 0 && declared_edges != long(s.edges.size()))
+  if (s.nodes <= 0) throw InputError(path, 0, "Nodes", "no Nodes line in the Graph section");
+  if (declared_edges >= 0 && declared_edges != std::int64_t(s.edges.size()))
     throw InputError(path, 0, "Edges", fmt::format("{} edges declared, {} read", declared_edges, s.edges.size()));
-  if (declared_terminals >= 0 && declared_terminals != long(s.terminals.size()))
+  if (declared_terminals >= 0 && declared_terminals != std::int64_t(s.terminals.size()))
     throw InputError(path, 0, "Terminals", fmt::format("{} terminals declared, {} read", declared_terminals, s.terminals.size()));
-  validate(s);
+  try {
+    validate(s);
+  } catch (const ValidationError& e) {
+    throw InputError(path, 0, e.field(), e.what());
+  }
   return s;
 }
 

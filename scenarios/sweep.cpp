@@ -4,16 +4,18 @@
 
 #include <algorithm>
 #include <map>
-#include <toml.hpp>
+#include <stdexcept>
 
 #include "models/error.h"
+#include "scenarios/text.h"
+#include "scenarios/toml_input.h"
 
 namespace dorsale::scenarios {
 
 namespace {
 
 double number_of(const toml::value& v, const std::string& file, const std::string& key) {
-  if (v.is_integer()) return double(v.as_integer());
+  if (v.is_integer()) return double(toml_integer(v, file, key));
   if (v.is_floating()) return v.as_floating();
   throw InputError(file, long(v.location().line()), key, "expects a number");
 }
@@ -31,60 +33,68 @@ void check_key(const std::string& key, double value, const toml::value& where, c
   }
 }
 
+[[noreturn]] void too_many(const std::string& path, long line) {
+  throw InputError(path, line, "",
+                   fmt::format("the sweep defines more than {} sets (the grid's value counts multiply): split it into "
+                               "several sweep files",
+                               kMaxSweepSets));
+}
+
 }  // namespace
 
-std::vector<SweepSet> read_sweep(const std::string& path, const Parameters& base) {
-  toml::value root;
-  try {
-    root = toml::parse(path);
-  } catch (const toml::syntax_error& e) {
-    throw InputError(path, long(e.location().line()), "", std::string("TOML syntax error: ") + e.what());
-  } catch (const std::runtime_error& e) {
-    throw InputError(path, 0, "", e.what());
+Sweep Sweep::single(std::string name) {
+  Sweep s;
+  s.explicit_.push_back({std::move(name), {}});
+  return s;
+}
+
+SweepSet Sweep::set(std::int64_t k) const {
+  if (k < 0 || k >= size()) throw std::out_of_range(fmt::format("sweep set {} of {}", k, size()));
+  if (k >= grid_size_) return explicit_[std::size_t(k - grid_size_)];
+  SweepSet s;
+  std::vector<std::string> parts;
+  std::int64_t rest = k;  // mixed radix, the first axis the lowest digit
+  for (const auto& [key, vals] : axes_) {
+    const auto n = std::int64_t(vals.size());
+    const double v = vals[std::size_t(rest % n)];
+    rest /= n;
+    s.overrides.emplace_back(key, v);
+    parts.push_back(fmt::format("{}={}", key.substr(8), v));
   }
-  std::vector<SweepSet> sets;
+  s.name = fmt::format("{}", fmt::join(parts, ","));
+  return s;
+}
+
+Sweep read_sweep(const std::string& path, const Parameters& base) {
+  const toml::value root = parse_toml_text(read_text_file(path, "the sweep file"), path);
+  Sweep sweep;
   for (const auto& [k, v] : root.as_table())
     if (k != "grid" && k != "set") throw InputError(path, long(v.location().line()), k, "unknown table (grid or [[set]])");
   if (root.contains("grid")) {
     const auto& g = root.at("grid");
     if (!g.is_table()) throw InputError(path, long(g.location().line()), "grid", "expects a table");
     std::map<std::string, std::vector<double>> axes;  // sorted keys: a deterministic order
+    sweep.grid_size_ = 1;
     for (const auto& [k, v] : g.as_table()) {
       if (!v.is_array() || v.as_array().empty()) throw InputError(path, long(v.location().line()), k, "expects a non-empty list of values");
+      if (std::int64_t(v.as_array().size()) > kMaxSweepSets / sweep.grid_size_) too_many(path, long(v.location().line()));
+      sweep.grid_size_ *= std::int64_t(v.as_array().size());
       for (const auto& e : v.as_array()) {
         const double x = number_of(e, path, k);
         check_key(k, x, e, path, base);
         axes[k].push_back(x);
       }
     }
-    std::vector<std::size_t> pos(axes.size(), 0);
-    for (;;) {
-      SweepSet s;
-      std::size_t i = 0;
-      std::vector<std::string> parts;
-      for (const auto& [k, vals] : axes) {
-        s.overrides.emplace_back(k, vals[pos[i]]);
-        parts.push_back(fmt::format("{}={}", k.substr(8), vals[pos[i]]));
-        ++i;
-      }
-      s.name = fmt::format("{}", fmt::join(parts, ","));
-      sets.push_back(std::move(s));
-      std::size_t k = 0;
-      auto it = axes.begin();
-      while (k < pos.size() && ++pos[k] == it->second.size()) {
-        pos[k] = 0;
-        ++k;
-        ++it;
-      }
-      if (k == pos.size()) break;
-    }
+    sweep.axes_.assign(axes.begin(), axes.end());
   }
   if (root.contains("set")) {
     const auto& arr = root.at("set");
     if (!arr.is_array()) throw InputError(path, long(arr.location().line()), "set", "expects [[set]] tables");
     for (const auto& t : arr.as_array()) {
+      if (!t.is_table()) throw InputError(path, long(t.location().line()), "set", "expects [[set]] tables");
+      if (sweep.size() >= kMaxSweepSets) too_many(path, long(t.location().line()));
       SweepSet s;
-      s.name = fmt::format("set{}", sets.size() + 1);
+      s.name = fmt::format("set{}", sweep.size() + 1);
       std::map<std::string, double> sorted;
       for (const auto& [k, v] : t.as_table()) {
         if (k == "name") {
@@ -97,11 +107,11 @@ std::vector<SweepSet> read_sweep(const std::string& path, const Parameters& base
         sorted[k] = x;
       }
       for (const auto& [k, x] : sorted) s.overrides.emplace_back(k, x);
-      sets.push_back(std::move(s));
+      sweep.explicit_.push_back(std::move(s));
     }
   }
-  if (sets.empty()) throw InputError(path, 0, "", "the sweep defines no set ([grid] or [[set]])");
-  return sets;
+  if (sweep.size() == 0) throw InputError(path, 0, "", "the sweep defines no set ([grid] or [[set]])");
+  return sweep;
 }
 
 }  // namespace dorsale::scenarios

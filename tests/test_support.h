@@ -8,6 +8,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <vector>
 
@@ -73,5 +74,17 @@ class TempDir {
   }
   std::filesystem::path path_;
 };
+
+#ifdef DORSALE_BIN
+// Runs the dorsale binary with `args` (stdout and stderr to `log`); returns the exit code, -1
+// when it did not exit normally (a crash).
+inline int run_cli(const std::vector<std::string>& args, const std::filesystem::path& log) {
+  std::string cmd = std::string("'") + DORSALE_BIN + "'";
+  for (const auto& a : args) cmd += " '" + a + "'";
+  cmd += " > '" + log.string() + "' 2>&1";
+  const int st = std::system(cmd.c_str());
+  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+#endif
 
 }  // namespace dorsale::test

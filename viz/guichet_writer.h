@@ -4,14 +4,23 @@
 // same files as a single run.
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <string>
+#include <utility>
 
 #include "models/guichet.h"
 
 namespace dorsale::viz {
 
 nlohmann::json guichet_json(const GuichetRun& run);
-// Inverse of guichet_json; throws std::runtime_error on a malformed document.
-GuichetRun guichet_from_json(const nlohmann::json& j);
+// Most sets a guichet.json may announce (= scenarios::kMaxSweepSets).
+inline constexpr long long kMaxGuichetSets = 10'000'000;
+
+// Inverse of guichet_json. Checks every field's type and every array's shape against the
+// header (years from first_year, départements, sets of the shard); throws
+// InputError(file, 0, field, ...) naming the field (e.g. "sets[2].by_departement.21").
+GuichetRun guichet_from_json(const nlohmann::json& j, const std::string& file);
+// "i/n" with 1 <= i <= n -> (i, n); (0, 0) otherwise.
+std::pair<int, int> parse_guichet_shard(const std::string& text);
 void write_guichet_hdf5(const std::filesystem::path& file, const GuichetRun& run);
 
 }  // namespace dorsale::viz

@@ -17,18 +17,10 @@
 #include "test_support.h"
 
 namespace fs = std::filesystem;
+using dorsale::test::run_cli;
 using dorsale::test::slurp;
 
 namespace {
-
-// Runs the dorsale binary with `args` (stdout/stderr to `log`); returns the exit code.
-int run_cli(const std::vector<std::string>& args, const fs::path& log) {
-  std::string cmd = std::string("'") + DORSALE_BIN + "'";
-  for (const auto& a : args) cmd += " '" + a + "'";
-  cmd += " > '" + log.string() + "' 2>&1";
-  const int st = std::system(cmd.c_str());
-  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
 
 // Starts dorsale with `args` in the background (output discarded); `in_child` runs in the child
 // before exec (environment, limits). Returns its pid.

@@ -214,3 +214,23 @@ TEST(OpenDataBadInput, ShortRowIsRejected) {
   EXPECT_EQ(c.line, 8) << c.what;
   EXPECT_EQ(c.field, "Logements") << c.what;
 }
+
+TEST(OpenDataBadInput, HugeOrNanCoordinatesNameFileFeatureAndField) {
+  for (const char* x : {"1e308", "nan", "-2e7"}) {
+    auto c = import_edited("arcep-sites-mobiles-2020-01/sites_mobiles_mini.csv",
+                           [&](std::string s) { return replace(s, "1185000;6115000", std::string(x) + ";6115000"); });
+    EXPECT_EQ(c.file, "sites_mobiles_mini.csv") << x;
+    EXPECT_EQ(c.line, 5) << x;
+    EXPECT_EQ(c.field, "x") << x << ": " << c.what;
+  }
+  auto c = import_edited("arcep-sites-mobiles-2020-01/sites_mobiles_mini.csv",
+                         [](std::string s) { return replace(s, "1185000;6115000", "1185000;1e308"); });
+  EXPECT_EQ(c.field, "y") << c.what;
+  for (const char* v : {"1e308", "-1e308"}) {
+    c = import_edited("france-geojson/communes-2a-mini.geojson",
+                      [&](std::string s) { return replace(s, "[1180000,6110000]", std::string("[") + v + ",6110000]"); });
+    EXPECT_EQ(c.file, "communes-2a-mini.geojson") << v;
+    EXPECT_EQ(c.line, 1) << v;  // the feature number
+    EXPECT_EQ(c.field, "geometry") << v << ": " << c.what;
+  }
+}

@@ -15,4 +15,11 @@ cmake --build build-asan -j"$(nproc)"
 export ASAN_OPTIONS="detect_leaks=${DORSALE_ASAN_LEAKS:-1}:abort_on_error=1:check_initialization_order=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
 cd build-asan
-ctest --output-on-failure -j"$(nproc)" "$@"
+# The kill -9 test calibrates its kill instants on one timed run: under ASan and a parallel
+# ctest the later runs can finish before the kills land (measured: 2 in-flight kills of 3
+# wanted), so it runs alone after the others.
+serial='OutputsCli.KilledAtAnyInstantTheFolderHoldsOneWholeRun'
+rc=0
+ctest --output-on-failure -j"$(nproc)" -E "$serial" "$@" || rc=$?
+ctest --output-on-failure -R "$serial" "$@" || rc=$?
+exit "$rc"

@@ -11,6 +11,10 @@
 # Prints per target the result, the executions and exec/s (libFuzzer's final stats) and exits
 # non-zero on any crash, unexpected exception, leak, timeout, out-of-memory or sanitizer report;
 # the reproducer stays in build-fuzz/artifacts/<target>/ and the log in build-fuzz/logs/.
+#
+# DORSALE_FUZZ_FORK=1 (longer runs, FUZZING.md): libFuzzer's -fork=1 mode with crashes,
+# timeouts and OOMs ignored, so the run goes on past a known finding and collects every
+# distinct one in build-fuzz/artifacts/<target>/; the counts are still reported and fail.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECS="${1:-30}"
@@ -31,6 +35,17 @@ fi
 export ASAN_OPTIONS="detect_leaks=${DORSALE_ASAN_LEAKS:-1}:check_initialization_order=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
 FUZZ_FLAGS=(-rss_limit_mb=2048 -timeout=10 -print_final_stats=1)
+
+# The targets write their inputs under /dev/shm/dorsale-fuzz-<pid>/ and remove it at exit;
+# processes that die (crash, libFuzzer's fork jobs ending with _Exit) leave it behind.
+clean_shm() {
+  local d pid
+  for d in /dev/shm/dorsale-fuzz-*; do
+    [ -d "$d" ] || continue
+    pid="${d##*-}"
+    kill -0 "$pid" 2> /dev/null || rm -rf -- "$d"
+  done
+}
 
 stat() {  # stat NAME LOG -> the last value of libFuzzer's "stat::NAME: value"
   grep -a "^stat::$1:" "$2" | tail -n 1 | awk '{print $2}' || true
@@ -66,6 +81,23 @@ for t in "${targets[@]}"; do
   log="build-fuzz/logs/$t.log"
   echo "== $t: fuzzing for ${SECS}s"
   rc=0
+  if [ "${DORSALE_FUZZ_FORK:-0}" = "1" ]; then
+    "$bin" "${FUZZ_FLAGS[@]}" -fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
+      -max_total_time="$SECS" -artifact_prefix="$art/" "$work" > "$log" 2>&1 || rc=$?
+    last=$(grep -aE "^#[0-9]+: cov:" "$log" | tail -n 1)
+    execs=$(sed -E 's/^#([0-9]+):.*/\1/' <<< "$last")
+    rate=$(sed -E 's/.*exec\/s ([0-9]+).*/\1/' <<< "$last")
+    counts=$(grep -oE "oom/timeout/crash: [0-9]+/[0-9]+/[0-9]+" <<< "$last" | awk '{print $2}')
+    if [ "$rc" -ne 0 ] || [ -z "$counts" ] || [ "$counts" != "0/0/0" ]; then
+      result="FAIL(rc=$rc; oom/timeout/crash ${counts:-?}; reproducers in $art/)"
+    fi
+    line=$(printf '%-16s execs=%-10s exec/s=%-7s %s' "$t" "${execs:-?}" "${rate:-?}" "$result")
+    echo "$line"
+    summary+=("$line")
+    [ "$result" = "ok" ] || failed+=("$t")
+    clean_shm
+    continue
+  fi
   "$bin" "${FUZZ_FLAGS[@]}" -max_total_time="$SECS" -artifact_prefix="$art/" "$work" > "$log" 2>&1 || rc=$?
   if [ "$rc" -ne 0 ] || grep -aqE "ERROR: (AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|libFuzzer)|runtime error:" "$log"; then
     kind=$(grep -aoE -m 1 "ERROR: (AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|libFuzzer): [a-z-]+( [a-z-]+)?|runtime error: [^\n]{0,80}" "$log" || true)
@@ -80,6 +112,7 @@ for t in "${targets[@]}"; do
   echo "$line"
   summary+=("$line")
   [ "$result" = "ok" ] || failed+=("$t")
+  clean_shm
 done
 
 echo

@@ -100,7 +100,7 @@ for t in "${targets[@]}"; do
   fi
   "$bin" "${FUZZ_FLAGS[@]}" -max_total_time="$SECS" -artifact_prefix="$art/" "$work" > "$log" 2>&1 || rc=$?
   if [ "$rc" -ne 0 ] || grep -aqE "ERROR: (AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|libFuzzer)|runtime error:" "$log"; then
-    kind=$(grep -aoE -m 1 "ERROR: (AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|libFuzzer): [a-z-]+( [a-z-]+)?|runtime error: [^\n]{0,80}" "$log" || true)
+    kind=$(grep -aoE -m 1 "ERROR: (AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|libFuzzer): [a-z-]+( [a-z-]+)?|runtime error: .{0,80}" "$log" || true)
     repro=$(grep -aoE -m 1 "Test unit written to [^ ]+" "$log" | sed 's/Test unit written to //' || true)
     result="FAIL(rc=$rc${kind:+; $kind}${repro:+; $repro})"
     grep -a -m 3 -E "terminate called|what\(\)" "$log" | sed 's/^/   /' || true

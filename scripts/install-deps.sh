@@ -10,7 +10,15 @@ PKGS=(
   libcli11-dev libfmt-dev
 )
 # --with-browser: also Debian's chromium, for the test that loads the HTML report headless.
-if [ "${1:-}" = "--with-browser" ]; then PKGS+=(chromium); fi
+# --with-fuzz: also clang 14 with libFuzzer and its sanitizer runtimes (scripts/fuzz.sh).
+# Flags can be combined.
+for arg in "$@"; do
+  case "$arg" in
+    --with-browser) PKGS+=(chromium) ;;
+    --with-fuzz) PKGS+=(clang-14 libclang-rt-14-dev libfuzzer-14-dev) ;;
+    *) echo "install-deps.sh: unknown flag $arg (--with-browser, --with-fuzz)" >&2; exit 2 ;;
+  esac
+done
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

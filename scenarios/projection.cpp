@@ -29,6 +29,11 @@ Projection::Projection() {
     throw std::runtime_error("GDAL/OSR cannot transform between EPSG:4326 and EPSG:2154 (is proj-data installed?)");
 }
 
+const Projection& Projection::for_this_thread() {
+  thread_local const Projection proj;
+  return proj;
+}
+
 Projection::~Projection() = default;
 
 void Projection::fill_l93(Position& p) const {

@@ -133,7 +133,7 @@ std::vector<InterconnectionRequest> parse_requests(const std::string& text, cons
   // every byte and line checked first: a Latin-1 file is an error naming its first bad line
   check_line_lengths(text, origin);
   check_utf8(text, origin);
-  Projection proj;
+  const Projection& proj = Projection::for_this_thread();
   std::vector<InterconnectionRequest> out;
   std::set<std::string> ids;
   if (json) {

@@ -15,6 +15,7 @@
 #include "models/random.h"
 #include "planner/interconnect.h"
 #include "scenarios/csv.h"
+#include "scenarios/projection.h"
 #include "scenarios/viewshed.h"
 #include "solvers/interconnect.h"
 #include "viz/towers_writer.h"
@@ -189,6 +190,7 @@ TowersResult towers_for_region(const Region& R, const scenarios::Scenario& s, co
       h.id = fmt::format("new:{:06d}", ++k);
       h.pos.x = px[i];
       h.pos.y = py[i];
+      scenarios::Projection::for_this_thread().fill_wgs84(h.pos);
       h.commune = R.communes[pcommune[i]].code;
       h.existing = false;
       h.height_m = 40;
@@ -218,6 +220,7 @@ TowersResult towers_for_region(const Region& R, const scenarios::Scenario& s, co
       h.id = "user:" + t.id[k];
       h.pos.x = t.x[k];
       h.pos.y = t.y[k];
+      scenarios::Projection::for_this_thread().fill_wgs84(h.pos);
       h.commune = R.communes[at].code;
       h.existing = false;
       h.height_m = 40;

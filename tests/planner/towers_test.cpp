@@ -12,6 +12,7 @@
 #include <fstream>
 
 #include "models/error.h"
+#include "scenarios/projection.h"
 #include "scenarios/scenario.h"
 #include "test_support.h"
 
@@ -30,6 +31,17 @@ TEST(Towers, ScenarioChoiceKeepsExistingSitesAndRespectsK) {
             std::size_t(std::count_if(r.high_points.begin(), r.high_points.end(), [](auto& h) { return h.existing; })));
   double newly = 0;
   for (const auto& x : c.chosen) newly += x.premises_newly_covered;
+  // every chosen site in both coordinate systems: lon/lat in Bourgogne-Franche-Comté, matching x/y
+  const auto& proj = scenarios::Projection::for_this_thread();
+  for (const auto& x : c.chosen) {
+    EXPECT_GT(x.lon, 2.5) << x.id;
+    EXPECT_LT(x.lon, 7.5) << x.id;
+    EXPECT_GT(x.lat, 46.0) << x.id;
+    EXPECT_LT(x.lat, 48.5) << x.id;
+    const auto back = proj.from_wgs84(x.lon, x.lat);
+    EXPECT_NEAR(back.x, x.x, 0.01) << x.id;
+    EXPECT_NEAR(back.y, x.y, 0.01) << x.id;
+  }
   EXPECT_NEAR(newly, c.figures.objective, 1e-6);
   EXPECT_LE(newly, res.white_zone_premises + 1e-6);
   // the programme never re-covers: white zones only shrink

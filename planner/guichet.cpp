@@ -151,13 +151,7 @@ GuichetRun merge(const std::vector<std::string>& dirs, const std::string& out_di
       throw InputError(file, 0, "", "cannot open (is this an output folder of dorsale guichet?)");
     // a regular file written by dorsale guichet: as large as its sweep makes it
     const std::string text = scenarios::read_text_file(file, "the shard's guichet.json", UINT64_MAX);
-    nlohmann::json j;
-    try {
-      j = nlohmann::json::parse(text);
-    } catch (const nlohmann::json::exception& e) {
-      throw InputError(file, 0, "", std::string("not a guichet.json document: ") + e.what());
-    }
-    GuichetRun r = viz::guichet_from_json(j, file);
+    GuichetRun r = viz::guichet_from_json_text(text, file);
     const auto [i, n] = viz::parse_guichet_shard(r.shard);
     if (k == 0) {
       all = r;

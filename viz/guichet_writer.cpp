@@ -223,6 +223,16 @@ GuichetRun guichet_from_json(const json& j, const std::string& file) {
   return r;
 }
 
+GuichetRun guichet_from_json_text(const std::string& text, const std::string& file) {
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::exception& e) {
+    throw InputError(file, 0, "", std::string("not a guichet.json document: ") + e.what());
+  }
+  return guichet_from_json(j, file);
+}
+
 void write_guichet_hdf5(const std::filesystem::path& file, const GuichetRun& run) {
   write_hdf5_file(file, [&](hid_t f) {
     Hid gcpl(H5Pcreate(H5P_GROUP_CREATE), H5Pclose, "create property list");

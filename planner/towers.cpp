@@ -9,6 +9,8 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <memory>
+#include <optional>
 #include <sstream>
 
 #include "models/error.h"
@@ -104,59 +106,77 @@ TowersFileResult towers_from_files(const TowersConfig& cfg) {
   return r;
 }
 
-TowersResult towers_for_region(const Region& R, const scenarios::Scenario& s, const TowersConfig& cfg) {
-  const Parameters& P = s.params;
-  TowersResult out;
-  // ---- demand points: premises of each commune grouped into points around its centre --------
-  std::vector<double> px, py, pw;
-  std::vector<int> pcommune;
-  const std::int64_t per_point = P.towers.premises_per_point;
-  const double spread = P.towers.point_spread_m;
+namespace {
+
+// ---- the named steps of the siting -------------------------------------------------------------
+
+// Demand: the premises of each commune grouped into points around its centre.
+struct DemandPoints {
+  std::vector<double> x, y, w;
+  std::vector<int> commune;
+};
+
+DemandPoints demand_points(const Region& R, const param::Towers& T, std::uint64_t seed) {
+  DemandPoints d;
+  const std::int64_t per_point = T.premises_per_point;
   for (std::size_t i = 0; i < R.communes.size(); ++i) {
     const auto& c = R.communes[i];
     if (c.premises() <= 0) continue;
     const int n = int(std::min<std::int64_t>(40, (c.premises() + per_point - 1) / per_point));
-    Rng rng(s.seed ^ 0x70E5u, i);
+    Rng rng(seed ^ 0x70E5u, i);
     for (int k = 0; k < n; ++k) {
-      const double r = spread * std::sqrt(rng.uniform()), a = 6.283185307179586 * rng.uniform();
-      px.push_back(c.centroid.x + r * std::cos(a));
-      py.push_back(c.centroid.y + r * std::sin(a));
-      pw.push_back(double(c.premises()) / n);
-      pcommune.push_back(int(i));
+      const double r = T.point_spread_m * std::sqrt(rng.uniform()), a = 6.283185307179586 * rng.uniform();
+      d.x.push_back(c.centroid.x + r * std::cos(a));
+      d.y.push_back(c.centroid.y + r * std::sin(a));
+      d.w.push_back(double(c.premises()) / n);
+      d.commune.push_back(int(i));
     }
   }
-  auto radius_of = [&](const std::string& code) {
+  return d;
+}
+
+// The sites (existing, then candidates) and what each covers.
+struct Sites {
+  const Region& R;
+  const Parameters& P;
+  const DemandPoints& d;
+  const scenarios::Dem* dem;  // line of sight, or none
+  std::vector<HighPoint> hps = R.high_points;  // + new masts appended
+  std::vector<int> existing, candidates;
+
+  double radius_of(const std::string& code) const {
     auto i = R.find_commune(code);
     if (!i) return P.towers.radius_rural_m;
     const auto& c = R.communes[*i];
     if (c.mountain) return P.towers.radius_mountain_m;
     if (c.premises() >= P.rollout.dense_min_premises) return P.towers.radius_urban_m;
     return P.towers.radius_rural_m;
-  };
-  // ---- coverage of the existing sites, per operator and for "no operator" ----------------------
-  std::vector<HighPoint> hps = R.high_points;  // + new masts appended below
-  std::vector<int> existing, candidates;
-  for (std::size_t h = 0; h < hps.size(); ++h) (hps[h].existing ? existing : candidates).push_back(int(h));
-  std::unique_ptr<scenarios::Dem> dem;
-  if (!cfg.dem.empty()) dem = std::make_unique<scenarios::Dem>(cfg.dem);
-  auto coverage_lists = [&](const std::vector<int>& ids) {
+  }
+
+  std::vector<std::vector<int>> coverage_lists(const std::vector<int>& ids) const {
     std::vector<double> sx, sy, rad;
     for (int h : ids) {
       sx.push_back(hps[h].pos.x);
       sy.push_back(hps[h].pos.y);
       rad.push_back(radius_of(hps[h].commune));
     }
-    auto lists = solvers::points_within(sx, sy, px, py, rad);
+    auto lists = solvers::points_within(sx, sy, d.x, d.y, rad);
     if (dem)  // keep only the points in the site's line of sight
       for (std::size_t k = 0; k < ids.size(); ++k)
-        lists[k] = dem->visible(sx[k], sy[k], std::max(10.0, hps[ids[k]].height_m), rad[k], px, py, lists[k]);
+        lists[k] = dem->visible(sx[k], sy[k], std::max(10.0, hps[ids[k]].height_m), rad[k], d.x, d.y, lists[k]);
     return lists;
-  };
-  const auto ex_cov = coverage_lists(existing);
-  std::vector<std::array<char, kOperatorCount>> op_cov(px.size(), std::array<char, kOperatorCount>{});
-  std::vector<char> any(px.size(), 0);
-  for (std::size_t k = 0; k < existing.size(); ++k) {
-    const auto& h = R.high_points[existing[k]];
+  }
+};
+
+// Coverage of the existing sites per operator; fills the coverage figures and the white-zone
+// points of `out`; returns which demand points some operator covers.
+std::vector<char> existing_coverage(const Sites& S, TowersResult& out) {
+  const auto& d = S.d;
+  const auto ex_cov = S.coverage_lists(S.existing);
+  std::vector<std::array<char, kOperatorCount>> op_cov(d.x.size(), std::array<char, kOperatorCount>{});
+  std::vector<char> any(d.x.size(), 0);
+  for (std::size_t k = 0; k < S.existing.size(); ++k) {
+    const auto& h = S.R.high_points[S.existing[k]];
     for (int i : ex_cov[k])
       for (int o = 0; o < kOperatorCount; ++o)
         if (h.carries(o) && h.has_4g[o]) {
@@ -166,78 +186,76 @@ TowersResult towers_for_region(const Region& R, const scenarios::Scenario& s, co
   }
   double total = 0, white = 0;
   std::array<double, kOperatorCount> by_op{};
-  for (std::size_t i = 0; i < px.size(); ++i) {
-    total += pw[i];
-    for (int o = 0; o < kOperatorCount; ++o) by_op[o] += op_cov[i][o] ? pw[i] : 0;
+  for (std::size_t i = 0; i < d.x.size(); ++i) {
+    total += d.w[i];
+    for (int o = 0; o < kOperatorCount; ++o) by_op[o] += op_cov[i][o] ? d.w[i] : 0;
     if (!any[i]) {
-      white += pw[i];
-      out.white_x.push_back(px[i]);
-      out.white_y.push_back(py[i]);
-      out.white_premises.push_back(pw[i]);
+      white += d.w[i];
+      out.white_x.push_back(d.x[i]);
+      out.white_y.push_back(d.y[i]);
+      out.white_premises.push_back(d.w[i]);
     }
   }
   for (int o = 0; o < kOperatorCount; ++o) out.coverage_pct_of_premises[o] = total > 0 ? 100.0 * by_op[o] / total : 0.0;
   out.white_zone_premises = white;
   out.premises = total;
-  // Candidates: the region's candidate high points, plus a new mast at each white-zone demand
-  // point (where no high point stands yet), so a programme can keep closing white zones.
+  return any;
+}
+
+HighPoint new_mast(std::string id, double x, double y, std::string commune, const Parameters& P) {
+  HighPoint h;
+  h.id = std::move(id);
+  h.pos.x = x;
+  h.pos.y = y;
+  scenarios::Projection::for_this_thread().fill_wgs84(h.pos);
+  h.commune = std::move(commune);
+  h.existing = false;
+  h.height_m = 40;
+  h.build_cost_eur = P.mobile.candidate_build_eur;
+  return h;
+}
+
+// Candidates: a new mast at each white-zone demand point (so a programme can keep closing white
+// zones), then the user's own sites, each of which must stand in the region (within 20 km of a
+// commune centre).
+void add_candidates(Sites& S, const std::vector<char>& any, const XYTable* user, const std::string& user_file) {
   std::vector<HighPoint> extra;
-  {
-    std::int64_t k = 0;
-    for (std::size_t i = 0; i < px.size(); ++i) {
-      if (any[i]) continue;
-      HighPoint h;
-      h.id = fmt::format("new:{:06d}", ++k);
-      h.pos.x = px[i];
-      h.pos.y = py[i];
-      scenarios::Projection::for_this_thread().fill_wgs84(h.pos);
-      h.commune = R.communes[pcommune[i]].code;
-      h.existing = false;
-      h.height_m = 40;
-      h.build_cost_eur = P.mobile.candidate_build_eur;
-      extra.push_back(h);
-    }
-  }
-  // Candidates of the user's own list (scenario mode with --candidates): each must stand in
-  // the region, i.e. within 20 km of a commune centre (inside a commune polygon when known).
-  if (!cfg.candidates.empty()) {
-    const auto t = read_xy_csv(cfg.candidates, false);
-    for (std::size_t k = 0; k < t.x.size(); ++k) {
-      double best = 1e300;
-      std::size_t at = 0;
-      for (std::size_t i = 0; i < R.communes.size(); ++i) {
-        const double d = std::hypot(R.communes[i].centroid.x - t.x[k], R.communes[i].centroid.y - t.y[k]);
-        if (d < best) {
-          best = d;
-          at = i;
-        }
+  std::int64_t k = 0;
+  for (std::size_t i = 0; i < S.d.x.size(); ++i)
+    if (!any[i]) extra.push_back(new_mast(fmt::format("new:{:06d}", ++k), S.d.x[i], S.d.y[i], S.R.communes[S.d.commune[i]].code, S.P));
+  for (std::size_t u = 0; user && u < user->x.size(); ++u) {
+    double best = 1e300;
+    std::size_t at = 0;
+    for (std::size_t i = 0; i < S.R.communes.size(); ++i) {
+      const double dist = std::hypot(S.R.communes[i].centroid.x - user->x[u], S.R.communes[i].centroid.y - user->y[u]);
+      if (dist < best) {
+        best = dist;
+        at = i;
       }
-      if (best > 20000)
-        throw InputError(cfg.candidates, t.line[k], "x/y",
-                         fmt::format("site {} at ({:.0f}, {:.0f}) is outside the region ({:.1f} km from the nearest commune)", t.id[k], t.x[k],
-                                     t.y[k], best / 1000));
-      HighPoint h;
-      h.id = "user:" + t.id[k];
-      h.pos.x = t.x[k];
-      h.pos.y = t.y[k];
-      scenarios::Projection::for_this_thread().fill_wgs84(h.pos);
-      h.commune = R.communes[at].code;
-      h.existing = false;
-      h.height_m = 40;
-      h.build_cost_eur = P.mobile.candidate_build_eur;
-      extra.push_back(h);
     }
+    if (best > 20000)
+      throw InputError(user_file, user->line[u], "x/y",
+                       fmt::format("site {} at ({:.0f}, {:.0f}) is outside the region ({:.1f} km from the nearest commune)", user->id[u],
+                                   user->x[u], user->y[u], best / 1000));
+    extra.push_back(new_mast("user:" + user->id[u], user->x[u], user->y[u], S.R.communes[at].code, S.P));
   }
   for (auto& h : extra) {
-    candidates.push_back(int(hps.size()));
-    hps.push_back(std::move(h));
+    S.candidates.push_back(int(S.hps.size()));
+    S.hps.push_back(std::move(h));
   }
-  out.existing_sites = existing.size();
-  out.candidate_sites = candidates.size();
-  // ---- backhaul of candidates and of unfibred existing sites (interconnection routing) ----------
-  solvers::Interconnect ic(R.network, interconnect_params(P));
-  const auto state = solvers::LinkState::of(R.network);
-  auto backhaul = [&](const HighPoint& h, std::vector<std::pair<double, double>>* line, std::string* dep) {
+}
+
+// Backhaul of a site: routed like an interconnection request (1 pair to any Dorsale point of
+// presence) on the region's network as it is.
+struct Backhaul {
+  const Region& R;
+  const Parameters& P;
+  solvers::Interconnect ic{R.network, interconnect_params(P)};
+  solvers::LinkState state = solvers::LinkState::of(R.network);
+
+  // (total cost, new-build km), cost -1 when unreachable; the route's polyline and the
+  // département of its attachment when asked.
+  std::pair<double, double> operator()(const HighPoint& h, std::vector<std::pair<double, double>>* line, std::string* dep) const {
     InterconnectionRequest r;
     r.id = h.id;
     r.site_pos = h.pos;
@@ -246,7 +264,7 @@ TowersResult towers_for_region(const Region& R, const scenarios::Scenario& s, co
     r.horizon_years = int(P.towers.backhaul_horizon_years);
     r.submitted = "2019-01-01";
     auto e = ic.evaluate(r, state);
-    if (e.decision == Decision::Reject || !e.option) return std::pair<double, double>{-1, 0};
+    if (e.decision == Decision::Reject || !e.option) return {-1, 0};
     const auto& route = e.option->routes.front();
     if (line) {
       line->push_back({h.pos.x, h.pos.y});
@@ -254,79 +272,90 @@ TowersResult towers_for_region(const Region& R, const scenarios::Scenario& s, co
         line->push_back({R.network.node(route.nodes[k]).pos.x, R.network.node(route.nodes[k]).pos.y});
     }
     if (dep && route.attach_node >= 0) *dep = R.network.node(route.attach_node).departement;
-    return std::pair<double, double>{e.option->total(), route.attach_km};
-  };
-  std::vector<double> cost(candidates.size());
-  std::vector<double> bh_cost(candidates.size()), bh_km(candidates.size());
-  for (std::size_t k = 0; k < candidates.size(); ++k) {
-    auto [c, km] = backhaul(hps[candidates[k]], nullptr, nullptr);
-    bh_cost[k] = c < 0 ? 1e12 : c;  // unreachable: practically never chosen in budget mode
-    bh_km[k] = km;
-    cost[k] = hps[candidates[k]].build_cost_eur + bh_cost[k];
+    return {e.option->total(), route.attach_km};
   }
-  for (int h : existing) {
-    if (hps[h].fibred) continue;
+};
+
+// The unfibred existing high points each RIP must connect, with cost.
+void unfibred_backhaul(const Sites& S, const Backhaul& backhaul, TowersResult& out) {
+  for (int h : S.existing) {
+    if (S.hps[h].fibred) continue;
     std::string dep;
-    auto [c, km] = backhaul(hps[h], nullptr, &dep);
+    auto [c, km] = backhaul(S.hps[h], nullptr, &dep);
     if (c < 0) continue;
     auto& rip = out.unfibred_existing_backhaul_by_rip[dep];
     rip.high_points += 1;
     rip.cost_eur += c;
     rip.new_build_km += km;
   }
-  // ---- the choice: K sites or a budget -------------------------------------------------------------
-  solvers::CoverageProblem prob;
-  prob.weight = pw;
-  prob.already_covered = any;
-  prob.covers = coverage_lists(candidates);
-  prob.cost = cost;
-  if (cfg.budget >= 0) prob.budget = cfg.budget;
-  else prob.max_sites = cfg.sites >= 0 ? cfg.sites : int(P.towers.sites_per_year);
-  const auto sol = solve(prob, cfg.method);
+}
+
+// The candidates' costs: build + backhaul.
+struct CandidateCosts {
+  std::vector<double> total, backhaul, backhaul_km;
+};
+
+CandidateCosts candidate_costs(const Sites& S, const Backhaul& backhaul) {
+  const std::size_t n = S.candidates.size();
+  CandidateCosts c{std::vector<double>(n), std::vector<double>(n), std::vector<double>(n)};
+  for (std::size_t k = 0; k < n; ++k) {
+    auto [cost, km] = backhaul(S.hps[S.candidates[k]], nullptr, nullptr);
+    c.backhaul[k] = cost < 0 ? 1e12 : cost;  // unreachable: practically never chosen in budget mode
+    c.backhaul_km[k] = km;
+    c.total[k] = S.hps[S.candidates[k]].build_cost_eur + c.backhaul[k];
+  }
+  return c;
+}
+
+// The choice (K sites or a budget) and its sites with what each newly covers.
+void record_choice(const Sites& S, const Backhaul& backhaul, const CandidateCosts& cost, const solvers::CoverageProblem& prob,
+                   const solvers::CoverageSolution& sol, const std::vector<char>& any, TowersResult& out) {
   auto& choice = out.choice;
   choice.figures = figures_of(sol);
   choice.max_sites = prob.max_sites;
   if (prob.budget >= 0) choice.budget_eur = prob.budget;
   std::vector<char> cov_now = any;
-  double spent = 0;
   for (int k : sol.open) {
-    const auto& h = hps[candidates[k]];
+    const auto& h = S.hps[S.candidates[k]];
     double newly = 0;
     for (int i : prob.covers[k])
       if (!cov_now[i]) {
         cov_now[i] = 1;
-        newly += pw[i];
+        newly += S.d.w[i];
       }
-    TowersResult::Chosen c{h.id, h.pos.x, h.pos.y, 0, newly, bh_cost[k], {}};
+    TowersResult::Chosen c{h.id, h.pos.x, h.pos.y, 0, newly, cost.backhaul[k], {}};
     backhaul(h, &c.backhaul, nullptr);
     out.chosen.push_back(c);
-    spent += cost[k];
-    choice.chosen.push_back({h.id, h.commune, h.pos.x, h.pos.y, h.pos.lon, h.pos.lat, newly, h.build_cost_eur, bh_cost[k], bh_km[k]});
+    choice.total_cost_eur += cost.total[k];
+    choice.chosen.push_back(
+        {h.id, h.commune, h.pos.x, h.pos.y, h.pos.lon, h.pos.lat, newly, h.build_cost_eur, cost.backhaul[k], cost.backhaul_km[k]});
   }
-  choice.total_cost_eur = spent;
-  // ---- yearly programme: sites_per_year each year, white zones shrinking --------------------------
+}
+
+// The yearly programme: towers.sites_per_year sites each year, white zones shrinking.
+void programme(const Sites& S, const CandidateCosts& cost, const solvers::CoverageProblem& prob, const std::vector<char>& any,
+               int first_year, int last_year, TowersResult& out) {
   std::vector<char> covered = any;
-  std::vector<char> used(candidates.size(), 0);
-  const int per_year = int(P.towers.sites_per_year);
-  double white_left = white;
-  for (int year = s.first_year; year <= s.last_year; ++year) {
+  std::vector<char> used(S.candidates.size(), 0);
+  double white_left = out.white_zone_premises;
+  for (int year = first_year; year <= last_year; ++year) {
     solvers::CoverageProblem py_prob = prob;
     py_prob.budget = -1;
-    py_prob.max_sites = per_year;
+    py_prob.max_sites = int(S.P.towers.sites_per_year);
     py_prob.already_covered = covered;
-    for (std::size_t k = 0; k < candidates.size(); ++k)
+    for (std::size_t k = 0; k < S.candidates.size(); ++k)
       if (used[k]) py_prob.covers[k].clear();
     const auto ys = solvers::max_coverage_heuristic(py_prob, 50);
     TowersYear ty;
     ty.year = year;
     for (int k : ys.open) {
       used[k] = 1;
-      ty.sites.push_back(hps[candidates[k]].id);
-      ty.cost_eur += cost[k];
+      ty.sites.push_back(S.hps[S.candidates[k]].id);
+      ty.cost_eur += cost.total[k];
       for (int i : prob.covers[k])
         if (!covered[i]) {
           covered[i] = 1;
-          white_left -= pw[i];
+          white_left -= S.d.w[i];
         }
     }
     ty.premises_newly_covered = ys.objective;
@@ -334,6 +363,37 @@ TowersResult towers_for_region(const Region& R, const scenarios::Scenario& s, co
     ty.gap = ys.gap;
     out.programme.push_back(std::move(ty));
   }
+}
+
+}  // namespace
+
+TowersResult towers_for_region(const Region& R, const scenarios::Scenario& s, const TowersConfig& cfg) {
+  const Parameters& P = s.params;
+  // the user's own candidate sites are read first, before any computation
+  std::optional<XYTable> user;
+  if (!cfg.candidates.empty()) user = read_xy_csv(cfg.candidates, false);
+  std::unique_ptr<scenarios::Dem> dem;
+  if (!cfg.dem.empty()) dem = std::make_unique<scenarios::Dem>(cfg.dem);
+  TowersResult out;
+  const DemandPoints demand = demand_points(R, P.towers, s.seed);
+  Sites S{R, P, demand, dem.get()};
+  for (std::size_t h = 0; h < S.hps.size(); ++h) (S.hps[h].existing ? S.existing : S.candidates).push_back(int(h));
+  const std::vector<char> any = existing_coverage(S, out);
+  add_candidates(S, any, user ? &*user : nullptr, cfg.candidates);
+  out.existing_sites = S.existing.size();
+  out.candidate_sites = S.candidates.size();
+  const Backhaul backhaul{R, P};
+  const CandidateCosts cost = candidate_costs(S, backhaul);
+  unfibred_backhaul(S, backhaul, out);
+  solvers::CoverageProblem prob;
+  prob.weight = demand.w;
+  prob.already_covered = any;
+  prob.covers = S.coverage_lists(S.candidates);
+  prob.cost = cost.total;
+  if (cfg.budget >= 0) prob.budget = cfg.budget;
+  else prob.max_sites = cfg.sites >= 0 ? cfg.sites : int(P.towers.sites_per_year);
+  record_choice(S, backhaul, cost, prob, solve(prob, cfg.method), any, out);
+  programme(S, cost, prob, any, s.first_year, s.last_year, out);
   return out;
 }
 

@@ -145,21 +145,32 @@ OpenDataFiles locate_opendata(const std::string& dir) {
   return f;
 }
 
-Region import_opendata(const OpenDataFiles& files, const Parameters& P) {
-  static GdalInit gdal_init;
+namespace {
+
+// The state of one import: the region being built and what the steps share.
+struct Import {
+  const OpenDataFiles& files;
+  const Parameters& P;
   Projection proj;
   Region region;
-  region.name = "opendata";
-  auto& prov = region.provenance;
-  prov.source = "opendata";
-  prov.geography = "2018";
+  std::vector<std::unique_ptr<OGRGeometry>> geoms;  // WGS84 polygon of each 2018 commune
+  std::unordered_map<std::string, int> by_code;      // 2018 code -> commune index
+  std::vector<std::string> current_code;             // per 2018 commune, its current code
+  std::unordered_map<std::string, std::string> current_name;
+};
 
+// Commune polygons (any GDAL vector format, any CRS): codes, names, départements, centroids.
+void read_commune_polygons(Import& I) {
+  const OpenDataFiles& files = I.files;
+  const Projection& proj = I.proj;
+  Region& region = I.region;
+  auto& prov = I.region.provenance;
+  auto& geoms = I.geoms;
+  auto& by_code = I.by_code;
   // ---- commune polygons (any GDAL vector format, any CRS) -----------------------------------
   OGRSpatialReference wgs84;
   wgs84.importFromEPSG(4326);
   wgs84.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-  std::vector<std::unique_ptr<OGRGeometry>> geoms;
-  std::unordered_map<std::string, int> by_code;
   if (files.commune_polygons.empty())
     throw InputError("scenario", 0, "commune_polygons", "no commune polygon file given");
   for (const auto& path : files.commune_polygons) {
@@ -221,8 +232,16 @@ Region import_opendata(const OpenDataFiles& files, const Parameters& P) {
       }
     }
   }
-  auto& C = region.communes;
 
+}
+
+// ARCEP communes: dwellings, business sites, zones, rural and mountain flags.
+void read_arcep_communes(Import& I) {
+  const OpenDataFiles& files = I.files;
+  const Parameters& P = I.P;
+  auto& prov = I.region.provenance;
+  auto& C = I.region.communes;
+  auto& by_code = I.by_code;
   // ---- ARCEP communes: dwellings, business sites, zones, rural and mountain flags -----------
   {
     if (files.arcep_communes.empty())
@@ -266,6 +285,14 @@ Region import_opendata(const OpenDataFiles& files, const Parameters& P) {
     if (private_zone == Zone::Amii) prov.missing.push_back("zones.amel");
   }
 
+}
+
+// ARCEP FttH per commune: premises passed at the latest quarter.
+void read_arcep_ftth(Import& I) {
+  const OpenDataFiles& files = I.files;
+  auto& prov = I.region.provenance;
+  auto& C = I.region.communes;
+  auto& by_code = I.by_code;
   // ---- ARCEP FttH per commune: premises passed at the latest quarter -------------------------
   if (!files.arcep_ftth.empty()) {
     const auto t = read_csv(files.arcep_ftth, ',', 4);
@@ -288,6 +315,13 @@ Region import_opendata(const OpenDataFiles& files, const Parameters& P) {
   } else {
     prov.missing.push_back("ftth_premises");
   }
+}
+
+// Bands of the non-FttH premises: shares by rural flag (opendata.band_shares_*).
+void derive_bands(Import& I) {
+  const Parameters& P = I.P;
+  auto& prov = I.region.provenance;
+  auto& C = I.region.communes;
   // bands of the non-FttH premises: shares by rural flag (parameters opendata.band_shares_*)
   {
     const auto& urban = P.opendata.band_shares_urban;
@@ -320,9 +354,16 @@ Region import_opendata(const OpenDataFiles& files, const Parameters& P) {
     prov.derived.push_back("bands below 3 / 3-8 / 8-30 / >= 30 of non-FttH premises (opendata.band_shares_urban / _rural by the ARCEP rural flag)");
   }
 
+}
+
+// INSEE populations, through the mergers since 2018.
+void read_populations(Import& I) {
+  const OpenDataFiles& files = I.files;
+  auto& prov = I.region.provenance;
+  auto& C = I.region.communes;
+  auto& current_code = I.current_code;
+  auto& current_name = I.current_name;
   // ---- INSEE populations, through the mergers since 2018 ---------------------------------------
-  std::vector<std::string> current_code;  // per 2018 commune, its current code
-  std::unordered_map<std::string, std::string> current_name;
   if (!files.insee_population.empty()) {
     std::unordered_map<std::string, std::string> next;  // 2018 code -> successor
     if (!files.insee_mergers.empty()) {
@@ -397,6 +438,16 @@ Region import_opendata(const OpenDataFiles& files, const Parameters& P) {
     prov.missing.push_back("population");
   }
 
+}
+
+// ARCEP mobile sites: each placed in its commune by position.
+void read_mobile_sites(Import& I) {
+  const OpenDataFiles& files = I.files;
+  const Projection& proj = I.proj;
+  Region& region = I.region;
+  auto& prov = I.region.provenance;
+  auto& C = I.region.communes;
+  auto& geoms = I.geoms;
   // ---- ARCEP mobile sites: each placed in its commune by position -----------------------------
   if (!files.mobile_sites.empty()) {
     auto t = read_csv(files.mobile_sites, ';', 0);
@@ -439,6 +490,14 @@ Region import_opendata(const OpenDataFiles& files, const Parameters& P) {
     prov.mobile_rows_read = std::int64_t(t.rows.size());
     prov.missing.push_back("high_points.fibred");
   }
+}
+
+// What the files cannot give, and the départements present (named by their code).
+void record_provenance_and_departements(Import& I) {
+  const Parameters& P = I.P;
+  Region& region = I.region;
+  auto& prov = I.region.provenance;
+  auto& C = I.region.communes;
   prov.missing.push_back("phase2");
   prov.missing.push_back("thd_radio");
   prov.derived.push_back(fmt::format("FttH plan of the private zone: year {} (opendata.private_ftth_year); public communes: none (the roll-out plans them)",
@@ -452,6 +511,18 @@ Region import_opendata(const OpenDataFiles& files, const Parameters& P) {
   for (const auto& c : C) deps.insert(c.departement);
   for (const auto& d : deps) region.departements.push_back(Departement{d, "Département " + d, "RIP " + d, {}});
 
+}
+
+// opendata.geography = "current": the 2018 communes merged into their current commune.
+void merge_to_current_geography(Import& I) {
+  const Parameters& P = I.P;
+  const Projection& proj = I.proj;
+  Region& region = I.region;
+  auto& prov = I.region.provenance;
+  auto& C = I.region.communes;
+  auto& geoms = I.geoms;
+  auto& current_code = I.current_code;
+  auto& current_name = I.current_name;
   if (P.opendata.geography == "current") {
     if (current_code.empty())
       throw ValidationError("parameter opendata.geography", "opendata.geography",
@@ -490,8 +561,26 @@ Region import_opendata(const OpenDataFiles& files, const Parameters& P) {
     for (auto& h : region.high_points) h.commune = remap.at(h.commune);
     prov.geography = "current";
   }
-  validate(region);
-  return region;
+}
+
+}  // namespace
+
+Region import_opendata(const OpenDataFiles& files, const Parameters& P) {
+  static GdalInit gdal_init;
+  Import I{files, P, {}, {}, {}, {}, {}, {}};
+  I.region.name = "opendata";
+  I.region.provenance.source = "opendata";
+  I.region.provenance.geography = "2018";
+  read_commune_polygons(I);
+  read_arcep_communes(I);
+  read_arcep_ftth(I);
+  derive_bands(I);
+  read_populations(I);
+  read_mobile_sites(I);
+  record_provenance_and_departements(I);
+  if (P.opendata.geography == "current") merge_to_current_geography(I);
+  validate(I.region);
+  return std::move(I.region);
 }
 
 }  // namespace dorsale::scenarios

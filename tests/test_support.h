@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <vector>
 
+#include "models/error.h"
 #include "models/region.h"
 #include "models/results.h"
 
@@ -51,6 +52,18 @@ const ScenarioResults& builtin_bfc_results();
 
 // The target years of the bfc-2022 scenario (targets.thd_year, targets.ftth_year).
 std::vector<int> builtin_bfc_target_years();
+
+// The InputError that `f()` throws; a test failure (and an empty error) when it throws none.
+template <class F>
+InputError input_error_of(F&& f, const std::string& what = "") {
+  try {
+    f();
+  } catch (const InputError& e) {
+    return e;
+  }
+  ADD_FAILURE() << "no InputError" << (what.empty() ? "" : " for:\n" + what);
+  return InputError("", 0, "", "");
+}
 
 // A fresh empty folder under the system temp dir, removed at destruction.
 class TempDir {

@@ -214,7 +214,9 @@ TEST(OutputsCli, KilledAtAnyInstantTheFolderHoldsOneWholeRun) {
       if (e != "notes.docx") gens.insert(fs::canonical(out / e).parent_path());
     EXPECT_EQ(gens.size(), 1u) << "entries from two generations";
     for (const auto& e : whole)
-      if (e != "notes.docx" && e != "report.html") EXPECT_GT(fs::file_size(out / e / "layers.gpkg"), 100000u) << e;
+      if (e != "notes.docx" && e != "report.html") {
+        EXPECT_GT(fs::file_size(out / e / "layers.gpkg"), 100000u) << e;
+      }
   }
   EXPECT_GE(killed_in_flight, 4) << "the kills should land while runs are in flight";
   // the next run cleans what the killed ones left and commits normally

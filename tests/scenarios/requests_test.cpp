@@ -14,13 +14,7 @@ namespace {
 const std::string kHeader = "id,site,lon,lat,destination,pairs,submitted\n";
 
 InputError request_error(const std::string& text, bool json = false) {
-  try {
-    scenarios::parse_requests(text, json ? "req.json" : "req.csv", json, test::builtin_bfc().network);
-  } catch (const InputError& e) {
-    return e;
-  }
-  ADD_FAILURE() << "no error for:\n" << text;
-  return InputError("", 0, "", "");
+  return test::input_error_of([&] { scenarios::parse_requests(text, json ? "req.json" : "req.csv", json, test::builtin_bfc().network); }, text);
 }
 
 }  // namespace

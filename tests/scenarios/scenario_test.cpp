@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "models/error.h"
+#include "test_support.h"
 #include "scenarios/scenario.h"
 
 using namespace dorsale;
@@ -17,13 +18,7 @@ using scenarios::parse_scenario;
 namespace {
 
 InputError parse_error(const std::string& text) {
-  try {
-    parse_scenario(text, "s.toml", "/base");
-  } catch (const InputError& e) {
-    return e;
-  }
-  ADD_FAILURE() << "no error for:\n" << text;
-  return InputError("", 0, "", "");
+  return dorsale::test::input_error_of([&] { parse_scenario(text, "s.toml", "/base"); }, text);
 }
 
 }  // namespace

@@ -20,13 +20,7 @@ InputError stp_error(const std::string& body) {
   test::TempDir tmp;
   const auto f = tmp.path() / "x.stp";
   std::ofstream(f) << kHead << body;
-  try {
-    scenarios::read_stp(f.string());
-  } catch (const InputError& e) {
-    return e;
-  }
-  ADD_FAILURE() << "no error for:\n" << body;
-  return InputError("", 0, "", "");
+  return test::input_error_of([&] { scenarios::read_stp(f.string()); }, body);
 }
 
 }  // namespace

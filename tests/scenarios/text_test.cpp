@@ -17,13 +17,7 @@ namespace {
 
 template <class F>
 InputError error_of(F f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e;
-  }
-  ADD_FAILURE() << "no InputError";
-  return InputError("", 0, "", "");
+  return test::input_error_of([&] { f(); });
 }
 
 }  // namespace

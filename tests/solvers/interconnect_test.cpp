@@ -389,13 +389,7 @@ TEST(InterconnectQueue, OptimalEqualsExhaustiveAndNeverLosesToFirstComeOnSmallRa
 
 namespace {
 InputError request_error(const std::string& text, bool json = false) {
-  try {
-    scenarios::parse_requests(text, "req.csv", json, bfc().network);
-  } catch (const InputError& e) {
-    return e;
-  }
-  ADD_FAILURE() << "no error for " << text;
-  return InputError("", 0, "", "");
+  return test::input_error_of([&] { scenarios::parse_requests(text, "req.csv", json, bfc().network); }, text);
 }
 const std::string kHeader = "id,requester,site,lon,lat,destination,pairs,protection,max_latency_ms,horizon_years,submitted,value\n";
 }  // namespace

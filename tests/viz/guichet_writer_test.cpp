@@ -7,6 +7,7 @@
 
 #include "guichet_fixture.h"
 #include "models/error.h"
+#include "test_support.h"
 
 using namespace dorsale;
 using nlohmann::json;
@@ -14,13 +15,7 @@ using nlohmann::json;
 namespace {
 
 InputError read_error(const json& j) {
-  try {
-    viz::guichet_from_json(j, "s/guichet.json");
-  } catch (const InputError& e) {
-    return e;
-  }
-  ADD_FAILURE() << "no error";
-  return InputError("", 0, "", "");
+  return test::input_error_of([&] { viz::guichet_from_json(j, "s/guichet.json"); }, j.dump());
 }
 
 }  // namespace

@@ -91,6 +91,127 @@ std::string fnv1a64_hex(const std::string& bytes) {
   return fmt::format("{:016x}", h);
 }
 
+namespace {
+
+// [scenario]: name, description, seed, years, requests.
+void read_scenario_table(const std::string& origin, const std::string& base_dir, const toml::value& table, Scenario& s) {
+  if (!table.is_table()) fail(origin, table, "scenario", "expects a table [scenario]");
+  for (const auto& [k, v] : table.as_table()) {
+    const std::string key = "scenario." + k;
+    if (k == "name") {
+      s.name = as_string(origin, v, key);
+      if (!is_safe_name(s.name))
+        fail(origin, v, key, fmt::format("'{}' is not a safe scenario name ({}): it names the output folder", s.name, kSafeNameRule));
+    } else if (k == "description") {
+      s.description = as_string(origin, v, key);
+    } else if (k == "seed") {
+      long seed = as_integer(origin, v, key);
+      if (seed < 0) fail(origin, v, key, "a seed is an integer between 0 and 9223372036854775807");
+      s.seed = std::uint64_t(seed);
+    } else if (k == "first_year" || k == "last_year") {
+      const long y = as_integer(origin, v, key);
+      if (y < 2000 || y > 2100) fail(origin, v, key, fmt::format("{} is not a year between 2000 and 2100", y));
+      (k == "first_year" ? s.first_year : s.last_year) = int(y);
+    } else if (k == "requests") {
+      const std::string f = as_string(origin, v, key);
+      s.requests = origin.rfind("builtin:", 0) == 0 ? "builtin:" + f : resolve(base_dir, f);
+    } else {
+      fail(origin, v, key, "unknown key (see scenarios/README.md for the keys)");
+    }
+  }
+  if (s.first_year < 2000 || s.last_year > 2100 || s.first_year > s.last_year)
+    fail(origin, table, "scenario.first_year", fmt::format("years {}–{} are not a valid range", s.first_year, s.last_year));
+}
+
+// [region.files]: each open-data file named one by one.
+void read_region_files(const std::string& origin, const std::string& base_dir, const std::string& key, const toml::value& v,
+                       OpenDataFiles& f) {
+  if (!v.is_table()) fail(origin, v, key, "expects a table [region.files]");
+  for (const auto& [fk, fv] : v.as_table()) {
+    const std::string fkey = key + "." + fk;
+    if (fk == "commune_polygons") {
+      f.commune_polygons.clear();
+      if (fv.is_string()) f.commune_polygons.push_back(resolve(base_dir, fv.as_string().str));
+      else if (fv.is_array())
+        for (const auto& e : fv.as_array()) f.commune_polygons.push_back(resolve(base_dir, as_string(origin, e, fkey)));
+      else fail(origin, fv, fkey, "expects a path or a list of paths");
+    } else if (fk == "arcep_communes") f.arcep_communes = resolve(base_dir, as_string(origin, fv, fkey));
+    else if (fk == "arcep_ftth") f.arcep_ftth = resolve(base_dir, as_string(origin, fv, fkey));
+    else if (fk == "insee_population") f.insee_population = resolve(base_dir, as_string(origin, fv, fkey));
+    else if (fk == "insee_mergers") f.insee_mergers = resolve(base_dir, as_string(origin, fv, fkey));
+    else if (fk == "mobile_sites") f.mobile_sites = resolve(base_dir, as_string(origin, fv, fkey));
+    else fail(origin, fv, fkey, "unknown key (see scenarios/README.md for the keys)");
+  }
+}
+
+// [region]: built-in or open data.
+void read_region_table(const std::string& origin, const std::string& base_dir, const toml::value& table, Scenario& s) {
+  if (!table.is_table()) fail(origin, table, "region", "expects a table [region]");
+  std::string source = "builtin";
+  for (const auto& [k, v] : table.as_table()) {
+    const std::string key = "region." + k;
+    if (k == "source") {
+      source = as_string(origin, v, key);
+      if (source != "builtin" && source != "opendata") fail(origin, v, key, fmt::format("'{}' is not 'builtin' or 'opendata'", source));
+    } else if (k == "builtin") {
+      s.region.builtin = as_string(origin, v, key);
+      if (s.region.builtin != "bfc") fail(origin, v, key, fmt::format("unknown built-in region '{}' (known: bfc)", s.region.builtin));
+    } else if (k == "opendata_dir") {
+      s.region.opendata_dir = resolve(base_dir, as_string(origin, v, key));
+    } else if (k == "files") {
+      read_region_files(origin, base_dir, key, v, s.region.files);
+    } else {
+      fail(origin, v, key, "unknown key (see scenarios/README.md for the keys)");
+    }
+  }
+  s.region.kind = source == "opendata" ? RegionSource::Kind::OpenData : RegionSource::Kind::Builtin;
+  if (s.region.kind == RegionSource::Kind::OpenData && s.region.opendata_dir.empty() && s.region.files.arcep_communes.empty())
+    fail(origin, table, "region.opendata_dir", "an open-data region needs opendata_dir or [region.files]");
+}
+
+// [[commitments]]: a commune's FttH year and actor.
+void read_commitments(const std::string& origin, const toml::value& table, Scenario& s) {
+  if (!table.is_array()) fail(origin, table, "commitments", "expects an array of tables [[commitments]]");
+  for (const auto& c : table.as_array()) {
+    if (!c.is_table()) fail(origin, c, "commitments", "expects tables [[commitments]]");
+    Scenario::Commitment cm;
+    cm.line = line_of(c);
+    for (const auto& [k, v] : c.as_table()) {
+      const std::string key = "commitments." + k;
+      if (k == "commune") cm.commune = as_string(origin, v, key);
+      else if (k == "year") {
+        const long y = as_integer(origin, v, key);
+        if (y < 2000 || y > 2100) fail(origin, v, key, "not a plausible year");
+        cm.year = int(y);
+      } else if (k == "actor") cm.actor = as_string(origin, v, key);
+      else fail(origin, v, key, "unknown key (commune, year, actor)");
+    }
+    if (cm.commune.empty()) fail(origin, c, "commitments.commune", "missing commune code");
+    if (cm.year == 0) fail(origin, c, "commitments.year", "missing year");
+    s.commitments.push_back(cm);
+  }
+}
+
+// Checks across fields, once every table is read, with the TOML line of the value at fault.
+void check_scenario(const std::string& origin, const toml::value& root, const Scenario& s) {
+  const int years = s.last_year - s.first_year + 1;
+  const auto& budget = s.params.budgets.public_eur_per_year;
+  if (int(budget.size()) != years) {
+    long line = 0;
+    if (root.contains("budgets") && root.at("budgets").is_table() && root.at("budgets").contains("public_eur_per_year"))
+      line = line_of(root.at("budgets").at("public_eur_per_year"));
+    else if (root.contains("scenario"))
+      line = line_of(root.at("scenario"));
+    throw InputError(origin, line, "budgets.public_eur_per_year",
+                     fmt::format("gives {} values for the {} years {}–{} (one per year)", budget.size(), years, s.first_year, s.last_year));
+  }
+  if (!is_safe_name(s.name))
+    throw InputError(origin, 0, "scenario.name",
+                     fmt::format("the file name gives the scenario name '{}', which is not a safe name ({}); set scenario.name", s.name, kSafeNameRule));
+}
+
+}  // namespace
+
 Scenario parse_scenario(const std::string& text, const std::string& origin, const std::string& base_dir) {
   const toml::value root = parse_toml_text(text, origin);
   Scenario s;
@@ -99,107 +220,13 @@ Scenario parse_scenario(const std::string& text, const std::string& origin, cons
   s.name = fs::path(origin).stem().string();
   std::set<std::string> sections;
   for (const auto& spec : Parameters::registry()) sections.insert(spec.key.substr(0, spec.key.find('.')));
-
   for (const auto& [section, table] : root.as_table()) {
     if (section == "scenario") {
-      if (!table.is_table()) fail(origin, table, section, "expects a table [scenario]");
-      for (const auto& [k, v] : table.as_table()) {
-        const std::string key = "scenario." + k;
-        if (k == "name") {
-          s.name = as_string(origin, v, key);
-          // cross-field checks, with the TOML line of the value at fault
-  const int years = s.last_year - s.first_year + 1;
-  if (int(s.params.budgets.public_eur_per_year.size()) != years) {
-    long line = 0;
-    if (root.contains("budgets") && root.at("budgets").is_table() && root.at("budgets").contains("public_eur_per_year"))
-      line = line_of(root.at("budgets").at("public_eur_per_year"));
-    else if (root.contains("scenario"))
-      line = line_of(root.at("scenario"));
-    throw InputError(origin, line, "budgets.public_eur_per_year",
-                     fmt::format("gives {} values for the {} years {}–{} (one per year)", s.params.budgets.public_eur_per_year.size(),
-                                 years, s.first_year, s.last_year));
-  }
-  if (!is_safe_name(s.name))
-            fail(origin, v, key, fmt::format("'{}' is not a safe scenario name ({}): it names the output folder", s.name, kSafeNameRule));
-        }
-        else if (k == "description") s.description = as_string(origin, v, key);
-        else if (k == "seed") {
-          long seed = as_integer(origin, v, key);
-          if (seed < 0) fail(origin, v, key, "a seed is an integer between 0 and 9223372036854775807");
-          s.seed = std::uint64_t(seed);
-        } else if (k == "first_year" || k == "last_year") {
-          const long y = as_integer(origin, v, key);
-          if (y < 2000 || y > 2100) fail(origin, v, key, fmt::format("{} is not a year between 2000 and 2100", y));
-          (k == "first_year" ? s.first_year : s.last_year) = int(y);
-        }
-        else if (k == "requests") {
-          const std::string f = as_string(origin, v, key);
-          s.requests = origin.rfind("builtin:", 0) == 0 ? "builtin:" + f : resolve(base_dir, f);
-        }
-        else fail(origin, v, key, "unknown key (see scenarios/README.md for the keys)");
-      }
-      if (s.first_year < 2000 || s.last_year > 2100 || s.first_year > s.last_year)
-        fail(origin, table, "scenario.first_year", fmt::format("years {}–{} are not a valid range", s.first_year, s.last_year));
+      read_scenario_table(origin, base_dir, table, s);
     } else if (section == "region") {
-      if (!table.is_table()) fail(origin, table, section, "expects a table [region]");
-      std::string source = "builtin";
-      for (const auto& [k, v] : table.as_table()) {
-        const std::string key = "region." + k;
-        if (k == "source") {
-          source = as_string(origin, v, key);
-          if (source != "builtin" && source != "opendata")
-            fail(origin, v, key, fmt::format("'{}' is not 'builtin' or 'opendata'", source));
-        } else if (k == "builtin") {
-          s.region.builtin = as_string(origin, v, key);
-          if (s.region.builtin != "bfc") fail(origin, v, key, fmt::format("unknown built-in region '{}' (known: bfc)", s.region.builtin));
-        } else if (k == "opendata_dir") {
-          s.region.opendata_dir = resolve(base_dir, as_string(origin, v, key));
-        } else if (k == "files") {
-          if (!v.is_table()) fail(origin, v, key, "expects a table [region.files]");
-          auto& f = s.region.files;
-          for (const auto& [fk, fv] : v.as_table()) {
-            const std::string fkey = key + "." + fk;
-            if (fk == "commune_polygons") {
-              f.commune_polygons.clear();
-              if (fv.is_string()) f.commune_polygons.push_back(resolve(base_dir, fv.as_string().str));
-              else if (fv.is_array())
-                for (const auto& e : fv.as_array()) f.commune_polygons.push_back(resolve(base_dir, as_string(origin, e, fkey)));
-              else fail(origin, fv, fkey, "expects a path or a list of paths");
-            } else if (fk == "arcep_communes") f.arcep_communes = resolve(base_dir, as_string(origin, fv, fkey));
-            else if (fk == "arcep_ftth") f.arcep_ftth = resolve(base_dir, as_string(origin, fv, fkey));
-            else if (fk == "insee_population") f.insee_population = resolve(base_dir, as_string(origin, fv, fkey));
-            else if (fk == "insee_mergers") f.insee_mergers = resolve(base_dir, as_string(origin, fv, fkey));
-            else if (fk == "mobile_sites") f.mobile_sites = resolve(base_dir, as_string(origin, fv, fkey));
-            else fail(origin, fv, fkey, "unknown key (see scenarios/README.md for the keys)");
-          }
-        } else {
-          fail(origin, v, key, "unknown key (see scenarios/README.md for the keys)");
-        }
-      }
-      s.region.kind = source == "opendata" ? RegionSource::Kind::OpenData : RegionSource::Kind::Builtin;
-      if (s.region.kind == RegionSource::Kind::OpenData && s.region.opendata_dir.empty() &&
-          s.region.files.arcep_communes.empty())
-        fail(origin, table, "region.opendata_dir", "an open-data region needs opendata_dir or [region.files]");
+      read_region_table(origin, base_dir, table, s);
     } else if (section == "commitments") {
-      if (!table.is_array()) fail(origin, table, section, "expects an array of tables [[commitments]]");
-      for (const auto& c : table.as_array()) {
-        if (!c.is_table()) fail(origin, c, section, "expects tables [[commitments]]");
-        Scenario::Commitment cm;
-        cm.line = line_of(c);
-        for (const auto& [k, v] : c.as_table()) {
-          const std::string key = "commitments." + k;
-          if (k == "commune") cm.commune = as_string(origin, v, key);
-          else if (k == "year") {
-            const long y = as_integer(origin, v, key);
-            if (y < 2000 || y > 2100) fail(origin, v, key, "not a plausible year");
-            cm.year = int(y);
-          } else if (k == "actor") cm.actor = as_string(origin, v, key);
-          else fail(origin, v, key, "unknown key (commune, year, actor)");
-        }
-        if (cm.commune.empty()) fail(origin, c, "commitments.commune", "missing commune code");
-        if (cm.year == 0) fail(origin, c, "commitments.year", "missing year");
-        s.commitments.push_back(cm);
-      }
+      read_commitments(origin, table, s);
     } else if (sections.count(section)) {
       if (!table.is_table()) fail(origin, table, section, fmt::format("expects a table [{}]", section));
       for (const auto& [k, v] : table.as_table()) read_parameter(origin, section + "." + k, v, s.params);
@@ -207,9 +234,7 @@ Scenario parse_scenario(const std::string& text, const std::string& origin, cons
       fail(origin, table, section, "unknown table (see scenarios/README.md for the keys)");
     }
   }
-  if (!is_safe_name(s.name))
-    throw InputError(origin, 0, "scenario.name",
-                     fmt::format("the file name gives the scenario name '{}', which is not a safe name ({}); set scenario.name", s.name, kSafeNameRule));
+  check_scenario(origin, root, s);
   return s;
 }
 

@@ -155,3 +155,19 @@ TEST(ScenarioHardening, MissingFileOrSymlinkLoopIsCannotOpen) {
   }
   std::filesystem::remove_all(dir);
 }
+
+TEST(Scenario, TheBudgetSeriesIsCheckedAgainstTheYearsOnceEveryTableIsRead) {
+  // the years come after the name and the budget after the years: checked at the end
+  const auto s = parse_scenario("[scenario]\nname = \"short\"\nfirst_year = 2019\nlast_year = 2021\n"
+                                "[budgets]\npublic_eur_per_year = [1e8, 1e8, 1e8]\n",
+                                "s.toml", "");
+  EXPECT_EQ(s.last_year - s.first_year + 1, 3);
+  // the budget before the years, no name: the same
+  EXPECT_NO_THROW(parse_scenario("[budgets]\npublic_eur_per_year = [1e8, 1e8, 1e8]\n[scenario]\nfirst_year = 2019\nlast_year = 2021\n",
+                                 "s.toml", ""));
+  // three years and the default seven-year series: an error naming the [scenario] table's line
+  const auto e = dorsale::test::input_error_of(
+      [] { parse_scenario("# years\n[scenario]\nname = \"x\"\nfirst_year = 2019\nlast_year = 2021\n", "s.toml", ""); });
+  EXPECT_EQ(e.field(), "budgets.public_eur_per_year");
+  EXPECT_EQ(e.line(), 2);
+}

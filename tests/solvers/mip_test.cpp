@@ -77,22 +77,33 @@ double brute_force(const MipModel& m) {
 }
 
 // A random 0/1 knapsack with a few constraints, small enough for the brute force.
+// A row over every variable 0..n-1, its coefficients drawn in order by `coef`.
+struct Row {
+  std::vector<int> idx;
+  std::vector<double> val;
+  double sum = 0;
+};
+
+template <class Coef>
+Row dense_row(int n, Coef&& coef) {
+  Row r;
+  for (int j = 0; j < n; ++j) {
+    r.idx.push_back(j);
+    r.val.push_back(coef());
+    r.sum += r.val.back();
+  }
+  return r;
+}
+
 MipModel random_knapsack(std::uint64_t seed, int n, int rows) {
   Rng rng(seed);
   MipModel m;
   m.maximize = rng.below(2) == 0;
   for (int j = 0; j < n; ++j) m.add_var(0, 1, double(int(rng.below(41)) - 10), true);
   for (int i = 0; i < rows; ++i) {
-    std::vector<int> idx;
-    std::vector<double> val;
-    double sum = 0;
-    for (int j = 0; j < n; ++j) {
-      idx.push_back(j);
-      val.push_back(double(1 + rng.below(20)));
-      sum += val.back();
-    }
-    const double cap = std::floor(sum * rng.uniform(0.3, 0.7));
-    if (m.maximize) m.add_row(idx, val, -1e30, cap); else m.add_row(idx, val, cap, 1e30);
+    const Row r = dense_row(n, [&] { return double(1 + rng.below(20)); });
+    const double cap = std::floor(r.sum * rng.uniform(0.3, 0.7));
+    if (m.maximize) m.add_row(r.idx, r.val, -1e30, cap); else m.add_row(r.idx, r.val, cap, 1e30);
   }
   return m;
 }
@@ -106,16 +117,9 @@ MipModel market_split(std::uint64_t seed) {
   const int n = 30, rows = 4;
   for (int j = 0; j < n; ++j) m.add_var(0, 1, 1, true);
   for (int i = 0; i < rows; ++i) {
-    std::vector<int> idx;
-    std::vector<double> val;
-    double sum = 0;
-    for (int j = 0; j < n; ++j) {
-      idx.push_back(j);
-      val.push_back(double(rng.below(100)));
-      sum += val.back();
-    }
-    const double rhs = std::floor(sum / 2);
-    m.add_row(idx, val, rhs, rhs);
+    const Row r = dense_row(n, [&] { return double(rng.below(100)); });
+    const double rhs = std::floor(r.sum / 2);
+    m.add_row(r.idx, r.val, rhs, rhs);
   }
   return m;
 }

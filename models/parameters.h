@@ -70,6 +70,8 @@ struct Network {
   double rip_used_share{};
   double nro_spacing_km{};
   double rip_detour_factor{};
+  double transit_detour_factor{};
+  double data_centre_km{};
   double latency_us_per_km{};
 };
 

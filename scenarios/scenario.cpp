@@ -13,6 +13,7 @@
 #include "models/names.h"
 #include "scenarios/builtin_region.h"
 #include "scenarios/builtin_scenarios.h"
+#include "scenarios/network_rules.h"
 #include "scenarios/text.h"
 #include "scenarios/toml_input.h"
 
@@ -160,6 +161,9 @@ void read_region_table(const std::string& origin, const std::string& base_dir, c
       s.region.opendata_dir = resolve(base_dir, as_string(origin, v, key));
     } else if (k == "files") {
       read_region_files(origin, base_dir, key, v, s.region.files);
+    } else if (k == "network_plan") {
+      const std::string plan = as_string(origin, v, key);
+      s.region.network_plan = (plan == "none" || plan == "builtin:bfc") ? plan : resolve(base_dir, plan);
     } else {
       fail(origin, v, key, "unknown key (see scenarios/README.md for the keys)");
     }
@@ -275,6 +279,11 @@ Region load_region(const Scenario& s) {
     if (!o.mobile_sites.empty()) files.mobile_sites = o.mobile_sites;
     r = import_opendata(files, s.params);
     r.provenance.source = "opendata:" + (s.region.opendata_dir.empty() ? std::string("files") : s.region.opendata_dir);
+    if (s.region.network_plan != "none" && r.network.nodes().empty()) {
+      const NetworkPlan plan = s.region.network_plan == "builtin:bfc" ? bfc_network_plan() : read_network_plan(s.region.network_plan);
+      derive_network(r, plan, s.params, s.seed);
+      validate(r);
+    }
   }
   r.name = s.name;
   for (const auto& c : s.commitments) {

@@ -17,6 +17,10 @@ struct RegionSource {
   std::string builtin = "bfc";
   std::string opendata_dir;  // resolved path; empty when files are named one by one
   OpenDataFiles files;       // resolved paths
+  // Open data only: the plan of the network derived over the real communes
+  // (scenarios/network_rules.h): "builtin:bfc" (default), a resolved path to a plan file, or
+  // "none" (no network: no interconnection queue, collecte or towers).
+  std::string network_plan = "builtin:bfc";
 };
 
 struct Scenario {

@@ -88,6 +88,57 @@ inline constexpr TownTemplate kTowns[] = {
     {"90099", "Valdoie", 6.8430, 47.6690, 5300, nullptr},
 };
 
+// The external hubs, at their real positions.
+struct HubTemplate {
+  const char* id;
+  const char* name;
+  double lon, lat;
+};
+inline constexpr HubTemplate kHubs[] = {{"hub:paris", "Paris", 2.3522, 48.8566},
+                             {"hub:lyon", "Lyon", 4.8357, 45.7640},
+                             {"hub:strasbourg", "Strasbourg", 7.7521, 48.5734}};
+
+// Corridors of the Dorsale (motorway and road ducts, mostly leased) and the transit links
+// to the external hubs (leased from national carriers; not counted in the Dorsale's km).
+struct Corridor {
+  const char* a;
+  const char* b;
+  const char* corridor;
+  const char* duct;  // shared-risk group: links in the same duct fail together
+  bool owned;
+  bool transit;
+};
+inline constexpr Corridor kCorridors[] = {
+    {"pop:sens", "pop:auxerre", "A6", "duct:A6:sens-auxerre", false, false},
+    {"pop:auxerre", "pop:avallon", "A6", "duct:A6:auxerre-avallon", false, false},
+    {"pop:avallon", "pop:beaune", "A6", "duct:A6:avallon-beaune", false, false},
+    {"pop:beaune", "pop:chalon-sur-saone", "A6", "duct:A6:beaune-chalon", false, false},
+    {"pop:chalon-sur-saone", "pop:macon", "A6", "duct:A6:chalon-macon", false, false},
+    {"pop:beaune", "pop:dijon", "A31", "duct:A31:beaune-dijon", false, false},
+    {"pop:dijon", "pop:dole", "A39", "duct:A39:dijon-dole", false, false},
+    {"pop:dole", "pop:besancon", "A36", "duct:A36:dole-besancon", false, false},
+    {"pop:besancon", "pop:montbeliard", "A36", "duct:A36:besancon-montbeliard", false, false},
+    {"pop:montbeliard", "pop:belfort", "A36", "duct:A36:montbeliard-belfort", false, false},
+    {"pop:dole", "pop:lons-le-saunier", "A39", "duct:A39:dole-lons", false, false},
+    {"pop:lons-le-saunier", "pop:macon", "A39/A40", "duct:A39:lons-macon", false, false},
+    {"pop:besancon", "pop:vesoul", "N57", "duct:N57:besancon-vesoul", true, false},
+    {"pop:vesoul", "pop:belfort", "N19", "duct:N19:vesoul-belfort", true, false},
+    {"pop:dijon", "pop:vesoul", "D70", "duct:D70:dijon-vesoul", true, false},
+    {"pop:auxerre", "pop:nevers", "N151", "duct:N151:auxerre-nevers", false, false},
+    {"pop:nevers", "pop:autun", "N81", "duct:N81:nevers-autun", true, false},
+    {"pop:autun", "pop:le-creusot", "RCEA", "duct:RCEA:autun-le-creusot", true, false},
+    {"pop:le-creusot", "pop:chalon-sur-saone", "RCEA", "duct:RCEA:le-creusot-chalon", false, false},
+    {"pop:besancon", "pop:pontarlier", "N57", "duct:N57:besancon-pontarlier", false, false},
+    {"hub:paris", "pop:sens", "A5/A19", "duct:A5:paris-sens", false, true},
+    {"hub:paris", "pop:auxerre", "A6", "duct:A6:paris-auxerre", false, true},
+    {"pop:macon", "hub:lyon", "A6", "duct:A6:macon-lyon", false, true},
+    {"pop:lons-le-saunier", "hub:lyon", "A39/A42", "duct:A42:lons-lyon", false, true},
+    // Both Strasbourg links run in the A35 duct north of Mulhouse: link-disjoint, not
+    // risk-disjoint.
+    {"pop:belfort", "hub:strasbourg", "A36/A35", "duct:A35:mulhouse-strasbourg", false, true},
+    {"pop:montbeliard", "hub:strasbourg", "A36/A35", "duct:A35:mulhouse-strasbourg", false, true},
+};
+
 // The calibration the templates describe: absolute targets scale by premises / kDefaultPremises,
 // and the départements are tiled once per kTemplateCommunes communes.
 inline constexpr double kDefaultPremises = 1700000.0;

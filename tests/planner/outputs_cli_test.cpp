@@ -112,7 +112,9 @@ TEST(OutputsCli, EveryCommandKeepsTheUsersFilesAndRefusesARegularFile) {
 TEST(OutputsCli, ScenarioNamesThatAreNotOneSafeComponentAreRefused) {
   dorsale::test::TempDir tmp;
   const fs::path log = tmp.path() / "log.txt";
-  const fs::path out = tmp.path() / "out";
+  // out/../../x would land in tmp/x: inside the test's own folder, so nothing else can make it
+  const fs::path out = tmp.path() / "a" / "out";
+  fs::create_directories(tmp.path() / "a");
   for (const std::string name : {"../../x", "/abs", "a/b", "", ".", "a\\nb"}) {
     SCOPED_TRACE(name);
     const fs::path f = tmp.path() / "s.toml";
@@ -120,7 +122,7 @@ TEST(OutputsCli, ScenarioNamesThatAreNotOneSafeComponentAreRefused) {
     EXPECT_EQ(run_cli({"run", f.string(), "-o", out.string()}, log), 1) << slurp(log);
     EXPECT_NE(slurp(log).find("s.toml:2: field 'scenario.name'"), std::string::npos) << slurp(log);
     EXPECT_FALSE(fs::exists(out)) << "the output folder was touched";
-    EXPECT_FALSE(fs::exists(tmp.path().parent_path() / "x"));
+    EXPECT_FALSE(fs::exists(tmp.path() / "x"));
   }
 }
 

@@ -1,0 +1,358 @@
+#include "scenarios/network_rules.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include "models/error.h"
+#include "models/random.h"
+#include "scenarios/builtin/reference_data.h"
+#include "scenarios/projection.h"
+#include "scenarios/text.h"
+#include "scenarios/toml_input.h"
+#include "solvers/spanning_tree.h"
+
+namespace dorsale::scenarios {
+
+int drawn_used_pairs(int total, double share, Rng& rng) {
+  return std::clamp(int(std::lround(total * share * rng.uniform(0.5, 1.5))), 0, total);
+}
+
+double latency_of(const Parameters& P, double km) { return km * P.network.latency_us_per_km / 1000.0; }
+
+namespace {
+
+std::string after_colon(const std::string& id) {
+  const auto c = id.find(':');
+  return c == std::string::npos ? id : id.substr(c + 1);
+}
+
+double straight_km(const Network& net, const std::string& pre, const NetworkPlan::Corridor& cr) {
+  return distance_km(net.node(*net.find_node(pre + cr.a)).pos, net.node(*net.find_node(pre + cr.b)).pos);
+}
+
+}  // namespace
+
+double add_corridor_links(Network& net, const std::vector<NetworkPlan::Corridor>& corridors, const std::string& pre,
+                          const Parameters& P, std::uint64_t seed, int tile) {
+  const int dorsale_pairs = int(P.network.dorsale_pairs);
+  double straight = 0;
+  for (const auto& cr : corridors)
+    if (!cr.transit) straight += straight_km(net, pre, cr);
+  const double detour = straight > 0 ? P.network.dorsale_km / straight : 1.0;
+  int k = 0;
+  for (const auto& cr : corridors) {
+    Rng rng(seed ^ 0xD0125A1Eu, (std::uint64_t(tile) << 16) | std::uint64_t(k++));
+    Link l;
+    l.id = fmt::format("{}{}:{}-{}", pre, cr.transit ? "transit" : "dorsale", after_colon(cr.a), after_colon(cr.b));
+    l.length_km = straight_km(net, pre, cr) * (cr.transit ? P.network.transit_detour_factor : detour);
+    l.owner = cr.transit ? "national carriers (leased)" : "Région";
+    l.dorsale = !cr.transit;
+    l.status = cr.owned ? LinkStatus::Owned : LinkStatus::Leased;
+    l.pairs_total = dorsale_pairs;
+    l.pairs_used = drawn_used_pairs(dorsale_pairs, P.network.dorsale_used_share, rng);
+    l.lease_eur_per_pair_km_year = cr.owned ? 0.0 : P.costs.lease_eur_per_pair_km_year;
+    l.build_eur_per_km = P.costs.build_eur_per_km;
+    l.srg = pre + cr.duct;
+    l.latency_ms = latency_of(P, l.length_km);
+    l.corridor = cr.corridor;
+    net.add_link(l, pre + cr.a, pre + cr.b);
+  }
+  return detour;
+}
+
+void add_data_centre(Network& net, const NetworkPlan::DataCentre& dc, const std::string& pre, const Parameters& P,
+                     const Projection& proj) {
+  const Node pop = net.node(*net.find_node(pre + dc.pop));  // a copy: add_node reallocates
+  Node n;
+  n.id = pre + dc.id;
+  n.name = dc.name.empty() ? "Data centre " + pop.name : dc.name;
+  n.kind = NodeKind::DataCentre;
+  n.pos = pop.pos;
+  n.pos.x += P.network.data_centre_km * 1000.0;
+  proj.fill_wgs84(n.pos);
+  n.departement = pop.departement;
+  n.owner = "private";
+  net.add_node(n);
+  Link l;
+  std::string tail = dc.id;
+  std::replace(tail.begin(), tail.end(), ':', '-');
+  l.id = pre + "access:" + tail;
+  l.length_km = P.network.data_centre_km * P.network.rip_detour_factor;
+  l.owner = "Région";
+  l.status = LinkStatus::Owned;
+  l.pairs_total = int(P.network.dorsale_pairs);
+  l.build_eur_per_km = P.costs.build_eur_per_km;
+  l.latency_ms = latency_of(P, l.length_km);
+  net.add_link(l, n.id, pop.id);
+}
+
+NetworkPlan bfc_network_plan() {
+  using namespace builtin;
+  NetworkPlan plan;
+  plan.origin = "builtin:bfc";
+  for (const auto& h : kHubs) plan.hubs.push_back({h.id, h.name, h.lon, h.lat});
+  for (const auto& t : kTowns)
+    if (t.pop_id) plan.pops.push_back({t.pop_id, t.code});
+  for (const auto& c : kCorridors) plan.corridors.push_back({c.a, c.b, c.corridor, c.duct, c.owned, c.transit});
+  plan.data_centres = {{"dc:dijon", "", "pop:dijon"}, {"dc:besancon", "", "pop:besancon"}};
+  return plan;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading a plan file
+
+namespace {
+
+struct PlanReader {
+  const std::string& origin;
+  [[noreturn]] void fail(const toml::value& v, const std::string& key, const std::string& what) const {
+    throw InputError(origin, long(v.location().line()), key, what);
+  }
+  const toml::value& field(const toml::value& row, const std::string& table, const std::string& k) const {
+    if (!row.contains(k)) fail(row, table + "." + k, "missing");
+    return row.at(k);
+  }
+  std::string text(const toml::value& row, const std::string& table, const std::string& k) const {
+    const auto& v = field(row, table, k);
+    if (!v.is_string() || v.as_string().str.empty()) fail(v, table + "." + k, "expects a non-empty string");
+    return v.as_string().str;
+  }
+  double number(const toml::value& row, const std::string& table, const std::string& k, double lo, double hi) const {
+    const auto& v = field(row, table, k);
+    if (!v.is_floating() && !v.is_integer()) fail(v, table + "." + k, "expects a number");
+    const double x = v.is_floating() ? v.as_floating() : double(v.as_integer());
+    if (!std::isfinite(x) || x < lo || x > hi) fail(v, table + "." + k, fmt::format("{} is outside [{}, {}]", x, lo, hi));
+    return x;
+  }
+  bool flag(const toml::value& row, const std::string& table, const std::string& k) const {
+    if (!row.contains(k)) return false;
+    const auto& v = row.at(k);
+    if (!v.is_boolean()) fail(v, table + "." + k, "expects true or false");
+    return v.as_boolean();
+  }
+  void only(const toml::value& row, const std::string& table, std::initializer_list<const char*> keys) const {
+    if (!row.is_table()) fail(row, table, "expects an array of tables [[" + table + "]]");
+    for (const auto& [k, v] : row.as_table())
+      if (std::none_of(keys.begin(), keys.end(), [&](const char* x) { return k == x; }))
+        fail(v, table + "." + k, "unknown key (see scenarios/README.md, \"Derived network\")");
+  }
+  const toml::array& rows(const toml::value& doc, const std::string& table) const {
+    static const toml::array none;
+    if (!doc.contains(table)) return none;
+    const auto& v = doc.at(table);
+    if (!v.is_array()) fail(v, table, "expects an array of tables [[" + table + "]]");
+    return v.as_array();
+  }
+};
+
+// Every corridor end and data centre PoP is a declared node; ids are unique.
+void check_plan(const PlanReader& rd, const toml::value& doc, const NetworkPlan& plan) {
+  std::set<std::string> ids;
+  for (const auto& h : plan.hubs) ids.insert(h.id);
+  for (const auto& p : plan.pops) ids.insert(p.id);
+  if (ids.size() != plan.hubs.size() + plan.pops.size()) rd.fail(doc, "pop.id", "two hubs or PoPs share an id");
+  const auto& cs = rd.rows(doc, "corridor");
+  for (std::size_t i = 0; i < plan.corridors.size(); ++i)
+    for (const char* end : {"a", "b"}) {
+      const std::string& id = cs[i].at(end).as_string().str;
+      if (!ids.count(id))
+        rd.fail(cs[i].at(end), std::string("corridor.") + end, fmt::format("'{}' is not a declared [[hub]] or [[pop]]", id));
+    }
+  const auto& ds = rd.rows(doc, "data_centre");
+  for (std::size_t i = 0; i < plan.data_centres.size(); ++i)
+    if (!ids.count(plan.data_centres[i].pop))
+      rd.fail(ds[i].at("pop"), "data_centre.pop", fmt::format("'{}' is not a declared [[pop]]", plan.data_centres[i].pop));
+}
+
+}  // namespace
+
+NetworkPlan read_network_plan(const std::string& path) {
+  const toml::value doc = parse_toml_text(read_text_file(path, "network plan"), path);
+  const PlanReader rd{path};
+  for (const auto& [k, v] : doc.as_table())
+    if (k != "hub" && k != "pop" && k != "corridor" && k != "data_centre")
+      rd.fail(v, k, "unknown table (known: [[hub]], [[pop]], [[corridor]], [[data_centre]])");
+  NetworkPlan plan;
+  plan.origin = path;
+  for (const auto& r : rd.rows(doc, "hub")) {
+    rd.only(r, "hub", {"id", "name", "lon", "lat"});
+    plan.hubs.push_back({rd.text(r, "hub", "id"), rd.text(r, "hub", "name"), rd.number(r, "hub", "lon", -180, 180),
+                         rd.number(r, "hub", "lat", -90, 90)});
+  }
+  for (const auto& r : rd.rows(doc, "pop")) {
+    rd.only(r, "pop", {"id", "commune"});
+    plan.pops.push_back({rd.text(r, "pop", "id"), rd.text(r, "pop", "commune")});
+  }
+  for (const auto& r : rd.rows(doc, "corridor")) {
+    rd.only(r, "corridor", {"a", "b", "corridor", "duct", "owned", "transit"});
+    plan.corridors.push_back({rd.text(r, "corridor", "a"), rd.text(r, "corridor", "b"), rd.text(r, "corridor", "corridor"),
+                              rd.text(r, "corridor", "duct"), rd.flag(r, "corridor", "owned"), rd.flag(r, "corridor", "transit")});
+  }
+  for (const auto& r : rd.rows(doc, "data_centre")) {
+    rd.only(r, "data_centre", {"id", "name", "pop"});
+    plan.data_centres.push_back({rd.text(r, "data_centre", "id"), rd.text(r, "data_centre", "name"), rd.text(r, "data_centre", "pop")});
+  }
+  if (plan.pops.empty()) rd.fail(doc, "pop", "a network plan needs at least one [[pop]]");
+  check_plan(rd, doc, plan);
+  return plan;
+}
+
+// ---------------------------------------------------------------------------------------------
+// RIP networks
+
+namespace {
+
+// A département's RIP: its communes, NRO sites and NRO nodes.
+struct Rip {
+  std::size_t di;
+  const Departement& dep;
+  std::vector<std::size_t> communes;  // of the département
+  std::vector<std::size_t> nro_at;    // communes hosting an NRO, most populated first
+  std::vector<int> nro_node;
+  std::vector<char> nro_in_service;   // serves a commune in service: its links are built
+};
+
+// NROs at the most populated communes at least network.nro_spacing_km apart; each commune
+// is attached to its nearest NRO.
+void place_nros(Region& region, const Parameters& P, Rip& rip, const std::function<bool(const Commune&)>& in_service) {
+  auto& C = region.communes;
+  Network& net = region.network;
+  const double spacing = P.network.nro_spacing_km;
+  for (std::size_t i = 0; i < C.size(); ++i)
+    if (C[i].departement == rip.dep.code) rip.communes.push_back(i);
+  std::vector<std::size_t> by_pop = rip.communes;
+  std::stable_sort(by_pop.begin(), by_pop.end(), [&](auto x, auto y) { return C[x].population > C[y].population; });
+  for (auto i : by_pop) {
+    bool far = true;
+    for (auto j : rip.nro_at)
+      if (distance_km(C[i].centroid, C[j].centroid) < spacing) { far = false; break; }
+    if (far) rip.nro_at.push_back(i);
+  }
+  for (std::size_t k = 0; k < rip.nro_at.size(); ++k) {
+    Node n;
+    n.id = fmt::format("nro:{}-{:03d}", rip.dep.code, k + 1);
+    n.name = "NRO " + C[rip.nro_at[k]].name;
+    n.kind = NodeKind::Nro;
+    n.pos = C[rip.nro_at[k]].centroid;
+    n.departement = rip.dep.code;
+    n.owner = rip.dep.rip_name;
+    rip.nro_node.push_back(net.add_node(n));
+  }
+  rip.nro_in_service.assign(rip.nro_at.size(), 0);
+  for (auto i : rip.communes) {
+    std::size_t best = 0;
+    double bd = 1e300;
+    for (std::size_t k = 0; k < rip.nro_at.size(); ++k) {
+      double d = distance_km(C[i].centroid, C[rip.nro_at[k]].centroid);
+      if (d < bd) { bd = d; best = k; }
+    }
+    C[i].nro = net.node(rip.nro_node[best]).id;
+    if (in_service(C[i])) rip.nro_in_service[best] = 1;
+  }
+}
+
+// The RIP links: a minimum spanning tree over the NROs and the département's PoPs on the
+// complete graph (straight distances; PoP–PoP pairs are already joined by the Dorsale, so
+// free in the tree and not built). Links touching an NRO in service are built, the others planned.
+void add_rip_links(Region& region, const Parameters& P, std::uint64_t seed, const Rip& rip) {
+  Network& net = region.network;
+  std::vector<int> members(rip.nro_node.begin(), rip.nro_node.end());
+  for (std::size_t v = 0; v < net.nodes().size(); ++v)
+    if (net.node(int(v)).kind == NodeKind::DorsalePop && net.node(int(v)).departement == rip.dep.code)
+      members.push_back(int(v));
+  const int n_nro = int(rip.nro_node.size());  // members [0, n_nro) are NROs, the rest PoPs
+  std::vector<solvers::WeightedEdge> edges;
+  for (int x = 0; x < int(members.size()); ++x)
+    for (int y = x + 1; y < int(members.size()); ++y) {
+      const bool both_pops = x >= n_nro && y >= n_nro;
+      edges.push_back({x, y, both_pops ? 0.0 : distance_km(net.node(members[x]).pos, net.node(members[y]).pos)});
+    }
+  const solvers::SpanningTree tree = solvers::minimum_spanning_tree(int(members.size()), edges);
+  const int rip_pairs = int(P.network.rip_pairs);
+  int lk = 0;
+  for (std::size_t e : tree.edges) {
+    const int x = edges[e].a, y = edges[e].b;
+    if (x >= n_nro && y >= n_nro) continue;
+    const Node& na = net.node(members[x]);
+    const Node& nb = net.node(members[y]);
+    Rng rng(seed ^ 0x519u, (std::uint64_t(rip.di) << 20) | std::uint64_t(lk));
+    Link l;
+    l.id = fmt::format("rip{}:{:03d}", rip.dep.code, ++lk);
+    l.length_km = std::max(0.5, distance_km(na.pos, nb.pos) * P.network.rip_detour_factor);
+    l.owner = rip.dep.rip_name;
+    const bool built = (x < n_nro && rip.nro_in_service[x]) || (y < n_nro && rip.nro_in_service[y]);
+    l.status = built ? LinkStatus::Owned : LinkStatus::Planned;
+    l.pairs_total = rip_pairs;
+    l.pairs_used = built ? drawn_used_pairs(rip_pairs, P.network.rip_used_share, rng) : 0;
+    l.build_eur_per_km = P.costs.build_eur_per_km;
+    l.latency_ms = latency_of(P, l.length_km);
+    net.add_link(l, na.id, nb.id);
+  }
+}
+
+}  // namespace
+
+void add_rip_network(Region& region, const Parameters& P, std::uint64_t seed, std::size_t di,
+                     const std::function<bool(const Commune&)>& in_service) {
+  Rip rip{di, region.departements.at(di), {}, {}, {}, {}};
+  place_nros(region, P, rip, in_service);
+  add_rip_links(region, P, seed, rip);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The derived network of an imported region
+
+namespace {
+
+void add_plan_nodes(Region& region, const NetworkPlan& plan, const Projection& proj) {
+  Network& net = region.network;
+  for (const auto& h : plan.hubs) {
+    Node n;
+    n.id = h.id;
+    n.name = h.name;
+    n.kind = NodeKind::ExternalHub;
+    n.pos = proj.from_wgs84(h.lon, h.lat);
+    n.owner = "national carriers";
+    net.add_node(n);
+  }
+  for (std::size_t k = 0; k < plan.pops.size(); ++k) {
+    const auto& p = plan.pops[k];
+    const auto ci = region.find_commune(p.commune);
+    if (!ci)
+      throw InputError(plan.origin, long(k + 1), "pop.commune",
+                       fmt::format("PoP '{}' stands in commune {}, which is not in the region (give a network plan "
+                                   "of this region: [region] network_plan)", p.id, p.commune));
+    const Commune& c = region.communes[*ci];
+    Node n;
+    n.id = p.id;
+    n.name = c.name;
+    n.kind = NodeKind::DorsalePop;
+    n.pos = c.centroid;
+    n.departement = c.departement;
+    n.owner = "Région";
+    net.add_node(n);
+  }
+}
+
+}  // namespace
+
+void derive_network(Region& region, const NetworkPlan& plan, const Parameters& P, std::uint64_t seed) {
+  const Projection& proj = Projection::for_this_thread();
+  add_plan_nodes(region, plan, proj);
+  add_corridor_links(region.network, plan.corridors, "", P, seed, 0);
+  for (const auto& dc : plan.data_centres) add_data_centre(region.network, dc, "", P, proj);
+  for (std::size_t di = 0; di < region.departements.size(); ++di)
+    add_rip_network(region, P, seed, di, [](const Commune& c) { return c.ftth_passed > 0; });
+  auto& prov = region.provenance;
+  prov.missing.erase(std::remove(prov.missing.begin(), prov.missing.end(), "network"), prov.missing.end());
+  prov.derived.push_back(fmt::format(
+      "network: derived from the plan {} (PoPs at real communes, corridors scaled to network.dorsale_km = {} km) and "
+      "one RIP per département (NROs at the most populated communes {} km apart, minimum spanning tree; links of "
+      "NROs serving a commune with FttH premises passed are in service, the others planned)",
+      plan.origin, P.network.dorsale_km, P.network.nro_spacing_km));
+}
+
+}  // namespace dorsale::scenarios

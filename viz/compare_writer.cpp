@@ -44,6 +44,12 @@ RunSummary read_run_summary(const std::filesystem::path& file) {
   RunSummary s;
   try {
     s.name = j.at("scenario").at("name").get<std::string>();
+    s.communes = j.at("region").at("communes").get<std::int64_t>();
+    s.premises = j.at("region").at("premises").get<std::int64_t>();
+    s.planned = true;
+    const json ro = j.value("rollout", json::object());
+    s.rollout = {ro.value("public_spend_eur", 0.0), ro.value("private_spend_eur", 0.0), ro.value("alternatives_eur", 0.0),
+                 ro.value("collecte_eur", 0.0), ro.value("collecte_km", 0.0)};
     for (const auto& y : j.at("trajectory")) {
       RunSummary::Year ry;
       ry.year = y.at("year").get<int>();

@@ -13,6 +13,9 @@
 
 #include "planner/run.h"
 #include "test_support.h"
+#include "viz/interconnect_writer.h"
+#include "viz/report.h"
+#include "viz/towers_writer.h"
 
 using namespace dorsale;
 namespace fs = std::filesystem;
@@ -101,4 +104,53 @@ TEST_F(Report, ChromiumLoadsItWithoutErrorOrRequestAndTakesAScreenshot) {
   const std::string png = slurp(shot);
   ASSERT_GT(png.size(), 10000u);
   EXPECT_EQ(png.substr(1, 3), "PNG");
+}
+
+// The report takes typed results: made from the results in memory (`dorsale run`) or read
+// back from the run folders by the typed readers (`dorsale compare`), it is the same page,
+// byte for byte.
+TEST_F(Report, FromTheRunFoldersIsTheSamePageAsFromMemory) {
+  std::vector<viz::ReportScenario> from_files;
+  std::string title = "dorsale – ";
+  for (std::size_t k = 0; k < runs_->size(); ++k) {
+    const auto& r = (*runs_)[k];
+    from_files.push_back(viz::report_scenario_from_folder((tmp_->path() / r.scenario.name).string(), r.scenario.name));
+    title += (k ? " vs " : "") + r.scenario.name;
+    EXPECT_TRUE(from_files.back().towers.has_value()) << r.scenario.name;
+    EXPECT_TRUE(from_files.back().guichet.has_value()) << r.scenario.name;
+    EXPECT_EQ(from_files.back().summary.targets.size(), r.results.targets.size());
+  }
+  const std::string html = slurp(tmp_->path() / "report.html");
+  ASSERT_FALSE(html.empty());
+  EXPECT_EQ(viz::report_html(title, from_files), html);
+  EXPECT_EQ(planner::run_report(*runs_), html);
+}
+
+// towers.json and decisions.json read back give the same documents (the readers are the
+// writers' inverses), and a missing field is an InputError naming the file and the field.
+TEST_F(Report, TowersAndDecisionsReadBackExactly) {
+  const auto& r = runs_->front();
+  ASSERT_TRUE(r.towers.has_value());
+  const auto towers = viz::towers_json(*r.towers);
+  EXPECT_EQ(viz::towers_json(viz::towers_from_json(towers, "t.json")), towers);
+  ASSERT_FALSE(r.results.interconnection.decisions.empty());
+  const auto decisions = viz::decisions_json(r.results.interconnection);
+  EXPECT_EQ(viz::decisions_json(viz::decisions_from_json(decisions, "d.json")), decisions);
+
+  auto t = towers;
+  t["choice"].erase("total_cost_eur");
+  auto e = test::input_error_of([&] { viz::towers_from_json(t, "t.json"); });
+  EXPECT_EQ(e.file(), "t.json");
+  EXPECT_EQ(e.field(), "choice.total_cost_eur");
+  t = towers;
+  t["programme"][0]["sites"] = "all";
+  EXPECT_EQ(test::input_error_of([&] { viz::towers_from_json(t, "t.json"); }).field(), "programme[0].sites");
+  auto d = decisions;
+  d[1]["decision"] = "maybe";
+  e = test::input_error_of([&] { viz::decisions_from_json(d, "d.json"); });
+  EXPECT_EQ(e.field(), "[1].decision");
+  d = decisions;
+  d[0]["cost_eur"]["total"] = "cheap";
+  EXPECT_EQ(test::input_error_of([&] { viz::decisions_from_json(d, "d.json"); }).field(), "[0].cost_eur.total");
+  EXPECT_EQ(test::input_error_of([&] { viz::decisions_from_json_text("[{", "d.json"); }).file(), "d.json");
 }

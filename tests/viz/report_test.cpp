@@ -154,3 +154,62 @@ TEST_F(Report, TowersAndDecisionsReadBackExactly) {
   EXPECT_EQ(test::input_error_of([&] { viz::decisions_from_json(d, "d.json"); }).field(), "[0].cost_eur.total");
   EXPECT_EQ(test::input_error_of([&] { viz::decisions_from_json_text("[{", "d.json"); }).file(), "d.json");
 }
+
+namespace {
+
+// Every value of a document, as (parent, key) JSON pointers.
+void value_pointers(const nlohmann::json& j, const nlohmann::json::json_pointer& at, std::vector<nlohmann::json::json_pointer>& out) {
+  if (j.is_object())
+    for (const auto& [k, v] : j.items()) value_pointers(v, at / k, out);
+  else if (j.is_array())
+    for (std::size_t i = 0; i < j.size(); ++i) value_pointers(j[i], at / i, out);
+  if (!at.empty()) out.push_back(at);
+}
+
+// Each value of `doc` removed, or replaced by null, a string, a negative number, an empty
+// object: the reader either reads the document or rejects it with an InputError naming the
+// file; never another exception.
+template <class Read>
+void every_edit_is_read_or_an_input_error(const nlohmann::json& doc, const std::string& file, Read read) {
+  std::vector<nlohmann::json::json_pointer> ptrs;
+  value_pointers(doc, nlohmann::json::json_pointer(), ptrs);
+  ASSERT_GT(ptrs.size(), 20u);
+  const nlohmann::json replacements[] = {nullptr, "x", -1.5, nlohmann::json::object()};
+  std::size_t rejected = 0, edits = 0;
+  for (const auto& p : ptrs) {
+    std::vector<nlohmann::json> edited;
+    nlohmann::json removed = doc;
+    if (removed.at(p.parent_pointer()).is_object()) {
+      removed.at(p.parent_pointer()).erase(p.back());
+      edited.push_back(removed);
+    }
+    for (const auto& r : replacements) {
+      nlohmann::json e = doc;
+      e.at(p) = r;
+      edited.push_back(e);
+    }
+    for (const auto& e : edited) {
+      ++edits;
+      try {
+        read(e, file);
+      } catch (const InputError& err) {
+        ++rejected;
+        EXPECT_EQ(err.file(), file);
+      } catch (const std::exception& err) {
+        ADD_FAILURE() << p.to_string() << ": " << err.what();
+      }
+    }
+  }
+  EXPECT_GT(rejected, edits / 2) << "most edits of a typed field are rejected";
+}
+
+}  // namespace
+
+TEST_F(Report, EditedTowersAndDecisionsAreReadOrInputErrorsNeverCrashes) {
+  const auto& r = runs_->front();
+  auto towers = viz::towers_json(*r.towers);
+  while (towers["choice"]["chosen"].size() > 3) towers["choice"]["chosen"].erase(towers["choice"]["chosen"].size() - 1);  // a few sites suffice
+  every_edit_is_read_or_an_input_error(towers, "t.json", [](const nlohmann::json& j, const std::string& f) { viz::towers_from_json(j, f); });
+  every_edit_is_read_or_an_input_error(viz::decisions_json(r.results.interconnection), "d.json",
+                                       [](const nlohmann::json& j, const std::string& f) { viz::decisions_from_json(j, f); });
+}

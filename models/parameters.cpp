@@ -61,193 +61,250 @@ ParamSpec text(std::string key, F field, std::string def, std::vector<std::strin
   return s;
 }
 
-std::vector<ParamSpec> make_registry() {
-  const std::string seed = "seed (SCORAN BFC 2019)";
-  const std::string arcep = "open data: ARCEP sites mobiles 2018-01, BFC";
+// Sources written once (functions, not globals: the registry may be built during static
+// initialisation of another file).
+std::string seed(const std::string& what) { return "seed (SCORAN BFC 2019)" + what; }
+std::string arcep() { return "open data: ARCEP sites mobiles 2018-01, BFC"; }
+
+// calibration of the generated (built-in / synthetic) region
+std::vector<ParamSpec> calibration_specs() {
   return {
-      // --- calibration of the generated (built-in / synthetic) region -------------------
-      integer(P(calibration, communes), 3734, "communes", 1, 1e6, seed + ": ~3,700 communes, 3,734 in the 2018 geography",
-              "Number of communes the built-in region generates (spread over the départements in proportion to their real 2018 counts)."),
-      integer(P(calibration, population), 2800000, "inhabitants", 1, 1e9, seed + ": 2.8 M inhabitants",
-              "Total population of the generated region."),
-      integer(P(calibration, premises), 1700000, "premises", 1, 1e9, seed + ": ~1.7 M locaux",
-              "Total premises (dwellings + business sites) of the generated region."),
-      num(P(calibration, business_share), 0.049, "share of premises", 0, 1, "open data: ARCEP 2018 T1 BFC, 78,902 / 1,613,986",
-          "Share of premises that are business sites."),
-      num(P(calibration, share_under_500), 0.71, "share of communes", 0, 1, seed + ": 71 % of communes under 500 inhabitants",
-          "Share of communes with fewer than 500 inhabitants."),
-      num(P(calibration, rural_population_share), 0.21, "share of population", 0, 1, seed + ": 21 % of people rural",
-          "Share of the population living in communes flagged rural (smallest communes first)."),
-      num(P(calibration, premises_per_inhabitant_rural_bonus), 0.25, "premises per inhabitant", 0, 5, "assumption",
-          "Extra premises per inhabitant in the most rural communes (second homes, farms), before scaling to the total."),
-      num(P(bands, thd_share), 0.42, "share of premises", 0, 1, seed + ": 42 % of premises THD-eligible (>= 30 Mbit/s)",
-          "Share of premises at 30 Mbit/s or more (FttH included)."),
-      num(P(bands, below8_share), 0.25, "share of premises", 0, 1, seed + ": 25 % of premises below 8 Mbit/s",
-          "Share of premises below 8 Mbit/s."),
-      num(P(bands, below3_share), 0.09, "share of premises", 0, 1, "assumption (the seed gives only the < 8 Mbit/s total)",
-          "Share of premises below 3 Mbit/s (part of the below-8 share)."),
-      num(P(bands, ftth_share), 0.19, "share of premises", 0, 1, seed + ": 19 % of premises FttH-eligible",
-          "Share of premises passed by FttH."),
-      num(P(bands, ftth_share_private_zone), 0.41, "share of premises", 0, 1, seed + ": 41 % of premises in private-initiative zones",
-          "FttH share inside AMII zones; with the public share it fixes the size of the AMII zone."),
-      num(P(bands, ftth_share_public_zone), 0.04, "share of premises", 0, 1, seed + ": 4 % of premises in public-initiative zones",
-          "FttH share outside AMII zones."),
-      integer(P(phase2, amel_premises), 230000, "premises", 0, 1e9, seed + ": phase 2, AMEL / own funds ~230,000",
-              "Phase-2 premises in AMEL zones."),
-      integer(P(phase2, dsp_premises), 210000, "premises", 0, 1e9, seed + ": phase 2, public DSP ~210,000",
-              "Phase-2 premises in public DSP zones."),
-      integer(P(phase2, jura_premises), 70000, "premises", 0, 1e9, seed + ": phase 2, Jura (model unknown) ~70,000",
-              "Phase-2 premises of the Jura (département 39), deployment model unknown."),
-      integer(P(thd_radio, communes), 357, "communes", 0, 1e6, seed + ": RCube THD radio, 357 communes of 21, 71, 89",
-              "Communes covered by the regional THD radio network."),
-      integer(P(thd_radio, premises), 54000, "premises", 0, 1e9, seed + ": RCube, 54,000 premises eligible at 30 Mbit/s",
-              "Premises eligible to THD radio."),
-      num(P(mobile, coverage_orange), 0.955, "share of population", 0, 1, seed + ": 4G Orange 95.5 % (31 Dec 2018)",
-          "4G population coverage of Orange."),
-      num(P(mobile, coverage_sfr), 0.961, "share of population", 0, 1, seed + ": 4G SFR 96.1 %", "4G population coverage of SFR."),
-      num(P(mobile, coverage_bouygues), 0.953, "share of population", 0, 1, seed + ": 4G Bouygues Telecom 95.3 %",
-          "4G population coverage of Bouygues Telecom."),
-      num(P(mobile, coverage_free), 0.828, "share of population", 0, 1, seed + ": 4G Free 82.8 %", "4G population coverage of Free Mobile."),
-      num(P(mobile, white_zone_share), 0.03, "share of premises", 0, 1, seed + ": 3 % of premises in a 4G white zone",
-          "Share of premises covered by no operator in 4G."),
-      integer(P(mobile, sites_orange), 1502, "sites", 0, 1e6, arcep, "Orange sites generated in the built-in region."),
-      integer(P(mobile, sites_sfr), 1400, "sites", 0, 1e6, arcep, "SFR sites generated in the built-in region."),
-      integer(P(mobile, sites_bouygues), 1177, "sites", 0, 1e6, arcep, "Bouygues Telecom sites generated in the built-in region."),
-      integer(P(mobile, sites_free), 949, "sites", 0, 1e6, arcep, "Free Mobile sites generated in the built-in region."),
-      num(P(mobile, site_sharing_share), 0.35, "share of sites", 0, 1, "assumption",
-          "Share of operator sites installed on a high point that another operator already uses."),
-      num(P(mobile, fibred_share), 0.45, "share of high points", 0, 1, "assumption",
-          "Share of existing high points already backhauled by fibre (the most urban first)."),
-      num(P(mobile, candidate_build_eur), 150000, "EUR per site", 0, 1e9, "assumption (New Deal Mobile order of magnitude)",
-          "Cost of building one candidate high point, backhaul excluded."),
-      // --- network -----------------------------------------------------------------------
-      num(P(network, dorsale_km), 1200, "km", 1, 1e6, seed + ": Dorsale of ~1,200 km",
-          "Total length of the generated Dorsale (of each block of 8 départements in larger synthetic regions); the corridor detour factor is fitted to it."),
-      integer(P(network, dorsale_pairs), 24, "fibre pairs", 1, 10000, "assumption", "Fibre pairs per Dorsale link."),
-      num(P(network, dorsale_used_share), 0.4, "share of pairs", 0, 1, "assumption",
-          "Average share of Dorsale pairs already used at the start."),
-      integer(P(network, rip_pairs), 12, "fibre pairs", 1, 10000, "assumption", "Fibre pairs per RIP collecte link."),
-      num(P(network, rip_used_share), 0.3, "share of pairs", 0, 1, "assumption", "Average share of RIP pairs already used."),
-      num(P(network, nro_spacing_km), 9, "km", 0.5, 1000, "assumption",
-          "Minimum distance between two generated NROs (larger communes are picked first)."),
-      num(P(network, rip_detour_factor), 1.3, "ratio", 1, 5, "assumption",
-          "Cable length over straight-line length for generated RIP links."),
-      num(P(network, transit_detour_factor), 1.25, "ratio", 1, 5, "assumption",
-          "Cable length over straight-line length of the transit links to the external hubs (generated or derived networks)."),
-      num(P(network, data_centre_km), 3, "km", 0, 100, "assumption",
-          "Distance from a data centre to its Dorsale PoP (generated or derived networks); its access link is this times rip_detour_factor."),
-      num(P(network, latency_us_per_km), 4.9, "us/km", 0, 1000, "physics: light in silica, group index ~1.468",
-          "One-way propagation delay per km of fibre."),
-      num(P(costs, lease_eur_per_pair_km_year), 200, "EUR/pair/km/year", 0, 1e9, "assumption",
-          "Yearly lease of one fibre pair on a leased link."),
-      num(P(costs, build_eur_per_km), 40000, "EUR/km", 0, 1e9, "assumption (rural civil works, ducts reused where possible)",
-          "New-build cost of one km of fibre cable."),
-      num(P(costs, owned_eur_per_pair_km_year), 0, "EUR/pair/km/year", 0, 1e9, "assumption (owned fibre: no lease)",
-          "Yearly cost of one pair on an owned link, charged to interconnection requests."),
-      // --- interconnection requests --------------------------------------------------------
-      num(P(interconnect, attach_detour_factor), 1.3, "ratio", 1, 5, "assumption",
-          "New-build length of an off-network site's attachment over the straight-line distance."),
-      integer(P(interconnect, attach_candidates), 3, "nodes", 1, 50, "assumption",
-              "Nearest network nodes (NRO, PoP, data centre, junction) an off-network site may attach to."),
-      num(P(interconnect, attach_max_km), 40, "km", 0.1, 1000, "assumption",
-          "Largest straight-line distance of a new-build attachment."),
-      text(P(interconnect, link_only_diversity), "reject", {"reject", "accept"}, "assumption (a shared duct is a single point of failure)",
-           "What to answer a 'diverse' request when only link-disjoint routes exist (they share a duct)."),
-      num(P(interconnect, optimal_time_limit_s), 60, "s", 0.1, 86400, "assumption",
-          "Time limit of the joint (--mode optimal) MILP."),
-      integer(P(interconnect, route_options), 3, "routes", 1, 20, "assumption",
-              "Candidate routes (or diverse pairs) per request in the joint MILP."),
-      // --- targets -----------------------------------------------------------------------
-      integer(P(targets, good_broadband_year), 2022, "year", 2000, 2100, seed + ": >= 8 Mbit/s for all by 2020/2022",
-              "Year by which every premises should have >= 8 Mbit/s."),
-      integer(P(targets, thd_year), 2022, "year", 2000, 2100, seed + ": 100 % THD in 2022", "Year of the 100 % THD (>= 30 Mbit/s) target."),
-      integer(P(targets, ftth_year), 2025, "year", 2000, 2100, seed + ": 100 % FttH by 2025", "Year of the 100 % FttH target."),
-      // --- roll-out planning ----------------------------------------------------------------
-      [&] {
-        auto s = series(P(budgets, public_eur_per_year), {100e6, 130e6, 150e6, 150e6, 150e6, 130e6, 120e6}, "EUR/year", 0, 1e12,
-                        "assumption (order of magnitude of the RIP plans: ~780,000 public premises at ~1,200 EUR)",
-                        "Public FttH budget (works and collecte) of each scenario year, first to last; one value per year.");
-        s.fixed_length = false;
-        return s;
-      }(),
-      num(P(costs, ftth_dense_eur_per_premises), 450, "EUR/premises", 0, 1e6, "assumption",
-          "Public FttH cost per premises in a dense commune (see rollout.dense_min_premises)."),
-      num(P(costs, ftth_intermediate_eur_per_premises), 800, "EUR/premises", 0, 1e6, "assumption",
-          "Public FttH cost per premises in an intermediate commune."),
-      num(P(costs, ftth_rural_eur_per_premises), 1400, "EUR/premises", 0, 1e6, "assumption (rural FttH, ARCEP / Cour des comptes order of magnitude)",
-          "Public FttH cost per premises in a rural commune."),
-      num(P(costs, ftth_private_eur_per_premises), 500, "EUR/premises", 0, 1e6, "assumption",
-          "Private (AMII/AMEL) FttH cost per premises, reported as private spend."),
-      integer(P(rollout, dense_min_premises), 2000, "premises", 0, 1e9, "assumption", "A commune with at least this many premises is dense."),
-      integer(P(rollout, intermediate_min_premises), 300, "premises", 0, 1e9, "assumption", "... at least this many, intermediate; below, rural."),
-      num(P(rollout, dsp_public_share), 0.35, "share of cost", 0, 1, "assumption (DSP concessions are part-financed by the concessionaire)",
-          "Share of the FttH cost of phase-2 DSP premises paid from the public budget."),
-      integer(P(rollout, private_slippage_years), 0, "years", 0, 20, "assumption", "Delay of private AMII/AMEL deployments beyond their committed year."),
-      num(P(rollout, weight_below8), 3, "weight", 0, 1000, "assumption (the strategy puts premises below 8 Mbit/s first)",
-          "Weight of a premises below 8 Mbit/s in the public deployment objective."),
-      num(P(rollout, weight_other), 1, "weight", 0, 1000, "assumption", "Weight of any other premises."),
-      num(P(rollout, collecte_candidate_km), 15, "km", 0, 1000, "assumption",
-          "Candidate new collecte links join NROs closer than this (straight line)."),
-      text(P(rollout, optimiser), "heuristic", {"heuristic", "exact"}, "assumption",
-           "Public deployment choice: greedy + Lagrangian bound (region scale), or exact MILP (small regions)."),
-      num(P(rollout, exact_time_limit_s), 120, "s", 0.1, 86400, "assumption", "Time limit of the exact roll-out MILP (CBC)."),
-      // --- alternatives for the THD target -------------------------------------------------
-      integer(P(alternatives, year), 2022, "year", 0, 2100, seed + ": 100 % THD in 2022 with alternatives where FttH comes later",
-              "Year alternatives are deployed to premises still below 30 Mbit/s without FttH; 0: never."),
-      num(P(alternatives, copper_upgrade_share), 0.25, "share of premises", 0, 1, "assumption",
-          "Share of a commune's premises below 30 Mbit/s that a copper upgrade (montée en débit) can reach."),
-      num(P(alternatives, copper_upgrade_eur), 600, "EUR/premises", 0, 1e6, "assumption", "Copper upgrade cost per premises."),
-      num(P(alternatives, copper_upgrade_mbps), 30, "Mbit/s", 0, 10000, "assumption", "Speed after a copper upgrade."),
-      num(P(alternatives, thd_radio_eur), 400, "EUR/premises", 0, 1e6, "assumption", "THD radio equipment and installation per premises (the roll-out alternative and the guichet's equipment cost: technology table)."),
-      num(P(alternatives, thd_radio_mbps), 30, "Mbit/s", 0, 10000, seed + ": THD radio at 30 Mbit/s", "THD radio speed."),
-      num(P(alternatives, fourg_fixe_spare_share), 0.3, "share of covered premises", 0, 1, "assumption (cells keep most capacity for mobile users)",
-          "Share of the 4G-covered premises below the speed threshold that cells' spare capacity can serve in 4G fixe (roll-out alternatives and guichet)."),
-      num(P(alternatives, fourg_fixe_eur), 250, "EUR/premises", 0, 1e6, "assumption", "4G fixe box and installation per premises (the roll-out alternative and the guichet's equipment cost)."),
-      num(P(alternatives, fourg_fixe_mbps), 30, "Mbit/s", 0, 10000, "assumption", "4G fixe speed."),
-      num(P(alternatives, satellite_eur), 550, "EUR/premises", 0, 1e6, "assumption", "Satellite dish, modem and installation per premises (the roll-out alternative and the guichet's equipment cost)."),
-      num(P(alternatives, satellite_mbps), 30, "Mbit/s", 0, 10000, "assumption (THD satellite offers of 2019)", "Satellite speed."),
-      // --- mobile high points (towers) ------------------------------------------------------
-      num(P(towers, radius_urban_m), 2500, "m", 0, 1e6, "assumption (4G macro cell, 800 MHz-2.6 GHz mix, urban)",
-          "Coverage radius of a site in a dense commune (rollout.dense_min_premises)."),
-      num(P(towers, radius_rural_m), 6000, "m", 0, 1e6, "assumption (4G 800 MHz, open country)", "Coverage radius of a site in other communes."),
-      num(P(towers, radius_mountain_m), 3500, "m", 0, 1e6, "assumption (relief masks the signal)", "Coverage radius of a site in a mountain commune."),
-      integer(P(towers, premises_per_point), 60, "premises", 1, 1e6, "assumption",
-              "Premises grouped into one demand point (a commune has ceil(premises / this) points, 40 at most)."),
-      num(P(towers, point_spread_m), 2500, "m", 0, 1e6, "assumption", "Radius around the commune centre over which its demand points are spread."),
-      integer(P(towers, sites_per_year), 67, "sites", 0, 1e6, seed + ": 67 new 4G sites for BFC in 2018 (New Deal Mobile)",
-              "New sites per year of the yearly programme."),
-      integer(P(towers, backhaul_horizon_years), 10, "years", 0, 100, "assumption", "Years of lease counted in a site's fibre backhaul cost."),
-      // --- guichet cohésion numérique --------------------------------------------------------
-      num(P(guichet, speed_threshold_mbps), 8, "Mbit/s", 0, 10000, seed + ": the guichet serves premises below 8 Mbit/s",
-          "Premises below this speed are eligible (only 8 and 30 are band limits: below 8 counts bands below_3 and 3_8; 30 adds 8_30)."),
-      integer(P(guichet, horizon_years), 2, "years", 0, 50, "assumption (fibre 'not in time')",
-              "A premises is eligible in year y when its commune's FttH comes after y + horizon (or never)."),
-      num(P(guichet, uptake_mean), 0.25, "share of eligible premises per year", 0, 1, "assumption",
-          "Mean yearly take-up: share of the still-eligible premises that apply in a year (per département, Beta-distributed)."),
-      num(P(guichet, uptake_sd), 0.08, "share", 0, 0.5, "assumption", "Standard deviation of the yearly take-up across draws; 0: fixed."),
-      num(P(guichet, cost_sd), 0.15, "relative", 0, 1, "assumption", "Relative standard deviation of equipment costs across draws (log-normal); 0: fixed."),
-      num(P(guichet, satellite_preference_mean), 0.2, "share", 0, 1, "assumption",
-          "Share of the premises that 4G fixe could serve that still choose satellite (Beta across draws)."),
-      num(P(guichet, satellite_preference_sd), 0.05, "share", 0, 0.5, "assumption", "Its standard deviation; 0: fixed."),
-      num(P(guichet, thd_radio_cap_eur), 150, "EUR/premises", 0, 1e6, "assumption (guichet 2019: up to 150 EUR)", "Subsidy cap for THD radio."),
-      num(P(guichet, fourg_fixe_cap_eur), 150, "EUR/premises", 0, 1e6, "assumption (guichet 2019: up to 150 EUR)", "Subsidy cap for 4G fixe."),
-      num(P(guichet, satellite_cap_eur), 300, "EUR/premises", 0, 1e6, "assumption (raised for satellite)", "Subsidy cap for satellite."),
-      integer(P(guichet, draws), 1000, "draws", 1, 10000000, "assumption", "Monte Carlo draws per parameter set."),
-      // --- derivation rules of the open-data import ----------------------------------------
-      text(P(opendata, l3313_zone), "amii", {"amii", "amel"},
-           "rule: in the 2018 T1 ARCEP file, the L.33-13 commitments are the AMII operators' (AMEL calls came later)",
-           "Zone given to communes with an 'Engagements L. 33-13' or a private intention."),
-      series(P(opendata, band_shares_urban), {0.05, 0.13, 0.42, 0.40}, "shares of non-FttH premises", 0, 1, "assumption",
-             "Split of an urban commune's non-FttH premises into below 3, 3-8, 8-30, >= 30 (sums to 1)."),
-      series(P(opendata, band_shares_rural), {0.16, 0.24, 0.48, 0.12}, "shares of non-FttH premises", 0, 1, "assumption",
-             "Split of a rural commune's non-FttH premises into below 3, 3-8, 8-30, >= 30 (sums to 1)."),
-      integer(P(opendata, private_ftth_year), 2020, "year", 2000, 2100,
-              "rule: the 2018 L.33-13 commitments of the AMII operators run to the end of 2020",
-              "FttH year given to communes of the private zone (the open data carries no plan years; public communes are planned by the roll-out)."),
-      text(P(opendata, geography), "2018", {"2018", "current"},
-           "rule: the ARCEP files and polygons are in the 2018 geography",
-           "Commune geography of the import: '2018' keeps the files' communes (population of merged communes split by dwellings); 'current' merges them through the INSEE mergers file."),
+    integer(P(calibration, communes), 3734, "communes", 1, 1e6, seed(": ~3,700 communes, 3,734 in the 2018 geography"),
+            "Number of communes the built-in region generates (spread over the départements in proportion to their real 2018 counts)."),
+    integer(P(calibration, population), 2800000, "inhabitants", 1, 1e9, seed(": 2.8 M inhabitants"),
+            "Total population of the generated region."),
+    integer(P(calibration, premises), 1700000, "premises", 1, 1e9, seed(": ~1.7 M locaux"),
+            "Total premises (dwellings + business sites) of the generated region."),
+    num(P(calibration, business_share), 0.049, "share of premises", 0, 1, "open data: ARCEP 2018 T1 BFC, 78,902 / 1,613,986",
+        "Share of premises that are business sites."),
+    num(P(calibration, share_under_500), 0.71, "share of communes", 0, 1, seed(": 71 % of communes under 500 inhabitants"),
+        "Share of communes with fewer than 500 inhabitants."),
+    num(P(calibration, rural_population_share), 0.21, "share of population", 0, 1, seed(": 21 % of people rural"),
+        "Share of the population living in communes flagged rural (smallest communes first)."),
+    num(P(calibration, premises_per_inhabitant_rural_bonus), 0.25, "premises per inhabitant", 0, 5, "assumption",
+        "Extra premises per inhabitant in the most rural communes (second homes, farms), before scaling to the total."),
+    num(P(bands, thd_share), 0.42, "share of premises", 0, 1, seed(": 42 % of premises THD-eligible (>= 30 Mbit/s)"),
+        "Share of premises at 30 Mbit/s or more (FttH included)."),
+    num(P(bands, below8_share), 0.25, "share of premises", 0, 1, seed(": 25 % of premises below 8 Mbit/s"),
+        "Share of premises below 8 Mbit/s."),
+    num(P(bands, below3_share), 0.09, "share of premises", 0, 1, "assumption (the seed gives only the < 8 Mbit/s total)",
+        "Share of premises below 3 Mbit/s (part of the below-8 share)."),
+    num(P(bands, ftth_share), 0.19, "share of premises", 0, 1, seed(": 19 % of premises FttH-eligible"),
+        "Share of premises passed by FttH."),
+    num(P(bands, ftth_share_private_zone), 0.41, "share of premises", 0, 1, seed(": 41 % of premises in private-initiative zones"),
+        "FttH share inside AMII zones; with the public share it fixes the size of the AMII zone."),
+    num(P(bands, ftth_share_public_zone), 0.04, "share of premises", 0, 1, seed(": 4 % of premises in public-initiative zones"),
+        "FttH share outside AMII zones."),
+    integer(P(phase2, amel_premises), 230000, "premises", 0, 1e9, seed(": phase 2, AMEL / own funds ~230,000"),
+            "Phase-2 premises in AMEL zones."),
+    integer(P(phase2, dsp_premises), 210000, "premises", 0, 1e9, seed(": phase 2, public DSP ~210,000"),
+            "Phase-2 premises in public DSP zones."),
+    integer(P(phase2, jura_premises), 70000, "premises", 0, 1e9, seed(": phase 2, Jura (model unknown) ~70,000"),
+            "Phase-2 premises of the Jura (département 39), deployment model unknown."),
+    integer(P(thd_radio, communes), 357, "communes", 0, 1e6, seed(": RCube THD radio, 357 communes of 21, 71, 89"),
+            "Communes covered by the regional THD radio network."),
+    integer(P(thd_radio, premises), 54000, "premises", 0, 1e9, seed(": RCube, 54,000 premises eligible at 30 Mbit/s"),
+            "Premises eligible to THD radio."),
   };
+}
+
+// mobile networks of the generated region
+std::vector<ParamSpec> mobile_specs() {
+  return {
+    num(P(mobile, coverage_orange), 0.955, "share of population", 0, 1, seed(": 4G Orange 95.5 % (31 Dec 2018)"),
+        "4G population coverage of Orange."),
+    num(P(mobile, coverage_sfr), 0.961, "share of population", 0, 1, seed(": 4G SFR 96.1 %"), "4G population coverage of SFR."),
+    num(P(mobile, coverage_bouygues), 0.953, "share of population", 0, 1, seed(": 4G Bouygues Telecom 95.3 %"),
+        "4G population coverage of Bouygues Telecom."),
+    num(P(mobile, coverage_free), 0.828, "share of population", 0, 1, seed(": 4G Free 82.8 %"), "4G population coverage of Free Mobile."),
+    num(P(mobile, white_zone_share), 0.03, "share of premises", 0, 1, seed(": 3 % of premises in a 4G white zone"),
+        "Share of premises covered by no operator in 4G."),
+    integer(P(mobile, sites_orange), 1502, "sites", 0, 1e6, arcep(), "Orange sites generated in the built-in region."),
+    integer(P(mobile, sites_sfr), 1400, "sites", 0, 1e6, arcep(), "SFR sites generated in the built-in region."),
+    integer(P(mobile, sites_bouygues), 1177, "sites", 0, 1e6, arcep(), "Bouygues Telecom sites generated in the built-in region."),
+    integer(P(mobile, sites_free), 949, "sites", 0, 1e6, arcep(), "Free Mobile sites generated in the built-in region."),
+    num(P(mobile, site_sharing_share), 0.35, "share of sites", 0, 1, "assumption",
+        "Share of operator sites installed on a high point that another operator already uses."),
+    num(P(mobile, fibred_share), 0.45, "share of high points", 0, 1, "assumption",
+        "Share of existing high points already backhauled by fibre (the most urban first)."),
+    num(P(mobile, candidate_build_eur), 150000, "EUR per site", 0, 1e9, "assumption (New Deal Mobile order of magnitude)",
+        "Cost of building one candidate high point, backhaul excluded."),
+  };
+}
+
+// network
+std::vector<ParamSpec> network_specs() {
+  return {
+    num(P(network, dorsale_km), 1200, "km", 1, 1e6, seed(": Dorsale of ~1,200 km"),
+        "Total length of the generated Dorsale (of each block of 8 départements in larger synthetic regions); the corridor detour factor is fitted to it."),
+    integer(P(network, dorsale_pairs), 24, "fibre pairs", 1, 10000, "assumption", "Fibre pairs per Dorsale link."),
+    num(P(network, dorsale_used_share), 0.4, "share of pairs", 0, 1, "assumption",
+        "Average share of Dorsale pairs already used at the start."),
+    integer(P(network, rip_pairs), 12, "fibre pairs", 1, 10000, "assumption", "Fibre pairs per RIP collecte link."),
+    num(P(network, rip_used_share), 0.3, "share of pairs", 0, 1, "assumption", "Average share of RIP pairs already used."),
+    num(P(network, nro_spacing_km), 9, "km", 0.5, 1000, "assumption",
+        "Minimum distance between two generated NROs (larger communes are picked first)."),
+    num(P(network, rip_detour_factor), 1.3, "ratio", 1, 5, "assumption",
+        "Cable length over straight-line length for generated RIP links."),
+    num(P(network, transit_detour_factor), 1.25, "ratio", 1, 5, "assumption",
+        "Cable length over straight-line length of the transit links to the external hubs (generated or derived networks)."),
+    num(P(network, data_centre_km), 3, "km", 0, 100, "assumption",
+        "Distance from a data centre to its Dorsale PoP (generated or derived networks); its access link is this times rip_detour_factor."),
+    num(P(network, latency_us_per_km), 4.9, "us/km", 0, 1000, "physics: light in silica, group index ~1.468",
+        "One-way propagation delay per km of fibre."),
+    num(P(costs, lease_eur_per_pair_km_year), 200, "EUR/pair/km/year", 0, 1e9, "assumption",
+        "Yearly lease of one fibre pair on a leased link."),
+    num(P(costs, build_eur_per_km), 40000, "EUR/km", 0, 1e9, "assumption (rural civil works, ducts reused where possible)",
+        "New-build cost of one km of fibre cable."),
+    num(P(costs, owned_eur_per_pair_km_year), 0, "EUR/pair/km/year", 0, 1e9, "assumption (owned fibre: no lease)",
+        "Yearly cost of one pair on an owned link, charged to interconnection requests."),
+  };
+}
+
+// interconnection requests
+std::vector<ParamSpec> interconnect_specs() {
+  return {
+    num(P(interconnect, attach_detour_factor), 1.3, "ratio", 1, 5, "assumption",
+        "New-build length of an off-network site's attachment over the straight-line distance."),
+    integer(P(interconnect, attach_candidates), 3, "nodes", 1, 50, "assumption",
+            "Nearest network nodes (NRO, PoP, data centre, junction) an off-network site may attach to."),
+    num(P(interconnect, attach_max_km), 40, "km", 0.1, 1000, "assumption",
+        "Largest straight-line distance of a new-build attachment."),
+    text(P(interconnect, link_only_diversity), "reject", {"reject", "accept"}, "assumption (a shared duct is a single point of failure)",
+         "What to answer a 'diverse' request when only link-disjoint routes exist (they share a duct)."),
+    num(P(interconnect, optimal_time_limit_s), 60, "s", 0.1, 86400, "assumption",
+        "Time limit of the joint (--mode optimal) MILP."),
+    integer(P(interconnect, route_options), 3, "routes", 1, 20, "assumption",
+            "Candidate routes (or diverse pairs) per request in the joint MILP."),
+  };
+}
+
+// targets
+std::vector<ParamSpec> targets_specs() {
+  return {
+    integer(P(targets, good_broadband_year), 2022, "year", 2000, 2100, seed(": >= 8 Mbit/s for all by 2020/2022"),
+            "Year by which every premises should have >= 8 Mbit/s."),
+    integer(P(targets, thd_year), 2022, "year", 2000, 2100, seed(": 100 % THD in 2022"), "Year of the 100 % THD (>= 30 Mbit/s) target."),
+    integer(P(targets, ftth_year), 2025, "year", 2000, 2100, seed(": 100 % FttH by 2025"), "Year of the 100 % FttH target."),
+  };
+}
+
+// roll-out planning
+std::vector<ParamSpec> rollout_specs() {
+  return {
+    [] {
+      auto s = series(P(budgets, public_eur_per_year), {100e6, 130e6, 150e6, 150e6, 150e6, 130e6, 120e6}, "EUR/year", 0, 1e12,
+                      "assumption (order of magnitude of the RIP plans: ~780,000 public premises at ~1,200 EUR)",
+                      "Public FttH budget (works and collecte) of each scenario year, first to last; one value per year.");
+      s.fixed_length = false;
+      return s;
+    }(),
+    num(P(costs, ftth_dense_eur_per_premises), 450, "EUR/premises", 0, 1e6, "assumption",
+        "Public FttH cost per premises in a dense commune (see rollout.dense_min_premises)."),
+    num(P(costs, ftth_intermediate_eur_per_premises), 800, "EUR/premises", 0, 1e6, "assumption",
+        "Public FttH cost per premises in an intermediate commune."),
+    num(P(costs, ftth_rural_eur_per_premises), 1400, "EUR/premises", 0, 1e6, "assumption (rural FttH, ARCEP / Cour des comptes order of magnitude)",
+        "Public FttH cost per premises in a rural commune."),
+    num(P(costs, ftth_private_eur_per_premises), 500, "EUR/premises", 0, 1e6, "assumption",
+        "Private (AMII/AMEL) FttH cost per premises, reported as private spend."),
+    integer(P(rollout, dense_min_premises), 2000, "premises", 0, 1e9, "assumption", "A commune with at least this many premises is dense."),
+    integer(P(rollout, intermediate_min_premises), 300, "premises", 0, 1e9, "assumption", "... at least this many, intermediate; below, rural."),
+    num(P(rollout, dsp_public_share), 0.35, "share of cost", 0, 1, "assumption (DSP concessions are part-financed by the concessionaire)",
+        "Share of the FttH cost of phase-2 DSP premises paid from the public budget."),
+    integer(P(rollout, private_slippage_years), 0, "years", 0, 20, "assumption", "Delay of private AMII/AMEL deployments beyond their committed year."),
+    num(P(rollout, weight_below8), 3, "weight", 0, 1000, "assumption (the strategy puts premises below 8 Mbit/s first)",
+        "Weight of a premises below 8 Mbit/s in the public deployment objective."),
+    num(P(rollout, weight_other), 1, "weight", 0, 1000, "assumption", "Weight of any other premises."),
+    num(P(rollout, collecte_candidate_km), 15, "km", 0, 1000, "assumption",
+        "Candidate new collecte links join NROs closer than this (straight line)."),
+    text(P(rollout, optimiser), "heuristic", {"heuristic", "exact"}, "assumption",
+         "Public deployment choice: greedy + Lagrangian bound (region scale), or exact MILP (small regions)."),
+    num(P(rollout, exact_time_limit_s), 120, "s", 0.1, 86400, "assumption", "Time limit of the exact roll-out MILP (CBC)."),
+  };
+}
+
+// alternatives for the THD target
+std::vector<ParamSpec> alternatives_specs() {
+  return {
+    integer(P(alternatives, year), 2022, "year", 0, 2100, seed(": 100 % THD in 2022 with alternatives where FttH comes later"),
+            "Year alternatives are deployed to premises still below 30 Mbit/s without FttH; 0: never."),
+    num(P(alternatives, copper_upgrade_share), 0.25, "share of premises", 0, 1, "assumption",
+        "Share of a commune's premises below 30 Mbit/s that a copper upgrade (montée en débit) can reach."),
+    num(P(alternatives, copper_upgrade_eur), 600, "EUR/premises", 0, 1e6, "assumption", "Copper upgrade cost per premises."),
+    num(P(alternatives, copper_upgrade_mbps), 30, "Mbit/s", 0, 10000, "assumption", "Speed after a copper upgrade."),
+    num(P(alternatives, thd_radio_eur), 400, "EUR/premises", 0, 1e6, "assumption", "THD radio equipment and installation per premises (the roll-out alternative and the guichet's equipment cost: technology table)."),
+    num(P(alternatives, thd_radio_mbps), 30, "Mbit/s", 0, 10000, seed(": THD radio at 30 Mbit/s"), "THD radio speed."),
+    num(P(alternatives, fourg_fixe_spare_share), 0.3, "share of covered premises", 0, 1, "assumption (cells keep most capacity for mobile users)",
+        "Share of the 4G-covered premises below the speed threshold that cells' spare capacity can serve in 4G fixe (roll-out alternatives and guichet)."),
+    num(P(alternatives, fourg_fixe_eur), 250, "EUR/premises", 0, 1e6, "assumption", "4G fixe box and installation per premises (the roll-out alternative and the guichet's equipment cost)."),
+    num(P(alternatives, fourg_fixe_mbps), 30, "Mbit/s", 0, 10000, "assumption", "4G fixe speed."),
+    num(P(alternatives, satellite_eur), 550, "EUR/premises", 0, 1e6, "assumption", "Satellite dish, modem and installation per premises (the roll-out alternative and the guichet's equipment cost)."),
+    num(P(alternatives, satellite_mbps), 30, "Mbit/s", 0, 10000, "assumption (THD satellite offers of 2019)", "Satellite speed."),
+  };
+}
+
+// mobile high points (towers)
+std::vector<ParamSpec> towers_specs() {
+  return {
+    num(P(towers, radius_urban_m), 2500, "m", 0, 1e6, "assumption (4G macro cell, 800 MHz-2.6 GHz mix, urban)",
+        "Coverage radius of a site in a dense commune (rollout.dense_min_premises)."),
+    num(P(towers, radius_rural_m), 6000, "m", 0, 1e6, "assumption (4G 800 MHz, open country)", "Coverage radius of a site in other communes."),
+    num(P(towers, radius_mountain_m), 3500, "m", 0, 1e6, "assumption (relief masks the signal)", "Coverage radius of a site in a mountain commune."),
+    integer(P(towers, premises_per_point), 60, "premises", 1, 1e6, "assumption",
+            "Premises grouped into one demand point (a commune has ceil(premises / this) points, 40 at most)."),
+    num(P(towers, point_spread_m), 2500, "m", 0, 1e6, "assumption", "Radius around the commune centre over which its demand points are spread."),
+    integer(P(towers, sites_per_year), 67, "sites", 0, 1e6, seed(": 67 new 4G sites for BFC in 2018 (New Deal Mobile)"),
+            "New sites per year of the yearly programme."),
+    integer(P(towers, backhaul_horizon_years), 10, "years", 0, 100, "assumption", "Years of lease counted in a site's fibre backhaul cost."),
+  };
+}
+
+// guichet cohésion numérique
+std::vector<ParamSpec> guichet_specs() {
+  return {
+    num(P(guichet, speed_threshold_mbps), 8, "Mbit/s", 0, 10000, seed(": the guichet serves premises below 8 Mbit/s"),
+        "Premises below this speed are eligible (only 8 and 30 are band limits: below 8 counts bands below_3 and 3_8; 30 adds 8_30)."),
+    integer(P(guichet, horizon_years), 2, "years", 0, 50, "assumption (fibre 'not in time')",
+            "A premises is eligible in year y when its commune's FttH comes after y + horizon (or never)."),
+    num(P(guichet, uptake_mean), 0.25, "share of eligible premises per year", 0, 1, "assumption",
+        "Mean yearly take-up: share of the still-eligible premises that apply in a year (per département, Beta-distributed)."),
+    num(P(guichet, uptake_sd), 0.08, "share", 0, 0.5, "assumption", "Standard deviation of the yearly take-up across draws; 0: fixed."),
+    num(P(guichet, cost_sd), 0.15, "relative", 0, 1, "assumption", "Relative standard deviation of equipment costs across draws (log-normal); 0: fixed."),
+    num(P(guichet, satellite_preference_mean), 0.2, "share", 0, 1, "assumption",
+        "Share of the premises that 4G fixe could serve that still choose satellite (Beta across draws)."),
+    num(P(guichet, satellite_preference_sd), 0.05, "share", 0, 0.5, "assumption", "Its standard deviation; 0: fixed."),
+    num(P(guichet, thd_radio_cap_eur), 150, "EUR/premises", 0, 1e6, "assumption (guichet 2019: up to 150 EUR)", "Subsidy cap for THD radio."),
+    num(P(guichet, fourg_fixe_cap_eur), 150, "EUR/premises", 0, 1e6, "assumption (guichet 2019: up to 150 EUR)", "Subsidy cap for 4G fixe."),
+    num(P(guichet, satellite_cap_eur), 300, "EUR/premises", 0, 1e6, "assumption (raised for satellite)", "Subsidy cap for satellite."),
+    integer(P(guichet, draws), 1000, "draws", 1, 10000000, "assumption", "Monte Carlo draws per parameter set."),
+  };
+}
+
+// derivation rules of the open-data import
+std::vector<ParamSpec> opendata_specs() {
+  return {
+    text(P(opendata, l3313_zone), "amii", {"amii", "amel"},
+         "rule: in the 2018 T1 ARCEP file, the L.33-13 commitments are the AMII operators' (AMEL calls came later)",
+         "Zone given to communes with an 'Engagements L. 33-13' or a private intention."),
+    series(P(opendata, band_shares_urban), {0.05, 0.13, 0.42, 0.40}, "shares of non-FttH premises", 0, 1, "assumption",
+           "Split of an urban commune's non-FttH premises into below 3, 3-8, 8-30, >= 30 (sums to 1)."),
+    series(P(opendata, band_shares_rural), {0.16, 0.24, 0.48, 0.12}, "shares of non-FttH premises", 0, 1, "assumption",
+           "Split of a rural commune's non-FttH premises into below 3, 3-8, 8-30, >= 30 (sums to 1)."),
+    integer(P(opendata, private_ftth_year), 2020, "year", 2000, 2100,
+            "rule: the 2018 L.33-13 commitments of the AMII operators run to the end of 2020",
+            "FttH year given to communes of the private zone (the open data carries no plan years; public communes are planned by the roll-out)."),
+    text(P(opendata, geography), "2018", {"2018", "current"},
+         "rule: the ARCEP files and polygons are in the 2018 geography",
+         "Commune geography of the import: '2018' keeps the files' communes (population of merged communes split by dwellings); 'current' merges them through the INSEE mergers file."),
+  };
+}
+
+// The registry, section by section, in the order of the generated table (scenarios/README.md).
+std::vector<ParamSpec> make_registry() {
+  std::vector<ParamSpec> all;
+  for (auto section : {&calibration_specs, &mobile_specs, &network_specs, &interconnect_specs, &targets_specs, &rollout_specs, &alternatives_specs, &towers_specs, &guichet_specs, &opendata_specs})
+    for (auto& s : section()) all.push_back(std::move(s));
+  return all;
 }
 
 #undef P

@@ -16,6 +16,7 @@
 #include "planner/region_info.h"
 #include "scenarios/steinlib.h"
 #include "scenarios/text.h"
+#include "solvers/mip.h"
 #include "solvers/steiner.h"
 #include "planner/run.h"
 #include "planner/towers.h"
@@ -208,17 +209,33 @@ Command towers_cmd(CLI::App& root) {
           }};
 }
 
+// The MILP back ends by name: the one place a --backend string becomes a MipBackend (an
+// unknown name is a usage error naming the choices; the enum's numbers are not accepted).
+CLI::Validator mip_backend_choice() {
+  return CLI::Validator(
+      [](std::string& text) {
+        for (auto b : {dorsale::solvers::MipBackend::Glpk, dorsale::solvers::MipBackend::Cbc})
+          if (text == dorsale::solvers::mip_backend_key(b)) {
+            text = std::to_string(int(b));
+            return std::string();
+          }
+        return fmt::format("'{}' is not a MILP back end (glpk or cbc)", text);
+      },
+      "", "mip_backend");
+}
+
 Command steiner_cmd(CLI::App& root) {
   auto* steiner = root.add_subcommand("steiner", "Solve a Steiner tree instance in SteinLib STP format (heuristic with a certified bound, or exact MILP)");
   struct Args {
-    std::string file, backend = "glpk";
+    std::string file;
+    dorsale::solvers::MipBackend backend = dorsale::solvers::MipBackend::Glpk;
     bool exact = false, json = false;
     double limit = 60;
   };
   auto a = std::make_shared<Args>();
   steiner->add_option("file", a->file, "Instance (.stp)")->required();
   steiner->add_flag("--exact", a->exact, "Solve the directed-flow MILP instead of the heuristic");
-  steiner->add_option("--backend", a->backend, "MILP back end with --exact: glpk or cbc")->check(CLI::IsMember({"glpk", "cbc"}));
+  steiner->add_option("--backend", a->backend, "MILP back end with --exact: glpk or cbc")->transform(mip_backend_choice())->type_name("glpk|cbc");
   steiner->add_option("--time-limit", a->limit, "Time limit of --exact, seconds (default 60)");
   steiner->add_flag("--json", a->json, "Print one JSON object");
   return {steiner, [a] {
@@ -228,9 +245,9 @@ Command steiner_cmd(CLI::App& root) {
             const auto inst = dorsale::scenarios::read_stp(a->file);
             dorsale::solvers::SteinerOptions o;
             o.time_limit_s = a->limit;
-            o.backend = a->backend == "cbc" ? dorsale::solvers::MipBackend::Cbc : dorsale::solvers::MipBackend::Glpk;
+            o.backend = a->backend;
             const auto r = a->exact ? dorsale::solvers::steiner_exact(inst, o) : dorsale::solvers::steiner_heuristic(inst, o);
-            const std::string method = a->exact ? "exact-" + a->backend : "heuristic";
+            const std::string method = a->exact ? std::string("exact-") + dorsale::solvers::mip_backend_key(a->backend) : "heuristic";
             const std::string status = dorsale::solvers::steiner_status_key(r.status);
             if (a->json)
               std::cout << dorsale::viz::steiner_json(inst, r, method, status).dump(2) << "\n";

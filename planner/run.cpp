@@ -10,6 +10,7 @@
 #include <set>
 
 #include "models/error.h"
+#include "models/run_summary.h"
 #include "viz/gpkg_writer.h"
 #include "planner/interconnect.h"
 #include "planner/guichet.h"
@@ -47,10 +48,10 @@ std::string run_report(const std::vector<ScenarioRun>& runs) {
   for (const auto& r : runs) {
     viz::ReportScenario x;
     x.name = r.scenario.name;
-    x.summary = viz::summary_json(r.region, r.results, r.scenario.params);
-    if (!r.results.interconnection.decisions.empty()) x.decisions = viz::decisions_json(r.results.interconnection);
-    if (r.towers) x.towers = viz::towers_json(*r.towers);
-    x.guichet = viz::guichet_json(r.guichet);
+    x.summary = summarize_run(r.region, r.results);
+    if (!r.results.interconnection.decisions.empty()) x.interconnection = r.results.interconnection;
+    x.towers = r.towers;
+    x.guichet = r.guichet;
     x.map = viz::map_svg(r.region, r.results);
     rs.push_back(std::move(x));
     names.push_back(r.scenario.name);

@@ -356,6 +356,31 @@ void derive_bands(Import& I) {
 
 }
 
+// The INSEE mergers since 2018 (none without the file): 2018 code -> successor.
+std::unordered_map<std::string, std::string> read_mergers(Import& I) {
+  const OpenDataFiles& files = I.files;
+  auto& prov = I.region.provenance;
+  std::unordered_map<std::string, std::string> next;
+  if (!files.insee_mergers.empty()) {
+    auto m = read_csv(files.insee_mergers, ',', 0);
+    prov.files.push_back(m.file);
+    const int c_date = m.column("DATE_EFF"), c_av = m.column("COM_AV"), c_ap = m.column("COM_AP"),
+              c_tap = m.column("TYPECOM_AP");
+    std::vector<const CsvRow*> rows;
+    for (const auto& r : m.rows) rows.push_back(&r);
+    std::stable_sort(rows.begin(), rows.end(), [&](auto* a, auto* b) {
+      return trim(m.cell(*a, c_date)) < trim(m.cell(*b, c_date));
+    });
+    for (const auto* r : rows) {
+      const std::string av = trim(m.cell(*r, c_av)), ap = trim(m.cell(*r, c_ap));
+      if (av.size() != 5) throw InputError(m.file, r->line, "COM_AV", fmt::format("'{}' is not an INSEE code", av));
+      if (ap.size() != 5) throw InputError(m.file, r->line, "COM_AP", fmt::format("'{}' is not an INSEE code", ap));
+      if (trim(m.cell(*r, c_tap)) == "COM" && av != ap) next[av] = ap;
+    }
+  }
+  return next;
+}
+
 // INSEE populations, through the mergers since 2018.
 void read_populations(Import& I) {
   const OpenDataFiles& files = I.files;
@@ -365,24 +390,7 @@ void read_populations(Import& I) {
   auto& current_name = I.current_name;
   // ---- INSEE populations, through the mergers since 2018 ---------------------------------------
   if (!files.insee_population.empty()) {
-    std::unordered_map<std::string, std::string> next;  // 2018 code -> successor
-    if (!files.insee_mergers.empty()) {
-      auto m = read_csv(files.insee_mergers, ',', 0);
-      prov.files.push_back(m.file);
-      const int c_date = m.column("DATE_EFF"), c_av = m.column("COM_AV"), c_ap = m.column("COM_AP"),
-                c_tap = m.column("TYPECOM_AP");
-      std::vector<const CsvRow*> rows;
-      for (const auto& r : m.rows) rows.push_back(&r);
-      std::stable_sort(rows.begin(), rows.end(), [&](auto* a, auto* b) {
-        return trim(m.cell(*a, c_date)) < trim(m.cell(*b, c_date));
-      });
-      for (const auto* r : rows) {
-        const std::string av = trim(m.cell(*r, c_av)), ap = trim(m.cell(*r, c_ap));
-        if (av.size() != 5) throw InputError(m.file, r->line, "COM_AV", fmt::format("'{}' is not an INSEE code", av));
-        if (ap.size() != 5) throw InputError(m.file, r->line, "COM_AP", fmt::format("'{}' is not an INSEE code", ap));
-        if (trim(m.cell(*r, c_tap)) == "COM" && av != ap) next[av] = ap;
-      }
-    }
+    const auto next = read_mergers(I);  // 2018 code -> successor
     auto current_of = [&](std::string code) {
       std::set<std::string> seen;
       while (next.count(code) && seen.insert(code).second) code = next.at(code);

@@ -35,6 +35,99 @@ std::string lower(std::string_view x) {
   return out;
 }
 
+// The state of one STP file being read: the instance so far, the declared counts, the current
+// line and its tokens; one method per section.
+struct StpReader {
+  const std::string& path;
+  SteinerInstance s;
+  long n = 0;  // line number
+  std::string line;
+  std::vector<std::string_view> tok;
+  std::int64_t declared_edges = -1, declared_terminals = -1;
+
+  // the i-th number after the key: a whole number in lo..hi, or a finite weight >= 0
+  std::int64_t integer(std::size_t i, const char* field, std::int64_t lo, std::int64_t hi) const {
+    if (i >= tok.size()) throw InputError(path, n, field, "expected a whole number");
+    const auto v = parse_int64(tok[i]);
+    if (!v) throw InputError(path, n, field, fmt::format("'{}' is not a whole number (or does not fit in 64 bits)", tok[i]));
+    if (*v < lo || *v > hi) throw InputError(path, n, field, fmt::format("{} is out of {}..{}", *v, lo, hi));
+    return *v;
+  }
+  double weight(std::size_t i, const char* field) const {
+    if (i >= tok.size()) throw InputError(path, n, field, "expected a number");
+    std::string_view t = tok[i];
+    if (!t.empty() && t.front() == '+') t.remove_prefix(1);
+    double v = 0;
+    const auto [p, err] = std::from_chars(t.data(), t.data() + t.size(), v);
+    if (t.empty() || err != std::errc() || p != t.data() + t.size() || !std::isfinite(v))
+      throw InputError(path, n, field, fmt::format("'{}' is not a finite number", tok[i]));
+    if (v < 0) throw InputError(path, n, field, "negative weight");
+    return v;
+  }
+  void need_nodes(const char* field) const {
+    if (s.nodes <= 0) throw InputError(path, n, field, "comes before the Nodes line of the Graph section");
+  }
+
+  void comment_line(const std::string& k) {
+    if (k != "name") return;
+    std::string rest = line.substr(std::size_t(tok[0].data() - line.data()) + tok[0].size());
+    rest.erase(std::remove(rest.begin(), rest.end(), '"'), rest.end());
+    auto b = rest.find_first_not_of(" \t");
+    if (b != std::string::npos) s.name = rest.substr(b);
+  }
+
+  void graph_line(const std::string& k) {
+    if (k == "nodes") {
+      if (s.nodes > 0) throw InputError(path, n, "Nodes", "given twice");
+      s.nodes = int(integer(1, "Nodes", 1, kMaxStpNodes));
+    } else if (k == "edges" || k == "arcs") {
+      if (declared_edges >= 0) throw InputError(path, n, "Edges", "given twice");
+      declared_edges = integer(1, "Edges", 0, kMaxStpEdges);
+    } else if (k == "e" || k == "a") {
+      need_nodes("E");
+      if (std::int64_t(s.edges.size()) >= (declared_edges >= 0 ? declared_edges : kMaxStpEdges))
+        throw InputError(path, n, "E",
+                         declared_edges >= 0 ? fmt::format("more edges than the {} declared", declared_edges)
+                                             : fmt::format("more than {} edges", kMaxStpEdges));
+      SteinerEdge e;
+      e.u = int(integer(1, "E u", 1, s.nodes)) - 1;
+      e.v = int(integer(2, "E v", 1, s.nodes)) - 1;
+      e.w = weight(3, "E w");
+      s.edges.push_back(e);
+    }
+  }
+
+  void terminals_line(const std::string& k) {
+    if (k == "terminals") {
+      if (declared_terminals >= 0) throw InputError(path, n, "Terminals", "given twice");
+      need_nodes("Terminals");
+      declared_terminals = integer(1, "Terminals", 0, s.nodes);
+    } else if (k == "t") {
+      need_nodes("T");
+      if (std::int64_t(s.terminals.size()) >= (declared_terminals >= 0 ? declared_terminals : std::int64_t(s.nodes)))
+        throw InputError(path, n, "T",
+                         declared_terminals >= 0 ? fmt::format("more terminals than the {} declared", declared_terminals)
+                                                 : fmt::format("more terminals than the {} nodes", s.nodes));
+      s.terminals.push_back(int(integer(1, "T", 1, s.nodes)) - 1);
+    }
+  }
+
+  // After the last line: the declared counts were met and the instance is valid.
+  void finish(bool header) {
+    if (!header) throw InputError(path, n, "header", "empty file");
+    if (s.nodes <= 0) throw InputError(path, 0, "Nodes", "no Nodes line in the Graph section");
+    if (declared_edges >= 0 && declared_edges != std::int64_t(s.edges.size()))
+      throw InputError(path, 0, "Edges", fmt::format("{} edges declared, {} read", declared_edges, s.edges.size()));
+    if (declared_terminals >= 0 && declared_terminals != std::int64_t(s.terminals.size()))
+      throw InputError(path, 0, "Terminals", fmt::format("{} terminals declared, {} read", declared_terminals, s.terminals.size()));
+    try {
+      validate(s);
+    } catch (const ValidationError& e) {
+      throw InputError(path, 0, e.field(), e.what());
+    }
+  }
+};
+
 }  // namespace
 
 SteinerInstance read_stp(const std::string& path) {
@@ -42,26 +135,24 @@ SteinerInstance read_stp(const std::string& path) {
   if (std::filesystem::is_directory(path, ec)) throw InputError(path, 0, "", "cannot open the STP file: it is a folder");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(path, 0, "", "cannot open the STP file");
-  SteinerInstance s;
-  s.name = path.substr(path.find_last_of('/') + 1);
-  std::string line, section;
-  long n = 0;
-  std::int64_t declared_edges = -1, declared_terminals = -1;
+  StpReader r{path};
+  r.s.name = path.substr(path.find_last_of('/') + 1);
+  std::string section;
   bool header = false;
-  while (read_line_capped(in, line, path, n + 1)) {
-    ++n;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    check_utf8(line, path, n);
-    const auto tok = tokens(line);
-    if (tok.empty()) continue;
+  while (read_line_capped(in, r.line, path, r.n + 1)) {
+    ++r.n;
+    if (!r.line.empty() && r.line.back() == '\r') r.line.pop_back();
+    check_utf8(r.line, path, r.n);
+    r.tok = tokens(r.line);
+    if (r.tok.empty()) continue;
     if (!header) {
-      if (lower(tok[0]).rfind("33d32945", 0) != 0) throw InputError(path, n, "header", "not an STP file (no 33D32945 magic)");
+      if (lower(r.tok[0]).rfind("33d32945", 0) != 0) throw InputError(path, r.n, "header", "not an STP file (no 33D32945 magic)");
       header = true;
       continue;
     }
-    const std::string k = lower(tok[0]);
+    const std::string k = lower(r.tok[0]);
     if (k == "section") {
-      section = tok.size() > 1 ? lower(tok[1]) : "";
+      section = r.tok.size() > 1 ? lower(r.tok[1]) : "";
       continue;
     }
     if (k == "end") {
@@ -69,79 +160,12 @@ SteinerInstance read_stp(const std::string& path) {
       continue;
     }
     if (k == "eof") break;
-    // the i-th number after the key: a whole number in lo..hi, or a finite weight >= 0
-    auto integer = [&](std::size_t i, const char* field, std::int64_t lo, std::int64_t hi) {
-      if (i >= tok.size()) throw InputError(path, n, field, "expected a whole number");
-      const auto v = parse_int64(tok[i]);
-      if (!v) throw InputError(path, n, field, fmt::format("'{}' is not a whole number (or does not fit in 64 bits)", tok[i]));
-      if (*v < lo || *v > hi) throw InputError(path, n, field, fmt::format("{} is out of {}..{}", *v, lo, hi));
-      return *v;
-    };
-    auto weight = [&](std::size_t i, const char* field) {
-      if (i >= tok.size()) throw InputError(path, n, field, "expected a number");
-      std::string_view t = tok[i];
-      if (!t.empty() && t.front() == '+') t.remove_prefix(1);
-      double v = 0;
-      const auto [p, err] = std::from_chars(t.data(), t.data() + t.size(), v);
-      if (t.empty() || err != std::errc() || p != t.data() + t.size() || !std::isfinite(v))
-        throw InputError(path, n, field, fmt::format("'{}' is not a finite number", tok[i]));
-      if (v < 0) throw InputError(path, n, field, "negative weight");
-      return v;
-    };
-    auto need_nodes = [&](const char* field) {
-      if (s.nodes <= 0) throw InputError(path, n, field, "comes before the Nodes line of the Graph section");
-    };
-    if (section == "comment" && k == "name") {
-      std::string rest = line.substr(std::size_t(tok[0].data() - line.data()) + tok[0].size());
-      rest.erase(std::remove(rest.begin(), rest.end(), '"'), rest.end());
-      auto b = rest.find_first_not_of(" \t");
-      if (b != std::string::npos) s.name = rest.substr(b);
-    } else if (section == "graph") {
-      if (k == "nodes") {
-        if (s.nodes > 0) throw InputError(path, n, "Nodes", "given twice");
-        s.nodes = int(integer(1, "Nodes", 1, kMaxStpNodes));
-      } else if (k == "edges" || k == "arcs") {
-        if (declared_edges >= 0) throw InputError(path, n, "Edges", "given twice");
-        declared_edges = integer(1, "Edges", 0, kMaxStpEdges);
-      } else if (k == "e" || k == "a") {
-        need_nodes("E");
-        if (std::int64_t(s.edges.size()) >= (declared_edges >= 0 ? declared_edges : kMaxStpEdges))
-          throw InputError(path, n, "E",
-                           declared_edges >= 0 ? fmt::format("more edges than the {} declared", declared_edges)
-                                               : fmt::format("more than {} edges", kMaxStpEdges));
-        SteinerEdge e;
-        e.u = int(integer(1, "E u", 1, s.nodes)) - 1;
-        e.v = int(integer(2, "E v", 1, s.nodes)) - 1;
-        e.w = weight(3, "E w");
-        s.edges.push_back(e);
-      }
-    } else if (section == "terminals") {
-      if (k == "terminals") {
-        if (declared_terminals >= 0) throw InputError(path, n, "Terminals", "given twice");
-        need_nodes("Terminals");
-        declared_terminals = integer(1, "Terminals", 0, s.nodes);
-      } else if (k == "t") {
-        need_nodes("T");
-        if (std::int64_t(s.terminals.size()) >= (declared_terminals >= 0 ? declared_terminals : std::int64_t(s.nodes)))
-          throw InputError(path, n, "T",
-                           declared_terminals >= 0 ? fmt::format("more terminals than the {} declared", declared_terminals)
-                                                   : fmt::format("more terminals than the {} nodes", s.nodes));
-        s.terminals.push_back(int(integer(1, "T", 1, s.nodes)) - 1);
-      }
-    }
+    if (section == "comment") r.comment_line(k);
+    else if (section == "graph") r.graph_line(k);
+    else if (section == "terminals") r.terminals_line(k);
   }
-  if (!header) throw InputError(path, n, "header", "empty file");
-  if (s.nodes <= 0) throw InputError(path, 0, "Nodes", "no Nodes line in the Graph section");
-  if (declared_edges >= 0 && declared_edges != std::int64_t(s.edges.size()))
-    throw InputError(path, 0, "Edges", fmt::format("{} edges declared, {} read", declared_edges, s.edges.size()));
-  if (declared_terminals >= 0 && declared_terminals != std::int64_t(s.terminals.size()))
-    throw InputError(path, 0, "Terminals", fmt::format("{} terminals declared, {} read", declared_terminals, s.terminals.size()));
-  try {
-    validate(s);
-  } catch (const ValidationError& e) {
-    throw InputError(path, 0, e.field(), e.what());
-  }
-  return s;
+  r.finish(header);
+  return std::move(r.s);
 }
 
 std::vector<std::pair<std::string, double>> read_steinlib_optima(const std::string& path) {

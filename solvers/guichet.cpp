@@ -67,18 +67,19 @@ bool guichet_eligible(const GuichetCommune& c, int year, int horizon_years) {
   return c.pool > 0 && (c.ftth_year == 0 || c.ftth_year > year + horizon_years);
 }
 
-GuichetStats run_guichet(const GuichetInputs& in, const GuichetParams& p, int draws, std::uint64_t seed,
-                         std::uint64_t set_index, int threads) {
-  const int D = int(in.deps.size()), Y = in.years;
-  const std::size_t stride = std::size_t(D) * Y;
-  if (stride > 512) throw std::invalid_argument("run_guichet: at most 512 département-years");
-  // per statistic, the draws are contiguous: sub[(k * Y + y) * draws + d]
-  // every element is written by its draw's chunk: no zero-filling (a serial pass) needed
-  std::unique_ptr<double[]> sub_buf(new double[std::size_t(draws) * stride]), prem_buf(new double[std::size_t(draws) * stride]);
-  double* sub = sub_buf.get();
-  double* prem = prem_buf.get();
-  const double cost_sigma = std::sqrt(std::log(1 + p.cost_sd * p.cost_sd));
-  auto one_draw = [&](int d, double* out_s, double* out_p) {
+namespace {
+
+// One Monte Carlo draw: its take-up per département, unit subsidies and satellite preference,
+// then the premises served and the subsidy of every département-year.
+struct DrawModel {
+  const GuichetInputs& in;
+  const GuichetParams& p;
+  std::uint64_t seed, set_index;
+  int D, Y;
+  std::size_t stride;  // D x Y <= 512
+  double cost_sigma;
+
+  void draw(int d, double* out_s, double* out_p) const {
     Rng rng(seed, (set_index << 32) | std::uint64_t(d));
     double u_stack[64];
     std::vector<double> u_heap(D > 64 ? D : 0);
@@ -90,7 +91,7 @@ GuichetStats run_guichet(const GuichetInputs& in, const GuichetParams& p, int dr
       unit[t] = std::min(p.cap[t], p.equipment[t] * mult);
     }
     const double q = beta_draw(p.sat_pref_mean, p.sat_pref_sd, rng);
-    double S[512], P[512];  // this draw's [dep][year] sums (D x Y <= 512 checked below)
+    double S[512], P[512];  // this draw's [dep][year] sums
     std::fill(S, S + stride, 0.0);
     std::fill(P, P + stride, 0.0);
     for (const auto& c : in.communes) {
@@ -113,24 +114,30 @@ GuichetStats run_guichet(const GuichetInputs& in, const GuichetParams& p, int dr
       out_s[j] = S[j];
       out_p[j] = P[j];
     }
-  };
-  tbb::global_control limit(tbb::global_control::max_allowed_parallelism, std::max(1, threads));
-  // each chunk of draws fills a local [draw][stat] buffer, then copies it into the
-  // [stat][draw] arrays row by row (contiguous writes, no cache line shared between threads
-  // inside a chunk)
+  }
+};
+
+// Every draw, in parallel, into sub / prem laid out [stat][draw]: sub[(k * Y + y) * draws + d].
+// Each chunk of draws fills a local [draw][stat] buffer, then copies it row by row (contiguous
+// writes, no cache line shared between threads inside a chunk); every element is written by
+// its draw's chunk, so no zero-filling (a serial pass) is needed.
+void sample_draws(const DrawModel& m, int draws, double* sub, double* prem) {
+  const std::size_t stride = m.stride;
   tbb::parallel_for(tbb::blocked_range<int>(0, draws, 32), [&](const tbb::blocked_range<int>& r) {
     const std::size_t n = std::size_t(r.end() - r.begin());
     std::vector<double> ls(n * stride), lp(n * stride);
-    for (int d = r.begin(); d != r.end(); ++d) one_draw(d, &ls[std::size_t(d - r.begin()) * stride], &lp[std::size_t(d - r.begin()) * stride]);
+    for (int d = r.begin(); d != r.end(); ++d) m.draw(d, &ls[std::size_t(d - r.begin()) * stride], &lp[std::size_t(d - r.begin()) * stride]);
     for (std::size_t j = 0; j < stride; ++j)
       for (std::size_t k = 0; k < n; ++k) {
         sub[j * std::size_t(draws) + std::size_t(r.begin()) + k] = ls[k * stride + j];
         prem[j * std::size_t(draws) + std::size_t(r.begin()) + k] = lp[k * stride + j];
       }
   });
-  // Reductions: each statistic is computed from the draws in draw order, so it is the same
-  // whatever thread computes it; the statistics themselves are computed in parallel.
-  GuichetStats st;
+}
+
+// Reductions: each statistic is computed from the draws in draw order, so it is the same
+// whatever thread computes it; the statistics themselves are computed in parallel.
+void reduce_draws(const double* sub, const double* prem, int draws, int D, int Y, GuichetStats& st) {
   st.draws = draws;
   st.subsidy.assign(D, std::vector<Quantiles>(Y));
   st.premises.assign(D, std::vector<Quantiles>(Y));
@@ -176,8 +183,11 @@ GuichetStats run_guichet(const GuichetInputs& in, const GuichetParams& p, int dr
       (is_sub ? st.subsidy_total : st.premises_total) = summarise(std::move(v));
     }
   });
-  // eligibility and technology split at the mean preference (deterministic)
-  for (int y = 0; y < Y; ++y) {
+}
+
+// Eligibility and technology split at the mean preference (deterministic).
+void eligibility_at_mean(const GuichetInputs& in, const GuichetParams& p, GuichetStats& st) {
+  for (int y = 0; y < in.years; ++y) {
     double e = 0;
     std::array<double, kGuichetTechs> t{};
     for (const auto& c : in.communes) {
@@ -192,6 +202,22 @@ GuichetStats run_guichet(const GuichetInputs& in, const GuichetParams& p, int dr
     st.eligible_by_year.push_back(e);
     st.tech_by_year_at_mean.push_back(t);
   }
+}
+
+}  // namespace
+
+GuichetStats run_guichet(const GuichetInputs& in, const GuichetParams& p, int draws, std::uint64_t seed,
+                         std::uint64_t set_index, int threads) {
+  const int D = int(in.deps.size()), Y = in.years;
+  const std::size_t stride = std::size_t(D) * Y;
+  if (stride > 512) throw std::invalid_argument("run_guichet: at most 512 département-years");
+  std::unique_ptr<double[]> sub(new double[std::size_t(draws) * stride]), prem(new double[std::size_t(draws) * stride]);
+  const DrawModel model{in, p, seed, set_index, D, Y, stride, std::sqrt(std::log(1 + p.cost_sd * p.cost_sd))};
+  tbb::global_control limit(tbb::global_control::max_allowed_parallelism, std::max(1, threads));
+  sample_draws(model, draws, sub.get(), prem.get());
+  GuichetStats st;
+  reduce_draws(sub.get(), prem.get(), draws, D, Y, st);
+  eligibility_at_mean(in, p, st);
   return st;
 }
 

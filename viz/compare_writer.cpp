@@ -2,9 +2,10 @@
 
 #include <fmt/format.h>
 
-#include <fstream>
+#include <limits>
 
 #include "models/error.h"
+#include "viz/json_reader.h"
 #include "viz/summary_json.h"
 
 namespace dorsale::viz {
@@ -13,53 +14,70 @@ using nlohmann::json;
 
 namespace {
 
-ShareFigures shares_of(const json& j) { return {j.at("pct_ge8").get<double>(), j.at("pct_ge30").get<double>(), j.at("pct_ftth").get<double>()}; }
-
 json shares_json(const ShareFigures& s) { return {{"pct_ge8", s.pct_ge8}, {"pct_ge30", s.pct_ge30}, {"pct_ftth", s.pct_ftth}}; }
 
-TargetAssessment target_of(const std::string& name, const json& v) {
+ShareFigures shares_of(const JsonReader& rd, const json& o, const std::string& w) {
+  return {rd.number_at(o, "pct_ge8", w), rd.number_at(o, "pct_ge30", w), rd.number_at(o, "pct_ftth", w)};
+}
+
+// An optional number of an object (absent: 0), as the first year of a trajectory has no spends.
+double number_or_zero(const JsonReader& rd, const json& o, const std::string& key, const std::string& w) {
+  return rd.has(o, key) ? rd.number_at(o, key, w) : 0.0;
+}
+
+TargetAssessment target_of(const JsonReader& rd, const std::string& name, const json& v, const std::string& w) {
   TargetAssessment t;
   t.name = name;
-  t.target_year = v.at("target_year").get<int>();
-  if (!v.at("met_year").is_null()) t.met_year = v.at("met_year").get<int>();
-  if (v.contains("premises_short_at_target_year")) t.premises_short_at_target_year = v.at("premises_short_at_target_year").get<std::int64_t>();
-  if (v.contains("pct_short_at_target_year")) t.pct_short_at_target_year = v.at("pct_short_at_target_year").get<double>();
-  t.met = v.at("met").get<bool>();
+  t.target_year = int(rd.integer_at(v, "target_year", w, 0, 9999));
+  if (const json& met = rd.at(v, "met_year", w); !met.is_null()) t.met_year = int(rd.integer(met, w + ".met_year", 0, 9999));
+  if (rd.has(v, "premises_short_at_target_year"))
+    t.premises_short_at_target_year = rd.integer_at(v, "premises_short_at_target_year", w, std::numeric_limits<std::int64_t>::min(),
+                                                    std::numeric_limits<std::int64_t>::max());
+  if (rd.has(v, "pct_short_at_target_year")) t.pct_short_at_target_year = rd.number_at(v, "pct_short_at_target_year", w);
+  t.met = rd.boolean(rd.at(v, "met", w), w + ".met");
   return t;
+}
+
+RunSummary::Year year_of(const JsonReader& rd, const json& y, const std::string& w) {
+  RunSummary::Year ry;
+  ry.year = int(rd.integer_at(y, "year", w, 0, 9999));
+  ry.figures.shares = shares_of(rd, y, w);
+  ry.figures.public_spend_eur = number_or_zero(rd, y, "public_spend_eur", w);
+  ry.figures.private_spend_eur = number_or_zero(rd, y, "private_spend_eur", w);
+  ry.figures.alternatives_eur = number_or_zero(rd, y, "alternatives_eur", w);
+  const json& techs = rd.at(y, "premises_by_technology", w);
+  for (int t = 0; t < kTechnologyCount; ++t)
+    ry.figures.premises_by_technology[t] =
+        rd.integer_at(techs, technology_key(Technology(t)), w + ".premises_by_technology", 0, std::numeric_limits<std::int64_t>::max());
+  for (const auto& [code, d] : rd.object(rd.at(y, "by_departement", w), w + ".by_departement").items())
+    ry.by_departement[code] = shares_of(rd, d, w + ".by_departement." + code);
+  return ry;
 }
 
 }  // namespace
 
 RunSummary read_run_summary(const std::filesystem::path& file) {
-  std::ifstream in(file);
-  if (!in) throw InputError(file.string(), 0, "", "cannot open (is this an output folder of dorsale run?)");
-  json j;
-  try {
-    in >> j;
-  } catch (const json::exception& e) {
-    throw InputError(file.string(), 0, "", std::string("malformed JSON: ") + e.what());
-  }
+  std::string text;
+  if (!read_text_file(file.string(), text)) throw InputError(file.string(), 0, "", "cannot open (is this an output folder of dorsale run?)");
+  const json j = parse_json_document(text, file.string(), "a summary.json of dorsale run");
+  const JsonReader rd{file.string()};
   if (!j.is_object() || !j.contains("trajectory") || !j.contains("targets"))
     throw InputError(file.string(), 0, "trajectory", "not a roll-out run (no trajectory)");
   RunSummary s;
-  try {
-    s.name = j.at("scenario").at("name").get<std::string>();
-    for (const auto& y : j.at("trajectory")) {
-      RunSummary::Year ry;
-      ry.year = y.at("year").get<int>();
-      ry.figures.shares = shares_of(y);
-      ry.figures.public_spend_eur = y.value("public_spend_eur", 0.0);
-      ry.figures.private_spend_eur = y.value("private_spend_eur", 0.0);
-      ry.figures.alternatives_eur = y.value("alternatives_eur", 0.0);
-      for (int t = 0; t < kTechnologyCount; ++t)
-        ry.figures.premises_by_technology[t] = y.at("premises_by_technology").at(technology_key(Technology(t))).get<std::int64_t>();
-      for (const auto& [code, d] : y.at("by_departement").items()) ry.by_departement[code] = shares_of(d);
-      s.trajectory.push_back(std::move(ry));
-    }
-    for (const auto& [name, v] : j.at("targets").items()) s.targets.push_back(target_of(name, v));
-  } catch (const json::exception& e) {
-    throw InputError(file.string(), 0, "trajectory", std::string("not a summary.json of dorsale run: ") + e.what());
+  s.name = rd.string_at(rd.at(j, "scenario", ""), "name", "scenario");
+  const json& region = rd.at(j, "region", "");
+  s.communes = rd.integer_at(region, "communes", "region", 0, std::numeric_limits<std::int64_t>::max());
+  s.premises = rd.integer_at(region, "premises", "region", 0, std::numeric_limits<std::int64_t>::max());
+  s.planned = true;
+  if (rd.has(j, "rollout")) {
+    const json& ro = rd.at(j, "rollout", "");
+    s.rollout = {number_or_zero(rd, ro, "public_spend_eur", "rollout"), number_or_zero(rd, ro, "private_spend_eur", "rollout"),
+                 number_or_zero(rd, ro, "alternatives_eur", "rollout"), number_or_zero(rd, ro, "collecte_eur", "rollout"),
+                 number_or_zero(rd, ro, "collecte_km", "rollout")};
   }
+  const json& trajectory = rd.array(j.at("trajectory"), "trajectory");
+  for (std::size_t k = 0; k < trajectory.size(); ++k) s.trajectory.push_back(year_of(rd, trajectory[k], fmt::format("trajectory[{}]", k)));
+  for (const auto& [name, v] : rd.object(j.at("targets"), "targets").items()) s.targets.push_back(target_of(rd, name, v, "targets." + name));
   return s;
 }
 

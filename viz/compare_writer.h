@@ -9,7 +9,8 @@
 
 namespace dorsale::viz {
 
-// Reads what compare needs of <run>/summary.json. InputError naming the file (and the field)
+// Reads what compare and the report need of <run>/summary.json (models/run_summary.h).
+// InputError naming the file (and the field)
 // when it is missing, malformed or not a roll-out run.
 RunSummary read_run_summary(const std::filesystem::path& summary_json);
 

@@ -1,6 +1,7 @@
 #include "viz/guichet_writer.h"
 
 #include "viz/hdf5_util.h"
+#include "viz/json_reader.h"
 
 #include <fmt/format.h>
 #include <hdf5.h>
@@ -70,50 +71,13 @@ json guichet_json(const GuichetRun& run) {
 
 namespace {
 
-// Strict reading of a guichet.json document: every field present with its type, every array
-// of the shape the header announces (sets x years, sets x départements x years), so that a
-// truncated or edited shard is an InputError naming the file and the field, never a crash.
-struct Reader {
-  const std::string& file;
-  [[noreturn]] void fail(const std::string& field, const std::string& what) const { throw InputError(file, 0, field, what); }
-  const json& at(const json& o, const std::string& key, const std::string& where) const {
-    const std::string f = where.empty() ? key : where + "." + key;
-    if (!o.is_object()) fail(where, "expects an object");
-    auto it = o.find(key);
-    if (it == o.end()) fail(f, "missing");
-    return *it;
-  }
-  double number(const json& v, const std::string& where) const {
-    if (!v.is_number()) fail(where, "expects a number");
-    return v.get<double>();
-  }
-  std::int64_t integer(const json& v, const std::string& where, std::int64_t lo, std::int64_t hi) const {
-    std::int64_t x = 0;
-    if (v.is_number_unsigned()) {
-      const auto u = v.get<std::uint64_t>();
-      if (u > std::uint64_t(hi)) fail(where, fmt::format("{} is out of {}..{}", u, lo, hi));
-      x = std::int64_t(u);
-    } else if (v.is_number_integer()) {
-      x = v.get<std::int64_t>();
-    } else {
-      fail(where, "expects a whole number");
-    }
-    if (x < lo || x > hi) fail(where, fmt::format("{} is out of {}..{}", x, lo, hi));
-    return x;
-  }
-  std::string string(const json& v, const std::string& where) const {
-    if (!v.is_string()) fail(where, "expects a string");
-    return v.get<std::string>();
-  }
-  const json& array(const json& v, const std::string& where, std::size_t size) const {
-    if (!v.is_array()) fail(where, "expects an array");
-    if (v.size() != size) fail(where, fmt::format("has {} entries, the header announces {}", v.size(), size));
-    return v;
-  }
+// Strict reading of a guichet.json document: every array of the shape the header announces
+// (sets x years, sets x départements x years), so that a truncated or edited shard is an
+// InputError naming the file and the field, never a crash.
+struct Reader : JsonReader {
   Quantiles quantiles(const json& q, const std::string& where) const {
-    return {number(at(q, "mean", where), where + ".mean"), number(at(q, "p10", where), where + ".p10"),
-            number(at(q, "p50", where), where + ".p50"), number(at(q, "p90", where), where + ".p90"),
-            number(at(q, "se", where), where + ".se")};
+    return {number_at(q, "mean", where), number_at(q, "p10", where), number_at(q, "p50", where), number_at(q, "p90", where),
+            number_at(q, "se", where)};
   }
 };
 
@@ -131,9 +95,10 @@ std::pair<int, int> parse_guichet_shard(const std::string& text) {
   return {int(i), int(n)};
 }
 
-GuichetRun guichet_from_json(const json& j, const std::string& file) {
-  const Reader rd{file};
-  GuichetRun r;
+namespace {
+
+// The header: scenario, seed, draws, sets, shard, first year, départements.
+void read_guichet_header(const Reader& rd, const json& j, GuichetRun& r) {
   if (!j.is_object()) rd.fail("", "not a guichet.json document (expects an object)");
   r.scenario = rd.string(rd.at(j, "scenario", ""), "scenario");
   r.scenario_hash = rd.string(rd.at(j, "scenario_hash", ""), "scenario_hash");
@@ -146,80 +111,99 @@ GuichetRun guichet_from_json(const json& j, const std::string& file) {
   r.draws = int(rd.integer(rd.at(j, "draws", ""), "draws", 1, std::numeric_limits<int>::max()));
   r.total_sets = int(rd.integer(rd.at(j, "total_sets", ""), "total_sets", 1, kMaxGuichetSets));
   r.shard = rd.string(rd.at(j, "shard", ""), "shard");
-  const auto [shard_i, shard_n] = parse_guichet_shard(r.shard);
-  if (shard_n == 0) rd.fail("shard", fmt::format("'{}' is not i/n with 1 <= i <= n", r.shard));
+  if (parse_guichet_shard(r.shard).second == 0) rd.fail("shard", fmt::format("'{}' is not i/n with 1 <= i <= n", r.shard));
   r.first_year = int(rd.integer(rd.at(j, "first_year", ""), "first_year", 2000, 2100));
-  {
-    const json& deps = rd.at(j, "departements", "");
-    if (!deps.is_array() || deps.empty()) rd.fail("departements", "expects a non-empty array of codes");
-    std::set<std::string> seen;
-    for (std::size_t d = 0; d < deps.size(); ++d) {
-      r.deps.push_back(rd.string(deps[d], fmt::format("departements[{}]", d)));
-      if (!seen.insert(r.deps.back()).second) rd.fail(fmt::format("departements[{}]", d), fmt::format("'{}' appears twice", r.deps.back()));
-    }
+  const json& deps = rd.at(j, "departements", "");
+  if (!deps.is_array() || deps.empty()) rd.fail("departements", "expects a non-empty array of codes");
+  std::set<std::string> seen;
+  for (std::size_t d = 0; d < deps.size(); ++d) {
+    r.deps.push_back(rd.string(deps[d], fmt::format("departements[{}]", d)));
+    if (!seen.insert(r.deps.back()).second) rd.fail(fmt::format("departements[{}]", d), fmt::format("'{}' appears twice", r.deps.back()));
   }
+}
+
+void check_year(const Reader& rd, const json& row, const std::string& wy, int expected) {
+  if (rd.integer(rd.at(row, "year", wy), wy + ".year", 2000, 2100) != expected) rd.fail(wy + ".year", fmt::format("expected year {}", expected));
+}
+
+// sets[k].by_year: `years` rows from first_year.
+void read_set_years(const Reader& rd, const json& by_year, const std::string& w, const GuichetRun& r, std::size_t years, GuichetStats& st) {
+  rd.array(by_year, w + ".by_year", years);
+  for (std::size_t y = 0; y < years; ++y) {
+    const std::string wy = fmt::format("{}.by_year[{}]", w, y);
+    const json& row = by_year[y];
+    check_year(rd, row, wy, r.first_year + int(y));
+    st.subsidy_by_year.push_back(rd.quantiles(rd.at(row, "subsidy", wy), wy + ".subsidy"));
+    st.premises_by_year.push_back(rd.quantiles(rd.at(row, "premises", wy), wy + ".premises"));
+    st.eligible_by_year.push_back(rd.number(rd.at(row, "eligible_premises", wy), wy + ".eligible_premises"));
+    const std::string wt = wy + ".eligible_by_technology_at_mean_preference";
+    const json& techs = rd.at(row, "eligible_by_technology_at_mean_preference", wy);
+    std::array<double, kGuichetTechs> t{};
+    for (int q = 0; q < kGuichetTechs; ++q) t[q] = rd.number(rd.at(techs, guichet_tech_key(q), wt), wt + "." + guichet_tech_key(q));
+    st.tech_by_year_at_mean.push_back(t);
+  }
+}
+
+// sets[k].by_departement: every département of the header, `years` rows each.
+void read_set_departements(const Reader& rd, const json& o, const std::string& w, const GuichetRun& r, std::size_t years,
+                           GuichetStats& st) {
+  const json& by_dep = rd.at(o, "by_departement", w);
+  if (!by_dep.is_object()) rd.fail(w + ".by_departement", "expects an object");
+  if (by_dep.size() != r.deps.size())
+    rd.fail(w + ".by_departement", fmt::format("{} départements, the header announces {}", by_dep.size(), r.deps.size()));
+  for (const auto& d : r.deps) {
+    const std::string wd = w + ".by_departement." + d;
+    const json& rows = rd.array(rd.at(by_dep, d, w + ".by_departement"), wd, years);
+    std::vector<Quantiles> sub, prem;
+    for (std::size_t y = 0; y < years; ++y) {
+      const std::string wy = fmt::format("{}[{}]", wd, y);
+      check_year(rd, rows[y], wy, r.first_year + int(y));
+      sub.push_back(rd.quantiles(rd.at(rows[y], "subsidy", wy), wy + ".subsidy"));
+      prem.push_back(rd.quantiles(rd.at(rows[y], "premises", wy), wy + ".premises"));
+    }
+    st.subsidy.push_back(std::move(sub));
+    st.premises.push_back(std::move(prem));
+  }
+}
+
+// sets[k]; `years` is set by the first set (every array of every set has that many years).
+GuichetSetResult read_set(const Reader& rd, const json& o, std::size_t k, const GuichetRun& r, std::size_t& years) {
+  const auto [shard_i, shard_n] = parse_guichet_shard(r.shard);
+  const std::string w = fmt::format("sets[{}]", k);
+  GuichetSetResult s;
+  s.index = int(rd.integer(rd.at(o, "index", w), w + ".index", 0, r.total_sets - 1));
+  if (s.index % shard_n != shard_i - 1)
+    rd.fail(w + ".index", fmt::format("set {} does not belong to shard {} (sets k with k mod {} = {})", s.index, r.shard, shard_n, shard_i - 1));
+  s.name = rd.string(rd.at(o, "name", w), w + ".name");
+  const json& ov = rd.at(o, "overrides", w);
+  if (!ov.is_object()) rd.fail(w + ".overrides", "expects an object");
+  for (const auto& [key, v] : ov.items()) s.overrides[key] = rd.number(v, w + ".overrides." + key);
+  auto& st = s.stats;
+  st.draws = r.draws;
+  st.subsidy_total = rd.quantiles(rd.at(o, "subsidy_total", w), w + ".subsidy_total");
+  st.premises_total = rd.quantiles(rd.at(o, "premises_total", w), w + ".premises_total");
+  const json& by_year = rd.at(o, "by_year", w);
+  if (k == 0) {
+    if (!by_year.is_array() || by_year.empty()) rd.fail(w + ".by_year", "expects a non-empty array");
+    years = by_year.size();
+    if (r.first_year + int(years) - 1 > 2100) rd.fail(w + ".by_year", fmt::format("{} years from {} go beyond 2100", years, r.first_year));
+  }
+  read_set_years(rd, by_year, w, r, years, st);
+  read_set_departements(rd, o, w, r, years, st);
+  return s;
+}
+
+}  // namespace
+
+GuichetRun guichet_from_json(const json& j, const std::string& file) {
+  const Reader rd{{file}};
+  GuichetRun r;
+  read_guichet_header(rd, j, r);
   const json& sets = rd.at(j, "sets", "");
   if (!sets.is_array()) rd.fail("sets", "expects an array");
   if (sets.size() > std::size_t(r.total_sets)) rd.fail("sets", fmt::format("{} sets, more than total_sets {}", sets.size(), r.total_sets));
-  std::size_t years = 0;  // from the first set; every array of every set has this many years
-  for (std::size_t k = 0; k < sets.size(); ++k) {
-    const json& o = sets[k];
-    const std::string w = fmt::format("sets[{}]", k);
-    GuichetSetResult s;
-    s.index = int(rd.integer(rd.at(o, "index", w), w + ".index", 0, r.total_sets - 1));
-    if (s.index % shard_n != shard_i - 1)
-      rd.fail(w + ".index", fmt::format("set {} does not belong to shard {} (sets k with k mod {} = {})", s.index, r.shard, shard_n, shard_i - 1));
-    s.name = rd.string(rd.at(o, "name", w), w + ".name");
-    {
-      const json& ov = rd.at(o, "overrides", w);
-      if (!ov.is_object()) rd.fail(w + ".overrides", "expects an object");
-      for (const auto& [key, v] : ov.items()) s.overrides[key] = rd.number(v, w + ".overrides." + key);
-    }
-    auto& st = s.stats;
-    st.draws = r.draws;
-    st.subsidy_total = rd.quantiles(rd.at(o, "subsidy_total", w), w + ".subsidy_total");
-    st.premises_total = rd.quantiles(rd.at(o, "premises_total", w), w + ".premises_total");
-    const json& by_year = rd.at(o, "by_year", w);
-    if (k == 0) {
-      if (!by_year.is_array() || by_year.empty()) rd.fail(w + ".by_year", "expects a non-empty array");
-      years = by_year.size();
-      if (r.first_year + int(years) - 1 > 2100) rd.fail(w + ".by_year", fmt::format("{} years from {} go beyond 2100", years, r.first_year));
-    }
-    rd.array(by_year, w + ".by_year", years);
-    for (std::size_t y = 0; y < years; ++y) {
-      const std::string wy = fmt::format("{}.by_year[{}]", w, y);
-      const json& row = by_year[y];
-      if (rd.integer(rd.at(row, "year", wy), wy + ".year", 2000, 2100) != r.first_year + int(y))
-        rd.fail(wy + ".year", fmt::format("expected year {}", r.first_year + int(y)));
-      st.subsidy_by_year.push_back(rd.quantiles(rd.at(row, "subsidy", wy), wy + ".subsidy"));
-      st.premises_by_year.push_back(rd.quantiles(rd.at(row, "premises", wy), wy + ".premises"));
-      st.eligible_by_year.push_back(rd.number(rd.at(row, "eligible_premises", wy), wy + ".eligible_premises"));
-      const std::string wt = wy + ".eligible_by_technology_at_mean_preference";
-      const json& techs = rd.at(row, "eligible_by_technology_at_mean_preference", wy);
-      std::array<double, kGuichetTechs> t{};
-      for (int q = 0; q < kGuichetTechs; ++q) t[q] = rd.number(rd.at(techs, guichet_tech_key(q), wt), wt + "." + guichet_tech_key(q));
-      st.tech_by_year_at_mean.push_back(t);
-    }
-    const json& by_dep = rd.at(o, "by_departement", w);
-    if (!by_dep.is_object()) rd.fail(w + ".by_departement", "expects an object");
-    if (by_dep.size() != r.deps.size())
-      rd.fail(w + ".by_departement", fmt::format("{} départements, the header announces {}", by_dep.size(), r.deps.size()));
-    for (const auto& d : r.deps) {
-      const std::string wd = w + ".by_departement." + d;
-      const json& rows = rd.array(rd.at(by_dep, d, w + ".by_departement"), wd, years);
-      std::vector<Quantiles> sub, prem;
-      for (std::size_t y = 0; y < years; ++y) {
-        const std::string wy = fmt::format("{}[{}]", wd, y);
-        if (rd.integer(rd.at(rows[y], "year", wy), wy + ".year", 2000, 2100) != r.first_year + int(y))
-          rd.fail(wy + ".year", fmt::format("expected year {}", r.first_year + int(y)));
-        sub.push_back(rd.quantiles(rd.at(rows[y], "subsidy", wy), wy + ".subsidy"));
-        prem.push_back(rd.quantiles(rd.at(rows[y], "premises", wy), wy + ".premises"));
-      }
-      st.subsidy.push_back(std::move(sub));
-      st.premises.push_back(std::move(prem));
-    }
-    r.sets.push_back(std::move(s));
-  }
+  std::size_t years = 0;
+  for (std::size_t k = 0; k < sets.size(); ++k) r.sets.push_back(read_set(rd, sets[k], k, r, years));
   return r;
 }
 

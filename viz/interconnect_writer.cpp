@@ -4,9 +4,11 @@
 #include <gdal_priv.h>
 #include <ogrsf_frmts.h>
 
+#include <limits>
 #include <memory>
 
 #include "viz/gpkg_util.h"
+#include "viz/json_reader.h"
 #include <stdexcept>
 
 namespace dorsale::viz {
@@ -40,6 +42,80 @@ json decisions_json(const InterconnectionResults& res) {
     arr.push_back(o);
   }
   return arr;
+}
+
+namespace {
+
+template <class E, int N>
+E enum_of(const JsonReader& rd, const std::string& key, const std::string& where, const char* (*key_of)(E)) {
+  for (int k = 0; k < N; ++k)
+    if (key == key_of(E(k))) return E(k);
+  rd.fail(where, fmt::format("unknown value '{}'", key));
+}
+
+std::vector<std::string> strings_of(const JsonReader& rd, const json& a, const std::string& w) {
+  std::vector<std::string> out;
+  rd.array(a, w);
+  for (std::size_t k = 0; k < a.size(); ++k) out.push_back(rd.string(a[k], fmt::format("{}[{}]", w, k)));
+  return out;
+}
+
+std::vector<std::vector<RouteLink>> route_links_of(const JsonReader& rd, const json& a, const std::string& w) {
+  std::vector<std::vector<RouteLink>> out;
+  rd.array(a, w);
+  for (std::size_t r = 0; r < a.size(); ++r) {
+    const std::string wr = fmt::format("{}[{}]", w, r);
+    std::vector<RouteLink> route;
+    for (std::size_t k = 0; k < rd.array(a[r], wr).size(); ++k) {
+      const std::string wl = fmt::format("{}[{}]", wr, k);
+      const json& free = rd.at(a[r][k], "free_pairs_after", wl);
+      route.push_back({rd.string_at(a[r][k], "id", wl),
+                       free.is_null() ? -1 : int(rd.integer(free, wl + ".free_pairs_after", 0, std::numeric_limits<int>::max()))});
+    }
+    out.push_back(std::move(route));
+  }
+  return out;
+}
+
+// One element of decisions.json: the request (id, requester, pairs, protection, submitted)
+// and its answer.
+void decision_of(const JsonReader& rd, const json& o, const std::string& w, InterconnectionResults& res) {
+  InterconnectionRequest r;
+  InterconnectionDecision d;
+  d.id = r.id = rd.string_at(o, "id", w);
+  r.requester = rd.string_at(o, "requester", w);
+  d.decision = enum_of<Decision, 3>(rd, rd.string_at(o, "decision", w), w + ".decision", decision_key);
+  d.reasons = strings_of(rd, rd.at(o, "reasons", w), w + ".reasons");
+  const json& cost = rd.at(o, "cost_eur", w);
+  d.capex_eur = rd.number_at(cost, "capex", w + ".cost_eur");
+  d.opex_eur = rd.number_at(cost, "opex", w + ".cost_eur");
+  d.total_eur = rd.number_at(cost, "total", w + ".cost_eur");
+  const json& latency = rd.at(o, "latency_ms", w);
+  if (!latency.is_null()) d.latency_ms = rd.number(latency, w + ".latency_ms");
+  const json& routes = rd.array(rd.at(o, "routes", w), w + ".routes");
+  for (std::size_t k = 0; k < routes.size(); ++k) d.routes.push_back(strings_of(rd, routes[k], fmt::format("{}.routes[{}]", w, k)));
+  d.route_links = route_links_of(rd, rd.at(o, "route_links", w), w + ".route_links");
+  d.new_build_km = rd.number_at(o, "new_build_km", w);
+  r.pairs = int(rd.integer_at(o, "pairs", w, 1, std::numeric_limits<int>::max()));
+  r.protection = enum_of<Protection, 2>(rd, rd.string_at(o, "protection", w), w + ".protection", protection_key);
+  r.submitted = rd.string_at(o, "submitted", w);
+  if (rd.has(o, "diversity")) d.diversity = rd.string_at(o, "diversity", w);
+  res.requests.push_back(std::move(r));
+  res.decisions.push_back(std::move(d));
+}
+
+}  // namespace
+
+InterconnectionResults decisions_from_json(const json& j, const std::string& file) {
+  const JsonReader rd{file};
+  InterconnectionResults res;
+  rd.array(j, "");
+  for (std::size_t k = 0; k < j.size(); ++k) decision_of(rd, j[k], fmt::format("[{}]", k), res);
+  return res;
+}
+
+InterconnectionResults decisions_from_json_text(const std::string& text, const std::string& file) {
+  return decisions_from_json(parse_json_document(text, file, "a decisions.json document"), file);
 }
 
 std::string queue_text(const InterconnectionResults& res) {

@@ -12,6 +12,11 @@ class GDALDataset;
 namespace dorsale::viz {
 
 nlohmann::json decisions_json(const InterconnectionResults& res);
+// Inverse of decisions_json: the requests (id, requester, pairs, protection, submitted) and
+// their answers; `mode` and the MILP figures are not in decisions.json. InputError(file, 0,
+// field, ...) naming the field ("[3].cost_eur.total") when one is missing or of the wrong type.
+InterconnectionResults decisions_from_json(const nlohmann::json& j, const std::string& file);
+InterconnectionResults decisions_from_json_text(const std::string& text, const std::string& file);
 // The queue's summary (mode, counts, accepted value, MILP status / bound / gap).
 nlohmann::json queue_summary_json(const InterconnectionResults& res);
 // One line per request, for the terminal.

@@ -1,25 +1,22 @@
 #include "viz/report.h"
 
-
-
-
 #include <fmt/format.h>
 #include <ogr_spatialref.h>
-
-#include <memory>
-#include <stdexcept>
 
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
+#include <memory>
+#include <stdexcept>
 
 #include "models/error.h"
+#include "viz/compare_writer.h"
+#include "viz/guichet_writer.h"
+#include "viz/interconnect_writer.h"
+#include "viz/json_reader.h"
+#include "viz/towers_writer.h"
 
 namespace dorsale::viz {
-
-using nlohmann::json;
 
 namespace {
 
@@ -123,10 +120,10 @@ std::string map_svg(const Region& R, const ScenarioResults& res) {
 
 namespace {
 
-std::string trajectory_chart(const std::string& name, const json& trajectory) {
+std::string trajectory_chart(const std::string& name, const std::vector<RunSummary::Year>& trajectory) {
   const double w = 420, h = 220, l = 40, b = 30, t = 10, r = 10;
   std::vector<int> years;
-  for (const auto& y : trajectory) years.push_back(y["year"].get<int>());
+  for (const auto& y : trajectory) years.push_back(y.year);
   if (years.empty()) return "";
   const int y0 = years.front(), y1 = std::max(years.back(), y0 + 1);
   auto X = [&](int y) { return l + (w - l - r) * double(y - y0) / double(y1 - y0); };
@@ -137,14 +134,14 @@ std::string trajectory_chart(const std::string& name, const json& trajectory) {
                      Y(p), w - r, Y(p), Y(p) + 3, p);
   for (int y : years) s += fmt::format("<text class=\"axis\" x=\"{:.1f}\" y=\"{}\">{}</text>\n", X(y) - 12, h - 10, y);
   struct Series {
-    const char* key;
+    double ShareFigures::*pct;
     const char* cls;
     const char* label;
-  } series[] = {{"pct_ge8", "ge8", ">= 8 Mbit/s"}, {"pct_ge30", "ge30", ">= 30 Mbit/s"}, {"pct_ftth", "ftth", "FttH"}};
+  } series[] = {{&ShareFigures::pct_ge8, "ge8", ">= 8 Mbit/s"}, {&ShareFigures::pct_ge30, "ge30", ">= 30 Mbit/s"}, {&ShareFigures::pct_ftth, "ftth", "FttH"}};
   int k = 0;
   for (const auto& se : series) {
     std::string pts;
-    for (const auto& y : trajectory) pts += fmt::format("{:.1f},{:.1f} ", X(y["year"].get<int>()), Y(y[se.key].get<double>()));
+    for (const auto& y : trajectory) pts += fmt::format("{:.1f},{:.1f} ", X(y.year), Y(y.figures.shares.*se.pct));
     s += fmt::format("<polyline class=\"{}\" points=\"{}\"><title>{}</title></polyline>\n", se.cls, pts, se.label);
     s += fmt::format("<text class=\"legend {}\" x=\"{}\" y=\"{}\">{}</text>\n", se.cls, l + 10 + 110 * k, t + 14, se.label);
     ++k;
@@ -155,36 +152,7 @@ std::string trajectory_chart(const std::string& name, const json& trajectory) {
 
 std::string money(double eur) { return fmt::format("{:.1f} M€", eur / 1e6); }
 
-}  // namespace
-
-ReportScenario report_scenario_from_folder(const std::string& dir, const std::string& name) {
-  ReportScenario x;
-  x.name = name;
-  auto read_json = [&](const char* f) {
-    const std::filesystem::path file = std::filesystem::path(dir) / f;
-    std::ifstream in(file);
-    nlohmann::json j;
-    if (in) {
-      try {
-        in >> j;
-      } catch (const nlohmann::json::exception&) {
-        throw InputError(file.string(), 0, "", "malformed JSON");
-      }
-    }
-    return j;
-  };
-  x.summary = read_json("summary.json");
-  x.decisions = read_json("decisions.json");
-  x.towers = read_json("towers.json");
-  x.guichet = read_json("guichet.json");
-  std::ifstream m(std::filesystem::path(dir) / "map.svg");
-  std::stringstream ss;
-  ss << m.rdbuf();
-  x.map = ss.str();
-  return x;
-}
-
-std::string report_html(const std::string& title, const std::vector<ReportScenario>& scenarios) {
+std::string page_head(const std::string& title) {
   std::string h;
   h += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
   // no request of any kind may leave the page
@@ -213,81 +181,117 @@ window.addEventListener('load',function(){document.documentElement.dataset.ok='1
 <body>
 )";
   h += fmt::format("<h1>{}</h1>\n", esc(title));
-  // key figures
-  h += "<h2>Key figures</h2>\n<table><tr><th>scenario</th><th>communes</th><th>premises</th><th>&gt;= 8 start</th><th>&gt;= 30 start</th><th>FttH start</th>"
-       "<th>&gt;= 30 end</th><th>FttH end</th><th>public spend</th><th>private spend</th><th>alternatives</th><th>targets</th></tr>\n";
+  return h;
+}
+
+// "name met 2023; name missed in 2025; " by target name (as summary.json lists them).
+std::string targets_cell(std::vector<TargetAssessment> targets) {
+  std::sort(targets.begin(), targets.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+  std::string s;
+  for (const auto& t : targets)
+    s += fmt::format("{} {}; ", t.name, t.met ? fmt::format("met {}", t.met_year.value_or(0)) : fmt::format("missed in {}", t.target_year));
+  return s;
+}
+
+std::string key_figures(const std::vector<ReportScenario>& scenarios) {
+  std::string h = "<h2>Key figures</h2>\n<table><tr><th>scenario</th><th>communes</th><th>premises</th><th>&gt;= 8 start</th><th>&gt;= 30 start</th><th>FttH start</th>"
+                  "<th>&gt;= 30 end</th><th>FttH end</th><th>public spend</th><th>private spend</th><th>alternatives</th><th>targets</th></tr>\n";
   for (const auto& sc : scenarios) {
     const auto& s = sc.summary;
-    const auto& tr = s.value("trajectory", json::array());
+    const auto& tr = s.trajectory;
     if (tr.empty()) continue;
-    std::string targets;
-    for (const auto& [name, v] : s["targets"].items())
-      targets += fmt::format("{} {}; ", name, v["met"].get<bool>() ? fmt::format("met {}", v["met_year"].get<int>())
-                                                                     : fmt::format("missed in {}", v["target_year"].get<int>()));
-    const auto& ro = s.value("rollout", json::object());
+    const auto& first = tr.front().figures.shares;
+    const auto& last = tr.back().figures.shares;
     h += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{:.1f} %</td><td>{:.1f} %</td><td>{:.1f} %</td><td>{:.1f} %</td><td>{:.1f} %</td>"
                      "<td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
-                     esc(sc.name), s["region"]["communes"].get<int>(), s["region"]["premises"].get<std::int64_t>(), tr.front()["pct_ge8"].get<double>(),
-                     tr.front()["pct_ge30"].get<double>(), tr.front()["pct_ftth"].get<double>(), tr.back()["pct_ge30"].get<double>(),
-                     tr.back()["pct_ftth"].get<double>(), money(ro.value("public_spend_eur", 0.0)), money(ro.value("private_spend_eur", 0.0)),
-                     money(ro.value("alternatives_eur", 0.0)), esc(targets));
+                     esc(sc.name), s.communes, s.premises, first.pct_ge8, first.pct_ge30, first.pct_ftth, last.pct_ge30, last.pct_ftth,
+                     money(s.rollout.public_spend_eur), money(s.rollout.private_spend_eur), money(s.rollout.alternatives_eur),
+                     esc(targets_cell(s.targets)));
   }
-  h += "</table>\n";
-  // trajectories side by side
-  h += "<h2>Trajectories 2019–2025</h2>\n<div class=\"row\">\n";
+  return h + "</table>\n";
+}
+
+std::string trajectories(const std::vector<ReportScenario>& scenarios) {
+  std::string h = "<h2>Trajectories 2019–2025</h2>\n<div class=\"row\">\n";
   for (const auto& sc : scenarios)
-    if (sc.summary.contains("trajectory"))
-      h += fmt::format("<div class=\"card\"><h3>{}</h3>\n{}</div>\n", esc(sc.name), trajectory_chart(sc.name, sc.summary["trajectory"]));
-  h += "</div>\n";
-  // maps
-  h += "<h2>Maps: year FttH arrives in each commune</h2>\n<p>";
+    if (sc.summary.planned)
+      h += fmt::format("<div class=\"card\"><h3>{}</h3>\n{}</div>\n", esc(sc.name), trajectory_chart(sc.name, sc.summary.trajectory));
+  return h + "</div>\n";
+}
+
+std::string maps(const std::vector<ReportScenario>& scenarios) {
+  std::string h = "<h2>Maps: year FttH arrives in each commune</h2>\n<p>";
   const char* labels[] = {"before the plan", "2019", "2020", "2021", "2022", "2023", "2024", "2025+"};
   const char* colours[] = {"#00441b", "#66bd63", "#a6d96a", "#d9ef8b", "#fee08b", "#fdae61", "#f46d43", "#d73027"};
   for (int k = 0; k < 8; ++k) h += fmt::format("<span class=\"swatch\" style=\"background:{}\"></span> {} &nbsp;", colours[k], labels[k]);
   h += "<span class=\"swatch\" style=\"background:#7f0000\"></span> not planned. Lines: the Dorsale (solid) and transit to the hubs (dashed); squares: external hubs; grey dots: high points.</p>\n<div class=\"row\">\n";
   for (const auto& sc : scenarios)
     if (!sc.map.empty()) h += fmt::format("<div class=\"card\"><h3>{}</h3>\n{}</div>\n", esc(sc.name), sc.map);
-  h += "</div>\n";
-  // interconnection decisions
-  for (const auto& sc : scenarios) {
-    if (!sc.decisions.is_array() || sc.decisions.empty()) continue;
-    h += fmt::format("<h2>Interconnection requests – {}</h2>\n<table><tr><th>id</th><th>requester</th><th>decision</th><th>pairs</th><th>protection</th>"
-                     "<th>total cost</th><th>latency</th><th>first reason</th></tr>\n", esc(sc.name));
-    for (const auto& d : sc.decisions)
-      h += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n", esc(d["id"].get<std::string>()),
-                       esc(d["requester"].get<std::string>()), d["decision"].get<std::string>(), d["pairs"].get<int>(),
-                       d["protection"].get<std::string>(),
-                       d["decision"] == "reject" ? std::string("–") : money(d["cost_eur"]["total"].get<double>()),
-                       d["latency_ms"].is_null() ? std::string("–") : fmt::format("{:.3f} ms", d["latency_ms"].get<double>()),
-                       d["reasons"].empty() ? std::string("") : esc(d["reasons"][0].get<std::string>()));
-    h += "</table>\n";
+  return h + "</div>\n";
+}
+
+std::string decisions_section(const std::string& name, const InterconnectionResults& ic) {
+  std::string h = fmt::format("<h2>Interconnection requests – {}</h2>\n<table><tr><th>id</th><th>requester</th><th>decision</th><th>pairs</th><th>protection</th>"
+                              "<th>total cost</th><th>latency</th><th>first reason</th></tr>\n", esc(name));
+  for (std::size_t i = 0; i < ic.decisions.size(); ++i) {
+    const auto& d = ic.decisions[i];
+    const auto& r = ic.requests[i];
+    const bool reject = d.decision == Decision::Reject;  // no cost, no latency
+    h += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n", esc(d.id),
+                     esc(r.requester), decision_key(d.decision), r.pairs, protection_key(r.protection),
+                     reject ? std::string("–") : money(d.total_eur), reject ? std::string("–") : fmt::format("{:.3f} ms", d.latency_ms),
+                     d.reasons.empty() ? std::string("") : esc(d.reasons[0]));
   }
-  // towers programme
-  for (const auto& sc : scenarios) {
-    if (!sc.towers.is_object()) continue;
-    h += fmt::format("<h2>High points – {}</h2>\n<p>White zones (no operator's 4G): {:.0f} premises. Choice of {} sites: {:.0f} premises newly covered "
-                     "(bound {:.0f}, gap {:.3f} %), {}.</p>\n<table><tr><th>year</th><th>sites</th><th>premises newly covered</th><th>white zones left</th><th>cost</th></tr>\n",
-                     esc(sc.name), sc.towers["white_zone_premises"].get<double>(), sc.towers["choice"]["chosen"].size(),
-                     sc.towers["choice"]["objective"].get<double>(), sc.towers["choice"]["bound"].get<double>(),
-                     100 * sc.towers["choice"]["gap"].get<double>(), money(sc.towers["choice"]["total_cost_eur"].get<double>()));
-    for (const auto& y : sc.towers["programme"])
-      h += fmt::format("<tr><td>{}</td><td>{}</td><td>{:.0f}</td><td>{:.0f}</td><td>{}</td></tr>\n", y["year"].get<int>(), y["sites"].size(),
-                       y["premises_newly_covered"].get<double>(), y["white_zone_premises_after"].get<double>(), money(y["cost_eur"].get<double>()));
-    h += "</table>\n";
+  return h + "</table>\n";
+}
+
+std::string towers_section(const std::string& name, const TowersResult& t) {
+  const auto& c = t.choice;
+  std::string h = fmt::format("<h2>High points – {}</h2>\n<p>White zones (no operator's 4G): {:.0f} premises. Choice of {} sites: {:.0f} premises newly covered "
+                              "(bound {:.0f}, gap {:.3f} %), {}.</p>\n<table><tr><th>year</th><th>sites</th><th>premises newly covered</th><th>white zones left</th><th>cost</th></tr>\n",
+                              esc(name), t.white_zone_premises, c.chosen.size(), c.figures.objective, c.figures.bound, 100 * c.figures.gap,
+                              money(c.total_cost_eur));
+  for (const auto& y : t.programme)
+    h += fmt::format("<tr><td>{}</td><td>{}</td><td>{:.0f}</td><td>{:.0f}</td><td>{}</td></tr>\n", y.year, y.sites.size(), y.premises_newly_covered,
+                     y.white_zone_premises_after, money(y.cost_eur));
+  return h + "</table>\n";
+}
+
+std::string guichet_section(const std::string& name, const GuichetRun& g) {
+  const auto& st = g.sets[0].stats;
+  std::string h = fmt::format("<h2>Guichet cohésion numérique – {} ({} draws)</h2>\n<table><tr><th>year</th><th>eligible premises</th><th>premises served (mean)</th>"
+                              "<th>subsidy P10</th><th>P50</th><th>P90</th><th>mean (s.e.)</th></tr>\n", esc(name), g.draws);
+  for (std::size_t y = 0; y < st.subsidy_by_year.size(); ++y) {
+    const Quantiles& sub = st.subsidy_by_year[y];
+    h += fmt::format("<tr><td>{}</td><td>{:.0f}</td><td>{:.0f}</td><td>{}</td><td>{}</td><td>{}</td><td>{} ({:.3f})</td></tr>\n", g.first_year + int(y),
+                     st.eligible_by_year[y], st.premises_by_year[y].mean, money(sub.p10), money(sub.p50), money(sub.p90), money(sub.mean), sub.se / 1e6);
   }
-  // guichet
-  for (const auto& sc : scenarios) {
-    if (!sc.guichet.is_object() || sc.guichet["sets"].empty()) continue;
-    const auto& set = sc.guichet["sets"][0];
-    h += fmt::format("<h2>Guichet cohésion numérique – {} ({} draws)</h2>\n<table><tr><th>year</th><th>eligible premises</th><th>premises served (mean)</th>"
-                     "<th>subsidy P10</th><th>P50</th><th>P90</th><th>mean (s.e.)</th></tr>\n", esc(sc.name), sc.guichet["draws"].get<int>());
-    for (const auto& y : set["by_year"])
-      h += fmt::format("<tr><td>{}</td><td>{:.0f}</td><td>{:.0f}</td><td>{}</td><td>{}</td><td>{}</td><td>{} ({:.3f})</td></tr>\n", y["year"].get<int>(),
-                       y["eligible_premises"].get<double>(), y["premises"]["mean"].get<double>(), money(y["subsidy"]["p10"].get<double>()),
-                       money(y["subsidy"]["p50"].get<double>()), money(y["subsidy"]["p90"].get<double>()), money(y["subsidy"]["mean"].get<double>()),
-                       y["subsidy"]["se"].get<double>() / 1e6);
-    h += "</table>\n";
-  }
+  return h + "</table>\n";
+}
+
+}  // namespace
+
+ReportScenario report_scenario_from_folder(const std::string& dir, const std::string& name) {
+  const std::filesystem::path d(dir);
+  ReportScenario x;
+  x.name = name;
+  x.summary = read_run_summary(d / "summary.json");
+  std::string text;
+  if (const auto f = (d / "decisions.json").string(); read_text_file(f, text)) x.interconnection = decisions_from_json_text(text, f);
+  if (const auto f = (d / "towers.json").string(); read_text_file(f, text)) x.towers = towers_from_json_text(text, f);
+  if (const auto f = (d / "guichet.json").string(); read_text_file(f, text)) x.guichet = guichet_from_json_text(text, f);
+  if (!read_text_file((d / "map.svg").string(), x.map)) x.map.clear();
+  return x;
+}
+
+std::string report_html(const std::string& title, const std::vector<ReportScenario>& scenarios) {
+  std::string h = page_head(title) + key_figures(scenarios) + trajectories(scenarios) + maps(scenarios);
+  for (const auto& sc : scenarios)
+    if (sc.interconnection && !sc.interconnection->decisions.empty()) h += decisions_section(sc.name, *sc.interconnection);
+  for (const auto& sc : scenarios)
+    if (sc.towers) h += towers_section(sc.name, *sc.towers);
+  for (const auto& sc : scenarios)
+    if (sc.guichet && !sc.guichet->sets.empty()) h += guichet_section(sc.name, *sc.guichet);
   h += "<p>dorsale — all figures come from the run's summary.json, decisions.json, towers.json and guichet.json.</p>\n</body>\n</html>\n";
   return h;
 }

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "models/run_summary.h"
 #include "viz/interconnect_writer.h"
 
 #include <algorithm>
@@ -70,39 +71,33 @@ json region_json(const Region& r) {
   return j;
 }
 
+namespace {
+
+// The premises of a year by band, as counts and shares.
+json shares_json(const std::array<std::int64_t, kBandCount>& b) {
+  const ShareFigures f = share_figures(b);
+  return json{{"premises", b[0] + b[1] + b[2] + b[3] + b[4]},
+              {"below_8", b[0] + b[1]},
+              {"below_30", b[0] + b[1] + b[2]},
+              {"ftth", b[4]},
+              {"pct_ge8", f.pct_ge8},
+              {"pct_ge30", f.pct_ge30},
+              {"pct_ftth", f.pct_ftth}};
+}
+
+}  // namespace
+
 json trajectory_json(const Region& region, const ScenarioResults& res) {
   json years = json::array();
-  const auto& st = res.communes;
   std::map<std::string, std::size_t> dep_index;
   for (const auto& d : region.departements) dep_index.emplace(d.code, dep_index.size());
-  for (std::size_t y = 0; y < st.years.size(); ++y) {
-    std::array<std::int64_t, kBandCount> tot{};
-    std::vector<std::array<std::int64_t, kBandCount>> dep(region.departements.size());
-    std::array<std::int64_t, kTechnologyCount> tech{};
-    for (std::size_t i = 0; i < st.states[y].size(); ++i) {
-      const std::size_t d = dep_index.at(region.communes[i].departement);
-      for (int b = 0; b < kBandCount; ++b) {
-        tot[b] += st.states[y][i][b];
-        dep[d][b] += st.states[y][i][b];
-      }
-      if (res.rollout.planned && y < res.rollout.alternatives.size())
-        for (int t = 0; t < kTechnologyCount; ++t) tech[t] += res.rollout.alternatives[y][i][t];
-    }
-    auto shares = [](const std::array<std::int64_t, kBandCount>& b) {
-      const double p = double(b[0] + b[1] + b[2] + b[3] + b[4]);
-      auto pct = [&](std::int64_t v) { return p > 0 ? 100.0 * double(v) / p : 0.0; };
-      return json{{"premises", b[0] + b[1] + b[2] + b[3] + b[4]},
-                  {"below_8", b[0] + b[1]},
-                  {"below_30", b[0] + b[1] + b[2]},
-                  {"ftth", b[4]},
-                  {"pct_ge8", pct(b[2] + b[3] + b[4])},
-                  {"pct_ge30", pct(b[3] + b[4])},
-                  {"pct_ftth", pct(b[4])}};
-    };
-    json yj = shares(tot);
-    yj["year"] = st.years[y];
+  const auto totals = year_totals(region, res);
+  for (std::size_t y = 0; y < totals.size(); ++y) {
+    const YearTotals& t = totals[y];
+    json yj = shares_json(t.bands);
+    yj["year"] = t.year;
     json techs;
-    for (int t = 0; t < kTechnologyCount; ++t) techs[technology_key(Technology(t))] = tech[t];
+    for (int k = 0; k < kTechnologyCount; ++k) techs[technology_key(Technology(k))] = t.technologies[k];
     yj["premises_by_technology"] = techs;
     if (y > 0 && res.rollout.planned && y - 1 < res.rollout.years.size()) {
       const auto& ys = res.rollout.years[y - 1];
@@ -115,7 +110,7 @@ json trajectory_json(const Region& region, const ScenarioResults& res) {
       yj["alternatives_eur"] = ys.alternatives_eur;
     }
     json deps;
-    for (const auto& d : region.departements) deps[d.code] = shares(dep[dep_index.at(d.code)]);
+    for (const auto& d : region.departements) deps[d.code] = shares_json(t.bands_by_departement[dep_index.at(d.code)]);
     yj["by_departement"] = deps;
     years.push_back(yj);
   }
@@ -154,18 +149,11 @@ json summary_json(const Region& region, const ScenarioResults& res, const Parame
     j["trajectory"] = trajectory_json(region, res);
     j["targets"] = targets_json(res.targets);
     const auto& ro = res.rollout;
-    double pub = 0, priv = 0, alt = 0, col = 0, km = 0;
-    for (const auto& y : ro.years) {
-      pub += y.public_spend_eur;
-      priv += y.private_spend_eur;
-      alt += y.alternatives_eur;
-      col += y.collecte_eur;
-      km += y.collecte_km;
-    }
+    const RolloutTotals tot = rollout_totals(ro);
     j["rollout"] = {{"optimiser", ro.optimiser}, {"status", ro.optimiser_status}, {"objective", ro.objective},
                     {"bound", ro.bound}, {"gap", ro.gap},
-                    {"public_spend_eur", pub}, {"private_spend_eur", priv}, {"alternatives_eur", alt},
-                    {"collecte_eur", col}, {"collecte_km", km}, {"collecte_links", ro.collecte.size()}};
+                    {"public_spend_eur", tot.public_spend_eur}, {"private_spend_eur", tot.private_spend_eur},
+                    {"alternatives_eur", tot.alternatives_eur}, {"collecte_eur", tot.collecte_eur}, {"collecte_km", tot.collecte_km}, {"collecte_links", ro.collecte.size()}};
   }
   j["outputs"] = {"summary.json", "results.h5", "layers.gpkg"};
   if (!res.interconnection.decisions.empty()) {
@@ -184,13 +172,12 @@ json region_info_json(const Region& region, const std::vector<std::string>& cut_
 std::string run_text(const Region& region, const ScenarioResults& res, const Parameters& params) {
   std::string s;
   if (!res.rollout.planned) return s;
-  const json tr = trajectory_json(region, res);
+  const RunSummary sum = summarize_run(region, res);
   s += "  year  >=8 Mbit/s  >=30 Mbit/s   FttH    public M EUR  private M EUR  alternatives M EUR\n";
-  for (const auto& y : tr)
-    s += fmt::format("  {}  {:9.1f} %  {:9.1f} %  {:6.1f} %  {:12.1f}  {:13.1f}  {:18.1f}\n", y["year"].get<int>(),
-                     y["pct_ge8"].get<double>(), y["pct_ge30"].get<double>(), y["pct_ftth"].get<double>(),
-                     y.value("public_spend_eur", 0.0) / 1e6, y.value("private_spend_eur", 0.0) / 1e6,
-                     y.value("alternatives_eur", 0.0) / 1e6);
+  for (const auto& y : sum.trajectory)
+    s += fmt::format("  {}  {:9.1f} %  {:9.1f} %  {:6.1f} %  {:12.1f}  {:13.1f}  {:18.1f}\n", y.year, y.figures.shares.pct_ge8,
+                     y.figures.shares.pct_ge30, y.figures.shares.pct_ftth, y.figures.public_spend_eur / 1e6,
+                     y.figures.private_spend_eur / 1e6, y.figures.alternatives_eur / 1e6);
   auto targets = res.targets;  // by name, as summary.json lists them
   std::sort(targets.begin(), targets.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
   for (const auto& t : targets) {

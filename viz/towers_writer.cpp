@@ -5,7 +5,9 @@
 #include <ogrsf_frmts.h>
 
 #include "viz/gpkg_util.h"
+#include "viz/json_reader.h"
 
+#include <limits>
 #include <stdexcept>
 
 namespace dorsale::viz {
@@ -56,6 +58,80 @@ nlohmann::json towers_json(const TowersResult& res) {
 }
 
 std::string towers_json_text(const TowersResult& res) { return towers_json(res).dump(2) + "\n"; }
+
+namespace {
+
+using nlohmann::json;
+
+CoverageFigures figures_of(const JsonReader& rd, const json& o, const std::string& w) {
+  return {rd.number_at(o, "objective", w), rd.number_at(o, "bound", w), rd.number_at(o, "gap", w), rd.string_at(o, "status", w),
+          rd.string_at(o, "method", w)};
+}
+
+ChosenSite chosen_of(const JsonReader& rd, const json& o, const std::string& w) {
+  ChosenSite h;
+  h.id = rd.string_at(o, "id", w);
+  h.commune = rd.string_at(o, "commune", w);
+  h.x = rd.number_at(o, "x", w);
+  h.y = rd.number_at(o, "y", w);
+  h.lon = rd.number_at(o, "lon", w);
+  h.lat = rd.number_at(o, "lat", w);
+  h.premises_newly_covered = rd.number_at(o, "premises_newly_covered", w);
+  h.build_cost_eur = rd.number_at(o, "build_cost_eur", w);
+  h.backhaul_cost_eur = rd.number_at(o, "backhaul_cost_eur", w);
+  h.backhaul_new_build_km = rd.number_at(o, "backhaul_new_build_km", w);
+  return h;
+}
+
+TowersResult::Choice choice_of(const JsonReader& rd, const json& o) {
+  TowersResult::Choice c;
+  c.figures = figures_of(rd, o, "choice");
+  c.max_sites = int(rd.integer_at(o, "max_sites", "choice", -1, 1'000'000'000));
+  const json& budget = rd.at(o, "budget_eur", "choice");
+  if (!budget.is_null()) c.budget_eur = rd.number(budget, "choice.budget_eur");
+  const json& chosen = rd.array(rd.at(o, "chosen", "choice"), "choice.chosen");
+  for (std::size_t k = 0; k < chosen.size(); ++k) c.chosen.push_back(chosen_of(rd, chosen[k], fmt::format("choice.chosen[{}]", k)));
+  c.total_cost_eur = rd.number_at(o, "total_cost_eur", "choice");
+  return c;
+}
+
+TowersYear programme_year_of(const JsonReader& rd, const json& o, const std::string& w) {
+  TowersYear y;
+  y.year = int(rd.integer_at(o, "year", w, 2000, 2100));
+  const json& sites = rd.array(rd.at(o, "sites", w), w + ".sites");
+  for (std::size_t k = 0; k < sites.size(); ++k) y.sites.push_back(rd.string(sites[k], fmt::format("{}.sites[{}]", w, k)));
+  y.cost_eur = rd.number_at(o, "cost_eur", w);
+  y.premises_newly_covered = rd.number_at(o, "premises_newly_covered", w);
+  y.white_zone_premises_after = rd.number_at(o, "white_zone_premises_after", w);
+  y.gap = rd.number_at(o, "gap", w);
+  return y;
+}
+
+}  // namespace
+
+TowersResult towers_from_json(const nlohmann::json& j, const std::string& file) {
+  const JsonReader rd{file};
+  rd.object(j, "");
+  TowersResult r;
+  const json& cov = rd.at(j, "coverage_pct_of_premises", "");
+  for (int o = 0; o < kOperatorCount; ++o) r.coverage_pct_of_premises[o] = rd.number_at(cov, operator_name(Operator(o)), "coverage_pct_of_premises");
+  r.white_zone_premises = rd.number_at(j, "white_zone_premises", "");
+  r.premises = rd.number_at(j, "premises", "");
+  r.existing_sites = std::size_t(rd.integer_at(j, "existing_sites", "", 0, std::numeric_limits<std::int64_t>::max()));
+  r.candidate_sites = std::size_t(rd.integer_at(j, "candidate_sites", "", 0, std::numeric_limits<std::int64_t>::max()));
+  const std::string wr = "unfibred_existing_backhaul_by_rip";
+  for (const auto& [dep, v] : rd.object(rd.at(j, wr, ""), wr).items())
+    r.unfibred_existing_backhaul_by_rip[dep] = {int(rd.integer_at(v, "high_points", wr + "." + dep, 0, std::numeric_limits<int>::max())),
+                                                rd.number_at(v, "cost_eur", wr + "." + dep), rd.number_at(v, "new_build_km", wr + "." + dep)};
+  r.choice = choice_of(rd, rd.at(j, "choice", ""));
+  const json& prog = rd.array(rd.at(j, "programme", ""), "programme");
+  for (std::size_t k = 0; k < prog.size(); ++k) r.programme.push_back(programme_year_of(rd, prog[k], fmt::format("programme[{}]", k)));
+  return r;
+}
+
+TowersResult towers_from_json_text(const std::string& text, const std::string& file) {
+  return towers_from_json(parse_json_document(text, file, "a towers.json document"), file);
+}
 
 std::string towers_text(const TowersResult& r) {
   const auto& c = r.choice;

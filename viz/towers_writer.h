@@ -13,6 +13,10 @@ namespace dorsale::viz {
 
 nlohmann::json towers_json(const TowersResult& res);
 std::string towers_json_text(const TowersResult& res);  // towers.json, as written
+// Inverse of towers_json (the figures; the GeoPackage geometry is not in towers.json).
+// InputError(file, 0, field, ...) naming the field when one is missing or of the wrong type.
+TowersResult towers_from_json(const nlohmann::json& j, const std::string& file);
+TowersResult towers_from_json_text(const std::string& text, const std::string& file);
 nlohmann::json towers_file_json(const TowersFileResult& res);
 // The terminal summaries of `dorsale towers` (scenario and file modes).
 std::string towers_text(const TowersResult& res);

@@ -36,6 +36,24 @@ TEST(MainCli, SteinerBadTimeLimitAndHugeHeadersAreBadInput) {
   EXPECT_TRUE(has(slurp(log), "huge.stp:3: field 'Nodes'")) << slurp(log);
 }
 
+// --backend is an enum: each back end's name selects it (the method printed names it), any
+// other word, the enum's numbers included, is a usage error naming the choices.
+TEST(MainCli, SteinerBackendIsAnEnumValidatedOnce) {
+  dorsale::test::TempDir tmp;
+  const auto log = tmp.path() / "log";
+  const auto ok = tmp.path() / "ok.stp";
+  std::ofstream(ok) << "33D32945 STP File, STP Format Version 1.0\nSECTION Graph\nNodes 2\nEdges 1\nE 1 2 1\nEND\n"
+                    << "SECTION Terminals\nTerminals 2\nT 1\nT 2\nEND\nEOF\n";
+  for (const char* b : {"glpk", "cbc"}) {
+    EXPECT_EQ(run_cli({"steiner", ok.string(), "--exact", "--backend", b, "--json"}, log), 0) << b << ": " << slurp(log);
+    EXPECT_TRUE(has(slurp(log), std::string("\"exact-") + b + "\"")) << slurp(log);
+  }
+  for (const char* b : {"0", "1", "CBC", "highs", ""}) {
+    EXPECT_EQ(run_cli({"steiner", ok.string(), "--exact", "--backend", b}, log), 2) << b << ": " << slurp(log);
+    EXPECT_TRUE(has(slurp(log), "glpk or cbc")) << slurp(log);
+  }
+}
+
 TEST(MainCli, Latin1RequestFileIsBadInputNamingTheLine) {
   dorsale::test::TempDir tmp;
   const auto log = tmp.path() / "log";

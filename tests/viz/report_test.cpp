@@ -13,6 +13,9 @@
 
 #include "planner/run.h"
 #include "test_support.h"
+#include "viz/interconnect_writer.h"
+#include "viz/report.h"
+#include "viz/towers_writer.h"
 
 using namespace dorsale;
 namespace fs = std::filesystem;
@@ -101,4 +104,112 @@ TEST_F(Report, ChromiumLoadsItWithoutErrorOrRequestAndTakesAScreenshot) {
   const std::string png = slurp(shot);
   ASSERT_GT(png.size(), 10000u);
   EXPECT_EQ(png.substr(1, 3), "PNG");
+}
+
+// The report takes typed results: made from the results in memory (`dorsale run`) or read
+// back from the run folders by the typed readers (`dorsale compare`), it is the same page,
+// byte for byte.
+TEST_F(Report, FromTheRunFoldersIsTheSamePageAsFromMemory) {
+  std::vector<viz::ReportScenario> from_files;
+  std::string title = "dorsale – ";
+  for (std::size_t k = 0; k < runs_->size(); ++k) {
+    const auto& r = (*runs_)[k];
+    from_files.push_back(viz::report_scenario_from_folder((tmp_->path() / r.scenario.name).string(), r.scenario.name));
+    title += (k ? " vs " : "") + r.scenario.name;
+    EXPECT_TRUE(from_files.back().towers.has_value()) << r.scenario.name;
+    EXPECT_TRUE(from_files.back().guichet.has_value()) << r.scenario.name;
+    EXPECT_EQ(from_files.back().summary.targets.size(), r.results.targets.size());
+  }
+  const std::string html = slurp(tmp_->path() / "report.html");
+  ASSERT_FALSE(html.empty());
+  EXPECT_EQ(viz::report_html(title, from_files), html);
+  EXPECT_EQ(planner::run_report(*runs_), html);
+}
+
+// towers.json and decisions.json read back give the same documents (the readers are the
+// writers' inverses), and a missing field is an InputError naming the file and the field.
+TEST_F(Report, TowersAndDecisionsReadBackExactly) {
+  const auto& r = runs_->front();
+  ASSERT_TRUE(r.towers.has_value());
+  const auto towers = viz::towers_json(*r.towers);
+  EXPECT_EQ(viz::towers_json(viz::towers_from_json(towers, "t.json")), towers);
+  ASSERT_FALSE(r.results.interconnection.decisions.empty());
+  const auto decisions = viz::decisions_json(r.results.interconnection);
+  EXPECT_EQ(viz::decisions_json(viz::decisions_from_json(decisions, "d.json")), decisions);
+
+  auto t = towers;
+  t["choice"].erase("total_cost_eur");
+  auto e = test::input_error_of([&] { viz::towers_from_json(t, "t.json"); });
+  EXPECT_EQ(e.file(), "t.json");
+  EXPECT_EQ(e.field(), "choice.total_cost_eur");
+  t = towers;
+  t["programme"][0]["sites"] = "all";
+  EXPECT_EQ(test::input_error_of([&] { viz::towers_from_json(t, "t.json"); }).field(), "programme[0].sites");
+  auto d = decisions;
+  d[1]["decision"] = "maybe";
+  e = test::input_error_of([&] { viz::decisions_from_json(d, "d.json"); });
+  EXPECT_EQ(e.field(), "[1].decision");
+  d = decisions;
+  d[0]["cost_eur"]["total"] = "cheap";
+  EXPECT_EQ(test::input_error_of([&] { viz::decisions_from_json(d, "d.json"); }).field(), "[0].cost_eur.total");
+  EXPECT_EQ(test::input_error_of([&] { viz::decisions_from_json_text("[{", "d.json"); }).file(), "d.json");
+}
+
+namespace {
+
+// Every value of a document, as (parent, key) JSON pointers.
+void value_pointers(const nlohmann::json& j, const nlohmann::json::json_pointer& at, std::vector<nlohmann::json::json_pointer>& out) {
+  if (j.is_object())
+    for (const auto& [k, v] : j.items()) value_pointers(v, at / k, out);
+  else if (j.is_array())
+    for (std::size_t i = 0; i < j.size(); ++i) value_pointers(j[i], at / i, out);
+  if (!at.empty()) out.push_back(at);
+}
+
+// Each value of `doc` removed, or replaced by null, a string, a negative number, an empty
+// object: the reader either reads the document or rejects it with an InputError naming the
+// file; never another exception.
+template <class Read>
+void every_edit_is_read_or_an_input_error(const nlohmann::json& doc, const std::string& file, Read read) {
+  std::vector<nlohmann::json::json_pointer> ptrs;
+  value_pointers(doc, nlohmann::json::json_pointer(), ptrs);
+  ASSERT_GT(ptrs.size(), 20u);
+  const nlohmann::json replacements[] = {nullptr, "x", -1.5, nlohmann::json::object()};
+  std::size_t rejected = 0, edits = 0;
+  for (const auto& p : ptrs) {
+    std::vector<nlohmann::json> edited;
+    nlohmann::json removed = doc;
+    if (removed.at(p.parent_pointer()).is_object()) {
+      removed.at(p.parent_pointer()).erase(p.back());
+      edited.push_back(removed);
+    }
+    for (const auto& r : replacements) {
+      nlohmann::json e = doc;
+      e.at(p) = r;
+      edited.push_back(e);
+    }
+    for (const auto& e : edited) {
+      ++edits;
+      try {
+        read(e, file);
+      } catch (const InputError& err) {
+        ++rejected;
+        EXPECT_EQ(err.file(), file);
+      } catch (const std::exception& err) {
+        ADD_FAILURE() << p.to_string() << ": " << err.what();
+      }
+    }
+  }
+  EXPECT_GT(rejected, edits / 2) << "most edits of a typed field are rejected";
+}
+
+}  // namespace
+
+TEST_F(Report, EditedTowersAndDecisionsAreReadOrInputErrorsNeverCrashes) {
+  const auto& r = runs_->front();
+  auto towers = viz::towers_json(*r.towers);
+  while (towers["choice"]["chosen"].size() > 3) towers["choice"]["chosen"].erase(towers["choice"]["chosen"].size() - 1);  // a few sites suffice
+  every_edit_is_read_or_an_input_error(towers, "t.json", [](const nlohmann::json& j, const std::string& f) { viz::towers_from_json(j, f); });
+  every_edit_is_read_or_an_input_error(viz::decisions_json(r.results.interconnection), "d.json",
+                                       [](const nlohmann::json& j, const std::string& f) { viz::decisions_from_json(j, f); });
 }

@@ -256,6 +256,11 @@ std::vector<ParamSpec> towers_specs() {
     integer(P(towers, sites_per_year), 67, "sites", 0, 1e6, seed(": 67 new 4G sites for BFC in 2018 (New Deal Mobile)"),
             "New sites per year of the yearly programme."),
     integer(P(towers, backhaul_horizon_years), 10, "years", 0, 100, "assumption", "Years of lease counted in a site's fibre backhaul cost."),
+    text(P(towers, radius_fit), "white_zones", {"white_zones", "none"},
+         "assumption: the region's calibrated white zones (mobile.white_zone_share, SCORAN 3 %) are the truth the radii are fitted to",
+         "white_zones: when every commune carries a white-zone share (the built-in region), the three coverage radii are scaled by one factor so that the existing sites leave exactly that many premises in no operator's 4G coverage; none: the radii as given (open data: white zones follow the real sites' positions)."),
+    num(P(towers, radius_fit_max_scale), 4, "ratio", 1, 100, "assumption",
+        "Largest factor the radius fit may apply (and 1 / this the smallest)."),
   };
 }
 

@@ -138,6 +138,8 @@ struct Towers {
   double point_spread_m{};
   long sites_per_year{};
   long backhaul_horizon_years{};
+  std::string radius_fit{};
+  double radius_fit_max_scale{};
 };
 
 struct Guichet {

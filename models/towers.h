@@ -41,6 +41,10 @@ struct TowersYear {
 struct TowersResult {
   std::array<double, kOperatorCount> coverage_pct_of_premises{};  // by Operator
   double white_zone_premises = 0, premises = 0;
+  // The factor applied to the coverage radii (towers.radius_fit) and the white-zone premises it
+  // was fitted to (absent: no fit, the radii as given).
+  double radius_scale = 1;
+  std::optional<double> white_zone_target_premises;
   std::size_t existing_sites = 0, candidate_sites = 0;
   std::map<std::string, RipBackhaul> unfibred_existing_backhaul_by_rip;  // by département code
   struct Choice {

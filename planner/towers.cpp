@@ -5,6 +5,8 @@
 #include <ogrsf_frmts.h>
 
 #include <algorithm>
+#include <limits>
+#include <numeric>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -144,13 +146,23 @@ struct Sites {
   std::vector<HighPoint> hps = R.high_points;  // + new masts appended
   std::vector<int> existing, candidates;
 
-  double radius_of(const std::string& code) const {
+  double radius_scale = 1;  // fitted by fit_radius_scale
+
+  // The radius given for a site of the commune, before the fit's scale.
+  double base_radius_of(const std::string& code) const {
     auto i = R.find_commune(code);
     if (!i) return P.towers.radius_rural_m;
     const auto& c = R.communes[*i];
     if (c.mountain) return P.towers.radius_mountain_m;
     if (c.premises() >= P.rollout.dense_min_premises) return P.towers.radius_urban_m;
     return P.towers.radius_rural_m;
+  }
+  double radius_of(const std::string& code) const { return radius_scale * base_radius_of(code); }
+  // An existing site that carries 4G for some operator.
+  bool serves_4g(const HighPoint& h) const {
+    for (int o = 0; o < kOperatorCount; ++o)
+      if (h.carries(o) && h.has_4g[o]) return true;
+    return false;
   }
 
   std::vector<std::vector<int>> coverage_lists(const std::vector<int>& ids) const {
@@ -167,6 +179,56 @@ struct Sites {
     return lists;
   }
 };
+
+// One coverage truth (towers.radius_fit = white_zones): when every commune carries its
+// calibrated white-zone share, the radii are scaled by the one factor k that leaves that many
+// premises outside every existing 4G site's radius. A point is covered at scale k when
+// min over sites of distance / base radius <= k, so the white zone is a step function of k:
+// sorting the points by that ratio gives the k whose white zone is nearest the target, exactly.
+// Line of sight (--dem) is not part of the fit.
+void fit_radius_scale(Sites& S, TowersResult& out) {
+  const auto& C = S.R.communes;
+  if (S.P.towers.radius_fit != "white_zones" || C.empty() ||
+      std::any_of(C.begin(), C.end(), [](const Commune& c) { return !c.white_zone_share; }))
+    return;
+  double target = 0;
+  for (const auto& c : C) target += *c.white_zone_share * double(std::max<std::int64_t>(0, c.premises()));
+  const double kmax = S.P.towers.radius_fit_max_scale;
+  std::vector<double> sx, sy, rad, base;
+  for (int h : S.existing)
+    if (S.serves_4g(S.hps[h])) {
+      sx.push_back(S.hps[h].pos.x);
+      sy.push_back(S.hps[h].pos.y);
+      base.push_back(S.base_radius_of(S.hps[h].commune));
+      rad.push_back(kmax * base.back());
+    }
+  const auto& d = S.d;
+  std::vector<double> ratio(d.x.size(), std::numeric_limits<double>::infinity());
+  const auto lists = solvers::points_within(sx, sy, d.x, d.y, rad);
+  for (std::size_t k = 0; k < lists.size(); ++k)
+    for (int i : lists[k]) ratio[i] = std::min(ratio[i], std::hypot(d.x[i] - sx[k], d.y[i] - sy[k]) / base[k]);
+  std::vector<std::size_t> order(d.x.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) { return ratio[a] > ratio[b]; });
+  // white zone at scale k = weight of the points whose ratio is above k; walk down the ratios
+  const std::size_t n = order.size();
+  const double kmin = 1.0 / kmax;
+  double white = 0;
+  std::size_t j = 0;
+  while (j < n && ratio[order[j]] > kmax) white += d.w[order[j++]];  // white whatever the scale
+  double scale = kmax, best_err = std::abs(white - target);
+  for (; j < n && ratio[order[j]] > kmin; ++j) {
+    white += d.w[order[j]];  // the white zone for k in [next ratio, this ratio)
+    const double next = j + 1 < n ? std::max(ratio[order[j + 1]], kmin) : kmin;
+    if (next < ratio[order[j]] && std::abs(white - target) < best_err) {
+      best_err = std::abs(white - target);
+      scale = 0.5 * (ratio[order[j]] + next);
+    }
+  }
+  S.radius_scale = scale;
+  out.radius_scale = scale;
+  out.white_zone_target_premises = target;
+}
 
 // Coverage of the existing sites per operator; fills the coverage figures and the white-zone
 // points of `out`; returns which demand points some operator covers.
@@ -378,6 +440,7 @@ TowersResult towers_for_region(const Region& R, const scenarios::Scenario& s, co
   const DemandPoints demand = demand_points(R, P.towers, s.seed);
   Sites S{R, P, demand, dem.get()};
   for (std::size_t h = 0; h < S.hps.size(); ++h) (S.hps[h].existing ? S.existing : S.candidates).push_back(int(h));
+  fit_radius_scale(S, out);
   const std::vector<char> any = existing_coverage(S, out);
   add_candidates(S, any, user ? &*user : nullptr, cfg.candidates);
   out.existing_sites = S.existing.size();

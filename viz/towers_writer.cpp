@@ -27,6 +27,8 @@ nlohmann::json towers_json(const TowersResult& res) {
   for (int o = 0; o < kOperatorCount; ++o) cov[operator_name(Operator(o))] = res.coverage_pct_of_premises[o];
   j["coverage_pct_of_premises"] = cov;
   j["white_zone_premises"] = res.white_zone_premises;
+  j["white_zone_target_premises"] = res.white_zone_target_premises ? json(*res.white_zone_target_premises) : json(nullptr);
+  j["radius_scale"] = res.radius_scale;
   j["premises"] = res.premises;
   j["existing_sites"] = res.existing_sites;
   j["candidate_sites"] = res.candidate_sites;
@@ -116,6 +118,9 @@ TowersResult towers_from_json(const nlohmann::json& j, const std::string& file) 
   const json& cov = rd.at(j, "coverage_pct_of_premises", "");
   for (int o = 0; o < kOperatorCount; ++o) r.coverage_pct_of_premises[o] = rd.number_at(cov, operator_name(Operator(o)), "coverage_pct_of_premises");
   r.white_zone_premises = rd.number_at(j, "white_zone_premises", "");
+  const json& target = rd.at(j, "white_zone_target_premises", "");
+  if (!target.is_null()) r.white_zone_target_premises = rd.number(target, "white_zone_target_premises");
+  r.radius_scale = rd.number_at(j, "radius_scale", "");
   r.premises = rd.number_at(j, "premises", "");
   r.existing_sites = std::size_t(rd.integer_at(j, "existing_sites", "", 0, std::numeric_limits<std::int64_t>::max()));
   r.candidate_sites = std::size_t(rd.integer_at(j, "candidate_sites", "", 0, std::numeric_limits<std::int64_t>::max()));
@@ -135,7 +140,12 @@ TowersResult towers_from_json_text(const std::string& text, const std::string& f
 
 std::string towers_text(const TowersResult& r) {
   const auto& c = r.choice;
-  std::string out = fmt::format("white zones: {:.0f} premises of {:.0f}; {} sites chosen cover {:.0f} of them for {:.1f} M EUR "
+  std::string out;
+  if (r.white_zone_target_premises)
+    out += fmt::format("coverage radii x {:.3f}, fitted so the existing sites leave the region's {:.0f} white-zone premises "
+                       "(towers.radius_fit)\n",
+                       r.radius_scale, *r.white_zone_target_premises);
+  out += fmt::format("white zones: {:.0f} premises of {:.0f}; {} sites chosen cover {:.0f} of them for {:.1f} M EUR "
                                 "(bound {:.0f}, gap {:.3f} %, {})\n",
                                 r.white_zone_premises, r.premises, c.chosen.size(), c.figures.objective, c.total_cost_eur / 1e6,
                                 c.figures.bound, 100 * c.figures.gap, c.figures.status);

@@ -219,3 +219,80 @@ TEST(TowersFileMode, Latin1CandidateFileIsNotUtf8) {
   EXPECT_EQ(e.line(), 3);
   EXPECT_NE(std::string(e.what()).find("not UTF-8"), std::string::npos);
 }
+
+// ---- one coverage truth (#11 item 6) ------------------------------------------------------------
+
+namespace {
+
+// The radius of a site of commune `code`, as towers.radius_* give it (before the fit).
+double base_radius(const Region& r, const Parameters& P, const std::string& code) {
+  const auto i = r.find_commune(code);
+  if (!i) return P.towers.radius_rural_m;
+  const auto& c = r.communes[*i];
+  if (c.mountain) return P.towers.radius_mountain_m;
+  if (c.premises() >= P.rollout.dense_min_premises) return P.towers.radius_urban_m;
+  return P.towers.radius_rural_m;
+}
+
+}  // namespace
+
+// The built-in region's geometric white zone (premises out of every existing 4G site's reach)
+// agrees with its calibrated white-zone share within 5 % (the bound), and every point
+// reported white is really out of reach of every 4G site at the fitted radii.
+TEST(TowersCoverage, GeometricWhiteZoneAgreesWithTheCalibratedShare) {
+  auto s = scenarios::builtin_scenario("bfc-2022");
+  const Region r = scenarios::load_region(s);
+  double calibrated = 0;
+  for (const auto& c : r.communes) calibrated += *c.white_zone_share * double(c.premises());
+  EXPECT_NEAR(calibrated, s.params.mobile.white_zone_share * s.params.calibration.premises,
+              1e-6 * s.params.calibration.premises);
+  const auto res = planner::towers_for_region(r, s, planner::TowersConfig{});
+  ASSERT_TRUE(res.white_zone_target_premises.has_value());
+  EXPECT_NEAR(*res.white_zone_target_premises, calibrated, 1e-6 * calibrated);
+  EXPECT_LE(std::abs(res.white_zone_premises - calibrated), 0.05 * calibrated)
+      << "geometric " << res.white_zone_premises << " vs calibrated " << calibrated;
+  EXPECT_GE(res.radius_scale, 1.0 / s.params.towers.radius_fit_max_scale);
+  EXPECT_LE(res.radius_scale, s.params.towers.radius_fit_max_scale);
+  struct Site {
+    std::string id;
+    double x, y, radius;
+  };
+  std::vector<Site> g4;  // the existing sites carrying 4G, at the fitted radii
+  for (const auto& h : r.high_points) {
+    bool any = false;
+    for (int o = 0; o < kOperatorCount; ++o) any = any || (h.carries(o) && h.has_4g[o]);
+    if (h.existing && any) g4.push_back({h.id, h.pos.x, h.pos.y, res.radius_scale * base_radius(r, s.params, h.commune)});
+  }
+  double white = 0;
+  for (std::size_t i = 0; i < res.white_x.size(); ++i) {
+    white += res.white_premises[i];
+    for (const auto& h : g4)
+      ASSERT_GT(std::hypot(h.x - res.white_x[i], h.y - res.white_y[i]), h.radius) << "white point " << i << " is covered by " << h.id;
+  }
+  EXPECT_NEAR(white, res.white_zone_premises, 1e-6 * white);
+  // the programme starts from the fitted white zone and only shrinks it
+  double left = res.white_zone_premises;
+  for (const auto& y : res.programme) {
+    EXPECT_LE(y.white_zone_premises_after, left + 1e-6);
+    left = y.white_zone_premises_after;
+  }
+}
+
+// towers.radius_fit = none keeps the radii as given; open data (no white-zone shares) is never
+// fitted: its white zones follow the real sites.
+TEST(TowersCoverage, NoFitKeepsTheRadiiAndOpenDataFollowsTheRealSites) {
+  auto s = scenarios::builtin_scenario("bfc-2022");
+  s.params.set_text("towers.radius_fit", "none");
+  const Region r = scenarios::load_region(s);
+  const auto res = planner::towers_for_region(r, s, planner::TowersConfig{});
+  EXPECT_EQ(res.radius_scale, 1.0);
+  EXPECT_FALSE(res.white_zone_target_premises.has_value());
+
+  DORSALE_REQUIRE_SHARED_DATA(dir);
+  const auto od = scenarios::load_scenario(std::string(DORSALE_SOURCE_DIR) + "/scenarios/opendata-bfc.toml");
+  const Region ro = scenarios::load_region(od);
+  const auto ro_res = planner::towers_for_region(ro, od, planner::TowersConfig{});
+  EXPECT_EQ(ro_res.radius_scale, 1.0);
+  EXPECT_FALSE(ro_res.white_zone_target_premises.has_value());
+  EXPECT_GT(ro_res.white_zone_premises, 0.0);
+}

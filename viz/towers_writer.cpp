@@ -16,6 +16,25 @@ nlohmann::json figures_json(const CoverageFigures& f) {
   return {{"objective", f.objective}, {"bound", f.bound}, {"gap", f.gap}, {"status", f.status}, {"method", f.method}};
 }
 
+nlohmann::json strings_json(const std::vector<std::string>& v) {
+  nlohmann::json a = nlohmann::json::array();
+  for (const auto& x : v) a.push_back(x);
+  return a;
+}
+
+// Who pays which planned link in one plan, and the plan's backhaul totals.
+nlohmann::json account_json(const BackhaulAccount& a) {
+  nlohmann::json links = nlohmann::json::array();
+  for (const auto& l : a.planned_links)
+    links.push_back({{"link", l.link}, {"paid_by", l.paid_by}, {"year", l.year}, {"km", l.km}, {"cost_eur", l.cost_eur}});
+  return {{"planned_links", links},
+          {"planned_links_eur", a.planned_links_eur},
+          {"backhaul_eur", a.backhaul_eur},
+          {"backhaul_each_alone_eur", a.backhaul_each_alone_eur},
+          {"planned_links_each_alone_eur", a.planned_links_each_alone_eur},
+          {"unreachable_sites", a.unreachable_sites}};
+}
+
 }  // namespace
 
 nlohmann::json towers_json(const TowersResult& res) {
@@ -30,8 +49,10 @@ nlohmann::json towers_json(const TowersResult& res) {
   j["candidate_sites"] = res.candidate_sites;
   json rip = json::object();
   for (const auto& [dep, r] : res.unfibred_existing_backhaul_by_rip)
-    rip[dep] = {{"high_points", r.high_points}, {"cost_eur", r.cost_eur}, {"new_build_km", r.new_build_km}};
+    rip[dep] = {{"high_points", r.high_points}, {"cost_eur", r.cost_eur}, {"new_build_km", r.new_build_km},
+                {"planned_links_eur", r.planned_links_eur}};
   j["unfibred_existing_backhaul_by_rip"] = rip;
+  j["unfibred_existing_backhaul"] = account_json(res.unfibred_existing_backhaul);
   const auto& c = res.choice;
   json choice = figures_json(c.figures);
   choice["max_sites"] = c.max_sites;
@@ -40,22 +61,48 @@ nlohmann::json towers_json(const TowersResult& res) {
   for (const auto& h : c.chosen)
     chosen.push_back({{"id", h.id}, {"commune", h.commune}, {"x", h.x}, {"y", h.y}, {"lon", h.lon}, {"lat", h.lat},
                       {"premises_newly_covered", h.premises_newly_covered}, {"build_cost_eur", h.build_cost_eur},
-                      {"backhaul_cost_eur", h.backhaul_cost_eur}, {"backhaul_new_build_km", h.backhaul_new_build_km}});
+                      {"backhaul_cost_eur", h.backhaul_cost_eur}, {"backhaul_new_build_km", h.backhaul_new_build_km},
+                      {"planned_links_paid", strings_json(h.planned_links_paid)},
+                      {"planned_links_used", strings_json(h.planned_links_used)}});
   choice["chosen"] = chosen;
   choice["total_cost_eur"] = c.total_cost_eur;
+  choice["backhaul"] = account_json(c.backhaul);
   j["choice"] = choice;
   json prog = json::array();
   for (const auto& y : res.programme) {
     json ids = json::array();
     for (const auto& id : y.sites) ids.push_back(id);
-    prog.push_back({{"year", y.year}, {"sites", ids}, {"cost_eur", y.cost_eur}, {"premises_newly_covered", y.premises_newly_covered},
+    prog.push_back({{"year", y.year}, {"sites", ids}, {"cost_eur", y.cost_eur}, {"planned_links_eur", y.planned_links_eur},
+                    {"premises_newly_covered", y.premises_newly_covered},
                     {"white_zone_premises_after", y.white_zone_premises_after}, {"gap", y.gap}});
   }
   j["programme"] = prog;
+  j["programme_backhaul"] = account_json(res.programme_backhaul);
   return j;
 }
 
 std::string towers_json_text(const TowersResult& res) { return towers_json(res).dump(2) + "\n"; }
+
+namespace {
+
+// One line per plan: its planned links, each built once and paid by the first site needing it.
+std::string account_text(const char* plan, const BackhaulAccount& a) {
+  std::string s = fmt::format("  {} backhaul {:.1f} M EUR, of which {} planned links built once for {:.1f} M EUR "
+                              "(each site alone: {:.1f} M EUR, {:.1f} M EUR of it planned links)\n",
+                              plan, a.backhaul_eur / 1e6, a.planned_links.size(), a.planned_links_eur / 1e6,
+                              a.backhaul_each_alone_eur / 1e6, a.planned_links_each_alone_eur / 1e6);
+  // who pays which link, one line per paying site, in the plan's order
+  std::vector<std::pair<std::string, std::vector<std::string>>> by_site;
+  for (const auto& l : a.planned_links) {
+    if (by_site.empty() || by_site.back().first != l.paid_by) by_site.push_back({l.paid_by, {}});
+    by_site.back().second.push_back(l.link);
+  }
+  for (const auto& [site, links] : by_site) s += fmt::format("    {} pays {}\n", site, fmt::join(links, ", "));
+  if (a.unreachable_sites > 0) s += fmt::format("    {} sites no route reaches (no backhaul counted)\n", a.unreachable_sites);
+  return s;
+}
+
+}  // namespace
 
 std::string towers_text(const TowersResult& r) {
   const auto& c = r.choice;
@@ -66,6 +113,13 @@ std::string towers_text(const TowersResult& r) {
   for (const auto& y : r.programme)
     out += fmt::format("  {}: {} sites, {:.0f} premises newly covered, white zones left {:.0f}\n", y.year, y.sites.size(),
                        y.premises_newly_covered, y.white_zone_premises_after);
+  out += account_text("choice", c.backhaul);
+  out += account_text("programme", r.programme_backhaul);
+  int unfibred = 0;
+  for (const auto& [dep, rip] : r.unfibred_existing_backhaul_by_rip) unfibred += rip.high_points;
+  out += fmt::format("unfibred existing high points: {}, backhaul {:.1f} M EUR\n", unfibred,
+                     r.unfibred_existing_backhaul.backhaul_eur / 1e6);
+  out += account_text("unfibred existing", r.unfibred_existing_backhaul);
   return out;
 }
 
@@ -90,12 +144,13 @@ nlohmann::json towers_file_json(const TowersFileResult& r) {
   return j;
 }
 
-void add_towers_layers(GDALDataset* ds, const Region& region, const TowersResult& res) {
-  // existing sites, chosen sites, backhaul routes, white-zone premises (Lambert-93)
-  auto layer = [&](const char* name, OGRwkbGeometryType t) { return gpkg_layer(ds, name, t); };
-  auto field = [](OGRLayer* L, const char* n, OGRFieldType t) { gpkg_field(L, n, t); };
+namespace {
+
+void field(OGRLayer* L, const char* n, OGRFieldType t) { gpkg_field(L, n, t); }
+
+void existing_sites_layer(GDALDataset* ds, const Region& region) {
   {
-    OGRLayer* L = layer("existing_sites", wkbPoint);
+    OGRLayer* L = gpkg_layer(ds, "existing_sites", wkbPoint);
     field(L, "id", OFTString);
     field(L, "fibred", OFTInteger);
     field(L, "operators", OFTString);
@@ -114,17 +169,23 @@ void add_towers_layers(GDALDataset* ds, const Region& region, const TowersResult
       }
     });
   }
+}
+
+void chosen_sites_layers(GDALDataset* ds, const TowersResult& res) {
   {
-    OGRLayer* L = layer("chosen_sites", wkbPoint);
-    OGRLayer* B = layer("backhaul_routes", wkbLineString);
+    OGRLayer* L = gpkg_layer(ds, "chosen_sites", wkbPoint);
+    OGRLayer* B = gpkg_layer(ds, "backhaul_routes", wkbLineString);
     for (OGRLayer* X : {L, B}) {
       field(X, "id", OFTString);
       field(X, "premises_newly_covered", OFTReal);
       field(X, "backhaul_cost_eur", OFTReal);
+      field(X, "planned_links_paid", OFTString);
     }
     for (const auto& c : res.chosen) {
+      const std::string paid = fmt::format("{}", fmt::join(c.planned_links_paid, ","));
       OGRFeature f(L->GetLayerDefn());
       f.SetField("id", c.id.c_str());
+      f.SetField("planned_links_paid", paid.c_str());
       f.SetField("premises_newly_covered", c.newly_covered);
       f.SetField("backhaul_cost_eur", c.backhaul_cost);
       f.SetGeometryDirectly(new OGRPoint(c.x, c.y));
@@ -134,6 +195,7 @@ void add_towers_layers(GDALDataset* ds, const Region& region, const TowersResult
         g.SetField("id", c.id.c_str());
         g.SetField("premises_newly_covered", c.newly_covered);
         g.SetField("backhaul_cost_eur", c.backhaul_cost);
+        g.SetField("planned_links_paid", paid.c_str());
         auto* ls = new OGRLineString();
         for (auto [x, y] : c.backhaul) ls->addPoint(x, y);
         g.SetGeometryDirectly(ls);
@@ -141,8 +203,39 @@ void add_towers_layers(GDALDataset* ds, const Region& region, const TowersResult
       }
     }
   }
+}
+
+// Every planned link a plan builds, once, with the site that pays it.
+void planned_links_layer(GDALDataset* ds, const TowersResult& res) {
   {
-    OGRLayer* L = layer("white_zone_premises", wkbPoint);
+    OGRLayer* L = gpkg_layer(ds, "planned_links", wkbLineString);
+    for (const char* n : {"link", "plan", "paid_by"}) field(L, n, OFTString);
+    field(L, "year", OFTInteger);
+    for (const char* n : {"km", "cost_eur"}) field(L, n, OFTReal);
+    const std::pair<const char*, const BackhaulAccount*> plans[] = {
+        {"choice", &res.choice.backhaul}, {"programme", &res.programme_backhaul}, {"unfibred_existing", &res.unfibred_existing_backhaul}};
+    gpkg_in_transaction(L, [&] {
+      for (const auto& [plan, account] : plans)
+        for (const auto& l : account->planned_links) {
+          OGRFeature f(L->GetLayerDefn());
+          f.SetField("link", l.link.c_str());
+          f.SetField("plan", plan);
+          f.SetField("paid_by", l.paid_by.c_str());
+          f.SetField("year", l.year);
+          f.SetField("km", l.km);
+          f.SetField("cost_eur", l.cost_eur);
+          auto* ls = new OGRLineString();
+          for (auto [x, y] : l.line) ls->addPoint(x, y);
+          f.SetGeometryDirectly(ls);
+          gpkg_write(L, &f);
+        }
+    });
+  }
+}
+
+void white_zone_layer(GDALDataset* ds, const TowersResult& res) {
+  {
+    OGRLayer* L = gpkg_layer(ds, "white_zone_premises", wkbPoint);
     field(L, "premises", OFTReal);
     gpkg_in_transaction(L, [&] {
       for (std::size_t i = 0; i < res.white_x.size(); ++i) {
@@ -153,6 +246,16 @@ void add_towers_layers(GDALDataset* ds, const Region& region, const TowersResult
       }
     });
   }
+}
+
+}  // namespace
+
+void add_towers_layers(GDALDataset* ds, const Region& region, const TowersResult& res) {
+  // existing sites, chosen sites, backhaul routes, planned links, white-zone premises (Lambert-93)
+  existing_sites_layer(ds, region);
+  chosen_sites_layers(ds, res);
+  planned_links_layer(ds, res);
+  white_zone_layer(ds, res);
 }
 
 }  // namespace dorsale::viz

@@ -214,8 +214,12 @@ void apply_collecte(Simulation& sim, CollecteState& cs, const solvers::CollecteD
 // year's repair pass has not connected already).
 void build_collecte(Simulation& sim, CollecteState& cs, const PublicDeployment& pd, int y, YearSummary& ys) {
   std::vector<int> opening;
-  for (std::size_t g = 0; g < pd.dp.groups.size(); ++g)
-    if (pd.plan.group_year[g] == y && !cs.connected[pd.node_of_group[g]]) opening.push_back(pd.node_of_group[g]);
+  for (std::size_t g = 0; g < pd.dp.groups.size(); ++g) {
+    if (pd.plan.group_year[g] != y) continue;
+    const int node = pd.node_of_group[g];
+    if (!cs.connected[node]) opening.push_back(node);
+    else if (sim.out.nro_connected_year[node] < 0) sim.out.nro_connected_year[node] = ys.year;  // an earlier tree reached it
+  }
   if (opening.empty()) return;
   auto design = cs.designer.connect(cs.connected, cs.built, opening);
   if (design.steiner.status == solvers::SteinerStatus::Infeasible)
@@ -297,6 +301,10 @@ class Repair {
       if (design.steiner.status == solvers::SteinerStatus::Infeasible || unit.cost + design.cost > left + 1e-6) return false;
       apply_collecte(sim_, cs_, design, {node}, ys);
       dirty_ = true;
+    } else if (unit.group >= 0) {
+      // its NRO joined the network through an earlier tree: in service from this year
+      auto& year = sim_.out.nro_connected_year[pd_.node_of_group[unit.group]];
+      if (year < 0) year = ys.year;
     }
     pd_.plan.unit_year[u] = y_;
     ys.ftth_premises_added += sim_.give_ftth(std::size_t(pd_.commune_of_unit[u]), ys.year);

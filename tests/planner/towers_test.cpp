@@ -325,3 +325,23 @@ TEST(TowersBackhaul, SitesBehindOnePlannedLinkPayItOnceAndTotalsAreTheDistinctLi
     if (l.status == LinkStatus::Planned) all_planned += l.build_eur_per_km * l.length_km;
   EXPECT_LE(u.planned_links_eur, all_planned + 1e-6);  // never more than every planned link together
 }
+
+TEST(TowersCli, MethodIsValidatedOnceWithItsThreeSpellings) {
+  test::TempDir tmp;
+  std::ofstream(tmp.path() / "c.csv") << "id,x,y\nA,0,0\nB,5000,0\n";
+  std::ofstream(tmp.path() / "d.csv") << "id,x,y,weight\np1,100,0,3\np2,5000,100,2\n";
+  const auto log = tmp.path() / "log";
+  const std::vector<std::string> base = {"towers", "--candidates", (tmp.path() / "c.csv").string(), "--demand",
+                                         (tmp.path() / "d.csv").string(), "--radius-m", "500", "--sites", "1", "--json"};
+  for (const std::string m : {"heuristic", "exact-glpk", "exact-cbc"}) {
+    auto args = base;
+    args.insert(args.end(), {"--method", m});
+    EXPECT_EQ(test::run_cli(args, log), 0) << m << ": " << test::slurp(log);
+    EXPECT_NE(test::slurp(log).find("\"method\": \"" + m + "\""), std::string::npos) << test::slurp(log);
+  }
+  for (const std::string bad : {"exact", "Heuristic", "glpk", ""}) {
+    auto args = base;
+    args.insert(args.end(), {"--method", bad});
+    EXPECT_EQ(test::run_cli(args, log), 2) << "'" << bad << "': " << test::slurp(log);  // a usage error
+  }
+}

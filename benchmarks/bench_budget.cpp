@@ -35,7 +35,20 @@ static void report(const scenarios::Scenario& s, const Region& region, bool repa
     met += fmt::format("{} {} ", t.name,
                        t.met_year ? fmt::format("met {}", *t.met_year) : std::string("not met")) +
            (t.premises_short_at_target_year ? fmt::format("(short {} in {}); ", *t.premises_short_at_target_year, t.target_year) : "; ");
-  fmt::print("\npublic spend {:.2f} M€ (collecte {:.2f} M€); optimiser objective {:.0f}, bound {:.0f}, gap {:.3f} %; {}\n", spend / 1e6,
+  // coverage: FttH share at the end of each year, and the FttH premises-years over the plan
+  std::string pct;
+  double premises_years = 0;
+  for (std::size_t y = 1; y < res.communes.years.size(); ++y) {
+    std::int64_t ftth = 0, all = 0;
+    for (const auto& c : res.communes.states[y]) {
+      ftth += c[int(Band::Ftth)];
+      for (auto v : c) all += v;
+    }
+    premises_years += double(ftth);
+    pct += fmt::format("{} {:.2f} %, ", res.communes.years[y], 100.0 * double(ftth) / double(all));
+  }
+  fmt::print("\nFttH at year end: {}FttH premises-years {:.0f}\n", pct, premises_years);
+  fmt::print("public spend {:.2f} M€ (collecte {:.2f} M€); optimiser objective {:.0f}, bound {:.0f}, gap {:.3f} %; {}\n", spend / 1e6,
              collecte / 1e6, res.rollout.objective, res.rollout.bound, 100 * res.rollout.gap, met);
 }
 

@@ -208,7 +208,7 @@ void chosen_sites_layers(GDALDataset* ds, const TowersResult& res) {
 // Every planned link a plan builds, once, with the site that pays it.
 void planned_links_layer(GDALDataset* ds, const TowersResult& res) {
   {
-    OGRLayer* L = gpkg_layer(ds, "planned_links", wkbLineString);
+    OGRLayer* L = gpkg_layer(ds, "backhaul_planned_links", wkbLineString);
     for (const char* n : {"link", "plan", "paid_by"}) field(L, n, OFTString);
     field(L, "year", OFTInteger);
     for (const char* n : {"km", "cost_eur"}) field(L, n, OFTReal);

@@ -190,7 +190,11 @@ Command towers_cmd(CLI::App& root) {
   using dorsale::planner::TowersMethod;
   const std::map<std::string, TowersMethod> methods{
       {"heuristic", TowersMethod::Heuristic}, {"exact-glpk", TowersMethod::ExactGlpk}, {"exact-cbc", TowersMethod::ExactCbc}};
-  tow->add_option("--method", cfg->method, "heuristic (default), exact-glpk or exact-cbc")->transform(CLI::CheckedTransformer(methods));
+  // (the spellings only: IsMember, added last, runs first and refuses the enum's numbers)
+  tow->add_option("--method", cfg->method, "heuristic (default), exact-glpk or exact-cbc")
+      ->transform(CLI::CheckedTransformer(methods).description(""))
+      ->transform(CLI::IsMember({"heuristic", "exact-glpk", "exact-cbc"}))
+      ->option_text("heuristic|exact-glpk|exact-cbc");
   tow->add_flag("--json", *json, "Print one JSON object");
   tow->add_option("--dem", cfg->dem, "Digital elevation model (GDAL raster, projected CRS): coverage needs line of sight");
   tow->add_option("-o,--out", cfg->out_dir, "Output folder of the scenario mode (default: out/towers)");

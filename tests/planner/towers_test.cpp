@@ -339,7 +339,7 @@ TEST(TowersCli, MethodIsValidatedOnceWithItsThreeSpellings) {
     EXPECT_EQ(test::run_cli(args, log), 0) << m << ": " << test::slurp(log);
     EXPECT_NE(test::slurp(log).find("\"method\": \"" + m + "\""), std::string::npos) << test::slurp(log);
   }
-  for (const std::string bad : {"exact", "Heuristic", "glpk", ""}) {
+  for (const std::string bad : {"exact", "Heuristic", "glpk", "", "0", "2"}) {  // not the enum's numbers either
     auto args = base;
     args.insert(args.end(), {"--method", bad});
     EXPECT_EQ(test::run_cli(args, log), 2) << "'" << bad << "': " << test::slurp(log);  // a usage error

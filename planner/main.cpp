@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <iostream>
+#include <map>
 
 #include "models/error.h"
 #include "models/parameters.h"
@@ -186,8 +187,15 @@ Command towers_cmd(CLI::App& root) {
   tow->add_option("--candidates", cfg->candidates, "File mode: candidate sites CSV (id,x,y,weight; x, y in metres)");
   tow->add_option("--demand", cfg->demand, "File mode: demand points CSV (id,x,y,weight)");
   tow->add_option("--radius-m", cfg->radius_m, "File mode: coverage radius in metres (a point within it is covered)");
+  // the one place --method is validated: its spellings map onto the enum
+  using dorsale::planner::TowersMethod;
+  const std::map<std::string, TowersMethod> methods{
+      {"heuristic", TowersMethod::Heuristic}, {"exact-glpk", TowersMethod::ExactGlpk}, {"exact-cbc", TowersMethod::ExactCbc}};
+  // (the spellings only: IsMember, added last, runs first and refuses the enum's numbers)
   tow->add_option("--method", cfg->method, "heuristic (default), exact-glpk or exact-cbc")
-      ->check(CLI::IsMember({"heuristic", "exact-glpk", "exact-cbc"}));
+      ->transform(CLI::CheckedTransformer(methods).description(""))
+      ->transform(CLI::IsMember({"heuristic", "exact-glpk", "exact-cbc"}))
+      ->option_text("heuristic|exact-glpk|exact-cbc");
   tow->add_flag("--json", *json, "Print one JSON object");
   tow->add_option("--dem", cfg->dem, "Digital elevation model (GDAL raster, projected CRS): coverage needs line of sight");
   tow->add_option("-o,--out", cfg->out_dir, "Output folder of the scenario mode (default: out/towers)");

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <numeric>
 
 #include "models/error.h"
@@ -184,16 +185,12 @@ void deploy_private(Simulation& sim, YearSummary& ys) {
   }
 }
 
-// The collecte Steiner tree for the NROs the plan opens in year index y.
-void build_collecte(Simulation& sim, CollecteState& cs, const PublicDeployment& pd, int y, YearSummary& ys) {
+// Adds a collecte design built in `ys.year` to the network and to the year's figures: its
+// links are built, its nodes (and what built links now reach) join the connected set, the
+// `opening` NROs are connected this year.
+void apply_collecte(Simulation& sim, CollecteState& cs, const solvers::CollecteDesigner::Design& design,
+                    const std::vector<int>& opening, YearSummary& ys) {
   const auto& net = sim.R.network;
-  std::vector<int> opening;
-  for (std::size_t g = 0; g < pd.dp.groups.size(); ++g)
-    if (pd.plan.group_year[g] == y) opening.push_back(pd.node_of_group[g]);
-  if (opening.empty()) return;
-  auto design = cs.designer.connect(cs.connected, cs.built, opening);
-  if (design.steiner.status == solvers::SteinerStatus::Infeasible)
-    throw std::runtime_error(fmt::format("year {}: an opened NRO cannot be connected to the network", ys.year));
   for (const auto& e : design.edges) {
     if (e.link >= 0) cs.built[e.link] = 1;
     if (e.cost > 0) sim.out.collecte.push_back({ys.year, net.node(e.a).id, net.node(e.b).id, e.km, e.cost, e.link < 0});
@@ -207,13 +204,31 @@ void build_collecte(Simulation& sim, CollecteState& cs, const PublicDeployment& 
   // new links make more nodes reachable through built links
   auto reach = cs.designer.connected_nodes(cs.built);
   for (std::size_t i = 0; i < reach.size(); ++i) cs.connected[i] = cs.connected[i] || reach[i];
-  ys.collecte_eur = design.cost;
-  ys.collecte_km = design.km;
-  ys.nros_opened = int(opening.size());
+  ys.collecte_eur += design.cost;
+  ys.collecte_km += design.km;
+  ys.nros_opened += int(opening.size());
   ys.public_spend_eur += design.cost;
 }
 
-// The public FttH deployments the plan times in year index y.
+// The collecte Steiner tree for the NROs the plan opens in year index y (those an earlier
+// year's repair pass has not connected already).
+void build_collecte(Simulation& sim, CollecteState& cs, const PublicDeployment& pd, int y, YearSummary& ys) {
+  std::vector<int> opening;
+  for (std::size_t g = 0; g < pd.dp.groups.size(); ++g) {
+    if (pd.plan.group_year[g] != y) continue;
+    const int node = pd.node_of_group[g];
+    if (!cs.connected[node]) opening.push_back(node);
+    else if (sim.out.nro_connected_year[node] < 0) sim.out.nro_connected_year[node] = ys.year;  // an earlier tree reached it
+  }
+  if (opening.empty()) return;
+  auto design = cs.designer.connect(cs.connected, cs.built, opening);
+  if (design.steiner.status == solvers::SteinerStatus::Infeasible)
+    throw std::runtime_error(fmt::format("year {}: an opened NRO cannot be connected to the network", ys.year));
+  apply_collecte(sim, cs, design, opening, ys);
+}
+
+// The public FttH deployments the plan times in year index y (those the repair pass has not
+// brought forward).
 void deploy_public(Simulation& sim, const PublicDeployment& pd, int y, YearSummary& ys) {
   for (std::size_t u = 0; u < pd.dp.units.size(); ++u) {
     if (pd.plan.unit_year[u] != y) continue;
@@ -221,6 +236,89 @@ void deploy_public(Simulation& sim, const PublicDeployment& pd, int y, YearSumma
     ys.public_spend_eur += pd.dp.units[u].cost;
   }
 }
+
+// The repair pass: the optimiser plans with each NRO's standalone connection cost, and the
+// shared collecte tree finally built costs less, so a year can end with budget left while
+// communes wait. Year index y spends what it has left on waiting public communes (planned
+// for a later year, or for none), each paying its FttH plus the collecte it really needs
+// now (its NRO joined to the network built so far, 0 when already connected): largest value
+// gain per euro first, until no waiting commune fits in what is left.
+class Repair {
+ public:
+  Repair(Simulation& sim, CollecteState& cs, PublicDeployment& pd, int y) : sim_(sim), cs_(cs), pd_(pd), y_(y) {}
+
+  void run(YearSummary& ys) {
+    std::vector<char> refused(pd_.dp.units.size(), 0);
+    for (;;) {
+      const double left = ys.budget_eur - ys.public_spend_eur;
+      if (!(left > 0)) return;
+      if (dirty_) marginal_ = cs_.has_network ? cs_.designer.connection_costs(cs_.connected, cs_.built) : std::vector<double>{};
+      dirty_ = false;
+      const int u = best_affordable(left, refused);
+      if (u < 0) return;
+      if (!bring_forward(u, left, ys)) refused[u] = 1;
+    }
+  }
+
+ private:
+  // The NRO node a unit still needs connected, or -1.
+  int node_needed(int u) const {
+    const int g = pd_.dp.units[u].group;
+    if (g < 0) return -1;
+    const int node = pd_.node_of_group[g];
+    return cs_.connected[node] ? -1 : node;
+  }
+  // FttH + marginal collecte of unit u now (+inf when its NRO cannot be reached).
+  double cost_now(int u) const {
+    const int node = node_needed(u);
+    return pd_.dp.units[u].cost + (node < 0 ? 0.0 : marginal_[node]);
+  }
+  int best_affordable(double left, const std::vector<char>& refused) const {
+    int best = -1;
+    double best_ratio = -1;
+    for (std::size_t u = 0; u < pd_.dp.units.size(); ++u) {
+      const int cur = pd_.plan.unit_year[u];
+      if (refused[u] || (cur >= 0 && cur <= y_)) continue;
+      const double c = cost_now(int(u));
+      if (!(c <= left + 1e-6)) continue;
+      const auto& value = pd_.dp.units[u].value;
+      const double gain = value[y_] - (cur >= 0 ? value[cur] : 0.0);
+      if (gain <= 0) continue;
+      const double ratio = gain / std::max(1e-9, c);
+      if (ratio > best_ratio) {
+        best_ratio = ratio;
+        best = int(u);
+      }
+    }
+    return best;
+  }
+  // Connects unit u's NRO when needed and gives the commune FttH this year; false when the
+  // connection actually designed does not fit in what is left.
+  bool bring_forward(int u, double left, YearSummary& ys) {
+    const auto& unit = pd_.dp.units[u];
+    if (const int node = node_needed(u); node >= 0) {
+      auto design = cs_.designer.connect(cs_.connected, cs_.built, {node});
+      if (design.steiner.status == solvers::SteinerStatus::Infeasible || unit.cost + design.cost > left + 1e-6) return false;
+      apply_collecte(sim_, cs_, design, {node}, ys);
+      dirty_ = true;
+    } else if (unit.group >= 0) {
+      // its NRO joined the network through an earlier tree: in service from this year
+      auto& year = sim_.out.nro_connected_year[pd_.node_of_group[unit.group]];
+      if (year < 0) year = ys.year;
+    }
+    pd_.plan.unit_year[u] = y_;
+    ys.ftth_premises_added += sim_.give_ftth(std::size_t(pd_.commune_of_unit[u]), ys.year);
+    ys.public_spend_eur += unit.cost;
+    return true;
+  }
+
+  Simulation& sim_;
+  CollecteState& cs_;
+  PublicDeployment& pd_;
+  const int y_;
+  bool dirty_ = true;
+  std::vector<double> marginal_;
+};
 
 // The alternatives problem of the parameters: the four technologies with their cost, speed
 // and capacity rule, and the communes' current bands.
@@ -270,10 +368,77 @@ void plan_rollout(const RolloutInput& in, ScenarioResults& results) {
     ys.budget_eur = in.params.budgets.public_eur_per_year[y];
     deploy_private(sim, ys);
     build_collecte(sim, cs, pd, y, ys);  // public: collecte for the NROs opened this year,
-    deploy_public(sim, pd, y, ys);       // then the communes
+    deploy_public(sim, pd, y, ys);       // then the communes,
+    if (in.repair) Repair(sim, cs, pd, y).run(ys);  // then what is left on waiting communes
     if (in.params.alternatives.year == ys.year) deploy_alternatives(sim, ys);
     sim.close_year(ys);
   }
+}
+
+namespace {
+
+// The network at the end of each year as the plan's collecte records left it: the built links
+// (planned links the collecte built included) and the connected nodes.
+class NetworkAtYearEnd {
+ public:
+  NetworkAtYearEnd(const Network& net, const CollecteState& start, const RolloutResults& ro)
+      : net_(net), ro_(ro), start_(start) {
+    for (std::size_t j = 0; j < net.links().size(); ++j)
+      if (net.links()[j].status == LinkStatus::Planned) planned_[std::minmax(net.links()[j].a, net.links()[j].b)].push_back(int(j));
+  }
+  // (built, connected) at the end of `year`.
+  std::pair<std::vector<char>, std::vector<char>> at(int year) const {
+    std::vector<char> built = start_.built, ends(net_.nodes().size(), 0);
+    for (const auto& c : ro_.collecte) {
+      if (c.year > year) continue;
+      const int a = *net_.find_node(c.a), b = *net_.find_node(c.b);
+      ends[a] = ends[b] = 1;
+      if (c.new_link) continue;
+      if (auto it = planned_.find(std::minmax(a, b)); it != planned_.end())
+        for (int j : it->second) built[j] = 1;
+    }
+    std::vector<char> connected = start_.designer.connected_nodes(built);
+    for (std::size_t i = 0; i < connected.size(); ++i) connected[i] = connected[i] || start_.connected[i] || ends[i];
+    return {built, connected};
+  }
+
+ private:
+  const Network& net_;
+  const RolloutResults& ro_;
+  const CollecteState& start_;
+  std::map<std::pair<int, int>, std::vector<int>> planned_;
+};
+
+}  // namespace
+
+std::vector<IdleBudgetYear> idle_budget(const RolloutInput& in, const ScenarioResults& results) {
+  const int Y = plan_years(in);
+  const CollecteState start(in.region.network, in.params);
+  const PublicDeployment pd = build_public_problem(in, Y, start);
+  const NetworkAtYearEnd network(in.region.network, start, results.rollout);
+  std::vector<IdleBudgetYear> out;
+  for (const auto& ys : results.rollout.years) {
+    IdleBudgetYear idle{ys.year, ys.budget_eur - ys.public_spend_eur};
+    if (!(idle.unspent_eur > 1e-6)) continue;
+    const auto [built, connected] = network.at(ys.year);
+    const std::vector<double> marginal =
+        start.has_network ? start.designer.connection_costs(connected, built) : std::vector<double>{};
+    for (std::size_t u = 0; u < pd.dp.units.size(); ++u) {
+      const int i = pd.commune_of_unit[u];
+      const int done = results.rollout.ftth_year[i];
+      if (done != 0 && done <= ys.year) continue;  // not waiting
+      const int g = pd.dp.units[u].group;
+      const int node = g < 0 ? -1 : pd.node_of_group[g];
+      const double cost = pd.dp.units[u].cost + (node < 0 || connected[node] ? 0.0 : marginal[node]);
+      if (!(cost <= idle.unspent_eur + 1e-6)) continue;
+      const Commune& c = in.region.communes[i];
+      idle.communes += 1;
+      idle.premises += c.premises() - c.band(Band::Ftth);
+      idle.cost_eur += cost;
+    }
+    if (idle.communes > 0) out.push_back(idle);
+  }
+  return out;
 }
 
 }  // namespace dorsale::planner

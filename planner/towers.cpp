@@ -68,11 +68,13 @@ namespace {
 
 CoverageFigures figures_of(const solvers::CoverageSolution& s) { return {s.objective, s.bound, s.gap, s.status, s.method}; }
 
-solvers::CoverageSolution solve(const solvers::CoverageProblem& p, const std::string& method) {
-  if (method == "heuristic") return solvers::max_coverage_heuristic(p);
-  if (method == "exact-glpk") return solvers::max_coverage_exact(p, solvers::MipBackend::Glpk, 600);
-  if (method == "exact-cbc") return solvers::max_coverage_exact(p, solvers::MipBackend::Cbc, 600);
-  throw InputError("command line", 0, "--method", fmt::format("'{}' is not heuristic, exact-glpk or exact-cbc", method));
+solvers::CoverageSolution solve(const solvers::CoverageProblem& p, TowersMethod method) {
+  switch (method) {
+    case TowersMethod::ExactGlpk: return solvers::max_coverage_exact(p, solvers::MipBackend::Glpk, 600);
+    case TowersMethod::ExactCbc: return solvers::max_coverage_exact(p, solvers::MipBackend::Cbc, 600);
+    case TowersMethod::Heuristic: break;
+  }
+  return solvers::max_coverage_heuristic(p);
 }
 
 }  // namespace
@@ -308,16 +310,14 @@ void add_candidates(Sites& S, const std::vector<char>& any, const XYTable* user,
 }
 
 // Backhaul of a site: routed like an interconnection request (1 pair to any Dorsale point of
-// presence) on the region's network as it is.
+// presence) on the region's network.
 struct Backhaul {
   const Region& R;
   const Parameters& P;
   solvers::Interconnect ic{R.network, interconnect_params(P)};
-  solvers::LinkState state = solvers::LinkState::of(R.network);
+  solvers::LinkState initial = solvers::LinkState::of(R.network);
 
-  // (total cost, new-build km), cost -1 when unreachable; the route's polyline and the
-  // département of its attachment when asked.
-  std::pair<double, double> operator()(const HighPoint& h, std::vector<std::pair<double, double>>* line, std::string* dep) const {
+  InterconnectionRequest request(const HighPoint& h) const {
     InterconnectionRequest r;
     r.id = h.id;
     r.site_pos = h.pos;
@@ -325,34 +325,107 @@ struct Backhaul {
     r.pairs = 1;
     r.horizon_years = int(P.towers.backhaul_horizon_years);
     r.submitted = "2019-01-01";
-    auto e = ic.evaluate(r, state);
+    return r;
+  }
+  // The site connected alone on the network as it is: (total cost, new-build km), cost -1
+  // when unreachable; `planned_eur`: the planned links in that cost. Used to rank the
+  // candidates; a plan is priced by a BackhaulLedger.
+  std::pair<double, double> alone(const HighPoint& h, double* planned_eur = nullptr) const {
+    const auto e = ic.evaluate(request(h), initial);
     if (e.decision == Decision::Reject || !e.option) return {-1, 0};
     const auto& route = e.option->routes.front();
-    if (line) {
-      line->push_back({h.pos.x, h.pos.y});
-      for (std::size_t k = 1; k < route.nodes.size(); ++k)
-        line->push_back({R.network.node(route.nodes[k]).pos.x, R.network.node(route.nodes[k]).pos.y});
-    }
-    if (dep && route.attach_node >= 0) *dep = R.network.node(route.attach_node).departement;
+    for (int l : route.links)
+      if (planned_eur && !initial.built[l]) *planned_eur += R.network.links()[l].build_eur_per_km * R.network.links()[l].length_km;
     return {e.option->total(), route.attach_km};
   }
 };
 
-// The unfibred existing high points each RIP must connect, with cost.
+// What one site pays for its backhaul within a plan.
+struct SiteBackhaul {
+  bool reachable = false;
+  double cost = 0, km = 0, planned_links_eur = 0;
+  std::vector<std::string> paid, used;  // planned links built by this site / by an earlier one
+  std::vector<std::pair<double, double>> line;
+  std::string departement;  // of the attachment node
+};
+
+// Prices the sites of one plan in order: each site's route is found on the network with the
+// planned links the earlier sites built, so a planned link is built, and paid, once: by the
+// first site that needs it; later sites pay its operating cost only (owned link).
+class BackhaulLedger {
+ public:
+  explicit BackhaulLedger(const Backhaul& b) : b_(b), state_(b.initial) {}
+
+  SiteBackhaul charge(const HighPoint& h, int year) {
+    SiteBackhaul s;
+    if (auto [alone, km] = b_.alone(h, &account_.planned_links_each_alone_eur); alone >= 0) account_.backhaul_each_alone_eur += alone;
+    const auto e = b_.ic.evaluate(b_.request(h), state_);
+    if (e.decision == Decision::Reject || !e.option) {
+      ++account_.unreachable_sites;
+      return s;
+    }
+    const auto& route = e.option->routes.front();
+    s.reachable = true;
+    s.cost = e.option->total();
+    s.km = route.attach_km;
+    if (route.attach_node >= 0) s.departement = b_.R.network.node(route.attach_node).departement;
+    polyline(h, route, s.line);
+    for (int l : route.links) {
+      if (b_.initial.built[l]) continue;  // not a planned link
+      if (state_.built[l]) {
+        s.used.push_back(b_.R.network.links()[l].id);
+        continue;
+      }
+      s.paid.push_back(b_.R.network.links()[l].id);
+      account_.planned_links.push_back(build_of(l, h.id, year));
+      s.planned_links_eur += account_.planned_links.back().cost_eur;
+    }
+    // the planned links are built from now on; the pairs a site's backhaul takes are not
+    // reserved (as before the programme was priced in order: capacity is not modelled here)
+    for (int l : route.links) state_.built[l] = 1;
+    account_.planned_links_eur += s.planned_links_eur;
+    account_.backhaul_eur += s.cost;
+    return s;
+  }
+  const BackhaulAccount& account() const { return account_; }
+
+ private:
+  PlannedLinkBuild build_of(int l, const std::string& site, int year) const {
+    const auto& net = b_.R.network;
+    const Link& k = net.links()[l];
+    return {k.id, site, year, k.length_km, k.build_eur_per_km * k.length_km,
+            {{net.node(k.a).pos.x, net.node(k.a).pos.y}, {net.node(k.b).pos.x, net.node(k.b).pos.y}}};
+  }
+  void polyline(const HighPoint& h, const solvers::RouteOption::Route& route, std::vector<std::pair<double, double>>& line) const {
+    line.push_back({h.pos.x, h.pos.y});
+    for (std::size_t k = 1; k < route.nodes.size(); ++k)
+      line.push_back({b_.R.network.node(route.nodes[k]).pos.x, b_.R.network.node(route.nodes[k]).pos.y});
+  }
+
+  const Backhaul& b_;
+  solvers::LinkState state_;
+  BackhaulAccount account_;
+};
+
+// The unfibred existing high points each RIP must connect, with cost: one plan over all RIPs,
+// high points in the region's order, each planned link paid by the first that needs it.
 void unfibred_backhaul(const Sites& S, const Backhaul& backhaul, TowersResult& out) {
+  BackhaulLedger ledger(backhaul);
   for (int h : S.existing) {
     if (S.hps[h].fibred) continue;
-    std::string dep;
-    auto [c, km] = backhaul(S.hps[h], nullptr, &dep);
-    if (c < 0) continue;
-    auto& rip = out.unfibred_existing_backhaul_by_rip[dep];
+    const SiteBackhaul b = ledger.charge(S.hps[h], 0);
+    if (!b.reachable) continue;
+    auto& rip = out.unfibred_existing_backhaul_by_rip[b.departement];
     rip.high_points += 1;
-    rip.cost_eur += c;
-    rip.new_build_km += km;
+    rip.cost_eur += b.cost;
+    rip.new_build_km += b.km;
+    rip.planned_links_eur += b.planned_links_eur;
   }
+  out.unfibred_existing_backhaul = ledger.account();
 }
 
-// The candidates' costs: build + backhaul.
+// The candidates' costs, each connected alone: build + backhaul. The choice ranks candidates by
+// these (an upper bound on what a site pays once the plan shares planned links).
 struct CandidateCosts {
   std::vector<double> total, backhaul, backhaul_km;
 };
@@ -361,7 +434,7 @@ CandidateCosts candidate_costs(const Sites& S, const Backhaul& backhaul) {
   const std::size_t n = S.candidates.size();
   CandidateCosts c{std::vector<double>(n), std::vector<double>(n), std::vector<double>(n)};
   for (std::size_t k = 0; k < n; ++k) {
-    auto [cost, km] = backhaul(S.hps[S.candidates[k]], nullptr, nullptr);
+    auto [cost, km] = backhaul.alone(S.hps[S.candidates[k]]);
     c.backhaul[k] = cost < 0 ? 1e12 : cost;  // unreachable: practically never chosen in budget mode
     c.backhaul_km[k] = km;
     c.total[k] = S.hps[S.candidates[k]].build_cost_eur + c.backhaul[k];
@@ -369,14 +442,16 @@ CandidateCosts candidate_costs(const Sites& S, const Backhaul& backhaul) {
   return c;
 }
 
-// The choice (K sites or a budget) and its sites with what each newly covers.
-void record_choice(const Sites& S, const Backhaul& backhaul, const CandidateCosts& cost, const solvers::CoverageProblem& prob,
+// The choice (K sites or a budget) and its sites with what each newly covers and pays, in the
+// order the solver opened them (each planned link paid by the first site that needs it).
+void record_choice(const Sites& S, const Backhaul& backhaul, const solvers::CoverageProblem& prob,
                    const solvers::CoverageSolution& sol, const std::vector<char>& any, TowersResult& out) {
   auto& choice = out.choice;
   choice.figures = figures_of(sol);
   choice.max_sites = prob.max_sites;
   if (prob.budget >= 0) choice.budget_eur = prob.budget;
   std::vector<char> cov_now = any;
+  BackhaulLedger ledger(backhaul);
   for (int k : sol.open) {
     const auto& h = S.hps[S.candidates[k]];
     double newly = 0;
@@ -385,21 +460,23 @@ void record_choice(const Sites& S, const Backhaul& backhaul, const CandidateCost
         cov_now[i] = 1;
         newly += S.d.w[i];
       }
-    TowersResult::Chosen c{h.id, h.pos.x, h.pos.y, 0, newly, cost.backhaul[k], {}};
-    backhaul(h, &c.backhaul, nullptr);
-    out.chosen.push_back(c);
-    choice.total_cost_eur += cost.total[k];
-    choice.chosen.push_back(
-        {h.id, h.commune, h.pos.x, h.pos.y, h.pos.lon, h.pos.lat, newly, h.build_cost_eur, cost.backhaul[k], cost.backhaul_km[k]});
+    SiteBackhaul b = ledger.charge(h, 0);
+    out.chosen.push_back({h.id, h.pos.x, h.pos.y, 0, newly, b.cost, b.line, b.paid});
+    choice.total_cost_eur += h.build_cost_eur + b.cost;
+    choice.chosen.push_back({h.id, h.commune, h.pos.x, h.pos.y, h.pos.lon, h.pos.lat, newly, h.build_cost_eur, b.cost, b.km,
+                             std::move(b.paid), std::move(b.used)});
   }
+  choice.backhaul = ledger.account();
 }
 
-// The yearly programme: towers.sites_per_year sites each year, white zones shrinking.
-void programme(const Sites& S, const CandidateCosts& cost, const solvers::CoverageProblem& prob, const std::vector<char>& any,
+// The yearly programme: towers.sites_per_year sites each year, white zones shrinking; one
+// backhaul plan over the years, each planned link paid by the first site that needs it.
+void programme(const Sites& S, const Backhaul& backhaul, const solvers::CoverageProblem& prob, const std::vector<char>& any,
                int first_year, int last_year, TowersResult& out) {
   std::vector<char> covered = any;
   std::vector<char> used(S.candidates.size(), 0);
   double white_left = out.white_zone_premises;
+  BackhaulLedger ledger(backhaul);
   for (int year = first_year; year <= last_year; ++year) {
     solvers::CoverageProblem py_prob = prob;
     py_prob.budget = -1;
@@ -412,8 +489,11 @@ void programme(const Sites& S, const CandidateCosts& cost, const solvers::Covera
     ty.year = year;
     for (int k : ys.open) {
       used[k] = 1;
-      ty.sites.push_back(S.hps[S.candidates[k]].id);
-      ty.cost_eur += cost.total[k];
+      const auto& h = S.hps[S.candidates[k]];
+      const SiteBackhaul b = ledger.charge(h, year);
+      ty.sites.push_back(h.id);
+      ty.cost_eur += h.build_cost_eur + b.cost;
+      ty.planned_links_eur += b.planned_links_eur;
       for (int i : prob.covers[k])
         if (!covered[i]) {
           covered[i] = 1;
@@ -425,6 +505,7 @@ void programme(const Sites& S, const CandidateCosts& cost, const solvers::Covera
     ty.gap = ys.gap;
     out.programme.push_back(std::move(ty));
   }
+  out.programme_backhaul = ledger.account();
 }
 
 }  // namespace
@@ -455,8 +536,8 @@ TowersResult towers_for_region(const Region& R, const scenarios::Scenario& s, co
   prob.cost = cost.total;
   if (cfg.budget >= 0) prob.budget = cfg.budget;
   else prob.max_sites = cfg.sites >= 0 ? cfg.sites : int(P.towers.sites_per_year);
-  record_choice(S, backhaul, cost, prob, solve(prob, cfg.method), any, out);
-  programme(S, cost, prob, any, s.first_year, s.last_year, out);
+  record_choice(S, backhaul, prob, solve(prob, cfg.method), any, out);
+  programme(S, backhaul, prob, any, s.first_year, s.last_year, out);
   return out;
 }
 

@@ -20,13 +20,16 @@
 
 namespace dorsale::planner {
 
+// How the K / budget choice is solved (the CLI's --method: heuristic, exact-glpk, exact-cbc).
+enum class TowersMethod { Heuristic, ExactGlpk, ExactCbc };
+
 struct TowersConfig {
   std::string scenario;             // empty: built-in bfc-2022
   int sites = -1;                   // K (default: towers.sites_per_year)
   double budget = -1;               // EUR, instead of K
   std::string candidates, demand;   // file mode
   double radius_m = -1;             // file mode
-  std::string method = "heuristic"; // or "exact-glpk", "exact-cbc"
+  TowersMethod method = TowersMethod::Heuristic;
   std::string out_dir = "out/towers";
   std::string dem;                  // optional DEM (any GDAL raster, projected CRS): line of sight
 };

@@ -122,14 +122,12 @@ double deployment_lagrangian_bound(const DeploymentProblem& p, int iterations, d
   return best;
 }
 
-DeploymentPlan plan_deployment_heuristic(const DeploymentProblem& p, int iterations) {
-  const auto t0 = Clock::now();
+namespace {
+
+// Greedy, year by year: the units by value per euro (a not yet connected group's cost shared
+// among its pending units), each taken when it and its group's connection fit in what is left.
+void greedy_by_year(const DeploymentProblem& p, DeploymentPlan& plan) {
   const int Y = p.years;
-  DeploymentPlan plan;
-  plan.method = "heuristic";
-  plan.unit_year.assign(p.units.size(), -1);
-  plan.group_year.assign(p.groups.size(), -1);
-  plan.spend.assign(Y, 0);
   std::vector<char> open(p.groups.size(), 0);
   for (std::size_t g = 0; g < p.groups.size(); ++g) open[g] = p.groups[g].connected;
   std::vector<int> pending(p.groups.size(), 0);
@@ -163,8 +161,12 @@ DeploymentPlan plan_deployment_heuristic(const DeploymentProblem& p, int iterati
       }
     }
   }
-  // Improvement: use what each year left unspent to bring units forward (or in), earliest
-  // year first, best value gain per euro first; a unit moves only where its group is connected.
+}
+
+// Improvement: use what each year left unspent to bring units forward (or in), earliest year
+// first, best value gain per euro first; a unit moves only where its group is connected.
+void bring_forward(const DeploymentProblem& p, DeploymentPlan& plan) {
+  const int Y = p.years;
   auto group_ready = [&](int g, int y) { return g < 0 || p.groups[g].connected || (plan.group_year[g] >= 0 && plan.group_year[g] <= y); };
   for (bool changed = true; changed;) {
     changed = false;
@@ -195,6 +197,19 @@ DeploymentPlan plan_deployment_heuristic(const DeploymentProblem& p, int iterati
       }
     }
   }
+}
+
+}  // namespace
+
+DeploymentPlan plan_deployment_heuristic(const DeploymentProblem& p, int iterations) {
+  const auto t0 = Clock::now();
+  DeploymentPlan plan;
+  plan.method = "heuristic";
+  plan.unit_year.assign(p.units.size(), -1);
+  plan.group_year.assign(p.groups.size(), -1);
+  plan.spend.assign(p.years, 0);
+  greedy_by_year(p, plan);
+  bring_forward(p, plan);
   plan.bound = std::max(plan.objective, deployment_lagrangian_bound(p, iterations, plan.objective));
   plan.gap = plan.bound > 0 ? (plan.bound - plan.objective) / plan.bound : 0;
   plan.status = plan.gap <= 1e-9 ? "optimal" : "feasible";

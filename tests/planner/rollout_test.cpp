@@ -1,6 +1,7 @@
 // Roll-out plans are proved: budgets respected every year, FttH once and never before the
 // commune's NRO is connected, premises conserved, the collecte a tree reaching every opened
 // NRO, and the heuristic within its certified gap of the exact optimum.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -291,4 +292,136 @@ TEST(Compare, SideBySideWithTargets) {
     if (t.name == "thd_ge30") thd_met = t.met;
   EXPECT_TRUE(thd_met);
   EXPECT_THROW(planner::compare_runs({(tmp.path() / "bfc-2022").string(), (tmp.path() / "nowhere").string()}), InputError);
+}
+
+// ---- budget left idle (issue #12, item 7) -----------------------------------------------------
+
+namespace {
+
+// A small region where the optimiser's standalone collecte estimates over-count: one Dorsale
+// point of presence, a long planned link to a hub, and two NROs behind the hub, each serving
+// one rural public commune. Each NRO alone costs the long link + its spur; both together cost
+// the long link once. NROs and the PoP stand farther apart than rollout.collecte_candidate_km,
+// so the planned links are the only way in.
+struct IdleRegion {
+  Region region;
+  Parameters params;
+  double unit = 0, trunk = 0, spur = 0;  // EUR: one commune's FttH, the long link, one spur
+
+  IdleRegion() {
+    params = scenarios::builtin_scenario("bfc-2025").params;  // no alternatives year
+    auto node = [&](const std::string& id, NodeKind kind, double x_km, double y_km) {
+      Node n;
+      n.id = n.name = id;
+      n.kind = kind;
+      n.pos.x = 700000 + x_km * 1000;
+      n.pos.y = 6700000 + y_km * 1000;
+      n.departement = "21";
+      region.network.add_node(n);
+    };
+    auto link = [&](const std::string& a, const std::string& b, double km, double eur_per_km) {
+      Link l;
+      l.id = a + "-" + b;
+      l.length_km = km;
+      l.build_eur_per_km = eur_per_km;
+      l.status = LinkStatus::Planned;
+      l.pairs_total = 12;
+      region.network.add_link(l, a, b);
+    };
+    node("pop:a", NodeKind::DorsalePop, 0, 0);
+    node("hub:h", NodeKind::Junction, 100, 0);
+    node("nro:1", NodeKind::Nro, 100, 30);
+    node("nro:2", NodeKind::Nro, 100, -30);
+    link("pop:a", "hub:h", 100, 100000);
+    link("hub:h", "nro:1", 30, 10000);
+    link("hub:h", "nro:2", 30, 10000);
+    trunk = 100 * 100000.0;
+    spur = 30 * 10000.0;
+    for (int k = 1; k <= 2; ++k) {
+      Commune c;
+      c.code = fmt::format("2100{}", k);
+      c.name = c.code;
+      c.departement = "21";
+      c.dwellings = 250;
+      c.premises_by_band[int(Band::Below3)] = 250;
+      c.zone = Zone::Rip;
+      c.nro = fmt::format("nro:{}", k);
+      c.centroid.x = 800000;
+      c.centroid.y = 6700000 + (k == 1 ? 30000 : -30000);
+      region.communes.push_back(c);
+    }
+    unit = 250 * params.costs.ftth_rural_eur_per_premises;
+    // the first year pays both communes and the shared tree, with a spur to spare, but not a
+    // second trunk: planned with standalone estimates, the second commune waits a year
+    const double first = 2 * unit + trunk + 3 * spur;
+    params.set_series("budgets.public_eur_per_year", {first, 1e8, 1e8, 1e8, 1e8, 1e8, 1e8});
+  }
+  planner::RolloutInput input(bool repair) const {
+    planner::RolloutInput in{region, params, 2019, 2025, "idle-region"};
+    in.repair = repair;
+    return in;
+  }
+};
+
+}  // namespace
+
+TEST(RolloutIdleBudget, WithoutTheRepairPassTheSmallRegionLeavesBudgetIdleWhileACommuneWaits) {
+  // the defect the repair pass fixes, and the audit that sees it
+  const IdleRegion r;
+  ScenarioResults res;
+  planner::plan_rollout(r.input(false), res);
+  const auto idle = planner::idle_budget(r.input(false), res);
+  ASSERT_EQ(idle.size(), 1u);
+  EXPECT_EQ(idle[0].year, 2019);
+  EXPECT_EQ(idle[0].communes, 1);
+  EXPECT_EQ(idle[0].premises, 250);
+  EXPECT_NEAR(idle[0].unspent_eur, r.unit + 2 * r.spur, 1e-3);  // the budget less trunk + spur + one commune
+  EXPECT_NEAR(idle[0].cost_eur, r.unit + r.spur, 1e-3);  // the waiting commune: FttH + its spur only
+}
+
+TEST(RolloutIdleBudget, NoYearEndsWithUnspentBudgetWhileAnAffordableCommuneWaits) {
+  const IdleRegion r;
+  ScenarioResults res;
+  planner::plan_rollout(r.input(true), res);
+  EXPECT_TRUE(planner::idle_budget(r.input(true), res).empty());
+  // both communes get FttH in the first year, the trunk built once
+  EXPECT_EQ(res.rollout.ftth_year[0], 2019);
+  EXPECT_EQ(res.rollout.ftth_year[1], 2019);
+  const auto& y0 = res.rollout.years[0];
+  EXPECT_NEAR(y0.collecte_eur, r.trunk + 2 * r.spur, 1e-3);
+  EXPECT_NEAR(y0.public_spend_eur, 2 * r.unit + r.trunk + 2 * r.spur, 1e-3);
+  for (const auto& y : res.rollout.years) EXPECT_LE(y.public_spend_eur, y.budget_eur + 1e-6) << y.year;
+  // every planned link built once over the years
+  std::map<std::pair<std::string, std::string>, int> built;
+  for (const auto& c : res.rollout.collecte) ++built[std::minmax(c.a, c.b)];
+  EXPECT_EQ(built.size(), 3u);
+  for (const auto& [l, n] : built) EXPECT_EQ(n, 1) << l.first << "-" << l.second;
+}
+
+TEST(RolloutIdleBudget, NoIdleBudgetWhileAffordableCommunesWaitInTheBuiltinScenarios) {
+  for (const char* name : {"bfc-2022", "bfc-2025"}) {
+    const auto& p = planned(name);
+    const planner::RolloutInput in{p.region, p.s.params, p.s.first_year, p.s.last_year, p.s.file};
+    for (const auto& y : planner::idle_budget(in, p.res))
+      ADD_FAILURE() << name << " " << y.year << ": " << y.unspent_eur << " EUR unspent while " << y.communes
+                    << " affordable communes wait";
+  }
+}
+
+TEST(RolloutIdleBudget, TheReportedBoundHoldsAgainstTheExactOptimumOfThePlanningModel) {
+  // the optimiser's model (standalone collecte estimates) solved exactly by CBC: the heuristic's
+  // Lagrangian bound is above that optimum, the repair pass changes neither
+  IdleRegion r;
+  ScenarioResults h, e;
+  planner::plan_rollout(r.input(true), h);
+  r.params.set_text("rollout.optimiser", "exact");
+  planner::plan_rollout(r.input(true), e);
+  ASSERT_EQ(e.rollout.optimiser_status, "optimal");
+  EXPECT_GE(h.rollout.bound + 1e-6, e.rollout.objective);
+  EXPECT_LE(h.rollout.objective, e.rollout.objective + 1e-6);
+  ScenarioResults off;
+  r.params.set_text("rollout.optimiser", "heuristic");
+  planner::plan_rollout(r.input(false), off);
+  EXPECT_DOUBLE_EQ(off.rollout.bound, h.rollout.bound);
+  EXPECT_DOUBLE_EQ(off.rollout.objective, h.rollout.objective);
 }

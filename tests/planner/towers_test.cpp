@@ -10,6 +10,8 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <set>
 
 #include "models/error.h"
 #include "scenarios/projection.h"
@@ -218,6 +220,130 @@ TEST(TowersFileMode, Latin1CandidateFileIsNotUtf8) {
   auto e = towers_error(f.cfg);
   EXPECT_EQ(e.line(), 3);
   EXPECT_NE(std::string(e.what()).find("not UTF-8"), std::string::npos);
+}
+
+// ---- each planned link built once (issue #12, item 2) ------------------------------------------
+
+namespace {
+
+// The account of one plan against the network: every planned link at most once, at its build
+// cost; the total is the sum of the distinct links; each paid by the first site (in the plan's
+// order `sites`) whose backhaul uses it; `uses[s]`: the planned links site s's backhaul uses.
+void expect_each_link_once(const Network& net, const BackhaulAccount& a, const std::vector<std::string>& sites,
+                           const std::map<std::string, std::vector<std::string>>& uses, const char* plan) {
+  std::map<std::string, double> build;  // planned link id -> build cost
+  for (const auto& l : net.links())
+    if (l.status == LinkStatus::Planned) build[l.id] = l.build_eur_per_km * l.length_km;
+  std::set<std::string> seen;
+  double sum = 0;
+  for (const auto& l : a.planned_links) {
+    ASSERT_TRUE(build.count(l.link)) << plan << ": " << l.link << " is not a planned link";
+    EXPECT_TRUE(seen.insert(l.link).second) << plan << ": " << l.link << " built twice";
+    EXPECT_NEAR(l.cost_eur, build[l.link], 1e-6) << plan << ": " << l.link;
+    sum += build[l.link];
+  }
+  EXPECT_NEAR(a.planned_links_eur, sum, 1e-6 * std::max(1.0, sum)) << plan;
+  // the payer is the first site of the plan that uses the link, and every link used is paid
+  std::map<std::string, std::string> first_user;
+  for (const auto& s : sites)
+    if (auto it = uses.find(s); it != uses.end())
+      for (const auto& l : it->second) first_user.emplace(l, s);
+  EXPECT_EQ(first_user.size(), a.planned_links.size()) << plan;
+  for (const auto& l : a.planned_links) EXPECT_EQ(first_user[l.link], l.paid_by) << plan << ": " << l.link;
+  // sharing never costs more than connecting each site alone
+  EXPECT_LE(a.backhaul_eur, a.backhaul_each_alone_eur + 1e-6) << plan;
+  EXPECT_LE(a.planned_links_eur, a.planned_links_each_alone_eur + 1e-6) << plan;
+}
+
+}  // namespace
+
+TEST(TowersBackhaul, SitesBehindOnePlannedLinkPayItOnceAndTotalsAreTheDistinctLinks) {
+  auto s = scenarios::builtin_scenario("bfc-2022");
+  const Region r = scenarios::load_region(s);
+  planner::TowersConfig cfg;
+  cfg.sites = 67;
+  const auto res = planner::towers_for_region(r, s, cfg);
+  // the choice: per site, what it pays and what it uses that an earlier site paid
+  const auto& c = res.choice;
+  std::vector<std::string> order;
+  std::map<std::string, std::vector<std::string>> uses;
+  std::map<std::string, int> users;  // planned link -> sites behind it
+  double builds = 0, backhaul = 0, paid = 0;
+  for (const auto& x : c.chosen) {
+    order.push_back(x.id);
+    for (const auto* list : {&x.planned_links_paid, &x.planned_links_used})
+      for (const auto& l : *list) {
+        uses[x.id].push_back(l);
+        ++users[l];
+      }
+    builds += x.build_cost_eur;
+    backhaul += x.backhaul_cost_eur;
+  }
+  for (const auto& l : c.backhaul.planned_links) paid += l.cost_eur;
+  expect_each_link_once(r.network, c.backhaul, order, uses, "choice");
+  // several sites stand behind one planned link, and it is charged once
+  int shared = 0;
+  for (const auto& [l, n] : users) shared += n >= 2;
+  EXPECT_GT(shared, 0) << "no planned link shared by two sites: the test proves nothing";
+  for (const auto& [l, n] : users) {
+    int payers = 0;
+    for (const auto& x : c.chosen) payers += std::count(x.planned_links_paid.begin(), x.planned_links_paid.end(), l);
+    EXPECT_EQ(payers, 1) << l << " behind " << n << " sites";
+  }
+  // totals: builds + what the sites pay, which holds each distinct planned link once
+  EXPECT_NEAR(c.total_cost_eur, builds + backhaul, 1e-6 * c.total_cost_eur);
+  EXPECT_NEAR(c.backhaul.backhaul_eur, backhaul, 1e-6 * backhaul);
+  EXPECT_NEAR(c.backhaul.planned_links_eur, paid, 1e-6 * std::max(1.0, paid));
+  EXPECT_LT(c.backhaul.planned_links_eur, c.backhaul.planned_links_each_alone_eur) << "nothing was shared";
+  // the programme: one account over the years, its yearly costs add up to the account
+  double prog_planned = 0;
+  std::vector<std::string> prog_order;
+  for (const auto& y : res.programme) {
+    prog_planned += y.planned_links_eur;
+    prog_order.insert(prog_order.end(), y.sites.begin(), y.sites.end());
+  }
+  EXPECT_NEAR(prog_planned, res.programme_backhaul.planned_links_eur, 1e-6 * std::max(1.0, prog_planned));
+  std::set<std::string> links;
+  for (const auto& l : res.programme_backhaul.planned_links) EXPECT_TRUE(links.insert(l.link).second) << l.link;
+  // the unfibred existing high points: every planned link once, RIP figures add up
+  const auto& u = res.unfibred_existing_backhaul;
+  links.clear();
+  double u_sum = 0, rip_cost = 0, rip_planned = 0;
+  for (const auto& l : u.planned_links) {
+    EXPECT_TRUE(links.insert(l.link).second) << l.link << " built twice for the unfibred sites";
+    u_sum += l.cost_eur;
+  }
+  for (const auto& [dep, rip] : res.unfibred_existing_backhaul_by_rip) {
+    rip_cost += rip.cost_eur;
+    rip_planned += rip.planned_links_eur;
+  }
+  EXPECT_NEAR(u.planned_links_eur, u_sum, 1e-6 * std::max(1.0, u_sum));
+  EXPECT_NEAR(rip_planned, u_sum, 1e-6 * std::max(1.0, u_sum));
+  EXPECT_NEAR(rip_cost, u.backhaul_eur, 1e-6 * rip_cost);
+  double all_planned = 0;
+  for (const auto& l : r.network.links())
+    if (l.status == LinkStatus::Planned) all_planned += l.build_eur_per_km * l.length_km;
+  EXPECT_LE(u.planned_links_eur, all_planned + 1e-6);  // never more than every planned link together
+}
+
+TEST(TowersCli, MethodIsValidatedOnceWithItsThreeSpellings) {
+  test::TempDir tmp;
+  std::ofstream(tmp.path() / "c.csv") << "id,x,y\nA,0,0\nB,5000,0\n";
+  std::ofstream(tmp.path() / "d.csv") << "id,x,y,weight\np1,100,0,3\np2,5000,100,2\n";
+  const auto log = tmp.path() / "log";
+  const std::vector<std::string> base = {"towers", "--candidates", (tmp.path() / "c.csv").string(), "--demand",
+                                         (tmp.path() / "d.csv").string(), "--radius-m", "500", "--sites", "1", "--json"};
+  for (const std::string m : {"heuristic", "exact-glpk", "exact-cbc"}) {
+    auto args = base;
+    args.insert(args.end(), {"--method", m});
+    EXPECT_EQ(test::run_cli(args, log), 0) << m << ": " << test::slurp(log);
+    EXPECT_NE(test::slurp(log).find("\"method\": \"" + m + "\""), std::string::npos) << test::slurp(log);
+  }
+  for (const std::string bad : {"exact", "Heuristic", "glpk", "", "0", "2"}) {  // not the enum's numbers either
+    auto args = base;
+    args.insert(args.end(), {"--method", bad});
+    EXPECT_EQ(test::run_cli(args, log), 2) << "'" << bad << "': " << test::slurp(log);  // a usage error
+  }
 }
 
 // ---- one coverage truth (#11 item 6) ------------------------------------------------------------

@@ -135,23 +135,56 @@ static_assert(viz::kMaxGuichetSets == scenarios::kMaxSweepSets);
 
 GuichetRun merge(const std::vector<std::string>& dirs, const std::string& out_dir) {
   if (dirs.empty()) throw InputError("command line", 0, "shards", "no shard folder given");
-  // Everything is read and checked before anything is written: the shards must come from the
-  // same run (scenario, seed, draws, years, départements, sweep size, shard count) and cover
-  // each of its sets exactly once.
+  std::vector<ShardRun> shards;
+  for (const auto& d : dirs) {
+    const std::string file = (std::filesystem::path(d) / "guichet.json").string();
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(file, ec))
+      throw InputError(file, 0, "", "cannot open (is this an output folder of dorsale guichet?)");
+    // a regular file written by dorsale guichet: as large as its sweep makes it
+    const std::string text = scenarios::read_text_file(file, "the shard's guichet.json", UINT64_MAX);
+    shards.push_back({file, viz::guichet_from_json_text(text, file)});
+  }
+  GuichetRun all = merge_runs(std::move(shards));
+  write_guichet_outputs(all, out_dir);
+  return all;
+}
+
+namespace {
+
+// The fields every shard of one run shares; InputError naming `file` when one differs.
+void check_same_run(const GuichetRun& r, const GuichetRun& all, int n, int shard_count, const std::string& file,
+                    const std::string& first_file) {
+  auto differs = [&](const char* field, const std::string& mine, const std::string& theirs) {
+    throw InputError(file, 0, field, fmt::format("{} here, {} in {}: the shards do not come from the same run", mine, theirs, first_file));
+  };
+  if (r.scenario != all.scenario) differs("scenario", r.scenario, all.scenario);
+  if (r.scenario_hash != all.scenario_hash) differs("scenario_hash", r.scenario_hash, all.scenario_hash);
+  if (r.seed != all.seed) differs("seed", std::to_string(r.seed), std::to_string(all.seed));
+  if (r.draws != all.draws) differs("draws", std::to_string(r.draws), std::to_string(all.draws));
+  if (r.first_year != all.first_year) differs("first_year", std::to_string(r.first_year), std::to_string(all.first_year));
+  if (r.deps != all.deps)
+    differs("departements", fmt::format("[{}]", fmt::join(r.deps, ",")), fmt::format("[{}]", fmt::join(all.deps, ",")));
+  if (r.total_sets != all.total_sets) differs("total_sets", std::to_string(r.total_sets), std::to_string(all.total_sets));
+  if (n != shard_count) differs("shard", fmt::format("{} (n = {})", r.shard, n), fmt::format("n = {}", shard_count));
+}
+
+}  // namespace
+
+GuichetRun merge_runs(std::vector<ShardRun> shards_in) {
+  // Everything is checked before anything is written: the shards must come from the same run
+  // (scenario, seed, draws, years, départements, sweep size, shard count) and cover each of
+  // its sets exactly once.
+  if (shards_in.empty()) throw InputError("command line", 0, "shards", "no shard given");
   GuichetRun all;
   std::string first_file;
   std::size_t years = 0;
   int shard_count = 0;
   std::map<int, std::string> shards;  // shard i -> file
   std::set<int> seen;
-  for (std::size_t k = 0; k < dirs.size(); ++k) {
-    const std::string file = (std::filesystem::path(dirs[k]) / "guichet.json").string();
-    std::error_code ec;
-    if (!std::filesystem::is_regular_file(file, ec))
-      throw InputError(file, 0, "", "cannot open (is this an output folder of dorsale guichet?)");
-    // a regular file written by dorsale guichet: as large as its sweep makes it
-    const std::string text = scenarios::read_text_file(file, "the shard's guichet.json", UINT64_MAX);
-    GuichetRun r = viz::guichet_from_json_text(text, file);
+  for (std::size_t k = 0; k < shards_in.size(); ++k) {
+    const std::string& file = shards_in[k].origin;
+    GuichetRun& r = shards_in[k].run;
     const auto [i, n] = viz::parse_guichet_shard(r.shard);
     if (k == 0) {
       all = r;
@@ -159,19 +192,7 @@ GuichetRun merge(const std::vector<std::string>& dirs, const std::string& out_di
       first_file = file;
       shard_count = n;
     } else {
-      auto differs = [&](const char* field, const std::string& mine, const std::string& theirs) {
-        throw InputError(file, 0, field,
-                         fmt::format("{} here, {} in {}: the shards do not come from the same run", mine, theirs, first_file));
-      };
-      if (r.scenario != all.scenario) differs("scenario", r.scenario, all.scenario);
-      if (r.scenario_hash != all.scenario_hash) differs("scenario_hash", r.scenario_hash, all.scenario_hash);
-      if (r.seed != all.seed) differs("seed", std::to_string(r.seed), std::to_string(all.seed));
-      if (r.draws != all.draws) differs("draws", std::to_string(r.draws), std::to_string(all.draws));
-      if (r.first_year != all.first_year) differs("first_year", std::to_string(r.first_year), std::to_string(all.first_year));
-      if (r.deps != all.deps)
-        differs("departements", fmt::format("[{}]", fmt::join(r.deps, ",")), fmt::format("[{}]", fmt::join(all.deps, ",")));
-      if (r.total_sets != all.total_sets) differs("total_sets", std::to_string(r.total_sets), std::to_string(all.total_sets));
-      if (n != shard_count) differs("shard", fmt::format("{} (n = {})", r.shard, n), fmt::format("n = {}", shard_count));
+      check_same_run(r, all, n, shard_count, file, first_file);
     }
     if (!shards.emplace(i, file).second)
       throw InputError(file, 0, "shard", fmt::format("shard {} given twice (also {})", r.shard, shards[i]));
@@ -198,7 +219,6 @@ GuichetRun merge(const std::vector<std::string>& dirs, const std::string& out_di
     throw InputError(first_file, 0, "sets", fmt::format("{} of the sweep's {} sets present: a shard is incomplete", seen.size(), all.total_sets));
   std::sort(all.sets.begin(), all.sets.end(), [](auto& a, auto& b) { return a.index < b.index; });
   all.shard = "1/1";
-  write_guichet_outputs(all, out_dir);
   return all;
 }
 

@@ -43,4 +43,13 @@ GuichetRun guichet(const GuichetConfig& cfg, const std::function<void(const std:
 GuichetRun merge(const std::vector<std::string>& shard_dirs, const std::string& out_dir);
 void write_guichet_outputs(const GuichetRun& run, const std::string& out_dir);
 
+// One shard's run and where it came from (a file, or "rank 3"), for merge_runs.
+struct ShardRun {
+  std::string origin;
+  GuichetRun run;
+};
+// Joins shard runs into the run of the whole sweep (no I/O); InputError naming the shard's
+// origin and the field when the shards do not come from one run or miss or repeat a set.
+GuichetRun merge_runs(std::vector<ShardRun> shards);
+
 }  // namespace dorsale::planner

@@ -8,10 +8,14 @@
 #include <cmath>
 #include <iostream>
 #include <map>
+#include <memory>
+#include <sstream>
 
 #include "models/error.h"
 #include "models/parameters.h"
+#include "planner/cluster.h"
 #include "planner/compare.h"
+#include "planner/distributed.h"
 #include "planner/guichet.h"
 #include "planner/interconnect.h"
 #include "planner/region_info.h"
@@ -81,12 +85,24 @@ Command region_info_cmd(CLI::App& root) {
           }};
 }
 
-Command run_cmd(CLI::App& root) {
+// Under mpirun (planner/cluster.h): rank 0 prints the lines and the ranks' errors; every rank
+// returns the same exit code.
+int distributed_exit(const dorsale::planner::Cluster& cluster, const dorsale::planner::DistributedOutcome& o) {
+  if (cluster.root()) {
+    for (const auto& l : o.lines) std::cout << l << "\n";
+    std::istringstream errors(o.errors);
+    for (std::string line; std::getline(errors, line);) std::cerr << "dorsale: error: " << line << "\n";
+  }
+  return o.code;
+}
+
+Command run_cmd(CLI::App& root, const dorsale::planner::Cluster* cluster) {
   auto* run = root.add_subcommand("run", "Run the main job on scenarios (none: the built-in bfc-2022 and bfc-2025)");
   auto cfg = std::make_shared<dorsale::planner::RunConfig>();
   run->add_option("scenarios", cfg->scenario_files, "Scenario files (TOML)");
   run->add_option("-o,--out", cfg->out_dir, "Output folder (default: out)");
-  return {run, [cfg] {
+  return {run, [cfg, cluster]() -> int {
+            if (cluster) return distributed_exit(*cluster, dorsale::planner::run_distributed(*cfg, *cluster, progress_line));
             for (const auto& r : dorsale::planner::run(*cfg, progress_line)) {
               std::cout << fmt::format("{} -> {}/ (summary.json, results.h5, layers.gpkg)\n", r.scenario.name, r.out_path);
               std::cout << dorsale::viz::region_text(r.region);
@@ -132,7 +148,7 @@ void print_guichet(const dorsale::GuichetRun& run, const std::string& out) {
   std::cout << out << "/guichet.json, " << out << "/results.h5\n";
 }
 
-Command guichet_cmd(CLI::App& root) {
+Command guichet_cmd(CLI::App& root, const dorsale::planner::Cluster* cluster) {
   auto* gui = root.add_subcommand("guichet", "Size the guichet cohésion numérique budget by Monte Carlo (P10/P50/P90 per département and year)");
   struct Args {
     dorsale::planner::GuichetConfig cfg;
@@ -146,8 +162,10 @@ Command guichet_cmd(CLI::App& root) {
   gui->add_option("--threads", a->cfg.threads, "Threads (default: all cores); results do not depend on it")->check(CLI::PositiveNumber);
   gui->add_option("--shard", a->shard, "Run part i of n of the sweep (sets k with k mod n = i - 1), e.g. 2/4");
   gui->add_option("-o,--out", a->cfg.out_dir, "Output folder (default: out/guichet)");
-  return {gui, [a] {
+  return {gui, [a, cluster]() -> int {
             auto& cfg = a->cfg;
+            if (cluster && a->shard != "1/1")
+              throw dorsale::InputError("command line", 0, "--shard", "under mpirun the ranks are the shards: leave out --shard");
             std::tie(cfg.shard_index, cfg.shard_count) = dorsale::planner::parse_shard(a->shard);
             if (!a->seed.empty()) {
               const auto seed = dorsale::scenarios::parse_int64(a->seed);
@@ -156,6 +174,12 @@ Command guichet_cmd(CLI::App& root) {
                                           fmt::format("'{}' is not a seed (a whole number from 0 to 9223372036854775807)", a->seed));
               cfg.seed = std::uint64_t(*seed);
               cfg.seed_given = true;
+            }
+            if (cluster) {
+              dorsale::GuichetRun merged;
+              const auto o = dorsale::planner::guichet_distributed(cfg, *cluster, &merged, progress_line);
+              if (o.code == 0 && cluster->root()) print_guichet(merged, cfg.out_dir);
+              return distributed_exit(*cluster, o);
             }
             print_guichet(dorsale::planner::guichet(cfg, progress_line), cfg.out_dir);
             return kOk;
@@ -283,9 +307,19 @@ Command params_cmd(CLI::App& root) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // MPI only when mpirun started us (planner/cluster.h); a plain dorsale never touches it
+  std::unique_ptr<dorsale::planner::Cluster> cluster;
+  if (dorsale::planner::Cluster::launched()) {
+    try {
+      cluster = std::make_unique<dorsale::planner::Cluster>(&argc, &argv);
+    } catch (const std::exception& e) {
+      std::cerr << "dorsale: failure: " << e.what() << "\n";
+      return kFailure;
+    }
+  }
   CLI::App app{"dorsale: planner and simulator of a region's broadband infrastructure (Dorsale, RIPs, FttH/THD roll-out, mobile high points, guichet cohésion numérique)"};
   app.require_subcommand(1);
-  const std::vector<Command> commands = {region_info_cmd(app), run_cmd(app),     interconnect_cmd(app), compare_cmd(app), guichet_cmd(app),
+  const std::vector<Command> commands = {region_info_cmd(app), run_cmd(app, cluster.get()),     interconnect_cmd(app), compare_cmd(app), guichet_cmd(app, cluster.get()),
                                          merge_cmd(app),       towers_cmd(app),  steiner_cmd(app),      params_cmd(app)};
   try {
     app.parse(argc, argv);
@@ -293,7 +327,14 @@ int main(int argc, char** argv) {
     const int code = app.exit(e);
     return code == 0 ? kOk : kUsage;
   }
-  for (const auto& c : commands)
-    if (c.app->parsed()) return guarded(c.run);
+  for (const auto& c : commands) {
+    if (!c.app->parsed()) continue;
+    if (cluster && c.app->get_name() != "run" && c.app->get_name() != "guichet") {
+      if (cluster->root())
+        std::cerr << "dorsale: usage: only run and guichet spread over MPI ranks; run " << c.app->get_name() << " without mpirun\n";
+      return kUsage;
+    }
+    return guarded(c.run);
+  }
   return kUsage;
 }

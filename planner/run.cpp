@@ -59,10 +59,7 @@ std::string run_report(const std::vector<ScenarioRun>& runs) {
   return viz::report_html(fmt::format("dorsale – {}", fmt::join(names, " vs ")), rs);
 }
 
-std::vector<ScenarioRun> run(const RunConfig& cfg, const std::function<void(const std::string&)>& progress) {
-  auto say = [&](const std::string& s) {
-    if (progress) progress(s);
-  };
+std::vector<scenarios::Scenario> load_scenarios(const RunConfig& cfg) {
   std::vector<scenarios::Scenario> list;
   if (cfg.scenario_files.empty()) {
     for (const auto& n : scenarios::builtin_scenario_names()) list.push_back(scenarios::builtin_scenario(n));
@@ -73,62 +70,84 @@ std::vector<ScenarioRun> run(const RunConfig& cfg, const std::function<void(cons
   for (const auto& s : list)
     if (!names.insert(s.name).second)
       throw InputError(s.file, 0, "scenario.name", fmt::format("two scenarios are named '{}'", s.name));
+  return list;
+}
 
+namespace {
+
+GuichetRun scenario_guichet(const scenarios::Scenario& s, const ScenarioRun& r) {
+  const auto in = guichet_inputs(r.region, r.results.rollout.ftth_year, s.params, s.first_year, s.last_year - s.first_year + 1);
+  GuichetRun g;
+  g.scenario = s.name;
+  g.scenario_hash = s.hash;
+  g.seed = s.seed;
+  g.draws = int(s.params.guichet.draws);
+  g.first_year = s.first_year;
+  g.deps = in.deps;
+  GuichetSetResult set;
+  set.name = "base";
+  set.stats = solvers::run_guichet(in, guichet_params(s.params), g.draws, s.seed, 0, 0);
+  g.sets.push_back(std::move(set));
+  return g;
+}
+
+}  // namespace
+
+ScenarioRun compute_scenario(scenarios::Scenario s, const std::function<void(const std::string&)>& progress) {
+  auto say = [&](const std::string& m) {
+    if (progress) progress(m);
+  };
+  say(fmt::format("{}: loading the region", s.name));
+  ScenarioRun r;
+  r.region = scenarios::load_region(s);
+  say(fmt::format("{}: computing", s.name));
+  r.results = compute_results(s, r.region);
+  if (!s.requests.empty()) {
+    say(fmt::format("{}: answering the interconnection requests", s.name));
+    auto reqs = s.requests == "builtin:requests-example.csv"
+                    ? scenarios::parse_requests(scenarios::example_requests_text(), s.requests, false, r.region.network)
+                    : scenarios::read_requests(s.requests, r.region.network);
+    r.results.interconnection = evaluate_requests(r.region, s.params, std::move(reqs), "fcfs", "glpk");
+  }
+  if (!r.region.high_points.empty() && !r.region.network.nodes().empty()) {
+    say(fmt::format("{}: siting the high points", s.name));
+    r.towers = towers_for_region(r.region, s, TowersConfig{});
+  }
+  say(fmt::format("{}: sizing the guichet cohésion numérique", s.name));
+  r.guichet = scenario_guichet(s, r);
+  r.scenario = std::move(s);
+  return r;
+}
+
+void write_scenario_files(const ScenarioRun& r, const std::filesystem::path& dir) {
+  const auto& s = r.scenario;
+  viz::write_file(dir / "summary.json", viz::summary_json(r.region, r.results, s.params).dump(2) + "\n");
+  if (r.towers) viz::write_file(dir / "towers.json", viz::towers_json_text(*r.towers));
+  viz::write_file(dir / "guichet.json", viz::guichet_json(r.guichet).dump(2) + "\n");
+  viz::write_file(dir / "map.svg", viz::map_svg(r.region, r.results));
+  if (!r.results.interconnection.decisions.empty())
+    viz::write_file(dir / "decisions.json", viz::decisions_json(r.results.interconnection).dump(2) + "\n");
+  viz::write_hdf5(dir / "results.h5", r.region, r.results);
+  viz::write_gpkg(dir / "layers.gpkg", r.region, r.results, {int(s.params.targets.thd_year), int(s.params.targets.ftth_year)});
+  if (r.towers) {
+    std::unique_ptr<GDALDataset> ds(GDALDataset::Open((dir / "layers.gpkg").string().c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE));
+    if (!ds) throw std::runtime_error("cannot reopen layers.gpkg");
+    viz::add_towers_layers(ds.get(), r.region, *r.towers);
+    viz::gpkg_close(ds, (dir / "layers.gpkg").string());
+  }
+}
+
+std::vector<ScenarioRun> run(const RunConfig& cfg, const std::function<void(const std::string&)>& progress) {
+  std::vector<scenarios::Scenario> list = load_scenarios(cfg);
   // the output folder is checked and locked before any work; nothing is visible until commit
   viz::OutputDir out(cfg.out_dir, "run");
   std::vector<ScenarioRun> runs;
   for (auto& s : list) {
-    say(fmt::format("{}: loading the region", s.name));
-    ScenarioRun r;
-    r.region = scenarios::load_region(s);
-    say(fmt::format("{}: computing", s.name));
-    r.results = compute_results(s, r.region);
-    if (!s.requests.empty()) {
-      say(fmt::format("{}: answering the interconnection requests", s.name));
-      auto reqs = s.requests == "builtin:requests-example.csv"
-                      ? scenarios::parse_requests(scenarios::example_requests_text(), s.requests, false, r.region.network)
-                      : scenarios::read_requests(s.requests, r.region.network);
-      r.results.interconnection = evaluate_requests(r.region, s.params, std::move(reqs), "fcfs", "glpk");
-    }
-    if (!r.region.high_points.empty() && !r.region.network.nodes().empty()) {
-      say(fmt::format("{}: siting the high points", s.name));
-      r.towers = towers_for_region(r.region, s, TowersConfig{});
-    }
-    {
-      say(fmt::format("{}: sizing the guichet cohésion numérique", s.name));
-      const auto in = guichet_inputs(r.region, r.results.rollout.ftth_year, s.params, s.first_year, s.last_year - s.first_year + 1);
-      GuichetRun g;
-      g.scenario = s.name;
-      g.scenario_hash = s.hash;
-      g.seed = s.seed;
-      g.draws = int(s.params.guichet.draws);
-      g.first_year = s.first_year;
-      g.deps = in.deps;
-      GuichetSetResult set;
-      set.name = "base";
-      set.stats = solvers::run_guichet(in, guichet_params(s.params), g.draws, s.seed, 0, 0);
-      g.sets.push_back(std::move(set));
-      r.guichet = std::move(g);
-    }
-    const auto dir = out.dir_entry(s.name);
-    say(fmt::format("{}: writing", s.name));
-    viz::write_file(dir / "summary.json", viz::summary_json(r.region, r.results, s.params).dump(2) + "\n");
-    if (r.towers) viz::write_file(dir / "towers.json", viz::towers_json_text(*r.towers));
-    viz::write_file(dir / "guichet.json", viz::guichet_json(r.guichet).dump(2) + "\n");
-    viz::write_file(dir / "map.svg", viz::map_svg(r.region, r.results));
-    if (!r.results.interconnection.decisions.empty())
-      viz::write_file(dir / "decisions.json", viz::decisions_json(r.results.interconnection).dump(2) + "\n");
-    viz::write_hdf5(dir / "results.h5", r.region, r.results);
-    viz::write_gpkg(dir / "layers.gpkg", r.region, r.results,
-                    {int(s.params.targets.thd_year), int(s.params.targets.ftth_year)});
-    if (r.towers) {
-      std::unique_ptr<GDALDataset> ds(GDALDataset::Open((dir / "layers.gpkg").string().c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE));
-      if (!ds) throw std::runtime_error("cannot reopen layers.gpkg");
-      viz::add_towers_layers(ds.get(), r.region, *r.towers);
-      viz::gpkg_close(ds, (dir / "layers.gpkg").string());
-    }
-    r.out_path = out.visible(s.name).string();
-    r.scenario = std::move(s);
+    const std::string name = s.name;
+    ScenarioRun r = compute_scenario(std::move(s), progress);
+    if (progress) progress(fmt::format("{}: writing", name));
+    write_scenario_files(r, out.dir_entry(name));
+    r.out_path = out.visible(name).string();
     runs.push_back(std::move(r));
   }
   viz::write_file(out.entry("report.html"), run_report(runs));

@@ -2,6 +2,7 @@
 // `dorsale run`: the main job. For each scenario: load the region, compute the results,
 // write out/<scenario>/{summary.json, results.h5, layers.gpkg}. All scenarios are staged
 // first and committed together at the end: a failure leaves no partial output.
+#include <filesystem>
 #include <functional>
 #include <optional>
 #include <string>
@@ -34,6 +35,14 @@ ScenarioResults compute_results(const scenarios::Scenario& s, const Region& regi
 
 // The report of a run's scenarios (report.html); `map` may be empty.
 std::string run_report(const std::vector<ScenarioRun>& runs);
+
+// The scenarios of a run (the built-in ones when none is given); InputError when two share a name.
+std::vector<scenarios::Scenario> load_scenarios(const RunConfig& cfg);
+// One scenario's region, results, towers and guichet (reads its inputs, writes nothing).
+ScenarioRun compute_scenario(scenarios::Scenario s, const std::function<void(const std::string&)>& progress);
+// Writes a scenario's files (summary.json, towers.json, guichet.json, map.svg, decisions.json,
+// results.h5, layers.gpkg) into `dir`, an existing folder.
+void write_scenario_files(const ScenarioRun& r, const std::filesystem::path& dir);
 
 // Runs the main job; `progress` receives one line per step (may be empty).
 // Throws InputError / ValidationError / std::runtime_error; nothing is left in out_dir then.

@@ -552,7 +552,7 @@ TowersResult towers(const TowersConfig& cfg) {
   viz::write_file(dir.entry("towers.json"), viz::towers_json_text(res));
   const auto gpkg = dir.entry("towers.gpkg");
   GDALAllRegister();
-  GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("GPKG");
+  GDALDriver* drv = viz::gpkg_driver();
   std::unique_ptr<GDALDataset> ds(drv->Create(gpkg.string().c_str(), 0, 0, 0, GDT_Unknown, nullptr));
   if (!ds) throw std::runtime_error(fmt::format("{}: cannot create", gpkg.string()));
   viz::add_towers_layers(ds.get(), region, res);

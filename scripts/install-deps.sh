@@ -8,6 +8,7 @@ PKGS=(
   libgdal-dev gdal-bin libhdf5-dev hdf5-tools libtbb-dev
   libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev libtoml11-dev
   libcli11-dev libfmt-dev
+  libopenmpi-dev openmpi-bin
 )
 # --with-browser: also Debian's chromium, for the test that loads the HTML report headless.
 # --with-fuzz: also clang 14 with libFuzzer and its sanitizer runtimes (scripts/fuzz.sh).

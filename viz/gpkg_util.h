@@ -9,6 +9,24 @@
 
 namespace dorsale::viz {
 
+// The date every GeoPackage written by dorsale records as its layers' last_change, unless the
+// user sets GDAL's OGR_CURRENT_DATE: a fixed date makes the same inputs give the same bytes
+// (one process or many MPI ranks, today or tomorrow).
+inline constexpr const char* kGpkgDate = "2000-01-01T00:00:00.000Z";
+
+// GDAL's GPKG driver, set up for reproducible files: the date above, and spatial indexes built
+// in the writing thread (GDAL builds them in a background thread when the process may use more
+// than one core, which changes the order of the tables in the file: under mpirun a rank is
+// bound to one core).
+inline GDALDriver* gpkg_driver() {
+  GDALAllRegister();
+  if (!CPLGetConfigOption("OGR_CURRENT_DATE", nullptr)) CPLSetConfigOption("OGR_CURRENT_DATE", kGpkgDate);
+  CPLSetConfigOption("OGR_GPKG_ALLOW_THREADED_RTREE", "NO");
+  GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("GPKG");
+  if (!drv) throw std::runtime_error("GDAL has no GPKG driver");
+  return drv;
+}
+
 // A Lambert-93 layer with a spatial index.
 inline OGRLayer* gpkg_layer(GDALDataset* ds, const char* name, OGRwkbGeometryType type) {
   OGRSpatialReference l93;

@@ -1,0 +1,156 @@
+#include "planner/cluster.h"
+
+// the C API only: Open MPI's deprecated C++ bindings are not linked
+#define OMPI_SKIP_MPICXX 1
+#define MPICH_SKIP_MPICXX 1
+#include <mpi.h>
+
+#include <climits>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <stdexcept>
+
+#include "viz/output_dir.h"
+
+namespace dorsale::planner {
+
+namespace {
+
+void check(int rc, const char* what) {
+  if (rc != MPI_SUCCESS) throw std::runtime_error(std::string("MPI: ") + what + " failed");
+}
+
+// Length-prefixed fields: [u64 size][bytes]...
+void put(std::string& out, const std::string& s) {
+  const std::uint64_t n = s.size();
+  out.append(reinterpret_cast<const char*>(&n), sizeof n);
+  out += s;
+}
+
+struct Reader {
+  const std::string& bytes;
+  std::size_t at = 0;
+  bool done() const { return at == bytes.size(); }
+  std::string next() {
+    std::uint64_t n = 0;
+    if (bytes.size() - at < sizeof n) throw std::runtime_error("MPI: truncated message from a rank");
+    std::memcpy(&n, bytes.data() + at, sizeof n);
+    at += sizeof n;
+    if (bytes.size() - at < n) throw std::runtime_error("MPI: truncated message from a rank");
+    std::string s = bytes.substr(at, n);
+    at += n;
+    return s;
+  }
+};
+
+}  // namespace
+
+bool Cluster::launched() {
+  return std::getenv("OMPI_COMM_WORLD_SIZE") != nullptr || std::getenv("PMIX_RANK") != nullptr;
+}
+
+Cluster::Cluster(int* argc, char*** argv) {
+  check(MPI_Init(argc, argv), "MPI_Init");
+  // errors come back as codes (checked), not as an abort of the whole job
+  MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
+  check(MPI_Comm_rank(MPI_COMM_WORLD, &rank_), "MPI_Comm_rank");
+  check(MPI_Comm_size(MPI_COMM_WORLD, &size_), "MPI_Comm_size");
+}
+
+Cluster::~Cluster() { MPI_Finalize(); }
+
+int Cluster::local_size() const {
+  const char* s = std::getenv("OMPI_COMM_WORLD_LOCAL_SIZE");
+  const int n = s ? std::atoi(s) : 0;
+  return n > 0 ? n : 1;
+}
+
+std::vector<std::string> Cluster::gather(const std::string& mine) const {
+  if (mine.size() > std::size_t(INT_MAX)) throw std::runtime_error("MPI: a rank's answer is over 2 GiB");
+  int n = int(mine.size());
+  std::vector<int> sizes(root() ? size_ : 0);
+  check(MPI_Gather(&n, 1, MPI_INT, sizes.data(), 1, MPI_INT, 0, MPI_COMM_WORLD), "MPI_Gather");
+  std::vector<int> offsets(sizes.size());
+  std::int64_t total = 0;
+  for (std::size_t r = 0; r < sizes.size(); ++r) {
+    offsets[r] = int(total);
+    total += sizes[r];
+  }
+  if (total > INT_MAX) throw std::runtime_error("MPI: the ranks' answers are over 2 GiB together");
+  std::string all(std::size_t(total), '\0');
+  check(MPI_Gatherv(mine.data(), n, MPI_CHAR, all.data(), sizes.data(), offsets.data(), MPI_CHAR, 0, MPI_COMM_WORLD),
+        "MPI_Gatherv");
+  std::vector<std::string> out;
+  for (std::size_t r = 0; r < sizes.size(); ++r) out.push_back(all.substr(std::size_t(offsets[r]), std::size_t(sizes[r])));
+  return out;
+}
+
+std::string Cluster::broadcast(const std::string& from_root) const {
+  if (from_root.size() > std::size_t(INT_MAX)) throw std::runtime_error("MPI: a broadcast is over 2 GiB");
+  int n = broadcast(int(from_root.size()));
+  std::string s = root() ? from_root : std::string(std::size_t(n), '\0');
+  check(MPI_Bcast(s.data(), n, MPI_CHAR, 0, MPI_COMM_WORLD), "MPI_Bcast");
+  return s;
+}
+
+int Cluster::broadcast(int from_root) const {
+  int v = from_root;
+  check(MPI_Bcast(&v, 1, MPI_INT, 0, MPI_COMM_WORLD), "MPI_Bcast");
+  return v;
+}
+
+std::string pack_fields(const std::vector<std::string>& fields) {
+  std::string out;
+  for (const auto& f : fields) put(out, f);
+  return out;
+}
+
+std::vector<std::string> unpack_fields(const std::string& bytes) {
+  Reader rd{bytes};
+  std::vector<std::string> out;
+  while (!rd.done()) out.push_back(rd.next());
+  return out;
+}
+
+std::string RankOutcome::pack() const { return pack_fields({std::to_string(code), message, payload}); }
+
+RankOutcome RankOutcome::unpack(const std::string& bytes) {
+  const auto f = unpack_fields(bytes);
+  if (f.size() != 3) throw std::runtime_error("MPI: malformed message from a rank");
+  return {std::stoi(f[0]), f[1], f[2]};
+}
+
+std::string pack_files(const std::string& dir) {
+  std::vector<std::filesystem::path> files;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) {
+    if (!e.is_regular_file()) throw std::runtime_error(e.path().string() + ": not a regular file in a scenario folder");
+    files.push_back(e.path());
+  }
+  std::sort(files.begin(), files.end());
+  std::string out;
+  for (const auto& f : files) {
+    put(out, f.filename().string());
+    std::ifstream in(f, std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (!in.good() && !in.eof()) throw std::runtime_error(f.string() + ": cannot read back");
+    put(out, bytes);
+  }
+  return out;
+}
+
+void unpack_files(const std::string& bytes, const std::string& dir) {
+  Reader rd{bytes};
+  while (!rd.done()) {
+    const std::string name = rd.next();
+    if (name.empty() || name.find('/') != std::string::npos || name == "." || name == "..")
+      throw std::runtime_error("MPI: a rank sent a file name that is not one path component");
+    viz::write_file(std::filesystem::path(dir) / name, rd.next());
+  }
+}
+
+}  // namespace dorsale::planner

@@ -1,0 +1,56 @@
+#pragma once
+// The MPI ranks of a distributed run (Open MPI; `mpirun -np N dorsale run|guichet …`). dorsale
+// starts MPI only when mpirun launched it, so a plain `dorsale …` never touches MPI. Work is
+// dealt to ranks by index (k mod size = rank) and every rank's answer is gathered on rank 0,
+// which alone writes: the files are the bytes one process writes.
+#include <string>
+#include <vector>
+
+namespace dorsale::planner {
+
+class Cluster {
+ public:
+  // True when an MPI launcher started this process (Open MPI's or PMIx's environment).
+  static bool launched();
+  // MPI_Init / MPI_Finalize. Throws std::runtime_error when MPI cannot start.
+  Cluster(int* argc, char*** argv);
+  ~Cluster();
+  Cluster(const Cluster&) = delete;
+  Cluster& operator=(const Cluster&) = delete;
+
+  int rank() const { return rank_; }
+  int size() const { return size_; }
+  bool root() const { return rank_ == 0; }
+  // Processes of this job on this machine (threads per rank = cores / this).
+  int local_size() const;
+
+  // Every rank's bytes on rank 0, in rank order (other ranks get an empty vector).
+  std::vector<std::string> gather(const std::string& mine) const;
+  // Rank 0's bytes on every rank.
+  std::string broadcast(const std::string& from_root) const;
+  // Rank 0's integer on every rank.
+  int broadcast(int from_root) const;
+
+ private:
+  int rank_ = 0, size_ = 1;
+};
+
+// What one rank sends rank 0: its exit code (0, or the code of its error), its error message,
+// and its payload. Packed as bytes for Cluster::gather.
+struct RankOutcome {
+  int code = 0;
+  std::string message;
+  std::string payload;
+  std::string pack() const;
+  static RankOutcome unpack(const std::string& bytes);
+};
+
+// Length-prefixed fields as bytes, and back (std::runtime_error on truncated bytes).
+std::string pack_fields(const std::vector<std::string>& fields);
+std::vector<std::string> unpack_fields(const std::string& bytes);
+
+// Files of a flat folder as bytes, and back (the scenario folders of a distributed run).
+std::string pack_files(const std::string& dir);
+void unpack_files(const std::string& bytes, const std::string& dir);
+
+}  // namespace dorsale::planner

@@ -1,0 +1,133 @@
+// `mpirun -np N dorsale guichet|run`: the files rank 0 writes are those of one process, byte
+// for byte, for N = 1, 2 and 3 (more ranks than scenarios: an idle rank); a rank given a bad
+// scenario fails the whole run with that scenario's error and nothing is written.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+#include "test_support.h"
+
+namespace fs = std::filesystem;
+using dorsale::test::slurp;
+
+namespace {
+
+// Runs `mpirun -np n dorsale args…` (as root too: CI runs as root); returns the exit code.
+int run_mpi(int n, const std::vector<std::string>& args, const fs::path& log) {
+  std::string cmd = "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 ASAN_OPTIONS=detect_leaks=0 "
+                    "OMPI_MCA_rmaps_base_oversubscribe=1 mpirun -np " + std::to_string(n) + " '" + DORSALE_BIN + "'";
+  for (const auto& a : args) cmd += " '" + a + "'";
+  cmd += " > '" + log.string() + "' 2>&1";
+  const int st = std::system(cmd.c_str());
+  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+// Every visible file under `root` (following dorsale's links), relative path -> bytes.
+std::map<std::string, std::string> files_under(const fs::path& root) {
+  std::map<std::string, std::string> out;
+  for (auto it = fs::recursive_directory_iterator(root, fs::directory_options::follow_directory_symlink);
+       it != fs::recursive_directory_iterator(); ++it) {
+    if (it->path().filename().string()[0] == '.') {
+      if (it->is_directory()) it.disable_recursion_pending();
+      continue;
+    }
+    if (it->is_regular_file()) out[fs::relative(it->path(), root).string()] = slurp(it->path());
+  }
+  return out;
+}
+
+void expect_same_files(const fs::path& one, const fs::path& many, const std::string& what) {
+  const auto a = files_under(one), b = files_under(many);
+  ASSERT_FALSE(a.empty()) << what;
+  ASSERT_EQ(a.size(), b.size()) << what;
+  for (const auto& [name, bytes] : a) {
+    ASSERT_TRUE(b.count(name)) << what << ": " << name << " missing";
+    EXPECT_TRUE(b.at(name) == bytes) << what << ": " << name << " differs";
+  }
+}
+
+bool have_mpirun() { return std::system("command -v mpirun > /dev/null 2>&1") == 0; }
+
+#define DORSALE_REQUIRE_MPIRUN()                                                             \
+  if (!have_mpirun()) {                                                                      \
+    if (std::getenv("CI")) FAIL() << "CI is set but mpirun is missing (scripts/install-deps.sh)"; \
+    GTEST_SKIP() << "mpirun not found (apt-get install openmpi-bin)";                        \
+  }
+
+// A scenario on the three-commune open-data region of tests/data/mini (fast), with a seed.
+void write_mini_scenario(const fs::path& f, const std::string& name, int seed, const std::string& dir) {
+  std::ofstream(f) << "[scenario]\nname = \"" << name << "\"\nseed = " << seed
+                   << "\n[region]\nsource = \"opendata\"\nopendata_dir = \"" << dir << "\"\nnetwork_plan = \"none\"\n";
+}
+
+}  // namespace
+
+TEST(Distributed, GuichetSweepOverOneTwoThreeRanksWritesTheSingleProcessBytes) {
+  DORSALE_REQUIRE_MPIRUN();
+  dorsale::test::TempDir tmp;
+  const std::string sweep = std::string(DORSALE_SOURCE_DIR) + "/scenarios/guichet-sweep.toml";
+  const std::vector<std::string> args = {"guichet", "--sweep", sweep, "--draws", "300", "--threads", "1"};
+  auto with_out = [&](const fs::path& out) {
+    auto a = args;
+    a.push_back("-o");
+    a.push_back(out.string());
+    return a;
+  };
+  ASSERT_EQ(dorsale::test::run_cli(with_out(tmp.path() / "one"), tmp.path() / "log"), 0) << slurp(tmp.path() / "log");
+  for (int n : {1, 2, 3}) {
+    const fs::path out = tmp.path() / ("np" + std::to_string(n));
+    ASSERT_EQ(run_mpi(n, with_out(out), tmp.path() / "log"), 0) << slurp(tmp.path() / "log");
+    expect_same_files(tmp.path() / "one", out, "guichet -np " + std::to_string(n));
+  }
+}
+
+TEST(Distributed, ScenarioGridOverOneTwoThreeRanksWritesTheSingleProcessBytes) {
+  DORSALE_REQUIRE_MPIRUN();
+  dorsale::test::TempDir tmp;
+  const std::string mini = std::string(DORSALE_TEST_DATA) + "/mini";
+  write_mini_scenario(tmp.path() / "a.toml", "mini-a", 1, mini);
+  write_mini_scenario(tmp.path() / "c.toml", "mini-c", 2, mini);
+  const std::vector<std::string> grid = {(tmp.path() / "a.toml").string(),
+                                         std::string(DORSALE_SOURCE_DIR) + "/scenarios/bfc-2022.toml",
+                                         (tmp.path() / "c.toml").string()};
+  auto with_out = [&](const fs::path& out) {
+    std::vector<std::string> a = {"run"};
+    a.insert(a.end(), grid.begin(), grid.end());
+    a.push_back("-o");
+    a.push_back(out.string());
+    return a;
+  };
+  ASSERT_EQ(dorsale::test::run_cli(with_out(tmp.path() / "one"), tmp.path() / "log"), 0) << slurp(tmp.path() / "log");
+  for (int n : {1, 2, 3}) {
+    const fs::path out = tmp.path() / ("np" + std::to_string(n));
+    ASSERT_EQ(run_mpi(n, with_out(out), tmp.path() / "log"), 0) << slurp(tmp.path() / "log");
+    expect_same_files(tmp.path() / "one", out, "run -np " + std::to_string(n));
+  }
+}
+
+TEST(Distributed, ARankGivenABadScenarioFailsTheRunAndNothingIsWritten) {
+  DORSALE_REQUIRE_MPIRUN();
+  dorsale::test::TempDir tmp;
+  const std::string mini = std::string(DORSALE_TEST_DATA) + "/mini";
+  write_mini_scenario(tmp.path() / "a.toml", "mini-a", 1, mini);
+  // parses, but its region cannot be loaded: the error comes from rank 1's computation
+  write_mini_scenario(tmp.path() / "b.toml", "bad", 1, (tmp.path() / "no-such-data").string());
+  write_mini_scenario(tmp.path() / "c.toml", "mini-c", 2, mini);
+  const fs::path out = tmp.path() / "out";
+  fs::create_directories(out);
+  std::ofstream(out / "notes.txt") << "mine";
+  const int rc = run_mpi(3, {"run", (tmp.path() / "a.toml").string(), (tmp.path() / "b.toml").string(),
+                             (tmp.path() / "c.toml").string(), "-o", out.string()},
+                         tmp.path() / "log");
+  const std::string log = slurp(tmp.path() / "log");
+  EXPECT_EQ(rc, 1) << log;
+  EXPECT_NE(log.find("rank 1:"), std::string::npos) << log;
+  EXPECT_NE(log.find("no-such-data"), std::string::npos) << log;
+  EXPECT_EQ(dorsale::test::visible(out), (std::set<std::string>{"notes.txt"})) << "nothing of the run is visible";
+  EXPECT_EQ(slurp(out / "notes.txt"), "mine");
+  // and a guichet with --shard under mpirun is refused: the ranks are the shards
+  EXPECT_EQ(run_mpi(2, {"guichet", "--shard", "1/2", "--draws", "10", "-o", (tmp.path() / "g").string()}, tmp.path() / "log"), 1);
+  EXPECT_FALSE(fs::exists(tmp.path() / "g"));
+}

@@ -6,7 +6,10 @@
 #include <lemon/list_graph.h>
 #include <lemon/suurballe.h>
 
+#include <lemon/glpk.h>
+
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <limits>
 #include <map>
@@ -218,151 +221,63 @@ std::set<std::string> srgs_of(const Network& net, const RouteOption::Route& r) {
   return out;
 }
 
-}  // namespace
-
-Evaluation Interconnect::evaluate(const InterconnectionRequest& r, const LinkState& s) const {
-  auto opts = options(r, s, 1);
-  Evaluation e;
-  if (!opts.empty()) {
-    e.option = std::move(opts.front());
-    if (!e.option->risk_disjoint && !p_.accept_link_only_diversity) {
-      e.decision = Decision::Reject;
-      e.reasons = e.option->notes;
-      e.reasons.push_back("set interconnect.link_only_diversity = \"accept\" to accept link-disjoint routes");
-      return e;
-    }
-    e.decision = e.option->needs_works(s) ? Decision::AcceptWithWorks : Decision::Accept;
-    e.reasons = e.option->notes;
-    if (e.decision == Decision::AcceptWithWorks) {
-      for (const auto& route : e.option->routes) {
-        if (route.attach_node >= 0)
-          e.reasons.push_back(fmt::format("new build of {:.1f} km from the site to {}", route.attach_km, net_.node(route.attach_node).id));
-        for (int l : route.links)
-          if (!s.built[l]) e.reasons.push_back(fmt::format("planned link {} must be built ({:.1f} km)", net_.links()[l].id, net_.links()[l].length_km));
-      }
-    }
-    return e;
-  }
-  // Diagnose: why no option? (capacity, topology, latency)
-  auto& I = *impl_;
-  e.decision = Decision::Reject;
-  const int need = r.protection == Protection::Diverse ? 2 : 1;
-  Prepared free_run = prepare(I, net_, p_, r, s, false, 0, false);
-  if (!free_run.ok) {
-    e.reasons.push_back(free_run.why);
-    return e;
-  }
-  lemon::Suurballe<ListDigraph, ListDigraph::ArcMap<double>> sb(I.g, I.len);
-  const int found = sb.run(free_run.source, free_run.target, need);
-  if (found < need || sb.totalLength() >= kBlocked) {
-    if (need == 1) {
-      e.reasons.push_back("no path joins the site to the destination");
-    } else {
-      // name the links every route must use (bridges of the shortest route)
-      lemon::Dijkstra<ListDigraph, ListDigraph::ArcMap<double>> dj(I.g, I.len);
-      std::vector<std::string> cut;
-      if (dj.run(free_run.source, free_run.target)) {
-        for (Arc a = dj.predArc(free_run.target); a != lemon::INVALID; a = dj.predArc(I.g.source(a))) {
-          const int k = I.kind[a];
-          if (k < 0) continue;
-          const double keep_f = I.len[I.fwd[k]];
-          I.len[I.fwd[k]] = I.len[I.bwd[k]] = kBlocked;
-          lemon::Dijkstra<ListDigraph, ListDigraph::ArcMap<double>> d2(I.g, I.len);
-          if (!d2.run(free_run.source, free_run.target) || d2.dist(free_run.target) >= kBlocked) cut.push_back(net_.links()[k].id);
-          I.len[I.fwd[k]] = I.len[I.bwd[k]] = keep_f;
-        }
-      }
-      e.reasons.push_back(cut.empty() ? "no two link-disjoint routes join the site to the destination"
-                                      : fmt::format("no two link-disjoint routes: every route uses link {}", fmt::join(cut, ", ")));
-    }
-    return e;
-  }
-  // Routes exist without capacity limits: name the links that are too full on the option the
-  // request would get if capacity were no limit (diversity and latency rules included).
-  LinkState relaxed = s;
-  for (auto& f : relaxed.free) f = std::max(f, r.pairs);
-  auto relaxed_opts = options(r, relaxed, 1);
-  bool named = false;
-  if (!relaxed_opts.empty()) {
-    const auto& o = relaxed_opts.front();
-    if (!o.risk_disjoint && !p_.accept_link_only_diversity) {
-      // the shared duct is a bottleneck whatever the capacity
-      e.reasons = o.notes;
-      e.reasons.push_back("set interconnect.link_only_diversity = \"accept\" to accept link-disjoint routes");
-      named = true;
-    }
-    std::set<int> used;
-    for (const auto& route : o.routes) used.insert(route.links.begin(), route.links.end());
-    for (int l : used)
-      if (s.free[l] < r.pairs) {
-        e.reasons.push_back(fmt::format("link {} ({} - {}) has {} free pairs, {} requested", net_.links()[l].id,
-                                        net_.node(net_.links()[l].a).id, net_.node(net_.links()[l].b).id, s.free[l], r.pairs));
-        named = true;
-      }
-  }
-  if (!named) {
-    // capacity allows routes: the latency limit is what fails
-    InterconnectionRequest fast = r;
-    fast.max_latency_ms.reset();
-    Prepared lat_run = prepare(I, net_, p_, fast, s, true, 0, true);
-    lemon::Suurballe<ListDigraph, ListDigraph::ArcMap<double>> sl(I.g, I.len);
-    const int n = sl.run(lat_run.source, lat_run.target, need);
-    double worst = 0;
-    for (int i = 0; i < n; ++i) {
-      std::vector<Arc> arcs;
-      for (int k = 0; k < sl.path(i).length(); ++k) arcs.push_back(sl.path(i).nth(k));
-      worst = std::max(worst, to_route(I, net_, p_, arcs).latency_ms);
-    }
-    if (r.max_latency_ms && n == need && worst > *r.max_latency_ms)
-      e.reasons.push_back(fmt::format("latency {:.3f} ms of the fastest route{} is over the limit {:.3f} ms by {:.3f} ms", worst,
-                                      need == 2 ? " pair" : "", *r.max_latency_ms, worst - *r.max_latency_ms));
-    else
-      e.reasons.push_back("no route meets every constraint (capacity, latency, diversity) together");
-  }
-  return e;
+std::vector<std::string> common_srgs(const Network& net, const RouteOption& x) {
+  std::vector<std::string> c;
+  if (x.routes.size() < 2) return c;
+  auto a = srgs_of(net, x.routes[0]), b = srgs_of(net, x.routes[1]);
+  std::set_intersection(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(c));
+  return c;
 }
 
-std::vector<RouteOption> Interconnect::options(const InterconnectionRequest& r, const LinkState& s, int k) const {
-  auto& I = *impl_;
-  std::vector<RouteOption> out;
-  std::set<std::vector<int>> seen;
-  std::fill(I.penalty.begin(), I.penalty.end(), 1.0);
-  std::fill(I.banned.begin(), I.banned.end(), 0);
-  const int need = r.protection == Protection::Diverse ? 2 : 1;
+std::vector<Arc> path_arcs(const lemon::Dijkstra<ListDigraph, ListDigraph::ArcMap<double>>& dj, const ListDigraph& g, GNode t) {
+  std::vector<Arc> arcs;
+  for (Arc a = dj.predArc(t); a != lemon::INVALID; a = dj.predArc(g.source(a))) arcs.push_back(a);
+  std::reverse(arcs.begin(), arcs.end());
+  return arcs;
+}
 
-  // One search: a route (Dijkstra) or a link-disjoint pair (Suurballe) under the current
-  // lengths; nullopt when none within capacity.
-  auto search = [&](double lambda, bool latency_only) -> std::optional<RouteOption> {
-    Prepared pr = prepare(I, net_, p_, r, s, true, lambda, latency_only);
+// One request's route searches on the shared graph (the steps of Interconnect::options).
+struct Searcher {
+  Interconnect::Impl& I;
+  const Network& net;
+  const InterconnectParams& p;
+  const InterconnectionRequest& r;
+  const LinkState& s;
+  const Interconnect& ic;
+  int need = r.protection == Protection::Diverse ? 2 : 1;
+
+  // A route (Dijkstra) or a link-disjoint pair (Suurballe) under the current lengths; nullopt
+  // when none within capacity.
+  std::optional<RouteOption> search(double lambda, bool latency_only) const {
+    Prepared pr = prepare(I, net, p, r, s, true, lambda, latency_only);
     if (!pr.ok) return std::nullopt;
     RouteOption o;
     if (need == 1) {
       lemon::Dijkstra<ListDigraph, ListDigraph::ArcMap<double>> dj(I.g, I.len);
       if (!dj.run(pr.source, pr.target) || dj.dist(pr.target) >= kBlocked) return std::nullopt;
-      std::vector<Arc> arcs;
-      for (Arc a = dj.predArc(pr.target); a != lemon::INVALID; a = dj.predArc(I.g.source(a))) arcs.push_back(a);
-      std::reverse(arcs.begin(), arcs.end());
-      o.routes.push_back(to_route(I, net_, p_, arcs));
+      o.routes.push_back(to_route(I, net, p, path_arcs(dj, I.g, pr.target)));
     } else {
       lemon::Suurballe<ListDigraph, ListDigraph::ArcMap<double>> sb(I.g, I.len);
       if (sb.run(pr.source, pr.target, 2) < 2 || sb.totalLength() >= kBlocked) return std::nullopt;
       for (int i = 0; i < 2; ++i) {
         std::vector<Arc> arcs;
         for (int a = 0; a < sb.path(i).length(); ++a) arcs.push_back(sb.path(i).nth(a));
-        o.routes.push_back(to_route(I, net_, p_, arcs));
+        o.routes.push_back(to_route(I, net, p, arcs));
       }
     }
-    price(o, r, s);
+    ic.price(o, r, s);
     return o;
-  };
-  auto latency_ok = [&](const RouteOption& o) {
+  }
+
+  bool latency_ok(const RouteOption& o) const {
     if (!r.max_latency_ms) return true;
     for (const auto& route : o.routes)
       if (route.latency_ms > *r.max_latency_ms + 1e-12) return false;
     return true;
-  };
+  }
+
   // Cheapest option meeting the latency limit: cost, then cost + lambda x latency, then latency.
-  auto best = [&]() -> std::optional<RouteOption> {
+  std::optional<RouteOption> best() const {
     auto o = search(0, false);
     if (!o || latency_ok(*o)) return o;
     for (double lambda = 1e2; lambda <= 1e10; lambda *= 10) {
@@ -372,45 +287,34 @@ std::vector<RouteOption> Interconnect::options(const InterconnectionRequest& r, 
     auto q = search(0, true);
     if (q && latency_ok(*q)) return q;
     return std::nullopt;
-  };
-  // For a diverse pair sharing a duct: pin one route, ban its links and duct mates, re-route.
-  auto risk_disjoint = [&](RouteOption o) -> RouteOption {
-    if (need == 1) return o;
-    auto common = [&](const RouteOption& x) {
-      std::vector<std::string> c;
-      auto a = srgs_of(net_, x.routes[0]), b = srgs_of(net_, x.routes[1]);
-      std::set_intersection(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(c));
-      return c;
-    };
-    const auto shared = common(o);
-    if (shared.empty()) return o;
-    std::optional<RouteOption> bestp;
-    for (int pin = 0; pin < 2; ++pin) {
-      const auto pinned = o.routes[pin];
-      const auto groups = srgs_of(net_, pinned);
-      std::fill(I.banned.begin(), I.banned.end(), 0);
-      for (std::size_t j = 0; j < net_.links().size(); ++j)
-        if (!net_.links()[j].srg.empty() && groups.count(net_.links()[j].srg)) I.banned[j] = 1;
-      for (int l : pinned.links) I.banned[l] = 1;
-      InterconnectionRequest single = r;
-      single.protection = Protection::None;
-      Prepared pr = prepare(I, net_, p_, single, s, true, 0, false);
-      if (pinned.attach_node >= 0)  // the other route may not reuse the same attachment
-        for (std::size_t k = 0; k < I.attach_arcs.size(); ++k)
-          if (I.attach_to[k] == pinned.attach_node) I.len[I.attach_arcs[k]] = kBlocked;
-      lemon::Dijkstra<ListDigraph, ListDigraph::ArcMap<double>> dj(I.g, I.len);
-      if (pr.ok && dj.run(pr.source, pr.target) && dj.dist(pr.target) < kBlocked) {
-        std::vector<Arc> arcs;
-        for (Arc a = dj.predArc(pr.target); a != lemon::INVALID; a = dj.predArc(I.g.source(a))) arcs.push_back(a);
-        std::reverse(arcs.begin(), arcs.end());
-        RouteOption q;
-        q.routes = {pinned, to_route(I, net_, p_, arcs)};
-        price(q, r, s);
-        if (common(q).empty() && latency_ok(q) && (!bestp || q.total() < bestp->total())) bestp = q;
-      }
-    }
-    // Ban-and-reroute: for each duct the pair shares, keep at most one of its links and run
-    // Suurballe again; repeat on what still conflicts (a few rounds, a bounded frontier).
+  }
+
+  // Keeps route `pin` of o, bans its links and duct mates, re-routes the other.
+  std::optional<RouteOption> pinned_reroute(const RouteOption& o, int pin) const {
+    const auto pinned = o.routes[pin];
+    const auto groups = srgs_of(net, pinned);
+    std::fill(I.banned.begin(), I.banned.end(), 0);
+    for (std::size_t j = 0; j < net.links().size(); ++j)
+      if (!net.links()[j].srg.empty() && groups.count(net.links()[j].srg)) I.banned[j] = 1;
+    for (int l : pinned.links) I.banned[l] = 1;
+    InterconnectionRequest single = r;
+    single.protection = Protection::None;
+    Prepared pr = prepare(I, net, p, single, s, true, 0, false);
+    if (pinned.attach_node >= 0)  // the other route may not reuse the same attachment
+      for (std::size_t k = 0; k < I.attach_arcs.size(); ++k)
+        if (I.attach_to[k] == pinned.attach_node) I.len[I.attach_arcs[k]] = kBlocked;
+    lemon::Dijkstra<ListDigraph, ListDigraph::ArcMap<double>> dj(I.g, I.len);
+    if (!pr.ok || !dj.run(pr.source, pr.target) || dj.dist(pr.target) >= kBlocked) return std::nullopt;
+    RouteOption q;
+    q.routes = {pinned, to_route(I, net, p, path_arcs(dj, I.g, pr.target))};
+    ic.price(q, r, s);
+    if (!common_srgs(net, q).empty() || !latency_ok(q)) return std::nullopt;
+    return q;
+  }
+
+  // Ban-and-reroute: for each duct the pair shares, keep at most one of its links and run
+  // Suurballe again; repeat on what still conflicts (a few rounds, a bounded frontier).
+  void ban_and_reroute(std::optional<RouteOption>& bestp) const {
     std::vector<std::set<int>> frontier{{}};
     std::set<std::set<int>> tried{{}};
     for (int round = 0; round < 3 && !frontier.empty(); ++round) {
@@ -420,15 +324,15 @@ std::vector<RouteOption> Interconnect::options(const InterconnectionRequest& r, 
         for (int l : ban) I.banned[l] = 1;
         auto q = search(0, false);
         if (!q) continue;
-        const auto c = common(*q);
+        const auto c = common_srgs(net, *q);
         if (c.empty()) {
           if (latency_ok(*q) && (!bestp || q->total() < bestp->total())) bestp = *q;
           continue;
         }
         for (const auto& g : c) {
           std::vector<int> members;
-          for (std::size_t j = 0; j < net_.links().size(); ++j)
-            if (net_.links()[j].srg == g) members.push_back(int(j));
+          for (std::size_t j = 0; j < net.links().size(); ++j)
+            if (net.links()[j].srg == g) members.push_back(int(j));
           for (int keep = -1; keep < int(members.size()); ++keep) {
             std::set<int> nb = ban;
             for (int k2 = 0; k2 < int(members.size()); ++k2)
@@ -440,36 +344,489 @@ std::vector<RouteOption> Interconnect::options(const InterconnectionRequest& r, 
       frontier = std::move(next);
     }
     std::fill(I.banned.begin(), I.banned.end(), 0);
+  }
+
+  // A diverse pair sharing a duct: the cheapest risk-disjoint repair, or o flagged link-only
+  // with the ducts its routes share.
+  RouteOption risk_disjoint(RouteOption o) const {
+    if (need == 1) return o;
+    const auto shared = common_srgs(net, o);
+    if (shared.empty()) return o;
+    std::optional<RouteOption> bestp;
+    for (int pin = 0; pin < 2; ++pin) {
+      auto q = pinned_reroute(o, pin);
+      if (q && (!bestp || q->total() < bestp->total())) bestp = q;
+    }
+    ban_and_reroute(bestp);
     if (bestp) return *bestp;
-    // name the links that share each duct
     for (const auto& g : shared) {
       std::vector<std::string> in[2];
       for (int i = 0; i < 2; ++i)
         for (int l : o.routes[i].links)
-          if (net_.links()[l].srg == g) in[i].push_back(net_.links()[l].id);
+          if (net.links()[l].srg == g) in[i].push_back(net.links()[l].id);
       o.notes.push_back(fmt::format("only link-disjoint routes: link {} (route 1) and link {} (route 2) share {}",
                                     fmt::join(in[0], ", "), fmt::join(in[1], ", "), g));
     }
     o.risk_disjoint = false;
     return o;
-  };
+  }
+};
 
-  for (int round = 0; round < k; ++round) {
-    auto o = best();
-    if (!o) break;
-    RouteOption q = risk_disjoint(*o);
-    std::vector<int> key;
-    for (const auto& route : q.routes) {
-      key.insert(key.end(), route.links.begin(), route.links.end());
-      key.push_back(-1 - route.attach_node);
+std::vector<int> option_key(const RouteOption& o) {
+  std::vector<int> key;
+  for (const auto& route : o.routes) {
+    key.insert(key.end(), route.links.begin(), route.links.end());
+    key.push_back(-1 - route.attach_node);
+  }
+  return key;
+}
+
+std::vector<std::string> works_reasons(const Network& net, const RouteOption& o, const LinkState& s) {
+  std::vector<std::string> out;
+  std::set<int> named;
+  for (const auto& route : o.routes) {
+    if (route.attach_node >= 0)
+      out.push_back(fmt::format("new build of {:.1f} km from the site to {}", route.attach_km, net.node(route.attach_node).id));
+    for (int l : route.links)
+      if (!s.built[l] && named.insert(l).second)
+        out.push_back(fmt::format("planned link {} must be built ({:.1f} km)", net.links()[l].id, net.links()[l].length_km));
+  }
+  return out;
+}
+
+// "links a, b; 3.2 km new build to n": what a reason names, enough to recompute its latency.
+std::string route_text(const Network& net, const RouteOption::Route& route) {
+  std::vector<std::string> ids;
+  for (int l : route.links) ids.push_back(net.links()[l].id);
+  std::string s = ids.empty() ? "no network link" : fmt::format("links {}", fmt::join(ids, ", "));
+  if (route.attach_node >= 0) s += fmt::format("; {:.3f} km new build to {}", route.attach_km, net.node(route.attach_node).id);
+  return s;
+}
+
+double worst_latency(const RouteOption& o) {
+  double w = 0;
+  for (const auto& route : o.routes) w = std::max(w, route.latency_ms);
+  return w;
+}
+
+}  // namespace
+
+// ---- evaluation ----------------------------------------------------------------------------
+
+Evaluation Interconnect::evaluate(const InterconnectionRequest& r, const LinkState& s) const {
+  auto opts = options(r, s, 1);
+  if (!opts.empty()) return accepted(r, s, std::move(opts.front()));
+  if (auto f = fastest(r, s); f && Searcher{*impl_, net_, p_, r, s, *this}.latency_ok(*f))
+    return accepted(r, s, std::move(*f));  // the exact search finds what the heuristic missed
+  return diagnose(r, s);
+}
+
+Evaluation Interconnect::accepted(const InterconnectionRequest& r, const LinkState& s, RouteOption o) const {
+  Evaluation e;
+  e.option = std::move(o);
+  e.reasons = e.option->notes;
+  if (!e.option->risk_disjoint && !p_.accept_link_only_diversity) {
+    e.decision = Decision::Reject;
+    e.reasons.push_back("set interconnect.link_only_diversity = \"accept\" to accept link-disjoint routes");
+    return e;
+  }
+  e.decision = e.option->needs_works(s) ? Decision::AcceptWithWorks : Decision::Accept;
+  for (auto& w : works_reasons(net_, *e.option, s)) e.reasons.push_back(std::move(w));
+  return e;
+}
+
+// Why no option? Topology first (no route, or no two link-disjoint routes, whatever the
+// capacity), then the links too full on the option capacity would allow, then the latency of
+// the fastest route (pair) under the capacity left, named so that its figure can be checked.
+Evaluation Interconnect::diagnose(const InterconnectionRequest& r, const LinkState& s) const {
+  Evaluation e;
+  e.decision = Decision::Reject;
+  if (topology_reason(r, s, e.reasons)) return e;
+  LinkState relaxed = s;
+  for (auto& f : relaxed.free) f = std::max(f, r.pairs);
+  std::optional<RouteOption> wide = fastest(r, relaxed);  // capacity no limit, latency limit not applied
+  if (!wide) {
+    // no shared-risk-disjoint pair whatever the capacity: name the shared ducts
+    auto relaxed_opts = options(r, relaxed, 1);
+    if (!relaxed_opts.empty()) e.reasons = relaxed_opts.front().notes;
+    if (e.reasons.empty()) e.reasons.push_back("no shared-risk-disjoint pair of routes joins the site to the destination");
+    e.reasons.push_back("set interconnect.link_only_diversity = \"accept\" to accept link-disjoint routes");
+    return e;
+  }
+  capacity_reasons(r, s, relaxed, e.reasons);
+  latency_reason(r, s, e.reasons);
+  if (e.reasons.empty()) e.reasons.push_back("no route meets every constraint (capacity, latency, diversity) together");
+  return e;
+}
+
+bool Interconnect::topology_reason(const InterconnectionRequest& r, const LinkState& s, std::vector<std::string>& out) const {
+  auto& I = *impl_;
+  const int need = r.protection == Protection::Diverse ? 2 : 1;
+  Prepared free_run = prepare(I, net_, p_, r, s, false, 0, false);
+  if (!free_run.ok) {
+    out.push_back(free_run.why);
+    return true;
+  }
+  lemon::Suurballe<ListDigraph, ListDigraph::ArcMap<double>> sb(I.g, I.len);
+  const int found = sb.run(free_run.source, free_run.target, need);
+  if (found >= need && sb.totalLength() < kBlocked) return false;
+  if (need == 1) {
+    out.push_back("no path joins the site to the destination");
+    return true;
+  }
+  // name the links every route must use (bridges of the shortest route)
+  lemon::Dijkstra<ListDigraph, ListDigraph::ArcMap<double>> dj(I.g, I.len);
+  std::vector<std::string> cut;
+  if (dj.run(free_run.source, free_run.target)) {
+    for (Arc a : path_arcs(dj, I.g, free_run.target)) {
+      const int k = I.kind[a];
+      if (k < 0) continue;
+      const double keep_f = I.len[I.fwd[k]];
+      I.len[I.fwd[k]] = I.len[I.bwd[k]] = kBlocked;
+      lemon::Dijkstra<ListDigraph, ListDigraph::ArcMap<double>> d2(I.g, I.len);
+      if (!d2.run(free_run.source, free_run.target) || d2.dist(free_run.target) >= kBlocked) cut.push_back(net_.links()[k].id);
+      I.len[I.fwd[k]] = I.len[I.bwd[k]] = keep_f;
     }
-    if (seen.insert(key).second) out.push_back(std::move(q));
+  }
+  out.push_back(cut.empty() ? "no two link-disjoint routes join the site to the destination"
+                            : fmt::format("no two link-disjoint routes: every route uses link {}", fmt::join(cut, ", ")));
+  return true;
+}
+
+// The links too full on the option the request would get if capacity were no limit
+// (diversity and latency rules included; for a pair, the exact fastest one when no cheaper
+// one meets the latency limit).
+void Interconnect::capacity_reasons(const InterconnectionRequest& r, const LinkState& s, const LinkState& relaxed,
+                                    std::vector<std::string>& out) const {
+  auto relaxed_opts = options(r, relaxed, 1);
+  std::optional<RouteOption> o;
+  if (!relaxed_opts.empty() && (relaxed_opts.front().risk_disjoint || p_.accept_link_only_diversity)) o = relaxed_opts.front();
+  if (!o) {
+    auto f = fastest(r, relaxed);
+    if (f && Searcher{*impl_, net_, p_, r, relaxed, *this}.latency_ok(*f)) o = f;
+  }
+  if (!o) return;
+  std::set<int> used;
+  for (const auto& route : o->routes) used.insert(route.links.begin(), route.links.end());
+  for (int l : used)
+    if (s.free[l] < r.pairs)
+      out.push_back(fmt::format("link {} ({} - {}) has {} free pairs, {} requested", net_.links()[l].id,
+                                net_.node(net_.links()[l].a).id, net_.node(net_.links()[l].b).id, s.free[l], r.pairs));
+}
+
+// The latency limit: the fastest route (pair) under the capacity left, named, with its figure.
+void Interconnect::latency_reason(const InterconnectionRequest& r, const LinkState& s, std::vector<std::string>& out) const {
+  const bool pair = r.protection == Protection::Diverse;
+  const char* what = !pair ? "route" : p_.accept_link_only_diversity ? "link-disjoint pair" : "shared-risk-disjoint pair";
+  auto f = fastest(r, s);
+  if (!f) {
+    if (out.empty()) out.push_back(fmt::format("no {} within the capacity left", what));
+    return;
+  }
+  if (!r.max_latency_ms) return;
+  const double worst = worst_latency(*f);
+  if (worst <= *r.max_latency_ms + 1e-12) return;
+  std::string named = route_text(net_, f->routes[0]);
+  if (pair) named = fmt::format("route 1: {}; route 2: {}", named, route_text(net_, f->routes[1]));
+  out.push_back(fmt::format("the fastest {} under the capacity left ({}) takes {:.3f} ms{}, over the limit {:.3f} ms by {:.3f} ms",
+                            what, named, worst, pair ? " on its slower route" : "", *r.max_latency_ms, worst - *r.max_latency_ms));
+}
+
+std::vector<RouteOption> Interconnect::options(const InterconnectionRequest& r, const LinkState& s, int k) const {
+  auto& I = *impl_;
+  std::vector<RouteOption> out;
+  std::set<std::vector<int>> seen;
+  std::fill(I.penalty.begin(), I.penalty.end(), 1.0);
+  std::fill(I.banned.begin(), I.banned.end(), 0);
+  const Searcher search{I, net_, p_, r, s, *this};
+  for (int round = 0; round < k; ++round) {
+    auto o = search.best();
+    if (!o) break;
+    RouteOption q = search.risk_disjoint(*o);
+    if (seen.insert(option_key(q)).second) out.push_back(std::move(q));
     // penalise what was used so the next round looks elsewhere
     for (const auto& route : o->routes)
       for (int l : route.links) I.penalty[l] *= 3.0;
   }
   std::fill(I.penalty.begin(), I.penalty.end(), 1.0);
   return out;
+}
+
+// ---- exact fastest route / pair ------------------------------------------------------------
+
+namespace {
+
+// Latency of an arc of the request's graph (0: the virtual sink arcs).
+double arc_latency(const Interconnect::Impl& I, const Network& net, const InterconnectParams& p, Arc a) {
+  const int k = I.kind[a];
+  if (k >= 0) return net.links()[k].latency_ms;
+  if (k <= kAttachBase) return I.attach_km[kAttachBase - k] * p.latency_us_per_km / 1000.0;
+  return 0;
+}
+
+// Walks the arcs chosen for one route of the pair MILP from the source to the target.
+std::optional<std::vector<Arc>> walk(const Interconnect::Impl& I, const std::vector<Arc>& arcs, const std::vector<double>& x, int base,
+                                     GNode source, GNode target) {
+  std::vector<Arc> out;
+  std::set<int> seen{ListDigraph::id(source)};
+  GNode at = source;
+  while (at != target) {
+    bool moved = false;
+    for (std::size_t a = 0; a < arcs.size() && !moved; ++a)
+      if (x[base + a] > 0.5 && I.g.source(arcs[a]) == at && seen.insert(ListDigraph::id(I.g.target(arcs[a]))).second) {
+        out.push_back(arcs[a]);
+        at = I.g.target(arcs[a]);
+        moved = true;
+      }
+    if (!moved) return std::nullopt;
+  }
+  return out;
+}
+
+std::optional<RouteOption> fastest_pair(Interconnect::Impl& I, const Network& net_, const InterconnectParams& p_, const Interconnect& ic,
+                                        const InterconnectionRequest& r, const LinkState& s, GNode source, GNode target);
+
+}  // namespace
+
+std::optional<RouteOption> Interconnect::fastest(const InterconnectionRequest& r, const LinkState& s) const {
+  auto& I = *impl_;
+  std::fill(I.banned.begin(), I.banned.end(), 0);
+  std::fill(I.penalty.begin(), I.penalty.end(), 1.0);
+  Prepared pr = prepare(I, net_, p_, r, s, true, 0, true);
+  if (!pr.ok) return std::nullopt;
+  RouteOption o;
+  if (r.protection == Protection::None) {
+    for (ListDigraph::ArcIt a(I.g); a != lemon::INVALID; ++a)
+      if (I.len[a] < kBlocked) I.len[a] = arc_latency(I, net_, p_, a);
+    lemon::Dijkstra<ListDigraph, ListDigraph::ArcMap<double>> dj(I.g, I.len);
+    if (!dj.run(pr.source, pr.target) || dj.dist(pr.target) >= kBlocked) return std::nullopt;
+    o.routes.push_back(to_route(I, net_, p_, path_arcs(dj, I.g, pr.target)));
+    price(o, r, s);
+    return o;
+  }
+  return fastest_pair(I, net_, p_, *this, r, s, pr.source, pr.target);
+}
+
+// Two routes x0, x1 (arc flows of one unit from the site to the destination), no common link,
+// no common attachment, no common shared-risk group (unless link-only diversity is accepted),
+// minimising the slower route's latency T (plus 1e-6 x the total, which rules out cycles).
+namespace {
+
+// The arc-flow model of a request's `need` routes on its prepared graph (the arcs within
+// capacity): each route one unit of flow from the source to the target; no common link, no
+// common attachment, no common shared-risk group (unless link-only diversity is accepted).
+// Variable of route k on arc a: base + k * arcs.size() + a; the caller sets the objective.
+struct RouteFlow {
+  std::vector<Arc> arcs;
+  int base = 0;
+  MipModel m;
+  std::vector<std::vector<int>> latency_row;  // per route: (vars) of its latency
+  std::vector<std::vector<double>> latency_val;
+};
+
+void add_route_flow(RouteFlow& f, const Interconnect::Impl& I, const Network& net, const InterconnectParams& p, GNode source,
+                    GNode target, int need) {
+  for (ListDigraph::ArcIt a(I.g); a != lemon::INVALID; ++a)
+    if (I.len[a] < kBlocked && I.g.target(a) != source && I.g.source(a) != target) f.arcs.push_back(a);
+  const int na = int(f.arcs.size());
+  f.base = f.m.vars();
+  for (int k = 0; k < need; ++k)
+    for (int a = 0; a < na; ++a) f.m.add_var(0, 1, 0, true);
+  std::map<int, std::vector<int>> on_link, on_attach;  // link / attachment -> vars
+  std::vector<std::map<std::string, std::vector<int>>> in_group(need);
+  f.latency_row.assign(need, {});
+  f.latency_val.assign(need, {});
+  for (int k = 0; k < need; ++k) {
+    std::map<int, std::pair<std::vector<int>, std::vector<double>>> flow;  // graph node -> out - in
+    for (int a = 0; a < na; ++a) {
+      const int x = f.base + k * na + a;
+      auto& out = flow[ListDigraph::id(I.g.source(f.arcs[a]))];
+      out.first.push_back(x), out.second.push_back(1);
+      auto& in = flow[ListDigraph::id(I.g.target(f.arcs[a]))];
+      in.first.push_back(x), in.second.push_back(-1);
+      f.latency_row[k].push_back(x);
+      f.latency_val[k].push_back(arc_latency(I, net, p, f.arcs[a]));
+      const int kind = I.kind[f.arcs[a]];
+      if (kind >= 0) {
+        on_link[kind].push_back(x);
+        if (!net.links()[kind].srg.empty()) in_group[k][net.links()[kind].srg].push_back(x);
+      } else if (kind <= kAttachBase) {
+        on_attach[kind].push_back(x);
+      }
+    }
+    for (auto& [n, row] : flow) {
+      const double rhs = n == ListDigraph::id(source) ? 1 : n == ListDigraph::id(target) ? -1 : 0;
+      f.m.add_row(row.first, row.second, rhs, rhs);
+    }
+  }
+  if (need < 2) return;
+  for (const auto* by : {&on_link, &on_attach})
+    for (const auto& [key, xs] : *by) f.m.add_row(xs, std::vector<double>(xs.size(), 1.0), -1e30, 1);
+  if (p.accept_link_only_diversity) return;
+  for (const auto& [g, xs0] : in_group[0]) {
+    auto it = in_group[1].find(g);
+    if (it == in_group[1].end()) continue;
+    const int z0 = f.m.add_var(0, 1, 0, false), z1 = f.m.add_var(0, 1, 0, false);
+    for (int x : xs0) f.m.add_row({x, z0}, {1, -1}, -1e30, 0);
+    for (int x : it->second) f.m.add_row({x, z1}, {1, -1}, -1e30, 0);
+    f.m.add_row({z0, z1}, {1, 1}, -1e30, 1);
+  }
+}
+
+// The routes of a solved RouteFlow, priced against s.
+std::optional<RouteOption> routes_of(const RouteFlow& f, const MipResult& res, const Interconnect::Impl& I, const Network& net,
+                                     const InterconnectParams& p, const Interconnect& ic, const InterconnectionRequest& r,
+                                     const LinkState& s, GNode source, GNode target, int need) {
+  if (res.status != MipStatus::Optimal && res.status != MipStatus::Feasible) return std::nullopt;
+  RouteOption o;
+  for (int k = 0; k < need; ++k) {
+    auto w = walk(I, f.arcs, res.x, f.base + k * int(f.arcs.size()), source, target);
+    if (!w) return std::nullopt;
+    o.routes.push_back(to_route(I, net, p, *w));
+  }
+  o.risk_disjoint = common_srgs(net, o).empty();
+  ic.price(o, r, s);
+  return o;
+}
+
+// The pair whose slower route is fastest: min T, T >= latency of each route (+ 1e-6 x the
+// total latency, which rules out cycles).
+std::optional<RouteOption> fastest_pair(Interconnect::Impl& I, const Network& net, const InterconnectParams& p, const Interconnect& ic,
+                                        const InterconnectionRequest& r, const LinkState& s, GNode source, GNode target) {
+  RouteFlow f;
+  f.m.maximize = false;
+  const int T = f.m.add_var(0, 1e30, 1, false);
+  add_route_flow(f, I, net, p, source, target, 2);
+  for (int k = 0; k < 2; ++k) {
+    std::vector<int> idx = f.latency_row[k];
+    std::vector<double> val;
+    for (std::size_t j = 0; j < idx.size(); ++j) {
+      f.m.obj[idx[j]] = 1e-6 * f.latency_val[k][j];
+      val.push_back(-f.latency_val[k][j]);
+    }
+    idx.push_back(T);
+    val.push_back(1);
+    f.m.add_row(idx, val, 0, 1e30);
+  }
+  return routes_of(f, solve_mip(f.m, MipBackend::Glpk, 20), I, net, p, ic, r, s, source, target, 2);
+}
+
+}  // namespace
+
+std::pair<double, std::optional<RouteOption>> Interconnect::price_exact(const InterconnectionRequest& r, const LinkState& s,
+                                                                        const std::vector<double>& w) const {
+  constexpr double kInf = std::numeric_limits<double>::infinity();
+  auto& I = *impl_;
+  std::fill(I.banned.begin(), I.banned.end(), 0);
+  std::fill(I.penalty.begin(), I.penalty.end(), 1.0);
+  Prepared pr = prepare(I, net_, p_, r, s, true, 0, false);
+  if (!pr.ok) return {kInf, std::nullopt};
+  const int need = r.protection == Protection::Diverse ? 2 : 1;
+  RouteFlow f;
+  f.m.maximize = false;
+  add_route_flow(f, I, net_, p_, pr.source, pr.target, need);
+  constexpr double eps = 1e-9;  // per ms: rules out cycles, weighs less than any dual step
+  double lat_cap = 0;
+  for (int k = 0; k < need; ++k) {
+    for (std::size_t j = 0; j < f.latency_row[k].size(); ++j) {
+      const int x = f.latency_row[k][j];
+      const int kind = I.kind[f.arcs[x - f.base - k * int(f.arcs.size())]];
+      f.m.obj[x] = (kind >= 0 ? w[kind] : 0.0) + eps * f.latency_val[k][j];
+      lat_cap += f.latency_val[k][j];
+    }
+    if (r.max_latency_ms) f.m.add_row(f.latency_row[k], f.latency_val[k], -1e30, *r.max_latency_ms);
+  }
+  const MipResult res = solve_mip(f.m, MipBackend::Glpk, 20);
+  if (res.status == MipStatus::Infeasible) return {kInf, std::nullopt};
+  if (res.status != MipStatus::Optimal && res.status != MipStatus::Feasible) return {0, std::nullopt};
+  const double bound = std::max(0.0, res.bound - eps * (r.max_latency_ms ? need * *r.max_latency_ms : lat_cap));
+  return {bound, routes_of(f, res, I, net_, p_, *this, r, s, pr.source, pr.target, need)};
+}
+
+// ---- pricing (column generation) -----------------------------------------------------------
+
+double Interconnect::price_lower_bound(const InterconnectionRequest& r, const LinkState& s, const std::vector<double>& w,
+                                       std::optional<RouteOption>* column) const {
+  constexpr double kInf = std::numeric_limits<double>::infinity();
+  auto& I = *impl_;
+  const Searcher search{I, net_, p_, r, s, *this};
+  const int need = search.need;
+  // infeasible whatever the weights: no route (pair) within capacity and latency
+  double lo = -kInf;
+  double bound = 0;
+  const double limit = r.max_latency_ms.value_or(0);
+  auto run = [&](double mu) -> std::optional<std::pair<double, RouteOption>> {
+    std::fill(I.banned.begin(), I.banned.end(), 0);
+    Prepared pr = prepare(I, net_, p_, r, s, true, 0, false);
+    if (!pr.ok) return std::nullopt;
+    for (ListDigraph::ArcIt a(I.g); a != lemon::INVALID; ++a) {
+      if (I.len[a] >= kBlocked) continue;
+      const int k = I.kind[a];
+      I.len[a] = (k >= 0 ? w[k] : 0.0) + mu * arc_latency(I, net_, p_, a);
+    }
+    RouteOption o;
+    double len;
+    if (need == 1) {
+      lemon::Dijkstra<ListDigraph, ListDigraph::ArcMap<double>> dj(I.g, I.len);
+      if (!dj.run(pr.source, pr.target) || dj.dist(pr.target) >= kBlocked) return std::nullopt;
+      len = dj.dist(pr.target);
+      o.routes.push_back(to_route(I, net_, p_, path_arcs(dj, I.g, pr.target)));
+    } else {
+      lemon::Suurballe<ListDigraph, ListDigraph::ArcMap<double>> sb(I.g, I.len);
+      if (sb.run(pr.source, pr.target, 2) < 2 || sb.totalLength() >= kBlocked) return std::nullopt;
+      len = sb.totalLength();
+      for (int i = 0; i < 2; ++i) {
+        std::vector<Arc> arcs;
+        for (int a = 0; a < sb.path(i).length(); ++a) arcs.push_back(sb.path(i).nth(a));
+        o.routes.push_back(to_route(I, net_, p_, arcs));
+      }
+    }
+    return std::pair{len, o};
+  };
+  auto weight = [&](const RouteOption& o) {
+    std::set<int> used;
+    for (const auto& route : o.routes) used.insert(route.links.begin(), route.links.end());
+    double c = 0;
+    for (int l : used) c += w[l];
+    return c;
+  };
+  auto valid_column = [&](const RouteOption& o) {
+    if (!search.latency_ok(o)) return false;
+    if (need == 1) return true;
+    std::set<int> a(o.routes[0].links.begin(), o.routes[0].links.end());
+    for (int l : o.routes[1].links)
+      if (a.count(l)) return false;
+    if (o.routes[0].attach_node >= 0 && o.routes[0].attach_node == o.routes[1].attach_node) return false;
+    return p_.accept_link_only_diversity || common_srgs(net_, o).empty();
+  };
+  std::optional<RouteOption> best_col;
+  double best_w = kInf;
+  // mu = 0, then a geometric sweep of the latency multiplier: each gives a valid lower bound
+  // (Lagrangian relaxation of "each route <= limit", summed over the routes of a pair)
+  std::vector<double> mus{0};
+  if (r.max_latency_ms) {
+    double wmax = 0;
+    for (double v : w) wmax = std::max(wmax, v);
+    for (double mu = std::max(1e-9, wmax * 1e-3); mu <= std::max(1.0, wmax) * 1e6; mu *= 4) mus.push_back(mu);
+  }
+  for (double mu : mus) {
+    auto got = run(mu);
+    if (!got) return kInf;  // no route (pair) within capacity at all
+    lo = std::max(lo, got->first - mu * need * limit);
+    const double c = weight(got->second);
+    if (c < best_w && valid_column(got->second)) best_w = c, best_col = got->second;
+  }
+  if (r.max_latency_ms) {  // no route (pair) meets the limit: the fastest one is over it
+    auto got = run(1e12);
+    if (got && got->first / 1e12 > need * limit + 1e-9) return kInf;
+  }
+  std::fill(I.banned.begin(), I.banned.end(), 0);
+  bound = std::max(0.0, lo);
+  if (column && best_col) {
+    price(*best_col, r, s);
+    *column = best_col;
+  }
+  return bound;
 }
 
 void Interconnect::reserve(LinkState& s, const RouteOption& o, int pairs) const {
@@ -480,45 +837,77 @@ void Interconnect::reserve(LinkState& s, const RouteOption& o, int pairs) const 
     }
 }
 
-InterconnectionDecision Interconnect::describe(const InterconnectionRequest& r, const Evaluation& e,
-                                               const LinkState& after) const {
+InterconnectionDecision Interconnect::describe(const InterconnectionRequest& r, const Evaluation& e, const LinkState& after,
+                                               const std::vector<std::string>& builder_ids) const {
   InterconnectionDecision d;
   d.id = r.id;
   d.decision = e.decision;
   d.reasons = e.reasons;
-  if (e.option && e.decision != Decision::Reject) {
-    const auto& o = *e.option;
-    d.capex_eur = o.capex;
-    d.opex_eur = o.opex;
-    d.total_eur = o.total();
-    if (r.protection == Protection::Diverse) d.diversity = o.risk_disjoint ? "risk_disjoint" : "link_only";
-    for (const auto& route : o.routes) {
-      std::vector<std::string> ids;
-      for (int n : route.nodes) ids.push_back(n < 0 ? "site:" + r.id : net_.node(n).id);
-      d.routes.push_back(ids);
-      std::vector<RouteLink> links;
-      if (route.attach_node >= 0) links.push_back({fmt::format("new:{}-{}", r.id, net_.node(route.attach_node).id), -1});
-      for (int l : route.links) links.push_back({net_.links()[l].id, after.free[l]});
-      d.route_links.push_back(links);
-      d.latency_ms = std::max(d.latency_ms, route.latency_ms);
-      d.new_build_km += route.attach_km;
+  if (!e.option || e.decision == Decision::Reject) return d;
+  const auto& o = *e.option;
+  d.capex_eur = o.capex;
+  d.opex_eur = o.opex;
+  d.total_eur = o.total();
+  if (r.protection == Protection::Diverse) d.diversity = o.risk_disjoint ? "risk_disjoint" : "link_only";
+  for (int l : e.builds) d.builds.push_back(net_.links()[l].id);
+  for (std::size_t k = 0; k < o.routes.size(); ++k) {
+    const auto& route = o.routes[k];
+    std::vector<std::string> ids;
+    for (int n : route.nodes) ids.push_back(n < 0 ? "site:" + r.id : net_.node(n).id);
+    d.routes.push_back(ids);
+    std::vector<RouteLink> links;
+    if (route.attach_node >= 0) links.push_back({fmt::format("new:{}-{}", r.id, net_.node(route.attach_node).id), -1, ""});
+    for (std::size_t j = 0; j < route.links.size(); ++j) {
+      const int l = route.links[j];
+      const int free = k < e.free_after.size() ? e.free_after[k][j] : after.free[l];
+      links.push_back({net_.links()[l].id, free, std::size_t(l) < builder_ids.size() ? builder_ids[l] : ""});
     }
+    d.route_links.push_back(links);
+    d.latency_ms = std::max(d.latency_ms, route.latency_ms);
+    d.new_build_km += route.attach_km;
   }
   return d;
+}
+
+const char* queue_mode_key(QueueMode m) { return m == QueueMode::FirstCome ? "fcfs" : "optimal"; }
+
+void accept_in_queue(const Interconnect& ic, const std::vector<InterconnectionRequest>& reqs, int i, RouteOption o, QueueResult& q) {
+  const auto& r = reqs[i];
+  LinkState& s = q.final_state;
+  if (q.builder.size() != s.free.size()) q.builder.assign(s.free.size(), -1);
+  ic.price(o, r, s);
+  Evaluation& e = q.evaluations[i];
+  e.decision = o.needs_works(s) ? Decision::AcceptWithWorks : Decision::Accept;
+  e.reasons = o.notes;
+  for (auto& w : works_reasons(ic.network(), o, s)) e.reasons.push_back(std::move(w));
+  e.builds.clear();
+  for (const auto& route : o.routes)
+    for (int l : route.links)
+      if (!s.built[l] && q.builder[l] < 0) {
+        q.builder[l] = i;
+        e.builds.push_back(l);
+      }
+  ic.reserve(s, o, r.pairs);
+  e.free_after.clear();
+  for (const auto& route : o.routes) {
+    e.free_after.emplace_back();
+    for (int l : route.links) e.free_after.back().push_back(s.free[l]);
+  }
+  e.option = std::move(o);
+  q.accepted_value += r.value;
 }
 
 QueueResult run_fcfs(const Interconnect& ic, const std::vector<InterconnectionRequest>& reqs, const std::vector<int>& order,
                      const LinkState& initial) {
   QueueResult q;
   q.final_state = initial;
+  q.builder.assign(initial.free.size(), -1);
   q.evaluations.resize(reqs.size());
   for (int i : order) {
     Evaluation e = ic.evaluate(reqs[i], q.final_state);
-    if (e.decision != Decision::Reject) {
-      ic.reserve(q.final_state, *e.option, reqs[i].pairs);
-      q.accepted_value += reqs[i].value;
-    }
+    const bool accept = e.decision != Decision::Reject;
     q.evaluations[i] = std::move(e);
+    if (accept) accept_in_queue(ic, reqs, i, *q.evaluations[i].option, q);
   }
   q.fcfs_value = q.accepted_value;
   return q;
@@ -529,78 +918,196 @@ std::vector<std::vector<RouteOption>> candidate_options(const Interconnect& ic, 
   std::vector<std::vector<RouteOption>> opts(reqs.size());
   for (std::size_t i = 0; i < reqs.size(); ++i) {
     auto list = ic.options(reqs[i], initial, route_options);
+    if (list.empty()) {  // the exact search of evaluate() may find what options() misses
+      auto e = ic.evaluate(reqs[i], initial);
+      if (e.decision != Decision::Reject) list.push_back(*e.option);
+    }
     const auto& fe = fcfs.evaluations[i];
     if (fe.decision != Decision::Reject) {
       RouteOption f = *fe.option;
-      ic.price(f, reqs[i], initial);  // planned links first-come found built are charged here
+      ic.price(f, reqs[i], initial);
       list.insert(list.begin(), f);
     }
+    std::set<std::vector<int>> seen;
     for (auto& o : list)
-      if (o.risk_disjoint || reqs[i].protection == Protection::None) opts[i].push_back(o);
+      if ((o.risk_disjoint || reqs[i].protection == Protection::None || fe.decision != Decision::Reject) &&
+          seen.insert(option_key(o)).second)
+        opts[i].push_back(o);
   }
   return opts;
 }
 
+namespace {
+
+std::set<int> links_of(const RouteOption& o) {
+  std::set<int> used;
+  for (const auto& route : o.routes) used.insert(route.links.begin(), route.links.end());
+  return used;
+}
+
+// The restricted master LP of the column generation: max sum v_i x_io, one option per
+// request, link capacities. Returns the link duals w (>= 0) and the request duals u.
+std::pair<std::vector<double>, std::vector<double>> master_duals(const std::vector<InterconnectionRequest>& reqs,
+                                                                 const std::vector<std::vector<RouteOption>>& opts,
+                                                                 const LinkState& initial) {
+  lemon::GlpkLp lp;
+  lp.messageLevel(lemon::LpBase::MESSAGE_NOTHING);
+  std::vector<lemon::GlpkLp::Row> assign(reqs.size(), lemon::INVALID);
+  std::map<int, lemon::GlpkLp::Expr> by_link;
+  lemon::GlpkLp::Expr obj;
+  for (std::size_t i = 0; i < reqs.size(); ++i) {
+    lemon::GlpkLp::Expr one;
+    for (const auto& o : opts[i]) {
+      auto x = lp.addCol();
+      lp.colLowerBound(x, 0);
+      lp.colUpperBound(x, 1);
+      obj += reqs[i].value * x;
+      one += x;
+      for (int l : links_of(o)) by_link[l] += reqs[i].pairs * x;
+    }
+    if (!opts[i].empty()) assign[i] = lp.addRow(one <= 1);
+  }
+  std::map<int, lemon::GlpkLp::Row> cap;
+  for (auto& [l, e] : by_link) cap[l] = lp.addRow(e <= double(initial.free[l]));
+  lp.obj(obj);
+  lp.max();
+  std::vector<double> w(initial.free.size(), 0.0), u(reqs.size(), 0.0);
+  if (lp.solve() != lemon::LpBase::SOLVED || lp.primalType() != lemon::LpSolver::OPTIMAL) return {w, u};
+  for (auto& [l, row] : cap) w[l] = std::max(0.0, lp.dual(row));
+  for (std::size_t i = 0; i < reqs.size(); ++i)
+    if (!opts[i].empty()) u[i] = std::max(0.0, lp.dual(assign[i]));
+  return {w, u};
+}
+
+}  // namespace
+
+// Column generation on the value LP over every route: price each request with the link duals
+// (Interconnect::price_lower_bound), add the routes that would raise the LP, repeat. Every
+// round gives a valid upper bound on the value over all routes:
+//   sum_l free_l w_l + sum_i max(0, v_i - pairs_i x (lower bound of w over i's routes)).
+double grow_columns(const Interconnect& ic, const std::vector<InterconnectionRequest>& reqs, const LinkState& initial,
+                    std::vector<std::vector<RouteOption>>& opts, int& rounds, double time_limit_s) {
+  const auto t0 = std::chrono::steady_clock::now();
+  double best = std::numeric_limits<double>::infinity();
+  std::vector<std::set<std::vector<int>>> seen(reqs.size());
+  for (std::size_t i = 0; i < reqs.size(); ++i)
+    for (const auto& o : opts[i]) seen[i].insert(option_key(o));
+  for (rounds = 1; rounds <= 50; ++rounds) {
+    auto [w, u] = master_duals(reqs, opts, initial);
+    double bound = 0;
+    for (std::size_t l = 0; l < w.size(); ++l) bound += w[l] * initial.free[l];
+    int added = 0;
+    for (std::size_t i = 0; i < reqs.size(); ++i) {
+      std::optional<RouteOption> col;
+      double pi = ic.price_lower_bound(reqs[i], initial, w, &col);
+      auto gain = [&](const std::optional<RouteOption>& c) {  // reduced value of a column
+        if (!c) return -1.0;
+        double cw = 0;
+        for (int l : links_of(*c)) cw += w[l];
+        return reqs[i].value - reqs[i].pairs * cw - u[i];
+      };
+      if (gain(col) <= 1e-7 && reqs[i].value - reqs[i].pairs * pi - u[i] > 1e-7) {
+        // the cheap bound cannot rule out a better route: price exactly (arc-flow MILP)
+        auto [pe, ce] = ic.price_exact(reqs[i], initial, w);
+        pi = std::max(pi, pe);
+        if (ce) col = ce;
+      }
+      bound += std::max(0.0, reqs[i].value - reqs[i].pairs * pi);
+      if (gain(col) > 1e-7 && seen[i].insert(option_key(*col)).second) {
+        opts[i].push_back(*col);
+        ++added;
+      }
+    }
+    best = std::min(best, bound);
+    const double spent = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (added == 0 || spent > time_limit_s / 2) break;
+  }
+  return best;
+}
+
+namespace {
+
+// The joint MILP: x_io (request i takes option o), y_l (planned link l is built, once,
+// whoever uses it), value first, then cost as a tie-break weighing less than any value step
+// (each planned link at its build cost once, every other part at the option's own cost).
+struct JointModel {
+  MipModel m;
+  std::vector<std::vector<int>> var;
+};
+
+JointModel joint_model(const Interconnect& ic, const std::vector<InterconnectionRequest>& reqs,
+                       const std::vector<std::vector<RouteOption>>& opts, const LinkState& initial) {
+  JointModel j;
+  j.m.maximize = true;
+  LinkState all_built = initial;
+  std::fill(all_built.built.begin(), all_built.built.end(), 1);
+  std::vector<std::vector<double>> cost(reqs.size());
+  double scale = 1;
+  std::map<int, double> build;  // planned links used by some option -> build cost
+  for (std::size_t i = 0; i < reqs.size(); ++i)
+    for (auto o : opts[i]) {
+      ic.price(o, reqs[i], all_built);  // planned links as owned: their build is y_l's
+      cost[i].push_back(o.total());
+      scale += o.total();
+      for (int l : links_of(o))
+        if (!initial.built[l]) {
+          const Link& link = ic.network().links()[l];
+          scale += build[l] = link.build_eur_per_km * link.length_km;
+        }
+    }
+  std::map<int, int> y;
+  for (auto [l, c] : build) y[l] = j.m.add_var(0, 1, -1e-6 * c / scale, true);
+  std::map<int, std::pair<std::vector<int>, std::vector<double>>> by_link;
+  j.var.resize(reqs.size());
+  for (std::size_t i = 0; i < reqs.size(); ++i) {
+    for (std::size_t k = 0; k < opts[i].size(); ++k) {
+      const int x = j.m.add_var(0, 1, reqs[i].value - 1e-6 * cost[i][k] / scale, true);
+      j.var[i].push_back(x);
+      for (int l : links_of(opts[i][k])) {
+        by_link[l].first.push_back(x);
+        by_link[l].second.push_back(reqs[i].pairs);
+        if (!initial.built[l]) j.m.add_row({x, y[l]}, {1, -1}, -1e30, 0);
+      }
+    }
+    if (!j.var[i].empty()) j.m.add_row(j.var[i], std::vector<double>(j.var[i].size(), 1.0), -1e30, 1);
+  }
+  for (auto& [l, row] : by_link) j.m.add_row(row.first, row.second, -1e30, initial.free[l]);
+  return j;
+}
+
+}  // namespace
+
 QueueResult run_optimal(const Interconnect& ic, const std::vector<InterconnectionRequest>& reqs, const std::vector<int>& order,
                         const LinkState& initial, int route_options, MipBackend backend, double time_limit_s) {
   const QueueResult fcfs = run_fcfs(ic, reqs, order, initial);
-  const auto opts = candidate_options(ic, reqs, fcfs, initial, route_options);
-  std::vector<std::vector<std::string>> individual_reasons(reqs.size());
-  for (std::size_t i = 0; i < reqs.size(); ++i)
-    if (opts[i].empty()) individual_reasons[i] = ic.evaluate(reqs[i], initial).reasons;
-  // MILP: x[i][o] in {0,1}; sum_o x[i][o] <= 1; per link sum pairs x <= free
-  MipModel m;
-  m.maximize = true;
-  double cost_scale = 1;
-  for (const auto& v : opts)
-    for (const auto& o : v) cost_scale += o.total();
-  std::vector<std::vector<int>> var(reqs.size());
-  std::map<int, std::pair<std::vector<int>, std::vector<double>>> by_link;
-  for (std::size_t i = 0; i < reqs.size(); ++i) {
-    std::vector<int> idx;
-    for (const auto& o : opts[i]) {
-      // value first; among equal values the cheaper set (cost weighs less than any value step)
-      const int x = m.add_var(0, 1, reqs[i].value - 1e-6 * o.total() / cost_scale, true);
-      var[i].push_back(x);
-      idx.push_back(x);
-      std::set<int> used;
-      for (const auto& route : o.routes) used.insert(route.links.begin(), route.links.end());
-      for (int l : used) {
-        by_link[l].first.push_back(x);
-        by_link[l].second.push_back(reqs[i].pairs);
-      }
-    }
-    if (!idx.empty()) m.add_row(idx, std::vector<double>(idx.size(), 1.0), -1e30, 1);
-  }
-  for (auto& [l, row] : by_link) m.add_row(row.first, row.second, -1e30, initial.free[l]);
+  auto opts = candidate_options(ic, reqs, fcfs, initial, route_options);
   QueueResult q;
+  q.all_routes_bound = grow_columns(ic, reqs, initial, opts, q.pricing_rounds, time_limit_s);
+  for (const auto& v : opts) q.routes_considered += int(v.size());
+  const JointModel jm = joint_model(ic, reqs, opts, initial);
+  MipResult res = jm.m.vars() > 0 ? solve_mip(jm.m, backend, time_limit_s) : [] { MipResult r; r.status = MipStatus::Optimal; return r; }();
+  q.mip = res;
   q.fcfs_value = fcfs.accepted_value;
   q.final_state = initial;
+  q.builder.assign(initial.free.size(), -1);
   q.evaluations.resize(reqs.size());
-  MipResult res = m.vars() > 0 ? solve_mip(m, backend, time_limit_s) : MipResult{MipStatus::Optimal};
-  q.mip = res;
   const bool have = res.status == MipStatus::Optimal || res.status == MipStatus::Feasible;
-  for (std::size_t i = 0; i < reqs.size(); ++i) {
-    Evaluation e;
+  // replay the chosen set in queue order: the first that uses a planned link builds it
+  for (int i : order) {
     int chosen = -1;
     if (have)
-      for (std::size_t o = 0; o < var[i].size(); ++o)
-        if (res.x[var[i][o]] > 0.5) chosen = int(o);
+      for (std::size_t o = 0; o < jm.var[i].size(); ++o)
+        if (res.x[jm.var[i][o]] > 0.5) chosen = int(o);
     if (!have && fcfs.evaluations[i].decision != Decision::Reject) chosen = 0;  // fall back on first-come
     if (chosen >= 0) {
-      e.option = opts[i][chosen];
-      e.decision = e.option->needs_works(initial) ? Decision::AcceptWithWorks : Decision::Accept;
-      e.reasons = e.option->notes;
-      q.accepted_value += reqs[i].value;
-    } else {
-      e.decision = Decision::Reject;
-      e.reasons = opts[i].empty() ? individual_reasons[i]
-                                  : std::vector<std::string>{"feasible alone, but its capacity serves more value in the joint choice"};
+      accept_in_queue(ic, reqs, i, opts[i][chosen], q);
+      continue;
     }
-    q.evaluations[i] = std::move(e);
+    Evaluation& e = q.evaluations[i];
+    e.decision = Decision::Reject;
+    e.reasons = opts[i].empty() ? ic.evaluate(reqs[i], initial).reasons
+                                : std::vector<std::string>{"feasible alone, but its capacity serves more value in the joint choice"};
   }
-  for (std::size_t i = 0; i < reqs.size(); ++i)
-    if (q.evaluations[i].decision != Decision::Reject) ic.reserve(q.final_state, *q.evaluations[i].option, reqs[i].pairs);
   return q;
 }
 

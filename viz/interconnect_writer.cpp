@@ -4,6 +4,7 @@
 #include <gdal_priv.h>
 #include <ogrsf_frmts.h>
 
+#include <map>
 #include <memory>
 
 #include "viz/gpkg_util.h"
@@ -21,7 +22,11 @@ json decisions_json(const InterconnectionResults& res) {
     json links = json::array();
     for (const auto& route : d.route_links) {
       json l = json::array();
-      for (const auto& rl : route) l.push_back({{"id", rl.id}, {"free_pairs_after", rl.free_pairs_after < 0 ? json(nullptr) : json(rl.free_pairs_after)}});
+      for (const auto& rl : route) {
+        json one = {{"id", rl.id}, {"free_pairs_after", rl.free_pairs_after < 0 ? json(nullptr) : json(rl.free_pairs_after)}};
+        if (!rl.built_by.empty()) one["built_by"] = rl.built_by;  // a planned link: the request that builds it
+        l.push_back(one);
+      }
       links.push_back(l);
     }
     json o = {{"id", d.id},
@@ -33,6 +38,7 @@ json decisions_json(const InterconnectionResults& res) {
               {"routes", d.routes},
               {"route_links", links},
               {"new_build_km", d.new_build_km},
+              {"builds", d.builds},
               {"pairs", r.pairs},
               {"protection", protection_key(r.protection)},
               {"submitted", r.submitted}};
@@ -50,8 +56,20 @@ std::string queue_text(const InterconnectionResults& res) {
   out += fmt::format("{} requests: {} accept, {} accept_with_works, {} reject; accepted value {} (first come: {})", res.decisions.size(),
                      counts[0], counts[1], counts[2], res.accepted_value, res.fcfs_value);
   if (res.mode == "optimal")
-    out += fmt::format("; MILP {} {}: objective {:.6g}, bound {:.6g}, gap {:.2e}, {:.2f} s", res.mip_backend, res.mip_status,
-                       res.mip_objective, res.mip_bound, res.mip_gap, res.mip_seconds);
+    out += fmt::format("; MILP {} {} over {} routes: objective {:.6g}, bound {:.6g}, gap {:.2e}, {:.2f} s; value bound over all routes {:.6g} "
+                       "(gap {:.2e})",
+                       res.mip_backend, res.mip_status, res.routes_considered, res.mip_objective, res.mip_bound, res.mip_gap,
+                       res.mip_seconds, res.all_routes_bound, res.all_routes_gap);
+  std::map<std::string, std::string> built;  // each planned link once, with who builds it
+  double build_capex = 0;
+  for (const auto& d : res.decisions)
+    for (const auto& route : d.route_links)
+      for (const auto& rl : route)
+        if (!rl.built_by.empty()) built[rl.id] = rl.built_by;
+  for (const auto& d : res.decisions) build_capex += d.capex_eur;
+  out += fmt::format("\n{} planned links built, each by one request (decisions.json: builds, built_by); capex {:.0f} EUR "
+                     "(planned links and new-build attachments)",
+                     built.size(), build_capex);
   return out + "\n";
 }
 
@@ -65,9 +83,12 @@ json queue_summary_json(const InterconnectionResults& res) {
             {"reject", counts[2]},
             {"accepted_value", res.accepted_value},
             {"fcfs_value", res.fcfs_value}};
-  if (res.mode == "optimal")
+  if (res.mode == "optimal") {
     j["mip"] = {{"backend", res.mip_backend}, {"status", res.mip_status}, {"objective", res.mip_objective},
                 {"bound", res.mip_bound}, {"gap", res.mip_gap}};  // no timing: same inputs, same file
+    // the MILP is optimal among routes_considered routes; the bound holds over every route
+    j["all_routes"] = {{"routes_considered", res.routes_considered}, {"value_bound", res.all_routes_bound}, {"gap", res.all_routes_gap}};
+  }
   return j;
 }
 

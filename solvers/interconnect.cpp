@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <functional>
 #include <cmath>
 #include <limits>
 #include <map>
@@ -446,11 +447,16 @@ Evaluation Interconnect::diagnose(const InterconnectionRequest& r, const LinkSta
   for (auto& f : relaxed.free) f = std::max(f, r.pairs);
   std::optional<RouteOption> wide = fastest(r, relaxed);  // capacity no limit, latency limit not applied
   if (!wide) {
-    // no shared-risk-disjoint pair whatever the capacity: name the shared ducts
-    auto relaxed_opts = options(r, relaxed, 1);
+    // no shared-risk-disjoint pair whatever the capacity: name the shared ducts of the
+    // link-disjoint pair (latency limit aside), and the links too full on it
+    InterconnectionRequest any_latency = r;
+    any_latency.max_latency_ms.reset();
+    auto relaxed_opts = options(any_latency, relaxed, 1);
     if (!relaxed_opts.empty()) e.reasons = relaxed_opts.front().notes;
     if (e.reasons.empty()) e.reasons.push_back("no shared-risk-disjoint pair of routes joins the site to the destination");
     e.reasons.push_back("set interconnect.link_only_diversity = \"accept\" to accept link-disjoint routes");
+    if (!relaxed_opts.empty() && Searcher{*impl_, net_, p_, r, s, *this}.latency_ok(relaxed_opts.front()))
+      too_full(r, s, relaxed_opts.front(), e.reasons);
     return e;
   }
   capacity_reasons(r, s, relaxed, e.reasons);
@@ -505,9 +511,12 @@ void Interconnect::capacity_reasons(const InterconnectionRequest& r, const LinkS
     auto f = fastest(r, relaxed);
     if (f && Searcher{*impl_, net_, p_, r, relaxed, *this}.latency_ok(*f)) o = f;
   }
-  if (!o) return;
+  if (o) too_full(r, s, *o, out);
+}
+
+void Interconnect::too_full(const InterconnectionRequest& r, const LinkState& s, const RouteOption& o, std::vector<std::string>& out) const {
   std::set<int> used;
-  for (const auto& route : o->routes) used.insert(route.links.begin(), route.links.end());
+  for (const auto& route : o.routes) used.insert(route.links.begin(), route.links.end());
   for (int l : used)
     if (s.free[l] < r.pairs)
       out.push_back(fmt::format("link {} ({} - {}) has {} free pairs, {} requested", net_.links()[l].id,
@@ -652,6 +661,8 @@ void add_route_flow(RouteFlow& f, const Interconnect::Impl& I, const Network& ne
         if (!net.links()[kind].srg.empty()) in_group[k][net.links()[kind].srg].push_back(x);
       } else if (kind <= kAttachBase) {
         on_attach[kind].push_back(x);
+      } else {  // a PoP's arc to the "any PoP" sink: the two routes reach two different PoPs
+        on_attach[ListDigraph::id(f.arcs[a]) + 1].push_back(x);
       }
     }
     for (auto& [n, row] : flow) {
@@ -985,10 +996,12 @@ std::pair<std::vector<double>, std::vector<double>> master_duals(const std::vect
 // (Interconnect::price_lower_bound), add the routes that would raise the LP, repeat. Every
 // round gives a valid upper bound on the value over all routes:
 //   sum_l free_l w_l + sum_i max(0, v_i - pairs_i x (lower bound of w over i's routes)).
-double grow_columns(const Interconnect& ic, const std::vector<InterconnectionRequest>& reqs, const LinkState& initial,
-                    std::vector<std::vector<RouteOption>>& opts, int& rounds, double time_limit_s) {
+ColumnBound grow_columns(const Interconnect& ic, const std::vector<InterconnectionRequest>& reqs, const LinkState& initial,
+                         std::vector<std::vector<RouteOption>>& opts, double time_limit_s) {
   const auto t0 = std::chrono::steady_clock::now();
-  double best = std::numeric_limits<double>::infinity();
+  ColumnBound best;
+  best.bound = std::numeric_limits<double>::infinity();
+  int& rounds = best.rounds;
   std::vector<std::set<std::vector<int>>> seen(reqs.size());
   for (std::size_t i = 0; i < reqs.size(); ++i)
     for (const auto& o : opts[i]) seen[i].insert(option_key(o));
@@ -996,6 +1009,7 @@ double grow_columns(const Interconnect& ic, const std::vector<InterconnectionReq
     auto [w, u] = master_duals(reqs, opts, initial);
     double bound = 0;
     for (std::size_t l = 0; l < w.size(); ++l) bound += w[l] * initial.free[l];
+    std::vector<double> pis(reqs.size());
     int added = 0;
     for (std::size_t i = 0; i < reqs.size(); ++i) {
       std::optional<RouteOption> col;
@@ -1013,16 +1027,94 @@ double grow_columns(const Interconnect& ic, const std::vector<InterconnectionReq
         if (ce) col = ce;
       }
       bound += std::max(0.0, reqs[i].value - reqs[i].pairs * pi);
+      pis[i] = pi;
       if (gain(col) > 1e-7 && seen[i].insert(option_key(*col)).second) {
         opts[i].push_back(*col);
         ++added;
       }
     }
-    best = std::min(best, bound);
+    if (bound < best.bound) best.bound = bound, best.w = w, best.pi = pis;
     const double spent = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (added == 0 || spent > time_limit_s / 2) break;
   }
   return best;
+}
+
+// Every route (pair) of r under the capacity of s whose weight sum of w over its distinct links
+// is at most budget, meeting every rule of r (latency, diversity); false when there are more
+// than `cap` (then `out` is partial). A depth-first search on the network's links.
+bool Interconnect::enumerate_routes(const InterconnectionRequest& r, const LinkState& s, const std::vector<double>& w, double budget,
+                                    std::size_t cap, std::vector<RouteOption>& out) const {
+  auto& I = *impl_;
+  std::fill(I.banned.begin(), I.banned.end(), 0);
+  Prepared pr = prepare(I, net_, p_, r, s, true, 0, false);
+  if (!pr.ok) return true;
+  const int need = r.protection == Protection::Diverse ? 2 : 1;
+  const double lim = r.max_latency_ms ? *r.max_latency_ms + 1e-12 : std::numeric_limits<double>::infinity();
+  auto is_target = [&](int v) {
+    return r.destination.kind == Destination::Kind::AnyDorsalePop ? net_.node(v).kind == NodeKind::DorsalePop
+                                                                   : I.node[v] == pr.target;
+  };
+  std::vector<std::vector<int>> adj(net_.nodes().size());
+  for (std::size_t l = 0; l < net_.links().size(); ++l)
+    if (s.free[l] >= r.pairs) adj[net_.links()[l].a].push_back(int(l)), adj[net_.links()[l].b].push_back(int(l));
+  std::vector<std::pair<RouteOption::Route, double>> paths;  // (route, weight)
+  std::vector<char> on(net_.nodes().size(), 0);
+  RouteOption::Route cur;
+  double cw = 0;
+  bool complete = true;
+  std::function<void(int)> go = [&](int v) {
+    if (!complete) return;
+    if (is_target(v)) {
+      if (paths.size() >= cap) return void(complete = false);
+      paths.push_back({cur, cw});
+      if (r.destination.kind != Destination::Kind::AnyDorsalePop) return;
+    }
+    on[v] = 1;
+    for (int l : adj[v]) {
+      const Link& L = net_.links()[l];
+      const int u = L.a == v ? L.b : L.a;
+      if (on[u] || cw + w[l] > budget + 1e-12 || cur.latency_ms + L.latency_ms > lim) continue;
+      cur.links.push_back(l), cur.nodes.push_back(u), cur.length_km += L.length_km, cur.latency_ms += L.latency_ms, cw += w[l];
+      go(u);
+      cur.links.pop_back(), cur.nodes.pop_back(), cur.length_km -= L.length_km, cur.latency_ms -= L.latency_ms, cw -= w[l];
+    }
+    on[v] = 0;
+  };
+  if (!r.site_node.empty()) {
+    cur.nodes = {*net_.find_node(r.site_node)};
+    go(cur.nodes[0]);
+  } else {
+    for (std::size_t k = 0; k < I.attach_to.size(); ++k) {
+      const double lat = I.attach_km[k] * p_.latency_us_per_km / 1000.0;
+      if (lat > lim) continue;
+      cur = RouteOption::Route{{-1, I.attach_to[k]}, {}, I.attach_to[k], I.attach_km[k], I.attach_km[k], lat};
+      go(I.attach_to[k]);
+    }
+  }
+  auto add = [&](RouteOption o) {
+    price(o, r, s);
+    out.push_back(std::move(o));
+  };
+  if (need == 1) {
+    for (auto& [route, c] : paths) add(RouteOption{{route}});
+    return complete;
+  }
+  for (std::size_t i = 0; i < paths.size() && complete; ++i)
+    for (std::size_t j = i + 1; j < paths.size(); ++j) {
+      RouteOption o{{paths[i].first, paths[j].first}};
+      if (paths[i].second + paths[j].second > budget + 1e-12) continue;
+      if (o.routes[0].attach_node >= 0 && o.routes[0].attach_node == o.routes[1].attach_node) continue;
+      if (r.destination.kind == Destination::Kind::AnyDorsalePop && o.routes[0].nodes.back() == o.routes[1].nodes.back()) continue;
+      const auto a = links_of(RouteOption{{o.routes[0]}});
+      bool disjoint = true;
+      for (int l : o.routes[1].links) disjoint &= !a.count(l);
+      if (!disjoint || (!p_.accept_link_only_diversity && !common_srgs(net_, o).empty())) continue;
+      o.risk_disjoint = common_srgs(net_, o).empty();
+      if (out.size() >= cap) return false;
+      add(std::move(o));
+    }
+  return complete;
 }
 
 namespace {
@@ -1075,6 +1167,49 @@ JointModel joint_model(const Interconnect& ic, const std::vector<Interconnection
   return j;
 }
 
+MipResult solve_joint(const JointModel& jm, MipBackend backend, double time_limit_s) {
+  if (jm.m.vars() > 0) return solve_mip(jm.m, backend, time_limit_s);
+  MipResult r;
+  r.status = MipStatus::Optimal;
+  return r;
+}
+
+// The accepted value of a joint solution (its objective less the cost tie-break).
+double joint_value(const std::vector<InterconnectionRequest>& reqs, const JointModel& jm, const MipResult& res) {
+  double v = 0;
+  for (std::size_t i = 0; i < reqs.size(); ++i)
+    for (int x : jm.var[i])
+      if (res.x[x] > 0.5) v += reqs[i].value;
+  return v;
+}
+
+// Gap closing: with the bound's duals (w, u_i = max(0, v_i - pairs_i pi_i)) every route has a
+// reduced value <= 0, and a solution better than the incumbent z can only use routes whose
+// reduced value is above z - bound. Adds every such route to opts; true when all of them were
+// few enough to be listed (the MILP over opts is then the optimum over every route).
+bool close_gap(const Interconnect& ic, const std::vector<InterconnectionRequest>& reqs, const LinkState& initial, const ColumnBound& cb,
+               const JointModel& jm, const MipResult& res, std::vector<std::vector<RouteOption>>& opts) {
+  constexpr std::size_t kCap = 4000;  // routes per request, and in all, beyond which the gap stays open
+  if (res.status != MipStatus::Optimal || cb.w.empty()) return false;
+  const double gap = cb.bound - joint_value(reqs, jm, res);
+  if (gap <= 1e-9) return false;
+  std::size_t total = 0;
+  for (std::size_t i = 0; i < reqs.size(); ++i) {
+    if (!std::isfinite(cb.pi[i])) continue;  // no route at all
+    const double u = std::max(0.0, reqs[i].value - reqs[i].pairs * cb.pi[i]);
+    const double budget = (reqs[i].value - u + gap + 1e-9) / reqs[i].pairs;
+    if (budget < 0) continue;
+    std::vector<RouteOption> more;
+    if (!ic.enumerate_routes(reqs[i], initial, cb.w, budget, kCap, more)) return false;
+    std::set<std::vector<int>> seen;
+    for (const auto& o : opts[i]) seen.insert(option_key(o));
+    for (auto& o : more)
+      if (seen.insert(option_key(o)).second) opts[i].push_back(std::move(o)), ++total;
+    if (total > kCap) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 QueueResult run_optimal(const Interconnect& ic, const std::vector<InterconnectionRequest>& reqs, const std::vector<int>& order,
@@ -1082,10 +1217,17 @@ QueueResult run_optimal(const Interconnect& ic, const std::vector<Interconnectio
   const QueueResult fcfs = run_fcfs(ic, reqs, order, initial);
   auto opts = candidate_options(ic, reqs, fcfs, initial, route_options);
   QueueResult q;
-  q.all_routes_bound = grow_columns(ic, reqs, initial, opts, q.pricing_rounds, time_limit_s);
+  const ColumnBound cb = grow_columns(ic, reqs, initial, opts, time_limit_s);
+  q.all_routes_bound = cb.bound;
+  q.pricing_rounds = cb.rounds;
+  JointModel jm = joint_model(ic, reqs, opts, initial);
+  MipResult res = solve_joint(jm, backend, time_limit_s);
+  if (close_gap(ic, reqs, initial, cb, jm, res, opts)) {  // every route that could do better is now a candidate
+    jm = joint_model(ic, reqs, opts, initial);
+    res = solve_joint(jm, backend, time_limit_s);
+    if (res.status == MipStatus::Optimal) q.all_routes_bound = std::min(q.all_routes_bound, joint_value(reqs, jm, res));
+  }
   for (const auto& v : opts) q.routes_considered += int(v.size());
-  const JointModel jm = joint_model(ic, reqs, opts, initial);
-  MipResult res = jm.m.vars() > 0 ? solve_mip(jm.m, backend, time_limit_s) : [] { MipResult r; r.status = MipStatus::Optimal; return r; }();
   q.mip = res;
   q.fcfs_value = fcfs.accepted_value;
   q.final_state = initial;

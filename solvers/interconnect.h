@@ -100,6 +100,10 @@ class Interconnect {
   // of r, when one does. Used by the column generation of run_optimal.
   double price_lower_bound(const InterconnectionRequest& r, const LinkState& s, const std::vector<double>& w,
                            std::optional<RouteOption>* column) const;
+  // Every route (pair) of r under the capacity of s meeting every rule of r whose sum of w over
+  // its distinct links is <= budget; false (out partial) when there are more than cap.
+  bool enumerate_routes(const InterconnectionRequest& r, const LinkState& s, const std::vector<double>& w, double budget,
+                        std::size_t cap, std::vector<RouteOption>& out) const;
   // The same lower bound, exact (an arc-flow MILP over every route, every rule of r), with the
   // route (pair) that attains it; +inf when r has no route within the capacity of s.
   std::pair<double, std::optional<RouteOption>> price_exact(const InterconnectionRequest& r, const LinkState& s,
@@ -118,6 +122,7 @@ class Interconnect {
   void capacity_reasons(const InterconnectionRequest& r, const LinkState& s, const LinkState& relaxed,
                         std::vector<std::string>& out) const;
   void latency_reason(const InterconnectionRequest& r, const LinkState& s, std::vector<std::string>& out) const;
+  void too_full(const InterconnectionRequest& r, const LinkState& s, const RouteOption& o, std::vector<std::string>& out) const;
 
   const Network& net_;
   InterconnectParams p_;
@@ -164,9 +169,15 @@ std::vector<std::vector<RouteOption>> candidate_options(const Interconnect& ic, 
 // first that uses a planned link builds it, later ones use it as owned.
 // Column generation (used by run_optimal): grows opts with the routes whose reduced value is
 // positive under the duals of the value LP, and returns an upper bound on the accepted value
-// over every route of every request. rounds: the pricing rounds run.
-double grow_columns(const Interconnect& ic, const std::vector<InterconnectionRequest>& reqs, const LinkState& initial,
-                    std::vector<std::vector<RouteOption>>& opts, int& rounds, double time_limit_s);
+// over every route of every request, with the link duals w and the per-request lower bounds
+// pi (of sum w over a route) that prove it: bound = sum_l free_l w_l + sum_i max(0, v_i - pairs_i pi_i).
+struct ColumnBound {
+  double bound = 0;
+  std::vector<double> w, pi;
+  int rounds = 0;
+};
+ColumnBound grow_columns(const Interconnect& ic, const std::vector<InterconnectionRequest>& reqs, const LinkState& initial,
+                         std::vector<std::vector<RouteOption>>& opts, double time_limit_s);
 QueueResult run_optimal(const Interconnect& ic, const std::vector<InterconnectionRequest>& reqs,
                         const std::vector<int>& order, const LinkState& initial, int route_options,
                         MipBackend backend, double time_limit_s);

@@ -1185,29 +1185,38 @@ double joint_value(const std::vector<InterconnectionRequest>& reqs, const JointM
 
 // Gap closing: with the bound's duals (w, u_i = max(0, v_i - pairs_i pi_i)) every route has a
 // reduced value <= 0, and a solution better than the incumbent z can only use routes whose
-// reduced value is above z - bound. Adds every such route to opts; true when all of them were
-// few enough to be listed (the MILP over opts is then the optimum over every route).
-bool close_gap(const Interconnect& ic, const std::vector<InterconnectionRequest>& reqs, const LinkState& initial, const ColumnBound& cb,
-               const JointModel& jm, const MipResult& res, std::vector<std::vector<RouteOption>>& opts) {
-  constexpr std::size_t kCap = 4000;  // routes per request, and in all, beyond which the gap stays open
-  if (res.status != MipStatus::Optimal || cb.w.empty()) return false;
+// reduced value is above z - bound. Adds every such route of each request to opts when they
+// are few enough to list (kCap); complete = all were listed (the MILP over opts is then the
+// optimum over every route).
+struct Closing {
+  bool added = false, complete = false;
+};
+
+Closing close_gap(const Interconnect& ic, const std::vector<InterconnectionRequest>& reqs, const LinkState& initial, const ColumnBound& cb,
+                  const JointModel& jm, const MipResult& res, std::vector<std::vector<RouteOption>>& opts) {
+  constexpr std::size_t kTotal = 3000;  // routes in all beyond which the gap stays open (MILP size)
+  Closing c;
+  if (res.status != MipStatus::Optimal || cb.w.empty()) return c;
   const double gap = cb.bound - joint_value(reqs, jm, res);
-  if (gap <= 1e-9) return false;
+  if (gap <= 1e-9) return c;
+  std::vector<std::vector<RouteOption>> more(reqs.size());
   std::size_t total = 0;
   for (std::size_t i = 0; i < reqs.size(); ++i) {
     if (!std::isfinite(cb.pi[i])) continue;  // no route at all
     const double u = std::max(0.0, reqs[i].value - reqs[i].pairs * cb.pi[i]);
     const double budget = (reqs[i].value - u + gap + 1e-9) / reqs[i].pairs;
     if (budget < 0) continue;
-    std::vector<RouteOption> more;
-    if (!ic.enumerate_routes(reqs[i], initial, cb.w, budget, kCap, more)) return false;
+    if (!ic.enumerate_routes(reqs[i], initial, cb.w, budget, kTotal - total, more[i])) return c;  // too many to list
+    total += more[i].size();
+  }
+  for (std::size_t i = 0; i < reqs.size(); ++i) {
     std::set<std::vector<int>> seen;
     for (const auto& o : opts[i]) seen.insert(option_key(o));
-    for (auto& o : more)
-      if (seen.insert(option_key(o)).second) opts[i].push_back(std::move(o)), ++total;
-    if (total > kCap) return false;
+    for (auto& o : more[i])
+      if (seen.insert(option_key(o)).second) opts[i].push_back(std::move(o)), c.added = true;
   }
-  return true;
+  c.complete = true;
+  return c;
 }
 
 }  // namespace
@@ -1222,11 +1231,13 @@ QueueResult run_optimal(const Interconnect& ic, const std::vector<Interconnectio
   q.pricing_rounds = cb.rounds;
   JointModel jm = joint_model(ic, reqs, opts, initial);
   MipResult res = solve_joint(jm, backend, time_limit_s);
-  if (close_gap(ic, reqs, initial, cb, jm, res, opts)) {  // every route that could do better is now a candidate
+  const Closing closing = close_gap(ic, reqs, initial, cb, jm, res, opts);
+  if (closing.added) {  // the incumbent stays feasible: the new solution is at least as good
     jm = joint_model(ic, reqs, opts, initial);
     res = solve_joint(jm, backend, time_limit_s);
-    if (res.status == MipStatus::Optimal) q.all_routes_bound = std::min(q.all_routes_bound, joint_value(reqs, jm, res));
   }
+  if (closing.complete && res.status == MipStatus::Optimal)  // every route that could do better was a candidate
+    q.all_routes_bound = std::min(q.all_routes_bound, joint_value(reqs, jm, res));
   for (const auto& v : opts) q.routes_considered += int(v.size());
   q.mip = res;
   q.fcfs_value = fcfs.accepted_value;

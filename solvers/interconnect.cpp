@@ -460,7 +460,7 @@ Evaluation Interconnect::diagnose(const InterconnectionRequest& r, const LinkSta
     return e;
   }
   capacity_reasons(r, s, relaxed, e.reasons);
-  latency_reason(r, s, e.reasons);
+  latency_reason(r, s, relaxed, e.reasons);
   if (e.reasons.empty()) e.reasons.push_back("no route meets every constraint (capacity, latency, diversity) together");
   return e;
 }
@@ -523,22 +523,26 @@ void Interconnect::too_full(const InterconnectionRequest& r, const LinkState& s,
                                 net_.node(net_.links()[l].a).id, net_.node(net_.links()[l].b).id, s.free[l], r.pairs));
 }
 
-// The latency limit: the fastest route (pair) under the capacity left, named, with its figure.
-void Interconnect::latency_reason(const InterconnectionRequest& r, const LinkState& s, std::vector<std::string>& out) const {
+// The latency limit: the fastest route (pair) under the capacity left, named, with its figure;
+// when capacity leaves none, the fastest whatever the capacity (`relaxed`), if over the limit.
+void Interconnect::latency_reason(const InterconnectionRequest& r, const LinkState& s, const LinkState& relaxed,
+                                  std::vector<std::string>& out) const {
   const bool pair = r.protection == Protection::Diverse;
   const char* what = !pair ? "route" : p_.accept_link_only_diversity ? "link-disjoint pair" : "shared-risk-disjoint pair";
+  const char* where = "under the capacity left";
   auto f = fastest(r, s);
   if (!f) {
     if (out.empty()) out.push_back(fmt::format("no {} within the capacity left", what));
-    return;
+    where = "whatever the capacity";  // then the latency of the fastest one there is, if over the limit
+    f = fastest(r, relaxed);
   }
-  if (!r.max_latency_ms) return;
+  if (!f || !r.max_latency_ms) return;
   const double worst = worst_latency(*f);
   if (worst <= *r.max_latency_ms + 1e-12) return;
   std::string named = route_text(net_, f->routes[0]);
   if (pair) named = fmt::format("route 1: {}; route 2: {}", named, route_text(net_, f->routes[1]));
-  out.push_back(fmt::format("the fastest {} under the capacity left ({}) takes {:.3f} ms{}, over the limit {:.3f} ms by {:.3f} ms",
-                            what, named, worst, pair ? " on its slower route" : "", *r.max_latency_ms, worst - *r.max_latency_ms));
+  out.push_back(fmt::format("the fastest {} {} ({}) takes {:.3f} ms{}, over the limit {:.3f} ms by {:.3f} ms", what, where, named,
+                            worst, pair ? " on its slower route" : "", *r.max_latency_ms, worst - *r.max_latency_ms));
 }
 
 std::vector<RouteOption> Interconnect::options(const InterconnectionRequest& r, const LinkState& s, int k) const {

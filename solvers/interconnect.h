@@ -121,7 +121,7 @@ class Interconnect {
   bool topology_reason(const InterconnectionRequest& r, const LinkState& s, std::vector<std::string>& out) const;
   void capacity_reasons(const InterconnectionRequest& r, const LinkState& s, const LinkState& relaxed,
                         std::vector<std::string>& out) const;
-  void latency_reason(const InterconnectionRequest& r, const LinkState& s, std::vector<std::string>& out) const;
+  void latency_reason(const InterconnectionRequest& r, const LinkState& s, const LinkState& relaxed, std::vector<std::string>& out) const;
   void too_full(const InterconnectionRequest& r, const LinkState& s, const RouteOption& o, std::vector<std::string>& out) const;
 
   const Network& net_;

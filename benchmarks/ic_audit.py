@@ -242,7 +242,21 @@ def main():
     print(f"item 3: route links {fp_all}, free_pairs_after differing from the replay {fp_bad}")
     print(f"item 4: latency figures quoted {lat_quoted}, not the fastest under the capacity left {lat_wrong}, "
           f"undetermined {lat_unknown}, differing from the route named {lat_named_wrong}")
-    print(f"item 6: accepted {accepted}, value {value:g}")
+    # an outside bound over every route: the value of the requests that are feasible alone on
+    # the initial network (a fastest route / pair within capacity and latency), competition aside
+    alone = unknown = 0.0
+    for r in reqs:
+        pairs, lim = int(r["pairs"]), float(r["max_latency_ms"]) if r["max_latency_ms"] else 1e18
+        srcs, tg = net.sources(r, xy.get(r["id"])), net.targets(r["destination"])
+        t = (fastest_pair(net, free0, pairs, srcs, tg, r["destination"] == "dorsale") if r["protection"] == "diverse"
+             else fastest_route(net, free0, pairs, srcs, tg))
+        if t == "cap":
+            unknown += float(r["value"])
+        elif t is not None and t <= lim + 1e-9:
+            alone += float(r["value"])
+    print(f"item 6: accepted {accepted}, value {value:g}; outside bound (value of the requests feasible alone) "
+          f"{alone + unknown:g} ({unknown:g} of it undetermined)")
 
 
-main()
+if __name__ == "__main__":
+    main()

@@ -215,6 +215,14 @@ void Interconnect::price(RouteOption& o, const InterconnectionRequest& r, const 
 
 namespace {
 
+// Latency of an arc of the request's graph (0: the virtual sink arcs).
+double arc_latency(const Interconnect::Impl& I, const Network& net, const InterconnectParams& p, Arc a) {
+  const int k = I.kind[a];
+  if (k >= 0) return net.links()[k].latency_ms;
+  if (k <= kAttachBase) return I.attach_km[kAttachBase - k] * p.latency_us_per_km / 1000.0;
+  return 0;
+}
+
 std::set<std::string> srgs_of(const Network& net, const RouteOption::Route& r) {
   std::set<std::string> out;
   for (int l : r.links)
@@ -345,6 +353,49 @@ struct Searcher {
       frontier = std::move(next);
     }
     std::fill(I.banned.begin(), I.banned.end(), 0);
+  }
+
+  // The route (Dijkstra) or arc-disjoint pair (Suurballe) of least sum of w + mu x latency within
+  // capacity (the attachments weigh their latency only), with that least sum.
+  std::optional<std::pair<double, RouteOption>> weighted(const std::vector<double>& w, double mu) const {
+    std::fill(I.banned.begin(), I.banned.end(), 0);
+    Prepared pr = prepare(I, net, p, r, s, true, 0, false);
+    if (!pr.ok) return std::nullopt;
+    for (ListDigraph::ArcIt a(I.g); a != lemon::INVALID; ++a) {
+      if (I.len[a] >= kBlocked) continue;
+      const int k = I.kind[a];
+      I.len[a] = (k >= 0 ? w[k] : 0.0) + mu * arc_latency(I, net, p, a);
+    }
+    RouteOption o;
+    double len;
+    if (need == 1) {
+      lemon::Dijkstra<ListDigraph, ListDigraph::ArcMap<double>> dj(I.g, I.len);
+      if (!dj.run(pr.source, pr.target) || dj.dist(pr.target) >= kBlocked) return std::nullopt;
+      len = dj.dist(pr.target);
+      o.routes.push_back(to_route(I, net, p, path_arcs(dj, I.g, pr.target)));
+    } else {
+      lemon::Suurballe<ListDigraph, ListDigraph::ArcMap<double>> sb(I.g, I.len);
+      if (sb.run(pr.source, pr.target, 2) < 2 || sb.totalLength() >= kBlocked) return std::nullopt;
+      len = sb.totalLength();
+      for (int i = 0; i < 2; ++i) {
+        std::vector<Arc> arcs;
+        for (int a = 0; a < sb.path(i).length(); ++a) arcs.push_back(sb.path(i).nth(a));
+        o.routes.push_back(to_route(I, net, p, arcs));
+      }
+    }
+    return std::pair{len, o};
+  }
+
+  // A column the queue may use: latency limit, link-disjoint pair, distinct attachments, no
+  // common shared-risk group (unless link-only diversity is accepted).
+  bool valid_column(const RouteOption& o) const {
+    if (!latency_ok(o)) return false;
+    if (need == 1) return true;
+    std::set<int> a(o.routes[0].links.begin(), o.routes[0].links.end());
+    for (int l : o.routes[1].links)
+      if (a.count(l)) return false;
+    if (o.routes[0].attach_node >= 0 && o.routes[0].attach_node == o.routes[1].attach_node) return false;
+    return p.accept_link_only_diversity || common_srgs(net, o).empty();
   }
 
   // A diverse pair sharing a duct: the cheapest risk-disjoint repair, or o flagged link-only
@@ -569,14 +620,6 @@ std::vector<RouteOption> Interconnect::options(const InterconnectionRequest& r, 
 
 namespace {
 
-// Latency of an arc of the request's graph (0: the virtual sink arcs).
-double arc_latency(const Interconnect::Impl& I, const Network& net, const InterconnectParams& p, Arc a) {
-  const int k = I.kind[a];
-  if (k >= 0) return net.links()[k].latency_ms;
-  if (k <= kAttachBase) return I.attach_km[kAttachBase - k] * p.latency_us_per_km / 1000.0;
-  return 0;
-}
-
 // Walks the arcs chosen for one route of the pair MILP from the source to the target.
 std::optional<std::vector<Arc>> walk(const Interconnect::Impl& I, const std::vector<Arc>& arcs, const std::vector<double>& x, int base,
                                      GNode source, GNode target) {
@@ -770,49 +813,12 @@ double Interconnect::price_lower_bound(const InterconnectionRequest& r, const Li
   double lo = -kInf;
   double bound = 0;
   const double limit = r.max_latency_ms.value_or(0);
-  auto run = [&](double mu) -> std::optional<std::pair<double, RouteOption>> {
-    std::fill(I.banned.begin(), I.banned.end(), 0);
-    Prepared pr = prepare(I, net_, p_, r, s, true, 0, false);
-    if (!pr.ok) return std::nullopt;
-    for (ListDigraph::ArcIt a(I.g); a != lemon::INVALID; ++a) {
-      if (I.len[a] >= kBlocked) continue;
-      const int k = I.kind[a];
-      I.len[a] = (k >= 0 ? w[k] : 0.0) + mu * arc_latency(I, net_, p_, a);
-    }
-    RouteOption o;
-    double len;
-    if (need == 1) {
-      lemon::Dijkstra<ListDigraph, ListDigraph::ArcMap<double>> dj(I.g, I.len);
-      if (!dj.run(pr.source, pr.target) || dj.dist(pr.target) >= kBlocked) return std::nullopt;
-      len = dj.dist(pr.target);
-      o.routes.push_back(to_route(I, net_, p_, path_arcs(dj, I.g, pr.target)));
-    } else {
-      lemon::Suurballe<ListDigraph, ListDigraph::ArcMap<double>> sb(I.g, I.len);
-      if (sb.run(pr.source, pr.target, 2) < 2 || sb.totalLength() >= kBlocked) return std::nullopt;
-      len = sb.totalLength();
-      for (int i = 0; i < 2; ++i) {
-        std::vector<Arc> arcs;
-        for (int a = 0; a < sb.path(i).length(); ++a) arcs.push_back(sb.path(i).nth(a));
-        o.routes.push_back(to_route(I, net_, p_, arcs));
-      }
-    }
-    return std::pair{len, o};
-  };
   auto weight = [&](const RouteOption& o) {
     std::set<int> used;
     for (const auto& route : o.routes) used.insert(route.links.begin(), route.links.end());
     double c = 0;
     for (int l : used) c += w[l];
     return c;
-  };
-  auto valid_column = [&](const RouteOption& o) {
-    if (!search.latency_ok(o)) return false;
-    if (need == 1) return true;
-    std::set<int> a(o.routes[0].links.begin(), o.routes[0].links.end());
-    for (int l : o.routes[1].links)
-      if (a.count(l)) return false;
-    if (o.routes[0].attach_node >= 0 && o.routes[0].attach_node == o.routes[1].attach_node) return false;
-    return p_.accept_link_only_diversity || common_srgs(net_, o).empty();
   };
   std::optional<RouteOption> best_col;
   double best_w = kInf;
@@ -825,14 +831,14 @@ double Interconnect::price_lower_bound(const InterconnectionRequest& r, const Li
     for (double mu = std::max(1e-9, wmax * 1e-3); mu <= std::max(1.0, wmax) * 1e6; mu *= 4) mus.push_back(mu);
   }
   for (double mu : mus) {
-    auto got = run(mu);
+    auto got = search.weighted(w, mu);
     if (!got) return kInf;  // no route (pair) within capacity at all
     lo = std::max(lo, got->first - mu * need * limit);
     const double c = weight(got->second);
-    if (c < best_w && valid_column(got->second)) best_w = c, best_col = got->second;
+    if (c < best_w && search.valid_column(got->second)) best_w = c, best_col = got->second;
   }
   if (r.max_latency_ms) {  // no route (pair) meets the limit: the fastest one is over it
-    auto got = run(1e12);
+    auto got = search.weighted(w, 1e12);
     if (got && got->first / 1e12 > need * limit + 1e-9) return kInf;
   }
   std::fill(I.banned.begin(), I.banned.end(), 0);

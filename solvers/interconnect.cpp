@@ -468,9 +468,10 @@ double worst_latency(const RouteOption& o) {
 Evaluation Interconnect::evaluate(const InterconnectionRequest& r, const LinkState& s) const {
   auto opts = options(r, s, 1);
   if (!opts.empty()) return accepted(r, s, std::move(opts.front()));
-  if (auto f = fastest(r, s); f && Searcher{*impl_, net_, p_, r, s, *this}.latency_ok(*f))
+  auto f = fastest(r, s);
+  if (f && Searcher{*impl_, net_, p_, r, s, *this}.latency_ok(*f))
     return accepted(r, s, std::move(*f));  // the exact search finds what the heuristic missed
-  return diagnose(r, s);
+  return diagnose(r, s, f);
 }
 
 Evaluation Interconnect::accepted(const InterconnectionRequest& r, const LinkState& s, RouteOption o) const {
@@ -490,7 +491,7 @@ Evaluation Interconnect::accepted(const InterconnectionRequest& r, const LinkSta
 // Why no option? Topology first (no route, or no two link-disjoint routes, whatever the
 // capacity), then the links too full on the option capacity would allow, then the latency of
 // the fastest route (pair) under the capacity left, named so that its figure can be checked.
-Evaluation Interconnect::diagnose(const InterconnectionRequest& r, const LinkState& s) const {
+Evaluation Interconnect::diagnose(const InterconnectionRequest& r, const LinkState& s, const std::optional<RouteOption>& fast) const {
   Evaluation e;
   e.decision = Decision::Reject;
   if (topology_reason(r, s, e.reasons)) return e;
@@ -510,8 +511,8 @@ Evaluation Interconnect::diagnose(const InterconnectionRequest& r, const LinkSta
       too_full(r, s, relaxed_opts.front(), e.reasons);
     return e;
   }
-  capacity_reasons(r, s, relaxed, e.reasons);
-  latency_reason(r, s, relaxed, e.reasons);
+  capacity_reasons(r, s, relaxed, wide, e.reasons);
+  latency_reason(r, fast ? fast : wide, !fast, e.reasons);
   if (e.reasons.empty()) e.reasons.push_back("no route meets every constraint (capacity, latency, diversity) together");
   return e;
 }
@@ -554,13 +555,12 @@ bool Interconnect::topology_reason(const InterconnectionRequest& r, const LinkSt
 // (diversity and latency rules included; for a pair, the exact fastest one when no cheaper
 // one meets the latency limit).
 void Interconnect::capacity_reasons(const InterconnectionRequest& r, const LinkState& s, const LinkState& relaxed,
-                                    std::vector<std::string>& out) const {
+                                    const std::optional<RouteOption>& wide, std::vector<std::string>& out) const {
   auto relaxed_opts = options(r, relaxed, 1);
   std::optional<RouteOption> o;
   if (!relaxed_opts.empty() && (relaxed_opts.front().risk_disjoint || p_.accept_link_only_diversity)) o = relaxed_opts.front();
   if (!o) {
-    auto f = fastest(r, relaxed);
-    if (f && Searcher{*impl_, net_, p_, r, relaxed, *this}.latency_ok(*f)) o = f;
+    if (wide && Searcher{*impl_, net_, p_, r, relaxed, *this}.latency_ok(*wide)) o = wide;
   }
   if (o) too_full(r, s, *o, out);
 }
@@ -574,19 +574,14 @@ void Interconnect::too_full(const InterconnectionRequest& r, const LinkState& s,
                                 net_.node(net_.links()[l].a).id, net_.node(net_.links()[l].b).id, s.free[l], r.pairs));
 }
 
-// The latency limit: the fastest route (pair) under the capacity left, named, with its figure;
-// when capacity leaves none, the fastest whatever the capacity (`relaxed`), if over the limit.
-void Interconnect::latency_reason(const InterconnectionRequest& r, const LinkState& s, const LinkState& relaxed,
+// The latency limit: the fastest route (pair) `f` under the capacity left, named, with its
+// figure; when capacity leaves none (`relaxed`), the fastest whatever the capacity, if over the limit.
+void Interconnect::latency_reason(const InterconnectionRequest& r, const std::optional<RouteOption>& f, bool relaxed,
                                   std::vector<std::string>& out) const {
   const bool pair = r.protection == Protection::Diverse;
   const char* what = !pair ? "route" : p_.accept_link_only_diversity ? "link-disjoint pair" : "shared-risk-disjoint pair";
-  const char* where = "under the capacity left";
-  auto f = fastest(r, s);
-  if (!f) {
-    if (out.empty()) out.push_back(fmt::format("no {} within the capacity left", what));
-    where = "whatever the capacity";  // then the latency of the fastest one there is, if over the limit
-    f = fastest(r, relaxed);
-  }
+  const char* where = relaxed ? "whatever the capacity" : "under the capacity left";
+  if (relaxed && out.empty()) out.push_back(fmt::format("no {} within the capacity left", what));
   if (!f || !r.max_latency_ms) return;
   const double worst = worst_latency(*f);
   if (worst <= *r.max_latency_ms + 1e-12) return;

@@ -117,11 +117,11 @@ class Interconnect {
   // The steps of evaluate(): an accepted option, or the diagnosis of a rejection (topology,
   // capacity, latency reasons, each a true statement about the state it is given).
   Evaluation accepted(const InterconnectionRequest& r, const LinkState& s, RouteOption o) const;
-  Evaluation diagnose(const InterconnectionRequest& r, const LinkState& s) const;
+  Evaluation diagnose(const InterconnectionRequest& r, const LinkState& s, const std::optional<RouteOption>& fast) const;
   bool topology_reason(const InterconnectionRequest& r, const LinkState& s, std::vector<std::string>& out) const;
   void capacity_reasons(const InterconnectionRequest& r, const LinkState& s, const LinkState& relaxed,
-                        std::vector<std::string>& out) const;
-  void latency_reason(const InterconnectionRequest& r, const LinkState& s, const LinkState& relaxed, std::vector<std::string>& out) const;
+                        const std::optional<RouteOption>& wide, std::vector<std::string>& out) const;
+  void latency_reason(const InterconnectionRequest& r, const std::optional<RouteOption>& f, bool relaxed, std::vector<std::string>& out) const;
   void too_full(const InterconnectionRequest& r, const LinkState& s, const RouteOption& o, std::vector<std::string>& out) const;
 
   const Network& net_;

@@ -41,8 +41,8 @@ def main():
             if free[lid] >= pairs:
                 arcs.append((l["from"], l["to"], l["lat"], lid))
                 arcs.append((l["to"], l["from"], l["lat"], lid))
-        for s, alat, att in srcs:
-            arcs.append(("SITE", s, alat, "att:" + s))
+        for s, alat, att in srcs:  # an on-network site: one zero-length arc both routes may take
+            arcs.append(("SITE", s, alat, "att:" + s if att else None))
         sink = "SINK" if len(tg) > 1 else next(iter(tg))
         if len(tg) > 1:
             for p in tg:
@@ -61,7 +61,8 @@ def main():
                 flow.setdefault(w, []).append(f"- {x}")
                 if l_ms:
                     lat.append(f"+ {l_ms:.9f} {x}")
-                per_link.setdefault(key, []).append(x)
+                if key:
+                    per_link.setdefault(key, []).append(x)
                 if key in net.links:
                     cap.setdefault(key, []).append(f"+ {pairs} {x}")
                     g = net.links[key]["srg"]
@@ -86,7 +87,7 @@ def main():
         f.write("Maximize\n obj: " + " + ".join(obj) + "\nSubject To\n")
         for k, row in enumerate(rows):
             f.write(f" c{k}: {row}\n")
-        f.write("Bounds\nGenerals\nBinary\n")
+        f.write("Binary\n")
         for b in binaries:
             f.write(f" {b}\n")
         f.write("End\n")

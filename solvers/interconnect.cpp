@@ -946,7 +946,7 @@ std::vector<std::vector<RouteOption>> candidate_options(const Interconnect& ic, 
     }
     std::set<std::vector<int>> seen;
     for (auto& o : list)
-      if ((o.risk_disjoint || reqs[i].protection == Protection::None || fe.decision != Decision::Reject) &&
+      if ((o.risk_disjoint || reqs[i].protection == Protection::None || ic.params().accept_link_only_diversity) &&
           seen.insert(option_key(o)).second)
         opts[i].push_back(o);
   }

@@ -110,6 +110,7 @@ class Interconnect {
                                                             const std::vector<double>& w) const;
 
   const Network& network() const { return net_; }
+  const InterconnectParams& params() const { return p_; }
 
  struct Impl;  // the LEMON graph reused across evaluations (interconnect.cpp)
 

@@ -55,6 +55,7 @@ struct Interconnect::Impl {
   std::vector<Arc> fwd, bwd;      // link -> arcs a->b and b->a
   ListDigraph::ArcMap<int> kind;  // >= 0 link index, kSinkArc, or attachment
   ListDigraph::ArcMap<double> len;
+  std::vector<Arc> sink_arcs;     // PoP -> "any PoP" sink (length 0, reset by prepare)
   std::vector<Arc> attach_arcs;   // current request's attachments
   std::vector<int> attach_to;     // their network nodes
   std::vector<double> attach_km;
@@ -81,6 +82,7 @@ Interconnect::Interconnect(const Network& net, InterconnectParams params)
       Arc a = I.g.addArc(I.node[i], I.sink);
       I.kind[a] = kSinkArc;
       I.len[a] = 0;
+      I.sink_arcs.push_back(a);
     }
   I.penalty.assign(net.links().size(), 1.0);
   I.banned.assign(net.links().size(), 0);
@@ -110,6 +112,7 @@ static Prepared prepare(Interconnect::Impl& I, const Network& net, const Interco
                         const InterconnectionRequest& r, const LinkState& s, bool capacity, double lambda,
                         bool latency_only) {
   Prepared out;
+  for (Arc a : I.sink_arcs) I.len[a] = 0;
   for (Arc a : I.attach_arcs) I.g.erase(a);
   I.attach_arcs.clear();
   I.attach_to.clear();
@@ -312,6 +315,9 @@ struct Searcher {
     if (pinned.attach_node >= 0)  // the other route may not reuse the same attachment
       for (std::size_t k = 0; k < I.attach_arcs.size(); ++k)
         if (I.attach_to[k] == pinned.attach_node) I.len[I.attach_arcs[k]] = kBlocked;
+    if (r.destination.kind == Destination::Kind::AnyDorsalePop)  // nor reach the same PoP
+      for (ListDigraph::OutArcIt a(I.g, I.node[pinned.nodes.back()]); a != lemon::INVALID; ++a)
+        if (I.kind[a] == kSinkArc) I.len[a] = kBlocked;
     lemon::Dijkstra<ListDigraph, ListDigraph::ArcMap<double>> dj(I.g, I.len);
     if (!pr.ok || !dj.run(pr.source, pr.target) || dj.dist(pr.target) >= kBlocked) return std::nullopt;
     RouteOption q;
@@ -804,9 +810,7 @@ double Interconnect::price_lower_bound(const InterconnectionRequest& r, const Li
   auto& I = *impl_;
   const Searcher search{I, net_, p_, r, s, *this};
   const int need = search.need;
-  // infeasible whatever the weights: no route (pair) within capacity and latency
   double lo = -kInf;
-  double bound = 0;
   const double limit = r.max_latency_ms.value_or(0);
   auto weight = [&](const RouteOption& o) {
     std::set<int> used;
@@ -837,12 +841,11 @@ double Interconnect::price_lower_bound(const InterconnectionRequest& r, const Li
     if (got && got->first / 1e12 > need * limit + 1e-9) return kInf;
   }
   std::fill(I.banned.begin(), I.banned.end(), 0);
-  bound = std::max(0.0, lo);
   if (column && best_col) {
     price(*best_col, r, s);
     *column = best_col;
   }
-  return bound;
+  return std::max(0.0, lo);
 }
 
 void Interconnect::reserve(LinkState& s, const RouteOption& o, int pairs) const {

@@ -652,12 +652,27 @@ std::optional<RouteOption> Interconnect::fastest(const InterconnectionRequest& r
   Prepared pr = prepare(I, net_, p_, r, s, true, 0, true);
   if (!pr.ok) return std::nullopt;
   RouteOption o;
+  for (ListDigraph::ArcIt a(I.g); a != lemon::INVALID; ++a)
+    if (I.len[a] < kBlocked) I.len[a] = arc_latency(I, net_, p_, a);
   if (r.protection == Protection::None) {
-    for (ListDigraph::ArcIt a(I.g); a != lemon::INVALID; ++a)
-      if (I.len[a] < kBlocked) I.len[a] = arc_latency(I, net_, p_, a);
     lemon::Dijkstra<ListDigraph, ListDigraph::ArcMap<double>> dj(I.g, I.len);
     if (!dj.run(pr.source, pr.target) || dj.dist(pr.target) >= kBlocked) return std::nullopt;
     o.routes.push_back(to_route(I, net_, p_, path_arcs(dj, I.g, pr.target)));
+    price(o, r, s);
+    return o;
+  }
+  // The cheap cases first: no link-disjoint pair at all (then no risk-disjoint one), or the
+  // least-total-latency pair is risk-disjoint and within the limit (then it serves); the exact
+  // min-max MILP only when a shared duct or the latency limit needs it.
+  lemon::Suurballe<ListDigraph, ListDigraph::ArcMap<double>> sb(I.g, I.len);
+  if (sb.run(pr.source, pr.target, 2) < 2 || sb.totalLength() >= kBlocked) return std::nullopt;
+  for (int i = 0; i < 2; ++i) {
+    std::vector<Arc> arcs;
+    for (int a = 0; a < sb.path(i).length(); ++a) arcs.push_back(sb.path(i).nth(a));
+    o.routes.push_back(to_route(I, net_, p_, arcs));
+  }
+  o.risk_disjoint = common_srgs(net_, o).empty();
+  if ((o.risk_disjoint || p_.accept_link_only_diversity) && (!r.max_latency_ms || worst_latency(o) <= *r.max_latency_ms + 1e-12)) {
     price(o, r, s);
     return o;
   }
@@ -1156,7 +1171,8 @@ JointModel joint_model(const Interconnect& ic, const std::vector<Interconnection
         }
     }
   std::map<int, int> y;
-  for (auto [l, c] : build) y[l] = j.m.add_var(0, 1, -1e-6 * c / scale, true);
+  // continuous: at any integer x the cost pulls y_l down to max x over its users, 0 or 1
+  for (auto [l, c] : build) y[l] = j.m.add_var(0, 1, -1e-6 * c / scale, false);
   std::map<int, std::pair<std::vector<int>, std::vector<double>>> by_link;
   j.var.resize(reqs.size());
   for (std::size_t i = 0; i < reqs.size(); ++i) {

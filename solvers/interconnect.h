@@ -90,9 +90,9 @@ class Interconnect {
   InterconnectionDecision describe(const InterconnectionRequest& r, const Evaluation& e, const LinkState& after,
                                    const std::vector<std::string>& builder_ids = {}) const;
   // The fastest route (or shared-risk-disjoint pair; link-disjoint only when
-  // accept_link_only_diversity) of r under the capacity of `s`, by latency, ignoring r's
-  // latency limit; for a pair, the one whose slower route is fastest (exact: an arc-flow MILP).
-  // nullopt when there is none. Priced against s.
+  // accept_link_only_diversity) of r under the capacity of `s`, by latency; for a pair, one
+  // within r's latency limit when there is one, else the one whose slower route is fastest
+  // (exact: an arc-flow MILP). nullopt when there is none. Priced against s.
   std::optional<RouteOption> fastest(const InterconnectionRequest& r, const LinkState& s) const;
   // A lower bound on sum of w[l] over the distinct links of any feasible route (pair) of r under
   // the capacity of s (Dijkstra / Suurballe on w plus a Lagrangian term for the latency limit);

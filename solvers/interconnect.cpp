@@ -671,11 +671,24 @@ std::optional<RouteOption> Interconnect::fastest(const InterconnectionRequest& r
     for (int a = 0; a < sb.path(i).length(); ++a) arcs.push_back(sb.path(i).nth(a));
     o.routes.push_back(to_route(I, net_, p_, arcs));
   }
-  o.risk_disjoint = common_srgs(net_, o).empty();
+  const auto shared = common_srgs(net_, o);
+  o.risk_disjoint = shared.empty();
   if ((o.risk_disjoint || p_.accept_link_only_diversity) && (!r.max_latency_ms || worst_latency(o) <= *r.max_latency_ms + 1e-12)) {
     price(o, r, s);
     return o;
   }
+  // a duct that every route crosses (one of those the pair shares): no risk-disjoint pair
+  if (!p_.accept_link_only_diversity)
+    for (const auto& g : shared) {
+      std::vector<std::pair<Arc, double>> kept;
+      for (std::size_t l = 0; l < net_.links().size(); ++l)
+        if (net_.links()[l].srg == g)
+          for (Arc a : {I.fwd[l], I.bwd[l]}) kept.push_back({a, I.len[a]}), I.len[a] = kBlocked;
+      lemon::Dijkstra<ListDigraph, ListDigraph::ArcMap<double>> dj(I.g, I.len);
+      const bool cut = !dj.run(pr.source, pr.target) || dj.dist(pr.target) >= kBlocked;
+      for (auto [a, v] : kept) I.len[a] = v;
+      if (cut) return std::nullopt;
+    }
   return fastest_pair(I, net_, p_, *this, r, s, pr.source, pr.target);
 }
 

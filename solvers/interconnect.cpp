@@ -689,6 +689,13 @@ std::optional<RouteOption> Interconnect::fastest(const InterconnectionRequest& r
       for (auto [a, v] : kept) I.len[a] = v;
       if (cut) return std::nullopt;
     }
+  if (!r.max_latency_ms && !o.risk_disjoint) {  // no figure to quote: a repaired pair will do
+    RouteOption q = Searcher{I, net_, p_, r, s, *this}.risk_disjoint(o);
+    if (q.risk_disjoint) return q;
+    pr = prepare(I, net_, p_, r, s, true, 0, true);  // the repair changed the lengths
+    for (ListDigraph::ArcIt a(I.g); a != lemon::INVALID; ++a)
+      if (I.len[a] < kBlocked) I.len[a] = arc_latency(I, net_, p_, a);
+  }
   return fastest_pair(I, net_, p_, *this, r, s, pr.source, pr.target);
 }
 

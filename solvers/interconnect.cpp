@@ -1177,33 +1177,46 @@ JointModel joint_model(const Interconnect& ic, const std::vector<Interconnection
   LinkState all_built = initial;
   std::fill(all_built.built.begin(), all_built.built.end(), 1);
   std::vector<std::vector<double>> cost(reqs.size());
+  std::map<int, std::set<std::size_t>> users;  // planned link -> the requests with an option on it
   double scale = 1;
-  std::map<int, double> build;  // planned links used by some option -> build cost
   for (std::size_t i = 0; i < reqs.size(); ++i)
     for (auto o : opts[i]) {
-      ic.price(o, reqs[i], all_built);  // planned links as owned: their build is y_l's
+      ic.price(o, reqs[i], all_built);  // planned links as owned: their build is counted below
       cost[i].push_back(o.total());
       scale += o.total();
       for (int l : links_of(o))
-        if (!initial.built[l]) {
-          const Link& link = ic.network().links()[l];
-          scale += build[l] = link.build_eur_per_km * link.length_km;
-        }
+        if (!initial.built[l]) users[l].insert(i);
     }
+  auto build = [&](int l) { return ic.network().links()[l].build_eur_per_km * ic.network().links()[l].length_km; };
+  // a link one request alone may use is built iff its option is taken: its cost goes there;
+  // a shared one is y_l, continuous (at any integer x the cost pulls it down to 0 or 1)
   std::map<int, int> y;
-  // continuous: at any integer x the cost pulls y_l down to max x over its users, 0 or 1
-  for (auto [l, c] : build) y[l] = j.m.add_var(0, 1, -1e-6 * c / scale, false);
+  for (const auto& [l, who] : users) {
+    scale += build(l);
+    if (who.size() > 1) y[l] = -1;
+  }
+  for (auto& [l, var] : y) var = j.m.add_var(0, 1, -1e-6 * build(l) / scale, false);
   std::map<int, std::pair<std::vector<int>, std::vector<double>>> by_link;
   j.var.resize(reqs.size());
   for (std::size_t i = 0; i < reqs.size(); ++i) {
+    std::map<int, std::vector<int>> on_shared;  // shared planned link -> this request's options on it
     for (std::size_t k = 0; k < opts[i].size(); ++k) {
-      const int x = j.m.add_var(0, 1, reqs[i].value - 1e-6 * cost[i][k] / scale, true);
+      double c = cost[i][k];
+      for (int l : links_of(opts[i][k]))
+        if (!initial.built[l] && !y.count(l)) c += build(l);
+      const int x = j.m.add_var(0, 1, reqs[i].value - 1e-6 * c / scale, true);
       j.var[i].push_back(x);
       for (int l : links_of(opts[i][k])) {
         by_link[l].first.push_back(x);
         by_link[l].second.push_back(reqs[i].pairs);
-        if (!initial.built[l]) j.m.add_row({x, y[l]}, {1, -1}, -1e30, 0);
+        if (y.count(l)) on_shared[l].push_back(x);
       }
+    }
+    for (auto& [l, xs] : on_shared) {  // sum of i's options on l <= y_l (one option per request)
+      std::vector<double> val(xs.size(), 1.0);
+      xs.push_back(y[l]);
+      val.push_back(-1);
+      j.m.add_row(xs, val, -1e30, 0);
     }
     if (!j.var[i].empty()) j.m.add_row(j.var[i], std::vector<double>(j.var[i].size(), 1.0), -1e30, 1);
   }

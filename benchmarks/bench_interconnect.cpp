@@ -120,9 +120,10 @@ int main() {
       auto t0 = Clock::now();
       auto res = solvers::run_optimal(ic, q, order, tight, 3, backend, 120);
       const double sec = seconds_since(t0);
-      fmt::print("| joint MILP, {} requests, {}: status, value (first-come), gap, MILP time, total time | {}, {} ({}), {:.1e}, {:.2f} s, {:.2f} s |\n",
+      fmt::print("| joint MILP, {} requests, {}: status, value (first-come), gap, MILP time, total time; routes, bound over all routes | "
+                 "{}, {} ({}), {:.1e}, {:.2f} s, {:.2f} s; {}, {:.2f} |\n",
                  m, solvers::mip_backend_key(backend), solvers::mip_status_key(res.mip->status), res.accepted_value,
-                 res.fcfs_value, res.mip->gap, res.mip->seconds, sec);
+                 res.fcfs_value, res.mip->gap, res.mip->seconds, sec, res.routes_considered, res.all_routes_bound);
     }
   }
   fmt::print("\n(checksum {})\n", checksum);

@@ -41,7 +41,8 @@ const char* decision_key(Decision d);  // "accept", "accept_with_works", "reject
 
 struct RouteLink {
   std::string id;       // link id, or "new:<site>-<node>" for a new-build attachment
-  int free_pairs_after = 0;  // free pairs left on the link after this request (-1: new build)
+  int free_pairs_after = 0;  // free pairs left on the link right after this request (-1: new build)
+  std::string built_by;      // a link planned before the queue: the request that builds it
 };
 
 struct InterconnectionDecision {
@@ -53,6 +54,7 @@ struct InterconnectionDecision {
   std::vector<std::vector<std::string>> routes;       // node ids from site to destination
   std::vector<std::vector<RouteLink>> route_links;    // links of each route, in order
   double new_build_km = 0;
+  std::vector<std::string> builds;  // planned links this request builds and pays for
   std::string diversity;  // "", "risk_disjoint", "link_only"
 };
 

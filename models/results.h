@@ -76,6 +76,11 @@ struct InterconnectionResults {
   // joint MILP (mode optimal): status, objective, bound, gap, backend, seconds
   std::string mip_status, mip_backend;
   double mip_objective = 0, mip_bound = 0, mip_gap = 0, mip_seconds = 0;
+  // mode optimal: the MILP chooses among routes_considered candidate and generated routes;
+  // all_routes_bound bounds the accepted value over every route (column generation), and
+  // all_routes_gap = (bound - accepted value) / max(1, accepted value)
+  double all_routes_bound = 0, all_routes_gap = 0;
+  int routes_considered = 0;
 };
 
 // A target of the scenario (>= 8 Mbit/s, >= 30 Mbit/s, FttH for all), assessed by the

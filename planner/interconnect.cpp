@@ -28,22 +28,19 @@ solvers::InterconnectParams interconnect_params(const Parameters& p) {
 }
 
 InterconnectionResults evaluate_requests(const Region& region, const Parameters& params,
-                                         std::vector<InterconnectionRequest> requests, const std::string& mode,
-                                         const std::string& backend) {
-  if (mode != "fcfs" && mode != "optimal") throw InputError("command line", 0, "--mode", "'" + mode + "' is not fcfs or optimal");
-  if (backend != "glpk" && backend != "cbc") throw InputError("command line", 0, "--backend", "'" + backend + "' is not glpk or cbc");
+                                         std::vector<InterconnectionRequest> requests, solvers::QueueMode mode,
+                                         solvers::MipBackend backend) {
   solvers::Interconnect ic(region.network, interconnect_params(params));
   std::vector<int> order(requests.size());
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return requests[a].submitted < requests[b].submitted; });
   const auto initial = solvers::LinkState::of(region.network);
-  solvers::QueueResult q =
-      mode == "fcfs" ? solvers::run_fcfs(ic, requests, order, initial)
-                     : solvers::run_optimal(ic, requests, order, initial, int(params.interconnect.route_options),
-                                            backend == "cbc" ? solvers::MipBackend::Cbc : solvers::MipBackend::Glpk,
-                                            params.interconnect.optimal_time_limit_s);
+  solvers::QueueResult q = mode == solvers::QueueMode::FirstCome
+                               ? solvers::run_fcfs(ic, requests, order, initial)
+                               : solvers::run_optimal(ic, requests, order, initial, int(params.interconnect.route_options), backend,
+                                                      params.interconnect.optimal_time_limit_s);
   InterconnectionResults out;
-  out.mode = mode;
+  out.mode = solvers::queue_mode_key(mode);
   out.accepted_value = q.accepted_value;
   out.fcfs_value = q.fcfs_value;
   if (q.mip) {
@@ -53,8 +50,15 @@ InterconnectionResults evaluate_requests(const Region& region, const Parameters&
     out.mip_bound = q.mip->bound;
     out.mip_gap = q.mip->gap;
     out.mip_seconds = q.mip->seconds;
+    out.all_routes_bound = q.all_routes_bound;
+    out.all_routes_gap = std::max(0.0, q.all_routes_bound - q.accepted_value) / std::max(1.0, q.accepted_value);
+    out.routes_considered = q.routes_considered;
   }
-  for (std::size_t i = 0; i < requests.size(); ++i) out.decisions.push_back(ic.describe(requests[i], q.evaluations[i], q.final_state));
+  std::vector<std::string> builder_ids(q.builder.size());
+  for (std::size_t l = 0; l < q.builder.size(); ++l)
+    if (q.builder[l] >= 0) builder_ids[l] = requests[q.builder[l]].id;
+  for (std::size_t i = 0; i < requests.size(); ++i)
+    out.decisions.push_back(ic.describe(requests[i], q.evaluations[i], q.final_state, builder_ids));
   out.requests = std::move(requests);
   return out;
 }

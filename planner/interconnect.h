@@ -12,8 +12,8 @@ namespace dorsale::planner {
 struct InterconnectConfig {
   std::string requests;           // CSV or JSON file
   std::string scenario;           // scenario file; empty: the built-in bfc-2022
-  std::string mode = "fcfs";      // "fcfs" or "optimal"
-  std::string backend = "glpk";   // MILP back end of --mode optimal: "glpk" or "cbc"
+  solvers::QueueMode mode = solvers::QueueMode::FirstCome;  // --mode fcfs | optimal
+  solvers::MipBackend backend = solvers::MipBackend::Glpk;  // MILP back end of --mode optimal: --backend glpk | cbc
   std::string out_dir = "out/interconnect";
 };
 
@@ -22,8 +22,8 @@ solvers::InterconnectParams interconnect_params(const Parameters& p);
 // Evaluates requests (already validated against the network) in submission order (stable on
 // the file order). No I/O.
 InterconnectionResults evaluate_requests(const Region& region, const Parameters& params,
-                                         std::vector<InterconnectionRequest> requests, const std::string& mode,
-                                         const std::string& backend);
+                                         std::vector<InterconnectionRequest> requests, solvers::QueueMode mode,
+                                         solvers::MipBackend backend);
 
 // Loads, evaluates, writes <out_dir>/decisions.json and <out_dir>/routes.gpkg (atomically).
 // Throws InputError (bad request file, unknown node...) before anything is evaluated or written.

@@ -117,8 +117,13 @@ Command interconnect_cmd(CLI::App& root) {
   auto cfg = std::make_shared<dorsale::planner::InterconnectConfig>();
   inter->add_option("requests", cfg->requests, "Request file (.csv or .json)")->required();
   inter->add_option("--scenario", cfg->scenario, "Scenario file (default: the built-in bfc-2022)");
-  inter->add_option("--mode", cfg->mode, "fcfs (first come, first served) or optimal (joint MILP)")->check(CLI::IsMember({"fcfs", "optimal"}));
-  inter->add_option("--backend", cfg->backend, "MILP back end of --mode optimal: glpk or cbc")->check(CLI::IsMember({"glpk", "cbc"}));
+  // the one place where the spellings become the enums (an unknown one is a usage error)
+  const std::map<std::string, dorsale::solvers::QueueMode> modes = {{"fcfs", dorsale::solvers::QueueMode::FirstCome},
+                                                                    {"optimal", dorsale::solvers::QueueMode::Optimal}};
+  const std::map<std::string, dorsale::solvers::MipBackend> backends = {{"glpk", dorsale::solvers::MipBackend::Glpk},
+                                                                        {"cbc", dorsale::solvers::MipBackend::Cbc}};
+  inter->add_option("--mode", cfg->mode, "fcfs (first come, first served) or optimal (joint MILP)")->transform(CLI::CheckedTransformer(modes));
+  inter->add_option("--backend", cfg->backend, "MILP back end of --mode optimal: glpk or cbc")->transform(CLI::CheckedTransformer(backends));
   inter->add_option("-o,--out", cfg->out_dir, "Output folder (default: out/interconnect)");
   return {inter, [cfg] {
             std::cout << dorsale::viz::queue_text(dorsale::planner::interconnect(*cfg));

@@ -107,7 +107,7 @@ ScenarioRun compute_scenario(scenarios::Scenario s, const std::function<void(con
     auto reqs = s.requests == "builtin:requests-example.csv"
                     ? scenarios::parse_requests(scenarios::example_requests_text(), s.requests, false, r.region.network)
                     : scenarios::read_requests(s.requests, r.region.network);
-    r.results.interconnection = evaluate_requests(r.region, s.params, std::move(reqs), "fcfs", "glpk");
+    r.results.interconnection = evaluate_requests(r.region, s.params, std::move(reqs), solvers::QueueMode::FirstCome, solvers::MipBackend::Glpk);
   }
   if (!r.region.high_points.empty() && !r.region.network.nodes().empty()) {
     say(fmt::format("{}: siting the high points", s.name));

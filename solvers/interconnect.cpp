@@ -6,7 +6,11 @@
 #include <lemon/list_graph.h>
 #include <lemon/suurballe.h>
 
+#include <lemon/glpk.h>
+
 #include <algorithm>
+#include <chrono>
+#include <functional>
 #include <cmath>
 #include <limits>
 #include <map>
@@ -51,6 +55,7 @@ struct Interconnect::Impl {
   std::vector<Arc> fwd, bwd;      // link -> arcs a->b and b->a
   ListDigraph::ArcMap<int> kind;  // >= 0 link index, kSinkArc, or attachment
   ListDigraph::ArcMap<double> len;
+  std::vector<Arc> sink_arcs;     // PoP -> "any PoP" sink (length 0, reset by prepare)
   std::vector<Arc> attach_arcs;   // current request's attachments
   std::vector<int> attach_to;     // their network nodes
   std::vector<double> attach_km;
@@ -77,6 +82,7 @@ Interconnect::Interconnect(const Network& net, InterconnectParams params)
       Arc a = I.g.addArc(I.node[i], I.sink);
       I.kind[a] = kSinkArc;
       I.len[a] = 0;
+      I.sink_arcs.push_back(a);
     }
   I.penalty.assign(net.links().size(), 1.0);
   I.banned.assign(net.links().size(), 0);
@@ -106,6 +112,7 @@ static Prepared prepare(Interconnect::Impl& I, const Network& net, const Interco
                         const InterconnectionRequest& r, const LinkState& s, bool capacity, double lambda,
                         bool latency_only) {
   Prepared out;
+  for (Arc a : I.sink_arcs) I.len[a] = 0;
   for (Arc a : I.attach_arcs) I.g.erase(a);
   I.attach_arcs.clear();
   I.attach_to.clear();
@@ -211,6 +218,14 @@ void Interconnect::price(RouteOption& o, const InterconnectionRequest& r, const 
 
 namespace {
 
+// Latency of an arc of the request's graph (0: the virtual sink arcs).
+double arc_latency(const Interconnect::Impl& I, const Network& net, const InterconnectParams& p, Arc a) {
+  const int k = I.kind[a];
+  if (k >= 0) return net.links()[k].latency_ms;
+  if (k <= kAttachBase) return I.attach_km[kAttachBase - k] * p.latency_us_per_km / 1000.0;
+  return 0;
+}
+
 std::set<std::string> srgs_of(const Network& net, const RouteOption::Route& r) {
   std::set<std::string> out;
   for (int l : r.links)
@@ -218,151 +233,63 @@ std::set<std::string> srgs_of(const Network& net, const RouteOption::Route& r) {
   return out;
 }
 
-}  // namespace
-
-Evaluation Interconnect::evaluate(const InterconnectionRequest& r, const LinkState& s) const {
-  auto opts = options(r, s, 1);
-  Evaluation e;
-  if (!opts.empty()) {
-    e.option = std::move(opts.front());
-    if (!e.option->risk_disjoint && !p_.accept_link_only_diversity) {
-      e.decision = Decision::Reject;
-      e.reasons = e.option->notes;
-      e.reasons.push_back("set interconnect.link_only_diversity = \"accept\" to accept link-disjoint routes");
-      return e;
-    }
-    e.decision = e.option->needs_works(s) ? Decision::AcceptWithWorks : Decision::Accept;
-    e.reasons = e.option->notes;
-    if (e.decision == Decision::AcceptWithWorks) {
-      for (const auto& route : e.option->routes) {
-        if (route.attach_node >= 0)
-          e.reasons.push_back(fmt::format("new build of {:.1f} km from the site to {}", route.attach_km, net_.node(route.attach_node).id));
-        for (int l : route.links)
-          if (!s.built[l]) e.reasons.push_back(fmt::format("planned link {} must be built ({:.1f} km)", net_.links()[l].id, net_.links()[l].length_km));
-      }
-    }
-    return e;
-  }
-  // Diagnose: why no option? (capacity, topology, latency)
-  auto& I = *impl_;
-  e.decision = Decision::Reject;
-  const int need = r.protection == Protection::Diverse ? 2 : 1;
-  Prepared free_run = prepare(I, net_, p_, r, s, false, 0, false);
-  if (!free_run.ok) {
-    e.reasons.push_back(free_run.why);
-    return e;
-  }
-  lemon::Suurballe<ListDigraph, ListDigraph::ArcMap<double>> sb(I.g, I.len);
-  const int found = sb.run(free_run.source, free_run.target, need);
-  if (found < need || sb.totalLength() >= kBlocked) {
-    if (need == 1) {
-      e.reasons.push_back("no path joins the site to the destination");
-    } else {
-      // name the links every route must use (bridges of the shortest route)
-      lemon::Dijkstra<ListDigraph, ListDigraph::ArcMap<double>> dj(I.g, I.len);
-      std::vector<std::string> cut;
-      if (dj.run(free_run.source, free_run.target)) {
-        for (Arc a = dj.predArc(free_run.target); a != lemon::INVALID; a = dj.predArc(I.g.source(a))) {
-          const int k = I.kind[a];
-          if (k < 0) continue;
-          const double keep_f = I.len[I.fwd[k]];
-          I.len[I.fwd[k]] = I.len[I.bwd[k]] = kBlocked;
-          lemon::Dijkstra<ListDigraph, ListDigraph::ArcMap<double>> d2(I.g, I.len);
-          if (!d2.run(free_run.source, free_run.target) || d2.dist(free_run.target) >= kBlocked) cut.push_back(net_.links()[k].id);
-          I.len[I.fwd[k]] = I.len[I.bwd[k]] = keep_f;
-        }
-      }
-      e.reasons.push_back(cut.empty() ? "no two link-disjoint routes join the site to the destination"
-                                      : fmt::format("no two link-disjoint routes: every route uses link {}", fmt::join(cut, ", ")));
-    }
-    return e;
-  }
-  // Routes exist without capacity limits: name the links that are too full on the option the
-  // request would get if capacity were no limit (diversity and latency rules included).
-  LinkState relaxed = s;
-  for (auto& f : relaxed.free) f = std::max(f, r.pairs);
-  auto relaxed_opts = options(r, relaxed, 1);
-  bool named = false;
-  if (!relaxed_opts.empty()) {
-    const auto& o = relaxed_opts.front();
-    if (!o.risk_disjoint && !p_.accept_link_only_diversity) {
-      // the shared duct is a bottleneck whatever the capacity
-      e.reasons = o.notes;
-      e.reasons.push_back("set interconnect.link_only_diversity = \"accept\" to accept link-disjoint routes");
-      named = true;
-    }
-    std::set<int> used;
-    for (const auto& route : o.routes) used.insert(route.links.begin(), route.links.end());
-    for (int l : used)
-      if (s.free[l] < r.pairs) {
-        e.reasons.push_back(fmt::format("link {} ({} - {}) has {} free pairs, {} requested", net_.links()[l].id,
-                                        net_.node(net_.links()[l].a).id, net_.node(net_.links()[l].b).id, s.free[l], r.pairs));
-        named = true;
-      }
-  }
-  if (!named) {
-    // capacity allows routes: the latency limit is what fails
-    InterconnectionRequest fast = r;
-    fast.max_latency_ms.reset();
-    Prepared lat_run = prepare(I, net_, p_, fast, s, true, 0, true);
-    lemon::Suurballe<ListDigraph, ListDigraph::ArcMap<double>> sl(I.g, I.len);
-    const int n = sl.run(lat_run.source, lat_run.target, need);
-    double worst = 0;
-    for (int i = 0; i < n; ++i) {
-      std::vector<Arc> arcs;
-      for (int k = 0; k < sl.path(i).length(); ++k) arcs.push_back(sl.path(i).nth(k));
-      worst = std::max(worst, to_route(I, net_, p_, arcs).latency_ms);
-    }
-    if (r.max_latency_ms && n == need && worst > *r.max_latency_ms)
-      e.reasons.push_back(fmt::format("latency {:.3f} ms of the fastest route{} is over the limit {:.3f} ms by {:.3f} ms", worst,
-                                      need == 2 ? " pair" : "", *r.max_latency_ms, worst - *r.max_latency_ms));
-    else
-      e.reasons.push_back("no route meets every constraint (capacity, latency, diversity) together");
-  }
-  return e;
+std::vector<std::string> common_srgs(const Network& net, const RouteOption& x) {
+  std::vector<std::string> c;
+  if (x.routes.size() < 2) return c;
+  auto a = srgs_of(net, x.routes[0]), b = srgs_of(net, x.routes[1]);
+  std::set_intersection(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(c));
+  return c;
 }
 
-std::vector<RouteOption> Interconnect::options(const InterconnectionRequest& r, const LinkState& s, int k) const {
-  auto& I = *impl_;
-  std::vector<RouteOption> out;
-  std::set<std::vector<int>> seen;
-  std::fill(I.penalty.begin(), I.penalty.end(), 1.0);
-  std::fill(I.banned.begin(), I.banned.end(), 0);
-  const int need = r.protection == Protection::Diverse ? 2 : 1;
+std::vector<Arc> path_arcs(const lemon::Dijkstra<ListDigraph, ListDigraph::ArcMap<double>>& dj, const ListDigraph& g, GNode t) {
+  std::vector<Arc> arcs;
+  for (Arc a = dj.predArc(t); a != lemon::INVALID; a = dj.predArc(g.source(a))) arcs.push_back(a);
+  std::reverse(arcs.begin(), arcs.end());
+  return arcs;
+}
 
-  // One search: a route (Dijkstra) or a link-disjoint pair (Suurballe) under the current
-  // lengths; nullopt when none within capacity.
-  auto search = [&](double lambda, bool latency_only) -> std::optional<RouteOption> {
-    Prepared pr = prepare(I, net_, p_, r, s, true, lambda, latency_only);
+// One request's route searches on the shared graph (the steps of Interconnect::options).
+struct Searcher {
+  Interconnect::Impl& I;
+  const Network& net;
+  const InterconnectParams& p;
+  const InterconnectionRequest& r;
+  const LinkState& s;
+  const Interconnect& ic;
+  int need = r.protection == Protection::Diverse ? 2 : 1;
+
+  // A route (Dijkstra) or a link-disjoint pair (Suurballe) under the current lengths; nullopt
+  // when none within capacity.
+  std::optional<RouteOption> search(double lambda, bool latency_only) const {
+    Prepared pr = prepare(I, net, p, r, s, true, lambda, latency_only);
     if (!pr.ok) return std::nullopt;
     RouteOption o;
     if (need == 1) {
       lemon::Dijkstra<ListDigraph, ListDigraph::ArcMap<double>> dj(I.g, I.len);
       if (!dj.run(pr.source, pr.target) || dj.dist(pr.target) >= kBlocked) return std::nullopt;
-      std::vector<Arc> arcs;
-      for (Arc a = dj.predArc(pr.target); a != lemon::INVALID; a = dj.predArc(I.g.source(a))) arcs.push_back(a);
-      std::reverse(arcs.begin(), arcs.end());
-      o.routes.push_back(to_route(I, net_, p_, arcs));
+      o.routes.push_back(to_route(I, net, p, path_arcs(dj, I.g, pr.target)));
     } else {
       lemon::Suurballe<ListDigraph, ListDigraph::ArcMap<double>> sb(I.g, I.len);
       if (sb.run(pr.source, pr.target, 2) < 2 || sb.totalLength() >= kBlocked) return std::nullopt;
       for (int i = 0; i < 2; ++i) {
         std::vector<Arc> arcs;
         for (int a = 0; a < sb.path(i).length(); ++a) arcs.push_back(sb.path(i).nth(a));
-        o.routes.push_back(to_route(I, net_, p_, arcs));
+        o.routes.push_back(to_route(I, net, p, arcs));
       }
     }
-    price(o, r, s);
+    ic.price(o, r, s);
     return o;
-  };
-  auto latency_ok = [&](const RouteOption& o) {
+  }
+
+  bool latency_ok(const RouteOption& o) const {
     if (!r.max_latency_ms) return true;
     for (const auto& route : o.routes)
       if (route.latency_ms > *r.max_latency_ms + 1e-12) return false;
     return true;
-  };
+  }
+
   // Cheapest option meeting the latency limit: cost, then cost + lambda x latency, then latency.
-  auto best = [&]() -> std::optional<RouteOption> {
+  std::optional<RouteOption> best() const {
     auto o = search(0, false);
     if (!o || latency_ok(*o)) return o;
     for (double lambda = 1e2; lambda <= 1e10; lambda *= 10) {
@@ -372,45 +299,37 @@ std::vector<RouteOption> Interconnect::options(const InterconnectionRequest& r, 
     auto q = search(0, true);
     if (q && latency_ok(*q)) return q;
     return std::nullopt;
-  };
-  // For a diverse pair sharing a duct: pin one route, ban its links and duct mates, re-route.
-  auto risk_disjoint = [&](RouteOption o) -> RouteOption {
-    if (need == 1) return o;
-    auto common = [&](const RouteOption& x) {
-      std::vector<std::string> c;
-      auto a = srgs_of(net_, x.routes[0]), b = srgs_of(net_, x.routes[1]);
-      std::set_intersection(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(c));
-      return c;
-    };
-    const auto shared = common(o);
-    if (shared.empty()) return o;
-    std::optional<RouteOption> bestp;
-    for (int pin = 0; pin < 2; ++pin) {
-      const auto pinned = o.routes[pin];
-      const auto groups = srgs_of(net_, pinned);
-      std::fill(I.banned.begin(), I.banned.end(), 0);
-      for (std::size_t j = 0; j < net_.links().size(); ++j)
-        if (!net_.links()[j].srg.empty() && groups.count(net_.links()[j].srg)) I.banned[j] = 1;
-      for (int l : pinned.links) I.banned[l] = 1;
-      InterconnectionRequest single = r;
-      single.protection = Protection::None;
-      Prepared pr = prepare(I, net_, p_, single, s, true, 0, false);
-      if (pinned.attach_node >= 0)  // the other route may not reuse the same attachment
-        for (std::size_t k = 0; k < I.attach_arcs.size(); ++k)
-          if (I.attach_to[k] == pinned.attach_node) I.len[I.attach_arcs[k]] = kBlocked;
-      lemon::Dijkstra<ListDigraph, ListDigraph::ArcMap<double>> dj(I.g, I.len);
-      if (pr.ok && dj.run(pr.source, pr.target) && dj.dist(pr.target) < kBlocked) {
-        std::vector<Arc> arcs;
-        for (Arc a = dj.predArc(pr.target); a != lemon::INVALID; a = dj.predArc(I.g.source(a))) arcs.push_back(a);
-        std::reverse(arcs.begin(), arcs.end());
-        RouteOption q;
-        q.routes = {pinned, to_route(I, net_, p_, arcs)};
-        price(q, r, s);
-        if (common(q).empty() && latency_ok(q) && (!bestp || q.total() < bestp->total())) bestp = q;
-      }
-    }
-    // Ban-and-reroute: for each duct the pair shares, keep at most one of its links and run
-    // Suurballe again; repeat on what still conflicts (a few rounds, a bounded frontier).
+  }
+
+  // Keeps route `pin` of o, bans its links and duct mates, re-routes the other.
+  std::optional<RouteOption> pinned_reroute(const RouteOption& o, int pin) const {
+    const auto pinned = o.routes[pin];
+    const auto groups = srgs_of(net, pinned);
+    std::fill(I.banned.begin(), I.banned.end(), 0);
+    for (std::size_t j = 0; j < net.links().size(); ++j)
+      if (!net.links()[j].srg.empty() && groups.count(net.links()[j].srg)) I.banned[j] = 1;
+    for (int l : pinned.links) I.banned[l] = 1;
+    InterconnectionRequest single = r;
+    single.protection = Protection::None;
+    Prepared pr = prepare(I, net, p, single, s, true, 0, false);
+    if (pinned.attach_node >= 0)  // the other route may not reuse the same attachment
+      for (std::size_t k = 0; k < I.attach_arcs.size(); ++k)
+        if (I.attach_to[k] == pinned.attach_node) I.len[I.attach_arcs[k]] = kBlocked;
+    if (r.destination.kind == Destination::Kind::AnyDorsalePop)  // nor reach the same PoP
+      for (ListDigraph::OutArcIt a(I.g, I.node[pinned.nodes.back()]); a != lemon::INVALID; ++a)
+        if (I.kind[a] == kSinkArc) I.len[a] = kBlocked;
+    lemon::Dijkstra<ListDigraph, ListDigraph::ArcMap<double>> dj(I.g, I.len);
+    if (!pr.ok || !dj.run(pr.source, pr.target) || dj.dist(pr.target) >= kBlocked) return std::nullopt;
+    RouteOption q;
+    q.routes = {pinned, to_route(I, net, p, path_arcs(dj, I.g, pr.target))};
+    ic.price(q, r, s);
+    if (!common_srgs(net, q).empty() || !latency_ok(q)) return std::nullopt;
+    return q;
+  }
+
+  // Ban-and-reroute: for each duct the pair shares, keep at most one of its links and run
+  // Suurballe again; repeat on what still conflicts (a few rounds, a bounded frontier).
+  void ban_and_reroute(std::optional<RouteOption>& bestp) const {
     std::vector<std::set<int>> frontier{{}};
     std::set<std::set<int>> tried{{}};
     for (int round = 0; round < 3 && !frontier.empty(); ++round) {
@@ -420,15 +339,15 @@ std::vector<RouteOption> Interconnect::options(const InterconnectionRequest& r, 
         for (int l : ban) I.banned[l] = 1;
         auto q = search(0, false);
         if (!q) continue;
-        const auto c = common(*q);
+        const auto c = common_srgs(net, *q);
         if (c.empty()) {
           if (latency_ok(*q) && (!bestp || q->total() < bestp->total())) bestp = *q;
           continue;
         }
         for (const auto& g : c) {
           std::vector<int> members;
-          for (std::size_t j = 0; j < net_.links().size(); ++j)
-            if (net_.links()[j].srg == g) members.push_back(int(j));
+          for (std::size_t j = 0; j < net.links().size(); ++j)
+            if (net.links()[j].srg == g) members.push_back(int(j));
           for (int keep = -1; keep < int(members.size()); ++keep) {
             std::set<int> nb = ban;
             for (int k2 = 0; k2 < int(members.size()); ++k2)
@@ -440,36 +359,528 @@ std::vector<RouteOption> Interconnect::options(const InterconnectionRequest& r, 
       frontier = std::move(next);
     }
     std::fill(I.banned.begin(), I.banned.end(), 0);
+  }
+
+  // The route (Dijkstra) or arc-disjoint pair (Suurballe) of least sum of w + mu x latency within
+  // capacity (the attachments weigh their latency only), with that least sum.
+  std::optional<std::pair<double, RouteOption>> weighted(const std::vector<double>& w, double mu) const {
+    std::fill(I.banned.begin(), I.banned.end(), 0);
+    Prepared pr = prepare(I, net, p, r, s, true, 0, false);
+    if (!pr.ok) return std::nullopt;
+    for (ListDigraph::ArcIt a(I.g); a != lemon::INVALID; ++a) {
+      if (I.len[a] >= kBlocked) continue;
+      const int k = I.kind[a];
+      I.len[a] = (k >= 0 ? w[k] : 0.0) + mu * arc_latency(I, net, p, a);
+    }
+    RouteOption o;
+    double len;
+    if (need == 1) {
+      lemon::Dijkstra<ListDigraph, ListDigraph::ArcMap<double>> dj(I.g, I.len);
+      if (!dj.run(pr.source, pr.target) || dj.dist(pr.target) >= kBlocked) return std::nullopt;
+      len = dj.dist(pr.target);
+      o.routes.push_back(to_route(I, net, p, path_arcs(dj, I.g, pr.target)));
+    } else {
+      lemon::Suurballe<ListDigraph, ListDigraph::ArcMap<double>> sb(I.g, I.len);
+      if (sb.run(pr.source, pr.target, 2) < 2 || sb.totalLength() >= kBlocked) return std::nullopt;
+      len = sb.totalLength();
+      for (int i = 0; i < 2; ++i) {
+        std::vector<Arc> arcs;
+        for (int a = 0; a < sb.path(i).length(); ++a) arcs.push_back(sb.path(i).nth(a));
+        o.routes.push_back(to_route(I, net, p, arcs));
+      }
+    }
+    return std::pair{len, o};
+  }
+
+  // A column the queue may use: latency limit, link-disjoint pair, distinct attachments, no
+  // common shared-risk group (unless link-only diversity is accepted).
+  bool valid_column(const RouteOption& o) const {
+    if (!latency_ok(o)) return false;
+    if (need == 1) return true;
+    std::set<int> a(o.routes[0].links.begin(), o.routes[0].links.end());
+    for (int l : o.routes[1].links)
+      if (a.count(l)) return false;
+    if (o.routes[0].attach_node >= 0 && o.routes[0].attach_node == o.routes[1].attach_node) return false;
+    return p.accept_link_only_diversity || common_srgs(net, o).empty();
+  }
+
+  // A diverse pair sharing a duct: the cheapest risk-disjoint repair, or o flagged link-only
+  // with the ducts its routes share.
+  RouteOption risk_disjoint(RouteOption o) const {
+    if (need == 1) return o;
+    const auto shared = common_srgs(net, o);
+    if (shared.empty()) return o;
+    std::optional<RouteOption> bestp;
+    for (int pin = 0; pin < 2; ++pin) {
+      auto q = pinned_reroute(o, pin);
+      if (q && (!bestp || q->total() < bestp->total())) bestp = q;
+    }
+    ban_and_reroute(bestp);
     if (bestp) return *bestp;
-    // name the links that share each duct
     for (const auto& g : shared) {
       std::vector<std::string> in[2];
       for (int i = 0; i < 2; ++i)
         for (int l : o.routes[i].links)
-          if (net_.links()[l].srg == g) in[i].push_back(net_.links()[l].id);
+          if (net.links()[l].srg == g) in[i].push_back(net.links()[l].id);
       o.notes.push_back(fmt::format("only link-disjoint routes: link {} (route 1) and link {} (route 2) share {}",
                                     fmt::join(in[0], ", "), fmt::join(in[1], ", "), g));
     }
     o.risk_disjoint = false;
     return o;
-  };
+  }
+};
 
-  for (int round = 0; round < k; ++round) {
-    auto o = best();
-    if (!o) break;
-    RouteOption q = risk_disjoint(*o);
-    std::vector<int> key;
-    for (const auto& route : q.routes) {
-      key.insert(key.end(), route.links.begin(), route.links.end());
-      key.push_back(-1 - route.attach_node);
+std::vector<int> option_key(const RouteOption& o) {
+  std::vector<int> key;
+  for (const auto& route : o.routes) {
+    key.insert(key.end(), route.links.begin(), route.links.end());
+    key.push_back(-1 - route.attach_node);
+  }
+  return key;
+}
+
+std::vector<std::string> works_reasons(const Network& net, const RouteOption& o, const LinkState& s) {
+  std::vector<std::string> out;
+  std::set<int> named;
+  for (const auto& route : o.routes) {
+    if (route.attach_node >= 0)
+      out.push_back(fmt::format("new build of {:.1f} km from the site to {}", route.attach_km, net.node(route.attach_node).id));
+    for (int l : route.links)
+      if (!s.built[l] && named.insert(l).second)
+        out.push_back(fmt::format("planned link {} must be built ({:.1f} km)", net.links()[l].id, net.links()[l].length_km));
+  }
+  return out;
+}
+
+// "links a, b; 3.2 km new build to n": what a reason names, enough to recompute its latency.
+std::string route_text(const Network& net, const RouteOption::Route& route) {
+  std::vector<std::string> ids;
+  for (int l : route.links) ids.push_back(net.links()[l].id);
+  std::string s = ids.empty() ? "no network link" : fmt::format("links {}", fmt::join(ids, ", "));
+  if (route.attach_node >= 0) s += fmt::format("; {:.3f} km new build to {}", route.attach_km, net.node(route.attach_node).id);
+  return s;
+}
+
+double worst_latency(const RouteOption& o) {
+  double w = 0;
+  for (const auto& route : o.routes) w = std::max(w, route.latency_ms);
+  return w;
+}
+
+}  // namespace
+
+// ---- evaluation ----------------------------------------------------------------------------
+
+Evaluation Interconnect::evaluate(const InterconnectionRequest& r, const LinkState& s) const {
+  auto opts = options(r, s, 1);
+  if (!opts.empty()) return accepted(r, s, std::move(opts.front()));
+  auto f = fastest(r, s);
+  if (f && Searcher{*impl_, net_, p_, r, s, *this}.latency_ok(*f))
+    return accepted(r, s, std::move(*f));  // the exact search finds what the heuristic missed
+  return diagnose(r, s, f);
+}
+
+Evaluation Interconnect::accepted(const InterconnectionRequest& r, const LinkState& s, RouteOption o) const {
+  Evaluation e;
+  e.option = std::move(o);
+  e.reasons = e.option->notes;
+  if (!e.option->risk_disjoint && !p_.accept_link_only_diversity) {
+    e.decision = Decision::Reject;
+    e.reasons.push_back("set interconnect.link_only_diversity = \"accept\" to accept link-disjoint routes");
+    return e;
+  }
+  e.decision = e.option->needs_works(s) ? Decision::AcceptWithWorks : Decision::Accept;
+  for (auto& w : works_reasons(net_, *e.option, s)) e.reasons.push_back(std::move(w));
+  return e;
+}
+
+// Why no option? Topology first (no route, or no two link-disjoint routes, whatever the
+// capacity), then the links too full on the option capacity would allow, then the latency of
+// the fastest route (pair) under the capacity left, named so that its figure can be checked.
+Evaluation Interconnect::diagnose(const InterconnectionRequest& r, const LinkState& s, const std::optional<RouteOption>& fast) const {
+  Evaluation e;
+  e.decision = Decision::Reject;
+  if (topology_reason(r, s, e.reasons)) return e;
+  LinkState relaxed = s;
+  for (auto& f : relaxed.free) f = std::max(f, r.pairs);
+  std::optional<RouteOption> wide = fastest(r, relaxed);  // capacity no limit, latency limit not applied
+  if (!wide) {
+    // no shared-risk-disjoint pair whatever the capacity: name the shared ducts of the
+    // link-disjoint pair (latency limit aside), and the links too full on it
+    InterconnectionRequest any_latency = r;
+    any_latency.max_latency_ms.reset();
+    auto relaxed_opts = options(any_latency, relaxed, 1);
+    if (!relaxed_opts.empty()) e.reasons = relaxed_opts.front().notes;
+    if (e.reasons.empty()) e.reasons.push_back("no shared-risk-disjoint pair of routes joins the site to the destination");
+    e.reasons.push_back("set interconnect.link_only_diversity = \"accept\" to accept link-disjoint routes");
+    if (!relaxed_opts.empty() && Searcher{*impl_, net_, p_, r, s, *this}.latency_ok(relaxed_opts.front()))
+      too_full(r, s, relaxed_opts.front(), e.reasons);
+    return e;
+  }
+  capacity_reasons(r, s, relaxed, wide, e.reasons);
+  latency_reason(r, fast ? fast : wide, !fast, e.reasons);
+  if (e.reasons.empty()) e.reasons.push_back("no route meets every constraint (capacity, latency, diversity) together");
+  return e;
+}
+
+bool Interconnect::topology_reason(const InterconnectionRequest& r, const LinkState& s, std::vector<std::string>& out) const {
+  auto& I = *impl_;
+  const int need = r.protection == Protection::Diverse ? 2 : 1;
+  Prepared free_run = prepare(I, net_, p_, r, s, false, 0, false);
+  if (!free_run.ok) {
+    out.push_back(free_run.why);
+    return true;
+  }
+  lemon::Suurballe<ListDigraph, ListDigraph::ArcMap<double>> sb(I.g, I.len);
+  const int found = sb.run(free_run.source, free_run.target, need);
+  if (found >= need && sb.totalLength() < kBlocked) return false;
+  if (need == 1) {
+    out.push_back("no path joins the site to the destination");
+    return true;
+  }
+  // name the links every route must use (bridges of the shortest route)
+  lemon::Dijkstra<ListDigraph, ListDigraph::ArcMap<double>> dj(I.g, I.len);
+  std::vector<std::string> cut;
+  if (dj.run(free_run.source, free_run.target)) {
+    for (Arc a : path_arcs(dj, I.g, free_run.target)) {
+      const int k = I.kind[a];
+      if (k < 0) continue;
+      const double keep_f = I.len[I.fwd[k]];
+      I.len[I.fwd[k]] = I.len[I.bwd[k]] = kBlocked;
+      lemon::Dijkstra<ListDigraph, ListDigraph::ArcMap<double>> d2(I.g, I.len);
+      if (!d2.run(free_run.source, free_run.target) || d2.dist(free_run.target) >= kBlocked) cut.push_back(net_.links()[k].id);
+      I.len[I.fwd[k]] = I.len[I.bwd[k]] = keep_f;
     }
-    if (seen.insert(key).second) out.push_back(std::move(q));
+  }
+  out.push_back(cut.empty() ? "no two link-disjoint routes join the site to the destination"
+                            : fmt::format("no two link-disjoint routes: every route uses link {}", fmt::join(cut, ", ")));
+  return true;
+}
+
+// The links too full on the option the request would get if capacity were no limit
+// (diversity and latency rules included; for a pair, the exact fastest one when no cheaper
+// one meets the latency limit).
+void Interconnect::capacity_reasons(const InterconnectionRequest& r, const LinkState& s, const LinkState& relaxed,
+                                    const std::optional<RouteOption>& wide, std::vector<std::string>& out) const {
+  auto relaxed_opts = options(r, relaxed, 1);
+  std::optional<RouteOption> o;
+  if (!relaxed_opts.empty() && (relaxed_opts.front().risk_disjoint || p_.accept_link_only_diversity)) o = relaxed_opts.front();
+  if (!o) {
+    if (wide && Searcher{*impl_, net_, p_, r, relaxed, *this}.latency_ok(*wide)) o = wide;
+  }
+  if (o) too_full(r, s, *o, out);
+}
+
+void Interconnect::too_full(const InterconnectionRequest& r, const LinkState& s, const RouteOption& o, std::vector<std::string>& out) const {
+  std::set<int> used;
+  for (const auto& route : o.routes) used.insert(route.links.begin(), route.links.end());
+  for (int l : used)
+    if (s.free[l] < r.pairs)
+      out.push_back(fmt::format("link {} ({} - {}) has {} free pairs, {} requested", net_.links()[l].id,
+                                net_.node(net_.links()[l].a).id, net_.node(net_.links()[l].b).id, s.free[l], r.pairs));
+}
+
+// The latency limit: the fastest route (pair) `f` under the capacity left, named, with its
+// figure; when capacity leaves none (`relaxed`), the fastest whatever the capacity, if over the limit.
+void Interconnect::latency_reason(const InterconnectionRequest& r, const std::optional<RouteOption>& f, bool relaxed,
+                                  std::vector<std::string>& out) const {
+  const bool pair = r.protection == Protection::Diverse;
+  const char* what = !pair ? "route" : p_.accept_link_only_diversity ? "link-disjoint pair" : "shared-risk-disjoint pair";
+  const char* where = relaxed ? "whatever the capacity" : "under the capacity left";
+  if (relaxed && out.empty()) out.push_back(fmt::format("no {} within the capacity left", what));
+  if (!f || !r.max_latency_ms) return;
+  const double worst = worst_latency(*f);
+  if (worst <= *r.max_latency_ms + 1e-12) return;
+  std::string named = route_text(net_, f->routes[0]);
+  if (pair) named = fmt::format("route 1: {}; route 2: {}", named, route_text(net_, f->routes[1]));
+  out.push_back(fmt::format("the fastest {} {} ({}) takes {:.3f} ms{}, over the limit {:.3f} ms by {:.3f} ms", what, where, named,
+                            worst, pair ? " on its slower route" : "", *r.max_latency_ms, worst - *r.max_latency_ms));
+}
+
+std::vector<RouteOption> Interconnect::options(const InterconnectionRequest& r, const LinkState& s, int k) const {
+  auto& I = *impl_;
+  std::vector<RouteOption> out;
+  std::set<std::vector<int>> seen;
+  std::fill(I.penalty.begin(), I.penalty.end(), 1.0);
+  std::fill(I.banned.begin(), I.banned.end(), 0);
+  const Searcher search{I, net_, p_, r, s, *this};
+  for (int round = 0; round < k; ++round) {
+    auto o = search.best();
+    if (!o) break;
+    RouteOption q = search.risk_disjoint(*o);
+    if (seen.insert(option_key(q)).second) out.push_back(std::move(q));
     // penalise what was used so the next round looks elsewhere
     for (const auto& route : o->routes)
       for (int l : route.links) I.penalty[l] *= 3.0;
   }
   std::fill(I.penalty.begin(), I.penalty.end(), 1.0);
   return out;
+}
+
+// ---- exact fastest route / pair ------------------------------------------------------------
+
+namespace {
+
+// Walks the arcs chosen for one route of the pair MILP from the source to the target.
+std::optional<std::vector<Arc>> walk(const Interconnect::Impl& I, const std::vector<Arc>& arcs, const std::vector<double>& x, int base,
+                                     GNode source, GNode target) {
+  std::vector<Arc> out;
+  std::set<int> seen{ListDigraph::id(source)};
+  GNode at = source;
+  while (at != target) {
+    bool moved = false;
+    for (std::size_t a = 0; a < arcs.size() && !moved; ++a)
+      if (x[base + a] > 0.5 && I.g.source(arcs[a]) == at && seen.insert(ListDigraph::id(I.g.target(arcs[a]))).second) {
+        out.push_back(arcs[a]);
+        at = I.g.target(arcs[a]);
+        moved = true;
+      }
+    if (!moved) return std::nullopt;
+  }
+  return out;
+}
+
+std::optional<RouteOption> fastest_pair(Interconnect::Impl& I, const Network& net_, const InterconnectParams& p_, const Interconnect& ic,
+                                        const InterconnectionRequest& r, const LinkState& s, GNode source, GNode target);
+
+}  // namespace
+
+std::optional<RouteOption> Interconnect::fastest(const InterconnectionRequest& r, const LinkState& s) const {
+  auto& I = *impl_;
+  std::fill(I.banned.begin(), I.banned.end(), 0);
+  std::fill(I.penalty.begin(), I.penalty.end(), 1.0);
+  Prepared pr = prepare(I, net_, p_, r, s, true, 0, true);
+  if (!pr.ok) return std::nullopt;
+  RouteOption o;
+  for (ListDigraph::ArcIt a(I.g); a != lemon::INVALID; ++a)
+    if (I.len[a] < kBlocked) I.len[a] = arc_latency(I, net_, p_, a);
+  if (r.protection == Protection::None) {
+    lemon::Dijkstra<ListDigraph, ListDigraph::ArcMap<double>> dj(I.g, I.len);
+    if (!dj.run(pr.source, pr.target) || dj.dist(pr.target) >= kBlocked) return std::nullopt;
+    o.routes.push_back(to_route(I, net_, p_, path_arcs(dj, I.g, pr.target)));
+    price(o, r, s);
+    return o;
+  }
+  // The cheap cases first: no link-disjoint pair at all (then no risk-disjoint one), or the
+  // least-total-latency pair is risk-disjoint and within the limit (then it serves); the exact
+  // min-max MILP only when a shared duct or the latency limit needs it.
+  lemon::Suurballe<ListDigraph, ListDigraph::ArcMap<double>> sb(I.g, I.len);
+  if (sb.run(pr.source, pr.target, 2) < 2 || sb.totalLength() >= kBlocked) return std::nullopt;
+  for (int i = 0; i < 2; ++i) {
+    std::vector<Arc> arcs;
+    for (int a = 0; a < sb.path(i).length(); ++a) arcs.push_back(sb.path(i).nth(a));
+    o.routes.push_back(to_route(I, net_, p_, arcs));
+  }
+  const auto shared = common_srgs(net_, o);
+  o.risk_disjoint = shared.empty();
+  if ((o.risk_disjoint || p_.accept_link_only_diversity) && (!r.max_latency_ms || worst_latency(o) <= *r.max_latency_ms + 1e-12)) {
+    price(o, r, s);
+    return o;
+  }
+  // a duct that every route crosses (one of those the pair shares): no risk-disjoint pair
+  if (!p_.accept_link_only_diversity)
+    for (const auto& g : shared) {
+      std::vector<std::pair<Arc, double>> kept;
+      for (std::size_t l = 0; l < net_.links().size(); ++l)
+        if (net_.links()[l].srg == g)
+          for (Arc a : {I.fwd[l], I.bwd[l]}) kept.push_back({a, I.len[a]}), I.len[a] = kBlocked;
+      lemon::Dijkstra<ListDigraph, ListDigraph::ArcMap<double>> dj(I.g, I.len);
+      const bool cut = !dj.run(pr.source, pr.target) || dj.dist(pr.target) >= kBlocked;
+      for (auto [a, v] : kept) I.len[a] = v;
+      if (cut) return std::nullopt;
+    }
+  if (!r.max_latency_ms && !o.risk_disjoint) {  // no figure to quote: a repaired pair will do
+    RouteOption q = Searcher{I, net_, p_, r, s, *this}.risk_disjoint(o);
+    if (q.risk_disjoint) return q;
+    pr = prepare(I, net_, p_, r, s, true, 0, true);  // the repair changed the lengths
+    for (ListDigraph::ArcIt a(I.g); a != lemon::INVALID; ++a)
+      if (I.len[a] < kBlocked) I.len[a] = arc_latency(I, net_, p_, a);
+  }
+  return fastest_pair(I, net_, p_, *this, r, s, pr.source, pr.target);
+}
+
+// Two routes x0, x1 (arc flows of one unit from the site to the destination), no common link,
+// no common attachment, no common shared-risk group (unless link-only diversity is accepted),
+// minimising the slower route's latency T (plus 1e-6 x the total, which rules out cycles).
+namespace {
+
+// The arc-flow model of a request's `need` routes on its prepared graph (the arcs within
+// capacity): each route one unit of flow from the source to the target; no common link, no
+// common attachment, no common shared-risk group (unless link-only diversity is accepted).
+// Variable of route k on arc a: base + k * arcs.size() + a; the caller sets the objective.
+struct RouteFlow {
+  std::vector<Arc> arcs;
+  int base = 0;
+  MipModel m;
+  std::vector<std::vector<int>> latency_row;  // per route: (vars) of its latency
+  std::vector<std::vector<double>> latency_val;
+};
+
+void add_route_flow(RouteFlow& f, const Interconnect::Impl& I, const Network& net, const InterconnectParams& p, GNode source,
+                    GNode target, int need) {
+  for (ListDigraph::ArcIt a(I.g); a != lemon::INVALID; ++a)
+    if (I.len[a] < kBlocked && I.g.target(a) != source && I.g.source(a) != target) f.arcs.push_back(a);
+  const int na = int(f.arcs.size());
+  f.base = f.m.vars();
+  for (int k = 0; k < need; ++k)
+    for (int a = 0; a < na; ++a) f.m.add_var(0, 1, 0, true);
+  std::map<int, std::vector<int>> on_link, on_attach;  // link / attachment -> vars
+  std::vector<std::map<std::string, std::vector<int>>> in_group(need);
+  f.latency_row.assign(need, {});
+  f.latency_val.assign(need, {});
+  for (int k = 0; k < need; ++k) {
+    std::map<int, std::pair<std::vector<int>, std::vector<double>>> flow;  // graph node -> out - in
+    for (int a = 0; a < na; ++a) {
+      const int x = f.base + k * na + a;
+      auto& out = flow[ListDigraph::id(I.g.source(f.arcs[a]))];
+      out.first.push_back(x), out.second.push_back(1);
+      auto& in = flow[ListDigraph::id(I.g.target(f.arcs[a]))];
+      in.first.push_back(x), in.second.push_back(-1);
+      f.latency_row[k].push_back(x);
+      f.latency_val[k].push_back(arc_latency(I, net, p, f.arcs[a]));
+      const int kind = I.kind[f.arcs[a]];
+      if (kind >= 0) {
+        on_link[kind].push_back(x);
+        if (!net.links()[kind].srg.empty()) in_group[k][net.links()[kind].srg].push_back(x);
+      } else if (kind <= kAttachBase) {
+        on_attach[kind].push_back(x);
+      } else {  // a PoP's arc to the "any PoP" sink: the two routes reach two different PoPs
+        on_attach[ListDigraph::id(f.arcs[a]) + 1].push_back(x);
+      }
+    }
+    for (auto& [n, row] : flow) {
+      const double rhs = n == ListDigraph::id(source) ? 1 : n == ListDigraph::id(target) ? -1 : 0;
+      f.m.add_row(row.first, row.second, rhs, rhs);
+    }
+  }
+  if (need < 2) return;
+  for (const auto* by : {&on_link, &on_attach})
+    for (const auto& [key, xs] : *by) f.m.add_row(xs, std::vector<double>(xs.size(), 1.0), -1e30, 1);
+  if (p.accept_link_only_diversity) return;
+  for (const auto& [g, xs0] : in_group[0]) {
+    auto it = in_group[1].find(g);
+    if (it == in_group[1].end()) continue;
+    const int z0 = f.m.add_var(0, 1, 0, false), z1 = f.m.add_var(0, 1, 0, false);
+    for (int x : xs0) f.m.add_row({x, z0}, {1, -1}, -1e30, 0);
+    for (int x : it->second) f.m.add_row({x, z1}, {1, -1}, -1e30, 0);
+    f.m.add_row({z0, z1}, {1, 1}, -1e30, 1);
+  }
+}
+
+// The routes of a solved RouteFlow, priced against s.
+std::optional<RouteOption> routes_of(const RouteFlow& f, const MipResult& res, const Interconnect::Impl& I, const Network& net,
+                                     const InterconnectParams& p, const Interconnect& ic, const InterconnectionRequest& r,
+                                     const LinkState& s, GNode source, GNode target, int need) {
+  if (res.status != MipStatus::Optimal && res.status != MipStatus::Feasible) return std::nullopt;
+  RouteOption o;
+  for (int k = 0; k < need; ++k) {
+    auto w = walk(I, f.arcs, res.x, f.base + k * int(f.arcs.size()), source, target);
+    if (!w) return std::nullopt;
+    o.routes.push_back(to_route(I, net, p, *w));
+  }
+  o.risk_disjoint = common_srgs(net, o).empty();
+  ic.price(o, r, s);
+  return o;
+}
+
+// The pair whose slower route is fastest: min T, T >= latency of each route (+ 1e-6 x the
+// total latency, which rules out cycles).
+std::optional<RouteOption> fastest_pair(Interconnect::Impl& I, const Network& net, const InterconnectParams& p, const Interconnect& ic,
+                                        const InterconnectionRequest& r, const LinkState& s, GNode source, GNode target) {
+  RouteFlow f;
+  f.m.maximize = false;
+  const int T = f.m.add_var(0, 1e30, 1, false);
+  add_route_flow(f, I, net, p, source, target, 2);
+  for (int k = 0; k < 2; ++k) {
+    std::vector<int> idx = f.latency_row[k];
+    std::vector<double> val;
+    for (std::size_t j = 0; j < idx.size(); ++j) {
+      f.m.obj[idx[j]] = 1e-6 * f.latency_val[k][j];
+      val.push_back(-f.latency_val[k][j]);
+    }
+    idx.push_back(T);
+    val.push_back(1);
+    f.m.add_row(idx, val, 0, 1e30);
+  }
+  return routes_of(f, solve_mip(f.m, MipBackend::Glpk, 20), I, net, p, ic, r, s, source, target, 2);
+}
+
+}  // namespace
+
+std::pair<double, std::optional<RouteOption>> Interconnect::price_exact(const InterconnectionRequest& r, const LinkState& s,
+                                                                        const std::vector<double>& w) const {
+  constexpr double kInf = std::numeric_limits<double>::infinity();
+  auto& I = *impl_;
+  std::fill(I.banned.begin(), I.banned.end(), 0);
+  std::fill(I.penalty.begin(), I.penalty.end(), 1.0);
+  Prepared pr = prepare(I, net_, p_, r, s, true, 0, false);
+  if (!pr.ok) return {kInf, std::nullopt};
+  const int need = r.protection == Protection::Diverse ? 2 : 1;
+  RouteFlow f;
+  f.m.maximize = false;
+  add_route_flow(f, I, net_, p_, pr.source, pr.target, need);
+  constexpr double eps = 1e-9;  // per ms: rules out cycles, weighs less than any dual step
+  double lat_cap = 0;
+  for (int k = 0; k < need; ++k) {
+    for (std::size_t j = 0; j < f.latency_row[k].size(); ++j) {
+      const int x = f.latency_row[k][j];
+      const int kind = I.kind[f.arcs[x - f.base - k * int(f.arcs.size())]];
+      f.m.obj[x] = (kind >= 0 ? w[kind] : 0.0) + eps * f.latency_val[k][j];
+      lat_cap += f.latency_val[k][j];
+    }
+    if (r.max_latency_ms) f.m.add_row(f.latency_row[k], f.latency_val[k], -1e30, *r.max_latency_ms);
+  }
+  const MipResult res = solve_mip(f.m, MipBackend::Glpk, 20);
+  if (res.status == MipStatus::Infeasible) return {kInf, std::nullopt};
+  if (res.status != MipStatus::Optimal && res.status != MipStatus::Feasible) return {0, std::nullopt};
+  const double bound = std::max(0.0, res.bound - eps * (r.max_latency_ms ? need * *r.max_latency_ms : lat_cap));
+  return {bound, routes_of(f, res, I, net_, p_, *this, r, s, pr.source, pr.target, need)};
+}
+
+// ---- pricing (column generation) -----------------------------------------------------------
+
+double Interconnect::price_lower_bound(const InterconnectionRequest& r, const LinkState& s, const std::vector<double>& w,
+                                       std::optional<RouteOption>* column) const {
+  constexpr double kInf = std::numeric_limits<double>::infinity();
+  auto& I = *impl_;
+  const Searcher search{I, net_, p_, r, s, *this};
+  const int need = search.need;
+  double lo = -kInf;
+  const double limit = r.max_latency_ms.value_or(0);
+  auto weight = [&](const RouteOption& o) {
+    std::set<int> used;
+    for (const auto& route : o.routes) used.insert(route.links.begin(), route.links.end());
+    double c = 0;
+    for (int l : used) c += w[l];
+    return c;
+  };
+  std::optional<RouteOption> best_col;
+  double best_w = kInf;
+  // mu = 0, then a geometric sweep of the latency multiplier: each gives a valid lower bound
+  // (Lagrangian relaxation of "each route <= limit", summed over the routes of a pair)
+  std::vector<double> mus{0};
+  if (r.max_latency_ms) {
+    double wmax = 0;
+    for (double v : w) wmax = std::max(wmax, v);
+    for (double mu = std::max(1e-9, wmax * 1e-3); mu <= std::max(1.0, wmax) * 1e6; mu *= 4) mus.push_back(mu);
+  }
+  for (double mu : mus) {
+    auto got = search.weighted(w, mu);
+    if (!got) return kInf;  // no route (pair) within capacity at all
+    lo = std::max(lo, got->first - mu * need * limit);
+    const double c = weight(got->second);
+    if (c < best_w && search.valid_column(got->second)) best_w = c, best_col = got->second;
+  }
+  if (r.max_latency_ms) {  // no route (pair) meets the limit: the fastest one is over it
+    auto got = search.weighted(w, 1e12);
+    if (got && got->first / 1e12 > need * limit + 1e-9) return kInf;
+  }
+  std::fill(I.banned.begin(), I.banned.end(), 0);
+  if (column && best_col) {
+    price(*best_col, r, s);
+    *column = best_col;
+  }
+  return std::max(0.0, lo);
 }
 
 void Interconnect::reserve(LinkState& s, const RouteOption& o, int pairs) const {
@@ -480,45 +891,77 @@ void Interconnect::reserve(LinkState& s, const RouteOption& o, int pairs) const 
     }
 }
 
-InterconnectionDecision Interconnect::describe(const InterconnectionRequest& r, const Evaluation& e,
-                                               const LinkState& after) const {
+InterconnectionDecision Interconnect::describe(const InterconnectionRequest& r, const Evaluation& e, const LinkState& after,
+                                               const std::vector<std::string>& builder_ids) const {
   InterconnectionDecision d;
   d.id = r.id;
   d.decision = e.decision;
   d.reasons = e.reasons;
-  if (e.option && e.decision != Decision::Reject) {
-    const auto& o = *e.option;
-    d.capex_eur = o.capex;
-    d.opex_eur = o.opex;
-    d.total_eur = o.total();
-    if (r.protection == Protection::Diverse) d.diversity = o.risk_disjoint ? "risk_disjoint" : "link_only";
-    for (const auto& route : o.routes) {
-      std::vector<std::string> ids;
-      for (int n : route.nodes) ids.push_back(n < 0 ? "site:" + r.id : net_.node(n).id);
-      d.routes.push_back(ids);
-      std::vector<RouteLink> links;
-      if (route.attach_node >= 0) links.push_back({fmt::format("new:{}-{}", r.id, net_.node(route.attach_node).id), -1});
-      for (int l : route.links) links.push_back({net_.links()[l].id, after.free[l]});
-      d.route_links.push_back(links);
-      d.latency_ms = std::max(d.latency_ms, route.latency_ms);
-      d.new_build_km += route.attach_km;
+  if (!e.option || e.decision == Decision::Reject) return d;
+  const auto& o = *e.option;
+  d.capex_eur = o.capex;
+  d.opex_eur = o.opex;
+  d.total_eur = o.total();
+  if (r.protection == Protection::Diverse) d.diversity = o.risk_disjoint ? "risk_disjoint" : "link_only";
+  for (int l : e.builds) d.builds.push_back(net_.links()[l].id);
+  for (std::size_t k = 0; k < o.routes.size(); ++k) {
+    const auto& route = o.routes[k];
+    std::vector<std::string> ids;
+    for (int n : route.nodes) ids.push_back(n < 0 ? "site:" + r.id : net_.node(n).id);
+    d.routes.push_back(ids);
+    std::vector<RouteLink> links;
+    if (route.attach_node >= 0) links.push_back({fmt::format("new:{}-{}", r.id, net_.node(route.attach_node).id), -1, ""});
+    for (std::size_t j = 0; j < route.links.size(); ++j) {
+      const int l = route.links[j];
+      const int free = k < e.free_after.size() ? e.free_after[k][j] : after.free[l];
+      links.push_back({net_.links()[l].id, free, std::size_t(l) < builder_ids.size() ? builder_ids[l] : ""});
     }
+    d.route_links.push_back(links);
+    d.latency_ms = std::max(d.latency_ms, route.latency_ms);
+    d.new_build_km += route.attach_km;
   }
   return d;
+}
+
+const char* queue_mode_key(QueueMode m) { return m == QueueMode::FirstCome ? "fcfs" : "optimal"; }
+
+void accept_in_queue(const Interconnect& ic, const std::vector<InterconnectionRequest>& reqs, int i, RouteOption o, QueueResult& q) {
+  const auto& r = reqs[i];
+  LinkState& s = q.final_state;
+  if (q.builder.size() != s.free.size()) q.builder.assign(s.free.size(), -1);
+  ic.price(o, r, s);
+  Evaluation& e = q.evaluations[i];
+  e.decision = o.needs_works(s) ? Decision::AcceptWithWorks : Decision::Accept;
+  e.reasons = o.notes;
+  for (auto& w : works_reasons(ic.network(), o, s)) e.reasons.push_back(std::move(w));
+  e.builds.clear();
+  for (const auto& route : o.routes)
+    for (int l : route.links)
+      if (!s.built[l] && q.builder[l] < 0) {
+        q.builder[l] = i;
+        e.builds.push_back(l);
+      }
+  ic.reserve(s, o, r.pairs);
+  e.free_after.clear();
+  for (const auto& route : o.routes) {
+    e.free_after.emplace_back();
+    for (int l : route.links) e.free_after.back().push_back(s.free[l]);
+  }
+  e.option = std::move(o);
+  q.accepted_value += r.value;
 }
 
 QueueResult run_fcfs(const Interconnect& ic, const std::vector<InterconnectionRequest>& reqs, const std::vector<int>& order,
                      const LinkState& initial) {
   QueueResult q;
   q.final_state = initial;
+  q.builder.assign(initial.free.size(), -1);
   q.evaluations.resize(reqs.size());
   for (int i : order) {
     Evaluation e = ic.evaluate(reqs[i], q.final_state);
-    if (e.decision != Decision::Reject) {
-      ic.reserve(q.final_state, *e.option, reqs[i].pairs);
-      q.accepted_value += reqs[i].value;
-    }
+    const bool accept = e.decision != Decision::Reject;
     q.evaluations[i] = std::move(e);
+    if (accept) accept_in_queue(ic, reqs, i, *q.evaluations[i].option, q);
   }
   q.fcfs_value = q.accepted_value;
   return q;
@@ -529,78 +972,352 @@ std::vector<std::vector<RouteOption>> candidate_options(const Interconnect& ic, 
   std::vector<std::vector<RouteOption>> opts(reqs.size());
   for (std::size_t i = 0; i < reqs.size(); ++i) {
     auto list = ic.options(reqs[i], initial, route_options);
+    if (list.empty()) {  // the exact search of evaluate() may find what options() misses
+      auto e = ic.evaluate(reqs[i], initial);
+      if (e.decision != Decision::Reject) list.push_back(*e.option);
+    }
     const auto& fe = fcfs.evaluations[i];
     if (fe.decision != Decision::Reject) {
       RouteOption f = *fe.option;
-      ic.price(f, reqs[i], initial);  // planned links first-come found built are charged here
+      ic.price(f, reqs[i], initial);
       list.insert(list.begin(), f);
     }
+    std::set<std::vector<int>> seen;
     for (auto& o : list)
-      if (o.risk_disjoint || reqs[i].protection == Protection::None) opts[i].push_back(o);
+      if ((o.risk_disjoint || reqs[i].protection == Protection::None || ic.params().accept_link_only_diversity) &&
+          seen.insert(option_key(o)).second)
+        opts[i].push_back(o);
   }
   return opts;
 }
 
+namespace {
+
+std::set<int> links_of(const RouteOption& o) {
+  std::set<int> used;
+  for (const auto& route : o.routes) used.insert(route.links.begin(), route.links.end());
+  return used;
+}
+
+// The restricted master LP of the column generation: max sum v_i x_io, one option per
+// request, link capacities. Returns the link duals w (>= 0) and the request duals u.
+std::pair<std::vector<double>, std::vector<double>> master_duals(const std::vector<InterconnectionRequest>& reqs,
+                                                                 const std::vector<std::vector<RouteOption>>& opts,
+                                                                 const LinkState& initial) {
+  lemon::GlpkLp lp;
+  lp.messageLevel(lemon::LpBase::MESSAGE_NOTHING);
+  std::vector<lemon::GlpkLp::Row> assign(reqs.size(), lemon::INVALID);
+  std::map<int, lemon::GlpkLp::Expr> by_link;
+  lemon::GlpkLp::Expr obj;
+  for (std::size_t i = 0; i < reqs.size(); ++i) {
+    lemon::GlpkLp::Expr one;
+    for (const auto& o : opts[i]) {
+      auto x = lp.addCol();
+      lp.colLowerBound(x, 0);
+      lp.colUpperBound(x, 1);
+      obj += reqs[i].value * x;
+      one += x;
+      for (int l : links_of(o)) by_link[l] += reqs[i].pairs * x;
+    }
+    if (!opts[i].empty()) assign[i] = lp.addRow(one <= 1);
+  }
+  std::map<int, lemon::GlpkLp::Row> cap;
+  for (auto& [l, e] : by_link) cap[l] = lp.addRow(e <= double(initial.free[l]));
+  lp.obj(obj);
+  lp.max();
+  std::vector<double> w(initial.free.size(), 0.0), u(reqs.size(), 0.0);
+  if (lp.solve() != lemon::LpBase::SOLVED || lp.primalType() != lemon::LpSolver::OPTIMAL) return {w, u};
+  for (auto& [l, row] : cap) w[l] = std::max(0.0, lp.dual(row));
+  for (std::size_t i = 0; i < reqs.size(); ++i)
+    if (!opts[i].empty()) u[i] = std::max(0.0, lp.dual(assign[i]));
+  return {w, u};
+}
+
+}  // namespace
+
+// Column generation on the value LP over every route: price each request with the link duals
+// (Interconnect::price_lower_bound), add the routes that would raise the LP, repeat. Every
+// round gives a valid upper bound on the value over all routes:
+//   sum_l free_l w_l + sum_i max(0, v_i - pairs_i x (lower bound of w over i's routes)).
+ColumnBound grow_columns(const Interconnect& ic, const std::vector<InterconnectionRequest>& reqs, const LinkState& initial,
+                         std::vector<std::vector<RouteOption>>& opts, double time_limit_s) {
+  const auto t0 = std::chrono::steady_clock::now();
+  ColumnBound best;
+  best.bound = std::numeric_limits<double>::infinity();
+  int& rounds = best.rounds;
+  std::vector<std::set<std::vector<int>>> seen(reqs.size());
+  for (std::size_t i = 0; i < reqs.size(); ++i)
+    for (const auto& o : opts[i]) seen[i].insert(option_key(o));
+  for (rounds = 1; rounds <= 50; ++rounds) {
+    auto [w, u] = master_duals(reqs, opts, initial);
+    double bound = 0;
+    for (std::size_t l = 0; l < w.size(); ++l) bound += w[l] * initial.free[l];
+    std::vector<double> pis(reqs.size());
+    int added = 0;
+    for (std::size_t i = 0; i < reqs.size(); ++i) {
+      std::optional<RouteOption> col;
+      double pi = ic.price_lower_bound(reqs[i], initial, w, &col);
+      auto gain = [&](const std::optional<RouteOption>& c) {  // reduced value of a column
+        if (!c) return -1.0;
+        double cw = 0;
+        for (int l : links_of(*c)) cw += w[l];
+        return reqs[i].value - reqs[i].pairs * cw - u[i];
+      };
+      if (gain(col) <= 1e-7 && reqs[i].value - reqs[i].pairs * pi - u[i] > 1e-7) {
+        // the cheap bound cannot rule out a better route: price exactly (arc-flow MILP)
+        auto [pe, ce] = ic.price_exact(reqs[i], initial, w);
+        pi = std::max(pi, pe);
+        if (ce) col = ce;
+      }
+      bound += std::max(0.0, reqs[i].value - reqs[i].pairs * pi);
+      pis[i] = pi;
+      if (gain(col) > 1e-7 && seen[i].insert(option_key(*col)).second) {
+        opts[i].push_back(*col);
+        ++added;
+      }
+    }
+    if (bound < best.bound) best.bound = bound, best.w = w, best.pi = pis;
+    const double spent = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (added == 0 || spent > time_limit_s / 2) break;
+  }
+  return best;
+}
+
+// Every route (pair) of r under the capacity of s whose weight sum of w over its distinct links
+// is at most budget, meeting every rule of r (latency, diversity); false when there are more
+// than `cap` (then `out` is partial). A depth-first search on the network's links.
+bool Interconnect::enumerate_routes(const InterconnectionRequest& r, const LinkState& s, const std::vector<double>& w, double budget,
+                                    std::size_t cap, std::vector<RouteOption>& out) const {
+  auto& I = *impl_;
+  std::fill(I.banned.begin(), I.banned.end(), 0);
+  Prepared pr = prepare(I, net_, p_, r, s, true, 0, false);
+  if (!pr.ok) return true;
+  const int need = r.protection == Protection::Diverse ? 2 : 1;
+  const double lim = r.max_latency_ms ? *r.max_latency_ms + 1e-12 : std::numeric_limits<double>::infinity();
+  auto is_target = [&](int v) {
+    return r.destination.kind == Destination::Kind::AnyDorsalePop ? net_.node(v).kind == NodeKind::DorsalePop
+                                                                   : I.node[v] == pr.target;
+  };
+  std::vector<std::vector<int>> adj(net_.nodes().size());
+  for (std::size_t l = 0; l < net_.links().size(); ++l)
+    if (s.free[l] >= r.pairs) adj[net_.links()[l].a].push_back(int(l)), adj[net_.links()[l].b].push_back(int(l));
+  std::vector<std::pair<RouteOption::Route, double>> paths;  // (route, weight)
+  std::vector<char> on(net_.nodes().size(), 0);
+  RouteOption::Route cur;
+  double cw = 0;
+  bool complete = true;
+  std::function<void(int)> go = [&](int v) {
+    if (!complete) return;
+    if (is_target(v)) {
+      if (paths.size() >= cap) return void(complete = false);
+      paths.push_back({cur, cw});
+      if (r.destination.kind != Destination::Kind::AnyDorsalePop) return;
+    }
+    on[v] = 1;
+    for (int l : adj[v]) {
+      const Link& L = net_.links()[l];
+      const int u = L.a == v ? L.b : L.a;
+      if (on[u] || cw + w[l] > budget + 1e-12 || cur.latency_ms + L.latency_ms > lim) continue;
+      cur.links.push_back(l), cur.nodes.push_back(u), cur.length_km += L.length_km, cur.latency_ms += L.latency_ms, cw += w[l];
+      go(u);
+      cur.links.pop_back(), cur.nodes.pop_back(), cur.length_km -= L.length_km, cur.latency_ms -= L.latency_ms, cw -= w[l];
+    }
+    on[v] = 0;
+  };
+  if (!r.site_node.empty()) {
+    cur.nodes = {*net_.find_node(r.site_node)};
+    go(cur.nodes[0]);
+  } else {
+    for (std::size_t k = 0; k < I.attach_to.size(); ++k) {
+      const double lat = I.attach_km[k] * p_.latency_us_per_km / 1000.0;
+      if (lat > lim) continue;
+      cur = RouteOption::Route{{-1, I.attach_to[k]}, {}, I.attach_to[k], I.attach_km[k], I.attach_km[k], lat};
+      go(I.attach_to[k]);
+    }
+  }
+  auto add = [&](RouteOption o) {
+    price(o, r, s);
+    out.push_back(std::move(o));
+  };
+  if (need == 1) {
+    for (auto& [route, c] : paths) add(RouteOption{{route}});
+    return complete;
+  }
+  for (std::size_t i = 0; i < paths.size() && complete; ++i)
+    for (std::size_t j = i + 1; j < paths.size(); ++j) {
+      RouteOption o{{paths[i].first, paths[j].first}};
+      if (paths[i].second + paths[j].second > budget + 1e-12) continue;
+      if (o.routes[0].attach_node >= 0 && o.routes[0].attach_node == o.routes[1].attach_node) continue;
+      if (r.destination.kind == Destination::Kind::AnyDorsalePop && o.routes[0].nodes.back() == o.routes[1].nodes.back()) continue;
+      const auto a = links_of(RouteOption{{o.routes[0]}});
+      bool disjoint = true;
+      for (int l : o.routes[1].links) disjoint &= !a.count(l);
+      if (!disjoint || (!p_.accept_link_only_diversity && !common_srgs(net_, o).empty())) continue;
+      o.risk_disjoint = common_srgs(net_, o).empty();
+      if (out.size() >= cap) return false;
+      add(std::move(o));
+    }
+  return complete;
+}
+
+namespace {
+
+// The joint MILP: x_io (request i takes option o), y_l (planned link l is built, once,
+// whoever uses it), value first, then cost as a tie-break weighing less than any value step
+// (each planned link at its build cost once, every other part at the option's own cost).
+struct JointModel {
+  MipModel m;
+  std::vector<std::vector<int>> var;
+};
+
+JointModel joint_model(const Interconnect& ic, const std::vector<InterconnectionRequest>& reqs,
+                       const std::vector<std::vector<RouteOption>>& opts, const LinkState& initial) {
+  JointModel j;
+  j.m.maximize = true;
+  LinkState all_built = initial;
+  std::fill(all_built.built.begin(), all_built.built.end(), 1);
+  std::vector<std::vector<double>> cost(reqs.size());
+  std::map<int, std::set<std::size_t>> users;  // planned link -> the requests with an option on it
+  double scale = 1;
+  for (std::size_t i = 0; i < reqs.size(); ++i)
+    for (auto o : opts[i]) {
+      ic.price(o, reqs[i], all_built);  // planned links as owned: their build is counted below
+      cost[i].push_back(o.total());
+      scale += o.total();
+      for (int l : links_of(o))
+        if (!initial.built[l]) users[l].insert(i);
+    }
+  auto build = [&](int l) { return ic.network().links()[l].build_eur_per_km * ic.network().links()[l].length_km; };
+  // a link one request alone may use is built iff its option is taken: its cost goes there;
+  // a shared one is y_l, continuous (at any integer x the cost pulls it down to 0 or 1)
+  std::map<int, int> y;
+  for (const auto& [l, who] : users) {
+    scale += build(l);
+    if (who.size() > 1) y[l] = -1;
+  }
+  for (auto& [l, var] : y) var = j.m.add_var(0, 1, -1e-6 * build(l) / scale, false);
+  std::map<int, std::pair<std::vector<int>, std::vector<double>>> by_link;
+  j.var.resize(reqs.size());
+  for (std::size_t i = 0; i < reqs.size(); ++i) {
+    std::map<int, std::vector<int>> on_shared;  // shared planned link -> this request's options on it
+    for (std::size_t k = 0; k < opts[i].size(); ++k) {
+      double c = cost[i][k];
+      for (int l : links_of(opts[i][k]))
+        if (!initial.built[l] && !y.count(l)) c += build(l);
+      const int x = j.m.add_var(0, 1, reqs[i].value - 1e-6 * c / scale, true);
+      j.var[i].push_back(x);
+      for (int l : links_of(opts[i][k])) {
+        by_link[l].first.push_back(x);
+        by_link[l].second.push_back(reqs[i].pairs);
+        if (y.count(l)) on_shared[l].push_back(x);
+      }
+    }
+    for (auto& [l, xs] : on_shared) {  // sum of i's options on l <= y_l (one option per request)
+      std::vector<double> val(xs.size(), 1.0);
+      xs.push_back(y[l]);
+      val.push_back(-1);
+      j.m.add_row(xs, val, -1e30, 0);
+    }
+    if (!j.var[i].empty()) j.m.add_row(j.var[i], std::vector<double>(j.var[i].size(), 1.0), -1e30, 1);
+  }
+  for (auto& [l, row] : by_link) j.m.add_row(row.first, row.second, -1e30, initial.free[l]);
+  return j;
+}
+
+MipResult solve_joint(const JointModel& jm, MipBackend backend, double time_limit_s) {
+  if (jm.m.vars() > 0) return solve_mip(jm.m, backend, time_limit_s);
+  MipResult r;
+  r.status = MipStatus::Optimal;
+  return r;
+}
+
+// The accepted value of a joint solution (its objective less the cost tie-break).
+double joint_value(const std::vector<InterconnectionRequest>& reqs, const JointModel& jm, const MipResult& res) {
+  double v = 0;
+  for (std::size_t i = 0; i < reqs.size(); ++i)
+    for (int x : jm.var[i])
+      if (res.x[x] > 0.5) v += reqs[i].value;
+  return v;
+}
+
+// Gap closing: with the bound's duals (w, u_i = max(0, v_i - pairs_i pi_i)) every route has a
+// reduced value <= 0, and a solution better than the incumbent z can only use routes whose
+// reduced value is above z - bound. Adds every such route of each request to opts when they
+// are few enough to list (kCap); complete = all were listed (the MILP over opts is then the
+// optimum over every route).
+struct Closing {
+  bool added = false, complete = false;
+};
+
+Closing close_gap(const Interconnect& ic, const std::vector<InterconnectionRequest>& reqs, const LinkState& initial, const ColumnBound& cb,
+                  const JointModel& jm, const MipResult& res, std::vector<std::vector<RouteOption>>& opts) {
+  constexpr std::size_t kTotal = 3000;  // routes in all beyond which the gap stays open (MILP size)
+  Closing c;
+  if (res.status != MipStatus::Optimal || cb.w.empty()) return c;
+  const double gap = cb.bound - joint_value(reqs, jm, res);
+  if (gap <= 1e-9) return c;
+  std::vector<std::vector<RouteOption>> more(reqs.size());
+  std::size_t total = 0;
+  for (std::size_t i = 0; i < reqs.size(); ++i) {
+    if (!std::isfinite(cb.pi[i])) continue;  // no route at all
+    const double u = std::max(0.0, reqs[i].value - reqs[i].pairs * cb.pi[i]);
+    const double budget = (reqs[i].value - u + gap + 1e-9) / reqs[i].pairs;
+    if (budget < 0) continue;
+    if (!ic.enumerate_routes(reqs[i], initial, cb.w, budget, kTotal - total, more[i])) return c;  // too many to list
+    total += more[i].size();
+  }
+  for (std::size_t i = 0; i < reqs.size(); ++i) {
+    std::set<std::vector<int>> seen;
+    for (const auto& o : opts[i]) seen.insert(option_key(o));
+    for (auto& o : more[i])
+      if (seen.insert(option_key(o)).second) opts[i].push_back(std::move(o)), c.added = true;
+  }
+  c.complete = true;
+  return c;
+}
+
+}  // namespace
+
 QueueResult run_optimal(const Interconnect& ic, const std::vector<InterconnectionRequest>& reqs, const std::vector<int>& order,
                         const LinkState& initial, int route_options, MipBackend backend, double time_limit_s) {
   const QueueResult fcfs = run_fcfs(ic, reqs, order, initial);
-  const auto opts = candidate_options(ic, reqs, fcfs, initial, route_options);
-  std::vector<std::vector<std::string>> individual_reasons(reqs.size());
-  for (std::size_t i = 0; i < reqs.size(); ++i)
-    if (opts[i].empty()) individual_reasons[i] = ic.evaluate(reqs[i], initial).reasons;
-  // MILP: x[i][o] in {0,1}; sum_o x[i][o] <= 1; per link sum pairs x <= free
-  MipModel m;
-  m.maximize = true;
-  double cost_scale = 1;
-  for (const auto& v : opts)
-    for (const auto& o : v) cost_scale += o.total();
-  std::vector<std::vector<int>> var(reqs.size());
-  std::map<int, std::pair<std::vector<int>, std::vector<double>>> by_link;
-  for (std::size_t i = 0; i < reqs.size(); ++i) {
-    std::vector<int> idx;
-    for (const auto& o : opts[i]) {
-      // value first; among equal values the cheaper set (cost weighs less than any value step)
-      const int x = m.add_var(0, 1, reqs[i].value - 1e-6 * o.total() / cost_scale, true);
-      var[i].push_back(x);
-      idx.push_back(x);
-      std::set<int> used;
-      for (const auto& route : o.routes) used.insert(route.links.begin(), route.links.end());
-      for (int l : used) {
-        by_link[l].first.push_back(x);
-        by_link[l].second.push_back(reqs[i].pairs);
-      }
-    }
-    if (!idx.empty()) m.add_row(idx, std::vector<double>(idx.size(), 1.0), -1e30, 1);
-  }
-  for (auto& [l, row] : by_link) m.add_row(row.first, row.second, -1e30, initial.free[l]);
+  auto opts = candidate_options(ic, reqs, fcfs, initial, route_options);
   QueueResult q;
+  const ColumnBound cb = grow_columns(ic, reqs, initial, opts, time_limit_s);
+  q.all_routes_bound = cb.bound;
+  q.pricing_rounds = cb.rounds;
+  JointModel jm = joint_model(ic, reqs, opts, initial);
+  MipResult res = solve_joint(jm, backend, time_limit_s);
+  const Closing closing = close_gap(ic, reqs, initial, cb, jm, res, opts);
+  if (closing.added) {  // the incumbent stays feasible: the new solution is at least as good
+    jm = joint_model(ic, reqs, opts, initial);
+    res = solve_joint(jm, backend, time_limit_s);
+  }
+  if (closing.complete && res.status == MipStatus::Optimal)  // every route that could do better was a candidate
+    q.all_routes_bound = std::min(q.all_routes_bound, joint_value(reqs, jm, res));
+  for (const auto& v : opts) q.routes_considered += int(v.size());
+  q.mip = res;
   q.fcfs_value = fcfs.accepted_value;
   q.final_state = initial;
+  q.builder.assign(initial.free.size(), -1);
   q.evaluations.resize(reqs.size());
-  MipResult res = m.vars() > 0 ? solve_mip(m, backend, time_limit_s) : MipResult{MipStatus::Optimal};
-  q.mip = res;
   const bool have = res.status == MipStatus::Optimal || res.status == MipStatus::Feasible;
-  for (std::size_t i = 0; i < reqs.size(); ++i) {
-    Evaluation e;
+  // replay the chosen set in queue order: the first that uses a planned link builds it
+  for (int i : order) {
     int chosen = -1;
     if (have)
-      for (std::size_t o = 0; o < var[i].size(); ++o)
-        if (res.x[var[i][o]] > 0.5) chosen = int(o);
+      for (std::size_t o = 0; o < jm.var[i].size(); ++o)
+        if (res.x[jm.var[i][o]] > 0.5) chosen = int(o);
     if (!have && fcfs.evaluations[i].decision != Decision::Reject) chosen = 0;  // fall back on first-come
     if (chosen >= 0) {
-      e.option = opts[i][chosen];
-      e.decision = e.option->needs_works(initial) ? Decision::AcceptWithWorks : Decision::Accept;
-      e.reasons = e.option->notes;
-      q.accepted_value += reqs[i].value;
-    } else {
-      e.decision = Decision::Reject;
-      e.reasons = opts[i].empty() ? individual_reasons[i]
-                                  : std::vector<std::string>{"feasible alone, but its capacity serves more value in the joint choice"};
+      accept_in_queue(ic, reqs, i, opts[i][chosen], q);
+      continue;
     }
-    q.evaluations[i] = std::move(e);
+    Evaluation& e = q.evaluations[i];
+    e.decision = Decision::Reject;
+    e.reasons = opts[i].empty() ? ic.evaluate(reqs[i], initial).reasons
+                                : std::vector<std::string>{"feasible alone, but its capacity serves more value in the joint choice"};
   }
-  for (std::size_t i = 0; i < reqs.size(); ++i)
-    if (q.evaluations[i].decision != Decision::Reject) ic.reserve(q.final_state, *q.evaluations[i].option, reqs[i].pairs);
   return q;
 }
 

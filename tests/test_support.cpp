@@ -23,7 +23,7 @@ const ScenarioResults& builtin_bfc_results() {
     ScenarioResults res = planner::compute_results(s, region);
     auto requests = scenarios::parse_requests(scenarios::example_requests_text(), "builtin:requests-example.csv", false,
                                               region.network);
-    res.interconnection = planner::evaluate_requests(region, s.params, std::move(requests), "fcfs", "glpk");
+    res.interconnection = planner::evaluate_requests(region, s.params, std::move(requests), solvers::QueueMode::FirstCome, solvers::MipBackend::Glpk);
     return res;
   }();
   return r;

@@ -5,6 +5,7 @@
 #include <ogrsf_frmts.h>
 
 #include <limits>
+#include <map>
 #include <memory>
 
 #include "viz/gpkg_util.h"
@@ -23,7 +24,11 @@ json decisions_json(const InterconnectionResults& res) {
     json links = json::array();
     for (const auto& route : d.route_links) {
       json l = json::array();
-      for (const auto& rl : route) l.push_back({{"id", rl.id}, {"free_pairs_after", rl.free_pairs_after < 0 ? json(nullptr) : json(rl.free_pairs_after)}});
+      for (const auto& rl : route) {
+        json one = {{"id", rl.id}, {"free_pairs_after", rl.free_pairs_after < 0 ? json(nullptr) : json(rl.free_pairs_after)}};
+        if (!rl.built_by.empty()) one["built_by"] = rl.built_by;  // a planned link: the request that builds it
+        l.push_back(one);
+      }
       links.push_back(l);
     }
     json o = {{"id", d.id},
@@ -35,6 +40,7 @@ json decisions_json(const InterconnectionResults& res) {
               {"routes", d.routes},
               {"route_links", links},
               {"new_build_km", d.new_build_km},
+              {"builds", d.builds},
               {"pairs", r.pairs},
               {"protection", protection_key(r.protection)},
               {"submitted", r.submitted}};
@@ -70,7 +76,8 @@ std::vector<std::vector<RouteLink>> route_links_of(const JsonReader& rd, const j
       const std::string wl = fmt::format("{}[{}]", wr, k);
       const json& free = rd.at(a[r][k], "free_pairs_after", wl);
       route.push_back({rd.string_at(a[r][k], "id", wl),
-                       free.is_null() ? -1 : int(rd.integer(free, wl + ".free_pairs_after", 0, std::numeric_limits<int>::max()))});
+                       free.is_null() ? -1 : int(rd.integer(free, wl + ".free_pairs_after", 0, std::numeric_limits<int>::max())),
+                       rd.has(a[r][k], "built_by") ? rd.string_at(a[r][k], "built_by", wl) : std::string()});
     }
     out.push_back(std::move(route));
   }
@@ -96,6 +103,7 @@ void decision_of(const JsonReader& rd, const json& o, const std::string& w, Inte
   for (std::size_t k = 0; k < routes.size(); ++k) d.routes.push_back(strings_of(rd, routes[k], fmt::format("{}.routes[{}]", w, k)));
   d.route_links = route_links_of(rd, rd.at(o, "route_links", w), w + ".route_links");
   d.new_build_km = rd.number_at(o, "new_build_km", w);
+  d.builds = strings_of(rd, rd.at(o, "builds", w), w + ".builds");
   r.pairs = int(rd.integer_at(o, "pairs", w, 1, std::numeric_limits<int>::max()));
   r.protection = enum_of<Protection, 2>(rd, rd.string_at(o, "protection", w), w + ".protection", protection_key);
   r.submitted = rd.string_at(o, "submitted", w);
@@ -126,8 +134,20 @@ std::string queue_text(const InterconnectionResults& res) {
   out += fmt::format("{} requests: {} accept, {} accept_with_works, {} reject; accepted value {} (first come: {})", res.decisions.size(),
                      counts[0], counts[1], counts[2], res.accepted_value, res.fcfs_value);
   if (res.mode == "optimal")
-    out += fmt::format("; MILP {} {}: objective {:.6g}, bound {:.6g}, gap {:.2e}, {:.2f} s", res.mip_backend, res.mip_status,
-                       res.mip_objective, res.mip_bound, res.mip_gap, res.mip_seconds);
+    out += fmt::format("; MILP {} {} over {} routes: objective {:.6g}, bound {:.6g}, gap {:.2e}, {:.2f} s; value bound over all routes {:.6g} "
+                       "(gap {:.2e})",
+                       res.mip_backend, res.mip_status, res.routes_considered, res.mip_objective, res.mip_bound, res.mip_gap,
+                       res.mip_seconds, res.all_routes_bound, res.all_routes_gap);
+  std::map<std::string, std::string> built;  // each planned link once, with who builds it
+  double build_capex = 0;
+  for (const auto& d : res.decisions)
+    for (const auto& route : d.route_links)
+      for (const auto& rl : route)
+        if (!rl.built_by.empty()) built[rl.id] = rl.built_by;
+  for (const auto& d : res.decisions) build_capex += d.capex_eur;
+  out += fmt::format("\n{} planned links built, each by one request (decisions.json: builds, built_by); capex {:.0f} EUR "
+                     "(planned links and new-build attachments)",
+                     built.size(), build_capex);
   return out + "\n";
 }
 
@@ -141,9 +161,12 @@ json queue_summary_json(const InterconnectionResults& res) {
             {"reject", counts[2]},
             {"accepted_value", res.accepted_value},
             {"fcfs_value", res.fcfs_value}};
-  if (res.mode == "optimal")
+  if (res.mode == "optimal") {
     j["mip"] = {{"backend", res.mip_backend}, {"status", res.mip_status}, {"objective", res.mip_objective},
                 {"bound", res.mip_bound}, {"gap", res.mip_gap}};  // no timing: same inputs, same file
+    // the MILP is optimal among routes_considered routes; the bound holds over every route
+    j["all_routes"] = {{"routes_considered", res.routes_considered}, {"value_bound", res.all_routes_bound}, {"gap", res.all_routes_gap}};
+  }
   return j;
 }
 

@@ -7,6 +7,9 @@
 #include <fstream>
 #include <map>
 #include <numeric>
+#include <functional>
+#include <regex>
+#include <sstream>
 #include <set>
 
 #include "models/error.h"
@@ -385,6 +388,333 @@ TEST(InterconnectQueue, OptimalEqualsExhaustiveAndNeverLosesToFirstComeOnSmallRa
   }
 }
 
+// ---- exact oracles on tiny random networks ------------------------------------------------
+
+namespace {
+
+// A tiny random network: NROs 0..3, PoPs 4 and 5, a random spanning tree plus extra links,
+// 1..5 free pairs, some planned, some links sharing a duct.
+Network tiny_network(std::uint64_t seed) {
+  Rng rng(seed, 0);
+  Network n;
+  for (int i = 0; i < 6; ++i) {
+    Node nd;
+    nd.id = nd.name = "n" + std::to_string(i);
+    nd.kind = i < 4 ? NodeKind::Nro : NodeKind::DorsalePop;
+    nd.pos.x = 10000.0 * i, nd.pos.y = 5000.0 * (i % 2);
+    n.add_node(nd);
+  }
+  std::set<std::pair<int, int>> have;
+  auto link = [&](int a, int b) {
+    Link l;
+    l.id = "l" + std::to_string(n.links().size());
+    l.length_km = 5 + rng.uniform() * 30;
+    l.pairs_total = 1 + int(rng.below(5));
+    l.status = rng.uniform() < 0.25 ? LinkStatus::Planned : rng.uniform() < 0.5 ? LinkStatus::Owned : LinkStatus::Leased;
+    l.lease_eur_per_pair_km_year = 100 + 100 * rng.uniform();
+    l.build_eur_per_km = 20000 + 20000 * rng.uniform();
+    l.latency_ms = l.length_km * 0.0049;
+    if (rng.uniform() < 0.3) l.srg = "duct:" + std::to_string(rng.below(2));
+    n.add_link(l, "n" + std::to_string(a), "n" + std::to_string(b));
+    have.insert({std::min(a, b), std::max(a, b)});
+  };
+  for (int i = 1; i < 6; ++i) link(int(rng.below(i)), i);
+  for (int extra = 0; extra < 4; ++extra) {
+    const int a = int(rng.below(6)), b = int(rng.below(6));
+    if (a != b && !have.count({std::min(a, b), std::max(a, b)})) link(a, b);
+  }
+  return n;
+}
+
+struct Path {
+  std::vector<int> links;
+  double latency = 0;
+  int end = -1;  // the node it reaches (a pair to "dorsale" reaches two different PoPs)
+};
+
+// Every simple path from the request's site to its destination over links with enough free pairs.
+std::vector<Path> all_paths(const Network& net, const InterconnectionRequest& r, const std::vector<int>& free) {
+  std::vector<Path> out;
+  const int src = *net.find_node(r.site_node);
+  auto is_target = [&](int v) {
+    return r.destination.kind == Destination::Kind::AnyDorsalePop ? net.node(v).kind == NodeKind::DorsalePop
+                                                                   : net.node(v).id == r.destination.id;
+  };
+  std::vector<char> on(net.nodes().size(), 0);
+  Path cur;
+  std::function<void(int)> go = [&](int v) {
+    if (is_target(v) && (!cur.links.empty() || r.destination.kind == Destination::Kind::AnyDorsalePop)) {
+      out.push_back(cur);
+      out.back().end = v;
+      if (r.destination.kind != Destination::Kind::AnyDorsalePop) return;
+    }
+    on[v] = 1;
+    for (std::size_t l = 0; l < net.links().size(); ++l) {
+      const Link& L = net.links()[l];
+      if (L.a != v && L.b != v) continue;
+      const int w = L.a == v ? L.b : L.a;
+      if (on[w] || free[l] < r.pairs) continue;
+      cur.links.push_back(int(l));
+      cur.latency += L.latency_ms;
+      go(w);
+      cur.links.pop_back();
+      cur.latency -= L.latency_ms;
+    }
+    on[v] = 0;
+  };
+  go(src);
+  return out;
+}
+
+bool risk_disjoint_pair(const Network& net, const Path& a, const Path& b, bool srg) {
+  std::set<int> la(a.links.begin(), a.links.end());
+  std::set<std::string> ga;
+  for (int l : a.links) if (!net.links()[l].srg.empty()) ga.insert(net.links()[l].srg);
+  for (int l : b.links) {
+    if (la.count(l)) return false;
+    if (srg && ga.count(net.links()[l].srg)) return false;
+  }
+  return true;
+}
+
+// The distinct link sets of every feasible way to serve r alone under `free` (latency limit,
+// diversity rules), each with its worst latency.
+std::vector<std::pair<std::set<int>, double>> all_ways(const Network& net, const InterconnectionRequest& r, const std::vector<int>& free,
+                                                       bool check_latency = true) {
+  const auto paths = all_paths(net, r, free);
+  const double lim = check_latency && r.max_latency_ms ? *r.max_latency_ms + 1e-12 : 1e18;
+  std::map<std::set<int>, double> ways;
+  auto keep = [&](std::set<int> s, double lat) {
+    auto it = ways.find(s);
+    if (it == ways.end() || lat < it->second) ways[s] = lat;
+  };
+  for (std::size_t i = 0; i < paths.size(); ++i) {
+    if (paths[i].latency > lim) continue;
+    if (r.protection == Protection::None) {
+      keep({paths[i].links.begin(), paths[i].links.end()}, paths[i].latency);
+      continue;
+    }
+    for (std::size_t j = i + 1; j < paths.size(); ++j)
+      if (paths[j].latency <= lim && risk_disjoint_pair(net, paths[i], paths[j], true) &&
+          (r.destination.kind != Destination::Kind::AnyDorsalePop || paths[i].end != paths[j].end)) {
+        std::set<int> s(paths[i].links.begin(), paths[i].links.end());
+        s.insert(paths[j].links.begin(), paths[j].links.end());
+        keep(s, std::max(paths[i].latency, paths[j].latency));
+      }
+  }
+  return {ways.begin(), ways.end()};
+}
+
+// The best accepted value over every route of every request (brute force).
+double exact_value(const Network& net, const std::vector<InterconnectionRequest>& reqs, const std::vector<int>& free0) {
+  std::vector<std::vector<std::pair<std::set<int>, double>>> ways;
+  for (const auto& r : reqs) ways.push_back(all_ways(net, r, free0));
+  double best = 0;
+  std::vector<int> free = free0;
+  std::function<void(std::size_t, double)> go = [&](std::size_t i, double value) {
+    if (i == reqs.size()) {
+      best = std::max(best, value);
+      return;
+    }
+    go(i + 1, value);
+    for (const auto& [links, lat] : ways[i]) {
+      bool fits = true;
+      for (int l : links) fits &= free[l] >= reqs[i].pairs;
+      if (!fits) continue;
+      for (int l : links) free[l] -= reqs[i].pairs;
+      go(i + 1, value + reqs[i].value);
+      for (int l : links) free[l] += reqs[i].pairs;
+    }
+  };
+  go(0, 0);
+  return best;
+}
+
+std::vector<InterconnectionRequest> tiny_queue(const Network& net, int n, std::uint64_t seed) {
+  std::vector<InterconnectionRequest> out;
+  for (int i = 0; i < n; ++i) {
+    Rng rng(seed, 100 + i);
+    InterconnectionRequest r;
+    r.id = "T" + std::to_string(i);
+    r.site_node = "n" + std::to_string(rng.below(4));
+    r.destination = rng.uniform() < 0.6 ? Destination{Destination::Kind::AnyDorsalePop, ""}
+                                        : Destination{Destination::Kind::Node, "n" + std::to_string(4 + rng.below(2))};
+    r.pairs = 1 + int(rng.below(3));
+    r.protection = rng.uniform() < 0.3 ? Protection::Diverse : Protection::None;
+    if (rng.uniform() < 0.3) r.max_latency_ms = 0.05 + 0.25 * rng.uniform();
+    r.value = 1 + double(rng.below(3));
+    r.submitted = "2019-01-0" + std::to_string(1 + i % 9);
+    out.push_back(r);
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST(InterconnectQueue, JointValueEqualsTheExactOptimumOverAllRoutesOnTinyRandomNetworks) {
+  int instances = 0, beats_candidates = 0;
+  for (std::uint64_t seed = 1; seed <= 40; ++seed) {
+    const Network net = tiny_network(seed);
+    Interconnect ic(net, params_of(Parameters{}));
+    const auto reqs = tiny_queue(net, 6, seed);
+    const LinkState initial = LinkState::of(net);
+    std::vector<int> order(reqs.size());
+    std::iota(order.begin(), order.end(), 0);
+    const double exact = exact_value(net, reqs, initial.free);
+    // one candidate route per request: the column generation must find the others
+    const auto opt = run_optimal(ic, reqs, order, initial, 1, MipBackend::Glpk, 30);
+    ASSERT_TRUE(opt.mip.has_value());
+    EXPECT_EQ(opt.mip->status, MipStatus::Optimal) << "seed " << seed;
+    EXPECT_NEAR(opt.accepted_value, exact, 1e-9) << "seed " << seed;
+    EXPECT_GE(opt.all_routes_bound + 1e-6, exact) << "seed " << seed << ": the bound must hold over every route";
+    for (std::size_t l = 0; l < net.links().size(); ++l) EXPECT_GE(opt.final_state.free[l], 0) << "seed " << seed;
+    const auto fcfs = run_fcfs(ic, reqs, order, initial);
+    beats_candidates += exhaustive(reqs, candidate_options(ic, reqs, fcfs, initial, 1), initial) < exact - 1e-9;
+    ++instances;
+  }
+  EXPECT_EQ(instances, 40);
+  EXPECT_GT(beats_candidates, 0) << "no instance where the candidate routes alone miss the optimum: the test proves little";
+}
+
+namespace {
+
+// The routes a reason names: "links a, b; 1.234 km new build to n" per route ("route 1: ...;
+// route 2: ..." for a pair), with the latency quoted after "takes".
+struct NamedRoutes {
+  std::vector<double> latency;  // recomputed from the named links and attachment
+  double quoted = -1;
+  bool relaxed = false;  // "whatever the capacity": the situation with no capacity limit
+};
+
+std::optional<NamedRoutes> named_routes(const Network& net, const InterconnectParams& p, const std::string& why) {
+  static const std::regex re(R"(^the fastest .* (under the capacity left|whatever the capacity) \((.*)\) takes ([0-9.]+) ms)");
+  std::smatch m;
+  if (!std::regex_search(why, m, re)) return std::nullopt;
+  NamedRoutes out;
+  out.relaxed = m[1] == "whatever the capacity";
+  out.quoted = std::stod(m[3]);
+  std::string body = m[2];
+  std::vector<std::string> parts;
+  const auto split = body.find("; route 2: ");
+  if (split != std::string::npos) {
+    parts = {body.substr(std::string("route 1: ").size(), split - 9), body.substr(split + 11)};
+  } else {
+    parts = {body};
+  }
+  for (const auto& part : parts) {
+    double lat = 0;
+    static const std::regex links_re(R"(links ([^;]+))"), attach_re(R"(([0-9.]+) km new build to)");
+    std::smatch lm;
+    if (std::regex_search(part, lm, links_re)) {
+      std::stringstream ss(lm[1]);
+      std::string id;
+      while (std::getline(ss, id, ',')) {
+        id.erase(0, id.find_first_not_of(' '));
+        bool found = false;
+        for (const auto& l : net.links())
+          if (l.id == id) lat += l.latency_ms, found = true;
+        EXPECT_TRUE(found) << "unknown link '" << id << "' in: " << why;
+      }
+    }
+    if (std::regex_search(part, lm, attach_re)) lat += std::stod(lm[1]) * p.latency_us_per_km / 1000.0;
+    out.latency.push_back(lat);
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST(Interconnect, ALatencyReasonQuotesTheRouteItNamesAndItIsTheFastestUnderTheCapacityLeft) {
+  int checked = 0, pairs = 0, none = 0;
+  const auto p = params_of(Parameters{});
+  for (std::uint64_t seed = 1; seed <= 60; ++seed) {
+    const Network net = tiny_network(seed);
+    Interconnect ic(net, p);
+    auto reqs = tiny_queue(net, 8, seed + 1000);
+    LinkState state = LinkState::of(net);
+    for (auto& r : reqs) {
+      r.max_latency_ms = 0.02 + 0.1 * Rng(seed, 999).uniform();
+      Evaluation e = ic.evaluate(r, state);
+      if (e.decision != Decision::Reject) {
+        ic.reserve(state, *e.option, r.pairs);
+        continue;
+      }
+      // the oracle: the fastest way under the capacity left (or none), ignoring the latency limit
+      auto fastest_way = [&](const std::vector<int>& free) {
+        std::optional<double> best;
+        for (const auto& [links, lat] : all_ways(net, r, free, false)) best = std::min(best.value_or(1e18), lat);
+        return best;
+      };
+      std::vector<int> relaxed = state.free;
+      for (auto& f : relaxed) f = std::max(f, r.pairs);
+      const std::optional<double> best = fastest_way(state.free), best_relaxed = fastest_way(relaxed);
+      for (const auto& why : e.reasons) {
+        EXPECT_EQ(why.find("latency 0"), std::string::npos) << why;
+        if (why.rfind("no shared-risk-disjoint pair within the capacity left", 0) == 0) {
+          EXPECT_FALSE(best.has_value()) << why;
+          ++none;
+        }
+        auto named = named_routes(net, p, why);
+        if (!named) continue;
+        const auto& truth = named->relaxed ? best_relaxed : best;
+        EXPECT_EQ(named->relaxed, !best.has_value()) << why;  // "whatever the capacity" only when capacity leaves none
+        ASSERT_TRUE(truth.has_value()) << "a latency is quoted where no way exists: " << why;
+        const double worst = *std::max_element(named->latency.begin(), named->latency.end());
+        EXPECT_NEAR(named->quoted, worst, 6e-4) << why;   // the latency of the route(s) it names
+        EXPECT_NEAR(named->quoted, *truth, 6e-4) << why;  // ... which is the fastest there is
+        EXPECT_GT(named->quoted, *r.max_latency_ms) << why;
+        ++checked;
+        pairs += named->latency.size() == 2;
+      }
+    }
+  }
+  EXPECT_GT(checked, 10);
+  EXPECT_GT(pairs, 1);
+  EXPECT_GT(none, 0);
+}
+
+TEST(Interconnect, LatencyReasonsOnTheBuiltInNetworkQuoteTheRouteTheyName) {
+  const Network& net = bfc().network;
+  const auto p = params_of(Parameters{});
+  Interconnect ic(net, p);
+  auto reqs = random_queue(net, 300, 5);
+  LinkState state = LinkState::of(net);
+  int checked = 0;
+  for (auto& r : reqs) {
+    if (!r.max_latency_ms) r.max_latency_ms = 0.6;
+    Evaluation e = ic.evaluate(r, state);
+    if (e.decision != Decision::Reject) {
+      ic.reserve(state, *e.option, r.pairs);
+      continue;
+    }
+    for (const auto& why : e.reasons) {
+      auto named = named_routes(net, p, why);
+      if (!named) continue;
+      EXPECT_NEAR(named->quoted, *std::max_element(named->latency.begin(), named->latency.end()), 6e-4) << r.id << ": " << why;
+      ++checked;
+    }
+  }
+  EXPECT_GT(checked, 10);
+}
+
+TEST(Interconnect, NoSharedRiskDisjointPairIsSaidSoEvenUnderALatencyLimit) {
+  // the only ways into Strasbourg share duct A35: no latency is quoted, the duct is named
+  const Network& net = bfc().network;
+  InterconnectionRequest r;
+  r.id = "belfort-strasbourg";
+  r.site_node = "pop:belfort";
+  r.destination = {Destination::Kind::Hub, "Strasbourg"};
+  r.pairs = 2;
+  r.protection = Protection::Diverse;
+  r.max_latency_ms = 0.2;
+  r.submitted = "2019-01-01";
+  Evaluation e = Interconnect(net, params_of(Parameters{})).evaluate(r, LinkState::of(net));
+  ASSERT_EQ(e.decision, Decision::Reject);
+  ASSERT_FALSE(e.reasons.empty());
+  EXPECT_NE(e.reasons.front().find("duct:A35:mulhouse-strasbourg"), std::string::npos) << e.reasons.front();
+  for (const auto& why : e.reasons) EXPECT_EQ(why.find(" ms"), std::string::npos) << why;
+}
+
 // ---- request files -----------------------------------------------------------------------
 
 namespace {
@@ -449,7 +779,7 @@ TEST(Requests, CommandWritesDecisionsAndRoutes) {
   planner::InterconnectConfig cfg;
   cfg.requests = std::string(DORSALE_SOURCE_DIR) + "/scenarios/requests-example.csv";
   cfg.out_dir = tmp.path().string();
-  cfg.mode = "optimal";
+  cfg.mode = QueueMode::Optimal;
   auto res = planner::interconnect(cfg);
   EXPECT_TRUE(std::filesystem::exists(tmp.path() / "decisions.json"));
   EXPECT_TRUE(std::filesystem::exists(tmp.path() / "routes.gpkg"));

@@ -213,8 +213,7 @@ namespace {
 
 std::set<std::string> srgs_of(const Network& net, const RouteOption::Route& r) {
   std::set<std::string> out;
-  for (int l : r.links)
-    if (!net.links()[l].srg.empty()) out.insert(net.links()[l].srg);
+  for (int l : r.links) net.links()[l].for_each_risk_group([&](const std::string& g) { out.insert(g); });
   return out;
 }
 
@@ -390,7 +389,7 @@ std::vector<RouteOption> Interconnect::options(const InterconnectionRequest& r, 
       const auto groups = srgs_of(net_, pinned);
       std::fill(I.banned.begin(), I.banned.end(), 0);
       for (std::size_t j = 0; j < net_.links().size(); ++j)
-        if (!net_.links()[j].srg.empty() && groups.count(net_.links()[j].srg)) I.banned[j] = 1;
+        net_.links()[j].for_each_risk_group([&](const std::string& g) { if (groups.count(g)) I.banned[j] = 1; });
       for (int l : pinned.links) I.banned[l] = 1;
       InterconnectionRequest single = r;
       single.protection = Protection::None;
@@ -428,7 +427,7 @@ std::vector<RouteOption> Interconnect::options(const InterconnectionRequest& r, 
         for (const auto& g : c) {
           std::vector<int> members;
           for (std::size_t j = 0; j < net_.links().size(); ++j)
-            if (net_.links()[j].srg == g) members.push_back(int(j));
+            if (net_.links()[j].in_risk_group(g)) members.push_back(int(j));
           for (int keep = -1; keep < int(members.size()); ++keep) {
             std::set<int> nb = ban;
             for (int k2 = 0; k2 < int(members.size()); ++k2)
@@ -446,7 +445,7 @@ std::vector<RouteOption> Interconnect::options(const InterconnectionRequest& r, 
       std::vector<std::string> in[2];
       for (int i = 0; i < 2; ++i)
         for (int l : o.routes[i].links)
-          if (net_.links()[l].srg == g) in[i].push_back(net_.links()[l].id);
+          if (net_.links()[l].in_risk_group(g)) in[i].push_back(net_.links()[l].id);
       o.notes.push_back(fmt::format("only link-disjoint routes: link {} (route 1) and link {} (route 2) share {}",
                                     fmt::join(in[0], ", "), fmt::join(in[1], ", "), g));
     }

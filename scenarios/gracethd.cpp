@@ -96,6 +96,19 @@ struct TableIn {
       throw InputError(file, 0, name, fmt::format("table {} has no field {} (GraceTHD v2.0.1 field list)", table, name));
     return -1;
   }
+  // Reads only these fields (and the geometry when `geometry`): GDAL then skips the others,
+  // most of a GraceTHD record.
+  void only(std::initializer_list<int> fields, bool geometry) const {
+    std::vector<std::string> ignored;
+    OGRFeatureDefn* d = layer->GetLayerDefn();
+    for (int i = 0; i < d->GetFieldCount(); ++i)
+      if (std::find(fields.begin(), fields.end(), i) == fields.end()) ignored.push_back(d->GetFieldDefn(i)->GetNameRef());
+    if (!geometry) ignored.push_back("OGR_GEOMETRY");
+    std::vector<const char*> list;
+    for (const auto& n : ignored) list.push_back(n.c_str());
+    list.push_back(nullptr);
+    layer->SetIgnoredFields(list.data());
+  }
   long line(long row) const { return csv ? row + 1 : row; }
   [[noreturn]] void fail(long row, const std::string& code, const std::string& field, const std::string& what) const {
     throw InputError(file, line(row), field,
@@ -287,12 +300,14 @@ class Importer {
     TableIn T = d_.open("t_organisme", false);
     if (!T) return;
     const int code = T.field("or_code", true), name = T.field("or_nom", false);
+    T.only({code, name}, false);
     for (auto& f : *T.layer) org_.emplace(text(*f, code), text(*f, name));
   }
 
   void read_nodes() {
     TableIn T = d_.open("t_noeud", true);
     const int code = T.field("nd_code", true), name = T.field("nd_nom", false);
+    T.only({code, name}, true);
     long row = 0;
     for (auto& f : *T.layer) {
       ++row;
@@ -318,6 +333,7 @@ class Importer {
     if (!T) return;
     const int code = T.field("st_code", true), nd = T.field("st_nd_code", true), type = T.field("st_typelog", true);
     const int name = T.field("st_nom", false), prop = T.field("st_prop", false), avct = T.field("st_avct", false);
+    T.only({code, nd, type, name, prop, avct}, false);
     long row = 0;
     for (auto& f : *T.layer) {
       ++row;
@@ -348,6 +364,7 @@ class Importer {
     if (!T) return;
     const int code = T.field("se_code", true), nd = T.field("se_nd_code", true);
     const int anfr = T.field("se_anfr", false), haut = T.field("se_haut", false), prop = T.field("se_prop", false);
+    T.only({code, nd, anfr, haut, prop}, false);
     long row = 0;
     for (auto& f : *T.layer) {
       ++row;
@@ -385,6 +402,7 @@ class Importer {
     const int capa = T.field("cb_capafo", true), util = T.field("cb_fo_util", false), disp = T.field("cb_fo_disp", false);
     const int avct = T.field("cb_avct", false), proptyp = T.field("cb_proptyp", false), prop = T.field("cb_prop", false);
     const int tech = T.field("cb_tech", false), lgreel = T.field("cb_lgreel", false), r1 = T.field("cb_r1_code", false);
+    T.only({code, nd1, nd2, capa, util, disp, avct, proptyp, prop, tech, lgreel, r1}, false);
     long row = 0;
     for (auto& f : *T.layer) {
       ++row;
@@ -452,6 +470,7 @@ class Importer {
     if (TableIn T = d_.open("t_cheminement", false)) {
       const int code = T.field("cm_code", true), lg = T.field("cm_long", false), reel = T.field("cm_lgreel", false);
       const int imp = T.field("cm_typ_imp", false), avct = T.field("cm_avct", false), voie = T.field("cm_voie", false);
+      T.only({code, lg, reel, imp, avct, voie}, true);
       long row = 0;
       for (auto& f : *T.layer) {
         ++row;
@@ -485,6 +504,7 @@ class Importer {
     std::unordered_map<std::string, std::vector<int>> in_duct;  // cd_code -> cheminements
     if (TableIn T = d_.open("t_cond_chem", false)) {
       const int cd = T.field("dm_cd_code", true), cm = T.field("dm_cm_code", true);
+      T.only({cd, cm}, false);
       long row = 0;
       for (auto& f : *T.layer) {
         ++row;
@@ -499,11 +519,13 @@ class Importer {
     if (TableIn T = d_.open("t_conduite", false)) {
       have_ducts = true;
       const int cd = T.field("cd_code", true), up = T.field("cd_cd_code", false);
+      T.only({cd, up}, false);
       for (auto& f : *T.layer) parent.emplace(text(*f, cd), text(*f, up));
     }
     TableIn T = d_.open("t_cab_cond", false);
     if (!T) return;
     const int cb = T.field("cc_cb_code", true), cd = T.field("cc_cd_code", true);
+    T.only({cb, cd}, false);
     long row = 0;
     for (auto& f : *T.layer) {
       ++row;
@@ -532,6 +554,7 @@ class Importer {
     TableIn T = d_.open("t_cableline", false);
     if (!T) return;
     const int code = T.field("cl_code", true), cb = T.field("cl_cb_code", true), lg = T.field("cl_long", false);
+    T.only({code, cb, lg}, true);
     long row = 0;
     for (auto& f : *T.layer) {
       ++row;

@@ -15,6 +15,7 @@
 #include "planner/network.h"
 #include "scenarios/gracethd.h"
 #include "test_support.h"
+#include "viz/gpkg_writer.h"
 #include "viz/network_writer.h"
 #include "viz/output_dir.h"
 
@@ -276,6 +277,25 @@ TEST(GraceThd, TwoCablesThroughOneCheminementAreOneSharedRisk) {
       EXPECT_EQ(l.extra_srgs, std::vector<std::string>{"CM2"});
     }
   EXPECT_EQ(imp2.info.totals.shared_risk_groups, 2);
+}
+
+TEST(GraceThd, InfoReadsADorsaleLayersGpkg) {
+  TempDir tmp;
+  const auto file = tmp.path() / "layers.gpkg";
+  viz::write_gpkg(file, test::builtin_bfc(), test::builtin_bfc_results());
+  const auto info = planner::network_info(file.string());
+  EXPECT_EQ(info.format, "dorsale-layers");
+  const auto t = network_totals(test::builtin_bfc().network);
+  EXPECT_EQ(info.totals.nodes, t.nodes);
+  EXPECT_EQ(info.totals.links, t.links);
+  EXPECT_NEAR(info.totals.km, t.km, 1e-6);
+  EXPECT_EQ(info.totals.fibres, t.fibres);
+  EXPECT_EQ(info.totals.free_pairs, t.free_pairs);
+  EXPECT_EQ(info.totals.shared_risk_groups, t.shared_risk_groups);
+  EXPECT_EQ(info.totals.by_kind, t.by_kind);
+  EXPECT_NEAR(info.totals.leased_km, t.leased_km, 1e-6);
+  EXPECT_NEAR(info.totals.planned_km, t.planned_km, 1e-6);
+  EXPECT_TRUE(info.dropped.empty());
 }
 
 // ---- bad input: one InputError naming the table, the row's code and the field ----

@@ -64,14 +64,15 @@ std::optional<long> whole(const std::string& s) {
   return long(*v);
 }
 
+// Made once and never destroyed: no OSR object outlives PROJ's context at exit.
 const OGRSpatialReference& lambert93() {
-  static const OGRSpatialReference srs = [] {
-    OGRSpatialReference s;
-    s.importFromEPSG(2154);
-    s.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+  static const OGRSpatialReference* srs = [] {
+    auto* s = new OGRSpatialReference;
+    s->importFromEPSG(2154);
+    s->SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
     return s;
   }();
-  return srs;
+  return *srs;
 }
 
 // One table of the delivery, opened for reading.

@@ -212,15 +212,16 @@ std::vector<TableData> network_tables(const Network& net) {
   return out;
 }
 
-// GDAL 3.6's CreateLayer takes a non-const reference system: one per thread.
+// GDAL 3.6's CreateLayer takes a non-const reference system: one per thread, made once and
+// never destroyed (no OSR object outlives PROJ's context at exit).
 OGRSpatialReference* lambert93() {
-  thread_local OGRSpatialReference srs = [] {
-    OGRSpatialReference s;
-    s.importFromEPSG(2154);
-    s.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+  thread_local OGRSpatialReference* srs = [] {
+    auto* s = new OGRSpatialReference;
+    s->importFromEPSG(2154);
+    s->SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
     return s;
   }();
-  return &srs;
+  return srs;
 }
 
 struct DatasetCloser {

@@ -12,8 +12,10 @@
 #include <map>
 
 #include "models/gracethd.h"
+#include "planner/interconnect.h"
 #include "planner/network.h"
 #include "scenarios/gracethd.h"
+#include "scenarios/requests.h"
 #include "test_support.h"
 #include "viz/gpkg_writer.h"
 #include "viz/network_writer.h"
@@ -434,6 +436,25 @@ TEST(GraceThd, ExportImportExportGivesTheSameTables) {
       EXPECT_EQ(imp.network.links()[i].status, builtin.links()[i].status);
       EXPECT_EQ(imp.network.links()[i].dorsale, builtin.links()[i].dorsale);
     }
+  }
+}
+
+TEST(GraceThd, TheBuiltinNetworkThroughGraceThdAnswersTheSameQueue) {
+  // lengths travel in metres with 2 decimals: costs and latencies agree to 1e-6 relative
+  TempDir tmp;
+  const Region& builtin = test::builtin_bfc();
+  Region real = builtin;
+  scenarios::use_network(real, scenarios::read_network(export_network(builtin.network, tmp.path() / "d", viz::GraceThdFormat::ShpCsv).string(), Parameters()));
+  const Parameters P;
+  auto answer = [&](const Region& r) {
+    return planner::evaluate_requests(r, P, scenarios::parse_requests(scenarios::example_requests_text(), "example", false, r.network), "fcfs", "glpk");
+  };
+  const auto a = answer(builtin), b = answer(real);
+  ASSERT_EQ(a.decisions.size(), b.decisions.size());
+  for (std::size_t i = 0; i < a.decisions.size(); ++i) {
+    EXPECT_EQ(a.decisions[i].decision, b.decisions[i].decision) << a.decisions[i].id;
+    EXPECT_EQ(a.decisions[i].routes, b.decisions[i].routes) << a.decisions[i].id;
+    EXPECT_NEAR(a.decisions[i].total_eur, b.decisions[i].total_eur, 1e-6 * std::max(1.0, a.decisions[i].total_eur)) << a.decisions[i].id;
   }
 }
 

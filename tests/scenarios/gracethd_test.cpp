@@ -15,11 +15,13 @@
 #include "planner/interconnect.h"
 #include "planner/network.h"
 #include "scenarios/gracethd.h"
+#include "scenarios/projection.h"
 #include "scenarios/requests.h"
 #include "test_support.h"
 #include "viz/gpkg_writer.h"
 #include "viz/network_writer.h"
 #include "viz/output_dir.h"
+#include "solvers/interconnect.h"
 
 namespace dorsale {
 namespace {
@@ -298,6 +300,50 @@ TEST(GraceThd, InfoReadsADorsaleLayersGpkg) {
   EXPECT_NEAR(info.totals.leased_km, t.leased_km, 1e-6);
   EXPECT_NEAR(info.totals.planned_km, t.planned_km, 1e-6);
   EXPECT_TRUE(info.dropped.empty());
+}
+
+// A link in several groups: a diverse pair may share none of them, the first or another.
+TEST(GraceThd, ADiversePairAvoidsEveryGroupOfALink) {
+  for (const bool extra : {false, true}) {
+    Network net;
+    const auto& proj = scenarios::Projection::for_this_thread();
+    for (const auto& [id, x, y] : std::vector<std::tuple<std::string, double, double>>{
+             {"S", 800000, 6700000}, {"A", 805000, 6705000}, {"B", 805000, 6695000}, {"D", 810000, 6700000}}) {
+      Node n;
+      n.id = id;
+      n.kind = id == "D" ? NodeKind::DorsalePop : NodeKind::Nro;
+      n.pos = proj.from_l93(x, y);
+      net.add_node(n);
+    }
+    auto link = [&](const std::string& id, const std::string& a, const std::string& b, std::vector<std::string> groups) {
+      Link l;
+      l.id = id;
+      l.length_km = 7;
+      l.status = LinkStatus::Owned;
+      l.pairs_total = 12;
+      if (!groups.empty()) {
+        l.srg = groups.front();
+        l.extra_srgs.assign(groups.begin() + 1, groups.end());
+      }
+      net.add_link(l, a, b);
+    };
+    // S-A and S-B share the trench T, as their first group or as a second one
+    link("SA", "S", "A", extra ? std::vector<std::string>{"P", "T"} : std::vector<std::string>{"T"});
+    link("SB", "S", "B", extra ? std::vector<std::string>{"Q", "T"} : std::vector<std::string>{"T", "Q"});
+    link("AD", "A", "D", {"P"});
+    link("BD", "B", "D", {"Q"});
+    solvers::Interconnect ic(net, planner::interconnect_params(Parameters()));
+    InterconnectionRequest r;
+    r.id = "R";
+    r.site_node = "S";
+    r.destination = {Destination::Kind::Node, "D"};
+    r.protection = Protection::Diverse;
+    const auto e = ic.evaluate(r, solvers::LinkState::of(net));
+    EXPECT_EQ(e.decision, Decision::Reject) << extra;
+    bool named = false;
+    for (const auto& why : e.reasons) named |= why.find("and link SB (route 2) share T") != std::string::npos || why.find("and link SA (route 2) share T") != std::string::npos;
+    EXPECT_TRUE(named) << extra;
+  }
 }
 
 // ---- bad input: one InputError naming the table, the row's code and the field ----

@@ -71,6 +71,32 @@ std::vector<std::string> Network::external_hub_names() const {
   return out;
 }
 
+bool Link::in_risk_group(const std::string& g) const {
+  if (g.empty()) return false;
+  if (srg == g) return true;
+  for (const auto& e : extra_srgs)
+    if (e == g) return true;
+  return false;
+}
+
+NetworkTotals network_totals(const Network& net) {
+  NetworkTotals t;
+  t.nodes = std::int64_t(net.nodes().size());
+  t.links = std::int64_t(net.links().size());
+  for (const auto& n : net.nodes()) ++t.by_kind[node_kind_key(n.kind)];
+  std::unordered_map<std::string, int> members;
+  for (const auto& l : net.links()) {
+    t.km += l.length_km;
+    t.fibres += 2 * std::int64_t(l.pairs_total);
+    if (l.status != LinkStatus::Planned) t.free_pairs += l.pairs_free();
+    if (l.status == LinkStatus::Leased) t.leased_km += l.length_km;
+    if (l.status == LinkStatus::Planned) t.planned_km += l.length_km;
+    l.for_each_risk_group([&](const std::string& g) { ++members[g]; });
+  }
+  for (const auto& [g, n] : members) t.shared_risk_groups += n >= 2;
+  return t;
+}
+
 void validate(const Network& net) {
   for (const auto& n : net.nodes()) {
     if (!std::isfinite(n.pos.lon) || !std::isfinite(n.pos.lat) || !std::isfinite(n.pos.x))

@@ -2,6 +2,7 @@
 // The fibre network as a graph: the regional backbone (Dorsale), the RIP networks of the
 // départements, external hubs. Links are undirected fibre cables counted in pairs.
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -47,10 +48,20 @@ struct Link {
   double lease_eur_per_pair_km_year = 0;  // what one pair costs per km per year (leased)
   double build_eur_per_km = 0;            // what building this link costs (planned links)
   std::string srg;  // shared-risk group: links in the same duct/trench; empty = its own
+  // Further shared-risk groups of a link that runs through several shared trenches (a GraceTHD
+  // cable through several cheminements each carried by other cables too); `srg` is the first.
+  std::vector<std::string> extra_srgs;
   double latency_ms = 0;  // one-way propagation delay
   std::string corridor;   // motorway / road corridor ("A36"), informational
 
   int pairs_free() const { return pairs_total - pairs_used; }
+  bool in_risk_group(const std::string& g) const;  // srg or one of extra_srgs
+  template <class F>
+  void for_each_risk_group(F&& f) const {  // srg then extra_srgs, non-empty ones
+    if (!srg.empty()) f(srg);
+    for (const auto& g : extra_srgs)
+      if (!g.empty()) f(g);
+  }
 };
 
 class Network {
@@ -73,6 +84,37 @@ class Network {
   std::vector<Node> nodes_;
   std::vector<Link> links_;
   std::unordered_map<std::string, int> index_;
+};
+
+// What `dorsale network info` counts (README "Real networks"). Fibres are counted as two per
+// pair (GraceTHD capacities are in fibres; the model keeps pairs, an odd fibre is not a pair).
+struct NetworkTotals {
+  std::int64_t nodes = 0, links = 0;
+  double km = 0;                       // sum of link lengths
+  std::int64_t fibres = 0;             // sum of capacities, 2 x pairs_total
+  std::int64_t free_pairs = 0;         // free pairs of the links in service (planned ones left out)
+  std::int64_t shared_risk_groups = 0; // distinct groups carrying two links or more
+  std::map<std::string, std::int64_t> by_kind;  // node_kind_key -> nodes
+  double leased_km = 0, planned_km = 0;
+};
+NetworkTotals network_totals(const Network& n);
+
+// A row of an input table left out of the model, and why (an abandoned cable, a chamber no
+// cable ends at): reported, never silently dropped. Rows are grouped by (table, why).
+struct DroppedRows {
+  std::string table;
+  std::string why;
+  std::int64_t count = 0;
+  std::vector<std::string> examples;  // the first few codes
+};
+
+// `dorsale network info`: where the network comes from and what it holds.
+struct NetworkInfo {
+  std::string source;  // the path read
+  std::string format;  // "gracethd-shpcsv", "gracethd-gpkg", "dorsale-layers"
+  NetworkTotals totals;
+  std::vector<DroppedRows> dropped;
+  std::vector<std::string> derived;  // values derived by a documented rule, with counts
 };
 
 // Throws ValidationError naming the link or node and the field: negative lengths or

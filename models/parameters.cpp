@@ -158,6 +158,14 @@ std::vector<ParamSpec> network_specs() {
         "New-build cost of one km of fibre cable."),
     num(P(costs, owned_eur_per_pair_km_year), 0, "EUR/pair/km/year", 0, 1e9, "assumption (owned fibre: no lease)",
         "Yearly cost of one pair on an owned link, charged to interconnection requests."),
+    // GraceTHD networks (dorsale network info / export, [network] source = "gracethd")
+    num(P(gracethd, duct_pull_eur_per_km), 8000, "EUR/km", 0, 1e9,
+        "assumption (cable pulled in an existing duct: no civil works, about a fifth of a trench)",
+        "Build cost of a cable to build (cb_avct C/T) over the length of its cheminements that exist (cm_avct E/S) "
+        "and are not aerial; cheminements to build cost costs.build_eur_per_km (trench)."),
+    num(P(gracethd, aerial_build_eur_per_km), 15000, "EUR/km", 0, 1e9,
+        "assumption (aerial cable on poles, cm_typ_imp 0/1: no trench)",
+        "Build cost of a cable to build over the length of its aerial cheminements (cm_typ_imp 0 telecom or 1 energy poles)."),
   };
 }
 

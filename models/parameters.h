@@ -85,6 +85,13 @@ struct Costs {
   double ftth_private_eur_per_premises{};
 };
 
+// Costs of the cables of an imported GraceTHD network (scenarios/gracethd.cpp); the lease, the
+// trench and the owned-pair costs are those of Costs.
+struct Gracethd {
+  double duct_pull_eur_per_km{};
+  double aerial_build_eur_per_km{};
+};
+
 struct Interconnect {
   double attach_detour_factor{};
   long attach_candidates{};
@@ -198,6 +205,7 @@ struct Parameters {
   param::Mobile mobile;
   param::Network network;
   param::Costs costs;
+  param::Gracethd gracethd;
   param::Interconnect interconnect;
   param::Targets targets;
   param::Budgets budgets;

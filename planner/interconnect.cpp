@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "models/error.h"
+#include "scenarios/gracethd.h"
 #include "scenarios/requests.h"
 #include "scenarios/scenario.h"
 #include "viz/interconnect_writer.h"
@@ -65,7 +66,8 @@ InterconnectionResults evaluate_requests(const Region& region, const Parameters&
 
 InterconnectionResults interconnect(const InterconnectConfig& cfg) {
   const scenarios::Scenario s = cfg.scenario.empty() ? scenarios::builtin_scenario("bfc-2022") : scenarios::load_scenario(cfg.scenario);
-  const Region region = scenarios::load_region(s);
+  Region region = scenarios::load_region(s);
+  if (!cfg.network.empty()) scenarios::use_network(region, scenarios::read_network(cfg.network, s.params));
   if (region.network.nodes().empty())
     throw InputError(s.file, 0, "region", "the scenario's region has no network to route on");
   auto requests = scenarios::read_requests(cfg.requests, region.network);

@@ -12,6 +12,7 @@ namespace dorsale::planner {
 struct InterconnectConfig {
   std::string requests;           // CSV or JSON file
   std::string scenario;           // scenario file; empty: the built-in bfc-2022
+  std::string network;            // a real network in place of the scenario's (read_network); empty: none
   solvers::QueueMode mode = solvers::QueueMode::FirstCome;  // --mode fcfs | optimal
   solvers::MipBackend backend = solvers::MipBackend::Glpk;  // MILP back end of --mode optimal: --backend glpk | cbc
   std::string out_dir = "out/interconnect";

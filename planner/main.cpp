@@ -18,6 +18,7 @@
 #include "planner/distributed.h"
 #include "planner/guichet.h"
 #include "planner/interconnect.h"
+#include "planner/network.h"
 #include "planner/region_info.h"
 #include "scenarios/steinlib.h"
 #include "scenarios/text.h"
@@ -27,6 +28,7 @@
 #include "planner/towers.h"
 #include "viz/compare_writer.h"
 #include "viz/interconnect_writer.h"
+#include "viz/network_writer.h"
 #include "viz/steiner_writer.h"
 #include "viz/summary_json.h"
 #include "viz/towers_writer.h"
@@ -117,6 +119,7 @@ Command interconnect_cmd(CLI::App& root) {
   auto cfg = std::make_shared<dorsale::planner::InterconnectConfig>();
   inter->add_option("requests", cfg->requests, "Request file (.csv or .json)")->required();
   inter->add_option("--scenario", cfg->scenario, "Scenario file (default: the built-in bfc-2022)");
+  inter->add_option("--network", cfg->network, "A real network in place of the scenario's: GraceTHD delivery folder or GeoPackage, or a layers.gpkg");
   // the one place where the spellings become the enums (an unknown one is a usage error)
   const std::map<std::string, dorsale::solvers::QueueMode> modes = {{"fcfs", dorsale::solvers::QueueMode::FirstCome},
                                                                     {"optimal", dorsale::solvers::QueueMode::Optimal}};
@@ -294,6 +297,35 @@ Command steiner_cmd(CLI::App& root) {
           }};
 }
 
+Command network_cmd(CLI::App& root) {
+  auto* net = root.add_subcommand("network", "Read a real network (GraceTHD) or export one");
+  net->require_subcommand(1);
+  struct Args {
+    std::string path;
+    bool json = false;
+    dorsale::planner::NetworkExportConfig exp;
+  };
+  auto a = std::make_shared<Args>();
+  auto* info = net->add_subcommand("info", "Print a network's totals: a GraceTHD delivery folder or GeoPackage, or a dorsale layers.gpkg");
+  info->add_option("path", a->path, "Delivery folder, GraceTHD GeoPackage or layers.gpkg")->required();
+  info->add_flag("--json", a->json, "Print one JSON object");
+  auto* exp = net->add_subcommand("export", "Write a network as a GraceTHD v2.0.1 delivery (Shapefiles + CSV) or GeoPackage");
+  exp->add_option("--builtin", a->exp.builtin, "Built-in region name (bfc)");
+  exp->add_option("--scenario", a->exp.scenario, "Scenario file (TOML): its region's network");
+  exp->add_option("--format", a->exp.format, "gracethd (Shapefiles + ; CSV, default) or gpkg")->check(CLI::IsMember({"gracethd", "gpkg"}));
+  exp->add_option("-o,--out", a->exp.out_dir, "Output folder")->required();
+  return {net, [a, info] {
+            if (info->parsed()) {
+              const auto r = dorsale::planner::network_info(a->path);
+              std::cout << (a->json ? dorsale::viz::network_info_json(r).dump(2) + "\n" : dorsale::viz::network_info_text(r));
+              return kOk;
+            }
+            const auto r = dorsale::planner::network_export(a->exp);
+            std::cout << fmt::format("{} nodes, {} links -> {}/ ({} files)\n", r.totals.nodes, r.totals.links, a->exp.out_dir, r.entries.size());
+            return kOk;
+          }};
+}
+
 Command params_cmd(CLI::App& root) {
   auto* params = root.add_subcommand("params", "List every named parameter with unit, default and source");
   auto markdown = std::make_shared<bool>(false);
@@ -325,7 +357,8 @@ int main(int argc, char** argv) {
   CLI::App app{"dorsale: planner and simulator of a region's broadband infrastructure (Dorsale, RIPs, FttH/THD roll-out, mobile high points, guichet cohésion numérique)"};
   app.require_subcommand(1);
   const std::vector<Command> commands = {region_info_cmd(app), run_cmd(app, cluster.get()),     interconnect_cmd(app), compare_cmd(app), guichet_cmd(app, cluster.get()),
-                                         merge_cmd(app),       towers_cmd(app),  steiner_cmd(app),      params_cmd(app)};
+                                         merge_cmd(app),       towers_cmd(app),  steiner_cmd(app),      params_cmd(app),
+                                         network_cmd(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -12,6 +12,7 @@
 #include "models/error.h"
 #include "models/names.h"
 #include "scenarios/builtin_region.h"
+#include "scenarios/gracethd.h"
 #include "scenarios/builtin_scenarios.h"
 #include "scenarios/network_rules.h"
 #include "scenarios/text.h"
@@ -196,6 +197,20 @@ void read_commitments(const std::string& origin, const toml::value& table, Scena
   }
 }
 
+// [network] source and path: a real network in place of the region's.
+void read_network_file(const std::string& origin, const std::string& base_dir, const std::string& k, const toml::value& v,
+                       Scenario& s) {
+  const std::string key = "network." + k;
+  const std::string text = as_string(origin, v, key);
+  if (k == "source") {
+    if (text != "gracethd" && text != "gpkg") fail(origin, v, key, fmt::format("'{}' is not 'gracethd' or 'gpkg'", text));
+    s.network.source = text;
+  } else {
+    s.network.path = resolve(base_dir, text);
+  }
+  if (!s.network.line) s.network.line = long(v.location().line());
+}
+
 // Checks across fields, once every table is read, with the TOML line of the value at fault.
 void check_scenario(const std::string& origin, const toml::value& root, const Scenario& s) {
   const int years = s.last_year - s.first_year + 1;
@@ -233,11 +248,20 @@ Scenario parse_scenario(const std::string& text, const std::string& origin, cons
       read_commitments(origin, table, s);
     } else if (sections.count(section)) {
       if (!table.is_table()) fail(origin, table, section, fmt::format("expects a table [{}]", section));
-      for (const auto& [k, v] : table.as_table()) read_parameter(origin, section + "." + k, v, s.params);
+      for (const auto& [k, v] : table.as_table()) {
+        if (section == "network" && (k == "source" || k == "path")) {
+          read_network_file(origin, base_dir, k, v, s);
+          continue;
+        }
+        read_parameter(origin, section + "." + k, v, s.params);
+      }
     } else {
       fail(origin, table, section, "unknown table (see scenarios/README.md for the keys)");
     }
   }
+  if (s.network.source.empty() != s.network.path.empty())
+    throw InputError(origin, s.network.line, s.network.source.empty() ? "network.source" : "network.path",
+                     "a real network needs both source (\"gracethd\" or \"gpkg\") and path");
   check_scenario(origin, root, s);
   return s;
 }
@@ -284,6 +308,15 @@ Region load_region(const Scenario& s) {
       derive_network(r, plan, s.params, s.seed);
       validate(r);
     }
+  }
+  if (!s.network.path.empty()) {
+    NetworkImport imp = read_network(s.network.path, s.params);
+    const bool gracethd = imp.info.format.rfind("gracethd", 0) == 0;
+    if (s.network.source == "gracethd" && !gracethd)
+      throw InputError(s.file, s.network.line, "network.path", fmt::format("{} is a dorsale layers.gpkg, not a GraceTHD delivery (source = \"gpkg\")", s.network.path));
+    if (s.network.source == "gpkg" && imp.info.format == "gracethd-shpcsv")
+      throw InputError(s.file, s.network.line, "network.path", fmt::format("{} is a delivery folder, not a GeoPackage (source = \"gracethd\")", s.network.path));
+    use_network(r, std::move(imp));
   }
   r.name = s.name;
   for (const auto& c : s.commitments) {

@@ -44,6 +44,13 @@ struct Scenario {
     long line = 0;
   };
   std::vector<Commitment> commitments;
+  // A real network in place of the region's own ([network] source = "gracethd" or "gpkg",
+  // path = ...): "gracethd" a GraceTHD delivery folder or GeoPackage, "gpkg" any GeoPackage
+  // read_network knows (GraceTHD or a dorsale layers.gpkg). Empty path: the region's network.
+  struct NetworkFile {
+    std::string source, path;  // path resolved against the scenario's folder
+    long line = 0;
+  } network;
   Parameters params;
 };
 

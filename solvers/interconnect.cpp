@@ -228,8 +228,7 @@ double arc_latency(const Interconnect::Impl& I, const Network& net, const Interc
 
 std::set<std::string> srgs_of(const Network& net, const RouteOption::Route& r) {
   std::set<std::string> out;
-  for (int l : r.links)
-    if (!net.links()[l].srg.empty()) out.insert(net.links()[l].srg);
+  for (int l : r.links) net.links()[l].for_each_risk_group([&](const std::string& g) { out.insert(g); });
   return out;
 }
 
@@ -307,7 +306,7 @@ struct Searcher {
     const auto groups = srgs_of(net, pinned);
     std::fill(I.banned.begin(), I.banned.end(), 0);
     for (std::size_t j = 0; j < net.links().size(); ++j)
-      if (!net.links()[j].srg.empty() && groups.count(net.links()[j].srg)) I.banned[j] = 1;
+      net.links()[j].for_each_risk_group([&](const std::string& g) { if (groups.count(g)) I.banned[j] = 1; });
     for (int l : pinned.links) I.banned[l] = 1;
     InterconnectionRequest single = r;
     single.protection = Protection::None;
@@ -347,7 +346,7 @@ struct Searcher {
         for (const auto& g : c) {
           std::vector<int> members;
           for (std::size_t j = 0; j < net.links().size(); ++j)
-            if (net.links()[j].srg == g) members.push_back(int(j));
+            if (net.links()[j].in_risk_group(g)) members.push_back(int(j));
           for (int keep = -1; keep < int(members.size()); ++keep) {
             std::set<int> nb = ban;
             for (int k2 = 0; k2 < int(members.size()); ++k2)
@@ -421,7 +420,7 @@ struct Searcher {
       std::vector<std::string> in[2];
       for (int i = 0; i < 2; ++i)
         for (int l : o.routes[i].links)
-          if (net.links()[l].srg == g) in[i].push_back(net.links()[l].id);
+          if (net.links()[l].in_risk_group(g)) in[i].push_back(net.links()[l].id);
       o.notes.push_back(fmt::format("only link-disjoint routes: link {} (route 1) and link {} (route 2) share {}",
                                     fmt::join(in[0], ", "), fmt::join(in[1], ", "), g));
     }
@@ -682,7 +681,7 @@ std::optional<RouteOption> Interconnect::fastest(const InterconnectionRequest& r
     for (const auto& g : shared) {
       std::vector<std::pair<Arc, double>> kept;
       for (std::size_t l = 0; l < net_.links().size(); ++l)
-        if (net_.links()[l].srg == g)
+        if (net_.links()[l].in_risk_group(g))
           for (Arc a : {I.fwd[l], I.bwd[l]}) kept.push_back({a, I.len[a]}), I.len[a] = kBlocked;
       lemon::Dijkstra<ListDigraph, ListDigraph::ArcMap<double>> dj(I.g, I.len);
       const bool cut = !dj.run(pr.source, pr.target) || dj.dist(pr.target) >= kBlocked;
@@ -741,7 +740,7 @@ void add_route_flow(RouteFlow& f, const Interconnect::Impl& I, const Network& ne
       const int kind = I.kind[f.arcs[a]];
       if (kind >= 0) {
         on_link[kind].push_back(x);
-        if (!net.links()[kind].srg.empty()) in_group[k][net.links()[kind].srg].push_back(x);
+        net.links()[kind].for_each_risk_group([&](const std::string& g) { in_group[k][g].push_back(x); });
       } else if (kind <= kAttachBase) {
         on_attach[kind].push_back(x);
       } else {  // a PoP's arc to the "any PoP" sink: the two routes reach two different PoPs

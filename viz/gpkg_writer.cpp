@@ -220,7 +220,9 @@ void write_network_links(GDALDataset* ds, const Network& net) {
       f.SetField("to", net.node(l.b).id.c_str());
       f.SetField("owner", l.owner.c_str());
       f.SetField("status", link_status_key(l.status));
-      f.SetField("srg", l.srg.c_str());
+      std::string srg;  // several groups (a GraceTHD cable through several shared cheminements): ';'-separated
+      l.for_each_risk_group([&](const std::string& g) { srg += (srg.empty() ? "" : ";") + g; });
+      f.SetField("srg", srg.c_str());
       f.SetField("corridor", l.corridor.c_str());
       f.SetField("dorsale", int(l.dorsale));
       f.SetField("length_km", l.length_km);

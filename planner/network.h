@@ -1,0 +1,30 @@
+#pragma once
+// `dorsale network info` and `dorsale network export`: a real network in, a GraceTHD delivery out.
+#include <string>
+#include <vector>
+
+#include "models/network.h"
+
+namespace dorsale::planner {
+
+// Reads PATH (a GraceTHD delivery folder, a GraceTHD GeoPackage or a dorsale layers.gpkg)
+// with the default parameters and reports it. Throws InputError on bad input.
+NetworkInfo network_info(const std::string& path);
+
+struct NetworkExportConfig {
+  std::string builtin;   // "bfc", or empty
+  std::string scenario;  // scenario file, or empty (one of the two)
+  std::string format = "gracethd";  // "gracethd" (Shapefiles + CSV) or "gpkg"
+  std::string out_dir;
+};
+
+struct NetworkExport {
+  std::vector<std::string> entries;  // files written into out_dir
+  NetworkTotals totals;
+};
+
+// Writes the built-in or the scenario's network into out_dir through viz::OutputDir (nothing
+// is written when loading fails).
+NetworkExport network_export(const NetworkExportConfig& cfg);
+
+}  // namespace dorsale::planner

@@ -1,0 +1,46 @@
+#pragma once
+// Reading a real network through GDAL/OGR: a GraceTHD v2.0.1 delivery (a folder of Shapefiles
+// and `;` CSV files), the same tables in one GeoPackage (as GraceTHD v3 ships them), or the
+// network layers of a dorsale layers.gpkg. The mapping onto the model is in models/gracethd.h
+// and README "Real networks".
+//
+// Bad input is one InputError naming the file, the table, the row (its code) and the field,
+// thrown before anything is returned: a missing required table (t_noeud, t_cable), a code that
+// names no row (a cable's unknown node, a t_cab_cond row's unknown cable), a negative capacity,
+// cb_fo_util or cb_fo_disp above cb_capafo, a code outside its value list, a Shapefile without
+// a .prj. Rows the model leaves out (abandoned or out-of-service cables, cables inside one
+// site, chambers no kept cable ends at) are counted in `dropped` with why.
+//
+// Complexity: one pass over each table, hash maps on the codes; 100,000 cables import in about
+// a second (benchmarks/BENCHMARKS.md).
+#include <string>
+#include <vector>
+
+#include "models/high_point.h"
+#include "models/network.h"
+#include "models/parameters.h"
+#include "models/region.h"
+
+namespace dorsale::scenarios {
+
+struct NetworkImport {
+  Network network;
+  std::vector<HighPoint> high_points;  // one per t_siteemission row (id: se_anfr, else se_code)
+  NetworkInfo info;                    // source, format, totals, dropped rows, derived values
+};
+
+// A delivery folder, a GraceTHD GeoPackage (a layer t_noeud) or a dorsale layers.gpkg (layers
+// network_nodes and network_links), told apart by what the path holds. Costs of the links
+// come from `P` (costs.*, gracethd.*), latencies from network.latency_us_per_km, lengths no
+// table gives from the straight line x network.rip_detour_factor.
+NetworkImport read_network(const std::string& path, const Parameters& P);
+
+// The same for a path known to be a GraceTHD delivery (folder or GeoPackage).
+NetworkImport read_gracethd(const std::string& path, const Parameters& P);
+
+// Puts an imported network in place of the region's: each commune is attached to the network's
+// NRO nearest to its centroid (no NRO: none), the region's high points stay, the provenance
+// records the file, its format and the rows left out. Validates the region.
+void use_network(Region& r, NetworkImport imp);
+
+}  // namespace dorsale::scenarios

@@ -1,0 +1,752 @@
+// GraceTHD in and out: the tests write small deliveries through GDAL with the v2.0.1 schema
+// (models/gracethd.h), read them back (scenarios/gracethd.h, `dorsale network info`), export
+// networks (`dorsale network export`) and compare the exports with the official templates
+// when they are at hand (../shared/reference/gracethd-v2.0.1).
+#include <gdal_priv.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <ogrsf_frmts.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "models/gracethd.h"
+#include "planner/interconnect.h"
+#include "planner/network.h"
+#include "scenarios/gracethd.h"
+#include "scenarios/projection.h"
+#include "scenarios/requests.h"
+#include "test_support.h"
+#include "viz/gpkg_writer.h"
+#include "viz/network_writer.h"
+#include "viz/output_dir.h"
+#include "solvers/interconnect.h"
+
+namespace dorsale {
+namespace {
+
+namespace fs = std::filesystem;
+using test::TempDir;
+
+// A delivery written by the test: rows as field -> text, geometry as points (x, y in
+// Lambert-93 metres).
+struct Delivery {
+  struct Row {
+    std::map<std::string, std::string> v;
+    std::vector<std::array<double, 2>> geom;
+  };
+  std::map<std::string, std::vector<Row>> tables;
+  bool prj = true;
+
+  void add(const std::string& table, std::map<std::string, std::string> v, std::vector<std::array<double, 2>> geom = {}) {
+    tables[table].push_back({std::move(v), std::move(geom)});
+  }
+  Row& row(const std::string& table, const std::string& code_field, const std::string& code) {
+    for (auto& r : tables.at(table))
+      if (r.v[code_field] == code) return r;
+    throw std::out_of_range(code);
+  }
+
+  // A folder of Shapefiles and ; CSV files, or (gpkg) one GeoPackage with the same tables.
+  fs::path write(const fs::path& where, bool gpkg = false) const {
+    GDALAllRegister();
+    fs::create_directories(where);
+    const fs::path file = where / "delivery.gpkg";
+    GDALDataset* ds = nullptr;
+    if (gpkg) ds = GetGDALDriverManager()->GetDriverByName("GPKG")->Create(file.c_str(), 0, 0, 0, GDT_Unknown, nullptr);
+    OGRSpatialReference l93;
+    l93.importFromEPSG(2154);
+    l93.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    for (const auto& [name, rows] : tables) {
+      const auto& spec = gracethd::table(name);
+      const bool shp = spec.shapefile();
+      GDALDataset* one = ds;
+      if (!gpkg) {
+        const fs::path f = where / (name + (shp ? ".shp" : ".csv"));
+        one = GetGDALDriverManager()->GetDriverByName(shp ? "ESRI Shapefile" : "CSV")->Create(f.c_str(), 0, 0, 0, GDT_Unknown, nullptr);
+      }
+      char** opts = shp || gpkg ? nullptr : CSLSetNameValue(nullptr, "SEPARATOR", "SEMICOLON");
+      const auto type = spec.geom == gracethd::Geom::Point ? wkbPoint : spec.geom == gracethd::Geom::LineString ? wkbLineString : wkbNone;
+      OGRLayer* L = one->CreateLayer(name.c_str(), shp && prj ? &l93 : nullptr, type, opts);
+      CSLDestroy(opts);
+      for (const auto& f : spec.fields) {
+        OGRFieldDefn d(f.name.c_str(), OFTString);
+        if ((shp || gpkg) && f.type == 'I') d.SetType(OFTInteger64);
+        if ((shp || gpkg) && f.type == 'R') d.SetType(OFTReal);
+        if (f.type == 'S') d.SetWidth(f.width);
+        L->CreateField(&d);
+      }
+      for (const auto& r : rows) {
+        OGRFeature feat(L->GetLayerDefn());
+        for (const auto& [k, v] : r.v) feat.SetField(k.c_str(), v.c_str());
+        if (r.geom.size() == 1) feat.SetGeometryDirectly(new OGRPoint(r.geom[0][0], r.geom[0][1]));
+        if (r.geom.size() > 1) {
+          auto* ls = new OGRLineString;
+          for (const auto& p : r.geom) ls->addPoint(p[0], p[1]);
+          feat.SetGeometryDirectly(ls);
+        }
+        EXPECT_EQ(L->CreateFeature(&feat), OGRERR_NONE);
+      }
+      if (!gpkg) GDALClose(one);
+    }
+    if (gpkg) {
+      GDALClose(ds);
+      return file;
+    }
+    if (!prj)
+      for (const auto& e : fs::directory_iterator(where))
+        if (e.path().extension() == ".prj") fs::remove(e.path());
+    return where;
+  }
+};
+
+// The test network (README "Real networks" gives the rules the expected figures follow):
+//   POP1, POP2 HEBERG sites (dorsale_pop), NRO1, NRO2 NRO sites, SRO an SRO site (junction),
+//   MAST a t_siteemission (high_point), J a plain node at a cable's end (junction), CH a
+//   chamber no cable ends at (left out).
+//   C1 NRO1-POP1 owned, 24 fibres, 8 used, through cheminement CM1 (10 km)
+//   C2 NRO2-POP2 IRU (leased), 12 fibres, 6 free, through CM1 and CM2 (10 + 10.5 km)
+//   C3 NRO1-NRO2 LOC (leased), 48 fibres, cb_lgreel 10,200 m
+//   C4 POP1-POP2 to build (C), 72 fibres, a cableline of 10,100 m
+//   C8 J-POP2 owned, 12 fibres all used, no length: straight line x 1.3
+//   C5 abandoned (A), C6 out of service (H), C7 inside one site, C9 copper: left out.
+Delivery test_delivery() {
+  Delivery d;
+  auto node = [&](const std::string& code, double x, double y) { d.add("t_noeud", {{"nd_code", code}, {"nd_nom", "node " + code}}, {{x, y}}); };
+  node("POP1", 850000, 6690000);
+  node("POP2", 860000, 6690000);
+  node("NRO1", 850000, 6700000);
+  node("NRO2", 860000, 6700000);
+  node("SRO", 855000, 6705000);
+  node("MAST", 855000, 6695000);
+  node("J", 870000, 6695000);
+  node("CH", 852000, 6696000);
+  auto site = [&](const std::string& code, const std::string& nd, const std::string& type) {
+    d.add("t_sitetech", {{"st_code", code}, {"st_nd_code", nd}, {"st_typelog", type}, {"st_statut", "REC"}, {"st_typephy", "BAT"}, {"st_prop", "OR1"}});
+  };
+  site("ST1", "POP1", "HEBERG");
+  site("ST2", "POP2", "HEBERG");
+  site("ST3", "NRO1", "NRO");
+  site("ST4", "NRO2", "NRO");
+  site("ST5", "SRO", "SRO");
+  d.add("t_siteemission", {{"se_code", "SE1"}, {"se_nd_code", "MAST"}, {"se_anfr", "0211234567"}, {"se_haut", "32.5"}, {"se_type", "TEL"}});
+  d.add("t_organisme", {{"or_code", "OR1"}, {"or_nom", "RIP 21"}});
+  auto cable = [&](std::map<std::string, std::string> v) {
+    v.emplace("cb_statut", "REC");
+    v.emplace("cb_typephy", "C");
+    d.add("t_cable", std::move(v));
+  };
+  cable({{"cb_code", "C1"}, {"cb_nd1", "NRO1"}, {"cb_nd2", "POP1"}, {"cb_proptyp", "CST"}, {"cb_avct", "E"}, {"cb_capafo", "24"}, {"cb_fo_util", "8"}, {"cb_prop", "OR1"}});
+  cable({{"cb_code", "C2"}, {"cb_nd1", "NRO2"}, {"cb_nd2", "POP2"}, {"cb_proptyp", "IRU"}, {"cb_avct", "S"}, {"cb_capafo", "12"}, {"cb_fo_disp", "6"}});
+  cable({{"cb_code", "C3"}, {"cb_nd1", "NRO1"}, {"cb_nd2", "NRO2"}, {"cb_proptyp", "LOC"}, {"cb_avct", "E"}, {"cb_capafo", "48"}, {"cb_fo_util", "0"}, {"cb_lgreel", "10200"}});
+  cable({{"cb_code", "C4"}, {"cb_nd1", "POP1"}, {"cb_nd2", "POP2"}, {"cb_proptyp", "CST"}, {"cb_avct", "C"}, {"cb_capafo", "72"}});
+  cable({{"cb_code", "C5"}, {"cb_nd1", "MAST"}, {"cb_nd2", "NRO1"}, {"cb_avct", "A"}, {"cb_capafo", "12"}});
+  cable({{"cb_code", "C6"}, {"cb_nd1", "SRO"}, {"cb_nd2", "NRO2"}, {"cb_avct", "H"}, {"cb_capafo", "12"}});
+  cable({{"cb_code", "C7"}, {"cb_nd1", "NRO1"}, {"cb_nd2", "NRO1"}, {"cb_avct", "E"}, {"cb_capafo", "12"}});
+  cable({{"cb_code", "C8"}, {"cb_nd1", "J"}, {"cb_nd2", "POP2"}, {"cb_avct", "E"}, {"cb_capafo", "12"}, {"cb_fo_util", "12"}});
+  cable({{"cb_code", "C9"}, {"cb_nd1", "SRO"}, {"cb_nd2", "NRO1"}, {"cb_avct", "E"}, {"cb_capafo", "28"}, {"cb_tech", "CUT"}});
+  d.add("t_cheminement", {{"cm_code", "CM1"}, {"cm_ndcode1", "NRO1"}, {"cm_ndcode2", "POP1"}, {"cm_long", "10000"}, {"cm_typ_imp", "7"}, {"cm_avct", "E"}},
+        {{850000, 6700000}, {850000, 6690000}});
+  d.add("t_cheminement", {{"cm_code", "CM2"}, {"cm_ndcode1", "NRO2"}, {"cm_ndcode2", "POP2"}, {"cm_lgreel", "10500"}, {"cm_typ_imp", "4"}},
+        {{860000, 6700000}, {860000, 6690000}});
+  for (const auto& [cd, cm] : std::vector<std::pair<std::string, std::string>>{{"CD1", "CM1"}, {"CD2", "CM1"}, {"CD3", "CM2"}}) {
+    d.add("t_conduite", {{"cd_code", cd}, {"cd_statut", "REC"}, {"cd_type", "PEHD"}});
+    d.add("t_cond_chem", {{"dm_cd_code", cd}, {"dm_cm_code", cm}});
+  }
+  d.add("t_cab_cond", {{"cc_cb_code", "C1"}, {"cc_cd_code", "CD1"}});
+  d.add("t_cab_cond", {{"cc_cb_code", "C2"}, {"cc_cd_code", "CD2"}});
+  d.add("t_cab_cond", {{"cc_cb_code", "C2"}, {"cc_cd_code", "CD3"}});
+  d.add("t_cableline", {{"cl_code", "CL4"}, {"cl_cb_code", "C4"}, {"cl_long", "10100"}}, {{850000, 6690000}, {860000, 6690000}});
+  return d;
+}
+
+// What the test wrote, by the documented rules.
+const double kStraightC8 = std::hypot(10000.0, 5000.0) / 1000 * 1.3;
+const double kKm = 10 + 20.5 + 10.2 + 10.1 + kStraightC8;
+
+void expect_test_totals(const NetworkInfo& info) {
+  const auto& t = info.totals;
+  EXPECT_EQ(t.nodes, 7);
+  EXPECT_EQ(t.links, 5);
+  EXPECT_NEAR(t.km, kKm, 1e-6);
+  EXPECT_EQ(t.fibres, 24 + 12 + 48 + 72 + 12);
+  EXPECT_EQ(t.free_pairs, 8 + 3 + 24 + 0);  // in service only: C4 is to build
+  EXPECT_EQ(t.shared_risk_groups, 1);
+  EXPECT_EQ(t.by_kind, (std::map<std::string, std::int64_t>{{"dorsale_pop", 2}, {"nro", 2}, {"junction", 2}, {"high_point", 1}}));
+  EXPECT_NEAR(t.leased_km, 20.5 + 10.2, 1e-9);
+  EXPECT_NEAR(t.planned_km, 10.1, 1e-9);
+  std::map<std::string, std::int64_t> dropped;
+  for (const auto& d : info.dropped) dropped[d.table + ": " + d.why] += d.count;
+  EXPECT_EQ(dropped.size(), 5u);
+  EXPECT_EQ(dropped["t_cable: abandoned (cb_avct A)"], 1);
+  EXPECT_EQ(dropped["t_cable: out of service (cb_avct H)"], 1);
+  EXPECT_EQ(dropped["t_cable: both ends on one node (a cable inside one site)"], 1);
+  EXPECT_EQ(dropped["t_cable: not an optical cable (cb_tech CUT)"], 1);
+  std::int64_t noeud = 0;
+  for (const auto& d : info.dropped)
+    if (d.table == "t_noeud") {
+      noeud += d.count;
+      EXPECT_EQ(d.examples, std::vector<std::string>{"CH"});
+    }
+  EXPECT_EQ(noeud, 1);
+}
+
+TEST(GraceThd, InfoCountsWhatTheDeliveryHolds) {
+  TempDir tmp;
+  const auto dir = test_delivery().write(tmp.path() / "delivery");
+  const auto info = planner::network_info(dir.string());
+  EXPECT_EQ(info.format, "gracethd-shpcsv");
+  expect_test_totals(info);
+  // the same tables in one GeoPackage
+  const auto gpkg = test_delivery().write(tmp.path() / "gpkg", true);
+  const auto ginfo = planner::network_info(gpkg.string());
+  EXPECT_EQ(ginfo.format, "gracethd-gpkg");
+  expect_test_totals(ginfo);
+}
+
+TEST(GraceThd, InfoCommandPrintsTheCounts) {
+  TempDir tmp;
+  const auto dir = test_delivery().write(tmp.path() / "delivery");
+  const auto log = tmp.path() / "log";
+  ASSERT_EQ(test::run_cli({"network", "info", dir.string(), "--json"}, log), 0) << test::slurp(log);
+  const auto j = nlohmann::json::parse(test::slurp(log));
+  EXPECT_EQ(j["nodes"], 7);
+  EXPECT_EQ(j["links"], 5);
+  EXPECT_NEAR(j["km"].get<double>(), kKm, 1e-6);
+  EXPECT_EQ(j["fibres"], 168);
+  EXPECT_EQ(j["free_pairs"], 35);
+  EXPECT_EQ(j["shared_risk_groups"], 1);
+  EXPECT_EQ(j["by_kind"]["nro"], 2);
+  EXPECT_NEAR(j["leased_km"].get<double>(), 30.7, 1e-9);
+  EXPECT_NEAR(j["planned_km"].get<double>(), 10.1, 1e-9);
+  std::int64_t dropped = 0;
+  for (const auto& d : j["dropped"]) dropped += d["count"].get<std::int64_t>();
+  EXPECT_EQ(dropped, 5);
+  ASSERT_EQ(test::run_cli({"network", "info", dir.string()}, log), 0);
+  const std::string text = test::slurp(log);
+  EXPECT_NE(text.find("nodes 7, links 5"), std::string::npos) << text;
+  EXPECT_NE(text.find("abandoned (cb_avct A)"), std::string::npos) << text;
+}
+
+TEST(GraceThd, LinksCarryTheDeliveryFigures) {
+  TempDir tmp;
+  const auto imp = scenarios::read_network(test_delivery().write(tmp.path()).string(), Parameters());
+  const Parameters P;
+  const Network& net = imp.network;
+  auto link = [&](const std::string& id) -> const Link& {
+    for (const auto& l : net.links())
+      if (l.id == id) return l;
+    throw std::out_of_range(id);
+  };
+  EXPECT_EQ(link("C1").status, LinkStatus::Owned);
+  EXPECT_EQ(link("C1").pairs_total, 12);
+  EXPECT_EQ(link("C1").pairs_free(), 8);
+  EXPECT_EQ(link("C1").owner, "RIP 21");  // cb_prop through t_organisme
+  EXPECT_EQ(link("C2").status, LinkStatus::Leased);
+  EXPECT_EQ(link("C2").pairs_free(), 3);
+  EXPECT_DOUBLE_EQ(link("C2").lease_eur_per_pair_km_year, P.costs.lease_eur_per_pair_km_year);
+  EXPECT_DOUBLE_EQ(link("C2").length_km, 20.5);
+  EXPECT_DOUBLE_EQ(link("C3").length_km, 10.2);
+  EXPECT_EQ(link("C4").status, LinkStatus::Planned);
+  EXPECT_DOUBLE_EQ(link("C4").length_km, 10.1);
+  EXPECT_DOUBLE_EQ(link("C4").build_eur_per_km, P.costs.build_eur_per_km);  // no cheminement: a trench
+  EXPECT_NEAR(link("C8").latency_ms, kStraightC8 * P.network.latency_us_per_km / 1000, 1e-12);
+  // the mast: a high point at its node
+  ASSERT_EQ(imp.high_points.size(), 1u);
+  EXPECT_EQ(imp.high_points[0].id, "0211234567");
+  EXPECT_DOUBLE_EQ(imp.high_points[0].height_m, 32.5);
+  EXPECT_FALSE(imp.high_points[0].fibred);  // its only cable is abandoned
+  EXPECT_EQ(imp.info.derived.size(), 2u);   // C8's straight length; C4 and C8... without usage
+}
+
+TEST(GraceThd, TwoCablesThroughOneCheminementAreOneSharedRisk) {
+  TempDir tmp;
+  const auto imp = scenarios::read_network(test_delivery().write(tmp.path()).string(), Parameters());
+  std::map<std::string, std::vector<std::string>> groups;
+  for (const auto& l : imp.network.links()) l.for_each_risk_group([&](const std::string& g) { groups[g].push_back(l.id); });
+  EXPECT_EQ(groups, (std::map<std::string, std::vector<std::string>>{{"CM1", {"C1", "C2"}}}));  // CM2 carries C2 alone
+
+  // A cable through two shared cheminements is in both groups; a sub-duct runs in its parent's
+  // cheminements.
+  Delivery d = test_delivery();
+  d.add("t_cable", {{"cb_code", "C10"}, {"cb_nd1", "NRO2"}, {"cb_nd2", "POP2"}, {"cb_capafo", "12"}});
+  d.add("t_conduite", {{"cd_code", "CD3a"}, {"cd_cd_code", "CD3"}, {"cd_statut", "REC"}, {"cd_type", "PEHD"}});
+  d.add("t_cab_cond", {{"cc_cb_code", "C10"}, {"cc_cd_code", "CD3a"}});
+  TempDir tmp2;
+  const auto imp2 = scenarios::read_network(d.write(tmp2.path()).string(), Parameters());
+  for (const auto& l : imp2.network.links())
+    if (l.id == "C2") {
+      EXPECT_EQ(l.srg, "CM1");
+      EXPECT_EQ(l.extra_srgs, std::vector<std::string>{"CM2"});
+    }
+  EXPECT_EQ(imp2.info.totals.shared_risk_groups, 2);
+}
+
+TEST(GraceThd, InfoReadsADorsaleLayersGpkg) {
+  TempDir tmp;
+  const auto file = tmp.path() / "layers.gpkg";
+  viz::write_gpkg(file, test::builtin_bfc(), test::builtin_bfc_results());
+  const auto info = planner::network_info(file.string());
+  EXPECT_EQ(info.format, "dorsale-layers");
+  const auto t = network_totals(test::builtin_bfc().network);
+  EXPECT_EQ(info.totals.nodes, t.nodes);
+  EXPECT_EQ(info.totals.links, t.links);
+  EXPECT_NEAR(info.totals.km, t.km, 1e-6);
+  EXPECT_EQ(info.totals.fibres, t.fibres);
+  EXPECT_EQ(info.totals.free_pairs, t.free_pairs);
+  EXPECT_EQ(info.totals.shared_risk_groups, t.shared_risk_groups);
+  EXPECT_EQ(info.totals.by_kind, t.by_kind);
+  EXPECT_NEAR(info.totals.leased_km, t.leased_km, 1e-6);
+  EXPECT_NEAR(info.totals.planned_km, t.planned_km, 1e-6);
+  EXPECT_TRUE(info.dropped.empty());
+}
+
+// A link in several groups: a diverse pair may share none of them, the first or another.
+TEST(GraceThd, ADiversePairAvoidsEveryGroupOfALink) {
+  for (const bool extra : {false, true}) {
+    Network net;
+    const auto& proj = scenarios::Projection::for_this_thread();
+    for (const auto& [id, x, y] : std::vector<std::tuple<std::string, double, double>>{
+             {"S", 800000, 6700000}, {"A", 805000, 6705000}, {"B", 805000, 6695000}, {"D", 810000, 6700000}}) {
+      Node n;
+      n.id = id;
+      n.kind = id == "D" ? NodeKind::DorsalePop : NodeKind::Nro;
+      n.pos = proj.from_l93(x, y);
+      net.add_node(n);
+    }
+    auto link = [&](const std::string& id, const std::string& a, const std::string& b, std::vector<std::string> groups) {
+      Link l;
+      l.id = id;
+      l.length_km = 7;
+      l.status = LinkStatus::Owned;
+      l.pairs_total = 12;
+      if (!groups.empty()) {
+        l.srg = groups.front();
+        l.extra_srgs.assign(groups.begin() + 1, groups.end());
+      }
+      net.add_link(l, a, b);
+    };
+    // S-A and S-B share the trench T, as their first group or as a second one
+    link("SA", "S", "A", extra ? std::vector<std::string>{"P", "T"} : std::vector<std::string>{"T"});
+    link("SB", "S", "B", extra ? std::vector<std::string>{"Q", "T"} : std::vector<std::string>{"T", "Q"});
+    link("AD", "A", "D", {"P"});
+    link("BD", "B", "D", {"Q"});
+    solvers::Interconnect ic(net, planner::interconnect_params(Parameters()));
+    InterconnectionRequest r;
+    r.id = "R";
+    r.site_node = "S";
+    r.destination = {Destination::Kind::Node, "D"};
+    r.protection = Protection::Diverse;
+    const auto e = ic.evaluate(r, solvers::LinkState::of(net));
+    EXPECT_EQ(e.decision, Decision::Reject) << extra;
+    bool named = false;
+    for (const auto& why : e.reasons) named |= why.find("and link SB (route 2) share T") != std::string::npos || why.find("and link SA (route 2) share T") != std::string::npos;
+    EXPECT_TRUE(named) << extra;
+  }
+}
+
+// ---- bad input: one InputError naming the table, the row's code and the field ----
+
+std::string import_error(const Delivery& d) {
+  TempDir tmp;
+  const auto dir = d.write(tmp.path());
+  const auto e = test::input_error_of([&] { scenarios::read_network(dir.string(), Parameters()); });
+  return e.what();
+}
+
+void expect_all(const std::string& msg, std::initializer_list<const char*> parts) {
+  for (const char* p : parts) EXPECT_NE(msg.find(p), std::string::npos) << "'" << p << "' not in: " << msg;
+}
+
+TEST(GraceThd, BadInputIsOneClearError) {
+  {
+    Delivery d = test_delivery();
+    d.tables.erase("t_cable");
+    expect_all(import_error(d), {"t_cable", "missing required table"});
+  }
+  {
+    Delivery d = test_delivery();
+    d.row("t_cable", "cb_code", "C3").v["cb_nd2"] = "NOWHERE";
+    expect_all(import_error(d), {"t_cable.csv:4", "table t_cable", "'C3'", "field 'cb_nd2'", "unknown node 'NOWHERE'"});
+  }
+  {
+    Delivery d = test_delivery();
+    d.row("t_cable", "cb_code", "C2").v["cb_capafo"] = "-12";
+    expect_all(import_error(d), {"table t_cable", "'C2'", "field 'cb_capafo'", "negative capacity"});
+  }
+  {
+    Delivery d = test_delivery();
+    d.row("t_cable", "cb_code", "C1").v["cb_fo_util"] = "30";
+    expect_all(import_error(d), {"table t_cable", "'C1'", "field 'cb_fo_util'", "30 fibres used is above the 24"});
+  }
+  {
+    Delivery d = test_delivery();
+    d.prj = false;
+    expect_all(import_error(d), {"t_", ".shp", ".prj", "Lambert-93"});
+  }
+  {
+    Delivery d = test_delivery();
+    d.row("t_cable", "cb_code", "C4").v["cb_avct"] = "X";
+    expect_all(import_error(d), {"'C4'", "field 'cb_avct'", "l_avancement"});
+  }
+  {
+    Delivery d = test_delivery();
+    d.add("t_cab_cond", {{"cc_cb_code", "C99"}, {"cc_cd_code", "CD1"}});
+    expect_all(import_error(d), {"table t_cab_cond", "field 'cc_cb_code'", "unknown cable 'C99'"});
+  }
+}
+
+TEST(GraceThd, BadInputOnTheCommandLineExitsOne) {
+  TempDir tmp;
+  Delivery d = test_delivery();
+  d.row("t_cable", "cb_code", "C3").v["cb_nd2"] = "NOWHERE";
+  const auto dir = d.write(tmp.path() / "bad");
+  const auto log = tmp.path() / "log";
+  EXPECT_EQ(test::run_cli({"network", "info", dir.string()}, log), 1);
+  EXPECT_NE(test::slurp(log).find("unknown node 'NOWHERE'"), std::string::npos) << test::slurp(log);
+}
+
+// ---- export ----
+
+// Every row of every table of a delivery (folder or GeoPackage) as text, rows sorted.
+std::map<std::string, std::vector<std::string>> tables_of(const fs::path& path) {
+  GDALAllRegister();
+  std::map<std::string, std::vector<std::string>> out;
+  auto read = [&](GDALDataset* ds) {
+    for (auto* L : ds->GetLayers()) {
+      auto& rows = out[L->GetName()];
+      for (auto& f : *L) {
+        std::string r;
+        for (int i = 0; i < f->GetFieldCount(); ++i) r += std::string(f->IsFieldSetAndNotNull(i) ? f->GetFieldAsString(i) : "") + "|";
+        if (const OGRGeometry* g = f->GetGeometryRef()) {
+          char* wkt = nullptr;
+          g->exportToWkt(&wkt);
+          r += wkt;
+          CPLFree(wkt);
+        }
+        rows.push_back(r);
+      }
+      std::sort(rows.begin(), rows.end());
+    }
+  };
+  if (fs::is_directory(path)) {
+    for (const auto& e : fs::directory_iterator(path)) {
+      const auto ext = e.path().extension();
+      if (ext != ".shp" && ext != ".csv") continue;
+      GDALDataset* ds = static_cast<GDALDataset*>(GDALOpenEx(e.path().c_str(), GDAL_OF_VECTOR, nullptr, nullptr, nullptr));
+      EXPECT_TRUE(ds) << e.path();
+      if (ds) read(ds);
+      GDALClose(ds);
+    }
+  } else {
+    GDALDataset* ds = static_cast<GDALDataset*>(GDALOpenEx(path.c_str(), GDAL_OF_VECTOR, nullptr, nullptr, nullptr));
+    EXPECT_TRUE(ds) << path;
+    if (ds) read(ds);
+    GDALClose(ds);
+  }
+  return out;
+}
+
+fs::path export_network(const Network& net, const fs::path& dir, viz::GraceThdFormat f) {
+  viz::OutputDir out(dir, "network");
+  viz::write_gracethd(out, net, f);
+  out.commit();
+  return f == viz::GraceThdFormat::Gpkg ? dir / "gracethd.gpkg" : dir;
+}
+
+TEST(GraceThd, ExportImportExportGivesTheSameTables) {
+  const Network& builtin = test::builtin_bfc().network;
+  for (auto f : {viz::GraceThdFormat::ShpCsv, viz::GraceThdFormat::Gpkg}) {
+    TempDir tmp;
+    const auto first = export_network(builtin, tmp.path() / "first", f);
+    const auto imp = scenarios::read_network(first.string(), Parameters());
+    EXPECT_TRUE(imp.info.dropped.empty());
+    const auto second = export_network(imp.network, tmp.path() / "second", f);
+    const auto a = tables_of(first), b = tables_of(second);
+    EXPECT_EQ(a.size(), 10u);
+    EXPECT_EQ(a, b);
+    // and the network imported is the built-in one, in GraceTHD's terms
+    const auto t0 = network_totals(builtin), t1 = imp.info.totals;
+    EXPECT_EQ(t1.nodes, t0.nodes);
+    EXPECT_EQ(t1.links, t0.links);
+    EXPECT_NEAR(t1.km, t0.km, 1e-3);
+    EXPECT_EQ(t1.fibres, t0.fibres);
+    EXPECT_EQ(t1.free_pairs, t0.free_pairs);
+    EXPECT_EQ(t1.shared_risk_groups, t0.shared_risk_groups);
+    EXPECT_EQ(t1.by_kind, t0.by_kind);
+    EXPECT_NEAR(t1.leased_km, t0.leased_km, 1e-3);
+    EXPECT_NEAR(t1.planned_km, t0.planned_km, 1e-3);
+    for (std::size_t i = 0; i < builtin.links().size(); ++i) {
+      EXPECT_EQ(imp.network.links()[i].id, builtin.links()[i].id);
+      EXPECT_EQ(imp.network.links()[i].status, builtin.links()[i].status);
+      EXPECT_EQ(imp.network.links()[i].dorsale, builtin.links()[i].dorsale);
+    }
+  }
+}
+
+TEST(GraceThd, TheBuiltinNetworkThroughGraceThdAnswersTheSameQueue) {
+  // lengths travel in metres with 2 decimals: costs and latencies agree to 1e-6 relative
+  TempDir tmp;
+  const Region& builtin = test::builtin_bfc();
+  Region real = builtin;
+  scenarios::use_network(real, scenarios::read_network(export_network(builtin.network, tmp.path() / "d", viz::GraceThdFormat::ShpCsv).string(), Parameters()));
+  const Parameters P;
+  auto answer = [&](const Region& r) {
+    return planner::evaluate_requests(r, P, scenarios::parse_requests(scenarios::example_requests_text(), "example", false, r.network), solvers::QueueMode::FirstCome, solvers::MipBackend::Glpk);
+  };
+  const auto a = answer(builtin), b = answer(real);
+  ASSERT_EQ(a.decisions.size(), b.decisions.size());
+  for (std::size_t i = 0; i < a.decisions.size(); ++i) {
+    EXPECT_EQ(a.decisions[i].decision, b.decisions[i].decision) << a.decisions[i].id;
+    EXPECT_EQ(a.decisions[i].routes, b.decisions[i].routes) << a.decisions[i].id;
+    EXPECT_NEAR(a.decisions[i].total_eur, b.decisions[i].total_eur, 1e-6 * std::max(1.0, a.decisions[i].total_eur)) << a.decisions[i].id;
+  }
+}
+
+TEST(GraceThd, ExportCommandWritesTheDelivery) {
+  TempDir tmp;
+  const auto out = tmp.path() / "out";
+  const auto log = tmp.path() / "log";
+  ASSERT_EQ(test::run_cli({"network", "export", "--builtin", "bfc", "--format", "gracethd", "-o", out.string()}, log), 0) << test::slurp(log);
+  for (const auto& t : gracethd::tables()) {
+    for (const char* ext : t.shapefile() ? std::vector<const char*>{".shp", ".shx", ".dbf", ".prj", ".cpg"} : std::vector<const char*>{".csv"})
+      EXPECT_TRUE(fs::exists(out / (t.name + ext))) << t.name << ext;
+  }
+  ASSERT_EQ(test::run_cli({"network", "export", "--builtin", "bfc", "--format", "gpkg", "-o", (tmp.path() / "g").string()}, log), 0)
+      << test::slurp(log);
+  EXPECT_TRUE(fs::exists(tmp.path() / "g" / "gracethd.gpkg"));
+  // the export reads back with the same counts
+  ASSERT_EQ(test::run_cli({"network", "info", out.string(), "--json"}, log), 0);
+  const auto j = nlohmann::json::parse(test::slurp(log));
+  EXPECT_EQ(j["links"], network_totals(test::builtin_bfc().network).links);
+}
+
+// Field name, type, width and precision of every field of a layer, as ogrinfo lists them.
+std::vector<std::string> fields_of(const fs::path& file, const std::string& layer, bool widths) {
+  GDALAllRegister();
+  std::vector<std::string> out;
+  GDALDataset* ds = static_cast<GDALDataset*>(GDALOpenEx(file.c_str(), GDAL_OF_VECTOR, nullptr, nullptr, nullptr));
+  EXPECT_TRUE(ds) << file;
+  if (!ds) return out;
+  OGRLayer* L = ds->GetLayerByName(layer.c_str());
+  EXPECT_TRUE(L) << layer;
+  if (L) {
+    OGRFeatureDefn* d = L->GetLayerDefn();
+    for (int i = 0; i < d->GetFieldCount(); ++i) {
+      const auto* f = d->GetFieldDefn(i);
+      out.push_back(std::string(f->GetNameRef()) + ":" + OGRFieldDefn::GetFieldTypeName(f->GetType()) +
+                    (widths ? "(" + std::to_string(f->GetWidth()) + "." + std::to_string(f->GetPrecision()) + ")" : ""));
+    }
+  }
+  GDALClose(ds);
+  return out;
+}
+
+const std::string kTemplates = DORSALE_SOURCE_DIR "/../shared/reference/gracethd-v2.0.1/db_shpcsv";
+
+#define REQUIRE_TEMPLATES()                                                                                       \
+  if (!fs::exists(kTemplates + "/t_cable.csv")) {                                                                 \
+    if (std::getenv("CI")) FAIL() << "CI is set but the GraceTHD templates are missing at " << kTemplates;        \
+    GTEST_SKIP() << "GraceTHD v2.0.1 templates not found at " << kTemplates << " (place ../shared beside the checkout)"; \
+  }
+
+TEST(GraceThd, ExportedLayersHaveTheTemplatesFields) {
+  REQUIRE_TEMPLATES();
+  TempDir tmp;
+  const auto dir = export_network(test::builtin_bfc().network, tmp.path() / "d", viz::GraceThdFormat::ShpCsv);
+  const auto gpkg = export_network(test::builtin_bfc().network, tmp.path() / "g", viz::GraceThdFormat::Gpkg);
+  for (const auto& t : gracethd::tables()) {
+    const std::string file = t.name + (t.shapefile() ? ".shp" : ".csv");
+    // names, types, widths and precisions as in the templates (a CSV's fields are all text)
+    EXPECT_EQ(fields_of(dir / file, t.name, true), fields_of(kTemplates + "/" + file, t.name, true)) << file;
+    // the GeoPackage: the same names; the Shapefile tables' types
+    const auto ours = fields_of(gpkg, t.name, false), theirs = fields_of(kTemplates + "/" + file, t.name, false);
+    if (t.shapefile()) {
+      EXPECT_EQ(ours, theirs) << t.name;
+    } else {
+      ASSERT_EQ(ours.size(), theirs.size()) << t.name;
+      for (std::size_t i = 0; i < ours.size(); ++i) EXPECT_EQ(ours[i].substr(0, ours[i].find(':')), theirs[i].substr(0, theirs[i].find(':')));
+    }
+    // every layer opens with ogrinfo
+    const std::string cmd = "ogrinfo -so -al '" + (dir / file).string() + "' > /dev/null 2>&1";
+    EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd;
+  }
+  EXPECT_EQ(std::system(("ogrinfo -so -al '" + gpkg.string() + "' > /dev/null 2>&1").c_str()), 0);
+  // the schema in code is the templates' (the CSV tables' header lines, the Shapefiles' fields)
+  for (const auto& t : gracethd::tables()) {
+    if (t.shapefile()) continue;
+    std::string header = test::slurp(kTemplates + "/" + t.name + ".csv");
+    header = header.substr(0, header.find_first_of("\r\n"));
+    std::string ours;
+    for (const auto& f : t.fields) ours += (ours.empty() ? "" : ";") + f.name;
+    EXPECT_EQ(ours, header) << t.name;
+  }
+}
+
+TEST(GraceThd, ExportedCodesAreInTheValueLists) {
+  REQUIRE_TEMPLATES();
+  TempDir tmp;
+  const auto dir = export_network(test::builtin_bfc().network, tmp.path() / "d", viz::GraceThdFormat::ShpCsv);
+  auto codes = [&](const std::string& list) {
+    std::set<std::string> out;
+    std::istringstream in(test::slurp(kTemplates + "/" + list + ".csv"));
+    std::string line;
+    std::getline(in, line);
+    while (std::getline(in, line)) out.insert(line.substr(0, line.find(';')));
+    return out;
+  };
+  const std::map<std::string, std::string> lists = {
+      {"cb_avct", "l_avancement"},      {"cb_proptyp", "l_propriete_type"}, {"cb_statut", "l_statut"},       {"cb_tech", "l_technologie_type"},
+      {"cb_typephy", "l_cable_type"},   {"cb_typelog", "l_infra_type_log"}, {"cb_etat", "l_etat_type"},      {"st_typelog", "l_site_type_log"},
+      {"st_typephy", "l_site_type_phy"}, {"st_statut", "l_statut"},         {"st_avct", "l_avancement"},     {"cm_typ_imp", "l_implantation_type"},
+      {"cm_avct", "l_avancement"},      {"cm_statut", "l_statut"},          {"cm_typelog", "l_infra_type_log"}, {"cd_type", "l_conduite_type"},
+      {"cd_avct", "l_avancement"},      {"nd_type", "l_noeud_type"},        {"se_type", "l_site_emission_type"}};
+  const auto tables = tables_of(dir);
+  for (const auto& t : gracethd::tables()) {
+    for (std::size_t i = 0; i < t.fields.size(); ++i) {
+      const auto it = lists.find(t.fields[i].name);
+      if (it == lists.end()) continue;
+      const auto allowed = codes(it->second);
+      for (const auto& row : tables.at(t.name)) {
+        std::vector<std::string> v;
+        std::size_t pos = 0;
+        for (std::size_t k = 0; k <= i; ++k) {
+          const auto end = row.find('|', pos);
+          v.push_back(row.substr(pos, end - pos));
+          pos = end + 1;
+        }
+        if (!v.back().empty()) EXPECT_TRUE(allowed.count(v.back())) << t.fields[i].name << " = " << v.back();
+      }
+    }
+  }
+}
+
+// ---- interconnection requests on a GraceTHD network ----
+
+// S (NRO) joins D (HEBERG) by S-A-D and S-B-D; K1 (S-A) and K2 (S-B) leave S in one trench
+// CMX. K3 (A-D) is leased with 4 free pairs, K1 has 2. K5 (D-E) is to build through an
+// existing underground cheminement (1.5 km) and an aerial one to build (0.5 km). F reaches D
+// only by K6, leased (10 km).
+Delivery queue_delivery() {
+  Delivery d;
+  auto node = [&](const std::string& code, double x, double y) { d.add("t_noeud", {{"nd_code", code}}, {{x, y}}); };
+  node("S", 800000, 6700000);
+  node("A", 805000, 6705000);
+  node("B", 805000, 6695000);
+  node("D", 810000, 6700000);
+  node("E", 812000, 6700000);
+  node("F", 810000, 6710000);
+  auto site = [&](const std::string& nd, const std::string& type) {
+    d.add("t_sitetech", {{"st_code", "ST-" + nd}, {"st_nd_code", nd}, {"st_typelog", type}, {"st_statut", "REC"}, {"st_typephy", "BAT"}});
+  };
+  site("S", "NRO");
+  site("D", "HEBERG");
+  site("E", "CLIENT");
+  site("F", "NRO");
+  auto cable = [&](const std::string& code, const std::string& a, const std::string& b, const std::string& prop, const std::string& avct,
+                   int capa, int util, const std::string& lg) {
+    d.add("t_cable", {{"cb_code", code}, {"cb_nd1", a}, {"cb_nd2", b}, {"cb_proptyp", prop}, {"cb_avct", avct}, {"cb_capafo", std::to_string(capa)},
+                      {"cb_fo_util", std::to_string(util)}, {"cb_lgreel", lg}, {"cb_statut", "REC"}, {"cb_typephy", "C"}});
+  };
+  cable("K1", "S", "A", "CST", "E", 24, 20, "7100");
+  cable("K2", "S", "B", "CST", "E", 24, 0, "7100");
+  cable("K3", "A", "D", "LOC", "E", 24, 16, "7100");
+  cable("K4", "B", "D", "CST", "E", 24, 0, "7100");
+  cable("K5", "D", "E", "CST", "C", 12, 0, "");
+  cable("K6", "F", "D", "LOC", "E", 12, 0, "10000");
+  auto chem = [&](const std::string& cm, const std::string& avct, const std::string& imp, const std::string& lg) {
+    d.add("t_cheminement", {{"cm_code", cm}, {"cm_avct", avct}, {"cm_typ_imp", imp}, {"cm_long", lg}}, {{800000, 6700000}, {801000, 6700000}});
+  };
+  chem("CMX", "E", "7", "1000");
+  chem("CMP", "E", "4", "1500");
+  chem("CMQ", "C", "1", "500");
+  for (const auto& [cb, cd, cm] : std::vector<std::array<std::string, 3>>{{"K1", "CDX1", "CMX"}, {"K2", "CDX2", "CMX"}, {"K5", "CDP", "CMP"}, {"K5", "CDQ", "CMQ"}}) {
+    d.add("t_conduite", {{"cd_code", cd}, {"cd_statut", "REC"}, {"cd_type", "PEHD"}});
+    d.add("t_cond_chem", {{"dm_cd_code", cd}, {"dm_cm_code", cm}});
+    d.add("t_cab_cond", {{"cc_cb_code", cb}, {"cc_cd_code", cd}});
+  }
+  return d;
+}
+
+const char* kQueue =
+    "id,requester,site,lon,lat,destination,pairs,protection,max_latency_ms,horizon_years,submitted,value\n"
+    "R1,ISP,S,,,D,1,diverse,,10,2024-01-01,1\n"
+    "R2,ISP,A,,,D,10,none,,10,2024-01-02,1\n"
+    "R3,Data centre,E,,,D,1,none,,10,2024-01-03,1\n"
+    "R4,ISP,F,,,D,2,none,,10,2024-01-04,1\n";
+
+std::map<std::string, nlohmann::json> decisions(const fs::path& out) {
+  std::map<std::string, nlohmann::json> m;
+  for (const auto& d : nlohmann::json::parse(test::slurp(out / "decisions.json"))) m[d["id"]] = d;
+  return m;
+}
+
+bool mentions(const nlohmann::json& d, const std::string& text) {
+  for (const auto& r : d["reasons"])
+    if (r.get<std::string>().find(text) != std::string::npos) return true;
+  return false;
+}
+
+TEST(GraceThd, InterconnectAnswersAQueueOnTheNetwork) {
+  TempDir tmp;
+  const auto net = queue_delivery().write(tmp.path() / "net");
+  const auto req = tmp.path() / "requests.csv";
+  std::ofstream(req) << kQueue;
+  const auto out = tmp.path() / "out";
+  const auto log = tmp.path() / "log";
+  ASSERT_EQ(test::run_cli({"interconnect", req.string(), "--network", net.string(), "-o", out.string()}, log), 0) << test::slurp(log);
+  auto d = decisions(out);
+  const Parameters P;
+  // R1: the only disjoint routes both leave S through the trench CMX
+  EXPECT_EQ(d["R1"]["decision"], "reject");
+  EXPECT_TRUE(mentions(d["R1"], "share CMX")) << d["R1"].dump(1);
+  // R2: above the free pairs of cable K1 (and K3)
+  EXPECT_EQ(d["R2"]["decision"], "reject");
+  EXPECT_TRUE(mentions(d["R2"], "link K1 (S - A) has 2 free pairs, 10 requested")) << d["R2"].dump(1);
+  // R3: K5 to build, at its cheminements' rates: 1.5 km pulled in a duct, 0.5 km aerial
+  EXPECT_EQ(d["R3"]["decision"], "accept_with_works");
+  EXPECT_NEAR(d["R3"]["cost_eur"]["capex"].get<double>(), 1.5 * P.gracethd.duct_pull_eur_per_km + 0.5 * P.gracethd.aerial_build_eur_per_km, 1e-6);
+  EXPECT_TRUE(mentions(d["R3"], "planned link K5 must be built")) << d["R3"].dump(1);
+  // R4: the leased K6, costed as a lease over the horizon
+  EXPECT_EQ(d["R4"]["decision"], "accept");
+  EXPECT_NEAR(d["R4"]["cost_eur"]["opex"].get<double>(), P.costs.lease_eur_per_pair_km_year * 2 * 10 * 10, 1e-6);
+  EXPECT_DOUBLE_EQ(d["R4"]["cost_eur"]["capex"].get<double>(), 0);
+  EXPECT_EQ(d["R4"]["route_links"][0][0]["id"], "K6");
+
+  // the same network named by a scenario ([network] source = "gracethd")
+  const auto sc = tmp.path() / "real.toml";
+  std::ofstream(sc) << "[scenario]\nname = \"real\"\n\n[network]\nsource = \"gracethd\"\npath = \"net\"\n";
+  const auto out2 = tmp.path() / "out2";
+  ASSERT_EQ(test::run_cli({"interconnect", req.string(), "--scenario", sc.string(), "-o", out2.string()}, log), 0) << test::slurp(log);
+  EXPECT_EQ(test::slurp(out / "decisions.json"), test::slurp(out2 / "decisions.json"));
+  // and exported from the scenario, it reads back with the same counts
+  const auto exp = tmp.path() / "exp";
+  ASSERT_EQ(test::run_cli({"network", "export", "--scenario", sc.string(), "-o", exp.string()}, log), 0) << test::slurp(log);
+  const auto a = planner::network_info(net.string()).totals, b = planner::network_info(exp.string()).totals;
+  EXPECT_EQ(a.links, b.links);
+  EXPECT_EQ(a.shared_risk_groups, b.shared_risk_groups);
+  EXPECT_NEAR(a.km, b.km, 1e-6);
+}
+
+TEST(GraceThd, ABadNetworkWritesNothing) {
+  TempDir tmp;
+  Delivery d = queue_delivery();
+  d.row("t_cable", "cb_code", "K2").v["cb_fo_util"] = "30";
+  const auto net = d.write(tmp.path() / "net");
+  const auto req = tmp.path() / "requests.csv";
+  std::ofstream(req) << kQueue;
+  const auto log = tmp.path() / "log";
+  EXPECT_EQ(test::run_cli({"interconnect", req.string(), "--network", net.string(), "-o", (tmp.path() / "out").string()}, log), 1);
+  EXPECT_NE(test::slurp(log).find("table t_cable, row 'K2': 30 fibres used"), std::string::npos) << test::slurp(log);
+  EXPECT_FALSE(fs::exists(tmp.path() / "out"));
+  const auto sc = tmp.path() / "real.toml";
+  std::ofstream(sc) << "[scenario]\nname = \"real\"\n\n[network]\nsource = \"gracethd\"\npath = \"net\"\n";
+  EXPECT_EQ(test::run_cli({"network", "export", "--scenario", sc.string(), "-o", (tmp.path() / "exp").string()}, log), 1);
+  EXPECT_FALSE(fs::exists(tmp.path() / "exp"));
+  std::ofstream(sc) << "[network]\nsource = \"shapefiles\"\npath = \"net\"\n";
+  EXPECT_EQ(test::run_cli({"network", "export", "--scenario", sc.string(), "-o", (tmp.path() / "exp").string()}, log), 1);
+}
+
+}  // namespace
+}  // namespace dorsale

@@ -1,0 +1,337 @@
+#include "viz/network_writer.h"
+
+#include <fmt/format.h>
+#include <gdal_priv.h>
+#include <ogrsf_frmts.h>
+
+#include <algorithm>
+#include <array>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <stdexcept>
+#include <unordered_map>
+
+#include "models/gracethd.h"
+#include "viz/gpkg_util.h"
+
+namespace fs = std::filesystem;
+
+namespace dorsale::viz {
+
+// ---- network info ------------------------------------------------------------------------
+
+nlohmann::json network_info_json(const NetworkInfo& info) {
+  const auto& t = info.totals;
+  nlohmann::json j;
+  j["source"] = info.source;
+  j["format"] = info.format;
+  j["nodes"] = t.nodes;
+  j["links"] = t.links;
+  j["km"] = t.km;
+  j["fibres"] = t.fibres;
+  j["free_pairs"] = t.free_pairs;
+  j["shared_risk_groups"] = t.shared_risk_groups;
+  j["by_kind"] = nlohmann::json::object();
+  for (const auto& [k, n] : t.by_kind) j["by_kind"][k] = n;
+  j["leased_km"] = t.leased_km;
+  j["planned_km"] = t.planned_km;
+  j["dropped"] = nlohmann::json::array();
+  for (const auto& d : info.dropped)
+    j["dropped"].push_back({{"table", d.table}, {"why", d.why}, {"count", d.count}, {"examples", d.examples}});
+  j["derived"] = info.derived;
+  return j;
+}
+
+std::string network_info_text(const NetworkInfo& info) {
+  const auto& t = info.totals;
+  std::string s = fmt::format("network {} ({})\n", info.source, info.format);
+  s += fmt::format("  nodes {}, links {}, {:.1f} km, {} fibres, {} free pairs in service, {} shared-risk groups\n", t.nodes, t.links,
+                   t.km, t.fibres, t.free_pairs, t.shared_risk_groups);
+  std::string kinds;
+  for (const auto& [k, n] : t.by_kind) kinds += fmt::format("{}{} {}", kinds.empty() ? "" : ", ", n, k);
+  s += fmt::format("  by kind: {}\n", kinds.empty() ? "none" : kinds);
+  s += fmt::format("  leased {:.1f} km, planned {:.1f} km\n", t.leased_km, t.planned_km);
+  std::int64_t dropped = 0;
+  for (const auto& d : info.dropped) dropped += d.count;
+  s += fmt::format("  dropped {} rows{}\n", dropped, dropped ? ":" : "");
+  for (const auto& d : info.dropped)
+    s += fmt::format("    {} {}: {} (e.g. {})\n", d.count, d.table, d.why, fmt::join(d.examples, ", "));
+  for (const auto& d : info.derived) s += fmt::format("  derived: {}\n", d);
+  return s;
+}
+
+// ---- GraceTHD export ---------------------------------------------------------------------
+
+namespace {
+
+using Point = std::array<double, 2>;
+
+// One table's rows as text (the CSV form), with their geometry.
+struct TableData {
+  const gracethd::Table& spec;
+  std::vector<std::vector<std::string>> rows;
+  std::vector<std::vector<Point>> geoms;
+
+  explicit TableData(const std::string& name) : spec(gracethd::table(name)) {}
+  std::vector<std::string>& add(std::vector<Point> g = {}) {
+    rows.emplace_back(spec.fields.size());
+    geoms.push_back(std::move(g));
+    return rows.back();
+  }
+  void set(std::vector<std::string>& row, const char* field, std::string v) const {
+    const int i = spec.index(field);
+    if (i < 0) throw std::logic_error(fmt::format("{} has no field {}", spec.name, field));
+    row[i] = std::move(v);
+  }
+};
+
+std::string metres(double km) { return fmt::format("{:.2f}", km * 1000.0); }
+
+// The tables of a network (models/gracethd.h for the mapping).
+std::vector<TableData> network_tables(const Network& net) {
+  TableData noeud("t_noeud"), chem("t_cheminement"), cline("t_cableline"), cable("t_cable"), cabcond("t_cab_cond"),
+      conduite("t_conduite"), condchem("t_cond_chem"), site("t_sitetech"), emission("t_siteemission"), org("t_organisme");
+  std::map<std::string, std::string> org_code;  // owner -> or_code, in order of first use
+  std::vector<std::string> org_order;
+  auto organisation = [&](const std::string& owner) -> std::string {
+    if (owner.empty()) return "";
+    auto it = org_code.find(owner);
+    if (it == org_code.end()) {
+      it = org_code.emplace(owner, fmt::format("OR{:04d}", org_code.size() + 1)).first;
+      org_order.push_back(owner);
+    }
+    return it->second;
+  };
+  for (const auto& n : net.nodes()) {
+    const std::string type = gracethd::site_type_of(n.kind);
+    auto& r = noeud.add({{n.pos.x, n.pos.y}});
+    noeud.set(r, "nd_code", n.id);
+    noeud.set(r, "nd_nom", n.name);
+    noeud.set(r, "nd_type", !type.empty() ? "ST" : n.kind == NodeKind::HighPoint ? "SE" : "PT");
+    if (!type.empty()) {
+      auto& s = site.add();
+      site.set(s, "st_code", "st:" + n.id);
+      site.set(s, "st_nd_code", n.id);
+      site.set(s, "st_nom", n.name);
+      site.set(s, "st_prop", organisation(n.owner));
+      site.set(s, "st_statut", "REC");
+      site.set(s, "st_etat", "OK");
+      site.set(s, "st_avct", "E");
+      site.set(s, "st_typephy", n.kind == NodeKind::Nro ? "SHE" : "BAT");
+      site.set(s, "st_typelog", type);
+    } else if (n.kind == NodeKind::HighPoint) {
+      auto& s = emission.add();
+      emission.set(s, "se_code", "se:" + n.id);
+      emission.set(s, "se_nd_code", n.id);
+      emission.set(s, "se_prop", organisation(n.owner));
+      emission.set(s, "se_statut", "REC");
+      emission.set(s, "se_etat", "OK");
+      emission.set(s, "se_type", "TEL");
+    }
+  }
+  // shared-risk groups of two links or more are shared cheminements; every other link runs in
+  // a cheminement of its own
+  std::unordered_map<std::string, int> members;
+  for (const auto& l : net.links()) l.for_each_risk_group([&](const std::string& g) { ++members[g]; });
+  std::unordered_map<std::string, char> written;
+  auto segment = [&](const Link& l) -> std::vector<Point> {
+    return {{net.node(l.a).pos.x, net.node(l.a).pos.y}, {net.node(l.b).pos.x, net.node(l.b).pos.y}};
+  };
+  auto add_cheminement = [&](const std::string& code, const Link& l, bool in_service) {
+    auto& c = chem.add(segment(l));
+    chem.set(c, "cm_code", code);
+    chem.set(c, "cm_ndcode1", net.node(l.a).id);
+    chem.set(c, "cm_ndcode2", net.node(l.b).id);
+    chem.set(c, "cm_voie", l.corridor);
+    chem.set(c, "cm_statut", in_service ? "REC" : "PRO");
+    chem.set(c, "cm_avct", in_service ? "E" : "C");
+    chem.set(c, "cm_typelog", "CO");
+    chem.set(c, "cm_typ_imp", "7");
+    chem.set(c, "cm_long", metres(l.length_km));
+    auto& d = conduite.add();
+    conduite.set(d, "cd_code", "cd:" + code);
+    conduite.set(d, "cd_statut", in_service ? "REC" : "PRO");
+    conduite.set(d, "cd_avct", in_service ? "E" : "C");
+    conduite.set(d, "cd_type", "NC");
+    auto& m = condchem.add();
+    condchem.set(m, "dm_cd_code", "cd:" + code);
+    condchem.set(m, "dm_cm_code", code);
+  };
+  // a group is in service when one of its links is
+  std::unordered_map<std::string, char> group_in_service;
+  for (const auto& l : net.links())
+    l.for_each_risk_group([&](const std::string& g) { group_in_service[g] |= l.status != LinkStatus::Planned; });
+  for (const auto& l : net.links()) {
+    const bool planned = l.status == LinkStatus::Planned;
+    std::vector<std::string> groups;
+    l.for_each_risk_group([&](const std::string& g) {
+      if (members[g] >= 2 && std::find(groups.begin(), groups.end(), g) == groups.end()) groups.push_back(g);
+    });
+    if (groups.empty()) {
+      add_cheminement("cm:" + l.id, l, !planned);
+      groups.push_back("cm:" + l.id);
+    } else {
+      for (const auto& g : groups)
+        if (written.emplace(g, 1).second) add_cheminement(g, l, group_in_service[g]);
+    }
+    for (const auto& g : groups) {
+      auto& cc = cabcond.add();
+      cabcond.set(cc, "cc_cb_code", l.id);
+      cabcond.set(cc, "cc_cd_code", "cd:" + g);
+    }
+    auto& c = cable.add();
+    cable.set(c, "cb_code", l.id);
+    cable.set(c, "cb_nd1", net.node(l.a).id);
+    cable.set(c, "cb_nd2", net.node(l.b).id);
+    cable.set(c, "cb_r1_code", l.dorsale ? gracethd::kDorsaleNetworkCode : "");
+    cable.set(c, "cb_prop", organisation(l.owner));
+    cable.set(c, "cb_proptyp", l.status == LinkStatus::Leased ? "LOC" : "CST");
+    cable.set(c, "cb_statut", planned ? "PRO" : "REC");
+    cable.set(c, "cb_etat", planned ? "" : "OK");
+    cable.set(c, "cb_avct", planned ? "C" : "E");
+    cable.set(c, "cb_tech", "OPT");
+    cable.set(c, "cb_typephy", "C");
+    cable.set(c, "cb_typelog", l.dorsale ? "CT" : "CO");
+    cable.set(c, "cb_capafo", std::to_string(2 * l.pairs_total));
+    cable.set(c, "cb_fo_disp", std::to_string(2 * l.pairs_free()));
+    cable.set(c, "cb_fo_util", std::to_string(2 * l.pairs_used));
+    cable.set(c, "cb_lgreel", metres(l.length_km));
+    auto& cl = cline.add(segment(l));
+    cline.set(cl, "cl_code", "cl:" + l.id);
+    cline.set(cl, "cl_cb_code", l.id);
+    cline.set(cl, "cl_long", metres(l.length_km));
+  }
+  for (const auto& owner : org_order) {
+    auto& o = org.add();
+    org.set(o, "or_code", org_code[owner]);
+    org.set(o, "or_nom", owner);
+  }
+  std::vector<TableData> out;
+  for (auto* t : {&noeud, &chem, &cline, &cable, &cabcond, &conduite, &condchem, &site, &emission, &org}) out.push_back(std::move(*t));
+  return out;
+}
+
+// GDAL 3.6's CreateLayer takes a non-const reference system: one per thread, made once and
+// never destroyed (no OSR object outlives PROJ's context at exit).
+OGRSpatialReference* lambert93() {
+  thread_local OGRSpatialReference* srs = [] {
+    auto* s = new OGRSpatialReference;
+    s->importFromEPSG(2154);
+    s->SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    return s;
+  }();
+  return srs;
+}
+
+struct DatasetCloser {
+  void operator()(GDALDataset* d) const { GDALClose(d); }
+};
+using DatasetPtr = std::unique_ptr<GDALDataset, DatasetCloser>;
+
+// Fills a layer with the table's fields (typed, or all text for a CSV file) and rows.
+void fill_layer(OGRLayer* L, const TableData& t, bool all_text) {
+  for (const auto& f : t.spec.fields) {
+    OGRFieldDefn d(f.name.c_str(), OFTString);
+    if (!all_text) {
+      switch (f.type) {
+        case 'S': d.SetWidth(f.width); break;
+        case 'I': d.SetType(OFTInteger64); d.SetWidth(11); break;
+        case 'R': d.SetType(OFTReal); d.SetWidth(32); d.SetPrecision(10); break;
+        case 'D': d.SetType(OFTDate); d.SetWidth(10); break;
+      }
+    }
+    if (L->CreateField(&d) != OGRERR_NONE) throw std::runtime_error(fmt::format("{}: cannot create field {}", t.spec.name, f.name));
+  }
+  gpkg_in_transaction(L, [&] {
+    for (std::size_t r = 0; r < t.rows.size(); ++r) {
+      OGRFeature f(L->GetLayerDefn());
+      for (std::size_t i = 0; i < t.rows[r].size(); ++i)
+        if (!t.rows[r][i].empty()) f.SetField(int(i), t.rows[r][i].c_str());
+      const auto& g = t.geoms[r];
+      if (t.spec.geom == gracethd::Geom::Point && !g.empty()) {
+        f.SetGeometryDirectly(new OGRPoint(g[0][0], g[0][1]));
+      } else if (t.spec.geom == gracethd::Geom::LineString && !g.empty()) {
+        auto* ls = new OGRLineString;
+        for (const auto& p : g) ls->addPoint(p[0], p[1]);
+        f.SetGeometryDirectly(ls);
+      }
+      if (L->CreateFeature(&f) != OGRERR_NONE) throw std::runtime_error(fmt::format("{}: cannot write row {}", t.spec.name, r + 1));
+    }
+  });
+}
+
+OGRwkbGeometryType geometry_type(const gracethd::Table& t) {
+  return t.geom == gracethd::Geom::Point ? wkbPoint : t.geom == gracethd::Geom::LineString ? wkbLineString : wkbNone;
+}
+
+GDALDriver* driver(const char* name) {
+  GDALAllRegister();
+  GDALDriver* d = GetGDALDriverManager()->GetDriverByName(name);
+  if (!d) throw std::runtime_error(fmt::format("GDAL has no {} driver", name));
+  return d;
+}
+
+// GeoPackage and DBF headers carry a date: a fixed one keeps the same network's files identical.
+struct FixedDate {
+  FixedDate() { CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", "2000-01-01T00:00:00.000Z"); }
+  ~FixedDate() { CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", nullptr); }
+};
+
+void write_shpcsv(OutputDir& dir, const std::vector<TableData>& tables, std::vector<std::string>& entries) {
+  fs::path staging;
+  for (const auto& t : tables) {
+    const bool shp = t.spec.shapefile();
+    const fs::path file = dir.entry(t.spec.name + (shp ? ".shp" : ".csv"));
+    staging = file.parent_path();
+    DatasetPtr ds(driver(shp ? "ESRI Shapefile" : "CSV")->Create(file.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
+    if (!ds) throw std::runtime_error(fmt::format("{}: cannot create {}", t.spec.name, file.string()));
+    char** opts = nullptr;
+    if (shp) {
+      opts = CSLSetNameValue(opts, "ENCODING", "UTF-8");
+      opts = CSLSetNameValue(opts, "DBF_DATE_LAST_UPDATE", "2000-01-01");
+    } else {
+      opts = CSLSetNameValue(opts, "SEPARATOR", "SEMICOLON");
+      opts = CSLSetNameValue(opts, "STRING_QUOTING", "IF_NEEDED");
+    }
+    OGRLayer* L = ds->CreateLayer(t.spec.name.c_str(), shp ? lambert93() : nullptr, geometry_type(t.spec), opts);
+    CSLDestroy(opts);
+    if (!L) throw std::runtime_error(fmt::format("{}: cannot create the table", t.spec.name));
+    fill_layer(L, t, !shp);
+    gpkg_close(ds, file.string());
+  }
+  // the Shapefiles' companions (.shx, .dbf, .prj, .cpg) are entries too
+  for (const auto& e : fs::directory_iterator(staging)) {
+    const std::string name = e.path().filename().string();
+    if (name.rfind("t_", 0) == 0) {
+      dir.entry(name);
+      entries.push_back(name);
+    }
+  }
+  std::sort(entries.begin(), entries.end());
+}
+
+}  // namespace
+
+std::vector<std::string> write_gracethd(OutputDir& dir, const Network& net, GraceThdFormat format) {
+  const auto tables = network_tables(net);
+  FixedDate fixed;
+  std::vector<std::string> entries;
+  if (format == GraceThdFormat::ShpCsv) {
+    write_shpcsv(dir, tables, entries);
+    return entries;
+  }
+  const fs::path file = dir.entry("gracethd.gpkg");
+  DatasetPtr ds(driver("GPKG")->Create(file.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
+  if (!ds) throw std::runtime_error(fmt::format("{}: cannot create the GeoPackage", file.string()));
+  for (const auto& t : tables) {
+    OGRLayer* L = ds->CreateLayer(t.spec.name.c_str(), t.spec.shapefile() ? lambert93() : nullptr, geometry_type(t.spec), nullptr);
+    if (!L) throw std::runtime_error(fmt::format("{}: cannot create the table in {}", t.spec.name, file.string()));
+    fill_layer(L, t, false);
+  }
+  gpkg_close(ds, file.string());
+  entries.push_back("gracethd.gpkg");
+  return entries;
+}
+
+}  // namespace dorsale::viz

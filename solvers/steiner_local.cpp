@@ -1,0 +1,371 @@
+#include "solvers/steiner_local.h"
+
+#include <algorithm>
+#include <functional>
+#include <numeric>
+#include <queue>
+#include <utility>
+
+namespace dorsale::solvers {
+
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+using QItem = std::pair<double, int>;
+using MinQueue = std::priority_queue<QItem, std::vector<QItem>, std::greater<QItem>>;
+
+double improvement_eps(double cost) { return 1e-9 * std::max(1.0, cost); }
+
+// Union-find over all nodes, reset in O(touched).
+class Dsu {
+ public:
+  explicit Dsu(int n) : parent_(n) { std::iota(parent_.begin(), parent_.end(), 0); }
+  int find(int x) {
+    while (parent_[x] != x) x = parent_[x] = parent_[parent_[x]];
+    return x;
+  }
+  bool unite(int a, int b) {
+    a = find(a), b = find(b);
+    if (a == b) return false;
+    touched_.push_back(a);
+    parent_[a] = b;
+    return true;
+  }
+  void reset() {
+    for (int x : touched_) parent_[x] = x;
+    touched_.clear();
+  }
+
+ private:
+  std::vector<int> parent_, touched_;
+};
+
+using WEdge = std::pair<double, int>;  // (weight, edge), sorted: deterministic ties
+
+// Kruskal over candidate edges sorted by weight; `skip` node excluded (-1: none).
+std::vector<int> kruskal(const SteinerInstance& s, Dsu& dsu, const std::vector<WEdge>& sorted, int skip = -1) {
+  std::vector<int> chosen;
+  for (auto [w, e] : sorted) {
+    const int u = s.edges[e].u, v = s.edges[e].v;
+    if (u == skip || v == skip) continue;
+    if (dsu.unite(u, v)) chosen.push_back(e);
+  }
+  dsu.reset();
+  return chosen;
+}
+
+std::vector<char> node_set(const SteinerInstance& s, int n, const std::vector<int>& edges) {
+  std::vector<char> in(n, 0);
+  for (int e : edges) in[s.edges[e].u] = in[s.edges[e].v] = 1;
+  return in;
+}
+
+// Edges of the subgraph induced by `in`, sorted by weight.
+std::vector<WEdge> induced_edges(const SteinerInstance& s, const std::vector<char>& in) {
+  std::vector<WEdge> out;
+  for (std::size_t e = 0; e < s.edges.size(); ++e)
+    if (in[s.edges[e].u] && in[s.edges[e].v]) out.push_back({s.edges[e].w, int(e)});
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::vector<std::vector<int>> tree_incidence(const SteinerInstance& s, int n, const std::vector<int>& edges) {
+  std::vector<std::vector<int>> at(n);
+  for (int e : edges) at[s.edges[e].u].push_back(e), at[s.edges[e].v].push_back(e);
+  return at;
+}
+
+struct KeyPath {
+  std::vector<int> edges, inner;
+  double cost = 0;
+  int a = -1;  // one end
+};
+
+// The key paths of a tree: maximal paths whose inner nodes are Steiner nodes of degree 2.
+std::vector<KeyPath> key_paths(const SteinerInstance& s, const SteinerCsr& g, const std::vector<std::vector<int>>& at) {
+  std::vector<KeyPath> out;
+  std::vector<char> used(s.edges.size(), 0);
+  auto key = [&](int x) { return g.terminal[x] || at[x].size() != 2; };
+  for (int a = 0; a < g.n; ++a) {
+    if (at[a].empty() || !key(a)) continue;
+    for (int e0 : at[a]) {
+      if (used[e0]) continue;
+      KeyPath p;
+      p.a = a;
+      int cur = a, e = e0;
+      while (true) {
+        used[e] = 1;
+        p.edges.push_back(e);
+        p.cost += s.edges[e].w;
+        cur = s.edges[e].u == cur ? s.edges[e].v : s.edges[e].u;
+        if (key(cur)) break;
+        p.inner.push_back(cur);
+        e = at[cur][0] == e ? at[cur][1] : at[cur][0];
+      }
+      out.push_back(std::move(p));
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+SteinerCsr::SteinerCsr(const SteinerInstance& s) : n(s.nodes), start(s.nodes + 1, 0), terminal(s.nodes, 0) {
+  for (const auto& e : s.edges) start[e.u + 1]++, start[e.v + 1]++;
+  for (int v = 0; v < n; ++v) start[v + 1] += start[v];
+  to.resize(start[n]);
+  eid.resize(start[n]);
+  std::vector<int> pos(start.begin(), start.end() - 1);
+  for (std::size_t k = 0; k < s.edges.size(); ++k) {
+    const auto& e = s.edges[k];
+    to[pos[e.u]] = e.v, eid[pos[e.u]++] = int(k);
+    to[pos[e.v]] = e.u, eid[pos[e.v]++] = int(k);
+  }
+  for (int t : s.terminals) terminal[t] = 1;
+}
+
+std::vector<char> steiner_sph(const SteinerCsr& g, const std::vector<double>& w, int root) {
+  std::vector<char> in(g.n, 0);
+  std::vector<double> d(g.n, kInf);
+  std::vector<int> pred(g.n, -1);  // node reached from
+  int remaining = int(std::count(g.terminal.begin(), g.terminal.end(), 1)) - (g.terminal[root] ? 1 : 0);
+  MinQueue q;
+  in[root] = 1, d[root] = 0;
+  q.push({0.0, root});
+  while (!q.empty() && remaining > 0) {
+    auto [dv, v] = q.top();
+    q.pop();
+    if (dv > d[v]) continue;
+    if (g.terminal[v] && !in[v]) {
+      for (int x = v; !in[x]; x = pred[x]) in[x] = 1, d[x] = 0, q.push({0.0, x});
+      --remaining;
+      continue;
+    }
+    for (int k = g.start[v]; k < g.start[v + 1]; ++k) {
+      const int x = g.to[k];
+      const double nd = dv + w[g.eid[k]];
+      if (nd < d[x]) d[x] = nd, pred[x] = v, q.push({nd, x});
+    }
+  }
+  if (remaining > 0) return {};
+  return in;
+}
+
+namespace {
+
+// Scratch arrays of the local search over one instance, reset in O(touched).
+class Local {
+ public:
+  Local(const SteinerInstance& s, const SteinerCsr& g)
+      : s_(s), g_(g), dsu_(g.n), deg_(g.n, 0), xr_(g.n, 0), d_(g.n, kInf), pred_(g.n, -1), side_(g.n, 0) {}
+  SteinerTree prune(const std::vector<int>& edges);
+  std::vector<int> kruskal(const std::vector<WEdge>& sorted, int skip = -1) { return solvers::kruskal(s_, dsu_, sorted, skip); }
+  bool key_path_pass(SteinerTree& t);
+  bool insertion_pass(SteinerTree& t);
+  bool elimination_pass(SteinerTree& t);
+
+ private:
+  int other(int e, int x) const { return s_.edges[e].u == x ? s_.edges[e].v : s_.edges[e].u; }
+  bool label_sides(const SteinerTree& t, const KeyPath& p, const std::vector<std::vector<int>>& at, std::vector<int>& part);
+  std::vector<int> bounded_join(const std::vector<int>& sources, double limit);
+
+  const SteinerInstance& s_;
+  const SteinerCsr& g_;
+  Dsu dsu_;
+  std::vector<int> deg_, xr_;  // prune: degree and xor of the incident edges
+  std::vector<double> d_;      // bounded Dijkstra
+  std::vector<int> pred_, touched_;
+  std::vector<char> side_;     // 1: the part searched from, 2: the other part, 0: neither
+};
+
+// Removes non-terminal leaves repeatedly (a leaf's last edge is the xor of its edges).
+SteinerTree Local::prune(const std::vector<int>& edges) {
+  for (int e : edges) {
+    for (int x : {s_.edges[e].u, s_.edges[e].v}) deg_[x]++, xr_[x] ^= e;
+  }
+  std::vector<int> stack;
+  for (int e : edges)
+    for (int x : {s_.edges[e].u, s_.edges[e].v})
+      if (deg_[x] == 1 && !g_.terminal[x]) stack.push_back(x);
+  std::vector<char> dead_node;
+  std::vector<int> dead;
+  while (!stack.empty()) {
+    const int x = stack.back();
+    stack.pop_back();
+    if (deg_[x] != 1 || g_.terminal[x]) continue;
+    const int e = xr_[x], y = other(e, x);
+    dead.push_back(e);
+    deg_[x]--, deg_[y]--, xr_[x] ^= e, xr_[y] ^= e;
+    if (deg_[y] == 1 && !g_.terminal[y]) stack.push_back(y);
+  }
+  for (int e : edges) deg_[s_.edges[e].u] = deg_[s_.edges[e].v] = 0, xr_[s_.edges[e].u] = xr_[s_.edges[e].v] = 0;
+  std::sort(dead.begin(), dead.end());
+  SteinerTree t;
+  t.cost = 0;
+  for (int e : edges)
+    if (!std::binary_search(dead.begin(), dead.end(), e)) t.edges.push_back(e), t.cost += s_.edges[e].w;
+  return t;
+}
+
+// Dijkstra from `sources` (side 1) bounded by `limit`: the path (edges) to the first node of
+// side 2 reached, or nothing.
+std::vector<int> Local::bounded_join(const std::vector<int>& sources, double limit) {
+  MinQueue q;
+  for (int v : sources) d_[v] = 0, touched_.push_back(v), q.push({0.0, v});
+  std::vector<int> path;
+  while (!q.empty()) {
+    auto [dv, v] = q.top();
+    q.pop();
+    if (dv > d_[v]) continue;
+    if (dv >= limit) break;
+    if (side_[v] == 2) {
+      for (int x = v; side_[x] != 1; x = other(pred_[x], x)) path.push_back(pred_[x]);
+      break;
+    }
+    for (int k = g_.start[v]; k < g_.start[v + 1]; ++k) {
+      const int x = g_.to[k];
+      const double nd = dv + s_.edges[g_.eid[k]].w;
+      if (side_[x] != 1 && nd < d_[x]) {
+        if (d_[x] == kInf) touched_.push_back(x);
+        d_[x] = nd, pred_[x] = g_.eid[k], q.push({nd, x});
+      }
+    }
+  }
+  for (int x : touched_) d_[x] = kInf, pred_[x] = -1;
+  touched_.clear();
+  return path;
+}
+
+// Marks the two parts of the tree without key path p (side_ 1: the smaller one, listed in
+// `part`; 2: the other). False when p is no longer a key path of the tree.
+bool Local::label_sides(const SteinerTree& t, const KeyPath& p, const std::vector<std::vector<int>>& at, std::vector<int>& part) {
+  for (int x : p.inner)
+    if (at[x].size() != 2) return false;
+  for (int e : t.edges) side_[s_.edges[e].u] = side_[s_.edges[e].v] = 2;
+  for (int x : p.inner) side_[x] = 0;
+  part.assign(1, p.a);
+  side_[p.a] = 1;
+  const int b = other(p.edges.back(), p.inner.empty() ? p.a : p.inner.back());
+  for (std::size_t k = 0; k < part.size(); ++k)
+    for (int e : at[part[k]]) {
+      const int y = other(e, part[k]);
+      if (side_[y] == 2 && !(part[k] == p.a && e == p.edges.front()) && !(part[k] == b && e == p.edges.back()))
+        side_[y] = 1, part.push_back(y);
+    }
+  const std::size_t tree_nodes = t.edges.size() + 1 - p.inner.size();
+  if (2 * part.size() > tree_nodes) {  // search from the smaller part
+    std::vector<int> rest;
+    for (int e : t.edges)
+      for (int x : {s_.edges[e].u, s_.edges[e].v})
+        if (side_[x] == 2) side_[x] = 3, rest.push_back(x);
+    for (int x : part) side_[x] = 2;
+    for (int x : rest) side_[x] = 1;
+    part = std::move(rest);
+  }
+  return true;
+}
+
+// Key-path exchange over every key path of the tree, improvements applied as found.
+bool Local::key_path_pass(SteinerTree& t) {
+  std::vector<char> in_tree(s_.edges.size(), 0);
+  for (int e : t.edges) in_tree[e] = 1;
+  auto at = tree_incidence(s_, g_.n, t.edges);
+  bool improved = false;
+  std::vector<int> part;
+  for (const KeyPath& p : key_paths(s_, g_, at)) {
+    if (!std::all_of(p.edges.begin(), p.edges.end(), [&](int e) { return in_tree[e]; })) continue;
+    std::vector<int> path;
+    if (label_sides(t, p, at, part)) path = bounded_join(part, p.cost - improvement_eps(p.cost));
+    for (int e : t.edges) side_[s_.edges[e].u] = side_[s_.edges[e].v] = 0;
+    if (path.empty()) continue;
+    std::vector<int> edges;
+    for (int e : p.edges) in_tree[e] = 0;
+    for (int e : t.edges)
+      if (in_tree[e]) edges.push_back(e);
+    edges.insert(edges.end(), path.begin(), path.end());
+    for (int e : t.edges) in_tree[e] = 0;
+    t = prune(edges);
+    for (int e : t.edges) in_tree[e] = 1;
+    at = tree_incidence(s_, g_.n, t.edges);
+    improved = true;
+  }
+  return improved;
+}
+
+// Steiner vertex insertion over every vertex beside the tree.
+bool Local::insertion_pass(SteinerTree& t) {
+  bool improved = false;
+  std::vector<char> in = node_set(s_, g_.n, t.edges);
+  std::vector<WEdge> base, add, all;
+  auto set_base = [&] {
+    base.clear();
+    for (int e : t.edges) base.push_back({s_.edges[e].w, e});
+    std::sort(base.begin(), base.end());
+  };
+  set_base();
+  for (int v = 0; v < g_.n; ++v) {
+    if (in[v]) continue;
+    add.clear();
+    for (int k = g_.start[v]; k < g_.start[v + 1]; ++k)
+      if (in[g_.to[k]]) add.push_back({s_.edges[g_.eid[k]].w, g_.eid[k]});
+    if (add.size() < 2) continue;
+    std::sort(add.begin(), add.end());
+    all.resize(base.size() + add.size());
+    std::merge(base.begin(), base.end(), add.begin(), add.end(), all.begin());
+    SteinerTree c = prune(kruskal(all));
+    if (c.cost < t.cost - improvement_eps(t.cost)) {
+      t = std::move(c);
+      in = node_set(s_, g_.n, t.edges);
+      set_base();
+      improved = true;
+    }
+  }
+  return improved;
+}
+
+// Key-vertex elimination: MST of the tree's nodes but one Steiner node, in the induced subgraph.
+bool Local::elimination_pass(SteinerTree& t) {
+  bool improved = false;
+  std::vector<char> in = node_set(s_, g_.n, t.edges);
+  auto induced = induced_edges(s_, in);
+  int n_in = int(std::count(in.begin(), in.end(), 1));
+  for (int v = 0; v < g_.n; ++v) {
+    if (!in[v] || g_.terminal[v]) continue;
+    const auto chosen = kruskal(induced, v);
+    if (int(chosen.size()) != n_in - 2) continue;
+    SteinerTree c = prune(chosen);
+    if (c.cost < t.cost - improvement_eps(t.cost)) {
+      t = std::move(c);
+      in = node_set(s_, g_.n, t.edges);
+      induced = induced_edges(s_, in);
+      n_in = int(std::count(in.begin(), in.end(), 1));
+      improved = true;
+    }
+  }
+  return improved;
+}
+
+}  // namespace
+
+SteinerTree steiner_mst_prune(const SteinerInstance& s, const SteinerCsr& g, const std::vector<char>& in) {
+  Dsu dsu(g.n);
+  const auto chosen = kruskal(s, dsu, induced_edges(s, in));
+  const int n_in = int(std::count(in.begin(), in.end(), 1));
+  if (int(chosen.size()) != n_in - 1) return {};
+  return Local(s, g).prune(chosen);
+}
+bool steiner_local_search(const SteinerInstance& s, const SteinerCsr& g, SteinerTree& t, int max_rounds) {
+  bool any = false;
+  Local local(s, g);
+  for (int round = 0; round < max_rounds; ++round) {
+    bool improved = false;
+    while (local.key_path_pass(t)) improved = true;
+    improved = local.insertion_pass(t) || improved;
+    improved = local.elimination_pass(t) || improved;
+    if (!improved) break;
+    any = true;
+  }
+  return any;
+}
+
+}  // namespace dorsale::solvers

@@ -2,6 +2,7 @@
 // the heuristic (gap to the optimum, certified gap against its bound, median time of --reps runs)
 // or, with --exact, the exact mode (status, time).
 // Run: ./build/benchmarks/bench_steiner DIR [--exact] [--backend glpk|cbc] [--reps N] [--only NAME]
+//      [--no-reductions] [--roots N] [--perturbations N]
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -17,7 +18,7 @@ using Clock = std::chrono::steady_clock;
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    fmt::print(stderr, "usage: bench_steiner DIR [--exact] [--backend glpk|cbc] [--reps N] [--only NAME]\n");
+    fmt::print(stderr, "usage: bench_steiner DIR [--exact] [--backend glpk|cbc] [--reps N] [--only NAME] [--no-reductions] [--roots N] [--perturbations N]\n");
     return 2;
   }
   const std::string dir = argv[1];
@@ -31,6 +32,9 @@ int main(int argc, char** argv) {
     if (a == "--backend" && k + 1 < argc) opt.backend = std::string(argv[++k]) == "cbc" ? solvers::MipBackend::Cbc : solvers::MipBackend::Glpk;
     if (a == "--reps" && k + 1 < argc) reps = std::max(1, std::atoi(argv[++k]));
     if (a == "--only" && k + 1 < argc) only = argv[++k];
+    if (a == "--no-reductions") opt.reductions = false;
+    if (a == "--roots" && k + 1 < argc) opt.roots = std::atoi(argv[++k]);
+    if (a == "--perturbations" && k + 1 < argc) opt.perturbations = std::atoi(argv[++k]);
   }
   fmt::print("| instance | nodes | edges | terminals | optimum | {} | gap to optimum | bound | certified gap | status | median time |\n",
              exact ? "exact" : "heuristic");

@@ -11,6 +11,8 @@
 #include <cmath>
 #include <limits>
 #include <stdexcept>
+#include <cstdio>
+#include <cstdlib>
 
 #include "models/random.h"
 #include "solvers/steiner_local.h"
@@ -108,15 +110,10 @@ Tree mst_prune(Graph& G, const std::vector<char>& in_set) {
   return t;
 }
 
-// The best tree of a compact instance: SPH from several roots, local search on the best three,
-// then perturbed restarts (SPH on weights scaled by up to 1.25, local search on true weights).
-SteinerTree solve_compact(const SteinerInstance& c, const SteinerOptions& opt) {
-  SteinerTree best;
-  if (c.terminals.size() <= 1) {
-    best.cost = 0;
-    return best;
-  }
-  const SteinerCsr g(c);
+// Trees of a compact instance: SPH from several roots, local search on the best three, then
+// perturbed restarts (SPH on weights scaled by up to 1.25, local search on true weights).
+std::vector<SteinerTree> tree_pool(const SteinerInstance& c, const SteinerCsr& g, const SteinerOptions& opt) {
+  std::vector<SteinerTree> pool;
   std::vector<double> w(c.edges.size());
   for (std::size_t e = 0; e < w.size(); ++e) w[e] = c.edges[e].w;
   const int T = int(c.terminals.size());
@@ -124,30 +121,97 @@ SteinerTree solve_compact(const SteinerInstance& c, const SteinerOptions& opt) {
   std::vector<SteinerTree> starts;
   for (int k = 0; k < roots; ++k) {
     const auto in = steiner_sph(g, w, c.terminals[std::size_t(k) * c.terminals.size() / roots]);
-    if (in.empty()) return best;  // infinite cost: disconnected
+    if (in.empty()) return {};  // disconnected
     starts.push_back(steiner_mst_prune(c, g, in));
   }
   std::stable_sort(starts.begin(), starts.end(), [](const SteinerTree& a, const SteinerTree& b) { return a.cost < b.cost; });
   double last = -1;
-  int searched = 0;
   for (auto& t : starts) {
-    if (searched == 3) break;
+    if (pool.size() == 3) break;
     if (t.cost == last) continue;
     last = t.cost;
-    ++searched;
     steiner_local_search(c, g, t, opt.improvement_passes);
-    if (t.cost < best.cost) best = t;
+    pool.push_back(std::move(t));
   }
   Rng rng(20240614, std::uint64_t(T));
   for (int p = 0; p < opt.perturbations; ++p) {
     std::vector<double> pw(w);
     for (double& x : pw) x *= 1 + 0.25 * rng.uniform();
-    const auto in = steiner_sph(g, pw, c.terminals[rng.below(std::uint64_t(T))]);
-    SteinerTree t = steiner_mst_prune(c, g, in);
+    SteinerTree t = steiner_mst_prune(c, g, steiner_sph(g, pw, c.terminals[rng.below(std::uint64_t(T))]));
     steiner_local_search(c, g, t, opt.improvement_passes);
+    pool.push_back(std::move(t));
+  }
+  return pool;
+}
+
+// Recombination: the best tree of the union of the pool's trees (reduced, then SPH from every
+// terminal and the local search), in the edges of `c`.
+SteinerTree recombine(const SteinerInstance& c, const std::vector<SteinerTree>& pool, const SteinerOptions& opt) {
+  SteinerInstance u;
+  u.nodes = c.nodes;
+  u.terminals = c.terminals;
+  std::vector<int> u_edge, seen(c.edges.size(), 0);
+  for (const auto& t : pool)
+    for (int e : t.edges)
+      if (!seen[e]) seen[e] = 1, u_edge.push_back(e), u.edges.push_back(c.edges[e]);
+  ReducedGraph ru(u);
+  ru.reduce();
+  std::vector<int> edge_of, node_of;
+  const SteinerInstance cu = ru.compact(edge_of, node_of);
+  SteinerTree t;
+  t.cost = 0;
+  if (cu.terminals.size() >= 2) {
+    const SteinerCsr g(cu);
+    SteinerOptions o = opt;
+    o.roots = int(cu.terminals.size());
+    auto sub = tree_pool(cu, g, o);
+    if (sub.empty()) return {};
+    t = *std::min_element(sub.begin(), sub.end(), [](const SteinerTree& a, const SteinerTree& b) { return a.cost < b.cost; });
+  }
+  std::vector<int> red;
+  for (int e : t.edges) red.push_back(edge_of[e]);
+  SteinerTree out;
+  out.cost = 0;
+  for (int e : ru.map_back(red)) out.edges.push_back(u_edge[e]), out.cost += c.edges[u_edge[e]].w;
+  return out;
+}
+
+// The best tree of a compact instance: the pool's and its recombination's.
+SteinerTree solve_compact(const SteinerInstance& c, const SteinerOptions& opt) {
+  SteinerTree best;
+  if (c.terminals.size() <= 1) {
+    best.cost = 0;
+    return best;
+  }
+  const SteinerCsr g(c);
+  auto pool = tree_pool(c, g, opt);
+  if (pool.empty()) return best;
+  for (const auto& t : pool)
     if (t.cost < best.cost) best = t;
+  if (std::getenv("STRACE")) fprintf(stderr, "  pool best %g\n", best.cost);
+  if (pool.size() >= 2 && opt.perturbations > 0) {
+    SteinerTree r = recombine(c, pool, opt);
+    if (std::getenv("STRACE")) fprintf(stderr, "  recombined %g\n", r.cost);
+    if (r.cost < best.cost) best = std::move(r);
   }
   return best;
+}
+
+// Ascend and prune: the SPH on the edges the dual ascent saturated (where every terminal meets
+// the root), its node set re-spanned in the whole graph, then the local search.
+SteinerTree ascend_prune(const SteinerInstance& c, const DualAscent& da, const SteinerOptions& opt) {
+  const SteinerCsr g(c);
+  std::vector<double> w(c.edges.size());
+  const double eps = 1e-9;
+  for (std::size_t e = 0; e < w.size(); ++e)
+    w[e] = std::min(da.rc[2 * e], da.rc[2 * e + 1]) <= eps ? c.edges[e].w : c.edges[e].w * 1e3 + 1e6;
+  const auto in = steiner_sph(g, w, c.terminals[0]);
+  if (in.empty()) return {};
+  SteinerTree t = steiner_mst_prune(c, g, in);
+  const double c0 = t.cost;
+  steiner_local_search(c, g, t, opt.improvement_passes);
+  if (std::getenv("STRACE")) fprintf(stderr, "  ascend-prune %g -> %g\n", c0, t.cost);
+  return t;
 }
 
 struct Incumbent {
@@ -187,12 +251,17 @@ SteinerResult finish(const SteinerInstance& s, const Incumbent& inc, double boun
 // Reductions, a first tree, the dual ascent and reduced-cost fixing, a second tree on what is
 // left. `bound` receives the dual-ascent bound (with the fixed cost).
 ReducedGraph reduce_and_solve(const SteinerInstance& s, const SteinerOptions& opt, Incumbent& inc, double& bound) {
+  auto T0 = Clock::now();
+  auto el = [&] { return std::chrono::duration<double>(Clock::now() - T0).count(); };
+  const bool trace = std::getenv("STRACE");
   ReducedGraph rg(s);
   if (opt.reductions) rg.reduce();
   if (rg.infeasible()) return rg;
   std::vector<int> edge_of, node_of;
   SteinerInstance c = rg.compact(edge_of, node_of);
+  if (trace) fprintf(stderr, "reduce %.3f: %d nodes %zu edges %zu terms fixed %g\n", el(), c.nodes, c.edges.size(), c.terminals.size(), rg.fixed_cost());
   SteinerTree t = solve_compact(c, opt);
+  if (trace) fprintf(stderr, "solve %.3f: %g\n", el(), t.cost + rg.fixed_cost());
   if (!std::isfinite(t.cost)) return rg;
   keep_if_better(rg, t, edge_of, inc);
   if (c.terminals.size() <= 1) {
@@ -202,12 +271,16 @@ ReducedGraph reduce_and_solve(const SteinerInstance& s, const SteinerOptions& op
   const int root = c.terminals[0];
   const DualAscent da = dual_ascent(c, root);
   bound = da.lb + rg.fixed_cost();
+  keep_if_better(rg, ascend_prune(c, da, opt), edge_of, inc);
+  if (trace) fprintf(stderr, "ascend-prune %.3f: %g\n", el(), inc.cost);
+  if (trace) fprintf(stderr, "da %.3f: %g\n", el(), bound);
   if (!opt.reductions || inc.cost - bound <= 1e-9 * std::max(1.0, inc.cost)) return rg;
-  const int before = c.nodes;
+  const std::size_t before = c.edges.size();
   rg.reduced_cost_test(c, da, root, t.cost, edge_of, node_of);
   rg.reduce(2);
   c = rg.compact(edge_of, node_of);
-  if (c.nodes < before) {
+  if (trace) fprintf(stderr, "rc %.3f: %d nodes %zu edges %zu terms\n", el(), c.nodes, c.edges.size(), c.terminals.size());
+  if (c.edges.size() < before * 9 / 10) {  // a second tree when the graph shrank by 10 %
     keep_if_better(rg, solve_compact(c, opt), edge_of, inc);
     if (c.terminals.size() >= 2) bound = std::max(bound, dual_ascent(c, c.terminals[0]).lb + rg.fixed_cost());
   }
@@ -300,6 +373,7 @@ SteinerResult steiner_exact(const SteinerInstance& s, const SteinerOptions& opt)
   }
   const double left = std::max(1.0, opt.time_limit_s - std::chrono::duration<double>(Clock::now() - t0).count());
   const MipResult res = solve_mip(mm, opt.backend, left);
+  if (std::getenv("STRACE")) fprintf(stderr, "MILP %d nodes %zu edges -> %s %g\n", c.nodes, c.edges.size(), mip_status_key(res.status), res.objective);
   if (res.status == MipStatus::Optimal || res.status == MipStatus::Feasible) {
     SteinerTree t;
     t.cost = 0;

@@ -1,6 +1,9 @@
 #include "solvers/steiner_local.h"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <functional>
 #include <numeric>
 #include <queue>
@@ -157,12 +160,14 @@ namespace {
 class Local {
  public:
   Local(const SteinerInstance& s, const SteinerCsr& g)
-      : s_(s), g_(g), dsu_(g.n), deg_(g.n, 0), xr_(g.n, 0), d_(g.n, kInf), pred_(g.n, -1), side_(g.n, 0) {}
+      : s_(s), g_(g), dsu_(g.n), deg_(g.n, 0), xr_(g.n, 0), d_(g.n, kInf), pred_(g.n, -1), side_(g.n, 0), comp_(g.n, -1),
+        free_base_(g.n, -1), is_free_(g.n, 0) {}
   SteinerTree prune(const std::vector<int>& edges);
   std::vector<int> kruskal(const std::vector<WEdge>& sorted, int skip = -1) { return solvers::kruskal(s_, dsu_, sorted, skip); }
   bool key_path_pass(SteinerTree& t);
   bool insertion_pass(SteinerTree& t);
   bool elimination_pass(SteinerTree& t);
+  bool key_vertex_pass(SteinerTree& t);
 
  private:
   int other(int e, int x) const { return s_.edges[e].u == x ? s_.edges[e].v : s_.edges[e].u; }
@@ -176,6 +181,18 @@ class Local {
   std::vector<double> d_;      // bounded Dijkstra
   std::vector<int> pred_, touched_;
   std::vector<char> side_;     // 1: the part searched from, 2: the other part, 0: neither
+  // key-vertex elimination: Voronoi regions of the tree nodes, then of the freed nodes
+  struct Voronoi {
+    std::vector<double> d;
+    std::vector<int> base, pred;
+  };
+  Voronoi tree_voronoi(const SteinerTree& t) const;
+  void free_regions(const Voronoi& vo, const std::vector<int>& freed);
+  std::vector<int> path_to_tree(const Voronoi& vo, int x) const;
+  bool eliminate(SteinerTree& t, const Voronoi& vo, const std::vector<const KeyPath*>& paths, int v,
+                 const std::vector<std::vector<int>>& at, const std::vector<std::vector<int>>& members);
+  std::vector<int> comp_, free_base_;
+  std::vector<char> is_free_;
 };
 
 // Removes non-terminal leaves repeatedly (a leaf's last edge is the xor of its edges).
@@ -345,6 +362,172 @@ bool Local::elimination_pass(SteinerTree& t) {
   return improved;
 }
 
+
+// Voronoi regions of the tree's nodes (multi-source Dijkstra): distance, nearest tree node, and
+// the edge towards it.
+Local::Voronoi Local::tree_voronoi(const SteinerTree& t) const {
+  Voronoi vo{std::vector<double>(g_.n, kInf), std::vector<int>(g_.n, -1), std::vector<int>(g_.n, -1)};
+  MinQueue q;
+  for (int e : t.edges)
+    for (int x : {s_.edges[e].u, s_.edges[e].v})
+      if (vo.base[x] < 0) vo.d[x] = 0, vo.base[x] = x, q.push({0.0, x});
+  while (!q.empty()) {
+    auto [dv, v] = q.top();
+    q.pop();
+    if (dv > vo.d[v]) continue;
+    for (int k = g_.start[v]; k < g_.start[v + 1]; ++k) {
+      const int x = g_.to[k];
+      const double nd = dv + s_.edges[g_.eid[k]].w;
+      if (nd < vo.d[x]) vo.d[x] = nd, vo.base[x] = vo.base[v], vo.pred[x] = g_.eid[k], q.push({nd, x});
+    }
+  }
+  return vo;
+}
+
+// Distances of the freed nodes (is_free_) to the kept tree nodes through the kept regions:
+// d_, pred_ and free_base_ on the freed nodes.
+void Local::free_regions(const Voronoi& vo, const std::vector<int>& freed) {
+  MinQueue q;
+  for (int x : freed)
+    for (int k = g_.start[x]; k < g_.start[x + 1]; ++k) {
+      const int y = g_.to[k];
+      if (is_free_[y] || vo.base[y] < 0) continue;
+      const double nd = vo.d[y] + s_.edges[g_.eid[k]].w;
+      if (nd < d_[x]) d_[x] = nd, pred_[x] = g_.eid[k], free_base_[x] = vo.base[y];
+    }
+  for (int x : freed)
+    if (d_[x] < kInf) q.push({d_[x], x});
+  while (!q.empty()) {
+    auto [dv, v] = q.top();
+    q.pop();
+    if (dv > d_[v]) continue;
+    for (int k = g_.start[v]; k < g_.start[v + 1]; ++k) {
+      const int x = g_.to[k];
+      const double nd = dv + s_.edges[g_.eid[k]].w;
+      if (is_free_[x] && nd < d_[x]) d_[x] = nd, pred_[x] = g_.eid[k], free_base_[x] = free_base_[v], q.push({nd, x});
+    }
+  }
+}
+
+// Edges from x to the kept tree node of its (possibly recomputed) region.
+std::vector<int> Local::path_to_tree(const Voronoi& vo, int x) const {
+  std::vector<int> path;
+  while (is_free_[x] ? pred_[x] >= 0 : vo.pred[x] >= 0) {
+    const int e = is_free_[x] ? pred_[x] : vo.pred[x];
+    path.push_back(e);
+    x = other(e, x);
+  }
+  return path;
+}
+
+// Removes the Steiner key vertex v and its key paths, reconnects the parts by the MST of their
+// Voronoi distances; true when the tree improved.
+bool Local::eliminate(SteinerTree& t, const Voronoi& vo, const std::vector<const KeyPath*>& paths, int v,
+                      const std::vector<std::vector<int>>& at, const std::vector<std::vector<int>>& members) {
+  std::vector<int> removed{v}, freed, ends;
+  double R = 0;
+  for (const KeyPath* p : paths) {
+    removed.insert(removed.end(), p->inner.begin(), p->inner.end());
+    R += p->cost;
+    ends.push_back(p->a == v ? other(p->edges.back(), p->inner.empty() ? p->a : p->inner.back()) : p->a);
+  }
+  for (int r : removed) is_free_[r] = 2;
+  for (int r : removed)
+    for (int x : members[r]) is_free_[x] = 1, freed.push_back(x);
+  const int k = int(ends.size());
+  std::vector<int> stack;
+  for (int i = 0; i < k; ++i) {  // parts of the tree
+    comp_[ends[i]] = i;
+    stack.assign(1, ends[i]);
+    while (!stack.empty()) {
+      const int x = stack.back();
+      stack.pop_back();
+      for (int e : at[x]) {
+        const int y = other(e, x);
+        if (comp_[y] < 0 && !is_free_[y]) comp_[y] = i, stack.push_back(y);
+      }
+    }
+  }
+  free_regions(vo, freed);
+  auto label = [&](int x) {
+    const int b = is_free_[x] ? free_base_[x] : vo.base[x];
+    return b < 0 ? -1 : comp_[b];
+  };
+  auto dist = [&](int x) { return is_free_[x] ? d_[x] : vo.d[x]; };
+  std::vector<std::pair<double, int>> best(std::size_t(k * k), {kInf, -1});
+  for (std::size_t e = 0; e < s_.edges.size(); ++e) {
+    const int x = s_.edges[e].u, y = s_.edges[e].v, lx = label(x), ly = label(y);
+    if (lx < 0 || ly < 0 || lx == ly) continue;
+    const double c = dist(x) + s_.edges[e].w + dist(y);
+    auto& b = best[std::size_t(std::min(lx, ly) * k + std::max(lx, ly))];
+    if (c < b.first) b = {c, int(e)};
+  }
+  std::vector<std::pair<double, int>> cand;
+  for (const auto& b : best)
+    if (b.second >= 0) cand.push_back(b);
+  std::sort(cand.begin(), cand.end());
+  std::vector<int> parent(k);
+  std::iota(parent.begin(), parent.end(), 0);
+  std::function<int(int)> find = [&](int x) { return parent[x] == x ? x : parent[x] = find(parent[x]); };
+  double total = 0;
+  std::vector<int> join;
+  for (auto [c, e] : cand) {
+    const int a = find(label(s_.edges[e].u)), b = find(label(s_.edges[e].v));
+    if (a == b) continue;
+    parent[a] = b, total += c, join.push_back(e);
+  }
+  std::vector<int> edges;
+  if (int(join.size()) == k - 1 && total < R - improvement_eps(R)) {
+    std::vector<char> drop(s_.edges.size(), 0);
+    for (const KeyPath* p : paths)
+      for (int e : p->edges) drop[e] = 1;
+    std::vector<char> added(s_.edges.size(), 0);
+    for (int e : t.edges)
+      if (!drop[e]) edges.push_back(e), added[e] = 1;
+    for (int e : join) {
+      std::vector<int> add = path_to_tree(vo, s_.edges[e].u), more = path_to_tree(vo, s_.edges[e].v);
+      add.insert(add.end(), more.begin(), more.end());
+      add.push_back(e);
+      for (int f : add)
+        if (!added[f]) edges.push_back(f), added[f] = 1;
+    }
+  }
+  for (int x : freed) is_free_[x] = 0, d_[x] = kInf, pred_[x] = -1, free_base_[x] = -1;
+  for (int e : t.edges) comp_[s_.edges[e].u] = comp_[s_.edges[e].v] = -1;
+  if (edges.empty()) return false;
+  std::vector<WEdge> sorted;
+  for (int e : edges) sorted.push_back({s_.edges[e].w, e});
+  std::sort(sorted.begin(), sorted.end());
+  const auto kr = kruskal(sorted);
+  SteinerTree c = prune(kr);
+  if (!(c.cost < t.cost - improvement_eps(t.cost))) return false;
+  t = std::move(c);
+  return true;
+}
+
+// Key-vertex elimination over every Steiner node of degree >= 3 (restarts after each change).
+bool Local::key_vertex_pass(SteinerTree& t) {
+  bool improved = false;
+  for (bool again = true; again;) {
+    again = false;
+    const auto at = tree_incidence(s_, g_.n, t.edges);
+    const auto paths = key_paths(s_, g_, at);
+    const Voronoi vo = tree_voronoi(t);
+    std::vector<std::vector<int>> members(g_.n);
+    for (int x = 0; x < g_.n; ++x)
+      if (vo.base[x] >= 0) members[vo.base[x]].push_back(x);
+    std::vector<std::vector<const KeyPath*>> at_key(g_.n);
+    for (const auto& p : paths) {
+      at_key[p.a].push_back(&p);
+      at_key[other(p.edges.back(), p.inner.empty() ? p.a : p.inner.back())].push_back(&p);
+    }
+    for (int v = 0; v < g_.n && !again; ++v)
+      if (!g_.terminal[v] && at[v].size() >= 3) again = eliminate(t, vo, at_key[v], v, at, members);
+    improved = improved || again;
+  }
+  return improved;
+}
+
 }  // namespace
 
 SteinerTree steiner_mst_prune(const SteinerInstance& s, const SteinerCsr& g, const std::vector<char>& in) {
@@ -354,14 +537,36 @@ SteinerTree steiner_mst_prune(const SteinerInstance& s, const SteinerCsr& g, con
   if (int(chosen.size()) != n_in - 1) return {};
   return Local(s, g).prune(chosen);
 }
+static void check(const SteinerInstance& s, const SteinerTree& t, const char* what) {
+  if (!std::getenv("SCHECK")) return;
+  Dsu d(s.nodes);
+  double c = 0;
+  for (int e : t.edges) {
+    c += s.edges[e].w;
+    if (!d.unite(s.edges[e].u, s.edges[e].v)) fprintf(stderr, "CYCLE after %s\n", what);
+  }
+  for (int x : s.terminals)
+    if (d.find(x) != d.find(s.terminals[0])) {
+      fprintf(stderr, "DISCONNECTED after %s\n", what);
+      break;
+    }
+  if (std::abs(c - t.cost) > 1e-6) fprintf(stderr, "COST after %s\n", what);
+}
+
 bool steiner_local_search(const SteinerInstance& s, const SteinerCsr& g, SteinerTree& t, int max_rounds) {
+  check(s, t, "start");
   bool any = false;
   Local local(s, g);
   for (int round = 0; round < max_rounds; ++round) {
     bool improved = false;
     while (local.key_path_pass(t)) improved = true;
-    improved = local.insertion_pass(t) || improved;
-    improved = local.elimination_pass(t) || improved;
+    check(s, t, "kp");
+    if (!std::getenv("NO_INS")) improved = local.insertion_pass(t) || improved;
+    check(s, t, "ins");
+    if (!std::getenv("NO_ELIM")) improved = local.elimination_pass(t) || improved;
+    check(s, t, "elim");
+    if (!std::getenv("NO_KV")) improved = local.key_vertex_pass(t) || improved;
+    check(s, t, "kv");
     if (!improved) break;
     any = true;
   }

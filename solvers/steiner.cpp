@@ -11,8 +11,6 @@
 #include <cmath>
 #include <limits>
 #include <stdexcept>
-#include <cstdio>
-#include <cstdlib>
 
 #include "models/random.h"
 #include "solvers/steiner_local.h"
@@ -117,10 +115,16 @@ std::vector<SteinerTree> tree_pool(const SteinerInstance& c, const SteinerCsr& g
   std::vector<double> w(c.edges.size());
   for (std::size_t e = 0; e < w.size(); ++e) w[e] = c.edges[e].w;
   const int T = int(c.terminals.size());
-  const int roots = std::max(1, std::min(opt.roots, T));
+  // roots: evenly spread terminals, then (few terminals) evenly spread other nodes
+  const int roots = std::max(1, std::min(opt.roots, c.nodes));
+  std::vector<int> others;
+  for (int v = 0; v < c.nodes; ++v)
+    if (!g.terminal[v]) others.push_back(v);
   std::vector<SteinerTree> starts;
   for (int k = 0; k < roots; ++k) {
-    const auto in = steiner_sph(g, w, c.terminals[std::size_t(k) * c.terminals.size() / roots]);
+    const int root = k < T ? c.terminals[std::size_t(k) * std::size_t(T) / std::size_t(std::min(roots, T))]
+                           : others[std::size_t(k - T) * others.size() / std::size_t(roots - T)];
+    const auto in = steiner_sph(g, w, root);
     if (in.empty()) return {};  // disconnected
     starts.push_back(steiner_mst_prune(c, g, in));
   }
@@ -188,10 +192,8 @@ SteinerTree solve_compact(const SteinerInstance& c, const SteinerOptions& opt) {
   if (pool.empty()) return best;
   for (const auto& t : pool)
     if (t.cost < best.cost) best = t;
-  if (std::getenv("STRACE")) fprintf(stderr, "  pool best %g\n", best.cost);
   if (pool.size() >= 2 && opt.perturbations > 0) {
     SteinerTree r = recombine(c, pool, opt);
-    if (std::getenv("STRACE")) fprintf(stderr, "  recombined %g\n", r.cost);
     if (r.cost < best.cost) best = std::move(r);
   }
   return best;
@@ -208,11 +210,12 @@ SteinerTree ascend_prune(const SteinerInstance& c, const DualAscent& da, const S
   const auto in = steiner_sph(g, w, c.terminals[0]);
   if (in.empty()) return {};
   SteinerTree t = steiner_mst_prune(c, g, in);
-  const double c0 = t.cost;
   steiner_local_search(c, g, t, opt.improvement_passes);
-  if (std::getenv("STRACE")) fprintf(stderr, "  ascend-prune %g -> %g\n", c0, t.cost);
   return t;
 }
+
+// Work (about 3^k n) up to which what the reductions left is solved by Dreyfus–Wagner.
+constexpr double kSmallDp = 3e7;
 
 struct Incumbent {
   double cost = std::numeric_limits<double>::infinity();
@@ -251,17 +254,12 @@ SteinerResult finish(const SteinerInstance& s, const Incumbent& inc, double boun
 // Reductions, a first tree, the dual ascent and reduced-cost fixing, a second tree on what is
 // left. `bound` receives the dual-ascent bound (with the fixed cost).
 ReducedGraph reduce_and_solve(const SteinerInstance& s, const SteinerOptions& opt, Incumbent& inc, double& bound) {
-  auto T0 = Clock::now();
-  auto el = [&] { return std::chrono::duration<double>(Clock::now() - T0).count(); };
-  const bool trace = std::getenv("STRACE");
   ReducedGraph rg(s);
   if (opt.reductions) rg.reduce();
   if (rg.infeasible()) return rg;
   std::vector<int> edge_of, node_of;
   SteinerInstance c = rg.compact(edge_of, node_of);
-  if (trace) fprintf(stderr, "reduce %.3f: %d nodes %zu edges %zu terms fixed %g\n", el(), c.nodes, c.edges.size(), c.terminals.size(), rg.fixed_cost());
-  SteinerTree t = solve_compact(c, opt);
-  if (trace) fprintf(stderr, "solve %.3f: %g\n", el(), t.cost + rg.fixed_cost());
+  const SteinerTree t = solve_compact(c, opt);
   if (!std::isfinite(t.cost)) return rg;
   keep_if_better(rg, t, edge_of, inc);
   if (c.terminals.size() <= 1) {
@@ -272,14 +270,11 @@ ReducedGraph reduce_and_solve(const SteinerInstance& s, const SteinerOptions& op
   const DualAscent da = dual_ascent(c, root);
   bound = da.lb + rg.fixed_cost();
   keep_if_better(rg, ascend_prune(c, da, opt), edge_of, inc);
-  if (trace) fprintf(stderr, "ascend-prune %.3f: %g\n", el(), inc.cost);
-  if (trace) fprintf(stderr, "da %.3f: %g\n", el(), bound);
   if (!opt.reductions || inc.cost - bound <= 1e-9 * std::max(1.0, inc.cost)) return rg;
   const std::size_t before = c.edges.size();
-  rg.reduced_cost_test(c, da, root, t.cost, edge_of, node_of);
+  rg.reduced_cost_test(c, da, root, inc.cost - rg.fixed_cost(), edge_of, node_of);
   rg.reduce(2);
   c = rg.compact(edge_of, node_of);
-  if (trace) fprintf(stderr, "rc %.3f: %d nodes %zu edges %zu terms\n", el(), c.nodes, c.edges.size(), c.terminals.size());
   if (c.edges.size() < before * 9 / 10) {  // a second tree when the graph shrank by 10 %
     keep_if_better(rg, solve_compact(c, opt), edge_of, inc);
     if (c.terminals.size() >= 2) bound = std::max(bound, dual_ascent(c, c.terminals[0]).lb + rg.fixed_cost());
@@ -323,6 +318,45 @@ bool flow_model(const SteinerInstance& s, MipModel& mm, std::vector<int>& y) {
   return true;
 }
 
+// The flow MILP on what the reductions left: its tree joins the incumbent, its bound the bound.
+// False when the model shows a terminal cut off.
+bool milp_on_reduced(const ReducedGraph& rg, const SteinerOptions& opt, double time_limit, Incumbent& inc, double& bound,
+                     bool& optimal) {
+  std::vector<int> edge_of, node_of, y;
+  const SteinerInstance c = rg.compact(edge_of, node_of);
+  MipModel mm;
+  optimal = false;
+  if (c.terminals.size() <= 1) return optimal = true;
+  if (!flow_model(c, mm, y)) return false;
+  const MipResult res = solve_mip(mm, opt.backend, time_limit);
+  if (res.status == MipStatus::Infeasible) return false;
+  if (res.status == MipStatus::Optimal || res.status == MipStatus::Feasible) {
+    SteinerTree t;
+    t.cost = 0;
+    for (std::size_t e = 0; e < c.edges.size(); ++e)
+      if (res.x[y[2 * e]] > 0.5 || res.x[y[2 * e + 1]] > 0.5) t.edges.push_back(int(e)), t.cost += c.edges[e].w;
+    keep_if_better(rg, t, edge_of, inc);
+  }
+  optimal = res.status == MipStatus::Optimal;
+  if (optimal) bound = std::max(bound, std::min(inc.cost, res.objective + rg.fixed_cost()));
+  if (res.status == MipStatus::Feasible || res.status == MipStatus::NoSolutionInTime)
+    bound = std::max(bound, res.bound + rg.fixed_cost());
+  return true;
+}
+
+// Dreyfus–Wagner on what the reductions left when it has few terminals: the optimum, so the
+// bound meets the tree. False when too large.
+bool solve_by_dp(const ReducedGraph& rg, Incumbent& inc, double& bound) {
+  std::vector<int> edge_of, node_of;
+  const SteinerInstance c = rg.compact(edge_of, node_of);
+  if (steiner_dp_work(c) > kSmallDp) return false;
+  const SteinerTree t = steiner_dreyfus_wagner(c);
+  if (!std::isfinite(t.cost)) return false;
+  keep_if_better(rg, t, edge_of, inc);
+  bound = std::max(bound, std::min(inc.cost, t.cost + rg.fixed_cost()));
+  return true;
+}
+
 }  // namespace
 
 double steiner_dual_ascent_bound(const SteinerInstance& s) {
@@ -340,11 +374,13 @@ SteinerResult steiner_heuristic(const SteinerInstance& s, const SteinerOptions& 
   Incumbent inc;
   double bound = 0;
   const ReducedGraph rg = reduce_and_solve(s, opt, inc, bound);
-  if (rg.infeasible() || inc.edges.empty() && !std::isfinite(inc.cost)) {
+  if (rg.infeasible() || !std::isfinite(inc.cost)) {
     r.status = SteinerStatus::Infeasible;
     r.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
     return r;
   }
+  // few terminals left: the dynamic programme proves the optimum
+  if (opt.reductions && inc.cost - bound > 1e-9 * std::max(1.0, inc.cost)) solve_by_dp(rg, inc, bound);
   return finish(s, inc, bound, t0);
 }
 
@@ -358,32 +394,15 @@ SteinerResult steiner_exact(const SteinerInstance& s, const SteinerOptions& opt)
   Incumbent inc;
   double bound = 0;
   const ReducedGraph rg = reduce_and_solve(s, opt, inc, bound);
-  if (rg.infeasible() || !std::isfinite(inc.cost)) {
+  bool optimal = inc.cost - bound <= 1e-9 * std::max(1.0, inc.cost);
+  if (!optimal && !rg.infeasible() && std::isfinite(inc.cost)) optimal = solve_by_dp(rg, inc, bound);
+  const double left = std::max(1.0, opt.time_limit_s - std::chrono::duration<double>(Clock::now() - t0).count());
+  if (rg.infeasible() || !std::isfinite(inc.cost) || (!optimal && !milp_on_reduced(rg, opt, left, inc, bound, optimal))) {
     r.status = SteinerStatus::Infeasible;
     r.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
     return r;
   }
-  if (inc.cost - bound <= 1e-9 * std::max(1.0, inc.cost)) return finish(s, inc, inc.cost, t0);
-  std::vector<int> edge_of, node_of, y;
-  const SteinerInstance c = rg.compact(edge_of, node_of);
-  MipModel mm;
-  if (!flow_model(c, mm, y)) {
-    r.status = SteinerStatus::Infeasible;
-    return r;
-  }
-  const double left = std::max(1.0, opt.time_limit_s - std::chrono::duration<double>(Clock::now() - t0).count());
-  const MipResult res = solve_mip(mm, opt.backend, left);
-  if (std::getenv("STRACE")) fprintf(stderr, "MILP %d nodes %zu edges -> %s %g\n", c.nodes, c.edges.size(), mip_status_key(res.status), res.objective);
-  if (res.status == MipStatus::Optimal || res.status == MipStatus::Feasible) {
-    SteinerTree t;
-    t.cost = 0;
-    for (std::size_t e = 0; e < c.edges.size(); ++e)
-      if (res.x[y[2 * e]] > 0.5 || res.x[y[2 * e + 1]] > 0.5) t.edges.push_back(int(e)), t.cost += c.edges[e].w;
-    keep_if_better(rg, t, edge_of, inc);
-  }
-  if (res.status == MipStatus::Optimal) bound = std::max(bound, std::min(inc.cost, res.objective + rg.fixed_cost()));
-  else if (res.status == MipStatus::Feasible || res.status == MipStatus::NoSolutionInTime) bound = std::max(bound, res.bound + rg.fixed_cost());
-  r = finish(s, inc, bound, t0);
+  r = finish(s, inc, optimal ? inc.cost : bound, t0);
   if (r.status != SteinerStatus::Optimal) r.status = SteinerStatus::TimeLimit;
   return r;
 }

@@ -38,4 +38,10 @@ SteinerTree steiner_mst_prune(const SteinerInstance& s, const SteinerCsr& g, con
 // `max_rounds` rounds. Returns whether the tree improved.
 bool steiner_local_search(const SteinerInstance& s, const SteinerCsr& g, SteinerTree& t, int max_rounds);
 
+// Exact by dynamic programming over terminal subsets (Dreyfus & Wagner, with Dijkstra steps as
+// in Erickson, Monma & Veinott): O(3^k n + 2^k m log n) for k + 1 terminals. Use when
+// steiner_dp_work(s) is small.
+double steiner_dp_work(const SteinerInstance& s);
+SteinerTree steiner_dreyfus_wagner(const SteinerInstance& s);
+
 }  // namespace dorsale::solvers

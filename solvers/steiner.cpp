@@ -110,7 +110,8 @@ Tree mst_prune(Graph& G, const std::vector<char>& in_set) {
 
 // Trees of a compact instance: SPH from several roots, local search on the best three, then
 // perturbed restarts (SPH on weights scaled by up to 1.25, local search on true weights).
-std::vector<SteinerTree> tree_pool(const SteinerInstance& c, const SteinerCsr& g, const SteinerOptions& opt) {
+std::vector<SteinerTree> tree_pool(const SteinerInstance& c, const SteinerCsr& g, const SteinerOptions& opt, std::uint64_t stream = 0,
+                                   bool starts_too = true) {
   std::vector<SteinerTree> pool;
   std::vector<double> w(c.edges.size());
   for (std::size_t e = 0; e < w.size(); ++e) w[e] = c.edges[e].w;
@@ -121,7 +122,7 @@ std::vector<SteinerTree> tree_pool(const SteinerInstance& c, const SteinerCsr& g
   for (int v = 0; v < c.nodes; ++v)
     if (!g.terminal[v]) others.push_back(v);
   std::vector<SteinerTree> starts;
-  for (int k = 0; k < roots; ++k) {
+  for (int k = 0; k < (starts_too ? roots : 0); ++k) {
     const int root = k < T ? c.terminals[std::size_t(k) * std::size_t(T) / std::size_t(std::min(roots, T))]
                            : others[std::size_t(k - T) * others.size() / std::size_t(roots - T)];
     const auto in = steiner_sph(g, w, root);
@@ -137,7 +138,7 @@ std::vector<SteinerTree> tree_pool(const SteinerInstance& c, const SteinerCsr& g
     steiner_local_search(c, g, t, opt.improvement_passes);
     pool.push_back(std::move(t));
   }
-  Rng rng(20240614, std::uint64_t(T));
+  Rng rng(20240614, std::uint64_t(T) + 7919 * stream);
   for (int p = 0; p < opt.perturbations; ++p) {
     std::vector<double> pw(w);
     for (double& x : pw) x *= 1 + 0.25 * rng.uniform();
@@ -180,7 +181,8 @@ SteinerTree recombine(const SteinerInstance& c, const std::vector<SteinerTree>& 
   return out;
 }
 
-// The best tree of a compact instance: the pool's and its recombination's.
+// The best tree of a compact instance: pools of trees, each recombined with the best trees so
+// far (two generations; one when there are no perturbations).
 SteinerTree solve_compact(const SteinerInstance& c, const SteinerOptions& opt) {
   SteinerTree best;
   if (c.terminals.size() <= 1) {
@@ -188,15 +190,20 @@ SteinerTree solve_compact(const SteinerInstance& c, const SteinerOptions& opt) {
     return best;
   }
   const SteinerCsr g(c);
-  auto pool = tree_pool(c, g, opt);
-  if (pool.empty()) return best;
-  for (const auto& t : pool)
-    if (t.cost < best.cost) best = t;
-  if (pool.size() >= 2 && opt.perturbations > 0) {
-    SteinerTree r = recombine(c, pool, opt);
-    if (r.cost < best.cost) best = std::move(r);
+  auto by_cost = [](const SteinerTree& a, const SteinerTree& b) { return a.cost < b.cost; };
+  std::vector<SteinerTree> elite;
+  const int generations = opt.perturbations > 0 ? 2 : 1;
+  for (int gen = 0; gen < generations; ++gen) {
+    auto pool = tree_pool(c, g, opt, std::uint64_t(gen), gen == 0);
+    if (pool.empty() && gen == 0) return best;
+    pool.insert(pool.end(), elite.begin(), elite.end());
+    std::stable_sort(pool.begin(), pool.end(), by_cost);
+    if (pool.size() >= 2 && opt.perturbations > 0) pool.push_back(recombine(c, pool, opt));
+    std::stable_sort(pool.begin(), pool.end(), by_cost);
+    pool.resize(std::min<std::size_t>(pool.size(), 4));
+    elite = std::move(pool);
   }
-  return best;
+  return elite.front();
 }
 
 // Ascend and prune: the SPH on the edges the dual ascent saturated (where every terminal meets

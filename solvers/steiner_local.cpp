@@ -4,6 +4,7 @@
 #include <bit>
 #include <cmath>
 #include <functional>
+#include <memory>
 #include <numeric>
 #include <queue>
 #include <utility>
@@ -124,6 +125,17 @@ SteinerCsr::SteinerCsr(const SteinerInstance& s) : n(s.nodes), start(s.nodes + 1
     to[pos[e.v]] = e.u, eid[pos[e.v]++] = int(k);
   }
   for (int t : s.terminals) terminal[t] = 1;
+  // each node's edges by weight (bounded searches stop at the first edge too long)
+  std::vector<std::pair<double, int>> seg;
+  for (int v = 0; v < n; ++v) {
+    seg.clear();
+    for (int k = start[v]; k < start[v + 1]; ++k) seg.push_back({s.edges[eid[k]].w, k});
+    std::sort(seg.begin(), seg.end(), [&](const auto& a, const auto& b) { return a.first < b.first || (a.first == b.first && eid[a.second] < eid[b.second]); });
+    std::vector<int> t2, e2;
+    for (auto [w, k] : seg) t2.push_back(to[k]), e2.push_back(eid[k]);
+    std::copy(t2.begin(), t2.end(), to.begin() + start[v]);
+    std::copy(e2.begin(), e2.end(), eid.begin() + start[v]);
+  }
 }
 
 std::vector<char> steiner_sph(const SteinerCsr& g, const std::vector<double>& w, int root) {
@@ -155,12 +167,61 @@ std::vector<char> steiner_sph(const SteinerCsr& g, const std::vector<double>& w,
 
 namespace {
 
+// Largest edge on tree paths by the Kruskal reconstruction tree (leaves: the tree's nodes; each
+// edge, by weight, a parent of the two parts it joins) and binary lifting.
+class PathMax {
+ public:
+  PathMax(const SteinerInstance& s, int n, const std::vector<WEdge>& sorted_edges) : leaf_(n, -1) {
+    const int k = int(sorted_edges.size());
+    std::vector<int> comp;  // union-find over KRT nodes
+    auto node = [&](int x) {
+      if (leaf_[x] < 0) leaf_[x] = int(w_.size()), w_.push_back(0), parent_.push_back(-1), comp.push_back(leaf_[x]);
+      return leaf_[x];
+    };
+    std::function<int(int)> find = [&](int x) { return comp[x] == x ? x : comp[x] = find(comp[x]); };
+    for (int i = 0; i < k; ++i) {
+      const auto [w, e] = sorted_edges[i];
+      const int a = find(node(s.edges[e].u)), b = find(node(s.edges[e].v));
+      const int id = int(w_.size());
+      w_.push_back(w), parent_.push_back(-1), comp.push_back(id);
+      parent_[a] = parent_[b] = id, comp[a] = comp[b] = id;
+    }
+    const int m = int(w_.size());
+    depth_.assign(m, 0);
+    for (int x = m - 1; x >= 0; --x) depth_[x] = parent_[x] < 0 ? 0 : depth_[parent_[x]] + 1;  // parents have larger ids
+    int levels = 1;
+    while ((1 << levels) < m) ++levels;
+    up_.assign(levels, std::vector<int>(m));
+    for (int x = 0; x < m; ++x) up_[0][x] = parent_[x] < 0 ? x : parent_[x];
+    for (int l = 1; l < levels; ++l)
+      for (int x = 0; x < m; ++x) up_[l][x] = up_[l - 1][up_[l - 1][x]];
+  }
+  double query(int x, int y) const {  // x, y tree nodes
+    int a = leaf_[x], b = leaf_[y];
+    if (a == b) return 0;
+    if (depth_[a] < depth_[b]) std::swap(a, b);
+    for (int l = int(up_.size()) - 1; l >= 0; --l)
+      if (depth_[a] - (1 << l) >= depth_[b]) a = up_[l][a];
+    if (a == b) return w_[a];
+    for (int l = int(up_.size()) - 1; l >= 0; --l)
+      if (up_[l][a] != up_[l][b]) a = up_[l][a], b = up_[l][b];
+    return w_[parent_[a]];
+  }
+
+ private:
+  std::vector<int> leaf_, parent_, depth_;
+  std::vector<double> w_;
+  std::vector<std::vector<int>> up_;
+};
+
 // Scratch arrays of the local search over one instance, reset in O(touched).
 class Local {
  public:
   Local(const SteinerInstance& s, const SteinerCsr& g)
       : s_(s), g_(g), dsu_(g.n), deg_(g.n, 0), xr_(g.n, 0), d_(g.n, kInf), pred_(g.n, -1), side_(g.n, 0), comp_(g.n, -1),
-        free_base_(g.n, -1), is_free_(g.n, 0) {}
+        free_base_(g.n, -1), is_free_(g.n, 0) {
+    dead_.assign(s.edges.size(), 0);
+  }
   SteinerTree prune(const std::vector<int>& edges);
   std::vector<int> kruskal(const std::vector<WEdge>& sorted, int skip = -1) { return solvers::kruskal(s_, dsu_, sorted, skip); }
   bool key_path_pass(SteinerTree& t);
@@ -177,6 +238,8 @@ class Local {
   const SteinerCsr& g_;
   Dsu dsu_;
   std::vector<int> deg_, xr_;  // prune: degree and xor of the incident edges
+  std::vector<int> stack_;
+  std::vector<char> dead_;
   std::vector<double> d_;      // bounded Dijkstra
   std::vector<int> pred_, touched_;
   std::vector<char> side_;     // 1: the part searched from, 2: the other part, 0: neither
@@ -189,7 +252,8 @@ class Local {
   void free_regions(const Voronoi& vo, const std::vector<int>& freed);
   std::vector<int> path_to_tree(const Voronoi& vo, int x) const;
   bool eliminate(SteinerTree& t, const Voronoi& vo, const std::vector<const KeyPath*>& paths, int v,
-                 const std::vector<std::vector<int>>& at, const std::vector<std::vector<int>>& members);
+                 const std::vector<std::vector<int>>& at, const std::vector<std::vector<int>>& members,
+                 const std::vector<std::pair<double, int>>& boundary);
   std::vector<int> comp_, free_base_;
   std::vector<char> is_free_;
 };
@@ -199,27 +263,26 @@ SteinerTree Local::prune(const std::vector<int>& edges) {
   for (int e : edges) {
     for (int x : {s_.edges[e].u, s_.edges[e].v}) deg_[x]++, xr_[x] ^= e;
   }
-  std::vector<int> stack;
+  stack_.clear();
   for (int e : edges)
     for (int x : {s_.edges[e].u, s_.edges[e].v})
-      if (deg_[x] == 1 && !g_.terminal[x]) stack.push_back(x);
-  std::vector<char> dead_node;
-  std::vector<int> dead;
-  while (!stack.empty()) {
-    const int x = stack.back();
-    stack.pop_back();
+      if (deg_[x] == 1 && !g_.terminal[x]) stack_.push_back(x);
+  while (!stack_.empty()) {
+    const int x = stack_.back();
+    stack_.pop_back();
     if (deg_[x] != 1 || g_.terminal[x]) continue;
     const int e = xr_[x], y = other(e, x);
-    dead.push_back(e);
+    dead_[e] = 1;
     deg_[x]--, deg_[y]--, xr_[x] ^= e, xr_[y] ^= e;
-    if (deg_[y] == 1 && !g_.terminal[y]) stack.push_back(y);
+    if (deg_[y] == 1 && !g_.terminal[y]) stack_.push_back(y);
   }
-  for (int e : edges) deg_[s_.edges[e].u] = deg_[s_.edges[e].v] = 0, xr_[s_.edges[e].u] = xr_[s_.edges[e].v] = 0;
-  std::sort(dead.begin(), dead.end());
   SteinerTree t;
   t.cost = 0;
-  for (int e : edges)
-    if (!std::binary_search(dead.begin(), dead.end(), e)) t.edges.push_back(e), t.cost += s_.edges[e].w;
+  for (int e : edges) {
+    deg_[s_.edges[e].u] = deg_[s_.edges[e].v] = 0, xr_[s_.edges[e].u] = xr_[s_.edges[e].v] = 0;
+    if (!dead_[e]) t.edges.push_back(e), t.cost += s_.edges[e].w;
+    dead_[e] = 0;
+  }
   return t;
 }
 
@@ -241,6 +304,7 @@ std::vector<int> Local::bounded_join(const std::vector<int>& sources, double lim
     for (int k = g_.start[v]; k < g_.start[v + 1]; ++k) {
       const int x = g_.to[k];
       const double nd = dv + s_.edges[g_.eid[k]].w;
+      if (nd >= limit) break;  // edges by weight
       if (side_[x] != 1 && nd < d_[x]) {
         if (d_[x] == kInf) touched_.push_back(x);
         d_[x] = nd, pred_[x] = g_.eid[k], q.push({nd, x});
@@ -313,10 +377,12 @@ bool Local::insertion_pass(SteinerTree& t) {
   bool improved = false;
   std::vector<char> in = node_set(s_, g_.n, t.edges);
   std::vector<WEdge> base, add, all;
+  std::unique_ptr<PathMax> pm;
   auto set_base = [&] {
     base.clear();
     for (int e : t.edges) base.push_back({s_.edges[e].w, e});
     std::sort(base.begin(), base.end());
+    pm = std::make_unique<PathMax>(s_, g_.n, base);
   };
   set_base();
   for (int v = 0; v < g_.n; ++v) {
@@ -326,9 +392,17 @@ bool Local::insertion_pass(SteinerTree& t) {
       if (in[g_.to[k]]) add.push_back({s_.edges[g_.eid[k]].w, g_.eid[k]});
     if (add.size() < 2) continue;
     std::sort(add.begin(), add.end());
+    // v keeps two edges only if one beats the largest edge of the tree path it would close
+    const int x1 = other(add[0].second, v);
+    bool swaps = false;
+    for (std::size_t i = 1; i < add.size() && !swaps; ++i) swaps = add[i].first < pm->query(x1, other(add[i].second, v));
+    if (!swaps) continue;
     all.resize(base.size() + add.size());
     std::merge(base.begin(), base.end(), add.begin(), add.end(), all.begin());
-    SteinerTree c = prune(kruskal(all));
+    const auto chosen = kruskal(all);
+    if (std::count_if(chosen.begin(), chosen.end(), [&](int e) { return s_.edges[e].u == v || s_.edges[e].v == v; }) < 2)
+      continue;  // v would be a leaf again: the same tree
+    SteinerTree c = prune(chosen);
     if (c.cost < t.cost - improvement_eps(t.cost)) {
       t = std::move(c);
       in = node_set(s_, g_.n, t.edges);
@@ -422,7 +496,8 @@ std::vector<int> Local::path_to_tree(const Voronoi& vo, int x) const {
 // Removes the Steiner key vertex v and its key paths, reconnects the parts by the MST of their
 // Voronoi distances; true when the tree improved.
 bool Local::eliminate(SteinerTree& t, const Voronoi& vo, const std::vector<const KeyPath*>& paths, int v,
-                      const std::vector<std::vector<int>>& at, const std::vector<std::vector<int>>& members) {
+                      const std::vector<std::vector<int>>& at, const std::vector<std::vector<int>>& members,
+                      const std::vector<std::pair<double, int>>& boundary) {
   std::vector<int> removed{v}, freed, ends;
   double R = 0;
   for (const KeyPath* p : paths) {
@@ -454,13 +529,19 @@ bool Local::eliminate(SteinerTree& t, const Voronoi& vo, const std::vector<const
   };
   auto dist = [&](int x) { return is_free_[x] ? d_[x] : vo.d[x]; };
   std::vector<std::pair<double, int>> best(std::size_t(k * k), {kInf, -1});
-  for (std::size_t e = 0; e < s_.edges.size(); ++e) {
+  auto consider = [&](int e) {
     const int x = s_.edges[e].u, y = s_.edges[e].v, lx = label(x), ly = label(y);
-    if (lx < 0 || ly < 0 || lx == ly) continue;
+    if (lx < 0 || ly < 0 || lx == ly) return;
     const double c = dist(x) + s_.edges[e].w + dist(y);
     auto& b = best[std::size_t(std::min(lx, ly) * k + std::max(lx, ly))];
-    if (c < b.first) b = {c, int(e)};
+    if (c < b.first) b = {c, e};
+  };
+  for (auto [c, e] : boundary) {  // edges between kept regions, by length: only those shorter than R
+    if (c >= R) break;
+    if (!is_free_[s_.edges[e].u] && !is_free_[s_.edges[e].v]) consider(e);
   }
+  for (int x : freed)
+    for (int j = g_.start[x]; j < g_.start[x + 1]; ++j) consider(g_.eid[j]);
   std::vector<std::pair<double, int>> cand;
   for (const auto& b : best)
     if (b.second >= 0) cand.push_back(b);
@@ -520,8 +601,15 @@ bool Local::key_vertex_pass(SteinerTree& t) {
       at_key[p.a].push_back(&p);
       at_key[other(p.edges.back(), p.inner.empty() ? p.a : p.inner.back())].push_back(&p);
     }
+    std::vector<std::pair<double, int>> boundary;  // edges between regions, by length
+    for (std::size_t e = 0; e < s_.edges.size(); ++e) {
+      const int x = s_.edges[e].u, y = s_.edges[e].v;
+      if (vo.base[x] >= 0 && vo.base[y] >= 0 && vo.base[x] != vo.base[y])
+        boundary.push_back({vo.d[x] + s_.edges[e].w + vo.d[y], int(e)});
+    }
+    std::sort(boundary.begin(), boundary.end());
     for (int v = 0; v < g_.n && !again; ++v)
-      if (!g_.terminal[v] && at[v].size() >= 3) again = eliminate(t, vo, at_key[v], v, at, members);
+      if (!g_.terminal[v] && at[v].size() >= 3) again = eliminate(t, vo, at_key[v], v, at, members, boundary);
     improved = improved || again;
   }
   return improved;

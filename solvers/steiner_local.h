@@ -16,7 +16,7 @@
 
 namespace dorsale::solvers {
 
-// Adjacency arrays of an instance.
+// Adjacency arrays of an instance, each node's edges by weight (then edge index).
 struct SteinerCsr {
   int n = 0;
   std::vector<int> start, to, eid;

@@ -7,6 +7,7 @@
 #include <memory>
 #include <numeric>
 #include <queue>
+#include <tuple>
 #include <utility>
 
 namespace dorsale::solvers {
@@ -251,6 +252,8 @@ class Local {
   Voronoi tree_voronoi(const SteinerTree& t) const;
   void free_regions(const Voronoi& vo, const std::vector<int>& freed);
   std::vector<int> path_to_tree(const Voronoi& vo, int x) const;
+  void label_parts(const std::vector<int>& ends, const std::vector<std::vector<int>>& at);
+  std::vector<int> mst_of_parts(int k, const std::vector<std::pair<double, int>>& best, double& total) const;
   bool eliminate(SteinerTree& t, const Voronoi& vo, const std::vector<const KeyPath*>& paths, int v,
                  const std::vector<std::vector<int>>& at, const std::vector<std::vector<int>>& members,
                  const std::vector<std::pair<double, int>>& boundary);
@@ -493,6 +496,43 @@ std::vector<int> Local::path_to_tree(const Voronoi& vo, int x) const {
   return path;
 }
 
+// Labels comp_ the parts of the tree around the freed nodes, part i holding ends[i].
+void Local::label_parts(const std::vector<int>& ends, const std::vector<std::vector<int>>& at) {
+  std::vector<int> stack;
+  for (int i = 0; i < int(ends.size()); ++i) {
+    comp_[ends[i]] = i;
+    stack.assign(1, ends[i]);
+    while (!stack.empty()) {
+      const int x = stack.back();
+      stack.pop_back();
+      for (int e : at[x]) {
+        const int y = other(e, x);
+        if (comp_[y] < 0 && !is_free_[y]) comp_[y] = i, stack.push_back(y);
+      }
+    }
+  }
+}
+
+// Kruskal on k parts given the best joining edge of each pair (best[a * k + b], a < b): the edges
+// chosen (k - 1 of them when the parts connect) and their total length.
+std::vector<int> Local::mst_of_parts(int k, const std::vector<std::pair<double, int>>& best, double& total) const {
+  std::vector<std::tuple<double, int, int>> cand;  // (length, edge, pair)
+  for (std::size_t i = 0; i < best.size(); ++i)
+    if (best[i].second >= 0) cand.push_back({best[i].first, best[i].second, int(i)});
+  std::sort(cand.begin(), cand.end());
+  std::vector<int> parent(k);
+  std::iota(parent.begin(), parent.end(), 0);
+  std::function<int(int)> find = [&](int x) { return parent[x] == x ? x : parent[x] = find(parent[x]); };
+  std::vector<int> join;
+  total = 0;
+  for (auto [c, e, pair] : cand) {
+    const int a = find(pair / k), b = find(pair % k);
+    if (a == b) continue;
+    parent[a] = b, total += c, join.push_back(e);
+  }
+  return join;
+}
+
 // Removes the Steiner key vertex v and its key paths, reconnects the parts by the MST of their
 // Voronoi distances; true when the tree improved.
 bool Local::eliminate(SteinerTree& t, const Voronoi& vo, const std::vector<const KeyPath*>& paths, int v,
@@ -509,19 +549,7 @@ bool Local::eliminate(SteinerTree& t, const Voronoi& vo, const std::vector<const
   for (int r : removed)
     for (int x : members[r]) is_free_[x] = 1, freed.push_back(x);
   const int k = int(ends.size());
-  std::vector<int> stack;
-  for (int i = 0; i < k; ++i) {  // parts of the tree
-    comp_[ends[i]] = i;
-    stack.assign(1, ends[i]);
-    while (!stack.empty()) {
-      const int x = stack.back();
-      stack.pop_back();
-      for (int e : at[x]) {
-        const int y = other(e, x);
-        if (comp_[y] < 0 && !is_free_[y]) comp_[y] = i, stack.push_back(y);
-      }
-    }
-  }
+  label_parts(ends, at);
   free_regions(vo, freed);
   auto label = [&](int x) {
     const int b = is_free_[x] ? free_base_[x] : vo.base[x];
@@ -542,20 +570,8 @@ bool Local::eliminate(SteinerTree& t, const Voronoi& vo, const std::vector<const
   }
   for (int x : freed)
     for (int j = g_.start[x]; j < g_.start[x + 1]; ++j) consider(g_.eid[j]);
-  std::vector<std::pair<double, int>> cand;
-  for (const auto& b : best)
-    if (b.second >= 0) cand.push_back(b);
-  std::sort(cand.begin(), cand.end());
-  std::vector<int> parent(k);
-  std::iota(parent.begin(), parent.end(), 0);
-  std::function<int(int)> find = [&](int x) { return parent[x] == x ? x : parent[x] = find(parent[x]); };
   double total = 0;
-  std::vector<int> join;
-  for (auto [c, e] : cand) {
-    const int a = find(label(s_.edges[e].u)), b = find(label(s_.edges[e].v));
-    if (a == b) continue;
-    parent[a] = b, total += c, join.push_back(e);
-  }
+  const std::vector<int> join = mst_of_parts(k, best, total);
   std::vector<int> edges;
   if (int(join.size()) == k - 1 && total < R - improvement_eps(R)) {
     std::vector<char> drop(s_.edges.size(), 0);

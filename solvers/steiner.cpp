@@ -387,7 +387,7 @@ SteinerResult steiner_heuristic(const SteinerInstance& s, const SteinerOptions& 
     return r;
   }
   // few terminals left: the dynamic programme proves the optimum
-  if (opt.reductions && inc.cost - bound > 1e-9 * std::max(1.0, inc.cost)) solve_by_dp(rg, inc, bound);
+  if (opt.reductions && opt.dreyfus_wagner && inc.cost - bound > 1e-9 * std::max(1.0, inc.cost)) solve_by_dp(rg, inc, bound);
   return finish(s, inc, bound, t0);
 }
 
@@ -402,7 +402,7 @@ SteinerResult steiner_exact(const SteinerInstance& s, const SteinerOptions& opt)
   double bound = 0;
   const ReducedGraph rg = reduce_and_solve(s, opt, inc, bound);
   bool optimal = inc.cost - bound <= 1e-9 * std::max(1.0, inc.cost);
-  if (!optimal && !rg.infeasible() && std::isfinite(inc.cost)) optimal = solve_by_dp(rg, inc, bound);
+  if (!optimal && opt.dreyfus_wagner && !rg.infeasible() && std::isfinite(inc.cost)) optimal = solve_by_dp(rg, inc, bound);
   const double left = std::max(1.0, opt.time_limit_s - std::chrono::duration<double>(Clock::now() - t0).count());
   if (rg.infeasible() || !std::isfinite(inc.cost) || (!optimal && !milp_on_reduced(rg, opt, left, inc, bound, optimal))) {
     r.status = SteinerStatus::Infeasible;

@@ -24,6 +24,7 @@ struct SteinerOptions {
   int improvement_passes = 4;  // local search rounds (0: MST + prune only)
   int perturbations = 8;       // perturbed SPH + local search restarts
   bool reductions = true;      // reduction tests (off: the plain pipeline on the input graph)
+  bool dreyfus_wagner = true;  // exact DP on reduced graphs with few terminals left
   double time_limit_s = 60;    // exact MILP
   MipBackend backend = MipBackend::Glpk;
 };

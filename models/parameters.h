@@ -94,6 +94,11 @@ struct Interconnect {
   long route_options{};
 };
 
+// the interconnection desk (`dorsale serve`)
+struct Desk {
+  double hold_days{};
+};
+
 struct Targets {
   long good_broadband_year{};
   long thd_year{};
@@ -199,6 +204,7 @@ struct Parameters {
   param::Network network;
   param::Costs costs;
   param::Interconnect interconnect;
+  param::Desk desk;
   param::Targets targets;
   param::Budgets budgets;
   param::Rollout rollout;

@@ -133,25 +133,65 @@ Desk::Desk(const Region& region, const Parameters& params, Register& reg, Clock 
   reg_.open(rows);
 }
 
+// Group commit: callers queue their job; whichever finds no batch running becomes the leader,
+// runs every queued job in one transaction and commits once (one fsync for the batch), then
+// wakes the others. A job's ApiError is raised before it writes anything (every check comes
+// first), so it fails alone; any other error rolls the whole batch back and fails every job
+// in it: nothing is answered before the commit that makes it durable.
 void Desk::write(const std::function<void(RegisterTx&, std::int64_t)>& fn) {
-  std::lock_guard lock(mu_);
+  Job job{fn, nullptr, false};
+  std::unique_lock lock(queue_mu_);
+  queue_.push_back(&job);
+  while (!job.done) {
+    if (leading_) {
+      queue_cv_.wait(lock);
+      continue;
+    }
+    leading_ = true;
+    std::vector<Job*> batch;
+    batch.swap(queue_);
+    lock.unlock();
+    run_batch(batch);
+    lock.lock();
+    for (Job* j : batch) j->done = true;
+    leading_ = false;
+    queue_cv_.notify_all();
+  }
+  if (job.error) std::rethrow_exception(job.error);
+}
+
+void Desk::run_batch(const std::vector<Job*>& batch) {
   const std::int64_t now = clock_();
+  state_.reset();  // another desk instance may have written since the last batch
   try {
     reg_.write([&](RegisterTx& tx) {
       expire(tx, now);
-      fn(tx, now);
+      for (Job* j : batch) {
+        try {
+          j->fn(tx, now);
+        } catch (const ApiError&) {
+          j->error = std::current_exception();
+        }
+      }
     });
   } catch (...) {
     parsed_.clear();  // it may hold requests of the rolled-back transaction
-    throw;
+    state_.reset();
+    for (Job* j : batch) j->error = std::current_exception();
   }
 }
 
 void Desk::expire(RegisterTx& tx, std::int64_t now) {
   for (const auto& r : tx.expired_holds(now)) {
     tx.set_status(r.id, "expired", now);
+    state_.reset();
     tx.audit({now, "desk", "expire", r.id, "hold ended " + iso_time(r.hold_expires)});
   }
+}
+
+const solvers::LinkState& Desk::state(RegisterTx& tx) {
+  if (!state_) state_ = state_of(tx.links());
+  return *state_;
 }
 
 solvers::LinkState Desk::state_of(const std::vector<LinkRow>& rows) const {
@@ -214,8 +254,7 @@ json Desk::answer_of(const StoredRequest& s, const solvers::LinkState& state) {
 json Desk::submit_in(RegisterTx& tx, const Caller& c, InterconnectionRequest req, const std::string& request_json,
                      const std::string& key, const std::string& sha, std::int64_t now) {
   if (tx.get(req.id)) throw ApiError(409, "id", fmt::format("request id '{}' is already in the register", req.id));
-  const auto state = state_of(tx.links());
-  const solvers::Evaluation e = ic_.evaluate(req, state);
+  const solvers::Evaluation e = ic_.evaluate(req, state(tx));
   StoredRequest s;
   s.id = req.id;
   s.owner = c.name;
@@ -227,10 +266,12 @@ json Desk::submit_in(RegisterTx& tx, const Caller& c, InterconnectionRequest req
   s.evaluation_json = evaluation_json(e).dump();
   s.hold_expires = e.decision == Decision::Reject ? 0 : now + std::int64_t(std::llround(params_.desk.hold_days * 86400));
   s.created = s.updated = now;
-  s.seq = tx.insert(s, allocations_of(e, req.pairs));
+  const auto alloc = allocations_of(e, req.pairs);
+  s.seq = tx.insert(s, alloc);
+  for (const auto& a : alloc) state_->free[a.link] -= a.pairs;  // as the register now counts them
   tx.audit({now, c.name, "submit", s.id, fmt::format("{} -> {}", s.decision, s.status)});
   parsed_.emplace(s.id, std::move(req));
-  return answer_of(s, state_of(tx.links()));
+  return answer_of(s, state(tx));
 }
 
 Desk::Submitted Desk::submit(const Caller& c, const std::string& body, const std::string& key) {
@@ -244,7 +285,7 @@ Desk::Submitted Desk::submit(const Caller& c, const std::string& body, const std
         if (old->body_sha256 != sha)
           throw ApiError(409, "Idempotency-Key", "this key was used with another request body");
         out.replay = true;
-        out.answer = answer_of(*old, state_of(tx.links()));
+        out.answer = answer_of(*old, state(tx));
         return;
       }
     }
@@ -272,6 +313,8 @@ json Desk::import_csv(const Caller& c, const std::string& csv) {
     if (!safe_id(r.id)) throw ApiError(400, "id", fmt::format("line {}: '{}' is not a desk id (A-Z a-z 0-9 . _ : -, 64 at most)", r.line, r.id));
   json out = json::array();
   write([&](RegisterTx& tx, std::int64_t now) {
+    for (const auto& r : reqs)  // every check before the first write (see Desk::write)
+      if (tx.get(r.id)) throw ApiError(409, "id", fmt::format("line {}: request id '{}' is already in the register", r.line, r.id));
     for (const auto& r : reqs) {
       json row = {{"id", r.id}, {"requester", r.requester}, {"pairs", r.pairs}, {"protection", protection_key(r.protection)},
                   {"horizon_years", r.horizon_years}, {"submitted", r.submitted}, {"value", r.value}};
@@ -295,7 +338,7 @@ StoredRequest Desk::visible(RegisterTx& tx, const Caller& c, const std::string& 
 
 json Desk::get(const Caller& c, const std::string& id) {
   json out;
-  write([&](RegisterTx& tx, std::int64_t) { out = answer_of(visible(tx, c, id), state_of(tx.links())); });
+  write([&](RegisterTx& tx, std::int64_t) { out = answer_of(visible(tx, c, id), state(tx)); });
   return out;
 }
 
@@ -304,8 +347,8 @@ json Desk::list(const Caller& c, const std::string& status) {
     throw ApiError(400, "status", fmt::format("'{}' is not held, rejected, confirmed, declined, cancelled or expired", status));
   json out = json::array();
   write([&](RegisterTx& tx, std::int64_t) {
-    const auto state = state_of(tx.links());
-    for (const auto& s : tx.list(c.role == Role::Engineer ? "" : c.name, status)) out.push_back(answer_of(s, state));
+    const auto& st = state(tx);
+    for (const auto& s : tx.list(c.role == Role::Engineer ? "" : c.name, status)) out.push_back(answer_of(s, st));
   });
   return out;
 }
@@ -319,6 +362,7 @@ json Desk::decide(const Caller& c, const std::string& id, const std::string& act
     const bool ok = s.status == "held" || (action == "cancel" && s.status == "confirmed");
     if (!ok) throw ApiError(409, "status", fmt::format("request '{}' is {}: it cannot be {}", id, s.status, next.at(action)));
     tx.set_status(id, next.at(action), now);
+    state_.reset();
     if (action == "confirm") {
       const auto e = evaluation_from(s.evaluation_json);
       for (const auto& r : e.option->routes)
@@ -326,7 +370,7 @@ json Desk::decide(const Caller& c, const std::string& id, const std::string& act
           if (!initial_.built[l]) tx.mark_built(l, id);  // only the first confirmed request builds it
     }
     tx.audit({now, c.name, action, id, s.status + " -> " + next.at(action)});
-    out = answer_of(*tx.get(id), state_of(tx.links()));
+    out = answer_of(*tx.get(id), state(tx));
   });
   return out;
 }
@@ -373,10 +417,10 @@ InterconnectionResults Desk::export_results(const Caller& c) {
   InterconnectionResults res;
   res.mode = "fcfs";
   write([&](RegisterTx& tx, std::int64_t) {
-    const auto state = state_of(tx.links());
+    const auto& st = state(tx);
     for (const auto& s : tx.list(c.role == Role::Engineer ? "" : c.name, "")) {
       res.requests.push_back(request_of(s));
-      res.decisions.push_back(ic_.describe(res.requests.back(), evaluation_from(s.evaluation_json), state));
+      res.decisions.push_back(ic_.describe(res.requests.back(), evaluation_from(s.evaluation_json), st));
     }
   });
   return res;

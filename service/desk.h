@@ -11,9 +11,12 @@
 // The free pairs of a link are always its capacity (the pairs free on the scenario's network)
 // minus the pairs of held and confirmed requests: the register stores allocations only, and
 // every evaluation reads them inside the same exclusive transaction that records the answer.
-// Every call is one Register::write (expired holds are released first), so an answer is
-// durable before it is returned. Thread-safe: calls are serialised (the engine is not).
+// Every call runs inside one Register::write (expired holds are released first), shared with
+// the calls queued meanwhile (group commit), so an answer is durable before it is returned.
+// Thread-safe: the calls' bodies run one at a time (the engine is not thread-safe).
+#include <condition_variable>
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -87,10 +90,20 @@ class Desk {
                            const std::string& key, const std::string& sha, std::int64_t now);
   void expire(RegisterTx& tx, std::int64_t now);
   solvers::LinkState state_of(const std::vector<LinkRow>& rows) const;
+  // The free pairs as the register counts them in the current batch's transaction, read once
+  // per batch and kept in step by the batch's own writes.
+  const solvers::LinkState& state(RegisterTx& tx);
   const InterconnectionRequest& request_of(const StoredRequest& s);
   nlohmann::json answer_of(const StoredRequest& s, const solvers::LinkState& state);
   StoredRequest visible(RegisterTx& tx, const Caller& c, const std::string& id);
+  // One job in a write transaction, shared with the jobs queued meanwhile (group commit).
   void write(const std::function<void(RegisterTx&, std::int64_t)>& fn);
+  struct Job {
+    const std::function<void(RegisterTx&, std::int64_t)>& fn;
+    std::exception_ptr error;
+    bool done = false;
+  };
+  void run_batch(const std::vector<Job*>& batch);
 
   const Region& region_;
   Parameters params_;
@@ -98,8 +111,14 @@ class Desk {
   Clock clock_;
   solvers::Interconnect ic_;
   solvers::LinkState initial_;
+  std::optional<solvers::LinkState> state_;
   std::map<std::string, InterconnectionRequest> parsed_;  // immutable once stored: a cache
-  std::mutex mu_;
+  // Only the leader of a batch runs jobs: the engine, the cache and the register are used by
+  // one thread at a time.
+  std::mutex queue_mu_;
+  std::condition_variable queue_cv_;
+  std::vector<Job*> queue_;
+  bool leading_ = false;
 };
 
 }  // namespace dorsale::service

@@ -1,6 +1,7 @@
 #include "service/http_api.h"
 
 #include <httplib.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -49,6 +50,8 @@ HttpApi::HttpApi(Desk& desk, const TokenStore& tokens, std::size_t max_body, int
     : desk_(desk), tokens_(tokens), svr_(std::make_unique<httplib::Server>()) {
   svr_->new_task_queue = [threads] { return new httplib::ThreadPool(std::size_t(threads)); };
   svr_->set_payload_max_length(max_body);
+  svr_->set_tcp_nodelay(true);
+  svr_->set_keep_alive_max_count(1000);  // scripts keep one connection (the default closes after 5)  // small JSON answers: no delayed-ACK stall of ~40 ms
   svr_->set_error_handler([](const httplib::Request&, httplib::Response& res) {
     if (!res.body.empty()) return;
     if (res.status == 413) send_error(res, 413, "body", "the request body is larger than 1 MiB");
@@ -65,8 +68,18 @@ HttpApi::HttpApi(Desk& desk, const TokenStore& tokens, std::size_t max_body, int
 HttpApi::~HttpApi() = default;
 
 int HttpApi::bind(const std::string& host, int port) {
+  // Debian's libcpp-httplib listens with a backlog of 5: a burst of new clients overflows it
+  // and their requests wait for a retransmission or time out. The listening socket is kept
+  // here and listened on again with the system's largest backlog (Linux allows it).
+  int sock = -1;
+  svr_->set_socket_options([&sock](int s) {
+    httplib::default_socket_options(s);
+    sock = s;
+  });
   const int p = port == 0 ? svr_->bind_to_any_port(host) : (svr_->bind_to_port(host, port) ? port : -1);
   if (p <= 0) throw std::runtime_error("cannot listen on " + host + ":" + std::to_string(port));
+  svr_->set_socket_options(httplib::default_socket_options);  // `sock` dies here
+  if (sock >= 0) ::listen(sock, SOMAXCONN);
   return p;
 }
 

@@ -1,6 +1,9 @@
 // The desk's JSON API over loopback on a random port: the life of a request, idempotent
 // resubmission, expiry, the export against `dorsale interconnect`, and refused calls.
+#include <algorithm>
+#include <iterator>
 #include <map>
+#include <set>
 
 #include "desk_fixture.h"
 #include "planner/interconnect.h"
@@ -153,6 +156,43 @@ TEST_P(DeskApi, ExpiryReleasesTheHeldCapacity) {
   EXPECT_EQ(post(s, "/api/requests/" + id + "/confirm", kEng, "").status, 409);
   EXPECT_EQ(s.sql("SELECT COUNT(*) FROM allocations"), 0);
   EXPECT_EQ(s.sql("SELECT COUNT(*) FROM audit WHERE action = 'expire'"), 1);
+}
+
+// Two held requests need the same planned links; the first one confirmed builds them, once:
+// the second's confirmation builds only what is left, and a later request pays no build.
+TEST_P(DeskApi, APlannedLinkIsBuiltOnceByTheFirstConfirmedRequest) {
+  DORSALE_REQUIRE_BACKEND(GetParam());
+  DeskServer s("api-build", GetParam());
+  const Reply a = post(s, "/api/requests", kAlice, R"({"site": "nro:21-066", "destination": "dorsale", "pairs": 1})");
+  const Reply b = post(s, "/api/requests", kBob, R"({"site": "nro:21-067", "destination": "dorsale", "pairs": 1})");
+  ASSERT_EQ(a.body["decision"], "accept_with_works") << a.text;
+  ASSERT_EQ(b.body["decision"], "accept_with_works") << b.text;
+  std::set<std::string> planned_a, planned_b;
+  for (const auto& [id, l] : links_by_id(s)) EXPECT_TRUE(l["built_by"].is_null()) << id << ": a hold builds nothing";
+  const auto before = links_by_id(s);
+  for (const auto& l : route_link_ids(a.body))
+    if (!before.at(l)["built"].get<bool>()) planned_a.insert(l);
+  for (const auto& l : route_link_ids(b.body))
+    if (!before.at(l)["built"].get<bool>()) planned_b.insert(l);
+  ASSERT_FALSE(planned_a.empty());
+  std::vector<std::string> shared;
+  std::set_intersection(planned_a.begin(), planned_a.end(), planned_b.begin(), planned_b.end(), std::back_inserter(shared));
+  ASSERT_FALSE(shared.empty()) << "the two requests share planned links";
+  ASSERT_EQ(post(s, "/api/requests/" + a.body["id"].get<std::string>() + "/confirm", kEng, "").status, 200);
+  ASSERT_EQ(post(s, "/api/requests/" + b.body["id"].get<std::string>() + "/confirm", kEng, "").status, 200);
+  const auto after = links_by_id(s);
+  for (const auto& l : planned_a) {
+    EXPECT_TRUE(after.at(l)["built"].get<bool>()) << l;
+    EXPECT_EQ(after.at(l)["built_by"], a.body["id"]) << l << ": built by the first confirmed request";
+  }
+  for (const auto& l : planned_b)
+    if (!planned_a.count(l)) EXPECT_EQ(after.at(l)["built_by"], b.body["id"]) << l;
+  EXPECT_EQ(s.sql("SELECT COUNT(*) FROM links WHERE built_by IS NOT NULL"), (long long)(planned_a.size() + planned_b.size() - shared.size()));
+  // the same site again: the links are there now, no build is quoted
+  const Reply c = post(s, "/api/requests", kAlice, R"({"site": "nro:21-066", "destination": "dorsale", "pairs": 1})");
+  EXPECT_EQ(c.body["decision"], "accept") << c.text;
+  EXPECT_EQ(c.body["cost_eur"]["capex"].get<double>(), 0);
+  EXPECT_LT(c.body["cost_eur"]["total"].get<double>(), a.body["cost_eur"]["total"].get<double>());
 }
 
 // The example queue submitted in order, each accepted request confirmed at once: the export

@@ -69,6 +69,38 @@ TEST_P(DeskConcurrency, EightClientsCompetingNeverOverbookALink) {
                                "ON a.link = l.idx WHERE l.capacity - a.p < 17"), 0);
 }
 
+// Two desk instances sharing one PostgreSQL register, 4 clients each on the same links: the
+// advisory lock orders their transactions, so neither overbooks what the other holds.
+TEST(DeskConcurrencyShared, TwoInstancesOnOnePostgresqlRegisterNeverOverbook) {
+  DORSALE_REQUIRE_BACKEND(std::string("postgresql"));
+  DeskServer first("shared-1", "postgresql");
+  DeskServer second("shared-2", "postgresql", first.pg_url());
+  const auto sites = competing_sites(first);
+  ASSERT_GE(sites.size(), 4u);
+  std::atomic<int> answered{0}, rejected{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t)
+    threads.emplace_back([&, t] {
+      const DeskServer& s = t % 2 ? first : second;
+      std::mt19937 rng(2000 + t);
+      for (int k = 0; k < 50; ++k) {
+        const json body = {{"site", sites[rng() % sites.size()]}, {"destination", "dorsale"}, {"pairs", 4 + int(rng() % 13)}};
+        const Reply r = post(s, "/api/requests", kAlice, body.dump());
+        ASSERT_EQ(r.status, 201) << r.text;
+        ++answered;
+        rejected += r.body["status"] == "rejected";
+      }
+    });
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(answered, 400);
+  EXPECT_GT(rejected, 0) << "the two instances compete for the same pairs";
+  EXPECT_EQ(first.sql(kOverbookedLinks), 0);
+  EXPECT_EQ(first.sql(kStrayAllocations), 0);
+  EXPECT_EQ(first.sql("SELECT COUNT(*) FROM requests"), 400);
+  EXPECT_EQ(get(first, "/api/requests", kEng).body.size(), 400u) << "each instance sees the other's requests";
+  EXPECT_EQ(get(second, "/api/links", kEng).body, get(first, "/api/links", kEng).body);
+}
+
 INSTANTIATE_TEST_SUITE_P(Register, DeskConcurrency, ::testing::Values("sqlite", "postgresql"),
                          [](const auto& info) { return info.param; });
 

@@ -75,10 +75,11 @@ inline const char* kStrayAllocations =
 // test's own PostgreSQL server, pg_cluster.h).
 class DeskServer {
  public:
-  explicit DeskServer(const std::string& name, const std::string& backend = "sqlite")
+  // pg_url: an existing PostgreSQL register to share (another instance of the desk).
+  explicit DeskServer(const std::string& name, const std::string& backend = "sqlite", const std::string& pg_url = "")
       : dir_(fresh_dir(name)), tokens_(test_tokens()) {
     if (backend == "postgresql") {
-      pg_url_ = PgCluster::instance().new_database();
+      pg_url_ = pg_url.empty() ? PgCluster::instance().new_database() : pg_url;
       reg_ = service::make_pg_register(pg_url_);
     } else {
       reg_ = service::make_sqlite_register((dir_ / "desk.sqlite").string());
@@ -103,6 +104,7 @@ class DeskServer {
   // One scalar of a SQL query on the register, through its own connection.
   long long sql(const std::string& query) const { return pg_url_.empty() ? sql_scalar(db(), query) : pg_scalar(pg_url_, query); }
   int port() const { return port_; }
+  const std::string& pg_url() const { return pg_url_; }
   std::atomic<std::int64_t> now{1780000000};  // 2026-05-28
 
  private:

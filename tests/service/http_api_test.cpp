@@ -186,7 +186,9 @@ TEST_P(DeskApi, APlannedLinkIsBuiltOnceByTheFirstConfirmedRequest) {
     EXPECT_EQ(after.at(l)["built_by"], a.body["id"]) << l << ": built by the first confirmed request";
   }
   for (const auto& l : planned_b)
-    if (!planned_a.count(l)) EXPECT_EQ(after.at(l)["built_by"], b.body["id"]) << l;
+    if (!planned_a.count(l)) {
+      EXPECT_EQ(after.at(l)["built_by"], b.body["id"]) << l;
+    }
   EXPECT_EQ(s.sql("SELECT COUNT(*) FROM links WHERE built_by IS NOT NULL"), (long long)(planned_a.size() + planned_b.size() - shared.size()));
   // the same site again: the links are there now, no build is quoted
   const Reply c = post(s, "/api/requests", kAlice, R"({"site": "nro:21-066", "destination": "dorsale", "pairs": 1})");
@@ -210,7 +212,9 @@ TEST_P(DeskApi, ExportEqualsTheInterconnectCommandForTheSameSequence) {
     if (line.empty()) continue;
     const Reply r = post(s, "/api/import", kEng, header + "\n" + line + "\n");
     ASSERT_EQ(r.status, 201) << r.text;
-    if (r.body[0]["status"] == "held") ASSERT_EQ(post(s, "/api/requests/" + r.body[0]["id"].get<std::string>() + "/confirm", kEng, "").status, 200);
+    if (r.body[0]["status"] == "held") {
+      ASSERT_EQ(post(s, "/api/requests/" + r.body[0]["id"].get<std::string>() + "/confirm", kEng, "").status, 200);
+    }
   }
   const auto expected = viz::decisions_json(planner::evaluate_requests(region, bfc_scenario().params, reqs, "fcfs", "glpk")).dump(2) + "\n";
   auto c = s.client();

@@ -1,5 +1,5 @@
 // kill -9 of `dorsale serve` during a burst of submissions, at 10 random moments, each time
-// restarted on the same register: every request acknowledged with a 2xx before the kill is
+// restarted on the same register (a SQLite file; a PostgreSQL database): every request acknowledged with a 2xx before the kill is
 // there with the status it was given, no pairs are held by a request that holds nothing, and
 // no link is overbooked (checked with SQL on the register).
 #include <signal.h>
@@ -23,7 +23,7 @@ struct ServeProcess {
   pid_t pid = -1;
   int port = 0;
 
-  ServeProcess(const std::filesystem::path& db, const std::filesystem::path& tokens) {
+  ServeProcess(const std::string& db, const std::filesystem::path& tokens) {
     int out[2];
     if (pipe(out) != 0) throw std::runtime_error("pipe");
     pid = fork();
@@ -65,11 +65,18 @@ std::filesystem::path write_tokens(const std::filesystem::path& dir) {
   return path;
 }
 
-long long sql_on(const std::filesystem::path& db, const std::string& sql) { return sql_scalar(db, sql); }
+// The register: a SQLite file or a postgresql:// URL.
+long long sql_on(const std::string& db, const std::string& sql) {
+  return db.rfind("postgresql://", 0) == 0 ? pg_scalar(db, sql) : sql_scalar(db, sql);
+}
 
-TEST(DeskCrash, KillDuringABurstLosesNoAcknowledgedRequest) {
+class DeskCrash : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(DeskCrash, KillDuringABurstLosesNoAcknowledgedRequest) {
+  DORSALE_REQUIRE_BACKEND(GetParam());
   const auto dir = fresh_dir("crash");
-  const auto db = dir / "desk.sqlite", tokens = write_tokens(dir);
+  const auto tokens = write_tokens(dir);
+  const std::string db = GetParam() == "postgresql" ? PgCluster::instance().new_database() : (dir / "desk.sqlite").string();
   const std::vector<std::string> sites = {"nro:25-010", "nro:39-020", "pop:besancon", "nro:25-011", "nro:39-021"};
   std::random_device seed;
   std::mt19937 rng(seed());
@@ -117,6 +124,9 @@ TEST(DeskCrash, KillDuringABurstLosesNoAcknowledgedRequest) {
   EXPECT_GT(acked.size(), 0u);
   std::filesystem::remove_all(dir);
 }
+
+INSTANTIATE_TEST_SUITE_P(Register, DeskCrash, ::testing::Values("sqlite", "postgresql"),
+                         [](const auto& info) { return info.param; });
 
 }  // namespace
 }  // namespace dorsale::test

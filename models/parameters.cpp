@@ -187,6 +187,14 @@ std::vector<ParamSpec> interconnect_specs() {
   };
 }
 
+// the interconnection desk (dorsale serve)
+std::vector<ParamSpec> desk_specs() {
+  return {
+    num(P(desk, hold_days), 30, "days", 0.001, 3650, "assumption (a month to get an order signed)",
+        "How long the desk holds the capacity of an accepted request awaiting an engineer's confirmation; then the hold expires and the pairs are free again."),
+  };
+}
+
 // targets
 std::vector<ParamSpec> targets_specs() {
   return {
@@ -315,7 +323,7 @@ std::vector<ParamSpec> opendata_specs() {
 // The registry, section by section, in the order of the generated table (scenarios/README.md).
 std::vector<ParamSpec> make_registry() {
   std::vector<ParamSpec> all;
-  for (auto section : {&calibration_specs, &mobile_specs, &network_specs, &interconnect_specs, &targets_specs, &rollout_specs, &alternatives_specs, &towers_specs, &guichet_specs, &opendata_specs})
+  for (auto section : {&calibration_specs, &mobile_specs, &network_specs, &interconnect_specs, &desk_specs, &targets_specs, &rollout_specs, &alternatives_specs, &towers_specs, &guichet_specs, &opendata_specs})
     for (auto& s : section()) all.push_back(std::move(s));
   return all;
 }

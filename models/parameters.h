@@ -101,6 +101,11 @@ struct Interconnect {
   long route_options{};
 };
 
+// the interconnection desk (`dorsale serve`)
+struct Desk {
+  double hold_days{};
+};
+
 struct Targets {
   long good_broadband_year{};
   long thd_year{};
@@ -207,6 +212,7 @@ struct Parameters {
   param::Costs costs;
   param::Gracethd gracethd;
   param::Interconnect interconnect;
+  param::Desk desk;
   param::Targets targets;
   param::Budgets budgets;
   param::Rollout rollout;

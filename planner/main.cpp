@@ -26,6 +26,7 @@
 #include "solvers/steiner.h"
 #include "planner/run.h"
 #include "planner/towers.h"
+#include "service/serve.h"
 #include "viz/compare_writer.h"
 #include "viz/interconnect_writer.h"
 #include "viz/network_writer.h"
@@ -326,6 +327,16 @@ Command network_cmd(CLI::App& root) {
           }};
 }
 
+Command serve_cmd(CLI::App& root) {
+  auto* serve = root.add_subcommand("serve", "The interconnection desk as a service: HTTP API, web page, durable register");
+  auto cfg = std::make_shared<dorsale::service::ServeConfig>();
+  serve->add_option("--scenario", cfg->scenario, "Scenario file (default: the built-in bfc-2022)");
+  serve->add_option("--db", cfg->db, "Register: a SQLite file (default: next to the scenario, .desk.sqlite) or a postgresql:// URL");
+  serve->add_option("--listen", cfg->listen, "HOST:PORT to listen on (default 127.0.0.1:8080; port 0: any free port)");
+  serve->add_option("--tokens", cfg->tokens, "TOML file of [[token]] tables: name, role (requester|engineer), sha256");
+  return {serve, [cfg] { return dorsale::service::serve(*cfg); }};
+}
+
 Command params_cmd(CLI::App& root) {
   auto* params = root.add_subcommand("params", "List every named parameter with unit, default and source");
   auto markdown = std::make_shared<bool>(false);
@@ -358,7 +369,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   const std::vector<Command> commands = {region_info_cmd(app), run_cmd(app, cluster.get()),     interconnect_cmd(app), compare_cmd(app), guichet_cmd(app, cluster.get()),
                                          merge_cmd(app),       towers_cmd(app),  steiner_cmd(app),      params_cmd(app),
-                                         network_cmd(app)};
+                                         network_cmd(app),     serve_cmd(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -9,13 +9,19 @@ PKGS=(
   libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev libtoml11-dev
   libcli11-dev libfmt-dev
   libopenmpi-dev openmpi-bin
+  libcpp-httplib-dev libsqlite3-dev libssl-dev libpqxx-dev postgresql
 )
-# --with-browser: also Debian's chromium, for the test that loads the HTML report headless.
+# --with-browser: also Debian's chromium (and node + npm), for the tests that load the HTML report
+# and the desk's page headless.
 # --with-fuzz: also clang 14 with libFuzzer and its sanitizer runtimes (scripts/fuzz.sh).
 # Flags can be combined.
 for arg in "$@"; do
   case "$arg" in
-    --with-browser) PKGS+=(chromium) ;;
+    --with-browser)
+      PKGS+=(chromium)
+      # node + npm drive chromium in the desk's page test (puppeteer-core from npm); a node
+      # already installed with its npm (e.g. another distribution of node) is kept
+      if ! command -v node > /dev/null || ! command -v npm > /dev/null; then PKGS+=(nodejs npm); fi ;;
     --with-fuzz) PKGS+=(clang-14 libclang-rt-14-dev libfuzzer-14-dev) ;;
     *) echo "install-deps.sh: unknown flag $arg (--with-browser, --with-fuzz)" >&2; exit 2 ;;
   esac

@@ -1,0 +1,128 @@
+#pragma once
+// The interconnection desk: the life of a request over a durable register.
+//
+//   submit -> evaluated (solvers::Interconnect::evaluate on the register's free pairs)
+//          -> held for desk.hold_days (accept / accept_with_works) or rejected
+//   held   -> confirmed (engineer: the held pairs become committed; a planned link on its
+//             route is built, once, by the first confirmed request that needs it)
+//          -> declined (engineer) / cancelled (its requester or an engineer) / expired
+//   confirmed -> cancelled (pairs released; a link it built stays built)
+//
+// The free pairs of a link are always its capacity (the pairs free on the scenario's network)
+// minus the pairs of held and confirmed requests: the register stores allocations only, and
+// every evaluation reads them inside the same exclusive transaction that records the answer.
+// Every call runs inside one Register::write (expired holds are released first), shared with
+// the calls queued meanwhile (group commit), so an answer is durable before it is returned.
+// Thread-safe: the calls' bodies run one at a time (the engine is not thread-safe).
+#include <condition_variable>
+#include <cstdint>
+#include <exception>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+#include <string>
+
+#include "models/parameters.h"
+#include "models/region.h"
+#include "models/results.h"
+#include "service/register.h"
+#include "solvers/interconnect.h"
+
+namespace dorsale::service {
+
+enum class Role { Requester, Engineer };
+const char* role_key(Role r);  // "requester", "engineer"
+
+struct Caller {
+  std::string name;
+  Role role = Role::Requester;
+};
+
+// A refused call: the HTTP status it maps to and the field it is about.
+class ApiError : public std::runtime_error {
+ public:
+  ApiError(int status, std::string field, const std::string& what)
+      : std::runtime_error(what), status_(status), field_(std::move(field)) {}
+  int status() const { return status_; }
+  const std::string& field() const { return field_; }
+
+ private:
+  int status_;
+  std::string field_;
+};
+
+using Clock = std::function<std::int64_t()>;  // epoch seconds
+std::int64_t system_clock_seconds();
+std::string iso_time(std::int64_t epoch_seconds);  // 2026-11-28T17:30:00Z
+
+class Desk {
+ public:
+  // The region and the register must outlive the desk. Opens the register for the network.
+  Desk(const Region& region, const Parameters& params, Register& reg, Clock clock = system_clock_seconds);
+
+  struct Submitted {
+    nlohmann::json answer;
+    bool replay = false;  // the Idempotency-Key was seen with the same body: the first answer
+  };
+  // `body`: one JSON object with the fields of a request-file row (id, submitted and
+  // requester optional). ApiError 400 naming the field, 409 for an id or key already used.
+  Submitted submit(const Caller& c, const std::string& body, const std::string& idempotency_key);
+  // A request CSV (ids required): every row checked first, then all submitted in one transaction.
+  nlohmann::json import_csv(const Caller& c, const std::string& csv);
+  nlohmann::json get(const Caller& c, const std::string& id);
+  nlohmann::json list(const Caller& c, const std::string& status);
+  // action: "confirm", "decline" (engineer) or "cancel" (its requester or an engineer).
+  nlohmann::json decide(const Caller& c, const std::string& id, const std::string& action);
+  nlohmann::json links();
+  nlohmann::json network() const;  // nodes and links with positions, for the page's map
+  nlohmann::json audit(const Caller& c, const std::string& id);
+  // The requests the caller may see, in arrival order, answered as `dorsale interconnect`
+  // would describe them on the register's current free pairs (decisions.json's content).
+  InterconnectionResults export_results(const Caller& c);
+  const Region& region() const { return region_; }
+
+ private:
+  struct Parsed;
+  Parsed parse_body(const Caller& c, const std::string& body) const;
+  nlohmann::json submit_in(RegisterTx& tx, const Caller& c, InterconnectionRequest req, const std::string& request_json,
+                           const std::string& key, const std::string& sha, std::int64_t now);
+  void expire(RegisterTx& tx, std::int64_t now);
+  solvers::LinkState state_of(const std::vector<LinkRow>& rows) const;
+  // The free pairs as the register counts them in the current batch's transaction, read once
+  // per batch and kept in step by the batch's own writes.
+  const solvers::LinkState& state(RegisterTx& tx);
+  const InterconnectionRequest& request_of(const StoredRequest& s);
+  // Per link, the id of the confirmed request that built it ("" when none).
+  std::vector<std::string> builders(RegisterTx& tx) const;
+  // The decision record of a stored request: its evaluation, the planned links it built.
+  InterconnectionDecision describe(const StoredRequest& s, const solvers::LinkState& state, const std::vector<std::string>& builders);
+  nlohmann::json answer_of(const StoredRequest& s, const solvers::LinkState& state, const std::vector<std::string>& builders);
+  StoredRequest visible(RegisterTx& tx, const Caller& c, const std::string& id);
+  // One job in a write transaction, shared with the jobs queued meanwhile (group commit).
+  void write(const std::function<void(RegisterTx&, std::int64_t)>& fn);
+  struct Job {
+    const std::function<void(RegisterTx&, std::int64_t)>& fn;
+    std::exception_ptr error;
+    bool done = false;
+  };
+  void run_batch(const std::vector<Job*>& batch);
+
+  const Region& region_;
+  Parameters params_;
+  Register& reg_;
+  Clock clock_;
+  solvers::Interconnect ic_;
+  solvers::LinkState initial_;
+  std::optional<solvers::LinkState> state_;
+  std::map<std::string, InterconnectionRequest> parsed_;  // immutable once stored: a cache
+  // Only the leader of a batch runs jobs: the engine, the cache and the register are used by
+  // one thread at a time.
+  std::mutex queue_mu_;
+  std::condition_variable queue_cv_;
+  std::vector<Job*> queue_;
+  bool leading_ = false;
+};
+
+}  // namespace dorsale::service

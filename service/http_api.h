@@ -1,0 +1,42 @@
+#pragma once
+// The desk's HTTP front (cpp-httplib): the JSON API under /api and the page at /.
+//   POST /api/requests            submit one request (Idempotency-Key honoured) -> 201
+//   GET  /api/requests[?status=]  the register (a requester: only their own)
+//   GET  /api/requests/{id}       one request;  GET /api/requests/{id}/audit  its audit log
+//   POST /api/requests/{id}/confirm | /decline (engineer) | /cancel (its requester or engineer)
+//   GET  /api/links               capacity, held, committed and free pairs per link
+//   GET  /api/network             nodes and links with positions (the page's map)
+//   GET  /api/export/decisions.json | /api/export/routes.gpkg;  POST /api/import (CSV)
+//   GET  /api/whoami;  GET /api/health (no token)
+// Errors are {"error": {"status", "field", "message"}} with 400, 401, 403, 404, 409 or 413.
+// Bodies above `max_body` bytes are refused (413) before they are read whole.
+#include <memory>
+#include <string>
+
+#include "service/desk.h"
+#include "service/tokens.h"
+
+namespace httplib {
+class Server;
+}
+
+namespace dorsale::service {
+
+class HttpApi {
+ public:
+  HttpApi(Desk& desk, const TokenStore& tokens, std::size_t max_body = 1 << 20, int threads = 64);
+  ~HttpApi();
+  // Binds; port 0 takes a free port. Returns the port; throws std::runtime_error on failure.
+  int bind(const std::string& host, int port);
+  void run();   // serves until stop()
+  void stop();
+
+ private:
+  void routes();
+  void api_routes();
+  Desk& desk_;
+  const TokenStore& tokens_;
+  std::unique_ptr<httplib::Server> svr_;
+};
+
+}  // namespace dorsale::service

@@ -1,0 +1,194 @@
+// The PostgreSQL register (libpqxx): the same tables as the SQLite one, for a desk whose
+// register several instances share. A write transaction first takes one transaction-level
+// advisory lock, so evaluations of every instance see each other's holds in order (the same
+// exclusivity as SQLite's BEGIN IMMEDIATE); COMMIT returns once the WAL is flushed
+// (synchronous_commit on, PostgreSQL's default, set explicitly for the session). Every
+// statement takes its values as parameters ($1, $2, ...).
+#include <pqxx/pqxx>
+
+#include "models/error.h"
+#include "service/register.h"
+
+namespace dorsale::service {
+
+namespace {
+
+const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS links(
+  idx INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, capacity INTEGER NOT NULL, built_by TEXT);
+CREATE TABLE IF NOT EXISTS requests(
+  seq BIGSERIAL PRIMARY KEY, id TEXT NOT NULL UNIQUE, owner TEXT NOT NULL,
+  idem_key TEXT, body_sha256 TEXT NOT NULL, request_json TEXT NOT NULL, status TEXT NOT NULL,
+  decision TEXT NOT NULL, evaluation_json TEXT NOT NULL, hold_expires BIGINT NOT NULL,
+  created BIGINT NOT NULL, updated BIGINT NOT NULL);
+CREATE UNIQUE INDEX IF NOT EXISTS requests_idem ON requests(owner, idem_key) WHERE idem_key IS NOT NULL;
+CREATE INDEX IF NOT EXISTS requests_status ON requests(status, hold_expires);
+CREATE TABLE IF NOT EXISTS allocations(
+  request_id TEXT NOT NULL REFERENCES requests(id), link INTEGER NOT NULL REFERENCES links(idx),
+  pairs INTEGER NOT NULL CHECK(pairs > 0), state TEXT NOT NULL CHECK(state IN ('held', 'committed')),
+  PRIMARY KEY(request_id, link));
+CREATE INDEX IF NOT EXISTS allocations_link ON allocations(link);
+CREATE TABLE IF NOT EXISTS audit(
+  n BIGSERIAL PRIMARY KEY, at BIGINT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
+  request_id TEXT NOT NULL, detail TEXT NOT NULL);
+)sql";
+
+constexpr long long kDeskLock = 7301913;  // the advisory lock every desk instance takes to write
+
+const char* kRequestColumns =
+    "id, seq, owner, COALESCE(idem_key, ''), body_sha256, request_json, status, decision, evaluation_json, hold_expires, "
+    "created, updated";
+
+StoredRequest row_request(const pqxx::row& q) {
+  StoredRequest r;
+  r.id = q[0].as<std::string>();
+  r.seq = q[1].as<std::int64_t>();
+  r.owner = q[2].as<std::string>();
+  r.idem_key = q[3].as<std::string>();
+  r.body_sha256 = q[4].as<std::string>();
+  r.request_json = q[5].as<std::string>();
+  r.status = q[6].as<std::string>();
+  r.decision = q[7].as<std::string>();
+  r.evaluation_json = q[8].as<std::string>();
+  r.hold_expires = q[9].as<std::int64_t>();
+  r.created = q[10].as<std::int64_t>();
+  r.updated = q[11].as<std::int64_t>();
+  return r;
+}
+
+std::vector<StoredRequest> rows_of(const pqxx::result& res) {
+  std::vector<StoredRequest> out;
+  for (const auto& row : res) out.push_back(row_request(row));
+  return out;
+}
+
+std::optional<StoredRequest> first_of(const pqxx::result& res) {
+  if (res.empty()) return std::nullopt;
+  return row_request(res[0]);
+}
+
+class PgTx : public RegisterTx {
+ public:
+  explicit PgTx(pqxx::transaction_base& t) : t_(t) {}
+
+  std::vector<LinkRow> links() override {
+    const auto res = t_.exec(
+        "SELECT l.idx, l.id, l.capacity, "
+        "COALESCE(SUM(CASE WHEN a.state = 'held' THEN a.pairs END), 0), "
+        "COALESCE(SUM(CASE WHEN a.state = 'committed' THEN a.pairs END), 0), COALESCE(l.built_by, '') "
+        "FROM links l LEFT JOIN allocations a ON a.link = l.idx GROUP BY l.idx ORDER BY l.idx");
+    std::vector<LinkRow> out;
+    for (const auto& q : res)
+      out.push_back({q[0].as<int>(), q[1].as<std::string>(), q[2].as<int>(), q[3].as<int>(), q[4].as<int>(), q[5].as<std::string>()});
+    return out;
+  }
+  std::optional<StoredRequest> get(const std::string& id) override {
+    return first_of(t_.exec_params(std::string("SELECT ") + kRequestColumns + " FROM requests WHERE id = $1", id));
+  }
+  std::optional<StoredRequest> by_idempotency_key(const std::string& owner, const std::string& key) override {
+    return first_of(t_.exec_params(std::string("SELECT ") + kRequestColumns + " FROM requests WHERE owner = $1 AND idem_key = $2", owner, key));
+  }
+  std::vector<StoredRequest> list(const std::string& owner, const std::string& status) override {
+    return rows_of(t_.exec_params(std::string("SELECT ") + kRequestColumns +
+                                      " FROM requests WHERE ($1 = '' OR owner = $1) AND ($2 = '' OR status = $2) ORDER BY seq",
+                                  owner, status));
+  }
+  std::vector<StoredRequest> expired_holds(std::int64_t now) override {
+    return rows_of(t_.exec_params(std::string("SELECT ") + kRequestColumns +
+                                      " FROM requests WHERE status = 'held' AND hold_expires <= $1 ORDER BY seq",
+                                  now));
+  }
+  std::int64_t insert(const StoredRequest& r, const std::vector<Allocation>& alloc) override {
+    const auto res = t_.exec_params(
+        "INSERT INTO requests(id, owner, idem_key, body_sha256, request_json, status, decision, evaluation_json, "
+        "hold_expires, created, updated) VALUES($1, $2, NULLIF($3, ''), $4, $5, $6, $7, $8, $9, $10, $11) RETURNING seq",
+        r.id, r.owner, r.idem_key, r.body_sha256, r.request_json, r.status, r.decision, r.evaluation_json, r.hold_expires,
+        r.created, r.updated);
+    const std::string state = r.status == "confirmed" ? "committed" : "held";
+    for (const auto& a : alloc)
+      t_.exec_params("INSERT INTO allocations(request_id, link, pairs, state) VALUES($1, $2, $3, $4)", r.id, a.link, a.pairs, state);
+    return res[0][0].as<std::int64_t>();
+  }
+  std::int64_t next_number() override { return t_.exec("SELECT COUNT(*) + 1 FROM requests")[0][0].as<std::int64_t>(); }
+  void set_status(const std::string& id, const std::string& status, std::int64_t now) override {
+    t_.exec_params(
+        "UPDATE requests SET status = $1, updated = $2, hold_expires = CASE WHEN $1 = 'held' THEN hold_expires ELSE 0 END "
+        "WHERE id = $3",
+        status, now, id);
+    if (status == "confirmed") t_.exec_params("UPDATE allocations SET state = 'committed' WHERE request_id = $1", id);
+    else if (status != "held") t_.exec_params("DELETE FROM allocations WHERE request_id = $1", id);
+  }
+  void mark_built(int link, const std::string& request_id) override {
+    t_.exec_params("UPDATE links SET built_by = $1 WHERE idx = $2 AND built_by IS NULL", request_id, link);
+  }
+  void audit(const AuditEntry& e) override {
+    t_.exec_params("INSERT INTO audit(at, actor, action, request_id, detail) VALUES($1, $2, $3, $4, $5)", e.at, e.actor, e.action,
+                   e.request_id, e.detail);
+  }
+  std::vector<AuditEntry> audit_log(const std::string& request_id) override {
+    std::vector<AuditEntry> out;
+    for (const auto& q : t_.exec_params("SELECT at, actor, action, request_id, detail FROM audit WHERE ($1 = '' OR request_id = $1) ORDER BY n",
+                                        request_id))
+      out.push_back({q[0].as<std::int64_t>(), q[1].as<std::string>(), q[2].as<std::string>(), q[3].as<std::string>(), q[4].as<std::string>()});
+    return out;
+  }
+
+ private:
+  pqxx::transaction_base& t_;
+};
+
+class PgRegister : public Register {
+ public:
+  explicit PgRegister(std::string url) : url_(std::move(url)) {
+    try {
+      conn_ = std::make_unique<pqxx::connection>(url_);
+    } catch (const std::exception& e) {
+      throw InputError("command line", 0, "--db", std::string("cannot connect to the PostgreSQL register: ") + e.what());
+    }
+    pqxx::nontransaction n(*conn_);
+    n.exec("SET synchronous_commit = on");
+  }
+
+  void open(const std::vector<LinkRow>& links) override {
+    pqxx::work w(*conn_);
+    w.exec_params("SELECT pg_advisory_xact_lock($1)", kDeskLock);  // two instances starting together
+    w.exec(kSchema);
+    const auto rows = w.exec("SELECT idx, id, capacity FROM links ORDER BY idx");
+    if (rows.empty()) {
+      for (const auto& l : links) w.exec_params("INSERT INTO links(idx, id, capacity) VALUES($1, $2, $3)", l.index, l.id, l.capacity_pairs);
+    } else {
+      bool same = rows.size() == links.size();
+      for (std::size_t k = 0; same && k < links.size(); ++k)
+        same = rows[k][0].as<int>() == links[k].index && rows[k][1].as<std::string>() == links[k].id &&
+               rows[k][2].as<int>() == links[k].capacity_pairs;
+      if (!same) throw InputError(describe(), 0, "db", "the register was made for another network (its links differ from the scenario's)");
+    }
+    w.commit();
+  }
+  void write(const std::function<void(RegisterTx&)>& fn) override {
+    pqxx::work w(*conn_);
+    w.exec_params("SELECT pg_advisory_xact_lock($1)", kDeskLock);
+    PgTx tx(w);
+    fn(tx);
+    w.commit();
+  }
+  void read(const std::function<void(RegisterTx&)>& fn) override {
+    pqxx::read_transaction r(*conn_);
+    PgTx tx(r);
+    fn(tx);
+  }
+  std::string describe() const override {
+    const auto at = url_.find('@');  // no password in messages
+    return at == std::string::npos ? url_ : "postgresql://…" + url_.substr(at);
+  }
+
+ private:
+  std::string url_;
+  std::unique_ptr<pqxx::connection> conn_;
+};
+
+}  // namespace
+
+std::unique_ptr<Register> make_pg_register(const std::string& url) { return std::make_unique<PgRegister>(url); }
+
+}  // namespace dorsale::service

@@ -1,0 +1,100 @@
+#pragma once
+// The desk's register: requests, their answers, the pairs held or committed on each link, the
+// planned links a confirmed request built, and an audit log. One interface, two stores:
+// SQLite (embedded, the default; WAL + synchronous=FULL) and PostgreSQL (a register shared by
+// several desk instances).
+//
+// Contract: every change happens inside `write(fn)`: one transaction that is exclusive across
+// every process using the same register (SQLite BEGIN IMMEDIATE), committed durably before
+// `write` returns, rolled back when `fn` throws. So a caller that answers only after `write`
+// returned never acknowledges a change that a crash could lose. All SQL is parameterised.
+// A Register is used by one thread at a time (the Desk serialises calls).
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace dorsale::service {
+
+// One request as the register keeps it.
+struct StoredRequest {
+  std::string id;
+  std::int64_t seq = 0;        // arrival order (assigned by the register on insert)
+  std::string owner;           // token name of who submitted it
+  std::string idem_key;        // Idempotency-Key header, or empty
+  std::string body_sha256;     // of the submitted body (a key reused with another body: 409)
+  std::string request_json;    // the request's fields (a request-file row, id filled)
+  std::string status;          // held, rejected, confirmed, declined, cancelled, expired
+  std::string decision;        // accept, accept_with_works, reject
+  std::string evaluation_json; // the engine's evaluation (reasons, option) at submission
+  std::int64_t hold_expires = 0;  // epoch seconds; 0 when nothing is held
+  std::int64_t created = 0, updated = 0;
+};
+
+// Pairs a request takes on a network link (one row per link; `pairs` already summed over the
+// routes of a diverse request).
+struct Allocation {
+  int link = 0;  // index in Network::links()
+  int pairs = 0;
+};
+
+struct LinkRow {
+  int index = 0;
+  std::string id;
+  int capacity_pairs = 0;       // pairs free on the network before any request of the desk
+  int held_pairs = 0;           // by requests in status held
+  int committed_pairs = 0;      // by requests in status confirmed
+  std::string built_by;         // planned link built by this confirmed request; empty: not built
+};
+
+struct AuditEntry {
+  std::int64_t at = 0;
+  std::string actor, action, request_id, detail;
+};
+
+class RegisterTx {
+ public:
+  virtual ~RegisterTx() = default;
+  // The links, with their held / committed pairs summed from the allocations.
+  virtual std::vector<LinkRow> links() = 0;
+  virtual std::optional<StoredRequest> get(const std::string& id) = 0;
+  virtual std::optional<StoredRequest> by_idempotency_key(const std::string& owner, const std::string& key) = 0;
+  // Requests in arrival order; empty owner / status: all.
+  virtual std::vector<StoredRequest> list(const std::string& owner, const std::string& status) = 0;
+  // Held requests whose hold ends at or before `now`.
+  virtual std::vector<StoredRequest> expired_holds(std::int64_t now) = 0;
+  // Inserts the request (its seq is assigned) and its allocations in status `held` or
+  // `committed` as the request's status says; returns the seq.
+  virtual std::int64_t insert(const StoredRequest& r, const std::vector<Allocation>& alloc) = 0;
+  // The next free desk id number (one more than the number of requests so far).
+  virtual std::int64_t next_number() = 0;
+  // New status; held -> confirmed turns its allocations into commitments; any other status
+  // than held / confirmed releases them.
+  virtual void set_status(const std::string& id, const std::string& status, std::int64_t now) = 0;
+  virtual void mark_built(int link, const std::string& request_id) = 0;
+  virtual void audit(const AuditEntry& e) = 0;
+  virtual std::vector<AuditEntry> audit_log(const std::string& request_id) = 0;
+};
+
+class Register {
+ public:
+  virtual ~Register() = default;
+  // Creates the schema if missing and records the network's links; a register made for
+  // another network (other link ids or capacities) is refused (InputError naming `db`).
+  virtual void open(const std::vector<LinkRow>& links) = 0;
+  // One exclusive, durable transaction (see the contract above).
+  virtual void write(const std::function<void(RegisterTx&)>& fn) = 0;
+  // A read-only snapshot.
+  virtual void read(const std::function<void(RegisterTx&)>& fn) = 0;
+  virtual std::string describe() const = 0;  // "sqlite:/path" or "postgresql://host/db"
+};
+
+// `target`: a file path (SQLite) or a postgresql:// URL.
+std::unique_ptr<Register> open_register(const std::string& target);
+std::unique_ptr<Register> make_sqlite_register(const std::string& path);
+// `url`: a libpq connection URI (postgresql://user@host:port/db?host=/socket/dir ...).
+std::unique_ptr<Register> make_pg_register(const std::string& url);
+
+}  // namespace dorsale::service

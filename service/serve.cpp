@@ -1,0 +1,66 @@
+#include "service/serve.h"
+
+#include <pthread.h>
+
+#include <csignal>
+#include <filesystem>
+#include <iostream>
+#include <thread>
+
+#include "models/error.h"
+#include "scenarios/scenario.h"
+#include "service/desk.h"
+#include "service/http_api.h"
+#include "service/register.h"
+#include "service/tokens.h"
+
+namespace dorsale::service {
+
+std::string default_db(const std::string& scenario) {
+  if (scenario.empty()) return "bfc-2022.desk.sqlite";
+  return std::filesystem::path(scenario).replace_extension(".desk.sqlite").string();
+}
+
+namespace {
+
+std::pair<std::string, int> parse_listen(const std::string& listen) {
+  const auto colon = listen.rfind(':');
+  if (colon == std::string::npos || colon == 0) throw InputError("command line", 0, "--listen", "'" + listen + "' is not HOST:PORT");
+  const std::string host = listen.substr(0, colon), port = listen.substr(colon + 1);
+  if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos || std::stoi(port) > 65535)
+    throw InputError("command line", 0, "--listen", "'" + port + "' is not a port (0-65535)");
+  return {host, std::stoi(port)};
+}
+
+}  // namespace
+
+int serve(const ServeConfig& cfg) {
+  const auto [host, port] = parse_listen(cfg.listen);
+  const scenarios::Scenario s = cfg.scenario.empty() ? scenarios::builtin_scenario("bfc-2022") : scenarios::load_scenario(cfg.scenario);
+  const Region region = scenarios::load_region(s);
+  if (region.network.nodes().empty()) throw InputError(s.file, 0, "region", "the scenario's region has no network to route on");
+  const TokenStore tokens = cfg.tokens.empty() ? TokenStore() : TokenStore::load(cfg.tokens);
+  if (tokens.size() == 0) std::cerr << "dorsale serve: no --tokens file: every API call but /api/health is refused (401)\n";
+  auto reg = open_register(cfg.db.empty() ? default_db(cfg.scenario) : cfg.db);
+  Desk desk(region, s.params, *reg);
+  HttpApi api(desk, tokens);
+  // SIGINT / SIGTERM are taken by one thread that stops the server (not in a signal handler).
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  const int bound = api.bind(host, port);
+  std::cout << "dorsale serve: listening on http://" << host << ":" << bound << " (register " << reg->describe() << ")" << std::endl;
+  std::thread waiter([&] {
+    int sig = 0;
+    sigwait(&set, &sig);
+    api.stop();
+  });
+  api.run();
+  pthread_kill(waiter.native_handle(), SIGTERM);  // wakes the waiter when run() ended otherwise
+  waiter.join();
+  return 0;
+}
+
+}  // namespace dorsale::service

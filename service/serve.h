@@ -1,0 +1,23 @@
+#pragma once
+// `dorsale serve`: the interconnection desk as a long-running service.
+#include <string>
+
+namespace dorsale::service {
+
+struct ServeConfig {
+  std::string scenario;                 // scenario file; empty: the built-in bfc-2022
+  std::string db;                       // SQLite file or postgresql:// URL; empty: next to the scenario
+  std::string listen = "127.0.0.1:8080";  // host:port (port 0: any free port)
+  std::string tokens;                   // TOML file of [[token]] tables
+};
+
+// The register's default place: the scenario file with the extension ".desk.sqlite"
+// (the built-in scenario: ./bfc-2022.desk.sqlite).
+std::string default_db(const std::string& scenario);
+
+// Loads the scenario, opens the register, listens, prints one line
+// "dorsale serve: listening on http://HOST:PORT (register ...)" on stdout, and serves until
+// SIGINT or SIGTERM. Throws InputError for a bad scenario, token file, register or --listen.
+int serve(const ServeConfig& cfg);
+
+}  // namespace dorsale::service

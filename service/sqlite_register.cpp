@@ -1,0 +1,288 @@
+// The SQLite register: one file, WAL journal, synchronous=FULL (a commit is on disk before
+// COMMIT returns), BEGIN IMMEDIATE for writes (exclusive across processes), every statement
+// prepared with bound parameters.
+#include <sqlite3.h>
+
+#include <stdexcept>
+
+#include "models/error.h"
+#include "service/register.h"
+
+namespace dorsale::service {
+
+namespace {
+
+const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS links(
+  idx INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, capacity INTEGER NOT NULL, built_by TEXT);
+CREATE TABLE IF NOT EXISTS requests(
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, owner TEXT NOT NULL,
+  idem_key TEXT, body_sha256 TEXT NOT NULL, request_json TEXT NOT NULL, status TEXT NOT NULL,
+  decision TEXT NOT NULL, evaluation_json TEXT NOT NULL, hold_expires INTEGER NOT NULL,
+  created INTEGER NOT NULL, updated INTEGER NOT NULL);
+CREATE UNIQUE INDEX IF NOT EXISTS requests_idem ON requests(owner, idem_key) WHERE idem_key IS NOT NULL;
+CREATE INDEX IF NOT EXISTS requests_status ON requests(status, hold_expires);
+CREATE TABLE IF NOT EXISTS allocations(
+  request_id TEXT NOT NULL REFERENCES requests(id), link INTEGER NOT NULL REFERENCES links(idx),
+  pairs INTEGER NOT NULL CHECK(pairs > 0), state TEXT NOT NULL CHECK(state IN ('held', 'committed')),
+  PRIMARY KEY(request_id, link));
+CREATE INDEX IF NOT EXISTS allocations_link ON allocations(link);
+CREATE TABLE IF NOT EXISTS audit(
+  n INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
+  request_id TEXT NOT NULL, detail TEXT NOT NULL);
+)sql";
+
+class Db {
+ public:
+  explicit Db(const std::string& path) {
+    if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
+      const std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
+      sqlite3_close(db_);
+      throw InputError(path, 0, "db", "cannot open the register: " + msg);
+    }
+    sqlite3_busy_timeout(db_, 30000);
+  }
+  ~Db() { sqlite3_close(db_); }
+  Db(const Db&) = delete;
+  Db& operator=(const Db&) = delete;
+  sqlite3* get() const { return db_; }
+  void exec(const char* sql) {
+    char* err = nullptr;
+    if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+      std::string msg = err ? err : "?";
+      sqlite3_free(err);
+      throw std::runtime_error(std::string("register: ") + msg);
+    }
+  }
+
+ private:
+  sqlite3* db_ = nullptr;
+};
+
+// A prepared statement with positional parameters bound in order.
+class Stmt {
+ public:
+  Stmt(sqlite3* db, const char* sql) : db_(db) {
+    if (sqlite3_prepare_v2(db, sql, -1, &s_, nullptr) != SQLITE_OK)
+      throw std::runtime_error(std::string("register: ") + sqlite3_errmsg(db));
+  }
+  ~Stmt() { sqlite3_finalize(s_); }
+  Stmt& bind(const std::string& v) {
+    check(sqlite3_bind_text(s_, ++n_, v.data(), int(v.size()), SQLITE_TRANSIENT));
+    return *this;
+  }
+  Stmt& bind_or_null(const std::string& v) {
+    if (v.empty()) check(sqlite3_bind_null(s_, ++n_));
+    else bind(v);
+    return *this;
+  }
+  Stmt& bind(std::int64_t v) {
+    check(sqlite3_bind_int64(s_, ++n_, v));
+    return *this;
+  }
+  bool step() {
+    const int rc = sqlite3_step(s_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    throw std::runtime_error(std::string("register: ") + sqlite3_errmsg(db_));
+  }
+  void run() { while (step()) {} }
+  std::int64_t i(int c) const { return sqlite3_column_int64(s_, c); }
+  std::string s(int c) const {
+    const auto* t = reinterpret_cast<const char*>(sqlite3_column_text(s_, c));
+    return t ? std::string(t, std::size_t(sqlite3_column_bytes(s_, c))) : std::string();
+  }
+
+ private:
+  void check(int rc) {
+    if (rc != SQLITE_OK) throw std::runtime_error(std::string("register: ") + sqlite3_errmsg(db_));
+  }
+  sqlite3* db_;
+  sqlite3_stmt* s_ = nullptr;
+  int n_ = 0;
+};
+
+const char* kRequestColumns =
+    "id, seq, owner, COALESCE(idem_key, ''), body_sha256, request_json, status, decision, evaluation_json, hold_expires, "
+    "created, updated";
+
+StoredRequest row_request(const Stmt& q) {
+  StoredRequest r;
+  r.id = q.s(0);
+  r.seq = q.i(1);
+  r.owner = q.s(2);
+  r.idem_key = q.s(3);
+  r.body_sha256 = q.s(4);
+  r.request_json = q.s(5);
+  r.status = q.s(6);
+  r.decision = q.s(7);
+  r.evaluation_json = q.s(8);
+  r.hold_expires = q.i(9);
+  r.created = q.i(10);
+  r.updated = q.i(11);
+  return r;
+}
+
+class SqliteTx : public RegisterTx {
+ public:
+  explicit SqliteTx(sqlite3* db) : db_(db) {}
+
+  std::vector<LinkRow> links() override {
+    Stmt q(db_,
+           "SELECT l.idx, l.id, l.capacity, "
+           "COALESCE(SUM(CASE WHEN a.state = 'held' THEN a.pairs END), 0), "
+           "COALESCE(SUM(CASE WHEN a.state = 'committed' THEN a.pairs END), 0), COALESCE(l.built_by, '') "
+           "FROM links l LEFT JOIN allocations a ON a.link = l.idx GROUP BY l.idx ORDER BY l.idx");
+    std::vector<LinkRow> out;
+    while (q.step()) out.push_back({int(q.i(0)), q.s(1), int(q.i(2)), int(q.i(3)), int(q.i(4)), q.s(5)});
+    return out;
+  }
+  std::optional<StoredRequest> get(const std::string& id) override {
+    Stmt q(db_, (std::string("SELECT ") + kRequestColumns + " FROM requests WHERE id = ?").c_str());
+    q.bind(id);
+    if (!q.step()) return std::nullopt;
+    return row_request(q);
+  }
+  std::optional<StoredRequest> by_idempotency_key(const std::string& owner, const std::string& key) override {
+    Stmt q(db_, (std::string("SELECT ") + kRequestColumns + " FROM requests WHERE owner = ? AND idem_key = ?").c_str());
+    q.bind(owner).bind(key);
+    if (!q.step()) return std::nullopt;
+    return row_request(q);
+  }
+  std::vector<StoredRequest> list(const std::string& owner, const std::string& status) override {
+    Stmt q(db_, (std::string("SELECT ") + kRequestColumns +
+                 " FROM requests WHERE (? = '' OR owner = ?) AND (? = '' OR status = ?) ORDER BY seq")
+                    .c_str());
+    q.bind(owner).bind(owner).bind(status).bind(status);
+    std::vector<StoredRequest> out;
+    while (q.step()) out.push_back(row_request(q));
+    return out;
+  }
+  std::vector<StoredRequest> expired_holds(std::int64_t now) override {
+    Stmt q(db_, (std::string("SELECT ") + kRequestColumns +
+                 " FROM requests WHERE status = 'held' AND hold_expires <= ? ORDER BY seq")
+                    .c_str());
+    q.bind(now);
+    std::vector<StoredRequest> out;
+    while (q.step()) out.push_back(row_request(q));
+    return out;
+  }
+  std::int64_t insert(const StoredRequest& r, const std::vector<Allocation>& alloc) override {
+    Stmt q(db_,
+           "INSERT INTO requests(id, owner, idem_key, body_sha256, request_json, status, decision, evaluation_json, "
+           "hold_expires, created, updated) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    q.bind(r.id).bind(r.owner).bind_or_null(r.idem_key).bind(r.body_sha256).bind(r.request_json).bind(r.status);
+    q.bind(r.decision).bind(r.evaluation_json).bind(r.hold_expires).bind(r.created).bind(r.updated);
+    q.run();
+    const std::int64_t seq = sqlite3_last_insert_rowid(db_);
+    const std::string state = r.status == "confirmed" ? "committed" : "held";
+    for (const auto& a : alloc) {
+      Stmt ins(db_, "INSERT INTO allocations(request_id, link, pairs, state) VALUES(?, ?, ?, ?)");
+      ins.bind(r.id).bind(std::int64_t(a.link)).bind(std::int64_t(a.pairs)).bind(state).run();
+    }
+    return seq;
+  }
+  std::int64_t next_number() override {
+    Stmt q(db_, "SELECT COUNT(*) + 1 FROM requests");
+    q.step();
+    return q.i(0);
+  }
+  void set_status(const std::string& id, const std::string& status, std::int64_t now) override {
+    Stmt u(db_, "UPDATE requests SET status = ?, updated = ?, hold_expires = CASE WHEN ? = 'held' THEN hold_expires ELSE 0 END WHERE id = ?");
+    u.bind(status).bind(now).bind(status).bind(id).run();
+    if (status == "confirmed") {
+      Stmt c(db_, "UPDATE allocations SET state = 'committed' WHERE request_id = ?");
+      c.bind(id).run();
+    } else if (status != "held") {
+      Stmt d(db_, "DELETE FROM allocations WHERE request_id = ?");
+      d.bind(id).run();
+    }
+  }
+  void mark_built(int link, const std::string& request_id) override {
+    Stmt u(db_, "UPDATE links SET built_by = ? WHERE idx = ? AND built_by IS NULL");
+    u.bind(request_id).bind(std::int64_t(link)).run();
+  }
+  void audit(const AuditEntry& e) override {
+    Stmt q(db_, "INSERT INTO audit(at, actor, action, request_id, detail) VALUES(?, ?, ?, ?, ?)");
+    q.bind(e.at).bind(e.actor).bind(e.action).bind(e.request_id).bind(e.detail).run();
+  }
+  std::vector<AuditEntry> audit_log(const std::string& request_id) override {
+    Stmt q(db_, "SELECT at, actor, action, request_id, detail FROM audit WHERE (? = '' OR request_id = ?) ORDER BY n");
+    q.bind(request_id).bind(request_id);
+    std::vector<AuditEntry> out;
+    while (q.step()) out.push_back({q.i(0), q.s(1), q.s(2), q.s(3), q.s(4)});
+    return out;
+  }
+
+ private:
+  sqlite3* db_;
+};
+
+class SqliteRegister : public Register {
+ public:
+  explicit SqliteRegister(std::string path) : path_(std::move(path)), db_(path_) {
+    db_.exec("PRAGMA journal_mode = WAL");
+    db_.exec("PRAGMA synchronous = FULL");
+    db_.exec("PRAGMA foreign_keys = ON");
+  }
+
+  void open(const std::vector<LinkRow>& links) override {
+    db_.exec(kSchema);
+    write([&](RegisterTx&) {
+      Stmt count(db_.get(), "SELECT COUNT(*) FROM links");
+      count.step();
+      if (count.i(0) == 0) {
+        for (const auto& l : links) {
+          Stmt ins(db_.get(), "INSERT INTO links(idx, id, capacity) VALUES(?, ?, ?)");
+          ins.bind(std::int64_t(l.index)).bind(l.id).bind(std::int64_t(l.capacity_pairs)).run();
+        }
+        return;
+      }
+      check_same_links(links);
+    });
+  }
+  void write(const std::function<void(RegisterTx&)>& fn) override {
+    db_.exec("BEGIN IMMEDIATE");
+    try {
+      SqliteTx tx(db_.get());
+      fn(tx);
+      db_.exec("COMMIT");
+    } catch (...) {
+      sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
+      throw;
+    }
+  }
+  void read(const std::function<void(RegisterTx&)>& fn) override {
+    db_.exec("BEGIN");
+    try {
+      SqliteTx tx(db_.get());
+      fn(tx);
+      db_.exec("COMMIT");
+    } catch (...) {
+      sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
+      throw;
+    }
+  }
+  std::string describe() const override { return "sqlite:" + path_; }
+
+ private:
+  void check_same_links(const std::vector<LinkRow>& links) {
+    Stmt q(db_.get(), "SELECT idx, id, capacity FROM links ORDER BY idx");
+    std::size_t k = 0;
+    while (q.step()) {
+      if (k >= links.size() || q.i(0) != links[k].index || q.s(1) != links[k].id || q.i(2) != links[k].capacity_pairs)
+        throw InputError(path_, 0, "db", "the register was made for another network (its links differ from the scenario's)");
+      ++k;
+    }
+    if (k != links.size()) throw InputError(path_, 0, "db", "the register was made for another network (another number of links)");
+  }
+
+  std::string path_;
+  Db db_;
+};
+
+}  // namespace
+
+std::unique_ptr<Register> make_sqlite_register(const std::string& path) { return std::make_unique<SqliteRegister>(path); }
+
+}  // namespace dorsale::service

@@ -241,29 +241,26 @@ class SqliteRegister : public Register {
       check_same_links(links);
     });
   }
-  void write(const std::function<void(RegisterTx&)>& fn) override {
-    db_.exec("BEGIN IMMEDIATE");
-    try {
-      SqliteTx tx(db_.get());
-      fn(tx);
-      db_.exec("COMMIT");
-    } catch (...) {
-      sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
-      throw;
-    }
-  }
-  void read(const std::function<void(RegisterTx&)>& fn) override {
-    db_.exec("BEGIN");
-    try {
-      SqliteTx tx(db_.get());
-      fn(tx);
-      db_.exec("COMMIT");
-    } catch (...) {
-      sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
-      throw;
-    }
-  }
+  // writes take the database lock at once (BEGIN IMMEDIATE); reads a plain transaction
+  void write(const std::function<void(RegisterTx&)>& fn) override { in_transaction("BEGIN IMMEDIATE", fn); }
+  void read(const std::function<void(RegisterTx&)>& fn) override { in_transaction("BEGIN", fn); }
   std::string describe() const override { return "sqlite:" + path_; }
+
+ private:
+  // fn inside one transaction: committed when it returns, rolled back when it throws.
+  void in_transaction(const char* begin, const std::function<void(RegisterTx&)>& fn) {
+    db_.exec(begin);
+    try {
+      SqliteTx tx(db_.get());
+      fn(tx);
+      db_.exec("COMMIT");
+    } catch (...) {
+      sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
+      throw;
+    }
+  }
+
+ public:
 
  private:
   void check_same_links(const std::vector<LinkRow>& links) {

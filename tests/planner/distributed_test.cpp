@@ -48,6 +48,23 @@ void expect_same_files(const fs::path& one, const fs::path& many, const std::str
   }
 }
 
+// `args` then "-o out".
+std::vector<std::string> with_out(std::vector<std::string> args, const fs::path& out) {
+  args.push_back("-o");
+  args.push_back(out.string());
+  return args;
+}
+
+// One process, then mpirun -np 1, 2 and 3 (3: more ranks than work for some): the same files.
+void expect_ranks_write_the_single_process_bytes(const std::vector<std::string>& args, const fs::path& tmp, const std::string& what) {
+  ASSERT_EQ(dorsale::test::run_cli(with_out(args, tmp / "one"), tmp / "log"), 0) << slurp(tmp / "log");
+  for (int n : {1, 2, 3}) {
+    const fs::path out = tmp / ("np" + std::to_string(n));
+    ASSERT_EQ(run_mpi(n, with_out(args, out), tmp / "log"), 0) << slurp(tmp / "log");
+    expect_same_files(tmp / "one", out, what + " -np " + std::to_string(n));
+  }
+}
+
 bool have_mpirun() { return std::system("command -v mpirun > /dev/null 2>&1") == 0; }
 
 #define DORSALE_REQUIRE_MPIRUN()                                                             \
@@ -68,19 +85,7 @@ TEST(Distributed, GuichetSweepOverOneTwoThreeRanksWritesTheSingleProcessBytes) {
   DORSALE_REQUIRE_MPIRUN();
   dorsale::test::TempDir tmp;
   const std::string sweep = std::string(DORSALE_SOURCE_DIR) + "/scenarios/guichet-sweep.toml";
-  const std::vector<std::string> args = {"guichet", "--sweep", sweep, "--draws", "300", "--threads", "1"};
-  auto with_out = [&](const fs::path& out) {
-    auto a = args;
-    a.push_back("-o");
-    a.push_back(out.string());
-    return a;
-  };
-  ASSERT_EQ(dorsale::test::run_cli(with_out(tmp.path() / "one"), tmp.path() / "log"), 0) << slurp(tmp.path() / "log");
-  for (int n : {1, 2, 3}) {
-    const fs::path out = tmp.path() / ("np" + std::to_string(n));
-    ASSERT_EQ(run_mpi(n, with_out(out), tmp.path() / "log"), 0) << slurp(tmp.path() / "log");
-    expect_same_files(tmp.path() / "one", out, "guichet -np " + std::to_string(n));
-  }
+  expect_ranks_write_the_single_process_bytes({"guichet", "--sweep", sweep, "--draws", "300", "--threads", "1"}, tmp.path(), "guichet");
 }
 
 TEST(Distributed, ScenarioGridOverOneTwoThreeRanksWritesTheSingleProcessBytes) {
@@ -92,19 +97,9 @@ TEST(Distributed, ScenarioGridOverOneTwoThreeRanksWritesTheSingleProcessBytes) {
   const std::vector<std::string> grid = {(tmp.path() / "a.toml").string(),
                                          std::string(DORSALE_SOURCE_DIR) + "/scenarios/bfc-2022.toml",
                                          (tmp.path() / "c.toml").string()};
-  auto with_out = [&](const fs::path& out) {
-    std::vector<std::string> a = {"run"};
-    a.insert(a.end(), grid.begin(), grid.end());
-    a.push_back("-o");
-    a.push_back(out.string());
-    return a;
-  };
-  ASSERT_EQ(dorsale::test::run_cli(with_out(tmp.path() / "one"), tmp.path() / "log"), 0) << slurp(tmp.path() / "log");
-  for (int n : {1, 2, 3}) {
-    const fs::path out = tmp.path() / ("np" + std::to_string(n));
-    ASSERT_EQ(run_mpi(n, with_out(out), tmp.path() / "log"), 0) << slurp(tmp.path() / "log");
-    expect_same_files(tmp.path() / "one", out, "run -np " + std::to_string(n));
-  }
+  std::vector<std::string> args = {"run"};
+  args.insert(args.end(), grid.begin(), grid.end());
+  expect_ranks_write_the_single_process_bytes(args, tmp.path(), "run");
 }
 
 TEST(Distributed, ARankGivenABadScenarioFailsTheRunAndNothingIsWritten) {

@@ -88,129 +88,158 @@ struct TableData {
 
 std::string metres(double km) { return fmt::format("{:.2f}", km * 1000.0); }
 
-// The tables of a network (models/gracethd.h for the mapping).
-std::vector<TableData> network_tables(const Network& net) {
-  TableData noeud("t_noeud"), chem("t_cheminement"), cline("t_cableline"), cable("t_cable"), cabcond("t_cab_cond"),
-      conduite("t_conduite"), condchem("t_cond_chem"), site("t_sitetech"), emission("t_siteemission"), org("t_organisme");
-  std::map<std::string, std::string> org_code;  // owner -> or_code, in order of first use
-  std::vector<std::string> org_order;
-  auto organisation = [&](const std::string& owner) -> std::string {
+// The tables of a network (models/gracethd.h for the mapping), filled step by step: nodes with
+// their sites, then each link as a cable in its cheminements, then the organisations.
+class NetworkTables {
+ public:
+  explicit NetworkTables(const Network& net) : net_(net) {}
+
+  std::vector<TableData> tables() {
+    for (const auto& n : net_.nodes()) add_node(n);
+    count_risk_groups();
+    for (const auto& l : net_.links()) add_link(l);
+    for (const auto& owner : org_order_) {
+      auto& o = org_.add();
+      org_.set(o, "or_code", org_code_[owner]);
+      org_.set(o, "or_nom", owner);
+    }
+    std::vector<TableData> out;
+    for (auto* t : {&noeud_, &chem_, &cline_, &cable_, &cabcond_, &conduite_, &condchem_, &site_, &emission_, &org_})
+      out.push_back(std::move(*t));
+    return out;
+  }
+
+ private:
+  // The or_code of an owner, in order of first use.
+  std::string organisation(const std::string& owner) {
     if (owner.empty()) return "";
-    auto it = org_code.find(owner);
-    if (it == org_code.end()) {
-      it = org_code.emplace(owner, fmt::format("OR{:04d}", org_code.size() + 1)).first;
-      org_order.push_back(owner);
+    auto it = org_code_.find(owner);
+    if (it == org_code_.end()) {
+      it = org_code_.emplace(owner, fmt::format("OR{:04d}", org_code_.size() + 1)).first;
+      org_order_.push_back(owner);
     }
     return it->second;
-  };
-  for (const auto& n : net.nodes()) {
+  }
+
+  void add_node(const Node& n) {
     const std::string type = gracethd::site_type_of(n.kind);
-    auto& r = noeud.add({{n.pos.x, n.pos.y}});
-    noeud.set(r, "nd_code", n.id);
-    noeud.set(r, "nd_nom", n.name);
-    noeud.set(r, "nd_type", !type.empty() ? "ST" : n.kind == NodeKind::HighPoint ? "SE" : "PT");
+    auto& r = noeud_.add({{n.pos.x, n.pos.y}});
+    noeud_.set(r, "nd_code", n.id);
+    noeud_.set(r, "nd_nom", n.name);
+    noeud_.set(r, "nd_type", !type.empty() ? "ST" : n.kind == NodeKind::HighPoint ? "SE" : "PT");
     if (!type.empty()) {
-      auto& s = site.add();
-      site.set(s, "st_code", "st:" + n.id);
-      site.set(s, "st_nd_code", n.id);
-      site.set(s, "st_nom", n.name);
-      site.set(s, "st_prop", organisation(n.owner));
-      site.set(s, "st_statut", "REC");
-      site.set(s, "st_etat", "OK");
-      site.set(s, "st_avct", "E");
-      site.set(s, "st_typephy", n.kind == NodeKind::Nro ? "SHE" : "BAT");
-      site.set(s, "st_typelog", type);
+      auto& s = site_.add();
+      site_.set(s, "st_code", "st:" + n.id);
+      site_.set(s, "st_nd_code", n.id);
+      site_.set(s, "st_nom", n.name);
+      site_.set(s, "st_prop", organisation(n.owner));
+      site_.set(s, "st_statut", "REC");
+      site_.set(s, "st_etat", "OK");
+      site_.set(s, "st_avct", "E");
+      site_.set(s, "st_typephy", n.kind == NodeKind::Nro ? "SHE" : "BAT");
+      site_.set(s, "st_typelog", type);
     } else if (n.kind == NodeKind::HighPoint) {
-      auto& s = emission.add();
-      emission.set(s, "se_code", "se:" + n.id);
-      emission.set(s, "se_nd_code", n.id);
-      emission.set(s, "se_prop", organisation(n.owner));
-      emission.set(s, "se_statut", "REC");
-      emission.set(s, "se_etat", "OK");
-      emission.set(s, "se_type", "TEL");
+      auto& s = emission_.add();
+      emission_.set(s, "se_code", "se:" + n.id);
+      emission_.set(s, "se_nd_code", n.id);
+      emission_.set(s, "se_prop", organisation(n.owner));
+      emission_.set(s, "se_statut", "REC");
+      emission_.set(s, "se_etat", "OK");
+      emission_.set(s, "se_type", "TEL");
     }
   }
-  // shared-risk groups of two links or more are shared cheminements; every other link runs in
-  // a cheminement of its own
-  std::unordered_map<std::string, int> members;
-  for (const auto& l : net.links()) l.for_each_risk_group([&](const std::string& g) { ++members[g]; });
-  std::unordered_map<std::string, char> written;
-  auto segment = [&](const Link& l) -> std::vector<Point> {
-    return {{net.node(l.a).pos.x, net.node(l.a).pos.y}, {net.node(l.b).pos.x, net.node(l.b).pos.y}};
-  };
-  auto add_cheminement = [&](const std::string& code, const Link& l, bool in_service) {
-    auto& c = chem.add(segment(l));
-    chem.set(c, "cm_code", code);
-    chem.set(c, "cm_ndcode1", net.node(l.a).id);
-    chem.set(c, "cm_ndcode2", net.node(l.b).id);
-    chem.set(c, "cm_voie", l.corridor);
-    chem.set(c, "cm_statut", in_service ? "REC" : "PRO");
-    chem.set(c, "cm_avct", in_service ? "E" : "C");
-    chem.set(c, "cm_typelog", "CO");
-    chem.set(c, "cm_typ_imp", "7");
-    chem.set(c, "cm_long", metres(l.length_km));
-    auto& d = conduite.add();
-    conduite.set(d, "cd_code", "cd:" + code);
-    conduite.set(d, "cd_statut", in_service ? "REC" : "PRO");
-    conduite.set(d, "cd_avct", in_service ? "E" : "C");
-    conduite.set(d, "cd_type", "NC");
-    auto& m = condchem.add();
-    condchem.set(m, "dm_cd_code", "cd:" + code);
-    condchem.set(m, "dm_cm_code", code);
-  };
-  // a group is in service when one of its links is
-  std::unordered_map<std::string, char> group_in_service;
-  for (const auto& l : net.links())
-    l.for_each_risk_group([&](const std::string& g) { group_in_service[g] |= l.status != LinkStatus::Planned; });
-  for (const auto& l : net.links()) {
-    const bool planned = l.status == LinkStatus::Planned;
+
+  // Shared-risk groups of two links or more become shared cheminements (in service when one of
+  // their links is); every other link runs in a cheminement of its own.
+  void count_risk_groups() {
+    for (const auto& l : net_.links())
+      l.for_each_risk_group([&](const std::string& g) {
+        ++members_[g];
+        group_in_service_[g] |= l.status != LinkStatus::Planned;
+      });
+  }
+
+  std::vector<Point> segment(const Link& l) const {
+    return {{net_.node(l.a).pos.x, net_.node(l.a).pos.y}, {net_.node(l.b).pos.x, net_.node(l.b).pos.y}};
+  }
+
+  void add_cheminement(const std::string& code, const Link& l, bool in_service) {
+    auto& c = chem_.add(segment(l));
+    chem_.set(c, "cm_code", code);
+    chem_.set(c, "cm_ndcode1", net_.node(l.a).id);
+    chem_.set(c, "cm_ndcode2", net_.node(l.b).id);
+    chem_.set(c, "cm_voie", l.corridor);
+    chem_.set(c, "cm_statut", in_service ? "REC" : "PRO");
+    chem_.set(c, "cm_avct", in_service ? "E" : "C");
+    chem_.set(c, "cm_typelog", "CO");
+    chem_.set(c, "cm_typ_imp", "7");
+    chem_.set(c, "cm_long", metres(l.length_km));
+    auto& d = conduite_.add();
+    conduite_.set(d, "cd_code", "cd:" + code);
+    conduite_.set(d, "cd_statut", in_service ? "REC" : "PRO");
+    conduite_.set(d, "cd_avct", in_service ? "E" : "C");
+    conduite_.set(d, "cd_type", "NC");
+    auto& m = condchem_.add();
+    condchem_.set(m, "dm_cd_code", "cd:" + code);
+    condchem_.set(m, "dm_cm_code", code);
+  }
+
+  // The cheminements a link runs in (written once each), with its t_cab_cond rows.
+  void add_route_of(const Link& l) {
     std::vector<std::string> groups;
     l.for_each_risk_group([&](const std::string& g) {
-      if (members[g] >= 2 && std::find(groups.begin(), groups.end(), g) == groups.end()) groups.push_back(g);
+      if (members_[g] >= 2 && std::find(groups.begin(), groups.end(), g) == groups.end()) groups.push_back(g);
     });
     if (groups.empty()) {
-      add_cheminement("cm:" + l.id, l, !planned);
+      add_cheminement("cm:" + l.id, l, l.status != LinkStatus::Planned);
       groups.push_back("cm:" + l.id);
     } else {
       for (const auto& g : groups)
-        if (written.emplace(g, 1).second) add_cheminement(g, l, group_in_service[g]);
+        if (written_.emplace(g, 1).second) add_cheminement(g, l, group_in_service_[g]);
     }
     for (const auto& g : groups) {
-      auto& cc = cabcond.add();
-      cabcond.set(cc, "cc_cb_code", l.id);
-      cabcond.set(cc, "cc_cd_code", "cd:" + g);
+      auto& cc = cabcond_.add();
+      cabcond_.set(cc, "cc_cb_code", l.id);
+      cabcond_.set(cc, "cc_cd_code", "cd:" + g);
     }
-    auto& c = cable.add();
-    cable.set(c, "cb_code", l.id);
-    cable.set(c, "cb_nd1", net.node(l.a).id);
-    cable.set(c, "cb_nd2", net.node(l.b).id);
-    cable.set(c, "cb_r1_code", l.dorsale ? gracethd::kDorsaleNetworkCode : "");
-    cable.set(c, "cb_prop", organisation(l.owner));
-    cable.set(c, "cb_proptyp", l.status == LinkStatus::Leased ? "LOC" : "CST");
-    cable.set(c, "cb_statut", planned ? "PRO" : "REC");
-    cable.set(c, "cb_etat", planned ? "" : "OK");
-    cable.set(c, "cb_avct", planned ? "C" : "E");
-    cable.set(c, "cb_tech", "OPT");
-    cable.set(c, "cb_typephy", "C");
-    cable.set(c, "cb_typelog", l.dorsale ? "CT" : "CO");
-    cable.set(c, "cb_capafo", std::to_string(2 * l.pairs_total));
-    cable.set(c, "cb_fo_disp", std::to_string(2 * l.pairs_free()));
-    cable.set(c, "cb_fo_util", std::to_string(2 * l.pairs_used));
-    cable.set(c, "cb_lgreel", metres(l.length_km));
-    auto& cl = cline.add(segment(l));
-    cline.set(cl, "cl_code", "cl:" + l.id);
-    cline.set(cl, "cl_cb_code", l.id);
-    cline.set(cl, "cl_long", metres(l.length_km));
   }
-  for (const auto& owner : org_order) {
-    auto& o = org.add();
-    org.set(o, "or_code", org_code[owner]);
-    org.set(o, "or_nom", owner);
+
+  void add_link(const Link& l) {
+    const bool planned = l.status == LinkStatus::Planned;
+    add_route_of(l);
+    auto& c = cable_.add();
+    cable_.set(c, "cb_code", l.id);
+    cable_.set(c, "cb_nd1", net_.node(l.a).id);
+    cable_.set(c, "cb_nd2", net_.node(l.b).id);
+    cable_.set(c, "cb_r1_code", l.dorsale ? gracethd::kDorsaleNetworkCode : "");
+    cable_.set(c, "cb_prop", organisation(l.owner));
+    cable_.set(c, "cb_proptyp", l.status == LinkStatus::Leased ? "LOC" : "CST");
+    cable_.set(c, "cb_statut", planned ? "PRO" : "REC");
+    cable_.set(c, "cb_etat", planned ? "" : "OK");
+    cable_.set(c, "cb_avct", planned ? "C" : "E");
+    cable_.set(c, "cb_tech", "OPT");
+    cable_.set(c, "cb_typephy", "C");
+    cable_.set(c, "cb_typelog", l.dorsale ? "CT" : "CO");
+    cable_.set(c, "cb_capafo", std::to_string(2 * l.pairs_total));
+    cable_.set(c, "cb_fo_disp", std::to_string(2 * l.pairs_free()));
+    cable_.set(c, "cb_fo_util", std::to_string(2 * l.pairs_used));
+    cable_.set(c, "cb_lgreel", metres(l.length_km));
+    auto& cl = cline_.add(segment(l));
+    cline_.set(cl, "cl_code", "cl:" + l.id);
+    cline_.set(cl, "cl_cb_code", l.id);
+    cline_.set(cl, "cl_long", metres(l.length_km));
   }
-  std::vector<TableData> out;
-  for (auto* t : {&noeud, &chem, &cline, &cable, &cabcond, &conduite, &condchem, &site, &emission, &org}) out.push_back(std::move(*t));
-  return out;
-}
+
+  const Network& net_;
+  TableData noeud_{"t_noeud"}, chem_{"t_cheminement"}, cline_{"t_cableline"}, cable_{"t_cable"}, cabcond_{"t_cab_cond"},
+      conduite_{"t_conduite"}, condchem_{"t_cond_chem"}, site_{"t_sitetech"}, emission_{"t_siteemission"}, org_{"t_organisme"};
+  std::map<std::string, std::string> org_code_;
+  std::vector<std::string> org_order_;
+  std::unordered_map<std::string, int> members_;
+  std::unordered_map<std::string, char> group_in_service_, written_;
+};
+
+std::vector<TableData> network_tables(const Network& net) { return NetworkTables(net).tables(); }
 
 // GDAL 3.6's CreateLayer takes a non-const reference system: one per thread, made once and
 // never destroyed (no OSR object outlives PROJ's context at exit).

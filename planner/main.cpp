@@ -331,6 +331,7 @@ Command serve_cmd(CLI::App& root) {
   auto* serve = root.add_subcommand("serve", "The interconnection desk as a service: HTTP API, web page, durable register");
   auto cfg = std::make_shared<dorsale::service::ServeConfig>();
   serve->add_option("--scenario", cfg->scenario, "Scenario file (default: the built-in bfc-2022)");
+  serve->add_option("--network", cfg->network, "A real network in place of the scenario's: GraceTHD delivery folder or GeoPackage, or a layers.gpkg");
   serve->add_option("--db", cfg->db, "Register: a SQLite file (default: next to the scenario, .desk.sqlite) or a postgresql:// URL");
   serve->add_option("--listen", cfg->listen, "HOST:PORT to listen on (default 127.0.0.1:8080; port 0: any free port)");
   serve->add_option("--tokens", cfg->tokens, "TOML file of [[token]] tables: name, role (requester|engineer), sha256");

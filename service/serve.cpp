@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "models/error.h"
+#include "scenarios/gracethd.h"
 #include "scenarios/scenario.h"
 #include "service/desk.h"
 #include "service/http_api.h"
@@ -16,7 +17,12 @@
 
 namespace dorsale::service {
 
-std::string default_db(const std::string& scenario) {
+std::string default_db(const std::string& scenario, const std::string& network) {
+  if (!network.empty()) {
+    std::filesystem::path p(network);
+    if (!p.has_filename()) p = p.parent_path();  // "delivery/" -> "delivery"
+    return p.string() + ".desk.sqlite";
+  }
   if (scenario.empty()) return "bfc-2022.desk.sqlite";
   return std::filesystem::path(scenario).replace_extension(".desk.sqlite").string();
 }
@@ -34,14 +40,21 @@ std::pair<std::string, int> parse_listen(const std::string& listen) {
 
 }  // namespace
 
+Region desk_region(const ServeConfig& cfg, const scenarios::Scenario& s) {
+  Region region = scenarios::load_region(s);
+  if (!cfg.network.empty()) scenarios::use_network(region, scenarios::read_network(cfg.network, s.params));
+  if (region.network.nodes().empty())
+    throw InputError(cfg.network.empty() ? s.file : cfg.network, 0, "region", "the region has no network to route on");
+  return region;
+}
+
 int serve(const ServeConfig& cfg) {
   const auto [host, port] = parse_listen(cfg.listen);
   const scenarios::Scenario s = cfg.scenario.empty() ? scenarios::builtin_scenario("bfc-2022") : scenarios::load_scenario(cfg.scenario);
-  const Region region = scenarios::load_region(s);
-  if (region.network.nodes().empty()) throw InputError(s.file, 0, "region", "the scenario's region has no network to route on");
+  const Region region = desk_region(cfg, s);
   const TokenStore tokens = cfg.tokens.empty() ? TokenStore() : TokenStore::load(cfg.tokens);
   if (tokens.size() == 0) std::cerr << "dorsale serve: no --tokens file: every API call but /api/health is refused (401)\n";
-  auto reg = open_register(cfg.db.empty() ? default_db(cfg.scenario) : cfg.db);
+  auto reg = open_register(cfg.db.empty() ? default_db(cfg.scenario, cfg.network) : cfg.db);
   Desk desk(region, s.params, *reg);
   HttpApi api(desk, tokens);
   // SIGINT / SIGTERM are taken by one thread that stops the server (not in a signal handler).

@@ -135,9 +135,11 @@ struct PlanReader {
   }
   void only(const toml::value& row, const std::string& table, std::initializer_list<const char*> keys) const {
     if (!row.is_table()) fail(row, table, "expects an array of tables [[" + table + "]]");
-    for (const auto& [k, v] : row.as_table())
+    for (const auto& kv : row.as_table()) {
+      const std::string& k = kv.first;  // a named reference: clang 14 cannot capture a structured binding
       if (std::none_of(keys.begin(), keys.end(), [&](const char* x) { return k == x; }))
-        fail(v, table + "." + k, "unknown key (see scenarios/README.md, \"Derived network\")");
+        fail(kv.second, table + "." + k, "unknown key (see scenarios/README.md, \"Derived network\")");
+    }
   }
   const toml::array& rows(const toml::value& doc, const std::string& table) const {
     static const toml::array none;

@@ -1048,7 +1048,10 @@ ColumnBound grow_columns(const Interconnect& ic, const std::vector<Interconnecti
   for (std::size_t i = 0; i < reqs.size(); ++i)
     for (const auto& o : opts[i]) seen[i].insert(option_key(o));
   for (rounds = 1; rounds <= 50; ++rounds) {
-    auto [w, u] = master_duals(reqs, opts, initial);
+    // not a structured binding: the lambda below captures them (clang 14, the fuzz build, cannot)
+    const auto duals = master_duals(reqs, opts, initial);
+    const std::vector<double>& w = duals.first;
+    const std::vector<double>& u = duals.second;
     double bound = 0;
     for (std::size_t l = 0; l < w.size(); ++l) bound += w[l] * initial.free[l];
     std::vector<double> pis(reqs.size());

@@ -20,6 +20,6 @@ for r in $(seq "$REPS"); do
 done
 cmp "$T/one/guichet.json" "$T/np2/guichet.json" && cmp "$T/one/results.h5" "$T/np2/results.h5"
 t1=$(median < "$T/t1"); tn1=$(median < "$T/tn1"); tn2=$(median < "$T/tn2")
-bytes=$(stat -c %s "$T/one/guichet.json")
+bytes=$(stat -L -c %s "$T/one/guichet.json")
 echo "one process: ${t1} s; mpirun -np 1: ${tn1} s; mpirun -np 2: ${tn2} s (medians of $REPS)"
 echo "speed-up 1 -> 2 ranks: $(awk "BEGIN {printf \"%.2f\", $tn1 / $tn2}")x; files identical; guichet.json ${bytes} bytes"

@@ -7,7 +7,7 @@ PKGS=(
   liblemon-dev libglpk-dev coinor-libcbc-dev
   libgdal-dev gdal-bin libhdf5-dev hdf5-tools libtbb-dev
   libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev libtoml11-dev
-  libcli11-dev libfmt-dev
+  libcli11-dev libfmt-dev libeigen3-dev libboost-graph-dev
   libopenmpi-dev openmpi-bin
   libcpp-httplib-dev libsqlite3-dev libssl-dev libpqxx-dev postgresql
 )

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <iterator>
 #include <map>
+#include <random>
 #include <stdexcept>
 #include <utility>
 
@@ -122,6 +123,64 @@ BlockCutTree block_cut_tree(const Collapsed& c, const std::vector<std::size_t>& 
   return t;
 }
 
+// Cut-space labels: a spanning tree of the root's part (a breadth-first search over the links
+// and the root's edges); every other examined link there gets a random 64-bit label, a tree
+// link the XOR of the labels of the links whose cycle crosses it. The labels of a set of links
+// that is a cut (all the links between some node set and the rest) XOR to zero, since a cycle
+// crosses a cut an even number of times; a set with no cut in it has linearly independent
+// labels except with probability about 2^-64 per subset. So a group whose labels are
+// independent cuts nothing; a dependent one is recounted by a search (exact either way). The
+// generator's seed is fixed: the same input gives the same labels.
+std::vector<std::uint64_t> cut_labels(const Collapsed& c, std::size_t link_count) {
+  std::vector<std::uint64_t> label(link_count, 0), acc(std::size_t(c.n) + 1, 0);
+  std::vector<int> parent_link(std::size_t(c.n) + 1, -2), order{c.root};
+  std::vector<char> tree(link_count, 0);
+  parent_link[c.root] = -1;
+  for (std::size_t k = 0; k < order.size(); ++k)
+    for (const auto& [v, j] : c.adj[order[k]]) {
+      if (parent_link[v] != -2) continue;
+      parent_link[v] = j;
+      if (j >= 0) tree[j] = 1;
+      order.push_back(v);
+    }
+  std::mt19937_64 rng(0x5e11e7ce5eedULL);
+  for (const int u : order)
+    for (const auto& [v, j] : c.adj[u])
+      if (j >= 0 && !tree[j] && u < v && label[j] == 0) {
+        label[j] = rng() | 1u;  // never zero
+        acc[u] ^= label[j];
+        acc[v] ^= label[j];
+      }
+  std::vector<int> parent(std::size_t(c.n) + 1, -1);
+  for (const int u : order)
+    for (const auto& [v, j] : c.adj[u])
+      if (j >= 0 && j == parent_link[v] && parent[v] < 0 && v != c.root) parent[v] = u;
+  for (std::size_t k = order.size(); k-- > 1;) {
+    const int v = order[k];
+    if (parent_link[v] >= 0) label[parent_link[v]] = acc[v];
+    if (parent[v] >= 0) acc[parent[v]] ^= acc[v];
+  }
+  return label;
+}
+
+// Whether some non-empty subset of the labels XORs to zero (Gaussian elimination over GF(2)).
+bool dependent(const std::vector<std::uint64_t>& labels) {
+  if (labels.size() > 64) return true;
+  std::uint64_t basis[64] = {};
+  for (std::uint64_t x : labels) {
+    for (int b = 63; b >= 0 && x; --b) {
+      if (!((x >> b) & 1u)) continue;
+      if (!basis[b]) {
+        basis[b] = x;
+        break;
+      }
+      x ^= basis[b];
+    }
+    if (x == 0) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 ResilienceResult analyse_resilience(const Network& net, const ResilienceInput& in) {
@@ -219,6 +278,7 @@ ResilienceResult analyse_resilience(const Network& net, const ResilienceInput& i
   const std::vector<char> baseline = reach(c, std::vector<char>(net.links().size(), 0), -1);
   std::vector<char> removed(net.links().size(), 0);
   std::vector<int> gone(c.ends.size(), 0);
+  const std::vector<std::uint64_t> labels = cut_labels(c, net.links().size());
   for (const auto& [name, ls] : groups) {
     std::vector<int> dead;
     for (int j : ls)
@@ -231,6 +291,12 @@ ResilienceResult analyse_resilience(const Network& net, const ResilienceInput& i
     }
     std::sort(dead_blocks.begin(), dead_blocks.end());
     if (std::adjacent_find(dead_blocks.begin(), dead_blocks.end()) != dead_blocks.end()) may_cut = true;
+    if (may_cut) {  // two lost edges in one block, or a bridge: a cut only if the labels are dependent
+      std::vector<std::uint64_t> ls_labels;
+      for (int j : ls)
+        if (baseline[net.links()[j].a]) ls_labels.push_back(labels[j]);
+      may_cut = dependent(ls_labels);
+    }
     if (may_cut) {
       for (int j : ls) removed[j] = 1;
       const std::vector<char> now = reach(c, removed, -1);

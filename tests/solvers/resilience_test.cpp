@@ -186,7 +186,7 @@ RandomCase random_case(unsigned seed) {
   auto& links = c.net.mutable_links();
   for (int g = 0; g < groups; ++g) {
     const std::string name = "g" + std::to_string(g);
-    const int size = uni(2, 4);
+    const int size = uni(2, 6);
     for (int s = 0; s < size; ++s) {
       Link& l = links[uni(0, k - 1)];
       if (l.srg.empty()) l.srg = name;
@@ -206,11 +206,17 @@ RandomCase random_case(unsigned seed) {
 }  // namespace
 
 TEST(Resilience, RandomGraphsMatchBruteForce) {
-  for (unsigned seed = 1; seed <= 400; ++seed) {
+  std::map<FailureKind, int> listed;
+  for (unsigned seed = 1; seed <= 600; ++seed) {
     const RandomCase c = random_case(seed);
     expect_matches_brute_force(c.net, c.in, "seed " + std::to_string(seed));
     if (HasFailure()) break;
+    for (const auto& f : solvers::analyse_resilience(c.net, c.in).failures) ++listed[f.kind];
   }
+  // the cases exercise every kind of failure, shared-risk groups that cut included
+  EXPECT_GT(listed[FailureKind::Link], 100);
+  EXPECT_GT(listed[FailureKind::Node], 100);
+  EXPECT_GT(listed[FailureKind::Srg], 50);
 }
 
 TEST(Resilience, BuiltinNetworkMatchesBruteForce) {

@@ -2,6 +2,7 @@
 // a search only for the shared-risk groups that can cut) against brute force (one
 // breadth-first search per link, group and node), in the same process, on:
 //  - the built-in bfc-2022 network (links in service, and with the planned ones);
+//  - the network of scenarios/synthetic-france.toml (a France-size built-in-like region);
 //  - a synthetic grid of side x side nodes 2 km apart (default 224: 99,904 grid links, like
 //    bench_gracethd), one in five nodes with a spur node hung by a single link (a bridge), one
 //    in twenty pairs of grid links sharing a duct (a shared-risk group), one node in 400 a PoP.
@@ -154,6 +155,14 @@ int main(int argc, char** argv) {
   const Region R = scenarios::load_region(s);
   for (bool planned : {false, true})
     row(planned ? "bfc-2022 with planned links" : "bfc-2022 in service", R.network, planner::resilience_input(R, s.params, "", planned, "builtin"), 1);
+  const auto sf = scenarios::load_scenario(std::string(DORSALE_SOURCE_DIR) + "/scenarios/synthetic-france.toml");
+  const Region F = scenarios::load_region(sf);
+  {
+    const auto t0 = Clock::now();
+    const auto in = planner::resilience_input(F, sf.params, "", false, "synthetic-france");
+    fmt::print("<!-- synthetic-france: solver input (premises by NRO, high points by nearest node) {:.1f} ms -->\n", 1e3 * seconds_since(t0));
+    row("synthetic-france in service", F.network, in, 1);
+  }
   const Network g = grid(side);
   solvers::ResilienceInput in;
   for (int v = 0; v < int(g.nodes().size()); ++v) {

@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
 #include <limits>
+#include <map>
 
 #include "models/error.h"
 #include "models/geo.h"
@@ -33,16 +35,28 @@ solvers::ResilienceInput resilience_input(const Region& region, const Parameters
     if (c.nro.empty()) continue;
     if (const auto v = net.find_node(c.nro)) in.premises[*v] += c.premises();
   }
+  // the nodes (hubs aside) in square cells of the attachment distance: a node within that
+  // distance of a high point lies in its cell or one of the eight around it
+  const double cell = std::max(1.0, params.interconnect.attach_max_km * 1000.0);
+  auto cell_of = [&](const Position& p) { return std::make_pair(std::int64_t(std::floor(p.x / cell)), std::int64_t(std::floor(p.y / cell))); };
+  std::map<std::pair<std::int64_t, std::int64_t>, std::vector<int>> cells;
+  for (int v = 0; v < n; ++v)
+    if (net.node(v).kind != NodeKind::ExternalHub) cells[cell_of(net.node(v).pos)].push_back(v);
   std::int64_t far = 0;
   for (const auto& h : region.high_points) {
     if (!h.existing || !h.fibred) continue;
     int best = -1;
     double best_km = std::numeric_limits<double>::infinity();
-    for (int v = 0; v < n; ++v) {
-      if (net.node(v).kind == NodeKind::ExternalHub) continue;
-      const double d = distance_km(h.pos, net.node(v).pos);
-      if (d < best_km) best_km = d, best = v;
-    }
+    const auto at = cell_of(h.pos);
+    for (std::int64_t dx = -1; dx <= 1; ++dx)
+      for (std::int64_t dy = -1; dy <= 1; ++dy) {
+        const auto it = cells.find({at.first + dx, at.second + dy});
+        if (it == cells.end()) continue;
+        for (int v : it->second) {
+          const double d = distance_km(h.pos, net.node(v).pos);
+          if (d < best_km || (d == best_km && v < best)) best_km = d, best = v;
+        }
+      }
     if (best < 0 || best_km > params.interconnect.attach_max_km) {
       ++far;
       continue;

@@ -10,9 +10,13 @@
 // cuts. A shared-risk group removes several links at once: an edge disappears when all its
 // parallel links are in the group; when no two disappearing edges share a block and none is
 // alone in its block the graph stays connected (a block of two edges or more is 2-connected:
-// one edge less leaves it connected), otherwise the
-// nodes still reached are recounted by a breadth-first search from the core. O(V + E) for the
-// links and nodes, plus O(V + E) per group that needs the search.
+// one edge less leaves it connected). Otherwise cut-space labels decide (random 64-bit labels on
+// the links off a spanning tree, a tree link the XOR of those whose cycle crosses it: the labels
+// of a cut XOR to zero, so a group whose labels are linearly independent over GF(2) cuts
+// nothing; a false "dependent" has probability ~2^-64 and only costs a search), and only then
+// are the nodes still reached recounted by a breadth-first search from the core: the answer is
+// exact whatever the labels (a group of more than 64 links is always searched). O(V + E) for
+// the links and nodes, O(k * 64) per group of k links, plus O(V + E) per group that cuts.
 //
 // Contract: `core`, `premises` and `high_points` index the network's nodes (premises and
 // high_points have one entry per node); a core node may appear twice. A failing node's own

@@ -18,6 +18,7 @@
 
 #include "models/error.h"
 #include "models/geo.h"
+#include "planner/network.h"
 #include "planner/resilience.h"
 #include "scenarios/scenario.h"
 #include "test_support.h"
@@ -313,4 +314,27 @@ TEST(Resilience, JsonReadsBack) {
   } catch (const InputError& e) {
     EXPECT_NE(std::string(e.what()).find("failures[0].cut_premises"), std::string::npos) << e.what();
   }
+}
+
+// The built-in network written as a GraceTHD delivery and read back (`--network`) is the same
+// graph: the same single failures cut the same nodes (the premises may differ: the communes
+// are attached again to their nearest NRO).
+TEST(Resilience, SameFailuresThroughGraceThd) {
+  test::TempDir tmp;
+  planner::NetworkExportConfig exp;
+  exp.builtin = "bfc";
+  exp.out_dir = (tmp.path() / "gracethd").string();
+  planner::network_export(exp);
+  planner::ResilienceConfig cfg;
+  const auto direct = planner::resilience(cfg);
+  cfg.network = exp.out_dir;
+  const auto read_back = planner::resilience(cfg);
+  EXPECT_EQ(read_back.core, direct.core);
+  auto cuts = [](const ResilienceResult& r) {
+    std::map<std::pair<int, std::string>, std::vector<std::string>> m;
+    for (const auto& f : r.failures) m[{int(f.kind), f.id}] = f.cut_nodes;
+    return m;
+  };
+  ASSERT_FALSE(direct.failures.empty());
+  EXPECT_EQ(cuts(read_back), cuts(direct));
 }

@@ -20,6 +20,7 @@
 #include "planner/interconnect.h"
 #include "planner/network.h"
 #include "planner/region_info.h"
+#include "planner/resilience.h"
 #include "scenarios/steinlib.h"
 #include "scenarios/text.h"
 #include "solvers/mip.h"
@@ -30,6 +31,7 @@
 #include "viz/compare_writer.h"
 #include "viz/interconnect_writer.h"
 #include "viz/network_writer.h"
+#include "viz/resilience_writer.h"
 #include "viz/steiner_writer.h"
 #include "viz/summary_json.h"
 #include "viz/towers_writer.h"
@@ -327,6 +329,22 @@ Command network_cmd(CLI::App& root) {
           }};
 }
 
+Command resilience_cmd(CLI::App& root) {
+  auto* res = root.add_subcommand("resilience", "Which single failure (link, shared-risk group, node) cuts which NROs, high points and premises from the core");
+  auto cfg = std::make_shared<dorsale::planner::ResilienceConfig>();
+  auto json = std::make_shared<bool>(false);
+  res->add_option("--scenario", cfg->scenario, "Scenario file (default: the built-in bfc-2022)");
+  res->add_option("--network", cfg->network, "A real network in place of the scenario's: GraceTHD delivery folder or GeoPackage, or a layers.gpkg");
+  res->add_option("--from", cfg->from, "A node id: the core is this node (default: the Dorsale's points of presence and the external hubs)");
+  res->add_flag("--planned", cfg->include_planned, "Count the planned links as built (default: the links in service)");
+  res->add_flag("--json", *json, "Print one JSON object");
+  return {res, [cfg, json] {
+            const auto r = dorsale::planner::resilience(*cfg);
+            std::cout << (*json ? dorsale::viz::resilience_json_text(r) : dorsale::viz::resilience_text(r));
+            return kOk;
+          }};
+}
+
 Command serve_cmd(CLI::App& root) {
   auto* serve = root.add_subcommand("serve", "The interconnection desk as a service: HTTP API, web page, durable register");
   auto cfg = std::make_shared<dorsale::service::ServeConfig>();
@@ -370,7 +388,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   const std::vector<Command> commands = {region_info_cmd(app), run_cmd(app, cluster.get()),     interconnect_cmd(app), compare_cmd(app), guichet_cmd(app, cluster.get()),
                                          merge_cmd(app),       towers_cmd(app),  steiner_cmd(app),      params_cmd(app),
-                                         network_cmd(app),     serve_cmd(app)};
+                                         network_cmd(app),     serve_cmd(app),   resilience_cmd(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

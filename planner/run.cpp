@@ -20,6 +20,8 @@
 #include "viz/report.h"
 #include "viz/towers_writer.h"
 #include "planner/towers.h"
+#include "planner/resilience.h"
+#include "viz/resilience_writer.h"
 #include "scenarios/requests.h"
 #include "viz/hdf5_writer.h"
 #include "viz/interconnect_writer.h"
@@ -52,6 +54,7 @@ std::string run_report(const std::vector<ScenarioRun>& runs) {
     if (!r.results.interconnection.decisions.empty()) x.interconnection = r.results.interconnection;
     x.towers = r.towers;
     x.guichet = r.guichet;
+    x.resilience = r.resilience;
     x.map = viz::map_svg(r.region, r.results);
     rs.push_back(std::move(x));
     names.push_back(r.scenario.name);
@@ -74,6 +77,13 @@ std::vector<scenarios::Scenario> load_scenarios(const RunConfig& cfg) {
 }
 
 namespace {
+
+// A Dorsale point of presence or an external hub to count the connectivity to.
+bool has_core(const Network& net) {
+  for (const auto& v : net.nodes())
+    if (v.kind == NodeKind::DorsalePop || v.kind == NodeKind::ExternalHub) return true;
+  return false;
+}
 
 GuichetRun scenario_guichet(const scenarios::Scenario& s, const ScenarioRun& r) {
   const auto in = guichet_inputs(r.region, r.results.rollout.ftth_year, s.params, s.first_year, s.last_year - s.first_year + 1);
@@ -113,6 +123,10 @@ ScenarioRun compute_scenario(scenarios::Scenario s, const std::function<void(con
     say(fmt::format("{}: siting the high points", s.name));
     r.towers = towers_for_region(r.region, s, TowersConfig{});
   }
+  if (has_core(r.region.network)) {
+    say(fmt::format("{}: single failures of the network", s.name));
+    r.resilience = resilience_of(r.region, s.params, "", false, s.file);
+  }
   say(fmt::format("{}: sizing the guichet cohésion numérique", s.name));
   r.guichet = scenario_guichet(s, r);
   r.scenario = std::move(s);
@@ -129,10 +143,12 @@ void write_scenario_files(const ScenarioRun& r, const std::filesystem::path& dir
     viz::write_file(dir / "decisions.json", viz::decisions_json(r.results.interconnection).dump(2) + "\n");
   viz::write_hdf5(dir / "results.h5", r.region, r.results);
   viz::write_gpkg(dir / "layers.gpkg", r.region, r.results, {int(s.params.targets.thd_year), int(s.params.targets.ftth_year)});
-  if (r.towers) {
+  if (r.resilience) viz::write_file(dir / "resilience.json", viz::resilience_json_text(*r.resilience));
+  if (r.towers || r.resilience) {
     std::unique_ptr<GDALDataset> ds(GDALDataset::Open((dir / "layers.gpkg").string().c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE));
     if (!ds) throw std::runtime_error("cannot reopen layers.gpkg");
-    viz::add_towers_layers(ds.get(), r.region, *r.towers);
+    if (r.towers) viz::add_towers_layers(ds.get(), r.region, *r.towers);
+    if (r.resilience) viz::add_resilience_layer(ds.get(), r.region, *r.resilience);
     viz::gpkg_close(ds, (dir / "layers.gpkg").string());
   }
 }

@@ -12,6 +12,7 @@
 #include "models/guichet.h"
 #include "models/results.h"
 #include "models/towers.h"
+#include "models/resilience.h"
 #include "scenarios/scenario.h"
 
 namespace dorsale::planner {
@@ -28,6 +29,7 @@ struct ScenarioRun {
   std::string out_path;  // out/<scenario>
   std::optional<TowersResult> towers;  // the high-point programme (towers.json), none without high points
   GuichetRun guichet;                  // the guichet sizing of the scenario's parameters (guichet.json)
+  std::optional<ResilienceResult> resilience;  // single failures of the network in service (resilience.json), none without a core
 };
 
 // Computes a scenario's results (no I/O).

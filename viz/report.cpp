@@ -15,6 +15,7 @@
 #include "viz/interconnect_writer.h"
 #include "viz/json_reader.h"
 #include "viz/towers_writer.h"
+#include "viz/resilience_writer.h"
 
 namespace dorsale::viz {
 
@@ -269,6 +270,21 @@ std::string guichet_section(const std::string& name, const GuichetRun& g) {
   return h + "</table>\n";
 }
 
+// The ten worst single failures (resilience.json): what one cut cable, duct or node disconnects.
+std::string resilience_section(const std::string& name, const ResilienceResult& r) {
+  std::string h = fmt::format("<h2>Resilience – {}</h2>\n<p>Single failures of the network in service (a link, a shared-risk group failing as one, "
+                              "a node) that cut nodes from the core ({} points of presence and hubs): {} in all, the ten worst below "
+                              "(resilience.json lists them all; layer <code>resilience</code>).</p>\n"
+                              "<table><tr><th>failure</th><th>kind</th><th>nodes cut</th><th>NROs cut</th><th>premises cut</th><th>high points cut</th></tr>\n",
+                              esc(name), r.core.size(), r.failures.size());
+  for (std::size_t k = 0; k < r.failures.size() && k < 10; ++k) {
+    const Failure& f = r.failures[k];
+    h += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n", esc(f.id), failure_kind_key(f.kind), f.cut_nodes.size(),
+                     f.cut_nros, f.cut_premises, f.cut_high_points);
+  }
+  return h + "</table>\n";
+}
+
 }  // namespace
 
 ReportScenario report_scenario_from_folder(const std::string& dir, const std::string& name) {
@@ -280,6 +296,7 @@ ReportScenario report_scenario_from_folder(const std::string& dir, const std::st
   if (const auto f = (d / "decisions.json").string(); read_text_file(f, text)) x.interconnection = decisions_from_json_text(text, f);
   if (const auto f = (d / "towers.json").string(); read_text_file(f, text)) x.towers = towers_from_json_text(text, f);
   if (const auto f = (d / "guichet.json").string(); read_text_file(f, text)) x.guichet = guichet_from_json_text(text, f);
+  if (const auto f = (d / "resilience.json").string(); read_text_file(f, text)) x.resilience = resilience_from_json_text(text, f);
   if (!read_text_file((d / "map.svg").string(), x.map)) x.map.clear();
   return x;
 }
@@ -292,6 +309,8 @@ std::string report_html(const std::string& title, const std::vector<ReportScenar
     if (sc.towers) h += towers_section(sc.name, *sc.towers);
   for (const auto& sc : scenarios)
     if (sc.guichet && !sc.guichet->sets.empty()) h += guichet_section(sc.name, *sc.guichet);
+  for (const auto& sc : scenarios)
+    if (sc.resilience) h += resilience_section(sc.name, *sc.resilience);
   h += "<p>dorsale — all figures come from the run's summary.json, decisions.json, towers.json and guichet.json.</p>\n</body>\n</html>\n";
   return h;
 }

@@ -12,6 +12,7 @@
 #include "models/region.h"
 #include "models/results.h"
 #include "models/run_summary.h"
+#include "models/resilience.h"
 #include "models/towers.h"
 
 namespace dorsale::viz {
@@ -27,6 +28,7 @@ struct ReportScenario {
   std::optional<InterconnectionResults> interconnection;  // decisions.json
   std::optional<TowersResult> towers;                  // towers.json
   std::optional<GuichetRun> guichet;                   // guichet.json
+  std::optional<ResilienceResult> resilience;          // resilience.json
   std::string map;                                     // map_svg, or empty
 };
 

@@ -11,6 +11,9 @@
 #include <regex>
 #include <sstream>
 
+#include <gdal_priv.h>
+#include <ogrsf_frmts.h>
+
 #include "planner/run.h"
 #include "test_support.h"
 #include "viz/interconnect_writer.h"
@@ -212,4 +215,43 @@ TEST_F(Report, EditedTowersAndDecisionsAreReadOrInputErrorsNeverCrashes) {
   every_edit_is_read_or_an_input_error(towers, "t.json", [](const nlohmann::json& j, const std::string& f) { viz::towers_from_json(j, f); });
   every_edit_is_read_or_an_input_error(viz::decisions_json(r.results.interconnection), "d.json",
                                        [](const nlohmann::json& j, const std::string& f) { viz::decisions_from_json(j, f); });
+}
+
+// The resilience section lists each scenario's ten worst single failures from resilience.json,
+// worst first, and the run folder's layers.gpkg has one `resilience` feature per failure.
+TEST_F(Report, ResilienceSectionHoldsTheTenWorstFailures) {
+  const std::string html = slurp(tmp_->path() / "report.html");
+  for (const auto& r : *runs_) {
+    ASSERT_TRUE(r.resilience.has_value()) << r.scenario.name;
+    const auto& fs = r.resilience->failures;
+    ASSERT_GT(fs.size(), 10u) << r.scenario.name;
+    const auto at = html.find("<h2>Resilience – " + r.scenario.name + "</h2>");
+    ASSERT_NE(at, std::string::npos) << r.scenario.name;
+    const std::string section = html.substr(at, html.find("</table>", at) - at);
+    EXPECT_EQ(count(section, "<tr>"), 11u) << r.scenario.name;  // header + ten
+    std::size_t pos = 0;
+    for (std::size_t k = 0; k < 10; ++k) {
+      const auto p = section.find("<td>" + fs[k].id + "</td>", pos);
+      ASSERT_NE(p, std::string::npos) << fs[k].id;
+      pos = p;
+    }
+    GDALAllRegister();
+    std::unique_ptr<GDALDataset> ds(GDALDataset::Open((tmp_->path() / r.scenario.name / "layers.gpkg").string().c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY));
+    ASSERT_TRUE(ds);
+    OGRLayer* L = ds->GetLayerByName("resilience");
+    ASSERT_NE(L, nullptr);
+    EXPECT_EQ(L->GetFeatureCount(true), GIntBig(fs.size()));
+    L->ResetReading();
+    std::size_t k = 0;
+    for (std::unique_ptr<OGRFeature> f(L->GetNextFeature()); f; f.reset(L->GetNextFeature()), ++k) {
+      ASSERT_LT(k, fs.size());
+      EXPECT_EQ(std::string(f->GetFieldAsString("id")), fs[k].id);
+      EXPECT_EQ(f->GetFieldAsInteger64("cut_premises"), fs[k].cut_premises);
+      EXPECT_EQ(f->GetFieldAsInteger64("cut_node_count"), GIntBig(fs[k].cut_nodes.size()));
+      const OGRGeometry* g = f->GetGeometryRef();
+      ASSERT_NE(g, nullptr) << fs[k].id;
+      if (fs[k].kind == FailureKind::Node) EXPECT_EQ(wkbFlatten(g->getGeometryType()), wkbPoint) << fs[k].id;
+      else EXPECT_EQ(g->toMultiLineString()->getNumGeometries(), int(fs[k].links.size())) << fs[k].id;
+    }
+  }
 }

@@ -1,0 +1,37 @@
+#pragma once
+// `dorsale resilience`: which single failure (link, shared-risk group, node) cuts which NROs,
+// high points and premises from the core (the Dorsale's points of presence and the external
+// hubs, or the node given by --from), on a scenario's network or a real one.
+#include <string>
+
+#include "models/parameters.h"
+#include "models/region.h"
+#include "models/resilience.h"
+#include "solvers/resilience.h"
+
+namespace dorsale::planner {
+
+struct ResilienceConfig {
+  std::string scenario;   // scenario file; empty: the built-in bfc-2022
+  std::string network;    // a real network in place of the scenario's (read_network); empty: none
+  std::string from;       // a node id: the core is this node alone; empty: PoPs + external hubs
+  bool include_planned = false;  // --planned: count planned links as built
+};
+
+// The solver's input on a region: the core (`from`, or every Dorsale PoP and external hub),
+// per node the premises of the communes it is the NRO of, and the fibred high points attached
+// to it (the nearest node that is not an external hub, within interconnect.attach_max_km; the
+// others are counted in `unattached`). Throws InputError naming `source` and the field
+// `--from` when `from` names no node, or when there is no core (no PoP nor hub).
+solvers::ResilienceInput resilience_input(const Region& region, const Parameters& params, const std::string& from,
+                                          bool include_planned, const std::string& source, std::int64_t* unattached = nullptr);
+
+// Computes the resilience of a region's network (no I/O).
+ResilienceResult resilience_of(const Region& region, const Parameters& params, const std::string& from = "",
+                               bool include_planned = false, const std::string& source = "");
+
+// Loads the scenario (and the network), computes. Throws InputError on bad input (an unknown
+// --from node, a region without a network).
+ResilienceResult resilience(const ResilienceConfig& cfg);
+
+}  // namespace dorsale::planner

@@ -40,6 +40,10 @@ GuichetParams fixed() {
   p.sat_pref_sd = 0;
   p.equipment = {400, 250, 550};
   p.cap = {150, 150, 300};
+  p.speed = {30, 30, 30};
+  // a scheme open every month under one rule with no tier cap: the technology caps alone
+  // (the dated rules are tested in guichet_rules_test.cpp)
+  p.rules = {190001, 190001, 299912, 299912, 1.0, 1e9, 0, 1e9, 1e9, 0, 0, 0};
   return p;
 }
 

@@ -4,7 +4,9 @@
 // between départements (Gaussian copula through a Cholesky factor).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "models/parameters.h"
 #include "models/random.h"
@@ -254,4 +256,32 @@ TEST(GuichetCorrelation, ZeroCorrelationKeepsTheIndependentStream) {
         EXPECT_EQ(st.premises[k][0].mean, u * 1.0 * in.communes[k].pool) << "set " << set << " seed " << seed << " dep " << k;
       }
     }
+}
+
+TEST(GuichetQuantiles, NearestRankOfTheDrawsAsAFullSortGivesThem) {
+  // one département, one full year, pool 1: draw d's premises are its take-up u_d, the first
+  // Beta draw of its stream; P10 / P50 / P90 are the nearest ranks of the sorted u_d
+  auto p = fixed_costs(400);
+  p.uptake_sd = 0.1;
+  GuichetInputs in = eight_deps();
+  in.deps = {"21"};
+  in.communes = {{0, 0, 1.0, 0, 0}};
+  in.first_year = 2021;
+  in.years = 1;
+  for (int draws : {1, 2, 9, 10, 11, 999, 1000}) {
+    const auto st = run_guichet(in, p, draws, 5, 2, 2);
+    std::vector<double> u;
+    double sum = 0;
+    for (int d = 0; d < draws; ++d) {
+      Rng rng(5, (std::uint64_t(2) << 32) | std::uint64_t(d));
+      u.push_back(beta_draw(p.uptake_mean, p.uptake_sd, rng));
+      sum += u.back();
+    }
+    std::sort(u.begin(), u.end());
+    auto nearest = [&](double q) { return u[std::size_t(std::max(1.0, std::ceil(q * draws))) - 1]; };
+    EXPECT_EQ(st.premises_total.p10, nearest(0.10)) << draws;
+    EXPECT_EQ(st.premises_total.p50, nearest(0.50)) << draws;
+    EXPECT_EQ(st.premises_total.p90, nearest(0.90)) << draws;
+    EXPECT_NEAR(st.premises_total.mean, sum / draws, 1e-12) << draws;
+  }
 }

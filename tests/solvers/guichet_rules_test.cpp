@@ -285,3 +285,77 @@ TEST(GuichetQuantiles, NearestRankOfTheDrawsAsAFullSortGivesThem) {
     EXPECT_NEAR(st.premises_total.mean, sum / draws, 1e-12) << draws;
   }
 }
+
+TEST(GuichetAggregation, PerDepartementSumsEqualTheCommuneByCommuneLoop) {
+  // brute force: every commune, every year, served = u a_y x what it has left, paid by month
+  // under each rule; the solver sums the communes once per département-year instead
+  GuichetInputs in;
+  in.first_year = 2018;
+  in.years = 9;
+  in.deps = {"21", "25", "39"};
+  Rng gen(99);
+  for (int i = 0; i < 60; ++i) {
+    const double pool = double(gen.below(400));
+    const int fy = gen.below(3) == 0 ? 0 : 2018 + int(gen.below(10));
+    in.communes.push_back({int(gen.below(3)), fy, pool, double(gen.below(200)), gen.uniform()});
+  }
+  auto p = defaults();
+  p.uptake_sd = 0.1;
+  p.cost_sd = 0.3;
+  p.sat_pref_sd = 0.1;
+  p.horizon_years = 1;
+  p.speed = {30, 20, 50};
+  p.cap = {250, 600, 400};
+  p.rules.activation_eur = 20;
+  const int draws = 64;
+  const auto st = run_guichet(in, p, draws, 8, 1, 2);
+  const int D = 3, Y = in.years;
+  std::vector<double> S(std::size_t(D * Y), 0), P(std::size_t(D * Y), 0);
+  const double sigma = std::sqrt(std::log(1 + p.cost_sd * p.cost_sd));
+  const auto& R = p.rules;
+  for (int d = 0; d < draws; ++d) {
+    Rng rng(8, (std::uint64_t(1) << 32) | std::uint64_t(d));
+    std::vector<double> u;
+    for (int k = 0; k < D; ++k) u.push_back(beta_draw(p.uptake_mean, p.uptake_sd, rng));
+    double cost[3];
+    for (int t = 0; t < 3; ++t) cost[t] = p.equipment[t] * std::exp(sigma * rng.normal() - 0.5 * sigma * sigma) + 20;
+    const double q = beta_draw(p.sat_pref_mean, p.sat_pref_sd, rng);
+    for (const auto& c : in.communes) {
+      if (c.pool <= 0) continue;
+      const double radio = std::min(1.0, c.radio_cap / c.pool), fourg = std::min(1.0 - radio, c.fourg_share) * (1 - q);
+      const double share[3] = {radio, fourg, 1 - radio - fourg};
+      double left = c.pool;
+      for (int y = 0; y < Y; ++y) {
+        const int year = in.first_year + y;
+        if (!guichet_eligible(c, year, p.horizon_years)) break;
+        double served = 0, sub = 0, paid = 0;
+        for (int m = 1; m <= 12; ++m) {  // month by month, a twelfth of the year's take-up each
+          const int ym = year * 100 + m;
+          if (ym < R.scheme_start || ym > R.scheme_end) continue;
+          const double w = (ym < R.all_communes_from ? R.listed_share : 1.0) / 12.0;
+          const bool new_rule = ym >= R.rules_2022_from;
+          const double n = u[std::size_t(c.dep)] * w * left;  // applicants of the month (of the year's start pool)
+          served += n;
+          for (int t = 0; t < 3; ++t) {
+            const double offer = new_rule ? R.offer_2022_mbps : R.offer_2019_mbps;
+            if (p.speed[t] < offer) continue;
+            const double each = new_rule ? (1 - R.social_share) * std::min({R.cap_2022, p.cap[t], cost[t]}) +
+                                               R.social_share * std::min({R.cap_2022_social, p.cap[t], cost[t]})
+                                         : std::min({R.cap_2019, p.cap[t], cost[t]});
+            sub += n * share[t] * each;
+            paid += n * share[t];
+          }
+        }
+        left -= served;
+        S[std::size_t(c.dep * Y + y)] += sub;
+        P[std::size_t(c.dep * Y + y)] += paid;
+      }
+    }
+  }
+  for (int k = 0; k < D; ++k)
+    for (int y = 0; y < Y; ++y) {
+      const double s = S[std::size_t(k * Y + y)] / draws, pr = P[std::size_t(k * Y + y)] / draws;
+      EXPECT_NEAR(st.subsidy[std::size_t(k)][std::size_t(y)].mean, s, 1e-9 * std::max(1.0, s)) << k << " " << y;
+      EXPECT_NEAR(st.premises[std::size_t(k)][std::size_t(y)].mean, pr, 1e-9 * std::max(1.0, pr)) << k << " " << y;
+    }
+}

@@ -35,26 +35,26 @@ double gamma_draw(double shape, Rng& rng) {  // Marsaglia–Tsang
   }
 }
 
-Quantiles summarise(std::vector<double> v) {
+// The draws v[0..n) in draw order; reorders them (quantile selection in place).
+Quantiles summarise(double* v, std::size_t n) {
   Quantiles q;
-  const std::size_t n = v.size();
   if (n == 0) return q;
   double sum = 0;
-  for (double x : v) sum += x;  // in draw order: deterministic
+  for (std::size_t i = 0; i < n; ++i) sum += v[i];  // in draw order: deterministic
   q.mean = sum / double(n);
   double ss = 0;
-  for (double x : v) ss += (x - q.mean) * (x - q.mean);
+  for (std::size_t i = 0; i < n; ++i) ss += (v[i] - q.mean) * (v[i] - q.mean);
   q.se = n > 1 ? std::sqrt(ss / double(n - 1)) / std::sqrt(double(n)) : 0;
   // nearest rank: the smallest value with at least p of the draws at or below it (selection,
   // not a full sort: the same values, in O(n)). The median first; P10 is then selected among
   // the values left of it and P90 among those right of it (half the work each).
   auto rank = [&](double p) { return std::min(n - 1, std::size_t(std::max(1.0, std::ceil(p * double(n)))) - 1); };
   const std::size_t k10 = rank(0.10), k50 = rank(0.50), k90 = rank(0.90);
-  std::nth_element(v.begin(), v.begin() + long(k50), v.end());
+  std::nth_element(v, v + k50, v + n);
   q.p50 = v[k50];
-  if (k10 < k50) std::nth_element(v.begin(), v.begin() + long(k10), v.begin() + long(k50));
+  if (k10 < k50) std::nth_element(v, v + k10, v + k50);
   q.p10 = v[k10];
-  if (k90 > k50) std::nth_element(v.begin() + long(k50) + 1, v.begin() + long(k90), v.end());
+  if (k90 > k50) std::nth_element(v + k50 + 1, v + k90, v + n);
   q.p90 = v[k90];
   return q;
 }
@@ -247,50 +247,49 @@ void sample_draws(const DrawModel& m, int draws, double* sub, double* prem) {
 }
 // Reductions: each statistic is computed from the draws in draw order, so it is the same
 // whatever thread computes it; the statistics themselves are computed in parallel.
-void reduce_draws(const double* sub, const double* prem, int draws, int D, int Y, GuichetStats& st) {
+void reduce_draws(double* sub, double* prem, int draws, int D, int Y, GuichetStats& st) {
   st.draws = draws;
   st.subsidy.assign(D, std::vector<Quantiles>(Y));
   st.premises.assign(D, std::vector<Quantiles>(Y));
   st.subsidy_by_year.assign(Y, Quantiles{});
   st.premises_by_year.assign(Y, Quantiles{});
-  // per-draw region totals by year, then over the years
-  std::vector<double> year_sub(std::size_t(draws) * Y, 0), year_prem(std::size_t(draws) * Y, 0);
-  tbb::parallel_for(tbb::blocked_range<int>(0, draws, 256), [&](const tbb::blocked_range<int>& r) {
-    for (int d = r.begin(); d != r.end(); ++d)
+  // per-draw region totals by year [year][draw] and over the years [draw], read before any
+  // column is reordered; every element is written, so no zero-filling
+  const std::size_t n = std::size_t(draws);
+  std::unique_ptr<double[]> year_sub(new double[n * Y]), year_prem(new double[n * Y]), tot_sub(new double[n]), tot_prem(new double[n]);
+  tbb::parallel_for(tbb::blocked_range<int>(0, draws, 1024), [&](const tbb::blocked_range<int>& r) {
+    for (int d = r.begin(); d != r.end(); ++d) {
+      double ts = 0, tp = 0;
       for (int y = 0; y < Y; ++y) {
         double a = 0, b = 0;
         for (int k = 0; k < D; ++k) {
-          a += sub[std::size_t(k * Y + y) * std::size_t(draws) + std::size_t(d)];
-          b += prem[std::size_t(k * Y + y) * std::size_t(draws) + std::size_t(d)];
+          a += sub[std::size_t(k * Y + y) * n + std::size_t(d)];
+          b += prem[std::size_t(k * Y + y) * n + std::size_t(d)];
         }
-        year_sub[std::size_t(d) * Y + y] = a;
-        year_prem[std::size_t(d) * Y + y] = b;
+        year_sub[std::size_t(y) * n + std::size_t(d)] = a;
+        year_prem[std::size_t(y) * n + std::size_t(d)] = b;
+        ts += a;
+        tp += b;
       }
+      tot_sub[std::size_t(d)] = ts;
+      tot_prem[std::size_t(d)] = tp;
+    }
   });
+  // every statistic summarises its own contiguous column in place (no copy, no allocation)
   const int n_stats = 2 * (D * Y + Y + 1);
   tbb::parallel_for(0, n_stats, [&](int i) {
     const bool is_sub = i % 2 == 0;
     const int j = i / 2;
-    std::vector<double> v(draws);
     if (j < D * Y) {
       const int k = j / Y, y = j % Y;
-      const double* src = is_sub ? sub : prem;
-      const double* col = &src[std::size_t(k * Y + y) * std::size_t(draws)];
-      std::copy(col, col + draws, v.begin());
-      (is_sub ? st.subsidy : st.premises)[k][y] = summarise(std::move(v));
+      double* col = (is_sub ? sub : prem) + std::size_t(k * Y + y) * n;
+      (is_sub ? st.subsidy : st.premises)[k][y] = summarise(col, n);
     } else if (j < D * Y + Y) {
       const int y = j - D * Y;
-      const auto& src = is_sub ? year_sub : year_prem;
-      for (int d = 0; d < draws; ++d) v[d] = src[std::size_t(d) * Y + y];
-      (is_sub ? st.subsidy_by_year : st.premises_by_year)[y] = summarise(std::move(v));
+      double* col = (is_sub ? year_sub : year_prem).get() + std::size_t(y) * n;
+      (is_sub ? st.subsidy_by_year : st.premises_by_year)[y] = summarise(col, n);
     } else {
-      const auto& src = is_sub ? year_sub : year_prem;
-      for (int d = 0; d < draws; ++d) {
-        double t = 0;
-        for (int y = 0; y < Y; ++y) t += src[std::size_t(d) * Y + y];
-        v[d] = t;
-      }
-      (is_sub ? st.subsidy_total : st.premises_total) = summarise(std::move(v));
+      (is_sub ? st.subsidy_total : st.premises_total) = summarise((is_sub ? tot_sub : tot_prem).get(), n);
     }
   });
 }

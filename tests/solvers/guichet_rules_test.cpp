@@ -8,6 +8,7 @@
 #include <cmath>
 #include <vector>
 
+#include "models/error.h"
 #include "models/parameters.h"
 #include "models/random.h"
 #include "planner/guichet.h"
@@ -358,4 +359,23 @@ TEST(GuichetAggregation, PerDepartementSumsEqualTheCommuneByCommuneLoop) {
       EXPECT_NEAR(st.subsidy[std::size_t(k)][std::size_t(y)].mean, s, 1e-9 * std::max(1.0, s)) << k << " " << y;
       EXPECT_NEAR(st.premises[std::size_t(k)][std::size_t(y)].mean, pr, 1e-9 * std::max(1.0, pr)) << k << " " << y;
     }
+}
+
+TEST(GuichetRulesBadInput, AMonthThatIsNotOneIsAnInputErrorNamingTheKey) {
+  Parameters p;
+  p.set_number("guichet.rules_2022_from", 202213);
+  try {
+    planner::guichet_params(p);
+    FAIL() << "no error";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.field(), "guichet.rules_2022_from");
+  }
+  Parameters q;
+  q.set_number("guichet.scheme_end", 201812);
+  try {
+    planner::guichet_params(q);
+    FAIL() << "no error";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.field(), "guichet.scheme_end");
+  }
 }

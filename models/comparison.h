@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "models/guichet.h"
 #include "models/results.h"
 #include "models/run_summary.h"
 
@@ -26,6 +27,14 @@ struct Comparison {
   };
   std::map<std::string, std::vector<DepRow>> by_departement;  // by code
   std::map<std::string, std::vector<TargetAssessment>> targets;  // by scenario
+  // The guichet cohésion numérique of each run that has a guichet.json (base set; both under
+  // the rules in force each year): subsidy total and by year.
+  struct GuichetSide {
+    int draws = 0, first_year = 0;
+    Quantiles subsidy_total, premises_total;
+    std::vector<Quantiles> subsidy_by_year;
+  };
+  std::map<std::string, GuichetSide> guichet;  // by scenario
 };
 
 }  // namespace dorsale

@@ -281,12 +281,23 @@ std::vector<ParamSpec> towers_specs() {
 }
 
 // guichet cohésion numérique
+// Sources of its dated rules, written once (scenarios/README.md, "Guichet rules by date").
+std::string anct(const std::string& what) {
+  return "rule: ANCT, Cohésion numérique des territoires (agence-cohesion-territoires.gouv.fr/cohesion-numerique-des-territoires-59)" + what;
+}
+std::string anct_2022(const std::string& what) {
+  return "rule: ANCT, Cohésion numérique des territoires, 2022 update (agence-cohesion-territoires.gouv.fr/cohesion-numerique-des-territoires-59)" + what;
+}
+std::string bdt_2019(const std::string& what) {
+  return "rule: Banque des Territoires, July 2019 announcement (dispositif of the Agence du numérique, operated by the Banque des Territoires)" + what;
+}
+
 std::vector<ParamSpec> guichet_specs() {
   return {
     num(P(guichet, speed_threshold_mbps), 8, "Mbit/s", 0, 10000, seed(": the guichet serves premises below 8 Mbit/s"),
         "Premises below this speed are eligible (only 8 and 30 are band limits: below 8 counts bands below_3 and 3_8; 30 adds 8_30)."),
-    integer(P(guichet, horizon_years), 2, "years", 0, 50, "assumption (fibre 'not in time')",
-            "A premises is eligible in year y when its commune's FttH comes after y + horizon (or never)."),
+    integer(P(guichet, horizon_years), 0, "years", 0, 50, anct(": a commune leaves the scheme once FttH reaches it"),
+            "A premises is eligible in year y when its commune's FttH comes after y + horizon (or never); 0: the rule, the commune leaves the year FttH reaches it; more: households expecting fibre do not apply."),
     num(P(guichet, uptake_mean), 0.25, "share of eligible premises per year", 0, 1, "assumption",
         "Mean yearly take-up: share of the still-eligible premises that apply in a year (per département, Beta-distributed)."),
     num(P(guichet, uptake_sd), 0.08, "share", 0, 0.5, "assumption", "Standard deviation of the yearly take-up across draws; 0: fixed."),
@@ -294,10 +305,40 @@ std::vector<ParamSpec> guichet_specs() {
     num(P(guichet, satellite_preference_mean), 0.2, "share", 0, 1, "assumption",
         "Share of the premises that 4G fixe could serve that still choose satellite (Beta across draws)."),
     num(P(guichet, satellite_preference_sd), 0.05, "share", 0, 0.5, "assumption", "Its standard deviation; 0: fixed."),
-    num(P(guichet, thd_radio_cap_eur), 150, "EUR/premises", 0, 1e6, "assumption (guichet 2019: up to 150 EUR)", "Subsidy cap for THD radio."),
-    num(P(guichet, fourg_fixe_cap_eur), 150, "EUR/premises", 0, 1e6, "assumption (guichet 2019: up to 150 EUR)", "Subsidy cap for 4G fixe."),
-    num(P(guichet, satellite_cap_eur), 300, "EUR/premises", 0, 1e6, "assumption (raised for satellite)", "Subsidy cap for satellite."),
+    num(P(guichet, thd_radio_cap_eur), 600, "EUR/premises", 0, 1e6, anct(": one cap per date for every technology; 600 = the highest tier, no extra cap"),
+        "Extra subsidy cap for THD radio on top of the dated rule's tier (the lower applies)."),
+    num(P(guichet, fourg_fixe_cap_eur), 600, "EUR/premises", 0, 1e6, anct(": one cap per date for every technology; 600 = the highest tier, no extra cap"),
+        "Extra subsidy cap for 4G fixe on top of the dated rule's tier (the lower applies)."),
+    num(P(guichet, satellite_cap_eur), 600, "EUR/premises", 0, 1e6, anct(": one cap per date for every technology; 600 = the highest tier, no extra cap"),
+        "Extra subsidy cap for satellite on top of the dated rule's tier (the lower applies)."),
     integer(P(guichet, draws), 1000, "draws", 1, 10000000, "assumption", "Monte Carlo draws per parameter set."),
+    num(P(guichet, uptake_correlation), 0, "correlation", 0, 0.99, "assumption (no source on how départements' take-up co-moves: 0, independent)",
+        "Correlation of the yearly take-up between every pair of départements (Gaussian copula through a Cholesky factor, same Beta marginals); 0: independent draws, the numbers of the uncorrelated model."),
+    integer(P(guichet, scheme_start), 201907, "month (yyyymm)", 190001, 299912, bdt_2019(": the guichet opens in July 2019"),
+            "First month the guichet pays (years are simulated yearly: a year's take-up is pro rata of its months open)."),
+    integer(P(guichet, all_communes_from), 202007, "month (yyyymm)", 190001, 299912,
+            anct(": from 1 July 2020 every commune of the public-initiative zone with eligible premises is open"),
+            "From this month every commune is open; before it, only the communes the local authority listed (guichet.listed_share)."),
+    num(P(guichet, listed_share), 0.5, "share of eligible premises", 0, 1, "assumption (the lists of 2019-2020 are not published per commune)",
+        "Share of the eligible premises in communes listed by the local authority before guichet.all_communes_from: the months before it count for this share of a month's take-up."),
+    num(P(guichet, cap_2019_eur), 150, "EUR/premises", 0, 1e6, bdt_2019(": up to 150 EUR per premises"),
+        "Subsidy cap per premises under the 2019 rules (in mainland France until the 2022 rules start; it remains overseas only)."),
+    num(P(guichet, offer_2019_mbps), 8, "Mbit/s", 0, 10000, bdt_2019(": an offer of at least 8 Mbit/s ('bon haut débit')"),
+        "Least speed of the subsidised offer under the 2019 rules."),
+    integer(P(guichet, rules_2022_from), 202204, "month (yyyymm)", 190001, 299912, anct_2022(": new amounts from 1 April 2022"),
+            "First month of the 2022 rules (mainland: the 150 EUR tier ends the month before)."),
+    num(P(guichet, cap_2022_eur), 300, "EUR/premises", 0, 1e6, anct_2022(": up to 300 EUR"), "Subsidy cap per premises under the 2022 rules."),
+    num(P(guichet, cap_2022_social_eur), 600, "EUR/premises", 0, 1e6, anct_2022(": up to 600 EUR for households on social minima"),
+        "Subsidy cap per premises of a household on social minima under the 2022 rules."),
+    num(P(guichet, offer_2022_mbps), 30, "Mbit/s", 0, 10000, anct_2022(": an offer of at least 30 Mbit/s"),
+        "Least speed of the subsidised offer under the 2022 rules (a technology below it is not paid)."),
+    num(P(guichet, social_minima_share), 0.11, "share of applicants", 0, 1,
+        "assumption (DREES, minima sociaux 2020: 11 % of the population covered; applicants taken alike)",
+        "Share of the applicants on social minima (the 600 EUR tier of the 2022 rules)."),
+    num(P(guichet, activation_eur), 0, "EUR/premises", 0, 1e6, "assumption (alternatives.*_eur already include installation)",
+        "Activation (mise en service) fee per premises paid with the equipment; the subscription is never paid."),
+    integer(P(guichet, scheme_end), 202512, "month (yyyymm)", 190001, 299912, anct(": the scheme ends on 31 December 2025"),
+            "Last month the guichet pays (no payment after it)."),
   };
 }
 

@@ -166,6 +166,20 @@ struct Guichet {
   double fourg_fixe_cap_eur{};
   double satellite_cap_eur{};
   long draws{};
+  // dated rules (ANCT "Cohésion numérique des territoires") and correlated take-up
+  double uptake_correlation{};
+  long scheme_start{};
+  long all_communes_from{};
+  double listed_share{};
+  double cap_2019_eur{};
+  double offer_2019_mbps{};
+  long rules_2022_from{};
+  double cap_2022_eur{};
+  double cap_2022_social_eur{};
+  double offer_2022_mbps{};
+  double social_minima_share{};
+  double activation_eur{};
+  long scheme_end{};
 };
 
 struct Opendata {

@@ -1,9 +1,12 @@
 #include "planner/compare.h"
 
+#include <cstdint>
 #include <filesystem>
 
 #include "models/error.h"
+#include "scenarios/text.h"
 #include "viz/compare_writer.h"
+#include "viz/guichet_writer.h"
 #include "viz/output_dir.h"
 #include "viz/report.h"
 
@@ -43,6 +46,16 @@ Comparison compare_runs(const std::vector<std::string>& runs) {
     c.by_year.push_back(std::move(row));
   }
   for (const auto& s : sums) c.targets[s.name] = s.targets;
+  // the guichet of each run folder that has one (dorsale run writes it)
+  for (std::size_t k = 0; k < runs.size(); ++k) {
+    const auto file = std::filesystem::path(runs[k]) / "guichet.json";
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(file, ec)) continue;
+    const GuichetRun g = viz::guichet_from_json_text(scenarios::read_text_file(file.string(), "the run's guichet.json", UINT64_MAX), file.string());
+    if (g.sets.empty()) continue;
+    const auto& st = g.sets.front().stats;
+    c.guichet[sums[k].name] = {g.draws, g.first_year, st.subsidy_total, st.premises_total, st.subsidy_by_year};
+  }
   return c;
 }
 

@@ -46,7 +46,31 @@ solvers::GuichetParams guichet_params(const Parameters& p) {
   for (int k = 0; k < kGuichetTechs; ++k) {
     g.equipment[k] = T[int(techs[k])].unit_cost_eur;
     g.cap[k] = *T[int(techs[k])].subsidy_cap_eur;
+    g.speed[k] = T[int(techs[k])].speed_mbps;
   }
+  g.uptake_correlation = p.guichet.uptake_correlation;
+  // the rules in force by date (scenarios/README.md, "Guichet rules by date")
+  const auto& G = p.guichet;
+  auto& r = g.rules;
+  r.scheme_start = int(G.scheme_start);
+  r.all_communes_from = int(G.all_communes_from);
+  r.rules_2022_from = int(G.rules_2022_from);
+  r.scheme_end = int(G.scheme_end);
+  r.listed_share = G.listed_share;
+  r.cap_2019 = G.cap_2019_eur;
+  r.offer_2019_mbps = G.offer_2019_mbps;
+  r.cap_2022 = G.cap_2022_eur;
+  r.cap_2022_social = G.cap_2022_social_eur;
+  r.offer_2022_mbps = G.offer_2022_mbps;
+  r.social_share = G.social_minima_share;
+  r.activation_eur = G.activation_eur;
+  for (const auto& [key, m] : {std::pair<const char*, int>{"guichet.scheme_start", r.scheme_start},
+                               {"guichet.all_communes_from", r.all_communes_from},
+                               {"guichet.rules_2022_from", r.rules_2022_from},
+                               {"guichet.scheme_end", r.scheme_end}})
+    if (m % 100 < 1 || m % 100 > 12) throw InputError("parameters", 0, key, fmt::format("{} is not a yyyymm month (month 01-12)", m));
+  if (r.scheme_end < r.scheme_start)
+    throw InputError("parameters", 0, "guichet.scheme_end", fmt::format("{} is before guichet.scheme_start {}", r.scheme_end, r.scheme_start));
   return g;
 }
 

@@ -3,10 +3,15 @@
 #include <tbb/global_control.h>
 #include <tbb/parallel_for.h>
 
+#include <Eigen/Cholesky>
+#include <Eigen/Dense>
+#include <boost/math/distributions/beta.hpp>
+
 #include <algorithm>
 #include <cmath>
 #include <memory>
 #include <stdexcept>
+#include <string>
 
 #include "models/random.h"
 
@@ -30,36 +35,45 @@ double gamma_draw(double shape, Rng& rng) {  // Marsaglia–Tsang
   }
 }
 
-Quantiles summarise(std::vector<double> v) {
+// The draws v[0..n) in draw order; reorders them (quantile selection in place).
+Quantiles summarise(double* v, std::size_t n) {
   Quantiles q;
-  const std::size_t n = v.size();
   if (n == 0) return q;
   double sum = 0;
-  for (double x : v) sum += x;  // in draw order: deterministic
+  for (std::size_t i = 0; i < n; ++i) sum += v[i];  // in draw order: deterministic
   q.mean = sum / double(n);
   double ss = 0;
-  for (double x : v) ss += (x - q.mean) * (x - q.mean);
+  for (std::size_t i = 0; i < n; ++i) ss += (v[i] - q.mean) * (v[i] - q.mean);
   q.se = n > 1 ? std::sqrt(ss / double(n - 1)) / std::sqrt(double(n)) : 0;
   // nearest rank: the smallest value with at least p of the draws at or below it (selection,
-  // not a full sort: the same values, in O(n))
-  auto at = [&](double p) {
-    const std::size_t k = std::min(n - 1, std::size_t(std::max(1.0, std::ceil(p * double(n)))) - 1);
-    std::nth_element(v.begin(), v.begin() + long(k), v.end());
-    return v[k];
-  };
-  q.p10 = at(0.10);
-  q.p50 = at(0.50);
-  q.p90 = at(0.90);
+  // not a full sort: the same values, in O(n)). The median first; P10 is then selected among
+  // the values left of it and P90 among those right of it (half the work each).
+  auto rank = [&](double p) { return std::min(n - 1, std::size_t(std::max(1.0, std::ceil(p * double(n)))) - 1); };
+  const std::size_t k10 = rank(0.10), k50 = rank(0.50), k90 = rank(0.90);
+  std::nth_element(v, v + k50, v + n);
+  q.p50 = v[k50];
+  if (k10 < k50) std::nth_element(v, v + k10, v + k50);
+  q.p10 = v[k10];
+  if (k90 > k50) std::nth_element(v + k50 + 1, v + k90, v + n);
+  q.p90 = v[k90];
   return q;
 }
+
+// Beta(a, b) of a (mean, sd) pair, as beta_draw uses it.
+std::pair<double, double> beta_shape(double mean, double sd) {
+  const double var = std::min(sd * sd, 0.99 * mean * (1 - mean));
+  const double nu = mean * (1 - mean) / var - 1;
+  return {mean * nu, (1 - mean) * nu};
+}
+
+bool is_month(int m) { return m >= 190001 && m <= 299912 && m % 100 >= 1 && m % 100 <= 12; }
 
 }  // namespace
 
 double beta_draw(double mean, double sd, Rng& rng) {
   if (sd <= 0 || mean <= 0 || mean >= 1) return mean;
-  const double var = std::min(sd * sd, 0.99 * mean * (1 - mean));
-  const double nu = mean * (1 - mean) / var - 1;
-  const double x = gamma_draw(mean * nu, rng), y = gamma_draw((1 - mean) * nu, rng);
+  const auto [a, b] = beta_shape(mean, sd);
+  const double x = gamma_draw(a, rng), y = gamma_draw(b, rng);
   return x / (x + y);
 }
 
@@ -67,52 +81,149 @@ bool guichet_eligible(const GuichetCommune& c, int year, int horizon_years) {
   return c.pool > 0 && (c.ftth_year == 0 || c.ftth_year > year + horizon_years);
 }
 
+void check_guichet_rules(const GuichetRules& r) {
+  for (const auto& [name, m] : {std::pair<const char*, int>{"guichet.scheme_start", r.scheme_start},
+                                {"guichet.all_communes_from", r.all_communes_from},
+                                {"guichet.rules_2022_from", r.rules_2022_from},
+                                {"guichet.scheme_end", r.scheme_end}})
+    if (!is_month(m)) throw std::invalid_argument(std::string(name) + ": " + std::to_string(m) + " is not a yyyymm month");
+  if (r.scheme_end < r.scheme_start) throw std::invalid_argument("guichet.scheme_end: before guichet.scheme_start");
+}
+
+GuichetYear guichet_year(const GuichetRules& r, int year) {
+  double open = 0, under_2022 = 0;
+  for (int m = 1; m <= 12; ++m) {
+    const int ym = year * 100 + m;
+    if (ym < r.scheme_start || ym > r.scheme_end) continue;
+    const double w = ym < r.all_communes_from ? r.listed_share : 1.0;
+    open += w;
+    if (ym >= r.rules_2022_from) under_2022 += w;
+  }
+  GuichetYear g;
+  g.take = open / 12.0;
+  g.w2022 = open > 0 ? under_2022 / open : 0.0;
+  return g;
+}
+
 namespace {
 
+// Per département and year, sums over the communes eligible that year (fixed across draws):
+// pool, pool x THD radio share, pool x 4G-fixe-capable share (before the satellite preference).
+// Eligible years form a prefix (those before FttH - horizon), so the communes eligible in year
+// y were eligible in every earlier year and all kept the share prod_{k<y} (1 - u a_k) of their
+// pool: a draw's served premises of a département-year are these sums times one factor.
+struct PoolSums {
+  std::vector<double> pool, radio, fourg;  // [dep * Y + y]
+};
+
+PoolSums pool_sums(const GuichetInputs& in, const GuichetParams& p, int D, int Y) {
+  PoolSums s;
+  s.pool.assign(std::size_t(D) * Y, 0.0);
+  s.radio.assign(std::size_t(D) * Y, 0.0);
+  s.fourg.assign(std::size_t(D) * Y, 0.0);
+  for (const auto& c : in.communes) {
+    if (c.pool <= 0) continue;
+    const double radio = std::min(1.0, c.radio_cap / c.pool);
+    const double fourg = std::min(1.0 - radio, c.fourg_share);
+    const int last = c.ftth_year == 0 ? Y : std::min(Y, c.ftth_year - p.horizon_years - in.first_year);
+    for (int y = 0; y < last; ++y) {
+      const std::size_t j = std::size_t(c.dep) * Y + std::size_t(y);
+      s.pool[j] += c.pool;
+      s.radio[j] += c.pool * radio;
+      s.fourg[j] += c.pool * fourg;
+    }
+  }
+  return s;
+}
+
+// Copula: the Beta quantile of Phi(x) is tabulated once per run on a grid of the normal scale
+// (boost::math's quantile costs ~20 us; linear interpolation between 4,097 points over
+// [-8, 8] is within ~1e-6 of it for take-up standard deviations up to 0.5).
+constexpr int kCopulaPoints = 4097;
+constexpr double kCopulaLo = -8.0, kCopulaStep = 16.0 / (kCopulaPoints - 1);
+
+std::vector<double> uptake_quantile_table(double mean, double sd) {
+  std::vector<double> t(kCopulaPoints, mean);
+  if (sd <= 0 || mean <= 0 || mean >= 1) return t;
+  const auto [a, b] = beta_shape(mean, sd);
+  const boost::math::beta_distribution<double> beta(a, b);
+  for (int i = 0; i < kCopulaPoints; ++i) {
+    const double x = kCopulaLo + kCopulaStep * i;
+    const double prob = 0.5 * std::erfc(-x / std::sqrt(2.0));
+    t[std::size_t(i)] = boost::math::quantile(beta, std::clamp(prob, 1e-15, 1 - 1e-15));
+  }
+  return t;
+}
+
 // One Monte Carlo draw: its take-up per département, unit subsidies and satellite preference,
-// then the premises served and the subsidy of every département-year.
+// then the premises paid and the subsidy of every département-year.
 struct DrawModel {
-  const GuichetInputs& in;
   const GuichetParams& p;
+  const PoolSums& sums;
+  const std::vector<GuichetYear>& cal;
+  const Eigen::MatrixXd* chol;  // lower Cholesky factor of the take-up correlation; null: independent
+  const std::vector<double>* uptake_table;  // the take-up's Beta quantile at Phi(x), x on kCopulaGrid
   std::uint64_t seed, set_index;
   int D, Y;
   std::size_t stride;  // D x Y <= 512
   double cost_sigma;
+
+  // The take-up of a correlated normal x: linear interpolation in the tabulated Beta quantile.
+  double uptake_at(double x) const {
+    const auto& t = *uptake_table;
+    const double pos = std::clamp((x - kCopulaLo) / kCopulaStep, 0.0, double(kCopulaPoints - 1));
+    const int i = std::min(int(pos), kCopulaPoints - 2);
+    const double f = pos - double(i);
+    return t[std::size_t(i)] + f * (t[std::size_t(i) + 1] - t[std::size_t(i)]);
+  }
 
   void draw(int d, double* out_s, double* out_p) const {
     Rng rng(seed, (set_index << 32) | std::uint64_t(d));
     double u_stack[64];
     std::vector<double> u_heap(D > 64 ? D : 0);
     double* u = D > 64 ? u_heap.data() : u_stack;
-    for (int k = 0; k < D; ++k) u[k] = beta_draw(p.uptake_mean, p.uptake_sd, rng);
-    std::array<double, kGuichetTechs> unit{};
+    if (!chol) {
+      for (int k = 0; k < D; ++k) u[k] = beta_draw(p.uptake_mean, p.uptake_sd, rng);
+    } else {  // Gaussian copula: correlated normals -> uniforms -> the same Beta marginals
+      Eigen::VectorXd z(D);
+      for (int k = 0; k < D; ++k) z[k] = rng.normal();
+      const Eigen::VectorXd x = chol->triangularView<Eigen::Lower>() * z;
+      for (int k = 0; k < D; ++k) u[k] = uptake_at(x[k]);
+    }
+    std::array<double, kGuichetTechs> cost{};
     for (int t = 0; t < kGuichetTechs; ++t) {
       const double mult = p.cost_sd > 0 ? std::exp(cost_sigma * rng.normal() - 0.5 * cost_sigma * cost_sigma) : 1.0;
-      unit[t] = std::min(p.cap[t], p.equipment[t] * mult);
+      cost[t] = p.equipment[t] * mult + p.rules.activation_eur;  // equipment, installation, activation: never the subscription
     }
     const double q = beta_draw(p.sat_pref_mean, p.sat_pref_sd, rng);
-    double S[512], P[512];  // this draw's [dep][year] sums
-    std::fill(S, S + stride, 0.0);
-    std::fill(P, P + stride, 0.0);
-    for (const auto& c : in.communes) {
-      if (c.pool <= 0) continue;
-      const double radio = std::min(1.0, c.radio_cap / c.pool);
-      const double fourg = std::min(1.0 - radio, c.fourg_share) * (1 - q);
-      const double sat = 1.0 - radio - fourg;
-      const double per_premises = radio * unit[0] + fourg * unit[1] + sat * unit[2];
-      double remaining = c.pool;
-      // eligible years form a prefix: those with FttH after y + horizon
-      const int last = c.ftth_year == 0 ? Y : std::min(Y, c.ftth_year - p.horizon_years - in.first_year);
-      for (int y = 0; y < last; ++y) {
-        const double served = u[c.dep] * remaining;
-        remaining -= served;
-        P[c.dep * Y + y] += served;
-        S[c.dep * Y + y] += served * per_premises;
-      }
+    // paid per applicant and share of applicants paid, under each rule, by technology
+    const auto& R = p.rules;
+    std::array<double, kGuichetTechs> pay19{}, pay22{}, ok19{}, ok22{};
+    for (int t = 0; t < kGuichetTechs; ++t) {
+      ok19[t] = p.speed[t] >= R.offer_2019_mbps ? 1.0 : 0.0;
+      ok22[t] = p.speed[t] >= R.offer_2022_mbps ? 1.0 : 0.0;
+      pay19[t] = ok19[t] * std::min({R.cap_2019, p.cap[t], cost[t]});
+      pay22[t] = ok22[t] * ((1 - R.social_share) * std::min({R.cap_2022, p.cap[t], cost[t]}) +
+                            R.social_share * std::min({R.cap_2022_social, p.cap[t], cost[t]}));
     }
-    for (std::size_t j = 0; j < stride; ++j) {
-      out_s[j] = S[j];
-      out_p[j] = P[j];
+    for (int k = 0; k < D; ++k) {
+      double left = 1.0;  // share of an eligible commune's pool not served yet
+      for (int y = 0; y < Y; ++y) {
+        const GuichetYear& g = cal[std::size_t(y)];
+        const double served = u[k] * g.take * left;
+        left -= served;
+        const std::size_t j = std::size_t(k) * Y + std::size_t(y);
+        const double w = g.w2022;
+        double U[kGuichetTechs], Q[kGuichetTechs];
+        for (int t = 0; t < kGuichetTechs; ++t) {
+          U[t] = (1 - w) * pay19[t] + w * pay22[t];
+          Q[t] = (1 - w) * ok19[t] + w * ok22[t];
+        }
+        // pool x (radio U0 + 4G U1 + satellite U2), satellite = 1 - radio - 4G
+        const double fourg = sums.fourg[j] * (1 - q);
+        out_s[j] = served * (sums.pool[j] * U[2] + sums.radio[j] * (U[0] - U[2]) + fourg * (U[1] - U[2]));
+        out_p[j] = served * (sums.pool[j] * Q[2] + sums.radio[j] * (Q[0] - Q[2]) + fourg * (Q[1] - Q[2]));
+      }
     }
   }
 };
@@ -123,7 +234,7 @@ struct DrawModel {
 // its draw's chunk, so no zero-filling (a serial pass) is needed.
 void sample_draws(const DrawModel& m, int draws, double* sub, double* prem) {
   const std::size_t stride = m.stride;
-  tbb::parallel_for(tbb::blocked_range<int>(0, draws, 32), [&](const tbb::blocked_range<int>& r) {
+  tbb::parallel_for(tbb::blocked_range<int>(0, draws, 256), [&](const tbb::blocked_range<int>& r) {
     const std::size_t n = std::size_t(r.end() - r.begin());
     std::vector<double> ls(n * stride), lp(n * stride);
     for (int d = r.begin(); d != r.end(); ++d) m.draw(d, &ls[std::size_t(d - r.begin()) * stride], &lp[std::size_t(d - r.begin()) * stride]);
@@ -134,64 +245,63 @@ void sample_draws(const DrawModel& m, int draws, double* sub, double* prem) {
       }
   });
 }
-
 // Reductions: each statistic is computed from the draws in draw order, so it is the same
 // whatever thread computes it; the statistics themselves are computed in parallel.
-void reduce_draws(const double* sub, const double* prem, int draws, int D, int Y, GuichetStats& st) {
+void reduce_draws(double* sub, double* prem, int draws, int D, int Y, GuichetStats& st) {
   st.draws = draws;
   st.subsidy.assign(D, std::vector<Quantiles>(Y));
   st.premises.assign(D, std::vector<Quantiles>(Y));
   st.subsidy_by_year.assign(Y, Quantiles{});
   st.premises_by_year.assign(Y, Quantiles{});
-  // per-draw region totals by year, then over the years
-  std::vector<double> year_sub(std::size_t(draws) * Y, 0), year_prem(std::size_t(draws) * Y, 0);
-  tbb::parallel_for(tbb::blocked_range<int>(0, draws, 256), [&](const tbb::blocked_range<int>& r) {
-    for (int d = r.begin(); d != r.end(); ++d)
+  // per-draw region totals by year [year][draw] and over the years [draw], read before any
+  // column is reordered; every element is written, so no zero-filling
+  const std::size_t n = std::size_t(draws);
+  std::unique_ptr<double[]> year_sub(new double[n * Y]), year_prem(new double[n * Y]), tot_sub(new double[n]), tot_prem(new double[n]);
+  tbb::parallel_for(tbb::blocked_range<int>(0, draws, 1024), [&](const tbb::blocked_range<int>& r) {
+    for (int d = r.begin(); d != r.end(); ++d) {
+      double ts = 0, tp = 0;
       for (int y = 0; y < Y; ++y) {
         double a = 0, b = 0;
         for (int k = 0; k < D; ++k) {
-          a += sub[std::size_t(k * Y + y) * std::size_t(draws) + std::size_t(d)];
-          b += prem[std::size_t(k * Y + y) * std::size_t(draws) + std::size_t(d)];
+          a += sub[std::size_t(k * Y + y) * n + std::size_t(d)];
+          b += prem[std::size_t(k * Y + y) * n + std::size_t(d)];
         }
-        year_sub[std::size_t(d) * Y + y] = a;
-        year_prem[std::size_t(d) * Y + y] = b;
+        year_sub[std::size_t(y) * n + std::size_t(d)] = a;
+        year_prem[std::size_t(y) * n + std::size_t(d)] = b;
+        ts += a;
+        tp += b;
       }
+      tot_sub[std::size_t(d)] = ts;
+      tot_prem[std::size_t(d)] = tp;
+    }
   });
+  // every statistic summarises its own contiguous column in place (no copy, no allocation)
   const int n_stats = 2 * (D * Y + Y + 1);
   tbb::parallel_for(0, n_stats, [&](int i) {
     const bool is_sub = i % 2 == 0;
     const int j = i / 2;
-    std::vector<double> v(draws);
     if (j < D * Y) {
       const int k = j / Y, y = j % Y;
-      const double* src = is_sub ? sub : prem;
-      const double* col = &src[std::size_t(k * Y + y) * std::size_t(draws)];
-      std::copy(col, col + draws, v.begin());
-      (is_sub ? st.subsidy : st.premises)[k][y] = summarise(std::move(v));
+      double* col = (is_sub ? sub : prem) + std::size_t(k * Y + y) * n;
+      (is_sub ? st.subsidy : st.premises)[k][y] = summarise(col, n);
     } else if (j < D * Y + Y) {
       const int y = j - D * Y;
-      const auto& src = is_sub ? year_sub : year_prem;
-      for (int d = 0; d < draws; ++d) v[d] = src[std::size_t(d) * Y + y];
-      (is_sub ? st.subsidy_by_year : st.premises_by_year)[y] = summarise(std::move(v));
+      double* col = (is_sub ? year_sub : year_prem).get() + std::size_t(y) * n;
+      (is_sub ? st.subsidy_by_year : st.premises_by_year)[y] = summarise(col, n);
     } else {
-      const auto& src = is_sub ? year_sub : year_prem;
-      for (int d = 0; d < draws; ++d) {
-        double t = 0;
-        for (int y = 0; y < Y; ++y) t += src[std::size_t(d) * Y + y];
-        v[d] = t;
-      }
-      (is_sub ? st.subsidy_total : st.premises_total) = summarise(std::move(v));
+      (is_sub ? st.subsidy_total : st.premises_total) = summarise((is_sub ? tot_sub : tot_prem).get(), n);
     }
   });
 }
 
-// Eligibility and technology split at the mean preference (deterministic).
-void eligibility_at_mean(const GuichetInputs& in, const GuichetParams& p, GuichetStats& st) {
+// Eligibility and technology split at the mean preference (deterministic); a year the scheme is
+// closed has no eligible premises.
+void eligibility_at_mean(const GuichetInputs& in, const GuichetParams& p, const std::vector<GuichetYear>& cal, GuichetStats& st) {
   for (int y = 0; y < in.years; ++y) {
     double e = 0;
     std::array<double, kGuichetTechs> t{};
     for (const auto& c : in.communes) {
-      if (!guichet_eligible(c, in.first_year + y, p.horizon_years)) continue;
+      if (cal[std::size_t(y)].take <= 0 || !guichet_eligible(c, in.first_year + y, p.horizon_years)) continue;
       e += c.pool;
       const double radio = std::min(1.0, c.radio_cap / c.pool);
       const double fourg = std::min(1.0 - radio, c.fourg_share) * (1 - p.sat_pref_mean);
@@ -211,13 +321,31 @@ GuichetStats run_guichet(const GuichetInputs& in, const GuichetParams& p, int dr
   const int D = int(in.deps.size()), Y = in.years;
   const std::size_t stride = std::size_t(D) * Y;
   if (stride > 512) throw std::invalid_argument("run_guichet: at most 512 département-years");
+  check_guichet_rules(p.rules);
+  if (!(p.uptake_correlation >= 0 && p.uptake_correlation < 1))
+    throw std::invalid_argument("guichet.uptake_correlation: must be in [0, 1)");
+  std::vector<GuichetYear> cal;
+  for (int y = 0; y < Y; ++y) cal.push_back(guichet_year(p.rules, in.first_year + y));
+  const PoolSums sums = pool_sums(in, p, D, Y);
+  // take-up correlation: every pair of départements rho (1 on the diagonal), its Cholesky factor
+  Eigen::MatrixXd L;
+  std::vector<double> table;
+  if (p.uptake_correlation > 0 && D > 1) {
+    table = uptake_quantile_table(p.uptake_mean, p.uptake_sd);
+    Eigen::MatrixXd C = Eigen::MatrixXd::Constant(D, D, p.uptake_correlation);
+    C.diagonal().setOnes();
+    const Eigen::LLT<Eigen::MatrixXd> llt(C);
+    if (llt.info() != Eigen::Success) throw std::invalid_argument("guichet.uptake_correlation: the correlation matrix is not positive definite");
+    L = llt.matrixL();
+  }
   std::unique_ptr<double[]> sub(new double[std::size_t(draws) * stride]), prem(new double[std::size_t(draws) * stride]);
-  const DrawModel model{in, p, seed, set_index, D, Y, stride, std::sqrt(std::log(1 + p.cost_sd * p.cost_sd))};
+  const DrawModel model{p, sums, cal, L.size() > 0 ? &L : nullptr, &table, seed, set_index, D, Y, stride,
+                        std::sqrt(std::log(1 + p.cost_sd * p.cost_sd))};
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism, std::max(1, threads));
   sample_draws(model, draws, sub.get(), prem.get());
   GuichetStats st;
   reduce_draws(sub.get(), prem.get(), draws, D, Y, st);
-  eligibility_at_mean(in, p, st);
+  eligibility_at_mean(in, p, cal, st);
   return st;
 }
 

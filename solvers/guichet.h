@@ -1,12 +1,17 @@
 #pragma once
 // Monte Carlo sizing of the guichet cohésion numérique (GCN).
 //
-// Each commune holds a pool of eligible premises (below the speed threshold, FttH not within
-// the horizon). Every year it stays eligible, a share u of the premises still eligible applies
-// (u drawn per département and draw, Beta); each applicant gets exactly one technology: THD
-// radio within the commune's radio capacity, else 4G fixe within the 4G-covered spare share
-// (a drawn share q still prefers satellite), else satellite; the subsidy is
-// min(cap, equipment cost x a drawn cost factor).
+// Each commune holds a pool of eligible premises (below the speed threshold, FttH not yet in
+// the commune). Every year it stays eligible, a share u x a_y of the premises still eligible
+// applies: u drawn per département and draw (Beta, optionally correlated between départements
+// through a Gaussian copula), a_y the year's share of months the scheme is open to the
+// commune (GuichetCalendar). Each applicant gets exactly one technology: THD radio within the
+// commune's radio capacity, else 4G fixe within the 4G-covered spare share (a drawn share q
+// still prefers satellite), else satellite. The subsidy of a premises is, under the rule in
+// force that month, min(tier cap, technology cap, equipment and installation cost x a drawn
+// cost factor + activation) when the technology's speed reaches the rule's minimum offer, else
+// nothing; the subscription is never paid. A year under two rules is paid pro rata of its
+// months under each.
 //
 // Determinism: draw d of set s uses its own random stream Rng(seed, s << 32 | d), so results do
 // not depend on the thread count or on how sets are split between machines. Reductions run in
@@ -23,8 +28,6 @@ class Rng;
 }
 namespace dorsale::solvers {
 
-
-
 struct GuichetCommune {
   int dep = 0;
   int ftth_year = 0;       // 0: no FttH within the plan
@@ -39,18 +42,46 @@ struct GuichetInputs {
   std::vector<GuichetCommune> communes;
 };
 
+// The scheme's rules by date (ANCT "Cohésion numérique des territoires"): months as yyyymm.
+struct GuichetRules {
+  int scheme_start{};       // first month open (201907)
+  int all_communes_from{};  // from this month every commune of the zone is open (202007); before: listed ones
+  int rules_2022_from{};    // first month of the 2022 rules (202204)
+  int scheme_end{};         // last month open (202512)
+  double listed_share{};    // share of the eligible premises in communes listed before all_communes_from
+  double cap_2019{}, offer_2019_mbps{};                      // up to 150 EUR for an offer >= 8 Mbit/s
+  double cap_2022{}, cap_2022_social{}, offer_2022_mbps{};  // up to 300 / 600 EUR for an offer >= 30 Mbit/s
+  double social_share{};    // share of applicants on social minima (600 EUR tier)
+  double activation_eur{};  // activation / mise en service, paid with the equipment
+};
+
 // Filled from the parameters by planner::guichet_params: no defaults of its own.
 struct GuichetParams {
   int horizon_years{};
   double uptake_mean{}, uptake_sd{};
+  double uptake_correlation{};  // pairwise correlation of the départements' take-up (Gaussian copula)
   double cost_sd{};
   double sat_pref_mean{}, sat_pref_sd{};
   std::array<double, kGuichetTechs> equipment{};
-  std::array<double, kGuichetTechs> cap{};
+  std::array<double, kGuichetTechs> cap{};    // technology caps, on top of the rule's tier
+  std::array<double, kGuichetTechs> speed{};  // Mbit/s of each technology's offer
+  GuichetRules rules;
 };
 
-// Eligible premises of a commune in year index y (0-based).
+// What the rules give a calendar year (months pro rata): `take` = share of the year's take-up
+// that happens (months open x the listed share before all_communes_from, / 12); `w2022` = share
+// of those applications paid under the 2022 rules (the rest under the 2019 ones).
+struct GuichetYear {
+  double take = 0, w2022 = 0;
+};
+GuichetYear guichet_year(const GuichetRules& r, int year);
+
+// Eligible premises of a commune in calendar year `year` (the commune leaves the scheme the year
+// FttH reaches it, `horizon_years` earlier if set).
 bool guichet_eligible(const GuichetCommune& c, int year, int horizon_years);
+
+// Throws std::invalid_argument when the rule months are not yyyymm months or out of order.
+void check_guichet_rules(const GuichetRules& r);
 
 GuichetStats run_guichet(const GuichetInputs& in, const GuichetParams& p, int draws, std::uint64_t seed,
                          std::uint64_t set_index, int threads);

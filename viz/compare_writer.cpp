@@ -113,6 +113,17 @@ json comparison_json(const Comparison& c) {
   out["by_year"] = by_year;
   out["by_departement"] = by_dep;
   out["targets"] = targets;
+  if (!c.guichet.empty()) {  // the runs' guichet, each under the rules in force each year
+    json g = json::object();
+    auto q = [](const Quantiles& x) { return json{{"mean", x.mean}, {"p10", x.p10}, {"p50", x.p50}, {"p90", x.p90}, {"se", x.se}}; };
+    for (const auto& [name, side] : c.guichet) {
+      json years = json::array();
+      for (std::size_t y = 0; y < side.subsidy_by_year.size(); ++y)
+        years.push_back({{"year", side.first_year + int(y)}, {"subsidy_eur", q(side.subsidy_by_year[y])}});
+      g[name] = {{"draws", side.draws}, {"subsidy_total_eur", q(side.subsidy_total)}, {"premises_total", q(side.premises_total)}, {"by_year", years}};
+    }
+    out["guichet"] = g;
+  }
   return out;
 }
 

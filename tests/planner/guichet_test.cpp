@@ -2,6 +2,9 @@
 // disagreement is an InputError naming the file and the field, and nothing is written.
 // Also --shard parsing.
 #include "planner/guichet.h"
+#include "planner/compare.h"
+#include "planner/run.h"
+#include "scenarios/scenario.h"
 
 #include <gtest/gtest.h>
 
@@ -134,4 +137,34 @@ TEST(GuichetShard, HugeNumbersAreBadInputNotAnException) {
     }
   }
   EXPECT_EQ(planner::parse_shard("2/1000000"), (std::pair<int, int>{2, 1000000}));
+}
+
+// The 2022 vs 2025 comparison holds each run's guichet, both under the rules in force each year:
+// the figures are those of the guichet recomputed from each scenario (same plan, seed, draws).
+TEST(GuichetCompare, BothScenariosUnderTheDatedRules) {
+  dorsale::test::TempDir tmp;
+  dorsale::planner::RunConfig cfg;
+  cfg.out_dir = tmp.path().string();
+  dorsale::planner::run(cfg, {});
+  const auto c = dorsale::planner::compare_runs({(tmp.path() / "bfc-2022").string(), (tmp.path() / "bfc-2025").string()});
+  ASSERT_EQ(c.guichet.size(), 2u);
+  for (const char* name : {"bfc-2022", "bfc-2025"}) {
+    const auto s = dorsale::scenarios::builtin_scenario(name);
+    const auto region = dorsale::scenarios::load_region(s);
+    const auto planned = dorsale::planner::compute_results(s, region);
+    const auto in = dorsale::planner::guichet_inputs(region, planned.rollout.ftth_year, s.params, s.first_year, s.last_year - s.first_year + 1);
+    const auto st = dorsale::solvers::run_guichet(in, dorsale::planner::guichet_params(s.params), int(s.params.guichet.draws), s.seed, 0, 1);
+    const auto& side = c.guichet.at(name);
+    EXPECT_EQ(side.first_year, s.first_year);
+    EXPECT_DOUBLE_EQ(side.subsidy_total.mean, st.subsidy_total.mean) << name;
+    EXPECT_DOUBLE_EQ(side.subsidy_total.p90, st.subsidy_total.p90) << name;
+    ASSERT_EQ(side.subsidy_by_year.size(), st.subsidy_by_year.size());
+    for (std::size_t y = 0; y < st.subsidy_by_year.size(); ++y) {
+      EXPECT_DOUBLE_EQ(side.subsidy_by_year[y].p50, st.subsidy_by_year[y].p50) << name << " " << y;
+      // never more than the year's highest tier per premises paid
+      EXPECT_LE(st.subsidy_by_year[y].mean, 600 * st.premises_by_year[y].mean + 1e-6);
+    }
+    // 2019-2021: at most 150 EUR a premises
+    for (int y = 0; y < 3; ++y) EXPECT_LE(st.subsidy_by_year[y].mean, 150 * st.premises_by_year[y].mean + 1e-6) << name;
+  }
 }

@@ -40,6 +40,10 @@ GuichetParams fixed() {
   p.sat_pref_sd = 0;
   p.equipment = {400, 250, 550};
   p.cap = {150, 150, 300};
+  p.speed = {30, 30, 30};
+  // a scheme open every month under one rule with no tier cap: the technology caps alone
+  // (the dated rules are tested in guichet_rules_test.cpp)
+  p.rules = {190001, 190001, 299912, 299912, 1.0, 1e9, 0, 1e9, 1e9, 0, 0, 0};
   return p;
 }
 
@@ -182,4 +186,36 @@ TEST(GuichetBadInput, UptakeOutsideUnitIntervalShardAndSweepKey) {
   EXPECT_FALSE(std::filesystem::exists(tmp.path() / "out"));
   std::ofstream(sweep) << "[grid]\n\"costs.build_eur_per_km\" = [1]\n";
   EXPECT_THROW(planner::guichet(cfg, {}), InputError);
+}
+
+TEST(GuichetRun, ZeroCorrelationGivesTheUncorrelatedFilesByteForByte) {
+  // bfc-2022 as shipped (uptake_correlation at its default 0: the independent draws) and the
+  // same scenario with `uptake_correlation = 0` written out: the same guichet.json and
+  // results.h5 once the scenario's text hash (the files' texts differ) is the same
+  test::TempDir tmp;
+  const std::string shipped = std::string(DORSALE_SOURCE_DIR) + "/scenarios/bfc-2022.toml";
+  const auto explicit_zero = tmp.path() / "zero.toml";
+  {
+    std::ofstream(explicit_zero) << slurp(shipped) << "\n[guichet]\nuptake_correlation = 0\n";
+  }
+  planner::GuichetConfig cfg;
+  cfg.draws = 400;
+  cfg.threads = 2;
+  cfg.scenario = shipped;
+  const GuichetRun a = planner::run_guichet_sets(cfg, {});
+  cfg.scenario = explicit_zero.string();
+  GuichetRun b = planner::run_guichet_sets(cfg, {});
+  ASSERT_NE(a.scenario_hash, b.scenario_hash);
+  b.scenario_hash = a.scenario_hash;
+  planner::write_guichet_outputs(a, (tmp.path() / "a").string());
+  planner::write_guichet_outputs(b, (tmp.path() / "b").string());
+  for (const char* f : {"guichet.json", "results.h5"}) EXPECT_EQ(slurp(tmp.path() / "a" / f), slurp(tmp.path() / "b" / f)) << f;
+  // and a positive correlation changes them (the test can fail)
+  {
+    std::ofstream(explicit_zero) << slurp(shipped) << "\n[guichet]\nuptake_correlation = 0.4\n";
+  }
+  GuichetRun c = planner::run_guichet_sets(cfg, {});
+  c.scenario_hash = a.scenario_hash;
+  planner::write_guichet_outputs(c, (tmp.path() / "c").string());
+  EXPECT_NE(slurp(tmp.path() / "a" / "guichet.json"), slurp(tmp.path() / "c" / "guichet.json"));
 }

@@ -15,6 +15,7 @@
 #include <limits>
 #include <map>
 #include <set>
+#include <unordered_map>
 
 namespace dorsale::solvers {
 
@@ -62,6 +63,31 @@ struct Interconnect::Impl {
   std::vector<double> penalty;    // per link multiplicative penalty (options)
   std::vector<char> banned;       // per link: excluded (shared-risk search)
 
+  // ---- the fast first-come path (evaluate; evaluate_reference turns it off) ----
+  bool reference = false;            // true: every search run, nothing memoised
+  bool none_within_capacity = false; // set by options(): its first search found no route at all
+  // network adjacency (CSR): adj_link/adj_to[adj_start[v] .. adj_start[v+1]) for node v
+  std::vector<int> adj_start, adj_link, adj_to;
+  std::vector<char> is_pop;          // per network node: a Dorsale PoP (the "any PoP" sink's arcs)
+  std::vector<unsigned> seen;        // BFS stamps
+  unsigned stamp = 0;
+  std::vector<int> stack;
+  // The capacity-free part of a rejection's diagnosis (see Interconnect::diagnose_reference),
+  // true of every capacity state with the same built links, for the same request shape:
+  // the topology verdict and the fastest route (pair) whatever the capacity ...
+  struct Shape {
+    bool topology = false;                    // no route (pair) whatever the capacity: reasons say why
+    std::vector<std::string> reasons;         // the topology reasons
+    std::optional<RouteOption> wide;          // the fastest route (pair) whatever the capacity
+  };
+  // ... and the option capacity would allow (the one whose too-full links are named).
+  struct Relaxed {
+    std::vector<std::string> reasons;         // no wide: the shared-duct reasons
+    std::optional<RouteOption> option;
+  };
+  std::unordered_map<std::string, Shape> shape_memo;
+  std::unordered_map<std::string, Relaxed> relaxed_memo;
+
   explicit Impl() : kind(g), len(g) {}
 };
 
@@ -86,6 +112,22 @@ Interconnect::Interconnect(const Network& net, InterconnectParams params)
     }
   I.penalty.assign(net.links().size(), 1.0);
   I.banned.assign(net.links().size(), 0);
+  const std::size_t n = net.nodes().size();
+  std::vector<int> degree(n, 0);
+  for (const auto& l : net.links()) ++degree[l.a], ++degree[l.b];
+  I.adj_start.assign(n + 1, 0);
+  for (std::size_t v = 0; v < n; ++v) I.adj_start[v + 1] = I.adj_start[v] + degree[v];
+  I.adj_link.resize(I.adj_start[n]);
+  I.adj_to.resize(I.adj_start[n]);
+  std::vector<int> at(I.adj_start.begin(), I.adj_start.end() - 1);
+  for (std::size_t j = 0; j < net.links().size(); ++j) {
+    const auto& l = net.links()[j];
+    I.adj_link[at[l.a]] = int(j), I.adj_to[at[l.a]++] = l.b;
+    I.adj_link[at[l.b]] = int(j), I.adj_to[at[l.b]++] = l.a;
+  }
+  I.is_pop.assign(n, 0);
+  for (std::size_t i = 0; i < n; ++i) I.is_pop[i] = net.node(int(i)).kind == NodeKind::DorsalePop;
+  I.seen.assign(n, 0);
 }
 
 Interconnect::~Interconnect() = default;
@@ -173,6 +215,36 @@ static Prepared prepare(Interconnect::Impl& I, const Network& net, const Interco
   return out;
 }
 
+// Whether the prepared request's target can be reached from its source over links that are not
+// banned and have r.pairs free (the arcs a capacitated search may use at a finite length):
+// false exactly when that search finds no route (pair). O(E), no allocation.
+static bool reachable(Interconnect::Impl& I, const InterconnectionRequest& r, const LinkState& s, const Prepared& pr) {
+  const int n = int(I.is_pop.size());
+  const bool any_pop = pr.target == I.sink;
+  const int target = any_pop ? -1 : ListDigraph::id(pr.target);
+  if (!any_pop && (target < 0 || target >= n)) return true;  // not a network node: let the search decide
+  if (++I.stamp == 0) std::fill(I.seen.begin(), I.seen.end(), 0), I.stamp = 1;
+  I.stack.clear();
+  auto push = [&](int v) {
+    if (I.seen[v] != I.stamp) I.seen[v] = I.stamp, I.stack.push_back(v);
+  };
+  if (pr.source == I.site) {
+    for (int v : I.attach_to) push(v);
+  } else {
+    push(ListDigraph::id(pr.source));
+  }
+  while (!I.stack.empty()) {
+    const int v = I.stack.back();
+    I.stack.pop_back();
+    if (any_pop ? I.is_pop[v] != 0 : v == target) return true;
+    for (int k = I.adj_start[v]; k < I.adj_start[v + 1]; ++k) {
+      const int l = I.adj_link[k];
+      if (!I.banned[l] && s.free[l] >= r.pairs) push(I.adj_to[k]);
+    }
+  }
+  return false;
+}
+
 static RouteOption::Route to_route(const Interconnect::Impl& I, const Network& net, const InterconnectParams& p,
                                    const std::vector<Arc>& arcs) {
   RouteOption::Route route;
@@ -256,12 +328,14 @@ struct Searcher {
   const LinkState& s;
   const Interconnect& ic;
   int need = r.protection == Protection::Diverse ? 2 : 1;
+  mutable bool none = false;  // best(): its first search found no route (pair) within capacity
 
   // A route (Dijkstra) or a link-disjoint pair (Suurballe) under the current lengths; nullopt
   // when none within capacity.
   std::optional<RouteOption> search(double lambda, bool latency_only) const {
     Prepared pr = prepare(I, net, p, r, s, true, lambda, latency_only);
     if (!pr.ok) return std::nullopt;
+    if (!I.reference && !reachable(I, r, s, pr)) return std::nullopt;  // what the search would find
     RouteOption o;
     if (need == 1) {
       lemon::Dijkstra<ListDigraph, ListDigraph::ArcMap<double>> dj(I.g, I.len);
@@ -290,6 +364,7 @@ struct Searcher {
   // Cheapest option meeting the latency limit: cost, then cost + lambda x latency, then latency.
   std::optional<RouteOption> best() const {
     auto o = search(0, false);
+    none = !o;
     if (!o || latency_ok(*o)) return o;
     for (double lambda = 1e2; lambda <= 1e10; lambda *= 10) {
       auto q = search(lambda, false);
@@ -471,12 +546,30 @@ double worst_latency(const RouteOption& o) {
 // ---- evaluation ----------------------------------------------------------------------------
 
 Evaluation Interconnect::evaluate(const InterconnectionRequest& r, const LinkState& s) const {
+  if (impl_->reference) return evaluate_reference(r, s);
+  auto opts = options(r, s, 1);
+  if (!opts.empty()) return accepted(r, s, std::move(opts.front()));
+  // no route (pair) at all within capacity: the fastest one under the same capacity is none too
+  std::optional<RouteOption> f;
+  if (!impl_->none_within_capacity) f = fastest(r, s);
+  if (f && Searcher{*impl_, net_, p_, r, s, *this}.latency_ok(*f))
+    return accepted(r, s, std::move(*f));  // the exact search finds what the heuristic missed
+  return diagnose(r, s, f);
+}
+
+Evaluation Interconnect::evaluate_reference(const InterconnectionRequest& r, const LinkState& s) const {
+  struct Plain {  // the fast path off for this call (restored on exit, exceptions included)
+    Impl& I;
+    bool was;
+    explicit Plain(Impl& i) : I(i), was(i.reference) { I.reference = true; }
+    ~Plain() { I.reference = was; }
+  } plain(*impl_);
   auto opts = options(r, s, 1);
   if (!opts.empty()) return accepted(r, s, std::move(opts.front()));
   auto f = fastest(r, s);
   if (f && Searcher{*impl_, net_, p_, r, s, *this}.latency_ok(*f))
     return accepted(r, s, std::move(*f));  // the exact search finds what the heuristic missed
-  return diagnose(r, s, f);
+  return diagnose_reference(r, s, f);
 }
 
 Evaluation Interconnect::accepted(const InterconnectionRequest& r, const LinkState& s, RouteOption o) const {
@@ -493,10 +586,93 @@ Evaluation Interconnect::accepted(const InterconnectionRequest& r, const LinkSta
   return e;
 }
 
+// The fast diagnosis: diagnose_reference with its capacity-free searches memoised. They depend
+// on the state only through its built links (a relaxed state frees every link to r.pairs;
+// topology_reason ignores capacity), and on the request only through its site, destination,
+// pairs, horizon (the costs), protection and latency limit; banned links and penalties are
+// reset whenever diagnose runs. Only the too-full links and the latency reason are per state.
+// For an unprotected request the topology verdict (is there a path at all) and the fastest
+// route whatever the capacity (a Dijkstra on link latencies, then priced) depend on its site and
+// destination only: they are memoised per (site, destination) and priced per request.
+Evaluation Interconnect::diagnose(const InterconnectionRequest& r, const LinkState& s, const std::optional<RouteOption>& fast) const {
+  auto& I = *impl_;
+  const bool single = r.protection == Protection::None;
+  std::string key;
+  auto bytes = [&key](const auto& v) { key.append(reinterpret_cast<const char*>(&v), sizeof v); };
+  key += r.site_node;
+  key += '\0';
+  if (r.site_pos) bytes(r.site_pos->lon), bytes(r.site_pos->lat), bytes(r.site_pos->x), bytes(r.site_pos->y);
+  key += char('0' + int(r.destination.kind));
+  key += r.destination.id;
+  key += '\0';
+  bytes(r.protection);
+  const std::size_t shape_len = key.size();
+  bytes(r.pairs), bytes(r.horizon_years);
+  if (r.max_latency_ms) bytes(*r.max_latency_ms);
+  key += r.max_latency_ms ? 'L' : '-';
+  key.append(s.built.begin(), s.built.end());
+  const std::string shape_key = single ? key.substr(0, shape_len) : key;
+  LinkState relaxed;  // filled when a search needs it
+  auto relax = [&]() -> const LinkState& {
+    if (relaxed.free.empty()) {
+      relaxed = s;
+      for (auto& f : relaxed.free) f = std::max(f, r.pairs);
+    }
+    return relaxed;
+  };
+  auto sh = I.shape_memo.find(shape_key);
+  if (sh == I.shape_memo.end()) {
+    if (I.shape_memo.size() >= (1u << 14)) I.shape_memo.clear();  // bounded memory
+    Impl::Shape x;
+    x.topology = topology_reason(r, s, x.reasons);
+    if (!x.topology) x.wide = fastest(r, relax());
+    sh = I.shape_memo.emplace(shape_key, std::move(x)).first;
+  }
+  const Impl::Shape& shape = sh->second;
+  Evaluation e;
+  e.decision = Decision::Reject;
+  if (shape.topology) {
+    e.reasons = shape.reasons;
+    return e;
+  }
+  std::optional<RouteOption> wide = shape.wide;
+  if (wide && single) price(*wide, r, s);  // as fastest() prices it (built links as in s)
+  auto it = I.relaxed_memo.find(key);
+  if (it == I.relaxed_memo.end()) {
+    if (I.relaxed_memo.size() >= (1u << 14)) I.relaxed_memo.clear();
+    Impl::Relaxed x;
+    if (!wide) {
+      InterconnectionRequest any_latency = r;
+      any_latency.max_latency_ms.reset();
+      auto relaxed_opts = options(any_latency, relax(), 1);
+      if (!relaxed_opts.empty()) x.reasons = relaxed_opts.front().notes, x.option = relaxed_opts.front();
+      if (x.reasons.empty()) x.reasons.push_back("no shared-risk-disjoint pair of routes joins the site to the destination");
+      x.reasons.push_back("set interconnect.link_only_diversity = \"accept\" to accept link-disjoint routes");
+    } else {
+      auto relaxed_opts = options(r, relax(), 1);
+      if (!relaxed_opts.empty() && (relaxed_opts.front().risk_disjoint || p_.accept_link_only_diversity))
+        x.option = relaxed_opts.front();
+      else if (Searcher{I, net_, p_, r, relax(), *this}.latency_ok(*wide))
+        x.option = wide;
+    }
+    it = I.relaxed_memo.emplace(std::move(key), std::move(x)).first;
+  }
+  const Impl::Relaxed& x = it->second;
+  e.reasons = x.reasons;
+  if (!wide) {
+    if (x.option && Searcher{I, net_, p_, r, s, *this}.latency_ok(*x.option)) too_full(r, s, *x.option, e.reasons);
+    return e;
+  }
+  if (x.option) too_full(r, s, *x.option, e.reasons);
+  latency_reason(r, fast ? fast : wide, !fast, e.reasons);
+  if (e.reasons.empty()) e.reasons.push_back("no route meets every constraint (capacity, latency, diversity) together");
+  return e;
+}
+
 // Why no option? Topology first (no route, or no two link-disjoint routes, whatever the
 // capacity), then the links too full on the option capacity would allow, then the latency of
 // the fastest route (pair) under the capacity left, named so that its figure can be checked.
-Evaluation Interconnect::diagnose(const InterconnectionRequest& r, const LinkState& s, const std::optional<RouteOption>& fast) const {
+Evaluation Interconnect::diagnose_reference(const InterconnectionRequest& r, const LinkState& s, const std::optional<RouteOption>& fast) const {
   Evaluation e;
   e.decision = Decision::Reject;
   if (topology_reason(r, s, e.reasons)) return e;
@@ -603,8 +779,10 @@ std::vector<RouteOption> Interconnect::options(const InterconnectionRequest& r, 
   std::fill(I.penalty.begin(), I.penalty.end(), 1.0);
   std::fill(I.banned.begin(), I.banned.end(), 0);
   const Searcher search{I, net_, p_, r, s, *this};
+  I.none_within_capacity = false;
   for (int round = 0; round < k; ++round) {
     auto o = search.best();
+    if (round == 0) I.none_within_capacity = search.none;
     if (!o) break;
     RouteOption q = search.risk_disjoint(*o);
     if (seen.insert(option_key(q)).second) out.push_back(std::move(q));

@@ -87,8 +87,15 @@ struct Interconnect::Impl {
   };
   std::unordered_map<std::string, Shape> shape_memo;
   std::unordered_map<std::string, Relaxed> relaxed_memo;
+  // unit-capacity flow test (disjoint_paths): arc flows (0 at rest), BFS pred arcs and stamps
+  ListDigraph::ArcMap<char> flow;
+  ListDigraph::NodeMap<Arc> pred;
+  ListDigraph::NodeMap<unsigned> reached;
+  unsigned flow_stamp = 0;
+  std::vector<GNode> queue;
+  std::vector<Arc> touched;
 
-  explicit Impl() : kind(g), len(g) {}
+  explicit Impl() : kind(g), len(g), flow(g, 0), pred(g), reached(g, 0) {}
 };
 
 Interconnect::Interconnect(const Network& net, InterconnectParams params)
@@ -245,6 +252,57 @@ static bool reachable(Interconnect::Impl& I, const InterconnectionRequest& r, co
   return false;
 }
 
+// Whether `need` arc-disjoint paths join source and target over the arcs of finite length
+// (len < kBlocked): a unit-capacity max flow, `need` BFS augmentations. False exactly when a
+// Suurballe (or Dijkstra) search on these lengths finds fewer than `need` paths or a total
+// length >= kBlocked. Leaves every flow at 0.
+static bool disjoint_paths(Interconnect::Impl& I, GNode source, GNode target, int need) {
+  if (source == lemon::INVALID || target == lemon::INVALID || source == target) return true;  // let the search decide
+  bool ok = true;
+  for (int k = 0; k < need && ok; ++k) {
+    if (++I.flow_stamp == 0) {
+      for (ListDigraph::NodeIt v(I.g); v != lemon::INVALID; ++v) I.reached[v] = 0;
+      I.flow_stamp = 1;
+    }
+    I.queue.clear();
+    I.queue.push_back(source);
+    I.reached[source] = I.flow_stamp;
+    bool found = false;
+    for (std::size_t h = 0; h < I.queue.size() && !found; ++h) {
+      const GNode v = I.queue[h];
+      for (ListDigraph::OutArcIt a(I.g, v); a != lemon::INVALID && !found; ++a) {
+        const GNode w = I.g.target(a);
+        if (I.flow[a] || I.len[a] >= kBlocked || I.reached[w] == I.flow_stamp) continue;
+        I.reached[w] = I.flow_stamp, I.pred[w] = a, I.queue.push_back(w);
+        found = w == target;
+      }
+      for (ListDigraph::InArcIt a(I.g, v); a != lemon::INVALID && !found; ++a) {  // cancel a unit of flow
+        const GNode w = I.g.source(a);
+        if (!I.flow[a] || I.reached[w] == I.flow_stamp) continue;
+        I.reached[w] = I.flow_stamp, I.pred[w] = a, I.queue.push_back(w);
+      }
+    }
+    if (!found) {
+      ok = false;
+      break;
+    }
+    for (GNode v = target; v != source;) {
+      const Arc a = I.pred[v];
+      if (I.g.target(a) == v) {  // forward
+        I.flow[a] = 1;
+        I.touched.push_back(a);
+        v = I.g.source(a);
+      } else {
+        I.flow[a] = 0;
+        v = I.g.target(a);
+      }
+    }
+  }
+  for (Arc a : I.touched) I.flow[a] = 0;
+  I.touched.clear();
+  return ok;
+}
+
 static RouteOption::Route to_route(const Interconnect::Impl& I, const Network& net, const InterconnectParams& p,
                                    const std::vector<Arc>& arcs) {
   RouteOption::Route route;
@@ -336,6 +394,7 @@ struct Searcher {
     Prepared pr = prepare(I, net, p, r, s, true, lambda, latency_only);
     if (!pr.ok) return std::nullopt;
     if (!I.reference && !reachable(I, r, s, pr)) return std::nullopt;  // what the search would find
+    if (!I.reference && need == 2 && !disjoint_paths(I, pr.source, pr.target, 2)) return std::nullopt;
     RouteOption o;
     if (need == 1) {
       lemon::Dijkstra<ListDigraph, ListDigraph::ArcMap<double>> dj(I.g, I.len);
@@ -706,6 +765,7 @@ bool Interconnect::topology_reason(const InterconnectionRequest& r, const LinkSt
     out.push_back(free_run.why);
     return true;
   }
+  if (!I.reference && disjoint_paths(I, free_run.source, free_run.target, need)) return false;  // what Suurballe would say
   lemon::Suurballe<ListDigraph, ListDigraph::ArcMap<double>> sb(I.g, I.len);
   const int found = sb.run(free_run.source, free_run.target, need);
   if (found >= need && sb.totalLength() < kBlocked) return false;

@@ -87,6 +87,17 @@ struct Interconnect::Impl {
   };
   std::unordered_map<std::string, Shape> shape_memo;
   std::unordered_map<std::string, Relaxed> relaxed_memo;
+  // A full Dijkstra tree from a site (no capacity limit), in a form that outlives the request's
+  // attachment arcs: per graph node, whether reached below kBlocked, and its pred arc's kind and
+  // tail. A run to one target stops once the target is settled, with the same preds on its
+  // path: one tree answers every destination of the site.
+  struct Tree {
+    std::vector<char> ok;
+    std::vector<int> kind, from;
+    std::vector<int> attach_to;
+    std::vector<double> attach_km;
+  };
+  std::unordered_map<std::string, Tree> tree_memo;
   // unit-capacity flow test (disjoint_paths): arc flows (0 at rest), BFS pred arcs and stamps
   ListDigraph::ArcMap<char> flow;
   ListDigraph::NodeMap<Arc> pred;
@@ -303,6 +314,24 @@ static bool disjoint_paths(Interconnect::Impl& I, GNode source, GNode target, in
   return ok;
 }
 
+// The tree of the prepared source on the current lengths (Impl::Tree).
+static Interconnect::Impl::Tree dijkstra_tree(Interconnect::Impl& I, GNode source) {
+  lemon::Dijkstra<ListDigraph, ListDigraph::ArcMap<double>> dj(I.g, I.len);
+  dj.run(source);
+  Interconnect::Impl::Tree t;
+  const int n = I.g.maxNodeId() + 1;
+  t.ok.assign(n, 0), t.kind.assign(n, 0), t.from.assign(n, -1);
+  for (ListDigraph::NodeIt v(I.g); v != lemon::INVALID; ++v) {
+    const int id = ListDigraph::id(v);
+    t.ok[id] = dj.reached(v) && dj.dist(v) < kBlocked;
+    const Arc a = dj.reached(v) ? dj.predArc(v) : lemon::INVALID;
+    if (a != lemon::INVALID) t.kind[id] = I.kind[a], t.from[id] = ListDigraph::id(I.g.source(a));
+  }
+  t.attach_to = I.attach_to;
+  t.attach_km = I.attach_km;
+  return t;
+}
+
 static RouteOption::Route to_route(const Interconnect::Impl& I, const Network& net, const InterconnectParams& p,
                                    const std::vector<Arc>& arcs) {
   RouteOption::Route route;
@@ -326,6 +355,34 @@ static RouteOption::Route to_route(const Interconnect::Impl& I, const Network& n
       route.latency_ms += route.attach_km * p.latency_us_per_km / 1000.0;
     }
     if (k != kSinkArc) route.nodes.push_back(ListDigraph::id(I.g.target(a)));
+  }
+  return route;
+}
+
+// The route of a tree to graph node `target` (to_route on the arcs of its path); nullopt when
+// not reached below kBlocked.
+static std::optional<RouteOption::Route> tree_route(const Interconnect::Impl& I, const Network& net, const InterconnectParams& p,
+                                                    const Interconnect::Impl::Tree& t, int target) {
+  if (target < 0 || target >= int(t.ok.size()) || !t.ok[target]) return std::nullopt;
+  std::vector<int> path;  // graph nodes, target first
+  for (int v = target; t.from[v] >= 0; v = t.from[v]) path.push_back(v);
+  RouteOption::Route route;
+  const int site = ListDigraph::id(I.site);
+  for (std::size_t i = path.size(); i-- > 0;) {
+    const int v = path[i], u = t.from[v], k = t.kind[v];
+    if (i + 1 == path.size()) route.nodes.push_back(u == site ? -1 : u);
+    if (k >= 0) {
+      route.links.push_back(k);
+      route.length_km += net.links()[k].length_km;
+      route.latency_ms += net.links()[k].latency_ms;
+    } else if (k <= kAttachBase) {
+      const int idx = kAttachBase - k;
+      route.attach_node = t.attach_to[idx];
+      route.attach_km = t.attach_km[idx];
+      route.length_km += route.attach_km;
+      route.latency_ms += route.attach_km * p.latency_us_per_km / 1000.0;
+    }
+    if (k != kSinkArc) route.nodes.push_back(v);
   }
   return route;
 }
@@ -661,6 +718,7 @@ Evaluation Interconnect::diagnose(const InterconnectionRequest& r, const LinkSta
   key += r.site_node;
   key += '\0';
   if (r.site_pos) bytes(r.site_pos->lon), bytes(r.site_pos->lat), bytes(r.site_pos->x), bytes(r.site_pos->y);
+  const std::string site_key = key;
   key += char('0' + int(r.destination.kind));
   key += r.destination.id;
   key += '\0';
@@ -679,12 +737,53 @@ Evaluation Interconnect::diagnose(const InterconnectionRequest& r, const LinkSta
     }
     return relaxed;
   };
+  // unprotected: the route of the site's tree (latency, or cost for these pairs, horizon and
+  // built links) to the request's target, priced; nullopt: no such route, or no target to look up
+  int target = -1;  // graph node of the destination, as prepare() finds it
+  switch (r.destination.kind) {
+    case Destination::Kind::Node:
+      if (auto v = net_.find_node(r.destination.id)) target = ListDigraph::id(I.node[*v]);
+      break;
+    case Destination::Kind::AnyDorsalePop: target = ListDigraph::id(I.sink); break;
+    case Destination::Kind::Hub:
+      for (std::size_t i = 0; i < net_.nodes().size(); ++i)
+        if (net_.node(int(i)).kind == NodeKind::ExternalHub && net_.node(int(i)).name == r.destination.id)
+          target = ListDigraph::id(I.node[i]);
+      break;
+  }
+  auto from_tree = [&](bool latency) -> std::optional<RouteOption> {
+    std::string tkey = (latency ? "T" : "C") + site_key;
+    if (!latency) {
+      tkey.append(reinterpret_cast<const char*>(&r.pairs), sizeof r.pairs);
+      tkey.append(reinterpret_cast<const char*>(&r.horizon_years), sizeof r.horizon_years);
+      tkey.append(s.built.begin(), s.built.end());
+    }
+    auto t = I.tree_memo.find(tkey);
+    if (t == I.tree_memo.end()) {
+      if (I.tree_memo.size() >= (1u << 12)) I.tree_memo.clear();
+      std::fill(I.banned.begin(), I.banned.end(), 0);
+      std::fill(I.penalty.begin(), I.penalty.end(), 1.0);
+      Prepared pr = prepare(I, net_, p_, r, relax(), true, 0, latency);  // as fastest() / options() do
+      if (!pr.ok) return std::nullopt;
+      if (latency)
+        for (ListDigraph::ArcIt a(I.g); a != lemon::INVALID; ++a)
+          if (I.len[a] < kBlocked) I.len[a] = arc_latency(I, net_, p_, a);
+      t = I.tree_memo.emplace(std::move(tkey), dijkstra_tree(I, pr.source)).first;
+    }
+    auto route = tree_route(I, net_, p_, t->second, target);
+    if (!route) return std::nullopt;
+    RouteOption o;
+    o.routes.push_back(std::move(*route));
+    price(o, r, relax());
+    return o;
+  };
+  const bool trees = single && target >= 0;
   auto sh = I.shape_memo.find(shape_key);
   if (sh == I.shape_memo.end()) {
     if (I.shape_memo.size() >= (1u << 14)) I.shape_memo.clear();  // bounded memory
     Impl::Shape x;
     x.topology = topology_reason(r, s, x.reasons);
-    if (!x.topology) x.wide = fastest(r, relax());
+    if (!x.topology) x.wide = trees ? from_tree(true) : fastest(r, relax());
     sh = I.shape_memo.emplace(shape_key, std::move(x)).first;
   }
   const Impl::Shape& shape = sh->second;
@@ -707,6 +806,9 @@ Evaluation Interconnect::diagnose(const InterconnectionRequest& r, const LinkSta
       if (!relaxed_opts.empty()) x.reasons = relaxed_opts.front().notes, x.option = relaxed_opts.front();
       if (x.reasons.empty()) x.reasons.push_back("no shared-risk-disjoint pair of routes joins the site to the destination");
       x.reasons.push_back("set interconnect.link_only_diversity = \"accept\" to accept link-disjoint routes");
+    } else if (trees && !r.max_latency_ms) {  // options(r, relaxed, 1): the cheapest route, found
+      x.option = from_tree(false);
+      if (!x.option && Searcher{I, net_, p_, r, relax(), *this}.latency_ok(*wide)) x.option = wide;
     } else {
       auto relaxed_opts = options(r, relax(), 1);
       if (!relaxed_opts.empty() && (relaxed_opts.front().risk_disjoint || p_.accept_link_only_diversity))

@@ -243,21 +243,23 @@ static bool reachable(Interconnect::Impl& I, const InterconnectionRequest& r, co
   if (!any_pop && (target < 0 || target >= n)) return true;  // not a network node: let the search decide
   if (++I.stamp == 0) std::fill(I.seen.begin(), I.seen.end(), 0), I.stamp = 1;
   I.stack.clear();
-  auto push = [&](int v) {
-    if (I.seen[v] != I.stamp) I.seen[v] = I.stamp, I.stack.push_back(v);
+  auto push = [&](int v) {  // true: v is the target
+    if (I.seen[v] == I.stamp) return false;
+    I.seen[v] = I.stamp, I.stack.push_back(v);
+    return any_pop ? I.is_pop[v] != 0 : v == target;
   };
   if (pr.source == I.site) {
-    for (int v : I.attach_to) push(v);
-  } else {
-    push(ListDigraph::id(pr.source));
+    for (int v : I.attach_to)
+      if (push(v)) return true;
+  } else if (push(ListDigraph::id(pr.source))) {
+    return true;
   }
   while (!I.stack.empty()) {
     const int v = I.stack.back();
     I.stack.pop_back();
-    if (any_pop ? I.is_pop[v] != 0 : v == target) return true;
     for (int k = I.adj_start[v]; k < I.adj_start[v + 1]; ++k) {
       const int l = I.adj_link[k];
-      if (!I.banned[l] && s.free[l] >= r.pairs) push(I.adj_to[k]);
+      if (!I.banned[l] && s.free[l] >= r.pairs && push(I.adj_to[k])) return true;
     }
   }
   return false;

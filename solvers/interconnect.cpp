@@ -15,6 +15,7 @@
 #include <limits>
 #include <map>
 #include <set>
+#include <unordered_map>
 
 namespace dorsale::solvers {
 
@@ -62,7 +63,50 @@ struct Interconnect::Impl {
   std::vector<double> penalty;    // per link multiplicative penalty (options)
   std::vector<char> banned;       // per link: excluded (shared-risk search)
 
-  explicit Impl() : kind(g), len(g) {}
+  // ---- the fast first-come path (evaluate; evaluate_reference turns it off) ----
+  bool reference = false;            // true: every search run, nothing memoised
+  bool none_within_capacity = false; // set by options(): its first search found no route at all
+  // network adjacency (CSR): adj_link/adj_to[adj_start[v] .. adj_start[v+1]) for node v
+  std::vector<int> adj_start, adj_link, adj_to;
+  std::vector<char> is_pop;          // per network node: a Dorsale PoP (the "any PoP" sink's arcs)
+  std::vector<unsigned> seen;        // BFS stamps
+  unsigned stamp = 0;
+  std::vector<int> stack;
+  // The capacity-free part of a rejection's diagnosis (see Interconnect::diagnose_reference),
+  // true of every capacity state with the same built links, for the same request shape:
+  // the topology verdict and the fastest route (pair) whatever the capacity ...
+  struct Shape {
+    bool topology = false;                    // no route (pair) whatever the capacity: reasons say why
+    std::vector<std::string> reasons;         // the topology reasons
+    std::optional<RouteOption> wide;          // the fastest route (pair) whatever the capacity
+  };
+  // ... and the option capacity would allow (the one whose too-full links are named).
+  struct Relaxed {
+    std::vector<std::string> reasons;         // no wide: the shared-duct reasons
+    std::optional<RouteOption> option;
+  };
+  std::unordered_map<std::string, Shape> shape_memo;
+  std::unordered_map<std::string, Relaxed> relaxed_memo;
+  // A full Dijkstra tree from a site (no capacity limit), in a form that outlives the request's
+  // attachment arcs: per graph node, whether reached below kBlocked, and its pred arc's kind and
+  // tail. A run to one target stops once the target is settled, with the same preds on its
+  // path: one tree answers every destination of the site.
+  struct Tree {
+    std::vector<char> ok;
+    std::vector<int> kind, from;
+    std::vector<int> attach_to;
+    std::vector<double> attach_km;
+  };
+  std::unordered_map<std::string, Tree> tree_memo;
+  // unit-capacity flow test (disjoint_paths): arc flows (0 at rest), BFS pred arcs and stamps
+  ListDigraph::ArcMap<char> flow;
+  ListDigraph::NodeMap<Arc> pred;
+  ListDigraph::NodeMap<unsigned> reached;
+  unsigned flow_stamp = 0;
+  std::vector<GNode> queue;
+  std::vector<Arc> touched;
+
+  explicit Impl() : kind(g), len(g), flow(g, 0), pred(g), reached(g, 0) {}
 };
 
 Interconnect::Interconnect(const Network& net, InterconnectParams params)
@@ -86,6 +130,22 @@ Interconnect::Interconnect(const Network& net, InterconnectParams params)
     }
   I.penalty.assign(net.links().size(), 1.0);
   I.banned.assign(net.links().size(), 0);
+  const std::size_t n = net.nodes().size();
+  std::vector<int> degree(n, 0);
+  for (const auto& l : net.links()) ++degree[l.a], ++degree[l.b];
+  I.adj_start.assign(n + 1, 0);
+  for (std::size_t v = 0; v < n; ++v) I.adj_start[v + 1] = I.adj_start[v] + degree[v];
+  I.adj_link.resize(I.adj_start[n]);
+  I.adj_to.resize(I.adj_start[n]);
+  std::vector<int> at(I.adj_start.begin(), I.adj_start.end() - 1);
+  for (std::size_t j = 0; j < net.links().size(); ++j) {
+    const auto& l = net.links()[j];
+    I.adj_link[at[l.a]] = int(j), I.adj_to[at[l.a]++] = l.b;
+    I.adj_link[at[l.b]] = int(j), I.adj_to[at[l.b]++] = l.a;
+  }
+  I.is_pop.assign(n, 0);
+  for (std::size_t i = 0; i < n; ++i) I.is_pop[i] = net.node(int(i)).kind == NodeKind::DorsalePop;
+  I.seen.assign(n, 0);
 }
 
 Interconnect::~Interconnect() = default;
@@ -173,6 +233,107 @@ static Prepared prepare(Interconnect::Impl& I, const Network& net, const Interco
   return out;
 }
 
+// Whether the prepared request's target can be reached from its source over links that are not
+// banned and have r.pairs free (the arcs a capacitated search may use at a finite length):
+// false exactly when that search finds no route (pair). O(E), no allocation.
+static bool reachable(Interconnect::Impl& I, const InterconnectionRequest& r, const LinkState& s, const Prepared& pr) {
+  const int n = int(I.is_pop.size());
+  const bool any_pop = pr.target == I.sink;
+  const int target = any_pop ? -1 : ListDigraph::id(pr.target);
+  if (!any_pop && (target < 0 || target >= n)) return true;  // not a network node: let the search decide
+  if (++I.stamp == 0) std::fill(I.seen.begin(), I.seen.end(), 0), I.stamp = 1;
+  I.stack.clear();
+  auto push = [&](int v) {  // true: v is the target
+    if (I.seen[v] == I.stamp) return false;
+    I.seen[v] = I.stamp, I.stack.push_back(v);
+    return any_pop ? I.is_pop[v] != 0 : v == target;
+  };
+  if (pr.source == I.site) {
+    for (int v : I.attach_to)
+      if (push(v)) return true;
+  } else if (push(ListDigraph::id(pr.source))) {
+    return true;
+  }
+  while (!I.stack.empty()) {
+    const int v = I.stack.back();
+    I.stack.pop_back();
+    for (int k = I.adj_start[v]; k < I.adj_start[v + 1]; ++k) {
+      const int l = I.adj_link[k];
+      if (!I.banned[l] && s.free[l] >= r.pairs && push(I.adj_to[k])) return true;
+    }
+  }
+  return false;
+}
+
+// Whether `need` arc-disjoint paths join source and target over the arcs of finite length
+// (len < kBlocked): a unit-capacity max flow, `need` BFS augmentations. False exactly when a
+// Suurballe (or Dijkstra) search on these lengths finds fewer than `need` paths or a total
+// length >= kBlocked. Leaves every flow at 0.
+static bool disjoint_paths(Interconnect::Impl& I, GNode source, GNode target, int need) {
+  if (source == lemon::INVALID || target == lemon::INVALID || source == target) return true;  // let the search decide
+  bool ok = true;
+  for (int k = 0; k < need && ok; ++k) {
+    if (++I.flow_stamp == 0) {
+      for (ListDigraph::NodeIt v(I.g); v != lemon::INVALID; ++v) I.reached[v] = 0;
+      I.flow_stamp = 1;
+    }
+    I.queue.clear();
+    I.queue.push_back(source);
+    I.reached[source] = I.flow_stamp;
+    bool found = false;
+    for (std::size_t h = 0; h < I.queue.size() && !found; ++h) {
+      const GNode v = I.queue[h];
+      for (ListDigraph::OutArcIt a(I.g, v); a != lemon::INVALID && !found; ++a) {
+        const GNode w = I.g.target(a);
+        if (I.flow[a] || I.len[a] >= kBlocked || I.reached[w] == I.flow_stamp) continue;
+        I.reached[w] = I.flow_stamp, I.pred[w] = a, I.queue.push_back(w);
+        found = w == target;
+      }
+      for (ListDigraph::InArcIt a(I.g, v); a != lemon::INVALID && !found; ++a) {  // cancel a unit of flow
+        const GNode w = I.g.source(a);
+        if (!I.flow[a] || I.reached[w] == I.flow_stamp) continue;
+        I.reached[w] = I.flow_stamp, I.pred[w] = a, I.queue.push_back(w);
+      }
+    }
+    if (!found) {
+      ok = false;
+      break;
+    }
+    for (GNode v = target; v != source;) {
+      const Arc a = I.pred[v];
+      if (I.g.target(a) == v) {  // forward
+        I.flow[a] = 1;
+        I.touched.push_back(a);
+        v = I.g.source(a);
+      } else {
+        I.flow[a] = 0;
+        v = I.g.target(a);
+      }
+    }
+  }
+  for (Arc a : I.touched) I.flow[a] = 0;
+  I.touched.clear();
+  return ok;
+}
+
+// The tree of the prepared source on the current lengths (Impl::Tree).
+static Interconnect::Impl::Tree dijkstra_tree(Interconnect::Impl& I, GNode source) {
+  lemon::Dijkstra<ListDigraph, ListDigraph::ArcMap<double>> dj(I.g, I.len);
+  dj.run(source);
+  Interconnect::Impl::Tree t;
+  const int n = I.g.maxNodeId() + 1;
+  t.ok.assign(n, 0), t.kind.assign(n, 0), t.from.assign(n, -1);
+  for (ListDigraph::NodeIt v(I.g); v != lemon::INVALID; ++v) {
+    const int id = ListDigraph::id(v);
+    t.ok[id] = dj.reached(v) && dj.dist(v) < kBlocked;
+    const Arc a = dj.reached(v) ? dj.predArc(v) : lemon::INVALID;
+    if (a != lemon::INVALID) t.kind[id] = I.kind[a], t.from[id] = ListDigraph::id(I.g.source(a));
+  }
+  t.attach_to = I.attach_to;
+  t.attach_km = I.attach_km;
+  return t;
+}
+
 static RouteOption::Route to_route(const Interconnect::Impl& I, const Network& net, const InterconnectParams& p,
                                    const std::vector<Arc>& arcs) {
   RouteOption::Route route;
@@ -196,6 +357,34 @@ static RouteOption::Route to_route(const Interconnect::Impl& I, const Network& n
       route.latency_ms += route.attach_km * p.latency_us_per_km / 1000.0;
     }
     if (k != kSinkArc) route.nodes.push_back(ListDigraph::id(I.g.target(a)));
+  }
+  return route;
+}
+
+// The route of a tree to graph node `target` (to_route on the arcs of its path); nullopt when
+// not reached below kBlocked.
+static std::optional<RouteOption::Route> tree_route(const Interconnect::Impl& I, const Network& net, const InterconnectParams& p,
+                                                    const Interconnect::Impl::Tree& t, int target) {
+  if (target < 0 || target >= int(t.ok.size()) || !t.ok[target]) return std::nullopt;
+  std::vector<int> path;  // graph nodes, target first
+  for (int v = target; t.from[v] >= 0; v = t.from[v]) path.push_back(v);
+  RouteOption::Route route;
+  const int site = ListDigraph::id(I.site);
+  for (std::size_t i = path.size(); i-- > 0;) {
+    const int v = path[i], u = t.from[v], k = t.kind[v];
+    if (i + 1 == path.size()) route.nodes.push_back(u == site ? -1 : u);
+    if (k >= 0) {
+      route.links.push_back(k);
+      route.length_km += net.links()[k].length_km;
+      route.latency_ms += net.links()[k].latency_ms;
+    } else if (k <= kAttachBase) {
+      const int idx = kAttachBase - k;
+      route.attach_node = t.attach_to[idx];
+      route.attach_km = t.attach_km[idx];
+      route.length_km += route.attach_km;
+      route.latency_ms += route.attach_km * p.latency_us_per_km / 1000.0;
+    }
+    if (k != kSinkArc) route.nodes.push_back(v);
   }
   return route;
 }
@@ -256,12 +445,15 @@ struct Searcher {
   const LinkState& s;
   const Interconnect& ic;
   int need = r.protection == Protection::Diverse ? 2 : 1;
+  mutable bool none = false;  // best(): its first search found no route (pair) within capacity
 
   // A route (Dijkstra) or a link-disjoint pair (Suurballe) under the current lengths; nullopt
   // when none within capacity.
   std::optional<RouteOption> search(double lambda, bool latency_only) const {
     Prepared pr = prepare(I, net, p, r, s, true, lambda, latency_only);
     if (!pr.ok) return std::nullopt;
+    if (!I.reference && !reachable(I, r, s, pr)) return std::nullopt;  // what the search would find
+    if (!I.reference && need == 2 && !disjoint_paths(I, pr.source, pr.target, 2)) return std::nullopt;
     RouteOption o;
     if (need == 1) {
       lemon::Dijkstra<ListDigraph, ListDigraph::ArcMap<double>> dj(I.g, I.len);
@@ -290,6 +482,7 @@ struct Searcher {
   // Cheapest option meeting the latency limit: cost, then cost + lambda x latency, then latency.
   std::optional<RouteOption> best() const {
     auto o = search(0, false);
+    none = !o;
     if (!o || latency_ok(*o)) return o;
     for (double lambda = 1e2; lambda <= 1e10; lambda *= 10) {
       auto q = search(lambda, false);
@@ -471,12 +664,30 @@ double worst_latency(const RouteOption& o) {
 // ---- evaluation ----------------------------------------------------------------------------
 
 Evaluation Interconnect::evaluate(const InterconnectionRequest& r, const LinkState& s) const {
+  if (impl_->reference) return evaluate_reference(r, s);
+  auto opts = options(r, s, 1);
+  if (!opts.empty()) return accepted(r, s, std::move(opts.front()));
+  // no route (pair) at all within capacity: the fastest one under the same capacity is none too
+  std::optional<RouteOption> f;
+  if (!impl_->none_within_capacity) f = fastest(r, s);
+  if (f && Searcher{*impl_, net_, p_, r, s, *this}.latency_ok(*f))
+    return accepted(r, s, std::move(*f));  // the exact search finds what the heuristic missed
+  return diagnose(r, s, f);
+}
+
+Evaluation Interconnect::evaluate_reference(const InterconnectionRequest& r, const LinkState& s) const {
+  struct Plain {  // the fast path off for this call (restored on exit, exceptions included)
+    Impl& I;
+    bool was;
+    explicit Plain(Impl& i) : I(i), was(i.reference) { I.reference = true; }
+    ~Plain() { I.reference = was; }
+  } plain(*impl_);
   auto opts = options(r, s, 1);
   if (!opts.empty()) return accepted(r, s, std::move(opts.front()));
   auto f = fastest(r, s);
   if (f && Searcher{*impl_, net_, p_, r, s, *this}.latency_ok(*f))
     return accepted(r, s, std::move(*f));  // the exact search finds what the heuristic missed
-  return diagnose(r, s, f);
+  return diagnose_reference(r, s, f);
 }
 
 Evaluation Interconnect::accepted(const InterconnectionRequest& r, const LinkState& s, RouteOption o) const {
@@ -493,10 +704,138 @@ Evaluation Interconnect::accepted(const InterconnectionRequest& r, const LinkSta
   return e;
 }
 
+// The fast diagnosis: diagnose_reference with its capacity-free searches memoised. They depend
+// on the state only through its built links (a relaxed state frees every link to r.pairs;
+// topology_reason ignores capacity), and on the request only through its site, destination,
+// pairs, horizon (the costs), protection and latency limit; banned links and penalties are
+// reset whenever diagnose runs. Only the too-full links and the latency reason are per state.
+// For an unprotected request the topology verdict (is there a path at all) and the fastest
+// route whatever the capacity (a Dijkstra on link latencies, then priced) depend on its site and
+// destination only: they are memoised per (site, destination) and priced per request.
+Evaluation Interconnect::diagnose(const InterconnectionRequest& r, const LinkState& s, const std::optional<RouteOption>& fast) const {
+  auto& I = *impl_;
+  const bool single = r.protection == Protection::None;
+  std::string key;
+  auto bytes = [&key](const auto& v) { key.append(reinterpret_cast<const char*>(&v), sizeof v); };
+  key += r.site_node;
+  key += '\0';
+  if (r.site_pos) bytes(r.site_pos->lon), bytes(r.site_pos->lat), bytes(r.site_pos->x), bytes(r.site_pos->y);
+  const std::string site_key = key;
+  key += char('0' + int(r.destination.kind));
+  key += r.destination.id;
+  key += '\0';
+  bytes(r.protection);
+  const std::size_t shape_len = key.size();
+  bytes(r.pairs), bytes(r.horizon_years);
+  if (r.max_latency_ms) bytes(*r.max_latency_ms);
+  key += r.max_latency_ms ? 'L' : '-';
+  key.append(s.built.begin(), s.built.end());
+  const std::string shape_key = single ? key.substr(0, shape_len) : key;
+  LinkState relaxed;  // filled when a search needs it
+  auto relax = [&]() -> const LinkState& {
+    if (relaxed.free.empty()) {
+      relaxed = s;
+      for (auto& f : relaxed.free) f = std::max(f, r.pairs);
+    }
+    return relaxed;
+  };
+  // unprotected: the route of the site's tree (latency, or cost for these pairs, horizon and
+  // built links) to the request's target, priced; nullopt: no such route, or no target to look up
+  int target = -1;  // graph node of the destination, as prepare() finds it
+  switch (r.destination.kind) {
+    case Destination::Kind::Node:
+      if (auto v = net_.find_node(r.destination.id)) target = ListDigraph::id(I.node[*v]);
+      break;
+    case Destination::Kind::AnyDorsalePop: target = ListDigraph::id(I.sink); break;
+    case Destination::Kind::Hub:
+      for (std::size_t i = 0; i < net_.nodes().size(); ++i)
+        if (net_.node(int(i)).kind == NodeKind::ExternalHub && net_.node(int(i)).name == r.destination.id)
+          target = ListDigraph::id(I.node[i]);
+      break;
+  }
+  auto from_tree = [&](bool latency) -> std::optional<RouteOption> {
+    std::string tkey = (latency ? "T" : "C") + site_key;
+    if (!latency) {
+      tkey.append(reinterpret_cast<const char*>(&r.pairs), sizeof r.pairs);
+      tkey.append(reinterpret_cast<const char*>(&r.horizon_years), sizeof r.horizon_years);
+      tkey.append(s.built.begin(), s.built.end());
+    }
+    auto t = I.tree_memo.find(tkey);
+    if (t == I.tree_memo.end()) {
+      if (I.tree_memo.size() >= (1u << 12)) I.tree_memo.clear();
+      std::fill(I.banned.begin(), I.banned.end(), 0);
+      std::fill(I.penalty.begin(), I.penalty.end(), 1.0);
+      Prepared pr = prepare(I, net_, p_, r, relax(), true, 0, latency);  // as fastest() / options() do
+      if (!pr.ok) return std::nullopt;
+      if (latency)
+        for (ListDigraph::ArcIt a(I.g); a != lemon::INVALID; ++a)
+          if (I.len[a] < kBlocked) I.len[a] = arc_latency(I, net_, p_, a);
+      t = I.tree_memo.emplace(std::move(tkey), dijkstra_tree(I, pr.source)).first;
+    }
+    auto route = tree_route(I, net_, p_, t->second, target);
+    if (!route) return std::nullopt;
+    RouteOption o;
+    o.routes.push_back(std::move(*route));
+    price(o, r, relax());
+    return o;
+  };
+  const bool trees = single && target >= 0;
+  auto sh = I.shape_memo.find(shape_key);
+  if (sh == I.shape_memo.end()) {
+    if (I.shape_memo.size() >= (1u << 14)) I.shape_memo.clear();  // bounded memory
+    Impl::Shape x;
+    x.topology = topology_reason(r, s, x.reasons);
+    if (!x.topology) x.wide = trees ? from_tree(true) : fastest(r, relax());
+    sh = I.shape_memo.emplace(shape_key, std::move(x)).first;
+  }
+  const Impl::Shape& shape = sh->second;
+  Evaluation e;
+  e.decision = Decision::Reject;
+  if (shape.topology) {
+    e.reasons = shape.reasons;
+    return e;
+  }
+  std::optional<RouteOption> wide = shape.wide;
+  if (wide && single) price(*wide, r, s);  // as fastest() prices it (built links as in s)
+  auto it = I.relaxed_memo.find(key);
+  if (it == I.relaxed_memo.end()) {
+    if (I.relaxed_memo.size() >= (1u << 14)) I.relaxed_memo.clear();
+    Impl::Relaxed x;
+    if (!wide) {
+      InterconnectionRequest any_latency = r;
+      any_latency.max_latency_ms.reset();
+      auto relaxed_opts = options(any_latency, relax(), 1);
+      if (!relaxed_opts.empty()) x.reasons = relaxed_opts.front().notes, x.option = relaxed_opts.front();
+      if (x.reasons.empty()) x.reasons.push_back("no shared-risk-disjoint pair of routes joins the site to the destination");
+      x.reasons.push_back("set interconnect.link_only_diversity = \"accept\" to accept link-disjoint routes");
+    } else if (trees && !r.max_latency_ms) {  // options(r, relaxed, 1): the cheapest route, found
+      x.option = from_tree(false);
+      if (!x.option && Searcher{I, net_, p_, r, relax(), *this}.latency_ok(*wide)) x.option = wide;
+    } else {
+      auto relaxed_opts = options(r, relax(), 1);
+      if (!relaxed_opts.empty() && (relaxed_opts.front().risk_disjoint || p_.accept_link_only_diversity))
+        x.option = relaxed_opts.front();
+      else if (Searcher{I, net_, p_, r, relax(), *this}.latency_ok(*wide))
+        x.option = wide;
+    }
+    it = I.relaxed_memo.emplace(std::move(key), std::move(x)).first;
+  }
+  const Impl::Relaxed& x = it->second;
+  e.reasons = x.reasons;
+  if (!wide) {
+    if (x.option && Searcher{I, net_, p_, r, s, *this}.latency_ok(*x.option)) too_full(r, s, *x.option, e.reasons);
+    return e;
+  }
+  if (x.option) too_full(r, s, *x.option, e.reasons);
+  latency_reason(r, fast ? fast : wide, !fast, e.reasons);
+  if (e.reasons.empty()) e.reasons.push_back("no route meets every constraint (capacity, latency, diversity) together");
+  return e;
+}
+
 // Why no option? Topology first (no route, or no two link-disjoint routes, whatever the
 // capacity), then the links too full on the option capacity would allow, then the latency of
 // the fastest route (pair) under the capacity left, named so that its figure can be checked.
-Evaluation Interconnect::diagnose(const InterconnectionRequest& r, const LinkState& s, const std::optional<RouteOption>& fast) const {
+Evaluation Interconnect::diagnose_reference(const InterconnectionRequest& r, const LinkState& s, const std::optional<RouteOption>& fast) const {
   Evaluation e;
   e.decision = Decision::Reject;
   if (topology_reason(r, s, e.reasons)) return e;
@@ -530,6 +869,7 @@ bool Interconnect::topology_reason(const InterconnectionRequest& r, const LinkSt
     out.push_back(free_run.why);
     return true;
   }
+  if (!I.reference && disjoint_paths(I, free_run.source, free_run.target, need)) return false;  // what Suurballe would say
   lemon::Suurballe<ListDigraph, ListDigraph::ArcMap<double>> sb(I.g, I.len);
   const int found = sb.run(free_run.source, free_run.target, need);
   if (found >= need && sb.totalLength() < kBlocked) return false;
@@ -603,8 +943,10 @@ std::vector<RouteOption> Interconnect::options(const InterconnectionRequest& r, 
   std::fill(I.penalty.begin(), I.penalty.end(), 1.0);
   std::fill(I.banned.begin(), I.banned.end(), 0);
   const Searcher search{I, net_, p_, r, s, *this};
+  I.none_within_capacity = false;
   for (int round = 0; round < k; ++round) {
     auto o = search.best();
+    if (round == 0) I.none_within_capacity = search.none;
     if (!o) break;
     RouteOption q = search.risk_disjoint(*o);
     if (seen.insert(option_key(q)).second) out.push_back(std::move(q));

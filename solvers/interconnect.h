@@ -9,7 +9,9 @@
 // Complexity: one evaluation is one Dijkstra (LEMON) on the network plus O(E) to price the
 // links; a diverse one is one Suurballe plus up to three Dijkstras for shared-risk groups. A
 // rejection is diagnosed with a few more searches; a diverse one with a small arc-flow MILP
-// (the fastest shared-risk-disjoint pair, exact).
+// (the fastest shared-risk-disjoint pair, exact). The capacity-free searches of a diagnosis are
+// memoised (per request shape and built-link state), and a capacitated search is preceded by an
+// O(E) reachability test: a saturated queue's rejection costs about one search.
 // The Network must outlive the Interconnect. Not thread-safe (it reuses one graph).
 #include <memory>
 #include <vector>
@@ -77,7 +79,15 @@ class Interconnect {
   ~Interconnect();
 
   // Evaluates one request against the given capacity state (nothing is reserved).
+  // Fast path (first-come queues): a reachability test over the links with enough free pairs
+  // before each capacitated search, no capacitated fastest-route search when the capacitated
+  // graph has no route at all, and the capacity-free part of a rejection's diagnosis (topology,
+  // fastest route whatever the capacity, the route capacity would allow) memoised per request
+  // shape (site, destination, pairs, horizon, protection, latency limit) and built-link state.
+  // Same answers as evaluate_reference (tests check it on random queues).
   Evaluation evaluate(const InterconnectionRequest& r, const LinkState& state) const;
+  // The plain code path: every search run, nothing memoised (the tests' reference).
+  Evaluation evaluate_reference(const InterconnectionRequest& r, const LinkState& state) const;
   // Up to k distinct options (cheapest first) for the joint optimisation.
   std::vector<RouteOption> options(const InterconnectionRequest& r, const LinkState& state, int k) const;
   // Reserves the option's pairs on its links; planned links become built.
@@ -119,6 +129,7 @@ class Interconnect {
   // capacity, latency reasons, each a true statement about the state it is given).
   Evaluation accepted(const InterconnectionRequest& r, const LinkState& s, RouteOption o) const;
   Evaluation diagnose(const InterconnectionRequest& r, const LinkState& s, const std::optional<RouteOption>& fast) const;
+  Evaluation diagnose_reference(const InterconnectionRequest& r, const LinkState& s, const std::optional<RouteOption>& fast) const;
   bool topology_reason(const InterconnectionRequest& r, const LinkState& s, std::vector<std::string>& out) const;
   void capacity_reasons(const InterconnectionRequest& r, const LinkState& s, const LinkState& relaxed,
                         const std::optional<RouteOption>& wide, std::vector<std::string>& out) const;

@@ -715,6 +715,113 @@ TEST(Interconnect, NoSharedRiskDisjointPairIsSaidSoEvenUnderALatencyLimit) {
   for (const auto& why : e.reasons) EXPECT_EQ(why.find(" ms"), std::string::npos) << why;
 }
 
+// ---- the fast first-come path (issue #14, part 5) ----------------------------------------
+
+namespace {
+
+// Runs `reqs` first come on `initial` twice: run_fcfs (the fast path of evaluate) and a replay
+// with evaluate_reference (every search run, nothing memoised) on another Interconnect, and
+// checks every answer is the same: decision, reasons word for word, routes, costs, builds,
+// free pairs after. Every "link X (...) has N free pairs, P requested" reason is also checked
+// against the state the request met: X really has N < P free pairs. Returns the rejections.
+int expect_fast_equals_reference(const Network& net, const InterconnectParams& p, const std::vector<InterconnectionRequest>& reqs,
+                                 const LinkState& initial) {
+  Interconnect fast(net, p), ref(net, p);
+  std::vector<int> order(reqs.size());
+  std::iota(order.begin(), order.end(), 0);
+  const QueueResult got = run_fcfs(fast, reqs, order, initial);
+  QueueResult want;
+  want.final_state = initial;
+  want.builder.assign(initial.free.size(), -1);
+  want.evaluations.resize(reqs.size());
+  static const std::regex full_re(R"(^link (\S+) \(.*\) has (-?[0-9]+) free pairs, ([0-9]+) requested$)");
+  int rejected = 0, full_checked = 0;
+  for (int i : order) {
+    const LinkState before = want.final_state;
+    Evaluation e = ref.evaluate_reference(reqs[i], before);
+    const bool accept = e.decision != Decision::Reject;
+    want.evaluations[i] = std::move(e);
+    if (accept) accept_in_queue(ref, reqs, i, *want.evaluations[i].option, want);
+    const Evaluation& a = got.evaluations[i];
+    const Evaluation& b = want.evaluations[i];
+    EXPECT_EQ(a.decision, b.decision) << reqs[i].id;
+    EXPECT_EQ(a.reasons, b.reasons) << reqs[i].id;
+    EXPECT_EQ(a.builds, b.builds) << reqs[i].id;
+    EXPECT_EQ(a.free_after, b.free_after) << reqs[i].id;
+    EXPECT_EQ(a.option.has_value(), b.option.has_value()) << reqs[i].id;
+    if (a.option && b.option) {
+      EXPECT_EQ(a.option->capex, b.option->capex) << reqs[i].id;
+      EXPECT_EQ(a.option->opex, b.option->opex) << reqs[i].id;
+      EXPECT_EQ(a.option->risk_disjoint, b.option->risk_disjoint) << reqs[i].id;
+      EXPECT_EQ(a.option->routes.size(), b.option->routes.size()) << reqs[i].id;
+      for (std::size_t k = 0; k < std::min(a.option->routes.size(), b.option->routes.size()); ++k) {
+        EXPECT_EQ(a.option->routes[k].nodes, b.option->routes[k].nodes) << reqs[i].id;
+        EXPECT_EQ(a.option->routes[k].links, b.option->routes[k].links) << reqs[i].id;
+        EXPECT_EQ(a.option->routes[k].attach_node, b.option->routes[k].attach_node) << reqs[i].id;
+        EXPECT_EQ(a.option->routes[k].latency_ms, b.option->routes[k].latency_ms) << reqs[i].id;
+      }
+    }
+    if (a.decision != Decision::Reject) continue;
+    ++rejected;
+    EXPECT_FALSE(a.reasons.empty()) << reqs[i].id;
+    for (const auto& why : a.reasons) {
+      std::smatch m;
+      if (!std::regex_match(why, m, full_re)) continue;
+      std::optional<int> l;
+      for (std::size_t j = 0; j < net.links().size(); ++j)
+        if (net.links()[j].id == m[1].str()) l = int(j);
+      EXPECT_TRUE(l.has_value()) << why;
+      if (!l) continue;
+      EXPECT_EQ(before.free[*l], std::stoi(m[2].str())) << reqs[i].id << ": " << why;
+      EXPECT_LT(before.free[*l], reqs[i].pairs) << reqs[i].id << ": " << why;
+      EXPECT_EQ(std::stoi(m[3].str()), reqs[i].pairs) << why;
+      ++full_checked;
+    }
+  }
+  EXPECT_EQ(got.final_state.free, want.final_state.free);
+  EXPECT_EQ(got.final_state.built, want.final_state.built);
+  EXPECT_EQ(got.builder, want.builder);
+  EXPECT_EQ(got.accepted_value, want.accepted_value);
+  if (rejected > 20) {
+    EXPECT_GT(full_checked, 0) << "no too-full reason to check";
+  }
+  return rejected;
+}
+
+}  // namespace
+
+TEST(InterconnectFast, FirstComeAnswersEqualTheReferencePathOnRandomQueuesOfTheBuiltInNetwork) {
+  const Network& net = bfc().network;
+  const auto p = params_of(Parameters{});
+  int rejected = 0;
+  for (std::uint64_t seed : {11u, 12u}) {
+    // scarce capacity, so that most of the queue is rejected and the memo is used across
+    // states (planned links get built on the way)
+    LinkState tight = LinkState::of(net);
+    for (auto& f : tight.free) f = std::min(f, 4);
+    rejected += expect_fast_equals_reference(net, p, random_queue(net, 250, seed), tight);
+  }
+  // the bench's shape: repeated sites, no latency limit, full capacity
+  auto reqs = random_queue(net, 400, 13);
+  for (auto& r : reqs) r.max_latency_ms.reset();
+  rejected += expect_fast_equals_reference(net, p, reqs, LinkState::of(net));
+  EXPECT_GT(rejected, 200);
+}
+
+TEST(InterconnectFast, FirstComeAnswersEqualTheReferencePathOnTinyRandomNetworks) {
+  // tiny networks: bridges, shared ducts, no disjoint pair, latency limits, planned links
+  int rejected = 0;
+  for (std::uint64_t seed = 1; seed <= 40; ++seed) {
+    const Network net = tiny_network(seed);
+    for (bool link_only : {false, true}) {
+      auto p = params_of(Parameters{});
+      p.accept_link_only_diversity = link_only;
+      rejected += expect_fast_equals_reference(net, p, tiny_queue(net, 12, seed + 500), LinkState::of(net));
+    }
+  }
+  EXPECT_GT(rejected, 50);
+}
+
 // ---- request files -----------------------------------------------------------------------
 
 namespace {

@@ -215,7 +215,20 @@ class FirstFit {
     open_.assign(p_.groups.size(), -1);
     if (plan) plan->unit_year.assign(p_.units.size(), -1);
     double obj = 0;
+    const int n = int(p_.units.size());
+    used_.assign(p_.groups.size(), 0);
     for (int u : order) {
+      if (u >= n) {  // a group's token: connect it now, in the earliest year where it fits
+        const int g = u - n;
+        if (p_.groups[g].connected || open_[g] >= 0) continue;
+        for (int y = 0; y < Y; ++y)
+          if (rem_[y] >= p_.groups[g].cost - kEps) {
+            rem_[y] -= p_.groups[g].cost;
+            open_[g] = y;
+            break;
+          }
+        continue;
+      }
       const auto& un = p_.units[u];
       const int g = un.group;
       const bool free = g < 0 || p_.groups[g].connected;
@@ -248,10 +261,16 @@ class FirstFit {
         }
       }
       if (best_y < 0) continue;
+      if (g >= 0) used_[g] = 1;
       rem_[best_y] -= c;
       obj += best_v;
       if (plan) plan->unit_year[u] = best_y;
     }
+    for (std::size_t g = 0; g < open_.size(); ++g)  // a connection no unit uses is not made
+      if (open_[g] >= 0 && !used_[g]) {
+        rem_[open_[g]] += p_.groups[g].cost;
+        open_[g] = -1;
+      }
     if (plan) {
       plan->group_year = open_;
       plan->spend.assign(Y, 0);
@@ -266,6 +285,7 @@ class FirstFit {
   const DeploymentProblem& p_;
   std::vector<double> rem_;
   std::vector<int> open_;
+  std::vector<char> used_;
 };
 
 // A small deterministic generator (xorshift64*), so the search is the same on every machine.
@@ -300,16 +320,25 @@ std::vector<std::vector<int>> priority_orders(const DeploymentProblem& p, const 
   std::vector<int> by_year = by_ratio;
   auto year = [&](int u) { return plan.unit_year[u] < 0 ? p.years : plan.unit_year[u]; };
   std::stable_sort(by_year.begin(), by_year.end(), [&](int a, int b) { return year(a) < year(b); });
+  for (std::size_t g = 0; g < p.groups.size(); ++g) {  // the groups' tokens, last: no effect until moved
+    by_year.push_back(int(p.units.size() + g));
+    by_ratio.push_back(int(p.units.size() + g));
+  }
   return {by_year, by_ratio};
 }
 
-// Local search on the decoder's priority order: a unit moved ahead of others (insertion) or two
-// units exchanged, kept when the decoded plan is not worse. `moves` decodes in all.
+// Iterated local search on the decoder's priority order: a unit moved ahead of others
+// (insertion) or two units exchanged, kept when the decoded plan is not worse; after `stall`
+// moves without improvement, the search restarts from the best order with a few random
+// exchanges. `moves` decodes in all; returns the best order and its value in `value`.
 std::vector<int> improve_order(FirstFit& ff, std::vector<int> order, double& value, int moves, std::uint64_t seed) {
   const int n = int(order.size());
   if (n < 2) return order;
   Rng rng{seed | 1};
-  std::vector<int> trial;
+  std::vector<int> trial, best = order;
+  double current = value;
+  const int stall = std::max(100, 20 * n);
+  int since_best = 0;
   for (int m = 0; m < moves; ++m) {
     trial = order;
     const int i = 1 + rng.below(n - 1);
@@ -325,12 +354,22 @@ std::vector<int> improve_order(FirstFit& ff, std::vector<int> order, double& val
       std::swap(trial[i], trial[j]);
     }
     const double v = ff.decode(trial, nullptr);
-    if (v >= value - 1e-9) {
-      value = v;
+    if (v >= current - 1e-9) {
+      current = v;
       order.swap(trial);
     }
+    if (current > value + 1e-9) {
+      value = current;
+      best = order;
+      since_best = 0;
+    } else if (++since_best >= stall) {  // perturb the best order
+      order = best;
+      for (int k = 0; k < 3; ++k) std::swap(order[rng.below(n)], order[rng.below(n)]);
+      current = ff.decode(order, nullptr);
+      since_best = 0;
+    }
   }
-  return order;
+  return best;
 }
 
 }  // namespace

@@ -8,9 +8,11 @@
 //
 // Exact: MILP (GLPK through LEMON, or CBC). Heuristic (region scale): greedy year by year on
 // value / cost, then a serial first-fit decoder (units in a priority order, each in its best
-// year where it still fits, opening or moving its group's connection as needed) whose order is
-// improved by a deterministic local search (insertions ahead, exchanges; kept when not worse),
-// started from the greedy plan's order and from value per euro; the best plan is kept. Its
+// year where it still fits, opening or moving its group's connection as needed; one token per
+// group in the order connects it early) whose order is improved by a deterministic iterated
+// local search (insertions ahead, exchanges, kept when not worse; a restart from the best order
+// after a stall), started from the greedy plan's order and from value per euro; the best plan
+// is kept. Its
 // Lagrangian bound (yearly budgets relaxed, subgradient on the multipliers; the subproblem is
 // solved exactly per group) certifies the gap.
 #include <string>

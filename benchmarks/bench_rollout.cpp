@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 
@@ -75,6 +76,7 @@ int main(int argc, char** argv) {
                  dep, r.communes.size(), h.rollout.objective, h.rollout.bound, 100 * h.rollout.gap, th, x.rollout.optimiser_status,
                  x.rollout.objective, x.rollout.bound, tx, 100 * (h.rollout.objective - x.rollout.objective) / x.rollout.objective,
                  tx / std::max(1e-9, th));
+      std::fflush(stdout);  // each line as it comes (the CBC runs are long)
     }
   }
   // 3-4. the main job
@@ -84,7 +86,14 @@ int main(int argc, char** argv) {
     cfg.out_dir = (std::filesystem::temp_directory_path() / "dorsale-bench-run").string();
     std::filesystem::remove_all(cfg.out_dir);
     auto t0 = Clock::now();
-    auto runs = planner::run(cfg, {});
+    std::vector<planner::ScenarioRun> runs;
+    try {
+      runs = planner::run(cfg, {});
+    } catch (const std::exception& e) {  // report and go on with the next run
+      fmt::print("\n`dorsale run` {}: failed: {}\n", files.empty() ? "(bfc-2022 + bfc-2025)" : "synthetic-10x", e.what());
+      std::filesystem::remove_all(cfg.out_dir);
+      continue;
+    }
     const double t = since(t0);
     std::uintmax_t bytes = 0;
     for (auto& e : std::filesystem::recursive_directory_iterator(cfg.out_dir))

@@ -234,7 +234,7 @@ std::vector<ParamSpec> rollout_specs() {
     num(P(rollout, collecte_candidate_km), 15, "km", 0, 1000, "assumption",
         "Candidate new collecte links join NROs closer than this (straight line)."),
     text(P(rollout, optimiser), "heuristic", {"heuristic", "exact"}, "assumption",
-         "Public deployment choice: greedy + Lagrangian bound (region scale), or exact MILP (small regions)."),
+         "Public deployment choice: greedy + local search, with a Lagrangian bound (region scale), or exact MILP (small regions)."),
     num(P(rollout, exact_time_limit_s), 120, "s", 0.1, 86400, "assumption", "Time limit of the exact roll-out MILP (CBC)."),
   };
 }

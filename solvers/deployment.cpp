@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 #include <numeric>
+#include <cstdint>
 
 namespace dorsale::solvers {
 
@@ -199,9 +200,181 @@ void bring_forward(const DeploymentProblem& p, DeploymentPlan& plan) {
   }
 }
 
+// The serial first-fit decoder: the units in priority order, each deployed in its best year
+// (largest value, earliest on ties) where it fits in what the units before it left; a unit
+// whose group is not connected yet opens it in the latest year (at most the unit's) where the
+// connection fits, and a connected group's opening moves earlier when a unit needs it.
+class FirstFit {
+ public:
+  explicit FirstFit(const DeploymentProblem& p) : p_(p) {}
+
+  // The plan's value; fills `plan` (unit_year, group_year, spend, objective) when not null.
+  double decode(const std::vector<int>& order, DeploymentPlan* plan) {
+    const int Y = p_.years;
+    rem_ = p_.budget;
+    open_.assign(p_.groups.size(), -1);
+    if (plan) plan->unit_year.assign(p_.units.size(), -1);
+    double obj = 0;
+    const int n = int(p_.units.size());
+    used_.assign(p_.groups.size(), 0);
+    for (int u : order) {
+      if (u >= n) {  // a group's token: connect it now, in the earliest year where it fits
+        const int g = u - n;
+        if (p_.groups[g].connected || open_[g] >= 0) continue;
+        for (int y = 0; y < Y; ++y)
+          if (rem_[y] >= p_.groups[g].cost - kEps) {
+            rem_[y] -= p_.groups[g].cost;
+            open_[g] = y;
+            break;
+          }
+        continue;
+      }
+      const auto& un = p_.units[u];
+      const int g = un.group;
+      const bool free = g < 0 || p_.groups[g].connected;
+      const double c = un.cost;
+      int best_y = -1, best_open = -1;
+      double best_v = 0;
+      if (free) {
+        for (int y = 0; y < Y; ++y)
+          if (un.value[y] > best_v + 1e-12 && rem_[y] >= c - kEps) best_v = un.value[y], best_y = y;
+      } else {
+        const double C = p_.groups[g].cost;
+        const int o = open_[g];
+        int latest = -1;  // the latest year before y where the connection fits
+        for (int y = 0; y < Y; ++y) {
+          int opening = -2;  // -2: the unit cannot go in year y
+          if (o >= 0 && y >= o) {
+            if (rem_[y] >= c - kEps) opening = o;
+          } else if (rem_[y] >= C + c - kEps) {
+            opening = y;
+          } else if (latest >= 0 && rem_[y] >= c - kEps) {
+            opening = latest;
+          }
+          if (opening != -2 && un.value[y] > best_v + 1e-12) best_v = un.value[y], best_y = y, best_open = opening;
+          if (rem_[y] >= C - kEps) latest = y;
+        }
+        if (best_y >= 0 && best_open != o) {
+          if (o >= 0) rem_[o] += C;
+          rem_[best_open] -= C;
+          open_[g] = best_open;
+        }
+      }
+      if (best_y < 0) continue;
+      if (g >= 0) used_[g] = 1;
+      rem_[best_y] -= c;
+      obj += best_v;
+      if (plan) plan->unit_year[u] = best_y;
+    }
+    for (std::size_t g = 0; g < open_.size(); ++g)  // a connection no unit uses is not made
+      if (open_[g] >= 0 && !used_[g]) {
+        rem_[open_[g]] += p_.groups[g].cost;
+        open_[g] = -1;
+      }
+    if (plan) {
+      plan->group_year = open_;
+      plan->spend.assign(Y, 0);
+      for (int y = 0; y < Y; ++y) plan->spend[y] = p_.budget[y] - rem_[y];
+      plan->objective = obj;
+    }
+    return obj;
+  }
+
+ private:
+  static constexpr double kEps = 1e-6;
+  const DeploymentProblem& p_;
+  std::vector<double> rem_;
+  std::vector<int> open_;
+  std::vector<char> used_;
+};
+
+// A small deterministic generator (xorshift64*), so the search is the same on every machine.
+struct Rng {
+  std::uint64_t s;
+  std::uint64_t next() {
+    s ^= s >> 12;
+    s ^= s << 25;
+    s ^= s >> 27;
+    return s * 2685821657736338717ull;
+  }
+  int below(int n) { return int(next() % std::uint64_t(n)); }
+};
+
+// Priority orders for the decoder: value per euro with each group's connection shared among
+// its units (the greedy's rule); and the same order with the units sorted by their year in
+// `plan` first (those it leaves out last), which decodes to about that plan.
+std::vector<std::vector<int>> priority_orders(const DeploymentProblem& p, const DeploymentPlan& plan) {
+  std::vector<int> size(p.groups.size(), 0);
+  for (const auto& u : p.units)
+    if (u.group >= 0) size[u.group]++;
+  std::vector<std::pair<double, int>> key;
+  for (std::size_t u = 0; u < p.units.size(); ++u) {
+    const auto& un = p.units[u];
+    const double v = un.value.empty() ? 0.0 : *std::max_element(un.value.begin(), un.value.end());
+    const double share = un.group >= 0 && !p.groups[un.group].connected ? p.groups[un.group].cost / std::max(1, size[un.group]) : 0.0;
+    key.emplace_back(v / std::max(1e-9, un.cost + share), int(u));
+  }
+  std::stable_sort(key.begin(), key.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  std::vector<int> by_ratio;
+  for (const auto& k : key) by_ratio.push_back(k.second);
+  std::vector<int> by_year = by_ratio;
+  auto year = [&](int u) { return plan.unit_year[u] < 0 ? p.years : plan.unit_year[u]; };
+  std::stable_sort(by_year.begin(), by_year.end(), [&](int a, int b) { return year(a) < year(b); });
+  for (std::size_t g = 0; g < p.groups.size(); ++g) {  // the groups' tokens, last: no effect until moved
+    by_year.push_back(int(p.units.size() + g));
+    by_ratio.push_back(int(p.units.size() + g));
+  }
+  return {by_year, by_ratio};
+}
+
+// Iterated local search on the decoder's priority order: a unit moved ahead of others
+// (insertion) or two units exchanged, kept when the decoded plan is not worse; after `stall`
+// moves without improvement, the search restarts from the best order with a few random
+// exchanges. `moves` decodes in all; returns the best order and its value in `value`.
+std::vector<int> improve_order(FirstFit& ff, std::vector<int> order, double& value, int moves, std::uint64_t seed) {
+  const int n = int(order.size());
+  if (n < 2) return order;
+  Rng rng{seed | 1};
+  std::vector<int> trial, best = order;
+  double current = value;
+  const int stall = std::max(100, 20 * n);
+  int since_best = 0;
+  for (int m = 0; m < moves; ++m) {
+    trial = order;
+    const int i = 1 + rng.below(n - 1);
+    const int kind = rng.below(3);
+    if (kind < 2) {  // insertion ahead, near (kind 0) or anywhere (kind 1)
+      const int span = kind == 0 ? std::min(i, 8) : i;
+      const int j = i - 1 - rng.below(span);
+      const int u = trial[i];
+      trial.erase(trial.begin() + i);
+      trial.insert(trial.begin() + j, u);
+    } else {
+      const int j = rng.below(n);
+      std::swap(trial[i], trial[j]);
+    }
+    const double v = ff.decode(trial, nullptr);
+    if (v >= current - 1e-9) {
+      current = v;
+      order.swap(trial);
+    }
+    if (current > value + 1e-9) {
+      value = current;
+      best = order;
+      since_best = 0;
+    } else if (++since_best >= stall) {  // perturb the best order
+      order = best;
+      for (int k = 0; k < 3; ++k) std::swap(order[rng.below(n)], order[rng.below(n)]);
+      current = ff.decode(order, nullptr);
+      since_best = 0;
+    }
+  }
+  return best;
+}
+
 }  // namespace
 
-DeploymentPlan plan_deployment_heuristic(const DeploymentProblem& p, int iterations) {
+DeploymentPlan plan_deployment_heuristic(const DeploymentProblem& p, int iterations, long long search_steps) {
   const auto t0 = Clock::now();
   DeploymentPlan plan;
   plan.method = "heuristic";
@@ -210,6 +383,24 @@ DeploymentPlan plan_deployment_heuristic(const DeploymentProblem& p, int iterati
   plan.spend.assign(p.years, 0);
   greedy_by_year(p, plan);
   bring_forward(p, plan);
+  // the first-fit decoder from two priority orders (the greedy plan's, value per euro), each
+  // improved by local search; the best plan found (the greedy's included) is kept. The search
+  // makes search_steps / (units x years) decodes per order (200 to 20,000): deterministic.
+  FirstFit ff(p);
+  const int n = int(p.units.size());
+  const long long per_decode = std::max<long long>(1, (long long)n * std::max(1, p.years));
+  const int moves = int(std::clamp<long long>(search_steps / per_decode, 200, 20000));
+  std::uint64_t seed = 0x9E3779B97F4A7C15ull;
+  for (auto order : priority_orders(p, plan)) {
+    double v = ff.decode(order, nullptr);
+    order = improve_order(ff, std::move(order), v, moves, seed++);
+    if (v > plan.objective + 1e-9) {
+      DeploymentPlan cand = plan;
+      ff.decode(order, &cand);
+      bring_forward(p, cand);
+      plan = std::move(cand);
+    }
+  }
   plan.bound = std::max(plan.objective, deployment_lagrangian_bound(p, iterations, plan.objective));
   plan.gap = plan.bound > 0 ? (plan.bound - plan.objective) / plan.bound : 0;
   plan.status = plan.gap <= 1e-9 ? "optimal" : "feasible";

@@ -165,7 +165,7 @@ struct DrawModel {
   const std::vector<double>* uptake_table;  // the take-up's Beta quantile at Phi(x), x on kCopulaGrid
   std::uint64_t seed, set_index;
   int D, Y;
-  std::size_t stride;  // D x Y <= 512
+  std::size_t stride;  // D x Y
   double cost_sigma;
 
   // The take-up of a correlated normal x: linear interpolation in the tabulated Beta quantile.
@@ -320,7 +320,6 @@ GuichetStats run_guichet(const GuichetInputs& in, const GuichetParams& p, int dr
                          std::uint64_t set_index, int threads) {
   const int D = int(in.deps.size()), Y = in.years;
   const std::size_t stride = std::size_t(D) * Y;
-  if (stride > 512) throw std::invalid_argument("run_guichet: at most 512 département-years");
   check_guichet_rules(p.rules);
   if (!(p.uptake_correlation >= 0 && p.uptake_correlation < 1))
     throw std::invalid_argument("guichet.uptake_correlation: must be in [0, 1)");

@@ -1,6 +1,7 @@
 // Guichet cohésion numérique: one technology per eligible premises, subsidies within caps, the
 // hand-computed total with fixed inputs, Monte Carlo convergence to the analytic expectation,
 // and identical numbers whatever the threads or the sharding.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -218,4 +219,27 @@ TEST(GuichetRun, ZeroCorrelationGivesTheUncorrelatedFilesByteForByte) {
   c.scenario_hash = a.scenario_hash;
   planner::write_guichet_outputs(c, (tmp.path() / "c").string());
   EXPECT_NE(slurp(tmp.path() / "a" / "guichet.json"), slurp(tmp.path() / "c" / "guichet.json"));
+}
+
+// A region of 100 départements x 7 years (synthetic-10x has more than 512 département-years):
+// with no randomness, every département holds the same commune, so each département-year equals
+// the first one and the region's total is 100 times one département's.
+TEST(Guichet, ManyDepartementsEachGetTheSameAsOne) {
+  GuichetInputs in;
+  in.first_year = 2019;
+  in.years = 7;
+  for (int d = 0; d < 100; ++d) {
+    in.deps.push_back(fmt::format("D{}", d));
+    in.communes.push_back({d, 0, 100, 20, 0.5});
+  }
+  GuichetInputs one = in;
+  one.deps.resize(1);
+  one.communes.resize(1);
+  const auto all = run_guichet(in, fixed(), 20, 7, 0, 2);
+  const auto single = run_guichet(one, fixed(), 20, 7, 0, 1);
+  ASSERT_EQ(all.subsidy.size(), 100u);
+  EXPECT_GT(single.subsidy_total.mean, 0);
+  EXPECT_NEAR(all.subsidy_total.mean, 100 * single.subsidy_total.mean, 1e-6 * all.subsidy_total.mean);
+  for (int d = 0; d < 100; ++d)
+    for (int y = 0; y < 7; ++y) EXPECT_DOUBLE_EQ(all.subsidy[d][y].mean, single.subsidy[0][y].mean) << d << " " << y;
 }

@@ -14,6 +14,7 @@
 #include <memory>
 #include <optional>
 #include <sstream>
+#include <unordered_map>
 
 #include "models/error.h"
 #include "models/random.h"
@@ -147,14 +148,21 @@ struct Sites {
   const scenarios::Dem* dem;  // line of sight, or none
   std::vector<HighPoint> hps = R.high_points;  // + new masts appended
   std::vector<int> existing, candidates;
+  std::unordered_map<std::string, int> commune_at = index_communes(R);  // code -> index in R.communes
 
   double radius_scale = 1;  // fitted by fit_radius_scale
 
+  static std::unordered_map<std::string, int> index_communes(const Region& r) {
+    std::unordered_map<std::string, int> m;
+    for (std::size_t i = 0; i < r.communes.size(); ++i) m.emplace(r.communes[i].code, int(i));
+    return m;
+  }
+
   // The radius given for a site of the commune, before the fit's scale.
   double base_radius_of(const std::string& code) const {
-    auto i = R.find_commune(code);
-    if (!i) return P.towers.radius_rural_m;
-    const auto& c = R.communes[*i];
+    const auto i = commune_at.find(code);
+    if (i == commune_at.end()) return P.towers.radius_rural_m;
+    const auto& c = R.communes[std::size_t(i->second)];
     if (c.mountain) return P.towers.radius_mountain_m;
     if (c.premises() >= P.rollout.dense_min_premises) return P.towers.radius_urban_m;
     return P.towers.radius_rural_m;

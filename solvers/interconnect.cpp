@@ -334,6 +334,23 @@ static Interconnect::Impl::Tree dijkstra_tree(Interconnect::Impl& I, GNode sourc
   return t;
 }
 
+// One arc of a route: a link adds its length and latency; the site's attachment arc sets the
+// attachment and adds its length at the fibre's latency per km; other arcs add nothing.
+static void add_step(RouteOption::Route& route, int k, const std::vector<int>& attach_to, const std::vector<double>& attach_km,
+                     const Network& net, const InterconnectParams& p) {
+  if (k >= 0) {
+    route.links.push_back(k);
+    route.length_km += net.links()[k].length_km;
+    route.latency_ms += net.links()[k].latency_ms;
+  } else if (k <= kAttachBase) {
+    const int idx = kAttachBase - k;
+    route.attach_node = attach_to[idx];
+    route.attach_km = attach_km[idx];
+    route.length_km += route.attach_km;
+    route.latency_ms += route.attach_km * p.latency_us_per_km / 1000.0;
+  }
+}
+
 static RouteOption::Route to_route(const Interconnect::Impl& I, const Network& net, const InterconnectParams& p,
                                    const std::vector<Arc>& arcs) {
   RouteOption::Route route;
@@ -345,17 +362,7 @@ static RouteOption::Route to_route(const Interconnect::Impl& I, const Network& n
       route.nodes.push_back(s == I.site ? -1 : ListDigraph::id(s));
       first = false;
     }
-    if (k >= 0) {
-      route.links.push_back(k);
-      route.length_km += net.links()[k].length_km;
-      route.latency_ms += net.links()[k].latency_ms;
-    } else if (k <= kAttachBase) {
-      const int idx = kAttachBase - k;
-      route.attach_node = I.attach_to[idx];
-      route.attach_km = I.attach_km[idx];
-      route.length_km += route.attach_km;
-      route.latency_ms += route.attach_km * p.latency_us_per_km / 1000.0;
-    }
+    add_step(route, k, I.attach_to, I.attach_km, net, p);
     if (k != kSinkArc) route.nodes.push_back(ListDigraph::id(I.g.target(a)));
   }
   return route;
@@ -373,17 +380,7 @@ static std::optional<RouteOption::Route> tree_route(const Interconnect::Impl& I,
   for (std::size_t i = path.size(); i-- > 0;) {
     const int v = path[i], u = t.from[v], k = t.kind[v];
     if (i + 1 == path.size()) route.nodes.push_back(u == site ? -1 : u);
-    if (k >= 0) {
-      route.links.push_back(k);
-      route.length_km += net.links()[k].length_km;
-      route.latency_ms += net.links()[k].latency_ms;
-    } else if (k <= kAttachBase) {
-      const int idx = kAttachBase - k;
-      route.attach_node = t.attach_to[idx];
-      route.attach_km = t.attach_km[idx];
-      route.length_km += route.attach_km;
-      route.latency_ms += route.attach_km * p.latency_us_per_km / 1000.0;
-    }
+    add_step(route, k, t.attach_to, t.attach_km, net, p);
     if (k != kSinkArc) route.nodes.push_back(v);
   }
   return route;

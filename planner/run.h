@@ -10,6 +10,7 @@
 
 #include "models/region.h"
 #include "models/guichet.h"
+#include "models/quantities.h"
 #include "models/results.h"
 #include "models/towers.h"
 #include "scenarios/scenario.h"
@@ -28,6 +29,8 @@ struct ScenarioRun {
   std::string out_path;  // out/<scenario>
   std::optional<TowersResult> towers;  // the high-point programme (towers.json), none without high points
   GuichetRun guichet;                  // the guichet sizing of the scenario's parameters (guichet.json)
+  BillOfQuantities quantities;         // the plan's bill of quantities (quantities.csv)
+  CostMonteCarlo cost_mc;              // its cost Monte Carlo (cost_mc.csv)
 };
 
 // Computes a scenario's results (no I/O).

@@ -14,6 +14,7 @@
 #include "viz/guichet_writer.h"
 #include "viz/interconnect_writer.h"
 #include "viz/json_reader.h"
+#include "viz/quantities_writer.h"
 #include "viz/towers_writer.h"
 
 namespace dorsale::viz {
@@ -281,6 +282,8 @@ ReportScenario report_scenario_from_folder(const std::string& dir, const std::st
   if (const auto f = (d / "towers.json").string(); read_text_file(f, text)) x.towers = towers_from_json_text(text, f);
   if (const auto f = (d / "guichet.json").string(); read_text_file(f, text)) x.guichet = guichet_from_json_text(text, f);
   if (!read_text_file((d / "map.svg").string(), x.map)) x.map.clear();
+  if (const auto f = (d / "quantities.csv").string(); read_text_file(f, text)) x.quantities = quantities_from_csv_text(text, f);
+  if (const auto f = (d / "cost_mc.csv").string(); read_text_file(f, text)) x.cost_mc = cost_mc_from_csv_text(text, f);
   return x;
 }
 
@@ -292,6 +295,8 @@ std::string report_html(const std::string& title, const std::vector<ReportScenar
     if (sc.towers) h += towers_section(sc.name, *sc.towers);
   for (const auto& sc : scenarios)
     if (sc.guichet && !sc.guichet->sets.empty()) h += guichet_section(sc.name, *sc.guichet);
+  for (const auto& sc : scenarios)
+    if (sc.quantities) h += quantities_section(sc.name, *sc.quantities, sc.cost_mc ? &*sc.cost_mc : nullptr);
   h += "<p>dorsale — all figures come from the run's summary.json, decisions.json, towers.json and guichet.json.</p>\n</body>\n</html>\n";
   return h;
 }

@@ -173,6 +173,14 @@ std::string cost_mc_csv(const CostMonteCarlo& mc) {
   return out;
 }
 
+std::string cost_mc_text(const CostMonteCarlo& mc) {
+  std::string out;
+  for (const auto& s : mc.spends)
+    out += fmt::format("  cost Monte Carlo ({} draws, {}): {} spend {:.1f} M EUR at the plan's prices, P10 {:.1f}, P50 {:.1f}, P90 {:.1f}\n",
+                       mc.draws, mc.distribution, s.measure, s.plan_eur / 1e6, s.p10 / 1e6, s.p50 / 1e6, s.p90 / 1e6);
+  return out;
+}
+
 CostMonteCarlo cost_mc_from_csv_text(const std::string& text, const std::string& file) {
   const auto names = split(kCostMcHeader);
   const auto lines = lines_of(text, file, kCostMcHeader);

@@ -14,6 +14,8 @@ std::string quantities_csv(const std::vector<QuantitiesRow>& rows);
 std::vector<QuantitiesRow> quantities_from_csv_text(const std::string& text, const std::string& file);
 
 std::string cost_mc_csv(const CostMonteCarlo& mc);
+// One terminal line per spend: plan, P10, P50, P90 in M EUR.
+std::string cost_mc_text(const CostMonteCarlo& mc);
 CostMonteCarlo cost_mc_from_csv_text(const std::string& text, const std::string& file);
 
 // The report's section of one scenario: quantities by year (région) and by département (plan

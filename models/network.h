@@ -53,6 +53,9 @@ struct Link {
   std::vector<std::string> extra_srgs;
   double latency_ms = 0;  // one-way propagation delay
   std::string corridor;   // motorway / road corridor ("A36"), informational
+  // Shares of the length built aerial and pulled in a reused duct (a GraceTHD cable's
+  // cheminements); the rest is trench. For the bills of quantities of the links a plan builds.
+  double aerial_share = 0, duct_share = 0;
 
   int pairs_free() const { return pairs_total - pairs_used; }
   bool in_risk_group(const std::string& g) const;  // srg or one of extra_srgs

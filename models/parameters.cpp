@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 #include <unordered_map>
 
 #include "models/error.h"
@@ -65,6 +66,12 @@ ParamSpec text(std::string key, F field, std::string def, std::vector<std::strin
 // initialisation of another file).
 std::string seed(const std::string& what) { return "seed (SCORAN BFC 2019)" + what; }
 std::string arcep() { return "open data: ARCEP sites mobiles 2018-01, BFC"; }
+std::string cete(const std::string& what) {
+  return "CETE de l'Ouest, « Approche des coûts d'un réseau »: " + what;
+}
+std::string ftth_range(const std::string& what) {
+  return "FttH costs 300–6,000 EUR/premises by density (ARCEP / Plan France THD); " + what;
+}
 
 // calibration of the generated (built-in / synthetic) region
 std::vector<ParamSpec> calibration_specs() {
@@ -127,7 +134,8 @@ std::vector<ParamSpec> mobile_specs() {
         "Share of operator sites installed on a high point that another operator already uses."),
     num(P(mobile, fibred_share), 0.45, "share of high points", 0, 1, "assumption",
         "Share of existing high points already backhauled by fibre (the most urban first)."),
-    num(P(mobile, candidate_build_eur), 150000, "EUR per site", 0, 1e9, "assumption (New Deal Mobile order of magnitude)",
+    num(P(mobile, candidate_build_eur), 150000, "EUR per site", 0, 1e9,
+        "New Deal Mobile, dispositif de couverture ciblée: a mast costs 100–200 kEUR (State share up to 100 kEUR, 130 kEUR in mountain areas; the commune at least 20 %)",
         "Cost of building one candidate high point, backhaul excluded."),
   };
 }
@@ -154,7 +162,7 @@ std::vector<ParamSpec> network_specs() {
         "One-way propagation delay per km of fibre."),
     num(P(costs, lease_eur_per_pair_km_year), 200, "EUR/pair/km/year", 0, 1e9, "assumption",
         "Yearly lease of one fibre pair on a leased link."),
-    num(P(costs, build_eur_per_km), 40000, "EUR/km", 0, 1e9, "assumption (rural civil works, ducts reused where possible)",
+    num(P(costs, build_eur_per_km), 70000, "EUR/km", 0, 1e9, cete("trench 50–90 EUR/m; about 15 EUR/m in open ground, up to 250 EUR/m in town centres"),
         "New-build cost of one km of fibre cable."),
     num(P(costs, owned_eur_per_pair_km_year), 0, "EUR/pair/km/year", 0, 1e9, "assumption (owned fibre: no lease)",
         "Yearly cost of one pair on an owned link, charged to interconnection requests."),
@@ -163,8 +171,8 @@ std::vector<ParamSpec> network_specs() {
         "assumption (cable pulled in an existing duct: no civil works, about a fifth of a trench)",
         "Build cost of a cable to build (cb_avct C/T) over the length of its cheminements that exist (cm_avct E/S) "
         "and are not aerial; cheminements to build cost costs.build_eur_per_km (trench)."),
-    num(P(gracethd, aerial_build_eur_per_km), 15000, "EUR/km", 0, 1e9,
-        "assumption (aerial cable on poles, cm_typ_imp 0/1: no trench)",
+    num(P(gracethd, aerial_build_eur_per_km), 22500, "EUR/km", 0, 1e9,
+        cete("aerial cable on existing supports 15–30 EUR/m (cm_typ_imp 0/1 poles: no trench)"),
         "Build cost of a cable to build over the length of its aerial cheminements (cm_typ_imp 0 telecom or 1 energy poles)."),
   };
 }
@@ -215,13 +223,15 @@ std::vector<ParamSpec> rollout_specs() {
       s.fixed_length = false;
       return s;
     }(),
-    num(P(costs, ftth_dense_eur_per_premises), 450, "EUR/premises", 0, 1e6, "assumption",
+    num(P(costs, ftth_dense_eur_per_premises), 450, "EUR/premises", 0, 1e6, ftth_range("its dense end; the default is an assumption"),
         "Public FttH cost per premises in a dense commune (see rollout.dense_min_premises)."),
-    num(P(costs, ftth_intermediate_eur_per_premises), 800, "EUR/premises", 0, 1e6, "assumption",
+    num(P(costs, ftth_intermediate_eur_per_premises), 1300, "EUR/premises", 0, 1e6,
+        ftth_range("about 1,300 EUR/premises in Seine-et-Marne's RIP (Seine-et-Marne Numérique)"),
         "Public FttH cost per premises in an intermediate commune."),
-    num(P(costs, ftth_rural_eur_per_premises), 1400, "EUR/premises", 0, 1e6, "assumption (rural FttH, ARCEP / Cour des comptes order of magnitude)",
+    num(P(costs, ftth_rural_eur_per_premises), 1900, "EUR/premises", 0, 1e6,
+        ftth_range("about 1,900 EUR/premises for the last 3 M premises nationally (Plan France THD)"),
         "Public FttH cost per premises in a rural commune."),
-    num(P(costs, ftth_private_eur_per_premises), 500, "EUR/premises", 0, 1e6, "assumption",
+    num(P(costs, ftth_private_eur_per_premises), 500, "EUR/premises", 0, 1e6, ftth_range("private zones are the denser ones; the default is an assumption"),
         "Private (AMII/AMEL) FttH cost per premises, reported as private spend."),
     integer(P(rollout, dense_min_premises), 2000, "premises", 0, 1e9, "assumption", "A commune with at least this many premises is dense."),
     integer(P(rollout, intermediate_min_premises), 300, "premises", 0, 1e9, "assumption", "... at least this many, intermediate; below, rural."),
@@ -361,11 +371,64 @@ std::vector<ParamSpec> opendata_specs() {
   };
 }
 
+// bills of quantities (quantities.csv) and the cost Monte Carlo (cost_mc.csv)
+std::vector<ParamSpec> quantities_specs() {
+  const std::string arcep_pm = "ARCEP decision 2010-1312, art. 3 (PM zone size outside very dense areas)";
+  return {
+    integer(P(quantities, pm_min_premises), 1000, "premises", 1, 1e6, arcep_pm,
+            "Smallest PM (sharing point) zone: the plan opens as many PMs as a group of premises passed together allows with zones of at least this size."),
+    integer(P(quantities, pm_min_premises_remote), 300, "premises", 1, 1e6, arcep_pm + ", where a remote-connection offer exists",
+            "Smallest PM zone where a remote-connection (NRO–PM link) offer exists (quantities.remote_offer)."),
+    text(P(quantities, remote_offer), "non_dense", {"non_dense", "all", "none"},
+         "assumption (RIPs publish NRO–PM link offers outside the dense communes)",
+         "Where a remote-connection offer exists: non_dense: communes below rollout.dense_min_premises premises; all; none."),
+    integer(P(quantities, mc_draws), 2000, "draws", 1, 10000000, "assumption",
+            "Draws of the cost Monte Carlo: the plan's bill of quantities re-priced with every cost parameter drawn over its plausible range."),
+    text(P(quantities, mc_distribution), "triangular", {"triangular", "uniform"}, "assumption",
+         "Distribution of each cost parameter in the cost Monte Carlo: triangular (low, the scenario's value, high) or uniform on [low, high]."),
+  };
+}
+
+// The plausible range of each cost parameter (the cost Monte Carlo draws over it), with the
+// source of the range when it is not the parameter's own source.
+struct CostRange {
+  const char* key;
+  double low, high;
+};
+const CostRange kCostRanges[] = {
+    {"costs.lease_eur_per_pair_km_year", 100, 400},
+    {"costs.build_eur_per_km", 50000, 90000},
+    {"costs.owned_eur_per_pair_km_year", 0, 50},
+    {"costs.ftth_dense_eur_per_premises", 300, 800},
+    {"costs.ftth_intermediate_eur_per_premises", 800, 1900},
+    {"costs.ftth_rural_eur_per_premises", 1300, 6000},
+    {"costs.ftth_private_eur_per_premises", 300, 1300},
+    {"gracethd.duct_pull_eur_per_km", 5000, 12000},
+    {"gracethd.aerial_build_eur_per_km", 15000, 30000},
+    {"mobile.candidate_build_eur", 100000, 200000},
+    {"alternatives.copper_upgrade_eur", 400, 1000},
+    {"alternatives.thd_radio_eur", 300, 600},
+    {"alternatives.fourg_fixe_eur", 150, 400},
+    {"alternatives.satellite_eur", 400, 800},
+};
+
+void apply_cost_ranges(std::vector<ParamSpec>& all) {
+  for (const auto& r : kCostRanges) {
+    auto it = std::find_if(all.begin(), all.end(), [&](const ParamSpec& s) { return s.key == r.key; });
+    if (it == all.end()) throw std::logic_error(std::string("cost range of an unknown parameter ") + r.key);
+    it->has_range = true;
+    it->low = r.low;
+    it->high = r.high;
+  }
+}
+
 // The registry, section by section, in the order of the generated table (scenarios/README.md).
 std::vector<ParamSpec> make_registry() {
   std::vector<ParamSpec> all;
   for (auto section : {&calibration_specs, &mobile_specs, &network_specs, &interconnect_specs, &desk_specs, &targets_specs, &rollout_specs, &alternatives_specs, &towers_specs, &guichet_specs, &opendata_specs})
     for (auto& s : section()) all.push_back(std::move(s));
+  for (auto& s : quantities_specs()) all.push_back(std::move(s));
+  apply_cost_ranges(all);
   return all;
 }
 
@@ -485,6 +548,10 @@ std::string parameters_markdown() {
       range = fmt::format("{} – {}", s.min, s.max >= 1e17 ? std::string("∞") : fmt::format("{}", s.max));
     out += fmt::format("| `{}` | {} | {} | {} | {} | {} |\n", s.key, s.unit, def, range, s.source, s.doc);
   }
+  out += "\n### Cost parameters: plausible range and source (the cost Monte Carlo draws over low – high)\n\n"
+         "| key | unit | default | low | high | source |\n|---|---|---|---|---|---|\n";
+  for (const auto& s : Parameters::registry())
+    if (s.has_range) out += fmt::format("| `{}` | {} | {} | {} | {} | {} |\n", s.key, s.unit, s.default_number, s.low, s.high, s.source);
   return out;
 }
 

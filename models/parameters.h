@@ -182,6 +182,15 @@ struct Guichet {
   long scheme_end{};
 };
 
+// Bills of quantities (planner/quantities.h) and the cost Monte Carlo (solvers/cost_mc.h).
+struct Quantities {
+  long pm_min_premises{};
+  long pm_min_premises_remote{};
+  std::string remote_offer{};
+  long mc_draws{};
+  std::string mc_distribution{};
+};
+
 struct Opendata {
   std::string l3313_zone{};
   std::vector<double> band_shares_urban{};
@@ -209,6 +218,11 @@ struct ParamSpec {
   std::string default_text;
   std::vector<std::string> choices;      // allowed values of a Text parameter
   bool fixed_length = true;              // a Series must keep its default's length
+  // A cost parameter's plausible range [low, high] from its source, which the cost Monte Carlo
+  // draws over (solvers/cost_mc.h); not the validity range min/max above (what a scenario may
+  // set). has_range false: not a cost parameter.
+  bool has_range = false;
+  double low = 0, high = 0;
   // the field (one of them, after the kind)
   std::function<double&(Parameters&)> number_field;
   std::function<long&(Parameters&)> integer_field;
@@ -234,6 +248,7 @@ struct Parameters {
   param::Towers towers;
   param::Guichet guichet;
   param::Opendata opendata;
+  param::Quantities quantities;
 
   Parameters();  // every parameter at its default
 
@@ -252,7 +267,8 @@ struct Parameters {
   std::vector<std::string> overridden() const;
 };
 
-// Markdown table of the registry (key, unit, default, range, source, meaning).
+// Markdown table of the registry (key, unit, default, range, source, meaning), then the table
+// of the cost parameters (key, unit, default, plausible low and high, source).
 std::string parameters_markdown();
 
 }  // namespace dorsale

@@ -64,6 +64,10 @@ struct TowersYear {
   std::vector<std::string> sites;  // ids
   double cost_eur = 0, premises_newly_covered = 0, white_zone_premises_after = 0, gap = 0;
   double planned_links_eur = 0;  // part of cost_eur: planned links first needed this year
+  // per site, in the order of `sites` (in memory only, not in towers.json; the bills of
+  // quantities read them): its commune and its build cost (0: an existing high point)
+  std::vector<std::string> site_communes;
+  std::vector<double> site_build_eur;
 };
 
 struct TowersResult {

@@ -32,6 +32,7 @@
 #include "viz/interconnect_writer.h"
 #include "viz/network_writer.h"
 #include "viz/resilience_writer.h"
+#include "viz/quantities_writer.h"
 #include "viz/steiner_writer.h"
 #include "viz/summary_json.h"
 #include "viz/towers_writer.h"
@@ -112,6 +113,7 @@ Command run_cmd(CLI::App& root, const dorsale::planner::Cluster* cluster) {
               std::cout << fmt::format("{} -> {}/ (summary.json, results.h5, layers.gpkg)\n", r.scenario.name, r.out_path);
               std::cout << dorsale::viz::region_text(r.region);
               std::cout << dorsale::viz::run_text(r.region, r.results, r.scenario.params);
+              std::cout << dorsale::viz::cost_mc_text(r.cost_mc);
             }
             return kOk;
           }};

@@ -14,6 +14,7 @@
 #include "viz/gpkg_writer.h"
 #include "planner/interconnect.h"
 #include "planner/guichet.h"
+#include "planner/quantities.h"
 #include "planner/rollout.h"
 #include "planner/targets.h"
 #include "viz/guichet_writer.h"
@@ -27,6 +28,7 @@
 #include "viz/interconnect_writer.h"
 #include "viz/gpkg_util.h"
 #include "viz/output_dir.h"
+#include "viz/quantities_writer.h"
 #include "viz/summary_json.h"
 
 namespace dorsale::planner {
@@ -56,6 +58,8 @@ std::string run_report(const std::vector<ScenarioRun>& runs) {
     x.guichet = r.guichet;
     x.resilience = r.resilience;
     x.map = viz::map_svg(r.region, r.results);
+    x.quantities = r.quantities.rows;
+    x.cost_mc = r.cost_mc;
     rs.push_back(std::move(x));
     names.push_back(r.scenario.name);
   }
@@ -129,6 +133,9 @@ ScenarioRun compute_scenario(scenarios::Scenario s, const std::function<void(con
   }
   say(fmt::format("{}: sizing the guichet cohésion numérique", s.name));
   r.guichet = scenario_guichet(s, r);
+  say(fmt::format("{}: bills of quantities and cost Monte Carlo", s.name));
+  r.quantities = bill_of_quantities(r.region, s.params, r.results, r.towers);
+  r.cost_mc = cost_monte_carlo(r.quantities, s.params, s.seed);
   r.scenario = std::move(s);
   return r;
 }
@@ -139,6 +146,8 @@ void write_scenario_files(const ScenarioRun& r, const std::filesystem::path& dir
   if (r.towers) viz::write_file(dir / "towers.json", viz::towers_json_text(*r.towers));
   viz::write_file(dir / "guichet.json", viz::guichet_json(r.guichet).dump(2) + "\n");
   viz::write_file(dir / "map.svg", viz::map_svg(r.region, r.results));
+  viz::write_file(dir / "quantities.csv", viz::quantities_csv(r.quantities.rows));
+  viz::write_file(dir / "cost_mc.csv", viz::cost_mc_csv(r.cost_mc));
   if (!r.results.interconnection.decisions.empty())
     viz::write_file(dir / "decisions.json", viz::decisions_json(r.results.interconnection).dump(2) + "\n");
   viz::write_hdf5(dir / "results.h5", r.region, r.results);

@@ -10,6 +10,7 @@
 
 #include "models/region.h"
 #include "models/guichet.h"
+#include "models/quantities.h"
 #include "models/results.h"
 #include "models/towers.h"
 #include "models/resilience.h"
@@ -30,6 +31,8 @@ struct ScenarioRun {
   std::optional<TowersResult> towers;  // the high-point programme (towers.json), none without high points
   GuichetRun guichet;                  // the guichet sizing of the scenario's parameters (guichet.json)
   std::optional<ResilienceResult> resilience;  // single failures of the network in service (resilience.json), none without a core
+  BillOfQuantities quantities;         // the plan's bill of quantities (quantities.csv)
+  CostMonteCarlo cost_mc;              // its cost Monte Carlo (cost_mc.csv)
 };
 
 // Computes a scenario's results (no I/O).

@@ -500,6 +500,8 @@ void programme(const Sites& S, const Backhaul& backhaul, const solvers::Coverage
       const auto& h = S.hps[S.candidates[k]];
       const SiteBackhaul b = ledger.charge(h, year);
       ty.sites.push_back(h.id);
+      ty.site_communes.push_back(h.commune);
+      ty.site_build_eur.push_back(h.existing ? 0.0 : h.build_cost_eur);
       ty.cost_eur += h.build_cost_eur + b.cost;
       ty.planned_links_eur += b.planned_links_eur;
       for (int i : prob.covers[k])

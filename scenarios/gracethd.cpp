@@ -579,6 +579,7 @@ class Importer {
   void build() {
     const double detour = P_.network.rip_detour_factor;
     std::vector<double> km(cables_.size(), 0), build_rate(cables_.size(), P_.costs.build_eur_per_km);
+    std::vector<double> aerial_share(cables_.size(), 0), duct_share(cables_.size(), 0);
     long straight = 0;
     for (std::size_t i = 0; i < cables_.size(); ++i) {
       auto& c = cables_[i];
@@ -591,7 +592,16 @@ class Importer {
                                : cm.exists ? P_.gracethd.duct_pull_eur_per_km
                                            : P_.costs.build_eur_per_km);
       }
-      if (chem_m > 0) build_rate[i] = cost / chem_m;
+      if (chem_m > 0) {
+        build_rate[i] = cost / chem_m;
+        double aerial_m = 0, duct_m = 0;
+        for (int k : c.cheminements) {
+          if (chem_[k].aerial) aerial_m += chem_[k].length_m;
+          else if (chem_[k].exists) duct_m += chem_[k].length_m;
+        }
+        aerial_share[i] = aerial_m / chem_m;
+        duct_share[i] = duct_m / chem_m;
+      }
       double m = c.lgreel_m > 0 ? c.lgreel_m : chem_m > 0 ? chem_m : c.cableline_m;
       if (m <= 0) {
         m = distance_km(nodes_[c.a].pos, nodes_[c.b].pos) * 1000 * detour;
@@ -639,6 +649,8 @@ class Importer {
       l.pairs_used = c.pairs_total - c.pairs_free;
       l.lease_eur_per_pair_km_year = c.status == LinkStatus::Leased ? P_.costs.lease_eur_per_pair_km_year : 0.0;
       l.build_eur_per_km = build_rate[i];
+      l.aerial_share = aerial_share[i];
+      l.duct_share = duct_share[i];
       l.latency_ms = l.length_km * P_.network.latency_us_per_km / 1000.0;
       std::vector<std::string> groups;
       for (int k : c.cheminements) {

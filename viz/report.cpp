@@ -14,6 +14,7 @@
 #include "viz/guichet_writer.h"
 #include "viz/interconnect_writer.h"
 #include "viz/json_reader.h"
+#include "viz/quantities_writer.h"
 #include "viz/towers_writer.h"
 #include "viz/resilience_writer.h"
 
@@ -298,6 +299,8 @@ ReportScenario report_scenario_from_folder(const std::string& dir, const std::st
   if (const auto f = (d / "guichet.json").string(); read_text_file(f, text)) x.guichet = guichet_from_json_text(text, f);
   if (const auto f = (d / "resilience.json").string(); read_text_file(f, text)) x.resilience = resilience_from_json_text(text, f);
   if (!read_text_file((d / "map.svg").string(), x.map)) x.map.clear();
+  if (const auto f = (d / "quantities.csv").string(); read_text_file(f, text)) x.quantities = quantities_from_csv_text(text, f);
+  if (const auto f = (d / "cost_mc.csv").string(); read_text_file(f, text)) x.cost_mc = cost_mc_from_csv_text(text, f);
   return x;
 }
 
@@ -311,7 +314,9 @@ std::string report_html(const std::string& title, const std::vector<ReportScenar
     if (sc.guichet && !sc.guichet->sets.empty()) h += guichet_section(sc.name, *sc.guichet);
   for (const auto& sc : scenarios)
     if (sc.resilience) h += resilience_section(sc.name, *sc.resilience);
-  h += "<p>dorsale — all figures come from the run's summary.json, decisions.json, towers.json and guichet.json.</p>\n</body>\n</html>\n";
+  for (const auto& sc : scenarios)
+    if (sc.quantities) h += quantities_section(sc.name, *sc.quantities, sc.cost_mc ? &*sc.cost_mc : nullptr);
+  h += "<p>dorsale — all figures come from the run's summary.json, decisions.json, towers.json, guichet.json, resilience.json, quantities.csv and cost_mc.csv.</p>\n</body>\n</html>\n";
   return h;
 }
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "models/guichet.h"
+#include "models/quantities.h"
 #include "models/region.h"
 #include "models/results.h"
 #include "models/run_summary.h"
@@ -30,6 +31,8 @@ struct ReportScenario {
   std::optional<GuichetRun> guichet;                   // guichet.json
   std::optional<ResilienceResult> resilience;          // resilience.json
   std::string map;                                     // map_svg, or empty
+  std::optional<std::vector<QuantitiesRow>> quantities;  // quantities.csv
+  std::optional<CostMonteCarlo> cost_mc;                 // cost_mc.csv
 };
 
 // The report's inputs of a run folder written by `dorsale run`, through the typed readers

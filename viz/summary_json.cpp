@@ -156,6 +156,10 @@ json summary_json(const Region& region, const ScenarioResults& res, const Parame
                     {"alternatives_eur", tot.alternatives_eur}, {"collecte_eur", tot.collecte_eur}, {"collecte_km", tot.collecte_km}, {"collecte_links", ro.collecte.size()}};
   }
   j["outputs"] = {"summary.json", "results.h5", "layers.gpkg"};
+  if (res.rollout.planned) {  // the bill of quantities and its cost Monte Carlo (planner/quantities.h)
+    j["outputs"].push_back("quantities.csv");
+    j["outputs"].push_back("cost_mc.csv");
+  }
   if (!res.interconnection.decisions.empty()) {
     j["interconnection"] = queue_summary_json(res.interconnection);
     j["outputs"].push_back("decisions.json");

@@ -251,6 +251,18 @@ TEST(GraceThd, LinksCarryTheDeliveryFigures) {
   EXPECT_EQ(link("C4").status, LinkStatus::Planned);
   EXPECT_DOUBLE_EQ(link("C4").length_km, 10.1);
   EXPECT_DOUBLE_EQ(link("C4").build_eur_per_km, P.costs.build_eur_per_km);  // no cheminement: a trench
+  // the shares of aerial and reused-duct length price each link (the rest is trench): the bills of
+  // quantities split the km of the planned links a plan builds by them
+  int mixed = 0;
+  for (const auto& l : net.links()) {
+    EXPECT_NEAR(l.build_eur_per_km,
+                l.aerial_share * P.gracethd.aerial_build_eur_per_km + l.duct_share * P.gracethd.duct_pull_eur_per_km +
+                    (1 - l.aerial_share - l.duct_share) * P.costs.build_eur_per_km,
+                1e-6)
+        << l.id;
+    mixed += l.aerial_share > 0 || l.duct_share > 0;
+  }
+  EXPECT_GT(mixed, 0);
   EXPECT_NEAR(link("C8").latency_ms, kStraightC8 * P.network.latency_us_per_km / 1000, 1e-12);
   // the mast: a high point at its node
   ASSERT_EQ(imp.high_points.size(), 1u);

@@ -1,0 +1,88 @@
+#pragma once
+// Bills of quantities of a plan (planner/quantities.h derives them from what the plan builds;
+// viz/quantities_writer.h writes quantities.csv and cost_mc.csv) and the cost Monte Carlo's
+// figures (solvers/cost_mc.h).
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace dorsale {
+
+// Capacity classes of the collecte cables built (by fibres: 2 x pairs).
+enum class CableClass { UpTo24, From25To144, Over144 };
+inline constexpr int kCableClassCount = 3;
+inline CableClass cable_class_of_pairs(int pairs) {
+  const int fibres = 2 * pairs;
+  return fibres <= 24 ? CableClass::UpTo24 : fibres <= 144 ? CableClass::From25To144 : CableClass::Over144;
+}
+
+// One year and one département of a plan: what it builds and what that costs at the plan's
+// prices (the scenario's parameters).
+struct QuantitiesRow {
+  int year = 0;
+  std::string departement;  // code; "" for network nodes outside every département
+  std::int64_t premises_passed_public = 0, premises_passed_private = 0;  // FttH completed this year
+  std::int64_t premises_alternatives = 0;  // premises given an alternative (copper upgrade, THD radio, 4G fixe, satellite)
+  double trench_km = 0, aerial_km = 0, duct_km = 0;  // collecte built: new trench, aerial, cable pulled in reused duct
+  int nros = 0;   // NROs brought into service (their collecte connected)
+  int pms = 0;    // PMs (sharing points) of the premises passed, by the ARCEP zone-size rule
+  double cable_km[kCableClassCount] = {0, 0, 0};  // collecte cable-km by capacity class
+  int masts = 0;  // new masts of the towers programme
+  double public_ftth_eur = 0, collecte_eur = 0, private_ftth_eur = 0, alternatives_eur = 0, masts_eur = 0;
+
+  std::int64_t premises_passed() const { return premises_passed_public + premises_passed_private; }
+  // FttH works and collecte (public and private) per premises passed (0 when none)
+  double eur_per_premises_passed() const {
+    const auto n = premises_passed();
+    return n > 0 ? (public_ftth_eur + collecte_eur + private_ftth_eur) / double(n) : 0.0;
+  }
+  // The plan models no subscriptions: a premises "connected" is one given a >= 30 Mbit/s service
+  // this year (FttH passed or an alternative installed); FttH, collecte and alternatives per such
+  // premises (0 when none).
+  double eur_per_premises_connected() const {
+    const auto n = premises_passed() + premises_alternatives;
+    return n > 0 ? (public_ftth_eur + collecte_eur + private_ftth_eur + alternatives_eur) / double(n) : 0.0;
+  }
+};
+
+// A PM zone: premises passed together (one NRO, one year, one side of the remote-offer rule)
+// split into `pms` zones of at least `min_premises` each, except a group smaller than that in
+// total, which is one zone (`below_minimum`).
+struct PmZoneGroup {
+  int year = 0;
+  std::string departement, nro;  // nro: node id, or "commune:<code>" without a network
+  bool remote_offer = false;
+  std::int64_t premises = 0;
+  int min_premises = 0;
+  int pms = 0;
+  bool below_minimum = false;
+};
+
+// One cost of the plan at the plan's prices, scaled in the Monte Carlo by the draw of its
+// parameter over the scenario's value.
+enum class SpendKind { Public, Private, Alternatives, Masts };
+struct CostComponent {
+  std::string parameter;  // registry key of its unit price
+  SpendKind kind = SpendKind::Public;
+  double eur = 0;
+};
+
+struct BillOfQuantities {
+  std::vector<QuantitiesRow> rows;  // by year, then département code
+  std::vector<PmZoneGroup> pm_zones;
+  std::vector<CostComponent> components;  // the plan's spend, by unit price
+};
+
+// P10 / P50 / P90 of one spend of a scenario over the cost draws, and its value at the plan's prices.
+struct SpendQuantiles {
+  std::string measure;  // "public", "total", "masts"
+  double plan_eur = 0, p10 = 0, p50 = 0, p90 = 0;
+};
+struct CostMonteCarlo {
+  std::string distribution;  // "triangular" or "uniform"
+  long draws = 0;
+  std::uint64_t seed = 0;
+  std::vector<SpendQuantiles> spends;
+};
+
+}  // namespace dorsale

@@ -1,0 +1,230 @@
+#include "viz/quantities_writer.h"
+
+#include <fmt/format.h>
+
+#include <charconv>
+#include <cmath>
+#include <map>
+#include <sstream>
+
+#include "models/error.h"
+
+namespace dorsale::viz {
+
+namespace {
+
+const char* const kQuantitiesHeader =
+    "year,departement,premises_passed_public,premises_passed_private,premises_alternatives,trench_km,aerial_km,duct_km,nros,pms,"
+    "cable_km_le24f,cable_km_25_144f,cable_km_gt144f,masts,public_ftth_eur,collecte_eur,private_ftth_eur,alternatives_eur,masts_eur,"
+    "eur_per_premises_passed,eur_per_premises_connected";
+const char* const kCostMcHeader = "measure,plan_eur,p10_eur,p50_eur,p90_eur,distribution,draws,seed";
+
+std::vector<std::string> split(const std::string& line) {
+  std::vector<std::string> out(1);
+  for (char c : line) {
+    if (c == ',') out.emplace_back();
+    else out.back() += c;
+  }
+  return out;
+}
+
+// The lines of a CSV text (LF or CRLF), the header checked.
+std::vector<std::string> lines_of(const std::string& text, const std::string& file, const char* header) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  std::string l;
+  while (std::getline(in, l)) {
+    if (!l.empty() && l.back() == '\r') l.pop_back();
+    lines.push_back(l);
+  }
+  if (lines.empty() || lines.front() != header) throw InputError(file, 1, "header", fmt::format("expected '{}'", header));
+  lines.erase(lines.begin());
+  while (!lines.empty() && lines.back().empty()) lines.pop_back();
+  return lines;
+}
+
+class Fields {
+ public:
+  Fields(const std::string& file, long line, const std::string& text, const std::vector<std::string>& names)
+      : file_(file), line_(line), names_(names), f_(split(text)) {
+    if (f_.size() != names.size())
+      throw InputError(file, line, "", fmt::format("{} columns, expected {}", f_.size(), names.size()));
+  }
+  const std::string& text(std::size_t k) const { return f_[k]; }
+  double number(std::size_t k) const {
+    double v = 0;
+    const auto& s = f_[k];
+    const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc() || p != s.data() + s.size() || !std::isfinite(v)) throw InputError(file_, line_, names_[k], "'" + s + "' is not a number");
+    return v;
+  }
+  std::uint64_t unsigned_integer(std::size_t k) const {
+    std::uint64_t v = 0;
+    const auto& s = f_[k];
+    const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc() || p != s.data() + s.size()) throw InputError(file_, line_, names_[k], "'" + s + "' is not an integer");
+    return v;
+  }
+  std::int64_t integer(std::size_t k) const {
+    std::int64_t v = 0;
+    const auto& s = f_[k];
+    const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc() || p != s.data() + s.size()) throw InputError(file_, line_, names_[k], "'" + s + "' is not an integer");
+    return v;
+  }
+
+ private:
+  const std::string& file_;
+  long line_;
+  const std::vector<std::string>& names_;
+  std::vector<std::string> f_;
+};
+
+std::string money(double eur) { return fmt::format("{:.1f} M€", eur / 1e6); }
+
+std::string esc(const std::string& s) {
+  std::string o;
+  for (char c : s) {
+    switch (c) {
+      case '&': o += "&amp;"; break;
+      case '<': o += "&lt;"; break;
+      case '>': o += "&gt;"; break;
+      case '"': o += "&quot;"; break;
+      default: o += c;
+    }
+  }
+  return o;
+}
+
+void add_into(QuantitiesRow& sum, const QuantitiesRow& r) {
+  sum.premises_passed_public += r.premises_passed_public;
+  sum.premises_passed_private += r.premises_passed_private;
+  sum.premises_alternatives += r.premises_alternatives;
+  sum.trench_km += r.trench_km;
+  sum.aerial_km += r.aerial_km;
+  sum.duct_km += r.duct_km;
+  sum.nros += r.nros;
+  sum.pms += r.pms;
+  for (int k = 0; k < kCableClassCount; ++k) sum.cable_km[k] += r.cable_km[k];
+  sum.masts += r.masts;
+  sum.public_ftth_eur += r.public_ftth_eur;
+  sum.collecte_eur += r.collecte_eur;
+  sum.private_ftth_eur += r.private_ftth_eur;
+  sum.alternatives_eur += r.alternatives_eur;
+  sum.masts_eur += r.masts_eur;
+}
+
+std::string table_row(const std::string& label, const QuantitiesRow& r) {
+  return fmt::format(
+      "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.1f}</td><td>{:.1f}</td><td>{:.1f}</td><td>{}</td><td>{}</td>"
+      "<td>{:.1f} / {:.1f} / {:.1f}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.0f} €</td><td>{:.0f} €</td></tr>\n",
+      esc(label), r.premises_passed_public, r.premises_passed_private, r.premises_alternatives, r.trench_km, r.aerial_km, r.duct_km, r.nros,
+      r.pms, r.cable_km[0], r.cable_km[1], r.cable_km[2], r.masts, money(r.public_ftth_eur + r.collecte_eur),
+      money(r.private_ftth_eur + r.alternatives_eur + r.masts_eur), r.eur_per_premises_passed(), r.eur_per_premises_connected());
+}
+
+}  // namespace
+
+std::string quantities_csv(const std::vector<QuantitiesRow>& rows) {
+  std::string out = std::string(kQuantitiesHeader) + "\n";
+  for (const auto& r : rows)
+    out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", r.year, r.departement, r.premises_passed_public,
+                       r.premises_passed_private, r.premises_alternatives, r.trench_km, r.aerial_km, r.duct_km, r.nros, r.pms, r.cable_km[0],
+                       r.cable_km[1], r.cable_km[2], r.masts, r.public_ftth_eur, r.collecte_eur, r.private_ftth_eur, r.alternatives_eur,
+                       r.masts_eur, r.eur_per_premises_passed(), r.eur_per_premises_connected());
+  return out;
+}
+
+std::vector<QuantitiesRow> quantities_from_csv_text(const std::string& text, const std::string& file) {
+  const auto names = split(kQuantitiesHeader);
+  const auto lines = lines_of(text, file, kQuantitiesHeader);
+  std::vector<QuantitiesRow> rows;
+  for (std::size_t n = 0; n < lines.size(); ++n) {
+    const Fields f(file, long(n) + 2, lines[n], names);
+    QuantitiesRow r;
+    r.year = int(f.integer(0));
+    r.departement = f.text(1);
+    r.premises_passed_public = f.integer(2);
+    r.premises_passed_private = f.integer(3);
+    r.premises_alternatives = f.integer(4);
+    r.trench_km = f.number(5);
+    r.aerial_km = f.number(6);
+    r.duct_km = f.number(7);
+    r.nros = int(f.integer(8));
+    r.pms = int(f.integer(9));
+    for (int k = 0; k < kCableClassCount; ++k) r.cable_km[k] = f.number(10 + std::size_t(k));
+    r.masts = int(f.integer(13));
+    r.public_ftth_eur = f.number(14);
+    r.collecte_eur = f.number(15);
+    r.private_ftth_eur = f.number(16);
+    r.alternatives_eur = f.number(17);
+    r.masts_eur = f.number(18);
+    f.number(19);  // derived columns: checked, recomputed
+    f.number(20);
+    rows.push_back(std::move(r));
+  }
+  return rows;
+}
+
+std::string cost_mc_csv(const CostMonteCarlo& mc) {
+  std::string out = std::string(kCostMcHeader) + "\n";
+  for (const auto& s : mc.spends)
+    out += fmt::format("{},{},{},{},{},{},{},{}\n", s.measure, s.plan_eur, s.p10, s.p50, s.p90, mc.distribution, mc.draws, mc.seed);
+  return out;
+}
+
+std::string cost_mc_text(const CostMonteCarlo& mc) {
+  std::string out;
+  for (const auto& s : mc.spends)
+    out += fmt::format("  cost Monte Carlo ({} draws, {}): {} spend {:.1f} M EUR at the plan's prices, P10 {:.1f}, P50 {:.1f}, P90 {:.1f}\n",
+                       mc.draws, mc.distribution, s.measure, s.plan_eur / 1e6, s.p10 / 1e6, s.p50 / 1e6, s.p90 / 1e6);
+  return out;
+}
+
+CostMonteCarlo cost_mc_from_csv_text(const std::string& text, const std::string& file) {
+  const auto names = split(kCostMcHeader);
+  const auto lines = lines_of(text, file, kCostMcHeader);
+  CostMonteCarlo mc;
+  for (std::size_t n = 0; n < lines.size(); ++n) {
+    const Fields f(file, long(n) + 2, lines[n], names);
+    mc.spends.push_back({f.text(0), f.number(1), f.number(2), f.number(3), f.number(4)});
+    mc.distribution = f.text(5);
+    mc.draws = long(f.integer(6));
+    mc.seed = f.unsigned_integer(7);
+  }
+  return mc;
+}
+
+std::string quantities_section(const std::string& name, const std::vector<QuantitiesRow>& rows, const CostMonteCarlo* mc) {
+  std::string h = fmt::format("<h2>Bill of quantities – {}</h2>\n", esc(name));
+  const std::string head =
+      "<table><tr><th></th><th>premises passed public</th><th>private</th><th>alternatives</th><th>trench km</th><th>aerial km</th>"
+      "<th>reused duct km</th><th>NROs</th><th>PMs</th><th>cable km ≤24 / 25–144 / &gt;144 fibres</th><th>masts</th>"
+      "<th>public spend</th><th>private, alternatives, masts</th><th>per premises passed</th><th>per premises connected</th></tr>\n";
+  std::map<int, QuantitiesRow> by_year;
+  std::map<std::string, QuantitiesRow> by_dep;
+  QuantitiesRow all;
+  for (const auto& r : rows) {
+    add_into(by_year[r.year], r);
+    add_into(by_dep[r.departement], r);
+    add_into(all, r);
+  }
+  h += head;
+  for (const auto& [year, r] : by_year) h += table_row(std::to_string(year), r);
+  h += table_row("all years", all) + "</table>\n" + head;
+  for (const auto& [dep, r] : by_dep) h += table_row(dep.empty() ? std::string("(none)") : dep, r);
+  h += "</table>\n<p>Per year and département in quantities.csv; \"connected\": given a &gt;= 30 Mbit/s service (FttH passed or an "
+       "alternative installed), the plan models no subscriptions.</p>\n";
+  if (mc && !mc->spends.empty()) {
+    h += fmt::format("<table><tr><th>spend ({} draws, {}, cost parameters over their ranges)</th><th>plan</th><th>P10</th><th>P50</th>"
+                     "<th>P90</th></tr>\n",
+                     mc->draws, esc(mc->distribution));
+    for (const auto& s : mc->spends)
+      h += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n", esc(s.measure), money(s.plan_eur), money(s.p10),
+                       money(s.p50), money(s.p90));
+    h += "</table>\n";
+  }
+  return h;
+}
+
+}  // namespace dorsale::viz

@@ -1,0 +1,25 @@
+#pragma once
+// quantities.csv (the bill of quantities of a scenario's plan: one row per year and
+// département) and cost_mc.csv (P10 / P50 / P90 of the public, total and masts spends over the
+// cost draws), their strict readers (InputError naming the file, line and column), and their
+// section of report.html.
+#include <string>
+#include <vector>
+
+#include "models/quantities.h"
+
+namespace dorsale::viz {
+
+std::string quantities_csv(const std::vector<QuantitiesRow>& rows);
+std::vector<QuantitiesRow> quantities_from_csv_text(const std::string& text, const std::string& file);
+
+std::string cost_mc_csv(const CostMonteCarlo& mc);
+// One terminal line per spend: plan, P10, P50, P90 in M EUR.
+std::string cost_mc_text(const CostMonteCarlo& mc);
+CostMonteCarlo cost_mc_from_csv_text(const std::string& text, const std::string& file);
+
+// The report's section of one scenario: quantities by year (région) and by département (plan
+// total), and the cost quantiles.
+std::string quantities_section(const std::string& name, const std::vector<QuantitiesRow>& rows, const CostMonteCarlo* mc);
+
+}  // namespace dorsale::viz

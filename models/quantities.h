@@ -30,6 +30,26 @@ struct QuantitiesRow {
   int masts = 0;  // new masts of the towers programme
   double public_ftth_eur = 0, collecte_eur = 0, private_ftth_eur = 0, alternatives_eur = 0, masts_eur = 0;
 
+  // Adds the quantities and spends of `r` (year and département are kept).
+  QuantitiesRow& operator+=(const QuantitiesRow& r) {
+    premises_passed_public += r.premises_passed_public;
+    premises_passed_private += r.premises_passed_private;
+    premises_alternatives += r.premises_alternatives;
+    trench_km += r.trench_km;
+    aerial_km += r.aerial_km;
+    duct_km += r.duct_km;
+    nros += r.nros;
+    pms += r.pms;
+    for (int k = 0; k < kCableClassCount; ++k) cable_km[k] += r.cable_km[k];
+    masts += r.masts;
+    public_ftth_eur += r.public_ftth_eur;
+    collecte_eur += r.collecte_eur;
+    private_ftth_eur += r.private_ftth_eur;
+    alternatives_eur += r.alternatives_eur;
+    masts_eur += r.masts_eur;
+    return *this;
+  }
+
   std::int64_t premises_passed() const { return premises_passed_public + premises_passed_private; }
   // FttH works and collecte (public and private) per premises passed (0 when none)
   double eur_per_premises_passed() const {

@@ -1,5 +1,7 @@
 #include "viz/quantities_writer.h"
 
+#include "viz/report.h"
+
 #include <fmt/format.h>
 
 #include <charconv>
@@ -82,43 +84,13 @@ class Fields {
 
 std::string money(double eur) { return fmt::format("{:.1f} M€", eur / 1e6); }
 
-std::string esc(const std::string& s) {
-  std::string o;
-  for (char c : s) {
-    switch (c) {
-      case '&': o += "&amp;"; break;
-      case '<': o += "&lt;"; break;
-      case '>': o += "&gt;"; break;
-      case '"': o += "&quot;"; break;
-      default: o += c;
-    }
-  }
-  return o;
-}
 
-void add_into(QuantitiesRow& sum, const QuantitiesRow& r) {
-  sum.premises_passed_public += r.premises_passed_public;
-  sum.premises_passed_private += r.premises_passed_private;
-  sum.premises_alternatives += r.premises_alternatives;
-  sum.trench_km += r.trench_km;
-  sum.aerial_km += r.aerial_km;
-  sum.duct_km += r.duct_km;
-  sum.nros += r.nros;
-  sum.pms += r.pms;
-  for (int k = 0; k < kCableClassCount; ++k) sum.cable_km[k] += r.cable_km[k];
-  sum.masts += r.masts;
-  sum.public_ftth_eur += r.public_ftth_eur;
-  sum.collecte_eur += r.collecte_eur;
-  sum.private_ftth_eur += r.private_ftth_eur;
-  sum.alternatives_eur += r.alternatives_eur;
-  sum.masts_eur += r.masts_eur;
-}
 
 std::string table_row(const std::string& label, const QuantitiesRow& r) {
   return fmt::format(
       "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.1f}</td><td>{:.1f}</td><td>{:.1f}</td><td>{}</td><td>{}</td>"
       "<td>{:.1f} / {:.1f} / {:.1f}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.0f} €</td><td>{:.0f} €</td></tr>\n",
-      esc(label), r.premises_passed_public, r.premises_passed_private, r.premises_alternatives, r.trench_km, r.aerial_km, r.duct_km, r.nros,
+      html_escape(label), r.premises_passed_public, r.premises_passed_private, r.premises_alternatives, r.trench_km, r.aerial_km, r.duct_km, r.nros,
       r.pms, r.cable_km[0], r.cable_km[1], r.cable_km[2], r.masts, money(r.public_ftth_eur + r.collecte_eur),
       money(r.private_ftth_eur + r.alternatives_eur + r.masts_eur), r.eur_per_premises_passed(), r.eur_per_premises_connected());
 }
@@ -196,7 +168,7 @@ CostMonteCarlo cost_mc_from_csv_text(const std::string& text, const std::string&
 }
 
 std::string quantities_section(const std::string& name, const std::vector<QuantitiesRow>& rows, const CostMonteCarlo* mc) {
-  std::string h = fmt::format("<h2>Bill of quantities – {}</h2>\n", esc(name));
+  std::string h = fmt::format("<h2>Bill of quantities – {}</h2>\n", html_escape(name));
   const std::string head =
       "<table><tr><th></th><th>premises passed public</th><th>private</th><th>alternatives</th><th>trench km</th><th>aerial km</th>"
       "<th>reused duct km</th><th>NROs</th><th>PMs</th><th>cable km ≤24 / 25–144 / &gt;144 fibres</th><th>masts</th>"
@@ -205,9 +177,9 @@ std::string quantities_section(const std::string& name, const std::vector<Quanti
   std::map<std::string, QuantitiesRow> by_dep;
   QuantitiesRow all;
   for (const auto& r : rows) {
-    add_into(by_year[r.year], r);
-    add_into(by_dep[r.departement], r);
-    add_into(all, r);
+    by_year[r.year] += r;
+    by_dep[r.departement] += r;
+    all += r;
   }
   h += head;
   for (const auto& [year, r] : by_year) h += table_row(std::to_string(year), r);
@@ -218,9 +190,9 @@ std::string quantities_section(const std::string& name, const std::vector<Quanti
   if (mc && !mc->spends.empty()) {
     h += fmt::format("<table><tr><th>spend ({} draws, {}, cost parameters over their ranges)</th><th>plan</th><th>P10</th><th>P50</th>"
                      "<th>P90</th></tr>\n",
-                     mc->draws, esc(mc->distribution));
+                     mc->draws, html_escape(mc->distribution));
     for (const auto& s : mc->spends)
-      h += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n", esc(s.measure), money(s.plan_eur), money(s.p10),
+      h += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n", html_escape(s.measure), money(s.plan_eur), money(s.p10),
                        money(s.p50), money(s.p90));
     h += "</table>\n";
   }

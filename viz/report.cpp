@@ -20,9 +20,7 @@
 
 namespace dorsale::viz {
 
-namespace {
-
-std::string esc(const std::string& s) {
+std::string html_escape(const std::string& s) {
   std::string o;
   for (char c : s) {
     switch (c) {
@@ -35,6 +33,8 @@ std::string esc(const std::string& s) {
   }
   return o;
 }
+
+namespace {
 
 std::string year_colour(int year, int first) {
   // before the plan: dark green; plan years: green -> yellow -> orange; never: red
@@ -74,7 +74,7 @@ std::string map_svg(const Region& R, const ScenarioResults& res) {
     const auto& c = R.communes[i];
     const int fy = res.rollout.planned ? res.rollout.ftth_year[i] : c.ftth_plan.year;
     const std::string fill = year_colour(fy, first);
-    const std::string title = fmt::format("<title>{} {} – FttH {}</title>", esc(c.code), esc(c.name), fy == 0 ? std::string("not planned") : std::to_string(fy));
+    const std::string title = fmt::format("<title>{} {} – FttH {}</title>", html_escape(c.code), html_escape(c.name), fy == 0 ? std::string("not planned") : std::to_string(fy));
     if (!c.polygons.empty()) {
       // outlines are WGS84: projected to Lambert-93 through OSR like everything else
       std::string d;
@@ -103,15 +103,15 @@ std::string map_svg(const Region& R, const ScenarioResults& res) {
     const auto& a = R.network.node(l.a).pos;
     const auto& b = R.network.node(l.b).pos;
     s += fmt::format("<line class=\"{}\" x1=\"{:.2f}\" y1=\"{:.2f}\" x2=\"{:.2f}\" y2=\"{:.2f}\"><title>{}</title></line>\n",
-                     l.dorsale ? "dorsale" : "transit", X(a.x), Y(a.y), X(b.x), Y(b.y), esc(l.id));
+                     l.dorsale ? "dorsale" : "transit", X(a.x), Y(a.y), X(b.x), Y(b.y), html_escape(l.id));
   }
   for (const auto& n : R.network.nodes()) {
     if (n.kind == NodeKind::ExternalHub)
       s += fmt::format("<rect class=\"hub\" x=\"{:.2f}\" y=\"{:.2f}\" width=\"6\" height=\"6\"><title>{}</title></rect>"
                        "<text class=\"label\" x=\"{:.2f}\" y=\"{:.2f}\">{}</text>\n",
-                       X(n.pos.x) - 3, Y(n.pos.y) - 3, esc(n.name), X(n.pos.x) + 5, Y(n.pos.y) + 2, esc(n.name));
+                       X(n.pos.x) - 3, Y(n.pos.y) - 3, html_escape(n.name), X(n.pos.x) + 5, Y(n.pos.y) + 2, html_escape(n.name));
     else if (n.kind == NodeKind::DorsalePop)
-      s += fmt::format("<circle class=\"pop\" cx=\"{:.2f}\" cy=\"{:.2f}\" r=\"2\"><title>{}</title></circle>\n", X(n.pos.x), Y(n.pos.y), esc(n.name));
+      s += fmt::format("<circle class=\"pop\" cx=\"{:.2f}\" cy=\"{:.2f}\" r=\"2\"><title>{}</title></circle>\n", X(n.pos.x), Y(n.pos.y), html_escape(n.name));
   }
   s += "</g>\n<g class=\"high-points\">\n";
   for (const auto& h : R.high_points)
@@ -130,7 +130,7 @@ std::string trajectory_chart(const std::string& name, const std::vector<RunSumma
   const int y0 = years.front(), y1 = std::max(years.back(), y0 + 1);
   auto X = [&](int y) { return l + (w - l - r) * double(y - y0) / double(y1 - y0); };
   auto Y = [&](double pct) { return t + (h - t - b) * (1 - pct / 100.0); };
-  std::string s = fmt::format("<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"traj-{}\" class=\"trajectory\" viewBox=\"0 0 {} {}\">\n", esc(name), w, h);
+  std::string s = fmt::format("<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"traj-{}\" class=\"trajectory\" viewBox=\"0 0 {} {}\">\n", html_escape(name), w, h);
   for (int p = 0; p <= 100; p += 25)
     s += fmt::format("<line class=\"grid\" x1=\"{}\" y1=\"{:.1f}\" x2=\"{}\" y2=\"{:.1f}\"/><text class=\"axis\" x=\"4\" y=\"{:.1f}\">{}%</text>\n", l,
                      Y(p), w - r, Y(p), Y(p) + 3, p);
@@ -159,7 +159,7 @@ std::string page_head(const std::string& title) {
   h += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
   // no request of any kind may leave the page
   h += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">\n";
-  h += fmt::format("<title>{}</title>\n", esc(title));
+  h += fmt::format("<title>{}</title>\n", html_escape(title));
   h += R"(<style>
 body{font-family:sans-serif;margin:1.5em;color:#222;max-width:1400px}
 h1{font-size:1.5em}h2{font-size:1.2em;border-bottom:1px solid #ccc;margin-top:1.5em}
@@ -182,7 +182,7 @@ window.addEventListener('load',function(){document.documentElement.dataset.ok='1
 </head>
 <body>
 )";
-  h += fmt::format("<h1>{}</h1>\n", esc(title));
+  h += fmt::format("<h1>{}</h1>\n", html_escape(title));
   return h;
 }
 
@@ -206,9 +206,9 @@ std::string key_figures(const std::vector<ReportScenario>& scenarios) {
     const auto& last = tr.back().figures.shares;
     h += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{:.1f} %</td><td>{:.1f} %</td><td>{:.1f} %</td><td>{:.1f} %</td><td>{:.1f} %</td>"
                      "<td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
-                     esc(sc.name), s.communes, s.premises, first.pct_ge8, first.pct_ge30, first.pct_ftth, last.pct_ge30, last.pct_ftth,
+                     html_escape(sc.name), s.communes, s.premises, first.pct_ge8, first.pct_ge30, first.pct_ftth, last.pct_ge30, last.pct_ftth,
                      money(s.rollout.public_spend_eur), money(s.rollout.private_spend_eur), money(s.rollout.alternatives_eur),
-                     esc(targets_cell(s.targets)));
+                     html_escape(targets_cell(s.targets)));
   }
   return h + "</table>\n";
 }
@@ -217,7 +217,7 @@ std::string trajectories(const std::vector<ReportScenario>& scenarios) {
   std::string h = "<h2>Trajectories 2019–2025</h2>\n<div class=\"row\">\n";
   for (const auto& sc : scenarios)
     if (sc.summary.planned)
-      h += fmt::format("<div class=\"card\"><h3>{}</h3>\n{}</div>\n", esc(sc.name), trajectory_chart(sc.name, sc.summary.trajectory));
+      h += fmt::format("<div class=\"card\"><h3>{}</h3>\n{}</div>\n", html_escape(sc.name), trajectory_chart(sc.name, sc.summary.trajectory));
   return h + "</div>\n";
 }
 
@@ -228,21 +228,21 @@ std::string maps(const std::vector<ReportScenario>& scenarios) {
   for (int k = 0; k < 8; ++k) h += fmt::format("<span class=\"swatch\" style=\"background:{}\"></span> {} &nbsp;", colours[k], labels[k]);
   h += "<span class=\"swatch\" style=\"background:#7f0000\"></span> not planned. Lines: the Dorsale (solid) and transit to the hubs (dashed); squares: external hubs; grey dots: high points.</p>\n<div class=\"row\">\n";
   for (const auto& sc : scenarios)
-    if (!sc.map.empty()) h += fmt::format("<div class=\"card\"><h3>{}</h3>\n{}</div>\n", esc(sc.name), sc.map);
+    if (!sc.map.empty()) h += fmt::format("<div class=\"card\"><h3>{}</h3>\n{}</div>\n", html_escape(sc.name), sc.map);
   return h + "</div>\n";
 }
 
 std::string decisions_section(const std::string& name, const InterconnectionResults& ic) {
   std::string h = fmt::format("<h2>Interconnection requests – {}</h2>\n<table><tr><th>id</th><th>requester</th><th>decision</th><th>pairs</th><th>protection</th>"
-                              "<th>total cost</th><th>latency</th><th>first reason</th></tr>\n", esc(name));
+                              "<th>total cost</th><th>latency</th><th>first reason</th></tr>\n", html_escape(name));
   for (std::size_t i = 0; i < ic.decisions.size(); ++i) {
     const auto& d = ic.decisions[i];
     const auto& r = ic.requests[i];
     const bool reject = d.decision == Decision::Reject;  // no cost, no latency
-    h += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n", esc(d.id),
-                     esc(r.requester), decision_key(d.decision), r.pairs, protection_key(r.protection),
+    h += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n", html_escape(d.id),
+                     html_escape(r.requester), decision_key(d.decision), r.pairs, protection_key(r.protection),
                      reject ? std::string("–") : money(d.total_eur), reject ? std::string("–") : fmt::format("{:.3f} ms", d.latency_ms),
-                     d.reasons.empty() ? std::string("") : esc(d.reasons[0]));
+                     d.reasons.empty() ? std::string("") : html_escape(d.reasons[0]));
   }
   return h + "</table>\n";
 }
@@ -251,7 +251,7 @@ std::string towers_section(const std::string& name, const TowersResult& t) {
   const auto& c = t.choice;
   std::string h = fmt::format("<h2>High points – {}</h2>\n<p>White zones (no operator's 4G): {:.0f} premises. Choice of {} sites: {:.0f} premises newly covered "
                               "(bound {:.0f}, gap {:.3f} %), {}.</p>\n<table><tr><th>year</th><th>sites</th><th>premises newly covered</th><th>white zones left</th><th>cost</th></tr>\n",
-                              esc(name), t.white_zone_premises, c.chosen.size(), c.figures.objective, c.figures.bound, 100 * c.figures.gap,
+                              html_escape(name), t.white_zone_premises, c.chosen.size(), c.figures.objective, c.figures.bound, 100 * c.figures.gap,
                               money(c.total_cost_eur));
   for (const auto& y : t.programme)
     h += fmt::format("<tr><td>{}</td><td>{}</td><td>{:.0f}</td><td>{:.0f}</td><td>{}</td></tr>\n", y.year, y.sites.size(), y.premises_newly_covered,
@@ -262,7 +262,7 @@ std::string towers_section(const std::string& name, const TowersResult& t) {
 std::string guichet_section(const std::string& name, const GuichetRun& g) {
   const auto& st = g.sets[0].stats;
   std::string h = fmt::format("<h2>Guichet cohésion numérique – {} ({} draws)</h2>\n<table><tr><th>year</th><th>eligible premises</th><th>premises served (mean)</th>"
-                              "<th>subsidy P10</th><th>P50</th><th>P90</th><th>mean (s.e.)</th></tr>\n", esc(name), g.draws);
+                              "<th>subsidy P10</th><th>P50</th><th>P90</th><th>mean (s.e.)</th></tr>\n", html_escape(name), g.draws);
   for (std::size_t y = 0; y < st.subsidy_by_year.size(); ++y) {
     const Quantiles& sub = st.subsidy_by_year[y];
     h += fmt::format("<tr><td>{}</td><td>{:.0f}</td><td>{:.0f}</td><td>{}</td><td>{}</td><td>{}</td><td>{} ({:.3f})</td></tr>\n", g.first_year + int(y),
@@ -277,10 +277,10 @@ std::string resilience_section(const std::string& name, const ResilienceResult& 
                               "a node) that cut nodes from the core ({} points of presence and hubs): {} in all, the ten worst below "
                               "(resilience.json lists them all; layer <code>resilience</code>).</p>\n"
                               "<table><tr><th>failure</th><th>kind</th><th>nodes cut</th><th>NROs cut</th><th>premises cut</th><th>high points cut</th></tr>\n",
-                              esc(name), r.core.size(), r.failures.size());
+                              html_escape(name), r.core.size(), r.failures.size());
   for (std::size_t k = 0; k < r.failures.size() && k < 10; ++k) {
     const Failure& f = r.failures[k];
-    h += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n", esc(f.id), failure_kind_key(f.kind), f.cut_nodes.size(),
+    h += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n", html_escape(f.id), failure_kind_key(f.kind), f.cut_nodes.size(),
                      f.cut_nros, f.cut_premises, f.cut_high_points);
   }
   return h + "</table>\n";

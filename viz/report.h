@@ -43,4 +43,7 @@ ReportScenario report_scenario_from_folder(const std::string& dir, const std::st
 
 std::string report_html(const std::string& title, const std::vector<ReportScenario>& scenarios);
 
+// Text escaped for HTML content and attribute values (& < > ").
+std::string html_escape(const std::string& s);
+
 }  // namespace dorsale::viz

@@ -42,24 +42,7 @@ const Fixture& fixture() {
 
 std::map<int, QuantitiesRow> by_year(const std::vector<QuantitiesRow>& rows) {
   std::map<int, QuantitiesRow> out;
-  for (const auto& r : rows) {
-    auto& s = out[r.year];
-    s.premises_passed_public += r.premises_passed_public;
-    s.premises_passed_private += r.premises_passed_private;
-    s.premises_alternatives += r.premises_alternatives;
-    s.trench_km += r.trench_km;
-    s.aerial_km += r.aerial_km;
-    s.duct_km += r.duct_km;
-    s.nros += r.nros;
-    s.pms += r.pms;
-    for (int k = 0; k < kCableClassCount; ++k) s.cable_km[k] += r.cable_km[k];
-    s.masts += r.masts;
-    s.public_ftth_eur += r.public_ftth_eur;
-    s.collecte_eur += r.collecte_eur;
-    s.private_ftth_eur += r.private_ftth_eur;
-    s.alternatives_eur += r.alternatives_eur;
-    s.masts_eur += r.masts_eur;
-  }
+  for (const auto& r : rows) out[r.year] += r;
   return out;
 }
 

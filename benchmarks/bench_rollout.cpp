@@ -47,6 +47,7 @@ int main(int argc, char** argv) {
                1e3 * tsum / n);
   }
   if (argc > 2 && std::string(argv[2]) == "steinlib-only") return 0;
+  const bool heuristic_only = argc > 2 && std::string(argv[2]) == "heuristic-only";  // parts 2 without CBC, and 3
   // 2. one département: heuristic vs exact
   {
     auto s = scenarios::builtin_scenario("bfc-2022");
@@ -67,6 +68,11 @@ int main(int argc, char** argv) {
       auto t0 = Clock::now();
       planner::plan_rollout(planner::RolloutInput{r, p, 2019, 2025, "bench"}, h);
       const double th = since(t0);
+      if (heuristic_only) {
+        fmt::print("| département {} ({} communes) | heuristic: objective {:.6g}, Lagrangian bound {:.6g}, certified gap {:.3f} %, {:.3f} s |\n", dep,
+                   r.communes.size(), h.rollout.objective, h.rollout.bound, 100 * h.rollout.gap, th);
+        continue;
+      }
       p.set_text("rollout.optimiser", "exact");
       t0 = Clock::now();
       planner::plan_rollout(planner::RolloutInput{r, p, 2019, 2025, "bench"}, x);

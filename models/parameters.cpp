@@ -246,6 +246,11 @@ std::vector<ParamSpec> rollout_specs() {
     text(P(rollout, optimiser), "heuristic", {"heuristic", "exact"}, "assumption",
          "Public deployment choice: greedy + local search, with a Lagrangian bound (region scale), or exact MILP (small regions)."),
     num(P(rollout, exact_time_limit_s), 120, "s", 0.1, 86400, "assumption", "Time limit of the exact roll-out MILP (CBC)."),
+    integer(P(rollout, window_max_units), 1000, "units", 0, 1000000,
+            "assumption (a département's plan: 1-3 s of MIP windows; the region's 3,317 units would take about 20 s per scenario)",
+            "The heuristic's last step, MIP windows (two consecutive years re-assigned by CBC, the rest fixed), runs on plans of at most this many communes to deploy; 0: never."),
+    integer(P(rollout, window_max_nodes), 100, "nodes", 1, 1000000, "assumption",
+            "Branch-and-bound nodes of each MIP window (a node limit, not a time limit: the same plan on every machine)."),
   };
 }
 

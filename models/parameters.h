@@ -126,6 +126,8 @@ struct Rollout {
   double collecte_candidate_km{};
   std::string optimiser{};
   double exact_time_limit_s{};
+  long window_max_units{};
+  long window_max_nodes{};
 };
 
 struct Alternatives {

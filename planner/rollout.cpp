@@ -107,7 +107,7 @@ PublicDeployment build_public_problem(const RolloutInput& in, int Y, const Colle
 void optimise_public_deployment(const Parameters& P, PublicDeployment& pd, RolloutResults& out) {
   pd.plan = P.rollout.optimiser == "exact"
                 ? solvers::plan_deployment_exact(pd.dp, solvers::MipBackend::Cbc, P.rollout.exact_time_limit_s)
-                : solvers::plan_deployment_heuristic(pd.dp);
+                : solvers::plan_deployment_heuristic(pd.dp, 300, 15'000'000, int(P.rollout.window_max_units), int(P.rollout.window_max_nodes));
   const auto& plan = pd.plan;
   if (plan.status != "optimal" && plan.status != "feasible")
     throw std::runtime_error(fmt::format("the roll-out optimiser found no plan ({})", plan.status));

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <numeric>
@@ -246,6 +247,73 @@ void exchange_pass(const DeploymentProblem& p, DeploymentPlan& plan, long long e
   }
 }
 
+// MIP windows on a plan (fix and optimise): for two consecutive years, the units deployed in
+// them and the waiting units whose connection is ready are re-assigned to those years (or left
+// waiting) by CBC, everything else fixed (connections included), with each year's budget less
+// its fixed spend; the new assignment is kept when it is worth more. Each window's MIP stops
+// after `max_nodes` nodes (never on time: the same plan on every machine). Windows sweep the
+// years until a sweep improves nothing (at most `sweeps`).
+void window_polish(const DeploymentProblem& p, DeploymentPlan& plan, int max_nodes, int sweeps) {
+  const int Y = p.years, n = int(p.units.size());
+  auto ready = [&](int g, int y) { return g < 0 || p.groups[g].connected || (plan.group_year[g] >= 0 && plan.group_year[g] <= y); };
+  for (int sweep = 0; sweep < sweeps; ++sweep) {
+    bool improved = false;
+    for (int y0 = 0; y0 + 1 < Y; ++y0) {
+      const int W[2] = {y0, y0 + 1};
+      MipModel m;
+      m.maximize = true;
+      m.max_nodes = max_nodes;
+      std::vector<int> free_units;
+      std::vector<std::array<int, 2>> var;
+      double cap[2] = {p.budget[W[0]] - plan.spend[W[0]], p.budget[W[1]] - plan.spend[W[1]]};
+      double current = 0;
+      std::vector<int> row_idx[2];
+      std::vector<double> row_val[2];
+      for (int u = 0; u < n; ++u) {
+        const int y = plan.unit_year[u];
+        if (y >= 0 && y != W[0] && y != W[1]) continue;
+        const auto& un = p.units[u];
+        if (!ready(un.group, W[1])) continue;
+        if (y >= 0) {
+          cap[y - y0] += un.cost;
+          current += un.value[y];
+        }
+        std::array<int, 2> v{-1, -1};
+        std::vector<int> once;
+        for (int k = 0; k < 2; ++k) {
+          if (!ready(un.group, W[k])) continue;
+          v[k] = m.add_var(0, 1, un.value[W[k]], true);
+          once.push_back(v[k]);
+          row_idx[k].push_back(v[k]);
+          row_val[k].push_back(un.cost);
+        }
+        m.add_row(once, std::vector<double>(once.size(), 1.0), -1e30, 1);
+        free_units.push_back(u);
+        var.push_back(v);
+      }
+      if (free_units.empty()) continue;
+      for (int k = 0; k < 2; ++k) m.add_row(row_idx[k], row_val[k], -1e30, cap[k]);
+      const MipResult r = solve_mip(m, MipBackend::Cbc, 60.0);
+      if ((r.status != MipStatus::Optimal && r.status != MipStatus::Feasible) || r.objective <= current + 1e-6) continue;
+      for (std::size_t i = 0; i < free_units.size(); ++i) {
+        const int u = free_units[i];
+        const auto& un = p.units[u];
+        const int old = plan.unit_year[u];
+        if (old >= 0) plan.spend[old] -= un.cost, plan.objective -= un.value[old];
+        plan.unit_year[u] = -1;
+        for (int k = 0; k < 2; ++k)
+          if (var[i][k] >= 0 && r.x[var[i][k]] > 0.5) {
+            plan.unit_year[u] = W[k];
+            plan.spend[W[k]] += un.cost;
+            plan.objective += un.value[W[k]];
+          }
+      }
+      improved = true;
+    }
+    if (!improved) break;
+  }
+}
+
 // The serial first-fit decoder: the units in priority order, each deployed in its best year
 // (largest value, earliest on ties) where it fits in what the units before it left; a unit
 // whose group is not connected yet opens it in the latest year (at most the unit's) where the
@@ -420,7 +488,8 @@ std::vector<int> improve_order(FirstFit& ff, std::vector<int> order, double& val
 
 }  // namespace
 
-DeploymentPlan plan_deployment_heuristic(const DeploymentProblem& p, int iterations, long long search_steps) {
+DeploymentPlan plan_deployment_heuristic(const DeploymentProblem& p, int iterations, long long search_steps, int window_max_units,
+                                         int window_max_nodes) {
   const auto t0 = Clock::now();
   DeploymentPlan plan;
   plan.method = "heuristic";
@@ -450,6 +519,10 @@ DeploymentPlan plan_deployment_heuristic(const DeploymentProblem& p, int iterati
   }
   exchange_pass(p, plan, search_steps);
   bring_forward(p, plan);
+  if (int(p.units.size()) <= window_max_units) {
+    window_polish(p, plan, window_max_nodes, 3);
+    bring_forward(p, plan);
+  }
   plan.bound = std::max(plan.objective, deployment_lagrangian_bound(p, iterations, plan.objective));
   plan.gap = plan.bound > 0 ? (plan.bound - plan.objective) / plan.bound : 0;
   plan.status = plan.gap <= 1e-9 ? "optimal" : "feasible";

@@ -11,8 +11,9 @@
 // year where it still fits, opening or moving its group's connection as needed; one token per
 // group in the order connects it early) whose order is improved by a deterministic iterated
 // local search (insertions ahead, exchanges, kept when not worse; a restart from the best order
-// after a stall), started from the greedy plan's order and from value per euro; the best plan
-// is kept. Its
+// after a stall), started from the greedy plan's order and from value per euro, then exchanges
+// (a waiting unit takes a deployed one's year) and, on département-size plans, MIP windows (two
+// consecutive years re-assigned by CBC, everything else fixed); the best plan is kept. Its
 // Lagrangian bound (yearly budgets relaxed, subgradient on the multipliers; the subproblem is
 // solved exactly per group) certifies the gap.
 #include <string>
@@ -47,9 +48,12 @@ struct DeploymentPlan {
 };
 
 // search_steps: the local search's effort in decoder steps (unit x year), 200 to 20,000
-// decodes per start (about 0.1 s on a département, 0.1 s on the region).
+// decodes per start (about 0.1 s on a département, 0.1 s on the region), and the most
+// exchanges tried. window_max_units: MIP windows (CBC, window_max_nodes nodes each) polish the
+// plan when it has at most this many units (0: never).
 DeploymentPlan plan_deployment_heuristic(const DeploymentProblem& p, int lagrangian_iterations = 300,
-                                         long long search_steps = 15'000'000);
+                                         long long search_steps = 15'000'000, int window_max_units = 1000,
+                                         int window_max_nodes = 100);
 DeploymentPlan plan_deployment_exact(const DeploymentProblem& p, MipBackend backend, double time_limit_s);
 // The Lagrangian bound alone (an upper bound on the optimum); `lower`: the value of a known
 // feasible plan, which steers the subgradient steps.

@@ -122,6 +122,7 @@ MipResult solve_cbc(const MipModel& m, double time_limit_s) {
   Cbc_setObjSense(cbc, m.maximize ? -1.0 : 1.0);
   Cbc_setLogLevel(cbc, 0);
   Cbc_setMaximumSeconds(cbc, time_limit_s);
+  if (m.max_nodes > 0) Cbc_setMaximumNodes(cbc, m.max_nodes);
   Cbc_setParameter(cbc, "threads", "1");  // same numbers whatever the machine
   Cbc_setParameter(cbc, "ratioGap", "1e-9");
   Cbc_solve(cbc);

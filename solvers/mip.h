@@ -21,6 +21,8 @@ struct MipModel {
     double lb, ub;  // use +-1e30 for a free side
   };
   std::vector<Row> rows;
+  int max_nodes = 0;  // CBC: stop after this many branch-and-bound nodes (0: none); unlike a time
+                      // limit, the same answer on every machine
 
   int add_var(double lo, double hi, double cost, bool is_integer) {
     lb.push_back(lo);

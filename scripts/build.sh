@@ -3,5 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh "$@"
-cmake -S . -B build -DCMAKE_BUILD_TYPE=Release > /dev/null
+# ccache (installed by install-deps.sh) keeps rebuilds and CI's later builds short
+LAUNCHER=()
+if command -v ccache > /dev/null; then LAUNCHER=(-DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache); fi
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release "${LAUNCHER[@]}" > /dev/null
 cmake --build build -j"$(nproc)"

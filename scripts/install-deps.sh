@@ -3,7 +3,7 @@
 # Idempotent: packages already present are left alone; safe to run twice.
 set -euo pipefail
 PKGS=(
-  build-essential cmake pkg-config
+  build-essential cmake pkg-config ccache
   liblemon-dev libglpk-dev coinor-libcbc-dev
   libgdal-dev gdal-bin libhdf5-dev hdf5-tools libtbb-dev
   libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev libtoml11-dev

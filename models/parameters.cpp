@@ -254,6 +254,35 @@ std::vector<ParamSpec> rollout_specs() {
   };
 }
 
+// the build pace of the roll-out (param::Pace)
+std::vector<ParamSpec> pace_specs() {
+  const std::string fit = "assumption; `dorsale calibrate` fits it per département to ARCEP actuals";
+  return {
+    text(P(pace, model), "none", {"none", "ramp"}, "assumption (budgets only, as the SCORAN plans)",
+         "Build-pace limit of the roll-out: none (each year's budget only) or ramp (per département: the private operators' "
+         "flat pace and the RIP's pace ramping up from its start; see scenarios/README.md \"Build pace\")."),
+    num(P(pace, private_share_per_year), 0.12, "share of private-zone premises / year", 0, 1, fit,
+        "Premises the private operators pass in a year in a département's AMII/AMEL zone, as a share of that zone's premises (pace.model = ramp)."),
+    num(P(pace, public_share_per_year), 0.15, "share of RIP-zone premises / year", 0, 1,
+        fit + " (a RIP at full pace builds 10–25 % of its zone a year)",
+        "Premises the RIP passes in a year at full pace, as a share of its zone's premises (pace.model = ramp)."),
+    num(P(pace, public_start_year), 2018, "decimal year", 2000, 2100, fit,
+        "When the RIP's works start (its contract or phase 2): its pace ramps up from 0 from this date (2018.5 = 1 July 2018)."),
+    num(P(pace, public_ramp_years), 4, "years", 0, 20,
+        "assumption (design studies, then civil-engineering crews ramp up over the contract's first years)",
+        "Years from a RIP's start to its full pace (linear ramp)."),
+    num(P(pace, tail_years), 2, "years", 0.1, 100,
+        "assumption (the last premises - complex connections, refusals, addresses still being surveyed - go slower)",
+        "A zone passes at most 1 / tail_years of its remaining premises in a year."),
+    num(P(pace, private_prior_sd), 0.05, "share of private-zone premises / year", 0, 1,
+        "assumption (operators' paces differ by a few points a year between départements)",
+        "dorsale calibrate: spread of the prior on each département's private pace, centred on the pace the per-commune "
+        "observatory shows in the quarters before the start (else pace.private_share_per_year); 0: no prior."),
+    text(P(pace, start_date), "", {}, "open data: the date of the FttH source file (ARCEP quarter); else 31 December before first_year",
+         "Date of the region's FttH state (YYYY-MM-DD; empty: the source's date): the first plan year's pace runs from it."),
+  };
+}
+
 // alternatives for the THD target
 std::vector<ParamSpec> alternatives_specs() {
   return {
@@ -433,6 +462,7 @@ std::vector<ParamSpec> make_registry() {
   for (auto section : {&calibration_specs, &mobile_specs, &network_specs, &interconnect_specs, &desk_specs, &targets_specs, &rollout_specs, &alternatives_specs, &towers_specs, &guichet_specs, &opendata_specs})
     for (auto& s : section()) all.push_back(std::move(s));
   for (auto& s : quantities_specs()) all.push_back(std::move(s));
+  for (auto& s : pace_specs()) all.push_back(std::move(s));
   apply_cost_ranges(all);
   return all;
 }

@@ -8,6 +8,7 @@
 // files) and the docs go through the keys. `dorsale params --markdown` prints the registry;
 // scenarios/README.md holds that table.
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -193,6 +194,35 @@ struct Quantities {
   std::string mc_distribution{};
 };
 
+// The build pace of the roll-out (planner/rollout.cpp): besides each year's budget, what the
+// works can pass in a year, per département (its RIP) and for the private operators there.
+// model "none": budgets only (each commune whole in the year the plan gives it). "ramp": each
+// year passes at most, per département,
+//   private: private_share_per_year x the private zone's premises (AMII/AMEL, the operators'
+//            own rhythm, flat), and
+//   public:  public_share_per_year x the RIP zone's premises, ramped linearly from 0 at
+//            public_start_year to full pace public_ramp_years later,
+// each also at most 1/tail_years of what remains in that zone (the last premises go slower),
+// and the public part within the year's budget. Shares are per year; the first plan year runs
+// from the region's state date (or rollout start_date) to 31 December.
+struct Pace {
+  std::string model{};
+  double private_share_per_year{};
+  double public_share_per_year{};
+  double public_start_year{};
+  double public_ramp_years{};
+  double tail_years{};
+  std::string start_date{};
+  double private_prior_sd{};
+};
+
+// Fitted or sourced values of one département (a [pace.departements."21"] table).
+struct PaceDepartement {
+  double private_share_per_year = -1;  // < 0: the [pace] value
+  double public_share_per_year = -1;
+  double public_start_year = -1;
+};
+
 struct Opendata {
   std::string l3313_zone{};
   std::vector<double> band_shares_urban{};
@@ -251,6 +281,10 @@ struct Parameters {
   param::Guichet guichet;
   param::Opendata opendata;
   param::Quantities quantities;
+  param::Pace pace;
+  // [pace.departements."<code>"] overrides, by département code (not registry keys: their
+  // meaning is that of the pace.* parameters of the same name).
+  std::map<std::string, param::PaceDepartement> pace_by_departement;
 
   Parameters();  // every parameter at its default
 

@@ -27,6 +27,9 @@ struct RegionProvenance {
   std::string geography;  // "2018", "current", "generated"
   std::uint64_t seed = 0;
   std::vector<std::string> files;    // input files read
+  // Date of the FttH state the region starts from (YYYY-MM-DD): the ARCEP quarter of the open
+  // data's FttH file; empty: not dated (the plan then starts on 31 December before its first year).
+  std::string state_date;
   std::vector<std::string> derived;  // model fields derived by a documented rule
   std::vector<std::string> missing;  // fields the source cannot give (reported as null)
   // Mobile sites of the input file: rows read and rows left out (outside the communes).

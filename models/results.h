@@ -42,12 +42,21 @@ struct YearSummary {
   double private_spend_eur = 0;      // AMII / AMEL deployments
   double alternatives_eur = 0;       // equipment of the alternatives deployed this year
   std::int64_t ftth_premises_added = 0;
+  // Build pace (pace.model = ramp): what limited the year's FttH. pace_bound: some
+  // département's RIP used its whole pace while its communes waited; budget_bound: the budget
+  // ran out while pace was left.
+  bool pace_limited = false;
+  bool pace_bound = false, budget_bound = false;
+  std::int64_t private_premises_added = 0, public_premises_added = 0;
 };
 
 // A plan of the years first..last: when each commune gets FttH, the collecte built, the
 // alternatives used, and the state of every commune at the end of each year.
 struct RolloutResults {
   bool planned = false;
+  // The date of the state the plan starts from (YYYY-MM-DD: the region's FttH source date, or
+  // 31 December before the first year); each plan year Y ends on 31 December of Y.
+  std::string start_date;
   std::vector<int> ftth_year;          // per commune: year FttH is complete (0: not in the horizon)
   std::vector<int> nro_connected_year; // per network node: year its collecte is built (0: at start; -1: never)
   std::vector<YearSummary> years;

@@ -48,6 +48,8 @@ RolloutTotals rollout_totals(const RolloutResults& rollout);
 struct RunSummary {
   std::string name;
   std::int64_t communes = 0, premises = 0;  // the region's
+  std::map<std::string, std::int64_t> premises_by_departement;  // by code
+  std::string start_date;  // the plan's start state (YYYY-MM-DD); empty in runs before it was written
   bool planned = false;                     // a roll-out was planned (summary.json has a trajectory)
   struct Year {
     int year = 0;

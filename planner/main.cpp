@@ -14,7 +14,11 @@
 #include "models/error.h"
 #include "models/parameters.h"
 #include "planner/cluster.h"
+#include "planner/calibrate.h"
 #include "planner/compare.h"
+#include "planner/track.h"
+#include "io/tracking.h"
+#include "viz/tracking_text.h"
 #include "planner/distributed.h"
 #include "planner/guichet.h"
 #include "planner/interconnect.h"
@@ -147,6 +151,39 @@ Command compare_cmd(CLI::App& root) {
   cmp->add_option("-o,--out", cfg->out_dir, "Output folder of compare.json (default: out/compare)");
   return {cmp, [cfg] {
             std::cout << dorsale::viz::comparison_text(dorsale::planner::compare(*cfg)) << cfg->out_dir << "/compare.json\n";
+            return kOk;
+          }};
+}
+
+Command track_cmd(CLI::App& root) {
+  auto* t = root.add_subcommand("track", "A run's FttH trajectory per département beside the published ARCEP actuals");
+  auto cfg = std::make_shared<dorsale::planner::TrackConfig>();
+  auto json = std::make_shared<bool>(false);
+  auto sep = std::make_shared<std::string>(",");
+  t->add_option("run", cfg->run_dir, "A scenario folder of dorsale run (out/opendata-bfc)")->required();
+  t->add_option("--actuals", cfg->actuals, "ARCEP actuals: the barometre CSV or the per-commune observatory CSV")->required();
+  t->add_option("-o,--out", cfg->out_dir, "Also write track.csv and track.json into this folder");
+  t->add_option("--csv-sep", *sep, "Separator of track.csv: ',' (RFC 4180) or ';' (French spreadsheets, decimal comma)")
+      ->check(CLI::IsMember({",", ";"}));
+  t->add_flag("--json", *json, "Print the rows as JSON");
+  return {t, [cfg, json, sep] {
+            cfg->csv_separator = (*sep)[0];
+            const auto r = dorsale::planner::track(*cfg);
+            std::cout << (*json ? dorsale::io::track_json(r) + "\n" : dorsale::viz::track_text(r));
+            return kOk;
+          }};
+}
+
+Command calibrate_cmd(CLI::App& root) {
+  auto* c = root.add_subcommand("calibrate", "Fit each département's build pace to ARCEP actuals -> DIR/calibrated.toml, DIR/fit.json");
+  auto cfg = std::make_shared<dorsale::planner::CalibrateConfig>();
+  c->add_option("scenario", cfg->scenario, "A scenario file, or a built-in scenario's name (bfc-2022)")->required();
+  c->add_option("--actuals", cfg->actuals, "ARCEP actuals: the barometre CSV or the per-commune observatory CSV")->required();
+  c->add_option("--until", cfg->until, "Use only the actuals dated up to this day (YYYY-MM-DD)");
+  c->add_option("-o,--out", cfg->out_dir, "Output folder")->required();
+  return {c, [cfg] {
+            std::cout << dorsale::viz::calibration_text(dorsale::planner::calibrate(*cfg)) << cfg->out_dir << "/calibrated.toml, "
+                      << cfg->out_dir << "/fit.json\n";
             return kOk;
           }};
 }
@@ -390,7 +427,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   const std::vector<Command> commands = {region_info_cmd(app), run_cmd(app, cluster.get()),     interconnect_cmd(app), compare_cmd(app), guichet_cmd(app, cluster.get()),
                                          merge_cmd(app),       towers_cmd(app),  steiner_cmd(app),      params_cmd(app),
-                                         network_cmd(app),     serve_cmd(app),   resilience_cmd(app)};
+                                         network_cmd(app),     serve_cmd(app),   resilience_cmd(app),
+                                         track_cmd(app),       calibrate_cmd(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -6,11 +6,14 @@
 #include <cmath>
 #include <map>
 #include <numeric>
+#include <optional>
 
+#include "models/actuals.h"
 #include "models/error.h"
 #include "solvers/alternatives.h"
 #include "solvers/collecte.h"
 #include "solvers/deployment.h"
+#include "solvers/pace.h"
 
 namespace dorsale::planner {
 
@@ -124,6 +127,10 @@ struct Simulation {
   Simulation(const RolloutInput& in, ScenarioResults& results);
   // Complete FttH in commune i this year; returns the premises added.
   std::int64_t give_ftth(std::size_t i, int year);
+  // Pass k more premises of commune i for FttH this year (the lowest bands first); complete
+  // in `year` when none is left. Returns the premises added (at most what remains).
+  std::int64_t give_ftth_part(std::size_t i, std::int64_t k, int year);
+  std::int64_t remaining(std::size_t i) const { return R.communes[i].premises() - bands[i][int(Band::Ftth)]; }
   void close_year(const YearSummary& ys);
 
   const RolloutInput& in;
@@ -156,6 +163,28 @@ std::int64_t Simulation::give_ftth(std::size_t i, int year) {
   alt[i] = {};
   out.ftth_year[i] = year;
   return R.communes[i].premises() - before;
+}
+
+std::int64_t Simulation::give_ftth_part(std::size_t i, std::int64_t k, int year) {
+  k = std::min(k, remaining(i));
+  if (k <= 0) return 0;
+  if (k == remaining(i)) return give_ftth(i, year);
+  std::int64_t left = k;
+  for (int b = 0; b < int(Band::Ftth) && left > 0; ++b) {
+    const std::int64_t take = std::min(left, bands[i][b]);
+    bands[i][b] -= take;
+    left -= take;
+  }
+  bands[i][int(Band::Ftth)] += k;
+  // the alternatives' premises stay within the premises without FttH
+  std::int64_t excess = -remaining(i);
+  for (auto v : alt[i]) excess += v;
+  for (auto& v : alt[i]) {
+    const std::int64_t cut = std::min(v, std::max<std::int64_t>(0, excess));
+    v -= cut;
+    excess -= cut;
+  }
+  return k;
 }
 
 void Simulation::close_year(const YearSummary& ys) {
@@ -320,6 +349,161 @@ class Repair {
   std::vector<double> marginal_;
 };
 
+// ---- Build pace (pace.model = ramp; solvers/pace.h) ------------------------------------------
+
+// The decimal year the region's FttH state is dated: pace.start_date, else the region's source
+// date, else 31 December before the first year.
+double pace_start(const RolloutInput& in) {
+  const std::string text = plan_start_date(in.region, in.params, in.first_year);
+  const Date d = parse_date(text);
+  if (!is_valid(d)) throw InputError(in.origin, 0, "pace.start_date", fmt::format("'{}' is not a date (YYYY-MM-DD)", text));
+  const double t = decimal_year(d);
+  if (t > in.first_year + 1)
+    throw InputError(in.origin, 0, "pace.start_date",
+                     fmt::format("{} is after the end of the first plan year {}", text, in.first_year));
+  return t;
+}
+
+// Each département's pace: its zones' premises and its rates ([pace] with the
+// [pace.departements] overrides).
+struct Pace {
+  Pace(const RolloutInput& in) : start(pace_start(in)) {
+    const Parameters& P = in.params;
+    shape = {P.pace.public_ramp_years, P.pace.tail_years};
+    for (const auto& c : in.region.communes) {
+      auto [it, fresh] = index.emplace(c.departement, int(rates.size()));
+      if (fresh) {
+        solvers::PaceRates r{P.pace.private_share_per_year, P.pace.public_share_per_year, P.pace.public_start_year};
+        if (auto o = P.pace_by_departement.find(c.departement); o != P.pace_by_departement.end()) {
+          if (o->second.private_share_per_year >= 0) r.private_share = o->second.private_share_per_year;
+          if (o->second.public_share_per_year >= 0) r.public_share = o->second.public_share_per_year;
+          if (o->second.public_start_year >= 0) r.public_start = o->second.public_start_year;
+        }
+        rates.push_back(r);
+        zone_premises.push_back({0, 0});
+      }
+      zone_premises[it->second][is_private(c) ? 0 : 1] += double(c.premises());
+    }
+  }
+  // the span of calendar year `year` the plan covers
+  std::pair<double, double> span(int year) const { return {std::max(start, double(year)), double(year + 1)}; }
+  // whole premises zone z (0 private, 1 public) of département d may pass in `year`, with `remaining` left
+  std::int64_t capacity(int d, int z, int year, std::int64_t remaining) const {
+    const auto [a, b] = span(year);
+    const double cap = z == 0 ? solvers::private_capacity(rates[d], zone_premises[d][0], a, b)
+                              : solvers::public_capacity(rates[d], shape, zone_premises[d][1], a, b);
+    const double c = std::min({cap, solvers::tail_capacity(shape, double(remaining), a, b), double(remaining)});
+    return std::int64_t(std::floor(c + 1e-9));
+  }
+  double start;
+  solvers::PaceShape shape;
+  std::map<std::string, int> index;
+  std::vector<solvers::PaceRates> rates;
+  std::vector<std::array<double, 2>> zone_premises;
+};
+
+// Premises still without FttH per département in zone z (0 private, 1 public).
+std::vector<std::int64_t> zone_remaining(const Simulation& sim, const Pace& pace, int z) {
+  std::vector<std::int64_t> rem(pace.rates.size(), 0);
+  for (std::size_t i = 0; i < sim.R.communes.size(); ++i)
+    if ((is_private(sim.R.communes[i]) ? 0 : 1) == z) rem[pace.index.at(sim.R.communes[i].departement)] += sim.remaining(i);
+  return rem;
+}
+
+// The private operators' year: each département's private pace spread over its private
+// communes in proportion to what each has left (the commune's share rounded up, in commune
+// order, until the pace is used).
+void deploy_private_paced(Simulation& sim, const Pace& pace, YearSummary& ys) {
+  const auto rem = zone_remaining(sim, pace, 0);
+  std::vector<std::int64_t> left(rem.size());
+  std::vector<double> share(rem.size(), 0.0);  // of what each commune has left
+  for (std::size_t d = 0; d < rem.size(); ++d) {
+    left[d] = pace.capacity(int(d), 0, ys.year, rem[d]);
+    share[d] = rem[d] > 0 ? double(left[d]) / double(rem[d]) : 0.0;
+  }
+  const auto& net = sim.R.network;
+  for (std::size_t i = 0; i < sim.R.communes.size(); ++i) {
+    const Commune& c = sim.R.communes[i];
+    if (!is_private(c) || sim.remaining(i) == 0) continue;
+    const int d = pace.index.at(c.departement);
+    if (left[d] <= 0) continue;
+    const std::int64_t want = std::min(left[d], std::int64_t(std::ceil(share[d] * double(sim.remaining(i)) - 1e-9)));
+    const std::int64_t added = sim.give_ftth_part(i, want, ys.year);
+    left[d] -= added;
+    ys.ftth_premises_added += added;
+    ys.private_premises_added += added;
+    ys.private_spend_eur += double(added) * sim.P.costs.ftth_private_eur_per_premises;
+    if (added > 0 && !net.nodes().empty() && !c.nro.empty()) {
+      const int node = *net.find_node(c.nro);
+      if (sim.out.nro_connected_year[node] < 0) sim.out.nro_connected_year[node] = ys.year;
+    }
+  }
+}
+
+// The RIPs' year: the public units in the optimiser's order (its year, then unplanned last),
+// each département within its pace, everything within the year's budget (a unit's NRO
+// connection at its standalone estimate, then one collecte tree for the NROs opened); a unit
+// may be passed in part (its cost pro rata of premises).
+void deploy_public_paced(Simulation& sim, CollecteState& cs, const PublicDeployment& pd, const Pace& pace,
+                         const std::vector<int>& order, YearSummary& ys) {
+  const auto rem = zone_remaining(sim, pace, 1);
+  std::vector<std::int64_t> left(rem.size());
+  for (std::size_t d = 0; d < rem.size(); ++d) left[d] = pace.capacity(int(d), 1, ys.year, rem[d]);
+  double money = ys.budget_eur - ys.public_spend_eur;
+  std::vector<int> opening;
+  std::vector<char> waiting(rem.size(), 0);
+  for (int u : order) {
+    const std::size_t i = std::size_t(pd.commune_of_unit[u]);
+    const std::int64_t r = sim.remaining(i);
+    if (r == 0) continue;
+    const int d = pace.index.at(sim.R.communes[i].departement);
+    if (left[d] <= 0) {
+      waiting[d] = 1;
+      continue;
+    }
+    const auto& unit = pd.dp.units[u];
+    const int g = unit.group;
+    const int node = g < 0 ? -1 : pd.node_of_group[g];
+    const bool needs = node >= 0 && !cs.connected[node] && std::find(opening.begin(), opening.end(), node) == opening.end();
+    const double connect = needs ? cs.estimate[node] : 0.0;
+    const double initial = double(sim.R.communes[i].premises() - sim.R.communes[i].band(Band::Ftth));
+    const double per_premises = initial > 0 ? unit.cost / initial : 0.0;
+    std::int64_t k = std::min(r, left[d]);
+    if (!(money - connect >= 0)) k = 0;
+    else if (per_premises > 0) k = std::min<std::int64_t>(k, std::int64_t(std::floor((money - connect) / per_premises + 1e-9)));
+    if (k <= 0) {
+      ys.budget_bound = true;
+      continue;
+    }
+    if (needs) {
+      opening.push_back(node);
+      money -= connect;
+    }
+    const std::int64_t added = sim.give_ftth_part(i, k, ys.year);
+    left[d] -= added;
+    money -= double(added) * per_premises;
+    ys.public_spend_eur += double(added) * per_premises;
+    ys.ftth_premises_added += added;
+    ys.public_premises_added += added;
+    if (node >= 0 && cs.connected[node] && sim.out.nro_connected_year[node] < 0) sim.out.nro_connected_year[node] = ys.year;
+  }
+  for (std::size_t d = 0; d < rem.size(); ++d) ys.pace_bound = ys.pace_bound || (waiting[d] && left[d] <= 0);
+  if (opening.empty()) return;
+  auto design = cs.designer.connect(cs.connected, cs.built, opening);
+  if (design.steiner.status == solvers::SteinerStatus::Infeasible)
+    throw std::runtime_error(fmt::format("year {}: an opened NRO cannot be connected to the network", ys.year));
+  apply_collecte(sim, cs, design, opening, ys);
+}
+
+// The optimiser's order of the public units: by planned year, unplanned last, then unit index.
+std::vector<int> public_order(const PublicDeployment& pd) {
+  std::vector<int> order(pd.dp.units.size());
+  std::iota(order.begin(), order.end(), 0);
+  auto year = [&](int u) { return pd.plan.unit_year[u] < 0 ? 1 << 20 : pd.plan.unit_year[u]; };
+  std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return year(a) < year(b); });
+  return order;
+}
+
 // The alternatives problem of the parameters: the four technologies with their cost, speed
 // and capacity rule, and the communes' current bands.
 solvers::AlternativesProblem alternatives_problem(const Simulation& sim) {
@@ -352,24 +536,44 @@ void deploy_alternatives(Simulation& sim, YearSummary& ys) {
 
 }  // namespace
 
+std::string plan_start_date(const Region& region, const Parameters& params, int first_year) {
+  if (!params.pace.start_date.empty()) return params.pace.start_date;
+  if (!region.provenance.state_date.empty()) return region.provenance.state_date;
+  return to_string(Date{first_year - 1, 12, 31});
+}
+
 void plan_rollout(const RolloutInput& in, ScenarioResults& results) {
   const int Y = plan_years(in);
   auto& out = results.rollout;
   out = RolloutResults{};
   out.planned = true;
+  out.start_date = plan_start_date(in.region, in.params, in.first_year);
   CollecteState cs(in.region.network, in.params);
   record_connected_at_start(in.region.network, cs, out);
   PublicDeployment pd = build_public_problem(in, Y, cs);
   optimise_public_deployment(in.params, pd, out);
   Simulation sim(in, results);
+  const bool paced = in.params.pace.model == "ramp";
+  std::optional<Pace> pace;
+  std::vector<int> order;
+  if (paced) {
+    pace.emplace(in);
+    order = public_order(pd);
+  }
   for (int y = 0; y < Y; ++y) {
     YearSummary ys;
     ys.year = in.first_year + y;
     ys.budget_eur = in.params.budgets.public_eur_per_year[y];
-    deploy_private(sim, ys);
-    build_collecte(sim, cs, pd, y, ys);  // public: collecte for the NROs opened this year,
-    deploy_public(sim, pd, y, ys);       // then the communes,
-    if (in.repair) Repair(sim, cs, pd, y).run(ys);  // then what is left on waiting communes
+    if (paced) {
+      ys.pace_limited = true;
+      deploy_private_paced(sim, *pace, ys);
+      deploy_public_paced(sim, cs, pd, *pace, order, ys);
+    } else {
+      deploy_private(sim, ys);
+      build_collecte(sim, cs, pd, y, ys);  // public: collecte for the NROs opened this year,
+      deploy_public(sim, pd, y, ys);       // then the communes,
+      if (in.repair) Repair(sim, cs, pd, y).run(ys);  // then what is left on waiting communes
+    }
     if (in.params.alternatives.year == ys.year) deploy_alternatives(sim, ys);
     sim.close_year(ys);
   }

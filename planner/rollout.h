@@ -30,6 +30,10 @@ struct RolloutInput {
   bool repair = true;
 };
 
+// The date (YYYY-MM-DD) of the state a plan starts from: pace.start_date, else the region's
+// FttH source date, else 31 December before first_year.
+std::string plan_start_date(const Region& region, const Parameters& params, int first_year);
+
 // Fills results.rollout and results.communes (years first-1 (baseline) .. last). Throws
 // InputError when the budget series does not match the years.
 void plan_rollout(const RolloutInput& in, ScenarioResults& results);

@@ -13,6 +13,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "models/actuals.h"
 #include "models/error.h"
 #include "scenarios/csv.h"
 #include "scenarios/projection.h"
@@ -312,6 +313,7 @@ void read_arcep_ftth(Import& I) {
       C[it->second].ftth_passed = parse_count(t.cell(row, c_last), t.file, row.line, quarter).value_or(0);
     }
     prov.derived.push_back(fmt::format("bands.ftth = FttH premises passed at {} capped at dwellings + business sites", quarter));
+    if (const Date d = quarter_end_date(quarter); is_valid(d)) prov.state_date = to_string(d);
   } else {
     prov.missing.push_back("ftth_premises");
   }

@@ -9,6 +9,7 @@
 #include <sstream>
 #include <toml.hpp>
 
+#include "models/actuals.h"
 #include "models/error.h"
 #include "models/names.h"
 #include "scenarios/builtin_region.h"
@@ -82,6 +83,32 @@ void read_parameter(const std::string& origin, const std::string& key, const tom
   }
 }
 
+// [pace.departements."<code>"]: a département's own pace (keys of the same name as [pace]'s,
+// same ranges).
+void read_pace_departements(const std::string& origin, const toml::value& table, Parameters& P) {
+  if (!table.is_table()) fail(origin, table, "pace.departements", "expects a table of départements [pace.departements.\"21\"]");
+  for (const auto& [code, t] : table.as_table()) {
+    const std::string base = "pace.departements." + code;
+    if (code.empty() || code.size() > 3) fail(origin, t, base, fmt::format("'{}' is not a département code", code));
+    if (!t.is_table()) fail(origin, t, base, "expects a table");
+    param::PaceDepartement d;
+    for (const auto& [k, v] : t.as_table()) {
+      const std::string key = base + "." + k;
+      const ParamSpec* spec = Parameters::find_spec("pace." + k);
+      double* field = k == "private_share_per_year" ? &d.private_share_per_year
+                      : k == "public_share_per_year" ? &d.public_share_per_year
+                      : k == "public_start_year"     ? &d.public_start_year
+                                                     : nullptr;
+      if (!field || !spec) fail(origin, v, key, "unknown key (private_share_per_year, public_share_per_year, public_start_year)");
+      const double x = as_number(origin, v, key);
+      if (!(x >= spec->min && x <= spec->max))
+        fail(origin, v, key, fmt::format("{} is outside [{}, {}] ({})", x, spec->min, spec->max, spec->unit));
+      *field = x;
+    }
+    P.pace_by_departement[code] = d;
+  }
+}
+
 }  // namespace
 
 std::string fnv1a64_hex(const std::string& bytes) {
@@ -116,7 +143,9 @@ void read_scenario_table(const std::string& origin, const std::string& base_dir,
       (k == "first_year" ? s.first_year : s.last_year) = int(y);
     } else if (k == "requests") {
       const std::string f = as_string(origin, v, key);
-      s.requests = origin.rfind("builtin:", 0) == 0 ? "builtin:" + f : resolve(base_dir, f);
+      // "builtin:requests-example.csv" names the example compiled into the binary (what a
+      // built-in scenario's "requests-example.csv" means; calibrate writes it so)
+      s.requests = f.rfind("builtin:", 0) == 0 ? f : origin.rfind("builtin:", 0) == 0 ? "builtin:" + f : resolve(base_dir, f);
     } else {
       fail(origin, v, key, "unknown key (see scenarios/README.md for the keys)");
     }
@@ -253,6 +282,13 @@ Scenario parse_scenario(const std::string& text, const std::string& origin, cons
           read_network_file(origin, base_dir, k, v, s);
           continue;
         }
+        if (section == "pace" && k == "departements") {
+          read_pace_departements(origin, v, s.params);
+          continue;
+        }
+        if (section == "pace" && k == "start_date" && v.is_string() && !v.as_string().str.empty() &&
+            !is_valid(parse_date(v.as_string().str)))
+          fail(origin, v, "pace.start_date", fmt::format("'{}' is not a date (YYYY-MM-DD)", v.as_string().str));
         read_parameter(origin, section + "." + k, v, s.params);
       }
     } else {
@@ -285,6 +321,12 @@ Scenario builtin_scenario(const std::string& name) {
       Scenario s = parse_scenario(b.text, std::string("builtin:") + b.name, "");
       return s;
     }
+  throw InputError("builtin:" + name, 0, "", "unknown built-in scenario");
+}
+
+std::string builtin_scenario_text(const std::string& name) {
+  for (const auto& b : kBuiltinScenarios)
+    if (name == b.name) return b.text;
   throw InputError("builtin:" + name, 0, "", "unknown built-in scenario");
 }
 

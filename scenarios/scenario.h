@@ -64,6 +64,7 @@ Scenario parse_scenario(const std::string& text, const std::string& origin, cons
 // The scenarios shipped in the binary: the text of scenarios/<name>.toml at build time.
 std::vector<std::string> builtin_scenario_names();  // {"bfc-2022", "bfc-2025"}
 Scenario builtin_scenario(const std::string& name);  // throws InputError if unknown
+std::string builtin_scenario_text(const std::string& name);  // its TOML text; InputError if unknown
 
 // The region a scenario asks for (built-in generator or open-data import), validated.
 Region load_region(const Scenario& s);

@@ -69,6 +69,11 @@ RunSummary read_run_summary(const std::filesystem::path& file) {
   s.communes = rd.integer_at(region, "communes", "region", 0, std::numeric_limits<std::int64_t>::max());
   s.premises = rd.integer_at(region, "premises", "region", 0, std::numeric_limits<std::int64_t>::max());
   s.planned = true;
+  if (rd.has(region, "departements_list"))
+    for (const auto& d : rd.array(region.at("departements_list"), "region.departements_list"))
+      s.premises_by_departement[rd.string_at(d, "code", "region.departements_list")] =
+          rd.integer_at(d, "premises", "region.departements_list", 0, std::numeric_limits<std::int64_t>::max());
+  if (rd.has(j, "start_date")) s.start_date = rd.string_at(j, "start_date", "");
   if (rd.has(j, "rollout")) {
     const json& ro = rd.at(j, "rollout", "");
     s.rollout = {number_or_zero(rd, ro, "public_spend_eur", "rollout"), number_or_zero(rd, ro, "private_spend_eur", "rollout"),

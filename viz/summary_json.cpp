@@ -108,6 +108,11 @@ json trajectory_json(const Region& region, const ScenarioResults& res) {
       yj["nros_opened"] = ys.nros_opened;
       yj["private_spend_eur"] = ys.private_spend_eur;
       yj["alternatives_eur"] = ys.alternatives_eur;
+      if (ys.pace_limited) {  // pace.model = ramp: what limited the year (scenarios/README.md "Build pace")
+        yj["limit"] = ys.pace_bound && ys.budget_bound ? "pace and budget" : ys.pace_bound ? "pace" : ys.budget_bound ? "budget" : "none";
+        yj["private_premises_added"] = ys.private_premises_added;
+        yj["public_premises_added"] = ys.public_premises_added;
+      }
     }
     json deps;
     for (const auto& d : region.departements) deps[d.code] = shares_json(t.bands_by_departement[dep_index.at(d.code)]);
@@ -146,6 +151,7 @@ json summary_json(const Region& region, const ScenarioResults& res, const Parame
   }
   j["premises_by_year"] = states;
   if (res.rollout.planned) {
+    j["start_date"] = res.rollout.start_date;  // the state of year first_year - 1; year Y: 31 December of Y
     j["trajectory"] = trajectory_json(region, res);
     j["targets"] = targets_json(res.targets);
     const auto& ro = res.rollout;

@@ -78,7 +78,7 @@ std::string fit_json(const CalibrationResult& c) {
             {"start_date", c.start_date},
             {"until", c.until},
             {"method", c.method},
-            {"shape", {{"pace.public_ramp_years", c.ramp_years}, {"pace.tail_years", c.tail_years}}},
+            {"shape", {{"pace.public_ramp_years", c.ramp_years}, {"pace.tail_years", c.tail_years}, {"pace.public_target_year", c.target_year}}},
             {"points_used", c.points_used},
             {"points_before_start", c.points_before_start},
             {"departements", deps},
@@ -142,6 +142,7 @@ std::string calibrated_toml(const std::string& original_text, const std::string&
   pace["model"] = "ramp";
   pace["public_ramp_years"] = ramp_years;
   pace["tail_years"] = tail_years;
+  pace["public_target_year"] = static_cast<std::int64_t>(c.target_year);
   if (!c.start_date.empty()) pace["start_date"] = c.start_date;
   Table deps;
   for (const auto& d : c.departements)
@@ -151,12 +152,12 @@ std::string calibrated_toml(const std::string& original_text, const std::string&
   pace["departements"] = deps;
   top["pace"] = pace;
   Array b;
-  for (double v : budget) b.push_back(std::round(v));
+  for (double v : budget) b.push_back(static_cast<std::int64_t>(std::round(v)));  // whole euros, written as integers
   if (!top.count("budgets") || !top.at("budgets").is_table()) top["budgets"] = Table{};
   top.at("budgets").as_table()["public_eur_per_year"] = b;
   std::string text = fmt::format(
       "# Calibrated by `dorsale calibrate` from {} on ARCEP actuals to {} ({}).\n"
-      "# [pace] is fitted per département (fit.json beside this file holds the residuals).\n\n",
+      "# [pace] is fitted per département; the fit.json written with this file holds the residuals.\n\n",
       origin, c.until, c.method);
   std::ostringstream os;
   os << std::setw(100) << root;

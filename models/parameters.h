@@ -211,6 +211,7 @@ struct Pace {
   double public_share_per_year{};
   double public_start_year{};
   double public_ramp_years{};
+  long public_target_year{};
   double tail_years{};
   std::string start_date{};
   double private_prior_sd{};
@@ -221,6 +222,7 @@ struct PaceDepartement {
   double private_share_per_year = -1;  // < 0: the [pace] value
   double public_share_per_year = -1;
   double public_start_year = -1;
+  double public_target_year = -1;
 };
 
 struct Opendata {

@@ -43,6 +43,7 @@ struct CalibrationResult {
   std::string start_date, until;  // until: the last actuals date used
   std::string method;
   double ramp_years = 0, tail_years = 0;
+  long target_year = 0;  // pace.public_target_year
   std::vector<DepartementFit> departements;
   int points_used = 0, points_before_start = 0;
   // The money side: the budgets the fitted pace needs (raised where the scenario's could not pay it)

@@ -126,10 +126,12 @@ CalibrationResult calibrate(const CalibrateConfig& cfg) {
              "(pace.private_prior_sd); grid over (private share, public share, public start), then pattern search";
   c.ramp_years = s.params.pace.public_ramp_years;
   c.tail_years = s.params.pace.tail_years;
+  c.target_year = s.params.pace.public_target_year;
   Date last{};
   for (const auto& p : actuals.points) last = std::max(last, p.date);
   c.until = is_valid(until) ? to_string(until) : to_string(last);
   const solvers::PaceShape shape{c.ramp_years, c.tail_years};
+  const double target = double(c.target_year);
   std::map<std::string, std::vector<solvers::PaceObservation>> obs;
   for (const auto& p : actuals.points) {
     const double t = decimal_year(p.date);
@@ -147,7 +149,7 @@ CalibrationResult calibrate(const CalibrateConfig& cfg) {
     solvers::PaceBounds bounds;
     bounds.private_prior = prior.count(code) ? prior.at(code) : s.params.pace.private_share_per_year;
     bounds.private_prior_sd = s.params.pace.private_prior_sd;
-    const solvers::PaceFit f = fit_pace(z, shape, start, s.first_year, s.last_year, it->second, bounds);
+    const solvers::PaceFit f = fit_pace(z, shape, start, s.first_year, s.last_year, it->second, bounds, double(s.params.pace.public_target_year));
     DepartementFit d;
     d.code = code;
     for (const auto& dep : R.departements)
@@ -198,7 +200,7 @@ CalibrationResult calibrate(const CalibrateConfig& cfg) {
   for (auto& d : c.departements) {
     if (getenv("DORSALE_DEBUG_PACE")) {
       const auto& z = std::find_if(zones.begin(), zones.end(), [&](auto& p) { return p.first == d.code; })->second;
-      const auto tr = solvers::pace_trajectory(z, {d.private_share_per_year, d.public_share_per_year, d.public_start_year}, shape, start, s.first_year, s.last_year);
+      const auto tr = solvers::pace_trajectory(z, {d.private_share_per_year, d.public_share_per_year, d.public_start_year, target}, shape, start, s.first_year, s.last_year);
       fmt::print(stderr, "{} zones priv {} / {} pub {} / {}\n  surrogate {}\n  run       {}\n", d.code, z.private_passed, z.private_premises, z.public_passed, z.public_premises, fmt::join(tr, " "), fmt::join(rates[d.code], " "));
     }
     double sum = 0;

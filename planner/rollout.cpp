@@ -373,11 +373,13 @@ struct Pace {
     for (const auto& c : in.region.communes) {
       auto [it, fresh] = index.emplace(c.departement, int(rates.size()));
       if (fresh) {
-        solvers::PaceRates r{P.pace.private_share_per_year, P.pace.public_share_per_year, P.pace.public_start_year};
+        solvers::PaceRates r{P.pace.private_share_per_year, P.pace.public_share_per_year, P.pace.public_start_year,
+                             double(P.pace.public_target_year)};
         if (auto o = P.pace_by_departement.find(c.departement); o != P.pace_by_departement.end()) {
           if (o->second.private_share_per_year >= 0) r.private_share = o->second.private_share_per_year;
           if (o->second.public_share_per_year >= 0) r.public_share = o->second.public_share_per_year;
           if (o->second.public_start_year >= 0) r.public_start = o->second.public_start_year;
+          if (o->second.public_target_year >= 0) r.target_year = o->second.public_target_year;
         }
         rates.push_back(r);
         zone_premises.push_back({0, 0});
@@ -391,7 +393,7 @@ struct Pace {
   std::int64_t capacity(int d, int z, int year, std::int64_t remaining) const {
     const auto [a, b] = span(year);
     const double cap = z == 0 ? solvers::private_capacity(rates[d], zone_premises[d][0], a, b)
-                              : solvers::public_capacity(rates[d], shape, zone_premises[d][1], a, b);
+                              : solvers::public_capacity_to_target(rates[d], shape, zone_premises[d][1], double(remaining), a, b);
     const double c = std::min({cap, solvers::tail_capacity(shape, double(remaining), a, b), double(remaining)});
     return std::int64_t(std::floor(c + 1e-9));
   }

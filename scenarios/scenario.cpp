@@ -98,8 +98,9 @@ void read_pace_departements(const std::string& origin, const toml::value& table,
       double* field = k == "private_share_per_year" ? &d.private_share_per_year
                       : k == "public_share_per_year" ? &d.public_share_per_year
                       : k == "public_start_year"     ? &d.public_start_year
+                      : k == "public_target_year"    ? &d.public_target_year
                                                      : nullptr;
-      if (!field || !spec) fail(origin, v, key, "unknown key (private_share_per_year, public_share_per_year, public_start_year)");
+      if (!field || !spec) fail(origin, v, key, "unknown key (private_share_per_year, public_share_per_year, public_start_year, public_target_year)");
       const double x = as_number(origin, v, key);
       if (!(x >= spec->min && x <= spec->max))
         fail(origin, v, key, fmt::format("{} is outside [{}, {}] ({})", x, spec->min, spec->max, spec->unit));

@@ -26,6 +26,17 @@ double public_capacity(const PaceRates& r, const PaceShape& s, double premises, 
   return r.public_share * premises * (ramp_integral(b, r.public_start, s.ramp_years) - ramp_integral(a, r.public_start, s.ramp_years));
 }
 
+double public_capacity_to_target(const PaceRates& r, const PaceShape& s, double premises, double remaining, double a, double b) {
+  const double base = public_capacity(r, s, premises, a, b);
+  if (r.target_year <= 0 || remaining <= 0 || premises <= 0 || !(b > a)) return base;
+  const double end = r.target_year + 1;  // the end of the target year
+  if (a >= end - 1e-9) return std::max(base, remaining);
+  const double room = ramp_integral(end, r.public_start, s.ramp_years) - ramp_integral(a, r.public_start, s.ramp_years);
+  if (room <= 1e-12) return base;  // the ramp has not started by the target: nothing to pace on
+  const double needed = remaining / (premises * room);
+  return std::max(base, needed * premises * (ramp_integral(b, r.public_start, s.ramp_years) - ramp_integral(a, r.public_start, s.ramp_years)));
+}
+
 double tail_capacity(const PaceShape& s, double remaining, double a, double b) {
   if (!(b > a) || remaining <= 0) return 0.0;
   return remaining * std::min(1.0, (b - a) / s.tail_years);
@@ -42,7 +53,7 @@ std::vector<double> pace_trajectory(const PaceDepartement& d, const PaceRates& r
     const double a = std::max(start, double(y)), b = double(y + 1);
     const double rem_priv = d.private_premises - priv, rem_pub = d.public_premises - pub;
     priv += std::min({private_capacity(r, d.private_premises, a, b), tail_capacity(s, rem_priv, a, b), rem_priv});
-    pub += std::min({public_capacity(r, s, d.public_premises, a, b), tail_capacity(s, rem_pub, a, b), rem_pub});
+    pub += std::min({public_capacity_to_target(r, s, d.public_premises, rem_pub, a, b), tail_capacity(s, rem_pub, a, b), rem_pub});
     out.push_back(pct());
   }
   return out;
@@ -96,7 +107,7 @@ PaceRates clamp(PaceRates r, const PaceBounds& b) {
 }  // namespace
 
 PaceFit fit_pace(const PaceDepartement& d, const PaceShape& s, double start, int first_year, int last_year,
-                 const std::vector<PaceObservation>& observations, const PaceBounds& bounds) {
+                 const std::vector<PaceObservation>& observations, const PaceBounds& bounds, double target_year) {
   const Objective f{d, s, start, first_year, last_year, observations, bounds};
   // grid: shares by 0.02, start by a quarter; the 8 best points start a pattern search each
   // (halving the steps when no move improves); the best end point wins (ties: the first)
@@ -104,7 +115,7 @@ PaceFit fit_pace(const PaceDepartement& d, const PaceShape& s, double start, int
   for (double ps = 0; ps <= bounds.share_max + 1e-9; ps += 0.02)
     for (double qs = 0; qs <= bounds.share_max + 1e-9; qs += 0.02)
       for (double t0 = bounds.start_min; t0 <= bounds.start_max + 1e-9; t0 += 0.25) {
-        const PaceRates r{ps, qs, t0};
+        const PaceRates r{ps, qs, t0, target_year};
         const double v = f(r);
         if (top.size() < 8 || v < top.back().first - 1e-12) {
           top.emplace_back(v, r);

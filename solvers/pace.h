@@ -23,6 +23,10 @@ struct PaceRates {
   double private_share = 0;  // of the private zone's premises per year
   double public_share = 0;   // of the public zone's premises per year at full pace
   double public_start = 0;   // decimal year
+  // The year by whose end the RIP's contract is to have passed its whole zone (0: none). From
+  // each year on, the RIP's pace is at least the share that would finish what remains by then
+  // on its ramp: the pace comes from what remains to build, not only from the past.
+  double target_year = 0;
 };
 
 struct PaceShape {
@@ -33,6 +37,10 @@ struct PaceShape {
 // Premises a zone of `premises` can pass in [a, b] (before the tail rule).
 double private_capacity(const PaceRates& r, double premises, double a, double b);
 double public_capacity(const PaceRates& r, const PaceShape& s, double premises, double a, double b);
+// The public pace of [a, b] with the target: max(public_share, the share that passes
+// `remaining` by the end of target_year on the ramp from a) x premises x integral of the ramp
+// over [a, b]; past the target year, all that remains (the tail rule still applies).
+double public_capacity_to_target(const PaceRates& r, const PaceShape& s, double premises, double remaining, double a, double b);
 // The tail rule: the most a zone with `remaining` premises passes in [a, b].
 double tail_capacity(const PaceShape& s, double remaining, double a, double b);
 
@@ -74,6 +82,6 @@ struct PaceBounds {
 };
 
 PaceFit fit_pace(const PaceDepartement& d, const PaceShape& s, double start, int first_year, int last_year,
-                 const std::vector<PaceObservation>& observations, const PaceBounds& bounds = {});
+                 const std::vector<PaceObservation>& observations, const PaceBounds& bounds = {}, double target_year = 0);
 
 }  // namespace dorsale::solvers

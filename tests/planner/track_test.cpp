@@ -199,11 +199,20 @@ TEST(RolloutPace, EveryYearWithinPaceAndBudget) {
       added[c.departement][c.zone == dorsale::Zone::Amii || c.zone == dorsale::Zone::Amel ? 0 : 1] += after - before;
     }
     for (const auto& [dep, v] : added) {
-      dorsale::solvers::PaceRates r{P.pace.private_share_per_year, P.pace.public_share_per_year, P.pace.public_start_year};
+      dorsale::solvers::PaceRates r{P.pace.private_share_per_year, P.pace.public_share_per_year, P.pace.public_start_year,
+                                    double(P.pace.public_target_year)};
       if (auto o = P.pace_by_departement.find(dep); o != P.pace_by_departement.end())
-        r = {o->second.private_share_per_year, o->second.public_share_per_year, o->second.public_start_year};
+        r = {o->second.private_share_per_year, o->second.public_share_per_year, o->second.public_start_year, r.target_year};
       EXPECT_LE(double(v[0]), dorsale::solvers::private_capacity(r, zone[dep][0], a, b) + 1) << dep << " " << ys.year;
-      EXPECT_LE(double(v[1]), dorsale::solvers::public_capacity(r, shape, zone[dep][1], a, b) + 1) << dep << " " << ys.year;
+      // the RIP: at most its pace to the target, computed here from the zone's premises left at the year's start
+      double left = 0;
+      for (std::size_t i = 0; i < R.communes.size(); ++i) {
+        const auto& c = R.communes[i];
+        if (c.departement == dep && c.zone != dorsale::Zone::Amii && c.zone != dorsale::Zone::Amel)
+          left += double(c.premises() - res.communes.states[y][i][int(dorsale::Band::Ftth)]);
+      }
+      EXPECT_LE(double(v[1]), dorsale::solvers::public_capacity_to_target(r, shape, zone[dep][1], left, a, b) + 1) << dep << " " << ys.year;
+      EXPECT_LE(double(v[1]), dorsale::solvers::tail_capacity(shape, left, a, b) + 1) << dep << " " << ys.year;
     }
   }
   EXPECT_EQ(res.rollout.start_date, "2018-12-31");

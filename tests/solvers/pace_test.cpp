@@ -24,6 +24,27 @@ TEST(Pace, RampIntegralsAddUpOverSpans) {
   EXPECT_NEAR(tail_capacity(s, 100, 2020, 2021), 50, 1e-9);
 }
 
+TEST(Pace, TheTargetPacesWhatRemains) {
+  const PaceShape s{4, 2};
+  PaceRates r{0, 0.01, 2020.0, 2025};
+  // from 2021 the RIP must pass 900 of 1000 premises by the end of 2025 on its ramp from 2020:
+  // integral of the ramp over [2021, 2026] = F(2026) - F(2021) = (2 + 2) - 1/8; the share is 900 / 1000 / 3.875
+  const double share = 900.0 / 1000.0 / 3.875;
+  EXPECT_NEAR(public_capacity_to_target(r, s, 1000, 900, 2021, 2022), share * 1000 * (0.5 - 0.125), 1e-9);
+  // a higher fitted pace wins; no target: the fitted pace; past the target: all that remains
+  r.public_share = 0.9;
+  EXPECT_NEAR(public_capacity_to_target(r, s, 1000, 900, 2021, 2022), public_capacity(r, s, 1000, 2021, 2022), 1e-9);
+  r.public_share = 0.01;
+  r.target_year = 0;
+  EXPECT_NEAR(public_capacity_to_target(r, s, 1000, 900, 2021, 2022), public_capacity(r, s, 1000, 2021, 2022), 1e-9);
+  r.target_year = 2025;
+  EXPECT_NEAR(public_capacity_to_target(r, s, 1000, 300, 2026, 2027), 300, 1e-9);
+  // passing the target share every year from 2021 on finishes the zone by the end of 2025 (tail aside)
+  double left = 900;
+  for (int y = 2021; y <= 2025; ++y) left -= public_capacity_to_target(r, s, 1000, left, y, y + 1);
+  EXPECT_NEAR(left, 0, 1e-6);
+}
+
 TEST(Pace, TrajectoryNeverPassesMoreThanTheZones) {
   PaceDepartement d{1000, 200, 3000, 0};
   const auto tr = pace_trajectory(d, {0.5, 0.6, 2015}, {1, 0.5}, 2018.25, 2019, 2030);

@@ -408,6 +408,59 @@ TEST(DeskSlowClients, SlowConnectionsCannotTakeEveryWorker) {
   EXPECT_GT(trickle_closed_at, 0.0);
 }
 
+// One HTTP response on a raw socket (headers and Content-Length body); "" when the server
+// closed the connection first or nothing came within 3 s.
+std::string read_response(int fd) {
+  std::string got;
+  char buf[4096];
+  std::size_t need = std::string::npos;
+  for (;;) {
+    const auto end = got.find("\r\n\r\n");
+    if (end != std::string::npos && need == std::string::npos) {
+      const auto at = got.find("Content-Length: ");
+      need = end + 4 + (at != std::string::npos && at < end ? std::stoul(got.substr(at + 16)) : 0);
+    }
+    if (need != std::string::npos && got.size() >= need) return got.substr(0, need);
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, 3000) <= 0) return "";
+    const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+    if (n <= 0) return "";
+    got.append(buf, std::size_t(n));
+  }
+}
+
+bool closed_by_server(int fd) {
+  char ch;
+  pollfd p{fd, POLLIN, 0};
+  return ::poll(&p, 1, 3000) > 0 && ::recv(fd, &ch, 1, 0) <= 0;
+}
+
+// Keep-alive limits: a connection serves desk.keepalive_max_requests requests (the last
+// answered "Connection: close", then closed), and an idle one is closed after
+// desk.keepalive_timeout_s.
+TEST(DeskSlowClients, KeptAliveConnectionsAreLimitedInRequestsAndIdleTime) {
+  DeskServer s("edge-keepalive", "sqlite", "", [](Parameters& p) {
+    p.desk.keepalive_max_requests = 3;
+    p.desk.keepalive_timeout_s = 0.5;
+  });
+  const std::string get = "GET /api/health HTTP/1.1\r\nHost: desk\r\n\r\n";
+  const int fd = connect_from("127.0.0.1", s.port());
+  ASSERT_GE(fd, 0);
+  for (int k = 1; k <= 3; ++k) {
+    ASSERT_EQ(::send(fd, get.data(), get.size(), MSG_NOSIGNAL), ssize_t(get.size()));
+    const std::string r = read_response(fd);
+    ASSERT_EQ(r.rfind("HTTP/1.1 200", 0), 0u) << "request " << k << ": " << r;
+    EXPECT_EQ(r.find("Connection: close") != std::string::npos, k == 3) << "request " << k << ": " << r;
+  }
+  EXPECT_TRUE(closed_by_server(fd)) << "closed after the third request";
+  ::close(fd);
+  const int idle = connect_from("127.0.0.1", s.port());
+  ASSERT_EQ(::send(idle, get.data(), get.size(), MSG_NOSIGNAL), ssize_t(get.size()));
+  ASSERT_EQ(read_response(idle).rfind("HTTP/1.1 200", 0), 0u);
+  EXPECT_TRUE(closed_by_server(idle)) << "an idle kept-alive connection is closed (keepalive_timeout_s = 0.5 s, waited at most 3 s)";
+  ::close(idle);
+}
+
 // The register file deleted, replaced by another file, or truncated while the desk serves: the
 // next call is 503 (field "register"), so is every later one, and /api/health says so.
 TEST(DeskRegisterFile, ADeletedReplacedOrTruncatedRegisterStopsTheDeskAcknowledging) {

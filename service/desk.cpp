@@ -396,7 +396,7 @@ json Desk::import_csv(const Caller& c, const std::string& csv) {
       write([&](RegisterTx& tx, std::int64_t now) {
         // every check before the first write (see Desk::write): all ids with the first chunk,
         // the chunk's own again (another call may have taken one since)
-        for (std::size_t k = from == 0 ? 0 : from; k < (from == 0 ? reqs.size() : to); ++k)
+        for (std::size_t k = from; k < (from == 0 ? reqs.size() : to); ++k)
           if (tx.get(reqs[k].id))
             throw ApiError(409, "id", fmt::format("line {}: request id '{}' is already in the register", reqs[k].line, reqs[k].id));
         const auto by = builders(tx);  // submissions build nothing: read once per chunk

@@ -200,6 +200,24 @@ std::vector<ParamSpec> desk_specs() {
   return {
     num(P(desk, hold_days), 30, "days", 0.001, 3650, "assumption (a month to get an order signed)",
         "How long the desk holds the capacity of an accepted request awaiting an engineer's confirmation; then the hold expires and the pairs are free again."),
+    num(P(desk, header_timeout_s), 10, "s", 0.1, 3600, "assumption (a client sends its request line and headers in well under a second)",
+        "Time a client has to send a request's line and headers, from its first byte; then the desk closes the connection (slow clients cannot hold its workers)."),
+    num(P(desk, body_timeout_s), 60, "s", 0.1, 3600, "assumption (1 MiB at about 140 kbit/s)",
+        "Time a client has to send a request's body once its headers are read; then the desk closes the connection."),
+    num(P(desk, keepalive_timeout_s), 5, "s", 0.1, 3600, "assumption (cpp-httplib's default)",
+        "How long an idle kept-alive connection waits for its next request before the desk closes it."),
+    integer(P(desk, keepalive_max_requests), 1000, "requests", 1, 1000000, "assumption (a script keeps one connection for a batch)",
+            "Requests served on one kept-alive connection; then the desk closes it."),
+    integer(P(desk, connections_per_address), 16, "connections", 1, 100000, "assumption (a quarter of the desk's 64 workers)",
+            "Open connections one client address may hold at once; more are answered 503 at once and closed, so one address cannot take every worker."),
+    integer(P(desk, quota_held_pairs), 2000, "pairs x links", 1, 1e9, "assumption (a few dozen requests of a few pairs on ~10-link routes)",
+            "Pairs one requester (token name) may hold at once, summed over the links of the routes (a request of 2 pairs on 10 links holds 20); a submission over it is refused (429). Engineers are not limited."),
+    integer(P(desk, quota_open_holds), 100, "requests", 1, 1e9, "assumption",
+            "Requests of one requester that may be held (awaiting confirmation) at once; a submission over it is refused (429). Engineers are not limited."),
+    integer(P(desk, quota_submissions_per_minute), 60, "requests / minute", 1, 1e9, "assumption",
+            "Submissions one requester may make in a minute (imports count each row); more are refused (429). Engineers are not limited."),
+    integer(P(desk, import_chunk_rows), 200, "rows", 1, 1000000, "assumption (a few tenths of a second of evaluation)",
+            "Rows of an import evaluated and committed in one transaction; other calls are answered between chunks, so a large import does not stop the desk."),
   };
 }
 

@@ -105,6 +105,15 @@ struct Interconnect {
 // the interconnection desk (`dorsale serve`)
 struct Desk {
   double hold_days{};
+  double header_timeout_s{};
+  double body_timeout_s{};
+  double keepalive_timeout_s{};
+  long keepalive_max_requests{};
+  long connections_per_address{};
+  long quota_held_pairs{};
+  long quota_open_holds{};
+  long quota_submissions_per_minute{};
+  long import_chunk_rows{};
 };
 
 struct Targets {

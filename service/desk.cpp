@@ -14,6 +14,7 @@
 #include "models/error.h"
 #include "planner/interconnect.h"
 #include "scenarios/requests.h"
+#include "scenarios/text.h"
 #include "viz/interconnect_writer.h"
 
 namespace dorsale::service {
@@ -109,6 +110,29 @@ bool safe_id(const std::string& id) {
   return std::regex_match(id, re);
 }
 
+}  // namespace
+
+bool is_clean_text(std::string_view text) {
+  try {
+    scenarios::check_utf8(text, "");
+  } catch (const InputError&) {
+    return false;
+  }
+  return std::none_of(text.begin(), text.end(), [](char ch) { return (unsigned char)ch < 0x20 || ch == 0x7F; });
+}
+
+namespace {
+
+// A body that is not UTF-8 is refused before it is parsed or stored (the register's text
+// columns hold UTF-8; PostgreSQL refuses other bytes).
+void check_body_utf8(const std::string& body) {
+  try {
+    scenarios::check_utf8(body, "body");
+  } catch (const InputError& e) {
+    throw ApiError(400, "body", e.what());
+  }
+}
+
 const std::set<std::string>& statuses() {
   static const std::set<std::string> s = {"held", "rejected", "confirmed", "declined", "cancelled", "expired"};
   return s;
@@ -169,10 +193,18 @@ void Desk::run_batch(const std::vector<Job*>& batch) {
     reg_.write([&](RegisterTx& tx) {
       expire(tx, now);
       for (Job* j : batch) {
+        // Each job in its own savepoint: a job that fails (a refused call, or a statement the
+        // database refused) is rolled back alone and the batch's other jobs still commit.
         try {
-          j->fn(tx, now);
+          tx.isolated([&] { j->fn(tx, now); });
         } catch (const ApiError&) {
           j->error = std::current_exception();
+        } catch (const RegisterUnavailable&) {
+          throw;
+        } catch (const std::exception&) {
+          j->error = std::current_exception();
+          parsed_.clear();  // the caches may hold what the job's savepoint rolled back
+          state_.reset();
         }
       }
     });
@@ -268,10 +300,33 @@ json Desk::answer_of(const StoredRequest& s, const solvers::LinkState& state, co
   return a;
 }
 
+// A requester's quotas (engineers have none): submissions in the last minute, and what the
+// new request would hold on top of their holds. ApiError 429 naming the parameter.
+void Desk::check_quota(RegisterTx& tx, const Caller& c, const std::vector<Allocation>& alloc, bool holds, std::int64_t now) {
+  if (c.role == Role::Engineer) return;
+  const auto& q = params_.desk;
+  const Usage u = tx.usage(c.name, now - 60);
+  if (u.recent_submissions + 1 > q.quota_submissions_per_minute)
+    throw ApiError(429, "quota", fmt::format("'{}' made {} submissions in the last minute (desk.quota_submissions_per_minute = {}): try again later",
+                                             c.name, u.recent_submissions, q.quota_submissions_per_minute));
+  if (!holds) return;
+  if (u.open_holds + 1 > q.quota_open_holds)
+    throw ApiError(429, "quota", fmt::format("'{}' has {} requests held (desk.quota_open_holds = {}): have some confirmed or cancel them first",
+                                             c.name, u.open_holds, q.quota_open_holds));
+  std::int64_t more = 0;
+  for (const auto& a : alloc) more += a.pairs;
+  if (u.held_pairs + more > q.quota_held_pairs)
+    throw ApiError(429, "quota", fmt::format("'{}' holds {} pairs x links and this request would hold {} more (desk.quota_held_pairs = {}): "
+                                             "have some confirmed or cancel them first",
+                                             c.name, u.held_pairs, more, q.quota_held_pairs));
+}
+
 json Desk::submit_in(RegisterTx& tx, const Caller& c, InterconnectionRequest req, const std::string& request_json,
-                     const std::string& key, const std::string& sha, std::int64_t now) {
+                     const std::string& key, const std::string& sha, std::int64_t now, const std::vector<std::string>* by) {
   if (tx.get(req.id)) throw ApiError(409, "id", fmt::format("request id '{}' is already in the register", req.id));
   const solvers::Evaluation e = ic_.evaluate(req, state(tx));
+  const auto alloc = allocations_of(e, req.pairs);
+  check_quota(tx, c, alloc, e.decision != Decision::Reject, now);
   StoredRequest s;
   s.id = req.id;
   s.owner = c.name;
@@ -283,16 +338,17 @@ json Desk::submit_in(RegisterTx& tx, const Caller& c, InterconnectionRequest req
   s.evaluation_json = evaluation_json(e).dump();
   s.hold_expires = e.decision == Decision::Reject ? 0 : now + std::int64_t(std::llround(params_.desk.hold_days * 86400));
   s.created = s.updated = now;
-  const auto alloc = allocations_of(e, req.pairs);
   s.seq = tx.insert(s, alloc);
   for (const auto& a : alloc) state_->free[a.link] -= a.pairs;  // as the register now counts them
   tx.audit({now, c.name, "submit", s.id, fmt::format("{} -> {}", s.decision, s.status)});
   parsed_.emplace(s.id, std::move(req));
-  return answer_of(s, state(tx), builders(tx));
+  return by ? answer_of(s, state(tx), *by) : answer_of(s, state(tx), builders(tx));
 }
 
 Desk::Submitted Desk::submit(const Caller& c, const std::string& body, const std::string& key) {
   if (key.size() > 200) throw ApiError(400, "Idempotency-Key", "an idempotency key has at most 200 characters");
+  if (!is_clean_text(key)) throw ApiError(400, "Idempotency-Key", "an idempotency key is UTF-8 text without control characters");
+  check_body_utf8(body);
   Parsed p = parse_body(c, body);
   const std::string sha = sha256_hex(body);
   Submitted out;
@@ -320,6 +376,7 @@ Desk::Submitted Desk::submit(const Caller& c, const std::string& body, const std
 }
 
 json Desk::import_csv(const Caller& c, const std::string& csv) {
+  check_body_utf8(csv);
   std::vector<InterconnectionRequest> reqs;
   try {
     reqs = scenarios::parse_requests(csv, "import", false, region_.network);
@@ -328,28 +385,78 @@ json Desk::import_csv(const Caller& c, const std::string& csv) {
   }
   for (const auto& r : reqs)
     if (!safe_id(r.id)) throw ApiError(400, "id", fmt::format("line {}: '{}' is not a desk id (A-Z a-z 0-9 . _ : -, 64 at most)", r.line, r.id));
+  // In chunks of desk.import_chunk_rows, each its own job of the group commit: the other calls
+  // are answered between two chunks instead of waiting for the whole file.
   json out = json::array();
-  write([&](RegisterTx& tx, std::int64_t now) {
-    for (const auto& r : reqs)  // every check before the first write (see Desk::write)
-      if (tx.get(r.id)) throw ApiError(409, "id", fmt::format("line {}: request id '{}' is already in the register", r.line, r.id));
-    for (const auto& r : reqs) {
-      json row = {{"id", r.id}, {"requester", r.requester}, {"pairs", r.pairs}, {"protection", protection_key(r.protection)},
-                  {"horizon_years", r.horizon_years}, {"submitted", r.submitted}, {"value", r.value}};
-      if (!r.site_node.empty()) row["site"] = r.site_node;
-      else row["lon"] = r.site_pos->lon, row["lat"] = r.site_pos->lat;
-      row["destination"] = r.destination.kind == Destination::Kind::AnyDorsalePop ? "dorsale" : r.destination.id;
-      if (r.max_latency_ms) row["max_latency_ms"] = *r.max_latency_ms;
-      out.push_back(submit_in(tx, c, r, row.dump(), "", sha256_hex(row.dump()), now));
+  const std::size_t chunk = std::size_t(std::max<long>(1, params_.desk.import_chunk_rows));
+  for (std::size_t from = 0; from < reqs.size(); from += chunk) {
+    const std::size_t to = std::min(reqs.size(), from + chunk);
+    json answers = json::array();
+    try {
+      write([&](RegisterTx& tx, std::int64_t now) {
+        // every check before the first write (see Desk::write): all ids with the first chunk,
+        // the chunk's own again (another call may have taken one since)
+        for (std::size_t k = from; k < (from == 0 ? reqs.size() : to); ++k)
+          if (tx.get(reqs[k].id))
+            throw ApiError(409, "id", fmt::format("line {}: request id '{}' is already in the register", reqs[k].line, reqs[k].id));
+        const auto by = builders(tx);  // submissions build nothing: read once per chunk
+        for (std::size_t k = from; k < to; ++k) {
+          const auto& r = reqs[k];
+          json row = {{"id", r.id}, {"requester", r.requester}, {"pairs", r.pairs}, {"protection", protection_key(r.protection)},
+                      {"horizon_years", r.horizon_years}, {"submitted", r.submitted}, {"value", r.value}};
+          if (!r.site_node.empty()) row["site"] = r.site_node;
+          else row["lon"] = r.site_pos->lon, row["lat"] = r.site_pos->lat;
+          row["destination"] = r.destination.kind == Destination::Kind::AnyDorsalePop ? "dorsale" : r.destination.id;
+          if (r.max_latency_ms) row["max_latency_ms"] = *r.max_latency_ms;
+          try {
+            answers.push_back(submit_in(tx, c, r, row.dump(), "", sha256_hex(row.dump()), now, &by));
+          } catch (const ApiError& e) {
+            throw ApiError(e.status(), e.field(), fmt::format("line {}: {}", r.line, e.what()));
+          }
+        }
+      });
+    } catch (const ApiError& e) {
+      if (from == 0) throw;  // nothing was submitted
+      throw ApiError(e.status(), e.field(),
+                     fmt::format("{} (the import stopped there: its first {} rows, up to line {}, were submitted)", e.what(), from,
+                                 reqs[from - 1].line));
     }
-  });
+    for (auto& a : answers) out.push_back(std::move(a));
+  }
   return out;
 }
 
+json Desk::decline_holds(const Caller& c, const std::string& requester, const std::string& body) {
+  if (c.role != Role::Engineer) throw ApiError(403, "role", "only an engineer may decline a requester's holds");
+  check_body_utf8(body);
+  json j = json::parse(body.empty() ? "{}" : body, nullptr, false);
+  if (!j.is_object()) throw ApiError(400, "body", "expected one JSON object {\"reason\": \"...\"}");
+  if (!j.contains("reason") || !j["reason"].is_string() || j["reason"].get<std::string>().empty() ||
+      j["reason"].get<std::string>().size() > 1000)
+    throw ApiError(400, "reason", "a reason (1-1000 characters) is required: it goes into each request's audit log");
+  const std::string reason = j["reason"];
+  json ids = json::array();
+  write([&](RegisterTx& tx, std::int64_t now) {
+    for (const auto& s : tx.list(requester, "held")) {
+      tx.set_status(s.id, "declined", now);
+      tx.audit({now, c.name, "decline", s.id, "held -> declined (all holds of " + requester + "): " + reason});
+      ids.push_back(s.id);
+    }
+    state_.reset();
+  });
+  return {{"requester", requester}, {"declined", ids}, {"reason", reason}};
+}
+
+// Another requester's request is answered as a missing one (404, the same message): the
+// answer does not tell which ids exist. An id no request can have (not a desk id: a NUL, bytes
+// that are not UTF-8, ...) is not looked up, so it cannot be cut or refused by the database.
 StoredRequest Desk::visible(RegisterTx& tx, const Caller& c, const std::string& id) {
+  const auto missing = [&] {
+    return ApiError(404, "id", safe_id(id) ? fmt::format("no request '{}' in the register", id) : std::string("no such request in the register"));
+  };
+  if (!safe_id(id)) throw missing();
   auto s = tx.get(id);
-  if (!s) throw ApiError(404, "id", fmt::format("no request '{}' in the register", id));
-  if (c.role != Role::Engineer && s->owner != c.name)
-    throw ApiError(403, "id", fmt::format("request '{}' belongs to another requester", id));
+  if (!s || (c.role != Role::Engineer && s->owner != c.name)) throw missing();
   return *s;
 }
 

@@ -12,7 +12,8 @@
 // minus the pairs of held and confirmed requests: the register stores allocations only, and
 // every evaluation reads them inside the same exclusive transaction that records the answer.
 // Every call runs inside one Register::write (expired holds are released first), shared with
-// the calls queued meanwhile (group commit), so an answer is durable before it is returned.
+// the calls queued meanwhile (group commit), so an answer is durable before it is returned;
+// each call runs in its own savepoint, so a call that fails is rolled back alone.
 // Thread-safe: the calls' bodies run one at a time (the engine is not thread-safe).
 #include <condition_variable>
 #include <cstdint>
@@ -23,6 +24,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 #include "models/parameters.h"
 #include "models/region.h"
@@ -53,6 +55,9 @@ class ApiError : public std::runtime_error {
   std::string field_;
 };
 
+// UTF-8 without control characters (what a path, header or id may hold).
+bool is_clean_text(std::string_view text);
+
 using Clock = std::function<std::int64_t()>;  // epoch seconds
 std::int64_t system_clock_seconds();
 std::string iso_time(std::int64_t epoch_seconds);  // 2026-11-28T17:30:00Z
@@ -69,12 +74,18 @@ class Desk {
   // `body`: one JSON object with the fields of a request-file row (id, submitted and
   // requester optional). ApiError 400 naming the field, 409 for an id or key already used.
   Submitted submit(const Caller& c, const std::string& body, const std::string& idempotency_key);
-  // A request CSV (ids required): every row checked first, then all submitted in one transaction.
+  // A request CSV (ids required): every row checked first (a bad row: nothing submitted), then
+  // submitted in chunks of desk.import_chunk_rows rows, one transaction each.
+  // A requester's submissions are held to the desk.quota_* parameters (ApiError 429).
+
   nlohmann::json import_csv(const Caller& c, const std::string& csv);
   nlohmann::json get(const Caller& c, const std::string& id);
   nlohmann::json list(const Caller& c, const std::string& status);
   // action: "confirm", "decline" (engineer) or "cancel" (its requester or an engineer).
   nlohmann::json decide(const Caller& c, const std::string& id, const std::string& action);
+  // Engineer: declines every held request of `requester` in one transaction; body
+  // {"reason": "..."} (required, written into each request's audit log).
+  nlohmann::json decline_holds(const Caller& c, const std::string& requester, const std::string& body);
   nlohmann::json links();
   nlohmann::json network() const;  // nodes and links with positions, for the page's map
   nlohmann::json audit(const Caller& c, const std::string& id);
@@ -82,12 +93,18 @@ class Desk {
   // would describe them on the register's current free pairs (decisions.json's content).
   InterconnectionResults export_results(const Caller& c);
   const Region& region() const { return region_; }
+  const Parameters& params() const { return params_; }
+  // Why the register cannot be trusted any more, or "" (see Register::problem).
+  std::string register_problem() const { return reg_.problem(); }
 
  private:
   struct Parsed;
   Parsed parse_body(const Caller& c, const std::string& body) const;
+  // by: the links' builders when the caller read them already (else read here).
   nlohmann::json submit_in(RegisterTx& tx, const Caller& c, InterconnectionRequest req, const std::string& request_json,
-                           const std::string& key, const std::string& sha, std::int64_t now);
+                           const std::string& key, const std::string& sha, std::int64_t now,
+                           const std::vector<std::string>* by = nullptr);
+  void check_quota(RegisterTx& tx, const Caller& c, const std::vector<Allocation>& alloc, bool holds, std::int64_t now);
   void expire(RegisterTx& tx, std::int64_t now);
   solvers::LinkState state_of(const std::vector<LinkRow>& rows) const;
   // The free pairs as the register counts them in the current batch's transaction, read once

@@ -4,12 +4,16 @@
 //   GET  /api/requests[?status=]  the register (a requester: only their own)
 //   GET  /api/requests/{id}       one request;  GET /api/requests/{id}/audit  its audit log
 //   POST /api/requests/{id}/confirm | /decline (engineer) | /cancel (its requester or engineer)
+//   POST /api/requesters/{name}/decline-holds  {"reason"} (engineer): all their holds at once
 //   GET  /api/links               capacity, held, committed and free pairs per link
 //   GET  /api/network             nodes and links with positions (the page's map)
 //   GET  /api/export/decisions.json | /api/export/routes.gpkg;  POST /api/import (CSV)
 //   GET  /api/whoami;  GET /api/health (no token)
-// Errors are {"error": {"status", "field", "message"}} with 400, 401, 403, 404, 409 or 413.
-// Bodies above `max_body` bytes are refused (413) before they are read whole.
+// Errors are {"error": {"status", "field", "message"}} with 400, 401, 403, 404, 409, 413, 415,
+// 429 or 503. Bodies above `max_body` bytes are refused (413) before they are read whole. Slow or
+// greedy clients are bounded by the desk.* connection parameters (header and body deadlines,
+// connections per client address, keep-alive limits); path, query and headers that are not
+// UTF-8 text are refused (400) before any handler.
 #include <memory>
 #include <string>
 
@@ -36,6 +40,7 @@ class HttpApi {
   void api_routes();
   Desk& desk_;
   const TokenStore& tokens_;
+  std::size_t max_body_;
   std::unique_ptr<httplib::Server> svr_;
 };
 

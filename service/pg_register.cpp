@@ -23,6 +23,7 @@ CREATE TABLE IF NOT EXISTS requests(
   created BIGINT NOT NULL, updated BIGINT NOT NULL);
 CREATE UNIQUE INDEX IF NOT EXISTS requests_idem ON requests(owner, idem_key) WHERE idem_key IS NOT NULL;
 CREATE INDEX IF NOT EXISTS requests_status ON requests(status, hold_expires);
+CREATE INDEX IF NOT EXISTS requests_owner ON requests(owner, created);
 CREATE TABLE IF NOT EXISTS allocations(
   request_id TEXT NOT NULL REFERENCES requests(id), link INTEGER NOT NULL REFERENCES links(idx),
   pairs INTEGER NOT NULL CHECK(pairs > 0), state TEXT NOT NULL CHECK(state IN ('held', 'committed')),
@@ -93,6 +94,15 @@ class PgTx : public RegisterTx {
                                       " FROM requests WHERE ($1 = '' OR owner = $1) AND ($2 = '' OR status = $2) ORDER BY seq",
                                   owner, status));
   }
+  Usage usage(const std::string& owner, std::int64_t since) override {
+    const auto q = t_.exec_params(
+        "SELECT (SELECT COUNT(*) FROM requests WHERE owner = $1 AND status = 'held'), "
+        "(SELECT COALESCE(SUM(a.pairs), 0) FROM allocations a JOIN requests r ON r.id = a.request_id "
+        "WHERE r.owner = $1 AND a.state = 'held'), "
+        "(SELECT COUNT(*) FROM requests WHERE owner = $1 AND created > $2)",
+        owner, since);
+    return {q[0][0].as<std::int64_t>(), q[0][1].as<std::int64_t>(), q[0][2].as<std::int64_t>()};
+  }
   std::vector<StoredRequest> expired_holds(std::int64_t now) override {
     return rows_of(t_.exec_params(std::string("SELECT ") + kRequestColumns +
                                       " FROM requests WHERE status = 'held' AND hold_expires <= $1 ORDER BY seq",
@@ -131,6 +141,20 @@ class PgTx : public RegisterTx {
                                         request_id))
       out.push_back({q[0].as<std::int64_t>(), q[1].as<std::string>(), q[2].as<std::string>(), q[3].as<std::string>(), q[4].as<std::string>()});
     return out;
+  }
+  void isolated(const std::function<void()>& fn) override {
+    // A failed statement aborts a PostgreSQL transaction: each job runs after a savepoint and
+    // is rolled back to it alone when it fails (SQL savepoints on the transaction itself:
+    // libpqxx 6's subtransaction did not leave the transaction usable after a failed statement).
+    t_.exec("SAVEPOINT job");
+    try {
+      fn();
+    } catch (...) {
+      t_.exec("ROLLBACK TO SAVEPOINT job");
+      t_.exec("RELEASE SAVEPOINT job");
+      throw;
+    }
+    t_.exec("RELEASE SAVEPOINT job");
   }
 
  private:

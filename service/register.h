@@ -13,10 +13,19 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 namespace dorsale::service {
+
+// The register can no longer be trusted to keep what it acknowledges (its file was deleted,
+// replaced or truncated while serving). Sticky: every later call fails the same way; the desk
+// answers 503 and the operator restarts it on a sound register.
+class RegisterUnavailable : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
 
 // One request as the register keeps it.
 struct StoredRequest {
@@ -54,6 +63,13 @@ struct AuditEntry {
   std::string actor, action, request_id, detail;
 };
 
+// What one requester holds and has submitted lately (the desk's quotas).
+struct Usage {
+  std::int64_t open_holds = 0;          // requests in status held
+  std::int64_t held_pairs = 0;          // their allocations, summed over links
+  std::int64_t recent_submissions = 0;  // requests created after `since`
+};
+
 class RegisterTx {
  public:
   virtual ~RegisterTx() = default;
@@ -63,6 +79,8 @@ class RegisterTx {
   virtual std::optional<StoredRequest> by_idempotency_key(const std::string& owner, const std::string& key) = 0;
   // Requests in arrival order; empty owner / status: all.
   virtual std::vector<StoredRequest> list(const std::string& owner, const std::string& status) = 0;
+  // The owner's holds and submissions created after `since` (epoch seconds).
+  virtual Usage usage(const std::string& owner, std::int64_t since) = 0;
   // Held requests whose hold ends at or before `now`.
   virtual std::vector<StoredRequest> expired_holds(std::int64_t now) = 0;
   // Inserts the request (its seq is assigned) and its allocations in status `held` or
@@ -76,6 +94,10 @@ class RegisterTx {
   virtual void mark_built(int link, const std::string& request_id) = 0;
   virtual void audit(const AuditEntry& e) = 0;
   virtual std::vector<AuditEntry> audit_log(const std::string& request_id) = 0;
+  // Runs fn in a savepoint of the transaction: when fn throws, what it did is rolled back
+  // (and a statement error it raised no longer aborts the transaction) and the exception
+  // goes on; the transaction stays usable for the next call.
+  virtual void isolated(const std::function<void()>& fn) = 0;
 };
 
 class Register {
@@ -89,6 +111,9 @@ class Register {
   // A read-only snapshot.
   virtual void read(const std::function<void(RegisterTx&)>& fn) = 0;
   virtual std::string describe() const = 0;  // "sqlite:/path" or "postgresql://host/db"
+  // Why the register cannot be written durably any more (its file deleted, replaced or
+  // truncated), or "" when it can. Thread-safe (the health check calls it).
+  virtual std::string problem() const { return ""; }
 };
 
 // `target`: a file path (SQLite) or a postgresql:// URL.

@@ -3,6 +3,14 @@
 // prepared with bound parameters.
 #include <sqlite3.h>
 
+#include <sys/stat.h>
+
+#include <atomic>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <mutex>
+#include <optional>
 #include <stdexcept>
 
 #include "models/error.h"
@@ -22,6 +30,7 @@ CREATE TABLE IF NOT EXISTS requests(
   created INTEGER NOT NULL, updated INTEGER NOT NULL);
 CREATE UNIQUE INDEX IF NOT EXISTS requests_idem ON requests(owner, idem_key) WHERE idem_key IS NOT NULL;
 CREATE INDEX IF NOT EXISTS requests_status ON requests(status, hold_expires);
+CREATE INDEX IF NOT EXISTS requests_owner ON requests(owner, created);
 CREATE TABLE IF NOT EXISTS allocations(
   request_id TEXT NOT NULL REFERENCES requests(id), link INTEGER NOT NULL REFERENCES links(idx),
   pairs INTEGER NOT NULL CHECK(pairs > 0), state TEXT NOT NULL CHECK(state IN ('held', 'committed')),
@@ -158,6 +167,16 @@ class SqliteTx : public RegisterTx {
     while (q.step()) out.push_back(row_request(q));
     return out;
   }
+  Usage usage(const std::string& owner, std::int64_t since) override {
+    Stmt q(db_,
+           "SELECT (SELECT COUNT(*) FROM requests WHERE owner = ? AND status = 'held'), "
+           "(SELECT COALESCE(SUM(a.pairs), 0) FROM allocations a JOIN requests r ON r.id = a.request_id "
+           "WHERE r.owner = ? AND a.state = 'held'), "
+           "(SELECT COUNT(*) FROM requests WHERE owner = ? AND created > ?)");
+    q.bind(owner).bind(owner).bind(owner).bind(since);
+    q.step();
+    return {q.i(0), q.i(1), q.i(2)};
+  }
   std::vector<StoredRequest> expired_holds(std::int64_t now) override {
     Stmt q(db_, (std::string("SELECT ") + kRequestColumns +
                  " FROM requests WHERE status = 'held' AND hold_expires <= ? ORDER BY seq")
@@ -213,10 +232,40 @@ class SqliteTx : public RegisterTx {
     while (q.step()) out.push_back({q.i(0), q.s(1), q.s(2), q.s(3), q.s(4)});
     return out;
   }
+  void isolated(const std::function<void()>& fn) override {
+    exec("SAVEPOINT job");
+    try {
+      fn();
+    } catch (...) {
+      sqlite3_exec(db_, "ROLLBACK TO job", nullptr, nullptr, nullptr);
+      sqlite3_exec(db_, "RELEASE job", nullptr, nullptr, nullptr);
+      throw;
+    }
+    exec("RELEASE job");
+  }
 
  private:
+  void exec(const char* sql) {
+    if (sqlite3_exec(db_, sql, nullptr, nullptr, nullptr) != SQLITE_OK)
+      throw std::runtime_error(std::string("register: ") + sqlite3_errmsg(db_));
+  }
   sqlite3* db_;
 };
+
+// The identity of the register's file (and of its WAL once written), to notice that it was
+// deleted, replaced or truncated under the running desk: SQLite keeps writing into the open
+// (now unlinked or emptied) file and the acknowledged requests are lost at the next start.
+struct FileId {
+  dev_t dev = 0;
+  ino_t ino = 0;
+  bool operator==(const FileId& o) const { return dev == o.dev && ino == o.ino; }
+};
+
+std::optional<std::pair<FileId, std::int64_t>> stat_file(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return std::nullopt;
+  return std::make_pair(FileId{st.st_dev, st.st_ino}, std::int64_t(st.st_size));
+}
 
 class SqliteRegister : public Register {
  public:
@@ -224,10 +273,14 @@ class SqliteRegister : public Register {
     db_.exec("PRAGMA journal_mode = WAL");
     db_.exec("PRAGMA synchronous = FULL");
     db_.exec("PRAGMA foreign_keys = ON");
+    db_.exec(kSchema);  // the file exists (and has its header) from here on
+    const auto st = stat_file(path_);
+    if (!st) throw InputError(path_, 0, "db", "the register file is not there after opening it");
+    file_ = st->first;
+    size_ = st->second;
   }
 
   void open(const std::vector<LinkRow>& links) override {
-    db_.exec(kSchema);
     write([&](RegisterTx&) {
       Stmt count(db_.get(), "SELECT COUNT(*) FROM links");
       count.step();
@@ -245,10 +298,18 @@ class SqliteRegister : public Register {
   void write(const std::function<void(RegisterTx&)>& fn) override { in_transaction("BEGIN IMMEDIATE", fn); }
   void read(const std::function<void(RegisterTx&)>& fn) override { in_transaction("BEGIN", fn); }
   std::string describe() const override { return "sqlite:" + path_; }
+  std::string problem() const override {
+    std::lock_guard lock(problem_mu_);
+    if (!lost_.empty()) return lost_;
+    return check_files();
+  }
 
  private:
   // fn inside one transaction: committed when it returns, rolled back when it throws.
+  // The register's file is checked before the transaction and after its commit: a commit into
+  // a deleted, replaced or truncated file is not durable, so it is not acknowledged either.
   void in_transaction(const char* begin, const std::function<void(RegisterTx&)>& fn) {
+    ensure_sound();
     db_.exec(begin);
     try {
       SqliteTx tx(db_.get());
@@ -257,6 +318,44 @@ class SqliteRegister : public Register {
     } catch (...) {
       sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
       throw;
+    }
+    ensure_sound();
+    record_sizes();
+  }
+
+  // What is wrong with the files on disk now, or "".
+  std::string check_files() const {
+    const auto st = stat_file(path_);
+    if (!st) return "the register file " + path_ + " was deleted while the desk was serving";
+    if (!(st->first == file_)) return "the register file " + path_ + " was replaced by another file while the desk was serving";
+    if (st->second < size_.load()) return "the register file " + path_ + " was truncated while the desk was serving";
+    char head[16] = {};
+    std::ifstream in(path_, std::ios::binary);
+    if (!in.read(head, sizeof head) || std::memcmp(head, "SQLite format 3", 16) != 0)
+      return "the register file " + path_ + " was overwritten (no SQLite header) while the desk was serving";
+    if (wal_known_) {
+      const auto w = stat_file(path_ + "-wal");
+      if (!w || !(w->first == wal_)) return "the register's journal " + path_ + "-wal was deleted or replaced while the desk was serving";
+    }
+    return "";
+  }
+  void ensure_sound() {
+    std::lock_guard lock(problem_mu_);
+    if (lost_.empty()) {
+      const std::string why = check_files();
+      if (why.empty()) return;
+      lost_ = why;
+      std::cerr << "dorsale serve: " << why << "; every call is now refused (503) and nothing more is acknowledged: "
+                << "restore the register and restart the desk" << std::endl;
+    }
+    throw RegisterUnavailable(lost_ + "; the desk acknowledges nothing more until it is restarted on a sound register");
+  }
+  void record_sizes() {
+    if (const auto st = stat_file(path_)) size_ = std::max(size_.load(), st->second);
+    if (const auto w = stat_file(path_ + "-wal")) {
+      std::lock_guard lock(problem_mu_);
+      wal_ = w->first;
+      wal_known_ = true;
     }
   }
 
@@ -276,6 +375,12 @@ class SqliteRegister : public Register {
 
   std::string path_;
   Db db_;
+  FileId file_;
+  std::atomic<std::int64_t> size_{0};  // the file's size after our last commit (it never shrinks)
+  mutable std::mutex problem_mu_;
+  FileId wal_;
+  bool wal_known_ = false;
+  std::string lost_;  // sticky: why the register was given up
 };
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
+#include <map>
 #include <set>
 #include <toml.hpp>
 
@@ -46,6 +47,11 @@ std::string sha256_hex_of(const std::string& text) {
 void TokenStore::add(const std::string& name, Role role, const std::string& hex) {
   auto sha = from_hex(hex);
   if (!sha) throw InputError("tokens", 0, "sha256", "not 64 hexadecimal digits");
+  // One token is one caller: the same hash under two names or roles would make who a token
+  // is depend on the file's order.
+  for (const auto& e : entries_)
+    if (e.sha == *sha)
+      throw InputError("tokens", 0, "sha256", "the same token (hash) as '" + e.name + "': a token names one caller");
   entries_.push_back({name, role, *sha});
 }
 
@@ -58,6 +64,7 @@ TokenStore TokenStore::load(const std::string& path) {
   }
   TokenStore store;
   std::set<std::string> names;
+  std::map<std::array<unsigned char, 32>, std::size_t> hashes;  // -> its entry's number
   if (!root.contains("token") || !root.at("token").is_array()) throw InputError(path, 0, "token", "no [[token]] table");
   std::size_t k = 0;
   for (const auto& t : root.at("token").as_array()) {
@@ -70,7 +77,11 @@ TokenStore TokenStore::load(const std::string& path) {
     const std::string name = text("name"), role = text("role"), hex = text("sha256");
     if (name.empty() || !names.insert(name).second) throw InputError(path, long(k), where + ".name", "empty or used twice");
     if (role != "requester" && role != "engineer") throw InputError(path, long(k), where + ".role", "'" + role + "' is not requester or engineer");
-    if (!from_hex(hex)) throw InputError(path, long(k), where + ".sha256", "not 64 hexadecimal digits (the SHA-256 of the token)");
+    const auto sha = from_hex(hex);
+    if (!sha) throw InputError(path, long(k), where + ".sha256", "not 64 hexadecimal digits (the SHA-256 of the token)");
+    if (const auto [it, fresh] = hashes.emplace(*sha, k); !fresh)
+      throw InputError(path, long(k), where + ".sha256",
+                       fmt::format("the same token hash as token[{}]: one token cannot have two names or roles", it->second));
     store.add(name, role == "engineer" ? Role::Engineer : Role::Requester, hex);
   }
   return store;

@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -76,15 +77,21 @@ inline const char* kStrayAllocations =
 class DeskServer {
  public:
   // pg_url: an existing PostgreSQL register to share (another instance of the desk).
-  explicit DeskServer(const std::string& name, const std::string& backend = "sqlite", const std::string& pg_url = "")
-      : dir_(fresh_dir(name)), tokens_(test_tokens()) {
+  // tweak: changes the scenario's parameters for this desk (e.g. its connection limits).
+  explicit DeskServer(const std::string& name, const std::string& backend = "sqlite", const std::string& pg_url = "",
+                      const std::function<void(Parameters&)>& tweak = {})
+      : dir_(fresh_dir(name)), tokens_(test_tokens()), params_(bfc_scenario().params) {
+    // the requesters' quotas (desk.quota_*) are off unless a test sets them: the other tests
+    // submit hundreds of requests in one minute of the test's clock
+    params_.desk.quota_held_pairs = params_.desk.quota_open_holds = params_.desk.quota_submissions_per_minute = 1000000000;
+    if (tweak) tweak(params_);
     if (backend == "postgresql") {
       pg_url_ = pg_url.empty() ? PgCluster::instance().new_database() : pg_url;
       reg_ = service::make_pg_register(pg_url_);
     } else {
       reg_ = service::make_sqlite_register((dir_ / "desk.sqlite").string());
     }
-    desk_ = std::make_unique<service::Desk>(builtin_bfc(), bfc_scenario().params, *reg_, [this] { return now.load(); });
+    desk_ = std::make_unique<service::Desk>(builtin_bfc(), params_, *reg_, [this] { return now.load(); });
     api_ = std::make_unique<service::HttpApi>(*desk_, tokens_);
     port_ = api_->bind("127.0.0.1", 0);
     thread_ = std::thread([this] { api_->run(); });
@@ -111,6 +118,7 @@ class DeskServer {
   std::filesystem::path dir_;
   std::string pg_url_;
   service::TokenStore tokens_;
+  Parameters params_;
   std::unique_ptr<service::Register> reg_;
   std::unique_ptr<service::Desk> desk_;
   std::unique_ptr<service::HttpApi> api_;

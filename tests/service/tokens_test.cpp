@@ -33,6 +33,11 @@ TEST(DeskTokens, AFileOfHashesAuthenticatesItsTokensOnly) {
   std::filesystem::remove_all(dir);
 }
 
+std::string upper(std::string s) {
+  for (char& c : s) c = char(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
 TEST(DeskTokens, ABadEntryIsAnErrorNamingIt) {
   const auto dir = fresh_dir("tokens-bad");
   const std::string good = service::sha256_hex_of("x");
@@ -42,13 +47,26 @@ TEST(DeskTokens, ABadEntryIsAnErrorNamingIt) {
       {"[[token]]\nname = \"a\"\nrole = \"engineer\"\n", "token[1].sha256"},
       {"[[token]]\nname = \"a\"\nrole = \"engineer\"\nsha256 = \"" + good + "\"\n[[token]]\nname = \"a\"\nrole = \"engineer\"\nsha256 = \"" + good + "\"\n",
        "token[2].name"},
-      {"name = \"a\"\n", "token"}};
+      {"name = \"a\"\n", "token"},
+      // one token under two names, or two roles: refused, not "the last wins"
+      {"[[token]]\nname = \"a\"\nrole = \"requester\"\nsha256 = \"" + good + "\"\n[[token]]\nname = \"b\"\nrole = \"engineer\"\nsha256 = \"" + good + "\"\n",
+       "token[2].sha256"},
+      {"[[token]]\nname = \"a\"\nrole = \"requester\"\nsha256 = \"" + good + "\"\n[[token]]\nname = \"b\"\nrole = \"requester\"\nsha256 = \"" + upper(good) + "\"\n",
+       "token[2].sha256"}};
   for (const auto& [text, field] : cases) {
     const auto path = write_file(dir, text);
     const InputError e = input_error_of([&] { service::TokenStore::load(path); });
     EXPECT_EQ(e.field(), field) << text;
   }
   std::filesystem::remove_all(dir);
+}
+
+TEST(DeskTokens, OneTokenCannotBeAddedUnderTwoNames) {
+  service::TokenStore store;
+  store.add("alice", service::Role::Requester, service::sha256_hex_of("t"));
+  EXPECT_THROW(store.add("eng", service::Role::Engineer, service::sha256_hex_of("t")), InputError);
+  EXPECT_EQ(store.size(), 1u);
+  EXPECT_EQ(store.authenticate("Bearer t")->role, service::Role::Requester);
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 // `dorsale resilience`: which single failure (link, shared-risk group, node) cuts which NROs,
 // high points and premises from the core (the Dorsale's points of presence and the external
 // hubs, or the node given by --from), on a scenario's network or a real one.
+#include <optional>
 #include <string>
 
 #include "models/parameters.h"
@@ -14,7 +15,8 @@ namespace dorsale::planner {
 struct ResilienceConfig {
   std::string scenario;   // scenario file; empty: the built-in bfc-2022
   std::string network;    // a real network in place of the scenario's (read_network); empty: none
-  std::string from;       // a node id: the core is this node alone; empty: PoPs + external hubs
+  std::optional<std::string> from;  // --from: a node id, the core is this node alone; unset: PoPs + external hubs;
+                                    // set but blank: an InputError (it used to mean the default core)
   bool include_planned = false;  // --planned: count planned links as built
 };
 

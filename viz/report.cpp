@@ -256,7 +256,17 @@ std::string towers_section(const std::string& name, const TowersResult& t) {
   for (const auto& y : t.programme)
     h += fmt::format("<tr><td>{}</td><td>{}</td><td>{:.0f}</td><td>{:.0f}</td><td>{}</td></tr>\n", y.year, y.sites.size(), y.premises_newly_covered,
                      y.white_zone_premises_after, money(y.cost_eur));
-  return h + "</table>\n";
+  h += "</table>\n";
+  // who pays the planned links of the programme's backhaul: each once across the run
+  const auto& a = t.programme_backhaul;
+  if (!a.planned_links.empty() || !a.built_by_rollout.empty()) {
+    double rollout_eur = 0;
+    for (const auto& l : a.built_by_rollout) rollout_eur += l.cost_eur;
+    h += fmt::format("<p>Programme backhaul: {} planned links built and paid by its sites ({}); {} planned links it uses are built and paid "
+                     "by the roll-out's collecte ({}, in the roll-out's spend, not here).</p>\n",
+                     a.planned_links.size(), money(a.planned_links_eur), a.built_by_rollout.size(), money(rollout_eur));
+  }
+  return h;
 }
 
 std::string guichet_section(const std::string& name, const GuichetRun& g) {

@@ -290,7 +290,7 @@ std::string resilience_section(const std::string& name, const ResilienceResult& 
                               html_escape(name), r.core.size(), r.failures.size());
   for (std::size_t k = 0; k < r.failures.size() && k < 10; ++k) {
     const Failure& f = r.failures[k];
-    h += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n", html_escape(f.id), failure_kind_key(f.kind), f.cut_nodes.size(),
+    h += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n", html_escape(f.id), failure_kind_key(f.kind), f.cut_node_count,
                      f.cut_nros, f.cut_premises, f.cut_high_points);
   }
   return h + "</table>\n";

@@ -160,6 +160,8 @@ std::vector<ParamSpec> network_specs() {
         "Distance from a data centre to its Dorsale PoP (generated or derived networks); its access link is this times rip_detour_factor."),
     num(P(network, latency_us_per_km), 4.9, "us/km", 0, 1000, "physics: light in silica, group index ~1.468",
         "One-way propagation delay per km of fibre."),
+    integer(P(network, resilience_listed_nodes), 10, "nodes", 0, 1e9, "assumption (a list to read, not the count)",
+            "Cut nodes listed per failure by dorsale resilience (resilience.json, the layer, the report); the count is always whole. --full lists them all."),
     num(P(costs, lease_eur_per_pair_km_year), 200, "EUR/pair/km/year", 0, 1e9, "assumption",
         "Yearly lease of one fibre pair on a leased link."),
     num(P(costs, build_eur_per_km), 70000, "EUR/km", 0, 1e9, cete("trench 50–90 EUR/m; about 15 EUR/m in open ground, up to 250 EUR/m in town centres"),

@@ -74,6 +74,7 @@ struct Network {
   double transit_detour_factor{};
   double data_centre_km{};
   double latency_us_per_km{};
+  long resilience_listed_nodes{};  // cut nodes listed per failure (dorsale resilience; --full: all)
 };
 
 struct Costs {

@@ -24,7 +24,11 @@ struct QuantitiesRow {
   std::int64_t premises_passed_public = 0, premises_passed_private = 0;  // FttH completed this year
   std::int64_t premises_alternatives = 0;  // premises given an alternative (copper upgrade, THD radio, 4G fixe, satellite)
   double trench_km = 0, aerial_km = 0, duct_km = 0;  // collecte built: new trench, aerial, cable pulled in reused duct
-  int nros = 0;   // NROs brought into service (their collecte connected)
+  // NROs brought into service this year (quantities.csv `nros_in_service`): the year each NRO
+  // first serves premises, through a collecte tree the public plan builds, a tree built earlier
+  // that reaches it, or a private deployment behind it. Not summary.json's `nros_opened`, which
+  // counts only the NROs a new public collecte tree connects that year.
+  int nros = 0;
   int pms = 0;    // PMs (sharing points) of the premises passed, by the ARCEP zone-size rule
   double cable_km[kCableClassCount] = {0, 0, 0};  // collecte cable-km by capacity class
   int masts = 0;  // new masts of the towers programme
@@ -65,15 +69,17 @@ struct QuantitiesRow {
   }
 };
 
-// A PM zone: premises passed together (one NRO, one year, one side of the remote-offer rule)
-// split into `pms` zones of at least `min_premises` each, except a group smaller than that in
-// total, which is one zone (`below_minimum`).
+// The PM zones of the premises passed together behind one NRO in one year: `premises`, of which
+// `premises_remote` in communes with a remote-connection offer, split into `pms` zones
+// (planner::pm_count_mixed: zones of at least `min_premises`, or `min_premises_remote` for the
+// remote-offer part), except a group too small for one zone, which is one zone
+// (`below_minimum`: fewer premises than the minimum of its zone, `min_premises` when any of its
+// premises has no remote offer).
 struct PmZoneGroup {
   int year = 0;
   std::string departement, nro;  // nro: node id, or "commune:<code>" without a network
-  bool remote_offer = false;
-  std::int64_t premises = 0;
-  int min_premises = 0;
+  std::int64_t premises = 0, premises_remote = 0;
+  int min_premises = 0, min_premises_remote = 0;
   int pms = 0;
   bool below_minimum = false;
 };

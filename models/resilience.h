@@ -18,7 +18,13 @@ struct Failure {
   std::string id;  // the link id, the shared-risk group's name or the node id
   FailureKind kind = FailureKind::Link;
   std::vector<std::string> links;      // the links that fail (one for a link, the group's for an srg, none for a node)
-  std::vector<std::string> cut_nodes;  // nodes that lose every path to the core (the failed node itself left out)
+  // Nodes that lose every path to the core (the failed node itself left out): how many, and
+  // at most ResilienceInput::max_listed of them in node index order (all of them when the cap
+  // allows; else, for a link or node, the first below it depth-first from the core, for a
+  // shared-risk group the smallest indices): a long chain cuts O(n) nodes at each of its n
+  // articulation points, so full lists would grow with n².
+  std::int64_t cut_node_count = 0;
+  std::vector<std::string> cut_nodes;
   std::int64_t cut_premises = 0;       // premises of the communes whose NRO is a cut node
   std::int64_t cut_high_points = 0;    // fibred high points attached to a cut node
   std::int64_t cut_nros = 0;           // NROs among cut_nodes

@@ -90,6 +90,11 @@ struct InterconnectionResults {
   // all_routes_gap = (bound - accepted value) / max(1, accepted value)
   double all_routes_bound = 0, all_routes_gap = 0;
   int routes_considered = 0;
+  // mode optimal, lexicographic second stage: among the candidate-route choices of that value,
+  // the least cost (EUR, each planned link once): the chosen set's cost, a lower bound, and
+  // cost_gap = (cost - bound) / max(1, cost); status as mip_status
+  std::string cost_status;
+  double cost_eur = 0, cost_bound_eur = 0, cost_gap = 0;
 };
 
 // A target of the scenario (>= 8 Mbit/s, >= 30 Mbit/s, FttH for all), assessed by the

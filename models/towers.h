@@ -40,6 +40,10 @@ struct BackhaulAccount {
   double backhaul_each_alone_eur = 0;
   double planned_links_each_alone_eur = 0;  // planned links charged to every site behind them
   int unreachable_sites = 0;       // sites no route reaches (no backhaul cost counted)
+  // Inside `dorsale run`: the planned links the sites use that the roll-out's collecte builds;
+  // the roll-out pays them (paid_by "collecte", year: the collecte's), the sites their operating
+  // cost only, so a link is paid once across the run. Not in planned_links_eur.
+  std::vector<PlannedLinkBuild> built_by_rollout;
 };
 
 // A site of the K / budget choice.

@@ -112,19 +112,10 @@ std::string run_my_scenarios(std::vector<scenarios::Scenario> list, const Cluste
   for (std::size_t k = std::size_t(cluster.rank()); k < list.size(); k += std::size_t(cluster.size())) {
     const std::string name = list[k].name;
     const ScenarioRun r = compute_scenario(std::move(list[k]), progress);
-    const auto tmp = std::filesystem::temp_directory_path() /
-                     fmt::format("dorsale-rank{}-{}-{}", cluster.rank(), ::getpid(), k);
-    std::filesystem::remove_all(tmp);
-    std::filesystem::create_directories(tmp);
-    try {
-      write_scenario_files(r, tmp);
-      payload.push_back(name);
-      payload.push_back(pack_files(tmp.string()));
-    } catch (...) {
-      std::filesystem::remove_all(tmp);
-      throw;
-    }
-    std::filesystem::remove_all(tmp);
+    const viz::PrivateTempDir tmp(fmt::format("dorsale-rank{}", cluster.rank()));  // mkdtemp, removed on exit
+    write_scenario_files(r, tmp.path());
+    payload.push_back(name);
+    payload.push_back(pack_files(tmp.path().string()));
   }
   return pack_fields(payload);
 }

@@ -71,6 +71,13 @@ solvers::GuichetParams guichet_params(const Parameters& p) {
     if (m % 100 < 1 || m % 100 > 12) throw InputError("parameters", 0, key, fmt::format("{} is not a yyyymm month (month 01-12)", m));
   if (r.scheme_end < r.scheme_start)
     throw InputError("parameters", 0, "guichet.scheme_end", fmt::format("{} is before guichet.scheme_start {}", r.scheme_end, r.scheme_start));
+  if (r.rules_2022_from > r.scheme_end)
+    throw InputError("parameters", 0, "guichet.rules_2022_from",
+                     fmt::format("{} is after guichet.scheme_end {}: the 2022 rules would never apply", r.rules_2022_from, r.scheme_end));
+  if (r.cap_2022_social < r.cap_2022)
+    throw InputError("parameters", 0, "guichet.cap_2022_social_eur",
+                     fmt::format("{} EUR is below guichet.cap_2022_eur {} EUR: the social-minima tier is the higher one", r.cap_2022_social,
+                                 r.cap_2022));
   return g;
 }
 

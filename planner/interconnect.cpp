@@ -55,6 +55,12 @@ InterconnectionResults evaluate_requests(const Region& region, const Parameters&
     out.all_routes_gap = std::max(0.0, q.all_routes_bound - q.accepted_value) / std::max(1.0, q.accepted_value);
     out.routes_considered = q.routes_considered;
   }
+  if (q.cost_mip) {
+    out.cost_status = solvers::mip_status_key(q.cost_mip->status);
+    out.cost_eur = q.cost_mip->objective;
+    out.cost_bound_eur = q.cost_mip->bound;
+    out.cost_gap = q.cost_mip->gap;
+  }
   std::vector<std::string> builder_ids(q.builder.size());
   for (std::size_t l = 0; l < q.builder.size(); ++l)
     if (q.builder[l] >= 0) builder_ids[l] = requests[q.builder[l]].id;

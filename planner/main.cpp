@@ -376,10 +376,12 @@ Command resilience_cmd(CLI::App& root) {
   res->add_option("--network", cfg->network, "A real network in place of the scenario's: GraceTHD delivery folder or GeoPackage, or a layers.gpkg");
   res->add_option("--from", cfg->from, "A node id: the core is this node (default: the Dorsale's points of presence and the external hubs)");
   res->add_flag("--planned", cfg->include_planned, "Count the planned links as built (default: the links in service)");
+  res->add_flag("--full", cfg->full, "List every cut node of each failure (default: the count and network.resilience_listed_nodes of them)");
   res->add_flag("--json", *json, "Print one JSON object");
   return {res, [cfg, json] {
             const auto r = dorsale::planner::resilience(*cfg);
-            std::cout << (*json ? dorsale::viz::resilience_json_text(r) : dorsale::viz::resilience_text(r));
+            if (*json) dorsale::viz::write_resilience_json(std::cout, r);
+            else std::cout << dorsale::viz::resilience_text(r);
             return kOk;
           }};
 }

@@ -18,6 +18,41 @@ int pm_count(std::int64_t premises, int min_premises) {
   return int(std::max<std::int64_t>(1, premises / std::max(1, min_premises)));
 }
 
+int pm_count_mixed(std::int64_t plain, std::int64_t remote, int min_plain, int min_remote) {
+  plain = std::max<std::int64_t>(0, plain), remote = std::max<std::int64_t>(0, remote);
+  const std::int64_t mp = std::max(1, min_plain), mr = std::max(1, min_remote);
+  if (plain + remote == 0) return 0;
+  if (plain == 0) return int(std::max<std::int64_t>(1, remote / mr));
+  // k zones hold the plain premises (each >= mp, topped up with remote premises when plain
+  // alone cannot fill them; each needs one plain premises), the rest of the remote premises
+  // make zones of >= mr. The count k + (remote left) / mr rises up to k = plain / mp, then
+  // changes linearly (slope 1 - mp / mr, floored): its maximum is at one of these k.
+  const std::int64_t k_max = std::min(plain, (plain + remote) / mp);
+  std::int64_t best = 1;
+  for (std::int64_t k : {plain / mp, (plain + mp - 1) / mp, k_max, std::int64_t(1)}) {
+    if (k < 1 || k > k_max) continue;
+    const std::int64_t left = remote - std::max<std::int64_t>(0, k * mp - plain);
+    if (left >= 0) best = std::max(best, k + left / mr);
+  }
+  return int(best);
+}
+
+int collecte_planned_link(const Network& net, const RolloutResults::CollecteLink& c) {
+  if (c.new_link) return -1;
+  const auto a = net.find_node(c.a), b = net.find_node(c.b);
+  int best = -1;
+  if (a && b)
+    for (std::size_t j = 0; j < net.links().size(); ++j) {
+      const Link& l = net.links()[j];
+      if (l.status != LinkStatus::Planned || std::minmax(l.a, l.b) != std::minmax(*a, *b)) continue;
+      if (best < 0 || std::abs(l.build_eur_per_km * l.length_km - c.cost) <
+                          std::abs(net.links()[best].build_eur_per_km * net.links()[best].length_km - c.cost))
+        best = int(j);
+    }
+  if (best < 0) throw std::runtime_error(fmt::format("collecte link {}–{} built by the plan is no planned link", c.a, c.b));
+  return best;
+}
+
 bool remote_offer(const Commune& c, const Parameters& P) {
   const auto& rule = P.quantities.remote_offer;
   if (rule == "all") return true;
@@ -58,7 +93,8 @@ class Builder {
 
   void ftth() {
     const auto& base = res_.communes.states.front();
-    std::map<std::tuple<int, std::string, std::string, bool>, std::int64_t> groups;
+    // one group per NRO and year (its premises with a remote offer counted apart)
+    std::map<std::tuple<int, std::string, std::string>, std::pair<std::int64_t, std::int64_t>> groups;  // -> plain, remote
     for (std::size_t i = 0; i < R_.communes.size(); ++i) {
       const Commune& c = R_.communes[i];
       const int year = res_.rollout.ftth_year[i];
@@ -80,15 +116,18 @@ class Builder {
       }
       const bool remote = remote_offer(c, P_);
       const std::string nro = c.nro.empty() || R_.network.nodes().empty() ? "commune:" + c.code : c.nro;
-      groups[{year, c.departement, nro, remote}] += added;
+      auto& [plain, with_remote] = groups[{year, c.departement, nro}];
+      (remote ? with_remote : plain) += added;
     }
-    for (const auto& [key, premises] : groups) {
+    for (const auto& [key, split] : groups) {
       PmZoneGroup g;
-      std::tie(g.year, g.departement, g.nro, g.remote_offer) = key;
-      g.premises = premises;
-      g.min_premises = int(g.remote_offer ? P_.quantities.pm_min_premises_remote : P_.quantities.pm_min_premises);
-      g.pms = pm_count(premises, g.min_premises);
-      g.below_minimum = premises < g.min_premises;
+      std::tie(g.year, g.departement, g.nro) = key;
+      g.premises = split.first + split.second;
+      g.premises_remote = split.second;
+      g.min_premises = int(P_.quantities.pm_min_premises);
+      g.min_premises_remote = int(P_.quantities.pm_min_premises_remote);
+      g.pms = pm_count_mixed(split.first, split.second, g.min_premises, g.min_premises_remote);
+      g.below_minimum = g.pms == 1 && g.premises < (split.first > 0 ? g.min_premises : g.min_premises_remote);  // one zone, too small
       row(g.year, g.departement).pms += g.pms;
       bill_.pm_zones.push_back(std::move(g));
     }
@@ -96,9 +135,6 @@ class Builder {
 
   void collecte() {
     const auto& net = R_.network;
-    std::map<std::pair<int, int>, std::vector<int>> planned;
-    for (std::size_t j = 0; j < net.links().size(); ++j)
-      if (net.links()[j].status == LinkStatus::Planned) planned[std::minmax(net.links()[j].a, net.links()[j].b)].push_back(int(j));
     for (const auto& c : res_.rollout.collecte) {
       const int a = *net.find_node(c.a), b = *net.find_node(c.b);
       const std::string& dep = net.node(a).departement.empty() ? net.node(b).departement : net.node(a).departement;
@@ -106,14 +142,7 @@ class Builder {
       double aerial = 0, duct = 0;
       int pairs = int(P_.network.rip_pairs);
       if (!c.new_link) {
-        const auto it = planned.find(std::minmax(a, b));
-        if (it == planned.end()) throw std::runtime_error(fmt::format("collecte link {}–{} built by the plan is no planned link", c.a, c.b));
-        int best = it->second.front();  // the planned link between these ends the plan's cost matches
-        for (int j : it->second)
-          if (std::abs(net.links()[j].build_eur_per_km * net.links()[j].length_km - c.cost) <
-              std::abs(net.links()[best].build_eur_per_km * net.links()[best].length_km - c.cost))
-            best = j;
-        const Link& l = net.links()[best];
+        const Link& l = net.links()[collecte_planned_link(net, c)];
         aerial = c.km * l.aerial_share;
         duct = c.km * l.duct_share;
         pairs = l.pairs_total;

@@ -21,6 +21,18 @@ namespace dorsale::planner {
 // allows (floor(premises / min)), each then of at least `min` premises; a group smaller than
 // `min` in total is one zone (below the minimum: nothing else can be done).
 int pm_count(std::int64_t premises, int min_premises);
+// The PM zones behind one NRO in one year whose premises are partly in communes with a
+// remote-connection offer (`remote`) and partly not (`plain`): the largest number of zones such
+// that a zone holding any plain premises has at least `min_plain` premises and a zone of remote
+// premises only at least `min_remote`; one zone when there is not enough for one (it is then
+// below its minimum). Issue #21: 33,239 plain + 128 remote premises were 33 + 1 zones, one of
+// 128 premises; they are 33 zones.
+int pm_count_mixed(std::int64_t plain, std::int64_t remote, int min_plain, int min_remote);
+
+// The planned link of the network a collecte link of the plan builds (the one between its ends
+// whose build cost matches the plan's), -1 for a new link; throws std::runtime_error when the
+// plan names a planned link the network does not have.
+int collecte_planned_link(const Network& net, const RolloutResults::CollecteLink& c);
 
 // Whether a commune has a remote-connection offer (quantities.remote_offer).
 bool remote_offer(const Commune& c, const Parameters& P);

@@ -68,20 +68,23 @@ solvers::ResilienceInput resilience_input(const Region& region, const Parameters
 }
 
 ResilienceResult resilience_of(const Region& region, const Parameters& params, const std::string& from, bool include_planned,
-                               const std::string& source) {
+                               const std::string& source, bool full) {
   std::int64_t unattached = 0;
-  const auto in = resilience_input(region, params, from, include_planned, source, &unattached);
+  auto in = resilience_input(region, params, from, include_planned, source, &unattached);
+  in.max_listed = full ? -1 : params.network.resilience_listed_nodes;
   ResilienceResult r = solvers::analyse_resilience(region.network, in);
   r.high_points_unattached = unattached;
   return r;
 }
 
 ResilienceResult resilience(const ResilienceConfig& cfg) {
+  if (cfg.from && cfg.from->find_first_not_of(" \t\r\n") == std::string::npos)
+    throw InputError("command line", 0, "--from", "an empty node id: name the core node (pop:dijon), or leave --from out for the default core");
   const scenarios::Scenario s = cfg.scenario.empty() ? scenarios::builtin_scenario("bfc-2022") : scenarios::load_scenario(cfg.scenario);
   Region region = scenarios::load_region(s);
   if (!cfg.network.empty()) scenarios::use_network(region, scenarios::read_network(cfg.network, s.params));
   if (region.network.nodes().empty()) throw InputError(s.file, 0, "region", "the scenario's region has no network");
-  return resilience_of(region, s.params, cfg.from, cfg.include_planned, cfg.network.empty() ? s.file : cfg.network);
+  return resilience_of(region, s.params, cfg.from.value_or(""), cfg.include_planned, cfg.network.empty() ? s.file : cfg.network, cfg.full);
 }
 
 }  // namespace dorsale::planner

@@ -125,7 +125,8 @@ ScenarioRun compute_scenario(scenarios::Scenario s, const std::function<void(con
   }
   if (!r.region.high_points.empty() && !r.region.network.nodes().empty()) {
     say(fmt::format("{}: siting the high points", s.name));
-    r.towers = towers_for_region(r.region, s, TowersConfig{});
+    // the planned links the roll-out's collecte builds are the roll-out's to pay: the sites use them
+    r.towers = towers_for_region(r.region, s, TowersConfig{}, r.results.rollout.planned ? &r.results.rollout : nullptr);
   }
   if (has_core(r.region.network)) {
     say(fmt::format("{}: single failures of the network", s.name));

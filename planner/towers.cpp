@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 #include <gdal_priv.h>
+#include <ogr_api.h>
+#include <ogr_geometry.h>
 #include <ogrsf_frmts.h>
 
 #include <algorithm>
@@ -13,12 +15,15 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <sstream>
+#include <tuple>
 #include <unordered_map>
 
 #include "models/error.h"
 #include "models/random.h"
 #include "planner/interconnect.h"
+#include "planner/quantities.h"
 #include "scenarios/csv.h"
 #include "scenarios/projection.h"
 #include "scenarios/viewshed.h"
@@ -40,11 +45,8 @@ XYTable read_xy_csv(const std::string& path, bool weights_required) {
   XYTable out;
   std::map<std::string, long> ids;  // id -> line
   auto coordinate = [&](const scenarios::CsvRow& r, int col, const char* field) {
-    const double v = scenarios::parse_number(t.cell(r, col), path, r.line, field);
-    if (std::abs(v) > kMaxProjectedCoordinate)
-      throw InputError(path, r.line, field,
-                       fmt::format("{} is not a projected coordinate in metres (|{}| <= {:.0e})", v, field, kMaxProjectedCoordinate));
-    return v;
+    // a projected coordinate in metres, |v| <= kMaxProjectedCoordinate
+    return scenarios::parse_number(t.cell(r, col), path, r.line, field, -kMaxProjectedCoordinate, kMaxProjectedCoordinate);
   };
   for (const auto& r : t.rows) {
     const std::string id = scenarios::trim(t.cell(r, ci));
@@ -56,7 +58,7 @@ XYTable read_xy_csv(const std::string& path, bool weights_required) {
     out.y.push_back(coordinate(r, cy, "y"));
     double w = 1;
     if (cw >= 0 && weights_required) {
-      w = scenarios::parse_number(t.cell(r, cw), path, r.line, "weight");  // finite
+      w = scenarios::parse_number(t.cell(r, cw), path, r.line, "weight", 0, kMaxDemandWeight);
       if (!(w > 0)) throw InputError(path, r.line, "weight", fmt::format("{} is not a positive weight", w));
     }
     out.weight.push_back(w);
@@ -121,7 +123,62 @@ struct DemandPoints {
   std::vector<int> commune;
 };
 
+// A commune's outline in Lambert-93, prepared for many point-in-polygon tests (GEOS through
+// OGR); empty when the commune has no polygons (generated regions).
+class Outline {
+ public:
+  explicit Outline(const Commune& c) {
+    if (c.polygons.empty()) return;
+    const auto& proj = scenarios::Projection::for_this_thread();
+    auto multi = std::make_unique<OGRMultiPolygon>();
+    for (const auto& rings : c.polygons) {
+      OGRPolygon poly;
+      for (const auto& ring : rings) {
+        OGRLinearRing lr;
+        for (const auto& v : ring) {
+          const Position p = proj.from_wgs84(v[0], v[1]);
+          lr.addPoint(p.x, p.y);
+        }
+        lr.closeRings();
+        poly.addRing(&lr);
+      }
+      multi->addGeometry(&poly);
+    }
+    geom_ = std::move(multi);
+    prepared_ = OGRCreatePreparedGeometry(OGRGeometry::ToHandle(geom_.get()));
+  }
+  ~Outline() {
+    if (prepared_) OGRDestroyPreparedGeometry(prepared_);
+  }
+  Outline(const Outline&) = delete;
+  Outline& operator=(const Outline&) = delete;
+  bool empty() const { return !geom_; }
+  bool contains(double x, double y) const {
+    OGRPoint pt(x, y);
+    return prepared_ ? OGRPreparedGeometryContains(prepared_, OGRGeometry::ToHandle(&pt)) != 0 : geom_->Contains(&pt);
+  }
+  // A point surely inside (GEOS point on surface), for a commune the spread misses.
+  std::pair<double, double> inside_point() const {
+    OGRGeometryH p = OGR_G_PointOnSurface(OGRGeometry::ToHandle(geom_.get()));
+    std::pair<double, double> out{0, 0};
+    if (p) {
+      out = {OGR_G_GetX(p, 0), OGR_G_GetY(p, 0)};
+      OGR_G_DestroyGeometry(p);
+    }
+    return out;
+  }
+
+ private:
+  std::unique_ptr<OGRGeometry> geom_;
+  OGRPreparedGeometryH prepared_ = nullptr;
+};
+
+// The points of a commune are drawn around its centre within towers.point_spread_m; when the
+// commune has polygons, a draw outside them (at sea, across a border) is drawn again (up to
+// kDraws times, then the commune's point on surface), so that demand and the candidate masts
+// made from it stay on the commune's land.
 DemandPoints demand_points(const Region& R, const param::Towers& T, std::uint64_t seed) {
+  constexpr int kDraws = 64;
   DemandPoints d;
   const std::int64_t per_point = T.premises_per_point;
   for (std::size_t i = 0; i < R.communes.size(); ++i) {
@@ -129,10 +186,19 @@ DemandPoints demand_points(const Region& R, const param::Towers& T, std::uint64_
     if (c.premises() <= 0) continue;
     const int n = int(std::min<std::int64_t>(40, (c.premises() + per_point - 1) / per_point));
     Rng rng(seed ^ 0x70E5u, i);
+    const Outline outline(c);
     for (int k = 0; k < n; ++k) {
-      const double r = T.point_spread_m * std::sqrt(rng.uniform()), a = 6.283185307179586 * rng.uniform();
-      d.x.push_back(c.centroid.x + r * std::cos(a));
-      d.y.push_back(c.centroid.y + r * std::sin(a));
+      double x = 0, y = 0;
+      bool inside = false;
+      for (int draw = 0; draw < (outline.empty() ? 1 : kDraws) && !inside; ++draw) {
+        const double r = T.point_spread_m * std::sqrt(rng.uniform()), a = 6.283185307179586 * rng.uniform();
+        x = c.centroid.x + r * std::cos(a);
+        y = c.centroid.y + r * std::sin(a);
+        inside = outline.empty() || outline.contains(x, y);
+      }
+      if (!inside) std::tie(x, y) = outline.inside_point();
+      d.x.push_back(x);
+      d.y.push_back(y);
       d.w.push_back(double(c.premises()) / n);
       d.commune.push_back(int(i));
     }
@@ -324,6 +390,18 @@ struct Backhaul {
   const Parameters& P;
   solvers::Interconnect ic{R.network, interconnect_params(P)};
   solvers::LinkState initial = solvers::LinkState::of(R.network);
+  // per link: the year the roll-out's collecte builds it (built in `initial`, paid by the
+  // roll-out), -1 when it does not
+  std::vector<int> rollout_year = std::vector<int>(R.network.links().size(), -1);
+
+  void built_by(const RolloutResults& rollout) {
+    for (const auto& c : rollout.collecte) {
+      const int l = collecte_planned_link(R.network, c);
+      if (l < 0) continue;
+      if (rollout_year[std::size_t(l)] < 0 || c.year < rollout_year[std::size_t(l)]) rollout_year[std::size_t(l)] = c.year;
+      initial.built[std::size_t(l)] = 1;
+    }
+  }
 
   InterconnectionRequest request(const HighPoint& h) const {
     InterconnectionRequest r;
@@ -379,6 +457,11 @@ class BackhaulLedger {
     if (route.attach_node >= 0) s.departement = b_.R.network.node(route.attach_node).departement;
     polyline(h, route, s.line);
     for (int l : route.links) {
+      if (const int y = b_.rollout_year[std::size_t(l)]; y >= 0) {  // the roll-out's collecte builds and pays it
+        s.used.push_back(b_.R.network.links()[l].id);
+        if (from_rollout_.insert(l).second) account_.built_by_rollout.push_back(build_of(l, "collecte", y));
+        continue;
+      }
       if (b_.initial.built[l]) continue;  // not a planned link
       if (state_.built[l]) {
         s.used.push_back(b_.R.network.links()[l].id);
@@ -413,6 +496,7 @@ class BackhaulLedger {
   const Backhaul& b_;
   solvers::LinkState state_;
   BackhaulAccount account_;
+  std::set<int> from_rollout_;  // links already in account_.built_by_rollout
 };
 
 // The unfibred existing high points each RIP must connect, with cost: one plan over all RIPs,
@@ -520,7 +604,7 @@ void programme(const Sites& S, const Backhaul& backhaul, const solvers::Coverage
 
 }  // namespace
 
-TowersResult towers_for_region(const Region& R, const scenarios::Scenario& s, const TowersConfig& cfg) {
+TowersResult towers_for_region(const Region& R, const scenarios::Scenario& s, const TowersConfig& cfg, const RolloutResults* rollout) {
   const Parameters& P = s.params;
   // the user's own candidate sites are read first, before any computation
   std::optional<XYTable> user;
@@ -536,7 +620,8 @@ TowersResult towers_for_region(const Region& R, const scenarios::Scenario& s, co
   add_candidates(S, any, user ? &*user : nullptr, cfg.candidates);
   out.existing_sites = S.existing.size();
   out.candidate_sites = S.candidates.size();
-  const Backhaul backhaul{R, P};
+  Backhaul backhaul{R, P};
+  if (rollout) backhaul.built_by(*rollout);
   const CandidateCosts cost = candidate_costs(S, backhaul);
   unfibred_backhaul(S, backhaul, out);
   solvers::CoverageProblem prob;

@@ -37,10 +37,12 @@ struct TowersConfig {
 // Coordinates beyond scenarios::kMaxProjectedCoordinate (|x|, |y| <= 1e7 m) are errors; it
 // also bounds the coverage radius.
 using scenarios::kMaxProjectedCoordinate;
+// Largest demand weight of a towers demand row (premises or people at a point).
+inline constexpr double kMaxDemandWeight = 1e9;
 
 // A point / site table of the file mode. Throws InputError (file, line, field) on a missing
 // column, a coordinate that is not finite or beyond kMaxProjectedCoordinate, a weight that is
-// not finite and > 0 (when weights are read), an empty or repeated id.
+// not a decimal number in (0, kMaxDemandWeight] (when weights are read), an empty or repeated id.
 struct XYTable {
   std::vector<std::string> id;
   std::vector<double> x, y, weight;
@@ -52,7 +54,10 @@ XYTable read_xy_csv(const std::string& path, bool weights_required);
 TowersFileResult towers_from_files(const TowersConfig& cfg);
 
 // Scenario mode (also used by `dorsale run`): coverage, choice, backhaul, yearly programme.
-TowersResult towers_for_region(const Region& region, const scenarios::Scenario& s, const TowersConfig& cfg);
+// `rollout` (inside `dorsale run`): the plan whose collecte builds planned links; those are
+// built and paid by the roll-out, the sites use them as owned links (BackhaulAccount::built_by_rollout).
+TowersResult towers_for_region(const Region& region, const scenarios::Scenario& s, const TowersConfig& cfg,
+                               const RolloutResults* rollout = nullptr);
 
 // Scenario mode with outputs: <out_dir>/towers.json and towers.gpkg (atomically).
 TowersResult towers(const TowersConfig& cfg);

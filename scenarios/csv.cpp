@@ -2,20 +2,19 @@
 
 #include <fmt/format.h>
 
-#include <cerrno>
+#include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 #include "models/error.h"
 #include "scenarios/text.h"
 
 namespace dorsale::scenarios {
 
-namespace {
-
-std::vector<std::string> split_line(const std::string& line, char sep) {
+std::vector<std::string> split_csv_line(const std::string& line, char sep) {
   std::vector<std::string> out;
   std::string cur;
   bool quoted = false;
@@ -44,6 +43,20 @@ std::vector<std::string> split_line(const std::string& line, char sep) {
   out.push_back(std::move(cur));
   return out;
 }
+
+void check_unique_columns(const std::vector<std::string>& header, const std::string& file, long line) {
+  std::map<std::string, std::size_t> seen;
+  for (std::size_t i = 0; i < header.size(); ++i) {
+    const std::string name = trim(header[i]);
+    if (name.empty()) continue;
+    if (auto [it, fresh] = seen.emplace(name, i); !fresh)
+      throw InputError(file, line, name,
+                       fmt::format("column '{}' appears twice in the header (columns {} and {}): which one to read is ambiguous",
+                                   name, it->second + 1, i + 1));
+  }
+}
+
+namespace {
 
 bool blank(const std::vector<std::string>& cells) {
   for (const auto& c : cells)
@@ -110,9 +123,10 @@ CsvTable read_csv(const std::string& path, char separator, int skip_lines) {
     if (n == 1 && line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);
     check_utf8(line, path, n);
     if (n <= skip_lines) continue;
-    auto cells = split_line(line, separator);
+    auto cells = split_csv_line(line, separator);
     if (!have_header) {
       if (blank(cells)) throw InputError(path, n, "", "expected the header line, found a blank line");
+      check_unique_columns(cells, path, n);
       t.header = std::move(cells);
       have_header = true;
       continue;
@@ -152,17 +166,42 @@ std::optional<std::int64_t> parse_count(const std::string& cell, const std::stri
   return std::stoll(digits);
 }
 
+bool is_decimal_number(std::string_view t) {
+  std::size_t i = 0;
+  auto digits = [&] {
+    const std::size_t b = i;
+    while (i < t.size() && t[i] >= '0' && t[i] <= '9') ++i;
+    return i > b;
+  };
+  if (i < t.size() && (t[i] == '-' || t[i] == '+')) ++i;
+  if (!digits()) return false;
+  if (i < t.size() && (t[i] == '.' || t[i] == ',')) {
+    ++i;
+    if (!digits()) return false;
+  }
+  if (i < t.size() && (t[i] == 'e' || t[i] == 'E')) {
+    ++i;
+    if (i < t.size() && (t[i] == '-' || t[i] == '+')) ++i;
+    if (!digits()) return false;
+  }
+  return i == t.size();
+}
+
 double parse_number(const std::string& cell, const std::string& file, long line,
-                    const std::string& field) {
+                    const std::string& field, double lo, double hi) {
   std::string t = trim(cell);
+  if (t.empty()) throw InputError(file, line, field, "empty value");
+  if (!is_decimal_number(t))
+    throw InputError(file, line, field, fmt::format("'{}' is not a decimal number", t));
   for (auto& ch : t)
     if (ch == ',') ch = '.';
-  if (t.empty()) throw InputError(file, line, field, "empty value");
-  errno = 0;
-  char* end = nullptr;
-  double v = std::strtod(t.c_str(), &end);
-  if (end != t.c_str() + t.size() || errno != 0 || !std::isfinite(v))
-    throw InputError(file, line, field, fmt::format("'{}' is not a number", t));
+  const char* b = t.data() + (t[0] == '+' ? 1 : 0);
+  double v = 0;
+  const auto [p, ec] = std::from_chars(b, t.data() + t.size(), v);  // locale-free, decimal only
+  if (ec == std::errc::result_out_of_range || (ec == std::errc() && !std::isfinite(v)) || (ec == std::errc() && (v < lo || v > hi)))
+    throw InputError(file, line, field, fmt::format("{} is outside the range {} to {} of this field", t, lo, hi));
+  if (ec != std::errc() || p != t.data() + t.size())
+    throw InputError(file, line, field, fmt::format("'{}' is not a decimal number", t));
   return v;
 }
 

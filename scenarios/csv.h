@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace dorsale::scenarios {
@@ -27,17 +28,28 @@ struct CsvTable {
 // Reads a delimited file: skips `skip_lines` lines before the header, accepts CRLF and a UTF-8
 // BOM, handles double-quoted cells. Blank lines (only separators) are skipped. Throws
 // InputError if the file cannot be opened or has no header, at a line that is not UTF-8 or
-// longer than kMaxLineBytes (scenarios/text.h).
+// longer than kMaxLineBytes (scenarios/text.h), and when the header names a column twice.
 CsvTable read_csv(const std::string& path, char separator, int skip_lines = 0);
+
+// The cells of one delimited line: double-quoted cells may hold the separator, "" is a quote.
+std::vector<std::string> split_csv_line(const std::string& line, char separator);
+// Throws InputError(file, line, name, "column appears twice ...") when two header cells have
+// the same (trimmed) name: a reader would silently read one of them.
+void check_unique_columns(const std::vector<std::string>& header, const std::string& file, long line);
 
 // Parses a count as found in the open data: spaces, non-breaking and narrow non-breaking
 // spaces as thousands separators; "-" or "" is empty (returns nullopt). Throws InputError
 // (file, line, field) on anything else or a negative value.
 std::optional<std::int64_t> parse_count(const std::string& cell, const std::string& file,
                                         long line, const std::string& field);
-// A finite decimal number (point or comma as decimal separator). Throws InputError.
+// A decimal number: an optional sign, digits, an optional point or comma and digits, an optional
+// decimal exponent (e5, E-3). Hexadecimal (0x10), inf, nan, ".5" and "5." are refused; so is a
+// value outside [lo, hi] (each field documents its range: scenarios/README.md, "Input limits").
+// Throws InputError (file, line, field).
 double parse_number(const std::string& cell, const std::string& file, long line,
-                    const std::string& field);
+                    const std::string& field, double lo, double hi);
+// The text is a decimal number in the grammar above (no range).
+bool is_decimal_number(std::string_view text);
 std::string trim(const std::string& s);
 
 }  // namespace dorsale::scenarios

@@ -469,12 +469,9 @@ void read_mobile_sites(Import& I) {
       const auto code = parse_count(t.cell(row, c_op), t.file, row.line, "Operateur");
       auto op = code ? operator_from_mccmnc(int(*code)) : std::nullopt;
       if (!op) throw InputError(t.file, row.line, "Operateur", fmt::format("unknown operator code '{}'", trim(t.cell(row, c_op))));
-      const double x = parse_number(t.cell(row, c_x), t.file, row.line, "x");
-      const double y = parse_number(t.cell(row, c_y), t.file, row.line, "y");
-      for (const auto& [v, field] : {std::pair{x, "x"}, std::pair{y, "y"}})
-        if (std::abs(v) > kMaxProjectedCoordinate)
-          throw InputError(t.file, row.line, field,
-                           fmt::format("{} is not a Lambert-93 coordinate in metres (|{}| <= {:.0e})", v, field, kMaxProjectedCoordinate));
+      // Lambert-93 metres, |x|, |y| <= kMaxProjectedCoordinate
+      const double x = parse_number(t.cell(row, c_x), t.file, row.line, "x", -kMaxProjectedCoordinate, kMaxProjectedCoordinate);
+      const double y = parse_number(t.cell(row, c_y), t.file, row.line, "y", -kMaxProjectedCoordinate, kMaxProjectedCoordinate);
       const auto has4g = parse_count(t.cell(row, c_4g), t.file, row.line, "4G").value_or(0) > 0;
       Position p;
       try {

@@ -68,9 +68,7 @@ InterconnectionRequest build(const RowReader& rr, const Network& net, const Proj
     r.site_node = site;
   } else {
     if (lon.empty() || lat.empty()) rr.fail(lon.empty() ? "lon" : "lat", "a site needs a node id (site) or both lon and lat");
-    const double x = parse_number(lon, rr.file, rr.line, "lon"), y = parse_number(lat, rr.file, rr.line, "lat");
-    if (x < -180 || x > 180) rr.fail("lon", fmt::format("{} is not a longitude", x));
-    if (y < -90 || y > 90) rr.fail("lat", fmt::format("{} is not a latitude", y));
+    const double x = parse_number(lon, rr.file, rr.line, "lon", -180, 180), y = parse_number(lat, rr.file, rr.line, "lat", -90, 90);
     try {
       r.site_pos = proj.from_wgs84(x, y);
     } catch (const std::exception& e) {
@@ -100,28 +98,27 @@ InterconnectionRequest build(const RowReader& rr, const Network& net, const Proj
   }
   const std::string pairs = rr.get("pairs");
   if (pairs.empty()) rr.fail("pairs", "missing number of fibre pairs");
-  const double p = parse_number(pairs, rr.file, rr.line, "pairs");
-  if (p <= 0 || p != std::floor(p) || p > 1e6) rr.fail("pairs", fmt::format("{} is not a positive whole number of pairs", pairs));
+  const double p = parse_number(pairs, rr.file, rr.line, "pairs", 1, kMaxRequestPairs);
+  if (p != std::floor(p)) rr.fail("pairs", fmt::format("{} is not a positive whole number of pairs", pairs));
   r.pairs = int(p);
   const std::string prot = rr.get("protection");
   if (prot.empty() || prot == "none") r.protection = Protection::None;
   else if (prot == "diverse") r.protection = Protection::Diverse;
   else rr.fail("protection", fmt::format("'{}' is not 'none' or 'diverse'", prot));
   if (auto v = rr.get("max_latency_ms"); !v.empty()) {
-    const double l = parse_number(v, rr.file, rr.line, "max_latency_ms");
+    const double l = parse_number(v, rr.file, rr.line, "max_latency_ms", 0, kMaxRequestLatencyMs);
     if (l <= 0) rr.fail("max_latency_ms", "a latency limit is positive");
     r.max_latency_ms = l;
   }
   if (auto v = rr.get("horizon_years"); !v.empty()) {
-    const double h = parse_number(v, rr.file, rr.line, "horizon_years");
-    if (h < 0 || h != std::floor(h) || h > 100) rr.fail("horizon_years", fmt::format("{} is not a whole number of years in [0, 100]", v));
+    const double h = parse_number(v, rr.file, rr.line, "horizon_years", 0, 100);
+    if (h != std::floor(h)) rr.fail("horizon_years", fmt::format("{} is not a whole number of years in [0, 100]", v));
     r.horizon_years = int(h);
   }
   r.submitted = rr.get("submitted");
   if (!valid_date(r.submitted)) rr.fail("submitted", fmt::format("'{}' is not a date YYYY-MM-DD (years 1900 to 2100)", r.submitted));
   if (auto v = rr.get("value"); !v.empty()) {
-    r.value = parse_number(v, rr.file, rr.line, "value");
-    if (r.value < 0) rr.fail("value", "negative value");
+    r.value = parse_number(v, rr.file, rr.line, "value", 0, kMaxRequestValue);
   }
   return r;
 }
@@ -138,8 +135,24 @@ std::vector<InterconnectionRequest> parse_requests(const std::string& text, cons
   std::set<std::string> ids;
   if (json) {
     nlohmann::json j;
+    // a key given twice in one object (nlohmann keeps the last silently) is refused, naming it
+    std::vector<std::set<std::string>> keys;  // the keys seen in each open object
+    long element = 0;                         // the request being read (top-level objects)
+    const nlohmann::json::parser_callback_t no_duplicate_keys = [&](int depth, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
+      using E = nlohmann::json::parse_event_t;
+      if (event == E::object_start) {
+        if (depth == 1) ++element;
+        keys.emplace_back();
+      } else if (event == E::object_end) {
+        keys.pop_back();
+      } else if (event == E::key && !keys.empty() && !keys.back().insert(parsed.get<std::string>()).second) {
+        throw InputError(depth == 2 ? fmt::format("{} request {}", origin, element) : origin, 0, parsed.get<std::string>(),
+                         fmt::format("field '{}' appears twice: which one to read is ambiguous", parsed.get<std::string>()));
+      }
+      return true;
+    };
     try {
-      j = nlohmann::json::parse(text);
+      j = nlohmann::json::parse(text, no_duplicate_keys);
     } catch (const nlohmann::json::parse_error& e) {
       throw InputError(origin, 0, "", std::string("malformed JSON: ") + e.what());
     } catch (const nlohmann::json::exception& e) {  // e.g. a number too large for a double
@@ -162,8 +175,8 @@ std::vector<InterconnectionRequest> parse_requests(const std::string& text, cons
       out.back().line = k;
     }
   } else {
-    // CSV through the shared reader: write to a string stream-backed temp? The reader takes a
-    // path, so parse here with the same rules (comma separated, header first).
+    // CSV with the shared reader's rules (comma separated, quoted cells, header first, no
+    // column twice); lines starting with '#' are comments.
     std::istringstream in(text);
     std::string line;
     long n = 0;
@@ -173,19 +186,10 @@ std::vector<InterconnectionRequest> parse_requests(const std::string& text, cons
       if (!line.empty() && line.back() == '\r') line.pop_back();
       if (n == 1 && line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);
       if (trim(line).empty() || line[0] == '#') continue;
-      std::vector<std::string> cells;
-      std::string cell;
-      bool quoted = false;
-      for (char ch : line) {
-        if (ch == '"') quoted = !quoted;
-        else if (ch == ',' && !quoted) {
-          cells.push_back(cell);
-          cell.clear();
-        } else cell += ch;
-      }
-      cells.push_back(cell);
+      std::vector<std::string> cells = split_csv_line(line, ',');
       if (header.empty()) {
         for (auto& c : cells) header.push_back(trim(c));
+        check_unique_columns(header, origin, n);
         continue;
       }
       if (cells.size() != header.size())

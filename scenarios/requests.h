@@ -3,9 +3,12 @@
 // objects), with the same fields:
 //   id, requester, site (node id) or lon + lat (WGS84, a site off the network),
 //   destination ("dorsale" = any Dorsale point of presence, a hub name such as "Paris" or
-//   "hub:Paris", or a node id), pairs (> 0), protection ("none" | "diverse"),
-//   max_latency_ms (optional, > 0), horizon_years (optional, default 10),
-//   submitted (YYYY-MM-DD), value (optional, >= 0, default 1).
+//   "hub:Paris", or a node id), pairs (whole, 1 to kMaxRequestPairs), protection ("none" |
+//   "diverse"), max_latency_ms (optional, > 0 and <= kMaxRequestLatencyMs), horizon_years
+//   (optional, whole, 0 to 100, default 10), submitted (YYYY-MM-DD), value (optional, 0 to
+//   kMaxRequestValue, default 1).
+// Numbers are decimal (scenarios::parse_number: no 0x10, inf or nan). A column (CSV) or a key
+// (JSON object) given twice is an error naming it.
 // The whole file is checked before anything is evaluated: one bad row is an error naming the
 // row and field, and no request of the file is applied.
 #include <string>
@@ -15,6 +18,10 @@
 #include "models/network.h"
 
 namespace dorsale::scenarios {
+
+inline constexpr double kMaxRequestPairs = 1e6;
+inline constexpr double kMaxRequestLatencyMs = 1000;  // one way; the Earth's far side is ~100 ms of fibre
+inline constexpr double kMaxRequestValue = 1e12;
 
 // A real calendar date YYYY-MM-DD (years 1900 to 2100, leap years counted).
 bool valid_date(const std::string& text);

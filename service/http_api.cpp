@@ -22,6 +22,7 @@
 #include "models/error.h"
 #include "service/register.h"
 #include "service/web_page.h"
+#include "viz/output_dir.h"
 #include "viz/interconnect_writer.h"
 
 namespace dorsale::service {
@@ -44,14 +45,14 @@ void send(httplib::Response& res, int status, const json& body) {
 
 // The routes.gpkg export: GDAL writes a file; it is read back and removed.
 std::string routes_gpkg_bytes(const Region& region, const InterconnectionResults& res) {
-  static std::atomic<int> counter{0};
-  const auto path = std::filesystem::temp_directory_path() /
-                    ("dorsale-routes-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + ".gpkg");
+  // in a private folder (mkdtemp, 0700): a predictable name in the shared /tmp could be
+  // pre-created or linked by another user
+  const viz::PrivateTempDir tmp("dorsale-routes");
+  const auto path = tmp.path() / "routes.gpkg";
   viz::write_routes_gpkg(path, region, res);
   std::ifstream in(path, std::ios::binary);
   std::ostringstream bytes;
   bytes << in.rdbuf();
-  std::filesystem::remove(path);
   return bytes.str();
 }
 

@@ -88,6 +88,8 @@ void check_guichet_rules(const GuichetRules& r) {
                                 {"guichet.scheme_end", r.scheme_end}})
     if (!is_month(m)) throw std::invalid_argument(std::string(name) + ": " + std::to_string(m) + " is not a yyyymm month");
   if (r.scheme_end < r.scheme_start) throw std::invalid_argument("guichet.scheme_end: before guichet.scheme_start");
+  if (r.rules_2022_from > r.scheme_end) throw std::invalid_argument("guichet.rules_2022_from: after guichet.scheme_end");
+  if (r.cap_2022_social < r.cap_2022) throw std::invalid_argument("guichet.cap_2022_social_eur: below guichet.cap_2022_eur");
 }
 
 GuichetYear guichet_year(const GuichetRules& r, int year) {

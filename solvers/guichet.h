@@ -80,7 +80,8 @@ GuichetYear guichet_year(const GuichetRules& r, int year);
 // FttH reaches it, `horizon_years` earlier if set).
 bool guichet_eligible(const GuichetCommune& c, int year, int horizon_years);
 
-// Throws std::invalid_argument when the rule months are not yyyymm months or out of order.
+// Throws std::invalid_argument when the rule months are not yyyymm months or out of order (the
+// 2022 rules after the scheme's end included), or the social-minima cap is below the standard one.
 void check_guichet_rules(const GuichetRules& r);
 
 GuichetStats run_guichet(const GuichetInputs& in, const GuichetParams& p, int draws, std::uint64_t seed,

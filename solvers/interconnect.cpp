@@ -84,6 +84,7 @@ struct Interconnect::Impl {
   struct Relaxed {
     std::vector<std::string> reasons;         // no wide: the shared-duct reasons
     std::optional<RouteOption> option;
+    std::optional<RouteOption> link_only;     // no wide: the fastest link-disjoint pair whatever the capacity
   };
   std::unordered_map<std::string, Shape> shape_memo;
   std::unordered_map<std::string, Relaxed> relaxed_memo;
@@ -803,8 +804,7 @@ Evaluation Interconnect::diagnose(const InterconnectionRequest& r, const LinkSta
       any_latency.max_latency_ms.reset();
       auto relaxed_opts = options(any_latency, relax(), 1);
       if (!relaxed_opts.empty()) x.reasons = relaxed_opts.front().notes, x.option = relaxed_opts.front();
-      if (x.reasons.empty()) x.reasons.push_back("no shared-risk-disjoint pair of routes joins the site to the destination");
-      x.reasons.push_back("set interconnect.link_only_diversity = \"accept\" to accept link-disjoint routes");
+      x.link_only = fastest_link_only(r, relax());
     } else if (trees && !r.max_latency_ms) {  // options(r, relaxed, 1): the cheapest route, found
       x.option = from_tree(false);
       if (!x.option && Searcher{I, net_, p_, r, relax(), *this}.latency_ok(*wide)) x.option = wide;
@@ -818,11 +818,11 @@ Evaluation Interconnect::diagnose(const InterconnectionRequest& r, const LinkSta
     it = I.relaxed_memo.emplace(std::move(key), std::move(x)).first;
   }
   const Impl::Relaxed& x = it->second;
-  e.reasons = x.reasons;
   if (!wide) {
-    if (x.option && Searcher{I, net_, p_, r, s, *this}.latency_ok(*x.option)) too_full(r, s, *x.option, e.reasons);
+    no_risk_disjoint_reasons(r, s, x.reasons, x.link_only, e.reasons);
     return e;
   }
+  e.reasons = x.reasons;
   if (x.option) too_full(r, s, *x.option, e.reasons);
   latency_reason(r, fast ? fast : wide, !fast, e.reasons);
   if (e.reasons.empty()) e.reasons.push_back("no route meets every constraint (capacity, latency, diversity) together");
@@ -845,11 +845,8 @@ Evaluation Interconnect::diagnose_reference(const InterconnectionRequest& r, con
     InterconnectionRequest any_latency = r;
     any_latency.max_latency_ms.reset();
     auto relaxed_opts = options(any_latency, relaxed, 1);
-    if (!relaxed_opts.empty()) e.reasons = relaxed_opts.front().notes;
-    if (e.reasons.empty()) e.reasons.push_back("no shared-risk-disjoint pair of routes joins the site to the destination");
-    e.reasons.push_back("set interconnect.link_only_diversity = \"accept\" to accept link-disjoint routes");
-    if (!relaxed_opts.empty() && Searcher{*impl_, net_, p_, r, s, *this}.latency_ok(relaxed_opts.front()))
-      too_full(r, s, relaxed_opts.front(), e.reasons);
+    const std::vector<std::string> notes = relaxed_opts.empty() ? std::vector<std::string>{} : relaxed_opts.front().notes;
+    no_risk_disjoint_reasons(r, s, notes, fastest_link_only(r, relaxed), e.reasons);
     return e;
   }
   capacity_reasons(r, s, relaxed, wide, e.reasons);
@@ -905,6 +902,41 @@ void Interconnect::capacity_reasons(const InterconnectionRequest& r, const LinkS
     if (wide && Searcher{*impl_, net_, p_, r, relaxed, *this}.latency_ok(*wide)) o = wide;
   }
   if (o) too_full(r, s, *o, out);
+}
+
+std::optional<RouteOption> Interconnect::fastest_link_only(const InterconnectionRequest& r, const LinkState& s) const {
+  struct Accept {  // restored on exit, exceptions included
+    InterconnectParams& p;
+    bool was;
+    explicit Accept(InterconnectParams& q) : p(q), was(q.accept_link_only_diversity) { p.accept_link_only_diversity = true; }
+    ~Accept() { p.accept_link_only_diversity = was; }
+  } accept(p_);
+  return fastest(r, s);
+}
+
+void Interconnect::no_risk_disjoint_reasons(const InterconnectionRequest& r, const LinkState& s, const std::vector<std::string>& notes,
+                                            const std::optional<RouteOption>& link_only, std::vector<std::string>& out) const {
+  auto add_notes = [&] {
+    if (notes.empty()) out.push_back("no shared-risk-disjoint pair of routes joins the site to the destination");
+    out.insert(out.end(), notes.begin(), notes.end());
+  };
+  if (link_only && r.max_latency_ms && worst_latency(*link_only) > *r.max_latency_ms + 1e-12) {
+    const double worst = worst_latency(*link_only);
+    out.push_back(fmt::format(
+        "even with link-disjoint routes accepted (interconnect.link_only_diversity = \"accept\"), the fastest link-disjoint pair "
+        "whatever the capacity (route 1: {}; route 2: {}) takes {:.3f} ms on its slower route, over the limit {:.3f} ms by {:.3f} ms",
+        route_text(net_, link_only->routes[0]), route_text(net_, link_only->routes[1]), worst, *r.max_latency_ms, worst - *r.max_latency_ms));
+    add_notes();
+    return;
+  }
+  add_notes();
+  if (p_.accept_link_only_diversity) return;
+  const auto under_s = fastest_link_only(r, s);
+  if (under_s && Searcher{*impl_, net_, p_, r, s, *this}.latency_ok(*under_s)) {
+    out.push_back("set interconnect.link_only_diversity = \"accept\" to accept link-disjoint routes");
+    return;
+  }
+  if (link_only) too_full(r, s, *link_only, out);
 }
 
 void Interconnect::too_full(const InterconnectionRequest& r, const LinkState& s, const RouteOption& o, std::vector<std::string>& out) const {
@@ -1504,11 +1536,15 @@ bool Interconnect::enumerate_routes(const InterconnectionRequest& r, const LinkS
 namespace {
 
 // The joint MILP: x_io (request i takes option o), y_l (planned link l is built, once,
-// whoever uses it), value first, then cost as a tie-break weighing less than any value step
-// (each planned link at its build cost once, every other part at the option's own cost).
+// whoever uses it), maximising the accepted value. `cost` holds each variable's cost (each
+// planned link at its build cost once, every other part at the option's own cost) for the
+// second, lexicographic stage: least cost at that value (cost_model). A weighted tie-break
+// (value - 1e-6 x cost) is not one: its cost term lies below the solvers' optimality
+// tolerance, so CBC and GLPK returned different, dearer sets at the same value.
 struct JointModel {
   MipModel m;
   std::vector<std::vector<int>> var;
+  std::vector<double> cost;  // per variable, EUR
 };
 
 JointModel joint_model(const Interconnect& ic, const std::vector<InterconnectionRequest>& reqs,
@@ -1519,12 +1555,10 @@ JointModel joint_model(const Interconnect& ic, const std::vector<Interconnection
   std::fill(all_built.built.begin(), all_built.built.end(), 1);
   std::vector<std::vector<double>> cost(reqs.size());
   std::map<int, std::set<std::size_t>> users;  // planned link -> the requests with an option on it
-  double scale = 1;
   for (std::size_t i = 0; i < reqs.size(); ++i)
     for (auto o : opts[i]) {
       ic.price(o, reqs[i], all_built);  // planned links as owned: their build is counted below
       cost[i].push_back(o.total());
-      scale += o.total();
       for (int l : links_of(o))
         if (!initial.built[l]) users[l].insert(i);
     }
@@ -1532,11 +1566,12 @@ JointModel joint_model(const Interconnect& ic, const std::vector<Interconnection
   // a link one request alone may use is built iff its option is taken: its cost goes there;
   // a shared one is y_l, continuous (at any integer x the cost pulls it down to 0 or 1)
   std::map<int, int> y;
-  for (const auto& [l, who] : users) {
-    scale += build(l);
+  for (const auto& [l, who] : users)
     if (who.size() > 1) y[l] = -1;
+  for (auto& [l, var] : y) {
+    var = j.m.add_var(0, 1, 0, false);
+    j.cost.push_back(build(l));
   }
-  for (auto& [l, var] : y) var = j.m.add_var(0, 1, -1e-6 * build(l) / scale, false);
   std::map<int, std::pair<std::vector<int>, std::vector<double>>> by_link;
   j.var.resize(reqs.size());
   for (std::size_t i = 0; i < reqs.size(); ++i) {
@@ -1545,7 +1580,8 @@ JointModel joint_model(const Interconnect& ic, const std::vector<Interconnection
       double c = cost[i][k];
       for (int l : links_of(opts[i][k]))
         if (!initial.built[l] && !y.count(l)) c += build(l);
-      const int x = j.m.add_var(0, 1, reqs[i].value - 1e-6 * c / scale, true);
+      const int x = j.m.add_var(0, 1, reqs[i].value, true);
+      j.cost.push_back(c);
       j.var[i].push_back(x);
       for (int l : links_of(opts[i][k])) {
         by_link[l].first.push_back(x);
@@ -1572,7 +1608,21 @@ MipResult solve_joint(const JointModel& jm, MipBackend backend, double time_limi
   return r;
 }
 
-// The accepted value of a joint solution (its objective less the cost tie-break).
+// The second stage: the least cost among the solutions of value >= `value` (the first stage's
+// optimum, less a rounding tolerance).
+MipModel cost_model(const std::vector<InterconnectionRequest>& reqs, const JointModel& jm, double value) {
+  MipModel m = jm.m;
+  m.maximize = false;
+  m.obj = jm.cost;
+  std::vector<int> idx;
+  std::vector<double> val;
+  for (std::size_t i = 0; i < reqs.size(); ++i)
+    for (int x : jm.var[i]) idx.push_back(x), val.push_back(reqs[i].value);
+  m.add_row(idx, val, value - 1e-7 * std::max(1.0, std::abs(value)), 1e30);
+  return m;
+}
+
+// The accepted value of a joint solution.
 double joint_value(const std::vector<InterconnectionRequest>& reqs, const JointModel& jm, const MipResult& res) {
   double v = 0;
   for (std::size_t i = 0; i < reqs.size(); ++i)
@@ -1636,6 +1686,23 @@ QueueResult run_optimal(const Interconnect& ic, const std::vector<Interconnectio
   }
   if (closing.complete && res.status == MipStatus::Optimal)  // every route that could do better was a candidate
     q.all_routes_bound = std::min(q.all_routes_bound, joint_value(reqs, jm, res));
+  // lexicographic: at the value found, the least cost (the first stage's set stays feasible;
+  // when the second stage finds no solution in its time, the first stage's set is kept)
+  if ((res.status == MipStatus::Optimal || res.status == MipStatus::Feasible) && jm.m.vars() > 0) {
+    double first_cost = 0;
+    for (int v = 0; v < jm.m.vars(); ++v) first_cost += jm.cost[std::size_t(v)] * res.x[std::size_t(v)];
+    MipResult c = solve_mip(cost_model(reqs, jm, joint_value(reqs, jm, res)), backend, time_limit_s);
+    if ((c.status == MipStatus::Optimal || c.status == MipStatus::Feasible) && c.objective <= first_cost + 1e-6) {
+      for (int v = 0; v < jm.m.vars(); ++v) res.x[std::size_t(v)] = c.x[std::size_t(v)];
+    } else {
+      c.objective = first_cost;  // kept: the first stage's set, with the bound the second stage proved
+      c.bound = std::min(c.bound, first_cost);
+      if (c.status != MipStatus::Optimal && c.status != MipStatus::Feasible) c.bound = 0;
+      c.status = MipStatus::Feasible;
+    }
+    c.gap = std::max(0.0, c.objective - c.bound) / std::max(1.0, std::abs(c.objective));
+    q.cost_mip = c;
+  }
   for (const auto& v : opts) q.routes_considered += int(v.size());
   q.mip = res;
   q.fcfs_value = fcfs.accepted_value;

@@ -135,9 +135,18 @@ class Interconnect {
                         const std::optional<RouteOption>& wide, std::vector<std::string>& out) const;
   void latency_reason(const InterconnectionRequest& r, const std::optional<RouteOption>& f, bool relaxed, std::vector<std::string>& out) const;
   void too_full(const InterconnectionRequest& r, const LinkState& s, const RouteOption& o, std::vector<std::string>& out) const;
+  // fastest(r, s) as if link-only diversity were accepted (what the setting would give)
+  std::optional<RouteOption> fastest_link_only(const InterconnectionRequest& r, const LinkState& s) const;
+  // No shared-risk-disjoint pair whatever the capacity: the binding reason first. When even
+  // the fastest link-disjoint pair whatever the capacity (`link_only`) breaks the latency
+  // limit, that latency leads, then the shared ducts (`notes`); else the shared ducts, then the
+  // hint to set interconnect.link_only_diversity = "accept" only when that setting alone would
+  // accept the request under `s`, or else the links too full on `link_only`.
+  void no_risk_disjoint_reasons(const InterconnectionRequest& r, const LinkState& s, const std::vector<std::string>& notes,
+                                const std::optional<RouteOption>& link_only, std::vector<std::string>& out) const;
 
   const Network& net_;
-  InterconnectParams p_;
+  mutable InterconnectParams p_;  // mutable only for fastest_link_only's scoped switch
   std::unique_ptr<Impl> impl_;
 };
 
@@ -154,6 +163,10 @@ struct QueueResult {
   double all_routes_bound = 0;
   int routes_considered = 0;
   int pricing_rounds = 0;
+  // The second, lexicographic stage: the least cost (EUR, each planned link once) among the
+  // candidate-route solutions of the value found: objective = the chosen set's cost, bound = a
+  // lower bound on that cost, gap = (objective - bound) / max(1, objective).
+  std::optional<MipResult> cost_mip;
 };
 
 // Accepts request i (of reqs) with option o on the queue's current state q.final_state, in
@@ -174,7 +187,7 @@ QueueResult run_fcfs(const Interconnect& ic, const std::vector<InterconnectionRe
 std::vector<std::vector<RouteOption>> candidate_options(const Interconnect& ic, const std::vector<InterconnectionRequest>& reqs,
                                                         const QueueResult& fcfs, const LinkState& initial, int route_options);
 // Joint choice of requests and routes maximising the accepted value under link capacities,
-// then (a tie-break weighing less than any value step) the cost, each planned link a
+// then (lexicographic: a second MILP at that value) the least cost, each planned link a
 // fixed-charge build counted once. MILP over the candidate routes (the first-come ones among
 // them: never worse than first-come) grown by column generation; all_routes_bound bounds the
 // value over every route. The chosen requests are then replayed in queue order (`order`): the

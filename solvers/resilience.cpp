@@ -4,6 +4,7 @@
 #include <boost/graph/biconnected_components.hpp>
 
 #include <algorithm>
+#include <limits>
 #include <iterator>
 #include <map>
 #include <random>
@@ -239,20 +240,52 @@ ResilienceResult analyse_resilience(const Network& net, const ResilienceInput& i
       r.baseline_cut_high_points += in.high_points[v];
     }
 
+  const std::size_t cap = in.max_listed < 0 ? std::numeric_limits<std::size_t>::max() : std::size_t(in.max_listed);
+  // the listed nodes of a cut: at most `cap` of them (the smallest indices), in index order
+  auto list = [&](Failure& f, std::vector<int> cut) {
+    if (cut.size() > cap) {
+      std::nth_element(cut.begin(), cut.begin() + std::ptrdiff_t(cap), cut.end());
+      cut.resize(cap);
+    }
+    std::sort(cut.begin(), cut.end());
+    for (int v : cut) f.cut_nodes.push_back(net.node(v).id);
+  };
+  // a shared-risk group's cut, found by a search
   auto make = [&](std::string id, FailureKind kind, std::vector<int> cut) {
     Failure f;
     f.id = std::move(id);
     f.kind = kind;
-    std::sort(cut.begin(), cut.end());
+    f.cut_node_count = std::int64_t(cut.size());
     for (int v : cut) {
-      f.cut_nodes.push_back(net.node(v).id);
       f.cut_premises += in.premises[v];
       f.cut_high_points += in.high_points[v];
       f.cut_nros += net.node(v).kind == NodeKind::Nro;
     }
+    list(f, std::move(cut));
     return f;
   };
-  auto slice = [&](int from, int to) { return std::vector<int>(t.order.begin() + from, t.order.begin() + to); };
+  // a link's or node's cut: the nodes t.order[from, to) below it, counted by prefix sums
+  std::vector<std::int64_t> pre_premises(t.order.size() + 1, 0), pre_hp(t.order.size() + 1, 0), pre_nros(t.order.size() + 1, 0);
+  for (std::size_t k = 0; k < t.order.size(); ++k) {
+    const int v = t.order[k];
+    pre_premises[k + 1] = pre_premises[k] + in.premises[std::size_t(v)];
+    pre_hp[k + 1] = pre_hp[k] + in.high_points[std::size_t(v)];
+    pre_nros[k + 1] = pre_nros[k] + (net.node(v).kind == NodeKind::Nro);
+  }
+  auto make_range = [&](std::string id, FailureKind kind, int from, int to) {
+    Failure f;
+    f.id = std::move(id);
+    f.kind = kind;
+    f.cut_node_count = to - from;
+    f.cut_premises = pre_premises[std::size_t(to)] - pre_premises[std::size_t(from)];
+    f.cut_high_points = pre_hp[std::size_t(to)] - pre_hp[std::size_t(from)];
+    f.cut_nros = pre_nros[std::size_t(to)] - pre_nros[std::size_t(from)];
+    // listed: the first `cap` nodes below the failure in the tree's depth-first order (O(cap):
+    // a range scan for the smallest indices would make a chain quadratic again)
+    const int last = int(std::min<std::size_t>(std::size_t(to - from), cap)) + from;
+    list(f, std::vector<int>(t.order.begin() + from, t.order.begin() + last));
+    return f;
+  };
 
   // single links: the bridges
   for (std::size_t e = 0; e < c.ends.size(); ++e) {
@@ -261,9 +294,9 @@ ResilienceResult analyse_resilience(const Network& net, const ResilienceInput& i
     const int b = V + int(comp[e]);
     if (t.tin[b] < 0) continue;  // in a part already cut off
     const int j = c.links[e].front();
-    Failure f = make(net.links()[j].id, FailureKind::Link, slice(t.tin[b], t.tout[b]));
+    Failure f = make_range(net.links()[j].id, FailureKind::Link, t.tin[b], t.tout[b]);
     f.links = {net.links()[j].id};
-    if (!f.cut_nodes.empty()) r.failures.push_back(std::move(f));
+    if (f.cut_node_count > 0) r.failures.push_back(std::move(f));
   }
   // single nodes: the articulation points (the root is not a node of the network)
   for (auto a : arts) {
@@ -271,8 +304,8 @@ ResilienceResult analyse_resilience(const Network& net, const ResilienceInput& i
     if (v == c.root) continue;
     ++r.articulation_points;
     if (t.tin[v] < 0) continue;
-    Failure f = make(net.node(v).id, FailureKind::Node, slice(t.tin[v] + 1, t.tout[v]));
-    if (!f.cut_nodes.empty()) r.failures.push_back(std::move(f));
+    Failure f = make_range(net.node(v).id, FailureKind::Node, t.tin[v] + 1, t.tout[v]);
+    if (f.cut_node_count > 0) r.failures.push_back(std::move(f));
   }
   // shared-risk groups: the edges that disappear; a search only when they can cut something
   const std::vector<char> baseline = reach(c, std::vector<char>(net.links().size(), 0), -1);
@@ -306,7 +339,7 @@ ResilienceResult analyse_resilience(const Network& net, const ResilienceInput& i
         if (baseline[v] && !now[v]) cut.push_back(v);
       Failure f = make(name, FailureKind::Srg, std::move(cut));
       for (int j : ls) f.links.push_back(net.links()[j].id);
-      if (!f.cut_nodes.empty()) r.failures.push_back(std::move(f));
+      if (f.cut_node_count > 0) r.failures.push_back(std::move(f));
     }
     for (int j : ls) gone[c.edge_of_link[j]] = 0;
   }

@@ -16,7 +16,9 @@
 // nothing; a false "dependent" has probability ~2^-64 and only costs a search), and only then
 // are the nodes still reached recounted by a breadth-first search from the core: the answer is
 // exact whatever the labels (a group of more than 64 links is always searched). O(V + E) for
-// the links and nodes, O(k * 64) per group of k links, plus O(V + E) per group that cuts.
+// the links and nodes, O(k * 64) per group of k links, plus O(V + E) per group that cuts. The
+// cut counts of a link or node are range sums over the block-cut tree's depth-first order
+// (prefix sums): O(1) each, plus the listed nodes (max_listed), so a long chain stays linear.
 //
 // Contract: `core`, `premises` and `high_points` index the network's nodes (premises and
 // high_points have one entry per node); a core node may appear twice. A failing node's own
@@ -36,6 +38,7 @@ struct ResilienceInput {
   std::vector<std::int64_t> premises;      // per node: premises attached to it
   std::vector<std::int64_t> high_points;   // per node: fibred high points attached to it
   bool include_planned = false;            // count planned links as built
+  std::int64_t max_listed = -1;            // cut nodes listed per failure (Failure::cut_nodes); -1: all
 };
 
 // status NoCore (nothing examined) when `core` is empty. Throws std::invalid_argument when an

@@ -138,6 +138,9 @@ std::string queue_text(const InterconnectionResults& res) {
                        "(gap {:.2e})",
                        res.mip_backend, res.mip_status, res.routes_considered, res.mip_objective, res.mip_bound, res.mip_gap,
                        res.mip_seconds, res.all_routes_bound, res.all_routes_gap);
+  if (res.mode == "optimal" && !res.cost_status.empty())
+    out += fmt::format("; at that value, least cost {}: {:.0f} EUR (bound {:.0f} EUR, cost gap {:.2e})", res.cost_status, res.cost_eur,
+                       res.cost_bound_eur, res.cost_gap);
   std::map<std::string, std::string> built;  // each planned link once, with who builds it
   double build_capex = 0;
   for (const auto& d : res.decisions)
@@ -166,6 +169,9 @@ json queue_summary_json(const InterconnectionResults& res) {
                 {"bound", res.mip_bound}, {"gap", res.mip_gap}};  // no timing: same inputs, same file
     // the MILP is optimal among routes_considered routes; the bound holds over every route
     j["all_routes"] = {{"routes_considered", res.routes_considered}, {"value_bound", res.all_routes_bound}, {"gap", res.all_routes_gap}};
+    // lexicographic second stage: the least cost at that value (over the candidate routes)
+    if (!res.cost_status.empty())
+      j["cost"] = {{"status", res.cost_status}, {"eur", res.cost_eur}, {"bound_eur", res.cost_bound_eur}, {"gap", res.cost_gap}};
   }
   return j;
 }

@@ -139,6 +139,20 @@ void write_file(const fs::path& path, const std::string& text) {
   if (::close(fd) != 0) io_fail(path, "write failed", errno);
 }
 
+PrivateTempDir::PrivateTempDir(const std::string& prefix) {
+  std::error_code ec;
+  fs::path base = fs::temp_directory_path(ec);
+  if (ec) base = "/tmp";
+  std::string tmpl = (base / (prefix + "-XXXXXX")).string();
+  if (::mkdtemp(tmpl.data()) == nullptr) io_fail(tmpl, "cannot create a private temporary folder", errno);
+  path_ = tmpl;
+}
+
+PrivateTempDir::~PrivateTempDir() {
+  std::error_code ec;
+  fs::remove_all(path_, ec);
+}
+
 OutputDir::OutputDir(const fs::path& root, const std::string& owner) : root_(root), owner_(owner) {
   if (root_.empty()) root_ = ".";
   std::error_code ec;
@@ -153,6 +167,10 @@ OutputDir::OutputDir(const fs::path& root, const std::string& owner) : root_(roo
   if (ec) throw std::runtime_error(fmt::format("{}: cannot create the output folder: {}", root_.string(), ec.message()));
   meta_ = root_ / kMeta;
   owner_dir_ = meta_ / owner_;
+  // dorsale's own folders are never followed out of -o: a link in their place is refused
+  for (const fs::path& p : {meta_, owner_dir_})
+    if (is_link(p))
+      throw InputError(p.string(), 0, "-o", "is a symbolic link, not dorsale's own folder: dorsale never follows it out of the output folder (nothing was written)");
   fs::create_directories(owner_dir_, ec);
   if (ec) throw std::runtime_error(fmt::format("{}: cannot create: {}", owner_dir_.string(), ec.message()));
 
@@ -186,7 +204,7 @@ OutputDir::~OutputDir() {
 void OutputDir::recover() {
   std::error_code ec;
   for (const auto& o : fs::directory_iterator(meta_, ec)) {
-    if (!o.is_directory()) continue;
+    if (is_link(o.path()) || !o.is_directory()) continue;
     const std::string current = link_text(o.path() / "current");
     for (const auto& g : fs::directory_iterator(o.path())) {
       const std::string n = g.path().filename().string();
@@ -206,7 +224,15 @@ void OutputDir::recover() {
 void OutputDir::check_entry_free(const std::string& name) const {
   const fs::path p = root_ / name;
   if (!present(p)) return;
-  if (is_link(p) && link_text(p).rfind(std::string(kMeta) + "/", 0) == 0) return;  // dorsale's own
+  const std::string target = is_link(p) ? link_text(p) : std::string();
+  if (target == fmt::format("{}/{}/current/{}", kMeta, owner_, name)) return;  // this command's own
+  if (target.rfind(std::string(kMeta) + "/", 0) == 0) {
+    const std::string other = target.substr(std::string(kMeta).size() + 1, target.find('/', std::string(kMeta).size() + 1) - std::string(kMeta).size() - 1);
+    throw InputError(p.string(), 0, "-o",
+                     fmt::format("is an output of `dorsale {}` in this folder: `dorsale {}` does not take it over; choose another output "
+                                 "folder (nothing was written)",
+                                 other, owner_));
+  }
   throw InputError(p.string(), 0, "-o",
                    "exists and was not written by dorsale: it is never replaced; move it away or choose another output folder "
                    "(nothing was written)");
@@ -231,8 +257,10 @@ void OutputDir::commit() {
   for (const auto& n : entries_) check_entry_free(n);
   // a file the user put inside dorsale's previous outputs is never deleted
   const fs::path cur_link = owner_dir_ / "current";
+  // `current` names a generation beside it ("gen-N"); anything else (a link rewritten to point
+  // elsewhere) is never followed: not read, and not deleted when replaced
   const std::string old_name = link_text(cur_link);
-  const fs::path old_gen = old_name.empty() ? fs::path() : owner_dir_ / old_name;
+  const fs::path old_gen = gen_number(old_name) < 0 || is_link(owner_dir_ / old_name) ? fs::path() : owner_dir_ / old_name;
   if (!old_gen.empty() && fs::is_directory(old_gen)) {
     const auto known = read_manifest(old_gen);
     for (const auto& f : files_below(old_gen)) {

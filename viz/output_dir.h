@@ -54,6 +54,22 @@ class OutputDir {
   bool committed_ = false;
 };
 
+// A private temporary folder: mkdtemp under the temporary folder ($TMPDIR or /tmp), mode 0700,
+// an unpredictable name, removed with what it holds on destruction. For scratch files (a
+// GeoPackage GDAL writes then read back, a rank's scenario files): no other user can
+// pre-create or link a name in it. Throws std::runtime_error when it cannot be created.
+class PrivateTempDir {
+ public:
+  explicit PrivateTempDir(const std::string& prefix = "dorsale");
+  ~PrivateTempDir();
+  PrivateTempDir(const PrivateTempDir&) = delete;
+  PrivateTempDir& operator=(const PrivateTempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
 // Writes `text` to `path` (a staging path): every write, the fsync and the close are checked;
 // a failure (full disk) throws std::runtime_error naming the file.
 void write_file(const std::filesystem::path& path, const std::string& text);

@@ -16,7 +16,7 @@ namespace dorsale::viz {
 namespace {
 
 const char* const kQuantitiesHeader =
-    "year,departement,premises_passed_public,premises_passed_private,premises_alternatives,trench_km,aerial_km,duct_km,nros,pms,"
+    "year,departement,premises_passed_public,premises_passed_private,premises_alternatives,trench_km,aerial_km,duct_km,nros_in_service,pms,"
     "cable_km_le24f,cable_km_25_144f,cable_km_gt144f,masts,public_ftth_eur,collecte_eur,private_ftth_eur,alternatives_eur,masts_eur,"
     "eur_per_premises_passed,eur_per_premises_connected";
 const char* const kCostMcHeader = "measure,plan_eur,p10_eur,p50_eur,p90_eur,distribution,draws,seed";
@@ -171,7 +171,7 @@ std::string quantities_section(const std::string& name, const std::vector<Quanti
   std::string h = fmt::format("<h2>Bill of quantities – {}</h2>\n", html_escape(name));
   const std::string head =
       "<table><tr><th></th><th>premises passed public</th><th>private</th><th>alternatives</th><th>trench km</th><th>aerial km</th>"
-      "<th>reused duct km</th><th>NROs</th><th>PMs</th><th>cable km ≤24 / 25–144 / &gt;144 fibres</th><th>masts</th>"
+      "<th>reused duct km</th><th>NROs in service</th><th>PMs</th><th>cable km ≤24 / 25–144 / &gt;144 fibres</th><th>masts</th>"
       "<th>public spend</th><th>private, alternatives, masts</th><th>per premises passed</th><th>per premises connected</th></tr>\n";
   std::map<int, QuantitiesRow> by_year;
   std::map<std::string, QuantitiesRow> by_dep;

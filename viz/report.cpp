@@ -256,7 +256,17 @@ std::string towers_section(const std::string& name, const TowersResult& t) {
   for (const auto& y : t.programme)
     h += fmt::format("<tr><td>{}</td><td>{}</td><td>{:.0f}</td><td>{:.0f}</td><td>{}</td></tr>\n", y.year, y.sites.size(), y.premises_newly_covered,
                      y.white_zone_premises_after, money(y.cost_eur));
-  return h + "</table>\n";
+  h += "</table>\n";
+  // who pays the planned links of the programme's backhaul: each once across the run
+  const auto& a = t.programme_backhaul;
+  if (!a.planned_links.empty() || !a.built_by_rollout.empty()) {
+    double rollout_eur = 0;
+    for (const auto& l : a.built_by_rollout) rollout_eur += l.cost_eur;
+    h += fmt::format("<p>Programme backhaul: {} planned links built and paid by its sites ({}); {} planned links it uses are built and paid "
+                     "by the roll-out's collecte ({}, in the roll-out's spend, not here).</p>\n",
+                     a.planned_links.size(), money(a.planned_links_eur), a.built_by_rollout.size(), money(rollout_eur));
+  }
+  return h;
 }
 
 std::string guichet_section(const std::string& name, const GuichetRun& g) {
@@ -280,7 +290,7 @@ std::string resilience_section(const std::string& name, const ResilienceResult& 
                               html_escape(name), r.core.size(), r.failures.size());
   for (std::size_t k = 0; k < r.failures.size() && k < 10; ++k) {
     const Failure& f = r.failures[k];
-    h += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n", html_escape(f.id), failure_kind_key(f.kind), f.cut_nodes.size(),
+    h += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n", html_escape(f.id), failure_kind_key(f.kind), f.cut_node_count,
                      f.cut_nros, f.cut_premises, f.cut_high_points);
   }
   return h + "</table>\n";

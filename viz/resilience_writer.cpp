@@ -4,6 +4,7 @@
 #include <ogrsf_frmts.h>
 
 #include <limits>
+#include <sstream>
 #include <unordered_map>
 
 #include "viz/gpkg_util.h"
@@ -19,6 +20,7 @@ json failure_json(const Failure& f) {
   return {{"id", f.id},
           {"kind", failure_kind_key(f.kind)},
           {"links", f.links},
+          {"cut_node_count", f.cut_node_count},
           {"cut_nodes", f.cut_nodes},
           {"cut_nros", f.cut_nros},
           {"cut_premises", f.cut_premises},
@@ -37,9 +39,9 @@ constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
 
 }  // namespace
 
-json resilience_json(const ResilienceResult& r) {
-  json failures = json::array();
-  for (const auto& f : r.failures) failures.push_back(failure_json(f));
+namespace {
+
+json head_json(const ResilienceResult& r, json failures) {
   return {{"status", resilience_status_key(r.status)},
           {"core", r.core},
           {"include_planned", r.include_planned},
@@ -52,10 +54,40 @@ json resilience_json(const ResilienceResult& r) {
           {"high_points", r.high_points},
           {"high_points_unattached", r.high_points_unattached},
           {"baseline_cut", {{"nodes", r.baseline_cut_nodes}, {"premises", r.baseline_cut_premises}, {"high_points", r.baseline_cut_high_points}}},
-          {"failures", failures}};
+          {"failures", std::move(failures)}};
 }
 
-std::string resilience_json_text(const ResilienceResult& r) { return resilience_json(r).dump(2) + "\n"; }
+}  // namespace
+
+json resilience_json(const ResilienceResult& r) {
+  json failures = json::array();
+  for (const auto& f : r.failures) failures.push_back(failure_json(f));
+  return head_json(r, std::move(failures));
+}
+
+void write_resilience_json(std::ostream& out, const ResilienceResult& r) {
+  // the same bytes as resilience_json(r).dump(2), one failure at a time: no document tree of
+  // every failure is built (100,000 failures)
+  const std::string head = head_json(r, json::array()).dump(2);
+  const std::string slot = "\"failures\": []";
+  const auto at = head.find(slot);
+  out << head.substr(0, at) << "\"failures\": [";
+  for (std::size_t k = 0; k < r.failures.size(); ++k) {
+    const std::string one = failure_json(r.failures[k]).dump(2);
+    out << (k ? ",\n    " : "\n    ");
+    for (char c : one) {
+      out << c;
+      if (c == '\n') out << "    ";
+    }
+  }
+  out << (r.failures.empty() ? "]" : "\n  ]") << head.substr(at + slot.size()) << "\n";
+}
+
+std::string resilience_json_text(const ResilienceResult& r) {
+  std::ostringstream out;
+  write_resilience_json(out, r);
+  return out.str();
+}
 
 ResilienceResult resilience_from_json(const json& j, const std::string& file) {
   const JsonReader in{file};
@@ -90,6 +122,8 @@ ResilienceResult resilience_from_json(const json& j, const std::string& file) {
     f.kind = *fk;
     f.links = strings_at(in, fs[k], "links", w);
     f.cut_nodes = strings_at(in, fs[k], "cut_nodes", w);
+    f.cut_node_count = in.has(fs[k], "cut_node_count") ? in.integer_at(fs[k], "cut_node_count", w, std::int64_t(f.cut_nodes.size()), kMax)
+                                                       : std::int64_t(f.cut_nodes.size());
     f.cut_nros = in.integer_at(fs[k], "cut_nros", w, 0, kMax);
     f.cut_premises = in.integer_at(fs[k], "cut_premises", w, 0, kMax);
     f.cut_high_points = in.integer_at(fs[k], "cut_high_points", w, 0, kMax);
@@ -121,9 +155,9 @@ std::string resilience_text(const ResilienceResult& r, std::size_t max_rows) {
   for (std::size_t k = 0; k < rows; ++k) {
     const auto& f = r.failures[k];
     const std::size_t show = std::min<std::size_t>(3, f.cut_nodes.size());
-    s += fmt::format("  {:<32} {:<5} {:>9} {:>5} {:>12} {:>11}  {}{}\n", f.id, failure_kind_key(f.kind), f.cut_nodes.size(), f.cut_nros,
+    s += fmt::format("  {:<32} {:<5} {:>9} {:>5} {:>12} {:>11}  {}{}\n", f.id, failure_kind_key(f.kind), f.cut_node_count, f.cut_nros,
                      f.cut_premises, f.cut_high_points, fmt::join(f.cut_nodes.begin(), f.cut_nodes.begin() + std::ptrdiff_t(show), ", "),
-                     f.cut_nodes.size() > show ? ", ..." : "");
+                     f.cut_node_count > std::int64_t(show) ? ", ..." : "");
   }
   if (rows < r.failures.size()) s += fmt::format("  ... {} more (--json lists them all)\n", r.failures.size() - rows);
   return s;
@@ -142,7 +176,7 @@ void add_resilience_layer(GDALDataset* ds, const Region& region, const Resilienc
       feat.SetField("id", f.id.c_str());
       feat.SetField("kind", failure_kind_key(f.kind));
       feat.SetField("cut_nodes", fmt::format("{}", fmt::join(f.cut_nodes, ",")).c_str());
-      feat.SetField("cut_node_count", GIntBig(f.cut_nodes.size()));
+      feat.SetField("cut_node_count", GIntBig(f.cut_node_count));
       feat.SetField("cut_nros", GIntBig(f.cut_nros));
       feat.SetField("cut_premises", GIntBig(f.cut_premises));
       feat.SetField("cut_high_points", GIntBig(f.cut_high_points));

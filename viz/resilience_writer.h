@@ -4,6 +4,7 @@
 #include <gdal_priv.h>
 
 #include <nlohmann/json.hpp>
+#include <ostream>
 #include <string>
 
 #include "models/region.h"
@@ -13,6 +14,8 @@ namespace dorsale::viz {
 
 nlohmann::json resilience_json(const ResilienceResult& r);
 std::string resilience_json_text(const ResilienceResult& r);  // dump(2) + "\n"
+// The same bytes, written to `out` one failure at a time (no tree of every failure in memory).
+void write_resilience_json(std::ostream& out, const ResilienceResult& r);
 
 // A summary line, then one row per failure (worst first); at most `max_rows` rows (0: all).
 std::string resilience_text(const ResilienceResult& r, std::size_t max_rows = 0);

@@ -29,7 +29,11 @@ nlohmann::json account_json(const BackhaulAccount& a) {
   nlohmann::json links = nlohmann::json::array();
   for (const auto& l : a.planned_links)
     links.push_back({{"link", l.link}, {"paid_by", l.paid_by}, {"year", l.year}, {"km", l.km}, {"cost_eur", l.cost_eur}});
+  nlohmann::json rollout = nlohmann::json::array();  // used by the sites, built and paid by the roll-out's collecte
+  for (const auto& l : a.built_by_rollout)
+    rollout.push_back({{"link", l.link}, {"paid_by", l.paid_by}, {"year", l.year}, {"km", l.km}, {"cost_eur", l.cost_eur}});
   return {{"planned_links", links},
+          {"planned_links_built_by_rollout", rollout},
           {"planned_links_eur", a.planned_links_eur},
           {"backhaul_eur", a.backhaul_eur},
           {"backhaul_each_alone_eur", a.backhaul_each_alone_eur},
@@ -104,19 +108,26 @@ std::vector<std::string> strings_of(const JsonReader& rd, const json& a, const s
   return out;
 }
 
-BackhaulAccount account_of(const JsonReader& rd, const json& o, const std::string& w) {
-  BackhaulAccount a;
-  const json& links = rd.array(rd.at(o, "planned_links", w), w + ".planned_links");
+std::vector<PlannedLinkBuild> link_builds_of(const JsonReader& rd, const json& o, const std::string& w, const char* key) {
+  std::vector<PlannedLinkBuild> out;
+  const json& links = rd.array(rd.at(o, key, w), w + "." + key);
   for (std::size_t k = 0; k < links.size(); ++k) {
-    const std::string wl = fmt::format("{}.planned_links[{}]", w, k);
+    const std::string wl = fmt::format("{}.{}[{}]", w, key, k);
     PlannedLinkBuild l;
     l.link = rd.string_at(links[k], "link", wl);
     l.paid_by = rd.string_at(links[k], "paid_by", wl);
     l.year = int(rd.integer_at(links[k], "year", wl, 0, 2100));
     l.km = rd.number_at(links[k], "km", wl);
     l.cost_eur = rd.number_at(links[k], "cost_eur", wl);
-    a.planned_links.push_back(std::move(l));
+    out.push_back(std::move(l));
   }
+  return out;
+}
+
+BackhaulAccount account_of(const JsonReader& rd, const json& o, const std::string& w) {
+  BackhaulAccount a;
+  a.planned_links = link_builds_of(rd, o, w, "planned_links");
+  if (rd.has(o, "planned_links_built_by_rollout")) a.built_by_rollout = link_builds_of(rd, o, w, "planned_links_built_by_rollout");
   a.planned_links_eur = rd.number_at(o, "planned_links_eur", w);
   a.backhaul_eur = rd.number_at(o, "backhaul_eur", w);
   a.backhaul_each_alone_eur = rd.number_at(o, "backhaul_each_alone_eur", w);
@@ -215,6 +226,13 @@ std::string account_text(const char* plan, const BackhaulAccount& a) {
     by_site.back().second.push_back(l.link);
   }
   for (const auto& [site, links] : by_site) s += fmt::format("    {} pays {}\n", site, fmt::join(links, ", "));
+  if (!a.built_by_rollout.empty()) {
+    double eur = 0;
+    std::vector<std::string> ids;
+    for (const auto& l : a.built_by_rollout) eur += l.cost_eur, ids.push_back(fmt::format("{} ({})", l.link, l.year));
+    s += fmt::format("    the roll-out's collecte pays {} planned links the sites use ({:.1f} M EUR, not counted above): {}\n", ids.size(), eur / 1e6,
+                     fmt::join(ids, ", "));
+  }
   if (a.unreachable_sites > 0) s += fmt::format("    {} sites no route reaches (no backhaul counted)\n", a.unreachable_sites);
   return s;
 }

@@ -152,3 +152,14 @@ TEST(MainCli, MergeOfShardsWithDifferentDepartementsIsBadInputAndLeavesNothing) 
   EXPECT_TRUE(has(slurp(log), "field 'departements'")) << slurp(log);
   EXPECT_TRUE(fs::is_empty(out)) << "something was left in the output folder";
 }
+
+// `--from ''` used to mean the default core (PoPs + hubs) without a word
+TEST(MainCli, ResilienceEmptyFromIsBadInput) {
+  dorsale::test::TempDir tmp;
+  const auto log = tmp.path() / "log";
+  for (const char* from : {"", "  "}) {
+    EXPECT_EQ(run_cli({"resilience", "--from", from}, log), 1) << "'" << from << "': " << slurp(log);
+    EXPECT_TRUE(has(slurp(log), "--from")) << slurp(log);
+    EXPECT_TRUE(has(slurp(log), "empty node id")) << slurp(log);
+  }
+}

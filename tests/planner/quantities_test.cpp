@@ -11,6 +11,7 @@
 #include <cmath>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include "models/error.h"
 #include "models/run_summary.h"
@@ -142,27 +143,51 @@ TEST(Quantities, PmCountIsTheLargestWithZonesOfTheMinimumSize) {
     }
 }
 
+// Brute force: the largest n such that k zones holding plain premises (each >= mp, one plain
+// premises at least each) and n - k zones of remote premises only (each >= mr) fit.
+static int brute_mixed(std::int64_t plain, std::int64_t remote, int mp, int mr) {
+  if (plain + remote == 0) return 0;
+  int best = 1;
+  for (std::int64_t n = 1; n <= plain + remote; ++n)
+    for (std::int64_t k = plain > 0 ? 1 : 0; k <= (plain > 0 ? std::min(n, plain) : 0); ++k)
+      if ((n - k) * mr + std::max<std::int64_t>(0, k * mp - plain) <= remote) best = std::max<int>(best, int(n));
+  return best;
+}
+
+TEST(Quantities, PmCountMixedIsTheLargestWithEveryZoneAtItsMinimum) {
+  for (const auto& [mp, mr] : {std::pair{7, 3}, std::pair{10, 3}, std::pair{3, 7}, std::pair{5, 5}, std::pair{1, 2}})
+    for (std::int64_t plain = 0; plain <= 30; ++plain)
+      for (std::int64_t remote = 0; remote <= 30; ++remote)
+        EXPECT_EQ(planner::pm_count_mixed(plain, remote, mp, mr), brute_mixed(plain, remote, mp, mr))
+            << plain << " + " << remote << " / " << mp << ", " << mr;
+  // issue #21: nro:25-001 in 2019, 33,239 premises without a remote offer and 128 with: 33
+  // zones, none of 128 premises
+  EXPECT_EQ(planner::pm_count_mixed(33239, 128, 1000, 300), 33);
+  EXPECT_EQ(planner::pm_count_mixed(0, 128, 1000, 300), 1);
+  EXPECT_EQ(planner::pm_count_mixed(33239, 0, 1000, 300), planner::pm_count(33239, 1000));
+}
+
 TEST(Quantities, PmZonesRespectTheArcepSizeRule) {
   const auto& f = fixture();
   const auto& P = f.s.params;
   ASSERT_FALSE(f.bill.pm_zones.empty());
   std::int64_t premises = 0;
-  int pms = 0, remote = 0, small = 0;
+  int pms = 0, remote = 0, mixed = 0;
+  std::set<std::tuple<int, std::string, std::string>> seen;
   for (const auto& g : f.bill.pm_zones) {
-    const int want = int(g.remote_offer ? P.quantities.pm_min_premises_remote : P.quantities.pm_min_premises);
-    EXPECT_EQ(g.min_premises, want);
+    // one group per NRO and year, whatever the remote-offer flags of its communes
+    EXPECT_TRUE(seen.insert({g.year, g.departement, g.nro}).second) << g.nro << " " << g.year << " grouped twice";
+    EXPECT_EQ(g.min_premises, int(P.quantities.pm_min_premises));
+    EXPECT_EQ(g.min_premises_remote, int(P.quantities.pm_min_premises_remote));
     ASSERT_GE(g.pms, 1);
-    if (g.premises >= want) {
-      EXPECT_GE(g.premises / g.pms, want) << g.nro << " " << g.year;  // every zone of an even split is large enough
-      EXPECT_FALSE(g.below_minimum);
-    } else {
-      EXPECT_EQ(g.pms, 1) << g.nro;  // a group smaller than one zone: one PM (documented exception)
-      EXPECT_TRUE(g.below_minimum);
-      ++small;
-    }
+    const std::int64_t plain = g.premises - g.premises_remote;
+    EXPECT_EQ(g.pms, planner::pm_count_mixed(plain, g.premises_remote, g.min_premises, g.min_premises_remote));
+    // a zone below its minimum only alone
+    EXPECT_EQ(g.below_minimum, g.premises < (plain > 0 ? g.min_premises : g.min_premises_remote) && g.pms == 1) << g.nro;
     premises += g.premises;
     pms += g.pms;
-    remote += g.remote_offer;
+    remote += g.premises_remote > 0;
+    mixed += g.premises_remote > 0 && plain > 0;
   }
   std::int64_t passed = 0;
   int row_pms = 0;
@@ -174,13 +199,14 @@ TEST(Quantities, PmZonesRespectTheArcepSizeRule) {
   EXPECT_EQ(pms, row_pms);
   EXPECT_GT(remote, 0);
   EXPECT_LT(remote, int(f.bill.pm_zones.size()));
+  EXPECT_GT(mixed, 0) << "no NRO-year mixes communes with and without a remote offer: the grouping is untested";
   // without any remote-connection offer, every zone has the 1,000-premises minimum
   auto P2 = P;
   P2.set_text("quantities.remote_offer", "none");
   const auto bill2 = planner::bill_of_quantities(test::builtin_bfc(), P2, test::builtin_bfc_results(), std::nullopt);
   int pms2 = 0;
   for (const auto& g : bill2.pm_zones) {
-    EXPECT_FALSE(g.remote_offer);
+    EXPECT_EQ(g.premises_remote, 0);
     EXPECT_TRUE(g.premises < 1000 ? g.pms == 1 : g.premises / g.pms >= 1000);
     pms2 += g.pms;
   }

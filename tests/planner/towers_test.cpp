@@ -14,6 +14,7 @@
 #include <set>
 
 #include "models/error.h"
+#include "planner/quantities.h"
 #include "scenarios/projection.h"
 #include "scenarios/scenario.h"
 #include "test_support.h"
@@ -421,4 +422,84 @@ TEST(TowersCoverage, NoFitKeepsTheRadiiAndOpenDataFollowsTheRealSites) {
   EXPECT_EQ(ro_res.radius_scale, 1.0);
   EXPECT_FALSE(ro_res.white_zone_target_premises.has_value());
   EXPECT_GT(ro_res.white_zone_premises, 0.0);
+}
+
+// Issue #21 item 18: inside `dorsale run` the towers programme also paid planned links the
+// roll-out's collecte builds. A link is paid once across the run, and the account says by whom.
+TEST(TowersBackhaul, PlannedLinksTheRollOutBuildsArePaidByItNotAgainByTheSites) {
+  auto s = scenarios::builtin_scenario("bfc-2022");
+  const Region& r = test::builtin_bfc();
+  const auto& rollout = test::builtin_bfc_results().rollout;
+  std::map<std::string, int> collecte_year;  // planned link id -> year the roll-out builds it
+  for (const auto& c : rollout.collecte)
+    if (const int l = planner::collecte_planned_link(r.network, c); l >= 0) collecte_year.emplace(r.network.links()[std::size_t(l)].id, c.year);
+  ASSERT_FALSE(collecte_year.empty());
+  const auto alone = planner::towers_for_region(r, s, planner::TowersConfig{});
+  const auto in_run = planner::towers_for_region(r, s, planner::TowersConfig{}, &rollout);
+  int paid_twice_before = 0;
+  for (const auto* a : {&alone.programme_backhaul, &alone.choice.backhaul, &alone.unfibred_existing_backhaul})
+    for (const auto& l : a->planned_links) paid_twice_before += collecte_year.count(l.link) > 0;
+  EXPECT_GT(paid_twice_before, 0) << "no planned link both the roll-out and the towers build: the test proves nothing";
+  int used_from_rollout = 0;
+  for (const auto* a : {&in_run.programme_backhaul, &in_run.choice.backhaul, &in_run.unfibred_existing_backhaul}) {
+    for (const auto& l : a->planned_links) EXPECT_FALSE(collecte_year.count(l.link)) << l.link << " paid by " << l.paid_by << " and by the collecte";
+    std::set<std::string> once;
+    for (const auto& l : a->built_by_rollout) {
+      ASSERT_TRUE(collecte_year.count(l.link)) << l.link;
+      EXPECT_EQ(l.paid_by, "collecte");
+      EXPECT_EQ(l.year, collecte_year[l.link]) << l.link;
+      EXPECT_TRUE(once.insert(l.link).second) << l.link << " listed twice";
+      ++used_from_rollout;
+    }
+    EXPECT_LE(a->backhaul_eur, a->backhaul_each_alone_eur + 1e-6);
+  }
+  EXPECT_GT(used_from_rollout, 0);
+  // the sites pay less than when they built those links themselves
+  EXPECT_LT(in_run.programme_backhaul.planned_links_eur, alone.programme_backhaul.planned_links_eur);
+}
+
+// Issue #21 item 17: demand points (and the candidate masts made from them) were spread
+// around a commune's centre with no land test; on a coast 6 of 67 new masts stood at sea.
+// Here every commune's land is the half of a square north of its centre (a coast through the
+// centre): demand and new masts stay on it.
+TEST(TowersCoverage, DemandAndNewMastsStayInsideTheCommunePolygons) {
+  auto s = scenarios::builtin_scenario("bfc-2022");
+  Region r = test::builtin_bfc();
+  constexpr double kHalf = 0.04;  // degrees: about 3 km wide, the spread 2.5 km
+  for (auto& c : r.communes)
+    c.polygons = {{{{c.centroid.lon - kHalf, c.centroid.lat}, {c.centroid.lon + kHalf, c.centroid.lat},
+                    {c.centroid.lon + kHalf, c.centroid.lat + kHalf}, {c.centroid.lon - kHalf, c.centroid.lat + kHalf},
+                    {c.centroid.lon - kHalf, c.centroid.lat}}}};
+  auto on_land = [](const Commune& c, double lon, double lat) {
+    constexpr double tol = 1e-4;  // degrees (~10 m): the polygon's edges are straight in Lambert-93
+    return lat >= c.centroid.lat - tol && lat <= c.centroid.lat + kHalf + tol && std::abs(lon - c.centroid.lon) <= kHalf + tol;
+  };
+  planner::TowersConfig cfg;
+  cfg.sites = 67;
+  const auto res = planner::towers_for_region(r, s, cfg);
+  std::map<std::string, const Commune*> by_code;
+  for (const auto& c : r.communes) by_code[c.code] = &c;
+  int masts = 0;
+  for (const auto& x : res.choice.chosen) {
+    if (x.id.rfind("new:", 0) != 0) continue;
+    ++masts;
+    ASSERT_TRUE(by_code.count(x.commune)) << x.id;
+    EXPECT_TRUE(on_land(*by_code[x.commune], x.lon, x.lat)) << x.id << " at " << x.lon << ", " << x.lat << " is off commune " << x.commune;
+  }
+  EXPECT_GT(masts, 0);
+  // every white-zone demand point lies on some commune's land
+  const auto& proj = scenarios::Projection::for_this_thread();
+  ASSERT_FALSE(res.white_x.empty());
+  int off = 0;
+  for (std::size_t k = 0; k < res.white_x.size(); ++k) {
+    const Position p = proj.from_l93(res.white_x[k], res.white_y[k]);
+    bool land = false;
+    for (const auto& c : r.communes)
+      if (std::abs(c.centroid.lat - p.lat) <= 2 * kHalf && on_land(c, p.lon, p.lat)) {
+        land = true;
+        break;
+      }
+    off += !land;
+  }
+  EXPECT_EQ(off, 0) << "of " << res.white_x.size() << " white-zone points";
 }

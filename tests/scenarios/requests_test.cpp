@@ -60,3 +60,53 @@ TEST(Requests, UnprojectablePositionIsBadInputNamingTheField) {
   EXPECT_EQ(e.line(), 2);
   EXPECT_EQ(e.field(), "lon");
 }
+
+TEST(Requests, ColumnOrKeyGivenTwiceIsRefusedNamingIt) {
+  auto e = request_error("id,site,destination,pairs,submitted,pairs\nR1,pop:dijon,dorsale,2,2019-01-04,8\n");
+  EXPECT_EQ(e.line(), 1);
+  EXPECT_EQ(e.field(), "pairs");
+  EXPECT_NE(std::string(e.what()).find("twice"), std::string::npos) << e.what();
+  e = request_error(R"([{"id": "A", "site": "pop:dijon", "destination": "dorsale", "pairs": 1, "submitted": "2019-01-02"},
+                        {"id": "B", "site": "pop:dijon", "destination": "dorsale", "pairs": 1, "pairs": 8, "submitted": "2019-01-02"}])", true);
+  EXPECT_EQ(e.file(), "req.json request 2");
+  EXPECT_EQ(e.field(), "pairs");
+  // the same keys in two objects are not a repetition
+  EXPECT_EQ(scenarios::parse_requests(R"([{"id": "A", "site": "pop:dijon", "destination": "dorsale", "pairs": 1, "submitted": "2019-01-02"},
+                                          {"id": "B", "site": "pop:dijon", "destination": "dorsale", "pairs": 3, "submitted": "2019-01-02"}])",
+                                       "req.json", true, test::builtin_bfc().network)
+                .back()
+                .pairs,
+            3);
+}
+
+TEST(Requests, NumbersAreDecimalWithTheirRangeNotCFloats) {
+  // "0x10" was read as 16 pairs, 1e308 as a value
+  for (const auto& [field, row] : std::vector<std::pair<std::string, std::string>>{
+           {"pairs", "R1,pop:dijon,dorsale,0x10,2019-01-04,,,"},
+           {"pairs", "R1,pop:dijon,dorsale,inf,2019-01-04,,,"},
+           {"pairs", "R1,pop:dijon,dorsale,2.5,2019-01-04,,,"},
+           {"pairs", "R1,pop:dijon,dorsale,0,2019-01-04,,,"},
+           {"max_latency_ms", "R1,pop:dijon,dorsale,2,2019-01-04,0x10,,"},
+           {"max_latency_ms", "R1,pop:dijon,dorsale,2,2019-01-04,1e308,,"},
+           {"horizon_years", "R1,pop:dijon,dorsale,2,2019-01-04,,101,"},
+           {"value", "R1,pop:dijon,dorsale,2,2019-01-04,,,1e308"},
+           {"value", "R1,pop:dijon,dorsale,2,2019-01-04,,,nan"},
+       }) {
+    auto e = request_error("id,site,destination,pairs,submitted,max_latency_ms,horizon_years,value\n" + row + "\n");
+    EXPECT_EQ(e.line(), 2) << row;
+    EXPECT_EQ(e.field(), field) << row;
+  }
+  auto e = request_error(R"([{"id": "A", "site": "pop:dijon", "destination": "dorsale", "pairs": "0x10", "submitted": "2019-01-02"}])", true);
+  EXPECT_EQ(e.field(), "pairs");
+  // within range, a quoted cell with the separator inside and a decimal comma-free value read as written
+  const auto ok = scenarios::parse_requests(
+      "id,requester,site,destination,pairs,submitted,max_latency_ms,horizon_years,value\n"
+      "R1,\"Doubs, THD\",pop:dijon,dorsale,16,2019-01-04,2.5,20,1.5e3\n",
+      "req.csv", false, test::builtin_bfc().network);
+  ASSERT_EQ(ok.size(), 1u);
+  EXPECT_EQ(ok[0].requester, "Doubs, THD");
+  EXPECT_EQ(ok[0].pairs, 16);
+  EXPECT_DOUBLE_EQ(*ok[0].max_latency_ms, 2.5);
+  EXPECT_EQ(ok[0].horizon_years, 20);
+  EXPECT_DOUBLE_EQ(ok[0].value, 1500);
+}

@@ -111,3 +111,36 @@ TEST(Text, ReadTextFileStopsAnEndlessDeviceAtTheSizeLimit) {
   e = error_of([&] { read_text_file((tmp.path() / "big.csv").string(), "the request file", 1 << 20); });
   EXPECT_NE(std::string(e.what()).find("larger than 1 MiB"), std::string::npos) << e.what();
 }
+
+TEST(Text, CsvHeaderWithAColumnTwiceIsRefusedNamingIt) {
+  test::TempDir tmp;
+  const auto f = tmp.path() / "twice.csv";
+  std::ofstream(f) << "id;cb_capafo;x;cb_capafo\na;12;1;48\n";
+  auto e = error_of([&] { read_csv(f.string(), ';'); });
+  EXPECT_EQ(e.file(), f.string());
+  EXPECT_EQ(e.line(), 1);
+  EXPECT_EQ(e.field(), "cb_capafo");
+  EXPECT_NE(std::string(e.what()).find("columns 2 and 4"), std::string::npos) << e.what();
+  // the same names once each, or blank header cells, are fine
+  std::ofstream(f) << "id;cb_capafo;;\na;12;;\n";
+  EXPECT_EQ(read_csv(f.string(), ';').column("cb_capafo"), 1);
+}
+
+TEST(Text, NumbersAreDecimalOnlyAndWithinTheFieldsRange) {
+  EXPECT_DOUBLE_EQ(parse_number("12,5", "f", 2, "x", 0, 100), 12.5);
+  EXPECT_DOUBLE_EQ(parse_number(" -3.25 ", "f", 2, "x", -10, 10), -3.25);
+  EXPECT_DOUBLE_EQ(parse_number("+1.5e2", "f", 2, "x", 0, 1000), 150);
+  // C float spellings that strtod accepts
+  for (const char* bad : {"0x10", "0X1p4", "inf", "-infinity", "nan", "NAN(1)", ".5", "5.", "1e", "1e+", "--1", "1.2.3", "1 000"}) {
+    auto e = error_of([&] { parse_number(bad, "f.csv", 7, "length", -1e9, 1e9); });
+    EXPECT_EQ(e.line(), 7) << bad;
+    EXPECT_EQ(e.field(), "length") << bad;
+    EXPECT_NE(std::string(e.what()).find("not a decimal number"), std::string::npos) << bad << ": " << e.what();
+    EXPECT_FALSE(is_decimal_number(bad)) << bad;
+  }
+  // finite but out of range, and beyond a double
+  for (const char* big : {"1e308", "1e999", "-1000000000.5"}) {
+    auto e = error_of([&] { parse_number(big, "f.csv", 3, "length", -1e9, 1e9); });
+    EXPECT_NE(std::string(e.what()).find("outside the range"), std::string::npos) << big << ": " << e.what();
+  }
+}

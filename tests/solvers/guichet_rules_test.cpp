@@ -379,3 +379,30 @@ TEST(GuichetRulesBadInput, AMonthThatIsNotOneIsAnInputErrorNamingTheKey) {
     EXPECT_EQ(e.field(), "guichet.scheme_end");
   }
 }
+
+TEST(GuichetRulesBadInput, SocialCapBelowTheStandardOneOr2022RulesAfterTheEndAreRefused) {
+  auto field_of = [](const char* key, double v) {
+    Parameters p;
+    p.set_number(key, v);
+    try {
+      planner::guichet_params(p);
+    } catch (const InputError& e) {
+      return e.field();
+    }
+    return std::string("no error");
+  };
+  EXPECT_EQ(field_of("guichet.cap_2022_social_eur", 299), "guichet.cap_2022_social_eur");
+  EXPECT_EQ(field_of("guichet.cap_2022_eur", 601), "guichet.cap_2022_social_eur");
+  EXPECT_EQ(field_of("guichet.rules_2022_from", 202601), "guichet.rules_2022_from");
+  // the boundaries are allowed: equal caps, 2022 rules from the last open month
+  EXPECT_EQ(field_of("guichet.cap_2022_eur", 600), "no error");
+  EXPECT_EQ(field_of("guichet.rules_2022_from", 202512), "no error");
+  // the solver's own check says the same to a caller that fills the rules by hand
+  Parameters ok;
+  auto r = planner::guichet_params(ok).rules;
+  r.cap_2022_social = r.cap_2022 - 1;
+  EXPECT_THROW(solvers::check_guichet_rules(r), std::invalid_argument);
+  r = planner::guichet_params(ok).rules;
+  r.rules_2022_from = 202601;  // scheme_end 202512
+  EXPECT_THROW(solvers::check_guichet_rules(r), std::invalid_argument);
+}

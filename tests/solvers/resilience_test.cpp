@@ -14,7 +14,9 @@
 #include <limits>
 #include <map>
 #include <random>
+#include <cstdlib>
 #include <set>
+#include <sstream>
 
 #include "models/error.h"
 #include "models/geo.h"
@@ -242,7 +244,7 @@ TEST(Resilience, BuiltinNetworkMatchesBruteForce) {
 TEST(Resilience, AttributionMatchesIndependentRecount) {
   const Region& R = test::builtin_bfc();
   const Parameters P = scenarios::builtin_scenario("bfc-2022").params;
-  const auto r = planner::resilience_of(R, P);
+  const auto r = planner::resilience_of(R, P, "", false, "", true);  // full lists: every cut node recounted
   const Network& net = R.network;
   std::map<std::string, std::int64_t> premises_of, hp_of;
   std::int64_t premises_total = 0, hp_total = 0, far = 0;
@@ -326,6 +328,7 @@ TEST(Resilience, SameFailuresThroughGraceThd) {
   exp.out_dir = (tmp.path() / "gracethd").string();
   planner::network_export(exp);
   planner::ResilienceConfig cfg;
+  cfg.full = true;  // whole lists: the capped ones follow each network's node order
   const auto direct = planner::resilience(cfg);
   cfg.network = exp.out_dir;
   const auto read_back = planner::resilience(cfg);
@@ -337,4 +340,93 @@ TEST(Resilience, SameFailuresThroughGraceThd) {
   };
   ASSERT_FALSE(direct.failures.empty());
   EXPECT_EQ(cuts(read_back), cuts(direct));
+}
+
+// ---- memory on a long chain (issue #21 item 13) -------------------------------------------
+
+namespace {
+
+// A chain 0 - 1 - ... - n-1 from the core (node 0, a PoP) with a cross-link i - i+2 for every i
+// multiple of 4: node i+1 is then no articulation point and links i - i+1, i+1 - i+2 no bridges;
+// every other node and link cuts all the chain beyond it.
+Network chain_network(int n) {
+  Network net;
+  for (int i = 0; i < n; ++i) {
+    Node nd;
+    nd.id = nd.name = i == 0 ? std::string("pop:0") : "c" + std::to_string(i);
+    nd.kind = i == 0 ? NodeKind::DorsalePop : NodeKind::Nro;
+    nd.pos.x = 100.0 * i;
+    net.add_node(nd);
+  }
+  auto link = [&](int a, int b) {
+    Link l;
+    l.id = "l" + std::to_string(a) + "-" + std::to_string(b);
+    l.length_km = 0.1;
+    l.pairs_total = 12;
+    l.status = LinkStatus::Owned;
+    net.add_link(l, net.node(a).id, net.node(b).id);
+  };
+  for (int i = 0; i + 1 < n; ++i) link(i, i + 1);
+  for (int i = 0; i + 2 < n; i += 4) link(i, i + 2);
+  return net;
+}
+
+}  // namespace
+
+// n articulation points each cutting O(n) nodes: the lists were n² (100,000 nodes ran out of
+// 6 GB). Counts are exact, lists capped, the JSON written one failure at a time is the same text.
+// DORSALE_TEST_CHAIN_NODES sets the size (default 20,000) to measure a larger one.
+TEST(Resilience, LongChainCountsAreExactListsCappedJsonStreamed) {
+  const char* env = std::getenv("DORSALE_TEST_CHAIN_NODES");
+  const int n = env ? std::max(10, std::atoi(env)) : 20000;
+  const Network net = chain_network(n);
+  solvers::ResilienceInput in;
+  in.core = {0};
+  in.premises.assign(std::size_t(n), 1);
+  in.high_points.assign(std::size_t(n), 0);
+  in.max_listed = 10;
+  const auto r = solvers::analyse_resilience(net, in);
+  std::size_t nodes = 0, links = 0;
+  for (const auto& f : r.failures) {
+    const bool is_node = f.kind == FailureKind::Node;
+    ASSERT_NE(f.kind, FailureKind::Srg);
+    // the chain position of the failure: node v, or link v - v+1
+    const std::string& at = is_node ? f.id : f.links.front();
+    const int v = at == "pop:0" ? 0 : std::atoi(at.c_str() + 1);
+    if (is_node) {
+      EXPECT_NE(v % 4, 1) << f.id << " spanned by a cross-link";
+      ++nodes;
+    } else {
+      EXPECT_TRUE(v % 4 == 2 || v % 4 == 3) << f.id << " is in a triangle";
+      ++links;
+    }
+    EXPECT_EQ(f.cut_node_count, n - 1 - v) << f.id;
+    EXPECT_EQ(f.cut_premises, f.cut_node_count) << f.id;
+    ASSERT_LE(f.cut_nodes.size(), 10u) << f.id;
+    EXPECT_EQ(std::int64_t(f.cut_nodes.size()), std::min<std::int64_t>(10, f.cut_node_count)) << f.id;
+    for (const auto& id : f.cut_nodes) EXPECT_GT(std::atoi(id.c_str() + 1), v) << f.id << " lists " << id;
+  }
+  // every articulation point and bridge of the chain, none missed
+  std::size_t want_nodes = 0, want_links = 0;
+  for (int v = 0; v + 1 < n; ++v) want_nodes += v % 4 != 1;  // the core node 0 too: it alone joins the chain to the core
+  for (int v = 0; v + 1 < n; ++v) want_links += (v % 4 == 2 || v % 4 == 3);
+  EXPECT_EQ(nodes, want_nodes);
+  EXPECT_EQ(links, want_links);
+  // the streamed JSON is the document's text (checked on a prefix of the chain: the tree of
+  // every failure is what streaming avoids)
+  std::ostringstream streamed;
+  viz::write_resilience_json(streamed, r);
+  EXPECT_LT(streamed.str().size(), std::size_t(700) * r.failures.size() + 4096) << "the JSON grows faster than the failures";
+  const auto small = solvers::analyse_resilience(chain_network(200), [] {
+    solvers::ResilienceInput i;
+    i.core = {0};
+    i.premises.assign(200, 1);
+    i.high_points.assign(200, 0);
+    i.max_listed = 3;
+    return i;
+  }());
+  ASSERT_FALSE(small.failures.empty());
+  EXPECT_EQ(viz::resilience_json_text(small), viz::resilience_json(small).dump(2) + "\n");
+  EXPECT_EQ(viz::resilience_from_json(viz::resilience_json(small), "r.json").failures.front().cut_node_count,
+            small.failures.front().cut_node_count);
 }

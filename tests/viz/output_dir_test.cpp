@@ -174,3 +174,72 @@ TEST(OutputDir, CommandsOnOneFolderAreSerialised) {
   EXPECT_TRUE(second_in.load());
   EXPECT_EQ(visible(tmp.path()), (std::set<std::string>{"g", "r"}));
 }
+
+// `compare -o X` into a `run -o X` folder: report.html is the run's, not the compare's to take
+TEST(OutputDir, AnotherCommandsEntryIsNotTakenOver) {
+  test::TempDir tmp;
+  {
+    viz::OutputDir out(tmp.path(), "run");
+    put(out.entry("report.html"), "run's report");
+    out.commit();
+  }
+  {
+    viz::OutputDir out(tmp.path(), "compare");
+    try {
+      out.entry("report.html");
+      ADD_FAILURE() << "compare took over run's report.html";
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find("dorsale run"), std::string::npos) << e.what();
+    }
+  }
+  EXPECT_EQ(slurp(tmp.path() / "report.html"), "run's report");
+  // the same command replaces its own entry
+  {
+    viz::OutputDir out(tmp.path(), "run");
+    put(out.entry("report.html"), "run's second report");
+    out.commit();
+  }
+  EXPECT_EQ(slurp(tmp.path() / "report.html"), "run's second report");
+}
+
+// .dorsale/<cmd>/current rewritten to point outside -o: the next command neither reads nor
+// deletes that folder; .dorsale/<cmd> itself a link is refused
+TEST(OutputDir, LinksOutOfTheFolderAreNeverFollowed) {
+  test::TempDir tmp;
+  const fs::path out_dir = tmp.path() / "out", precious = tmp.path() / "precious";
+  fs::create_directories(precious);
+  std::ofstream(precious / "thesis.tex") << "years of work";
+  {
+    viz::OutputDir out(out_dir, "run");
+    put(out.entry("summary.json"), "1");
+    out.commit();
+  }
+  for (const std::string target : {precious.string(), std::string("../../../precious")}) {
+    const fs::path cur = out_dir / ".dorsale" / "run" / "current";
+    fs::remove(cur);
+    fs::create_directory_symlink(target, cur);
+    viz::OutputDir out(out_dir, "run");
+    put(out.entry("summary.json"), "2");
+    out.commit();
+    EXPECT_EQ(slurp(precious / "thesis.tex"), "years of work") << target;
+    EXPECT_EQ(slurp(out_dir / "summary.json"), "2") << target;
+  }
+  fs::remove_all(out_dir / ".dorsale" / "towers");
+  fs::create_directory_symlink(precious, out_dir / ".dorsale" / "towers");
+  EXPECT_THROW(viz::OutputDir(out_dir, "towers"), InputError);
+  EXPECT_EQ(slurp(precious / "thesis.tex"), "years of work");
+  EXPECT_EQ(std::distance(fs::directory_iterator(precious), fs::directory_iterator()), 1);
+}
+
+TEST(OutputDir, PrivateTempDirIsUnpredictableOwnerOnlyAndRemoved) {
+  fs::path a_path;
+  {
+    viz::PrivateTempDir a("dorsale-routes"), b("dorsale-routes");
+    a_path = a.path();
+    EXPECT_NE(a.path(), b.path());
+    EXPECT_EQ(a.path().parent_path(), fs::temp_directory_path());
+    EXPECT_EQ(fs::status(a.path()).permissions() & fs::perms::all, fs::perms::owner_all);
+    put(a.path() / "routes.gpkg", "x");
+  }
+  EXPECT_FALSE(fs::exists(a_path));
+}

@@ -29,7 +29,7 @@ double strict_decimal(const std::string& cell, const std::string& file, long lin
   }
   if (!ok || !digits || s.back() == '.' || s.back() == ',')
     throw InputError(file, line, field, fmt::format("'{}' is not a decimal number", s));
-  return scenarios::parse_number(s, file, line, field);
+  return scenarios::parse_number(s, file, line, field, -1e12, 1e12);  // the caller checks the field's own range
 }
 
 std::string departement_of_commune(const std::string& code) {

@@ -94,7 +94,7 @@ using Table = Value::table_type;
 using Array = Value::array_type;
 
 std::string absolute(const std::string& base_dir, const std::string& p) {
-  if (p.empty() || p.rfind("builtin:", 0) == 0 || p == "none") return p;
+  if (p.empty() || p.rfind("builtin:", 0) == 0 || p == "none" || p == "auto" || p == "derived") return p;  // not paths
   fs::path path(p);
   if (path.is_absolute() || base_dir.empty()) return fs::absolute(path).lexically_normal().string();
   return fs::absolute(fs::path(base_dir) / path).lexically_normal().string();

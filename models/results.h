@@ -50,6 +50,11 @@ struct YearSummary {
   std::int64_t private_premises_added = 0, public_premises_added = 0;
 };
 
+// What bound a paced year: "pace", "budget", "pace and budget" or "none".
+inline const char* year_limit(const YearSummary& ys) {
+  return ys.pace_bound && ys.budget_bound ? "pace and budget" : ys.pace_bound ? "pace" : ys.budget_bound ? "budget" : "none";
+}
+
 // A plan of the years first..last: when each commune gets FttH, the collecte built, the
 // alternatives used, and the state of every commune at the end of each year.
 struct RolloutResults {

@@ -49,6 +49,8 @@ RolloutTotals rollout_totals(const RolloutResults& ro) {
 RunSummary summarize_run(const Region& region, const ScenarioResults& res) {
   RunSummary s;
   s.name = res.info.scenario;
+  s.start_date = res.rollout.start_date;
+  for (const auto& [code, premises] : compute_totals(region).premises_by_departement) s.premises_by_departement[code] = premises;
   const RegionTotals totals = compute_totals(region);
   s.communes = totals.communes;
   s.premises = totals.premises;
@@ -65,6 +67,7 @@ RunSummary summarize_run(const Region& region, const ScenarioResults& res) {
       ry.figures.public_spend_eur = ys.public_spend_eur;
       ry.figures.private_spend_eur = ys.private_spend_eur;
       ry.figures.alternatives_eur = ys.alternatives_eur;
+      if (ys.pace_limited) ry.limit = year_limit(ys);
     }
     for (std::size_t d = 0; d < region.departements.size(); ++d)
       ry.by_departement.try_emplace(region.departements[d].code, share_figures(years[y].bands_by_departement[d]));

@@ -53,6 +53,7 @@ struct RunSummary {
   bool planned = false;                     // a roll-out was planned (summary.json has a trajectory)
   struct Year {
     int year = 0;
+    std::string limit;  // pace.model = ramp: what bound the year ("pace", "budget", "pace and budget", "none"); else empty
     RunYearFigures figures;
     std::map<std::string, ShareFigures> by_departement;  // by code
   };

@@ -24,6 +24,8 @@
 #include "planner/resilience.h"
 #include "viz/resilience_writer.h"
 #include "scenarios/requests.h"
+#include "planner/track.h"
+#include "io/tracking.h"
 #include "viz/hdf5_writer.h"
 #include "viz/interconnect_writer.h"
 #include "viz/gpkg_util.h"
@@ -57,6 +59,7 @@ std::string run_report(const std::vector<ScenarioRun>& runs) {
     x.towers = r.towers;
     x.guichet = r.guichet;
     x.resilience = r.resilience;
+    x.track = r.track;
     x.map = viz::map_svg(r.region, r.results);
     x.quantities = r.quantities.rows;
     x.cost_mc = r.cost_mc;
@@ -137,6 +140,10 @@ ScenarioRun compute_scenario(scenarios::Scenario s, const std::function<void(con
   say(fmt::format("{}: bills of quantities and cost Monte Carlo", s.name));
   r.quantities = bill_of_quantities(r.region, s.params, r.results, r.towers);
   r.cost_mc = cost_monte_carlo(r.quantities, s.params, s.seed);
+  if (!s.actuals.empty() && r.results.rollout.planned) {
+    say(fmt::format("{}: tracking the plan against {}", s.name, s.actuals));
+    r.track = track_summary(summarize_run(r.region, r.results), s.actuals);
+  }
   r.scenario = std::move(s);
   return r;
 }
@@ -154,6 +161,10 @@ void write_scenario_files(const ScenarioRun& r, const std::filesystem::path& dir
   viz::write_hdf5(dir / "results.h5", r.region, r.results);
   viz::write_gpkg(dir / "layers.gpkg", r.region, r.results, {int(s.params.targets.thd_year), int(s.params.targets.ftth_year)});
   if (r.resilience) viz::write_file(dir / "resilience.json", viz::resilience_json_text(*r.resilience));
+  if (r.track) {
+    viz::write_file(dir / "track.json", io::track_json(*r.track) + "\n");
+    viz::write_file(dir / "track.csv", io::track_csv(*r.track));
+  }
   if (r.towers || r.resilience) {
     std::unique_ptr<GDALDataset> ds(GDALDataset::Open((dir / "layers.gpkg").string().c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE));
     if (!ds) throw std::runtime_error("cannot reopen layers.gpkg");

@@ -14,6 +14,7 @@
 #include "models/results.h"
 #include "models/towers.h"
 #include "models/resilience.h"
+#include "models/tracking.h"
 #include "scenarios/scenario.h"
 
 namespace dorsale::planner {
@@ -33,6 +34,8 @@ struct ScenarioRun {
   std::optional<ResilienceResult> resilience;  // single failures of the network in service (resilience.json), none without a core
   BillOfQuantities quantities;         // the plan's bill of quantities (quantities.csv)
   CostMonteCarlo cost_mc;              // its cost Monte Carlo (cost_mc.csv)
+  std::optional<TrackResult> track;    // the plan against the scenario's actuals (track.json), none without
+  std::string track_csv;
 };
 
 // Computes a scenario's results (no I/O).

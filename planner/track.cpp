@@ -38,20 +38,19 @@ fs::path summary_of(const std::string& dir) {
 
 }  // namespace
 
-TrackResult track(const TrackConfig& cfg) {
-  const fs::path summary_file = summary_of(cfg.run_dir);
-  const RunSummary run = viz::read_run_summary(summary_file);
-  if (run.trajectory.empty()) throw InputError(summary_file.string(), 0, "trajectory", "is empty");
+TrackResult track_summary(const RunSummary& run, const std::string& actuals_file) {
+  const std::string where = run.name + " summary";
+  if (run.trajectory.empty()) throw InputError(where, 0, "trajectory", "is empty");
   const int first_year = run.trajectory.front().year + 1;
   const std::string start_text = !run.start_date.empty() ? run.start_date : to_string(Date{first_year - 1, 12, 31});
   const Date start = parse_date(start_text);
-  if (!is_valid(start)) throw InputError(summary_file.string(), 0, "start_date", fmt::format("'{}' is not a date", start_text));
+  if (!is_valid(start)) throw InputError(where, 0, "start_date", fmt::format("'{}' is not a date", start_text));
   io::ActualsScope scope;
   for (const auto& [code, premises] : run.premises_by_departement) scope.departements.push_back(code);
   scope.premises_by_departement = run.premises_by_departement;
   if (scope.departements.empty())
     for (const auto& [code, f] : run.trajectory.front().by_departement) scope.departements.push_back(code);
-  const Actuals actuals = io::read_actuals(cfg.actuals, scope);
+  const Actuals actuals = io::read_actuals(actuals_file, scope);
 
   TrackResult out;
   out.run = run.name;
@@ -78,6 +77,12 @@ TrackResult track(const TrackConfig& cfg) {
     out.rows.push_back(row);
   }
   if (out.compared > 0) out.mae_pts = sum / out.compared;
+  return out;
+}
+
+TrackResult track(const TrackConfig& cfg) {
+  const fs::path summary_file = summary_of(cfg.run_dir);
+  const TrackResult out = track_summary(viz::read_run_summary(summary_file), cfg.actuals);
   if (!cfg.out_dir.empty()) {
     viz::OutputDir dir(cfg.out_dir, "track");
     viz::write_file(dir.entry("track.csv"), io::track_csv(out, cfg.csv_separator));

@@ -5,6 +5,7 @@
 // 31 December of Y), the actual rate and the gap in points; the mean absolute gap.
 #include <string>
 
+#include "models/run_summary.h"
 #include "models/tracking.h"
 
 namespace dorsale::planner {
@@ -17,5 +18,9 @@ struct TrackConfig {
 };
 
 TrackResult track(const TrackConfig& cfg);
+
+// The same on a run's summary in memory and an actuals file (what dorsale run does when its
+// scenario names `actuals`).
+TrackResult track_summary(const RunSummary& run, const std::string& actuals_file);
 
 }  // namespace dorsale::planner

@@ -142,6 +142,8 @@ void read_scenario_table(const std::string& origin, const std::string& base_dir,
       const long y = as_integer(origin, v, key);
       if (y < 2000 || y > 2100) fail(origin, v, key, fmt::format("{} is not a year between 2000 and 2100", y));
       (k == "first_year" ? s.first_year : s.last_year) = int(y);
+    } else if (k == "actuals") {
+      s.actuals = resolve(base_dir, as_string(origin, v, key));
     } else if (k == "requests") {
       const std::string f = as_string(origin, v, key);
       // "builtin:requests-example.csv" names the example compiled into the binary (what a

@@ -35,6 +35,9 @@ struct Scenario {
   // Interconnection requests answered by `dorsale run` (first come, first served); empty:
   // none. "builtin:requests-example.csv" is the example compiled into the binary.
   std::string requests;
+  // ARCEP actuals the run is tracked against (dorsale track's file; resolved path; empty: none):
+  // track.json in the scenario's folder and the plan-vs-actuals chart in the report.
+  std::string actuals;
   // Private FttH commitments (L.33-13 / AMEL) added by the scenario: the commune becomes
   // private (AMEL when it was public) with this year and actor.
   struct Commitment {

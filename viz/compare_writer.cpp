@@ -45,6 +45,7 @@ RunSummary::Year year_of(const JsonReader& rd, const json& y, const std::string&
   ry.figures.public_spend_eur = number_or_zero(rd, y, "public_spend_eur", w);
   ry.figures.private_spend_eur = number_or_zero(rd, y, "private_spend_eur", w);
   ry.figures.alternatives_eur = number_or_zero(rd, y, "alternatives_eur", w);
+  if (rd.has(y, "limit")) ry.limit = rd.string_at(y, "limit", w);
   const json& techs = rd.at(y, "premises_by_technology", w);
   for (int t = 0; t < kTechnologyCount; ++t)
     ry.figures.premises_by_technology[t] =

@@ -1,4 +1,5 @@
 #include "viz/report.h"
+#include "viz/tracking_text.h"
 
 #include <fmt/format.h>
 #include <ogr_spatialref.h>
@@ -311,6 +312,7 @@ ReportScenario report_scenario_from_folder(const std::string& dir, const std::st
   if (!read_text_file((d / "map.svg").string(), x.map)) x.map.clear();
   if (const auto f = (d / "quantities.csv").string(); read_text_file(f, text)) x.quantities = quantities_from_csv_text(text, f);
   if (const auto f = (d / "cost_mc.csv").string(); read_text_file(f, text)) x.cost_mc = cost_mc_from_csv_text(text, f);
+  if (const auto f = (d / "track.json").string(); read_text_file(f, text)) x.track = track_from_json_text(text, f);
   return x;
 }
 
@@ -324,6 +326,8 @@ std::string report_html(const std::string& title, const std::vector<ReportScenar
     if (sc.guichet && !sc.guichet->sets.empty()) h += guichet_section(sc.name, *sc.guichet);
   for (const auto& sc : scenarios)
     if (sc.resilience) h += resilience_section(sc.name, *sc.resilience);
+  for (const auto& sc : scenarios)
+    if (sc.summary.planned) h += tracking_section(sc.name, sc.summary, sc.track ? &*sc.track : nullptr);
   for (const auto& sc : scenarios)
     if (sc.quantities) h += quantities_section(sc.name, *sc.quantities, sc.cost_mc ? &*sc.cost_mc : nullptr);
   h += "<p>dorsale — all figures come from the run's summary.json, decisions.json, towers.json, guichet.json, resilience.json, quantities.csv and cost_mc.csv.</p>\n</body>\n</html>\n";

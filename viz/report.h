@@ -13,6 +13,7 @@
 #include "models/region.h"
 #include "models/results.h"
 #include "models/run_summary.h"
+#include "models/tracking.h"
 #include "models/resilience.h"
 #include "models/towers.h"
 
@@ -33,6 +34,7 @@ struct ReportScenario {
   std::string map;                                     // map_svg, or empty
   std::optional<std::vector<QuantitiesRow>> quantities;  // quantities.csv
   std::optional<CostMonteCarlo> cost_mc;                 // cost_mc.csv
+  std::optional<TrackResult> track;                      // track.json (scenario key `actuals`)
 };
 
 // The report's inputs of a run folder written by `dorsale run`, through the typed readers

@@ -109,7 +109,7 @@ json trajectory_json(const Region& region, const ScenarioResults& res) {
       yj["private_spend_eur"] = ys.private_spend_eur;
       yj["alternatives_eur"] = ys.alternatives_eur;
       if (ys.pace_limited) {  // pace.model = ramp: what limited the year (scenarios/README.md "Build pace")
-        yj["limit"] = ys.pace_bound && ys.budget_bound ? "pace and budget" : ys.pace_bound ? "pace" : ys.budget_bound ? "budget" : "none";
+        yj["limit"] = year_limit(ys);
         yj["private_premises_added"] = ys.private_premises_added;
         yj["public_premises_added"] = ys.public_premises_added;
       }

@@ -2,6 +2,14 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
+#include <limits>
+#include <map>
+
+#include "models/error.h"
+#include "viz/json_reader.h"
+#include "viz/report.h"
+
 namespace dorsale::viz {
 
 std::string track_text(const TrackResult& t) {
@@ -34,6 +42,112 @@ std::string calibration_text(const CalibrationResult& c) {
     s += "\n";
   }
   return s;
+}
+
+namespace {
+double ranged(const JsonReader& rd, const nlohmann::json& o, const std::string& key, const std::string& where, double lo, double hi) {
+  const double v = rd.number_at(o, key, where);
+  if (!(v >= lo && v <= hi))
+    throw InputError(rd.file, 0, where.empty() ? key : where + "." + key, fmt::format("{} is outside [{}, {}]", v, lo, hi));
+  return v;
+}
+}  // namespace
+
+TrackResult track_from_json_text(const std::string& text, const std::string& file) {
+  const nlohmann::json j = parse_json_document(text, file, "a track.json of dorsale run or track");
+  const JsonReader rd{file};
+  TrackResult t;
+  t.run = rd.string_at(j, "run", "");
+  t.start_date = rd.string_at(j, "start_date", "");
+  t.actuals_layout = rd.string_at(j, "actuals_layout", "");
+  const auto& rows = rd.array(rd.at(j, "rows", ""), "rows");
+  for (std::size_t k = 0; k < rows.size(); ++k) {
+    const std::string w = fmt::format("rows[{}]", k);
+    TrackRow r;
+    r.departement = rd.string_at(rows[k], "departement", w);
+    r.date = parse_date(rd.string_at(rows[k], "date", w));
+    if (!is_valid(r.date)) throw InputError(file, 0, w + ".date", "is not a date");
+    r.actual_pct = ranged(rd, rows[k], "actual_pct", w, 0, 100);
+    const auto& p = rd.at(rows[k], "planned_pct", w);
+    if (!p.is_null()) r.planned_pct = ranged(rd, rows[k], "planned_pct", w, 0, 100);
+    const auto& g = rd.at(rows[k], "gap_pts", w);
+    if (!g.is_null()) r.gap_pts = ranged(rd, rows[k], "gap_pts", w, -100, 100);
+    t.rows.push_back(r);
+  }
+  t.compared = int(rd.integer_at(j, "compared", "", 0, 1 << 30));
+  if (!rd.at(j, "mae_pts", "").is_null()) t.mae_pts = ranged(rd, j, "mae_pts", "", 0, 100);
+  return t;
+}
+
+namespace {
+
+// One département's chart: the plan as a line (start, then year ends), the actuals as dots.
+std::string departement_chart(const std::string& dep, const std::vector<std::pair<double, double>>& plan,
+                              const std::vector<std::pair<double, double>>& actual, std::optional<double> mae) {
+  const double w = 220, h = 150, l = 30, b = 22, t = 18, r = 20;
+  double x0 = std::numeric_limits<double>::max(), x1 = std::numeric_limits<double>::lowest();
+  for (const auto* v : {&plan, &actual})
+    for (const auto& [x, y] : *v) x0 = std::min(x0, x), x1 = std::max(x1, x);
+  if (!(x1 > x0)) x1 = x0 + 1;
+  auto X = [&](double x) { return l + (w - l - r) * (x - x0) / (x1 - x0); };
+  auto Y = [&](double p) { return t + (h - t - b) * (1 - p / 100.0); };
+  std::string s = fmt::format("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"track\" data-departement=\"{}\" viewBox=\"0 0 {} {}\" width=\"{}\" height=\"{}\">\n",
+                              html_escape(dep), w, h, w, h);
+  s += fmt::format("<text x=\"{}\" y=\"12\" font-size=\"11\">dép {}{}</text>\n", l, html_escape(dep),
+                   mae ? fmt::format(" — mean gap {:.1f} pts", *mae) : std::string());
+  for (int p = 0; p <= 100; p += 50)
+    s += fmt::format("<line x1=\"{}\" y1=\"{:.1f}\" x2=\"{}\" y2=\"{:.1f}\" stroke=\"#ddd\"/><text x=\"2\" y=\"{:.1f}\" font-size=\"9\">{}%</text>\n",
+                     l, Y(p), w - r, Y(p), Y(p) + 3, p);
+  for (int y = int(std::ceil(x0)); y <= int(std::floor(x1)); y += 2)
+    s += fmt::format("<text x=\"{:.1f}\" y=\"{}\" font-size=\"9\">{}</text>\n", X(y) - 10, h - 6, y);
+  std::string pts;
+  for (const auto& [x, y] : plan) pts += fmt::format("{:.1f},{:.1f} ", X(x), Y(y));
+  s += fmt::format("<polyline class=\"plan\" fill=\"none\" stroke=\"#0072b2\" stroke-width=\"1.5\" points=\"{}\"><title>plan</title></polyline>\n", pts);
+  for (const auto& [x, y] : actual)
+    s += fmt::format("<circle class=\"actual\" cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"2.5\" fill=\"#d55e00\"><title>ARCEP {:.1f} %</title></circle>\n", X(x), Y(y), y);
+  return s + "</svg>\n";
+}
+
+}  // namespace
+
+std::string tracking_section(const std::string& name, const RunSummary& summary, const TrackResult* track) {
+  std::string h;
+  bool paced = false;
+  for (const auto& y : summary.trajectory) paced = paced || !y.limit.empty();
+  if (paced) {
+    h += fmt::format("<h2>Build pace — {}</h2>\n<p>What bound each year's FttH: the works' pace (per département, the operators' and "
+                     "the RIP's) or the public budget.</p>\n<table><tr><th>year</th><th>FttH</th><th>public spend</th><th>limit</th></tr>\n",
+                     html_escape(name));
+    for (const auto& y : summary.trajectory)
+      if (!y.limit.empty())
+        h += fmt::format("<tr><td>{}</td><td>{:.1f} %</td><td>{:.1f} M€</td><td>{}</td></tr>\n", y.year, y.figures.shares.pct_ftth,
+                         y.figures.public_spend_eur / 1e6, html_escape(y.limit));
+    h += "</table>\n";
+  }
+  if (!track || summary.trajectory.empty()) return h;
+  const Date start = parse_date(track->start_date);
+  h += fmt::format("<h2>Plan against ARCEP actuals — {}</h2>\n<p>FttH rate per département: the plan (line; its start is the state of {}, "
+                   "year Y is 31 December of Y) and ARCEP's published rate (dots); mean absolute gap {}.</p>\n<div class=\"row\">\n",
+                   html_escape(name), html_escape(track->start_date),
+                   track->mae_pts ? fmt::format("{:.2f} points over {} dates", *track->mae_pts, track->compared) : std::string("—"));
+  std::map<std::string, std::vector<std::pair<double, double>>> actual;
+  std::map<std::string, std::pair<double, int>> gaps;
+  for (const auto& r : track->rows) {
+    actual[r.departement].emplace_back(decimal_year(r.date), r.actual_pct);
+    if (r.gap_pts) gaps[r.departement].first += std::abs(*r.gap_pts), gaps[r.departement].second += 1;
+  }
+  for (const auto& [dep, dots] : actual) {
+    std::vector<std::pair<double, double>> plan;
+    for (std::size_t k = 0; k < summary.trajectory.size(); ++k) {
+      const auto& y = summary.trajectory[k];
+      auto it = y.by_departement.find(dep);
+      if (it == y.by_departement.end()) continue;
+      plan.emplace_back(k == 0 && is_valid(start) ? decimal_year(start) : double(y.year + 1), it->second.pct_ftth);
+    }
+    const auto g = gaps.find(dep);
+    h += departement_chart(dep, plan, dots, g == gaps.end() ? std::nullopt : std::optional<double>(g->second.first / g->second.second));
+  }
+  return h + "</div>\n";
 }
 
 }  // namespace dorsale::viz

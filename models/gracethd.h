@@ -49,7 +49,9 @@ struct Table {
 // (what a GeoPackage delivery stores) are the data model's (INTEGER -> Integer64, NUMERIC ->
 // Real, DATE -> Date, VARCHAR(n) and TIMESTAMP -> String, as the Shapefile templates do).
 const std::vector<Table>& tables();
-const Table& table(const std::string& name);  // throws std::out_of_range when unknown
+// Tables read but not written: t_fibre, t_position.
+const std::vector<Table>& read_tables();
+const Table& table(const std::string& name);  // either list; throws std::out_of_range when unknown
 
 // Value lists (l_*.csv codes) dorsale reads or writes.
 const std::vector<std::string>& avancement_codes();      // l_avancement: E C T S H A

@@ -10,6 +10,8 @@ namespace dorsale::planner {
 
 NetworkInfo network_info(const std::string& path) { return scenarios::read_network(path, Parameters()).info; }
 
+NetworkCheck network_check(const std::string& path) { return scenarios::check_network(path, Parameters()); }
+
 NetworkExport network_export(const NetworkExportConfig& cfg) {
   if (cfg.format != "gracethd" && cfg.format != "gpkg")
     throw InputError("command line", 0, "--format", "'" + cfg.format + "' is not gracethd or gpkg");

@@ -38,6 +38,12 @@ NetworkImport read_network(const std::string& path, const Parameters& P);
 // The same for a path known to be a GraceTHD delivery (folder or GeoPackage).
 NetworkImport read_gracethd(const std::string& path, const Parameters& P);
 
+// `dorsale network check`: the import of PATH, reporting instead of failing: the tables read
+// (rows) and those present and not read, the rows left out with their reasons, the warnings,
+// the totals; `usable` is false, with the import's one error, when a table it needs is
+// missing or unreadable or no cable can be kept. Never throws, on any input.
+NetworkCheck check_network(const std::string& path, const Parameters& P) noexcept;
+
 // Puts an imported network in place of the region's: each commune is attached to the network's
 // NRO nearest to its centroid (no NRO: none), the region's high points stay, the provenance
 // records the file, its format and the rows left out. Validates the region.

@@ -16,6 +16,10 @@ namespace dorsale::viz {
 
 nlohmann::json network_info_json(const NetworkInfo& info);
 std::string network_info_text(const NetworkInfo& info);
+// `dorsale network check`: usable, error, tables_read, tables_ignored, counts (rows refused by
+// kind, rows left out by rule, warnings by kind) and the network's info (viz/README.md).
+nlohmann::json network_check_json(const NetworkCheck& check);
+std::string network_check_text(const NetworkCheck& check);
 
 enum class GraceThdFormat { ShpCsv, Gpkg };
 

@@ -2,6 +2,7 @@
 // (models/gracethd.h), read them back (scenarios/gracethd.h, `dorsale network info`), export
 // networks (`dorsale network export`) and compare the exports with the official templates
 // when they are at hand (../shared/reference/gracethd-v2.0.1).
+#include <fmt/format.h>
 #include <gdal_priv.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -9,7 +10,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <fstream>
 #include <map>
+#include <set>
 
 #include "models/gracethd.h"
 #include "planner/interconnect.h"
@@ -38,6 +41,7 @@ struct Delivery {
   };
   std::map<std::string, std::vector<Row>> tables;
   bool prj = true;
+  std::string shp_encoding;  // the Shapefiles' ENCODING creation option (and .cpg); GDAL's default when empty
 
   void add(const std::string& table, std::map<std::string, std::string> v, std::vector<std::array<double, 2>> geom = {}) {
     tables[table].push_back({std::move(v), std::move(geom)});
@@ -67,6 +71,7 @@ struct Delivery {
         one = GetGDALDriverManager()->GetDriverByName(shp ? "ESRI Shapefile" : "CSV")->Create(f.c_str(), 0, 0, 0, GDT_Unknown, nullptr);
       }
       char** opts = shp || gpkg ? nullptr : CSLSetNameValue(nullptr, "SEPARATOR", "SEMICOLON");
+      if (shp && !gpkg && !shp_encoding.empty()) opts = CSLSetNameValue(opts, "ENCODING", shp_encoding.c_str());
       const auto type = spec.geom == gracethd::Geom::Point ? wkbPoint : spec.geom == gracethd::Geom::LineString ? wkbLineString : wkbNone;
       OGRLayer* L = one->CreateLayer(name.c_str(), shp && prj ? &l93 : nullptr, type, opts);
       CSLDestroy(opts);
@@ -379,44 +384,33 @@ TEST(GraceThd, BadInputIsOneClearError) {
   }
   {
     Delivery d = test_delivery();
-    d.row("t_cable", "cb_code", "C3").v["cb_nd2"] = "NOWHERE";
-    expect_all(import_error(d), {"t_cable.csv:4", "table t_cable", "'C3'", "field 'cb_nd2'", "unknown node 'NOWHERE'"});
-  }
-  {
-    Delivery d = test_delivery();
-    d.row("t_cable", "cb_code", "C2").v["cb_capafo"] = "-12";
-    expect_all(import_error(d), {"table t_cable", "'C2'", "field 'cb_capafo'", "negative capacity"});
-  }
-  {
-    Delivery d = test_delivery();
-    d.row("t_cable", "cb_code", "C1").v["cb_fo_util"] = "30";
-    expect_all(import_error(d), {"table t_cable", "'C1'", "field 'cb_fo_util'", "30 fibres used is above the 24"});
-  }
-  {
-    Delivery d = test_delivery();
     d.prj = false;
     expect_all(import_error(d), {"t_", ".shp", ".prj", "Lambert-93"});
   }
   {
-    Delivery d = test_delivery();
-    d.row("t_cable", "cb_code", "C4").v["cb_avct"] = "X";
-    expect_all(import_error(d), {"'C4'", "field 'cb_avct'", "l_avancement"});
+    TempDir tmp;  // a required field missing: the table cannot be read
+    const auto dir = test_delivery().write(tmp.path());
+    std::string csv = test::slurp(dir / "t_cable.csv");
+    csv.replace(csv.find("cb_capafo"), 9, "cb_capaXX");
+    std::ofstream(dir / "t_cable.csv", std::ios::binary | std::ios::trunc) << csv;
+    const auto e = test::input_error_of([&] { scenarios::read_network(dir.string(), Parameters()); });
+    expect_all(e.what(), {"t_cable", "has no field cb_capafo"});
   }
   {
-    Delivery d = test_delivery();
-    d.add("t_cab_cond", {{"cc_cb_code", "C99"}, {"cc_cd_code", "CD1"}});
-    expect_all(import_error(d), {"table t_cab_cond", "field 'cc_cb_code'", "unknown cable 'C99'"});
+    Delivery d = test_delivery();  // every cable refused: nothing to use
+    for (auto& r : d.tables["t_cable"]) r.v["cb_capafo"] = "-1";
+    expect_all(import_error(d), {"t_cable", "no cable of t_cable could be kept", "15 rows left out", "network check"});
   }
 }
 
 TEST(GraceThd, BadInputOnTheCommandLineExitsOne) {
   TempDir tmp;
   Delivery d = test_delivery();
-  d.row("t_cable", "cb_code", "C3").v["cb_nd2"] = "NOWHERE";
+  d.tables.erase("t_noeud");
   const auto dir = d.write(tmp.path() / "bad");
   const auto log = tmp.path() / "log";
   EXPECT_EQ(test::run_cli({"network", "info", dir.string()}, log), 1);
-  EXPECT_NE(test::slurp(log).find("unknown node 'NOWHERE'"), std::string::npos) << test::slurp(log);
+  EXPECT_NE(test::slurp(log).find("missing required table t_noeud"), std::string::npos) << test::slurp(log);
 }
 
 // ---- export ----
@@ -744,13 +738,13 @@ TEST(GraceThd, InterconnectAnswersAQueueOnTheNetwork) {
 TEST(GraceThd, ABadNetworkWritesNothing) {
   TempDir tmp;
   Delivery d = queue_delivery();
-  d.row("t_cable", "cb_code", "K2").v["cb_fo_util"] = "30";
+  d.tables.erase("t_noeud");
   const auto net = d.write(tmp.path() / "net");
   const auto req = tmp.path() / "requests.csv";
   std::ofstream(req) << kQueue;
   const auto log = tmp.path() / "log";
   EXPECT_EQ(test::run_cli({"interconnect", req.string(), "--network", net.string(), "-o", (tmp.path() / "out").string()}, log), 1);
-  EXPECT_NE(test::slurp(log).find("table t_cable, row 'K2': 30 fibres used"), std::string::npos) << test::slurp(log);
+  EXPECT_NE(test::slurp(log).find("missing required table t_noeud"), std::string::npos) << test::slurp(log);
   EXPECT_FALSE(fs::exists(tmp.path() / "out"));
   const auto sc = tmp.path() / "real.toml";
   std::ofstream(sc) << "[scenario]\nname = \"real\"\n\n[network]\nsource = \"gracethd\"\npath = \"net\"\n";
@@ -758,6 +752,334 @@ TEST(GraceThd, ABadNetworkWritesNothing) {
   EXPECT_FALSE(fs::exists(tmp.path() / "exp"));
   std::ofstream(sc) << "[network]\nsource = \"shapefiles\"\npath = \"net\"\n";
   EXPECT_EQ(test::run_cli({"network", "export", "--scenario", sc.string(), "-o", (tmp.path() / "exp").string()}, log), 1);
+}
+
+// ---- cable ends as a GraceTHD reader finds them; network check ----------------------------
+
+const Link* link_of(const Network& net, const std::string& id) {
+  for (const auto& l : net.links())
+    if (l.id == id) return &l;
+  return nullptr;
+}
+std::set<std::string> ends_of(const Network& net, const Link& l) { return {net.node(l.a).id, net.node(l.b).id}; }
+
+// test_delivery() as an AVP often sends it: C10 with empty ends drawn from NRO2 to SRO (each
+// end 1 m off its node), C11 with empty ends in a duct through CM3 (SRO-CH) and CM4 (CH-NRO1),
+// C12 with empty ends drawn far from any node, C13 a jumper, C14 naming an unknown node but
+// drawn from POP1 to POP2.
+Delivery avp_delivery() {
+  Delivery d = test_delivery();
+  auto cable = [&](std::map<std::string, std::string> v) {
+    v.emplace("cb_avct", "E");
+    v.emplace("cb_statut", "AVP");
+    d.add("t_cable", std::move(v));
+  };
+  cable({{"cb_code", "C10"}, {"cb_capafo", "24"}});
+  cable({{"cb_code", "C11"}, {"cb_capafo", "12"}});
+  cable({{"cb_code", "C12"}, {"cb_capafo", "12"}});
+  cable({{"cb_code", "C13"}, {"cb_nd1", "NRO1"}, {"cb_nd2", "POP1"}, {"cb_capafo", "2"}, {"cb_typephy", "J"}});
+  cable({{"cb_code", "C14"}, {"cb_nd1", "NOWHERE"}, {"cb_nd2", "POP1"}, {"cb_capafo", "12"}});
+  d.add("t_cableline", {{"cl_code", "CL10"}, {"cl_cb_code", "C10"}}, {{860000.8, 6700000.6}, {857000, 6703000}, {855000, 6705001}});
+  d.add("t_cableline", {{"cl_code", "CL12"}, {"cl_cb_code", "C12"}}, {{880000, 6680000}, {881000, 6681000}});
+  d.add("t_cableline", {{"cl_code", "CL14"}, {"cl_cb_code", "C14"}}, {{850000, 6690000.5}, {860000, 6690000}});
+  d.add("t_cheminement", {{"cm_code", "CM3"}, {"cm_ndcode1", "SRO"}, {"cm_ndcode2", "CH"}}, {{855000, 6705000}, {852000, 6696000}});
+  d.add("t_cheminement", {{"cm_code", "CM4"}, {"cm_ndcode1", "CH"}, {"cm_ndcode2", "NRO1"}}, {{852000, 6696000}, {850000, 6700000}});
+  d.add("t_conduite", {{"cd_code", "CD4"}, {"cd_statut", "AVP"}});
+  d.add("t_cond_chem", {{"dm_cd_code", "CD4"}, {"dm_cm_code", "CM3"}});
+  d.add("t_cond_chem", {{"dm_cd_code", "CD4"}, {"dm_cm_code", "CM4"}});
+  d.add("t_cab_cond", {{"cc_cb_code", "C11"}, {"cc_cd_code", "CD4"}});
+  return d;
+}
+
+std::map<std::string, std::int64_t> by_reason(const std::vector<DroppedRows>& rows) {
+  std::map<std::string, std::int64_t> out;
+  for (const auto& d : rows) out[d.table + ": " + d.why] += d.count;
+  return out;
+}
+std::map<std::string, std::int64_t> by_kind(const std::vector<DroppedRows>& rows) {
+  std::map<std::string, std::int64_t> out;
+  for (const auto& d : rows) out[d.kind] += d.count;
+  return out;
+}
+
+TEST(GraceThdEnds, CablesArePlacedByTheirEndsGeometryOrDucts) {
+  for (const bool gpkg : {false, true}) {
+    SCOPED_TRACE(gpkg ? "gpkg" : "shpcsv");
+    TempDir tmp;
+    const auto path = avp_delivery().write(tmp.path() / "avp", gpkg);
+    const auto imp = scenarios::read_network(path.string(), Parameters());
+    const auto& net = imp.network;
+    EXPECT_EQ(imp.info.totals.links, 5 + 3);
+    const Link* c10 = link_of(net, "C10");
+    const Link* c11 = link_of(net, "C11");
+    const Link* c14 = link_of(net, "C14");
+    ASSERT_TRUE(c10 && c11 && c14);
+    EXPECT_EQ(ends_of(net, *c10), (std::set<std::string>{"NRO2", "SRO"}));
+    EXPECT_EQ(ends_of(net, *c11), (std::set<std::string>{"SRO", "NRO1"}));
+    EXPECT_EQ(ends_of(net, *c14), (std::set<std::string>{"POP1", "POP2"}));
+    // lengths: C10 its drawn line, C11 its two cheminements' drawn lines
+    EXPECT_NEAR(c10->length_km, (std::hypot(3000.8, 2999.4) + std::hypot(2000, 2001)) / 1000, 1e-6);
+    EXPECT_NEAR(c11->length_km, (std::hypot(3000, 9000) + std::hypot(2000, 4000)) / 1000, 1e-6);
+    EXPECT_EQ(c10->pairs_total, 12);
+    std::string derived;
+    for (const auto& s : imp.info.derived) derived += s + "\n";
+    EXPECT_NE(derived.find("2 cables placed by their t_cableline geometry"), std::string::npos) << derived;
+    EXPECT_NE(derived.find("e.g. C10, C14"), std::string::npos) << derived;
+    EXPECT_NE(derived.find("1 cables placed by their duct chain"), std::string::npos) << derived;
+    const auto dropped = by_reason(imp.info.dropped);
+    EXPECT_EQ(dropped.at("t_cable: a jumper (cb_typephy J): a patch cord inside a site, not a link"), 1);
+    const std::string unplaced =
+        "t_cable: ends not found: cb_nd1 or cb_nd2 empty, no t_cableline with both ends within gracethd.end_snap_m of a node, no duct chain with two ends";
+    EXPECT_EQ(dropped.at(unplaced), 1);
+    for (const auto& d : imp.info.dropped)
+      if (d.kind == "unplaced") {
+        EXPECT_EQ(d.examples, std::vector<std::string>{gpkg ? "C12 (line 12)" : "C12 (line 13)"});
+      }
+    // every cable of t_cable is placed or listed
+    std::int64_t cables_dropped = 0;
+    for (const auto& d : imp.info.dropped)
+      if (d.table == "t_cable") cables_dropped += d.count;
+    EXPECT_EQ(imp.info.totals.links + cables_dropped, 14);
+    // a tighter tolerance leaves C10 (1 m off) unplaced; C14 (0.5 m off) stays
+    Parameters tight;
+    tight.gracethd.end_snap_m = 0.8;
+    const auto t = scenarios::read_network(path.string(), tight);
+    EXPECT_EQ(link_of(t.network, "C10"), nullptr);
+    EXPECT_NE(link_of(t.network, "C14"), nullptr);
+    EXPECT_EQ(by_reason(t.info.dropped).at(unplaced), 2);
+  }
+}
+
+TEST(GraceThdEnds, InfoCommandPrintsHowCablesWerePlaced) {
+  TempDir tmp;
+  const auto dir = avp_delivery().write(tmp.path() / "avp");
+  const auto log = tmp.path() / "log";
+  ASSERT_EQ(test::run_cli({"network", "info", dir.string(), "--json"}, log), 0) << test::slurp(log);
+  const auto j = nlohmann::json::parse(test::slurp(log));
+  EXPECT_EQ(j["links"], 8);
+  std::int64_t unplaced = 0;
+  for (const auto& d : j["dropped"])
+    if (d.value("kind", "") == "unplaced") unplaced += d["count"].get<std::int64_t>();
+  EXPECT_EQ(unplaced, 1);
+}
+
+// Every problem a checker reports, once each, on test_delivery().
+Delivery flawed_delivery() {
+  Delivery d = test_delivery();
+  d.row("t_cable", "cb_code", "C4").v["cb_avct"] = "X";               // value list
+  d.row("t_cable", "cb_code", "C3").v["cb_nd2"] = "NOWHERE";          // cable -> node
+  d.row("t_cable", "cb_code", "C2").v["cb_prop"] = "OR9";             // unknown organisation
+  d.row("t_cable", "cb_code", "C1").v["cb_lgreel"] = "20000";         // drawn 10,000 m below
+  d.add("t_cableline", {{"cl_code", "CL1"}, {"cl_cb_code", "C1"}}, {{850000, 6700000}, {850000, 6690000}});
+  d.add("t_cable", {{"cb_code", "C1"}, {"cb_nd1", "NRO1"}, {"cb_nd2", "NRO2"}, {"cb_capafo", "6"}});  // duplicate cb_code
+  d.add("t_sitetech", {{"st_code", "ST1"}, {"st_nd_code", "NRO2"}, {"st_typelog", "NRO"}});          // duplicate st_code
+  d.add("t_cond_chem", {{"dm_cd_code", "CD9"}, {"dm_cm_code", "CM1"}});                              // unknown conduite
+  d.add("t_fibre", {{"fo_code", "FO1"}, {"fo_cb_code", "C1"}, {"fo_nincab", "1"}});
+  d.add("t_fibre", {{"fo_code", "FO2"}, {"fo_cb_code", "C99"}, {"fo_nincab", "2"}});                  // fibre -> cable
+  d.add("t_position", {{"ps_code", "PS1"}, {"ps_1", "FO1"}, {"ps_2", "FO99"}, {"ps_fonct", "EP"}});  // position -> fibre
+  return d;
+}
+
+TEST(GraceThdCheck, CountsEveryProblemOfTheDelivery) {
+  TempDir tmp;
+  const auto dir = flawed_delivery().write(tmp.path() / "flawed");
+  std::ofstream(dir / "t_znro.csv") << "zn_code;zn_nd_code\nZ1;NRO1\n";
+  std::ofstream(dir / "l_avancement.csv") << "code;libelle;definition\nE;EN SERVICE;\n";
+  const auto c = planner::network_check(dir.string());
+  EXPECT_TRUE(c.usable) << c.error;
+  const auto kinds = by_kind(c.info.dropped);
+  EXPECT_EQ(kinds.at("value_list"), 1);
+  EXPECT_EQ(kinds.at("dangling_reference"), 4);  // C3's node, CD9, FO2's cable, PS1's fibre
+  EXPECT_EQ(kinds.at("duplicate_code"), 2);
+  EXPECT_EQ(kinds.count("bad_value"), 0u);
+  const auto warnings = by_kind(c.info.warnings);
+  EXPECT_EQ(warnings.at("length_gap"), 1);
+  EXPECT_EQ(warnings.at("unknown_organisation"), 1);
+  for (const auto& w : c.info.warnings)
+    if (w.kind == "length_gap") {
+      EXPECT_EQ(w.examples, std::vector<std::string>{"C1 (line 2)"});
+    }
+  std::map<std::string, std::int64_t> rows;
+  for (const auto& t : c.read) rows[t.table] = t.rows;
+  EXPECT_EQ(rows.at("t_cable"), 10);
+  EXPECT_EQ(rows.at("t_fibre"), 2);
+  EXPECT_EQ(rows.at("t_position"), 1);
+  EXPECT_EQ(rows.at("t_noeud"), 8);
+  EXPECT_EQ(c.ignored, (std::vector<std::string>{"l_avancement.csv", "t_znro.csv"}));
+  // the command: exit 0, the same counts in JSON
+  const auto log = tmp.path() / "log";
+  ASSERT_EQ(test::run_cli({"network", "check", dir.string(), "--json"}, log), 0) << test::slurp(log);
+  const auto j = nlohmann::json::parse(test::slurp(log));
+  EXPECT_EQ(j["usable"], true);
+  EXPECT_EQ(j["counts"]["dangling_reference"], 4);
+  EXPECT_EQ(j["counts"]["duplicate_code"], 2);
+  EXPECT_EQ(j["counts"]["value_list"], 1);
+  EXPECT_EQ(j["counts"]["length_gap"], 1);
+  EXPECT_EQ(j["network"]["links"], c.info.totals.links);
+  ASSERT_EQ(test::run_cli({"network", "check", dir.string()}, log), 0);
+  EXPECT_NE(test::slurp(log).find("present, not read: l_avancement.csv, t_znro.csv"), std::string::npos) << test::slurp(log);
+}
+
+TEST(GraceThdCheck, UnusableDeliveriesExitOne) {
+  TempDir tmp;
+  const auto log = tmp.path() / "log";
+  Delivery d = test_delivery();
+  d.tables.erase("t_noeud");
+  const auto no_nodes = d.write(tmp.path() / "no-nodes");
+  EXPECT_EQ(test::run_cli({"network", "check", no_nodes.string()}, log), 1);
+  EXPECT_NE(test::slurp(log).find("missing required table t_noeud"), std::string::npos) << test::slurp(log);
+  const auto c = planner::network_check(no_nodes.string());
+  EXPECT_FALSE(c.usable);
+  ASSERT_EQ(c.read.size(), 1u);  // t_organisme, read before t_noeud was found missing
+  EXPECT_EQ(c.read[0].table, "t_organisme");
+  EXPECT_EQ(c.ignored.size(), 8u);  // every other table present is named
+  fs::create_directories(tmp.path() / "empty");
+  EXPECT_EQ(test::run_cli({"network", "check", (tmp.path() / "empty").string()}, log), 1);
+  EXPECT_EQ(test::run_cli({"network", "check", (tmp.path() / "nowhere").string(), "--json"}, log), 1);
+  EXPECT_EQ(nlohmann::json::parse(test::slurp(log))["usable"], false);
+  std::ofstream(tmp.path() / "junk.gpkg") << "not a GeoPackage";
+  EXPECT_EQ(test::run_cli({"network", "check", (tmp.path() / "junk.gpkg").string()}, log), 1);
+}
+
+// 200 deliveries mutated deterministically (bytes flipped, cut, repeated in one CSV table or
+// the t_noeud .dbf): the check always returns, with the import's error when unusable (the
+// fuzz target gracethd_check runs the same contract on as many as it is given).
+TEST(GraceThdCheck, NeverFailsOnMutatedDeliveries) {
+  TempDir tmp;
+  const auto dir = flawed_delivery().write(tmp.path() / "m");
+  const std::vector<std::string> files = {"t_cable.csv", "t_cab_cond.csv", "t_conduite.csv", "t_cond_chem.csv", "t_sitetech.csv",
+                                          "t_siteemission.csv", "t_fibre.csv", "t_position.csv", "t_organisme.csv", "t_noeud.dbf"};
+  std::vector<std::string> originals;
+  for (const auto& f : files) originals.push_back(test::slurp(dir / f));
+  std::uint64_t state = 88172645463325252ull;
+  auto next = [&] {
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    return state;
+  };
+  int usable = 0;
+  CPLPushErrorHandler(CPLQuietErrorHandler);
+  for (int k = 0; k < 200; ++k) {
+    const std::size_t which = next() % files.size();
+    std::string bytes = originals[which];
+    const int edits = 1 + int(next() % 4);
+    for (int e = 0; e < edits && !bytes.empty(); ++e) {
+      const std::size_t at = next() % bytes.size();
+      switch (next() % 4) {
+        case 0: bytes[at] = char(next()); break;
+        case 1: bytes.resize(at); break;
+        case 2: bytes.insert(at, bytes.substr(at, next() % 64)); break;
+        default: bytes.insert(at, 1, ";\n\"\xe9"[next() % 4]); break;
+      }
+    }
+    std::ofstream(dir / files[which], std::ios::binary | std::ios::trunc) << bytes;
+    const auto c = planner::network_check(dir.string());
+    usable += c.usable;
+    if (!c.usable) {
+      EXPECT_FALSE(c.error.empty());
+    }
+    (void)viz::network_check_json(c).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    std::ofstream(dir / files[which], std::ios::binary | std::ios::trunc) << originals[which];
+  }
+  CPLPopErrorHandler();
+  EXPECT_GT(usable, 0);
+}
+
+// ---- rows GDAL would read silently wrong (issue #21, items 8 and 11) -----------------------
+
+TEST(GraceThdStrict, MalformedCsvRowsAreRefusedAndTheRestRead) {
+  TempDir tmp;
+  const auto dir = test_delivery().write(tmp.path() / "d");
+  std::string csv = test::slurp(dir / "t_cable.csv");
+  const std::string header = csv.substr(0, csv.find('\n'));
+  const std::size_t n = std::count(header.begin(), header.end(), ';') + 1;
+  const std::string fields = header.substr(0, header.find(';'));  // cb_code first
+  EXPECT_EQ(fields, "cb_code");
+  auto row = [&](const std::string& code, std::size_t count, const std::string& filler = "") {
+    std::string r = code + ";" + filler;
+    for (std::size_t i = 2; i < count; ++i) r += ";";
+    return r + "\n";
+  };
+  csv += row("C20", n + 1);                                     // an extra field
+  csv += row("C21", n - 1);                                     // a missing field
+  csv += row("C22", n, "Dijon \xe9");                           // latin-1
+  csv += row("C23", n, std::string(2 << 20, 'x'));              // a 2 MiB line
+  std::ofstream(dir / "t_cable.csv", std::ios::binary | std::ios::trunc) << csv;
+  const auto imp = scenarios::read_network(dir.string(), Parameters());
+  EXPECT_EQ(imp.info.totals.links, 5);  // the good rows all read
+  std::map<std::string, std::vector<std::string>> examples;
+  for (const auto& d : imp.info.dropped)
+    if (!d.kind.empty()) examples[d.kind + ": " + d.why] = d.examples;
+  EXPECT_EQ(examples[fmt::format("malformed_row: {} fields where the header has {}", n + 1, n)], std::vector<std::string>{"C20 (line 11)"});
+  EXPECT_EQ(examples[fmt::format("malformed_row: {} fields where the header has {}", n - 1, n)], std::vector<std::string>{"C21 (line 12)"});
+  EXPECT_EQ(examples["encoding: bytes that are not UTF-8 (GraceTHD CSV files are UTF-8)"], std::vector<std::string>{"C22 (line 13)"});
+  EXPECT_EQ(examples["malformed_row: a line longer than 1048576 bytes"], std::vector<std::string>{"C23 (line 14)"});
+  EXPECT_EQ(examples.size(), 4u);
+}
+
+TEST(GraceThdStrict, GeoPackageValuesOfTheWrongTypeAreRefused) {
+  TempDir tmp;
+  const auto file = test_delivery().write(tmp.path() / "g", true);
+  {
+    GDALAllRegister();
+    GDALDataset* ds = static_cast<GDALDataset*>(GDALOpenEx(file.c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE, nullptr, nullptr, nullptr));
+    ASSERT_TRUE(ds);
+    ds->ExecuteSQL("UPDATE t_cable SET cb_capafo = 48.7 WHERE cb_code = 'C1'", nullptr, nullptr);
+    ds->ExecuteSQL("UPDATE t_cable SET cb_lgreel = 'NaN' WHERE cb_code = 'C3'", nullptr, nullptr);
+    ds->ExecuteSQL("UPDATE t_cable SET cb_capafo = 48.0 WHERE cb_code = 'C2'", nullptr, nullptr);  // a whole number stored as REAL: fine
+    GDALClose(ds);
+  }
+  const auto imp = scenarios::read_network(file.string(), Parameters());
+  EXPECT_EQ(link_of(imp.network, "C1"), nullptr);
+  EXPECT_EQ(link_of(imp.network, "C3"), nullptr);
+  ASSERT_NE(link_of(imp.network, "C2"), nullptr);
+  EXPECT_EQ(link_of(imp.network, "C2")->pairs_total, 24);
+  const auto why = by_reason(imp.info.dropped);
+  EXPECT_EQ(why.at("t_cable: cb_capafo: a real value ('48.7') where the field is a whole number"), 1);
+  EXPECT_EQ(why.at("t_cable: cb_lgreel: a text value ('NaN') where the field is a number"), 1);
+  // the same values in the CSV form are refused too
+  Delivery d = test_delivery();
+  d.row("t_cable", "cb_code", "C1").v["cb_capafo"] = "48.7";
+  d.row("t_cable", "cb_code", "C3").v["cb_lgreel"] = "NaN";
+  const auto csv = scenarios::read_network(d.write(tmp.path() / "c").string(), Parameters());
+  EXPECT_EQ(by_kind(csv.info.dropped).at("bad_value"), 2);
+  EXPECT_EQ(csv.info.totals.links, imp.info.totals.links);
+}
+
+TEST(GraceThdStrict, NodeNamesAreDecodedByTheDeclaredEncoding) {
+  TempDir tmp;
+  {
+    // a .cpg saying ISO-8859-1: the latin-1 bytes are decoded
+    Delivery d = test_delivery();
+    d.shp_encoding = "ISO-8859-1";
+    d.row("t_noeud", "nd_code", "NRO1").v["nd_nom"] = "Besan\xc3\xa7on";
+    const auto dir = d.write(tmp.path() / "latin1");
+    EXPECT_NE(test::slurp(dir / "t_noeud.dbf").find("Besan\xe7on"), std::string::npos);  // stored as latin-1
+    const auto imp = scenarios::read_network(dir.string(), Parameters());
+    EXPECT_EQ(imp.network.node(*imp.network.find_node("NRO1")).name, "Besan\xc3\xa7on");
+  }
+  // a .cpg saying UTF-8 over latin-1 bytes: the row is refused, named, and the rest imports
+  Delivery d = test_delivery();
+  d.shp_encoding = "UTF-8";
+  d.row("t_noeud", "nd_code", "J").v["nd_nom"] = "Dijon \xe9";
+  const auto dir = d.write(tmp.path() / "lying");
+  ASSERT_NE(test::slurp(dir / "t_noeud.dbf").find("Dijon \xe9"), std::string::npos);
+  const auto imp = scenarios::read_network(dir.string(), Parameters());
+  EXPECT_FALSE(imp.network.find_node("J"));
+  bool named = false;
+  for (const auto& r : imp.info.dropped)
+    if (r.kind == "encoding") {
+      named = true;
+      EXPECT_EQ(r.table, "t_noeud");
+      EXPECT_NE(r.why.find("nd_nom: text that is not UTF-8 once decoded from UTF-8"), std::string::npos) << r.why;
+      EXPECT_EQ(r.examples, std::vector<std::string>{"J (line 7)"});
+    }
+  EXPECT_TRUE(named);
+  // what the desk and network info print is valid UTF-8 JSON
+  const auto log = tmp.path() / "log";
+  ASSERT_EQ(test::run_cli({"network", "info", dir.string(), "--json"}, log), 0) << test::slurp(log);
+  EXPECT_TRUE(nlohmann::json::accept(test::slurp(log)));
 }
 
 }  // namespace

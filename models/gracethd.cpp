@@ -72,7 +72,8 @@ const Spec kSpecs[] = {
      "or_majdate:S29,or_majsrc:S254,or_abddate:D,or_abdsrc:S254"},
 };
 
-// Tables dorsale reads (network check, fibre-level capacity) but does not export; field names
+// Tables dorsale reads (network check, fibre-level capacity) but does not export (t_fibre,
+// t_position, t_ropt); field names
 // from the v2.0.1 templates' CSV headers, types by the data model's conventions (ordinals
 // INTEGER, codes VARCHAR(254)).
 const Spec kReadSpecs[] = {
@@ -83,6 +84,9 @@ const Spec kReadSpecs[] = {
     {"t_position", Geom::None,
      "ps_code:S254,ps_numero:I,ps_1:S254,ps_2:S254,ps_cs_code:S254,ps_ti_code:S254,ps_type:S10,ps_fonct:S2,ps_etat:S3,"
      "ps_preaff:S254,ps_comment:S254,ps_creadat:S29,ps_majdate:S29,ps_majsrc:S254,ps_abddate:D,ps_abdsrc:S254"},
+    {"t_ropt", Geom::None,
+     "rt_id:S254,rt_code:S254,rt_code_ext:S254,rt_fo_code:S254,rt_fo_ordr:I,rt_comment:S254,rt_creadat:S29,rt_majdate:S29,"
+     "rt_majsrc:S254,rt_abddate:D,rt_abdsrc:S254"},
 };
 
 template <class Specs>

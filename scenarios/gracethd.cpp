@@ -461,6 +461,12 @@ struct CableIn {
   bool kept = true;
 };
 
+struct FibreIn {
+  int cable = -1;
+  bool broken = false;  // fo_etat HS
+  bool routed = false;  // named by a t_ropt route
+};
+
 struct CheminementIn {
   std::string code, voie, nd1, nd2;
   double length_m = 0;
@@ -744,16 +750,34 @@ class Importer {
 
   // t_fibre (fo_cb_code -> t_cable) and t_position (ps_1, ps_2 -> t_fibre): dangling references
   // and duplicate codes are refused rows.
+  // t_ropt (rt_fo_code -> t_fibre): the fibres an optical route uses.
   void read_fibres() {
-    std::unordered_map<std::string, int> fibre_ix;
+    std::unordered_map<std::string, int> fibre_ix;  // fo_code -> index in fibres_
     if (TableIn T = d_.open("t_fibre", false)) {
-      const int code = T.field("fo_code", true), cb = T.field("fo_cb_code", true);
-      T.only({code, cb}, false);
+      have_fibres_ = true;
+      const int code = T.field("fo_code", true), cb = T.field("fo_cb_code", true), etat = T.field("fo_etat", false);
+      T.only({code, cb, etat}, false);
       each_row(T, [&](OGRFeature& f, long, std::string& c) {
         c = text(f, code);
         if (c.empty()) reject("fo_code", "bad_value", "empty code");
         if (fibre_ix.count(c)) reject("fo_code", "duplicate_code", "duplicate fo_code: the first row kept");
-        fibre_ix.emplace(c, cable_of("fo_cb_code", text(f, cb)));
+        FibreIn fo;
+        fo.cable = cable_of("fo_cb_code", text(f, cb));
+        const std::string e = upper(text(f, etat));
+        if (!e.empty() && e != "HS" && e != "ME" && e != "OK" && e != "NC") reject("fo_etat", "value_list", "not a code of l_etat_type (HS, ME, OK, NC)");
+        fo.broken = e == "HS";
+        fibre_ix.emplace(c, int(fibres_.size()));
+        fibres_.push_back(fo);
+      });
+    }
+    if (TableIn T = d_.open("t_ropt", false)) {
+      const int code = T.field("rt_code", true), fo = T.field("rt_fo_code", true);
+      T.only({code, fo}, false);
+      each_row(T, [&](OGRFeature& f, long, std::string& c) {
+        c = text(f, code);
+        const auto it = fibre_ix.find(text(f, fo));
+        if (it == fibre_ix.end()) reject("rt_fo_code", "dangling_reference", "names a fibre no t_fibre row has (fo_code)");
+        fibres_[it->second].routed = true;
       });
     }
     TableIn T = d_.open("t_position", false);
@@ -1000,7 +1024,41 @@ class Importer {
 
   // Length: cb_lgreel, else the cable's cheminements, else its cablelines, else the straight
   // line x network.rip_detour_factor. Build cost per km: the mean of the cheminements' rates.
+  // With t_fibre, a cable listing its fibres has as free pairs its fibres no t_ropt route uses
+  // and not out of order (fo_etat HS), / 2; a fibre without a row is not counted free.
+  void fibre_capacity() {
+    if (!have_fibres_) {
+      out_.info.derived.push_back("free pairs by the cable-level rule (cb_fo_disp, or cb_capafo - cb_fo_util): the delivery has no t_fibre");
+      return;
+    }
+    std::vector<long> listed(cables_.size(), 0), free(cables_.size(), 0);
+    long routed = 0, broken = 0;
+    for (const auto& fo : fibres_) {
+      ++listed[fo.cable];
+      if (!fo.routed && !fo.broken) ++free[fo.cable];
+      routed += fo.routed;
+      broken += fo.broken && !fo.routed;
+    }
+    long cables = 0, short_listed = 0, lowered = 0;
+    for (std::size_t i = 0; i < cables_.size(); ++i) {
+      auto& c = cables_[i];
+      if (!c.kept || listed[i] == 0) continue;
+      ++cables;
+      if (listed[i] < 2L * c.pairs_total) ++short_listed;
+      const int pairs = int(std::min<long>(c.pairs_total, free[i] / 2));
+      lowered += pairs < c.pairs_free;
+      c.pairs_free = pairs;
+    }
+    out_.info.derived.push_back(fmt::format("free pairs of {} cables from their t_fibre rows ({} fibres used by a t_ropt route, {} out of order fo_etat HS; "
+                                            "{} below what cb_fo_disp / cb_fo_util said); the other cables by the cable-level rule; "
+                                            "a route's continuity through closures (t_position splices) is not checked",
+                                            cables, routed, broken, lowered));
+    if (short_listed > 0)
+      out_.info.derived.push_back(fmt::format("{} cables list fewer t_fibre rows than cb_capafo: their unlisted fibres are not counted free", short_listed));
+  }
+
   void build() {
+    fibre_capacity();
     const double detour = P_.network.rip_detour_factor;
     std::vector<double> km(cables_.size(), 0), build_rate(cables_.size(), P_.costs.build_eur_per_km);
     std::vector<double> aerial_share(cables_.size(), 0), duct_share(cables_.size(), 0);
@@ -1124,6 +1182,8 @@ class Importer {
   std::vector<CableIn> cables_;
   std::unordered_map<std::string, int> cable_ix_;
   std::vector<CheminementIn> chem_;
+  std::vector<FibreIn> fibres_;
+  bool have_fibres_ = false;
   long usage_unknown_ = 0;
 };
 

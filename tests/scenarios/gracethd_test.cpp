@@ -274,7 +274,9 @@ TEST(GraceThd, LinksCarryTheDeliveryFigures) {
   EXPECT_EQ(imp.high_points[0].id, "0211234567");
   EXPECT_DOUBLE_EQ(imp.high_points[0].height_m, 32.5);
   EXPECT_FALSE(imp.high_points[0].fibred);  // its only cable is abandoned
-  EXPECT_EQ(imp.info.derived.size(), 2u);   // C8's straight length; C4 and C8... without usage
+  // C8's straight length; C4 and C8... without usage; the cable-level rule (no t_fibre)
+  ASSERT_EQ(imp.info.derived.size(), 3u);
+  EXPECT_EQ(imp.info.derived[0], "free pairs by the cable-level rule (cb_fo_disp, or cb_capafo - cb_fo_util): the delivery has no t_fibre");
 }
 
 TEST(GraceThd, TwoCablesThroughOneCheminementAreOneSharedRisk) {
@@ -1080,6 +1082,64 @@ TEST(GraceThdStrict, NodeNamesAreDecodedByTheDeclaredEncoding) {
   const auto log = tmp.path() / "log";
   ASSERT_EQ(test::run_cli({"network", "info", dir.string(), "--json"}, log), 0) << test::slurp(log);
   EXPECT_TRUE(nlohmann::json::accept(test::slurp(log)));
+}
+
+// ---- fibre-level capacity (#24 item 2) ------------------------------------------------------
+
+// test_delivery() with t_fibre and t_ropt: C1 (24 fibres, cb_fo_util 8: 8 free pairs by the
+// cable) lists its 24 fibres, 20 in route R1 and one out of order (HS): 3 free fibres, 1 pair;
+// C2 (cb_fo_disp 6: 3 pairs) lists its 12 fibres, all in route R2: 0 pairs; C3 (48 fibres,
+// none used: 24 pairs) lists 10 fibres, all free: 5 pairs (the 38 unlisted are not counted).
+Delivery fibre_delivery() {
+  Delivery d = test_delivery();
+  auto fibres = [&](const std::string& cable, int n) {
+    for (int i = 1; i <= n; ++i)
+      d.add("t_fibre", {{"fo_code", cable + "-F" + std::to_string(i)}, {"fo_cb_code", cable}, {"fo_nincab", std::to_string(i)},
+                        {"fo_etat", cable == "C1" && i == 21 ? "HS" : "OK"}});
+  };
+  fibres("C1", 24);
+  fibres("C2", 12);
+  fibres("C3", 10);
+  for (int i = 1; i <= 20; ++i)
+    d.add("t_ropt", {{"rt_code", "R1"}, {"rt_fo_code", "C1-F" + std::to_string(i)}, {"rt_fo_ordr", std::to_string(i)}});
+  for (int i = 1; i <= 12; ++i)
+    d.add("t_ropt", {{"rt_code", "R2"}, {"rt_fo_code", "C2-F" + std::to_string(i)}, {"rt_fo_ordr", std::to_string(i)}});
+  return d;
+}
+
+TEST(GraceThdFibres, FreePairsComeFromTheFibresWhenListed) {
+  for (const bool gpkg : {false, true}) {
+    SCOPED_TRACE(gpkg ? "gpkg" : "shpcsv");
+    TempDir tmp;
+    const auto path = fibre_delivery().write(tmp.path() / "f", gpkg);
+    const auto imp = scenarios::read_network(path.string(), Parameters());
+    auto free_pairs = [&](const char* id) {
+      const Link* l = link_of(imp.network, id);
+      return l ? l->pairs_total - l->pairs_used : -1;
+    };
+    EXPECT_EQ(free_pairs("C1"), 1);
+    EXPECT_EQ(free_pairs("C2"), 0);   // cb_fo_disp says 6 free fibres; its fibres are all routed
+    EXPECT_EQ(free_pairs("C3"), 5);
+    EXPECT_EQ(free_pairs("C8"), 0);   // no t_fibre rows: the cable-level rule
+    EXPECT_EQ(free_pairs("C4"), 36);  // planned, no rows: the cable-level rule
+    EXPECT_EQ(imp.info.totals.free_pairs, 1 + 0 + 5 + 0);
+    std::string derived;
+    for (const auto& x : imp.info.derived) derived += x + "\n";
+    EXPECT_NE(derived.find("free pairs of 3 cables from their t_fibre rows (32 fibres used by a t_ropt route, 1 out of order fo_etat HS; "
+                           "3 below what cb_fo_disp / cb_fo_util said)"),
+              std::string::npos)
+        << derived;
+    EXPECT_NE(derived.find("1 cables list fewer t_fibre rows than cb_capafo"), std::string::npos) << derived;
+    EXPECT_EQ(derived.find("the delivery has no t_fibre"), std::string::npos) << derived;
+  }
+  // a route naming an unknown fibre is refused and named by the check
+  Delivery d = fibre_delivery();
+  d.add("t_ropt", {{"rt_code", "R3"}, {"rt_fo_code", "C9-F1"}});
+  TempDir tmp;
+  const auto c = planner::network_check(d.write(tmp.path() / "r").string());
+  EXPECT_TRUE(c.usable);
+  EXPECT_EQ(by_kind(c.info.dropped).at("dangling_reference"), 1);
+  EXPECT_EQ(c.info.totals.free_pairs, 6);
 }
 
 }  // namespace

@@ -323,6 +323,7 @@ Command network_cmd(CLI::App& root) {
   exp->add_option("--scenario", a->exp.scenario, "Scenario file (TOML): its region's network");
   exp->add_option("--format", a->exp.format, "gracethd (Shapefiles + ; CSV, default) or gpkg")->check(CLI::IsMember({"gracethd", "gpkg"}));
   exp->add_option("-o,--out", a->exp.out_dir, "Output folder")->required();
+  exp->add_flag("--archive", a->exp.archive, "Write one gracethd.zip holding the delivery's files");
   return {net, [a, info, check] {
             if (check->parsed()) {
               const auto r = dorsale::planner::network_check(a->path);

@@ -25,7 +25,8 @@ NetworkExport network_export(const NetworkExportConfig& cfg) {
     throw InputError(cfg.scenario.empty() ? "builtin:" + cfg.builtin : cfg.scenario, 0, "network", "the region has no network to export");
   viz::OutputDir dir(cfg.out_dir, "network");
   NetworkExport out;
-  out.entries = viz::write_gracethd(dir, region.network, cfg.format == "gpkg" ? viz::GraceThdFormat::Gpkg : viz::GraceThdFormat::ShpCsv);
+  out.entries = viz::write_gracethd(dir, region.network, cfg.format == "gpkg" ? viz::GraceThdFormat::Gpkg : viz::GraceThdFormat::ShpCsv,
+                                    region.high_points, cfg.archive);
   dir.commit();
   out.totals = network_totals(region.network);
   return out;

@@ -18,6 +18,7 @@ struct NetworkExportConfig {
   std::string scenario;  // scenario file, or empty (one of the two)
   std::string format = "gracethd";  // "gracethd" (Shapefiles + CSV) or "gpkg"
   std::string out_dir;
+  bool archive = false;  // one gracethd.zip instead of the files
 };
 
 struct NetworkExport {

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "models/high_point.h"
 #include "models/network.h"
 #include "viz/output_dir.h"
 
@@ -24,8 +25,11 @@ std::string network_check_text(const NetworkCheck& check);
 enum class GraceThdFormat { ShpCsv, Gpkg };
 
 // Writes the tables into the output folder's new generation (one entry per file of the
-// delivery, or gracethd.gpkg) and returns the entries' names; the caller commits. Throws
-// std::runtime_error naming the table on a write failure.
-std::vector<std::string> write_gracethd(OutputDir& dir, const Network& net, GraceThdFormat format);
+// delivery, or gracethd.gpkg) and returns the entries' names; the caller commits. The existing
+// `high_points` that are not nodes of the network are written as t_noeud + t_siteemission
+// rows. `archive`: one entry gracethd.zip holding those files (GDAL's /vsizip/ writer).
+// Throws std::runtime_error naming the table on a write failure.
+std::vector<std::string> write_gracethd(OutputDir& dir, const Network& net, GraceThdFormat format,
+                                        const std::vector<HighPoint>& high_points = {}, bool archive = false);
 
 }  // namespace dorsale::viz

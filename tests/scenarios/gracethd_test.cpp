@@ -1142,5 +1142,91 @@ TEST(GraceThdFibres, FreePairsComeFromTheFibresWhenListed) {
   EXPECT_EQ(c.info.totals.free_pairs, 6);
 }
 
+// ---- exports: high points as t_siteemission, one archive (#24 item 4) --------------------------
+
+TEST(GraceThdExport, HighPointsBecomeEmissionSites) {
+  TempDir tmp;
+  const Region& r = test::builtin_bfc();
+  std::vector<HighPoint> hps;
+  for (const auto& h : r.high_points)
+    if (hps.size() < 40 && !r.network.find_node(h.id)) hps.push_back(h);
+  ASSERT_GE(hps.size(), 2u);
+  hps[0].existing = false;  // a candidate: not written
+  hps[1].id = "0211234567";  // an ANFR number: written as se_anfr
+  hps[1].height_m = 31.5;
+  viz::OutputDir out(tmp.path() / "e", "network");
+  viz::write_gracethd(out, r.network, viz::GraceThdFormat::ShpCsv, hps);
+  out.commit();
+  const auto imp = scenarios::read_network((tmp.path() / "e").string(), Parameters());
+  EXPECT_EQ(imp.high_points.size(), hps.size() - 1);
+  EXPECT_EQ(imp.info.totals.links, network_totals(r.network).links);
+  int anfr = 0;
+  for (const auto& h : imp.high_points) {
+    // the id read back: se_anfr when given, else se_code ("se:" + the node's nd_code)
+    const auto n = imp.network.find_node(h.id.rfind("se:", 0) == 0 ? h.id.substr(3) : h.id);
+    ASSERT_TRUE(n) << h.id;
+    EXPECT_EQ(imp.network.node(*n).kind, NodeKind::HighPoint);
+    if (h.id == "0211234567") {
+      ++anfr;
+      EXPECT_DOUBLE_EQ(h.height_m, 31.5);
+    }
+  }
+  EXPECT_EQ(anfr, 1);
+  EXPECT_FALSE(imp.network.find_node(hps[0].id));
+}
+
+// Every file of a zip written by GDAL, as bytes (through /vsizip/).
+std::map<std::string, std::string> zip_members(const fs::path& zip) {
+  std::map<std::string, std::string> out;
+  const std::string root = "/vsizip/" + zip.string();
+  char** names = VSIReadDir(root.c_str());
+  for (char** n = names; n && *n; ++n) {
+    VSILFILE* f = VSIFOpenL((root + "/" + *n).c_str(), "rb");
+    if (!f) continue;
+    std::string bytes;
+    char buf[65536];
+    for (std::size_t k; (k = VSIFReadL(buf, 1, sizeof buf, f)) > 0;) bytes.append(buf, k);
+    VSIFCloseL(f);
+    out[*n] = bytes;
+  }
+  CSLDestroy(names);
+  return out;
+}
+
+TEST(GraceThdExport, ArchiveHoldsTheSameFiles) {
+  TempDir tmp;
+  const auto log = tmp.path() / "log";
+  const auto files = tmp.path() / "files", zipped = tmp.path() / "zipped";
+  ASSERT_EQ(test::run_cli({"network", "export", "--builtin", "bfc", "-o", files.string()}, log), 0) << test::slurp(log);
+  ASSERT_EQ(test::run_cli({"network", "export", "--builtin", "bfc", "--archive", "-o", zipped.string()}, log), 0) << test::slurp(log);
+  ASSERT_TRUE(fs::exists(zipped / "gracethd.zip"));
+  EXPECT_FALSE(fs::exists(zipped / "t_cable.csv"));
+  const auto members = zip_members(zipped / "gracethd.zip");
+  std::size_t compared = 0;
+  for (const auto& e : fs::directory_iterator(files)) {
+    const std::string name = e.path().filename().string();
+    if (name.rfind("t_", 0) != 0) continue;
+    ASSERT_TRUE(members.count(name)) << name;
+    EXPECT_EQ(members.at(name), test::slurp(e.path())) << name;  // byte for byte
+    ++compared;
+  }
+  EXPECT_EQ(compared, members.size());
+  EXPECT_GE(compared, 3u * 5 + 7);  // 3 Shapefiles x 5 files + 7 CSV tables
+  // the archive's delivery reads through GDAL as the folder does
+  GDALDataset* ds = static_cast<GDALDataset*>(
+      GDALOpenEx(("/vsizip/" + (zipped / "gracethd.zip").string() + "/t_noeud.shp").c_str(), GDAL_OF_VECTOR, nullptr, nullptr, nullptr));
+  ASSERT_TRUE(ds);
+  GDALDataset* plain = static_cast<GDALDataset*>(GDALOpenEx((files / "t_noeud.shp").c_str(), GDAL_OF_VECTOR, nullptr, nullptr, nullptr));
+  ASSERT_TRUE(plain);
+  EXPECT_EQ(ds->GetLayer(0)->GetFeatureCount(), plain->GetLayer(0)->GetFeatureCount());
+  GDALClose(ds);
+  GDALClose(plain);
+  // the GeoPackage form: one member
+  ASSERT_EQ(test::run_cli({"network", "export", "--builtin", "bfc", "--format", "gpkg", "--archive", "-o", (tmp.path() / "gz").string()}, log), 0);
+  const auto g = zip_members(tmp.path() / "gz" / "gracethd.zip");
+  ASSERT_EQ(g.size(), 1u);
+  EXPECT_EQ(g.begin()->first, "gracethd.gpkg");
+}
+
 }  // namespace
 }  // namespace dorsale

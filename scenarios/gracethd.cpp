@@ -462,6 +462,7 @@ struct CableIn {
 };
 
 struct FibreIn {
+  std::string code;
   int cable = -1;
   bool broken = false;  // fo_etat HS
   bool routed = false;  // named by a t_ropt route
@@ -762,6 +763,7 @@ class Importer {
         if (c.empty()) reject("fo_code", "bad_value", "empty code");
         if (fibre_ix.count(c)) reject("fo_code", "duplicate_code", "duplicate fo_code: the first row kept");
         FibreIn fo;
+        fo.code = c;
         fo.cable = cable_of("fo_cb_code", text(f, cb));
         const std::string e = upper(text(f, etat));
         if (!e.empty() && e != "HS" && e != "ME" && e != "OK" && e != "NC") reject("fo_etat", "value_list", "not a code of l_etat_type (HS, ME, OK, NC)");
@@ -1049,6 +1051,8 @@ class Importer {
       lowered += pairs < c.pairs_free;
       c.pairs_free = pairs;
     }
+    for (const auto& fo : fibres_)  // the free fibres of each kept cable, in t_fibre's order
+      if (!fo.routed && !fo.broken && cables_[fo.cable].kept) out_.free_fibres[cables_[fo.cable].code].push_back(fo.code);
     out_.info.derived.push_back(fmt::format("free pairs of {} cables from their t_fibre rows ({} fibres used by a t_ropt route, {} out of order fo_etat HS; "
                                             "{} below what cb_fo_disp / cb_fo_util said); the other cables by the cable-level rule; "
                                             "a route's continuity through closures (t_position splices) is not checked",

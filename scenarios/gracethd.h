@@ -13,6 +13,7 @@
 //
 // Complexity: one pass over each table, hash maps on the codes; 100,000 cables import in about
 // a second (benchmarks/BENCHMARKS.md).
+#include <map>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,8 @@ struct NetworkImport {
   Network network;
   std::vector<HighPoint> high_points;  // one per t_siteemission row (id: se_anfr, else se_code)
   NetworkInfo info;                    // source, format, totals, dropped rows, derived values
+  // With t_fibre: the free fibres (fo_code) of each link (cb_code), in the table's order.
+  std::map<std::string, std::vector<std::string>> free_fibres;
 };
 
 // A delivery folder, a GraceTHD GeoPackage (a layer t_noeud) or a dorsale layers.gpkg (layers

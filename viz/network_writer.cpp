@@ -463,6 +463,45 @@ struct TempFolder {
 
 }  // namespace
 
+long write_ropt(OutputDir& dir, const InterconnectionResults& res, const std::map<std::string, std::vector<std::string>>& free_fibres) {
+  TableData t("t_ropt");
+  std::map<std::string, std::size_t> next;  // cable -> first fibre not yet given
+  long id = 0;
+  auto row = [&](const std::string& code, const std::string& request, const std::string& fibre, std::size_t order, const std::string& comment) {
+    auto& r = t.add();
+    t.set(r, "rt_id", std::to_string(++id));
+    t.set(r, "rt_code", code);
+    t.set(r, "rt_code_ext", request);
+    t.set(r, "rt_fo_code", fibre);
+    t.set(r, "rt_fo_ordr", std::to_string(order));
+    t.set(r, "rt_comment", comment);
+  };
+  for (std::size_t i = 0; i < res.decisions.size() && i < res.requests.size(); ++i) {
+    const auto& d = res.decisions[i];
+    if (d.decision == Decision::Reject) continue;
+    const int pairs = res.requests[i].pairs;
+    for (std::size_t r = 0; r < d.route_links.size(); ++r) {
+      const std::string route = fmt::format("{}-{}", d.id, r + 1);
+      for (std::size_t k = 0; k < d.route_links[r].size(); ++k) {
+        const std::string& link = d.route_links[r][k].id;
+        const auto it = free_fibres.find(link);
+        std::size_t& from = next[link];
+        if (it == free_fibres.end() || it->second.size() < from + 2 * std::size_t(pairs)) {
+          row(route, d.id, "", k + 1,
+              link.rfind("new:", 0) == 0 ? fmt::format("{}: {} pairs on a cable to lay", link, pairs)
+                                          : fmt::format("cb_code {}: {} pairs, fibres not known (no free t_fibre rows left)", link, pairs));
+          continue;
+        }
+        for (int p = 0; p < pairs; ++p)
+          for (const char* f : {"a", "b"}) row(fmt::format("{}-{}{}", route, p + 1, f), d.id, it->second[from++], k + 1, "cb_code " + link);
+      }
+    }
+  }
+  const fs::path staging = dir.entry("t_ropt.csv").parent_path();
+  write_shpcsv(staging, {t});
+  return id;
+}
+
 std::vector<std::string> write_gracethd(OutputDir& dir, const Network& net, GraceThdFormat format, const std::vector<HighPoint>& high_points,
                                         bool archive) {
   const auto tables = network_tables(net, high_points);

@@ -6,11 +6,13 @@
 // (scenarios/gracethd.h) to a network that exports to the same tables.
 #include <nlohmann/json.hpp>
 
+#include <map>
 #include <string>
 #include <vector>
 
 #include "models/high_point.h"
 #include "models/network.h"
+#include "models/results.h"
 #include "viz/output_dir.h"
 
 namespace dorsale::viz {
@@ -23,6 +25,13 @@ nlohmann::json network_check_json(const NetworkCheck& check);
 std::string network_check_text(const NetworkCheck& check);
 
 enum class GraceThdFormat { ShpCsv, Gpkg };
+
+// t_ropt.csv (GraceTHD optical routes) for the accepted requests of a queue answered on a
+// GraceTHD network: per route and link, when the link's free fibres are known (free_fibres,
+// from t_fibre) one row per fibre (rt_code <request>-<route>-<pair>a/b, rt_fo_ordr the link's
+// rank on the route), given in t_fibre's order and never twice; else one row for the link with
+// rt_fo_code empty and a comment. Returns the rows written.
+long write_ropt(OutputDir& dir, const InterconnectionResults& res, const std::map<std::string, std::vector<std::string>>& free_fibres);
 
 // Writes the tables into the output folder's new generation (one entry per file of the
 // delivery, or gracethd.gpkg) and returns the entries' names; the caller commits. The existing

@@ -1228,5 +1228,45 @@ TEST(GraceThdExport, ArchiveHoldsTheSameFiles) {
   EXPECT_EQ(g.begin()->first, "gracethd.gpkg");
 }
 
+// t_ropt for the accepted requests of `interconnect --network`: R4 (F -> D, 2 pairs, the leased
+// K6 whose t_fibre rows list 12 fibres, 2 already in an optical route) gets the first 4 free
+// fibres; R3 (over the planned K5, no fibre rows) one row per link, fibres not known.
+TEST(GraceThdExport, AcceptedRoutesBecomeOpticalRoutes) {
+  TempDir tmp;
+  Delivery d = queue_delivery();
+  for (int i = 1; i <= 12; ++i)
+    d.add("t_fibre", {{"fo_code", "K6-F" + std::to_string(i)}, {"fo_cb_code", "K6"}, {"fo_nincab", std::to_string(i)}});
+  d.add("t_ropt", {{"rt_code", "OLD"}, {"rt_fo_code", "K6-F1"}, {"rt_fo_ordr", "1"}});
+  d.add("t_ropt", {{"rt_code", "OLD"}, {"rt_fo_code", "K6-F2"}, {"rt_fo_ordr", "1"}});
+  const auto net = d.write(tmp.path() / "net");
+  const auto req = tmp.path() / "requests.csv";
+  std::ofstream(req) << kQueue;
+  const auto out = tmp.path() / "out";
+  const auto log = tmp.path() / "log";
+  ASSERT_EQ(test::run_cli({"interconnect", req.string(), "--network", net.string(), "-o", out.string()}, log), 0) << test::slurp(log);
+  auto dec = decisions(out);
+  ASSERT_EQ(dec["R4"]["decision"], "accept");
+  ASSERT_EQ(dec["R3"]["decision"], "accept_with_works");
+  // read back through GDAL as a GraceTHD CSV table with the templates' header
+  const auto rows = tables_of(out / "t_ropt.csv")["t_ropt"];
+  std::vector<std::string> r4, r3;
+  for (const auto& r : rows) {
+    std::vector<std::string> v;
+    for (std::size_t pos = 0, end; (end = r.find('|', pos)) != std::string::npos; pos = end + 1) v.push_back(r.substr(pos, end - pos));
+    ASSERT_EQ(v.size(), gracethd::table("t_ropt").fields.size());
+    if (v[2] == "R4") r4.push_back(v[1] + " " + v[3] + " " + v[4]);
+    if (v[2] == "R3") r3.push_back(v[1] + " " + v[3] + " " + v[4] + " " + v[5]);
+  }
+  std::sort(r4.begin(), r4.end());
+  EXPECT_EQ(r4, (std::vector<std::string>{"R4-1-1a K6-F3 1", "R4-1-1b K6-F4 1", "R4-1-2a K6-F5 1", "R4-1-2b K6-F6 1"}));
+  ASSERT_EQ(r3.size(), dec["R3"]["route_links"][0].size());
+  for (const auto& x : r3) EXPECT_NE(x.find("fibres not known"), std::string::npos) << x;
+  EXPECT_EQ(rows.size(), 4 + r3.size());  // rejected requests get none
+  // no --network: no t_ropt
+  ASSERT_EQ(test::run_cli({"interconnect", std::string(DORSALE_SOURCE_DIR) + "/scenarios/requests-example.csv", "-o", (tmp.path() / "plain").string()}, log), 0)
+      << test::slurp(log);
+  EXPECT_FALSE(fs::exists(tmp.path() / "plain" / "t_ropt.csv"));
+}
+
 }  // namespace
 }  // namespace dorsale

@@ -455,8 +455,7 @@ struct CableIn {
   LinkStatus status = LinkStatus::Owned;
   bool dorsale = false;
   double lgreel_m = 0, cableline_m = 0, geometry_m = 0;
-  bool has_line = false;
-  Position line_a, line_b;  // ends of its t_cableline geometry (Lambert-93)
+  std::vector<Position> line_ends;  // the ends of each piece of its t_cableline geometry (Lambert-93)
   std::vector<int> cheminements;
   bool kept = true;
 };
@@ -915,15 +914,9 @@ class Importer {
       cable.cableline_m += m;
       cable.geometry_m += drawn;
       Position a, b2;
-      if (line_ends(g.get(), a, b2)) {
-        // a cable drawn in several pieces: its ends are the pieces' ends no other piece shares
-        if (!cable.has_line) {
-          cable.line_a = a;
-          cable.line_b = b2;
-          cable.has_line = true;
-        } else {
-          cable.line_b = b2;
-        }
+      if (line_ends(g.get(), a, b2) && cable.line_ends.size() < 2000) {
+        cable.line_ends.push_back(a);
+        cable.line_ends.push_back(b2);
       }
     });
   }
@@ -953,6 +946,24 @@ class Importer {
         }
       }
     return best;
+  }
+
+  // The nodes at the two ends of a cable's drawing: the piece ends no other piece's end meets
+  // (within gracethd.end_snap_m; one piece: its two ends), each snapped to a node.
+  bool drawn_ends(const CableIn& c, int& a, int& b) {
+    const double tol = P_.gracethd.end_snap_m;
+    const auto& e = c.line_ends;
+    std::vector<const Position*> free;
+    for (std::size_t i = 0; i < e.size(); ++i) {
+      bool met = false;
+      for (std::size_t j = 0; j < e.size() && !met; ++j)
+        met = j != i && (j ^ 1) != i && std::hypot(e[i].x - e[j].x, e[i].y - e[j].y) <= tol;
+      if (!met) free.push_back(&e[i]);
+    }
+    if (free.size() != 2) return false;
+    a = snap(*free[0]);
+    b = snap(*free[1]);
+    return a >= 0 && b >= 0 && a != b;
   }
 
   // The two ends of a cable's duct chain: the nodes met an odd number of times by its
@@ -988,7 +999,7 @@ class Importer {
         c.a = i1->second;
         c.b = i2->second;
         c.ends = EndsFrom::Given;
-      } else if (c.has_line && (a = snap(c.line_a)) >= 0 && (b = snap(c.line_b)) >= 0 && a != b) {
+      } else if (drawn_ends(c, a, b)) {
         c.a = a;
         c.b = b;
         c.ends = EndsFrom::Geometry;

@@ -765,8 +765,8 @@ const Link* link_of(const Network& net, const std::string& id) {
 }
 std::set<std::string> ends_of(const Network& net, const Link& l) { return {net.node(l.a).id, net.node(l.b).id}; }
 
-// test_delivery() as an AVP often sends it: C10 with empty ends drawn from NRO2 to SRO (each
-// end 1 m off its node), C11 with empty ends in a duct through CM3 (SRO-CH) and CM4 (CH-NRO1),
+// test_delivery() as an AVP often sends it: C10 with empty ends drawn from NRO2 to SRO in two
+// pieces (each end 1 m off its node), C11 with empty ends in a duct through CM3 (SRO-CH) and CM4 (CH-NRO1),
 // C12 with empty ends drawn far from any node, C13 a jumper, C14 naming an unknown node but
 // drawn from POP1 to POP2.
 Delivery avp_delivery() {
@@ -781,7 +781,9 @@ Delivery avp_delivery() {
   cable({{"cb_code", "C12"}, {"cb_capafo", "12"}});
   cable({{"cb_code", "C13"}, {"cb_nd1", "NRO1"}, {"cb_nd2", "POP1"}, {"cb_capafo", "2"}, {"cb_typephy", "J"}});
   cable({{"cb_code", "C14"}, {"cb_nd1", "NOWHERE"}, {"cb_nd2", "POP1"}, {"cb_capafo", "12"}});
-  d.add("t_cableline", {{"cl_code", "CL10"}, {"cl_cb_code", "C10"}}, {{860000.8, 6700000.6}, {857000, 6703000}, {855000, 6705001}});
+  // C10 drawn in two pieces, listed from its far end
+  d.add("t_cableline", {{"cl_code", "CL10b"}, {"cl_cb_code", "C10"}}, {{857000, 6703000}, {855000, 6705001}});
+  d.add("t_cableline", {{"cl_code", "CL10a"}, {"cl_cb_code", "C10"}}, {{860000.8, 6700000.6}, {857000, 6703000}});
   d.add("t_cableline", {{"cl_code", "CL12"}, {"cl_cb_code", "C12"}}, {{880000, 6680000}, {881000, 6681000}});
   d.add("t_cableline", {{"cl_code", "CL14"}, {"cl_cb_code", "C14"}}, {{850000, 6690000.5}, {860000, 6690000}});
   d.add("t_cheminement", {{"cm_code", "CM3"}, {"cm_ndcode1", "SRO"}, {"cm_ndcode2", "CH"}}, {{855000, 6705000}, {852000, 6696000}});

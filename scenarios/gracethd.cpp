@@ -176,7 +176,7 @@ struct TableIn {
   std::unordered_map<std::string, int> index;
   std::unordered_map<long, RowReject> bad;  // by FID: rows refused before their fields are read
   std::vector<long> lines;                  // CSV: first line of each record
-  std::vector<int> read;                    // the fields read (only())
+  std::vector<int> read;                    // the text fields read (only())
   std::string encoding;                     // what the text is decoded from
 
   explicit operator bool() const { return layer != nullptr; }
@@ -200,7 +200,7 @@ struct TableIn {
     read.clear();
     for (int i = 0; i < d->GetFieldCount(); ++i)
       if (std::find(fields.begin(), fields.end(), i) == fields.end()) ignored.push_back(d->GetFieldDefn(i)->GetNameRef());
-      else read.push_back(i);
+      else if (d->GetFieldDefn(i)->GetType() == OFTString) read.push_back(i);  // numbers need no decoding
     if (!geometry) ignored.push_back("OGR_GEOMETRY");
     std::vector<const char*> list;
     for (const auto& n : ignored) list.push_back(n.c_str());

@@ -110,7 +110,7 @@ NetworkTotals network_totals(const Network& n);
 // "malformed_row" (a CSV line with too many or too few fields, too long), "encoding" (text
 // not UTF-8 in the declared encoding), "unplaced" (a cable whose ends cannot be found).
 // The same struct lists rows kept with a warning (NetworkInfo::warnings: "length_gap",
-// "unknown_organisation").
+// "unknown_organisation", "unread_rows": GDAL read fewer rows than the file announces).
 struct DroppedRows {
   std::string table;
   std::string why;

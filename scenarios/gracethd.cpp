@@ -550,6 +550,12 @@ class Importer {
         dropped_.add(T.table, r.field.empty() ? r.why : fmt::format("{}: {}", r.field, r.why), label(T, row, code), r.kind);
       }
     }
+    // GDAL stops at a record it cannot read: say how many the header announced (a Shapefile's
+    // count includes its deleted records)
+    const GIntBig announced = T.csv ? -1 : T.layer->GetFeatureCount(FALSE);
+    if (announced > row)
+      warnings_.add(T.table, "rows the file announces but GDAL could not read (deleted records or a damaged file)",
+                    fmt::format("{} of {} read", row, announced), "unread_rows");
     read_.push_back({T.table, d_.file_of(T.table), row});
   }
 

@@ -101,6 +101,7 @@ nlohmann::json network_check_json(const NetworkCheck& c) {
   counts["left_out_by_rule"] = count_kind(c.info.dropped, "");
   counts["length_gap"] = count_kind(c.info.warnings, "length_gap");
   counts["unknown_organisation"] = count_kind(c.info.warnings, "unknown_organisation");
+  counts["unread_rows"] = count_kind(c.info.warnings, "unread_rows");
   j["counts"] = counts;
   j["network"] = network_info_json(c.info);
   return j;

@@ -1270,5 +1270,19 @@ TEST(GraceThdExport, AcceptedRoutesBecomeOpticalRoutes) {
   EXPECT_FALSE(fs::exists(tmp.path() / "plain" / "t_ropt.csv"));
 }
 
+TEST(GraceThdCheck, RowsAFileAnnouncesButGdalCannotReadAreNamed) {
+  TempDir tmp;
+  const auto dir = test_delivery().write(tmp.path() / "cut");
+  // t_noeud.dbf cut in its last record (2,860 bytes): the header still announces 8 rows
+  const auto dbf = dir / "t_noeud.dbf";
+  fs::resize_file(dbf, fs::file_size(dbf) - 1000);
+  const auto c = planner::network_check(dir.string());
+  ASSERT_TRUE(c.usable) << c.error;
+  std::vector<std::string> unread;
+  for (const auto& w : c.info.warnings)
+    if (w.kind == "unread_rows") unread.insert(unread.end(), w.examples.begin(), w.examples.end());
+  EXPECT_EQ(unread, std::vector<std::string>{"7 of 8 read"});
+}
+
 }  // namespace
 }  // namespace dorsale

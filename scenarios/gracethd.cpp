@@ -100,8 +100,8 @@ bool valid_utf8(std::string_view s) {
 // The records of a CSV file numbered as GDAL's CSV driver numbers its features (FID 1: the
 // first record after the header; empty lines skipped; a quoted field may hold separators and
 // line breaks), with the records GDAL would read silently wrong: more or fewer fields than the
-// header, bytes that are not UTF-8 (GraceTHD CSV files are UTF-8), a line longer than
-// kMaxLineBytes. `lines` gets each record's first line.
+// header, a line longer than kMaxLineBytes. (Bytes that are not UTF-8 are refused by
+// TableIn::check_text in the fields read only: a latin-1 comment does not cost the row.) `lines` gets each record's first line.
 std::unordered_map<long, RowReject> scan_csv(const std::string& file, std::vector<long>& lines) {
   std::unordered_map<long, RowReject> bad;
   std::ifstream in(file, std::ios::binary);
@@ -158,8 +158,6 @@ std::unordered_map<long, RowReject> scan_csv(const std::string& file, std::vecto
     lines.push_back(first_line);
     if (longest > kMaxLineBytes)
       bad[record] = {"", "malformed_row", fmt::format("a line longer than {} bytes", kMaxLineBytes)};
-    else if (!valid_utf8(rec))
-      bad[record] = {"", "encoding", "bytes that are not UTF-8 (GraceTHD CSV files are UTF-8)"};
     else if (fields != header_fields)
       bad[record] = {"", "malformed_row", fmt::format("{} fields where the header has {}", fields, header_fields)};
   }

@@ -1007,17 +1007,30 @@ TEST(GraceThdStrict, MalformedCsvRowsAreRefusedAndTheRestRead) {
   };
   csv += row("C20", n + 1);                                     // an extra field
   csv += row("C21", n - 1);                                     // a missing field
-  csv += row("C22", n, "Dijon \xe9");                           // latin-1
+  // a CSV row from field -> value, in the header's order
+  auto named = [&](std::map<std::string, std::string> v) {
+    std::string r;
+    std::size_t pos = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::size_t end = std::min(header.find(';', pos), header.size());
+      r += (i ? ";" : "") + v[header.substr(pos, end - pos)];
+      pos = end + 1;
+    }
+    return r + "\n";
+  };
+  csv += named({{"cb_code", "C22"}, {"cb_nd1", "Dijon \xe9"}, {"cb_nd2", "NRO1"}, {"cb_capafo", "12"}});  // latin-1 in a field read
   csv += row("C23", n, std::string(2 << 20, 'x'));              // a 2 MiB line
+  csv += named({{"cb_code", "C24"}, {"cb_nd1", "NRO1"}, {"cb_nd2", "SRO"}, {"cb_capafo", "12"}, {"cb_comment", "pos\xe9 en 2019"}});  // latin-1 in a comment
   std::ofstream(dir / "t_cable.csv", std::ios::binary | std::ios::trunc) << csv;
   const auto imp = scenarios::read_network(dir.string(), Parameters());
-  EXPECT_EQ(imp.info.totals.links, 5);  // the good rows all read
+  EXPECT_EQ(imp.info.totals.links, 5 + 1);  // the good rows all read, C24 with its latin-1 comment (not read) too
+  EXPECT_NE(link_of(imp.network, "C24"), nullptr);
   std::map<std::string, std::vector<std::string>> examples;
   for (const auto& d : imp.info.dropped)
     if (!d.kind.empty()) examples[d.kind + ": " + d.why] = d.examples;
   EXPECT_EQ(examples[fmt::format("malformed_row: {} fields where the header has {}", n + 1, n)], std::vector<std::string>{"C20 (line 11)"});
   EXPECT_EQ(examples[fmt::format("malformed_row: {} fields where the header has {}", n - 1, n)], std::vector<std::string>{"C21 (line 12)"});
-  EXPECT_EQ(examples["encoding: bytes that are not UTF-8 (GraceTHD CSV files are UTF-8)"], std::vector<std::string>{"C22 (line 13)"});
+  EXPECT_EQ(examples["encoding: cb_nd1: text that is not UTF-8 once decoded from UTF-8 (GraceTHD CSV)"], std::vector<std::string>{"C22 (line 13)"});
   EXPECT_EQ(examples["malformed_row: a line longer than 1048576 bytes"], std::vector<std::string>{"C23 (line 14)"});
   EXPECT_EQ(examples.size(), 4u);
 }

@@ -72,9 +72,27 @@ const Spec kSpecs[] = {
      "or_majdate:S29,or_majsrc:S254,or_abddate:D,or_abdsrc:S254"},
 };
 
-std::vector<Table> parse_specs() {
+// Tables dorsale reads (network check, fibre-level capacity) but does not export (t_fibre,
+// t_position, t_ropt); field names
+// from the v2.0.1 templates' CSV headers, types by the data model's conventions (ordinals
+// INTEGER, codes VARCHAR(254)).
+const Spec kReadSpecs[] = {
+    {"t_fibre", Geom::None,
+     "fo_code:S254,fo_code_ext:S254,fo_cb_code:S254,fo_nincab:I,fo_numtub:I,fo_nintub:I,fo_type:S10,fo_etat:S3,"
+     "fo_color:S254,fo_reper:S254,fo_proptyp:S3,fo_comment:S254,fo_creadat:S29,fo_majdate:S29,fo_majsrc:S254,"
+     "fo_abddate:D,fo_abdsrc:S254"},
+    {"t_position", Geom::None,
+     "ps_code:S254,ps_numero:I,ps_1:S254,ps_2:S254,ps_cs_code:S254,ps_ti_code:S254,ps_type:S10,ps_fonct:S2,ps_etat:S3,"
+     "ps_preaff:S254,ps_comment:S254,ps_creadat:S29,ps_majdate:S29,ps_majsrc:S254,ps_abddate:D,ps_abdsrc:S254"},
+    {"t_ropt", Geom::None,
+     "rt_id:S254,rt_code:S254,rt_code_ext:S254,rt_fo_code:S254,rt_fo_ordr:I,rt_comment:S254,rt_creadat:S29,rt_majdate:S29,"
+     "rt_majsrc:S254,rt_abddate:D,rt_abdsrc:S254"},
+};
+
+template <class Specs>
+std::vector<Table> parse_specs(const Specs& specs) {
   std::vector<Table> out;
-  for (const auto& s : kSpecs) {
+  for (const auto& s : specs) {
     Table t;
     t.name = s.name;
     t.geom = s.geom;
@@ -106,12 +124,19 @@ int Table::index(const std::string& field) const {
 }
 
 const std::vector<Table>& tables() {
-  static const std::vector<Table> t = parse_specs();
+  static const std::vector<Table> t = parse_specs(kSpecs);
+  return t;
+}
+
+const std::vector<Table>& read_tables() {
+  static const std::vector<Table> t = parse_specs(kReadSpecs);
   return t;
 }
 
 const Table& table(const std::string& name) {
   for (const auto& t : tables())
+    if (t.name == name) return t;
+  for (const auto& t : read_tables())
     if (t.name == name) return t;
   throw std::out_of_range("no GraceTHD table " + name);
 }

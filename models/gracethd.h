@@ -13,7 +13,9 @@
 //                           CLIENT <-> data_centre; other site types (NRA*, SR*) -> junction
 //   t_siteemission          <-> high_point (se_anfr, se_haut)
 //   t_cable                 -> Link between cb_nd1 and cb_nd2: pairs = cb_capafo / 2 (rounded
-//                           down), free pairs = (cb_fo_disp, or cb_capafo - cb_fo_util) / 2;
+//                           down), free pairs = (cb_fo_disp, or cb_capafo - cb_fo_util) / 2,
+//                           or, when t_fibre lists its fibres, those no t_ropt route uses and
+//                           not fo_etat HS, / 2;
 //                           cb_avct E/S (or empty) in service, C/T planned, H/A left out;
 //                           cb_proptyp CST/RAC/CES (or empty) owned, IRU/LOC/OCC leased
 //   cheminements            a cheminement (t_cab_cond -> t_conduite -> t_cond_chem ->
@@ -49,7 +51,9 @@ struct Table {
 // (what a GeoPackage delivery stores) are the data model's (INTEGER -> Integer64, NUMERIC ->
 // Real, DATE -> Date, VARCHAR(n) and TIMESTAMP -> String, as the Shapefile templates do).
 const std::vector<Table>& tables();
-const Table& table(const std::string& name);  // throws std::out_of_range when unknown
+// Tables read but not written: t_fibre, t_position, t_ropt.
+const std::vector<Table>& read_tables();
+const Table& table(const std::string& name);  // either list; throws std::out_of_range when unknown
 
 // Value lists (l_*.csv codes) dorsale reads or writes.
 const std::vector<std::string>& avancement_codes();      // l_avancement: E C T S H A

@@ -103,12 +103,20 @@ struct NetworkTotals {
 NetworkTotals network_totals(const Network& n);
 
 // A row of an input table left out of the model, and why (an abandoned cable, a chamber no
-// cable ends at): reported, never silently dropped. Rows are grouped by (table, why).
+// cable ends at): reported, never silently dropped. Rows are grouped by (table, kind, why).
+// `kind` is empty for rows the model's rules leave out; for a row refused because of what it
+// holds: "value_list" (a code outside its l_* list), "dangling_reference" (a code naming no
+// row), "duplicate_code", "bad_value" (not a number, negative, above the capacity...),
+// "malformed_row" (a CSV line with too many or too few fields, too long), "encoding" (text
+// not UTF-8 in the declared encoding), "unplaced" (a cable whose ends cannot be found).
+// The same struct lists rows kept with a warning (NetworkInfo::warnings: "length_gap",
+// "unknown_organisation", "unread_rows": GDAL read fewer rows than the file announces).
 struct DroppedRows {
   std::string table;
   std::string why;
   std::int64_t count = 0;
-  std::vector<std::string> examples;  // the first few codes
+  std::vector<std::string> examples;  // the first few codes (with the line for refused rows)
+  std::string kind;
 };
 
 // `dorsale network info`: where the network comes from and what it holds.
@@ -117,7 +125,22 @@ struct NetworkInfo {
   std::string format;  // "gracethd-shpcsv", "gracethd-gpkg", "dorsale-layers"
   NetworkTotals totals;
   std::vector<DroppedRows> dropped;
+  std::vector<DroppedRows> warnings;  // rows kept, with something a checker reports
   std::vector<std::string> derived;  // values derived by a documented rule, with counts
+};
+
+// `dorsale network check`: what a GraceTHD checker tells before anyone uses a delivery.
+struct TableRead {
+  std::string table;  // "t_cable"
+  std::string file;   // the file (or GeoPackage) it was read from
+  std::int64_t rows = 0;
+};
+struct NetworkCheck {
+  bool usable = false;
+  std::string error;                 // why not usable (the import's one error), or empty
+  std::vector<TableRead> read;       // tables present and read
+  std::vector<std::string> ignored;  // tables (files or layers) present and not read
+  NetworkInfo info;                  // source, format, totals, dropped rows, warnings
 };
 
 // Throws ValidationError naming the link or node and the field: negative lengths or

@@ -176,6 +176,14 @@ std::vector<ParamSpec> network_specs() {
     num(P(gracethd, aerial_build_eur_per_km), 22500, "EUR/km", 0, 1e9,
         cete("aerial cable on existing supports 15–30 EUR/m (cm_typ_imp 0/1 poles: no trench)"),
         "Build cost of a cable to build over the length of its aerial cheminements (cm_typ_imp 0 telecom or 1 energy poles)."),
+    num(P(gracethd, end_snap_m), 1.5, "m", 0, 1000,
+        "GraceTHD l_geoloc_classe B: location uncertainty at most 1.5 m (décret du 15 février 2012)",
+        "A cable without cb_nd1/cb_nd2 ends at the t_noeud nearest to each end of its t_cableline geometry, "
+        "when within this distance."),
+    num(P(gracethd, length_gap_share), 0.2, "share", 0, 100,
+        "assumption: cable slack (lovages, loops in chambers) adds 5-15 % to the drawn length",
+        "dorsale network check reports a cable or cheminement whose declared length (cb_lgreel, cm_lgreel/cm_long) "
+        "and geometry length differ by more than this share of the larger."),
   };
 }
 

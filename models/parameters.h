@@ -92,6 +92,8 @@ struct Costs {
 struct Gracethd {
   double duct_pull_eur_per_km{};
   double aerial_build_eur_per_km{};
+  double end_snap_m{};          // a t_cableline end within this of a t_noeud point ends there
+  double length_gap_share{};    // network check: declared vs geometry length gap reported above
 };
 
 struct Interconnect {

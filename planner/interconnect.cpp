@@ -12,6 +12,7 @@
 #include "scenarios/requests.h"
 #include "scenarios/scenario.h"
 #include "viz/interconnect_writer.h"
+#include "viz/network_writer.h"
 #include "viz/output_dir.h"
 
 namespace dorsale::planner {
@@ -73,7 +74,12 @@ InterconnectionResults evaluate_requests(const Region& region, const Parameters&
 InterconnectionResults interconnect(const InterconnectConfig& cfg) {
   const scenarios::Scenario s = cfg.scenario.empty() ? scenarios::builtin_scenario("bfc-2022") : scenarios::load_scenario(cfg.scenario);
   Region region = scenarios::load_region(s);
-  if (!cfg.network.empty()) scenarios::use_network(region, scenarios::read_network(cfg.network, s.params));
+  std::map<std::string, std::vector<std::string>> free_fibres;
+  if (!cfg.network.empty()) {
+    auto imp = scenarios::read_network(cfg.network, s.params);
+    free_fibres = std::move(imp.free_fibres);
+    scenarios::use_network(region, std::move(imp));
+  }
   if (region.network.nodes().empty())
     throw InputError(s.file, 0, "region", "the scenario's region has no network to route on");
   auto requests = scenarios::read_requests(cfg.requests, region.network);
@@ -81,6 +87,7 @@ InterconnectionResults interconnect(const InterconnectConfig& cfg) {
   viz::OutputDir dir(cfg.out_dir, "interconnect");
   viz::write_routes_gpkg(dir.entry("routes.gpkg"), region, res);
   viz::write_file(dir.entry("decisions.json"), viz::decisions_json(res).dump(2) + "\n");
+  if (!cfg.network.empty()) viz::write_ropt(dir, res, free_fibres);  // the accepted routes as GraceTHD t_ropt rows
   dir.commit();
   return res;
 }

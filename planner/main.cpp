@@ -351,15 +351,25 @@ Command network_cmd(CLI::App& root) {
   auto* info = net->add_subcommand("info", "Print a network's totals: a GraceTHD delivery folder or GeoPackage, or a dorsale layers.gpkg");
   info->add_option("path", a->path, "Delivery folder, GraceTHD GeoPackage or layers.gpkg")->required();
   info->add_flag("--json", a->json, "Print one JSON object");
+  auto* check = net->add_subcommand("check", "Check a GraceTHD delivery before use: tables read and ignored, rows refused with why, "
+                                              "warnings; exit 0 when usable, 1 when not");
+  check->add_option("path", a->path, "Delivery folder or GraceTHD GeoPackage")->required();
+  check->add_flag("--json", a->json, "Print one JSON object");
   auto* exp = net->add_subcommand("export", "Write a network as a GraceTHD v2.0.1 delivery (Shapefiles + CSV) or GeoPackage");
   exp->add_option("--builtin", a->exp.builtin, "Built-in region name (bfc)");
   exp->add_option("--scenario", a->exp.scenario, "Scenario file (TOML): its region's network");
   exp->add_option("--format", a->exp.format, "gracethd (Shapefiles + ; CSV, default) or gpkg")->check(CLI::IsMember({"gracethd", "gpkg"}));
   exp->add_option("-o,--out", a->exp.out_dir, "Output folder")->required();
-  return {net, [a, info] {
+  exp->add_flag("--archive", a->exp.archive, "Write one gracethd.zip holding the delivery's files");
+  return {net, [a, info, check] {
+            if (check->parsed()) {
+              const auto r = dorsale::planner::network_check(a->path);
+              std::cout << (a->json ? dorsale::viz::network_check_json(r).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n" : dorsale::viz::network_check_text(r));
+              return r.usable ? kOk : kBadInput;
+            }
             if (info->parsed()) {
               const auto r = dorsale::planner::network_info(a->path);
-              std::cout << (a->json ? dorsale::viz::network_info_json(r).dump(2) + "\n" : dorsale::viz::network_info_text(r));
+              std::cout << (a->json ? dorsale::viz::network_info_json(r).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n" : dorsale::viz::network_info_text(r));
               return kOk;
             }
             const auto r = dorsale::planner::network_export(a->exp);

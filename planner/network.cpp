@@ -10,6 +10,8 @@ namespace dorsale::planner {
 
 NetworkInfo network_info(const std::string& path) { return scenarios::read_network(path, Parameters()).info; }
 
+NetworkCheck network_check(const std::string& path) { return scenarios::check_network(path, Parameters()); }
+
 NetworkExport network_export(const NetworkExportConfig& cfg) {
   if (cfg.format != "gracethd" && cfg.format != "gpkg")
     throw InputError("command line", 0, "--format", "'" + cfg.format + "' is not gracethd or gpkg");
@@ -23,7 +25,8 @@ NetworkExport network_export(const NetworkExportConfig& cfg) {
     throw InputError(cfg.scenario.empty() ? "builtin:" + cfg.builtin : cfg.scenario, 0, "network", "the region has no network to export");
   viz::OutputDir dir(cfg.out_dir, "network");
   NetworkExport out;
-  out.entries = viz::write_gracethd(dir, region.network, cfg.format == "gpkg" ? viz::GraceThdFormat::Gpkg : viz::GraceThdFormat::ShpCsv);
+  out.entries = viz::write_gracethd(dir, region.network, cfg.format == "gpkg" ? viz::GraceThdFormat::Gpkg : viz::GraceThdFormat::ShpCsv,
+                                    region.high_points, cfg.archive);
   dir.commit();
   out.totals = network_totals(region.network);
   return out;

@@ -10,12 +10,15 @@ namespace dorsale::planner {
 // Reads PATH (a GraceTHD delivery folder, a GraceTHD GeoPackage or a dorsale layers.gpkg)
 // with the default parameters and reports it. Throws InputError on bad input.
 NetworkInfo network_info(const std::string& path);
+// `dorsale network check PATH`: never throws; `usable` says the exit (0 usable, 1 not).
+NetworkCheck network_check(const std::string& path);
 
 struct NetworkExportConfig {
   std::string builtin;   // "bfc", or empty
   std::string scenario;  // scenario file, or empty (one of the two)
   std::string format = "gracethd";  // "gracethd" (Shapefiles + CSV) or "gpkg"
   std::string out_dir;
+  bool archive = false;  // one gracethd.zip instead of the files
 };
 
 struct NetworkExport {

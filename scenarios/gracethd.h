@@ -4,15 +4,19 @@
 // network layers of a dorsale layers.gpkg. The mapping onto the model is in models/gracethd.h
 // and README "Real networks".
 //
-// Bad input is one InputError naming the file, the table, the row (its code) and the field,
-// thrown before anything is returned: a missing required table (t_noeud, t_cable), a code that
-// names no row (a cable's unknown node, a t_cab_cond row's unknown cable), a negative capacity,
-// cb_fo_util or cb_fo_disp above cb_capafo, a code outside its value list, a Shapefile without
-// a .prj. Rows the model leaves out (abandoned or out-of-service cables, cables inside one
-// site, chambers no kept cable ends at) are counted in `dropped` with why.
+// An import stops, with one InputError naming the file and the table, only when a table it
+// needs is missing or unreadable: no t_noeud or t_cable, a required field missing, a
+// Shapefile without a .prj, no cable left to keep. A row refused for what it holds (a code
+// outside its value list, a code naming no row, a duplicate code, a bad number, a malformed
+// CSV line, text not UTF-8 in the declared encoding, a cable whose ends cannot be found) is
+// left out and counted in `dropped` with its kind, reason, code and line; rows the model
+// leaves out (abandoned or out-of-service cables, jumpers, cables inside one site, chambers no
+// kept cable ends at) are counted there too, without a kind. Cable ends: cb_nd1/cb_nd2, else
+// the t_cableline geometry's ends within gracethd.end_snap_m of a node, else the duct chain.
 //
 // Complexity: one pass over each table, hash maps on the codes; 100,000 cables import in about
 // a second (benchmarks/BENCHMARKS.md).
+#include <map>
 #include <string>
 #include <vector>
 
@@ -27,6 +31,8 @@ struct NetworkImport {
   Network network;
   std::vector<HighPoint> high_points;  // one per t_siteemission row (id: se_anfr, else se_code)
   NetworkInfo info;                    // source, format, totals, dropped rows, derived values
+  // With t_fibre: the free fibres (fo_code) of each link (cb_code), in the table's order.
+  std::map<std::string, std::vector<std::string>> free_fibres;
 };
 
 // A delivery folder, a GraceTHD GeoPackage (a layer t_noeud) or a dorsale layers.gpkg (layers
@@ -37,6 +43,12 @@ NetworkImport read_network(const std::string& path, const Parameters& P);
 
 // The same for a path known to be a GraceTHD delivery (folder or GeoPackage).
 NetworkImport read_gracethd(const std::string& path, const Parameters& P);
+
+// `dorsale network check`: the import of PATH, reporting instead of failing: the tables read
+// (rows) and those present and not read, the rows left out with their reasons, the warnings,
+// the totals; `usable` is false, with the import's one error, when a table it needs is
+// missing or unreadable or no cable can be kept. Never throws, on any input.
+NetworkCheck check_network(const std::string& path, const Parameters& P) noexcept;
 
 // Puts an imported network in place of the region's: each commune is attached to the network's
 // NRO nearest to its centroid (no NRO: none), the region's high points stay, the provenance

@@ -3,9 +3,13 @@
 #include <fmt/format.h>
 #include <gdal_priv.h>
 #include <ogrsf_frmts.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
+#include <atomic>
+#include <fstream>
+#include <iterator>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -36,9 +40,17 @@ nlohmann::json network_info_json(const NetworkInfo& info) {
   for (const auto& [k, n] : t.by_kind) j["by_kind"][k] = n;
   j["leased_km"] = t.leased_km;
   j["planned_km"] = t.planned_km;
-  j["dropped"] = nlohmann::json::array();
-  for (const auto& d : info.dropped)
-    j["dropped"].push_back({{"table", d.table}, {"why", d.why}, {"count", d.count}, {"examples", d.examples}});
+  auto rows = [](const std::vector<DroppedRows>& list) {
+    auto a = nlohmann::json::array();
+    for (const auto& d : list) {
+      nlohmann::json r = {{"table", d.table}, {"why", d.why}, {"count", d.count}, {"examples", d.examples}};
+      if (!d.kind.empty()) r["kind"] = d.kind;
+      a.push_back(std::move(r));
+    }
+    return a;
+  };
+  j["dropped"] = rows(info.dropped);
+  j["warnings"] = rows(info.warnings);
   j["derived"] = info.derived;
   return j;
 }
@@ -57,7 +69,55 @@ std::string network_info_text(const NetworkInfo& info) {
   s += fmt::format("  dropped {} rows{}\n", dropped, dropped ? ":" : "");
   for (const auto& d : info.dropped)
     s += fmt::format("    {} {}: {} (e.g. {})\n", d.count, d.table, d.why, fmt::join(d.examples, ", "));
+  for (const auto& d : info.warnings)
+    s += fmt::format("  warning: {} {}: {} (e.g. {})\n", d.count, d.table, d.why, fmt::join(d.examples, ", "));
   for (const auto& d : info.derived) s += fmt::format("  derived: {}\n", d);
+  return s;
+}
+
+// ---- network check -----------------------------------------------------------------------
+
+namespace {
+// Rows of `list` with this kind, as counts.
+std::int64_t count_kind(const std::vector<DroppedRows>& list, const std::string& kind) {
+  std::int64_t n = 0;
+  for (const auto& d : list)
+    if (d.kind == kind) n += d.count;
+  return n;
+}
+const char* const kCheckKinds[] = {"value_list", "dangling_reference", "duplicate_code", "bad_value",
+                                   "malformed_row", "encoding",           "unplaced"};
+}  // namespace
+
+nlohmann::json network_check_json(const NetworkCheck& c) {
+  nlohmann::json j;
+  j["usable"] = c.usable;
+  j["error"] = c.error;
+  j["tables_read"] = nlohmann::json::array();
+  for (const auto& t : c.read) j["tables_read"].push_back({{"table", t.table}, {"file", t.file}, {"rows", t.rows}});
+  j["tables_ignored"] = c.ignored;
+  nlohmann::json counts = nlohmann::json::object();
+  for (const char* k : kCheckKinds) counts[k] = count_kind(c.info.dropped, k);
+  counts["left_out_by_rule"] = count_kind(c.info.dropped, "");
+  counts["length_gap"] = count_kind(c.info.warnings, "length_gap");
+  counts["unknown_organisation"] = count_kind(c.info.warnings, "unknown_organisation");
+  counts["unread_rows"] = count_kind(c.info.warnings, "unread_rows");
+  j["counts"] = counts;
+  j["network"] = network_info_json(c.info);
+  return j;
+}
+
+std::string network_check_text(const NetworkCheck& c) {
+  std::string s = fmt::format("check {}: {}\n", c.info.source, c.usable ? "usable" : "NOT usable");
+  if (!c.error.empty()) s += fmt::format("  error: {}\n", c.error);
+  for (const auto& t : c.read) s += fmt::format("  read {} ({} rows, {})\n", t.table, t.rows, t.file);
+  if (!c.ignored.empty()) s += fmt::format("  present, not read: {}\n", fmt::join(c.ignored, ", "));
+  for (const char* k : kCheckKinds)
+    if (const auto n = count_kind(c.info.dropped, k)) s += fmt::format("  {} rows refused: {}\n", n, k);
+  if (c.usable) s += network_info_text(c.info);
+  else
+    for (const auto& d : c.info.dropped)
+      s += fmt::format("    {} {}: {} (e.g. {})\n", d.count, d.table, d.why, fmt::join(d.examples, ", "));
   return s;
 }
 
@@ -92,10 +152,11 @@ std::string metres(double km) { return fmt::format("{:.2f}", km * 1000.0); }
 // their sites, then each link as a cable in its cheminements, then the organisations.
 class NetworkTables {
  public:
-  explicit NetworkTables(const Network& net) : net_(net) {}
+  NetworkTables(const Network& net, const std::vector<HighPoint>& high_points) : net_(net), high_points_(high_points) {}
 
   std::vector<TableData> tables() {
     for (const auto& n : net_.nodes()) add_node(n);
+    for (const auto& h : high_points_) add_high_point(h);
     count_risk_groups();
     for (const auto& l : net_.links()) add_link(l);
     for (const auto& owner : org_order_) {
@@ -147,6 +208,25 @@ class NetworkTables {
       emission_.set(s, "se_etat", "OK");
       emission_.set(s, "se_type", "TEL");
     }
+  }
+
+  // An existing high point that is not a node of the network: a t_noeud row (nd_code = its id)
+  // and a t_siteemission row (se_anfr: its id when it is an ANFR number, se_haut: its height).
+  void add_high_point(const HighPoint& h) {
+    if (!h.existing || net_.find_node(h.id)) return;
+    auto& r = noeud_.add({{h.pos.x, h.pos.y}});
+    noeud_.set(r, "nd_code", h.id);
+    noeud_.set(r, "nd_type", "SE");
+    noeud_.set(r, "nd_r3_code", h.commune);
+    auto& s = emission_.add();
+    emission_.set(s, "se_code", "se:" + h.id);
+    emission_.set(s, "se_nd_code", h.id);
+    const bool anfr = !h.id.empty() && std::all_of(h.id.begin(), h.id.end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (anfr) emission_.set(s, "se_anfr", h.id);
+    emission_.set(s, "se_statut", "REC");
+    emission_.set(s, "se_etat", "OK");
+    emission_.set(s, "se_type", "TEL");
+    if (h.height_m > 0) emission_.set(s, "se_haut", fmt::format("{:.2f}", h.height_m));
   }
 
   // Shared-risk groups of two links or more become shared cheminements (in service when one of
@@ -231,6 +311,7 @@ class NetworkTables {
   }
 
   const Network& net_;
+  const std::vector<HighPoint>& high_points_;
   TableData noeud_{"t_noeud"}, chem_{"t_cheminement"}, cline_{"t_cableline"}, cable_{"t_cable"}, cabcond_{"t_cab_cond"},
       conduite_{"t_conduite"}, condchem_{"t_cond_chem"}, site_{"t_sitetech"}, emission_{"t_siteemission"}, org_{"t_organisme"};
   std::map<std::string, std::string> org_code_;
@@ -239,7 +320,9 @@ class NetworkTables {
   std::unordered_map<std::string, char> group_in_service_, written_;
 };
 
-std::vector<TableData> network_tables(const Network& net) { return NetworkTables(net).tables(); }
+std::vector<TableData> network_tables(const Network& net, const std::vector<HighPoint>& high_points) {
+  return NetworkTables(net, high_points).tables();
+}
 
 // GDAL 3.6's CreateLayer takes a non-const reference system: one per thread, made once and
 // never destroyed (no OSR object outlives PROJ's context at exit).
@@ -307,12 +390,12 @@ struct FixedDate {
   ~FixedDate() { CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", nullptr); }
 };
 
-void write_shpcsv(OutputDir& dir, const std::vector<TableData>& tables, std::vector<std::string>& entries) {
-  fs::path staging;
+// Writes the tables as Shapefiles and CSV files into `folder`; returns the files' names (the
+// Shapefiles' companions included), sorted.
+std::vector<std::string> write_shpcsv(const fs::path& folder, const std::vector<TableData>& tables) {
   for (const auto& t : tables) {
     const bool shp = t.spec.shapefile();
-    const fs::path file = dir.entry(t.spec.name + (shp ? ".shp" : ".csv"));
-    staging = file.parent_path();
+    const fs::path file = folder / (t.spec.name + (shp ? ".shp" : ".csv"));
     DatasetPtr ds(driver(shp ? "ESRI Shapefile" : "CSV")->Create(file.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
     if (!ds) throw std::runtime_error(fmt::format("{}: cannot create {}", t.spec.name, file.string()));
     char** opts = nullptr;
@@ -329,28 +412,16 @@ void write_shpcsv(OutputDir& dir, const std::vector<TableData>& tables, std::vec
     fill_layer(L, t, !shp);
     gpkg_close(ds, file.string());
   }
-  // the Shapefiles' companions (.shx, .dbf, .prj, .cpg) are entries too
-  for (const auto& e : fs::directory_iterator(staging)) {
+  std::vector<std::string> names;
+  for (const auto& e : fs::directory_iterator(folder)) {
     const std::string name = e.path().filename().string();
-    if (name.rfind("t_", 0) == 0) {
-      dir.entry(name);
-      entries.push_back(name);
-    }
+    if (name.rfind("t_", 0) == 0) names.push_back(name);
   }
-  std::sort(entries.begin(), entries.end());
+  std::sort(names.begin(), names.end());
+  return names;
 }
 
-}  // namespace
-
-std::vector<std::string> write_gracethd(OutputDir& dir, const Network& net, GraceThdFormat format) {
-  const auto tables = network_tables(net);
-  FixedDate fixed;
-  std::vector<std::string> entries;
-  if (format == GraceThdFormat::ShpCsv) {
-    write_shpcsv(dir, tables, entries);
-    return entries;
-  }
-  const fs::path file = dir.entry("gracethd.gpkg");
+void write_gpkg(const fs::path& file, const std::vector<TableData>& tables) {
   DatasetPtr ds(driver("GPKG")->Create(file.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
   if (!ds) throw std::runtime_error(fmt::format("{}: cannot create the GeoPackage", file.string()));
   for (const auto& t : tables) {
@@ -359,8 +430,103 @@ std::vector<std::string> write_gracethd(OutputDir& dir, const Network& net, Grac
     fill_layer(L, t, false);
   }
   gpkg_close(ds, file.string());
-  entries.push_back("gracethd.gpkg");
-  return entries;
+}
+
+// Copies the files of `folder` named in `names` into a new zip archive (GDAL's /vsizip/
+// writer: deflate, one member per file).
+void write_zip(const fs::path& zip, const fs::path& folder, const std::vector<std::string>& names) {
+  for (const auto& name : names) {
+    std::ifstream in(folder / name, std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (!in && !in.eof()) throw std::runtime_error(fmt::format("{}: cannot be read back for the archive", name));
+    const std::string member = "/vsizip/" + zip.string() + "/" + name;
+    VSILFILE* out = VSIFOpenL(member.c_str(), "wb");
+    if (!out) throw std::runtime_error(fmt::format("{}: cannot add {} to the archive: {}", zip.string(), name, CPLGetLastErrorMsg()));
+    const bool ok = VSIFWriteL(bytes.data(), 1, bytes.size(), out) == bytes.size();
+    if (VSIFCloseL(out) != 0 || !ok) throw std::runtime_error(fmt::format("{}: cannot write {} into the archive", zip.string(), name));
+  }
+}
+
+// A temporary folder removed on scope exit.
+struct TempFolder {
+  fs::path path;
+  TempFolder() {
+    static std::atomic<unsigned> counter{0};
+    path = fs::temp_directory_path() / fmt::format("dorsale-gracethd-{}-{}", ::getpid(), counter++);
+    fs::remove_all(path);
+    fs::create_directories(path);
+  }
+  ~TempFolder() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+};
+
+}  // namespace
+
+long write_ropt(OutputDir& dir, const InterconnectionResults& res, const std::map<std::string, std::vector<std::string>>& free_fibres) {
+  TableData t("t_ropt");
+  std::map<std::string, std::size_t> next;  // cable -> first fibre not yet given
+  long id = 0;
+  auto row = [&](const std::string& code, const std::string& request, const std::string& fibre, std::size_t order, const std::string& comment) {
+    auto& r = t.add();
+    t.set(r, "rt_id", std::to_string(++id));
+    t.set(r, "rt_code", code);
+    t.set(r, "rt_code_ext", request);
+    t.set(r, "rt_fo_code", fibre);
+    t.set(r, "rt_fo_ordr", std::to_string(order));
+    t.set(r, "rt_comment", comment);
+  };
+  for (std::size_t i = 0; i < res.decisions.size() && i < res.requests.size(); ++i) {
+    const auto& d = res.decisions[i];
+    if (d.decision == Decision::Reject) continue;
+    const int pairs = res.requests[i].pairs;
+    for (std::size_t r = 0; r < d.route_links.size(); ++r) {
+      const std::string route = fmt::format("{}-{}", d.id, r + 1);
+      for (std::size_t k = 0; k < d.route_links[r].size(); ++k) {
+        const std::string& link = d.route_links[r][k].id;
+        const auto it = free_fibres.find(link);
+        std::size_t& from = next[link];
+        if (it == free_fibres.end() || it->second.size() < from + 2 * std::size_t(pairs)) {
+          row(route, d.id, "", k + 1,
+              link.rfind("new:", 0) == 0 ? fmt::format("{}: {} pairs on a cable to lay", link, pairs)
+                                          : fmt::format("cb_code {}: {} pairs, fibres not known (no free t_fibre rows left)", link, pairs));
+          continue;
+        }
+        for (int p = 0; p < pairs; ++p)
+          for (const char* f : {"a", "b"}) row(fmt::format("{}-{}{}", route, p + 1, f), d.id, it->second[from++], k + 1, "cb_code " + link);
+      }
+    }
+  }
+  const fs::path staging = dir.entry("t_ropt.csv").parent_path();
+  write_shpcsv(staging, {t});
+  return id;
+}
+
+std::vector<std::string> write_gracethd(OutputDir& dir, const Network& net, GraceThdFormat format, const std::vector<HighPoint>& high_points,
+                                        bool archive) {
+  const auto tables = network_tables(net, high_points);
+  FixedDate fixed;
+  if (archive) {
+    TempFolder tmp;
+    std::vector<std::string> names;
+    if (format == GraceThdFormat::ShpCsv) {
+      names = write_shpcsv(tmp.path, tables);
+    } else {
+      write_gpkg(tmp.path / "gracethd.gpkg", tables);
+      names = {"gracethd.gpkg"};
+    }
+    write_zip(dir.entry("gracethd.zip"), tmp.path, names);
+    return {"gracethd.zip"};
+  }
+  if (format == GraceThdFormat::ShpCsv) {
+    const fs::path staging = dir.entry(tables.front().spec.name + ".shp").parent_path();
+    auto names = write_shpcsv(staging, tables);
+    for (const auto& n : names) dir.entry(n);  // the Shapefiles' companions are entries too
+    return names;
+  }
+  write_gpkg(dir.entry("gracethd.gpkg"), tables);
+  return {"gracethd.gpkg"};
 }
 
 }  // namespace dorsale::viz

@@ -6,22 +6,39 @@
 // (scenarios/gracethd.h) to a network that exports to the same tables.
 #include <nlohmann/json.hpp>
 
+#include <map>
 #include <string>
 #include <vector>
 
+#include "models/high_point.h"
 #include "models/network.h"
+#include "models/results.h"
 #include "viz/output_dir.h"
 
 namespace dorsale::viz {
 
 nlohmann::json network_info_json(const NetworkInfo& info);
 std::string network_info_text(const NetworkInfo& info);
+// `dorsale network check`: usable, error, tables_read, tables_ignored, counts (rows refused by
+// kind, rows left out by rule, warnings by kind) and the network's info (viz/README.md).
+nlohmann::json network_check_json(const NetworkCheck& check);
+std::string network_check_text(const NetworkCheck& check);
 
 enum class GraceThdFormat { ShpCsv, Gpkg };
 
+// t_ropt.csv (GraceTHD optical routes) for the accepted requests of a queue answered on a
+// GraceTHD network: per route and link, when the link's free fibres are known (free_fibres,
+// from t_fibre) one row per fibre (rt_code <request>-<route>-<pair>a/b, rt_fo_ordr the link's
+// rank on the route), given in t_fibre's order and never twice; else one row for the link with
+// rt_fo_code empty and a comment. Returns the rows written.
+long write_ropt(OutputDir& dir, const InterconnectionResults& res, const std::map<std::string, std::vector<std::string>>& free_fibres);
+
 // Writes the tables into the output folder's new generation (one entry per file of the
-// delivery, or gracethd.gpkg) and returns the entries' names; the caller commits. Throws
-// std::runtime_error naming the table on a write failure.
-std::vector<std::string> write_gracethd(OutputDir& dir, const Network& net, GraceThdFormat format);
+// delivery, or gracethd.gpkg) and returns the entries' names; the caller commits. The existing
+// `high_points` that are not nodes of the network are written as t_noeud + t_siteemission
+// rows. `archive`: one entry gracethd.zip holding those files (GDAL's /vsizip/ writer).
+// Throws std::runtime_error naming the table on a write failure.
+std::vector<std::string> write_gracethd(OutputDir& dir, const Network& net, GraceThdFormat format,
+                                        const std::vector<HighPoint>& high_points = {}, bool archive = false);
 
 }  // namespace dorsale::viz

@@ -2,6 +2,7 @@
 // (models/gracethd.h), read them back (scenarios/gracethd.h, `dorsale network info`), export
 // networks (`dorsale network export`) and compare the exports with the official templates
 // when they are at hand (../shared/reference/gracethd-v2.0.1).
+#include <fmt/format.h>
 #include <gdal_priv.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -9,7 +10,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <fstream>
 #include <map>
+#include <set>
 
 #include "models/gracethd.h"
 #include "planner/interconnect.h"
@@ -38,6 +41,7 @@ struct Delivery {
   };
   std::map<std::string, std::vector<Row>> tables;
   bool prj = true;
+  std::string shp_encoding;  // the Shapefiles' ENCODING creation option (and .cpg); GDAL's default when empty
 
   void add(const std::string& table, std::map<std::string, std::string> v, std::vector<std::array<double, 2>> geom = {}) {
     tables[table].push_back({std::move(v), std::move(geom)});
@@ -67,6 +71,7 @@ struct Delivery {
         one = GetGDALDriverManager()->GetDriverByName(shp ? "ESRI Shapefile" : "CSV")->Create(f.c_str(), 0, 0, 0, GDT_Unknown, nullptr);
       }
       char** opts = shp || gpkg ? nullptr : CSLSetNameValue(nullptr, "SEPARATOR", "SEMICOLON");
+      if (shp && !gpkg && !shp_encoding.empty()) opts = CSLSetNameValue(opts, "ENCODING", shp_encoding.c_str());
       const auto type = spec.geom == gracethd::Geom::Point ? wkbPoint : spec.geom == gracethd::Geom::LineString ? wkbLineString : wkbNone;
       OGRLayer* L = one->CreateLayer(name.c_str(), shp && prj ? &l93 : nullptr, type, opts);
       CSLDestroy(opts);
@@ -269,7 +274,9 @@ TEST(GraceThd, LinksCarryTheDeliveryFigures) {
   EXPECT_EQ(imp.high_points[0].id, "0211234567");
   EXPECT_DOUBLE_EQ(imp.high_points[0].height_m, 32.5);
   EXPECT_FALSE(imp.high_points[0].fibred);  // its only cable is abandoned
-  EXPECT_EQ(imp.info.derived.size(), 2u);   // C8's straight length; C4 and C8... without usage
+  // C8's straight length; C4 and C8... without usage; the cable-level rule (no t_fibre)
+  ASSERT_EQ(imp.info.derived.size(), 3u);
+  EXPECT_EQ(imp.info.derived[0], "free pairs by the cable-level rule (cb_fo_disp, or cb_capafo - cb_fo_util): the delivery has no t_fibre");
 }
 
 TEST(GraceThd, TwoCablesThroughOneCheminementAreOneSharedRisk) {
@@ -379,44 +386,33 @@ TEST(GraceThd, BadInputIsOneClearError) {
   }
   {
     Delivery d = test_delivery();
-    d.row("t_cable", "cb_code", "C3").v["cb_nd2"] = "NOWHERE";
-    expect_all(import_error(d), {"t_cable.csv:4", "table t_cable", "'C3'", "field 'cb_nd2'", "unknown node 'NOWHERE'"});
-  }
-  {
-    Delivery d = test_delivery();
-    d.row("t_cable", "cb_code", "C2").v["cb_capafo"] = "-12";
-    expect_all(import_error(d), {"table t_cable", "'C2'", "field 'cb_capafo'", "negative capacity"});
-  }
-  {
-    Delivery d = test_delivery();
-    d.row("t_cable", "cb_code", "C1").v["cb_fo_util"] = "30";
-    expect_all(import_error(d), {"table t_cable", "'C1'", "field 'cb_fo_util'", "30 fibres used is above the 24"});
-  }
-  {
-    Delivery d = test_delivery();
     d.prj = false;
     expect_all(import_error(d), {"t_", ".shp", ".prj", "Lambert-93"});
   }
   {
-    Delivery d = test_delivery();
-    d.row("t_cable", "cb_code", "C4").v["cb_avct"] = "X";
-    expect_all(import_error(d), {"'C4'", "field 'cb_avct'", "l_avancement"});
+    TempDir tmp;  // a required field missing: the table cannot be read
+    const auto dir = test_delivery().write(tmp.path());
+    std::string csv = test::slurp(dir / "t_cable.csv");
+    csv.replace(csv.find("cb_capafo"), 9, "cb_capaXX");
+    std::ofstream(dir / "t_cable.csv", std::ios::binary | std::ios::trunc) << csv;
+    const auto e = test::input_error_of([&] { scenarios::read_network(dir.string(), Parameters()); });
+    expect_all(e.what(), {"t_cable", "has no field cb_capafo"});
   }
   {
-    Delivery d = test_delivery();
-    d.add("t_cab_cond", {{"cc_cb_code", "C99"}, {"cc_cd_code", "CD1"}});
-    expect_all(import_error(d), {"table t_cab_cond", "field 'cc_cb_code'", "unknown cable 'C99'"});
+    Delivery d = test_delivery();  // every cable refused: nothing to use
+    for (auto& r : d.tables["t_cable"]) r.v["cb_capafo"] = "-1";
+    expect_all(import_error(d), {"t_cable", "no cable of t_cable could be kept", "15 rows left out", "network check"});
   }
 }
 
 TEST(GraceThd, BadInputOnTheCommandLineExitsOne) {
   TempDir tmp;
   Delivery d = test_delivery();
-  d.row("t_cable", "cb_code", "C3").v["cb_nd2"] = "NOWHERE";
+  d.tables.erase("t_noeud");
   const auto dir = d.write(tmp.path() / "bad");
   const auto log = tmp.path() / "log";
   EXPECT_EQ(test::run_cli({"network", "info", dir.string()}, log), 1);
-  EXPECT_NE(test::slurp(log).find("unknown node 'NOWHERE'"), std::string::npos) << test::slurp(log);
+  EXPECT_NE(test::slurp(log).find("missing required table t_noeud"), std::string::npos) << test::slurp(log);
 }
 
 // ---- export ----
@@ -744,13 +740,13 @@ TEST(GraceThd, InterconnectAnswersAQueueOnTheNetwork) {
 TEST(GraceThd, ABadNetworkWritesNothing) {
   TempDir tmp;
   Delivery d = queue_delivery();
-  d.row("t_cable", "cb_code", "K2").v["cb_fo_util"] = "30";
+  d.tables.erase("t_noeud");
   const auto net = d.write(tmp.path() / "net");
   const auto req = tmp.path() / "requests.csv";
   std::ofstream(req) << kQueue;
   const auto log = tmp.path() / "log";
   EXPECT_EQ(test::run_cli({"interconnect", req.string(), "--network", net.string(), "-o", (tmp.path() / "out").string()}, log), 1);
-  EXPECT_NE(test::slurp(log).find("table t_cable, row 'K2': 30 fibres used"), std::string::npos) << test::slurp(log);
+  EXPECT_NE(test::slurp(log).find("missing required table t_noeud"), std::string::npos) << test::slurp(log);
   EXPECT_FALSE(fs::exists(tmp.path() / "out"));
   const auto sc = tmp.path() / "real.toml";
   std::ofstream(sc) << "[scenario]\nname = \"real\"\n\n[network]\nsource = \"gracethd\"\npath = \"net\"\n";
@@ -758,6 +754,547 @@ TEST(GraceThd, ABadNetworkWritesNothing) {
   EXPECT_FALSE(fs::exists(tmp.path() / "exp"));
   std::ofstream(sc) << "[network]\nsource = \"shapefiles\"\npath = \"net\"\n";
   EXPECT_EQ(test::run_cli({"network", "export", "--scenario", sc.string(), "-o", (tmp.path() / "exp").string()}, log), 1);
+}
+
+// ---- cable ends as a GraceTHD reader finds them; network check ----------------------------
+
+const Link* link_of(const Network& net, const std::string& id) {
+  for (const auto& l : net.links())
+    if (l.id == id) return &l;
+  return nullptr;
+}
+std::set<std::string> ends_of(const Network& net, const Link& l) { return {net.node(l.a).id, net.node(l.b).id}; }
+
+// test_delivery() as an AVP often sends it: C10 with empty ends drawn from NRO2 to SRO in two
+// pieces (each end 1 m off its node), C11 with empty ends in a duct through CM3 (SRO-CH) and CM4 (CH-NRO1),
+// C12 with empty ends drawn far from any node, C13 a jumper, C14 naming an unknown node but
+// drawn from POP1 to POP2.
+Delivery avp_delivery() {
+  Delivery d = test_delivery();
+  auto cable = [&](std::map<std::string, std::string> v) {
+    v.emplace("cb_avct", "E");
+    v.emplace("cb_statut", "AVP");
+    d.add("t_cable", std::move(v));
+  };
+  cable({{"cb_code", "C10"}, {"cb_capafo", "24"}});
+  cable({{"cb_code", "C11"}, {"cb_capafo", "12"}});
+  cable({{"cb_code", "C12"}, {"cb_capafo", "12"}});
+  cable({{"cb_code", "C13"}, {"cb_nd1", "NRO1"}, {"cb_nd2", "POP1"}, {"cb_capafo", "2"}, {"cb_typephy", "J"}});
+  cable({{"cb_code", "C14"}, {"cb_nd1", "NOWHERE"}, {"cb_nd2", "POP1"}, {"cb_capafo", "12"}});
+  // C10 drawn in two pieces, listed from its far end
+  d.add("t_cableline", {{"cl_code", "CL10b"}, {"cl_cb_code", "C10"}}, {{857000, 6703000}, {855000, 6705001}});
+  d.add("t_cableline", {{"cl_code", "CL10a"}, {"cl_cb_code", "C10"}}, {{860000.8, 6700000.6}, {857000, 6703000}});
+  d.add("t_cableline", {{"cl_code", "CL12"}, {"cl_cb_code", "C12"}}, {{880000, 6680000}, {881000, 6681000}});
+  d.add("t_cableline", {{"cl_code", "CL14"}, {"cl_cb_code", "C14"}}, {{850000, 6690000.5}, {860000, 6690000}});
+  d.add("t_cheminement", {{"cm_code", "CM3"}, {"cm_ndcode1", "SRO"}, {"cm_ndcode2", "CH"}}, {{855000, 6705000}, {852000, 6696000}});
+  d.add("t_cheminement", {{"cm_code", "CM4"}, {"cm_ndcode1", "CH"}, {"cm_ndcode2", "NRO1"}}, {{852000, 6696000}, {850000, 6700000}});
+  d.add("t_conduite", {{"cd_code", "CD4"}, {"cd_statut", "AVP"}});
+  d.add("t_cond_chem", {{"dm_cd_code", "CD4"}, {"dm_cm_code", "CM3"}});
+  d.add("t_cond_chem", {{"dm_cd_code", "CD4"}, {"dm_cm_code", "CM4"}});
+  d.add("t_cab_cond", {{"cc_cb_code", "C11"}, {"cc_cd_code", "CD4"}});
+  return d;
+}
+
+std::map<std::string, std::int64_t> by_reason(const std::vector<DroppedRows>& rows) {
+  std::map<std::string, std::int64_t> out;
+  for (const auto& d : rows) out[d.table + ": " + d.why] += d.count;
+  return out;
+}
+std::map<std::string, std::int64_t> by_kind(const std::vector<DroppedRows>& rows) {
+  std::map<std::string, std::int64_t> out;
+  for (const auto& d : rows) out[d.kind] += d.count;
+  return out;
+}
+
+TEST(GraceThdEnds, CablesArePlacedByTheirEndsGeometryOrDucts) {
+  for (const bool gpkg : {false, true}) {
+    SCOPED_TRACE(gpkg ? "gpkg" : "shpcsv");
+    TempDir tmp;
+    const auto path = avp_delivery().write(tmp.path() / "avp", gpkg);
+    const auto imp = scenarios::read_network(path.string(), Parameters());
+    const auto& net = imp.network;
+    EXPECT_EQ(imp.info.totals.links, 5 + 3);
+    const Link* c10 = link_of(net, "C10");
+    const Link* c11 = link_of(net, "C11");
+    const Link* c14 = link_of(net, "C14");
+    ASSERT_TRUE(c10 && c11 && c14);
+    EXPECT_EQ(ends_of(net, *c10), (std::set<std::string>{"NRO2", "SRO"}));
+    EXPECT_EQ(ends_of(net, *c11), (std::set<std::string>{"SRO", "NRO1"}));
+    EXPECT_EQ(ends_of(net, *c14), (std::set<std::string>{"POP1", "POP2"}));
+    // lengths: C10 its drawn line, C11 its two cheminements' drawn lines
+    EXPECT_NEAR(c10->length_km, (std::hypot(3000.8, 2999.4) + std::hypot(2000, 2001)) / 1000, 1e-6);
+    EXPECT_NEAR(c11->length_km, (std::hypot(3000, 9000) + std::hypot(2000, 4000)) / 1000, 1e-6);
+    EXPECT_EQ(c10->pairs_total, 12);
+    std::string derived;
+    for (const auto& s : imp.info.derived) derived += s + "\n";
+    EXPECT_NE(derived.find("2 cables placed by their t_cableline geometry"), std::string::npos) << derived;
+    EXPECT_NE(derived.find("e.g. C10, C14"), std::string::npos) << derived;
+    EXPECT_NE(derived.find("1 cables placed by their duct chain"), std::string::npos) << derived;
+    const auto dropped = by_reason(imp.info.dropped);
+    EXPECT_EQ(dropped.at("t_cable: a jumper (cb_typephy J): a patch cord inside a site, not a link"), 1);
+    const std::string unplaced =
+        "t_cable: ends not found: cb_nd1 or cb_nd2 empty, no t_cableline with both ends within gracethd.end_snap_m of a node, no duct chain with two ends";
+    EXPECT_EQ(dropped.at(unplaced), 1);
+    for (const auto& d : imp.info.dropped)
+      if (d.kind == "unplaced") {
+        EXPECT_EQ(d.examples, std::vector<std::string>{gpkg ? "C12 (line 12)" : "C12 (line 13)"});
+      }
+    // every cable of t_cable is placed or listed
+    std::int64_t cables_dropped = 0;
+    for (const auto& d : imp.info.dropped)
+      if (d.table == "t_cable") cables_dropped += d.count;
+    EXPECT_EQ(imp.info.totals.links + cables_dropped, 14);
+    // a tighter tolerance leaves C10 (1 m off) unplaced; C14 (0.5 m off) stays
+    Parameters tight;
+    tight.gracethd.end_snap_m = 0.8;
+    const auto t = scenarios::read_network(path.string(), tight);
+    EXPECT_EQ(link_of(t.network, "C10"), nullptr);
+    EXPECT_NE(link_of(t.network, "C14"), nullptr);
+    EXPECT_EQ(by_reason(t.info.dropped).at(unplaced), 2);
+  }
+}
+
+TEST(GraceThdEnds, InfoCommandPrintsHowCablesWerePlaced) {
+  TempDir tmp;
+  const auto dir = avp_delivery().write(tmp.path() / "avp");
+  const auto log = tmp.path() / "log";
+  ASSERT_EQ(test::run_cli({"network", "info", dir.string(), "--json"}, log), 0) << test::slurp(log);
+  const auto j = nlohmann::json::parse(test::slurp(log));
+  EXPECT_EQ(j["links"], 8);
+  std::int64_t unplaced = 0;
+  for (const auto& d : j["dropped"])
+    if (d.value("kind", "") == "unplaced") unplaced += d["count"].get<std::int64_t>();
+  EXPECT_EQ(unplaced, 1);
+}
+
+// Every problem a checker reports, once each, on test_delivery().
+Delivery flawed_delivery() {
+  Delivery d = test_delivery();
+  d.row("t_cable", "cb_code", "C4").v["cb_avct"] = "X";               // value list
+  d.row("t_cable", "cb_code", "C3").v["cb_nd2"] = "NOWHERE";          // cable -> node
+  d.row("t_cable", "cb_code", "C2").v["cb_prop"] = "OR9";             // unknown organisation
+  d.row("t_cable", "cb_code", "C1").v["cb_lgreel"] = "20000";         // drawn 10,000 m below
+  d.add("t_cableline", {{"cl_code", "CL1"}, {"cl_cb_code", "C1"}}, {{850000, 6700000}, {850000, 6690000}});
+  d.add("t_cable", {{"cb_code", "C1"}, {"cb_nd1", "NRO1"}, {"cb_nd2", "NRO2"}, {"cb_capafo", "6"}});  // duplicate cb_code
+  d.add("t_sitetech", {{"st_code", "ST1"}, {"st_nd_code", "NRO2"}, {"st_typelog", "NRO"}});          // duplicate st_code
+  d.add("t_cond_chem", {{"dm_cd_code", "CD9"}, {"dm_cm_code", "CM1"}});                              // unknown conduite
+  d.add("t_fibre", {{"fo_code", "FO1"}, {"fo_cb_code", "C1"}, {"fo_nincab", "1"}});
+  d.add("t_fibre", {{"fo_code", "FO2"}, {"fo_cb_code", "C99"}, {"fo_nincab", "2"}});                  // fibre -> cable
+  d.add("t_position", {{"ps_code", "PS1"}, {"ps_1", "FO1"}, {"ps_2", "FO99"}, {"ps_fonct", "EP"}});  // position -> fibre
+  return d;
+}
+
+TEST(GraceThdCheck, CountsEveryProblemOfTheDelivery) {
+  TempDir tmp;
+  const auto dir = flawed_delivery().write(tmp.path() / "flawed");
+  std::ofstream(dir / "t_znro.csv") << "zn_code;zn_nd_code\nZ1;NRO1\n";
+  std::ofstream(dir / "l_avancement.csv") << "code;libelle;definition\nE;EN SERVICE;\n";
+  const auto c = planner::network_check(dir.string());
+  EXPECT_TRUE(c.usable) << c.error;
+  const auto kinds = by_kind(c.info.dropped);
+  EXPECT_EQ(kinds.at("value_list"), 1);
+  EXPECT_EQ(kinds.at("dangling_reference"), 4);  // C3's node, CD9, FO2's cable, PS1's fibre
+  EXPECT_EQ(kinds.at("duplicate_code"), 2);
+  EXPECT_EQ(kinds.count("bad_value"), 0u);
+  const auto warnings = by_kind(c.info.warnings);
+  EXPECT_EQ(warnings.at("length_gap"), 1);
+  EXPECT_EQ(warnings.at("unknown_organisation"), 1);
+  for (const auto& w : c.info.warnings)
+    if (w.kind == "length_gap") {
+      EXPECT_EQ(w.examples, std::vector<std::string>{"C1 (line 2)"});
+    }
+  std::map<std::string, std::int64_t> rows;
+  for (const auto& t : c.read) rows[t.table] = t.rows;
+  EXPECT_EQ(rows.at("t_cable"), 10);
+  EXPECT_EQ(rows.at("t_fibre"), 2);
+  EXPECT_EQ(rows.at("t_position"), 1);
+  EXPECT_EQ(rows.at("t_noeud"), 8);
+  EXPECT_EQ(c.ignored, (std::vector<std::string>{"l_avancement.csv", "t_znro.csv"}));
+  // the command: exit 0, the same counts in JSON
+  const auto log = tmp.path() / "log";
+  ASSERT_EQ(test::run_cli({"network", "check", dir.string(), "--json"}, log), 0) << test::slurp(log);
+  const auto j = nlohmann::json::parse(test::slurp(log));
+  EXPECT_EQ(j["usable"], true);
+  EXPECT_EQ(j["counts"]["dangling_reference"], 4);
+  EXPECT_EQ(j["counts"]["duplicate_code"], 2);
+  EXPECT_EQ(j["counts"]["value_list"], 1);
+  EXPECT_EQ(j["counts"]["length_gap"], 1);
+  EXPECT_EQ(j["network"]["links"], c.info.totals.links);
+  ASSERT_EQ(test::run_cli({"network", "check", dir.string()}, log), 0);
+  EXPECT_NE(test::slurp(log).find("present, not read: l_avancement.csv, t_znro.csv"), std::string::npos) << test::slurp(log);
+}
+
+TEST(GraceThdCheck, UnusableDeliveriesExitOne) {
+  TempDir tmp;
+  const auto log = tmp.path() / "log";
+  Delivery d = test_delivery();
+  d.tables.erase("t_noeud");
+  const auto no_nodes = d.write(tmp.path() / "no-nodes");
+  EXPECT_EQ(test::run_cli({"network", "check", no_nodes.string()}, log), 1);
+  EXPECT_NE(test::slurp(log).find("missing required table t_noeud"), std::string::npos) << test::slurp(log);
+  const auto c = planner::network_check(no_nodes.string());
+  EXPECT_FALSE(c.usable);
+  ASSERT_EQ(c.read.size(), 1u);  // t_organisme, read before t_noeud was found missing
+  EXPECT_EQ(c.read[0].table, "t_organisme");
+  EXPECT_EQ(c.ignored.size(), 8u);  // every other table present is named
+  fs::create_directories(tmp.path() / "empty");
+  EXPECT_EQ(test::run_cli({"network", "check", (tmp.path() / "empty").string()}, log), 1);
+  EXPECT_EQ(test::run_cli({"network", "check", (tmp.path() / "nowhere").string(), "--json"}, log), 1);
+  EXPECT_EQ(nlohmann::json::parse(test::slurp(log))["usable"], false);
+  std::ofstream(tmp.path() / "junk.gpkg") << "not a GeoPackage";
+  EXPECT_EQ(test::run_cli({"network", "check", (tmp.path() / "junk.gpkg").string()}, log), 1);
+}
+
+// 200 deliveries mutated deterministically (bytes flipped, cut, repeated in one CSV table or
+// the t_noeud .dbf): the check always returns, with the import's error when unusable (the
+// fuzz target gracethd_check runs the same contract on as many as it is given).
+TEST(GraceThdCheck, NeverFailsOnMutatedDeliveries) {
+  TempDir tmp;
+  const auto dir = flawed_delivery().write(tmp.path() / "m");
+  const std::vector<std::string> files = {"t_cable.csv", "t_cab_cond.csv", "t_conduite.csv", "t_cond_chem.csv", "t_sitetech.csv",
+                                          "t_siteemission.csv", "t_fibre.csv", "t_position.csv", "t_organisme.csv", "t_noeud.dbf"};
+  std::vector<std::string> originals;
+  for (const auto& f : files) originals.push_back(test::slurp(dir / f));
+  std::uint64_t state = 88172645463325252ull;
+  auto next = [&] {
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    return state;
+  };
+  int usable = 0;
+  CPLPushErrorHandler(CPLQuietErrorHandler);
+  for (int k = 0; k < 200; ++k) {
+    const std::size_t which = next() % files.size();
+    std::string bytes = originals[which];
+    const int edits = 1 + int(next() % 4);
+    for (int e = 0; e < edits && !bytes.empty(); ++e) {
+      const std::size_t at = next() % bytes.size();
+      switch (next() % 4) {
+        case 0: bytes[at] = char(next()); break;
+        case 1: bytes.resize(at); break;
+        case 2: bytes.insert(at, bytes.substr(at, next() % 64)); break;
+        default: bytes.insert(at, 1, ";\n\"\xe9"[next() % 4]); break;
+      }
+    }
+    std::ofstream(dir / files[which], std::ios::binary | std::ios::trunc) << bytes;
+    const auto c = planner::network_check(dir.string());
+    usable += c.usable;
+    if (!c.usable) {
+      EXPECT_FALSE(c.error.empty());
+    }
+    (void)viz::network_check_json(c).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    std::ofstream(dir / files[which], std::ios::binary | std::ios::trunc) << originals[which];
+  }
+  CPLPopErrorHandler();
+  EXPECT_GT(usable, 0);
+}
+
+// ---- rows GDAL would read silently wrong (issue #21, items 8 and 11) -----------------------
+
+TEST(GraceThdStrict, MalformedCsvRowsAreRefusedAndTheRestRead) {
+  TempDir tmp;
+  const auto dir = test_delivery().write(tmp.path() / "d");
+  std::string csv = test::slurp(dir / "t_cable.csv");
+  const std::string header = csv.substr(0, csv.find('\n'));
+  const std::size_t n = std::count(header.begin(), header.end(), ';') + 1;
+  const std::string fields = header.substr(0, header.find(';'));  // cb_code first
+  EXPECT_EQ(fields, "cb_code");
+  auto row = [&](const std::string& code, std::size_t count, const std::string& filler = "") {
+    std::string r = code + ";" + filler;
+    for (std::size_t i = 2; i < count; ++i) r += ";";
+    return r + "\n";
+  };
+  csv += row("C20", n + 1);                                     // an extra field
+  csv += row("C21", n - 1);                                     // a missing field
+  // a CSV row from field -> value, in the header's order
+  auto named = [&](std::map<std::string, std::string> v) {
+    std::string r;
+    std::size_t pos = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::size_t end = std::min(header.find(';', pos), header.size());
+      r += (i ? ";" : "") + v[header.substr(pos, end - pos)];
+      pos = end + 1;
+    }
+    return r + "\n";
+  };
+  csv += named({{"cb_code", "C22"}, {"cb_nd1", "Dijon \xe9"}, {"cb_nd2", "NRO1"}, {"cb_capafo", "12"}});  // latin-1 in a field read
+  csv += row("C23", n, std::string(2 << 20, 'x'));              // a 2 MiB line
+  csv += named({{"cb_code", "C24"}, {"cb_nd1", "NRO1"}, {"cb_nd2", "SRO"}, {"cb_capafo", "12"}, {"cb_comment", "pos\xe9 en 2019"}});  // latin-1 in a comment
+  std::ofstream(dir / "t_cable.csv", std::ios::binary | std::ios::trunc) << csv;
+  const auto imp = scenarios::read_network(dir.string(), Parameters());
+  EXPECT_EQ(imp.info.totals.links, 5 + 1);  // the good rows all read, C24 with its latin-1 comment (not read) too
+  EXPECT_NE(link_of(imp.network, "C24"), nullptr);
+  std::map<std::string, std::vector<std::string>> examples;
+  for (const auto& d : imp.info.dropped)
+    if (!d.kind.empty()) examples[d.kind + ": " + d.why] = d.examples;
+  EXPECT_EQ(examples[fmt::format("malformed_row: {} fields where the header has {}", n + 1, n)], std::vector<std::string>{"C20 (line 11)"});
+  EXPECT_EQ(examples[fmt::format("malformed_row: {} fields where the header has {}", n - 1, n)], std::vector<std::string>{"C21 (line 12)"});
+  EXPECT_EQ(examples["encoding: cb_nd1: text that is not UTF-8 once decoded from UTF-8 (GraceTHD CSV)"], std::vector<std::string>{"C22 (line 13)"});
+  EXPECT_EQ(examples["malformed_row: a line longer than 1048576 bytes"], std::vector<std::string>{"C23 (line 14)"});
+  EXPECT_EQ(examples.size(), 4u);
+}
+
+TEST(GraceThdStrict, GeoPackageValuesOfTheWrongTypeAreRefused) {
+  TempDir tmp;
+  const auto file = test_delivery().write(tmp.path() / "g", true);
+  {
+    GDALAllRegister();
+    GDALDataset* ds = static_cast<GDALDataset*>(GDALOpenEx(file.c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE, nullptr, nullptr, nullptr));
+    ASSERT_TRUE(ds);
+    ds->ExecuteSQL("UPDATE t_cable SET cb_capafo = 48.7 WHERE cb_code = 'C1'", nullptr, nullptr);
+    ds->ExecuteSQL("UPDATE t_cable SET cb_lgreel = 'NaN' WHERE cb_code = 'C3'", nullptr, nullptr);
+    ds->ExecuteSQL("UPDATE t_cable SET cb_capafo = 48.0 WHERE cb_code = 'C2'", nullptr, nullptr);  // a whole number stored as REAL: fine
+    GDALClose(ds);
+  }
+  const auto imp = scenarios::read_network(file.string(), Parameters());
+  EXPECT_EQ(link_of(imp.network, "C1"), nullptr);
+  EXPECT_EQ(link_of(imp.network, "C3"), nullptr);
+  ASSERT_NE(link_of(imp.network, "C2"), nullptr);
+  EXPECT_EQ(link_of(imp.network, "C2")->pairs_total, 24);
+  const auto why = by_reason(imp.info.dropped);
+  EXPECT_EQ(why.at("t_cable: cb_capafo: a real value ('48.7') where the field is a whole number"), 1);
+  EXPECT_EQ(why.at("t_cable: cb_lgreel: a text value ('NaN') where the field is a number"), 1);
+  // the same values in the CSV form are refused too
+  Delivery d = test_delivery();
+  d.row("t_cable", "cb_code", "C1").v["cb_capafo"] = "48.7";
+  d.row("t_cable", "cb_code", "C3").v["cb_lgreel"] = "NaN";
+  const auto csv = scenarios::read_network(d.write(tmp.path() / "c").string(), Parameters());
+  EXPECT_EQ(by_kind(csv.info.dropped).at("bad_value"), 2);
+  EXPECT_EQ(csv.info.totals.links, imp.info.totals.links);
+}
+
+TEST(GraceThdStrict, NodeNamesAreDecodedByTheDeclaredEncoding) {
+  TempDir tmp;
+  {
+    // a .cpg saying ISO-8859-1: the latin-1 bytes are decoded
+    Delivery d = test_delivery();
+    d.shp_encoding = "ISO-8859-1";
+    d.row("t_noeud", "nd_code", "NRO1").v["nd_nom"] = "Besan\xc3\xa7on";
+    const auto dir = d.write(tmp.path() / "latin1");
+    EXPECT_NE(test::slurp(dir / "t_noeud.dbf").find("Besan\xe7on"), std::string::npos);  // stored as latin-1
+    const auto imp = scenarios::read_network(dir.string(), Parameters());
+    EXPECT_EQ(imp.network.node(*imp.network.find_node("NRO1")).name, "Besan\xc3\xa7on");
+  }
+  // a .cpg saying UTF-8 over latin-1 bytes: the row is refused, named, and the rest imports
+  Delivery d = test_delivery();
+  d.shp_encoding = "UTF-8";
+  d.row("t_noeud", "nd_code", "J").v["nd_nom"] = "Dijon \xe9";
+  const auto dir = d.write(tmp.path() / "lying");
+  ASSERT_NE(test::slurp(dir / "t_noeud.dbf").find("Dijon \xe9"), std::string::npos);
+  const auto imp = scenarios::read_network(dir.string(), Parameters());
+  EXPECT_FALSE(imp.network.find_node("J"));
+  bool named = false;
+  for (const auto& r : imp.info.dropped)
+    if (r.kind == "encoding") {
+      named = true;
+      EXPECT_EQ(r.table, "t_noeud");
+      EXPECT_NE(r.why.find("nd_nom: text that is not UTF-8 once decoded from UTF-8"), std::string::npos) << r.why;
+      EXPECT_EQ(r.examples, std::vector<std::string>{"J (line 7)"});
+    }
+  EXPECT_TRUE(named);
+  // what the desk and network info print is valid UTF-8 JSON
+  const auto log = tmp.path() / "log";
+  ASSERT_EQ(test::run_cli({"network", "info", dir.string(), "--json"}, log), 0) << test::slurp(log);
+  EXPECT_TRUE(nlohmann::json::accept(test::slurp(log)));
+}
+
+// ---- fibre-level capacity (#24 item 2) ------------------------------------------------------
+
+// test_delivery() with t_fibre and t_ropt: C1 (24 fibres, cb_fo_util 8: 8 free pairs by the
+// cable) lists its 24 fibres, 20 in route R1 and one out of order (HS): 3 free fibres, 1 pair;
+// C2 (cb_fo_disp 6: 3 pairs) lists its 12 fibres, all in route R2: 0 pairs; C3 (48 fibres,
+// none used: 24 pairs) lists 10 fibres, all free: 5 pairs (the 38 unlisted are not counted).
+Delivery fibre_delivery() {
+  Delivery d = test_delivery();
+  auto fibres = [&](const std::string& cable, int n) {
+    for (int i = 1; i <= n; ++i)
+      d.add("t_fibre", {{"fo_code", cable + "-F" + std::to_string(i)}, {"fo_cb_code", cable}, {"fo_nincab", std::to_string(i)},
+                        {"fo_etat", cable == "C1" && i == 21 ? "HS" : "OK"}});
+  };
+  fibres("C1", 24);
+  fibres("C2", 12);
+  fibres("C3", 10);
+  for (int i = 1; i <= 20; ++i)
+    d.add("t_ropt", {{"rt_code", "R1"}, {"rt_fo_code", "C1-F" + std::to_string(i)}, {"rt_fo_ordr", std::to_string(i)}});
+  for (int i = 1; i <= 12; ++i)
+    d.add("t_ropt", {{"rt_code", "R2"}, {"rt_fo_code", "C2-F" + std::to_string(i)}, {"rt_fo_ordr", std::to_string(i)}});
+  return d;
+}
+
+TEST(GraceThdFibres, FreePairsComeFromTheFibresWhenListed) {
+  for (const bool gpkg : {false, true}) {
+    SCOPED_TRACE(gpkg ? "gpkg" : "shpcsv");
+    TempDir tmp;
+    const auto path = fibre_delivery().write(tmp.path() / "f", gpkg);
+    const auto imp = scenarios::read_network(path.string(), Parameters());
+    auto free_pairs = [&](const char* id) {
+      const Link* l = link_of(imp.network, id);
+      return l ? l->pairs_total - l->pairs_used : -1;
+    };
+    EXPECT_EQ(free_pairs("C1"), 1);
+    EXPECT_EQ(free_pairs("C2"), 0);   // cb_fo_disp says 6 free fibres; its fibres are all routed
+    EXPECT_EQ(free_pairs("C3"), 5);
+    EXPECT_EQ(free_pairs("C8"), 0);   // no t_fibre rows: the cable-level rule
+    EXPECT_EQ(free_pairs("C4"), 36);  // planned, no rows: the cable-level rule
+    EXPECT_EQ(imp.info.totals.free_pairs, 1 + 0 + 5 + 0);
+    std::string derived;
+    for (const auto& x : imp.info.derived) derived += x + "\n";
+    EXPECT_NE(derived.find("free pairs of 3 cables from their t_fibre rows (32 fibres used by a t_ropt route, 1 out of order fo_etat HS; "
+                           "3 below what cb_fo_disp / cb_fo_util said)"),
+              std::string::npos)
+        << derived;
+    EXPECT_NE(derived.find("1 cables list fewer t_fibre rows than cb_capafo"), std::string::npos) << derived;
+    EXPECT_EQ(derived.find("the delivery has no t_fibre"), std::string::npos) << derived;
+  }
+  // a route naming an unknown fibre is refused and named by the check
+  Delivery d = fibre_delivery();
+  d.add("t_ropt", {{"rt_code", "R3"}, {"rt_fo_code", "C9-F1"}});
+  TempDir tmp;
+  const auto c = planner::network_check(d.write(tmp.path() / "r").string());
+  EXPECT_TRUE(c.usable);
+  EXPECT_EQ(by_kind(c.info.dropped).at("dangling_reference"), 1);
+  EXPECT_EQ(c.info.totals.free_pairs, 6);
+}
+
+// ---- exports: high points as t_siteemission, one archive (#24 item 4) --------------------------
+
+TEST(GraceThdExport, HighPointsBecomeEmissionSites) {
+  TempDir tmp;
+  const Region& r = test::builtin_bfc();
+  std::vector<HighPoint> hps;
+  for (const auto& h : r.high_points)
+    if (hps.size() < 40 && !r.network.find_node(h.id)) hps.push_back(h);
+  ASSERT_GE(hps.size(), 2u);
+  hps[0].existing = false;  // a candidate: not written
+  hps[1].id = "0211234567";  // an ANFR number: written as se_anfr
+  hps[1].height_m = 31.5;
+  viz::OutputDir out(tmp.path() / "e", "network");
+  viz::write_gracethd(out, r.network, viz::GraceThdFormat::ShpCsv, hps);
+  out.commit();
+  const auto imp = scenarios::read_network((tmp.path() / "e").string(), Parameters());
+  EXPECT_EQ(imp.high_points.size(), hps.size() - 1);
+  EXPECT_EQ(imp.info.totals.links, network_totals(r.network).links);
+  int anfr = 0;
+  for (const auto& h : imp.high_points) {
+    // the id read back: se_anfr when given, else se_code ("se:" + the node's nd_code)
+    const auto n = imp.network.find_node(h.id.rfind("se:", 0) == 0 ? h.id.substr(3) : h.id);
+    ASSERT_TRUE(n) << h.id;
+    EXPECT_EQ(imp.network.node(*n).kind, NodeKind::HighPoint);
+    if (h.id == "0211234567") {
+      ++anfr;
+      EXPECT_DOUBLE_EQ(h.height_m, 31.5);
+    }
+  }
+  EXPECT_EQ(anfr, 1);
+  EXPECT_FALSE(imp.network.find_node(hps[0].id));
+}
+
+// Every file of a zip written by GDAL, as bytes (through /vsizip/).
+std::map<std::string, std::string> zip_members(const fs::path& zip) {
+  std::map<std::string, std::string> out;
+  const std::string root = "/vsizip/" + zip.string();
+  char** names = VSIReadDir(root.c_str());
+  for (char** n = names; n && *n; ++n) {
+    VSILFILE* f = VSIFOpenL((root + "/" + *n).c_str(), "rb");
+    if (!f) continue;
+    std::string bytes;
+    char buf[65536];
+    for (std::size_t k; (k = VSIFReadL(buf, 1, sizeof buf, f)) > 0;) bytes.append(buf, k);
+    VSIFCloseL(f);
+    out[*n] = bytes;
+  }
+  CSLDestroy(names);
+  return out;
+}
+
+TEST(GraceThdExport, ArchiveHoldsTheSameFiles) {
+  TempDir tmp;
+  const auto log = tmp.path() / "log";
+  const auto files = tmp.path() / "files", zipped = tmp.path() / "zipped";
+  ASSERT_EQ(test::run_cli({"network", "export", "--builtin", "bfc", "-o", files.string()}, log), 0) << test::slurp(log);
+  ASSERT_EQ(test::run_cli({"network", "export", "--builtin", "bfc", "--archive", "-o", zipped.string()}, log), 0) << test::slurp(log);
+  ASSERT_TRUE(fs::exists(zipped / "gracethd.zip"));
+  EXPECT_FALSE(fs::exists(zipped / "t_cable.csv"));
+  const auto members = zip_members(zipped / "gracethd.zip");
+  std::size_t compared = 0;
+  for (const auto& e : fs::directory_iterator(files)) {
+    const std::string name = e.path().filename().string();
+    if (name.rfind("t_", 0) != 0) continue;
+    ASSERT_TRUE(members.count(name)) << name;
+    EXPECT_EQ(members.at(name), test::slurp(e.path())) << name;  // byte for byte
+    ++compared;
+  }
+  EXPECT_EQ(compared, members.size());
+  EXPECT_GE(compared, 3u * 5 + 7);  // 3 Shapefiles x 5 files + 7 CSV tables
+  // the archive's delivery reads through GDAL as the folder does
+  GDALDataset* ds = static_cast<GDALDataset*>(
+      GDALOpenEx(("/vsizip/" + (zipped / "gracethd.zip").string() + "/t_noeud.shp").c_str(), GDAL_OF_VECTOR, nullptr, nullptr, nullptr));
+  ASSERT_TRUE(ds);
+  GDALDataset* plain = static_cast<GDALDataset*>(GDALOpenEx((files / "t_noeud.shp").c_str(), GDAL_OF_VECTOR, nullptr, nullptr, nullptr));
+  ASSERT_TRUE(plain);
+  EXPECT_EQ(ds->GetLayer(0)->GetFeatureCount(), plain->GetLayer(0)->GetFeatureCount());
+  GDALClose(ds);
+  GDALClose(plain);
+  // the GeoPackage form: one member
+  ASSERT_EQ(test::run_cli({"network", "export", "--builtin", "bfc", "--format", "gpkg", "--archive", "-o", (tmp.path() / "gz").string()}, log), 0);
+  const auto g = zip_members(tmp.path() / "gz" / "gracethd.zip");
+  ASSERT_EQ(g.size(), 1u);
+  EXPECT_EQ(g.begin()->first, "gracethd.gpkg");
+}
+
+// t_ropt for the accepted requests of `interconnect --network`: R4 (F -> D, 2 pairs, the leased
+// K6 whose t_fibre rows list 12 fibres, 2 already in an optical route) gets the first 4 free
+// fibres; R3 (over the planned K5, no fibre rows) one row per link, fibres not known.
+TEST(GraceThdExport, AcceptedRoutesBecomeOpticalRoutes) {
+  TempDir tmp;
+  Delivery d = queue_delivery();
+  for (int i = 1; i <= 12; ++i)
+    d.add("t_fibre", {{"fo_code", "K6-F" + std::to_string(i)}, {"fo_cb_code", "K6"}, {"fo_nincab", std::to_string(i)}});
+  d.add("t_ropt", {{"rt_code", "OLD"}, {"rt_fo_code", "K6-F1"}, {"rt_fo_ordr", "1"}});
+  d.add("t_ropt", {{"rt_code", "OLD"}, {"rt_fo_code", "K6-F2"}, {"rt_fo_ordr", "1"}});
+  const auto net = d.write(tmp.path() / "net");
+  const auto req = tmp.path() / "requests.csv";
+  std::ofstream(req) << kQueue;
+  const auto out = tmp.path() / "out";
+  const auto log = tmp.path() / "log";
+  ASSERT_EQ(test::run_cli({"interconnect", req.string(), "--network", net.string(), "-o", out.string()}, log), 0) << test::slurp(log);
+  auto dec = decisions(out);
+  ASSERT_EQ(dec["R4"]["decision"], "accept");
+  ASSERT_EQ(dec["R3"]["decision"], "accept_with_works");
+  // read back through GDAL as a GraceTHD CSV table with the templates' header
+  const auto rows = tables_of(out / "t_ropt.csv")["t_ropt"];
+  std::vector<std::string> r4, r3;
+  for (const auto& r : rows) {
+    std::vector<std::string> v;
+    for (std::size_t pos = 0, end; (end = r.find('|', pos)) != std::string::npos; pos = end + 1) v.push_back(r.substr(pos, end - pos));
+    ASSERT_EQ(v.size(), gracethd::table("t_ropt").fields.size());
+    if (v[2] == "R4") r4.push_back(v[1] + " " + v[3] + " " + v[4]);
+    if (v[2] == "R3") r3.push_back(v[1] + " " + v[3] + " " + v[4] + " " + v[5]);
+  }
+  std::sort(r4.begin(), r4.end());
+  EXPECT_EQ(r4, (std::vector<std::string>{"R4-1-1a K6-F3 1", "R4-1-1b K6-F4 1", "R4-1-2a K6-F5 1", "R4-1-2b K6-F6 1"}));
+  ASSERT_EQ(r3.size(), dec["R3"]["route_links"][0].size());
+  for (const auto& x : r3) EXPECT_NE(x.find("fibres not known"), std::string::npos) << x;
+  EXPECT_EQ(rows.size(), 4 + r3.size());  // rejected requests get none
+  // no --network: no t_ropt
+  ASSERT_EQ(test::run_cli({"interconnect", std::string(DORSALE_SOURCE_DIR) + "/scenarios/requests-example.csv", "-o", (tmp.path() / "plain").string()}, log), 0)
+      << test::slurp(log);
+  EXPECT_FALSE(fs::exists(tmp.path() / "plain" / "t_ropt.csv"));
+}
+
+TEST(GraceThdCheck, RowsAFileAnnouncesButGdalCannotReadAreNamed) {
+  TempDir tmp;
+  const auto dir = test_delivery().write(tmp.path() / "cut");
+  // t_noeud.dbf cut in its last record (2,860 bytes): the header still announces 8 rows
+  const auto dbf = dir / "t_noeud.dbf";
+  fs::resize_file(dbf, fs::file_size(dbf) - 1000);
+  const auto c = planner::network_check(dir.string());
+  ASSERT_TRUE(c.usable) << c.error;
+  std::vector<std::string> unread;
+  for (const auto& w : c.info.warnings)
+    if (w.kind == "unread_rows") unread.insert(unread.end(), w.examples.begin(), w.examples.end());
+  EXPECT_EQ(unread, std::vector<std::string>{"7 of 8 read"});
 }
 
 }  // namespace

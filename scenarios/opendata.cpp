@@ -236,6 +236,17 @@ void read_commune_polygons(Import& I) {
 
 }
 
+// The département of an INSEE commune code (3 characters overseas).
+std::string departement_of_code(const std::string& code) { return code.rfind("97", 0) == 0 ? code.substr(0, 3) : code.substr(0, 2); }
+
+// The départements the commune polygons cover: rows of the ARCEP files outside them are left out
+// (a national or regional file used for part of it), rows inside them must name a known commune.
+std::set<std::string> departements_of(const std::vector<Commune>& C) {
+  std::set<std::string> deps;
+  for (const auto& c : C) deps.insert(c.departement);
+  return deps;
+}
+
 // ARCEP communes: dwellings, business sites, zones, rural and mountain flags.
 void read_arcep_communes(Import& I) {
   const OpenDataFiles& files = I.files;
@@ -255,10 +266,17 @@ void read_arcep_communes(Import& I) {
               c_int = t.column("Intentions privées hors engagement L. 33-13"),
               c_rur = t.column("Commune rurale"), c_mnt = t.column("Commune de montagne");
     const Zone private_zone = *zone_from_key(P.opendata.l3313_zone);
+    const std::set<std::string> deps = departements_of(C);
     std::set<std::string> seen;
+    std::int64_t outside = 0;
     for (const auto& row : t.rows) {
       const std::string code = trim(t.cell(row, c_code));
       auto it = by_code.find(code);
+      const std::string row_dep = trim(t.cell(row, c_dep)).empty() ? departement_of_code(code) : trim(t.cell(row, c_dep));
+      if (it == by_code.end() && !deps.count(row_dep)) {
+        ++outside;  // a wider file than the region: a département without polygons is left out
+        continue;
+      }
       if (it == by_code.end())
         throw InputError(t.file, row.line, "Code commune", fmt::format("unknown commune code '{}' (not in the polygon files)", code));
       if (!seen.insert(code).second)
@@ -283,6 +301,8 @@ void read_arcep_communes(Import& I) {
         throw InputError(t.file, 0, "Code commune", fmt::format("commune {} ({}) of the polygon files is missing", c.code, c.name));
     prov.derived.push_back(fmt::format("zones (L.33-13 commitment or private intention -> {}, otherwise rip)",
                                        P.opendata.l3313_zone));
+    if (outside > 0)
+      prov.derived.push_back(fmt::format("{}: {} rows of départements without commune polygons left out", t.file, outside));
     if (private_zone == Zone::Amii) prov.missing.push_back("zones.amel");
   }
 
@@ -301,11 +321,13 @@ void read_arcep_ftth(Import& I) {
     const int c_code = t.column("Code commune"), c_field = t.column("Champ");
     const int c_last = int(t.header.size()) - 1;
     const std::string quarter = trim(t.header[c_last]);
+    const std::set<std::string> deps = departements_of(C);
     std::set<std::string> seen;
     for (const auto& row : t.rows) {
       if (trim(t.cell(row, c_field)) != "Locaux Raccordables") continue;
       const std::string code = trim(t.cell(row, c_code));
       auto it = by_code.find(code);
+      if (it == by_code.end() && !deps.count(departement_of_code(code))) continue;  // outside the region's départements
       if (it == by_code.end())
         throw InputError(t.file, row.line, "Code commune", fmt::format("unknown commune code '{}'", code));
       if (!seen.insert(code).second)

@@ -72,6 +72,8 @@ struct Network {
   double nro_spacing_km{};
   double rip_detour_factor{};
   double transit_detour_factor{};
+  double corridor_detour_factor{};  // derived plans (no plan file)
+  long derived_hubs{};
   double data_centre_km{};
   double latency_us_per_km{};
 };
@@ -115,6 +117,8 @@ struct Targets {
 
 struct Budgets {
   std::vector<double> public_eur_per_year{};
+  std::string scale{};           // open-data regions: premises_share, none or refuse (scenarios::fit_budgets)
+  long reference_premises{};     // the premises the default budgets are sized for
 };
 
 struct Rollout {

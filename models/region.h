@@ -31,6 +31,9 @@ struct RegionProvenance {
   // data's FttH file; empty: not dated (the plan then starts on 31 December before its first year).
   std::string state_date;
   std::vector<std::string> derived;  // model fields derived by a documented rule
+  // Where the network comes from when a rule laid it: "" (the region's own or none), else the
+  // plan it was derived from ("builtin:bfc", "derived" for the rule-made plan, a plan file).
+  std::string network_origin;
   std::vector<std::string> missing;  // fields the source cannot give (reported as null)
   // Mobile sites of the input file: rows read and rows left out (outside the communes).
   std::optional<std::int64_t> mobile_rows_read;

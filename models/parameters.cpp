@@ -162,6 +162,10 @@ std::vector<ParamSpec> network_specs() {
     integer(P(network, derived_hubs), 2, "hubs", 1, 6, "assumption (the BFC plan joins 3 hubs: Paris, Lyon, Strasbourg)",
             "A network derived without a plan file joins this many national hubs (Paris, Lyon, Marseille, Strasbourg, Bordeaux, "
             "Lille), the nearest to the region, each by one transit from its nearest PoP."),
+    text(P(network, derived_pop_rule), "prefecture", {"prefecture", "most_populated"}, "assumption (issue 24: the préfecture or the most populated commune)",
+         "Where a network derived without a plan file puts each département's PoP: its préfecture when the INSEE départements "
+         "file (insee-population/v_departement*.csv, CHEFLIEU) names one of the region's communes, else its most populated "
+         "commune; most_populated: always the most populated commune."),
     num(P(network, data_centre_km), 3, "km", 0, 100, "assumption",
         "Distance from a data centre to its Dorsale PoP (generated or derived networks); its access link is this times rip_detour_factor."),
     num(P(network, latency_us_per_km), 4.9, "us/km", 0, 1000, "physics: light in silica, group index ~1.468",

@@ -74,6 +74,7 @@ struct Network {
   double transit_detour_factor{};
   double corridor_detour_factor{};  // derived plans (no plan file)
   long derived_hubs{};
+  std::string derived_pop_rule{};
   double data_centre_km{};
   double latency_us_per_km{};
 };

@@ -19,6 +19,7 @@ struct Departement {
   std::string name;
   std::string rip_name;  // the département's public-initiative network
   Position prefecture;
+  std::string prefecture_commune;  // INSEE code of its chef-lieu when a file gives it ("" unknown)
 };
 
 // Where the region's figures come from, so outputs can say what is measured and what derived.

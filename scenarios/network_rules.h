@@ -60,8 +60,8 @@ NetworkPlan read_network_plan(const std::string& path);
 // Marseille, Strasbourg, Bordeaux, Lille.
 std::vector<NetworkPlan::Hub> national_hubs();
 // A plan derived from the region itself, for a region without a plan file (scenarios/README.md,
-// "Derived network"): one PoP per département at its most populated commune (premises when the
-// region has no population), corridors along a minimum spanning tree of the PoPs plus, for each
+// "Derived network"): one PoP per département at its préfecture when known (network.derived_pop_rule)
+// else its most populated commune (premises when the region has no population), corridors along a minimum spanning tree of the PoPs plus, for each
 // PoP the tree leaves at an end, one to its nearest other PoP (no single corridor cut isolates
 // it), each corridor its own duct, leased; transits from the nearest PoP to each of the
 // network.derived_hubs national hubs nearest the region. No data centre.

@@ -143,6 +143,8 @@ OpenDataFiles locate_opendata(const std::string& dir) {
   f.insee_population = one(dir, "insee-population", "donnees_communes.*\\.csv", "insee_population");
   f.insee_mergers = one(dir, "insee-population", "mouvements-communes.*\\.csv", "insee_mergers");
   f.mobile_sites = one(dir, "arcep-sites-mobiles-.*", ".*\\.csv", "mobile_sites");
+  if (!glob(dir, "insee-population", "v_departement.*\\.csv").empty())
+    f.insee_departements = one(dir, "insee-population", "v_departement.*\\.csv", "insee_departements");
   return f;
 }
 
@@ -545,6 +547,22 @@ void record_provenance_and_departements(Import& I) {
 
 }
 
+// INSEE COG départements (optional): each département's name and chef-lieu (préfecture).
+void read_departements(Import& I) {
+  if (I.files.insee_departements.empty()) return;
+  const auto t = read_csv(I.files.insee_departements, ',', 0);
+  I.region.provenance.files.push_back(t.file);
+  const int c_dep = t.column("DEP"), c_chef = t.column("CHEFLIEU"), c_name = t.column("LIBELLE");
+  for (const auto& row : t.rows)
+    for (auto& d : I.region.departements)
+      if (d.code == trim(t.cell(row, c_dep))) {
+        const std::string chef = trim(t.cell(row, c_chef)), name = trim(t.cell(row, c_name));
+        if (chef.empty()) throw InputError(t.file, row.line, "CHEFLIEU", "empty chef-lieu");
+        if (!name.empty()) d.name = name;
+        d.prefecture_commune = chef;
+      }
+}
+
 // opendata.geography = "current": the 2018 communes merged into their current commune.
 void merge_to_current_geography(Import& I) {
   const Parameters& P = I.P;
@@ -610,6 +628,7 @@ Region import_opendata(const OpenDataFiles& files, const Parameters& P) {
   read_populations(I);
   read_mobile_sites(I);
   record_provenance_and_departements(I);
+  read_departements(I);
   if (P.opendata.geography == "current") merge_to_current_geography(I);
   validate(I.region);
   return std::move(I.region);

@@ -171,6 +171,7 @@ void read_region_files(const std::string& origin, const std::string& base_dir, c
     else if (fk == "insee_population") f.insee_population = resolve(base_dir, as_string(origin, fv, fkey));
     else if (fk == "insee_mergers") f.insee_mergers = resolve(base_dir, as_string(origin, fv, fkey));
     else if (fk == "mobile_sites") f.mobile_sites = resolve(base_dir, as_string(origin, fv, fkey));
+    else if (fk == "insee_departements") f.insee_departements = resolve(base_dir, as_string(origin, fv, fkey));
     else fail(origin, fv, fkey, "unknown key (see scenarios/README.md for the keys)");
   }
 }
@@ -345,6 +346,7 @@ Region load_region(const Scenario& s) {
     if (!o.insee_population.empty()) files.insee_population = o.insee_population;
     if (!o.insee_mergers.empty()) files.insee_mergers = o.insee_mergers;
     if (!o.mobile_sites.empty()) files.mobile_sites = o.mobile_sites;
+    if (!o.insee_departements.empty()) files.insee_departements = o.insee_departements;
     r = import_opendata(files, s.params);
     r.provenance.source = "opendata:" + (s.region.opendata_dir.empty() ? std::string("files") : s.region.opendata_dir);
     if (s.region.network_plan != "none" && r.network.nodes().empty()) {

@@ -257,14 +257,23 @@ namespace {
 // A folder laid out like ../shared/data holding only the commune polygons of `deps` (the
 // national-style ARCEP, INSEE and mobile files as they are: communes outside the polygons are
 // left out), and no network plan.
-fs::path region_of(const fs::path& root, const std::string& shared, const std::vector<std::string>& deps) {
+// With `cog` (an INSEE COG départements file's text), insee-population/v_departement_2023.csv too.
+fs::path region_of(const fs::path& root, const std::string& shared, const std::vector<std::string>& deps, const std::string& cog = "") {
   fs::create_directories(root / "france-geojson");
   for (const auto& e : fs::directory_iterator(fs::path(shared) / "france-geojson"))
     for (const auto& d : deps)
       if (e.path().filename().string().rfind("communes-" + d + "-", 0) == 0)
         fs::create_symlink(e.path(), root / "france-geojson" / e.path().filename());
-  for (const auto& e : fs::directory_iterator(shared))
-    if (e.is_directory() && e.path().filename() != "france-geojson") fs::create_directory_symlink(e.path(), root / e.path().filename());
+  for (const auto& e : fs::directory_iterator(shared)) {
+    if (!e.is_directory() || e.path().filename() == "france-geojson") continue;
+    if (e.path().filename() == "insee-population" && !cog.empty()) {
+      fs::create_directories(root / "insee-population");
+      for (const auto& f : fs::directory_iterator(e.path())) fs::create_symlink(f.path(), root / "insee-population" / f.path().filename());
+      write(root / "insee-population" / "v_departement_2023.csv", cog);
+    } else {
+      fs::create_directory_symlink(e.path(), root / e.path().filename());
+    }
+  }
   return root;
 }
 
@@ -276,8 +285,9 @@ std::pair<scenarios::Scenario, Region> scenario_region(const fs::path& dir, cons
   return {std::move(s), std::move(r)};
 }
 
-// The rule's promises for the Dorsale: one PoP per département at its most populated commune,
-// corridors joining them with no PoP left at an end, transits to the nearest national hubs.
+// The rule's promises for the Dorsale: one PoP per département at its most populated commune
+// (or at its préfecture when the region knows it and the rule asks for it), corridors joining
+// them with no PoP left at an end, transits to the nearest national hubs.
 void expect_rule_dorsale(const Region& r, const Parameters& P) {
   const Network& net = r.network;
   std::map<std::string, const Node*> pop_of;  // département -> PoP
@@ -292,6 +302,7 @@ void expect_rule_dorsale(const Region& r, const Parameters& P) {
     for (const auto& c : r.communes)
       if (c.departement == d.code && (!top || c.population > top->population)) top = &c;
     ASSERT_NE(top, nullptr);
+    if (P.network.derived_pop_rule == "prefecture" && !d.prefecture_commune.empty()) top = &r.communes[*r.find_commune(d.prefecture_commune)];
     const Node& pop = *pop_of.at(d.code);
     EXPECT_EQ(pop.name, top->name) << d.code;
     EXPECT_DOUBLE_EQ(pop.pos.x, top->centroid.x);
@@ -428,4 +439,38 @@ TEST(DerivedNetwork, RunWithoutPlanFileAnswersRequestsDesignsCollecteAndSitesTow
   bool network_flagged = false;
   for (const auto& d : summary["region"]["derived"]) network_flagged |= d.get<std::string>().rfind("network: derived by rule", 0) == 0;
   EXPECT_TRUE(network_flagged) << summary["region"]["derived"];
+}
+
+// With the INSEE départements file the PoPs stand at the préfectures (Lons-le-Saunier, not Dole;
+// Mâcon, not Chalon-sur-Saône), and the départements get their names; most_populated keeps the
+// largest communes.
+TEST(DerivedNetwork, PrefecturesFromTheInseeDepartementsFile) {
+  DORSALE_REQUIRE_SHARED_DATA(shared);
+  test::TempDir tmp;
+  const auto dir = region_of(tmp.path() / "od", shared, {"39", "71"},
+                             "DEP,REG,CHEFLIEU,TNCC,NCC,NCCENR,LIBELLE\n21,27,21231,3,COTE D OR,Côte-d'Or,Côte-d'Or\n"
+                             "39,27,39300,2,JURA,Jura,Jura\n71,27,71270,0,SAONE ET LOIRE,Saône-et-Loire,Saône-et-Loire\n");
+  auto [s, r] = scenario_region(dir, "[network]\nderived_hubs = 1\n");
+  ASSERT_EQ(r.departements.size(), 2u);
+  expect_rule_dorsale(r, s.params);
+  expect_derived_network(r, scenarios::derived_network_plan(r, s.params), s.params, false);
+  std::set<std::string> pops, most_populated, names;
+  for (const auto& d : r.departements) {
+    names.insert(d.name);
+    const Commune* top = nullptr;
+    for (const auto& c : r.communes)
+      if (c.departement == d.code && (!top || c.population > top->population)) top = &c;
+    most_populated.insert("pop:" + top->code);
+  }
+  for (const auto& n : r.network.nodes())
+    if (n.kind == NodeKind::DorsalePop) pops.insert(n.id);
+  EXPECT_EQ(pops, (std::set<std::string>{"pop:39300", "pop:71270"}));
+  EXPECT_NE(pops, most_populated) << "the préfecture is not the largest commune in these two";
+  EXPECT_EQ(names, (std::set<std::string>{"Jura", "Saône-et-Loire"}));
+  auto largest = scenario_region(dir, "[network]\nderived_hubs = 1\nderived_pop_rule = \"most_populated\"\n");
+  expect_rule_dorsale(largest.second, largest.first.params);
+  pops.clear();
+  for (const auto& n : largest.second.network.nodes())
+    if (n.kind == NodeKind::DorsalePop) pops.insert(n.id);
+  EXPECT_EQ(pops, most_populated);
 }

@@ -156,6 +156,16 @@ std::vector<ParamSpec> network_specs() {
         "Cable length over straight-line length for generated RIP links."),
     num(P(network, transit_detour_factor), 1.25, "ratio", 1, 5, "assumption",
         "Cable length over straight-line length of the transit links to the external hubs (generated or derived networks)."),
+    num(P(network, corridor_detour_factor), 1.3, "ratio", 1, 5, "assumption (as network.rip_detour_factor)",
+        "Cable length over straight-line length of the Dorsale corridors of a network derived without a plan file "
+        "(a plan's corridors are scaled to network.dorsale_km instead)."),
+    integer(P(network, derived_hubs), 2, "hubs", 1, 6, "assumption (the BFC plan joins 3 hubs: Paris, Lyon, Strasbourg)",
+            "A network derived without a plan file joins this many national hubs (Paris, Lyon, Marseille, Strasbourg, Bordeaux, "
+            "Lille), the nearest to the region, each by one transit from its nearest PoP."),
+    text(P(network, derived_pop_rule), "prefecture", {"prefecture", "most_populated"}, "assumption (issue 24: the préfecture or the most populated commune)",
+         "Where a network derived without a plan file puts each département's PoP: its préfecture when the INSEE départements "
+         "file (insee-population/v_departement*.csv, CHEFLIEU) names one of the region's communes, else its most populated "
+         "commune; most_populated: always the most populated commune."),
     num(P(network, data_centre_km), 3, "km", 0, 100, "assumption",
         "Distance from a data centre to its Dorsale PoP (generated or derived networks); its access link is this times rip_detour_factor."),
     num(P(network, latency_us_per_km), 4.9, "us/km", 0, 1000, "physics: light in silica, group index ~1.468",
@@ -251,6 +261,13 @@ std::vector<ParamSpec> rollout_specs() {
       s.fixed_length = false;
       return s;
     }(),
+    text(P(budgets, scale), "premises_share", {"premises_share", "none", "refuse"}, "assumption (a budget in proportion to the premises to serve)",
+         "An open-data region whose scenario gives no budgets.public_eur_per_year: premises_share scales the default budgets by "
+         "its premises / budgets.reference_premises, none keeps them as they are, refuse stops with an error unless it has "
+         "exactly budgets.reference_premises premises."),
+    integer(P(budgets, reference_premises), 1613986, "premises", 1, 1e9,
+            "open data: ARCEP 2018 T1 BFC, 1,535,084 dwellings + 78,902 business sites",
+            "The premises the default budgets.public_eur_per_year are sized for (the region of the SCORAN)."),
     num(P(costs, ftth_dense_eur_per_premises), 450, "EUR/premises", 0, 1e6, ftth_range("its dense end; the default is an assumption"),
         "Public FttH cost per premises in a dense commune (see rollout.dense_min_premises)."),
     num(P(costs, ftth_intermediate_eur_per_premises), 1300, "EUR/premises", 0, 1e6,

@@ -72,6 +72,9 @@ struct Network {
   double nro_spacing_km{};
   double rip_detour_factor{};
   double transit_detour_factor{};
+  double corridor_detour_factor{};  // derived plans (no plan file)
+  long derived_hubs{};
+  std::string derived_pop_rule{};
   double data_centre_km{};
   double latency_us_per_km{};
   long resilience_listed_nodes{};  // cut nodes listed per failure (dorsale resilience; --full: all)
@@ -127,6 +130,8 @@ struct Targets {
 
 struct Budgets {
   std::vector<double> public_eur_per_year{};
+  std::string scale{};           // open-data regions: premises_share, none or refuse (scenarios::fit_budgets)
+  long reference_premises{};     // the premises the default budgets are sized for
 };
 
 struct Rollout {

@@ -19,6 +19,7 @@ struct Departement {
   std::string name;
   std::string rip_name;  // the département's public-initiative network
   Position prefecture;
+  std::string prefecture_commune;  // INSEE code of its chef-lieu when a file gives it ("" unknown)
 };
 
 // Where the region's figures come from, so outputs can say what is measured and what derived.
@@ -31,6 +32,9 @@ struct RegionProvenance {
   // data's FttH file; empty: not dated (the plan then starts on 31 December before its first year).
   std::string state_date;
   std::vector<std::string> derived;  // model fields derived by a documented rule
+  // Where the network comes from when a rule laid it: "" (the region's own or none), else the
+  // plan it was derived from ("builtin:bfc", "derived" for the rule-made plan, a plan file).
+  std::string network_origin;
   std::vector<std::string> missing;  // fields the source cannot give (reported as null)
   // Mobile sites of the input file: rows read and rows left out (outside the communes).
   std::optional<std::int64_t> mobile_rows_read;

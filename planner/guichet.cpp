@@ -115,11 +115,12 @@ solvers::GuichetInputs guichet_inputs(const Region& region, const std::vector<in
 }
 
 GuichetRun run_guichet_sets(const GuichetConfig& cfg, const std::function<void(const std::string&)>& progress) {
-  const scenarios::Scenario s = cfg.scenario.empty() ? scenarios::builtin_scenario("bfc-2022") : scenarios::load_scenario(cfg.scenario);
+  scenarios::Scenario s = cfg.scenario.empty() ? scenarios::builtin_scenario("bfc-2022") : scenarios::load_scenario(cfg.scenario);
   const scenarios::Sweep sweep = cfg.sweep.empty() ? scenarios::Sweep::single("base") : scenarios::read_sweep(cfg.sweep, s.params);
   if (cfg.shard_count < 1 || cfg.shard_count > kMaxShards || cfg.shard_index < 1 || cfg.shard_index > cfg.shard_count)
     throw InputError("command line", 0, "--shard", fmt::format("{}/{}: i must be between 1 and n", cfg.shard_index, cfg.shard_count));
-  const Region region = scenarios::load_region(s);
+  Region region = scenarios::load_region(s);
+  scenarios::fit_budgets(s, region);
   // FttH years from the scenario's roll-out plan
   const ScenarioResults planned = compute_results(s, region);
   GuichetRun run;

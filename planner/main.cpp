@@ -81,7 +81,7 @@ Command region_info_cmd(CLI::App& root) {
   info->add_option("--builtin", cfg->builtin, "Built-in region name (bfc)");
   // input files and folders are not checked here: the loaders report a missing one as bad
   // input (exit 1, README), not as a usage error
-  info->add_option("--opendata", cfg->opendata, "Directory laid out like ../shared/data");
+  info->add_option("--opendata", cfg->opendata, "Directory laid out like ../shared/data (with the network a scenario on it derives: network_plan = auto)");
   info->add_option("--geography", cfg->geography, "With --opendata: 2018 (default) or current");
   info->add_option("--scenario", cfg->scenario, "Scenario file (TOML)");
   info->add_flag("--json", *json, "Print one JSON object");

@@ -2,6 +2,7 @@
 
 #include "models/error.h"
 #include "scenarios/builtin_region.h"
+#include "scenarios/network_rules.h"
 #include "scenarios/opendata.h"
 #include "scenarios/scenario.h"
 #include "solvers/network_graph.h"
@@ -23,6 +24,10 @@ Region load_region_for(const RegionInfoConfig& cfg) {
     }
     Region r = scenarios::import_opendata(scenarios::locate_opendata(cfg.opendata), p);
     r.provenance.source = "opendata:" + cfg.opendata;
+    // the network a scenario on these files gets by default ([region] network_plan = "auto")
+    const scenarios::Scenario defaults;
+    scenarios::derive_network(r, scenarios::network_plan_for(defaults.region.network_plan, r, p), p, defaults.seed);
+    validate(r);
     return r;
   }
   if (!cfg.builtin.empty() && cfg.builtin != "bfc")

@@ -117,6 +117,7 @@ ScenarioRun compute_scenario(scenarios::Scenario s, const std::function<void(con
   say(fmt::format("{}: loading the region", s.name));
   ScenarioRun r;
   r.region = scenarios::load_region(s);
+  scenarios::fit_budgets(s, r.region);  // an open-data region gets budgets for its premises (budgets.scale)
   say(fmt::format("{}: computing", s.name));
   r.results = compute_results(s, r.region);
   if (!s.requests.empty()) {

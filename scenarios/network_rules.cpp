@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <set>
+#include <tuple>
 
 #include "models/error.h"
 #include "models/random.h"
@@ -36,12 +38,14 @@ double straight_km(const Network& net, const std::string& pre, const NetworkPlan
 }  // namespace
 
 double add_corridor_links(Network& net, const std::vector<NetworkPlan::Corridor>& corridors, const std::string& pre,
-                          const Parameters& P, std::uint64_t seed, int tile) {
+                          const Parameters& P, std::uint64_t seed, int tile, double detour) {
   const int dorsale_pairs = int(P.network.dorsale_pairs);
-  double straight = 0;
-  for (const auto& cr : corridors)
-    if (!cr.transit) straight += straight_km(net, pre, cr);
-  const double detour = straight > 0 ? P.network.dorsale_km / straight : 1.0;
+  if (detour <= 0) {
+    double straight = 0;
+    for (const auto& cr : corridors)
+      if (!cr.transit) straight += straight_km(net, pre, cr);
+    detour = straight > 0 ? P.network.dorsale_km / straight : 1.0;
+  }
   int k = 0;
   for (const auto& cr : corridors) {
     Rng rng(seed ^ 0xD0125A1Eu, (std::uint64_t(tile) << 16) | std::uint64_t(k++));
@@ -203,6 +207,107 @@ NetworkPlan read_network_plan(const std::string& path) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// A plan derived from the region (no plan file)
+
+std::vector<NetworkPlan::Hub> national_hubs() {
+  std::vector<NetworkPlan::Hub> hubs;
+  for (const auto& h : builtin::kHubs) hubs.push_back({h.id, h.name, h.lon, h.lat});
+  hubs.push_back({"hub:marseille", "Marseille", 5.3698, 43.2965});
+  hubs.push_back({"hub:bordeaux", "Bordeaux", -0.5792, 44.8378});
+  hubs.push_back({"hub:lille", "Lille", 3.0573, 50.6292});
+  return hubs;
+}
+
+bool plan_fits(const NetworkPlan& plan, const Region& region) {
+  return std::all_of(plan.pops.begin(), plan.pops.end(), [&](const auto& p) { return region.find_commune(p.commune).has_value(); });
+}
+
+NetworkPlan derived_network_plan(const Region& region, const Parameters& P) {
+  NetworkPlan plan;
+  plan.origin = "derived";
+  plan.scale_to_dorsale_km = false;
+  const auto& C = region.communes;
+  // One PoP per département: its most populated commune (premises, then the code break ties;
+  // premises alone when the region has no population).
+  std::vector<std::size_t> host;
+  for (const auto& d : region.departements) {
+    std::optional<std::size_t> best;
+    auto key = [&](std::size_t i) { return std::make_tuple(C[i].population, C[i].premises()); };
+    for (std::size_t i = 0; i < C.size(); ++i)
+      if (C[i].departement == d.code && (!best || key(i) > key(*best) || (key(i) == key(*best) && C[i].code < C[*best].code)))
+        best = i;
+    if (!best) continue;
+    if (P.network.derived_pop_rule == "prefecture" && !d.prefecture_commune.empty())
+      if (const auto pref = region.find_commune(d.prefecture_commune)) best = *pref;
+    host.push_back(*best);
+    plan.pops.push_back({"pop:" + C[*best].code, C[*best].code});
+  }
+  const int n = int(host.size());
+  auto km = [&](int x, int y) { return distance_km(C[host[x]].centroid, C[host[y]].centroid); };
+  std::set<std::pair<int, int>> joined;
+  auto corridor = [&](int x, int y) {
+    if (x > y) std::swap(x, y);
+    if (x == y || !joined.insert({x, y}).second) return;
+    const std::string a = C[host[x]].code, b = C[host[y]].code;
+    plan.corridors.push_back({"pop:" + a, "pop:" + b, "derived", "duct:" + a + "-" + b, false, false});
+  };
+  // Corridors: a minimum spanning tree of the PoPs, then each PoP the tree leaves at an end
+  // joined to its nearest other PoP (a second way in).
+  std::vector<solvers::WeightedEdge> edges;
+  for (int x = 0; x < n; ++x)
+    for (int y = x + 1; y < n; ++y) edges.push_back({x, y, km(x, y)});
+  std::vector<int> degree(std::size_t(n), 0);
+  for (std::size_t e : solvers::minimum_spanning_tree(n, edges).edges) {
+    corridor(edges[e].a, edges[e].b);
+    ++degree[std::size_t(edges[e].a)];
+    ++degree[std::size_t(edges[e].b)];
+  }
+  if (n >= 3)
+    for (int x = 0; x < n; ++x) {
+      if (degree[std::size_t(x)] != 1) continue;
+      int best = -1;
+      for (int y = 0; y < n; ++y)
+        if (y != x && !joined.count({std::min(x, y), std::max(x, y)}) && (best < 0 || km(x, y) < km(x, best))) best = y;
+      if (best >= 0) corridor(x, best);
+    }
+  // Transits: the network.derived_hubs national hubs nearest the region, each from its nearest PoP.
+  if (n == 0) return plan;
+  const Projection& proj = Projection::for_this_thread();
+  struct Near {
+    double km;
+    std::size_t hub;
+    int pop;
+  };
+  const auto hubs = national_hubs();
+  std::vector<Near> near;
+  for (std::size_t h = 0; h < hubs.size(); ++h) {
+    const Position at = proj.from_wgs84(hubs[h].lon, hubs[h].lat);
+    Near best{1e300, h, 0};
+    for (int x = 0; x < n; ++x)
+      if (const double d = distance_km(at, C[host[x]].centroid); d < best.km) best = {d, h, x};
+    near.push_back(best);
+  }
+  std::stable_sort(near.begin(), near.end(), [](const Near& a, const Near& b) { return a.km < b.km; });
+  near.resize(std::min(near.size(), std::size_t(P.network.derived_hubs)));
+  for (const auto& h : near) {
+    plan.hubs.push_back(hubs[h.hub]);
+    plan.corridors.push_back({hubs[h.hub].id, plan.pops[std::size_t(h.pop)].id, "transit", "duct:transit-" + after_colon(hubs[h.hub].id),
+                              false, true});
+  }
+  return plan;
+}
+
+NetworkPlan network_plan_for(const std::string& choice, const Region& region, const Parameters& P) {
+  if (choice == "builtin:bfc") return bfc_network_plan();
+  if (choice == "derived") return derived_network_plan(region, P);
+  if (choice == "auto") {
+    NetworkPlan bfc = bfc_network_plan();
+    return plan_fits(bfc, region) ? bfc : derived_network_plan(region, P);
+  }
+  return read_network_plan(choice);
+}
+
+// ---------------------------------------------------------------------------------------------
 // RIP networks
 
 namespace {
@@ -344,17 +449,32 @@ void add_plan_nodes(Region& region, const NetworkPlan& plan, const Projection& p
 void derive_network(Region& region, const NetworkPlan& plan, const Parameters& P, std::uint64_t seed) {
   const Projection& proj = Projection::for_this_thread();
   add_plan_nodes(region, plan, proj);
-  add_corridor_links(region.network, plan.corridors, "", P, seed, 0);
+  add_corridor_links(region.network, plan.corridors, "", P, seed, 0,
+                     plan.scale_to_dorsale_km ? 0.0 : P.network.corridor_detour_factor);
   for (const auto& dc : plan.data_centres) add_data_centre(region.network, dc, "", P, proj);
   for (std::size_t di = 0; di < region.departements.size(); ++di)
     add_rip_network(region, P, seed, di, [](const Commune& c) { return c.ftth_passed > 0; });
   auto& prov = region.provenance;
   prov.missing.erase(std::remove(prov.missing.begin(), prov.missing.end(), "network"), prov.missing.end());
-  prov.derived.push_back(fmt::format(
-      "network: derived from the plan {} (PoPs at real communes, corridors scaled to network.dorsale_km = {} km) and "
+  const std::string rips = fmt::format(
       "one RIP per département (NROs at the most populated communes {} km apart, minimum spanning tree; links of "
       "NROs serving a commune with FttH premises passed are in service, the others planned)",
-      plan.origin, P.network.dorsale_km, P.network.nro_spacing_km));
+      P.network.nro_spacing_km);
+  if (plan.scale_to_dorsale_km)
+    prov.derived.push_back(fmt::format(
+        "network: derived from the plan {} (PoPs at real communes, corridors scaled to network.dorsale_km = {} km) and {}",
+        plan.origin, P.network.dorsale_km, rips));
+  else
+    prov.derived.push_back(fmt::format(
+        "network: derived by rule, no network plan ({} PoPs: {} of each département; {} "
+        "corridors: minimum spanning tree of the PoPs plus each end PoP to its nearest other, straight km x "
+        "network.corridor_detour_factor = {}; transits to the {} nearest national hubs, network.derived_hubs) and {}",
+        plan.pops.size(),
+        P.network.derived_pop_rule == "prefecture" ? "the préfecture (INSEE CHEFLIEU) or else the most populated commune"
+                                                   : "the most populated commune",
+        std::count_if(plan.corridors.begin(), plan.corridors.end(), [](const auto& c) { return !c.transit; }),
+        P.network.corridor_detour_factor, plan.hubs.size(), rips));
+  prov.network_origin = plan.origin;
 }
 
 }  // namespace dorsale::scenarios

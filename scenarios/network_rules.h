@@ -39,7 +39,11 @@ struct NetworkPlan {
     std::string id, name;
     std::string pop;  // PoP it stands beside
   };
-  std::string origin;  // "builtin:bfc" or the file read
+  std::string origin;  // "builtin:bfc", the file read, or "derived" (derived_network_plan)
+  // Dorsale corridor lengths: straight distances scaled so that the Dorsale measures
+  // network.dorsale_km (a plan drawn for its region), or straight × network.corridor_detour_factor
+  // (a plan derived by rule, whose length nobody gave).
+  bool scale_to_dorsale_km = true;
   std::vector<Hub> hubs;
   std::vector<Pop> pops;
   std::vector<Corridor> corridors;
@@ -52,6 +56,22 @@ NetworkPlan bfc_network_plan();
 // duct, owned, transit; [[data_centre]] id, name, pop. Throws InputError (file, line, key).
 NetworkPlan read_network_plan(const std::string& path);
 
+// The national interconnection hubs a derived plan joins (real positions, WGS84): Paris, Lyon,
+// Marseille, Strasbourg, Bordeaux, Lille.
+std::vector<NetworkPlan::Hub> national_hubs();
+// A plan derived from the region itself, for a region without a plan file (scenarios/README.md,
+// "Derived network"): one PoP per département at its préfecture when known (network.derived_pop_rule)
+// else its most populated commune (premises when the region has no population), corridors along a minimum spanning tree of the PoPs plus, for each
+// PoP the tree leaves at an end, one to its nearest other PoP (no single corridor cut isolates
+// it), each corridor its own duct, leased; transits from the nearest PoP to each of the
+// network.derived_hubs national hubs nearest the region. No data centre.
+NetworkPlan derived_network_plan(const Region& region, const Parameters& P);
+// Whether every PoP of `plan` stands in a commune of the region.
+bool plan_fits(const NetworkPlan& plan, const Region& region);
+// The plan `choice` names ([region] network_plan): "builtin:bfc", "derived", "auto" (the BFC plan
+// when it fits the region, else the derived one) or a plan file. Not "none".
+NetworkPlan network_plan_for(const std::string& choice, const Region& region, const Parameters& P);
+
 // The RIP network of département `di`: NROs at the most populated communes at least
 // network.nro_spacing_km apart (each commune gets its nearest NRO in Commune::nro), linked with
 // the département's PoPs by a minimum spanning tree on straight distances ×
@@ -62,9 +82,10 @@ void add_rip_network(Region& region, const Parameters& P, std::uint64_t seed, st
 
 // Building blocks shared with the built-in region (ids and names prefixed by `pre`):
 // the Dorsale and transit links of `corridors` between existing nodes (used pairs drawn from
-// `seed` and `tile`); returns the detour factor applied to the Dorsale's straight distances.
+// `seed` and `tile`); returns the detour factor applied to the Dorsale's straight distances:
+// `detour` when > 0, else the one that makes the Dorsale measure network.dorsale_km.
 double add_corridor_links(Network& net, const std::vector<NetworkPlan::Corridor>& corridors, const std::string& pre,
-                          const Parameters& P, std::uint64_t seed, int tile);
+                          const Parameters& P, std::uint64_t seed, int tile, double detour = 0);
 // A data centre network.data_centre_km east of its PoP, with its owned access link.
 void add_data_centre(Network& net, const NetworkPlan::DataCentre& dc, const std::string& pre, const Parameters& P,
                      const Projection& proj);
@@ -74,10 +95,11 @@ int drawn_used_pairs(int total, double share, Rng& rng);
 double latency_of(const Parameters& P, double km);
 
 // Lays the whole network over an imported region that has none: hubs, PoPs and corridors of
-// `plan` (Dorsale corridor lengths are straight distances scaled so that the Dorsale measures
-// network.dorsale_km; transits are scaled by network.transit_detour_factor), data centres, then
+// `plan` (Dorsale corridor lengths: see NetworkPlan::scale_to_dorsale_km; transits are scaled by
+// network.transit_detour_factor), data centres, then
 // one RIP per département whose NROs count as in service where the commune already has FttH
-// premises passed (ARCEP). Records the rule in the region's provenance. Throws InputError naming
+// premises passed (ARCEP). Records the rule in the region's provenance (derived, and
+// network_origin). Throws InputError naming
 // the plan's origin when a PoP's commune is not in the region.
 void derive_network(Region& region, const NetworkPlan& plan, const Parameters& P, std::uint64_t seed);
 

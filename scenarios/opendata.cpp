@@ -143,6 +143,8 @@ OpenDataFiles locate_opendata(const std::string& dir) {
   f.insee_population = one(dir, "insee-population", "donnees_communes.*\\.csv", "insee_population");
   f.insee_mergers = one(dir, "insee-population", "mouvements-communes.*\\.csv", "insee_mergers");
   f.mobile_sites = one(dir, "arcep-sites-mobiles-.*", ".*\\.csv", "mobile_sites");
+  if (!glob(dir, "insee-population", "v_departement.*\\.csv").empty())
+    f.insee_departements = one(dir, "insee-population", "v_departement.*\\.csv", "insee_departements");
   return f;
 }
 
@@ -236,6 +238,17 @@ void read_commune_polygons(Import& I) {
 
 }
 
+// The département of an INSEE commune code (3 characters overseas).
+std::string departement_of_code(const std::string& code) { return code.rfind("97", 0) == 0 ? code.substr(0, 3) : code.substr(0, 2); }
+
+// The départements the commune polygons cover: rows of the ARCEP files outside them are left out
+// (a national or regional file used for part of it), rows inside them must name a known commune.
+std::set<std::string> departements_of(const std::vector<Commune>& C) {
+  std::set<std::string> deps;
+  for (const auto& c : C) deps.insert(c.departement);
+  return deps;
+}
+
 // ARCEP communes: dwellings, business sites, zones, rural and mountain flags.
 void read_arcep_communes(Import& I) {
   const OpenDataFiles& files = I.files;
@@ -255,10 +268,17 @@ void read_arcep_communes(Import& I) {
               c_int = t.column("Intentions privées hors engagement L. 33-13"),
               c_rur = t.column("Commune rurale"), c_mnt = t.column("Commune de montagne");
     const Zone private_zone = *zone_from_key(P.opendata.l3313_zone);
+    const std::set<std::string> deps = departements_of(C);
     std::set<std::string> seen;
+    std::int64_t outside = 0;
     for (const auto& row : t.rows) {
       const std::string code = trim(t.cell(row, c_code));
       auto it = by_code.find(code);
+      const std::string row_dep = trim(t.cell(row, c_dep)).empty() ? departement_of_code(code) : trim(t.cell(row, c_dep));
+      if (it == by_code.end() && !deps.count(row_dep)) {
+        ++outside;  // a wider file than the region: a département without polygons is left out
+        continue;
+      }
       if (it == by_code.end())
         throw InputError(t.file, row.line, "Code commune", fmt::format("unknown commune code '{}' (not in the polygon files)", code));
       if (!seen.insert(code).second)
@@ -283,6 +303,8 @@ void read_arcep_communes(Import& I) {
         throw InputError(t.file, 0, "Code commune", fmt::format("commune {} ({}) of the polygon files is missing", c.code, c.name));
     prov.derived.push_back(fmt::format("zones (L.33-13 commitment or private intention -> {}, otherwise rip)",
                                        P.opendata.l3313_zone));
+    if (outside > 0)
+      prov.derived.push_back(fmt::format("{}: {} rows of départements without commune polygons left out", t.file, outside));
     if (private_zone == Zone::Amii) prov.missing.push_back("zones.amel");
   }
 
@@ -301,11 +323,13 @@ void read_arcep_ftth(Import& I) {
     const int c_code = t.column("Code commune"), c_field = t.column("Champ");
     const int c_last = int(t.header.size()) - 1;
     const std::string quarter = trim(t.header[c_last]);
+    const std::set<std::string> deps = departements_of(C);
     std::set<std::string> seen;
     for (const auto& row : t.rows) {
       if (trim(t.cell(row, c_field)) != "Locaux Raccordables") continue;
       const std::string code = trim(t.cell(row, c_code));
       auto it = by_code.find(code);
+      if (it == by_code.end() && !deps.count(departement_of_code(code))) continue;  // outside the region's départements
       if (it == by_code.end())
         throw InputError(t.file, row.line, "Code commune", fmt::format("unknown commune code '{}'", code));
       if (!seen.insert(code).second)
@@ -520,6 +544,22 @@ void record_provenance_and_departements(Import& I) {
 
 }
 
+// INSEE COG départements (optional): each département's name and chef-lieu (préfecture).
+void read_departements(Import& I) {
+  if (I.files.insee_departements.empty()) return;
+  const auto t = read_csv(I.files.insee_departements, ',', 0);
+  I.region.provenance.files.push_back(t.file);
+  const int c_dep = t.column("DEP"), c_chef = t.column("CHEFLIEU"), c_name = t.column("LIBELLE");
+  for (const auto& row : t.rows)
+    for (auto& d : I.region.departements)
+      if (d.code == trim(t.cell(row, c_dep))) {
+        const std::string chef = trim(t.cell(row, c_chef)), name = trim(t.cell(row, c_name));
+        if (chef.empty()) throw InputError(t.file, row.line, "CHEFLIEU", "empty chef-lieu");
+        if (!name.empty()) d.name = name;
+        d.prefecture_commune = chef;
+      }
+}
+
 // opendata.geography = "current": the 2018 communes merged into their current commune.
 void merge_to_current_geography(Import& I) {
   const Parameters& P = I.P;
@@ -585,6 +625,7 @@ Region import_opendata(const OpenDataFiles& files, const Parameters& P) {
   read_populations(I);
   read_mobile_sites(I);
   record_provenance_and_departements(I);
+  read_departements(I);
   if (P.opendata.geography == "current") merge_to_current_geography(I);
   validate(I.region);
   return std::move(I.region);

@@ -22,12 +22,14 @@ struct OpenDataFiles {
   std::string insee_population;               // INSEE donnees_communes CSV (optional)
   std::string insee_mergers;                  // INSEE mouvements-communes CSV (optional)
   std::string mobile_sites;                   // ARCEP sites mobiles CSV, Lambert-93 (optional)
+  std::string insee_departements;             // INSEE COG départements CSV: DEP, CHEFLIEU, LIBELLE (optional)
 };
 
 // Finds the files of a directory laid out like ../shared/data:
 //   france-geojson/communes-*.geojson, arcep-ftth-*/communes-*.csv,
 //   arcep-ftth-*/ftthCommunes-*.csv, insee-population/donnees_communes*.csv,
-//   insee-population/mouvements-communes*.csv, arcep-sites-mobiles-*/*.csv.
+//   insee-population/mouvements-communes*.csv, arcep-sites-mobiles-*/*.csv, and when present
+//   insee-population/v_departement*.csv.
 // Throws InputError naming the directory and the pattern that matched nothing.
 OpenDataFiles locate_opendata(const std::string& dir);
 

@@ -174,6 +174,7 @@ void read_region_files(const std::string& origin, const std::string& base_dir, c
     else if (fk == "insee_population") f.insee_population = resolve(base_dir, as_string(origin, fv, fkey));
     else if (fk == "insee_mergers") f.insee_mergers = resolve(base_dir, as_string(origin, fv, fkey));
     else if (fk == "mobile_sites") f.mobile_sites = resolve(base_dir, as_string(origin, fv, fkey));
+    else if (fk == "insee_departements") f.insee_departements = resolve(base_dir, as_string(origin, fv, fkey));
     else fail(origin, fv, fkey, "unknown key (see scenarios/README.md for the keys)");
   }
 }
@@ -196,7 +197,8 @@ void read_region_table(const std::string& origin, const std::string& base_dir, c
       read_region_files(origin, base_dir, key, v, s.region.files);
     } else if (k == "network_plan") {
       const std::string plan = as_string(origin, v, key);
-      s.region.network_plan = (plan == "none" || plan == "builtin:bfc") ? plan : resolve(base_dir, plan);
+      const bool named = plan == "none" || plan == "builtin:bfc" || plan == "auto" || plan == "derived";
+      s.region.network_plan = named ? plan : resolve(base_dir, plan);
     } else {
       fail(origin, v, key, "unknown key (see scenarios/README.md for the keys)");
     }
@@ -293,6 +295,7 @@ Scenario parse_scenario(const std::string& text, const std::string& origin, cons
             !is_valid(parse_date(v.as_string().str)))
           fail(origin, v, "pace.start_date", fmt::format("'{}' is not a date (YYYY-MM-DD)", v.as_string().str));
         read_parameter(origin, section + "." + k, v, s.params);
+        if (section == "budgets" && k == "public_eur_per_year") s.budgets_given = true;
       }
     } else {
       fail(origin, table, section, "unknown table (see scenarios/README.md for the keys)");
@@ -346,11 +349,11 @@ Region load_region(const Scenario& s) {
     if (!o.insee_population.empty()) files.insee_population = o.insee_population;
     if (!o.insee_mergers.empty()) files.insee_mergers = o.insee_mergers;
     if (!o.mobile_sites.empty()) files.mobile_sites = o.mobile_sites;
+    if (!o.insee_departements.empty()) files.insee_departements = o.insee_departements;
     r = import_opendata(files, s.params);
     r.provenance.source = "opendata:" + (s.region.opendata_dir.empty() ? std::string("files") : s.region.opendata_dir);
     if (s.region.network_plan != "none" && r.network.nodes().empty()) {
-      const NetworkPlan plan = s.region.network_plan == "builtin:bfc" ? bfc_network_plan() : read_network_plan(s.region.network_plan);
-      derive_network(r, plan, s.params, s.seed);
+      derive_network(r, network_plan_for(s.region.network_plan, r, s.params), s.params, s.seed);
       validate(r);
     }
   }
@@ -376,6 +379,33 @@ Region load_region(const Scenario& s) {
     com.ftth_plan = FtthPlan{c.year, c.actor.empty() ? "private (scenario commitment)" : c.actor};
   }
   return r;
+}
+
+void fit_budgets(Scenario& s, Region& region) {
+  if (s.region.kind != RegionSource::Kind::OpenData || s.budgets_given) return;
+  auto& B = s.params.budgets;
+  std::int64_t premises = 0;
+  for (const auto& c : region.communes) premises += c.premises();
+  const double share = double(premises) / double(B.reference_premises);
+  if (B.scale == "none") {
+    region.provenance.derived.push_back(fmt::format(
+        "budgets: the default budgets.public_eur_per_year, unscaled (budgets.scale = none), for {} premises where they are "
+        "sized for {} (budgets.reference_premises)", premises, B.reference_premises));
+    return;
+  }
+  if (B.scale == "refuse") {
+    if (premises == B.reference_premises) return;
+    throw InputError(s.file, 0, "budgets.scale",
+                     fmt::format("the region has {} premises, {:.1f} % of the {} the default budgets.public_eur_per_year are "
+                                 "sized for (budgets.reference_premises): give the region's budgets.public_eur_per_year, or "
+                                 "set budgets.scale = \"premises_share\"",
+                                 premises, 100 * share, B.reference_premises));
+  }
+  if (premises == B.reference_premises) return;
+  for (double& b : B.public_eur_per_year) b *= share;
+  region.provenance.derived.push_back(fmt::format(
+      "budgets: the default budgets.public_eur_per_year x {:.4f}, the region's share of premises ({} / budgets.reference_premises "
+      "{}; budgets.scale = premises_share)", share, premises, B.reference_premises));
 }
 
 }  // namespace dorsale::scenarios

@@ -67,6 +67,7 @@ json region_json(const Region& r) {
   j["departements_list"] = deps;
   j["files"] = prov.files;
   j["derived"] = prov.derived;
+  j["network_origin"] = prov.network_origin.empty() ? json(nullptr) : json(prov.network_origin);
   j["missing"] = prov.missing;
   return j;
 }
@@ -216,6 +217,9 @@ std::string region_text(const Region& r) {
                    pct(t.bands[int(Band::Ftth)]), pct(below8));
   s += fmt::format("  network: {} nodes, {} links, Dorsale {:.0f} km, hubs: {}\n", r.network.nodes().size(),
                    r.network.links().size(), t.dorsale_km.value_or(0.0), fmt::join(t.external_hubs, ", "));
+  // What a rule laid or fitted rather than the inputs gave (the network, the budgets), in full.
+  for (const auto& d : r.provenance.derived)
+    if (d.rfind("network:", 0) == 0 || d.rfind("budgets:", 0) == 0) s += "  derived " + d + "\n";
   return s;
 }
 

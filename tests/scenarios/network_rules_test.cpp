@@ -14,6 +14,10 @@
 #include "models/error.h"
 #include "scenarios/network_rules.h"
 #include "scenarios/opendata.h"
+#include "scenarios/scenario.h"
+#include "viz/summary_json.h"
+#include "planner/region_info.h"
+#include "scenarios/projection.h"
 #include "test_support.h"
 
 using namespace dorsale;
@@ -44,7 +48,8 @@ bool connected(const Network& net) {
 }
 
 // The derivation's promises, checked from the outside.
-void expect_derived_network(const Region& r, const scenarios::NetworkPlan& plan, const Parameters& P) {
+void expect_derived_network(const Region& r, const scenarios::NetworkPlan& plan, const Parameters& P,
+                            bool scaled_to_dorsale_km = true) {
   const Network& net = r.network;
   EXPECT_NO_THROW(validate(r));
   EXPECT_TRUE(connected(net)) << "the derived network is one piece";
@@ -58,11 +63,16 @@ void expect_derived_network(const Region& r, const scenarios::NetworkPlan& plan,
     EXPECT_DOUBLE_EQ(net.node(*v).pos.y, c.centroid.y);
     EXPECT_EQ(net.node(*v).departement, c.departement);
   }
-  // The Dorsale measures network.dorsale_km.
+  // The Dorsale measures network.dorsale_km (a plan), or each corridor its straight length times
+  // network.corridor_detour_factor (a plan derived by rule).
   double dorsale = 0;
   for (const auto& l : net.links())
-    if (l.dorsale) dorsale += l.length_km;
-  EXPECT_NEAR(dorsale, P.network.dorsale_km, 1e-6 * P.network.dorsale_km);
+    if (l.dorsale) {
+      dorsale += l.length_km;
+      if (!scaled_to_dorsale_km)
+        EXPECT_NEAR(l.length_km, distance_km(net.node(l.a).pos, net.node(l.b).pos) * P.network.corridor_detour_factor, 1e-9) << l.id;
+    }
+  if (scaled_to_dorsale_km) EXPECT_NEAR(dorsale, P.network.dorsale_km, 1e-6 * P.network.dorsale_km);
   // Every commune is served by an NRO of its own département.
   std::map<std::string, std::vector<const Commune*>> served;
   for (const auto& c : r.communes) {
@@ -89,6 +99,7 @@ void expect_derived_network(const Region& r, const scenarios::NetworkPlan& plan,
     EXPECT_LE(l.pairs_used, l.pairs_total);
   }
   EXPECT_GT(rip_links, 0);
+  EXPECT_EQ(r.provenance.network_origin, plan.origin);
   EXPECT_EQ(std::count(r.provenance.missing.begin(), r.provenance.missing.end(), "network"), 0);
   EXPECT_TRUE(std::any_of(r.provenance.derived.begin(), r.provenance.derived.end(),
                           [](const std::string& d) { return d.rfind("network: derived", 0) == 0; }));
@@ -236,4 +247,230 @@ TEST(DerivedNetwork, OpenDataRunWritesDecisionsCollecteAndTowers) {
   }
   const auto towers = nlohmann::json::parse(test::slurp(run / "towers.json"));
   EXPECT_GT(towers["existing_sites"].get<long>(), 4000);  // the real ARCEP sites
+}
+
+// ---------------------------------------------------------------------------------------------
+// A region without a plan file: the network derived by rule (issue 24, item 5)
+
+namespace {
+
+// A folder laid out like ../shared/data holding only the commune polygons of `deps` (the
+// national-style ARCEP, INSEE and mobile files as they are: communes outside the polygons are
+// left out), and no network plan.
+// With `cog` (an INSEE COG départements file's text), insee-population/v_departement_2023.csv too.
+fs::path region_of(const fs::path& root, const std::string& shared, const std::vector<std::string>& deps, const std::string& cog = "") {
+  fs::create_directories(root / "france-geojson");
+  for (const auto& e : fs::directory_iterator(fs::path(shared) / "france-geojson"))
+    for (const auto& d : deps)
+      if (e.path().filename().string().rfind("communes-" + d + "-", 0) == 0)
+        fs::create_symlink(e.path(), root / "france-geojson" / e.path().filename());
+  for (const auto& e : fs::directory_iterator(shared)) {
+    if (!e.is_directory() || e.path().filename() == "france-geojson") continue;
+    if (e.path().filename() == "insee-population" && !cog.empty()) {
+      fs::create_directories(root / "insee-population");
+      for (const auto& f : fs::directory_iterator(e.path())) fs::create_symlink(f.path(), root / "insee-population" / f.path().filename());
+      write(root / "insee-population" / "v_departement_2023.csv", cog);
+    } else {
+      fs::create_directory_symlink(e.path(), root / e.path().filename());
+    }
+  }
+  return root;
+}
+
+// The region a scenario on `dir` with no network_plan gets, and the scenario.
+std::pair<scenarios::Scenario, Region> scenario_region(const fs::path& dir, const std::string& more = "") {
+  const std::string text = "[scenario]\nname = \"no-plan\"\n[region]\nsource = \"opendata\"\nopendata_dir = \"" + dir.string() + "\"\n" + more;
+  scenarios::Scenario s = scenarios::parse_scenario(text, "no-plan.toml", "");
+  Region r = scenarios::load_region(s);
+  return {std::move(s), std::move(r)};
+}
+
+// The rule's promises for the Dorsale: one PoP per département at its most populated commune
+// (or at its préfecture when the region knows it and the rule asks for it), corridors joining
+// them with no PoP left at an end, transits to the nearest national hubs.
+void expect_rule_dorsale(const Region& r, const Parameters& P) {
+  const Network& net = r.network;
+  std::map<std::string, const Node*> pop_of;  // département -> PoP
+  for (const auto& n : net.nodes())
+    if (n.kind == NodeKind::DorsalePop) {
+      EXPECT_EQ(pop_of.count(n.departement), 0u) << "two PoPs in " << n.departement;
+      pop_of[n.departement] = &n;
+    }
+  ASSERT_EQ(pop_of.size(), r.departements.size()) << "one PoP per département";
+  for (const auto& d : r.departements) {
+    const Commune* top = nullptr;
+    for (const auto& c : r.communes)
+      if (c.departement == d.code && (!top || c.population > top->population)) top = &c;
+    ASSERT_NE(top, nullptr);
+    if (P.network.derived_pop_rule == "prefecture" && !d.prefecture_commune.empty()) top = &r.communes[*r.find_commune(d.prefecture_commune)];
+    const Node& pop = *pop_of.at(d.code);
+    EXPECT_EQ(pop.name, top->name) << d.code;
+    EXPECT_DOUBLE_EQ(pop.pos.x, top->centroid.x);
+    EXPECT_DOUBLE_EQ(pop.pos.y, top->centroid.y);
+  }
+  // Dorsale corridors: the PoPs are one piece over them alone, and none hangs on one corridor.
+  std::map<int, int> degree;
+  std::map<int, std::vector<int>> adj;
+  for (const auto& l : net.links())
+    if (l.dorsale) {
+      EXPECT_EQ(net.node(l.a).kind, NodeKind::DorsalePop);
+      EXPECT_EQ(net.node(l.b).kind, NodeKind::DorsalePop);
+      EXPECT_EQ(l.status, LinkStatus::Leased) << l.id;
+      ++degree[l.a], ++degree[l.b];
+      adj[l.a].push_back(l.b), adj[l.b].push_back(l.a);
+    }
+  const int first = *net.find_node(pop_of.begin()->second->id);
+  std::set<int> seen{first};
+  std::vector<int> todo{first};
+  while (!todo.empty()) {
+    const int v = todo.back();
+    todo.pop_back();
+    for (int w : adj[v])
+      if (seen.insert(w).second) todo.push_back(w);
+  }
+  EXPECT_EQ(seen.size(), pop_of.size()) << "the Dorsale joins every PoP";
+  if (pop_of.size() >= 3)
+    for (const auto& [d, pop] : pop_of) EXPECT_GE(degree[*net.find_node(pop->id)], 2) << pop->id << " hangs on one corridor";
+  // Transits: to the network.derived_hubs national hubs nearest a PoP, each from its nearest PoP.
+  auto nearest_pop_km = [&](const Position& at) {
+    double best = 1e300;
+    for (const auto& [d, pop] : pop_of) best = std::min(best, distance_km(at, pop->pos));
+    return best;
+  };
+  double farthest_chosen = 0;
+  std::set<std::string> chosen;
+  for (const auto& l : net.links()) {
+    if (l.dorsale || net.node(l.a).kind != NodeKind::ExternalHub) continue;
+    const Node& hub = net.node(l.a);
+    chosen.insert(hub.id);
+    EXPECT_NEAR(distance_km(hub.pos, net.node(l.b).pos), nearest_pop_km(hub.pos), 1e-9) << l.id << " from its nearest PoP";
+    farthest_chosen = std::max(farthest_chosen, nearest_pop_km(hub.pos));
+  }
+  EXPECT_EQ(chosen.size(), std::size_t(P.network.derived_hubs));
+  EXPECT_EQ(net.external_hub_names().size(), std::size_t(P.network.derived_hubs));
+  const auto& proj = scenarios::Projection::for_this_thread();
+  for (const auto& h : scenarios::national_hubs())
+    if (!chosen.count(h.id)) EXPECT_GE(nearest_pop_km(proj.from_wgs84(h.lon, h.lat)), farthest_chosen) << h.id << " is nearer";
+  EXPECT_EQ(r.provenance.network_origin, "derived");
+  EXPECT_NE(viz::region_text(r).find("derived network: derived by rule"), std::string::npos) << viz::region_text(r);
+}
+
+}  // namespace
+
+TEST(DerivedNetwork, RegionWithoutPlanFileGetsPopsCorridorsAndRipsByRule) {
+  DORSALE_REQUIRE_SHARED_DATA(shared);
+  test::TempDir tmp;
+  const auto dir = region_of(tmp.path() / "od", shared, {"58", "70", "90"});
+  auto [s, r] = scenario_region(dir);
+  ASSERT_EQ(r.departements.size(), 3u);
+  expect_rule_dorsale(r, s.params);
+  expect_derived_network(r, scenarios::derived_network_plan(r, s.params), s.params, false);
+  // Same inputs, same network.
+  auto again = scenario_region(dir).second;
+  ASSERT_EQ(again.network.links().size(), r.network.links().size());
+  for (std::size_t i = 0; i < r.network.links().size(); ++i) EXPECT_EQ(again.network.links()[i].id, r.network.links()[i].id);
+  // More hubs when asked.
+  auto three = scenario_region(dir, "[network]\nderived_hubs = 3\n");
+  expect_rule_dorsale(three.second, three.first.params);
+  // The BFC plan does not fit a part of the region: network_plan = "builtin:bfc" names it.
+  const auto e = test::input_error_of([&] { scenario_region(dir, "network_plan = \"builtin:bfc\"\n"); });
+  EXPECT_EQ(e.field(), "pop.commune");
+}
+
+// One département (no shared data needed): one PoP, no corridor, the transits, RIP links.
+TEST(DerivedNetwork, OneDepartementRegionGetsOnePopAndItsTransits) {
+  const std::string mini = std::string(DORSALE_TEST_DATA) + "/mini";
+  auto [s, r] = scenario_region(mini);
+  ASSERT_EQ(r.departements.size(), 1u);
+  expect_rule_dorsale(r, s.params);
+  expect_derived_network(r, scenarios::derived_network_plan(r, s.params), s.params, false);
+  // region info --opendata shows the network the scenario gets.
+  planner::RegionInfoConfig cfg;
+  cfg.opendata = mini;
+  const Region info = planner::load_region_for(cfg);
+  EXPECT_EQ(info.network.nodes().size(), r.network.nodes().size());
+  EXPECT_EQ(info.provenance.network_origin, "derived");
+}
+
+// `dorsale run` on such a region answers interconnection requests, designs the collecte and
+// sites the towers, and says the network is derived (summary.json and printed).
+TEST(DerivedNetwork, RunWithoutPlanFileAnswersRequestsDesignsCollecteAndSitesTowers) {
+  DORSALE_REQUIRE_SHARED_DATA(shared);
+  test::TempDir tmp;
+  const auto dir = region_of(tmp.path() / "od", shared, {"70", "90"});
+  const Region r = scenario_region(dir).second;
+  const std::string hub = r.network.external_hub_names().at(0);
+  write(tmp.path() / "requests.csv",
+        "id,requester,site,lon,lat,destination,pairs,protection,max_latency_ms,horizon_years,submitted,value\n"
+        "R1,RIP 70,nro:70-002,,,dorsale,2,none,,10,2019-02-04,1\n"
+        "R2,Data centre Belfort,nro:90-001,,,dorsale,1,none,,10,2019-02-11,1\n"
+        "R3,Operator,nro:70-001,,,"
+            + hub + ",1,none,,10,2019-03-01,1\n");
+  write(tmp.path() / "s.toml", "[scenario]\nname = \"no-plan\"\nrequests = \"requests.csv\"\n[region]\nsource = \"opendata\"\n"
+                                "opendata_dir = \"" + dir.string() + "\"\n[guichet]\ndraws = 20\n[quantities]\nmc_draws = 20\n"
+                                "[rollout]\nwindow_max_units = 0\n");
+  const int rc = test::run_cli({"run", (tmp.path() / "s.toml").string(), "-o", (tmp.path() / "out").string()}, tmp.path() / "log");
+  const std::string log = test::slurp(tmp.path() / "log");
+  ASSERT_EQ(rc, 0) << log;
+  EXPECT_NE(log.find("derived network: derived by rule"), std::string::npos) << log;
+  const fs::path run = tmp.path() / "out" / "no-plan";
+  const auto decisions = nlohmann::json::parse(test::slurp(run / "decisions.json"));
+  ASSERT_EQ(decisions.size(), 3u);
+  int accepted = 0;
+  for (const auto& d : decisions) {
+    const std::string dec = d["decision"];
+    EXPECT_TRUE(dec == "accept" || dec == "accept_with_works" || dec == "reject") << dec;
+    if (dec != "reject") {
+      ++accepted;
+      EXPECT_FALSE(d["routes"].empty()) << d["id"];
+    }
+  }
+  EXPECT_GT(accepted, 0);
+  GDALAllRegister();
+  std::unique_ptr<GDALDataset> ds(GDALDataset::Open((run / "layers.gpkg").string().c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY));
+  ASSERT_TRUE(ds);
+  for (const char* layer : {"network_nodes", "collecte", "routes", "chosen_sites"}) {
+    OGRLayer* L = ds->GetLayerByName(layer);
+    ASSERT_NE(L, nullptr) << layer;
+    EXPECT_GT(L->GetFeatureCount(), 0) << layer;
+  }
+  const auto summary = nlohmann::json::parse(test::slurp(run / "summary.json"));
+  EXPECT_EQ(summary["region"]["network_origin"], "derived");
+  bool network_flagged = false;
+  for (const auto& d : summary["region"]["derived"]) network_flagged |= d.get<std::string>().rfind("network: derived by rule", 0) == 0;
+  EXPECT_TRUE(network_flagged) << summary["region"]["derived"];
+}
+
+// With the INSEE départements file the PoPs stand at the préfectures (Lons-le-Saunier, not Dole;
+// Mâcon, not Chalon-sur-Saône), and the départements get their names; most_populated keeps the
+// largest communes.
+TEST(DerivedNetwork, PrefecturesFromTheInseeDepartementsFile) {
+  DORSALE_REQUIRE_SHARED_DATA(shared);
+  test::TempDir tmp;
+  const auto dir = region_of(tmp.path() / "od", shared, {"39", "71"},
+                             "DEP,REG,CHEFLIEU,TNCC,NCC,NCCENR,LIBELLE\n21,27,21231,3,COTE D OR,Côte-d'Or,Côte-d'Or\n"
+                             "39,27,39300,2,JURA,Jura,Jura\n71,27,71270,0,SAONE ET LOIRE,Saône-et-Loire,Saône-et-Loire\n");
+  auto [s, r] = scenario_region(dir, "[network]\nderived_hubs = 1\n");
+  ASSERT_EQ(r.departements.size(), 2u);
+  expect_rule_dorsale(r, s.params);
+  expect_derived_network(r, scenarios::derived_network_plan(r, s.params), s.params, false);
+  std::set<std::string> pops, most_populated, names;
+  for (const auto& d : r.departements) {
+    names.insert(d.name);
+    const Commune* top = nullptr;
+    for (const auto& c : r.communes)
+      if (c.departement == d.code && (!top || c.population > top->population)) top = &c;
+    most_populated.insert("pop:" + top->code);
+  }
+  for (const auto& n : r.network.nodes())
+    if (n.kind == NodeKind::DorsalePop) pops.insert(n.id);
+  EXPECT_EQ(pops, (std::set<std::string>{"pop:39300", "pop:71270"}));
+  EXPECT_NE(pops, most_populated) << "the préfecture is not the largest commune in these two";
+  EXPECT_EQ(names, (std::set<std::string>{"Jura", "Saône-et-Loire"}));
+  auto largest = scenario_region(dir, "[network]\nderived_hubs = 1\nderived_pop_rule = \"most_populated\"\n");
+  expect_rule_dorsale(largest.second, largest.first.params);
+  pops.clear();
+  for (const auto& n : largest.second.network.nodes())
+    if (n.kind == NodeKind::DorsalePop) pops.insert(n.id);
+  EXPECT_EQ(pops, most_populated);
 }

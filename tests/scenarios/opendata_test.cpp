@@ -234,3 +234,28 @@ TEST(OpenDataBadInput, HugeOrNanCoordinatesNameFileFeatureAndField) {
     EXPECT_EQ(c.field, "geometry") << v << ": " << c.what;
   }
 }
+
+// A wider ARCEP file than the polygons (a national file, one département's polygons): rows of
+// départements with no polygon are left out, and said so; inside a covered département an unknown
+// commune is still an error.
+TEST(OpenDataBadInput, RowsOfDepartementsWithoutPolygonsAreLeftOut) {
+  test::TempDir tmp;
+  fs::copy(std::string(DORSALE_TEST_DATA) + "/mini", tmp.path(), fs::copy_options::recursive);
+  const fs::path communes = tmp.path() / "arcep-ftth-2020T1/communes-mini.csv";
+  const fs::path ftth = tmp.path() / "arcep-ftth-2020T1/ftthCommunes-mini.csv";
+  const Region before = scenarios::import_opendata(scenarios::locate_opendata(tmp.path().string()), Parameters{});
+  std::ofstream(communes, std::ios::app) << "21231,Dijon,27,21,242100410, 90 000    , 9 000    , -    ,FRTE , -    , -    , -    ,\n";
+  std::ofstream(ftth, std::ios::app) << "21231,Locaux Raccordables,50000,60000\n";
+  const Region after = scenarios::import_opendata(scenarios::locate_opendata(tmp.path().string()), Parameters{});
+  EXPECT_EQ(info_json(after)["premises"], info_json(before)["premises"]);
+  EXPECT_EQ(info_json(after)["ftth_premises"], info_json(before)["ftth_premises"]);
+  EXPECT_FALSE(after.find_commune("21231").has_value());
+  EXPECT_TRUE(std::any_of(after.provenance.derived.begin(), after.provenance.derived.end(), [](const std::string& d) {
+    return d.find("1 rows of départements without commune polygons left out") != std::string::npos;
+  }));
+  std::ofstream(communes, std::ios::app) << "2A099,Nowhere,94,2A,200000001, 10    , 1    , -    , -    , -    , 1    , 1    ,\n";
+  const auto e = test::input_error_of([&] { scenarios::import_opendata(scenarios::locate_opendata(tmp.path().string()), Parameters{}); });
+  EXPECT_EQ(e.field(), "Code commune");
+  EXPECT_EQ(e.line(), 10);
+  EXPECT_NE(std::string(e.what()).find("2A099"), std::string::npos);
+}

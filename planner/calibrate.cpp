@@ -104,7 +104,9 @@ CalibrationResult calibrate(const CalibrateConfig& cfg) {
     if (!is_valid(until)) throw InputError("--until", 0, "until", fmt::format("'{}' is not a date (YYYY-MM-DD)", cfg.until));
   }
   viz::OutputDir dir(cfg.out_dir, "calibrate");  // before the work: a bad -o fails first
-  const Region R = scenarios::load_region(s);
+  Region region = scenarios::load_region(s);
+  scenarios::fit_budgets(s, region);  // an open-data region gets budgets for its premises (budgets.scale)
+  const Region& R = region;
   const std::string start_text = plan_start_date(R, s.params, s.first_year);
   const double start = decimal_year(parse_date(start_text));
 

@@ -6,6 +6,7 @@
 #include <array>
 
 #include "fuzz/fuzz_common.h"
+#include "fuzz/gracethd_delivery.h"
 #include "models/parameters.h"
 #include "scenarios/gracethd.h"
 #include "scenarios/projection.h"
@@ -21,54 +22,13 @@ const std::array<const char*, 11> kFiles = {"t_cable.csv",    "t_cab_cond.csv", 
                                             "t_position.csv", "t_noeud.dbf",        "t_cableline.dbf"};
 std::array<std::string, kFiles.size()> originals;
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-void put(const fs::path& p, const std::string& bytes) {
-  std::ofstream out(p, std::ios::binary | std::ios::trunc);
-  out << bytes;
-}
-
-dorsale::Network small_network() {
-  using namespace dorsale;
-  Network net;
-  const auto& proj = scenarios::Projection::for_this_thread();
-  const char* ids[] = {"A", "B", "C"};
-  const NodeKind kinds[] = {NodeKind::Nro, NodeKind::DorsalePop, NodeKind::HighPoint};
-  for (int i = 0; i < 3; ++i) {
-    Node n;
-    n.id = ids[i];
-    n.name = ids[i];
-    n.kind = kinds[i];
-    n.pos = proj.from_l93(850000 + 5000.0 * i, 6700000 + 3000.0 * (i % 2));
-    n.owner = i ? "RIP 21" : "Region";
-    net.add_node(n);
-  }
-  const char* ends[][2] = {{"A", "B"}, {"B", "C"}, {"A", "C"}};
-  for (int k = 0; k < 3; ++k) {
-    Link l;
-    l.id = std::string("L") + char('1' + k);
-    l.length_km = 5 + k;
-    l.status = k == 2 ? LinkStatus::Planned : k == 1 ? LinkStatus::Leased : LinkStatus::Owned;
-    l.pairs_total = 12;
-    l.pairs_used = 2 * k;
-    l.srg = k < 2 ? "CM-SHARED" : "";
-    l.owner = "RIP 21";
-    net.add_link(l, ends[k][0], ends[k][1]);
-  }
-  return net;
-}
+using dorsale_fuzz::put;
+using dorsale_fuzz::slurp;
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
   folder = dorsale_fuzz::work_dir() / "gracethd-check";
-  fs::remove_all(folder);
-  {
-    dorsale::viz::OutputDir out(folder, "network");
-    dorsale::viz::write_gracethd(out, small_network(), dorsale::viz::GraceThdFormat::ShpCsv);
-    out.commit();
-  }
+  dorsale_fuzz::write_small_delivery(folder);
   put(folder / "t_fibre.csv",
       "fo_code;fo_code_ext;fo_cb_code;fo_nincab;fo_numtub;fo_nintub;fo_type;fo_etat;fo_color;fo_reper;fo_proptyp;fo_comment;"
       "fo_creadat;fo_majdate;fo_majsrc;fo_abddate;fo_abdsrc\nF1;;L1;1;1;1;G652D;OK;;;;;;;;;\nF2;;L2;1;1;1;G652D;OK;;;;;;;;;\n");

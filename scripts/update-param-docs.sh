@@ -6,5 +6,5 @@ cd "$(dirname "$0")/.."
 marker='<!-- generated below by scripts/update-param-docs.sh (dorsale params --markdown) -->'
 tmp=$(mktemp)
 sed "/^${marker//\//\\/}\$/q" scenarios/README.md > "$tmp"
-./build/dorsale params --markdown >> "$tmp"
+"${DORSALE_BIN:-./build/dorsale}" params --markdown >> "$tmp"
 mv "$tmp" scenarios/README.md

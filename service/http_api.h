@@ -15,6 +15,7 @@
 // connections per client address, keep-alive limits); path, query and headers that are not
 // UTF-8 text are refused (400) before any handler.
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "service/desk.h"
@@ -26,12 +27,36 @@ class Server;
 
 namespace dorsale::service {
 
+// A listening TCP socket on host:port, exclusive: SO_REUSEADDR only (a restart need not wait
+// for TIME_WAIT), never SO_REUSEPORT, so a second listener on a busy address fails to bind
+// instead of sharing its connections. Throws std::runtime_error "HOST:PORT: address already in
+// use" (or the system's reason). Owns the descriptor until adopted by an HttpApi.
+class ListenSocket {
+ public:
+  ListenSocket(const std::string& host, int port);
+  ~ListenSocket();
+  ListenSocket(const ListenSocket&) = delete;
+  ListenSocket& operator=(const ListenSocket&) = delete;
+  int port() const { return port_; }  // the bound port (port 0 given: the one chosen)
+  int release();                      // the descriptor; the caller owns it now
+
+ private:
+  int fd_ = -1;
+  int port_ = 0;
+};
+
+// The CSV of the export (GET /api/export/requests.csv) from the list's items.
+std::string requests_csv(const nlohmann::json& items);
+
 class HttpApi {
  public:
   HttpApi(Desk& desk, const TokenStore& tokens, std::size_t max_body = 1 << 20, int threads = 64);
   ~HttpApi();
-  // Binds; port 0 takes a free port. Returns the port; throws std::runtime_error on failure.
+  // Binds (an exclusive ListenSocket); port 0 takes a free port. Returns the port; throws
+  // std::runtime_error on failure ("address already in use" for a busy address).
   int bind(const std::string& host, int port);
+  // Serves on a socket bound beforehand (`dorsale serve` binds before opening its register).
+  int adopt(ListenSocket& sock);
   void run();   // serves until stop()
   void stop();
 

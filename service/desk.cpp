@@ -644,22 +644,45 @@ json Desk::history(const Caller& c, const std::string& id, const std::string& on
   return out;
 }
 
-json Desk::links() {
+json Desk::links(const Query& query) {
+  std::string sort;
+  std::int64_t limit = 0;
+  for (const auto& [k, v] : query) {
+    if (k == "sort") {
+      if (v != "load") throw ApiError(400, "sort", fmt::format("'{}' is not load (the links' only sort; none: network order)", v.substr(0, 40)));
+      sort = v;
+    } else if (k == "limit") {
+      limit = count_param("limit", v, 1, params_.desk.list_max_limit);
+    } else {
+      throw ApiError(400, k, fmt::format("'{}' is not a parameter of the links (sort, limit)", k));
+    }
+  }
   json out = json::array();
   write([&](RegisterTx& tx, std::int64_t) {
     for (const auto& r : tx.links()) {
       const Link& l = region_.network.links()[r.index];
+      const int free = r.capacity_pairs - r.held_pairs - r.committed_pairs;
       out.push_back({{"id", r.id},
                      {"a", region_.network.node(l.a).id},
                      {"b", region_.network.node(l.b).id},
                      {"capacity_pairs", r.capacity_pairs},
                      {"held_pairs", r.held_pairs},
                      {"committed_pairs", r.committed_pairs},
-                     {"free_pairs", r.capacity_pairs - r.held_pairs - r.committed_pairs},
+                     {"free_pairs", free},
+                     {"pairs_total", l.pairs_total},
+                     {"free_share", l.pairs_total > 0 ? json(double(free) / l.pairs_total) : json(nullptr)},
                      {"built", bool(initial_.built[r.index]) || !r.built_by.empty()},
                      {"built_by", r.built_by.empty() ? json(nullptr) : json(r.built_by)}});
     }
   });
+  if (sort == "load")
+    std::stable_sort(out.begin(), out.end(), [](const json& x, const json& y) {
+      const bool nx = x["free_share"].is_null(), ny = y["free_share"].is_null();
+      if (nx != ny) return ny;
+      if (!nx && x["free_share"].get<double>() != y["free_share"].get<double>()) return x["free_share"].get<double>() < y["free_share"].get<double>();
+      return x["id"].get<std::string>() < y["id"].get<std::string>();
+    });
+  if (limit > 0 && std::int64_t(out.size()) > limit) out.erase(out.begin() + limit, out.end());
   return out;
 }
 

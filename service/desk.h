@@ -103,7 +103,11 @@ class Desk {
   // Engineer: declines every held request of `requester` in one transaction; body
   // {"reason": "..."} (required, written into each request's audit log).
   nlohmann::json decline_holds(const Caller& c, const std::string& requester, const std::string& body);
-  nlohmann::json links();
+  // Per link: capacity, held, committed and free pairs, and free_share = free pairs / the
+  // cable's pairs (what earlier users, holds and commitments leave; null for a cable of no
+  // pairs). query: sort = "" (network order) or "load" (least free share first, ties by id;
+  // cables of no pairs last), limit (1 to desk.list_max_limit). ApiError 400 naming the parameter.
+  nlohmann::json links(const Query& query = {});
   nlohmann::json network() const;  // nodes and links with positions, for the page's map
   nlohmann::json audit(const Caller& c, const std::string& id);
   // The requests the caller may see, in arrival order, answered as `dorsale interconnect`

@@ -457,8 +457,8 @@ void HttpApi::routes() {
   svr_->Get("/api/network", guarded(tokens_, [this](const Caller&, const httplib::Request&, httplib::Response& res) {
               send(res, 200, desk_.network());
             }));
-  svr_->Get("/api/links", guarded(tokens_, [this](const Caller&, const httplib::Request&, httplib::Response& res) {
-              send(res, 200, desk_.links());
+  svr_->Get("/api/links", guarded(tokens_, [this](const Caller&, const httplib::Request& req, httplib::Response& res) {
+              send(res, 200, desk_.links(req.params));
             }));
   svr_->Get("/api/export/decisions.json", guarded(tokens_, [this](const Caller& c, const httplib::Request&, httplib::Response& res) {
               res.set_content(viz::decisions_json(desk_.export_results(c)).dump(2) + "\n", kJson);

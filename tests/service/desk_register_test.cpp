@@ -392,6 +392,8 @@ TEST_P(DeskList, OpenApiDescribesTheRealAnswers) {
   p("/api/import", "/api/import", kEng, "id,site,destination,pairs,submitted\nI1,nro:25-010,dorsale,1,2026-01-01\n", "text/csv");
   p("/api/import", "/api/import", kEng, "", "text/csv");
   g("/api/links", "/api/links", kEng);
+  g("/api/links", "/api/links?sort=load&limit=10", kEng);
+  g("/api/links", "/api/links?sort=x", kEng);
   g("/api/requests", "/api/requests?limit=2", kEng);
   g("/api/requests", "/api/requests?limit=2000", kEng);
   g("/api/requests/{id}", "/api/requests/O2", kAlice);
@@ -440,6 +442,52 @@ TEST_P(DeskList, OpenApiDescribesTheRealAnswers) {
       EXPECT_FALSE(body["error"]["field"].get<std::string>().empty()) << path << ": " << raw;
     }
   }
+}
+
+// The network at a glance: every link's free share is its free pairs over the cable's pairs
+// (holds and commitments included); sort=load lists the least free first, limit the first N.
+TEST_P(DeskList, LinksByLoad) {
+  DORSALE_REQUIRE_BACKEND(GetParam());
+  DeskServer s("list-load", GetParam());
+  const Reply before = get(s, "/api/links", kEng);
+  ASSERT_EQ(before.status, 200);
+  std::map<std::string, json> was;
+  for (const auto& l : before.body) was[l["id"]] = l;
+  const Reply held = post(s, "/api/requests", kAlice, R"({"id": "L1", "site": "nro:25-010", "destination": "dorsale", "pairs": 6})");
+  ASSERT_EQ(held.status, 201);
+  ASSERT_EQ(post(s, "/api/requests", kAlice, R"({"id": "L2", "site": "nro:39-003", "destination": "dorsale", "pairs": 4})").status, 201);
+  ASSERT_EQ(post(s, "/api/requests/L2/confirm", kEng, "").status, 200);
+  const Reply load = get(s, "/api/links?sort=load", kEng);
+  ASSERT_EQ(load.status, 200);
+  ASSERT_EQ(load.body.size(), before.body.size());
+  bool null_seen = false;
+  for (std::size_t i = 0; i < load.body.size(); ++i) {
+    const json& l = load.body[i];
+    if (l["pairs_total"].get<int>() == 0) {
+      EXPECT_TRUE(l["free_share"].is_null()) << l;
+      null_seen = true;
+      continue;
+    }
+    EXPECT_FALSE(null_seen) << "cables of no pairs come last";
+    EXPECT_NEAR(l["free_share"].get<double>(), double(l["free_pairs"].get<int>()) / l["pairs_total"].get<int>(), 1e-12) << l;
+    if (i > 0 && !load.body[i - 1]["free_share"].is_null())
+      EXPECT_LE(load.body[i - 1]["free_share"].get<double>(), l["free_share"].get<double>()) << i;
+  }
+  // L1's links lost 6 pairs of free share
+  for (const auto& route : held.body["route_links"])
+    for (const auto& rl : route) {
+      const std::string id = rl["id"];
+      if (!was.count(id)) continue;
+      for (const auto& l : load.body)
+        if (l["id"] == id && l["pairs_total"].get<int>() > 0)
+          EXPECT_LE(l["free_pairs"].get<int>(), was[id]["free_pairs"].get<int>() - 6) << id;
+    }
+  const Reply ten = get(s, "/api/links?sort=load&limit=10", kAlice);
+  ASSERT_EQ(ten.body.size(), 10u);
+  for (std::size_t i = 0; i < 10; ++i) EXPECT_EQ(ten.body[i]["id"], load.body[i]["id"]);
+  EXPECT_EQ(get(s, "/api/links?sort=free", kEng).body["error"]["field"], "sort");
+  EXPECT_EQ(get(s, "/api/links?limit=0", kEng).body["error"]["field"], "limit");
+  EXPECT_EQ(get(s, "/api/links?page=2", kEng).body["error"]["field"], "page");
 }
 
 INSTANTIATE_TEST_SUITE_P(Register, DeskList, ::testing::Values("sqlite", "postgresql"), [](const auto& info) { return info.param; });

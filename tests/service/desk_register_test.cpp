@@ -490,6 +490,90 @@ TEST_P(DeskList, LinksByLoad) {
   EXPECT_EQ(get(s, "/api/links?page=2", kEng).body["error"]["field"], "page");
 }
 
+// The SQLite register's indexes serve the list's pages: no page sorts its rows apart (no temp
+// b-tree), each uses the index page_sql names; and a register written before the search and
+// reason columns existed is migrated on opening (its requests found by a search).
+TEST(DeskListIndexes, PagesUseTheIndexesAndOldRegistersAreMigrated) {
+  TempDir tmp;
+  const std::string db = (tmp.path() / "old.sqlite").string();
+  {
+    sqlite3* h = nullptr;
+    ASSERT_EQ(sqlite3_open(db.c_str(), &h), SQLITE_OK);
+    const char* old_schema = R"sql(
+      CREATE TABLE links(idx INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, capacity INTEGER NOT NULL, built_by TEXT);
+      CREATE TABLE requests(seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, owner TEXT NOT NULL,
+        idem_key TEXT, body_sha256 TEXT NOT NULL, request_json TEXT NOT NULL, status TEXT NOT NULL,
+        decision TEXT NOT NULL, evaluation_json TEXT NOT NULL, hold_expires INTEGER NOT NULL,
+        created INTEGER NOT NULL, updated INTEGER NOT NULL);
+      CREATE TABLE allocations(request_id TEXT NOT NULL REFERENCES requests(id), link INTEGER NOT NULL REFERENCES links(idx),
+        pairs INTEGER NOT NULL CHECK(pairs > 0), state TEXT NOT NULL CHECK(state IN ('held', 'committed')), PRIMARY KEY(request_id, link));
+      CREATE TABLE audit(n INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
+        request_id TEXT NOT NULL, detail TEXT NOT NULL);
+      INSERT INTO links VALUES(0, 'L0', 10, NULL);
+      INSERT INTO requests(id, owner, body_sha256, request_json, status, decision, evaluation_json, hold_expires, created, updated)
+        VALUES('OLD1', 'alice', 'x', '{"id":"OLD1","requester":"Jura Fibre","site":"nro:39-003","destination":"dorsale"}',
+               'held', 'accept', '{}', 0, 1, 1);
+      INSERT INTO audit(at, actor, action, request_id, detail) VALUES(1, 'alice', 'submit', 'OLD1', 'accept -> held');)sql";
+    ASSERT_EQ(sqlite3_exec(h, old_schema, nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(h);
+    sqlite3_close(h);
+  }
+  auto reg = service::make_sqlite_register(db);
+  reg->open({{0, "L0", 10, 0, 0, ""}});
+  reg->read([&](service::RegisterTx& tx) {
+    service::ListQuery q;
+    q.q = "JURA";
+    const auto rows = tx.page(q);
+    ASSERT_EQ(rows.size(), 1u);
+    EXPECT_EQ(rows[0].id, "OLD1");
+    q.q = "39-003";
+    EXPECT_EQ(tx.count(q), 1);
+    q.q = "lyon";
+    EXPECT_EQ(tx.count(q), 0);
+    ASSERT_EQ(tx.audit_log("OLD1").size(), 1u);
+    EXPECT_EQ(tx.audit_log("OLD1")[0].reason, "");
+  });
+
+  sqlite3* h = nullptr;
+  ASSERT_EQ(sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+  const auto plan = [&](const service::ListQuery& q) {
+    const auto p = service::page_sql(q, false, false);
+    sqlite3_stmt* st = nullptr;
+    const std::string sql = "EXPLAIN QUERY PLAN SELECT id FROM requests" + p.sql;
+    EXPECT_EQ(sqlite3_prepare_v2(h, sql.c_str(), -1, &st, nullptr), SQLITE_OK) << sql << ": " << sqlite3_errmsg(h);
+    for (int i = 0; i < int(p.args.size()); ++i) sqlite3_bind_text(st, i + 1, p.args[std::size_t(i)].c_str(), -1, SQLITE_TRANSIENT);
+    std::string out;
+    while (st && sqlite3_step(st) == SQLITE_ROW) out += std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, 3))) + "; ";
+    sqlite3_finalize(st);
+    return out;
+  };
+  service::ListQuery q;
+  const auto expect_plan = [&](const service::ListQuery& query, const std::string& index) {
+    const std::string p = plan(query);
+    EXPECT_EQ(p.find("TEMP B-TREE"), std::string::npos) << p;
+    EXPECT_NE(p.find(index), std::string::npos) << index << ": " << p;
+  };
+  expect_plan(q, "requests");  // the primary key, in reverse: SCAN requests
+  q.owner = "alice";
+  expect_plan(q, "requests_owner_seq");
+  q.owner = "";
+  q.status = "held";
+  expect_plan(q, "requests_status_seq");
+  q.status = "";
+  q.sort = "updated";
+  expect_plan(q, "requests_updated");
+  q.after = true;
+  q.after_key = "5";
+  q.after_seq = 3;
+  expect_plan(q, "requests_updated");
+  q = {};
+  q.sort = "id";
+  q.desc = false;
+  expect_plan(q, "sqlite_autoindex_requests");
+  q.sort = "status";
+  expect_plan(q, "requests_status_seq");
+  sqlite3_close(h);
+}
+
 INSTANTIATE_TEST_SUITE_P(Register, DeskList, ::testing::Values("sqlite", "postgresql"), [](const auto& info) { return info.param; });
 
 INSTANTIATE_TEST_SUITE_P(Register, DeskExclusive, ::testing::Values("sqlite", "postgresql"), [](const auto& info) { return info.param; });

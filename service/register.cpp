@@ -48,9 +48,10 @@ std::string like_pattern(const std::string& q) {
 //   sort=updated: requests_updated (updated, seq); sort=id: the unique index on id;
 //   sort=status: requests_status_seq (status, seq);
 // a keyset cursor starts the index scan at the last row seen (no OFFSET rows read). A search
-// (q) is a substring test on the rows the scan reads (no index can serve %q%); the total
-// counts every matching row.
-PageSql page_sql(const ListQuery& q, bool pg, bool count) {
+// (q) of 3 characters or more on SQLite: the FTS5 trigram index requests_search (a phrase of
+// trigrams matches the same substrings as LIKE); shorter ones, and on PostgreSQL, a substring
+// test (LIKE) on the rows the scan reads; the total counts every matching row.
+PageSql page_sql(const ListQuery& q, bool pg, bool count, bool fts) {
   PageSql out;
   const auto arg = [&](std::string v) {
     out.args.push_back(std::move(v));
@@ -59,7 +60,13 @@ PageSql page_sql(const ListQuery& q, bool pg, bool count) {
   std::vector<std::string> where;
   if (!q.owner.empty()) where.push_back("owner = " + arg(q.owner));
   if (!q.status.empty()) where.push_back("status = " + arg(q.status));
-  if (!q.q.empty()) where.push_back("search LIKE " + arg(like_pattern(q.q)) + " ESCAPE '\\'");
+  if (fts && q.q.size() >= 3) {
+    std::string phrase = "\"";
+    for (char c : ascii_lower(q.q)) phrase += c == '"' ? std::string("\"\"") : std::string(1, c);
+    where.push_back("seq IN (SELECT rowid FROM requests_search WHERE requests_search MATCH " + arg(phrase + "\"") + ")");
+  } else if (!q.q.empty()) {
+    where.push_back("search LIKE " + arg(like_pattern(q.q)) + " ESCAPE '\\'");
+  }
   const std::string key = q.sort == "updated" ? "updated" : q.sort == "id" ? "id" : q.sort == "status" ? "status" : "seq";
   const char* cmp = q.desc ? "<" : ">";
   if (!count && q.after) {

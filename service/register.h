@@ -90,7 +90,9 @@ struct PageSql {
   std::string sql;
   std::vector<std::string> args;
 };
-PageSql page_sql(const ListQuery& q, bool pg, bool count);
+// `fts`: the SQLite register's trigram index requests_search serves searches of 3 characters
+// or more (a phrase match: the same substrings as LIKE).
+PageSql page_sql(const ListQuery& q, bool pg, bool count, bool fts = false);
 
 // What one requester holds and has submitted lately (the desk's quotas).
 struct Usage {

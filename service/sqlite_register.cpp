@@ -180,7 +180,7 @@ class SqliteTx : public RegisterTx {
     return out;
   }
   std::vector<StoredRequest> page(const ListQuery& lq) override {
-    const PageSql p = page_sql(lq, false, false);
+    const PageSql p = page_sql(lq, false, false, true);
     Stmt q(db_, (std::string("SELECT ") + kRequestColumns + " FROM requests" + p.sql).c_str());
     for (const auto& a : p.args) q.bind(a);
     std::vector<StoredRequest> out;
@@ -188,7 +188,7 @@ class SqliteTx : public RegisterTx {
     return out;
   }
   std::int64_t count(const ListQuery& lq) override {
-    const PageSql p = page_sql(lq, false, true);
+    const PageSql p = page_sql(lq, false, true, true);
     Stmt q(db_, ("SELECT COUNT(*) FROM requests" + p.sql).c_str());
     for (const auto& a : p.args) q.bind(a);
     q.step();
@@ -340,6 +340,7 @@ class SqliteRegister : public Register {
     db_.exec(kSchema);  // the file exists (and has its header) from here on
     migrate();
     db_.exec(kIndexes);
+    search_index();
     const auto st = stat_file(path_);
     if (!st) throw InputError(path_, 0, "db", "the register file is not there after opening it");
     file_ = st->first;
@@ -452,6 +453,26 @@ class SqliteRegister : public Register {
           u.bind(search_text(id, body)).bind(id).run();
         }
       }
+      db_.exec("COMMIT");
+    } catch (...) {
+      sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
+      throw;
+    }
+  }
+
+  // The search's trigram index (FTS5, external content: the requests' search column, which
+  // never changes once inserted; requests are never deleted), kept by a trigger in the
+  // inserting transaction; built from the rows of a register that had none.
+  void search_index() {
+    Stmt q(db_.get(), "SELECT COUNT(*) FROM sqlite_master WHERE name = 'requests_search'");
+    q.step();
+    if (q.i(0) > 0) return;
+    db_.exec("BEGIN IMMEDIATE");
+    try {
+      db_.exec("CREATE VIRTUAL TABLE requests_search USING fts5(search, content='requests', content_rowid='seq', tokenize='trigram');"
+               "CREATE TRIGGER requests_search_insert AFTER INSERT ON requests BEGIN "
+               "INSERT INTO requests_search(rowid, search) VALUES (new.seq, new.search); END;"
+               "INSERT INTO requests_search(requests_search) VALUES ('rebuild');");
       db_.exec("COMMIT");
     } catch (...) {
       sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);

@@ -181,7 +181,7 @@ TEST_P(DeskList, SortAndSearch) {
     for (char& ch : v) ch = char(std::tolower((unsigned char)ch));
     return v;
   };
-  for (const std::string q : {"jura", "JURA", "25-010", "lyon", "R01", "numérique", "no such thing", "50%_"}) {
+  for (const std::string q : {"jura", "JURA", "25-010", "lyon", "R01", "numérique", "no such thing", "50%_", "25", "e", "a\"b", "R0"}) {
     std::set<std::string> expected;
     for (const auto& it : all) {
       const json& r = it["request"];
@@ -536,7 +536,7 @@ TEST(DeskListIndexes, PagesUseTheIndexesAndOldRegistersAreMigrated) {
   sqlite3* h = nullptr;
   ASSERT_EQ(sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
   const auto plan = [&](const service::ListQuery& q) {
-    const auto p = service::page_sql(q, false, false);
+    const auto p = service::page_sql(q, false, false, true);
     sqlite3_stmt* st = nullptr;
     const std::string sql = "EXPLAIN QUERY PLAN SELECT id FROM requests" + p.sql;
     EXPECT_EQ(sqlite3_prepare_v2(h, sql.c_str(), -1, &st, nullptr), SQLITE_OK) << sql << ": " << sqlite3_errmsg(h);
@@ -571,6 +571,11 @@ TEST(DeskListIndexes, PagesUseTheIndexesAndOldRegistersAreMigrated) {
   expect_plan(q, "sqlite_autoindex_requests");
   q.sort = "status";
   expect_plan(q, "requests_status_seq");
+  q = {};
+  q.q = "jura";
+  const auto p = service::page_sql(q, false, false, true);
+  EXPECT_NE(p.sql.find("requests_search MATCH"), std::string::npos) << "the trigram index serves a search of 3 characters";
+  expect_plan(q, "VIRTUAL TABLE");
   sqlite3_close(h);
 }
 

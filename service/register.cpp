@@ -49,8 +49,10 @@ std::string like_pattern(const std::string& q) {
 //   sort=status: requests_status_seq (status, seq);
 // a keyset cursor starts the index scan at the last row seen (no OFFSET rows read). A search
 // (q) of 3 characters or more on SQLite: the FTS5 trigram index requests_search (a phrase of
-// trigrams matches the same substrings as LIKE); shorter ones, and on PostgreSQL, a substring
-// test (LIKE) on the rows the scan reads; the total counts every matching row.
+// trigrams matches the same substrings as LIKE); on PostgreSQL, LIKE, served by the pg_trgm
+// GIN index requests_search_trgm when the extension could be created; shorter ones (and
+// PostgreSQL without pg_trgm): a substring test on the rows the scan reads; the total counts
+// every matching row.
 PageSql page_sql(const ListQuery& q, bool pg, bool count, bool fts) {
   PageSql out;
   const auto arg = [&](std::string v) {

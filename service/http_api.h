@@ -1,11 +1,16 @@
 #pragma once
 // The desk's HTTP front (cpp-httplib): the JSON API under /api and the page at /.
 //   POST /api/requests            submit one request (Idempotency-Key honoured) -> 201
-//   GET  /api/requests[?status=]  the register (a requester: only their own)
-//   GET  /api/requests/{id}       one request;  GET /api/requests/{id}/audit  its audit log
-//   POST /api/requests/{id}/confirm | /decline (engineer) | /cancel (its requester or engineer)
+//   GET  /api/requests?status=&q=&sort=&order=&limit=&cursor=|offset=  one page of the register
+//                                 (a requester: only their own): {items, total, ..., next_cursor}
+//   GET  /api/requests/{id}       one request;  .../history (who, when, what, why), .../audit
+//   POST /api/requests/{id}/confirm | /decline (engineer) | /cancel (its requester or engineer),
+//                                 body empty or {"reason"} (a decline requires one)
+//   GET | POST /api/requests/{id}/comments   the thread; add {"text"}
+//   GET  /api/export/requests.json | .csv    every request the list's filters select
+//   GET  /api/openapi.json        the API's OpenAPI 3.1 description (no token)
 //   POST /api/requesters/{name}/decline-holds  {"reason"} (engineer): all their holds at once
-//   GET  /api/links               capacity, held, committed and free pairs per link
+//   GET  /api/links[?sort=load&limit=]  capacity, held, committed, free pairs, free share per link
 //   GET  /api/network             nodes and links with positions (the page's map)
 //   GET  /api/export/decisions.json | /api/export/routes.gpkg;  POST /api/import (CSV)
 //   GET  /api/whoami;  GET /api/health (no token)

@@ -238,6 +238,16 @@ std::vector<ParamSpec> desk_specs() {
             "Submissions one requester may make in a minute (imports count each row); more are refused (429). Engineers are not limited."),
     integer(P(desk, import_chunk_rows), 200, "rows", 1, 1000000, "assumption (a few tenths of a second of evaluation)",
             "Rows of an import evaluated and committed in one transaction; other calls are answered between chunks, so a large import does not stop the desk."),
+    integer(P(desk, list_default_limit), 50, "requests", 1, 100000, "assumption (a screen of rows; issue #25)",
+            "Requests in one page of the register's list when the call gives no limit."),
+    integer(P(desk, list_max_limit), 1000, "requests", 1, 100000, "assumption (issue #25: a page answered in well under a second)",
+            "Largest limit a call of the list may ask for; more is refused (400, field limit)."),
+    integer(P(desk, search_max_chars), 200, "characters", 1, 100000, "assumption (an id, a requester, a site or a destination)",
+            "Longest search text (q) of the list and the export; longer is refused (400, field q)."),
+    integer(P(desk, reason_max_chars), 1000, "characters", 1, 100000, "assumption (a paragraph)",
+            "Longest reason given to confirm, decline, cancel or decline-holds; longer is refused (400, field reason)."),
+    integer(P(desk, comment_max_chars), 4000, "characters", 1, 100000, "assumption (a long e-mail; a body is 1 MiB at most)",
+            "Longest comment on a request; longer is refused (400, field text; a body over 1 MiB: 413)."),
   };
 }
 

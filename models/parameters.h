@@ -120,6 +120,11 @@ struct Desk {
   long quota_open_holds{};
   long quota_submissions_per_minute{};
   long import_chunk_rows{};
+  long list_default_limit{};
+  long list_max_limit{};
+  long search_max_chars{};
+  long reason_max_chars{};
+  long comment_max_chars{};
 };
 
 struct Targets {

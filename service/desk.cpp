@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <ctime>
 #include <regex>
 #include <set>
@@ -428,18 +429,12 @@ json Desk::import_csv(const Caller& c, const std::string& csv) {
 
 json Desk::decline_holds(const Caller& c, const std::string& requester, const std::string& body) {
   if (c.role != Role::Engineer) throw ApiError(403, "role", "only an engineer may decline a requester's holds");
-  check_body_utf8(body);
-  json j = json::parse(body.empty() ? "{}" : body, nullptr, false);
-  if (!j.is_object()) throw ApiError(400, "body", "expected one JSON object {\"reason\": \"...\"}");
-  if (!j.contains("reason") || !j["reason"].is_string() || j["reason"].get<std::string>().empty() ||
-      j["reason"].get<std::string>().size() > 1000)
-    throw ApiError(400, "reason", "a reason (1-1000 characters) is required: it goes into each request's audit log");
-  const std::string reason = j["reason"];
+  const std::string reason = reason_of(body, true);
   json ids = json::array();
   write([&](RegisterTx& tx, std::int64_t now) {
     for (const auto& s : tx.list(requester, "held")) {
       tx.set_status(s.id, "declined", now);
-      tx.audit({now, c.name, "decline", s.id, "held -> declined (all holds of " + requester + "): " + reason});
+      tx.audit({now, c.name, "decline", s.id, "held -> declined (all holds of " + requester + "): " + reason, reason});
       ids.push_back(s.id);
     }
     state_.reset();
@@ -466,20 +461,137 @@ json Desk::get(const Caller& c, const std::string& id) {
   return out;
 }
 
-json Desk::list(const Caller& c, const std::string& status) {
-  if (!status.empty() && !statuses().count(status))
-    throw ApiError(400, "status", fmt::format("'{}' is not held, rejected, confirmed, declined, cancelled or expired", status));
-  json out = json::array();
+namespace {
+
+// A count given in a query: digits only, within [lo, hi]; ApiError 400 naming the parameter.
+std::int64_t count_param(const std::string& name, const std::string& v, std::int64_t lo, std::int64_t hi) {
+  if (v.empty() || v.size() > 12 || v.find_first_not_of("0123456789") != std::string::npos || std::stoll(v) < lo || std::stoll(v) > hi)
+    throw ApiError(400, name, fmt::format("'{}' is not a whole number from {} to {}", v.substr(0, 40), lo, hi));
+  return std::stoll(v);
+}
+
+// The cursor of the page after `last`: sort~order~seq~key (opaque to clients).
+std::string cursor_of(const ListQuery& q, const StoredRequest& last) {
+  const std::string key = q.sort == "updated" ? std::to_string(last.updated) : q.sort == "id" ? last.id : q.sort == "status" ? last.status : "";
+  return fmt::format("{}~{}~{}~{}", q.sort, q.desc ? "desc" : "asc", last.seq, key);
+}
+
+// Text a person types (a reason, a comment): UTF-8, no control character but newline and tab.
+void check_typed_text(const std::string& field, const std::string& text, std::int64_t max_chars) {
+  std::int64_t chars = 0;
+  for (unsigned char ch : text) chars += (ch & 0xC0) != 0x80;
+  if (chars > max_chars)
+    throw ApiError(400, field, fmt::format("the {} has {} characters, more than {} (desk.{}_max_chars)", field, chars, max_chars,
+                                           field == "text" ? "comment" : field));
+  for (unsigned char ch : text)
+    if ((ch < 0x20 && ch != '\n' && ch != '\t') || ch == 0x7F)
+      throw ApiError(400, field, fmt::format("the {} holds a control character (only newlines and tabs are kept)", field));
+}
+
+}  // namespace
+
+ListQuery Desk::list_query(const Caller& c, const Query& query, bool paging) const {
+  static const std::set<std::string> known = {"status", "q", "sort", "order", "limit", "offset", "cursor"};
+  std::map<std::string, std::string> p;
+  for (const auto& [k, v] : query) {
+    if (!known.count(k)) throw ApiError(400, k, fmt::format("'{}' is not a parameter of this list (status, q, sort, order, limit, offset, cursor)", k));
+    if (!paging && (k == "limit" || k == "offset" || k == "cursor"))
+      throw ApiError(400, k, "the export holds every request the filters select: limit, offset and cursor page the list (GET /api/requests)");
+    if (!p.emplace(k, v).second) throw ApiError(400, k, fmt::format("'{}' is given twice", k));
+  }
+  const auto at = [&](const char* k) { return p.count(k) ? p.at(k) : std::string(); };
+  ListQuery q;
+  q.owner = c.role == Role::Engineer ? "" : c.name;
+  q.status = at("status");
+  if (!q.status.empty() && !statuses().count(q.status))
+    throw ApiError(400, "status", fmt::format("'{}' is not held, rejected, confirmed, declined, cancelled or expired", q.status.substr(0, 40)));
+  q.q = at("q");
+  if (std::int64_t(q.q.size()) > params_.desk.search_max_chars)
+    throw ApiError(400, "q", fmt::format("a search has at most {} characters (desk.search_max_chars)", params_.desk.search_max_chars));
+  q.sort = p.count("sort") ? at("sort") : "submitted";
+  if (q.sort != "submitted" && q.sort != "updated" && q.sort != "id" && q.sort != "status")
+    throw ApiError(400, "sort", fmt::format("'{}' is not submitted, updated, id or status", q.sort.substr(0, 40)));
+  const std::string order = p.count("order") ? at("order") : (q.sort == "submitted" || q.sort == "updated" ? "desc" : "asc");
+  if (order != "asc" && order != "desc") throw ApiError(400, "order", fmt::format("'{}' is not asc or desc", order.substr(0, 40)));
+  q.desc = order == "desc";
+  if (!paging) {
+    q.limit = 0;
+    return q;
+  }
+  q.limit = p.count("limit") ? count_param("limit", at("limit"), 1, params_.desk.list_max_limit) : params_.desk.list_default_limit;
+  q.offset = p.count("offset") ? count_param("offset", at("offset"), 0, 1000000000) : 0;
+  if (p.count("cursor")) {
+    const std::string cur = at("cursor");
+    if (q.offset > 0) throw ApiError(400, "offset", "give a cursor or an offset, not both");
+    // sort~order~seq~key
+    const auto a = cur.find('~'), b = a == std::string::npos ? a : cur.find('~', a + 1), d = b == std::string::npos ? b : cur.find('~', b + 1);
+    if (d == std::string::npos) throw ApiError(400, "cursor", "not a cursor of this list (give the next_cursor of the page before)");
+    if (cur.substr(0, a) != q.sort || cur.substr(a + 1, b - a - 1) != order)
+      throw ApiError(400, "cursor", "this cursor pages another order (sort and order must be the same as for the page before)");
+    q.after = true;
+    q.after_seq = count_param("cursor", cur.substr(b + 1, d - b - 1), 0, std::numeric_limits<std::int64_t>::max() / 10);
+    q.after_key = cur.substr(d + 1);
+    if (q.sort == "updated") count_param("cursor", q.after_key, 0, std::numeric_limits<std::int64_t>::max() / 10);
+  }
+  return q;
+}
+
+json Desk::list(const Caller& c, const Query& query) {
+  ListQuery q = list_query(c, query, true);
+  json out = {{"items", json::array()}, {"limit", q.limit}, {"offset", q.offset}, {"sort", q.sort}, {"order", q.desc ? "desc" : "asc"},
+              {"next_cursor", nullptr}};
   write([&](RegisterTx& tx, std::int64_t) {
+    const std::int64_t limit = q.limit;
+    q.limit = limit + 1;  // one more: is there a next page?
+    auto rows = tx.page(q);
+    q.limit = limit;
+    out["total"] = tx.count(q);
+    if (std::int64_t(rows.size()) > limit) {
+      rows.resize(std::size_t(limit));
+      out["next_cursor"] = cursor_of(q, rows.back());
+    }
     const auto& st = state(tx);
     const auto by = builders(tx);
-    for (const auto& s : tx.list(c.role == Role::Engineer ? "" : c.name, status)) out.push_back(answer_of(s, st, by));
+    json items = json::array();
+    for (const auto& s : rows) items.push_back(answer_of(s, st, by));
+    out["items"] = std::move(items);
   });
   return out;
 }
 
-json Desk::decide(const Caller& c, const std::string& id, const std::string& action) {
+json Desk::export_list(const Caller& c, const Query& query) {
+  const ListQuery q = list_query(c, query, false);
+  json items = json::array();
+  write([&](RegisterTx& tx, std::int64_t) {
+    const auto& st = state(tx);
+    const auto by = builders(tx);
+    for (const auto& s : tx.page(q)) items.push_back(answer_of(s, st, by));
+  });
+  return items;
+}
+
+std::string Desk::reason_of(const std::string& body, bool required) const {
+  check_body_utf8(body);
+  std::string reason;
+  if (body.find_first_not_of(" \t\r\n") != std::string::npos) {
+    json j = json::parse(body, nullptr, false);
+    if (!j.is_object()) throw ApiError(400, "body", "expected nothing or one JSON object {\"reason\": \"...\"}");
+    for (const auto& [k, v] : j.items())
+      if (k != "reason") throw ApiError(400, k, fmt::format("'{}' is not a field of this call (only reason)", k));
+    if (j.contains("reason") && !j["reason"].is_null()) {
+      if (!j["reason"].is_string()) throw ApiError(400, "reason", "a reason is a string");
+      reason = j["reason"].get<std::string>();
+    }
+  }
+  check_typed_text("reason", reason, params_.desk.reason_max_chars);
+  if (required && reason.find_first_not_of(" \t\r\n") == std::string::npos)
+    throw ApiError(400, "reason", "a reason is required ({\"reason\": \"...\"}): the requester reads it in the request's history");
+  return reason;
+}
+
+json Desk::decide(const Caller& c, const std::string& id, const std::string& action, const std::string& body) {
   static const std::map<std::string, std::string> next = {{"confirm", "confirmed"}, {"decline", "declined"}, {"cancel", "cancelled"}};
+  const std::string reason = reason_of(body, action == "decline");
   json out;
   write([&](RegisterTx& tx, std::int64_t now) {
     const StoredRequest s = visible(tx, c, id);
@@ -494,28 +606,83 @@ json Desk::decide(const Caller& c, const std::string& id, const std::string& act
         for (int l : r.links)
           if (!initial_.built[l]) tx.mark_built(l, id);  // only the first confirmed request builds it
     }
-    tx.audit({now, c.name, action, id, s.status + " -> " + next.at(action)});
+    tx.audit({now, c.name, action, id, s.status + " -> " + next.at(action), reason});
     out = answer_of(*tx.get(id), state(tx), builders(tx));
   });
   return out;
 }
 
-json Desk::links() {
+json Desk::comment(const Caller& c, const std::string& id, const std::string& body) {
+  check_body_utf8(body);
+  const json j = json::parse(body.empty() ? "null" : body, nullptr, false);
+  if (!j.is_object()) throw ApiError(400, "body", "expected one JSON object {\"text\": \"...\"}");
+  for (const auto& [k, v] : j.items())
+    if (k != "text") throw ApiError(400, k, fmt::format("'{}' is not a field of a comment (only text)", k));
+  if (!j.contains("text") || !j["text"].is_string() || j["text"].get<std::string>().find_first_not_of(" \t\r\n") == std::string::npos)
+    throw ApiError(400, "text", "a comment needs a text ({\"text\": \"...\"})");
+  const std::string text = j["text"];
+  check_typed_text("text", text, params_.desk.comment_max_chars);
+  json out;
+  write([&](RegisterTx& tx, std::int64_t now) {
+    visible(tx, c, id);
+    tx.audit({now, c.name, "comment", id, "", text});
+    out = {{"at", iso_time(now)}, {"actor", c.name}, {"action", "comment"}, {"detail", ""}, {"reason", text}};
+  });
+  return out;
+}
+
+json Desk::history(const Caller& c, const std::string& id, const std::string& only) {
+  json out;
+  write([&](RegisterTx& tx, std::int64_t) {
+    const StoredRequest s = visible(tx, c, id);
+    json events = json::array();
+    for (const auto& e : tx.audit_log(id))
+      if (only.empty() || e.action == only)
+        events.push_back({{"at", iso_time(e.at)}, {"actor", e.actor}, {"action", e.action}, {"detail", e.detail}, {"reason", e.reason}});
+    out = {{"id", s.id}, {"status", s.status}, {"events", std::move(events)}};
+  });
+  return out;
+}
+
+json Desk::links(const Query& query) {
+  std::string sort;
+  std::int64_t limit = 0;
+  for (const auto& [k, v] : query) {
+    if (k == "sort") {
+      if (v != "load") throw ApiError(400, "sort", fmt::format("'{}' is not load (the links' only sort; none: network order)", v.substr(0, 40)));
+      sort = v;
+    } else if (k == "limit") {
+      limit = count_param("limit", v, 1, params_.desk.list_max_limit);
+    } else {
+      throw ApiError(400, k, fmt::format("'{}' is not a parameter of the links (sort, limit)", k));
+    }
+  }
   json out = json::array();
   write([&](RegisterTx& tx, std::int64_t) {
     for (const auto& r : tx.links()) {
       const Link& l = region_.network.links()[r.index];
+      const int free = r.capacity_pairs - r.held_pairs - r.committed_pairs;
       out.push_back({{"id", r.id},
                      {"a", region_.network.node(l.a).id},
                      {"b", region_.network.node(l.b).id},
                      {"capacity_pairs", r.capacity_pairs},
                      {"held_pairs", r.held_pairs},
                      {"committed_pairs", r.committed_pairs},
-                     {"free_pairs", r.capacity_pairs - r.held_pairs - r.committed_pairs},
+                     {"free_pairs", free},
+                     {"pairs_total", l.pairs_total},
+                     {"free_share", l.pairs_total > 0 ? json(double(free) / l.pairs_total) : json(nullptr)},
                      {"built", bool(initial_.built[r.index]) || !r.built_by.empty()},
                      {"built_by", r.built_by.empty() ? json(nullptr) : json(r.built_by)}});
     }
   });
+  if (sort == "load")
+    std::stable_sort(out.begin(), out.end(), [](const json& x, const json& y) {
+      const bool nx = x["free_share"].is_null(), ny = y["free_share"].is_null();
+      if (nx != ny) return ny;
+      if (!nx && x["free_share"].get<double>() != y["free_share"].get<double>()) return x["free_share"].get<double>() < y["free_share"].get<double>();
+      return x["id"].get<std::string>() < y["id"].get<std::string>();
+    });
+  if (limit > 0 && std::int64_t(out.size()) > limit) out.erase(out.begin() + limit, out.end());
   return out;
 }
 
@@ -533,7 +700,7 @@ json Desk::audit(const Caller& c, const std::string& id) {
   write([&](RegisterTx& tx, std::int64_t) {
     visible(tx, c, id);
     for (const auto& e : tx.audit_log(id))
-      out.push_back({{"at", iso_time(e.at)}, {"actor", e.actor}, {"action", e.action}, {"detail", e.detail}});
+      out.push_back({{"at", iso_time(e.at)}, {"actor", e.actor}, {"action", e.action}, {"detail", e.detail}, {"reason", e.reason}});
   });
   return out;
 }

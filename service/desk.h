@@ -80,13 +80,34 @@ class Desk {
 
   nlohmann::json import_csv(const Caller& c, const std::string& csv);
   nlohmann::json get(const Caller& c, const std::string& id);
-  nlohmann::json list(const Caller& c, const std::string& status);
-  // action: "confirm", "decline" (engineer) or "cancel" (its requester or an engineer).
-  nlohmann::json decide(const Caller& c, const std::string& id, const std::string& action);
+  // The query string of the list and the export, as given (a parameter given twice is kept
+  // twice and refused).
+  using Query = std::multimap<std::string, std::string>;
+  // One page of the requests the caller may see: filters status and q (a substring of id,
+  // requester, site or destination), sort (submitted, updated, id, status) and order (asc,
+  // desc), limit (desk.list_default_limit, at most desk.list_max_limit), offset or cursor (the
+  // next_cursor of the page before: every request exactly once across pages, even while new
+  // ones arrive). {"items", "total", "limit", "offset", "sort", "order", "next_cursor"}.
+  // ApiError 400 naming the parameter for a value out of range or an unknown parameter.
+  nlohmann::json list(const Caller& c, const Query& query);
+  // Every request the list's filters and order select (no paging), as the list's items.
+  nlohmann::json export_list(const Caller& c, const Query& query);
+  // action: "confirm", "decline" (engineer) or "cancel" (its requester or an engineer); body:
+  // empty or {"reason": "..."} (a decline requires one), kept in the request's history.
+  nlohmann::json decide(const Caller& c, const std::string& id, const std::string& action, const std::string& body = "");
+  // A comment on a request (its requester or an engineer): body {"text": "..."}.
+  nlohmann::json comment(const Caller& c, const std::string& id, const std::string& body);
+  // Who did what, when and why: {"id", "status", "events": [{at, actor, action, detail, reason}]}
+  // (`only`: the events of that action, e.g. "comment").
+  nlohmann::json history(const Caller& c, const std::string& id, const std::string& only = "");
   // Engineer: declines every held request of `requester` in one transaction; body
   // {"reason": "..."} (required, written into each request's audit log).
   nlohmann::json decline_holds(const Caller& c, const std::string& requester, const std::string& body);
-  nlohmann::json links();
+  // Per link: capacity, held, committed and free pairs, and free_share = free pairs / the
+  // cable's pairs (what earlier users, holds and commitments leave; null for a cable of no
+  // pairs). query: sort = "" (network order) or "load" (least free share first, ties by id;
+  // cables of no pairs last), limit (1 to desk.list_max_limit). ApiError 400 naming the parameter.
+  nlohmann::json links(const Query& query = {});
   nlohmann::json network() const;  // nodes and links with positions, for the page's map
   nlohmann::json audit(const Caller& c, const std::string& id);
   // The requests the caller may see, in arrival order, answered as `dorsale interconnect`
@@ -117,6 +138,9 @@ class Desk {
   InterconnectionDecision describe(const StoredRequest& s, const solvers::LinkState& state, const std::vector<std::string>& builders);
   nlohmann::json answer_of(const StoredRequest& s, const solvers::LinkState& state, const std::vector<std::string>& builders);
   StoredRequest visible(RegisterTx& tx, const Caller& c, const std::string& id);
+  ListQuery list_query(const Caller& c, const Query& query, bool paging) const;
+  // An optional {"reason"} body (required: 400 when missing).
+  std::string reason_of(const std::string& body, bool required) const;
   // One job in a write transaction, shared with the jobs queued meanwhile (group commit).
   void write(const std::function<void(RegisterTx&, std::int64_t)>& fn);
   struct Job {

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <httplib.h>
 #include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -21,6 +23,7 @@
 
 #include "models/error.h"
 #include "service/register.h"
+#include "service/openapi.h"
 #include "service/web_page.h"
 #include "viz/output_dir.h"
 #include "viz/interconnect_writer.h"
@@ -55,6 +58,45 @@ std::string routes_gpkg_bytes(const Region& region, const InterconnectionResults
   bytes << in.rdbuf();
   return bytes.str();
 }
+
+// One CSV cell (RFC 4180): quoted when it holds a comma, a quote or a line break; a cell a
+// spreadsheet would run as a formula (= + - @ first) is prefixed with an apostrophe.
+std::string csv_cell(std::string v) {
+  if (!v.empty() && (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@') &&
+      v.find_first_not_of("0123456789.eE+-") != std::string::npos)
+    v = "'" + v;
+  if (v.find_first_of(",\"\r\n") == std::string::npos) return v;
+  std::string out = "\"";
+  for (char ch : v) out += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+  return out + "\"";
+}
+
+std::string text_of(const json& v) {
+  if (v.is_null()) return "";
+  return v.is_string() ? v.get<std::string>() : v.dump();
+}
+
+}  // namespace
+
+// The export's CSV: one row per request, in the list's order.
+std::string requests_csv(const json& items) {
+  static const char* kHead = "id,status,decision,owner,requester,site,destination,pairs,protection,submitted,created,updated,hold_expires,cost_eur_total,latency_ms\r\n";
+  std::string out = kHead;
+  for (const auto& a : items) {
+    const json& r = a.at("request");
+    const std::string site = r.contains("site") ? text_of(r["site"]) : text_of(r.value("lon", json())) + " " + text_of(r.value("lat", json()));
+    const std::vector<std::string> cells = {text_of(a["id"]), text_of(a["status"]), text_of(a["decision"]), text_of(a["owner"]),
+                                            text_of(r.value("requester", json())), site, text_of(r.value("destination", json())),
+                                            text_of(r.value("pairs", json())), text_of(r.value("protection", json("none"))),
+                                            text_of(r.value("submitted", json())), text_of(a["created"]), text_of(a["updated"]),
+                                            text_of(a["hold_expires"]), text_of(a["cost_eur"]["total"]), text_of(a["latency_ms"])};
+    for (std::size_t i = 0; i < cells.size(); ++i) out += (i ? "," : "") + csv_cell(cells[i]);
+    out += "\r\n";
+  }
+  return out;
+}
+
+namespace {
 
 // Refuses (400) a request whose path, query or headers are not UTF-8 text: they would reach
 // the register (PostgreSQL refuses such bytes) or be cut at a NUL.
@@ -167,6 +209,9 @@ class GuardedServer : public httplib::Server {
         max_requests_(std::size_t(p.keepalive_max_requests)),
         per_address_(int(p.connections_per_address)) {}
 
+  // Serves on this listening socket (see ListenSocket) instead of binding one.
+  void adopt(int fd) { svr_sock_ = fd; }
+
   // Called by the handlers' pre-routing step: the headers are read, the body comes next.
   void headers_read() const {
     if (t_stream) t_stream->set_deadline(Steady::now() + body_);
@@ -181,6 +226,8 @@ class GuardedServer : public httplib::Server {
       refuse(sock, ip);
       return false;
     }
+    const int yes = 1;
+    ::setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof yes);
     using std::chrono::duration_cast, std::chrono::milliseconds, std::chrono::seconds, std::chrono::microseconds;
     DeadlineStream strm(sock, duration_cast<milliseconds>(seconds(read_timeout_sec_) + microseconds(read_timeout_usec_)),
                         duration_cast<milliseconds>(seconds(write_timeout_sec_) + microseconds(write_timeout_usec_)));
@@ -272,6 +319,10 @@ HttpApi::HttpApi(Desk& desk, const TokenStore& tokens, std::size_t max_body, int
   // what is not UTF-8 text (path, query, headers) is refused here, before any handler.
   svr_->set_pre_routing_handler([guarded_server](const httplib::Request& req, httplib::Response& res) {
     guarded_server->headers_read();
+    // A request with neither Content-Length nor Transfer-Encoding has no body (RFC 9112 6.3;
+    // curl -X POST without -d): cpp-httplib would read one until the connection closes.
+    if (!req.has_header("Content-Length") && !req.has_header("Transfer-Encoding"))
+      const_cast<httplib::Request&>(req).headers.emplace("Content-Length", "0");  // the server's own object
     return edge_check(req, res) ? httplib::Server::HandlerResponse::Unhandled : httplib::Server::HandlerResponse::Handled;
   });
   svr_->set_error_handler([max_body](const httplib::Request&, httplib::Response& res) {
@@ -289,20 +340,60 @@ HttpApi::HttpApi(Desk& desk, const TokenStore& tokens, std::size_t max_body, int
 
 HttpApi::~HttpApi() = default;
 
+ListenSocket::ListenSocket(const std::string& host, int port) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+  addrinfo* res = nullptr;
+  const std::string where = host + ":" + std::to_string(port);
+  if (const int rc = ::getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &res); rc != 0)
+    throw std::runtime_error(where + ": " + ::gai_strerror(rc));
+  std::string why = "no address";
+  for (addrinfo* a = res; a && fd_ < 0; a = a->ai_next) {
+    const int fd = ::socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, a->ai_protocol);
+    if (fd < 0) {
+      why = std::strerror(errno);
+      continue;
+    }
+    const int yes = 1;  // SO_REUSEADDR alone: a LISTEN socket on the address still makes bind fail
+    ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    // small JSON answers: no delayed-ACK stall of ~40 ms (accepted sockets inherit it; each
+    // connection sets it again below)
+    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof yes);
+    // Debian's cpp-httplib listens with a backlog of 5: here the system's largest
+    if (::bind(fd, a->ai_addr, a->ai_addrlen) != 0 || ::listen(fd, SOMAXCONN) != 0) {
+      why = errno == EADDRINUSE ? "address already in use (another dorsale serve, or another program, listens there)" : std::strerror(errno);
+      ::close(fd);
+      continue;
+    }
+    fd_ = fd;
+  }
+  ::freeaddrinfo(res);
+  if (fd_ < 0) throw std::runtime_error(where + ": " + why);
+  std::string ip;
+  DeadlineStream::address_of(fd_, false, ip, port_);
+}
+
+ListenSocket::~ListenSocket() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+int ListenSocket::release() {
+  const int fd = fd_;
+  fd_ = -1;
+  return fd;
+}
+
 int HttpApi::bind(const std::string& host, int port) {
-  // Debian's libcpp-httplib listens with a backlog of 5: a burst of new clients overflows it
-  // and their requests wait for a retransmission or time out. The listening socket is kept
-  // here and listened on again with the system's largest backlog (Linux allows it).
-  int sock = -1;
-  svr_->set_socket_options([&sock](int s) {
-    httplib::default_socket_options(s);
-    sock = s;
-  });
-  const int p = port == 0 ? svr_->bind_to_any_port(host) : (svr_->bind_to_port(host, port) ? port : -1);
-  if (p <= 0) throw std::runtime_error("cannot listen on " + host + ":" + std::to_string(port));
-  svr_->set_socket_options(httplib::default_socket_options);  // `sock` dies here
-  if (sock >= 0) ::listen(sock, SOMAXCONN);
-  return p;
+  ListenSocket sock(host, port);
+  return adopt(sock);
+}
+
+int HttpApi::adopt(ListenSocket& sock) {
+  const int port = sock.port();
+  static_cast<GuardedServer&>(*svr_).adopt(sock.release());
+  return port;
 }
 
 void HttpApi::run() { svr_->listen_after_bind(); }
@@ -367,14 +458,15 @@ void HttpApi::routes() {
     if (problem.empty()) return send(res, 200, {{"status", "ok"}});
     send(res, 503, {{"status", "unavailable"}, {"reason", problem}});
   });
+  svr_->Get("/api/openapi.json", [](const httplib::Request&, httplib::Response& res) { res.set_content(kOpenApi, kJson); });
   svr_->Get("/api/whoami", guarded(tokens_, [](const Caller& c, const httplib::Request&, httplib::Response& res) {
               send(res, 200, {{"name", c.name}, {"role", role_key(c.role)}});
             }));
   svr_->Get("/api/network", guarded(tokens_, [this](const Caller&, const httplib::Request&, httplib::Response& res) {
               send(res, 200, desk_.network());
             }));
-  svr_->Get("/api/links", guarded(tokens_, [this](const Caller&, const httplib::Request&, httplib::Response& res) {
-              send(res, 200, desk_.links());
+  svr_->Get("/api/links", guarded(tokens_, [this](const Caller&, const httplib::Request& req, httplib::Response& res) {
+              send(res, 200, desk_.links(req.params));
             }));
   svr_->Get("/api/export/decisions.json", guarded(tokens_, [this](const Caller& c, const httplib::Request&, httplib::Response& res) {
               res.set_content(viz::decisions_json(desk_.export_results(c)).dump(2) + "\n", kJson);
@@ -392,7 +484,24 @@ void HttpApi::api_routes() {
                send(res, 201, out.answer);
              }));
   svr_->Get("/api/requests", guarded(tokens_, [this](const Caller& c, const httplib::Request& req, httplib::Response& res) {
-              send(res, 200, desk_.list(c, req.get_param_value("status")));
+              send(res, 200, desk_.list(c, req.params));
+            }));
+  svr_->Get(R"(/api/requests/([^/]+)/history)", guarded(tokens_, [this](const Caller& c, const httplib::Request& req, httplib::Response& res) {
+              send(res, 200, desk_.history(c, req.matches[1]));
+            }));
+  svr_->Get(R"(/api/requests/([^/]+)/comments)", guarded(tokens_, [this](const Caller& c, const httplib::Request& req, httplib::Response& res) {
+              send(res, 200, desk_.history(c, req.matches[1], "comment"));
+            }));
+  svr_->Post(R"(/api/requests/([^/]+)/comments)",
+             guarded_post(tokens_, max_body_, [this](const Caller& c, const httplib::Request& req, const std::string& body, httplib::Response& res) {
+               send(res, 201, desk_.comment(c, req.matches[1], body));
+             }));
+  svr_->Get("/api/export/requests.json", guarded(tokens_, [this](const Caller& c, const httplib::Request& req, httplib::Response& res) {
+              const json items = desk_.export_list(c, req.params);
+              send(res, 200, {{"items", items}, {"total", items.size()}});
+            }));
+  svr_->Get("/api/export/requests.csv", guarded(tokens_, [this](const Caller& c, const httplib::Request& req, httplib::Response& res) {
+              res.set_content(requests_csv(desk_.export_list(c, req.params)), "text/csv; charset=utf-8");
             }));
   svr_->Get(R"(/api/requests/([^/]+))", guarded(tokens_, [this](const Caller& c, const httplib::Request& req, httplib::Response& res) {
               send(res, 200, desk_.get(c, req.matches[1]));
@@ -401,8 +510,8 @@ void HttpApi::api_routes() {
               send(res, 200, desk_.audit(c, req.matches[1]));
             }));
   svr_->Post(R"(/api/requests/([^/]+)/(confirm|decline|cancel))",
-             guarded(tokens_, [this](const Caller& c, const httplib::Request& req, httplib::Response& res) {
-               send(res, 200, desk_.decide(c, req.matches[1], req.matches[2]));
+             guarded_post(tokens_, max_body_, [this](const Caller& c, const httplib::Request& req, const std::string& body, httplib::Response& res) {
+               send(res, 200, desk_.decide(c, req.matches[1], req.matches[2], body));
              }));
   svr_->Post(R"(/api/requesters/([^/]+)/decline-holds)",
              guarded_post(tokens_, max_body_, [this](const Caller& c, const httplib::Request& req, const std::string& body, httplib::Response& res) {

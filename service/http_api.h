@@ -1,11 +1,16 @@
 #pragma once
 // The desk's HTTP front (cpp-httplib): the JSON API under /api and the page at /.
 //   POST /api/requests            submit one request (Idempotency-Key honoured) -> 201
-//   GET  /api/requests[?status=]  the register (a requester: only their own)
-//   GET  /api/requests/{id}       one request;  GET /api/requests/{id}/audit  its audit log
-//   POST /api/requests/{id}/confirm | /decline (engineer) | /cancel (its requester or engineer)
+//   GET  /api/requests?status=&q=&sort=&order=&limit=&cursor=|offset=  one page of the register
+//                                 (a requester: only their own): {items, total, ..., next_cursor}
+//   GET  /api/requests/{id}       one request;  .../history (who, when, what, why), .../audit
+//   POST /api/requests/{id}/confirm | /decline (engineer) | /cancel (its requester or engineer),
+//                                 body empty or {"reason"} (a decline requires one)
+//   GET | POST /api/requests/{id}/comments   the thread; add {"text"}
+//   GET  /api/export/requests.json | .csv    every request the list's filters select
+//   GET  /api/openapi.json        the API's OpenAPI 3.1 description (no token)
 //   POST /api/requesters/{name}/decline-holds  {"reason"} (engineer): all their holds at once
-//   GET  /api/links               capacity, held, committed and free pairs per link
+//   GET  /api/links[?sort=load&limit=]  capacity, held, committed, free pairs, free share per link
 //   GET  /api/network             nodes and links with positions (the page's map)
 //   GET  /api/export/decisions.json | /api/export/routes.gpkg;  POST /api/import (CSV)
 //   GET  /api/whoami;  GET /api/health (no token)
@@ -15,6 +20,7 @@
 // connections per client address, keep-alive limits); path, query and headers that are not
 // UTF-8 text are refused (400) before any handler.
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "service/desk.h"
@@ -26,12 +32,36 @@ class Server;
 
 namespace dorsale::service {
 
+// A listening TCP socket on host:port, exclusive: SO_REUSEADDR only (a restart need not wait
+// for TIME_WAIT), never SO_REUSEPORT, so a second listener on a busy address fails to bind
+// instead of sharing its connections. Throws std::runtime_error "HOST:PORT: address already in
+// use" (or the system's reason). Owns the descriptor until adopted by an HttpApi.
+class ListenSocket {
+ public:
+  ListenSocket(const std::string& host, int port);
+  ~ListenSocket();
+  ListenSocket(const ListenSocket&) = delete;
+  ListenSocket& operator=(const ListenSocket&) = delete;
+  int port() const { return port_; }  // the bound port (port 0 given: the one chosen)
+  int release();                      // the descriptor; the caller owns it now
+
+ private:
+  int fd_ = -1;
+  int port_ = 0;
+};
+
+// The CSV of the export (GET /api/export/requests.csv) from the list's items.
+std::string requests_csv(const nlohmann::json& items);
+
 class HttpApi {
  public:
   HttpApi(Desk& desk, const TokenStore& tokens, std::size_t max_body = 1 << 20, int threads = 64);
   ~HttpApi();
-  // Binds; port 0 takes a free port. Returns the port; throws std::runtime_error on failure.
+  // Binds (an exclusive ListenSocket); port 0 takes a free port. Returns the port; throws
+  // std::runtime_error on failure ("address already in use" for a busy address).
   int bind(const std::string& host, int port);
+  // Serves on a socket bound beforehand (`dorsale serve` binds before opening its register).
+  int adopt(ListenSocket& sock);
   void run();   // serves until stop()
   void stop();
 

@@ -20,7 +20,8 @@ CREATE TABLE IF NOT EXISTS requests(
   seq BIGSERIAL PRIMARY KEY, id TEXT NOT NULL UNIQUE, owner TEXT NOT NULL,
   idem_key TEXT, body_sha256 TEXT NOT NULL, request_json TEXT NOT NULL, status TEXT NOT NULL,
   decision TEXT NOT NULL, evaluation_json TEXT NOT NULL, hold_expires BIGINT NOT NULL,
-  created BIGINT NOT NULL, updated BIGINT NOT NULL);
+  created BIGINT NOT NULL, updated BIGINT NOT NULL, search TEXT NOT NULL DEFAULT '');
+ALTER TABLE requests ADD COLUMN IF NOT EXISTS search TEXT NOT NULL DEFAULT '';
 CREATE UNIQUE INDEX IF NOT EXISTS requests_idem ON requests(owner, idem_key) WHERE idem_key IS NOT NULL;
 CREATE INDEX IF NOT EXISTS requests_status ON requests(status, hold_expires);
 CREATE INDEX IF NOT EXISTS requests_owner ON requests(owner, created);
@@ -31,7 +32,16 @@ CREATE TABLE IF NOT EXISTS allocations(
 CREATE INDEX IF NOT EXISTS allocations_link ON allocations(link);
 CREATE TABLE IF NOT EXISTS audit(
   n BIGSERIAL PRIMARY KEY, at BIGINT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
-  request_id TEXT NOT NULL, detail TEXT NOT NULL);
+  request_id TEXT NOT NULL, detail TEXT NOT NULL, reason TEXT NOT NULL DEFAULT '');
+ALTER TABLE audit ADD COLUMN IF NOT EXISTS reason TEXT NOT NULL DEFAULT '';
+)sql";
+
+// The list's indexes (register.cpp, page_sql, says which page each serves) and the history's.
+const char* kIndexes = R"sql(
+CREATE INDEX IF NOT EXISTS requests_owner_seq ON requests(owner, seq);
+CREATE INDEX IF NOT EXISTS requests_status_seq ON requests(status, seq);
+CREATE INDEX IF NOT EXISTS requests_updated ON requests(updated, seq);
+CREATE INDEX IF NOT EXISTS audit_request ON audit(request_id, n);
 )sql";
 
 constexpr long long kDeskLock = 7301913;  // the advisory lock every desk instance takes to write
@@ -94,6 +104,14 @@ class PgTx : public RegisterTx {
                                       " FROM requests WHERE ($1 = '' OR owner = $1) AND ($2 = '' OR status = $2) ORDER BY seq",
                                   owner, status));
   }
+  std::vector<StoredRequest> page(const ListQuery& lq) override {
+    const PageSql p = page_sql(lq, true, false);
+    return rows_of(t_.exec_params(std::string("SELECT ") + kRequestColumns + " FROM requests" + p.sql, pqxx::prepare::make_dynamic_params(p.args)));
+  }
+  std::int64_t count(const ListQuery& lq) override {
+    const PageSql p = page_sql(lq, true, true);
+    return t_.exec_params("SELECT COUNT(*) FROM requests" + p.sql, pqxx::prepare::make_dynamic_params(p.args))[0][0].as<std::int64_t>();
+  }
   Usage usage(const std::string& owner, std::int64_t since) override {
     const auto q = t_.exec_params(
         "SELECT (SELECT COUNT(*) FROM requests WHERE owner = $1 AND status = 'held'), "
@@ -111,9 +129,9 @@ class PgTx : public RegisterTx {
   std::int64_t insert(const StoredRequest& r, const std::vector<Allocation>& alloc) override {
     const auto res = t_.exec_params(
         "INSERT INTO requests(id, owner, idem_key, body_sha256, request_json, status, decision, evaluation_json, "
-        "hold_expires, created, updated) VALUES($1, $2, NULLIF($3, ''), $4, $5, $6, $7, $8, $9, $10, $11) RETURNING seq",
+        "hold_expires, created, updated, search) VALUES($1, $2, NULLIF($3, ''), $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING seq",
         r.id, r.owner, r.idem_key, r.body_sha256, r.request_json, r.status, r.decision, r.evaluation_json, r.hold_expires,
-        r.created, r.updated);
+        r.created, r.updated, search_text(r.id, r.request_json));
     const std::string state = r.status == "confirmed" ? "committed" : "held";
     for (const auto& a : alloc)
       t_.exec_params("INSERT INTO allocations(request_id, link, pairs, state) VALUES($1, $2, $3, $4)", r.id, a.link, a.pairs, state);
@@ -132,14 +150,18 @@ class PgTx : public RegisterTx {
     t_.exec_params("UPDATE links SET built_by = $1 WHERE idx = $2 AND built_by IS NULL", request_id, link);
   }
   void audit(const AuditEntry& e) override {
-    t_.exec_params("INSERT INTO audit(at, actor, action, request_id, detail) VALUES($1, $2, $3, $4, $5)", e.at, e.actor, e.action,
-                   e.request_id, e.detail);
+    t_.exec_params("INSERT INTO audit(at, actor, action, request_id, detail, reason) VALUES($1, $2, $3, $4, $5, $6)", e.at, e.actor,
+                   e.action, e.request_id, e.detail, e.reason);
   }
   std::vector<AuditEntry> audit_log(const std::string& request_id) override {
     std::vector<AuditEntry> out;
-    for (const auto& q : t_.exec_params("SELECT at, actor, action, request_id, detail FROM audit WHERE ($1 = '' OR request_id = $1) ORDER BY n",
-                                        request_id))
-      out.push_back({q[0].as<std::int64_t>(), q[1].as<std::string>(), q[2].as<std::string>(), q[3].as<std::string>(), q[4].as<std::string>()});
+    const auto res = request_id.empty()
+                         ? t_.exec("SELECT at, actor, action, request_id, detail, reason FROM audit ORDER BY n")
+                         : t_.exec_params("SELECT at, actor, action, request_id, detail, reason FROM audit WHERE request_id = $1 ORDER BY n",
+                                          request_id);  // audit_request (request_id, n)
+    for (const auto& q : res)
+      out.push_back({q[0].as<std::int64_t>(), q[1].as<std::string>(), q[2].as<std::string>(), q[3].as<std::string>(),
+                     q[4].as<std::string>(), q[5].as<std::string>()});
     return out;
   }
   void isolated(const std::function<void()>& fn) override {
@@ -177,6 +199,22 @@ class PgRegister : public Register {
     pqxx::work w(*conn_);
     w.exec_params("SELECT pg_advisory_xact_lock($1)", kDeskLock);  // two instances starting together
     w.exec(kSchema);
+    w.exec(kIndexes);
+    // The search's trigram index (pg_trgm, a GIN index PostgreSQL uses for LIKE '%q%' of 3
+    // characters or more) when the extension is there or may be created; else searches test
+    // each row (nothing else changes).
+    w.exec("SAVEPOINT trgm");
+    try {
+      w.exec("CREATE EXTENSION IF NOT EXISTS pg_trgm");
+      w.exec("CREATE INDEX IF NOT EXISTS requests_search_trgm ON requests USING gin (search gin_trgm_ops)");
+      w.exec("RELEASE SAVEPOINT trgm");
+    } catch (const pqxx::sql_error&) {
+      w.exec("ROLLBACK TO SAVEPOINT trgm");
+    }
+    // a register written by an earlier dorsale: its requests' search text (the column added since)
+    for (const auto& row : w.exec("SELECT id, request_json FROM requests WHERE search = ''"))
+      w.exec_params("UPDATE requests SET search = $1 WHERE id = $2", search_text(row[0].as<std::string>(), row[1].as<std::string>()),
+                    row[0].as<std::string>());
     const auto rows = w.exec("SELECT idx, id, capacity FROM links ORDER BY idx");
     if (rows.empty()) {
       for (const auto& l : links) w.exec_params("INSERT INTO links(idx, id, capacity) VALUES($1, $2, $3)", l.index, l.id, l.capacity_pairs);

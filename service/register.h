@@ -61,7 +61,38 @@ struct LinkRow {
 struct AuditEntry {
   std::int64_t at = 0;
   std::string actor, action, request_id, detail;
+  std::string reason;  // why (a decline's, a cancel's, ...), or a comment's text; may be empty
 };
+
+// One page of the register's list (GET /api/requests): filters, order and where it starts.
+struct ListQuery {
+  std::string owner;   // "": every owner
+  std::string status;  // "": every status
+  std::string q;       // "": no search; else a substring of the search text (search_text)
+  std::string sort = "submitted";  // submitted (arrival order), updated, id, status; ties by arrival
+  bool desc = true;
+  std::int64_t limit = 50;   // rows returned at most; <= 0: every row (the export)
+  std::int64_t offset = 0;   // rows skipped first
+  // keyset paging: only the rows strictly after (after_key, after_seq) in this order
+  bool after = false;
+  std::string after_key;     // the sort column's value of the last row seen (unused for submitted)
+  std::int64_t after_seq = 0;
+};
+
+// The text `q` is searched in: id, requester, site and destination of a request, ASCII letters
+// lower-cased, separated by a newline (so a search does not match across two fields).
+std::string search_text(const std::string& id, const std::string& request_json);
+// `q` made ready for LIKE: ASCII lower-cased, % _ and \ escaped (ESCAPE '\'), wrapped in %.
+std::string like_pattern(const std::string& q);
+// The SQL of a page (WHERE ... ORDER BY ... LIMIT ...) and its arguments, in text; `pg`:
+// placeholders $1, $2, ... (else ?). `count`: the WHERE of the total only (no keyset, order, limit).
+struct PageSql {
+  std::string sql;
+  std::vector<std::string> args;
+};
+// `fts`: the SQLite register's trigram index requests_search serves searches of 3 characters
+// or more (a phrase match: the same substrings as LIKE).
+PageSql page_sql(const ListQuery& q, bool pg, bool count, bool fts = false);
 
 // What one requester holds and has submitted lately (the desk's quotas).
 struct Usage {
@@ -79,6 +110,9 @@ class RegisterTx {
   virtual std::optional<StoredRequest> by_idempotency_key(const std::string& owner, const std::string& key) = 0;
   // Requests in arrival order; empty owner / status: all.
   virtual std::vector<StoredRequest> list(const std::string& owner, const std::string& status) = 0;
+  // One page of the list, and the number of rows its filters match (keyset and offset aside).
+  virtual std::vector<StoredRequest> page(const ListQuery& q) = 0;
+  virtual std::int64_t count(const ListQuery& q) = 0;
   // The owner's holds and submissions created after `since` (epoch seconds).
   virtual Usage usage(const std::string& owner, std::int64_t since) = 0;
   // Held requests whose hold ends at or before `now`.

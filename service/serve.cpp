@@ -5,6 +5,7 @@
 #include <csignal>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <thread>
 
 #include "models/error.h"
@@ -50,6 +51,14 @@ Region desk_region(const ServeConfig& cfg, const scenarios::Scenario& s) {
 
 int serve(const ServeConfig& cfg) {
   const auto [host, port] = parse_listen(cfg.listen);
+  // The address first, exclusively: a second desk on a busy address stops here, before it
+  // reads anything or touches its register.
+  std::optional<ListenSocket> sock;
+  try {
+    sock.emplace(host, port);
+  } catch (const std::runtime_error& e) {
+    throw InputError("command line", 0, "--listen", e.what());
+  }
   const scenarios::Scenario s = cfg.scenario.empty() ? scenarios::builtin_scenario("bfc-2022") : scenarios::load_scenario(cfg.scenario);
   const Region region = desk_region(cfg, s);
   const TokenStore tokens = cfg.tokens.empty() ? TokenStore() : TokenStore::load(cfg.tokens);
@@ -63,7 +72,7 @@ int serve(const ServeConfig& cfg) {
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
-  const int bound = api.bind(host, port);
+  const int bound = api.adopt(*sock);
   std::cout << "dorsale serve: listening on http://" << host << ":" << bound << " (register " << reg->describe() << ")" << std::endl;
   std::thread waiter([&] {
     int sig = 0;

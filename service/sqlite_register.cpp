@@ -3,9 +3,13 @@
 // prepared with bound parameters.
 #include <sqlite3.h>
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <iostream>
@@ -27,7 +31,7 @@ CREATE TABLE IF NOT EXISTS requests(
   seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, owner TEXT NOT NULL,
   idem_key TEXT, body_sha256 TEXT NOT NULL, request_json TEXT NOT NULL, status TEXT NOT NULL,
   decision TEXT NOT NULL, evaluation_json TEXT NOT NULL, hold_expires INTEGER NOT NULL,
-  created INTEGER NOT NULL, updated INTEGER NOT NULL);
+  created INTEGER NOT NULL, updated INTEGER NOT NULL, search TEXT NOT NULL DEFAULT '');
 CREATE UNIQUE INDEX IF NOT EXISTS requests_idem ON requests(owner, idem_key) WHERE idem_key IS NOT NULL;
 CREATE INDEX IF NOT EXISTS requests_status ON requests(status, hold_expires);
 CREATE INDEX IF NOT EXISTS requests_owner ON requests(owner, created);
@@ -38,7 +42,15 @@ CREATE TABLE IF NOT EXISTS allocations(
 CREATE INDEX IF NOT EXISTS allocations_link ON allocations(link);
 CREATE TABLE IF NOT EXISTS audit(
   n INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
-  request_id TEXT NOT NULL, detail TEXT NOT NULL);
+  request_id TEXT NOT NULL, detail TEXT NOT NULL, reason TEXT NOT NULL DEFAULT '');
+)sql";
+
+// The list's indexes (register.cpp, page_sql, says which page each serves) and the history's.
+const char* kIndexes = R"sql(
+CREATE INDEX IF NOT EXISTS requests_owner_seq ON requests(owner, seq);
+CREATE INDEX IF NOT EXISTS requests_status_seq ON requests(status, seq);
+CREATE INDEX IF NOT EXISTS requests_updated ON requests(updated, seq);
+CREATE INDEX IF NOT EXISTS audit_request ON audit(request_id, n);
 )sql";
 
 class Db {
@@ -167,6 +179,34 @@ class SqliteTx : public RegisterTx {
     while (q.step()) out.push_back(row_request(q));
     return out;
   }
+  // The requests inserted since the last search into the trigram index (in this transaction:
+  // rolled back with it).
+  void catch_up() {
+    Stmt n(db_, "SELECT (SELECT upto FROM search_indexed), (SELECT COALESCE(MAX(seq), 0) FROM requests)");
+    n.step();
+    if (n.i(0) >= n.i(1)) return;
+    Stmt add(db_, "INSERT INTO requests_search(rowid, search) SELECT seq, search FROM requests WHERE seq > ?");
+    add.bind(n.i(0)).run();
+    Stmt up(db_, "UPDATE search_indexed SET upto = ?");
+    up.bind(n.i(1)).run();
+  }
+  std::vector<StoredRequest> page(const ListQuery& lq) override {
+    if (lq.q.size() >= 3) catch_up();
+    const PageSql p = page_sql(lq, false, false, true);
+    Stmt q(db_, (std::string("SELECT ") + kRequestColumns + " FROM requests" + p.sql).c_str());
+    for (const auto& a : p.args) q.bind(a);
+    std::vector<StoredRequest> out;
+    while (q.step()) out.push_back(row_request(q));
+    return out;
+  }
+  std::int64_t count(const ListQuery& lq) override {
+    if (lq.q.size() >= 3) catch_up();
+    const PageSql p = page_sql(lq, false, true, true);
+    Stmt q(db_, ("SELECT COUNT(*) FROM requests" + p.sql).c_str());
+    for (const auto& a : p.args) q.bind(a);
+    q.step();
+    return q.i(0);
+  }
   Usage usage(const std::string& owner, std::int64_t since) override {
     Stmt q(db_,
            "SELECT (SELECT COUNT(*) FROM requests WHERE owner = ? AND status = 'held'), "
@@ -189,9 +229,10 @@ class SqliteTx : public RegisterTx {
   std::int64_t insert(const StoredRequest& r, const std::vector<Allocation>& alloc) override {
     Stmt q(db_,
            "INSERT INTO requests(id, owner, idem_key, body_sha256, request_json, status, decision, evaluation_json, "
-           "hold_expires, created, updated) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+           "hold_expires, created, updated, search) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     q.bind(r.id).bind(r.owner).bind_or_null(r.idem_key).bind(r.body_sha256).bind(r.request_json).bind(r.status);
     q.bind(r.decision).bind(r.evaluation_json).bind(r.hold_expires).bind(r.created).bind(r.updated);
+    q.bind(search_text(r.id, r.request_json));
     q.run();
     const std::int64_t seq = sqlite3_last_insert_rowid(db_);
     const std::string state = r.status == "confirmed" ? "committed" : "held";
@@ -222,14 +263,16 @@ class SqliteTx : public RegisterTx {
     u.bind(request_id).bind(std::int64_t(link)).run();
   }
   void audit(const AuditEntry& e) override {
-    Stmt q(db_, "INSERT INTO audit(at, actor, action, request_id, detail) VALUES(?, ?, ?, ?, ?)");
-    q.bind(e.at).bind(e.actor).bind(e.action).bind(e.request_id).bind(e.detail).run();
+    Stmt q(db_, "INSERT INTO audit(at, actor, action, request_id, detail, reason) VALUES(?, ?, ?, ?, ?, ?)");
+    q.bind(e.at).bind(e.actor).bind(e.action).bind(e.request_id).bind(e.detail).bind(e.reason).run();
   }
   std::vector<AuditEntry> audit_log(const std::string& request_id) override {
-    Stmt q(db_, "SELECT at, actor, action, request_id, detail FROM audit WHERE (? = '' OR request_id = ?) ORDER BY n");
-    q.bind(request_id).bind(request_id);
+    // audit_request (request_id, n) serves one request's history
+    Stmt q(db_, request_id.empty() ? "SELECT at, actor, action, request_id, detail, reason FROM audit ORDER BY n"
+                                   : "SELECT at, actor, action, request_id, detail, reason FROM audit WHERE request_id = ? ORDER BY n");
+    if (!request_id.empty()) q.bind(request_id);
     std::vector<AuditEntry> out;
-    while (q.step()) out.push_back({q.i(0), q.s(1), q.s(2), q.s(3), q.s(4)});
+    while (q.step()) out.push_back({q.i(0), q.s(1), q.s(2), q.s(3), q.s(4), q.s(5)});
     return out;
   }
   void isolated(const std::function<void()>& fn) override {
@@ -267,13 +310,50 @@ std::optional<std::pair<FileId, std::int64_t>> stat_file(const std::string& path
   return std::make_pair(FileId{st.st_dev, st.st_ino}, std::int64_t(st.st_size));
 }
 
+// One desk per register file: an exclusive flock on FILE.lock, held while the register is open
+// (the kernel drops it when the process dies, kill -9 included). A second desk on the same file
+// would evaluate on its own cached view and answer from it; it is refused before it opens the
+// file. The lock file holds the owner's pid, for the message.
+class FileLock {
+ public:
+  explicit FileLock(const std::string& path) {
+    const std::string lock = path + ".lock";
+    fd_ = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd_ < 0) throw InputError(path, 0, "db", "cannot create the register's lock file " + lock + ": " + std::strerror(errno));
+    if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+      const int err = errno;
+      char buf[32] = {};
+      const ssize_t n = ::pread(fd_, buf, sizeof buf - 1, 0);
+      ::close(fd_);
+      const std::string pid = n > 0 ? std::string(buf, std::size_t(n)) : std::string("?");
+      if (err == EWOULDBLOCK)
+        throw InputError(path, 0, "db",
+                         "the register is already in use by another desk (dorsale serve, pid " + pid.substr(0, pid.find('\n')) +
+                             ", holds " + lock + "): one desk per register file; stop it, or give this one another --db "
+                             "(several desks share a postgresql:// register)");
+      throw InputError(path, 0, "db", "cannot lock " + lock + ": " + std::strerror(err));
+    }
+    const std::string me = std::to_string(::getpid()) + "\n";
+    if (::ftruncate(fd_, 0) == 0 && ::pwrite(fd_, me.data(), me.size(), 0) < 0) {}  // informative only
+  }
+  ~FileLock() { ::close(fd_); }
+  FileLock(const FileLock&) = delete;
+  FileLock& operator=(const FileLock&) = delete;
+
+ private:
+  int fd_ = -1;
+};
+
 class SqliteRegister : public Register {
  public:
-  explicit SqliteRegister(std::string path) : path_(std::move(path)), db_(path_) {
+  explicit SqliteRegister(std::string path) : path_(std::move(path)), lock_(path_), db_(path_) {
     db_.exec("PRAGMA journal_mode = WAL");
     db_.exec("PRAGMA synchronous = FULL");
     db_.exec("PRAGMA foreign_keys = ON");
     db_.exec(kSchema);  // the file exists (and has its header) from here on
+    migrate();
+    db_.exec(kIndexes);
+    search_index();
     const auto st = stat_file(path_);
     if (!st) throw InputError(path_, 0, "db", "the register file is not there after opening it");
     file_ = st->first;
@@ -362,6 +442,59 @@ class SqliteRegister : public Register {
  public:
 
  private:
+  // A register written by an earlier dorsale: the columns added since (requests.search, filled
+  // from each request; audit.reason), in one transaction.
+  bool has_column(const char* table, const char* column) {
+    Stmt q(db_.get(), (std::string("SELECT COUNT(*) FROM pragma_table_info('") + table + "') WHERE name = ?").c_str());
+    q.bind(std::string(column));
+    q.step();
+    return q.i(0) > 0;
+  }
+  void migrate() {
+    const bool search = has_column("requests", "search"), reason = has_column("audit", "reason");
+    if (search && reason) return;
+    db_.exec("BEGIN IMMEDIATE");
+    try {
+      if (!reason) db_.exec("ALTER TABLE audit ADD COLUMN reason TEXT NOT NULL DEFAULT ''");
+      if (!search) {
+        db_.exec("ALTER TABLE requests ADD COLUMN search TEXT NOT NULL DEFAULT ''");
+        std::vector<std::pair<std::string, std::string>> rows;
+        Stmt q(db_.get(), "SELECT id, request_json FROM requests");
+        while (q.step()) rows.emplace_back(q.s(0), q.s(1));
+        for (const auto& [id, body] : rows) {
+          Stmt u(db_.get(), "UPDATE requests SET search = ? WHERE id = ?");
+          u.bind(search_text(id, body)).bind(id).run();
+        }
+      }
+      db_.exec("COMMIT");
+    } catch (...) {
+      sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
+      throw;
+    }
+  }
+
+  // The search's trigram index (FTS5, external content: the requests' search column, which
+  // never changes once inserted; requests are never deleted). It is brought up to date by the
+  // search that needs it (SqliteTx::catch_up: the rows after search_indexed.upto), not by each
+  // submission: an insert trigger cost a fifth of the submission rate.
+  void search_index() {
+    {
+      Stmt q(db_.get(), "SELECT COUNT(*) FROM sqlite_master WHERE name = 'search_indexed'");
+      q.step();
+      if (q.i(0) > 0) return;
+    }  // finalized: a pending read of the schema would lock the DROP below
+    db_.exec("BEGIN IMMEDIATE");
+    try {
+      db_.exec("DROP TRIGGER IF EXISTS requests_search_insert; DROP TABLE IF EXISTS requests_search;"
+               "CREATE VIRTUAL TABLE requests_search USING fts5(search, content='requests', content_rowid='seq', tokenize='trigram', columnsize=0);"
+               "CREATE TABLE search_indexed(upto INTEGER NOT NULL); INSERT INTO search_indexed VALUES (0);");
+      db_.exec("COMMIT");
+    } catch (...) {
+      sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
+      throw;
+    }
+  }
+
   void check_same_links(const std::vector<LinkRow>& links) {
     Stmt q(db_.get(), "SELECT idx, id, capacity FROM links ORDER BY idx");
     std::size_t k = 0;
@@ -374,6 +507,7 @@ class SqliteRegister : public Register {
   }
 
   std::string path_;
+  FileLock lock_;  // before db_: taken before the file is opened, released after it is closed
   Db db_;
   FileId file_;
   std::atomic<std::int64_t> size_{0};  // the file's size after our last commit (it never shrinks)

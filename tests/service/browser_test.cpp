@@ -49,5 +49,50 @@ TEST(DeskBrowser, RequesterSubmitsAndEngineerConfirmsInHeadlessChromium) {
   EXPECT_EQ(sql_scalar(s.db(), "SELECT COUNT(*) FROM requests WHERE status = 'confirmed' AND owner = 'alice'"), 1);
 }
 
+// The page as a register: many requests (DORSALE_BROWSER_REQUESTS, 2,000 by default), newest
+// first, the next page, a search, the capacity map, a decline with an HTML reason and a comment
+// shown as text. Screenshots: build/test-artefacts/desk-register-{map,search,history}.png. The
+// time to the first 50 rows is printed (measured, not asserted).
+TEST(DeskBrowser, RegisterPagesSearchesMapAndHistoryInHeadlessChromium) {
+  DORSALE_REQUIRE(fs::exists("/usr/bin/chromium"), "chromium is missing");
+  DORSALE_REQUIRE(on_path("node") && on_path("npm"), "node or npm is missing");
+  const fs::path build = fs::path(DORSALE_BIN).parent_path();
+  const fs::path mods = build / "desk-browser";
+  const fs::path src = fs::path(DORSALE_SOURCE_DIR) / "tests/service/browser";
+  if (!fs::exists(mods / "node_modules/puppeteer-core/package.json")) {
+    fs::create_directories(mods);
+    fs::copy_file(src / "package.json", mods / "package.json", fs::copy_options::overwrite_existing);
+    const std::string install = "cd '" + mods.string() +
+                                "' && PUPPETEER_SKIP_DOWNLOAD=1 npm install --no-audit --no-fund --loglevel=error > npm.log 2>&1";
+    DORSALE_REQUIRE(std::system(install.c_str()) == 0, "npm install puppeteer-core failed (see " + (mods / "npm.log").string() + ")");
+  }
+  fs::create_directories(build / "test-artefacts");
+  const fs::path shot = build / "test-artefacts" / "desk-register";
+  for (const char* which : {"-map.png", "-search.png", "-history.png"}) fs::remove(shot.string() + which);
+  const int n = std::getenv("DORSALE_BROWSER_REQUESTS") ? std::atoi(std::getenv("DORSALE_BROWSER_REQUESTS")) : 2000;
+  ASSERT_GE(n, 200);
+  DeskServer s("browser-register");
+  static const char* sites[] = {"nro:25-010", "nro:39-003", "nro:58-002", "nro:89-004", "nro:21-004"};
+  for (int from = 0; from < n; from += 10000) {
+    std::string csv = "id,requester,site,destination,pairs,submitted\n";
+    for (int k = from; k < std::min(n, from + 10000); ++k) csv += fmt::format("R{:06},Org {},{},dorsale,1,2026-01-01\n", k, k % 17, sites[k % 5]);
+    const Reply r = post(s, "/api/import", kEng, csv);
+    ASSERT_EQ(r.status, 201) << r.text.substr(0, 500);
+  }
+  // R00001x: 10 ids, early enough to be held (ids hold the search; requesters and sites do not)
+  const std::string newest = fmt::format("R{:06}", n - 1);
+  const std::string cmd = "NODE_PATH='" + (mods / "node_modules").string() + "' node '" + (src / "desk_register_browser.js").string() + "' " +
+                          "http://127.0.0.1:" + std::to_string(s.port()) + "/ " + kEng + " " + newest +   " R00001 10 '" + shot.string() +
+                          "' /usr/bin/chromium";
+  EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd;
+  for (const char* which : {"-map.png", "-search.png", "-history.png"}) {
+    const std::string png = slurp(shot.string() + which);
+    ASSERT_GT(png.size(), 1000u) << which;
+    EXPECT_EQ(png.substr(1, 3), "PNG") << which;
+  }
+  EXPECT_EQ(s.sql("SELECT COUNT(*) FROM audit WHERE action = 'decline' AND reason LIKE '<img%'"), 1);
+  EXPECT_EQ(s.sql("SELECT COUNT(*) FROM audit WHERE action = 'comment'"), 1);
+}
+
 }  // namespace
 }  // namespace dorsale::test

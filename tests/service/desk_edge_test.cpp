@@ -238,7 +238,7 @@ TEST_P(DeskEdge, QuotasPerRequesterAnd429AndOneCallDeclinesAllTheirHolds) {
   std::set<std::string> ids;
   for (const auto& id : declined.body["declined"]) ids.insert(id.get<std::string>());
   EXPECT_EQ(ids, (std::set<std::string>{"Q4", "Q5", "Q6"}));
-  EXPECT_EQ(get(s, "/api/requests?status=held", kAlice).body.size(), 0u);
+  EXPECT_EQ(get(s, "/api/requests?status=held", kAlice).body["items"].size(), 0u);
   EXPECT_EQ(get(s, "/api/requests/B0", kBob).body["status"], "held");
   EXPECT_EQ(s.sql("SELECT COUNT(*) FROM allocations a JOIN requests r ON r.id = a.request_id WHERE r.owner = 'alice'"), 0);
   const Reply audit = get(s, "/api/requests/Q5/audit", kAlice);

@@ -17,11 +17,14 @@
 # distinct one in build-fuzz/artifacts/<target>/; the counts are still reported and fail.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# ccache (scripts/install-deps.sh) keeps CI's repeated builds short
+LAUNCHER=()
+if command -v ccache > /dev/null; then LAUNCHER=(-DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache); fi
 SECS="${1:-30}"
 shift || true
 bash scripts/install-deps.sh --with-fuzz
 CC=clang-14 CXX=clang++-14 cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DDORSALE_FUZZ=ON -DDORSALE_BUILD_TESTS=OFF -DDORSALE_BUILD_BENCHMARKS=OFF > /dev/null
+  -DDORSALE_FUZZ=ON -DDORSALE_BUILD_TESTS=OFF -DDORSALE_BUILD_BENCHMARKS=OFF "${LAUNCHER[@]}" > /dev/null
 cmake --build build-fuzz -j"$(nproc)"
 
 if [ "$#" -gt 0 ]; then

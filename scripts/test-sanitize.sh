@@ -5,10 +5,13 @@
 # Any sanitizer report aborts the process, so the test fails. Used by .ci/run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# ccache (scripts/install-deps.sh) keeps CI's repeated builds short
+LAUNCHER=()
+if command -v ccache > /dev/null; then LAUNCHER=(-DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache); fi
 bash scripts/install-deps.sh --with-browser
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g -DNDEBUG" -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -g -DNDEBUG" \
-  -DDORSALE_SANITIZE=ON -DDORSALE_BUILD_BENCHMARKS=OFF > /dev/null
+  -DDORSALE_SANITIZE=ON -DDORSALE_BUILD_BENCHMARKS=OFF "${LAUNCHER[@]}" > /dev/null
 cmake --build build-asan -j"$(nproc)"
 # detect_leaks: LeakSanitizer needs ptrace-like thread suspension; where the container forbids
 # it LSan dies with "LeakSanitizer has encountered a fatal error": set DORSALE_ASAN_LEAKS=0.

@@ -4,6 +4,10 @@
 // confirms it. The screenshots stay in build/test-artefacts/ (desk-requester.png,
 // desk-engineer.png). Without chromium, node or npm (or the npm registry) the test is skipped
 // with a message, except under CI (CI set), where it fails.
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include "desk_fixture.h"
 
 namespace dorsale::test {
@@ -17,6 +21,23 @@ namespace fs = std::filesystem;
     GTEST_SKIP() << what << " (scripts/install-deps.sh --with-browser installs it)";     \
   }
 
+// puppeteer-core installed once into `mods`; the browser tests run at once under ctest -j, so a
+// lock on the folder makes the second wait for the first's install instead of racing it.
+bool install_puppeteer(const fs::path& mods, const fs::path& src) {
+  fs::create_directories(mods);
+  const int fd = ::open((mods / ".install.lock").c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0644);
+  if (fd < 0 || ::flock(fd, LOCK_EX) != 0) return false;
+  bool ok = true;
+  if (!fs::exists(mods / "node_modules/puppeteer-core/package.json")) {
+    fs::copy_file(src / "package.json", mods / "package.json", fs::copy_options::overwrite_existing);
+    const std::string install = "cd '" + mods.string() +
+                                "' && PUPPETEER_SKIP_DOWNLOAD=1 npm install --no-audit --no-fund --loglevel=error > npm.log 2>&1";
+    ok = std::system(install.c_str()) == 0;
+  }
+  ::close(fd);  // releases the lock
+  return ok;
+}
+
 bool on_path(const std::string& tool) { return std::system(("command -v " + tool + " > /dev/null 2>&1").c_str()) == 0; }
 
 TEST(DeskBrowser, RequesterSubmitsAndEngineerConfirmsInHeadlessChromium) {
@@ -25,13 +46,7 @@ TEST(DeskBrowser, RequesterSubmitsAndEngineerConfirmsInHeadlessChromium) {
   const fs::path build = fs::path(DORSALE_BIN).parent_path();
   const fs::path mods = build / "desk-browser";
   const fs::path src = fs::path(DORSALE_SOURCE_DIR) / "tests/service/browser";
-  if (!fs::exists(mods / "node_modules/puppeteer-core/package.json")) {
-    fs::create_directories(mods);
-    fs::copy_file(src / "package.json", mods / "package.json", fs::copy_options::overwrite_existing);
-    const std::string install = "cd '" + mods.string() +
-                                "' && PUPPETEER_SKIP_DOWNLOAD=1 npm install --no-audit --no-fund --loglevel=error > npm.log 2>&1";
-    DORSALE_REQUIRE(std::system(install.c_str()) == 0, "npm install puppeteer-core failed (see " + (mods / "npm.log").string() + ")");
-  }
+  DORSALE_REQUIRE(install_puppeteer(mods, src), "npm install puppeteer-core failed (see " + (mods / "npm.log").string() + ")");
   fs::create_directories(build / "test-artefacts");
   const fs::path shot = build / "test-artefacts" / "desk";
   fs::remove(shot.string() + "-requester.png");
@@ -59,13 +74,7 @@ TEST(DeskBrowser, RegisterPagesSearchesMapAndHistoryInHeadlessChromium) {
   const fs::path build = fs::path(DORSALE_BIN).parent_path();
   const fs::path mods = build / "desk-browser";
   const fs::path src = fs::path(DORSALE_SOURCE_DIR) / "tests/service/browser";
-  if (!fs::exists(mods / "node_modules/puppeteer-core/package.json")) {
-    fs::create_directories(mods);
-    fs::copy_file(src / "package.json", mods / "package.json", fs::copy_options::overwrite_existing);
-    const std::string install = "cd '" + mods.string() +
-                                "' && PUPPETEER_SKIP_DOWNLOAD=1 npm install --no-audit --no-fund --loglevel=error > npm.log 2>&1";
-    DORSALE_REQUIRE(std::system(install.c_str()) == 0, "npm install puppeteer-core failed (see " + (mods / "npm.log").string() + ")");
-  }
+  DORSALE_REQUIRE(install_puppeteer(mods, src), "npm install puppeteer-core failed (see " + (mods / "npm.log").string() + ")");
   fs::create_directories(build / "test-artefacts");
   const fs::path shot = build / "test-artefacts" / "desk-register";
   for (const char* which : {"-map.png", "-search.png", "-history.png"}) fs::remove(shot.string() + which);

@@ -36,13 +36,6 @@ CREATE TABLE IF NOT EXISTS audit(
 ALTER TABLE audit ADD COLUMN IF NOT EXISTS reason TEXT NOT NULL DEFAULT '';
 )sql";
 
-// The list's indexes (register.cpp, page_sql, says which page each serves) and the history's.
-const char* kIndexes = R"sql(
-CREATE INDEX IF NOT EXISTS requests_owner_seq ON requests(owner, seq);
-CREATE INDEX IF NOT EXISTS requests_status_seq ON requests(status, seq);
-CREATE INDEX IF NOT EXISTS requests_updated ON requests(updated, seq);
-CREATE INDEX IF NOT EXISTS audit_request ON audit(request_id, n);
-)sql";
 
 constexpr long long kDeskLock = 7301913;  // the advisory lock every desk instance takes to write
 
@@ -199,7 +192,7 @@ class PgRegister : public Register {
     pqxx::work w(*conn_);
     w.exec_params("SELECT pg_advisory_xact_lock($1)", kDeskLock);  // two instances starting together
     w.exec(kSchema);
-    w.exec(kIndexes);
+    w.exec(kListIndexesSql);
     // The search's trigram index (pg_trgm, a GIN index PostgreSQL uses for LIKE '%q%' of 3
     // characters or more) when the extension is there or may be created; else searches test
     // each row (nothing else changes).

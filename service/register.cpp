@@ -91,4 +91,11 @@ PageSql page_sql(const ListQuery& q, bool pg, bool count, bool fts) {
   return out;
 }
 
+const char* const kListIndexesSql = R"sql(
+CREATE INDEX IF NOT EXISTS requests_owner_seq ON requests(owner, seq);
+CREATE INDEX IF NOT EXISTS requests_status_seq ON requests(status, seq);
+CREATE INDEX IF NOT EXISTS requests_updated ON requests(updated, seq);
+CREATE INDEX IF NOT EXISTS audit_request ON audit(request_id, n);
+)sql";
+
 }  // namespace dorsale::service

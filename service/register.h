@@ -156,4 +156,8 @@ std::unique_ptr<Register> make_sqlite_register(const std::string& path);
 // `url`: a libpq connection URI (postgresql://user@host:port/db?host=/socket/dir ...).
 std::unique_ptr<Register> make_pg_register(const std::string& url);
 
+// The list's indexes (page_sql, in register.cpp, says which page each serves) and the
+// history's: one SQL text, which SQLite and PostgreSQL both run as it is.
+extern const char* const kListIndexesSql;
+
 }  // namespace dorsale::service

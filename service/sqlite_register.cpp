@@ -45,13 +45,6 @@ CREATE TABLE IF NOT EXISTS audit(
   request_id TEXT NOT NULL, detail TEXT NOT NULL, reason TEXT NOT NULL DEFAULT '');
 )sql";
 
-// The list's indexes (register.cpp, page_sql, says which page each serves) and the history's.
-const char* kIndexes = R"sql(
-CREATE INDEX IF NOT EXISTS requests_owner_seq ON requests(owner, seq);
-CREATE INDEX IF NOT EXISTS requests_status_seq ON requests(status, seq);
-CREATE INDEX IF NOT EXISTS requests_updated ON requests(updated, seq);
-CREATE INDEX IF NOT EXISTS audit_request ON audit(request_id, n);
-)sql";
 
 class Db {
  public:
@@ -352,7 +345,7 @@ class SqliteRegister : public Register {
     db_.exec("PRAGMA foreign_keys = ON");
     db_.exec(kSchema);  // the file exists (and has its header) from here on
     migrate();
-    db_.exec(kIndexes);
+    db_.exec(kListIndexesSql);
     search_index();
     const auto st = stat_file(path_);
     if (!st) throw InputError(path_, 0, "db", "the register file is not there after opening it");

@@ -40,14 +40,19 @@ bool install_puppeteer(const fs::path& mods, const fs::path& src) {
 
 bool on_path(const std::string& tool) { return std::system(("command -v " + tool + " > /dev/null 2>&1").c_str()) == 0; }
 
+// What every browser test needs: chromium, node + npm, puppeteer-core in build/desk-browser
+// (`mods`), the scripts' folder (`src`) and build/test-artefacts; skipped (failed under CI) without.
+#define DORSALE_BROWSER_SETUP(build, mods, src)                                                                          \
+  DORSALE_REQUIRE(fs::exists("/usr/bin/chromium"), "chromium is missing");                                              \
+  DORSALE_REQUIRE(on_path("node") && on_path("npm"), "node or npm is missing");                                         \
+  const fs::path build = fs::path(DORSALE_BIN).parent_path();                                                           \
+  const fs::path mods = build / "desk-browser";                                                                         \
+  const fs::path src = fs::path(DORSALE_SOURCE_DIR) / "tests/service/browser";                                          \
+  DORSALE_REQUIRE(install_puppeteer(mods, src), "npm install puppeteer-core failed (see " + (mods / "npm.log").string() + ")"); \
+  fs::create_directories(build / "test-artefacts")
+
 TEST(DeskBrowser, RequesterSubmitsAndEngineerConfirmsInHeadlessChromium) {
-  DORSALE_REQUIRE(fs::exists("/usr/bin/chromium"), "chromium is missing");
-  DORSALE_REQUIRE(on_path("node") && on_path("npm"), "node or npm is missing");
-  const fs::path build = fs::path(DORSALE_BIN).parent_path();
-  const fs::path mods = build / "desk-browser";
-  const fs::path src = fs::path(DORSALE_SOURCE_DIR) / "tests/service/browser";
-  DORSALE_REQUIRE(install_puppeteer(mods, src), "npm install puppeteer-core failed (see " + (mods / "npm.log").string() + ")");
-  fs::create_directories(build / "test-artefacts");
+  DORSALE_BROWSER_SETUP(build, mods, src);
   const fs::path shot = build / "test-artefacts" / "desk";
   fs::remove(shot.string() + "-requester.png");
   fs::remove(shot.string() + "-engineer.png");
@@ -69,13 +74,7 @@ TEST(DeskBrowser, RequesterSubmitsAndEngineerConfirmsInHeadlessChromium) {
 // shown as text. Screenshots: build/test-artefacts/desk-register-{map,search,history}.png. The
 // time to the first 50 rows is printed (measured, not asserted).
 TEST(DeskBrowser, RegisterPagesSearchesMapAndHistoryInHeadlessChromium) {
-  DORSALE_REQUIRE(fs::exists("/usr/bin/chromium"), "chromium is missing");
-  DORSALE_REQUIRE(on_path("node") && on_path("npm"), "node or npm is missing");
-  const fs::path build = fs::path(DORSALE_BIN).parent_path();
-  const fs::path mods = build / "desk-browser";
-  const fs::path src = fs::path(DORSALE_SOURCE_DIR) / "tests/service/browser";
-  DORSALE_REQUIRE(install_puppeteer(mods, src), "npm install puppeteer-core failed (see " + (mods / "npm.log").string() + ")");
-  fs::create_directories(build / "test-artefacts");
+  DORSALE_BROWSER_SETUP(build, mods, src);
   const fs::path shot = build / "test-artefacts" / "desk-register";
   for (const char* which : {"-map.png", "-search.png", "-history.png"}) fs::remove(shot.string() + which);
   const int n = std::getenv("DORSALE_BROWSER_REQUESTS") ? std::atoi(std::getenv("DORSALE_BROWSER_REQUESTS")) : 2000;

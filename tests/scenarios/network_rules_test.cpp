@@ -321,12 +321,12 @@ void expect_rule_dorsale(const Region& r, const Parameters& P) {
     }
   const int first = *net.find_node(pop_of.begin()->second->id);
   std::set<int> seen{first};
-  std::vector<int> todo{first};
-  while (!todo.empty()) {
-    const int v = todo.back();
-    todo.pop_back();
+  std::vector<int> frontier{first};
+  while (!frontier.empty()) {
+    const int v = frontier.back();
+    frontier.pop_back();
     for (int w : adj[v])
-      if (seen.insert(w).second) todo.push_back(w);
+      if (seen.insert(w).second) frontier.push_back(w);
   }
   EXPECT_EQ(seen.size(), pop_of.size()) << "the Dorsale joins every PoP";
   if (pop_of.size() >= 3)

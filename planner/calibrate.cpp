@@ -151,7 +151,7 @@ CalibrationResult calibrate(const CalibrateConfig& cfg) {
     solvers::PaceBounds bounds;
     bounds.private_prior = prior.count(code) ? prior.at(code) : s.params.pace.private_share_per_year;
     bounds.private_prior_sd = s.params.pace.private_prior_sd;
-    const solvers::PaceFit f = fit_pace(z, shape, start, s.first_year, s.last_year, it->second, bounds, double(s.params.pace.public_target_year));
+    const solvers::PaceFit f = fit_pace(z, shape, start, s.first_year, s.last_year, it->second, bounds, target);
     DepartementFit d;
     d.code = code;
     for (const auto& dep : R.departements)
@@ -200,11 +200,6 @@ CalibrationResult calibrate(const CalibrateConfig& cfg) {
                        "money, bounds those years (as it did in 2018-2020)";
   // the calibrated run's own residual on the fitted points
   for (auto& d : c.departements) {
-    if (getenv("DORSALE_DEBUG_PACE")) {
-      const auto& z = std::find_if(zones.begin(), zones.end(), [&](auto& p) { return p.first == d.code; })->second;
-      const auto tr = solvers::pace_trajectory(z, {d.private_share_per_year, d.public_share_per_year, d.public_start_year, target}, shape, start, s.first_year, s.last_year);
-      fmt::print(stderr, "{} zones priv {} / {} pub {} / {}\n  surrogate {}\n  run       {}\n", d.code, z.private_passed, z.private_premises, z.public_passed, z.public_premises, fmt::join(tr, " "), fmt::join(rates[d.code], " "));
-    }
     double sum = 0;
     int n = 0;
     for (const auto& o : obs[d.code]) {

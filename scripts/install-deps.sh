@@ -10,6 +10,7 @@ PKGS=(
   libcli11-dev libfmt-dev libeigen3-dev libboost-graph-dev
   libopenmpi-dev openmpi-bin
   libcpp-httplib-dev libsqlite3-dev libssl-dev libpqxx-dev postgresql
+  libxlsxwriter-dev libzip-dev
   python3-jsonschema
 )
 # --with-browser: also Debian's chromium (and node + npm), for the tests that load the HTML report

@@ -7,13 +7,16 @@
 #include <vector>
 
 #include "models/quantities.h"
+#include "viz/csv_format.h"
 
 namespace dorsale::viz {
 
-std::string quantities_csv(const std::vector<QuantitiesRow>& rows);
+// RFC 4180, ',' (default) or ';' separated (decimal comma); integers as integers, km with 3
+// decimals, euros with 2. The readers take either separator (from the header line).
+std::string quantities_csv(const std::vector<QuantitiesRow>& rows, const CsvFormat& format = {});
 std::vector<QuantitiesRow> quantities_from_csv_text(const std::string& text, const std::string& file);
 
-std::string cost_mc_csv(const CostMonteCarlo& mc);
+std::string cost_mc_csv(const CostMonteCarlo& mc, const CsvFormat& format = {});
 // One terminal line per spend: plan, P10, P50, P90 in M EUR.
 std::string cost_mc_text(const CostMonteCarlo& mc);
 CostMonteCarlo cost_mc_from_csv_text(const std::string& text, const std::string& file);

@@ -162,7 +162,7 @@ json summary_json(const Region& region, const ScenarioResults& res, const Parame
                     {"public_spend_eur", tot.public_spend_eur}, {"private_spend_eur", tot.private_spend_eur},
                     {"alternatives_eur", tot.alternatives_eur}, {"collecte_eur", tot.collecte_eur}, {"collecte_km", tot.collecte_km}, {"collecte_links", ro.collecte.size()}};
   }
-  j["outputs"] = {"summary.json", "results.h5", "layers.gpkg"};
+  j["outputs"] = {"summary.json", "results.h5", "results.xlsx", "layers.gpkg"};
   if (res.rollout.planned) {  // the bill of quantities and its cost Monte Carlo (planner/quantities.h)
     j["outputs"].push_back("quantities.csv");
     j["outputs"].push_back("cost_mc.csv");

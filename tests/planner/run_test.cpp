@@ -49,7 +49,7 @@ TEST(Run, WritesThreeReadableFilesPerScenarioMatchingTheResults) {
   ASSERT_EQ(runs.size(), 2u);
   for (const auto& r : runs) {
     const fs::path dir = fs::path(cfg.out_dir) / r.scenario.name;
-    for (const char* f : {"summary.json", "results.h5", "layers.gpkg"}) EXPECT_TRUE(fs::exists(dir / f)) << f;
+    for (const char* f : {"summary.json", "results.h5", "results.xlsx", "layers.gpkg"}) EXPECT_TRUE(fs::exists(dir / f)) << f;
     // summary.json
     auto j = nlohmann::json::parse(slurp(dir / "summary.json"));
     EXPECT_EQ(j["scenario"]["name"], r.scenario.name);
@@ -122,6 +122,7 @@ TEST(Run, SameInputsGiveIdenticalFiles) {
   for (const char* s : {"bfc-2022", "bfc-2025"}) {
     EXPECT_EQ(slurp(a.path() / s / "results.h5"), slurp(b.path() / s / "results.h5")) << s;
     EXPECT_EQ(slurp(a.path() / s / "summary.json"), slurp(b.path() / s / "summary.json")) << s;
+    EXPECT_EQ(slurp(a.path() / s / "results.xlsx"), slurp(b.path() / s / "results.xlsx")) << s;  // its creation date is fixed
   }
 }
 

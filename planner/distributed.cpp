@@ -69,7 +69,7 @@ std::vector<RankOutcome> gather_outcomes(const Cluster& cluster, const RankOutco
 }  // namespace
 
 DistributedOutcome guichet_distributed(const GuichetConfig& cfg_in, const Cluster& cluster, GuichetRun* merged,
-                                       const std::function<void(const std::string&)>& progress) {
+                                       ProgressSink* progress) {
   DistributedOutcome result;
   std::optional<viz::OutputDir> out;
   open_output(cluster, cfg_in.out_dir, "guichet", out, result);
@@ -107,13 +107,13 @@ namespace {
 // This rank's scenarios, each computed and written to a private temporary folder, packed as
 // [name][files]… for rank 0.
 std::string run_my_scenarios(std::vector<scenarios::Scenario> list, const Cluster& cluster,
-                             const std::function<void(const std::string&)>& progress) {
+                             ProgressSink* progress, char csv_separator) {
   std::vector<std::string> payload;  // name, files, name, files, ...
   for (std::size_t k = std::size_t(cluster.rank()); k < list.size(); k += std::size_t(cluster.size())) {
     const std::string name = list[k].name;
     const ScenarioRun r = compute_scenario(std::move(list[k]), progress);
     const viz::PrivateTempDir tmp(fmt::format("dorsale-rank{}", cluster.rank()));  // mkdtemp, removed on exit
-    write_scenario_files(r, tmp.path());
+    write_scenario_files(r, tmp.path(), csv_separator);
     payload.push_back(name);
     payload.push_back(pack_files(tmp.path().string()));
   }
@@ -146,7 +146,7 @@ std::vector<std::string> write_gathered(const std::vector<RankOutcome>& all, con
 }  // namespace
 
 DistributedOutcome run_distributed(const RunConfig& cfg, const Cluster& cluster,
-                                   const std::function<void(const std::string&)>& progress) {
+                                   ProgressSink* progress) {
   DistributedOutcome result;
   std::vector<scenarios::Scenario> list;
   std::vector<std::string> names;
@@ -165,7 +165,7 @@ DistributedOutcome run_distributed(const RunConfig& cfg, const Cluster& cluster,
   std::optional<viz::OutputDir> out;
   open_output(cluster, cfg.out_dir, "run", out, result);
   if (result.code != 0) return result;
-  const RankOutcome mine = guarded([&] { return run_my_scenarios(std::move(list), cluster, progress); });
+  const RankOutcome mine = guarded([&] { return run_my_scenarios(std::move(list), cluster, progress, cfg.csv_separator); });
   const auto all = gather_outcomes(cluster, mine);
   if (cluster.root()) {
     result = collect(all);

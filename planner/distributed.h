@@ -6,6 +6,8 @@
 // the same files, byte for byte, as one process. A rank that fails is reported with its error
 // on rank 0 (exit code of the first failing rank's error) and nothing is written.
 #include <functional>
+
+#include "models/progress.h"
 #include <string>
 #include <vector>
 
@@ -26,8 +28,8 @@ struct DistributedOutcome {
 };
 
 DistributedOutcome guichet_distributed(const GuichetConfig& cfg, const Cluster& cluster, GuichetRun* merged,
-                                       const std::function<void(const std::string&)>& progress);
+                                       ProgressSink* progress);
 DistributedOutcome run_distributed(const RunConfig& cfg, const Cluster& cluster,
-                                   const std::function<void(const std::string&)>& progress);
+                                   ProgressSink* progress);
 
 }  // namespace dorsale::planner

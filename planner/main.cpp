@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <iostream>
 #include <map>
@@ -40,6 +41,7 @@
 #include "viz/steiner_writer.h"
 #include "viz/summary_json.h"
 #include "viz/towers_writer.h"
+#include "viz/progress_display.h"
 
 namespace {
 
@@ -67,9 +69,12 @@ struct Command {
   std::function<int()> run;
 };
 
-void progress_line(const std::string& s) {
-  static const bool tty = ::isatty(STDERR_FILENO);
-  if (tty) std::cerr << "  .. " << s << "\n";
+// The progress of run and guichet on stderr: a bar when stderr is a terminal, one line per
+// step otherwise, nothing with --quiet.
+dorsale::ProgressSink* progress_display(bool quiet) {
+  using Mode = dorsale::viz::ProgressDisplay::Mode;
+  static dorsale::viz::ProgressDisplay display(std::cerr, quiet ? Mode::Quiet : ::isatty(STDERR_FILENO) ? Mode::Bar : Mode::Lines);
+  return &display;
 }
 
 Command region_info_cmd(CLI::App& root) {
@@ -111,7 +116,14 @@ Command run_cmd(CLI::App& root, const dorsale::planner::Cluster* cluster) {
   auto cfg = std::make_shared<dorsale::planner::RunConfig>();
   run->add_option("scenarios", cfg->scenario_files, "Scenario files (TOML)");
   run->add_option("-o,--out", cfg->out_dir, "Output folder (default: out)");
-  return {run, [cfg, cluster]() -> int {
+  auto sep = std::make_shared<std::string>(",");
+  run->add_option("--csv-sep", *sep, "Separator of the CSV files: ',' (RFC 4180) or ';' (French spreadsheets, decimal comma)")
+      ->check(CLI::IsMember({",", ";"}));
+  auto quiet = std::make_shared<bool>(false);
+  run->add_flag("-q,--quiet", *quiet, "No progress on stderr (by default a bar on a terminal, one line per step otherwise)");
+  return {run, [cfg, cluster, sep, quiet]() -> int {
+            cfg->csv_separator = (*sep)[0];
+            auto* progress_line = progress_display(*quiet || (cluster && !cluster->root()));
             if (cluster) return distributed_exit(*cluster, dorsale::planner::run_distributed(*cfg, *cluster, progress_line));
             for (const auto& r : dorsale::planner::run(*cfg, progress_line)) {
               std::cout << fmt::format("{} -> {}/ (summary.json, results.h5, layers.gpkg)\n", r.scenario.name, r.out_path);
@@ -203,6 +215,7 @@ Command guichet_cmd(CLI::App& root, const dorsale::planner::Cluster* cluster) {
   struct Args {
     dorsale::planner::GuichetConfig cfg;
     std::string shard = "1/1", seed;
+    bool quiet = false;
   };
   auto a = std::make_shared<Args>();
   gui->add_option("--scenario", a->cfg.scenario, "Scenario file (default: the built-in bfc-2022)");
@@ -212,10 +225,15 @@ Command guichet_cmd(CLI::App& root, const dorsale::planner::Cluster* cluster) {
   gui->add_option("--threads", a->cfg.threads, "Threads (default: all cores); results do not depend on it")->check(CLI::PositiveNumber);
   gui->add_option("--shard", a->shard, "Run part i of n of the sweep (sets k with k mod n = i - 1), e.g. 2/4");
   gui->add_option("-o,--out", a->cfg.out_dir, "Output folder (default: out/guichet)");
+  gui->add_flag("--keep-draws", a->cfg.keep_draws, "Also store each draw's subsidy and premises totals in results.h5");
+  gui->add_flag("-q,--quiet", a->quiet, "No progress on stderr (by default a bar on a terminal, one line per step otherwise)");
   return {gui, [a, cluster]() -> int {
+            auto* progress_line = progress_display(a->quiet || (cluster && !cluster->root()));
             auto& cfg = a->cfg;
             if (cluster && a->shard != "1/1")
               throw dorsale::InputError("command line", 0, "--shard", "under mpirun the ranks are the shards: leave out --shard");
+            if (cluster && cfg.keep_draws)
+              throw dorsale::InputError("command line", 0, "--keep-draws", "the per-draw totals are not gathered under mpirun: run without it");
             std::tie(cfg.shard_index, cfg.shard_count) = dorsale::planner::parse_shard(a->shard);
             if (!a->seed.empty()) {
               const auto seed = dorsale::scenarios::parse_int64(a->seed);
@@ -422,6 +440,67 @@ Command params_cmd(CLI::App& root) {
           }};
 }
 
+// Levenshtein distance (insertions, deletions, substitutions).
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diag = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
+
+// The known name closest to `word` when it is close enough (at most a third of its letters off,
+// at least 2); "" otherwise.
+std::string closest_name(const std::string& word, const std::vector<std::string>& names) {
+  std::string best;
+  std::size_t best_d = std::max<std::size_t>(2, word.size() / 3) + 1;
+  for (const auto& n : names)
+    if (const auto d = edit_distance(word, n); d < best_d) best_d = d, best = n;
+  return best;
+}
+
+// "did you mean X?" for the first unknown subcommand or option of a command line CLI11
+// refused; "" when every name is known or none is close.
+std::string did_you_mean(CLI::App& root, int argc, char** argv) {
+  CLI::App* app = &root;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--") break;
+    if (a.size() > 1 && a[0] == '-') {
+      const std::string name = a.substr(0, a.find('='));
+      std::vector<std::string> names;
+      for (const CLI::Option* o : app->get_options()) {
+        for (const auto& l : o->get_lnames()) names.push_back("--" + l);
+        for (const auto& n : o->get_snames()) names.push_back("-" + n);
+      }
+      if (std::find(names.begin(), names.end(), name) != names.end()) continue;
+      const auto c = closest_name(name, names);
+      return c.empty() ? "" : "did you mean " + c + "?";
+    }
+    const auto subs = app->get_subcommands([](CLI::App*) { return true; });
+    if (subs.empty()) continue;  // a positional argument
+    CLI::App* next = nullptr;
+    std::vector<std::string> names;
+    for (CLI::App* sc : subs) {
+      names.push_back(sc->get_name());
+      if (sc->get_name() == a) next = sc;
+    }
+    if (!next) {
+      const auto c = closest_name(a, names);
+      return c.empty() ? "" : "did you mean " + c + "?";
+    }
+    app = next;
+  }
+  return "";
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -445,6 +524,7 @@ int main(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);
+    if (const auto hint = did_you_mean(app, argc, argv); code != 0 && !hint.empty()) std::cerr << "dorsale: " << hint << "\n";
     return code == 0 ? kOk : kUsage;
   }
   for (const auto& c : commands) {

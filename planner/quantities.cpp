@@ -235,7 +235,7 @@ BillOfQuantities bill_of_quantities(const Region& region, const Parameters& P, c
   return b.finish();
 }
 
-CostMonteCarlo cost_monte_carlo(const BillOfQuantities& bill, const Parameters& P, std::uint64_t seed) {
+CostMonteCarlo cost_monte_carlo(const BillOfQuantities& bill, const Parameters& P, std::uint64_t seed, const ProgressCounter* progress) {
   solvers::CostMcInput in;
   in.components = bill.components;
   in.distribution = P.quantities.mc_distribution;
@@ -244,7 +244,7 @@ CostMonteCarlo cost_monte_carlo(const BillOfQuantities& bill, const Parameters& 
   // every cost parameter with a range, in the registry's order (a fixed order of draws)
   for (const auto& s : Parameters::registry())
     if (s.has_range) in.ranges.push_back({s.key, P.number(s.key), s.low, s.high});
-  const auto r = solvers::run_cost_mc(in);
+  const auto r = solvers::run_cost_mc(in, progress);
   if (r.status != solvers::CostMcStatus::Ok) throw std::runtime_error("cost Monte Carlo: " + r.message);
   return r.figures;
 }

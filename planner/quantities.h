@@ -10,6 +10,7 @@
 #include <optional>
 
 #include "models/parameters.h"
+#include "models/progress.h"
 #include "models/quantities.h"
 #include "models/region.h"
 #include "models/results.h"
@@ -43,6 +44,6 @@ BillOfQuantities bill_of_quantities(const Region& region, const Parameters& P, c
 
 // The cost Monte Carlo of a bill (quantities.mc_draws, quantities.mc_distribution, the cost
 // parameters' ranges), seeded by the scenario's seed.
-CostMonteCarlo cost_monte_carlo(const BillOfQuantities& bill, const Parameters& P, std::uint64_t seed);
+CostMonteCarlo cost_monte_carlo(const BillOfQuantities& bill, const Parameters& P, std::uint64_t seed, const ProgressCounter* progress = nullptr);
 
 }  // namespace dorsale::planner

@@ -26,6 +26,7 @@
 #include "scenarios/requests.h"
 #include "planner/track.h"
 #include "io/tracking.h"
+#include "io/xlsx.h"
 #include "viz/hdf5_writer.h"
 #include "viz/interconnect_writer.h"
 #include "viz/gpkg_util.h"
@@ -92,7 +93,7 @@ bool has_core(const Network& net) {
   return false;
 }
 
-GuichetRun scenario_guichet(const scenarios::Scenario& s, const ScenarioRun& r) {
+GuichetRun scenario_guichet(const scenarios::Scenario& s, const ScenarioRun& r, ProgressSink* progress) {
   const auto in = guichet_inputs(r.region, r.results.rollout.ftth_year, s.params, s.first_year, s.last_year - s.first_year + 1);
   GuichetRun g;
   g.scenario = s.name;
@@ -103,16 +104,17 @@ GuichetRun scenario_guichet(const scenarios::Scenario& s, const ScenarioRun& r) 
   g.deps = in.deps;
   GuichetSetResult set;
   set.name = "base";
-  set.stats = solvers::run_guichet(in, guichet_params(s.params), g.draws, s.seed, 0, 0);
+  const ProgressCounter count(progress, fmt::format("{}: guichet draws", s.name), g.draws);
+  set.stats = solvers::run_guichet(in, guichet_params(s.params), g.draws, s.seed, 0, 0, &count);
   g.sets.push_back(std::move(set));
   return g;
 }
 
 }  // namespace
 
-ScenarioRun compute_scenario(scenarios::Scenario s, const std::function<void(const std::string&)>& progress) {
+ScenarioRun compute_scenario(scenarios::Scenario s, ProgressSink* progress) {
   auto say = [&](const std::string& m) {
-    if (progress) progress(m);
+    if (progress) progress->line(m);
   };
   say(fmt::format("{}: loading the region", s.name));
   ScenarioRun r;
@@ -137,10 +139,13 @@ ScenarioRun compute_scenario(scenarios::Scenario s, const std::function<void(con
     r.resilience = resilience_of(r.region, s.params, "", false, s.file);
   }
   say(fmt::format("{}: sizing the guichet cohésion numérique", s.name));
-  r.guichet = scenario_guichet(s, r);
+  r.guichet = scenario_guichet(s, r, progress);
   say(fmt::format("{}: bills of quantities and cost Monte Carlo", s.name));
   r.quantities = bill_of_quantities(r.region, s.params, r.results, r.towers);
-  r.cost_mc = cost_monte_carlo(r.quantities, s.params, s.seed);
+  {
+    const ProgressCounter count(progress, fmt::format("{}: cost Monte Carlo draws", s.name), std::int64_t(s.params.quantities.mc_draws));
+    r.cost_mc = cost_monte_carlo(r.quantities, s.params, s.seed, &count);
+  }
   if (!s.actuals.empty() && r.results.rollout.planned) {
     say(fmt::format("{}: tracking the plan against {}", s.name, s.actuals));
     r.track = track_summary(summarize_run(r.region, r.results), s.actuals);
@@ -149,22 +154,24 @@ ScenarioRun compute_scenario(scenarios::Scenario s, const std::function<void(con
   return r;
 }
 
-void write_scenario_files(const ScenarioRun& r, const std::filesystem::path& dir) {
+void write_scenario_files(const ScenarioRun& r, const std::filesystem::path& dir, char csv_separator) {
   const auto& s = r.scenario;
+  const viz::CsvFormat csv{csv_separator};
   viz::write_file(dir / "summary.json", viz::summary_json(r.region, r.results, s.params).dump(2) + "\n");
   if (r.towers) viz::write_file(dir / "towers.json", viz::towers_json_text(*r.towers));
   viz::write_file(dir / "guichet.json", viz::guichet_json(r.guichet).dump(2) + "\n");
   viz::write_file(dir / "map.svg", viz::map_svg(r.region, r.results));
-  viz::write_file(dir / "quantities.csv", viz::quantities_csv(r.quantities.rows));
-  viz::write_file(dir / "cost_mc.csv", viz::cost_mc_csv(r.cost_mc));
+  viz::write_file(dir / "quantities.csv", viz::quantities_csv(r.quantities.rows, csv));
+  viz::write_file(dir / "cost_mc.csv", viz::cost_mc_csv(r.cost_mc, csv));
   if (!r.results.interconnection.decisions.empty())
     viz::write_file(dir / "decisions.json", viz::decisions_json(r.results.interconnection).dump(2) + "\n");
   viz::write_hdf5(dir / "results.h5", r.region, r.results);
+  io::write_xlsx(dir / "results.xlsx", io::results_sheets(r.region, r.results, r.quantities.rows, r.towers ? &*r.towers : nullptr, r.guichet));
   viz::write_gpkg(dir / "layers.gpkg", r.region, r.results, {int(s.params.targets.thd_year), int(s.params.targets.ftth_year)});
   if (r.resilience) viz::write_file(dir / "resilience.json", viz::resilience_json_text(*r.resilience));
   if (r.track) {
     viz::write_file(dir / "track.json", io::track_json(*r.track) + "\n");
-    viz::write_file(dir / "track.csv", io::track_csv(*r.track));
+    viz::write_file(dir / "track.csv", io::track_csv(*r.track, csv_separator));
   }
   if (r.towers || r.resilience) {
     std::unique_ptr<GDALDataset> ds(GDALDataset::Open((dir / "layers.gpkg").string().c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE));
@@ -175,7 +182,7 @@ void write_scenario_files(const ScenarioRun& r, const std::filesystem::path& dir
   }
 }
 
-std::vector<ScenarioRun> run(const RunConfig& cfg, const std::function<void(const std::string&)>& progress) {
+std::vector<ScenarioRun> run(const RunConfig& cfg, ProgressSink* progress) {
   std::vector<scenarios::Scenario> list = load_scenarios(cfg);
   // the output folder is checked and locked before any work; nothing is visible until commit
   viz::OutputDir out(cfg.out_dir, "run");
@@ -183,8 +190,8 @@ std::vector<ScenarioRun> run(const RunConfig& cfg, const std::function<void(cons
   for (auto& s : list) {
     const std::string name = s.name;
     ScenarioRun r = compute_scenario(std::move(s), progress);
-    if (progress) progress(fmt::format("{}: writing", name));
-    write_scenario_files(r, out.dir_entry(name));
+    if (progress) progress->line(fmt::format("{}: writing", name));
+    write_scenario_files(r, out.dir_entry(name), cfg.csv_separator);
     r.out_path = out.visible(name).string();
     runs.push_back(std::move(r));
   }

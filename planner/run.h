@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "models/progress.h"
 #include "models/region.h"
 #include "models/guichet.h"
 #include "models/quantities.h"
@@ -22,6 +23,7 @@ namespace dorsale::planner {
 struct RunConfig {
   std::vector<std::string> scenario_files;  // empty: the built-in bfc-2022 and bfc-2025
   std::string out_dir = "out";
+  char csv_separator = ',';  // quantities.csv, cost_mc.csv, track.csv: ',' or ';' (decimal comma), viz/csv_format.h
 };
 
 struct ScenarioRun {
@@ -47,13 +49,14 @@ std::string run_report(const std::vector<ScenarioRun>& runs);
 // The scenarios of a run (the built-in ones when none is given); InputError when two share a name.
 std::vector<scenarios::Scenario> load_scenarios(const RunConfig& cfg);
 // One scenario's region, results, towers and guichet (reads its inputs, writes nothing).
-ScenarioRun compute_scenario(scenarios::Scenario s, const std::function<void(const std::string&)>& progress);
+ScenarioRun compute_scenario(scenarios::Scenario s, ProgressSink* progress);
 // Writes a scenario's files (summary.json, towers.json, guichet.json, map.svg, decisions.json,
 // results.h5, layers.gpkg) into `dir`, an existing folder.
-void write_scenario_files(const ScenarioRun& r, const std::filesystem::path& dir);
+void write_scenario_files(const ScenarioRun& r, const std::filesystem::path& dir, char csv_separator = ',');
 
-// Runs the main job; `progress` receives one line per step (may be empty).
+// Runs the main job; `progress` (may be null) receives one line per step and counts the guichet
+// and cost Monte Carlo draws.
 // Throws InputError / ValidationError / std::runtime_error; nothing is left in out_dir then.
-std::vector<ScenarioRun> run(const RunConfig& cfg, const std::function<void(const std::string&)>& progress);
+std::vector<ScenarioRun> run(const RunConfig& cfg, ProgressSink* progress);
 
 }  // namespace dorsale::planner

@@ -31,7 +31,7 @@ double quantile(const std::vector<double>& sorted, double p) {
 
 }  // namespace
 
-CostMcResult run_cost_mc(const CostMcInput& in) {
+CostMcResult run_cost_mc(const CostMcInput& in, const ProgressCounter* progress) {
   CostMcResult r;
   auto refuse = [&](std::string why) {
     r.status = CostMcStatus::BadInput;
@@ -78,6 +78,7 @@ CostMcResult run_cost_mc(const CostMcInput& in) {
     pub[d] = p;
     total[d] = t;
     masts[d] = m;
+    if (progress) progress->add();
   });
   double plan_p = 0, plan_t = 0, plan_m = 0;
   for (const auto& c : in.components) {

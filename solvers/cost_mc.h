@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "models/progress.h"
 #include "models/quantities.h"
 
 namespace dorsale::solvers {
@@ -33,7 +34,8 @@ struct CostMcResult {
   CostMonteCarlo figures;  // spends "public" (public FttH + collecte), "total" (public + private + alternatives), "masts"
 };
 
-CostMcResult run_cost_mc(const CostMcInput& in);
+// `progress` (may be null) counts the draws.
+CostMcResult run_cost_mc(const CostMcInput& in, const ProgressCounter* progress = nullptr);
 
 // Inverse CDF of the triangular distribution (a <= c <= b) at u in [0, 1].
 double triangular_quantile(double a, double c, double b, double u);

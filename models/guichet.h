@@ -29,6 +29,9 @@ struct GuichetStats {
   // deterministic eligibility and technology split at the mean preference: [year][tech]
   std::vector<double> eligible_by_year;
   std::vector<std::array<double, kGuichetTechs>> tech_by_year_at_mean;
+  // `dorsale guichet --keep-draws`: each draw's region total over the years, in draw order
+  // (empty otherwise; not in guichet.json, so not kept through merge or MPI)
+  std::vector<double> subsidy_total_draws, premises_total_draws;
 };
 
 

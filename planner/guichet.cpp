@@ -114,7 +114,7 @@ solvers::GuichetInputs guichet_inputs(const Region& region, const std::vector<in
   return in;
 }
 
-GuichetRun run_guichet_sets(const GuichetConfig& cfg, const std::function<void(const std::string&)>& progress) {
+GuichetRun run_guichet_sets(const GuichetConfig& cfg, ProgressSink* progress) {
   scenarios::Scenario s = cfg.scenario.empty() ? scenarios::builtin_scenario("bfc-2022") : scenarios::load_scenario(cfg.scenario);
   const scenarios::Sweep sweep = cfg.sweep.empty() ? scenarios::Sweep::single("base") : scenarios::read_sweep(cfg.sweep, s.params);
   if (cfg.shard_count < 1 || cfg.shard_count > kMaxShards || cfg.shard_index < 1 || cfg.shard_index > cfg.shard_count)
@@ -134,6 +134,10 @@ GuichetRun run_guichet_sets(const GuichetConfig& cfg, const std::function<void(c
   for (const auto& d : region.departements) run.deps.push_back(d.code);
   const int threads = cfg.threads > 0 ? cfg.threads : int(std::max(1u, std::thread::hardware_concurrency()));
   // only this shard's sets are built: k = i - 1, i - 1 + n, ...
+  std::int64_t my_sets = 0;
+  for (std::int64_t k = cfg.shard_index - 1; k < sweep.size(); k += cfg.shard_count) ++my_sets;
+  const ProgressCounter count(progress, my_sets > 1 ? fmt::format("guichet: {} sets x {} draws", my_sets, run.draws) : fmt::format("guichet: {} draws", run.draws),
+                              my_sets * run.draws);
   for (std::int64_t k = cfg.shard_index - 1; k < sweep.size(); k += cfg.shard_count) {
     const scenarios::SweepSet set = sweep.set(k);
     Parameters p = s.params;
@@ -143,9 +147,10 @@ GuichetRun run_guichet_sets(const GuichetConfig& cfg, const std::function<void(c
     r.index = int(k);
     r.name = set.name;
     for (const auto& [key, v] : set.overrides) r.overrides[key] = v;
-    r.stats = solvers::run_guichet(in, guichet_params(p), run.draws, run.seed, std::uint64_t(k), threads);
+    auto gp = guichet_params(p);
+    gp.keep_draws = cfg.keep_draws;
+    r.stats = solvers::run_guichet(in, gp, run.draws, run.seed, std::uint64_t(k), threads, &count);
     run.sets.push_back(std::move(r));
-    if (progress) progress(fmt::format("set {}/{} ({}) done", k + 1, sweep.size(), set.name));
   }
   return run;
 }
@@ -157,7 +162,7 @@ void write_guichet_outputs(const GuichetRun& run, const std::string& out_dir) {
   dir.commit();
 }
 
-GuichetRun guichet(const GuichetConfig& cfg, const std::function<void(const std::string&)>& progress) {
+GuichetRun guichet(const GuichetConfig& cfg, ProgressSink* progress) {
   GuichetRun run = run_guichet_sets(cfg, progress);
   write_guichet_outputs(run, cfg.out_dir);
   return run;

@@ -22,6 +22,7 @@ struct GuichetConfig {
   int threads = 0;       // 0: all cores
   int shard_index = 1, shard_count = 1;
   std::string out_dir = "out/guichet";
+  bool keep_draws = false;  // results.h5 also holds each draw's totals (--keep-draws)
 };
 
 // Most shards a sweep may be split into (documented in scenarios/README.md, "Input limits").
@@ -36,9 +37,9 @@ solvers::GuichetInputs guichet_inputs(const Region& region, const std::vector<in
 solvers::GuichetParams guichet_params(const Parameters& p);
 
 // Runs the sets of this shard (no I/O besides reading the scenario and sweep).
-GuichetRun run_guichet_sets(const GuichetConfig& cfg, const std::function<void(const std::string&)>& progress);
+GuichetRun run_guichet_sets(const GuichetConfig& cfg, ProgressSink* progress);
 // run_guichet_sets + writes <out_dir>/guichet.json and results.h5 atomically.
-GuichetRun guichet(const GuichetConfig& cfg, const std::function<void(const std::string&)>& progress);
+GuichetRun guichet(const GuichetConfig& cfg, ProgressSink* progress);
 // Joins shard outputs (folders) into one run, written to out_dir like a single run.
 GuichetRun merge(const std::vector<std::string>& shard_dirs, const std::string& out_dir);
 void write_guichet_outputs(const GuichetRun& run, const std::string& out_dir);

@@ -253,7 +253,7 @@ double* workspace(int slot, std::size_t n) {
 // Each chunk of draws fills a local [draw][stat] buffer, then copies it row by row (contiguous
 // writes, no cache line shared between threads inside a chunk); every element is written by
 // its draw's chunk, so no zero-filling (a serial pass) is needed.
-void sample_draws(const DrawModel& m, int draws, double* sub, double* prem) {
+void sample_draws(const DrawModel& m, int draws, double* sub, double* prem, const ProgressCounter* progress) {
   const std::size_t stride = m.stride;
   tbb::parallel_for(tbb::blocked_range<int>(0, draws, 256), [&](const tbb::blocked_range<int>& r) {
     const std::size_t n = std::size_t(r.end() - r.begin());
@@ -264,11 +264,12 @@ void sample_draws(const DrawModel& m, int draws, double* sub, double* prem) {
         sub[j * std::size_t(draws) + std::size_t(r.begin()) + k] = ls[k * stride + j];
         prem[j * std::size_t(draws) + std::size_t(r.begin()) + k] = lp[k * stride + j];
       }
+    if (progress) progress->add(std::int64_t(n));
   });
 }
 // Reductions: each statistic is computed from the draws in draw order, so it is the same
 // whatever thread computes it; the statistics themselves are computed in parallel.
-void reduce_draws(double* sub, double* prem, int draws, int D, int Y, GuichetStats& st) {
+void reduce_draws(double* sub, double* prem, int draws, int D, int Y, bool keep_draws, GuichetStats& st) {
   st.draws = draws;
   st.subsidy.assign(D, std::vector<Quantiles>(Y));
   st.premises.assign(D, std::vector<Quantiles>(Y));
@@ -299,6 +300,10 @@ void reduce_draws(double* sub, double* prem, int draws, int D, int Y, GuichetSta
       tot_prem[std::size_t(d)] = tp;
     }
   });
+  if (keep_draws) {  // in draw order, before the quantile selection reorders them
+    st.subsidy_total_draws.assign(tot_sub, tot_sub + n);
+    st.premises_total_draws.assign(tot_prem, tot_prem + n);
+  }
   // every statistic summarises its own contiguous column in place (no copy, no allocation)
   const int n_stats = 2 * (D * Y + Y + 1);
   tbb::parallel_for(0, n_stats, [&](int i) {
@@ -341,7 +346,7 @@ void eligibility_at_mean(const GuichetInputs& in, const GuichetParams& p, const 
 }  // namespace
 
 GuichetStats run_guichet(const GuichetInputs& in, const GuichetParams& p, int draws, std::uint64_t seed,
-                         std::uint64_t set_index, int threads) {
+                         std::uint64_t set_index, int threads, const ProgressCounter* progress) {
   const int D = int(in.deps.size()), Y = in.years;
   const std::size_t stride = std::size_t(D) * Y;
   check_guichet_rules(p.rules);
@@ -366,9 +371,9 @@ GuichetStats run_guichet(const GuichetInputs& in, const GuichetParams& p, int dr
   const DrawModel model{p, sums, cal, L.size() > 0 ? &L : nullptr, &table, seed, set_index, D, Y, stride,
                         std::sqrt(std::log(1 + p.cost_sd * p.cost_sd))};
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism, std::max(1, threads));
-  sample_draws(model, draws, sub, prem);
+  sample_draws(model, draws, sub, prem, progress);
   GuichetStats st;
-  reduce_draws(sub, prem, draws, D, Y, st);
+  reduce_draws(sub, prem, draws, D, Y, p.keep_draws, st);
   eligibility_at_mean(in, p, cal, st);
   return st;
 }

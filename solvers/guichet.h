@@ -26,6 +26,8 @@
 namespace dorsale {
 class Rng;
 }
+#include "models/progress.h"
+
 namespace dorsale::solvers {
 
 struct GuichetCommune {
@@ -66,6 +68,7 @@ struct GuichetParams {
   std::array<double, kGuichetTechs> cap{};    // technology caps, on top of the rule's tier
   std::array<double, kGuichetTechs> speed{};  // Mbit/s of each technology's offer
   GuichetRules rules;
+  bool keep_draws = false;  // not a parameter (`guichet --keep-draws`): keep each draw's totals in GuichetStats
 };
 
 // What the rules give a calendar year (months pro rata): `take` = share of the year's take-up
@@ -84,8 +87,9 @@ bool guichet_eligible(const GuichetCommune& c, int year, int horizon_years);
 // 2022 rules after the scheme's end included), or the social-minima cap is below the standard one.
 void check_guichet_rules(const GuichetRules& r);
 
+// `progress` (may be null) counts the draws as they are made.
 GuichetStats run_guichet(const GuichetInputs& in, const GuichetParams& p, int draws, std::uint64_t seed,
-                         std::uint64_t set_index, int threads);
+                         std::uint64_t set_index, int threads, const ProgressCounter* progress = nullptr);
 
 // Beta(mean, sd) draw (mean when sd == 0); exposed for tests.
 double beta_draw(double mean, double sd, dorsale::Rng& rng);

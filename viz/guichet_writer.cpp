@@ -1,5 +1,7 @@
 #include "viz/guichet_writer.h"
 
+#include <hdf5_hl.h>
+
 #include "viz/hdf5_util.h"
 #include "viz/json_reader.h"
 
@@ -239,13 +241,55 @@ void write_guichet_hdf5(const std::filesystem::path& file, const GuichetRun& run
       attr(d, "units", units);
       attr(d, "description", doc);
     };
-    attr(f, "format", "dorsale-guichet/1");
+    // numbers as numbers (h5dump shows H5T_STD_U64LE / H5T_STD_I64LE)
+    auto number_attr = [&](hid_t obj, const char* name, hid_t file_type, hid_t mem_type, const void* v) {
+      Hid sp(H5Screate(H5S_SCALAR), H5Sclose, "create space");
+      Hid a(H5Acreate2(obj, name, file_type, sp, H5P_DEFAULT, H5P_DEFAULT), H5Aclose, std::string("create attribute ") + name);
+      h5_check(H5Awrite(a, mem_type, v), std::string("write attribute ") + name);
+    };
+    auto int_attr = [&](hid_t obj, const char* name, std::int64_t v) { number_attr(obj, name, H5T_STD_I64LE, H5T_NATIVE_INT64, &v); };
+    attr(f, "format", "dorsale-guichet/2");
     attr(f, "scenario", run.scenario);
     attr(f, "scenario_hash", run.scenario_hash);
-    attr(f, "seed", std::to_string(run.seed));
-    attr(f, "draws", std::to_string(run.draws));
+    number_attr(f, "seed", H5T_STD_U64LE, H5T_NATIVE_UINT64, &run.seed);
+    int_attr(f, "draws", run.draws);
+    int_attr(f, "first_year", run.first_year);
+    int_attr(f, "total_sets", run.total_sets);
+    attr(f, "shard", run.shard);
     attr(f, "departements", fmt::format("{}", fmt::join(run.deps, ",")));
     Hid top(H5Gcreate2(f, "guichet", H5P_DEFAULT, gcpl, H5P_DEFAULT), H5Gclose, "create group guichet");
+    // the axes, as dimension scales (H5DS) every quantile dataset is attached to: year,
+    // departement (codes) and statistic (mean, p10, p50, p90, se)
+    const hsize_t Y = run.sets.empty() ? 0 : run.sets.front().stats.subsidy_by_year.size();
+    std::vector<std::int64_t> years;
+    for (hsize_t y = 0; y < Y; ++y) years.push_back(run.first_year + std::int64_t(y));
+    Hid year_space(H5Screate_simple(1, &Y, nullptr), H5Sclose, "create space");
+    Hid year_scale(H5Dcreate2(top, "year", H5T_STD_I64LE, year_space, H5P_DEFAULT, dcpl, H5P_DEFAULT), H5Dclose, "create year");
+    if (Y > 0) h5_check(H5Dwrite(year_scale, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, years.data()), "write year");
+    attr(year_scale, "units", "year");
+    h5_check(H5DSset_scale(year_scale, "year"), "set the year scale");
+    auto string_scale = [&](const char* name, const std::vector<std::string>& v, const char* doc) {
+      std::size_t width = 1;
+      for (const auto& x : v) width = std::max(width, x.size());
+      std::string buf(width * v.size(), '\0');
+      for (std::size_t i = 0; i < v.size(); ++i) buf.replace(i * width, v[i].size(), v[i]);
+      Hid t(H5Tcopy(H5T_C_S1), H5Tclose, "copy type");
+      h5_check(H5Tset_size(t, width), "size string");
+      h5_check(H5Tset_strpad(t, H5T_STR_NULLPAD), "pad string");
+      h5_check(H5Tset_cset(t, H5T_CSET_UTF8), "set utf8");
+      const hsize_t n = v.size();
+      Hid sp(H5Screate_simple(1, &n, nullptr), H5Sclose, "create space");
+      hid_t d = H5Dcreate2(top, name, t, sp, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+      h5_check(d < 0 ? -1 : 0, std::string("create ") + name);
+      if (n > 0) h5_check(H5Dwrite(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf.data()), std::string("write ") + name);
+      attr(d, "description", doc);
+      h5_check(H5DSset_scale(d, name), std::string("set the scale ") + name);
+      return d;
+    };
+    Hid dep_scale(string_scale("departement", run.deps, "département codes"), H5Dclose, "departement");
+    Hid stat_scale(string_scale("statistic", {"mean", "p10", "p50", "p90", "se"},
+                                "mean, quantiles P10 / P50 / P90 (nearest rank) and Monte Carlo standard error of the mean"),
+                   H5Dclose, "statistic");
     for (const auto& s : run.sets) {
       const std::string gname = fmt::format("set_{:04d}", s.index);
       Hid g(H5Gcreate2(top, gname.c_str(), H5P_DEFAULT, gcpl, H5P_DEFAULT), H5Gclose, "create group " + gname);
@@ -254,7 +298,8 @@ void write_guichet_hdf5(const std::filesystem::path& file, const GuichetRun& run
       for (const auto& [k, v] : s.overrides) ov += fmt::format("{}{}={}", ov.empty() ? "" : ",", k, v);
       attr(g, "overrides", ov);
       const auto& st = s.stats;
-      const hsize_t D = run.deps.size(), Y = st.subsidy_by_year.size();
+      const hsize_t D = run.deps.size();
+      if (st.subsidy_by_year.size() != Y) throw std::runtime_error("guichet sets with different numbers of years");
       for (const char* what : {"subsidy", "premises"}) {
         const bool sub = std::string(what) == "subsidy";
         std::vector<double> q;  // [dep, year, 5]: mean, p10, p50, p90, se
@@ -263,11 +308,35 @@ void write_guichet_hdf5(const std::filesystem::path& file, const GuichetRun& run
             const auto& x = sub ? st.subsidy[d][y] : st.premises[d][y];
             q.insert(q.end(), {x.mean, x.p10, x.p50, x.p90, x.se});
           }
-        dataset(g, sub ? "subsidy_quantiles" : "premises_quantiles", q, {D, Y, 5}, sub ? "EUR" : "premises",
+        const char* name = sub ? "subsidy_quantiles" : "premises_quantiles";
+        dataset(g, name, q, {D, Y, 5}, sub ? "EUR" : "premises",
                 "[departement, year, statistic]; statistics: mean, p10, p50, p90, Monte Carlo standard error");
+        Hid d(H5Dopen2(g, name, H5P_DEFAULT), H5Dclose, std::string("open ") + name);
+        h5_check(H5DSattach_scale(d, dep_scale, 0), "attach departement");
+        h5_check(H5DSattach_scale(d, year_scale, 1), "attach year");
+        h5_check(H5DSattach_scale(d, stat_scale, 2), "attach statistic");
+        // the region's (the sum of the départements per draw): [year, statistic]
+        std::vector<double> r;
+        for (std::size_t y = 0; y < Y; ++y) {
+          const auto& x = sub ? st.subsidy_by_year[y] : st.premises_by_year[y];
+          r.insert(r.end(), {x.mean, x.p10, x.p50, x.p90, x.se});
+        }
+        const std::string rname = std::string(sub ? "subsidy" : "premises") + "_region_quantiles";
+        dataset(g, rname.c_str(), r, {Y, 5}, sub ? "EUR" : "premises", "[year, statistic]: the region (per draw, the sum of the départements)");
+        Hid rd(H5Dopen2(g, rname.c_str(), H5P_DEFAULT), H5Dclose, "open " + rname);
+        h5_check(H5DSattach_scale(rd, year_scale, 0), "attach year");
+        h5_check(H5DSattach_scale(rd, stat_scale, 1), "attach statistic");
+        if (!st.subsidy_total_draws.empty()) {  // --keep-draws
+          const auto& v = sub ? st.subsidy_total_draws : st.premises_total_draws;
+          const std::string dname = std::string(sub ? "subsidy" : "premises") + "_total_draws";
+          dataset(g, dname.c_str(), v, {hsize_t(v.size())}, sub ? "EUR" : "premises",
+                  "each draw's region total over the years, in draw order (--keep-draws)");
+        }
       }
       std::vector<double> e(st.eligible_by_year.begin(), st.eligible_by_year.end());
       dataset(g, "eligible_premises", e, {Y}, "premises", "eligible premises by year");
+      Hid ed(H5Dopen2(g, "eligible_premises", H5P_DEFAULT), H5Dclose, "open eligible_premises");
+      h5_check(H5DSattach_scale(ed, year_scale, 0), "attach year");
     }
   });
 }

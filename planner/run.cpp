@@ -62,8 +62,10 @@ std::string run_report(const std::vector<ScenarioRun>& runs) {
     x.resilience = r.resilience;
     x.track = r.track;
     x.map = viz::map_svg(r.region, r.results);
-    x.quantities = r.quantities.rows;
-    x.cost_mc = r.cost_mc;
+    // the figures as quantities.csv and cost_mc.csv carry them (km to the metre, euros to the
+    // cent): the page is the same made from memory or from the run folders (compare, MPI)
+    x.quantities = viz::quantities_from_csv_text(viz::quantities_csv(r.quantities.rows), "quantities.csv");
+    x.cost_mc = viz::cost_mc_from_csv_text(viz::cost_mc_csv(r.cost_mc), "cost_mc.csv");
     rs.push_back(std::move(x));
     names.push_back(r.scenario.name);
   }

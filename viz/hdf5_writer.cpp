@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <hdf5.h>
+#include <hdf5_hl.h>
 
 #include "viz/hdf5_util.h"
 
@@ -32,6 +33,12 @@ struct Writer {
     Hid space(H5Screate(H5S_SCALAR), H5Sclose, "create space");
     Hid a(H5Acreate2(obj, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose, "create attribute " + name);
     check(H5Awrite(a, type, value.empty() ? "" : value.c_str()), "write attribute " + name);
+  }
+
+  void attr_f64(hid_t obj, const std::string& name, double v) const {
+    Hid space(H5Screate(H5S_SCALAR), H5Sclose, "create space");
+    Hid a(H5Acreate2(obj, name.c_str(), H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose, "create attribute " + name);
+    check(H5Awrite(a, H5T_NATIVE_DOUBLE, &v), "write attribute " + name);
   }
 
   void attr_i64(hid_t obj, const std::string& name, std::int64_t v) const {
@@ -253,9 +260,9 @@ void write_network(const Writer& w, hid_t g, const Network& net) {
 void write_rollout_communes(const Writer& w, hid_t rg, const RolloutResults& ro, hsize_t n) {
   w.attr_str(rg, "optimiser", ro.optimiser);
   w.attr_str(rg, "status", ro.optimiser_status);
-  w.attr_str(rg, "objective", fmt::format("{:.17g}", ro.objective));
-  w.attr_str(rg, "bound", fmt::format("{:.17g}", ro.bound));
-  w.attr_str(rg, "gap", fmt::format("{:.17g}", ro.gap));
+  w.attr_f64(rg, "objective", ro.objective);
+  w.attr_f64(rg, "bound", ro.bound);
+  w.attr_f64(rg, "gap", ro.gap);
   std::vector<std::int32_t> fy(ro.ftth_year.begin(), ro.ftth_year.end());
   w.dataset(rg, "ftth_year", fy, {n}, "year", "year FttH is complete in the commune (0: not within the horizon)");
   const hsize_t ny = ro.alternatives.size();
@@ -346,6 +353,38 @@ void write_interconnection(const Writer& w, hid_t g, const InterconnectionResult
   w.dataset(ig, "new_build", km, {nr}, "km", "new-build attachment length");
 }
 
+// The axes as HDF5 dimension scales (H5DS): /<scenario>/years, communes/code,
+// departements/code and rollout/plan_years, attached to the datasets they index (only where
+// the lengths agree).
+void attach_scales(hid_t g, const ScenarioResults& res) {
+  auto exists = [&](const std::string& p) { return H5Lexists(g, p.c_str(), H5P_DEFAULT) > 0; };
+  auto length = [](hid_t d, int dim) {
+    Hid s(H5Dget_space(d), H5Sclose, "get space");
+    std::vector<hsize_t> dims(std::size_t(std::max(0, H5Sget_simple_extent_ndims(s))));
+    H5Sget_simple_extent_dims(s, dims.data(), nullptr);
+    return std::size_t(dim) < dims.size() ? dims[std::size_t(dim)] : hsize_t(-1);
+  };
+  auto scale = [&](const std::string& path, const char* name, const std::vector<std::pair<std::string, int>>& targets) {
+    if (!exists(path)) return;
+    Hid s(H5Dopen2(g, path.c_str(), H5P_DEFAULT), H5Dclose, "open " + path);
+    check(H5DSset_scale(s, name), "set the scale " + path);
+    const hsize_t n = length(s, 0);
+    for (const auto& [target, dim] : targets) {
+      if (!exists(target)) continue;
+      Hid d(H5Dopen2(g, target.c_str(), H5P_DEFAULT), H5Dclose, "open " + target);
+      if (length(d, dim) == n) check(H5DSattach_scale(d, s, unsigned(dim)), "attach " + path + " to " + target);
+    }
+  };
+  scale("years", "year", {{"communes/premises_by_band", 0}, {"departements/premises_by_band", 0}, {"rollout/premises_by_technology", 0}});
+  scale("communes/code", "commune",
+        {{"communes/premises_by_band", 1}, {"rollout/premises_by_technology", 1}, {"rollout/ftth_year", 0}});
+  scale("departements/code", "departement", {{"departements/premises_by_band", 1}});
+  if (res.rollout.planned)
+    scale("rollout/plan_years", "plan year",
+          {{"rollout/public_spend", 0}, {"rollout/public_budget", 0}, {"rollout/collecte_spend", 0}, {"rollout/collecte_length", 0},
+           {"rollout/private_spend", 0}, {"rollout/alternatives_spend", 0}});
+}
+
 // The file's content: the root's attributes and the group /<scenario>, object times off.
 void write_results(hid_t f, const Region& region, const ScenarioResults& res) {
   Hid gcpl(H5Pcreate(H5P_GROUP_CREATE), H5Pclose, "create property list");
@@ -362,6 +401,7 @@ void write_results(hid_t f, const Region& region, const ScenarioResults& res) {
   write_network(w, g, region.network);
   if (res.rollout.planned) write_rollout(w, g, res.rollout, region.communes.size());
   if (!res.interconnection.decisions.empty()) write_interconnection(w, g, res.interconnection);
+  attach_scales(g, res);
   check(H5Fflush(f, H5F_SCOPE_GLOBAL), "flush");
 }
 

@@ -3,8 +3,10 @@
 // the same results give the same bytes.
 #include <gtest/gtest.h>
 #include <hdf5.h>
+#include <hdf5_hl.h>
 
 #include <array>
+#include <cmath>
 #include <charconv>
 #include <cstdint>
 #include <cstring>
@@ -110,6 +112,19 @@ class H5File {
     out.resize(std::strlen(out.c_str()));
     return out;
   }
+  // A float64 attribute (a test failure when it is stored as anything but a float).
+  double attr_f64(const std::string& object, const std::string& name) const {
+    double v = NAN;
+    hid_t a = H5Aopen_by_name(id_, object.c_str(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT);
+    EXPECT_GE(a, 0) << object << "/" << name;
+    if (a < 0) return v;
+    hid_t t = H5Aget_type(a);
+    EXPECT_EQ(H5Tget_class(t), H5T_FLOAT) << object << "/" << name;
+    H5Tclose(t);
+    H5Aread(a, H5T_NATIVE_DOUBLE, &v);
+    H5Aclose(a);
+    return v;
+  }
   std::int64_t attr_i64(const std::string& object, const std::string& name) const {
     std::int64_t v = -1;
     hid_t a = H5Aopen_by_name(id_, object.c_str(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT);
@@ -151,12 +166,6 @@ std::vector<std::int64_t> flatten(const Years& years) {
   for (const auto& y : years)
     for (const auto& item : y) out.insert(out.end(), item.begin(), item.end());
   return out;
-}
-
-double parse_double(const std::string& s) {
-  double v = 0;
-  std::from_chars(s.data(), s.data() + s.size(), v);
-  return v;
 }
 
 class Hdf5Writer : public ::testing::Test {
@@ -284,9 +293,9 @@ TEST_F(Hdf5Writer, RolloutEqualsThePlan) {
   const std::string rg = g() + "/rollout";
   EXPECT_EQ(h.attr(rg, "optimiser"), ro.optimiser);
   EXPECT_EQ(h.attr(rg, "status"), ro.optimiser_status);
-  EXPECT_EQ(parse_double(h.attr(rg, "objective")), ro.objective);  // %.17g: exact
-  EXPECT_EQ(parse_double(h.attr(rg, "bound")), ro.bound);
-  EXPECT_EQ(parse_double(h.attr(rg, "gap")), ro.gap);
+  EXPECT_EQ(h.attr_f64(rg, "objective"), ro.objective);  // numbers, exact
+  EXPECT_EQ(h.attr_f64(rg, "bound"), ro.bound);
+  EXPECT_EQ(h.attr_f64(rg, "gap"), ro.gap);
   EXPECT_EQ(h.i32(rg + "/ftth_year"), collect<std::int32_t>(ro.ftth_year, [](int y) { return y; }));
   EXPECT_EQ(h.dims(rg + "/premises_by_technology"), (std::vector<hsize_t>{ro.alternatives.size(), n, hsize_t(kTechnologyCount)}));
   EXPECT_EQ(h.i64(rg + "/premises_by_technology"), flatten(ro.alternatives));
@@ -331,6 +340,39 @@ TEST_F(Hdf5Writer, EveryDatasetHasUnitsAndADescription) {
     EXPECT_GT(H5Aexists_by_name(h.id(), d.c_str(), "description", H5P_DEFAULT), 0) << d;
     if (H5Aexists_by_name(h.id(), d.c_str(), "description", H5P_DEFAULT) > 0) EXPECT_FALSE(h.attr(d, "description").empty()) << d;
   }
+}
+
+// The axes are HDF5 dimension scales attached to what they index: years (dim 0) and communes /
+// départements (dim 1) of the per-year tables, plan years of the yearly spends.
+TEST_F(Hdf5Writer, YearsCommunesDepartementsArePlanYearsAreDimensionScales) {
+  H5File h(file());
+  auto open = [&](const std::string& p) { return H5Dopen2(h.id(), (g() + "/" + p).c_str(), H5P_DEFAULT); };
+  const hid_t years = open("years"), communes = open("communes/code"), deps = open("departements/code"), plan = open("rollout/plan_years");
+  for (hid_t s : {years, communes, deps, plan}) {
+    ASSERT_GE(s, 0);
+    EXPECT_GT(H5DSis_scale(s), 0);
+  }
+  struct Want {
+    const char* dataset;
+    hid_t scale;
+    unsigned dim;
+  } wants[] = {{"communes/premises_by_band", years, 0},      {"communes/premises_by_band", communes, 1},
+               {"departements/premises_by_band", years, 0}, {"departements/premises_by_band", deps, 1},
+               {"rollout/premises_by_technology", years, 0}, {"rollout/premises_by_technology", communes, 1},
+               {"rollout/ftth_year", communes, 0},          {"rollout/public_spend", plan, 0},
+               {"rollout/alternatives_spend", plan, 0}};
+  for (const auto& w : wants) {
+    const hid_t d = open(w.dataset);
+    ASSERT_GE(d, 0) << w.dataset;
+    EXPECT_GT(H5DSis_attached(d, w.scale, w.dim), 0) << w.dataset << " dim " << w.dim;
+    EXPECT_EQ(H5DSget_num_scales(d, w.dim), 1) << w.dataset << " dim " << w.dim;
+    H5Dclose(d);
+  }
+  // a scale on the wrong axis is not attached there
+  const hid_t bands = open("communes/premises_by_band");
+  EXPECT_EQ(H5DSis_attached(bands, years, 1), 0);
+  H5Dclose(bands);
+  for (hid_t s : {years, communes, deps, plan}) H5Dclose(s);
 }
 
 TEST_F(Hdf5Writer, SameResultsGiveTheSameBytes) {

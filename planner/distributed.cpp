@@ -136,7 +136,7 @@ std::vector<std::string> write_gathered(const std::vector<RankOutcome>& all, con
     const auto dir = out.dir_entry(name);
     unpack_files(files_of.at(name), dir.string());
     rs.push_back(viz::report_scenario_from_folder(dir.string(), name));
-    lines.push_back(fmt::format("{} -> {}/ (summary.json, results.h5, layers.gpkg)", name, out.visible(name).string()));
+    lines.push_back(fmt::format("{} -> {}/ (summary.json, results.h5, results.xlsx, layers.gpkg)", name, out.visible(name).string()));
   }
   viz::write_file(out.entry("report.html"), viz::report_html(fmt::format("dorsale – {}", fmt::join(names, " vs ")), rs));
   out.commit();

@@ -126,7 +126,7 @@ Command run_cmd(CLI::App& root, const dorsale::planner::Cluster* cluster) {
             auto* progress_line = progress_display(*quiet || (cluster && !cluster->root()));
             if (cluster) return distributed_exit(*cluster, dorsale::planner::run_distributed(*cfg, *cluster, progress_line));
             for (const auto& r : dorsale::planner::run(*cfg, progress_line)) {
-              std::cout << fmt::format("{} -> {}/ (summary.json, results.h5, layers.gpkg)\n", r.scenario.name, r.out_path);
+              std::cout << fmt::format("{} -> {}/ (summary.json, results.h5, results.xlsx, layers.gpkg)\n", r.scenario.name, r.out_path);
               std::cout << dorsale::viz::region_text(r.region);
               std::cout << dorsale::viz::run_text(r.region, r.results, r.scenario.params);
               std::cout << dorsale::viz::cost_mc_text(r.cost_mc);

@@ -46,6 +46,12 @@ RunSummary::Year year_of(const JsonReader& rd, const json& y, const std::string&
   ry.figures.private_spend_eur = number_or_zero(rd, y, "private_spend_eur", w);
   ry.figures.alternatives_eur = number_or_zero(rd, y, "alternatives_eur", w);
   if (rd.has(y, "limit")) ry.limit = rd.string_at(y, "limit", w);
+  constexpr auto kMax = std::numeric_limits<std::int64_t>::max();
+  ry.premises = rd.integer_at(y, "premises", w, 0, kMax);
+  ry.below_8 = rd.integer_at(y, "below_8", w, 0, kMax);
+  ry.below_30 = rd.integer_at(y, "below_30", w, 0, kMax);
+  ry.ftth = rd.integer_at(y, "ftth", w, 0, kMax);
+  ry.budget_eur = number_or_zero(rd, y, "budget_eur", w);
   const json& techs = rd.at(y, "premises_by_technology", w);
   for (int t = 0; t < kTechnologyCount; ++t)
     ry.figures.premises_by_technology[t] =
@@ -71,9 +77,11 @@ RunSummary read_run_summary(const std::filesystem::path& file) {
   s.premises = rd.integer_at(region, "premises", "region", 0, std::numeric_limits<std::int64_t>::max());
   s.planned = true;
   if (rd.has(region, "departements_list"))
-    for (const auto& d : rd.array(region.at("departements_list"), "region.departements_list"))
-      s.premises_by_departement[rd.string_at(d, "code", "region.departements_list")] =
-          rd.integer_at(d, "premises", "region.departements_list", 0, std::numeric_limits<std::int64_t>::max());
+    for (const auto& d : rd.array(region.at("departements_list"), "region.departements_list")) {
+      const std::string code = rd.string_at(d, "code", "region.departements_list");
+      s.premises_by_departement[code] = rd.integer_at(d, "premises", "region.departements_list", 0, std::numeric_limits<std::int64_t>::max());
+      s.departement_names[code] = rd.string_at(d, "name", "region.departements_list");
+    }
   if (rd.has(j, "start_date")) s.start_date = rd.string_at(j, "start_date", "");
   if (rd.has(j, "rollout")) {
     const json& ro = rd.at(j, "rollout", "");

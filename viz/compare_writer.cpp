@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <array>
 #include <limits>
+#include <map>
 
 #include "models/error.h"
 #include "viz/json_reader.h"
@@ -161,6 +163,26 @@ std::string comparison_text(const Comparison& c) {
                        v.public_spend_eur / 1e6, v.private_spend_eur / 1e6);
     }
     s += "\n";
+  }
+  // totals of the plan's years, and each run's difference from the first (the reference)
+  std::map<std::string, std::array<double, 3>> totals;  // public, private, alternatives
+  for (const auto& row : c.by_year)
+    for (const auto& [name, f] : row.by_scenario) {
+      auto& t = totals[name];
+      t[0] += f.public_spend_eur;
+      t[1] += f.private_spend_eur;
+      t[2] += f.alternatives_eur;
+    }
+  s += fmt::format("{:6}", "total");
+  for (const auto& n : c.scenarios) {
+    const auto& t = totals[n];
+    s += fmt::format(" | {:>23} {:9.1f} {:9.1f}", fmt::format("alternatives {:.1f}", t[2] / 1e6), t[0] / 1e6, t[1] / 1e6);
+  }
+  s += "\n";
+  for (std::size_t k = 1; k < c.scenarios.size(); ++k) {
+    const auto &r = totals[c.scenarios[0]], &t = totals[c.scenarios[k]];
+    s += fmt::format("{} vs {} (reference): public {:+.1f} M€, private {:+.1f} M€, alternatives {:+.1f} M€, total {:+.1f} M€\n", c.scenarios[k],
+                     c.scenarios[0], (t[0] - r[0]) / 1e6, (t[1] - r[1]) / 1e6, (t[2] - r[2]) / 1e6, (t[0] + t[1] + t[2] - r[0] - r[1] - r[2]) / 1e6);
   }
   for (const auto& n : c.scenarios) {
     s += fmt::format("{}:", n);

@@ -22,6 +22,7 @@
 #include "planner/compare.h"
 #include "planner/run.h"
 #include "test_support.h"
+#include "viz/compare_writer.h"
 #include "viz/interconnect_writer.h"
 #include "viz/report.h"
 #include "viz/report_plan.h"
@@ -491,6 +492,18 @@ TEST_F(Report, CompareOfThreeRunsGivesTheDeltasOfTheirSummaries) {
     }
   }
   EXPECT_EQ(checked, 20u);
+  // the terminal text gives the spend deltas against the reference, summed over the years
+  auto public_sum = [](const nlohmann::json& j) {
+    double v = 0;
+    for (const auto& y : j["trajectory"])
+      if (y.contains("public_spend_eur")) v += y["public_spend_eur"].get<double>();
+    return v;
+  };
+  const std::string text = viz::comparison_text(cmp);
+  for (int k = 1; k < 3; ++k)
+    EXPECT_NE(text.find(fmt::format("{} vs {} (reference): public {:+.1f} M€", cmp.scenarios[k], cmp.scenarios[0], (public_sum(sums[k]) - public_sum(sums[0])) / 1e6)),
+              std::string::npos)
+        << text;
   // the third run's public spend is not the second's: the deltas differ
   const std::string pub = between(html, "<tr data-key=\"public_spend_eur\"", "</tr>");
   EXPECT_NE(pub.find("data-run=\"2\" data-delta"), std::string::npos);

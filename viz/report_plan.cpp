@@ -307,9 +307,10 @@ std::string programme_note(const ReportScenario& sc) {
                      "(the yearly table of the high points section)",
                      html_escape(sc.name), html_escape(sc.name), sites, t.programme.front().year, t.programme.back().year, money(cost));
     if (sc.quantities)
-      h += fmt::format("; of them {} new masts, {} to build (quantities.csv), the rest existing high points equipped; the backhaul, {}, "
-                       "is not in the cost Monte Carlo, whose \"masts\" line re-prices the mast builds only",
-                       masts, money(masts_eur), money(cost - masts_eur));
+      h += fmt::format("; {} of them new masts, {} to build (quantities.csv){}; the rest, {}, {}, is not in the cost Monte Carlo, whose "
+                       "\"masts\" line re-prices the mast builds only",
+                       masts, money(masts_eur), std::size_t(masts) < sites ? fmt::format(", {} existing high points", sites - std::size_t(masts)) : std::string(),
+                       money(cost - masts_eur), std::size_t(masts) < sites ? "the sites' backhaul and the existing high points" : "the sites' backhaul");
     h += fmt::format(". The choice of {} sites ({}) at the head of that section answers another question: the best sites under the towers' site "
                      "limit or budget, chosen once, not the programme built year by year.</p>\n",
                      t.choice.chosen.size(), money(t.choice.total_cost_eur));

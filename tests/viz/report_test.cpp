@@ -531,3 +531,47 @@ TEST_F(Report, CompareOfThreeRunsGivesTheDeltasOfTheirSummaries) {
   ASSERT_TRUE(fs::exists(shot));
   EXPECT_EQ(slurp(shot).substr(1, 3), "PNG");
 }
+
+// One figure per programme: the note after the bill of quantities gives the programme's sites
+// and cost as towers.json's yearly programme sums them, and the choice's as towers.json has it;
+// each spend whose plan sits below the cost Monte Carlo's P10 (cost_mc.csv) gets its reason,
+// and no other.
+TEST_F(Report, OneFigurePerProgrammeAndTheMonteCarloReason) {
+  const std::string html = slurp(tmp_->path() / "report.html");
+  std::size_t reasons = 0;
+  for (const auto& r : *runs_) {
+    const fs::path dir = tmp_->path() / r.scenario.name;
+    const auto towers = nlohmann::json::parse(slurp(dir / "towers.json"));
+    std::size_t sites = 0;
+    double cost = 0;
+    for (const auto& y : towers["programme"]) {
+      sites += y["sites"].size();
+      cost += y["cost_eur"].get<double>();
+    }
+    ASSERT_GT(sites, 0u);
+    const std::string note = between(html, "<p class=\"programme\" data-scenario=\"" + r.scenario.name + "\">", "</p>");
+    ASSERT_FALSE(note.empty()) << r.scenario.name;
+    EXPECT_NE(note.find(fmt::format("{} sites over", sites)), std::string::npos) << note;
+    EXPECT_NE(note.find(fmt::format("{:.1f} M€ in all", cost / 1e6)), std::string::npos) << note;
+    EXPECT_NE(note.find(fmt::format("choice of {} sites ({:.1f} M€)", towers["choice"]["chosen"].size(), towers["choice"]["total_cost_eur"].get<double>() / 1e6)),
+              std::string::npos)
+        << note;
+    // the towers section's programme total is the same figure
+    EXPECT_NE(html.find(fmt::format("<tr><th>programme</th><th>{}</th>", sites)), std::string::npos);
+    std::istringstream csv(slurp(dir / "cost_mc.csv"));
+    std::string line;
+    std::getline(csv, line);  // header
+    while (std::getline(csv, line)) {
+      std::vector<std::string> f;
+      std::stringstream ls(line);
+      for (std::string x; std::getline(ls, x, ',');) f.push_back(x);
+      ASSERT_GE(f.size(), 3u) << line;
+      const bool below = std::stod(f[1]) < std::stod(f[2]);
+      const auto at = html.find("<p class=\"mc-reason\" data-measure=\"" + f[0] + "\">The " + f[0] + " spend at the plan's prices (" +
+                                fmt::format("{:.1f} M€", std::stod(f[1]) / 1e6));
+      EXPECT_EQ(at != std::string::npos, below) << r.scenario.name << " " << line;
+      reasons += below;
+    }
+  }
+  EXPECT_GT(reasons, 0u) << "the built-in plans sit below their P10 (issue 26): the reason is printed";
+}

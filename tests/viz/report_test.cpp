@@ -114,6 +114,10 @@ TEST_F(Report, ChromiumLoadsItWithoutErrorOrRequestAndTakesAScreenshot) {
   EXPECT_EQ(dom.find("data-error"), std::string::npos) << dom.substr(0, 400);
   const std::size_t communes = runs_->front().region.communes.size();
   EXPECT_EQ(count(dom, "class=\"commune\""), communes * runs_->size()) << "shapes in the rendered DOM";
+  // what a reader needs is in the rendered page: technologies, targets in words, outlines, scale bar
+  for (const char* needle : {"4G fixe", "THD radio", "satellite", "cable / VDSL in place", "100 % of premises ≥ 30 Mbit/s by 2022: met in 2022",
+                             "class=\"dep-outline\"", "class=\"scale-bar\"", "class=\"north-arrow\"", "id=\"tech-bfc-2022\"", "id=\"spend-bfc-2022\""})
+    EXPECT_NE(dom.find(needle), std::string::npos) << needle;
   run_command(chromium + " " + flags + " --window-size=1400,9000 --screenshot=" + shot.string() + " file://" + report.string() + " 2>/dev/null");
   ASSERT_TRUE(fs::exists(shot)) << "no screenshot written";
   const std::string png = slurp(shot);

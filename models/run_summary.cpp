@@ -54,6 +54,7 @@ RunSummary summarize_run(const Region& region, const ScenarioResults& res) {
   const RegionTotals totals = compute_totals(region);
   s.communes = totals.communes;
   s.premises = totals.premises;
+  for (const auto& d : region.departements) s.departement_names[d.code] = d.name;
   s.planned = res.rollout.planned;
   if (!s.planned) return s;
   const auto years = year_totals(region, res);
@@ -62,11 +63,17 @@ RunSummary summarize_run(const Region& region, const ScenarioResults& res) {
     ry.year = years[y].year;
     ry.figures.shares = share_figures(years[y].bands);
     ry.figures.premises_by_technology = years[y].technologies;
+    const auto& b = years[y].bands;
+    ry.premises = b[0] + b[1] + b[2] + b[3] + b[4];
+    ry.below_8 = b[int(Band::Below3)] + b[int(Band::From3To8)];
+    ry.below_30 = ry.below_8 + b[int(Band::From8To30)];
+    ry.ftth = b[int(Band::Ftth)];
     if (y > 0 && y - 1 < res.rollout.years.size()) {
       const auto& ys = res.rollout.years[y - 1];
       ry.figures.public_spend_eur = ys.public_spend_eur;
       ry.figures.private_spend_eur = ys.private_spend_eur;
       ry.figures.alternatives_eur = ys.alternatives_eur;
+      ry.budget_eur = ys.budget_eur;
       if (ys.pace_limited) ry.limit = year_limit(ys);
     }
     for (std::size_t d = 0; d < region.departements.size(); ++d)

@@ -49,12 +49,16 @@ struct RunSummary {
   std::string name;
   std::int64_t communes = 0, premises = 0;  // the region's
   std::map<std::string, std::int64_t> premises_by_departement;  // by code
+  std::map<std::string, std::string> departement_names;        // by code ("" in runs before it was written)
   std::string start_date;  // the plan's start state (YYYY-MM-DD); empty in runs before it was written
   bool planned = false;                     // a roll-out was planned (summary.json has a trajectory)
   struct Year {
     int year = 0;
     std::string limit;  // pace.model = ramp: what bound the year ("pace", "budget", "pace and budget", "none"); else empty
     RunYearFigures figures;
+    // premises of the region at the end of the year: all, below 8 and below 30 Mbit/s, FttH
+    std::int64_t premises = 0, below_8 = 0, below_30 = 0, ftth = 0;
+    double budget_eur = 0;  // the public budget of the year (0 for the start year)
     std::map<std::string, ShareFigures> by_departement;  // by code
   };
   std::vector<Year> trajectory;

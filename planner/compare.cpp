@@ -8,7 +8,7 @@
 #include "viz/compare_writer.h"
 #include "viz/guichet_writer.h"
 #include "viz/output_dir.h"
-#include "viz/report.h"
+#include "viz/report_plan.h"
 
 namespace dorsale::planner {
 
@@ -62,10 +62,10 @@ Comparison compare_runs(const std::vector<std::string>& runs) {
 Comparison compare(const CompareConfig& cfg) {
   Comparison cmp = compare_runs(cfg.runs);
   viz::OutputDir dir(cfg.out_dir, "compare");
-  std::vector<viz::ReportScenario> rs;
-  for (std::size_t k = 0; k < cfg.runs.size(); ++k) rs.push_back(viz::report_scenario_from_folder(cfg.runs[k], cmp.scenarios[k]));
+  std::vector<RunSummary> sums;  // the compare page: key figures with deltas against the first run
+  for (const auto& run : cfg.runs) sums.push_back(viz::read_run_summary(std::filesystem::path(run) / "summary.json"));
   viz::write_file(dir.entry("compare.json"), viz::comparison_json(cmp).dump(2) + "\n");
-  viz::write_file(dir.entry("report.html"), viz::report_html("dorsale – comparison", rs));
+  viz::write_file(dir.entry("report.html"), viz::compare_html(cmp, sums));
   dir.commit();
   return cmp;
 }

@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <array>
 #include <limits>
+#include <map>
 
 #include "models/error.h"
 #include "viz/json_reader.h"
@@ -46,6 +48,12 @@ RunSummary::Year year_of(const JsonReader& rd, const json& y, const std::string&
   ry.figures.private_spend_eur = number_or_zero(rd, y, "private_spend_eur", w);
   ry.figures.alternatives_eur = number_or_zero(rd, y, "alternatives_eur", w);
   if (rd.has(y, "limit")) ry.limit = rd.string_at(y, "limit", w);
+  constexpr auto kMax = std::numeric_limits<std::int64_t>::max();
+  ry.premises = rd.integer_at(y, "premises", w, 0, kMax);
+  ry.below_8 = rd.integer_at(y, "below_8", w, 0, kMax);
+  ry.below_30 = rd.integer_at(y, "below_30", w, 0, kMax);
+  ry.ftth = rd.integer_at(y, "ftth", w, 0, kMax);
+  ry.budget_eur = number_or_zero(rd, y, "budget_eur", w);
   const json& techs = rd.at(y, "premises_by_technology", w);
   for (int t = 0; t < kTechnologyCount; ++t)
     ry.figures.premises_by_technology[t] =
@@ -71,9 +79,11 @@ RunSummary read_run_summary(const std::filesystem::path& file) {
   s.premises = rd.integer_at(region, "premises", "region", 0, std::numeric_limits<std::int64_t>::max());
   s.planned = true;
   if (rd.has(region, "departements_list"))
-    for (const auto& d : rd.array(region.at("departements_list"), "region.departements_list"))
-      s.premises_by_departement[rd.string_at(d, "code", "region.departements_list")] =
-          rd.integer_at(d, "premises", "region.departements_list", 0, std::numeric_limits<std::int64_t>::max());
+    for (const auto& d : rd.array(region.at("departements_list"), "region.departements_list")) {
+      const std::string code = rd.string_at(d, "code", "region.departements_list");
+      s.premises_by_departement[code] = rd.integer_at(d, "premises", "region.departements_list", 0, std::numeric_limits<std::int64_t>::max());
+      s.departement_names[code] = rd.string_at(d, "name", "region.departements_list");
+    }
   if (rd.has(j, "start_date")) s.start_date = rd.string_at(j, "start_date", "");
   if (rd.has(j, "rollout")) {
     const json& ro = rd.at(j, "rollout", "");
@@ -153,6 +163,26 @@ std::string comparison_text(const Comparison& c) {
                        v.public_spend_eur / 1e6, v.private_spend_eur / 1e6);
     }
     s += "\n";
+  }
+  // totals of the plan's years, and each run's difference from the first (the reference)
+  std::map<std::string, std::array<double, 3>> totals;  // public, private, alternatives
+  for (const auto& row : c.by_year)
+    for (const auto& [name, f] : row.by_scenario) {
+      auto& t = totals[name];
+      t[0] += f.public_spend_eur;
+      t[1] += f.private_spend_eur;
+      t[2] += f.alternatives_eur;
+    }
+  s += fmt::format("{:6}", "total");
+  for (const auto& n : c.scenarios) {
+    const auto& t = totals[n];
+    s += fmt::format(" | {:>23} {:9.1f} {:9.1f}", fmt::format("alternatives {:.1f}", t[2] / 1e6), t[0] / 1e6, t[1] / 1e6);
+  }
+  s += "\n";
+  for (std::size_t k = 1; k < c.scenarios.size(); ++k) {
+    const auto &r = totals[c.scenarios[0]], &t = totals[c.scenarios[k]];
+    s += fmt::format("{} vs {} (reference): public {:+.1f} M€, private {:+.1f} M€, alternatives {:+.1f} M€, total {:+.1f} M€\n", c.scenarios[k],
+                     c.scenarios[0], (t[0] - r[0]) / 1e6, (t[1] - r[1]) / 1e6, (t[2] - r[2]) / 1e6, (t[0] + t[1] + t[2] - r[0] - r[1] - r[2]) / 1e6);
   }
   for (const auto& n : c.scenarios) {
     s += fmt::format("{}:", n);

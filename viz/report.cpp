@@ -1,4 +1,5 @@
 #include "viz/report.h"
+#include "viz/report_plan.h"
 #include "viz/tracking_text.h"
 
 #include <fmt/format.h>
@@ -33,92 +34,6 @@ std::string html_escape(const std::string& s) {
     }
   }
   return o;
-}
-
-namespace {
-
-std::string year_colour(int year, int first) {
-  // before the plan: dark green; plan years: green -> yellow -> orange; never: red
-  static const char* ramp[] = {"#1a9850", "#66bd63", "#a6d96a", "#d9ef8b", "#fee08b", "#fdae61", "#f46d43", "#d73027"};
-  if (year == 0) return "#7f0000";
-  if (year < first) return "#00441b";
-  return ramp[std::min(7, year - first + 1)];
-}
-
-}  // namespace
-
-std::string map_svg(const Region& R, const ScenarioResults& res) {
-  double minx = 1e300, maxx = -1e300, miny = 1e300, maxy = -1e300;
-  auto grow = [&](double x, double y) {
-    minx = std::min(minx, x);
-    maxx = std::max(maxx, x);
-    miny = std::min(miny, y);
-    maxy = std::max(maxy, y);
-  };
-  for (const auto& c : R.communes) grow(c.centroid.x, c.centroid.y);
-  for (const auto& n : R.network.nodes()) grow(n.pos.x, n.pos.y);
-  if (minx > maxx) return "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 1 1\"></svg>";
-  const double pad = 30000, W = maxx - minx + 2 * pad, H = maxy - miny + 2 * pad;
-  auto X = [&](double x) { return (x - minx + pad) / 1000.0; };  // km
-  auto Y = [&](double y) { return (maxy + pad - y) / 1000.0; };
-  std::string s = fmt::format("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"map\" viewBox=\"0 0 {:.1f} {:.1f}\" role=\"img\">\n", W / 1000, H / 1000);
-  const int first = res.communes.years.empty() ? 2019 : res.communes.years.front() + 1;
-  OGRSpatialReference wgs84, l93;
-  wgs84.importFromEPSG(4326);
-  l93.importFromEPSG(2154);
-  wgs84.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-  l93.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-  std::unique_ptr<OGRCoordinateTransformation> to_l93(OGRCreateCoordinateTransformation(&wgs84, &l93));
-  if (!to_l93) throw std::runtime_error("OSR: no transformation EPSG:4326 -> EPSG:2154");
-  s += "<g class=\"communes\">\n";
-  for (std::size_t i = 0; i < R.communes.size(); ++i) {
-    const auto& c = R.communes[i];
-    const int fy = res.rollout.planned ? res.rollout.ftth_year[i] : c.ftth_plan.year;
-    const std::string fill = year_colour(fy, first);
-    const std::string title = fmt::format("<title>{} {} – FttH {}</title>", html_escape(c.code), html_escape(c.name), fy == 0 ? std::string("not planned") : std::to_string(fy));
-    if (!c.polygons.empty()) {
-      // outlines are WGS84: projected to Lambert-93 through OSR like everything else
-      std::string d;
-      for (const auto& poly : c.polygons)
-        for (const auto& ring : poly) {
-          std::vector<double> xs, ys;
-          for (const auto& pt : ring) {
-            xs.push_back(pt[0]);
-            ys.push_back(pt[1]);
-          }
-          if (!xs.empty() && !to_l93->Transform(int(xs.size()), xs.data(), ys.data()))
-            throw std::runtime_error("report: cannot project the outline of commune " + c.code);
-          for (std::size_t k = 0; k < xs.size(); ++k) d += fmt::format("{}{:.2f},{:.2f}", k ? "L" : "M", X(xs[k]), Y(ys[k]));
-          d += "Z";
-        }
-      s += fmt::format("<path class=\"commune\" d=\"{}\" fill=\"{}\">{}</path>\n", d, fill, title);
-    } else {
-      const double r = std::max(1.0, std::sqrt(double(c.premises())) / 15.0);
-      s += fmt::format("<circle class=\"commune\" cx=\"{:.2f}\" cy=\"{:.2f}\" r=\"{:.2f}\" fill=\"{}\">{}</circle>\n", X(c.centroid.x),
-                       Y(c.centroid.y), r, fill, title);
-    }
-  }
-  s += "</g>\n<g class=\"network\">\n";
-  for (const auto& l : R.network.links()) {
-    if (!l.dorsale && l.owner.find("national") == std::string::npos) continue;
-    const auto& a = R.network.node(l.a).pos;
-    const auto& b = R.network.node(l.b).pos;
-    s += fmt::format("<line class=\"{}\" x1=\"{:.2f}\" y1=\"{:.2f}\" x2=\"{:.2f}\" y2=\"{:.2f}\"><title>{}</title></line>\n",
-                     l.dorsale ? "dorsale" : "transit", X(a.x), Y(a.y), X(b.x), Y(b.y), html_escape(l.id));
-  }
-  for (const auto& n : R.network.nodes()) {
-    if (n.kind == NodeKind::ExternalHub)
-      s += fmt::format("<rect class=\"hub\" x=\"{:.2f}\" y=\"{:.2f}\" width=\"6\" height=\"6\"><title>{}</title></rect>"
-                       "<text class=\"label\" x=\"{:.2f}\" y=\"{:.2f}\">{}</text>\n",
-                       X(n.pos.x) - 3, Y(n.pos.y) - 3, html_escape(n.name), X(n.pos.x) + 5, Y(n.pos.y) + 2, html_escape(n.name));
-    else if (n.kind == NodeKind::DorsalePop)
-      s += fmt::format("<circle class=\"pop\" cx=\"{:.2f}\" cy=\"{:.2f}\" r=\"2\"><title>{}</title></circle>\n", X(n.pos.x), Y(n.pos.y), html_escape(n.name));
-  }
-  s += "</g>\n<g class=\"high-points\">\n";
-  for (const auto& h : R.high_points)
-    if (h.existing) s += fmt::format("<circle class=\"hp\" cx=\"{:.2f}\" cy=\"{:.2f}\" r=\"0.5\"/>\n", X(h.pos.x), Y(h.pos.y));
-  s += "</g>\n</svg>\n";
-  return s;
 }
 
 namespace {
@@ -167,10 +82,10 @@ h1{font-size:1.5em}h2{font-size:1.2em;border-bottom:1px solid #ccc;margin-top:1.
 table{border-collapse:collapse;font-size:.85em;margin:.5em 0}td,th{border:1px solid #ccc;padding:2px 6px;text-align:right}
 th:first-child,td:first-child{text-align:left}
 .row{display:flex;flex-wrap:wrap;gap:1.5em}.card{flex:1 1 420px}
-svg.map{width:100%;max-width:680px;height:auto;background:#eef3f7}
-.commune{stroke:#fff;stroke-width:.05}.dorsale{stroke:#08306b;stroke-width:1.2}.transit{stroke:#08306b;stroke-width:.8;stroke-dasharray:3 2}
+svg.map{width:100%;max-width:820px;height:auto;background:#eef3f7}
+.commune{stroke:#fff;stroke-width:.05;fill-opacity:.9}.dorsale{stroke:#08306b;stroke-width:1.2}.transit{stroke:#08306b;stroke-width:.8;stroke-dasharray:3 2}
 .hub{fill:#08306b}.pop{fill:#fff;stroke:#08306b;stroke-width:.6}.hp{fill:#555;opacity:.5}.label{font-size:7px}
-svg.trajectory{width:100%;max-width:480px;height:auto}.grid{stroke:#ddd}.axis{font-size:9px;fill:#555}
+svg.trajectory{width:100%;max-width:480px;height:auto}svg.technology-chart,svg.spend-chart{width:100%;max-width:560px;height:auto}ul.targets li.missed{color:#a33}.grid{stroke:#ddd}.axis{font-size:9px;fill:#555}
 polyline{fill:none;stroke-width:2}polyline.ge8{stroke:#2c7bb6}polyline.ge30{stroke:#f46d43}polyline.ftth{stroke:#1a9850}
 text.ge8{fill:#2c7bb6}text.ge30{fill:#f46d43}text.ftth{fill:#1a9850}
 .legend{font-size:10px;stroke:none}.swatch{display:inline-block;width:1em;height:1em;vertical-align:middle}
@@ -187,33 +102,6 @@ window.addEventListener('load',function(){document.documentElement.dataset.ok='1
   return h;
 }
 
-// "name met 2023; name missed in 2025; " by target name (as summary.json lists them).
-std::string targets_cell(std::vector<TargetAssessment> targets) {
-  std::sort(targets.begin(), targets.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
-  std::string s;
-  for (const auto& t : targets)
-    s += fmt::format("{} {}; ", t.name, t.met ? fmt::format("met {}", t.met_year.value_or(0)) : fmt::format("missed in {}", t.target_year));
-  return s;
-}
-
-std::string key_figures(const std::vector<ReportScenario>& scenarios) {
-  std::string h = "<h2>Key figures</h2>\n<table><tr><th>scenario</th><th>communes</th><th>premises</th><th>&gt;= 8 start</th><th>&gt;= 30 start</th><th>FttH start</th>"
-                  "<th>&gt;= 30 end</th><th>FttH end</th><th>public spend</th><th>private spend</th><th>alternatives</th><th>targets</th></tr>\n";
-  for (const auto& sc : scenarios) {
-    const auto& s = sc.summary;
-    const auto& tr = s.trajectory;
-    if (tr.empty()) continue;
-    const auto& first = tr.front().figures.shares;
-    const auto& last = tr.back().figures.shares;
-    h += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{:.1f} %</td><td>{:.1f} %</td><td>{:.1f} %</td><td>{:.1f} %</td><td>{:.1f} %</td>"
-                     "<td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
-                     html_escape(sc.name), s.communes, s.premises, first.pct_ge8, first.pct_ge30, first.pct_ftth, last.pct_ge30, last.pct_ftth,
-                     money(s.rollout.public_spend_eur), money(s.rollout.private_spend_eur), money(s.rollout.alternatives_eur),
-                     html_escape(targets_cell(s.targets)));
-  }
-  return h + "</table>\n";
-}
-
 std::string trajectories(const std::vector<ReportScenario>& scenarios) {
   std::string h = "<h2>Trajectories 2019–2025</h2>\n<div class=\"row\">\n";
   for (const auto& sc : scenarios)
@@ -223,11 +111,8 @@ std::string trajectories(const std::vector<ReportScenario>& scenarios) {
 }
 
 std::string maps(const std::vector<ReportScenario>& scenarios) {
-  std::string h = "<h2>Maps: year FttH arrives in each commune</h2>\n<p>";
-  const char* labels[] = {"before the plan", "2019", "2020", "2021", "2022", "2023", "2024", "2025+"};
-  const char* colours[] = {"#00441b", "#66bd63", "#a6d96a", "#d9ef8b", "#fee08b", "#fdae61", "#f46d43", "#d73027"};
-  for (int k = 0; k < 8; ++k) h += fmt::format("<span class=\"swatch\" style=\"background:{}\"></span> {} &nbsp;", colours[k], labels[k]);
-  h += "<span class=\"swatch\" style=\"background:#7f0000\"></span> not planned. Lines: the Dorsale (solid) and transit to the hubs (dashed); squares: external hubs; grey dots: high points.</p>\n<div class=\"row\">\n";
+  std::string h = "<h2>Maps: year FttH arrives in each commune</h2>\n<p>Each map carries its legend (years in viridis, \"not planned\" in light "
+                  "grey), the départements' outlines and names, the points of presence by name, a scale bar and a north arrow.</p>\n<div class=\"row\">\n";
   for (const auto& sc : scenarios)
     if (!sc.map.empty()) h += fmt::format("<div class=\"card\"><h3>{}</h3>\n{}</div>\n", html_escape(sc.name), sc.map);
   return h + "</div>\n";
@@ -254,10 +139,23 @@ std::string towers_section(const std::string& name, const TowersResult& t) {
                               "(bound {:.0f}, gap {:.3f} %), {}.</p>\n<table><tr><th>year</th><th>sites</th><th>premises newly covered</th><th>white zones left</th><th>cost</th></tr>\n",
                               html_escape(name), t.white_zone_premises, c.chosen.size(), c.figures.objective, c.figures.bound, 100 * c.figures.gap,
                               money(c.total_cost_eur));
-  for (const auto& y : t.programme)
+  std::size_t sites = 0;
+  double newly = 0, cost = 0;
+  for (const auto& y : t.programme) {
     h += fmt::format("<tr><td>{}</td><td>{}</td><td>{:.0f}</td><td>{:.0f}</td><td>{}</td></tr>\n", y.year, y.sites.size(), y.premises_newly_covered,
                      y.white_zone_premises_after, money(y.cost_eur));
+    sites += y.sites.size();
+    newly += y.premises_newly_covered;
+    cost += y.cost_eur;
+  }
+  if (!t.programme.empty())
+    h += fmt::format("<tr><th>programme</th><th>{}</th><th>{:.0f}</th><th>{:.0f}</th><th>{}</th></tr>\n", sites, newly, t.programme.back().white_zone_premises_after, money(cost));
   h += "</table>\n";
+  if (!t.programme.empty())
+    h += fmt::format("<p>Two figures on purpose: the choice of {} sites above is the best set under the site limit or budget, chosen once; the "
+                     "programme ({} sites, {}) adds towers.sites_per_year sites each year of the plan, and is the figure the bill of "
+                     "quantities and the cost Monte Carlo use.</p>\n",
+                     c.chosen.size(), sites, money(cost));
   // who pays the planned links of the programme's backhaul: each once across the run
   const auto& a = t.programme_backhaul;
   if (!a.planned_links.empty() || !a.built_by_rollout.empty()) {
@@ -317,7 +215,8 @@ ReportScenario report_scenario_from_folder(const std::string& dir, const std::st
 }
 
 std::string report_html(const std::string& title, const std::vector<ReportScenario>& scenarios) {
-  std::string h = page_head(title) + key_figures(scenarios) + trajectories(scenarios) + maps(scenarios);
+  std::string h = page_head(title) + key_figures_section(scenarios) + targets_section(scenarios) + technologies_section(scenarios) +
+                  trajectories(scenarios) + spend_section(scenarios) + departements_section(scenarios) + maps(scenarios);
   for (const auto& sc : scenarios)
     if (sc.interconnection && !sc.interconnection->decisions.empty()) h += decisions_section(sc.name, *sc.interconnection);
   for (const auto& sc : scenarios)
@@ -329,7 +228,7 @@ std::string report_html(const std::string& title, const std::vector<ReportScenar
   for (const auto& sc : scenarios)
     if (sc.summary.planned) h += tracking_section(sc.name, sc.summary, sc.track ? &*sc.track : nullptr);
   for (const auto& sc : scenarios)
-    if (sc.quantities) h += quantities_section(sc.name, *sc.quantities, sc.cost_mc ? &*sc.cost_mc : nullptr);
+    if (sc.quantities) h += quantities_section(sc.name, *sc.quantities, sc.cost_mc ? &*sc.cost_mc : nullptr) + programme_note(sc);
   h += "<p>dorsale — all figures come from the run's summary.json, decisions.json, towers.json, guichet.json, resilience.json, quantities.csv and cost_mc.csv.</p>\n</body>\n</html>\n";
   return h;
 }

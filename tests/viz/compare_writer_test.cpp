@@ -45,6 +45,8 @@ TEST(RunSummaryJson, ReadBackIsTheSummaryOfTheResultsInMemory) {
   EXPECT_EQ(file.name, mem.name);
   EXPECT_EQ(file.communes, mem.communes);
   EXPECT_EQ(file.premises, mem.premises);
+  EXPECT_EQ(file.departement_names, mem.departement_names);
+  EXPECT_EQ(file.departement_names.size(), file.premises_by_departement.size());
   EXPECT_EQ(file.rollout.public_spend_eur, mem.rollout.public_spend_eur);
   EXPECT_EQ(file.rollout.private_spend_eur, mem.rollout.private_spend_eur);
   EXPECT_EQ(file.rollout.alternatives_eur, mem.rollout.alternatives_eur);
@@ -60,6 +62,12 @@ TEST(RunSummaryJson, ReadBackIsTheSummaryOfTheResultsInMemory) {
     EXPECT_EQ(a.figures.private_spend_eur, b.figures.private_spend_eur) << what;
     EXPECT_EQ(a.figures.alternatives_eur, b.figures.alternatives_eur) << what;
     EXPECT_EQ(a.figures.premises_by_technology, b.figures.premises_by_technology) << what;
+    EXPECT_EQ(a.premises, b.premises) << what;
+    EXPECT_EQ(a.below_8, b.below_8) << what;
+    EXPECT_EQ(a.below_30, b.below_30) << what;
+    EXPECT_EQ(a.ftth, b.ftth) << what;
+    EXPECT_EQ(a.budget_eur, b.budget_eur) << what;
+    EXPECT_EQ(a.premises, file.premises) << what;
     ASSERT_EQ(a.by_departement.size(), b.by_departement.size());
     for (const auto& [code, s] : b.by_departement) expect_same_shares(a.by_departement.at(code), s, what + " " + code);
   }

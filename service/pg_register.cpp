@@ -34,6 +34,15 @@ CREATE TABLE IF NOT EXISTS audit(
   n BIGSERIAL PRIMARY KEY, at BIGINT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
   request_id TEXT NOT NULL, detail TEXT NOT NULL, reason TEXT NOT NULL DEFAULT '');
 ALTER TABLE audit ADD COLUMN IF NOT EXISTS reason TEXT NOT NULL DEFAULT '';
+CREATE TABLE IF NOT EXISTS webhooks(
+  organisation TEXT PRIMARY KEY, url TEXT NOT NULL, secret TEXT NOT NULL, updated BIGINT NOT NULL);
+CREATE TABLE IF NOT EXISTS outbox(
+  n BIGSERIAL PRIMARY KEY, request_id TEXT NOT NULL, organisation TEXT NOT NULL,
+  old_status TEXT NOT NULL, new_status TEXT NOT NULL, at BIGINT NOT NULL, reason TEXT NOT NULL,
+  delivered INTEGER NOT NULL DEFAULT 0, attempts INTEGER NOT NULL DEFAULT 0, next_attempt BIGINT NOT NULL DEFAULT 0,
+  last_error TEXT NOT NULL DEFAULT '', delivered_at BIGINT NOT NULL DEFAULT 0);
+CREATE INDEX IF NOT EXISTS outbox_waiting ON outbox(request_id, n) WHERE delivered = 0;
+CREATE INDEX IF NOT EXISTS outbox_request ON outbox(request_id, n);
 )sql";
 
 
@@ -126,8 +135,15 @@ class PgTx : public RegisterTx {
         r.id, r.owner, r.idem_key, r.body_sha256, r.request_json, r.status, r.decision, r.evaluation_json, r.hold_expires,
         r.created, r.updated, search_text(r.id, r.request_json));
     const std::string state = r.status == "confirmed" ? "committed" : "held";
-    for (const auto& a : alloc)
-      t_.exec_params("INSERT INTO allocations(request_id, link, pairs, state) VALUES($1, $2, $3, $4)", r.id, a.link, a.pairs, state);
+    if (!alloc.empty()) {  // one statement (one round trip) for every link of the route
+      std::string links = "{", pairs = "{";
+      for (std::size_t k = 0; k < alloc.size(); ++k) {
+        links += (k ? "," : "") + std::to_string(alloc[k].link);
+        pairs += (k ? "," : "") + std::to_string(alloc[k].pairs);
+      }
+      t_.exec_params("INSERT INTO allocations(request_id, link, pairs, state) SELECT $1, l, p, $4 FROM unnest($2::int[], $3::int[]) AS a(l, p)",
+                     r.id, links + "}", pairs + "}", state);
+    }
     return res[0][0].as<std::int64_t>();
   }
   std::int64_t next_number() override { return t_.exec("SELECT COUNT(*) + 1 FROM requests")[0][0].as<std::int64_t>(); }
@@ -155,6 +171,79 @@ class PgTx : public RegisterTx {
     for (const auto& q : res)
       out.push_back({q[0].as<std::int64_t>(), q[1].as<std::string>(), q[2].as<std::string>(), q[3].as<std::string>(),
                      q[4].as<std::string>(), q[5].as<std::string>()});
+    return out;
+  }
+  void set_webhook(const Webhook& w) override {
+    t_.exec_params(
+        "INSERT INTO webhooks(organisation, url, secret, updated) VALUES($1, $2, $3, $4) "
+        "ON CONFLICT(organisation) DO UPDATE SET url = excluded.url, secret = excluded.secret, updated = excluded.updated",
+        w.organisation, w.url, w.secret, w.updated);
+  }
+  void release_notices(std::int64_t now_ms) override {
+    t_.exec_params("UPDATE outbox SET next_attempt = $1 WHERE delivered = 0 AND next_attempt > $1", now_ms);
+  }
+  bool notice(const Notice& n) override {
+    return t_.exec_params(
+        "INSERT INTO outbox(request_id, organisation, old_status, new_status, at, reason) "
+        "SELECT $1, organisation, $2, $3, $4, $5 FROM webhooks WHERE organisation = $6",
+        n.request_id, n.old_status, n.new_status, n.at, n.reason, n.organisation).affected_rows() > 0;
+  }
+  std::vector<Notice> due_notices(std::int64_t now_ms, std::int64_t limit, std::int64_t lease_until_ms) override {
+    // outbox_waiting (request_id, n) WHERE delivered = 0 serves both the scan and each
+    // request's oldest undelivered notice
+    const auto res = t_.exec_params(
+        "SELECT o.n, o.request_id, o.organisation, o.old_status, o.new_status, o.at, o.reason, o.attempts, w.url, w.secret "
+        "FROM outbox o JOIN webhooks w ON w.organisation = o.organisation "
+        "WHERE o.delivered = 0 AND o.next_attempt <= $1 "
+        "AND o.n = (SELECT MIN(p.n) FROM outbox p WHERE p.request_id = o.request_id AND p.delivered = 0) "
+        "ORDER BY o.n LIMIT $2",
+        now_ms, limit);
+    std::vector<Notice> out;
+    for (const auto& q : res)
+      out.push_back({q[0].as<std::int64_t>(), q[1].as<std::string>(), q[2].as<std::string>(), q[3].as<std::string>(),
+                     q[4].as<std::string>(), q[5].as<std::int64_t>(), q[6].as<std::string>(), q[7].as<std::int64_t>(),
+                     q[8].as<std::string>(), q[9].as<std::string>(), "", ""});
+    for (const auto& n : out) t_.exec_params("UPDATE outbox SET next_attempt = $1 WHERE n = $2", lease_until_ms, n.n);
+    return out;
+  }
+  void notice_attempted(std::int64_t n, bool delivered, const std::string& error, std::int64_t next_ms, std::int64_t now) override {
+    if (delivered)
+      t_.exec_params("UPDATE outbox SET delivered = 1, attempts = attempts + 1, last_error = '', delivered_at = $1 WHERE n = $2", now, n);
+    else
+      t_.exec_params("UPDATE outbox SET attempts = attempts + 1, last_error = $1, next_attempt = $2 WHERE n = $3", error, next_ms, n);
+  }
+  std::int64_t next_notice_ms() override {
+    return t_.exec(
+        "SELECT COALESCE(MIN(o.next_attempt), -1) FROM outbox o WHERE o.delivered = 0 "
+        "AND o.n = (SELECT MIN(p.n) FROM outbox p WHERE p.request_id = o.request_id AND p.delivered = 0)")[0][0].as<std::int64_t>();
+  }
+  std::vector<NoticeCounts> notice_counts() override {
+    const auto res = t_.exec(
+        "SELECT w.organisation, w.url, w.updated, "
+        "(SELECT COUNT(*) FROM outbox o WHERE o.organisation = w.organisation AND o.delivered = 1), "
+        "(SELECT COUNT(*) FROM outbox o WHERE o.organisation = w.organisation AND o.delivered = 0 AND o.attempts = 0), "
+        "(SELECT COUNT(*) FROM outbox o WHERE o.organisation = w.organisation AND o.delivered = 0 AND o.attempts > 0), "
+        "COALESCE((SELECT o.last_error FROM outbox o WHERE o.organisation = w.organisation AND o.last_error <> '' "
+        "ORDER BY o.n DESC LIMIT 1), ''), "
+        "(SELECT COALESCE(MAX(o.delivered_at), 0) FROM outbox o WHERE o.organisation = w.organisation AND o.delivered = 1) "
+        "FROM webhooks w ORDER BY w.organisation");
+    std::vector<NoticeCounts> out;
+    for (const auto& q : res)
+      out.push_back({q[0].as<std::string>(), q[1].as<std::string>(), q[2].as<std::int64_t>(), q[3].as<std::int64_t>(),
+                     q[4].as<std::int64_t>(), q[5].as<std::int64_t>(), q[6].as<std::string>(), q[7].as<std::int64_t>()});
+    return out;
+  }
+  std::vector<Notice> notices_of(const std::string& request_id) override {
+    const auto res = t_.exec_params(
+        "SELECT n, request_id, organisation, old_status, new_status, at, reason, attempts, "
+        "CASE WHEN delivered = 1 THEN 'delivered' WHEN attempts = 0 THEN 'pending' ELSE 'failing' END, last_error "
+        "FROM outbox WHERE request_id = $1 ORDER BY n",
+        request_id);
+    std::vector<Notice> out;
+    for (const auto& q : res)
+      out.push_back({q[0].as<std::int64_t>(), q[1].as<std::string>(), q[2].as<std::string>(), q[3].as<std::string>(),
+                     q[4].as<std::string>(), q[5].as<std::int64_t>(), q[6].as<std::string>(), q[7].as<std::int64_t>(), "", "",
+                     q[8].as<std::string>(), q[9].as<std::string>()});
     return out;
   }
   void isolated(const std::function<void()>& fn) override {

@@ -194,7 +194,10 @@ void Desk::write(const std::function<void(RegisterTx&, std::int64_t)>& fn) {
 
 void Desk::run_batch(const std::vector<Job*>& batch) {
   const std::int64_t now = clock_();
-  state_.reset();  // another desk instance may have written since the last batch
+  // Another desk instance may have written a shared register since the last batch; a SQLite
+  // register is this desk's alone, and the free pairs kept from the last batch are still true
+  // (every change of this desk keeps them or resets them; a failed batch resets them).
+  if (reg_.shared()) state_.reset();
   try {
     reg_.write([&](RegisterTx& tx) {
       expire(tx, now);
@@ -333,8 +336,9 @@ void Desk::check_quota(RegisterTx& tx, const Caller& c, const std::vector<Alloca
 }
 
 json Desk::submit_in(RegisterTx& tx, const Caller& c, InterconnectionRequest req, const std::string& request_json,
-                     const std::string& key, const std::string& sha, std::int64_t now, const std::vector<std::string>* by) {
-  if (tx.get(req.id)) throw ApiError(409, "id", fmt::format("request id '{}' is already in the register", req.id));
+                     const std::string& key, const std::string& sha, std::int64_t now, const std::vector<std::string>* by,
+                     bool id_free) {
+  if (!id_free && tx.get(req.id)) throw ApiError(409, "id", fmt::format("request id '{}' is already in the register", req.id));
   const solvers::Evaluation e = ic_.evaluate(req, state(tx));
   const auto alloc = allocations_of(e, req.pairs);
   check_quota(tx, c, alloc, e.decision != Decision::Reject, now);
@@ -382,7 +386,7 @@ Desk::Submitted Desk::submit(const Caller& c, const std::string& body, const std
       j["id"] = p.request.id;
       p.request_json = j.dump();
     }
-    out.answer = submit_in(tx, c, p.request, p.request_json, key, sha, now);
+    out.answer = submit_in(tx, c, p.request, p.request_json, key, sha, now, nullptr, p.desk_id);
   });
   return out;
 }

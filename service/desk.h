@@ -143,10 +143,11 @@ class Desk {
  private:
   struct Parsed;
   Parsed parse_body(const Caller& c, const std::string& body) const;
-  // by: the links' builders when the caller read them already (else read here).
+  // by: the links' builders when the caller read them already (else read here); id_free: the
+  // caller found no request with this id in this transaction already.
   nlohmann::json submit_in(RegisterTx& tx, const Caller& c, InterconnectionRequest req, const std::string& request_json,
                            const std::string& key, const std::string& sha, std::int64_t now,
-                           const std::vector<std::string>* by = nullptr);
+                           const std::vector<std::string>* by = nullptr, bool id_free = false);
   void check_quota(RegisterTx& tx, const Caller& c, const std::vector<Allocation>& alloc, bool holds, std::int64_t now);
   void expire(RegisterTx& tx, std::int64_t now);
   solvers::LinkState state_of(const std::vector<LinkRow>& rows) const;

@@ -154,7 +154,8 @@ class RegisterTx {
   // Inserts the request (its seq is assigned) and its allocations in status `held` or
   // `committed` as the request's status says; returns the seq.
   virtual std::int64_t insert(const StoredRequest& r, const std::vector<Allocation>& alloc) = 0;
-  // The next free desk id number (one more than the number of requests so far).
+  // The next desk id number: one more than the highest arrival number (seq), which is the number
+  // of requests so far unless a PostgreSQL insert was rolled back (its number is skipped).
   virtual std::int64_t next_number() = 0;
   // New status; held -> confirmed turns its allocations into commitments; any other status
   // than held / confirmed releases them.
@@ -196,6 +197,9 @@ class Register {
   // A read-only snapshot.
   virtual void read(const std::function<void(RegisterTx&)>& fn) = 0;
   virtual std::string describe() const = 0;  // "sqlite:/path" or "postgresql://host/db"
+  // Whether other desk instances may write the register too (PostgreSQL); a SQLite register
+  // is one desk's alone (its lock file), so the desk may keep what it read between transactions.
+  virtual bool shared() const { return false; }
   // Why the register cannot be written durably any more (its file deleted, replaced or
   // truncated), or "" when it can. Thread-safe (the health check calls it).
   virtual std::string problem() const { return ""; }

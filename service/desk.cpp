@@ -194,12 +194,12 @@ void Desk::write(const std::function<void(RegisterTx&, std::int64_t)>& fn) {
 
 void Desk::run_batch(const std::vector<Job*>& batch) {
   const std::int64_t now = clock_();
-  // Another desk instance may have written a shared register since the last batch; a SQLite
-  // register is this desk's alone, and the free pairs kept from the last batch are still true
-  // (every change of this desk keeps them or resets them; a failed batch resets them).
-  if (reg_.shared()) state_.reset();
   try {
     reg_.write([&](RegisterTx& tx) {
+      // The free pairs kept from the last batch are still true unless another desk instance
+      // wrote since (every change of this desk keeps them or resets them; a failed batch
+      // resets them).
+      if (tx.others_wrote()) state_.reset();
       expire(tx, now);
       for (Job* j : batch) {
         // Each job in its own savepoint: a job that fails (a refused call, or a statement the

@@ -46,6 +46,8 @@ CREATE TABLE IF NOT EXISTS outbox(
   last_error TEXT NOT NULL DEFAULT '', delivered_at BIGINT NOT NULL DEFAULT 0);
 CREATE INDEX IF NOT EXISTS outbox_waiting ON outbox(request_id, n) WHERE delivered = 0;
 CREATE INDEX IF NOT EXISTS outbox_request ON outbox(request_id, n);
+CREATE TABLE IF NOT EXISTS desk_version(one INTEGER PRIMARY KEY CHECK (one = 1), v BIGINT NOT NULL);
+INSERT INTO desk_version VALUES (1, 0) ON CONFLICT DO NOTHING;
 )sql";
 
 
@@ -85,19 +87,29 @@ std::optional<StoredRequest> first_of(const pqxx::result& res) {
 
 class PgTx : public RegisterTx {
  public:
-  explicit PgTx(pqxx::transaction_base& t) : t_(t) {}
+  PgTx(pqxx::transaction_base& t, bool others) : t_(t), others_(others) {}
+  bool others_wrote() override { return others_; }
+  bool wrote() const { return wrote_; }
 
   // Writes whose answer nobody reads (the audit, a notice, allocations, a status) are not sent
   // one round trip each: they wait, quoted by the connection, and go in one round trip with the
   // next read, at the end of the job's savepoint or before the commit (each statement one round
   // trip made PostgreSQL ~3x slower than SQLite per submission).
-  void flush() {
-    if (pending_.empty()) return;
+  // Sends what waits; the last statement's result.
+  pqxx::result flush() {
+    if (pending_.empty()) return {};
     std::string all;
     for (const auto& q : pending_) all += q + ";\n";
     pending_.clear();
     savepoint_pending_ = false;
-    t_.exec(all);
+    return t_.exec(all);
+  }
+  // Before the commit: what waits, and the version bumped when anything was written (its new
+  // value), else -1.
+  std::int64_t finish() {
+    if (wrote_) later("UPDATE desk_version SET v = v + 1 RETURNING v");
+    const pqxx::result r = flush();
+    return wrote_ && !r.empty() ? r[0][0].as<std::int64_t>() : -1;
   }
 
   std::vector<LinkRow> links() override {
@@ -145,6 +157,7 @@ class PgTx : public RegisterTx {
                                   now));
   }
   std::int64_t insert(const StoredRequest& r, const std::vector<Allocation>& alloc) override {
+    wrote_ = true;
     const auto res = x().exec_params(
         "INSERT INTO requests(id, owner, idem_key, body_sha256, request_json, status, decision, evaluation_json, "
         "hold_expires, created, updated, search) VALUES($1, $2, NULLIF($3, ''), $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING seq",
@@ -190,6 +203,7 @@ class PgTx : public RegisterTx {
     return out;
   }
   void set_webhook(const Webhook& w) override {
+    wrote_ = true;
     x().exec_params(
         "INSERT INTO webhooks(organisation, url, secret, updated) VALUES($1, $2, $3, $4) "
         "ON CONFLICT(organisation) DO UPDATE SET url = excluded.url, secret = excluded.secret, updated = excluded.updated",
@@ -197,6 +211,7 @@ class PgTx : public RegisterTx {
     if (hooked_) hooked_->insert(w.organisation);
   }
   void release_notices(std::int64_t now_ms) override {
+    wrote_ = true;
     x().exec_params("UPDATE outbox SET next_attempt = $1 WHERE delivered = 0 AND next_attempt > $1", now_ms);
   }
   bool notice(const Notice& n) override {
@@ -211,6 +226,7 @@ class PgTx : public RegisterTx {
     return true;
   }
   std::vector<Notice> due_notices(std::int64_t now_ms, std::int64_t limit, std::int64_t lease_until_ms) override {
+    wrote_ = true;
     // outbox_waiting (request_id, n) WHERE delivered = 0 serves both the scan and each
     // request's oldest undelivered notice
     const auto res = x().exec_params(
@@ -229,6 +245,7 @@ class PgTx : public RegisterTx {
     return out;
   }
   void notice_attempted(std::int64_t n, bool delivered, const std::string& error, std::int64_t next_ms, std::int64_t now) override {
+    wrote_ = true;
     if (delivered)
       x().exec_params("UPDATE outbox SET delivered = 1, attempts = attempts + 1, last_error = '', delivered_at = $1 WHERE n = $2", now, n);
     else
@@ -298,12 +315,17 @@ class PgTx : public RegisterTx {
     flush();
     return t_;
   }
-  void later(std::string sql) { pending_.push_back(std::move(sql)); }
+  void later(std::string sql) {
+    if (sql.rfind("SAVEPOINT", 0) != 0 && sql.rfind("RELEASE", 0) != 0) wrote_ = true;
+    pending_.push_back(std::move(sql));
+  }
   std::string q(const std::string& v) { return t_.quote(v); }
   pqxx::transaction_base& t_;
   std::vector<std::string> pending_;
   bool savepoint_pending_ = false;
   std::optional<std::set<std::string>> hooked_;
+  bool others_ = false;
+  bool wrote_ = false;  // anything written (the version is bumped at the end)
 };
 
 class PgRegister : public Register {
@@ -352,18 +374,21 @@ class PgRegister : public Register {
   }
   void write(const std::function<void(RegisterTx&)>& fn) override {
     pqxx::work w(*conn_);
-    w.exec_params("SELECT pg_advisory_xact_lock($1)", kDeskLock);
-    PgTx tx(w);
+    // the lock, then the version (a statement of its own: its snapshot is taken once the lock
+    // is held), in one round trip
+    const std::int64_t v =
+        w.exec("SELECT pg_advisory_xact_lock(" + std::to_string(kDeskLock) + "); SELECT v FROM desk_version")[0][0].as<std::int64_t>();
+    PgTx tx(w, v != last_version_);
     fn(tx);
-    tx.flush();
+    const std::int64_t bumped = tx.finish();
     w.commit();
+    last_version_ = bumped >= 0 ? bumped : v;
   }
   void read(const std::function<void(RegisterTx&)>& fn) override {
     pqxx::read_transaction r(*conn_);
-    PgTx tx(r);
+    PgTx tx(r, true);
     fn(tx);
   }
-  bool shared() const override { return true; }
   std::string describe() const override {
     const auto at = url_.find('@');  // no password in messages
     return at == std::string::npos ? url_ : "postgresql://…" + url_.substr(at);
@@ -372,6 +397,7 @@ class PgRegister : public Register {
  private:
   std::string url_;
   std::unique_ptr<pqxx::connection> conn_;
+  std::int64_t last_version_ = -1;  // desk_version after this desk's last write transaction
 };
 
 }  // namespace

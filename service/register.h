@@ -184,6 +184,10 @@ class RegisterTx {
   // (and a statement error it raised no longer aborts the transaction) and the exception
   // goes on; the transaction stays usable for the next call.
   virtual void isolated(const std::function<void()>& fn) = 0;
+  // Whether another desk instance wrote the register since this one's last write transaction
+  // (so what the desk kept from it, the free pairs, must be read again). A SQLite register is
+  // one desk's alone (its lock file): never. PostgreSQL: a version row every writer bumps.
+  virtual bool others_wrote() { return false; }
 };
 
 class Register {
@@ -197,9 +201,6 @@ class Register {
   // A read-only snapshot.
   virtual void read(const std::function<void(RegisterTx&)>& fn) = 0;
   virtual std::string describe() const = 0;  // "sqlite:/path" or "postgresql://host/db"
-  // Whether other desk instances may write the register too (PostgreSQL); a SQLite register
-  // is one desk's alone (its lock file), so the desk may keep what it read between transactions.
-  virtual bool shared() const { return false; }
   // Why the register cannot be written durably any more (its file deleted, replaced or
   // truncated), or "" when it can. Thread-safe (the health check calls it).
   virtual std::string problem() const { return ""; }

@@ -247,7 +247,19 @@ std::vector<ParamSpec> desk_specs() {
     integer(P(desk, reason_max_chars), 1000, "characters", 1, 100000, "assumption (a paragraph)",
             "Longest reason given to confirm, decline, cancel or decline-holds; longer is refused (400, field reason)."),
     integer(P(desk, comment_max_chars), 4000, "characters", 1, 100000, "assumption (a long e-mail; a body is 1 MiB at most)",
-            "Longest comment on a request; longer is refused (400, field text; a body over 1 MiB: 413)."),
+            "Longest comment on a request; longer is refused (400, field text, as is a comment's body over the desk's 1 MiB)."),
+    num(P(desk, webhook_timeout_s), 10, "s", 0.01, 3600, "assumption (a receiver answers a small JSON POST in well under a second)",
+        "Time a requester organisation's webhook receiver has to answer one notice; no answer in time counts as a failed attempt."),
+    num(P(desk, webhook_backoff_initial_s), 2, "s", 0.001, 86400, "assumption",
+        "Wait before the second attempt to deliver a notice that failed; each further failure doubles the wait, up to desk.webhook_backoff_max_s. A notice is retried until its receiver acknowledges it (2xx)."),
+    num(P(desk, webhook_backoff_max_s), 300, "s", 0.001, 86400, "assumption (a receiver back after an hour down gets its notices within 5 minutes)",
+        "Longest wait between two attempts to deliver a notice."),
+    num(P(desk, webhook_poll_s), 1, "s", 0.001, 3600, "assumption",
+        "How often the notice sender looks at the outbox when nothing woke it (notices written by another desk instance on a shared PostgreSQL register)."),
+    integer(P(desk, webhook_batch_events), 100, "notices", 1, 100000, "assumption",
+            "Notices the sender takes from the outbox at once (each request's oldest undelivered notice first; later ones of a request wait for it)."),
+    integer(P(desk, webhook_url_max_chars), 2000, "characters", 10, 100000, "assumption (browsers' practical URL limit)",
+            "Longest webhook URL an engineer may set; longer is refused (400, field url)."),
   };
 }
 

@@ -125,6 +125,13 @@ struct Desk {
   long search_max_chars{};
   long reason_max_chars{};
   long comment_max_chars{};
+  // webhooks (notices of state changes to requester organisations)
+  double webhook_timeout_s{};
+  double webhook_backoff_initial_s{};
+  double webhook_backoff_max_s{};
+  double webhook_poll_s{};
+  long webhook_batch_events{};
+  long webhook_url_max_chars{};
 };
 
 struct Targets {

@@ -62,6 +62,10 @@ using Clock = std::function<std::int64_t()>;  // epoch seconds
 std::int64_t system_clock_seconds();
 std::string iso_time(std::int64_t epoch_seconds);  // 2026-11-28T17:30:00Z
 
+// A notice as its webhook receives it (the bytes signed): {"event_id": "evt-N", "request_id",
+// "organisation", "old_status" (null for a new request), "new_status", "at", "reason"}.
+std::string notice_body(const Notice& n);
+
 class Desk {
  public:
   // The region and the register must outlive the desk. Opens the register for the network.
@@ -113,6 +117,24 @@ class Desk {
   // The requests the caller may see, in arrival order, answered as `dorsale interconnect`
   // would describe them on the register's current free pairs (decisions.json's content).
   InterconnectionResults export_results(const Caller& c);
+  // Webhooks (notices to requester organisations, see service/notifier.h). An engineer sets an
+  // organisation's (a request's `requester`) url (http:// or https://) and secret: body
+  // {"url", "secret"}; ApiError 400 naming organisation, url or secret, nothing written. The
+  // answer and every later one show the url and a fingerprint of the secret, never the secret.
+  nlohmann::json set_webhook(const Caller& c, const std::string& organisation, const std::string& body);
+  // Engineer: per organisation, its url and its notices delivered / pending / failing.
+  nlohmann::json webhooks(const Caller& c);
+  // A request's notices (its requester or an engineer), oldest first, with their state.
+  nlohmann::json notices(const Caller& c, const std::string& id);
+  // The sender's side: the notices due at now_ms (leased until lease_until_ms), an attempt's
+  // result (failed: tried again at next_ms), the earliest next attempt (-1: none waiting),
+  // and every waiting notice made due (a sender starting).
+  std::vector<Notice> take_notices(std::int64_t now_ms, std::int64_t lease_until_ms);
+  void notice_result(std::int64_t n, bool delivered, const std::string& error, std::int64_t next_ms);
+  std::int64_t next_notice_ms();
+  void release_notices(std::int64_t now_ms);
+  // Called (outside the desk's locks) after a transaction wrote a notice: wakes the sender.
+  void on_notice(std::function<void()> fn);
   const Region& region() const { return region_; }
   const Parameters& params() const { return params_; }
   // Why the register cannot be trusted any more, or "" (see Register::problem).
@@ -121,10 +143,11 @@ class Desk {
  private:
   struct Parsed;
   Parsed parse_body(const Caller& c, const std::string& body) const;
-  // by: the links' builders when the caller read them already (else read here).
+  // by: the links' builders when the caller read them already (else read here); id_free: the
+  // caller found no request with this id in this transaction already.
   nlohmann::json submit_in(RegisterTx& tx, const Caller& c, InterconnectionRequest req, const std::string& request_json,
                            const std::string& key, const std::string& sha, std::int64_t now,
-                           const std::vector<std::string>* by = nullptr);
+                           const std::vector<std::string>* by = nullptr, bool id_free = false);
   void check_quota(RegisterTx& tx, const Caller& c, const std::vector<Allocation>& alloc, bool holds, std::int64_t now);
   void expire(RegisterTx& tx, std::int64_t now);
   solvers::LinkState state_of(const std::vector<LinkRow>& rows) const;
@@ -132,8 +155,9 @@ class Desk {
   // per batch and kept in step by the batch's own writes.
   const solvers::LinkState& state(RegisterTx& tx);
   const InterconnectionRequest& request_of(const StoredRequest& s);
-  // Per link, the id of the confirmed request that built it ("" when none).
-  std::vector<std::string> builders(RegisterTx& tx) const;
+  // Per link, the id of the confirmed request that built it ("" when none); read with the
+  // free pairs (state), once per batch and again after a change resets them.
+  const std::vector<std::string>& builders(RegisterTx& tx);
   // The decision record of a stored request: its evaluation, the planned links it built.
   InterconnectionDecision describe(const StoredRequest& s, const solvers::LinkState& state, const std::vector<std::string>& builders);
   nlohmann::json answer_of(const StoredRequest& s, const solvers::LinkState& state, const std::vector<std::string>& builders);
@@ -141,6 +165,9 @@ class Desk {
   ListQuery list_query(const Caller& c, const Query& query, bool paging) const;
   // An optional {"reason"} body (required: 400 when missing).
   std::string reason_of(const std::string& body, bool required) const;
+  // A state change of request `id` (requester organisation `org`) into the outbox.
+  void notify(RegisterTx& tx, const std::string& id, const std::string& org, const std::string& from, const std::string& to,
+              std::int64_t now, const std::string& reason);
   // One job in a write transaction, shared with the jobs queued meanwhile (group commit).
   void write(const std::function<void(RegisterTx&, std::int64_t)>& fn);
   struct Job {
@@ -157,6 +184,7 @@ class Desk {
   solvers::Interconnect ic_;
   solvers::LinkState initial_;
   std::optional<solvers::LinkState> state_;
+  std::vector<std::string> builders_;  // read with state_
   std::map<std::string, InterconnectionRequest> parsed_;  // immutable once stored: a cache
   // Only the leader of a batch runs jobs: the engine, the cache and the register are used by
   // one thread at a time.
@@ -164,6 +192,9 @@ class Desk {
   std::condition_variable queue_cv_;
   std::vector<Job*> queue_;
   bool leading_ = false;
+  bool noticed_ = false;  // the batch running wrote a notice (the leader's)
+  std::mutex hook_mu_;
+  std::function<void()> on_notice_;
 };
 
 }  // namespace dorsale::service

@@ -76,6 +76,28 @@ std::string text_of(const json& v) {
   return v.is_string() ? v.get<std::string>() : v.dump();
 }
 
+// The field a body over the limit is refused for: a comment's text or a decision's reason is
+// all such a body holds (400 naming it, as for a text over its characters' limit); any other
+// body is refused as a body (413).
+std::pair<int, std::string> oversize(const std::string& path) {
+  const auto ends = [&](const std::string& tail) {
+    return path.size() >= tail.size() && path.compare(path.size() - tail.size(), tail.size(), tail) == 0;
+  };
+  if (path.rfind("/api/requests/", 0) == 0 && ends("/comments")) return {400, "text"};
+  if ((path.rfind("/api/requests/", 0) == 0 && (ends("/confirm") || ends("/decline") || ends("/cancel"))) ||
+      (path.rfind("/api/requesters/", 0) == 0 && ends("/decline-holds")))
+    return {400, "reason"};
+  return {413, "body"};
+}
+
+void send_oversize(httplib::Response& res, const std::string& path, std::size_t max_body) {
+  const auto [status, field] = oversize(path);
+  if (status == 413) return send_error(res, 413, "body", fmt::format("the request body is larger than {} bytes", max_body));
+  send_error(res, 400, field,
+             fmt::format("the {} is far too long: its body is larger than {} bytes (the desk.{}_max_chars limit applies)", field == "text" ? "comment" : field,
+                         max_body, field == "text" ? "comment" : "reason"));
+}
+
 }  // namespace
 
 // The export's CSV: one row per request, in the list's order.
@@ -325,9 +347,9 @@ HttpApi::HttpApi(Desk& desk, const TokenStore& tokens, std::size_t max_body, int
       const_cast<httplib::Request&>(req).headers.emplace("Content-Length", "0");  // the server's own object
     return edge_check(req, res) ? httplib::Server::HandlerResponse::Unhandled : httplib::Server::HandlerResponse::Handled;
   });
-  svr_->set_error_handler([max_body](const httplib::Request&, httplib::Response& res) {
+  svr_->set_error_handler([max_body](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return;
-    if (res.status == 413) send_error(res, 413, "body", fmt::format("the request body is larger than {} bytes", max_body));
+    if (res.status == 413) send_oversize(res, req.path, max_body);
     else if (res.status == 404) send_error(res, 404, "path", "no such page or API route");
     else send_error(res, res.status, "", "refused");
   });
@@ -441,7 +463,7 @@ static httplib::Server::HandlerWithContentReader guarded_post(const TokenStore& 
       body.append(data, n);
       return true;
     });
-    if (too_big || res.status == 413) return send_error(res, 413, "body", fmt::format("the request body is larger than {} bytes", max_body));
+    if (too_big || res.status == 413) return send_oversize(res, req.path, max_body);
     if (!whole) return send_error(res, 400, "body", "the body was cut off or not sent in time (desk.body_timeout_s)");
     run_guarded(tokens, req, body, res, fn);
   };
@@ -517,6 +539,16 @@ void HttpApi::api_routes() {
              guarded_post(tokens_, max_body_, [this](const Caller& c, const httplib::Request& req, const std::string& body, httplib::Response& res) {
                send(res, 200, desk_.decline_holds(c, req.matches[1], body));
              }));
+  svr_->Get("/api/webhooks", guarded(tokens_, [this](const Caller& c, const httplib::Request&, httplib::Response& res) {
+              send(res, 200, desk_.webhooks(c));
+            }));
+  svr_->Put(R"(/api/webhooks/([^/]+))",
+            guarded_post(tokens_, max_body_, [this](const Caller& c, const httplib::Request& req, const std::string& body, httplib::Response& res) {
+              send(res, 200, desk_.set_webhook(c, req.matches[1], body));
+            }));
+  svr_->Get(R"(/api/requests/([^/]+)/notices)", guarded(tokens_, [this](const Caller& c, const httplib::Request& req, httplib::Response& res) {
+              send(res, 200, desk_.notices(c, req.matches[1]));
+            }));
   svr_->Post("/api/import", guarded_post(tokens_, max_body_, [this](const Caller& c, const httplib::Request&, const std::string& body,
                                                                  httplib::Response& res) {
                send(res, 201, desk_.import_csv(c, body));

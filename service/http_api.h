@@ -13,9 +13,14 @@
 //   GET  /api/links[?sort=load&limit=]  capacity, held, committed, free pairs, free share per link
 //   GET  /api/network             nodes and links with positions (the page's map)
 //   GET  /api/export/decisions.json | /api/export/routes.gpkg;  POST /api/import (CSV)
+//   PUT  /api/webhooks/{organisation}  {"url", "secret"} (engineer): notices of the state changes
+//                                 of that requester's requests (service/notifier.h)
+//   GET  /api/webhooks            (engineer) per organisation: url, notices delivered / pending / failing
+//   GET  /api/requests/{id}/notices  the request's notices and their delivery state
 //   GET  /api/whoami;  GET /api/health (no token)
 // Errors are {"error": {"status", "field", "message"}} with 400, 401, 403, 404, 409, 413, 415,
-// 429 or 503. Bodies above `max_body` bytes are refused (413) before they are read whole. Slow or
+// 429 or 503. Bodies above `max_body` bytes are refused before they are read whole: 413, or 400
+// naming text (a comment) or reason (a decision). Slow or
 // greedy clients are bounded by the desk.* connection parameters (header and body deadlines,
 // connections per client address, keep-alive limits); path, query and headers that are not
 // UTF-8 text are refused (400) before any handler.

@@ -94,6 +94,40 @@ struct PageSql {
 // or more (a phrase match: the same substrings as LIKE).
 PageSql page_sql(const ListQuery& q, bool pg, bool count, bool fts = false);
 
+// A requester organisation's webhook (set by an engineer). The secret signs each notice
+// (HMAC-SHA256), so the desk needs it in clear: it is kept in the register as given and never
+// answered back nor logged (only the first characters of its SHA-256, to tell two apart).
+struct Webhook {
+  std::string organisation;  // a request's `requester`
+  std::string url;           // http:// or https://
+  std::string secret;
+  std::int64_t updated = 0;
+};
+
+// One notice of the outbox: a request's state change, for its requester organisation's
+// webhook, written in the transaction of the change. `n` orders them (and names the event).
+struct Notice {
+  std::int64_t n = 0;
+  std::string request_id, organisation;
+  std::string old_status;  // "" for a new request
+  std::string new_status;
+  std::int64_t at = 0;     // epoch seconds of the change
+  std::string reason;
+  std::int64_t attempts = 0;  // deliveries tried so far
+  std::string url, secret;    // the organisation's webhook now (due_notices)
+  std::string state;          // notices_of: delivered, pending or failing (NoticeCounts)
+  std::string last_error;
+};
+
+// Per organisation: its webhook and its notices by state. delivered: acknowledged (2xx);
+// pending: not tried yet; failing: the last attempt failed (retried after a back-off).
+struct NoticeCounts {
+  std::string organisation, url;
+  std::int64_t updated = 0, delivered = 0, pending = 0, failing = 0;
+  std::string last_error;
+  std::int64_t last_delivered = 0;  // epoch seconds, 0: never
+};
+
 // What one requester holds and has submitted lately (the desk's quotas).
 struct Usage {
   std::int64_t open_holds = 0;          // requests in status held
@@ -120,7 +154,8 @@ class RegisterTx {
   // Inserts the request (its seq is assigned) and its allocations in status `held` or
   // `committed` as the request's status says; returns the seq.
   virtual std::int64_t insert(const StoredRequest& r, const std::vector<Allocation>& alloc) = 0;
-  // The next free desk id number (one more than the number of requests so far).
+  // The next desk id number: one more than the highest arrival number (seq), which is the number
+  // of requests so far unless a PostgreSQL insert was rolled back (its number is skipped).
   virtual std::int64_t next_number() = 0;
   // New status; held -> confirmed turns its allocations into commitments; any other status
   // than held / confirmed releases them.
@@ -128,10 +163,31 @@ class RegisterTx {
   virtual void mark_built(int link, const std::string& request_id) = 0;
   virtual void audit(const AuditEntry& e) = 0;
   virtual std::vector<AuditEntry> audit_log(const std::string& request_id) = 0;
+  // Webhooks and their outbox. notice(): one row for the change when the organisation has a
+  // webhook (else nothing). due_notices(): the oldest undelivered notice of each request whose
+  // next attempt is due at `now_ms` (epoch ms), with the webhook's url and secret, lowest n
+  // first; each is leased until `lease_until_ms` (another desk instance leaves it meanwhile).
+  virtual void set_webhook(const Webhook& w) = 0;
+  virtual bool notice(const Notice& n) = 0;  // true: written (the organisation has a webhook)
+  // Every undelivered notice due now (a restarted desk retries at once what a killed one had
+  // leased or was backing off).
+  virtual void release_notices(std::int64_t now_ms) = 0;
+  virtual std::vector<Notice> due_notices(std::int64_t now_ms, std::int64_t limit, std::int64_t lease_until_ms) = 0;
+  // The result of one attempt: delivered, or failed with `error` and retried at `next_ms`.
+  virtual void notice_attempted(std::int64_t n, bool delivered, const std::string& error, std::int64_t next_ms, std::int64_t now) = 0;
+  // The earliest next attempt of a request's oldest undelivered notice (epoch ms), or -1.
+  virtual std::int64_t next_notice_ms() = 0;
+  virtual std::vector<NoticeCounts> notice_counts() = 0;
+  // One request's notices, oldest first, with their state (no url, no secret).
+  virtual std::vector<Notice> notices_of(const std::string& request_id) = 0;
   // Runs fn in a savepoint of the transaction: when fn throws, what it did is rolled back
   // (and a statement error it raised no longer aborts the transaction) and the exception
   // goes on; the transaction stays usable for the next call.
   virtual void isolated(const std::function<void()>& fn) = 0;
+  // Whether another desk instance wrote the register since this one's last write transaction
+  // (so what the desk kept from it, the free pairs, must be read again). A SQLite register is
+  // one desk's alone (its lock file): never. PostgreSQL: a version row every writer bumps.
+  virtual bool others_wrote() { return false; }
 };
 
 class Register {

@@ -13,6 +13,7 @@
 #include "scenarios/scenario.h"
 #include "service/desk.h"
 #include "service/http_api.h"
+#include "service/notifier.h"
 #include "service/register.h"
 #include "service/tokens.h"
 
@@ -66,6 +67,7 @@ int serve(const ServeConfig& cfg) {
   auto reg = open_register(cfg.db.empty() ? default_db(cfg.scenario, cfg.network) : cfg.db);
   Desk desk(region, s.params, *reg);
   HttpApi api(desk, tokens);
+  Notifier notifier(desk);  // the webhooks' sender; stopped before the desk goes
   // SIGINT / SIGTERM are taken by one thread that stops the server (not in a signal handler).
   sigset_t set;
   sigemptyset(&set);

@@ -14,6 +14,7 @@
 #include <fstream>
 #include <iostream>
 #include <mutex>
+#include <unordered_map>
 #include <optional>
 #include <stdexcept>
 
@@ -43,6 +44,15 @@ CREATE INDEX IF NOT EXISTS allocations_link ON allocations(link);
 CREATE TABLE IF NOT EXISTS audit(
   n INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
   request_id TEXT NOT NULL, detail TEXT NOT NULL, reason TEXT NOT NULL DEFAULT '');
+CREATE TABLE IF NOT EXISTS webhooks(
+  organisation TEXT PRIMARY KEY, url TEXT NOT NULL, secret TEXT NOT NULL, updated INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS outbox(
+  n INTEGER PRIMARY KEY AUTOINCREMENT, request_id TEXT NOT NULL, organisation TEXT NOT NULL,
+  old_status TEXT NOT NULL, new_status TEXT NOT NULL, at INTEGER NOT NULL, reason TEXT NOT NULL,
+  delivered INTEGER NOT NULL DEFAULT 0, attempts INTEGER NOT NULL DEFAULT 0, next_attempt INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT NOT NULL DEFAULT '', delivered_at INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX IF NOT EXISTS outbox_waiting ON outbox(request_id, n) WHERE delivered = 0;
+CREATE INDEX IF NOT EXISTS outbox_request ON outbox(request_id, n);
 )sql";
 
 
@@ -73,6 +83,40 @@ class Db {
   sqlite3* db_ = nullptr;
 };
 
+// The prepared statements of one connection, kept for reuse by their SQL text (preparing a
+// statement cost more than running it on the submission path). A statement in use is taken
+// out, so two live statements of the same text are two statements.
+class StmtCache {
+ public:
+  explicit StmtCache(sqlite3* db) : db_(db) {}
+  ~StmtCache() {
+    for (auto& [sql, s] : free_) sqlite3_finalize(s);
+  }
+  StmtCache(const StmtCache&) = delete;
+  StmtCache& operator=(const StmtCache&) = delete;
+  sqlite3* db() const { return db_; }
+  sqlite3_stmt* take(const std::string& sql) {
+    if (auto it = free_.find(sql); it != free_.end()) {
+      sqlite3_stmt* s = it->second;
+      free_.erase(it);
+      return s;
+    }
+    sqlite3_stmt* s = nullptr;
+    if (sqlite3_prepare_v3(db_, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &s, nullptr) != SQLITE_OK)
+      throw std::runtime_error(std::string("register: ") + sqlite3_errmsg(db_));
+    return s;
+  }
+  void give(const std::string& sql, sqlite3_stmt* s) {
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    if (free_.size() >= 256 || !free_.emplace(sql, s).second) sqlite3_finalize(s);
+  }
+
+ private:
+  sqlite3* db_;
+  std::unordered_map<std::string, sqlite3_stmt*> free_;
+};
+
 // A prepared statement with positional parameters bound in order.
 class Stmt {
  public:
@@ -80,7 +124,11 @@ class Stmt {
     if (sqlite3_prepare_v2(db, sql, -1, &s_, nullptr) != SQLITE_OK)
       throw std::runtime_error(std::string("register: ") + sqlite3_errmsg(db));
   }
-  ~Stmt() { sqlite3_finalize(s_); }
+  Stmt(StmtCache& cache, std::string sql) : db_(cache.db()), cache_(&cache), sql_(std::move(sql)) { s_ = cache.take(sql_); }
+  ~Stmt() {
+    if (cache_) cache_->give(sql_, s_);
+    else sqlite3_finalize(s_);
+  }
   Stmt& bind(const std::string& v) {
     check(sqlite3_bind_text(s_, ++n_, v.data(), int(v.size()), SQLITE_TRANSIENT));
     return *this;
@@ -112,6 +160,8 @@ class Stmt {
     if (rc != SQLITE_OK) throw std::runtime_error(std::string("register: ") + sqlite3_errmsg(db_));
   }
   sqlite3* db_;
+  StmtCache* cache_ = nullptr;
+  std::string sql_;
   sqlite3_stmt* s_ = nullptr;
   int n_ = 0;
 };
@@ -139,10 +189,10 @@ StoredRequest row_request(const Stmt& q) {
 
 class SqliteTx : public RegisterTx {
  public:
-  explicit SqliteTx(sqlite3* db) : db_(db) {}
+  SqliteTx(sqlite3* db, StmtCache& cache) : db_(db), cache_(cache) {}
 
   std::vector<LinkRow> links() override {
-    Stmt q(db_,
+    Stmt q(cache_,
            "SELECT l.idx, l.id, l.capacity, "
            "COALESCE(SUM(CASE WHEN a.state = 'held' THEN a.pairs END), 0), "
            "COALESCE(SUM(CASE WHEN a.state = 'committed' THEN a.pairs END), 0), COALESCE(l.built_by, '') "
@@ -152,19 +202,19 @@ class SqliteTx : public RegisterTx {
     return out;
   }
   std::optional<StoredRequest> get(const std::string& id) override {
-    Stmt q(db_, (std::string("SELECT ") + kRequestColumns + " FROM requests WHERE id = ?").c_str());
+    Stmt q(cache_, (std::string("SELECT ") + kRequestColumns + " FROM requests WHERE id = ?").c_str());
     q.bind(id);
     if (!q.step()) return std::nullopt;
     return row_request(q);
   }
   std::optional<StoredRequest> by_idempotency_key(const std::string& owner, const std::string& key) override {
-    Stmt q(db_, (std::string("SELECT ") + kRequestColumns + " FROM requests WHERE owner = ? AND idem_key = ?").c_str());
+    Stmt q(cache_, (std::string("SELECT ") + kRequestColumns + " FROM requests WHERE owner = ? AND idem_key = ?").c_str());
     q.bind(owner).bind(key);
     if (!q.step()) return std::nullopt;
     return row_request(q);
   }
   std::vector<StoredRequest> list(const std::string& owner, const std::string& status) override {
-    Stmt q(db_, (std::string("SELECT ") + kRequestColumns +
+    Stmt q(cache_, (std::string("SELECT ") + kRequestColumns +
                  " FROM requests WHERE (? = '' OR owner = ?) AND (? = '' OR status = ?) ORDER BY seq")
                     .c_str());
     q.bind(owner).bind(owner).bind(status).bind(status);
@@ -175,18 +225,18 @@ class SqliteTx : public RegisterTx {
   // The requests inserted since the last search into the trigram index (in this transaction:
   // rolled back with it).
   void catch_up() {
-    Stmt n(db_, "SELECT (SELECT upto FROM search_indexed), (SELECT COALESCE(MAX(seq), 0) FROM requests)");
+    Stmt n(cache_, "SELECT (SELECT upto FROM search_indexed), (SELECT COALESCE(MAX(seq), 0) FROM requests)");
     n.step();
     if (n.i(0) >= n.i(1)) return;
-    Stmt add(db_, "INSERT INTO requests_search(rowid, search) SELECT seq, search FROM requests WHERE seq > ?");
+    Stmt add(cache_, "INSERT INTO requests_search(rowid, search) SELECT seq, search FROM requests WHERE seq > ?");
     add.bind(n.i(0)).run();
-    Stmt up(db_, "UPDATE search_indexed SET upto = ?");
+    Stmt up(cache_, "UPDATE search_indexed SET upto = ?");
     up.bind(n.i(1)).run();
   }
   std::vector<StoredRequest> page(const ListQuery& lq) override {
     if (lq.q.size() >= 3) catch_up();
     const PageSql p = page_sql(lq, false, false, true);
-    Stmt q(db_, (std::string("SELECT ") + kRequestColumns + " FROM requests" + p.sql).c_str());
+    Stmt q(cache_, (std::string("SELECT ") + kRequestColumns + " FROM requests" + p.sql).c_str());
     for (const auto& a : p.args) q.bind(a);
     std::vector<StoredRequest> out;
     while (q.step()) out.push_back(row_request(q));
@@ -195,13 +245,13 @@ class SqliteTx : public RegisterTx {
   std::int64_t count(const ListQuery& lq) override {
     if (lq.q.size() >= 3) catch_up();
     const PageSql p = page_sql(lq, false, true, true);
-    Stmt q(db_, ("SELECT COUNT(*) FROM requests" + p.sql).c_str());
+    Stmt q(cache_, ("SELECT COUNT(*) FROM requests" + p.sql).c_str());
     for (const auto& a : p.args) q.bind(a);
     q.step();
     return q.i(0);
   }
   Usage usage(const std::string& owner, std::int64_t since) override {
-    Stmt q(db_,
+    Stmt q(cache_,
            "SELECT (SELECT COUNT(*) FROM requests WHERE owner = ? AND status = 'held'), "
            "(SELECT COALESCE(SUM(a.pairs), 0) FROM allocations a JOIN requests r ON r.id = a.request_id "
            "WHERE r.owner = ? AND a.state = 'held'), "
@@ -211,7 +261,7 @@ class SqliteTx : public RegisterTx {
     return {q.i(0), q.i(1), q.i(2)};
   }
   std::vector<StoredRequest> expired_holds(std::int64_t now) override {
-    Stmt q(db_, (std::string("SELECT ") + kRequestColumns +
+    Stmt q(cache_, (std::string("SELECT ") + kRequestColumns +
                  " FROM requests WHERE status = 'held' AND hold_expires <= ? ORDER BY seq")
                     .c_str());
     q.bind(now);
@@ -220,7 +270,7 @@ class SqliteTx : public RegisterTx {
     return out;
   }
   std::int64_t insert(const StoredRequest& r, const std::vector<Allocation>& alloc) override {
-    Stmt q(db_,
+    Stmt q(cache_,
            "INSERT INTO requests(id, owner, idem_key, body_sha256, request_json, status, decision, evaluation_json, "
            "hold_expires, created, updated, search) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     q.bind(r.id).bind(r.owner).bind_or_null(r.idem_key).bind(r.body_sha256).bind(r.request_json).bind(r.status);
@@ -230,42 +280,120 @@ class SqliteTx : public RegisterTx {
     const std::int64_t seq = sqlite3_last_insert_rowid(db_);
     const std::string state = r.status == "confirmed" ? "committed" : "held";
     for (const auto& a : alloc) {
-      Stmt ins(db_, "INSERT INTO allocations(request_id, link, pairs, state) VALUES(?, ?, ?, ?)");
+      Stmt ins(cache_, "INSERT INTO allocations(request_id, link, pairs, state) VALUES(?, ?, ?, ?)");
       ins.bind(r.id).bind(std::int64_t(a.link)).bind(std::int64_t(a.pairs)).bind(state).run();
     }
     return seq;
   }
   std::int64_t next_number() override {
-    Stmt q(db_, "SELECT COUNT(*) + 1 FROM requests");
+    // requests are never deleted and a rolled-back insert gives its seq back (AUTOINCREMENT
+    // keeps sqlite_sequence in the transaction): MAX(seq) is the count, read from the key's end
+    Stmt q(cache_, "SELECT COALESCE(MAX(seq), 0) + 1 FROM requests");
     q.step();
     return q.i(0);
   }
   void set_status(const std::string& id, const std::string& status, std::int64_t now) override {
-    Stmt u(db_, "UPDATE requests SET status = ?, updated = ?, hold_expires = CASE WHEN ? = 'held' THEN hold_expires ELSE 0 END WHERE id = ?");
+    Stmt u(cache_, "UPDATE requests SET status = ?, updated = ?, hold_expires = CASE WHEN ? = 'held' THEN hold_expires ELSE 0 END WHERE id = ?");
     u.bind(status).bind(now).bind(status).bind(id).run();
     if (status == "confirmed") {
-      Stmt c(db_, "UPDATE allocations SET state = 'committed' WHERE request_id = ?");
+      Stmt c(cache_, "UPDATE allocations SET state = 'committed' WHERE request_id = ?");
       c.bind(id).run();
     } else if (status != "held") {
-      Stmt d(db_, "DELETE FROM allocations WHERE request_id = ?");
+      Stmt d(cache_, "DELETE FROM allocations WHERE request_id = ?");
       d.bind(id).run();
     }
   }
   void mark_built(int link, const std::string& request_id) override {
-    Stmt u(db_, "UPDATE links SET built_by = ? WHERE idx = ? AND built_by IS NULL");
+    Stmt u(cache_, "UPDATE links SET built_by = ? WHERE idx = ? AND built_by IS NULL");
     u.bind(request_id).bind(std::int64_t(link)).run();
   }
   void audit(const AuditEntry& e) override {
-    Stmt q(db_, "INSERT INTO audit(at, actor, action, request_id, detail, reason) VALUES(?, ?, ?, ?, ?, ?)");
+    Stmt q(cache_, "INSERT INTO audit(at, actor, action, request_id, detail, reason) VALUES(?, ?, ?, ?, ?, ?)");
     q.bind(e.at).bind(e.actor).bind(e.action).bind(e.request_id).bind(e.detail).bind(e.reason).run();
   }
   std::vector<AuditEntry> audit_log(const std::string& request_id) override {
     // audit_request (request_id, n) serves one request's history
-    Stmt q(db_, request_id.empty() ? "SELECT at, actor, action, request_id, detail, reason FROM audit ORDER BY n"
+    Stmt q(cache_, request_id.empty() ? "SELECT at, actor, action, request_id, detail, reason FROM audit ORDER BY n"
                                    : "SELECT at, actor, action, request_id, detail, reason FROM audit WHERE request_id = ? ORDER BY n");
     if (!request_id.empty()) q.bind(request_id);
     std::vector<AuditEntry> out;
     while (q.step()) out.push_back({q.i(0), q.s(1), q.s(2), q.s(3), q.s(4), q.s(5)});
+    return out;
+  }
+  void set_webhook(const Webhook& w) override {
+    Stmt q(cache_,
+           "INSERT INTO webhooks(organisation, url, secret, updated) VALUES(?, ?, ?, ?) "
+           "ON CONFLICT(organisation) DO UPDATE SET url = excluded.url, secret = excluded.secret, updated = excluded.updated");
+    q.bind(w.organisation).bind(w.url).bind(w.secret).bind(w.updated).run();
+  }
+  void release_notices(std::int64_t now_ms) override {
+    Stmt u(cache_, "UPDATE outbox SET next_attempt = ? WHERE delivered = 0 AND next_attempt > ?");
+    u.bind(now_ms).bind(now_ms).run();
+  }
+  bool notice(const Notice& n) override {
+    Stmt q(cache_,
+           "INSERT INTO outbox(request_id, organisation, old_status, new_status, at, reason) "
+           "SELECT ?, organisation, ?, ?, ?, ? FROM webhooks WHERE organisation = ?");
+    q.bind(n.request_id).bind(n.old_status).bind(n.new_status).bind(n.at).bind(n.reason).bind(n.organisation).run();
+    return sqlite3_changes(db_) > 0;
+  }
+  std::vector<Notice> due_notices(std::int64_t now_ms, std::int64_t limit, std::int64_t lease_until_ms) override {
+    // outbox_waiting (request_id, n) WHERE delivered = 0 serves both the scan and each
+    // request's oldest undelivered notice
+    Stmt q(cache_,
+           "SELECT o.n, o.request_id, o.organisation, o.old_status, o.new_status, o.at, o.reason, o.attempts, w.url, w.secret "
+           "FROM outbox o JOIN webhooks w ON w.organisation = o.organisation "
+           "WHERE o.delivered = 0 AND o.next_attempt <= ? "
+           "AND o.n = (SELECT MIN(p.n) FROM outbox p WHERE p.request_id = o.request_id AND p.delivered = 0) "
+           "ORDER BY o.n LIMIT ?");
+    q.bind(now_ms).bind(limit);
+    std::vector<Notice> out;
+    while (q.step())
+      out.push_back({q.i(0), q.s(1), q.s(2), q.s(3), q.s(4), q.i(5), q.s(6), q.i(7), q.s(8), q.s(9), "", ""});
+    for (const auto& n : out) {
+      Stmt u(cache_, "UPDATE outbox SET next_attempt = ? WHERE n = ?");
+      u.bind(lease_until_ms).bind(n.n).run();
+    }
+    return out;
+  }
+  void notice_attempted(std::int64_t n, bool delivered, const std::string& error, std::int64_t next_ms, std::int64_t now) override {
+    if (delivered) {
+      Stmt u(cache_, "UPDATE outbox SET delivered = 1, attempts = attempts + 1, last_error = '', delivered_at = ? WHERE n = ?");
+      u.bind(now).bind(n).run();
+    } else {
+      Stmt u(cache_, "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt = ? WHERE n = ?");
+      u.bind(error).bind(next_ms).bind(n).run();
+    }
+  }
+  std::int64_t next_notice_ms() override {
+    Stmt q(cache_,
+           "SELECT COALESCE(MIN(o.next_attempt), -1) FROM outbox o WHERE o.delivered = 0 "
+           "AND o.n = (SELECT MIN(p.n) FROM outbox p WHERE p.request_id = o.request_id AND p.delivered = 0)");
+    q.step();
+    return q.i(0);
+  }
+  std::vector<NoticeCounts> notice_counts() override {
+    Stmt q(cache_,
+           "SELECT w.organisation, w.url, w.updated, "
+           "(SELECT COUNT(*) FROM outbox o WHERE o.organisation = w.organisation AND o.delivered = 1), "
+           "(SELECT COUNT(*) FROM outbox o WHERE o.organisation = w.organisation AND o.delivered = 0 AND o.attempts = 0), "
+           "(SELECT COUNT(*) FROM outbox o WHERE o.organisation = w.organisation AND o.delivered = 0 AND o.attempts > 0), "
+           "COALESCE((SELECT o.last_error FROM outbox o WHERE o.organisation = w.organisation AND o.last_error <> '' "
+           "ORDER BY o.n DESC LIMIT 1), ''), "
+           "(SELECT COALESCE(MAX(o.delivered_at), 0) FROM outbox o WHERE o.organisation = w.organisation AND o.delivered = 1) "
+           "FROM webhooks w ORDER BY w.organisation");
+    std::vector<NoticeCounts> out;
+    while (q.step()) out.push_back({q.s(0), q.s(1), q.i(2), q.i(3), q.i(4), q.i(5), q.s(6), q.i(7)});
+    return out;
+  }
+  std::vector<Notice> notices_of(const std::string& request_id) override {
+    Stmt q(cache_,
+           "SELECT n, request_id, organisation, old_status, new_status, at, reason, attempts, "
+           "CASE WHEN delivered = 1 THEN 'delivered' WHEN attempts = 0 THEN 'pending' ELSE 'failing' END, last_error "
+           "FROM outbox WHERE request_id = ? ORDER BY n");
+    q.bind(request_id);
+    std::vector<Notice> out;
+    while (q.step()) out.push_back({q.i(0), q.s(1), q.s(2), q.s(3), q.s(4), q.i(5), q.s(6), q.i(7), "", "", q.s(8), q.s(9)});
     return out;
   }
   void isolated(const std::function<void()>& fn) override {
@@ -281,11 +409,9 @@ class SqliteTx : public RegisterTx {
   }
 
  private:
-  void exec(const char* sql) {
-    if (sqlite3_exec(db_, sql, nullptr, nullptr, nullptr) != SQLITE_OK)
-      throw std::runtime_error(std::string("register: ") + sqlite3_errmsg(db_));
-  }
+  void exec(const char* sql) { Stmt(cache_, sql).run(); }
   sqlite3* db_;
+  StmtCache& cache_;
 };
 
 // The identity of the register's file (and of its WAL once written), to notice that it was
@@ -383,11 +509,11 @@ class SqliteRegister : public Register {
   // a deleted, replaced or truncated file is not durable, so it is not acknowledged either.
   void in_transaction(const char* begin, const std::function<void(RegisterTx&)>& fn) {
     ensure_sound();
-    db_.exec(begin);
+    Stmt(stmts_, begin).run();
     try {
-      SqliteTx tx(db_.get());
+      SqliteTx tx(db_.get(), stmts_);
       fn(tx);
-      db_.exec("COMMIT");
+      Stmt(stmts_, "COMMIT").run();
     } catch (...) {
       sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
       throw;
@@ -502,6 +628,7 @@ class SqliteRegister : public Register {
   std::string path_;
   FileLock lock_;  // before db_: taken before the file is opened, released after it is closed
   Db db_;
+  StmtCache stmts_{db_.get()};  // after db_: finalized before the connection closes
   FileId file_;
   std::atomic<std::int64_t> size_{0};  // the file's size after our last commit (it never shrinks)
   mutable std::mutex problem_mu_;

@@ -18,6 +18,7 @@
 #include "scenarios/scenario.h"
 #include "service/desk.h"
 #include "service/http_api.h"
+#include "service/notifier.h"
 #include "service/register.h"
 #include "service/tokens.h"
 #include "pg_cluster.h"
@@ -93,12 +94,14 @@ class DeskServer {
     }
     desk_ = std::make_unique<service::Desk>(builtin_bfc(), params_, *reg_, [this] { return now.load(); });
     api_ = std::make_unique<service::HttpApi>(*desk_, tokens_);
+    notifier_ = std::make_unique<service::Notifier>(*desk_);
     port_ = api_->bind("127.0.0.1", 0);
     thread_ = std::thread([this] { api_->run(); });
   }
   ~DeskServer() {
     api_->stop();
     thread_.join();
+    notifier_.reset();
     std::filesystem::remove_all(dir_);
   }
   httplib::Client client() const {
@@ -122,6 +125,7 @@ class DeskServer {
   std::unique_ptr<service::Register> reg_;
   std::unique_ptr<service::Desk> desk_;
   std::unique_ptr<service::HttpApi> api_;
+  std::unique_ptr<service::Notifier> notifier_;  // the webhooks' sender
   int port_ = 0;
   std::thread thread_;
 };

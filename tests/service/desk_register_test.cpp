@@ -313,8 +313,11 @@ TEST_P(DeskList, ReasonsCommentsAndHistory) {
   EXPECT_EQ(post(s, "/api/requests/H1/comments", kAlice, json{{"text", std::string(4001, 'c')}}.dump()).body["error"]["field"], "text");
   EXPECT_EQ(post(s, "/api/requests/H1/comments", kAlice, R"({"text": ""})").body["error"]["field"], "text");
   const Reply huge = post(s, "/api/requests/H1/comments", kAlice, json{{"text", std::string(10 << 20, 'c')}}.dump());
-  EXPECT_EQ(huge.status, 413) << "a 10 MB comment: over the body limit";
-  EXPECT_EQ(huge.body["error"]["field"], "body");
+  EXPECT_EQ(huge.status, 400) << "a 10 MB comment: a comment too long, said so before its body is read";
+  EXPECT_EQ(huge.body["error"]["field"], "text") << huge.text;
+  const Reply huge_reason = post(s, "/api/requests/H1/decline", kEng, json{{"reason", std::string(10 << 20, 'r')}}.dump());
+  EXPECT_EQ(huge_reason.status, 400) << "a 10 MB reason";
+  EXPECT_EQ(huge_reason.body["error"]["field"], "reason") << huge_reason.text;
   EXPECT_EQ(post(s, "/api/requests/H1/comments", kBob, R"({"text": "mine?"})").status, 404) << "another requester's";
   EXPECT_EQ(writes(), before) << "refused calls write nothing";
 
@@ -430,6 +433,17 @@ TEST_P(DeskList, OpenApiDescribesTheRealAnswers) {
   g("/api/export/requests.csv", "/api/export/requests.csv?q=" + std::string(300, 'q'), kEng);
   g("/api/export/decisions.json", "/api/export/decisions.json", kEng);
   g("/api/export/routes.gpkg", "/api/export/routes.gpkg", kEng);
+  const auto put = [&](const std::string& tpl, const std::string& path, const std::string& token, const std::string& body) {
+    add("put", tpl, c.Put(path.c_str(), bearer(token), body, "application/json"));
+  };
+  put("/api/webhooks/{organisation}", "/api/webhooks/alice", kEng, R"({"url": "https://receiver.example/hook", "secret": "0123456789abcdef"})");
+  put("/api/webhooks/{organisation}", "/api/webhooks/alice", kEng, R"({"url": "ftp://receiver.example/hook", "secret": "0123456789abcdef"})");
+  put("/api/webhooks/{organisation}", "/api/webhooks/alice", kAlice, R"({"url": "https://receiver.example/hook", "secret": "0123456789abcdef"})");
+  p("/api/requests", "/api/requests", kAlice, request_body("O5"));
+  g("/api/webhooks", "/api/webhooks", kEng);
+  g("/api/webhooks", "/api/webhooks", kAlice);
+  g("/api/requests/{id}/notices", "/api/requests/O5/notices", kAlice);
+  g("/api/requests/{id}/notices", "/api/requests/O5/notices", kBob);
   // every route the description has was called at least once
   for (const auto& [path, ops] : spec["paths"].items())
     for (const auto& [method, op] : ops.items()) EXPECT_TRUE(routes_seen.count(method + " " + path)) << method << " " << path << " not exercised";

@@ -21,6 +21,7 @@
 //   cheminements            a cheminement (t_cab_cond -> t_conduite -> t_cond_chem ->
 //                           t_cheminement) carried by two cables or more is a shared-risk group
 //                           named by its cm_code
+#include <map>
 #include <string>
 #include <vector>
 
@@ -77,6 +78,21 @@ bool avancement_planned(const std::string& code);
 bool propriete_leased(const std::string& code);
 // cm_typ_imp 0 (telecom poles) and 1 (energy poles): aerial.
 bool implantation_aerial(const std::string& code);
+
+// The fibres an import knows (t_fibre, t_position), for the t_ropt rows of accepted routes:
+// each cable's free fibres in t_fibre's order (cb_code -> fo_code); each splice passage
+// (Link::splice, by link id) between the cables `first` and `second`: the free fibres joined
+// through it, as (fibre of first, fibre of second), or `any` (the cable-level rule: any free
+// fibre continues).
+struct Fibres {
+  std::map<std::string, std::vector<std::string>> free;
+  struct Passage {
+    std::string first, second;
+    bool any = false;
+    std::vector<std::pair<std::string, std::string>> joined;
+  };
+  std::map<std::string, Passage> passages;
+};
 
 // cb_r1_code of the Dorsale's cables (the network a cable belongs to).
 inline constexpr const char* kDorsaleNetworkCode = "DORSALE";

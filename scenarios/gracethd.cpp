@@ -13,6 +13,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <tuple>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -465,6 +466,13 @@ struct FibreIn {
   bool routed = false;  // named by a t_ropt route
 };
 
+// A t_position row naming fibres of two cables (ps_1, ps_2).
+struct SpliceIn {
+  int f1 = -1, f2 = -1;  // in fibres_
+  bool joins = true;     // ps_fonct EP, CO, PA or empty (not AT, PI)
+  bool broken = false;   // ps_etat HS
+};
+
 struct CheminementIn {
   std::string code, voie, nd1, nd2;
   double length_m = 0;
@@ -787,18 +795,31 @@ class Importer {
     }
     TableIn T = d_.open("t_position", false);
     if (!T) return;
+    have_positions_ = true;
     const int code = T.field("ps_code", true), p1 = T.field("ps_1", false), p2 = T.field("ps_2", false);
-    T.only({code, p1, p2}, false);
+    const int fonct = T.field("ps_fonct", false), etat = T.field("ps_etat", false);
+    T.only({code, p1, p2, fonct, etat}, false);
     std::unordered_map<std::string, int> seen;
     each_row(T, [&](OGRFeature& f, long, std::string& c) {
       c = text(f, code);
       if (c.empty()) reject("ps_code", "bad_value", "empty code");
       if (seen.count(c)) reject("ps_code", "duplicate_code", "duplicate ps_code: the first row kept");
-      for (auto [col, field] : {std::pair{p1, "ps_1"}, std::pair{p2, "ps_2"}}) {
-        const std::string fo = text(f, col);
-        if (!fo.empty() && !fibre_ix.count(fo)) reject(field, "dangling_reference", "names a fibre no t_fibre row has (fo_code)");
+      int fo[2] = {-1, -1};
+      for (auto [col, field, k] : {std::tuple{p1, "ps_1", 0}, std::tuple{p2, "ps_2", 1}}) {
+        const std::string code_fo = text(f, col);
+        const auto it = fibre_ix.find(code_fo);
+        if (!code_fo.empty() && it == fibre_ix.end()) reject(field, "dangling_reference", "names a fibre no t_fibre row has (fo_code)");
+        if (it != fibre_ix.end()) fo[k] = it->second;
       }
+      const std::string fn = upper(text(f, fonct)), et = upper(text(f, etat));
+      if (!fn.empty() && fn != "CO" && fn != "EP" && fn != "PI" && fn != "AT" && fn != "PA")
+        reject("ps_fonct", "value_list", "not a code of l_position_fonction (CO, EP, PI, AT, PA)");
+      if (!et.empty() && et != "HS" && et != "ME" && et != "OK" && et != "NC") reject("ps_etat", "value_list", "not a code of l_etat_type (HS, ME, OK, NC)");
       seen.emplace(c, 1);
+      // a position joining a fibre of one cable to a fibre of another: a splice (EP), a
+      // connector (CO) or a passage (PA); a fibre waiting (AT) or a pigtail (PI) joins nothing
+      if (fo[0] >= 0 && fo[1] >= 0 && fibres_[fo[0]].cable != fibres_[fo[1]].cable)
+        splices_.push_back({fo[0], fo[1], fn != "AT" && fn != "PI", et == "HS"});
     });
   }
 
@@ -1048,7 +1069,9 @@ class Importer {
       out_.info.derived.push_back("free pairs by the cable-level rule (cb_fo_disp, or cb_capafo - cb_fo_util): the delivery has no t_fibre");
       return;
     }
-    std::vector<long> listed(cables_.size(), 0), free(cables_.size(), 0);
+    std::vector<long>& listed = listed_;
+    listed.assign(cables_.size(), 0);
+    std::vector<long> free(cables_.size(), 0);
     long routed = 0, broken = 0;
     for (const auto& fo : fibres_) {
       ++listed[fo.cable];
@@ -1067,13 +1090,152 @@ class Importer {
       c.pairs_free = pairs;
     }
     for (const auto& fo : fibres_)  // the free fibres of each kept cable, in t_fibre's order
-      if (!fo.routed && !fo.broken && cables_[fo.cable].kept) out_.free_fibres[cables_[fo.cable].code].push_back(fo.code);
+      if (!fo.routed && !fo.broken && cables_[fo.cable].kept) out_.fibres.free[cables_[fo.cable].code].push_back(fo.code);
     out_.info.derived.push_back(fmt::format("free pairs of {} cables from their t_fibre rows ({} fibres used by a t_ropt route, {} out of order fo_etat HS; "
-                                            "{} below what cb_fo_disp / cb_fo_util said); the other cables by the cable-level rule; "
-                                            "a route's continuity through closures (t_position splices) is not checked",
+                                            "{} below what cb_fo_disp / cb_fo_util said); the other cables by the cable-level rule",
                                             cables, routed, broken, lowered));
     if (short_listed > 0)
       out_.info.derived.push_back(fmt::format("{} cables list fewer t_fibre rows than cb_capafo: their unlisted fibres are not counted free", short_listed));
+  }
+
+  // Route continuity through splice closures (README "Real networks"). A closure is a node with
+  // no site where t_position joins a fibre of one kept cable to a fibre of another, both ending
+  // there. A closure in line (two cables end there) is modelled: the first cable (t_cable's
+  // order) ends at the closure node, the second at a port "<nd_code>/<cb_code>" at the same
+  // place, and a passage link of length 0 (Link::splice) joins them: between two in-service
+  // cables that list their fibres in t_fibre, as many pairs as fibres of one joined to fibres of
+  // the other (not AT / PI, not ps_etat HS), / 2, free when both fibres are free; unjoined fibres
+  // do not continue (a new splice is works the delivery does not record). A cable without
+  // t_fibre rows or to build passes by the cable-level rule (a passage as wide as the narrower
+  // cable, all free). A closure of three cables or more keeps the cable-level rule (said under
+  // derived): ports joined two by two would let a route hop from passage to passage through a
+  // third cable's port, which needs a transition rule the solvers do not have. At a site
+  // (t_sitetech, t_siteemission: patching) and at other nodes any free pair continues.
+  struct Continuity {
+    std::vector<std::string> end_a, end_b;  // per cable: the port id its end a / b attaches to (empty: the node)
+    std::map<int, std::vector<std::pair<std::string, std::string>>> ports;  // closure node -> (port id, cable) beyond the first
+    std::vector<std::tuple<Link, std::string, std::string>> passages;       // splice links and their two ports
+  };
+  Continuity continuity() {
+    Continuity cx;
+    cx.end_a.assign(cables_.size(), "");
+    cx.end_b.assign(cables_.size(), "");
+    if (!have_positions_) {
+      out_.info.derived.push_back("route continuity: the cable-level rule at every node (the delivery has no t_position): "
+                                  "a route's free pairs are its links'");
+      return cx;
+    }
+    auto usable = [&](int ci) { return cables_[ci].kept; };
+    auto in_service = [&](int ci) { return cables_[ci].status != LinkStatus::Planned && !listed_.empty() && listed_[ci] > 0; };
+    // (closure, cable, cable) -> {fibres joined, joined and free on both sides}
+    struct Joined {
+      long all = 0, free = 0;
+      std::vector<std::pair<int, int>> fibres;  // free ones: (fibre of the first cable, of the second)
+    };
+    std::map<std::tuple<int, int, int>, Joined> joined;
+    long elsewhere = 0;
+    for (const auto& sp : splices_) {
+      int x = fibres_[sp.f1].cable, y = fibres_[sp.f2].cable, fx = sp.f1, fy = sp.f2;
+      if (!usable(x) || !usable(y)) continue;
+      if (x > y) std::swap(x, y), std::swap(fx, fy);
+      int at = -1;
+      for (int n : {cables_[x].a, cables_[x].b})
+        if ((n == cables_[y].a || n == cables_[y].b) && nodes_[n].rank < 0) at = n;
+      if (at < 0) {
+        ++elsewhere;
+        continue;
+      }
+      auto& j = joined[{at, x, y}];
+      if (!sp.joins || sp.broken) continue;
+      ++j.all;
+      const auto& f1 = fibres_[sp.f1];
+      const auto& f2 = fibres_[sp.f2];
+      if (f1.routed || f1.broken || f2.routed || f2.broken) continue;
+      ++j.free;
+      j.fibres.emplace_back(fx, fy);
+    }
+    std::map<int, std::vector<int>> at_closure;  // closure -> kept cables ending there
+    for (const auto& [k, v] : joined) at_closure.emplace(std::get<0>(k), std::vector<int>{});
+    for (std::size_t i = 0; i < cables_.size(); ++i) {
+      if (!cables_[i].kept) continue;
+      for (int n : {cables_[i].a, cables_[i].b}) {
+        auto it = at_closure.find(n);
+        if (it != at_closure.end()) it->second.push_back(int(i));
+      }
+    }
+    // A closure of three cables or more keeps the cable-level rule: its ports joined two by two
+    // would let a route hop from one passage to another through a third cable's port.
+    long branching = 0;
+    std::vector<std::string> branching_examples;
+    for (auto it = at_closure.begin(); it != at_closure.end();)
+      if (it->second.size() != 2) {
+        if (++branching <= 5) branching_examples.push_back(nodes_[it->first].code);
+        it = at_closure.erase(it);
+      } else {
+        ++it;
+      }
+    std::unordered_set<std::string> taken;
+    for (const auto& n : nodes_) taken.insert(n.code);
+    long constrained = 0, by_cable = 0, closed = 0;
+    for (const auto& [n, cables] : at_closure) {
+      const std::string& nd = nodes_[n].code;
+      std::vector<std::string> port(cables.size());
+      for (std::size_t k = 0; k < cables.size(); ++k) {
+        const int ci = cables[k];
+        if (k > 0) {
+          std::string id = nd + "/" + cables_[ci].code;
+          while (!taken.insert(id).second) id += "'";
+          cx.ports[n].emplace_back(id, cables_[ci].code);
+          port[k] = id;
+          (cables_[ci].a == n ? cx.end_a : cx.end_b)[ci] = id;
+        } else {
+          port[k] = nd;
+        }
+      }
+      for (std::size_t p = 0; p < cables.size(); ++p)
+        for (std::size_t q = p + 1; q < cables.size(); ++q) {
+          const int x = std::min(cables[p], cables[q]), y = std::max(cables[p], cables[q]);
+          Link l;
+          l.id = fmt::format("splices {}-{} in {}", cables_[x].code, cables_[y].code, nd);
+          l.splice = true;
+          l.length_km = 0;
+          l.status = LinkStatus::Owned;
+          l.owner = nodes_[n].owner;
+          l.corridor = "splice";
+          auto& passage = out_.fibres.passages[l.id];
+          passage.first = cables_[x].code;
+          passage.second = cables_[y].code;
+          passage.any = !(in_service(x) && in_service(y));
+          if (!passage.any) {
+            const auto it = joined.find({n, x, y});
+            const long all = it == joined.end() ? 0 : it->second.all, free = it == joined.end() ? 0 : it->second.free;
+            if (it != joined.end())
+              for (auto [a, b] : it->second.fibres) passage.joined.emplace_back(fibres_[a].code, fibres_[b].code);
+            l.pairs_total = int(all / 2);
+            l.pairs_used = l.pairs_total - int(std::min<long>(l.pairs_total, free / 2));
+            ++constrained;
+            closed += l.pairs_total == l.pairs_used;
+          } else {
+            l.pairs_total = std::min(cables_[x].pairs_total, cables_[y].pairs_total);
+            ++by_cable;
+          }
+          cx.passages.emplace_back(std::move(l), port[p], port[q]);
+        }
+    }
+    out_.info.derived.push_back(fmt::format(
+        "route continuity through {} splice closures of two cables (nodes with no site where t_position joins fibres of two cables): "
+        "{} passages limited to free fibres joined to free fibres (ps_fonct not AT/PI, ps_etat not HS), / 2, "
+        "{} of them with no free pair; {} passages by the cable-level rule (a cable without t_fibre rows or to build); "
+        "at sites and other nodes any free pair continues",
+        at_closure.size(), constrained, closed, by_cable));
+    if (branching > 0)
+      out_.info.derived.push_back(fmt::format(
+          "{} splice closures of three cables or more keep the cable-level rule (their splices are not checked), e.g. {}", branching,
+          fmt::join(branching_examples, ", ")));
+    if (elsewhere > 0)
+      out_.info.derived.push_back(fmt::format(
+          "{} t_position rows join fibres of two cables with no closure (node with no site) in common: not used for continuity", elsewhere));
+    return cx;
   }
 
   void build() {
@@ -1121,6 +1283,7 @@ class Importer {
       for (int k : c.cheminements) ++chem_[k].carriers;
       nodes_[c.a].used = nodes_[c.b].used = true;
     }
+    Continuity cx = continuity();
     auto& proj = Projection::for_this_thread();
     Network& net = out_.network;
     long left_out = 0;
@@ -1138,7 +1301,20 @@ class Importer {
       node.pos = n.pos;
       proj.fill_wgs84(node.pos);
       node.owner = n.owner;
+      const Position pos = node.pos;
       n.index = net.add_node(std::move(node));
+      const auto ports = cx.ports.find(int(&n - nodes_.data()));
+      if (ports == cx.ports.end()) continue;
+      for (const auto& [id, cable] : ports->second) {
+        Node port;
+        port.id = id;
+        port.name = fmt::format("{} (port of {})", n.name.empty() ? n.code : n.name, cable);
+        port.kind = NodeKind::Junction;
+        port.pos = pos;
+        port.owner = n.owner;
+        port.port_of = n.code;
+        net.add_node(std::move(port));
+      }
     }
     std::vector<char> in_service(nodes_.size(), 0);
     for (std::size_t i = 0; i < cables_.size(); ++i) {
@@ -1168,8 +1344,9 @@ class Importer {
         l.extra_srgs.assign(groups.begin() + 1, groups.end());
       }
       if (c.status != LinkStatus::Planned) in_service[c.a] = in_service[c.b] = 1;
-      net.add_link(std::move(l), nodes_[c.a].code, nodes_[c.b].code);
+      net.add_link(std::move(l), cx.end_a[i].empty() ? nodes_[c.a].code : cx.end_a[i], cx.end_b[i].empty() ? nodes_[c.b].code : cx.end_b[i]);
     }
+    for (auto& [l, from, to] : cx.passages) net.add_link(std::move(l), from, to);
     for (std::size_t k = 0; k < out_.high_points.size(); ++k) out_.high_points[k].fibred = in_service[hp_node_[k]];
     if (net.links().empty())
       throw InputError(out_.info.source, 0, "t_cable",
@@ -1202,7 +1379,9 @@ class Importer {
   std::unordered_map<std::string, int> cable_ix_;
   std::vector<CheminementIn> chem_;
   std::vector<FibreIn> fibres_;
-  bool have_fibres_ = false;
+  std::vector<SpliceIn> splices_;
+  std::vector<long> listed_;  // t_fibre rows of each cable (fibre_capacity)
+  bool have_fibres_ = false, have_positions_ = false;
   long usage_unknown_ = 0;
 };
 
@@ -1278,6 +1457,7 @@ NetworkImport read_layers(const std::string& path, GDALDataset* ds) {
     l.lease_eur_per_pair_km_year = f->GetFieldAsDouble(col["lease_eur_per_pair_km_year"]);
     l.build_eur_per_km = f->GetFieldAsDouble(col["build_eur_per_km"]);
     l.latency_ms = f->GetFieldAsDouble(col["latency_ms"]);
+    l.splice = l.corridor == "splice" && l.length_km == 0;  // a passage through a splice closure (a GraceTHD import's)
     const std::string a = text(*f, col["from"]), b = text(*f, col["to"]);
     if (!net.find_node(a)) T.fail(row, l.id, "from", fmt::format("unknown node '{}'", a));
     if (!net.find_node(b)) T.fail(row, l.id, "to", fmt::format("unknown node '{}'", b));

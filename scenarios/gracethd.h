@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "models/gracethd.h"
 #include "models/high_point.h"
 #include "models/network.h"
 #include "models/parameters.h"
@@ -31,8 +32,9 @@ struct NetworkImport {
   Network network;
   std::vector<HighPoint> high_points;  // one per t_siteemission row (id: se_anfr, else se_code)
   NetworkInfo info;                    // source, format, totals, dropped rows, derived values
-  // With t_fibre: the free fibres (fo_code) of each link (cb_code), in the table's order.
-  std::map<std::string, std::vector<std::string>> free_fibres;
+  // With t_fibre: the free fibres (fo_code) of each link (cb_code), in the table's order; with
+  // t_position: the free fibres joined through each splice passage.
+  gracethd::Fibres fibres;
 };
 
 // A delivery folder, a GraceTHD GeoPackage (a layer t_noeud) or a dorsale layers.gpkg (layers

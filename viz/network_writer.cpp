@@ -15,6 +15,7 @@
 #include <memory>
 #include <stdexcept>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "models/gracethd.h"
 #include "viz/gpkg_util.h"
@@ -182,7 +183,12 @@ class NetworkTables {
     return it->second;
   }
 
+  // A cable's port at a splice closure is written as the closure's node (the splices themselves,
+  // t_position, are not written).
+  std::string nd_code(int i) const { return net_.node(i).port_of.empty() ? net_.node(i).id : net_.node(i).port_of; }
+
   void add_node(const Node& n) {
+    if (!n.port_of.empty()) return;
     const std::string type = gracethd::site_type_of(n.kind);
     auto& r = noeud_.add({{n.pos.x, n.pos.y}});
     noeud_.set(r, "nd_code", n.id);
@@ -246,8 +252,8 @@ class NetworkTables {
   void add_cheminement(const std::string& code, const Link& l, bool in_service) {
     auto& c = chem_.add(segment(l));
     chem_.set(c, "cm_code", code);
-    chem_.set(c, "cm_ndcode1", net_.node(l.a).id);
-    chem_.set(c, "cm_ndcode2", net_.node(l.b).id);
+    chem_.set(c, "cm_ndcode1", nd_code(l.a));
+    chem_.set(c, "cm_ndcode2", nd_code(l.b));
     chem_.set(c, "cm_voie", l.corridor);
     chem_.set(c, "cm_statut", in_service ? "REC" : "PRO");
     chem_.set(c, "cm_avct", in_service ? "E" : "C");
@@ -285,12 +291,13 @@ class NetworkTables {
   }
 
   void add_link(const Link& l) {
+    if (l.splice) return;
     const bool planned = l.status == LinkStatus::Planned;
     add_route_of(l);
     auto& c = cable_.add();
     cable_.set(c, "cb_code", l.id);
-    cable_.set(c, "cb_nd1", net_.node(l.a).id);
-    cable_.set(c, "cb_nd2", net_.node(l.b).id);
+    cable_.set(c, "cb_nd1", nd_code(l.a));
+    cable_.set(c, "cb_nd2", nd_code(l.b));
     cable_.set(c, "cb_r1_code", l.dorsale ? gracethd::kDorsaleNetworkCode : "");
     cable_.set(c, "cb_prop", organisation(l.owner));
     cable_.set(c, "cb_proptyp", l.status == LinkStatus::Leased ? "LOC" : "CST");
@@ -464,43 +471,146 @@ struct TempFolder {
 
 }  // namespace
 
-long write_ropt(OutputDir& dir, const InterconnectionResults& res, const std::map<std::string, std::vector<std::string>>& free_fibres) {
-  TableData t("t_ropt");
-  std::map<std::string, std::size_t> next;  // cable -> first fibre not yet given
-  long id = 0;
-  auto row = [&](const std::string& code, const std::string& request, const std::string& fibre, std::size_t order, const std::string& comment) {
-    auto& r = t.add();
-    t.set(r, "rt_id", std::to_string(++id));
-    t.set(r, "rt_code", code);
-    t.set(r, "rt_code_ext", request);
-    t.set(r, "rt_fo_code", fibre);
-    t.set(r, "rt_fo_ordr", std::to_string(order));
-    t.set(r, "rt_comment", comment);
-  };
-  for (std::size_t i = 0; i < res.decisions.size() && i < res.requests.size(); ++i) {
-    const auto& d = res.decisions[i];
-    if (d.decision == Decision::Reject) continue;
-    const int pairs = res.requests[i].pairs;
-    for (std::size_t r = 0; r < d.route_links.size(); ++r) {
-      const std::string route = fmt::format("{}-{}", d.id, r + 1);
-      for (std::size_t k = 0; k < d.route_links[r].size(); ++k) {
-        const std::string& link = d.route_links[r][k].id;
-        const auto it = free_fibres.find(link);
-        std::size_t& from = next[link];
-        if (it == free_fibres.end() || it->second.size() < from + 2 * std::size_t(pairs)) {
-          row(route, d.id, "", k + 1,
-              link.rfind("new:", 0) == 0 ? fmt::format("{}: {} pairs on a cable to lay", link, pairs)
-                                          : fmt::format("cb_code {}: {} pairs, fibres not known (no free t_fibre rows left)", link, pairs));
-          continue;
-        }
-        for (int p = 0; p < pairs; ++p)
-          for (const char* f : {"a", "b"}) row(fmt::format("{}-{}{}", route, p + 1, f), d.id, it->second[from++], k + 1, "cb_code " + link);
-      }
+namespace {
+
+// The t_ropt rows of the accepted requests (README "Real networks"). A route is cut into runs
+// of cables whose free fibres t_fibre lists, consecutive on the route either at a node (any
+// free fibre continues) or through a splice passage (only the free fibres joined there
+// continue); each of the request's 2 x pairs fibres is a chain of one free fibre per cable of
+// the run, found by a bounded depth-first search in t_fibre's order, never a fibre twice.
+class RoptRows {
+ public:
+  RoptRows(const InterconnectionResults& res, const gracethd::Fibres& fibres) : res_(res), fibres_(fibres), t_("t_ropt") {}
+
+  TableData table() {
+    for (std::size_t i = 0; i < res_.decisions.size() && i < res_.requests.size(); ++i) {
+      const auto& d = res_.decisions[i];
+      if (d.decision == Decision::Reject) continue;
+      for (std::size_t r = 0; r < d.route_links.size(); ++r) route(d.id, fmt::format("{}-{}", d.id, r + 1), d.route_links[r], res_.requests[i].pairs);
     }
+    return std::move(t_);
   }
+
+ private:
+  struct Step {
+    std::string cable;
+    std::size_t order = 0;                   // the cable's rank on the route
+    const gracethd::Fibres::Passage* join = nullptr;  // how its fibres meet the previous cable's (null: at a node)
+  };
+
+  void row(const std::string& code, const std::string& request, const std::string& fibre, std::size_t order, const std::string& comment) {
+    auto& r = t_.add();
+    t_.set(r, "rt_id", std::to_string(++id_));
+    t_.set(r, "rt_code", code);
+    t_.set(r, "rt_code_ext", request);
+    t_.set(r, "rt_fo_code", fibre);
+    t_.set(r, "rt_fo_ordr", std::to_string(order));
+    t_.set(r, "rt_comment", comment);
+  }
+
+  void route(const std::string& request, const std::string& code, const std::vector<RouteLink>& links, int pairs) {
+    std::vector<Step> run;
+    const gracethd::Fibres::Passage* pending = nullptr;
+    std::size_t order = 0;
+    for (const auto& l : links) {
+      const auto p = fibres_.passages.find(l.id);
+      if (p != fibres_.passages.end()) {
+        pending = &p->second;
+        continue;
+      }
+      ++order;
+      if (fibres_.free.count(l.id) && l.id.rfind("new:", 0) != 0) {
+        run.push_back({l.id, order, run.empty() ? nullptr : pending});
+      } else {
+        flush(request, code, run, pairs);
+        row(code, request, "", order,
+            l.id.rfind("new:", 0) == 0 ? fmt::format("{}: {} pairs on a cable to lay", l.id, pairs)
+                                        : fmt::format("cb_code {}: {} pairs, fibres not known (no t_fibre rows)", l.id, pairs));
+      }
+      pending = nullptr;
+    }
+    flush(request, code, run, pairs);
+  }
+
+  // The fibres of the next cable that may follow `prev` (on the previous cable) into step s.
+  std::vector<const std::string*> next(const Step& s, const std::string* prev, const std::string& prev_cable) const {
+    std::vector<const std::string*> out;
+    const auto& free = fibres_.free.at(s.cable);
+    if (!prev || !s.join || s.join->any) {
+      for (const auto& f : free)
+        if (!taken_.count(f)) out.push_back(&f);
+      return out;
+    }
+    const bool forward = s.join->first == prev_cable;
+    for (const auto& [a, b] : s.join->joined) {
+      const std::string& from = forward ? a : b;
+      const std::string& to = forward ? b : a;
+      if (from == *prev && !taken_.count(to)) out.push_back(&to);
+    }
+    return out;
+  }
+
+  bool chain(const std::vector<Step>& run, std::size_t k, std::vector<const std::string*>& c, long& budget) {
+    if (k == run.size()) return true;
+    for (const std::string* f : next(run[k], k ? c[k - 1] : nullptr, k ? run[k - 1].cable : std::string())) {
+      if (--budget < 0) return false;
+      c.push_back(f);
+      taken_.insert(*f);
+      if (chain(run, k + 1, c, budget)) return true;
+      taken_.erase(*f);
+      c.pop_back();
+    }
+    return false;
+  }
+
+  void flush(const std::string& request, const std::string& code, std::vector<Step>& run, int pairs) {
+    if (run.empty()) return;
+    std::vector<std::vector<const std::string*>> chains;
+    long budget = 100000;
+    for (int q = 0; q < 2 * pairs; ++q) {
+      std::vector<const std::string*> c;
+      if (!chain(run, 0, c, budget)) break;
+      chains.push_back(std::move(c));
+    }
+    if (int(chains.size()) == 2 * pairs) {
+      for (std::size_t k = 0; k < run.size(); ++k)
+        for (int q = 0; q < 2 * pairs; ++q)
+          row(fmt::format("{}-{}{}", code, q / 2 + 1, q % 2 ? "b" : "a"), request, *chains[q][k], run[k].order, "cb_code " + run[k].cable);
+    } else {
+      for (const auto& c : chains)
+        for (const std::string* f : c) taken_.erase(*f);
+      for (const auto& s : run)
+        row(code, request, "", s.order,
+            fmt::format("cb_code {}: {} pairs, fibres not known (no {} free fibres continue through the route's splices)", s.cable, pairs,
+                        2 * pairs));
+    }
+    run.clear();
+  }
+
+  const InterconnectionResults& res_;
+  const gracethd::Fibres& fibres_;
+  TableData t_;
+  long id_ = 0;
+  std::unordered_set<std::string> taken_;
+};
+
+}  // namespace
+
+long write_ropt(OutputDir& dir, const InterconnectionResults& res, const gracethd::Fibres& fibres) {
+  TableData t = RoptRows(res, fibres).table();
   const fs::path staging = dir.entry("t_ropt.csv").parent_path();
   write_shpcsv(staging, {t});
-  return id;
+  return long(t.rows.size());
+}
+
+std::string ropt_csv(const InterconnectionResults& res, const gracethd::Fibres& fibres) {
+  TableData t = RoptRows(res, fibres).table();
+  TempFolder tmp;
+  write_shpcsv(tmp.path, {t});
+  std::ifstream in(tmp.path / "t_ropt.csv", std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (!in.good() && !in.eof()) throw std::runtime_error("t_ropt.csv: cannot read back the table written");
+  return bytes;
 }
 
 std::vector<std::string> write_gracethd(OutputDir& dir, const Network& net, GraceThdFormat format, const std::vector<HighPoint>& high_points,

@@ -12,7 +12,7 @@
 //   POST /api/requesters/{name}/decline-holds  {"reason"} (engineer): all their holds at once
 //   GET  /api/links[?sort=load&limit=]  capacity, held, committed, free pairs, free share per link
 //   GET  /api/network             nodes and links with positions (the page's map)
-//   GET  /api/export/decisions.json | /api/export/routes.gpkg;  POST /api/import (CSV)
+//   GET  /api/export/decisions.json | /api/export/routes.gpkg | /api/export/t_ropt.csv;  POST /api/import (CSV)
 //   GET  /api/whoami;  GET /api/health (no token)
 // Errors are {"error": {"status", "field", "message"}} with 400, 401, 403, 404, 409, 413, 415,
 // 429 or 503. Bodies above `max_body` bytes are refused (413) before they are read whole. Slow or
@@ -23,6 +23,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "models/gracethd.h"
 #include "service/desk.h"
 #include "service/tokens.h"
 
@@ -64,6 +65,9 @@ class HttpApi {
   int adopt(ListenSocket& sock);
   void run();   // serves until stop()
   void stop();
+  // The fibres of the desk's GraceTHD network (scenarios::NetworkImport::fibres), for
+  // GET /api/export/t_ropt.csv; without them each cable's fibres are said not known.
+  void set_fibres(gracethd::Fibres f) { fibres_ = std::move(f); }
 
  private:
   void routes();
@@ -72,6 +76,7 @@ class HttpApi {
   const TokenStore& tokens_;
   std::size_t max_body_;
   std::unique_ptr<httplib::Server> svr_;
+  gracethd::Fibres fibres_;
 };
 
 }  // namespace dorsale::service

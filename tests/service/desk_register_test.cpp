@@ -430,6 +430,7 @@ TEST_P(DeskList, OpenApiDescribesTheRealAnswers) {
   g("/api/export/requests.csv", "/api/export/requests.csv?q=" + std::string(300, 'q'), kEng);
   g("/api/export/decisions.json", "/api/export/decisions.json", kEng);
   g("/api/export/routes.gpkg", "/api/export/routes.gpkg", kEng);
+  g("/api/export/t_ropt.csv", "/api/export/t_ropt.csv", kEng);
   // every route the description has was called at least once
   for (const auto& [path, ops] : spec["paths"].items())
     for (const auto& [method, op] : ops.items()) EXPECT_TRUE(routes_seen.count(method + " " + path)) << method << " " << path << " not exercised";

@@ -530,6 +530,23 @@ TEST(GraceThd, ExportCommandWritesTheDelivery) {
   ASSERT_EQ(test::run_cli({"network", "export", "--builtin", "bfc", "--format", "gpkg", "-o", (tmp.path() / "g").string()}, log), 0)
       << test::slurp(log);
   EXPECT_TRUE(fs::exists(tmp.path() / "g" / "gracethd.gpkg"));
+  // every existing high point of the region is an emission site of the command's delivery
+  // (a network node's or its own t_noeud point): se_code "se:<id>", or se_anfr its ANFR number
+  std::set<std::string> emission;
+  auto tables = tables_of(out / "t_siteemission.csv");
+  for (const auto& r : tables["t_siteemission"]) {
+    const auto bar = r.find('|'), bar3 = r.find('|', r.find('|', bar + 1) + 1);
+    emission.insert(r.substr(0, bar));
+    emission.insert(r.substr(r.find('|', bar + 1) + 1, bar3 - r.find('|', bar + 1) - 1));
+  }
+  std::size_t existing = 0;
+  for (const auto& h : test::builtin_bfc().high_points) {
+    if (!h.existing) continue;
+    ++existing;
+    EXPECT_TRUE(emission.count("se:" + h.id) || emission.count(h.id)) << h.id;
+  }
+  EXPECT_GT(existing, 1000u);
+  EXPECT_GE(tables["t_siteemission"].size(), existing);
   // the export reads back with the same counts
   ASSERT_EQ(test::run_cli({"network", "info", out.string(), "--json"}, log), 0);
   const auto j = nlohmann::json::parse(test::slurp(log));

@@ -13,6 +13,9 @@
 // leaves out (abandoned or out-of-service cables, jumpers, cables inside one site, chambers no
 // kept cable ends at) are counted there too, without a kind. Cable ends: cb_nd1/cb_nd2, else
 // the t_cableline geometry's ends within gracethd.end_snap_m of a node, else the duct chain.
+// With t_fibre, a cable's free pairs are its free fibres'; with t_position, a splice closure in
+// line (two cables, no site) becomes a port per cable and a passage link (Link::splice) whose
+// pairs are the free fibres joined there (README "Real networks", route continuity).
 //
 // Complexity: one pass over each table, hash maps on the codes; 100,000 cables import in about
 // a second (benchmarks/BENCHMARKS.md).

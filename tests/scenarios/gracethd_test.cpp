@@ -1487,7 +1487,7 @@ TEST(GraceThdContinuity, ARequestAcrossAClosureNeedsFreeFibresSplicedThrough) {
             (std::vector<std::string>{"R1-1-1a A1-F9 1", "R1-1-1a B1-F9 2", "R1-1-1b A1-F10 1", "R1-1-1b B1-F10 2"}));
 }
 
-// The splice delivery mutated 200 times (t_position, t_fibre, t_cable, t_ropt bytes): the check
+// The splice delivery mutated 100 times (t_position, t_fibre, t_cable, t_ropt bytes): the check
 // never fails, and a usable import gives a valid network whose passages the solver routes on
 // (a request S -> D evaluated, diverse too) and t_ropt rows for it.
 TEST(GraceThdContinuity, MutatedSplicesNeverBreakTheImportOrTheRouting) {
@@ -1505,7 +1505,7 @@ TEST(GraceThdContinuity, MutatedSplicesNeverBreakTheImportOrTheRouting) {
   };
   int usable = 0, routed = 0;
   CPLPushErrorHandler(CPLQuietErrorHandler);
-  for (int k = 0; k < 200; ++k) {
+  for (int k = 0; k < 100; ++k) {
     const std::size_t which = next() % files.size();
     std::string bytes = originals[which];
     for (int e = 0, edits = 1 + int(next() % 4); e < edits && !bytes.empty(); ++e) {
@@ -1544,8 +1544,8 @@ TEST(GraceThdContinuity, MutatedSplicesNeverBreakTheImportOrTheRouting) {
     std::ofstream(dir / files[which], std::ios::binary | std::ios::trunc) << originals[which];
   }
   CPLPopErrorHandler();
-  EXPECT_GT(usable, 100);
-  EXPECT_GT(routed, 0);
+  EXPECT_GT(usable, 50) << usable;
+  EXPECT_GT(routed, 0) << routed;
 }
 
 // The desk's export on a GraceTHD network: the accepted requests' t_ropt rows, fibres through

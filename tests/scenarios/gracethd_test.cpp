@@ -1548,6 +1548,43 @@ TEST(GraceThdContinuity, MutatedSplicesNeverBreakTheImportOrTheRouting) {
   EXPECT_GT(routed, 0) << routed;
 }
 
+// Two closures in line, J1 and J2, on S -A- J1 -M- J2 -C- D: M's fibres 1-2 are joined to A's
+// at J1, its fibres 3-4 to C's at J2. Each closure has a free pair, so the route is accepted
+// (each closure is checked on its own, README "Real networks"), but no fibre continues end to
+// end: its t_ropt rows say the fibres are not known rather than name fibres that do not join.
+TEST(GraceThdContinuity, TwoClosuresAreCheckedEachOnItsOwnAndTRoptSaysSo) {
+  TempDir tmp;
+  Delivery d;
+  auto node = [&](const std::string& code, double x) { d.add("t_noeud", {{"nd_code", code}}, {{x, 6700000}}); };
+  node("S", 800000);
+  node("J1", 801000);
+  node("J2", 802000);
+  node("D", 803000);
+  d.add("t_sitetech", {{"st_code", "ST-S"}, {"st_nd_code", "S"}, {"st_typelog", "NRO"}});
+  d.add("t_sitetech", {{"st_code", "ST-D"}, {"st_nd_code", "D"}, {"st_typelog", "HEBERG"}});
+  for (const auto& [cb, a, b] : std::vector<std::array<std::string, 3>>{{"A", "S", "J1"}, {"M", "J1", "J2"}, {"C", "J2", "D"}}) {
+    d.add("t_cable", {{"cb_code", cb}, {"cb_nd1", a}, {"cb_nd2", b}, {"cb_avct", "E"}, {"cb_capafo", "4"}, {"cb_lgreel", "1000"}, {"cb_typephy", "C"}});
+    for (int i = 1; i <= 4; ++i) d.add("t_fibre", {{"fo_code", fmt::format("{}-F{}", cb, i)}, {"fo_cb_code", cb}});
+  }
+  for (int i = 1; i <= 2; ++i) d.add("t_position", {{"ps_code", fmt::format("P1-{}", i)}, {"ps_1", fmt::format("A-F{}", i)}, {"ps_2", fmt::format("M-F{}", i)}});
+  for (int i = 3; i <= 4; ++i) d.add("t_position", {{"ps_code", fmt::format("P2-{}", i)}, {"ps_1", fmt::format("M-F{}", i)}, {"ps_2", fmt::format("C-F{}", i)}});
+  const auto net = d.write(tmp.path() / "net");
+  const auto req = tmp.path() / "requests.csv";
+  std::ofstream(req) << "id,requester,site,lon,lat,destination,pairs,protection,max_latency_ms,horizon_years,submitted,value\n"
+                        "R1,ISP,S,,,D,1,none,,10,2024-01-01,1\n";
+  const auto out = tmp.path() / "out", log = tmp.path() / "log";
+  ASSERT_EQ(test::run_cli({"interconnect", req.string(), "--network", net.string(), "-o", out.string()}, log), 0) << test::slurp(log);
+  auto dec = decisions(out);
+  ASSERT_EQ(dec["R1"]["decision"], "accept") << dec["R1"].dump(1);
+  auto tables = tables_of(out / "t_ropt.csv");
+  const auto& rows = tables["t_ropt"];
+  ASSERT_EQ(rows.size(), 3u);  // one per cable, no fibre named
+  for (const auto& r : rows) {
+    EXPECT_NE(r.find("fibres not known (no 2 free fibres continue through the route's splices)"), std::string::npos) << r;
+    EXPECT_EQ(r.find("-F"), std::string::npos) << r;
+  }
+}
+
 // The desk's export on a GraceTHD network: the accepted requests' t_ropt rows, fibres through
 // the splices (GET /api/export/t_ropt.csv serves viz::ropt_csv of the same results).
 TEST(GraceThdContinuity, TheDeskExportsOpticalRoutesThroughTheSplices) {

@@ -80,18 +80,18 @@ bool propriete_leased(const std::string& code);
 bool implantation_aerial(const std::string& code);
 
 // The fibres an import knows (t_fibre, t_position), for the t_ropt rows of accepted routes:
-// each cable's free fibres in t_fibre's order (cb_code -> fo_code); each splice passage
-// (Link::splice, by link id) between the cables `first` and `second`: the free fibres joined
-// through it, as (fibre of first, fibre of second), or `any` (the cable-level rule: any free
-// fibre continues).
+// each cable link's free fibres in t_fibre's order (cb_code -> fo_code); each logical link of
+// fibre chains (scenarios/gracethd.cpp, README "Real networks": free fibres spliced end to end
+// through closures, grouped by their sequence of cables): its cables from its end a to its end b,
+// and its free chains, each one fibre per cable in that order.
 struct Fibres {
   std::map<std::string, std::vector<std::string>> free;
-  struct Passage {
-    std::string first, second;
-    bool any = false;
-    std::vector<std::pair<std::string, std::string>> joined;
+  struct Chains {
+    std::string from;  // the node id of end a
+    std::vector<std::string> cables;
+    std::vector<std::vector<std::string>> fibres;
   };
-  std::map<std::string, Passage> passages;
+  std::map<std::string, Chains> chains;
 };
 
 // cb_r1_code of the Dorsale's cables (the network a cable belongs to).

@@ -81,15 +81,11 @@ bool Link::in_risk_group(const std::string& g) const {
 
 NetworkTotals network_totals(const Network& net) {
   NetworkTotals t;
-  for (const auto& n : net.nodes()) {
-    if (!n.port_of.empty()) continue;  // a cable's port at a splice closure: the closure is counted once
-    ++t.nodes;
-    ++t.by_kind[node_kind_key(n.kind)];
-  }
+  t.nodes = std::int64_t(net.nodes().size());
+  t.links = std::int64_t(net.links().size());
+  for (const auto& n : net.nodes()) ++t.by_kind[node_kind_key(n.kind)];
   std::unordered_map<std::string, int> members;
   for (const auto& l : net.links()) {
-    if (l.splice) continue;  // a passage through a closure, not a cable
-    ++t.links;
     t.km += l.length_km;
     t.fibres += 2 * std::int64_t(l.pairs_total);
     if (l.status != LinkStatus::Planned) t.free_pairs += l.pairs_free();
@@ -114,7 +110,7 @@ void validate(const Network& net) {
     if (l.a < 0 || l.b < 0 || l.a >= (int)net.nodes().size() || l.b >= (int)net.nodes().size())
       throw ValidationError(who, "from/to", "node index out of range");
     if (l.a == l.b) throw ValidationError(who, "to", "a link cannot join a node to itself");
-    if (l.splice ? !(l.length_km == 0) : !(l.length_km > 0) || !std::isfinite(l.length_km))
+    if (!(l.length_km > 0) || !std::isfinite(l.length_km))
       throw ValidationError(who, "length_km", fmt::format("{} is not a positive length", l.length_km));
     if (l.pairs_total < 0) throw ValidationError(who, "pairs_total", "negative capacity");
     if (l.pairs_used < 0) throw ValidationError(who, "pairs_used", "negative");

@@ -34,9 +34,6 @@ struct Node {
   Position pos;
   std::string departement;  // empty for hubs outside the region
   std::string owner;        // "Région", "RIP 21", ...
-  // At a splice closure, the node of one more cable's port: the closure node's id (the closure
-  // node is its first cable's port). Empty for every other node.
-  std::string port_of;
 };
 
 struct Link {
@@ -59,10 +56,6 @@ struct Link {
   // Shares of the length built aerial and pulled in a reused duct (a GraceTHD cable's
   // cheminements); the rest is trench. For the bills of quantities of the links a plan builds.
   double aerial_share = 0, duct_share = 0;
-  // A passage through a splice closure between the ports of two cables (a GraceTHD t_position
-  // splice, scenarios/gracethd.cpp): not a cable; length 0; its pairs are the fibres spliced
-  // from one cable into the other. network_totals leaves it out; exports do not write it.
-  bool splice = false;
 
   int pairs_free() const { return pairs_total - pairs_used; }
   bool in_risk_group(const std::string& g) const;  // srg or one of extra_srgs
@@ -98,7 +91,7 @@ class Network {
 
 // What `dorsale network info` counts (README "Real networks"). Fibres are counted as two per
 // pair (GraceTHD capacities are in fibres; the model keeps pairs, an odd fibre is not a pair).
-struct NetworkTotals {  // splice passages (Link::splice) are not links here, nor their ports nodes
+struct NetworkTotals {
   std::int64_t nodes = 0, links = 0;
   double km = 0;                       // sum of link lengths
   std::int64_t fibres = 0;             // sum of capacities, 2 x pairs_total

@@ -13,6 +13,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <tuple>
 #include <unordered_map>
 #include <unordered_set>
@@ -1098,46 +1099,33 @@ class Importer {
       out_.info.derived.push_back(fmt::format("{} cables list fewer t_fibre rows than cb_capafo: their unlisted fibres are not counted free", short_listed));
   }
 
-  // Route continuity through splice closures (README "Real networks"). A closure is a node with
-  // no site where t_position joins a fibre of one kept cable to a fibre of another, both ending
-  // there. A closure in line (two cables end there) is modelled: the first cable (t_cable's
-  // order) ends at the closure node, the second at a port "<nd_code>/<cb_code>" at the same
-  // place, and a passage link of length 0 (Link::splice) joins them: between two in-service
-  // cables that list their fibres in t_fibre, as many pairs as fibres of one joined to fibres of
-  // the other (not AT / PI, not ps_etat HS), / 2, free when both fibres are free; unjoined fibres
-  // do not continue (a new splice is works the delivery does not record). A cable without
-  // t_fibre rows or to build passes by the cable-level rule (a passage as wide as the narrower
-  // cable, all free). A closure of three cables or more keeps the cable-level rule (said under
-  // derived): ports joined two by two would let a route hop from passage to passage through a
-  // third cable's port, which needs a transition rule the solvers do not have. At a site
-  // (t_sitetech, t_siteemission: patching) and at other nodes any free pair continues.
-  struct Continuity {
-    std::vector<std::string> end_a, end_b;  // per cable: the port id its end a / b attaches to (empty: the node)
-    std::map<int, std::vector<std::pair<std::string, std::string>>> ports;  // closure node -> (port id, cable) beyond the first
-    std::vector<std::tuple<Link, std::string, std::string>> passages;       // splice links and their two ports
-  };
-  Continuity continuity() {
-    Continuity cx;
-    cx.end_a.assign(cables_.size(), "");
-    cx.end_b.assign(cables_.size(), "");
-    if (!have_positions_) {
+  // Route continuity by fibre chains (README "Real networks"). A splice closure is a node with
+  // no site where t_position relates a fibre of one kept cable to a fibre of another, both ending
+  // there. Every fibre end is spliced to at most one other (ps_fonct EP, CO, PA or empty; not AT,
+  // PI, nor ps_etat HS; a second splice of one end is ignored, counted): the fibres form chains
+  // that run through closures and end at a site or other node (patching: any free pair
+  // continues) or at an end left unspliced in a closure (it goes nowhere: a new splice is works
+  // the delivery does not record). The chains of free fibres through a closure, grouped by their
+  // sequence of cables, become one logical link each between the chains' two end nodes: pairs =
+  // chains / 2, length, latency and rates the sums (weighted means) of its cables', its
+  // shared-risk groups the union of its cables' plus "cable <cb_code>" of each, which its cables'
+  // own links also get (a cable's failure takes them all down). A cable ending at a closure keeps
+  // its link (id cb_code) for its other fibres, with no free pair. A closure where a cable
+  // without t_fibre rows or to build ends keeps the cable-level rule (said under derived).
+  // `link_of`: each kept cable's link in `net`. O(fibres + positions) with ordered maps.
+  void chains(Network& net, const std::vector<int>& link_of) {
+    if (!have_positions_ || !have_fibres_) {
       out_.info.derived.push_back("route continuity: the cable-level rule at every node (the delivery has no t_position): "
                                   "a route's free pairs are its links'");
-      return cx;
+      return;
     }
-    auto usable = [&](int ci) { return cables_[ci].kept; };
-    auto in_service = [&](int ci) { return cables_[ci].status != LinkStatus::Planned && !listed_.empty() && listed_[ci] > 0; };
-    // (closure, cable, cable) -> {fibres joined, joined and free on both sides}
-    struct Joined {
-      long all = 0, free = 0;
-      std::vector<std::pair<int, int>> fibres;  // free ones: (fibre of the first cable, of the second)
-    };
-    std::map<std::tuple<int, int, int>, Joined> joined;
-    long elsewhere = 0;
+    auto fibred = [&](int ci) { return cables_[ci].kept && cables_[ci].status != LinkStatus::Planned && listed_[ci] > 0; };
+    std::set<int> closures;
+    std::map<std::pair<int, int>, int> partner;  // (fibre, node of its end) -> the fibre spliced to that end
+    long elsewhere = 0, second = 0;
     for (const auto& sp : splices_) {
-      int x = fibres_[sp.f1].cable, y = fibres_[sp.f2].cable, fx = sp.f1, fy = sp.f2;
-      if (!usable(x) || !usable(y)) continue;
-      if (x > y) std::swap(x, y), std::swap(fx, fy);
+      const int x = fibres_[sp.f1].cable, y = fibres_[sp.f2].cable;
+      if (!cables_[x].kept || !cables_[y].kept) continue;
       int at = -1;
       for (int n : {cables_[x].a, cables_[x].b})
         if ((n == cables_[y].a || n == cables_[y].b) && nodes_[n].rank < 0) at = n;
@@ -1145,97 +1133,190 @@ class Importer {
         ++elsewhere;
         continue;
       }
-      auto& j = joined[{at, x, y}];
+      closures.insert(at);
       if (!sp.joins || sp.broken) continue;
-      ++j.all;
-      const auto& f1 = fibres_[sp.f1];
-      const auto& f2 = fibres_[sp.f2];
-      if (f1.routed || f1.broken || f2.routed || f2.broken) continue;
-      ++j.free;
-      j.fibres.emplace_back(fx, fy);
-    }
-    std::map<int, std::vector<int>> at_closure;  // closure -> kept cables ending there
-    for (const auto& [k, v] : joined) at_closure.emplace(std::get<0>(k), std::vector<int>{});
-    for (std::size_t i = 0; i < cables_.size(); ++i) {
-      if (!cables_[i].kept) continue;
-      for (int n : {cables_[i].a, cables_[i].b}) {
-        auto it = at_closure.find(n);
-        if (it != at_closure.end()) it->second.push_back(int(i));
+      if (partner.count({sp.f1, at}) || partner.count({sp.f2, at})) {
+        ++second;
+        continue;
       }
+      partner[{sp.f1, at}] = sp.f2;
+      partner[{sp.f2, at}] = sp.f1;
     }
-    // A closure of three cables or more keeps the cable-level rule: its ports joined two by two
-    // would let a route hop from one passage to another through a third cable's port.
-    long branching = 0;
-    std::vector<std::string> branching_examples;
-    for (auto it = at_closure.begin(); it != at_closure.end();)
-      if (it->second.size() != 2) {
-        if (++branching <= 5) branching_examples.push_back(nodes_[it->first].code);
-        it = at_closure.erase(it);
-      } else {
+    // a closure where a cable without t_fibre rows or to build ends keeps the cable-level rule
+    std::vector<std::vector<int>> ending(nodes_.size());
+    for (std::size_t i = 0; i < cables_.size(); ++i)
+      if (cables_[i].kept)
+        for (int n : {cables_[i].a, cables_[i].b}) ending[n].push_back(int(i));
+    long by_cable = 0;
+    std::vector<std::string> by_cable_examples;
+    for (auto it = closures.begin(); it != closures.end();) {
+      bool all = true;
+      for (int ci : ending[*it]) all = all && fibred(ci);
+      if (all) {
         ++it;
+        continue;
       }
-    std::unordered_set<std::string> taken;
-    for (const auto& n : nodes_) taken.insert(n.code);
-    long constrained = 0, by_cable = 0, closed = 0;
-    for (const auto& [n, cables] : at_closure) {
-      const std::string& nd = nodes_[n].code;
-      std::vector<std::string> port(cables.size());
-      for (std::size_t k = 0; k < cables.size(); ++k) {
-        const int ci = cables[k];
-        if (k > 0) {
-          std::string id = nd + "/" + cables_[ci].code;
-          while (!taken.insert(id).second) id += "'";
-          cx.ports[n].emplace_back(id, cables_[ci].code);
-          port[k] = id;
-          (cables_[ci].a == n ? cx.end_a : cx.end_b)[ci] = id;
-        } else {
-          port[k] = nd;
-        }
-      }
-      for (std::size_t p = 0; p < cables.size(); ++p)
-        for (std::size_t q = p + 1; q < cables.size(); ++q) {
-          const int x = std::min(cables[p], cables[q]), y = std::max(cables[p], cables[q]);
-          Link l;
-          l.id = fmt::format("splices {}-{} in {}", cables_[x].code, cables_[y].code, nd);
-          l.splice = true;
-          l.length_km = 0;
-          l.status = LinkStatus::Owned;
-          l.owner = nodes_[n].owner;
-          l.corridor = "splice";
-          auto& passage = out_.fibres.passages[l.id];
-          passage.first = cables_[x].code;
-          passage.second = cables_[y].code;
-          passage.any = !(in_service(x) && in_service(y));
-          if (!passage.any) {
-            const auto it = joined.find({n, x, y});
-            const long all = it == joined.end() ? 0 : it->second.all, free = it == joined.end() ? 0 : it->second.free;
-            if (it != joined.end())
-              for (auto [a, b] : it->second.fibres) passage.joined.emplace_back(fibres_[a].code, fibres_[b].code);
-            l.pairs_total = int(all / 2);
-            l.pairs_used = l.pairs_total - int(std::min<long>(l.pairs_total, free / 2));
-            ++constrained;
-            closed += l.pairs_total == l.pairs_used;
-          } else {
-            l.pairs_total = std::min(cables_[x].pairs_total, cables_[y].pairs_total);
-            ++by_cable;
-          }
-          cx.passages.emplace_back(std::move(l), port[p], port[q]);
-        }
+      if (++by_cable <= 5) by_cable_examples.push_back(nodes_[*it].code);
+      it = closures.erase(it);
     }
+    // the chains: from each free fibre of a cable ending at a closure, back to the chain's start
+    // then forward to its end
+    auto other = [&](int f, int n) { return cables_[fibres_[f].cable].a == n ? cables_[fibres_[f].cable].b : cables_[fibres_[f].cable].a; };
+    auto next = [&](int f, int n) -> int {  // the fibre continuing f at its end n, or -1
+      if (!closures.count(n)) return -1;
+      const auto it = partner.find({f, n});
+      return it == partner.end() ? -1 : it->second;
+    };
+    struct Group {
+      int from = -1, to = -1;
+      std::vector<int> cables;
+      std::vector<std::vector<int>> chains;
+    };
+    std::map<std::vector<int>, Group> groups;  // (from, cables..., to) -> chains
+    std::vector<char> seen(fibres_.size(), 0);
+    long dead = 0, used = 0;
+    for (std::size_t f0 = 0; f0 < fibres_.size(); ++f0) {
+      const auto& c0 = cables_[fibres_[f0].cable];
+      if (seen[f0] || !fibred(fibres_[f0].cable) || !(closures.count(c0.a) || closures.count(c0.b))) continue;
+      // back: from end b of f0's cable towards its end a, while spliced
+      int f = int(f0), n = c0.a;
+      for (std::size_t steps = 0; steps <= fibres_.size(); ++steps) {
+        const int g = next(f, n);
+        if (g < 0 || g == int(f0)) break;
+        n = other(g, n), f = g;
+      }
+      // forward from (f, its end n)
+      std::vector<int> chain, cables;
+      const int from = n;
+      bool ring = false;
+      for (;;) {
+        if (seen[f]) {
+          ring = true;
+          break;
+        }
+        seen[f] = 1;
+        chain.push_back(f);
+        cables.push_back(fibres_[f].cable);
+        n = other(f, n);
+        const int g = next(f, n);
+        if (g < 0) break;
+        f = g;
+      }
+      bool all_free = true;
+      for (int g : chain) all_free = all_free && !fibres_[g].routed && !fibres_[g].broken;
+      if (ring || chain.size() < 2 || closures.count(from) || closures.count(n)) {
+        dead += !ring && all_free;
+        continue;  // a ring, or an end left unspliced in a closure: goes nowhere
+      }
+      if (!all_free) {
+        ++used;
+        continue;
+      }
+      // one direction for every chain of the group: from the end whose cable comes first in t_cable
+      if (cables.back() < cables.front() || (cables.back() == cables.front() && nodes_[n].code < nodes_[from].code)) {
+        std::reverse(chain.begin(), chain.end());
+        std::reverse(cables.begin(), cables.end());
+        std::vector<int> key = {n};
+        key.insert(key.end(), cables.begin(), cables.end());
+        key.push_back(from);
+        auto& gr = groups[key];
+        gr.from = n, gr.to = from, gr.cables = cables;
+        gr.chains.push_back(std::move(chain));
+      } else {
+        std::vector<int> key = {from};
+        key.insert(key.end(), cables.begin(), cables.end());
+        key.push_back(n);
+        auto& gr = groups[key];
+        gr.from = from, gr.to = n, gr.cables = cables;
+        gr.chains.push_back(std::move(chain));
+      }
+    }
+    // the cables' own links: no free pair once one of their ends is a closure
+    std::vector<int> in_chains(cables_.size(), 0);  // pairs of each cable in logical links
+    for (const auto& [key, g] : groups)
+      for (int ci : g.cables) in_chains[ci] += int(g.chains.size() / 2);
+    std::vector<char> touched(cables_.size(), 0);
+    for (std::size_t i = 0; i < cables_.size(); ++i) {
+      if (!fibred(int(i)) || !(closures.count(cables_[i].a) || closures.count(cables_[i].b))) continue;
+      touched[i] = 1;
+      Link& l = net.mutable_links()[link_of[i]];
+      l.pairs_total = std::max(0, l.pairs_total - in_chains[i]);
+      l.pairs_used = l.pairs_total;
+      out_.fibres.free.erase(cables_[i].code);
+    }
+    std::unordered_set<std::string> taken;
+    for (const auto& l : net.links()) taken.insert(l.id);
+    long logical = 0, chains = 0;
+    for (auto& [key, g] : groups) {
+      if (g.chains.size() < 2) continue;  // one fibre is not a pair
+      Link l;
+      std::vector<std::string> codes, srgs;
+      double km = 0, lease = 0, build = 0, aerial = 0, duct = 0;
+      bool leased = false, dorsale = true;
+      for (int ci : g.cables) {
+        const Link& c = net.links()[link_of[ci]];
+        codes.push_back(cables_[ci].code);
+        km += c.length_km;
+        lease += c.lease_eur_per_pair_km_year * c.length_km;
+        build += c.build_eur_per_km * c.length_km;
+        aerial += c.aerial_share * c.length_km;
+        duct += c.duct_share * c.length_km;
+        leased = leased || c.status == LinkStatus::Leased;
+        dorsale = dorsale && c.dorsale;
+        srgs.push_back("cable " + cables_[ci].code);
+        c.for_each_risk_group([&](const std::string& s) { srgs.push_back(s); });
+      }
+      l.id = fmt::format("{}", fmt::join(codes, "+"));
+      while (!taken.insert(l.id).second) l.id += "'";
+      l.length_km = km;
+      l.owner = cables_[g.cables.front()].owner;
+      l.dorsale = dorsale;
+      l.status = leased ? LinkStatus::Leased : LinkStatus::Owned;
+      l.pairs_total = int(g.chains.size() / 2);
+      l.lease_eur_per_pair_km_year = lease / km;
+      l.build_eur_per_km = build / km;
+      l.aerial_share = aerial / km;
+      l.duct_share = duct / km;
+      l.latency_ms = km * P_.network.latency_us_per_km / 1000.0;
+      l.corridor = net.links()[link_of[g.cables.front()]].corridor;
+      std::sort(srgs.begin(), srgs.end());
+      srgs.erase(std::unique(srgs.begin(), srgs.end()), srgs.end());
+      l.srg = srgs.front();
+      l.extra_srgs.assign(srgs.begin() + 1, srgs.end());
+      auto& out = out_.fibres.chains[l.id];
+      out.from = nodes_[g.from].code;
+      out.cables = codes;
+      for (const auto& ch : g.chains) {
+        out.fibres.emplace_back();
+        for (int f : ch) out.fibres.back().push_back(fibres_[f].code);
+      }
+      ++logical;
+      chains += long(g.chains.size());
+      net.add_link(std::move(l), nodes_[g.from].code, nodes_[g.to].code);
+    }
+    for (std::size_t i = 0; i < cables_.size(); ++i)  // a cable's failure takes down every link through it
+      if (touched[i] && in_chains[i] > 0) {
+        Link& l = net.mutable_links()[link_of[i]];
+        if (l.srg.empty())
+          l.srg = "cable " + cables_[i].code;
+        else
+          l.extra_srgs.push_back("cable " + cables_[i].code);
+      }
     out_.info.derived.push_back(fmt::format(
-        "route continuity through {} splice closures of two cables (nodes with no site where t_position joins fibres of two cables): "
-        "{} passages limited to free fibres joined to free fibres (ps_fonct not AT/PI, ps_etat not HS), / 2, "
-        "{} of them with no free pair; {} passages by the cable-level rule (a cable without t_fibre rows or to build); "
+        "route continuity by fibre chains through {} splice closures (nodes with no site where t_position joins fibres of two cables): "
+        "{} chains of free fibres spliced end to end (ps_fonct not AT/PI, ps_etat not HS) in {} logical links (one per sequence of cables, "
+        "chains / 2 pairs); {} chains with a used or out-of-order fibre, {} free chains ending unspliced in a closure (they go nowhere); "
         "at sites and other nodes any free pair continues",
-        at_closure.size(), constrained, closed, by_cable));
-    if (branching > 0)
+        closures.size(), chains, logical, used, dead));
+    if (by_cable > 0)
       out_.info.derived.push_back(fmt::format(
-          "{} splice closures of three cables or more keep the cable-level rule (their splices are not checked), e.g. {}", branching,
-          fmt::join(branching_examples, ", ")));
+          "{} splice closures keep the cable-level rule (a cable without t_fibre rows or to build ends there), e.g. {}", by_cable,
+          fmt::join(by_cable_examples, ", ")));
+    if (second > 0)
+      out_.info.derived.push_back(fmt::format("{} t_position rows splice a fibre end already spliced: ignored", second));
     if (elsewhere > 0)
       out_.info.derived.push_back(fmt::format(
           "{} t_position rows join fibres of two cables with no closure (node with no site) in common: not used for continuity", elsewhere));
-    return cx;
   }
 
   void build() {
@@ -1283,7 +1364,6 @@ class Importer {
       for (int k : c.cheminements) ++chem_[k].carriers;
       nodes_[c.a].used = nodes_[c.b].used = true;
     }
-    Continuity cx = continuity();
     auto& proj = Projection::for_this_thread();
     Network& net = out_.network;
     long left_out = 0;
@@ -1301,22 +1381,10 @@ class Importer {
       node.pos = n.pos;
       proj.fill_wgs84(node.pos);
       node.owner = n.owner;
-      const Position pos = node.pos;
       n.index = net.add_node(std::move(node));
-      const auto ports = cx.ports.find(int(&n - nodes_.data()));
-      if (ports == cx.ports.end()) continue;
-      for (const auto& [id, cable] : ports->second) {
-        Node port;
-        port.id = id;
-        port.name = fmt::format("{} (port of {})", n.name.empty() ? n.code : n.name, cable);
-        port.kind = NodeKind::Junction;
-        port.pos = pos;
-        port.owner = n.owner;
-        port.port_of = n.code;
-        net.add_node(std::move(port));
-      }
     }
     std::vector<char> in_service(nodes_.size(), 0);
+    std::vector<int> link_of(cables_.size(), -1);
     for (std::size_t i = 0; i < cables_.size(); ++i) {
       const auto& c = cables_[i];
       if (!c.kept) continue;
@@ -1344,14 +1412,15 @@ class Importer {
         l.extra_srgs.assign(groups.begin() + 1, groups.end());
       }
       if (c.status != LinkStatus::Planned) in_service[c.a] = in_service[c.b] = 1;
-      net.add_link(std::move(l), cx.end_a[i].empty() ? nodes_[c.a].code : cx.end_a[i], cx.end_b[i].empty() ? nodes_[c.b].code : cx.end_b[i]);
+      link_of[i] = net.add_link(std::move(l), nodes_[c.a].code, nodes_[c.b].code);
     }
-    for (auto& [l, from, to] : cx.passages) net.add_link(std::move(l), from, to);
     for (std::size_t k = 0; k < out_.high_points.size(); ++k) out_.high_points[k].fibred = in_service[hp_node_[k]];
     if (net.links().empty())
       throw InputError(out_.info.source, 0, "t_cable",
                        fmt::format("no cable of t_cable could be kept ({} rows left out; dorsale network check lists them with their reasons)",
                                    dropped_.total()));
+    const NetworkTotals totals = network_totals(net);  // the cables, before chains regroup their fibres
+    chains(net, link_of);
     validate(net);
     if (straight > 0)
       out_.info.derived.push_back(fmt::format(
@@ -1360,7 +1429,7 @@ class Importer {
       out_.info.derived.push_back(fmt::format("{} cables without cb_fo_util nor cb_fo_disp: all their fibres counted free", usage_unknown_));
     out_.info.dropped = dropped_.take();
     out_.info.warnings = warnings_.take();
-    out_.info.totals = network_totals(net);
+    out_.info.totals = totals;
   }
 
   Delivery d_;
@@ -1457,7 +1526,6 @@ NetworkImport read_layers(const std::string& path, GDALDataset* ds) {
     l.lease_eur_per_pair_km_year = f->GetFieldAsDouble(col["lease_eur_per_pair_km_year"]);
     l.build_eur_per_km = f->GetFieldAsDouble(col["build_eur_per_km"]);
     l.latency_ms = f->GetFieldAsDouble(col["latency_ms"]);
-    l.splice = l.corridor == "splice" && l.length_km == 0;  // a passage through a splice closure (a GraceTHD import's)
     const std::string a = text(*f, col["from"]), b = text(*f, col["to"]);
     if (!net.find_node(a)) T.fail(row, l.id, "from", fmt::format("unknown node '{}'", a));
     if (!net.find_node(b)) T.fail(row, l.id, "to", fmt::format("unknown node '{}'", b));

@@ -290,7 +290,6 @@ ResilienceResult analyse_resilience(const Network& net, const ResilienceInput& i
   // single links: the bridges
   for (std::size_t e = 0; e < c.ends.size(); ++e) {
     if (c.links[e].empty() || !is_bridge(e)) continue;
-    if (net.links()[c.links[e].front()].splice) continue;  // a passage inside a splice closure: what it cuts, its cables cut
     ++r.bridges;
     const int b = V + int(comp[e]);
     if (t.tin[b] < 0) continue;  // in a part already cut off
@@ -302,7 +301,7 @@ ResilienceResult analyse_resilience(const Network& net, const ResilienceInput& i
   // single nodes: the articulation points (the root is not a node of the network)
   for (auto a : arts) {
     const int v = int(a);
-    if (v == c.root || !net.node(v).port_of.empty()) continue;  // a closure's port: the closure node is the failure
+    if (v == c.root) continue;
     ++r.articulation_points;
     if (t.tin[v] < 0) continue;
     Failure f = make_range(net.node(v).id, FailureKind::Node, t.tin[v] + 1, t.tout[v]);

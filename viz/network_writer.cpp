@@ -15,7 +15,6 @@
 #include <memory>
 #include <stdexcept>
 #include <unordered_map>
-#include <unordered_set>
 
 #include "models/gracethd.h"
 #include "viz/gpkg_util.h"
@@ -183,12 +182,7 @@ class NetworkTables {
     return it->second;
   }
 
-  // A cable's port at a splice closure is written as the closure's node (the splices themselves,
-  // t_position, are not written).
-  std::string nd_code(int i) const { return net_.node(i).port_of.empty() ? net_.node(i).id : net_.node(i).port_of; }
-
   void add_node(const Node& n) {
-    if (!n.port_of.empty()) return;
     const std::string type = gracethd::site_type_of(n.kind);
     auto& r = noeud_.add({{n.pos.x, n.pos.y}});
     noeud_.set(r, "nd_code", n.id);
@@ -252,8 +246,8 @@ class NetworkTables {
   void add_cheminement(const std::string& code, const Link& l, bool in_service) {
     auto& c = chem_.add(segment(l));
     chem_.set(c, "cm_code", code);
-    chem_.set(c, "cm_ndcode1", nd_code(l.a));
-    chem_.set(c, "cm_ndcode2", nd_code(l.b));
+    chem_.set(c, "cm_ndcode1", net_.node(l.a).id);
+    chem_.set(c, "cm_ndcode2", net_.node(l.b).id);
     chem_.set(c, "cm_voie", l.corridor);
     chem_.set(c, "cm_statut", in_service ? "REC" : "PRO");
     chem_.set(c, "cm_avct", in_service ? "E" : "C");
@@ -291,13 +285,12 @@ class NetworkTables {
   }
 
   void add_link(const Link& l) {
-    if (l.splice) return;
     const bool planned = l.status == LinkStatus::Planned;
     add_route_of(l);
     auto& c = cable_.add();
     cable_.set(c, "cb_code", l.id);
-    cable_.set(c, "cb_nd1", nd_code(l.a));
-    cable_.set(c, "cb_nd2", nd_code(l.b));
+    cable_.set(c, "cb_nd1", net_.node(l.a).id);
+    cable_.set(c, "cb_nd2", net_.node(l.b).id);
     cable_.set(c, "cb_r1_code", l.dorsale ? gracethd::kDorsaleNetworkCode : "");
     cable_.set(c, "cb_prop", organisation(l.owner));
     cable_.set(c, "cb_proptyp", l.status == LinkStatus::Leased ? "LOC" : "CST");
@@ -473,11 +466,12 @@ struct TempFolder {
 
 namespace {
 
-// The t_ropt rows of the accepted requests (README "Real networks"). A route is cut into runs
-// of cables whose free fibres t_fibre lists, consecutive on the route either at a node (any
-// free fibre continues) or through a splice passage (only the free fibres joined there
-// continue); each of the request's 2 x pairs fibres is a chain of one free fibre per cable of
-// the run, found by a bounded depth-first search in t_fibre's order, never a fibre twice.
+// The t_ropt rows of the accepted requests (README "Real networks"). Per route and link: a
+// logical link of fibre chains gives, per cable in the route's direction, one row per fibre of
+// the request's next 2 x pairs chains (each fibre runs end to end through the closures); a
+// cable whose free fibres t_fibre lists gives its next 2 x pairs free fibres (at a node any free
+// fibre continues); else one row for the link with rt_fo_code empty and a comment. A fibre is
+// never given twice. rt_fo_ordr: the cable's rank on the route.
 class RoptRows {
  public:
   RoptRows(const InterconnectionResults& res, const gracethd::Fibres& fibres) : res_(res), fibres_(fibres), t_("t_ropt") {}
@@ -486,18 +480,14 @@ class RoptRows {
     for (std::size_t i = 0; i < res_.decisions.size() && i < res_.requests.size(); ++i) {
       const auto& d = res_.decisions[i];
       if (d.decision == Decision::Reject) continue;
-      for (std::size_t r = 0; r < d.route_links.size(); ++r) route(d.id, fmt::format("{}-{}", d.id, r + 1), d.route_links[r], res_.requests[i].pairs);
+      for (std::size_t r = 0; r < d.route_links.size(); ++r)
+        route(d.id, fmt::format("{}-{}", d.id, r + 1), d.route_links[r], r < d.routes.size() ? d.routes[r] : std::vector<std::string>{},
+              res_.requests[i].pairs);
     }
     return std::move(t_);
   }
 
  private:
-  struct Step {
-    std::string cable;
-    std::size_t order = 0;                   // the cable's rank on the route
-    const gracethd::Fibres::Passage* join = nullptr;  // how its fibres meet the previous cable's (null: at a node)
-  };
-
   void row(const std::string& code, const std::string& request, const std::string& fibre, std::size_t order, const std::string& comment) {
     auto& r = t_.add();
     t_.set(r, "rt_id", std::to_string(++id_));
@@ -508,90 +498,53 @@ class RoptRows {
     t_.set(r, "rt_comment", comment);
   }
 
-  void route(const std::string& request, const std::string& code, const std::vector<RouteLink>& links, int pairs) {
-    std::vector<Step> run;
-    const gracethd::Fibres::Passage* pending = nullptr;
+  void route(const std::string& request, const std::string& code, const std::vector<RouteLink>& links, const std::vector<std::string>& nodes,
+             int pairs) {
+    const std::size_t n = 2 * std::size_t(pairs);
     std::size_t order = 0;
-    for (const auto& l : links) {
-      const auto p = fibres_.passages.find(l.id);
-      if (p != fibres_.passages.end()) {
-        pending = &p->second;
+    for (std::size_t k = 0; k < links.size(); ++k) {
+      const std::string& link = links[k].id;
+      const auto ch = fibres_.chains.find(link);
+      if (ch != fibres_.chains.end()) {
+        const auto& c = ch->second;
+        std::size_t& from = next_[link];
+        // the route enters the link at its end b when it does not come from its end a
+        const bool reverse = k < nodes.size() && nodes[k] != c.from;
+        if (c.fibres.size() < from + n) {
+          for (std::size_t j = 0; j < c.cables.size(); ++j)
+            row(code, request, "", ++order,
+                fmt::format("cb_code {}: {} pairs, fibres not known (no free chains left in {})", c.cables[reverse ? c.cables.size() - 1 - j : j],
+                            pairs, link));
+          continue;
+        }
+        for (std::size_t j = 0; j < c.cables.size(); ++j) {
+          const std::size_t cj = reverse ? c.cables.size() - 1 - j : j;
+          ++order;
+          for (std::size_t q = 0; q < n; ++q)
+            row(fmt::format("{}-{}{}", code, q / 2 + 1, q % 2 ? "b" : "a"), request, c.fibres[from + q][cj], order, "cb_code " + c.cables[cj]);
+        }
+        from += n;
         continue;
       }
       ++order;
-      if (fibres_.free.count(l.id) && l.id.rfind("new:", 0) != 0) {
-        run.push_back({l.id, order, run.empty() ? nullptr : pending});
-      } else {
-        flush(request, code, run, pairs);
+      const auto it = fibres_.free.find(link);
+      std::size_t& from = next_[link];
+      if (it == fibres_.free.end() || it->second.size() < from + n) {
         row(code, request, "", order,
-            l.id.rfind("new:", 0) == 0 ? fmt::format("{}: {} pairs on a cable to lay", l.id, pairs)
-                                        : fmt::format("cb_code {}: {} pairs, fibres not known (no t_fibre rows)", l.id, pairs));
+            link.rfind("new:", 0) == 0 ? fmt::format("{}: {} pairs on a cable to lay", link, pairs)
+                                        : fmt::format("cb_code {}: {} pairs, fibres not known (no free t_fibre rows left)", link, pairs));
+        continue;
       }
-      pending = nullptr;
+      for (std::size_t q = 0; q < n; ++q)
+        row(fmt::format("{}-{}{}", code, q / 2 + 1, q % 2 ? "b" : "a"), request, it->second[from++], order, "cb_code " + link);
     }
-    flush(request, code, run, pairs);
-  }
-
-  // The fibres of the next cable that may follow `prev` (on the previous cable) into step s.
-  std::vector<const std::string*> next(const Step& s, const std::string* prev, const std::string& prev_cable) const {
-    std::vector<const std::string*> out;
-    const auto& free = fibres_.free.at(s.cable);
-    if (!prev || !s.join || s.join->any) {
-      for (const auto& f : free)
-        if (!taken_.count(f)) out.push_back(&f);
-      return out;
-    }
-    const bool forward = s.join->first == prev_cable;
-    for (const auto& [a, b] : s.join->joined) {
-      const std::string& from = forward ? a : b;
-      const std::string& to = forward ? b : a;
-      if (from == *prev && !taken_.count(to)) out.push_back(&to);
-    }
-    return out;
-  }
-
-  bool chain(const std::vector<Step>& run, std::size_t k, std::vector<const std::string*>& c, long& budget) {
-    if (k == run.size()) return true;
-    for (const std::string* f : next(run[k], k ? c[k - 1] : nullptr, k ? run[k - 1].cable : std::string())) {
-      if (--budget < 0) return false;
-      c.push_back(f);
-      taken_.insert(*f);
-      if (chain(run, k + 1, c, budget)) return true;
-      taken_.erase(*f);
-      c.pop_back();
-    }
-    return false;
-  }
-
-  void flush(const std::string& request, const std::string& code, std::vector<Step>& run, int pairs) {
-    if (run.empty()) return;
-    std::vector<std::vector<const std::string*>> chains;
-    long budget = 100000;
-    for (int q = 0; q < 2 * pairs; ++q) {
-      std::vector<const std::string*> c;
-      if (!chain(run, 0, c, budget)) break;
-      chains.push_back(std::move(c));
-    }
-    if (int(chains.size()) == 2 * pairs) {
-      for (std::size_t k = 0; k < run.size(); ++k)
-        for (int q = 0; q < 2 * pairs; ++q)
-          row(fmt::format("{}-{}{}", code, q / 2 + 1, q % 2 ? "b" : "a"), request, *chains[q][k], run[k].order, "cb_code " + run[k].cable);
-    } else {
-      for (const auto& c : chains)
-        for (const std::string* f : c) taken_.erase(*f);
-      for (const auto& s : run)
-        row(code, request, "", s.order,
-            fmt::format("cb_code {}: {} pairs, fibres not known (no {} free fibres continue through the route's splices)", s.cable, pairs,
-                        2 * pairs));
-    }
-    run.clear();
   }
 
   const InterconnectionResults& res_;
   const gracethd::Fibres& fibres_;
   TableData t_;
   long id_ = 0;
-  std::unordered_set<std::string> taken_;
+  std::map<std::string, std::size_t> next_;  // link -> its first free fibre / chain not yet given
 };
 
 }  // namespace

@@ -28,11 +28,12 @@ std::string network_check_text(const NetworkCheck& check);
 enum class GraceThdFormat { ShpCsv, Gpkg };
 
 // t_ropt.csv (GraceTHD optical routes) for the accepted requests of a queue answered on a
-// GraceTHD network: per route and cable, when the cable's free fibres are known (fibres.free,
-// from t_fibre) one row per fibre (rt_code <request>-<route>-<pair>a/b, rt_fo_ordr the cable's
-// rank on the route), given in t_fibre's order and never twice, each fibre continuing into the
-// next cable's through the splices of a closure (fibres.passages, t_position); else one row for
-// the cable with rt_fo_code empty and a comment. Splice passages get no row. Returns the rows.
+// GraceTHD network: per route and cable, when the fibres are known one row per fibre (rt_code
+// <request>-<route>-<pair>a/b, rt_fo_ordr the cable's rank on the route): on a logical link of
+// fibre chains (fibres.chains) each fibre of a chain, cable after cable in the route's
+// direction, so each of the request's fibres runs end to end through the closures; on a cable
+// (fibres.free, from t_fibre) its free fibres in t_fibre's order; never a fibre twice. Else one
+// row for the cable with rt_fo_code empty and a comment. Returns the rows written.
 long write_ropt(OutputDir& dir, const InterconnectionResults& res, const gracethd::Fibres& fibres);
 // The same table as the bytes of t_ropt.csv (the desk's GET /api/export/t_ropt.csv).
 std::string ropt_csv(const InterconnectionResults& res, const gracethd::Fibres& fibres);

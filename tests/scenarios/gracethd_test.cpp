@@ -29,6 +29,7 @@
 #include "viz/network_writer.h"
 #include "viz/output_dir.h"
 #include "solvers/interconnect.h"
+#include "solvers/resilience.h"
 
 namespace dorsale {
 namespace {
@@ -1393,54 +1394,74 @@ std::string derived_text(const NetworkInfo& info) {
   return s;
 }
 
-TEST(GraceThdContinuity, TheClosureCountsAndRuleAreSaid) {
+TEST(GraceThdContinuity, TheChainsAndRuleAreSaid) {
   TempDir tmp;
   const auto imp = scenarios::read_network(splice_delivery(true).write(tmp.path() / "n").string(), Parameters());
   const auto& t = imp.info.totals;
-  EXPECT_EQ(t.nodes, 4);  // S, J, D, E: B1's port at J is not a node of the delivery
-  EXPECT_EQ(t.links, 2);  // A1, B1: the passage through J is not a cable
+  EXPECT_EQ(t.nodes, 4);  // S, J, D, E
+  EXPECT_EQ(t.links, 2);  // the cables A1, B1: the logical link through J is not one more cable
   EXPECT_EQ(t.fibres, 24);
   EXPECT_EQ(t.free_pairs, 4 + 4);  // A1: F5..F12 free (cb_fo_disp said 12); B1 the same
   EXPECT_EQ(t.by_kind.at("junction"), 1);
-  EXPECT_EQ(imp.network.nodes().size(), 4u + 1);
-  EXPECT_EQ(imp.network.links().size(), 2u + 1);
-  // A1 -> B1 through J: 6 fibres joined (PS1-PS6; the AT and the HS rows join nothing), 2 of them free
-  const Link* ab = link_of(imp.network, "splices A1-B1 in J");
+  EXPECT_EQ(imp.network.nodes().size(), 4u);
+  ASSERT_EQ(imp.network.links().size(), 2u + 1);
+  // the free fibres spliced end to end through J (PS5, PS6; the AT and the HS rows join nothing):
+  // two chains S -> D, one logical link of one pair, as long as its two cables
+  const Link* ab = link_of(imp.network, "A1+B1");
   ASSERT_TRUE(ab);
-  EXPECT_TRUE(ab->splice);
-  EXPECT_EQ(ab->pairs_total, 3);
+  EXPECT_EQ(imp.network.node(ab->a).id + " " + imp.network.node(ab->b).id, "S D");
+  EXPECT_EQ(ab->pairs_total, 1);
   EXPECT_EQ(ab->pairs_free(), 1);
-  EXPECT_EQ(ab->length_km, 0);
-  EXPECT_EQ(imp.network.node(ab->a).id + " " + imp.network.node(ab->b).id, "J J/B1");
+  EXPECT_NEAR(ab->length_km, link_of(imp.network, "A1")->length_km + link_of(imp.network, "B1")->length_km, 1e-9);
+  EXPECT_TRUE(ab->in_risk_group("cable A1"));
+  EXPECT_TRUE(ab->in_risk_group("cable B1"));
+  // the cables keep their other fibres, none free: nothing else continues through J
+  for (const char* cb : {"A1", "B1"}) {
+    const Link* c = link_of(imp.network, cb);
+    ASSERT_TRUE(c);
+    EXPECT_EQ(c->pairs_total, 6 - 1) << cb;
+    EXPECT_EQ(c->pairs_free(), 0) << cb;
+    EXPECT_TRUE(c->in_risk_group(std::string("cable ") + cb)) << cb;
+    EXPECT_EQ(imp.fibres.free.count(cb), 0u) << cb;
+  }
+  const auto& ch = imp.fibres.chains.at("A1+B1");
+  EXPECT_EQ(ch.from, "S");
+  EXPECT_EQ(ch.cables, (std::vector<std::string>{"A1", "B1"}));
+  EXPECT_EQ(ch.fibres, (std::vector<std::vector<std::string>>{{"A1-F5", "B1-F9"}, {"A1-F6", "B1-F10"}}));
+  // 4 chains carry R0 (used); A1's F7..F12 and B1's F5..F8, F11, F12 end unspliced in J
   const std::string derived = derived_text(imp.info);
-  EXPECT_NE(derived.find("route continuity through 1 splice closures of two cables (nodes with no site where t_position joins fibres of two "
-                         "cables): 1 passages limited to free fibres joined to free fibres (ps_fonct not AT/PI, ps_etat not HS), / 2, "
-                         "0 of them with no free pair; 0 passages by the cable-level rule"),
+  EXPECT_NE(derived.find("route continuity by fibre chains through 1 splice closures (nodes with no site where t_position joins fibres of two "
+                         "cables): 2 chains of free fibres spliced end to end (ps_fonct not AT/PI, ps_etat not HS) in 1 logical links (one "
+                         "per sequence of cables, chains / 2 pairs); 4 chains with a used or out-of-order fibre, 12 free chains ending "
+                         "unspliced in a closure (they go nowhere)"),
             std::string::npos)
       << derived;
-  EXPECT_EQ(imp.fibres.passages.at("splices A1-B1 in J").joined,
-            (std::vector<std::pair<std::string, std::string>>{{"A1-F5", "B1-F9"}, {"A1-F6", "B1-F10"}}));
   // `network info` prints the rule
   const auto log = tmp.path() / "log";
   ASSERT_EQ(test::run_cli({"network", "info", (tmp.path() / "n").string()}, log), 0) << test::slurp(log);
-  EXPECT_NE(test::slurp(log).find("route continuity through 1 splice closures of two cables"), std::string::npos) << test::slurp(log);
-  // nothing spliced free: the passage has none; no t_position: the cable-level rule, said
+  EXPECT_NE(test::slurp(log).find("route continuity by fibre chains through 1 splice closures"), std::string::npos) << test::slurp(log);
+  // nothing spliced free: no logical link, no free pair through J; totals the same
   const auto closed = scenarios::read_network(splice_delivery(false).write(tmp.path() / "c").string(), Parameters());
-  EXPECT_EQ(link_of(closed.network, "splices A1-B1 in J")->pairs_free(), 0);
-  EXPECT_NE(derived_text(closed.info).find("1 of them with no free pair"), std::string::npos) << derived_text(closed.info);
+  EXPECT_EQ(closed.network.links().size(), 2u);
+  EXPECT_EQ(link_of(closed.network, "A1")->pairs_free(), 0);
+  EXPECT_TRUE(closed.fibres.chains.empty());
+  EXPECT_NE(derived_text(closed.info).find("0 chains of free fibres spliced end to end"), std::string::npos) << derived_text(closed.info);
   EXPECT_EQ(closed.info.totals.free_pairs, t.free_pairs);
+  // no t_position: the cable-level rule, said
   const auto plain = scenarios::read_network(splice_delivery(false, false).write(tmp.path() / "p").string(), Parameters());
   EXPECT_EQ(plain.network.nodes().size(), 4u);
   EXPECT_EQ(plain.network.links().size(), 2u);
-  // a third cable at J: a closure of three cables keeps the cable-level rule, said
-  const auto branch = scenarios::read_network(splice_delivery(false, true, true).write(tmp.path() / "b").string(), Parameters());
-  EXPECT_EQ(branch.network.links().size(), 3u);
-  EXPECT_EQ(branch.network.nodes().size(), 4u);
-  EXPECT_NE(derived_text(branch.info).find("1 splice closures of three cables or more keep the cable-level rule (their splices are not checked), e.g. J"),
-            std::string::npos)
-      << derived_text(branch.info);
+  EXPECT_EQ(link_of(plain.network, "A1")->pairs_free(), 4);
   EXPECT_NE(derived_text(plain.info).find("route continuity: the cable-level rule at every node (the delivery has no t_position)"), std::string::npos)
       << derived_text(plain.info);
+  // a cable to build at J (no fibres known): J keeps the cable-level rule, said
+  const auto branch = scenarios::read_network(splice_delivery(true, true, true).write(tmp.path() / "b").string(), Parameters());
+  EXPECT_EQ(branch.network.links().size(), 3u);
+  EXPECT_EQ(link_of(branch.network, "A1")->pairs_free(), 4);
+  EXPECT_FALSE(link_of(branch.network, "A1+B1"));
+  EXPECT_NE(derived_text(branch.info).find("1 splice closures keep the cable-level rule (a cable without t_fibre rows or to build ends there), e.g. J"),
+            std::string::npos)
+      << derived_text(branch.info);
   // the check reads t_position and counts no refused row
   const auto c = planner::network_check((tmp.path() / "n").string());
   ASSERT_TRUE(c.usable) << c.error;
@@ -1462,20 +1483,21 @@ TEST(GraceThdContinuity, ARequestAcrossAClosureNeedsFreeFibresSplicedThrough) {
     EXPECT_EQ(test::run_cli({"interconnect", req.string(), "--network", net.string(), "-o", out.string()}, log), 0) << test::slurp(log);
     return out;
   };
-  // free fibres on both cables (4 pairs each), none spliced through J: both refused, the passage named
+  // free fibres on both cables (4 pairs each), none spliced through J: both refused, the cable to the closure named
   const auto closed = run("closed", splice_delivery(false));
   auto d = decisions(closed);
   EXPECT_EQ(d["R1"]["decision"], "reject");
-  EXPECT_TRUE(mentions(d["R1"], "link splices A1-B1 in J (J - J/B1) has 0 free pairs, 1 requested")) << d["R1"].dump(1);
+  EXPECT_TRUE(mentions(d["R1"], "link A1 (S - J) has 0 free pairs, 1 requested")) << d["R1"].dump(1);
   EXPECT_EQ(d["R2"]["decision"], "reject");
   EXPECT_TRUE(ropt_rows(closed / "t_ropt.csv", "R1").empty());
   // two free fibres spliced through: one pair; R2 (2 pairs) refused, R1 accepted on them
   const auto open = run("open", splice_delivery(true));
   d = decisions(open);
   EXPECT_EQ(d["R2"]["decision"], "reject");
-  EXPECT_TRUE(mentions(d["R2"], "link splices A1-B1 in J (J - J/B1) has 1 free pairs, 2 requested")) << d["R2"].dump(1);
+  EXPECT_TRUE(mentions(d["R2"], "has 1 free pairs, 2 requested")) << d["R2"].dump(1);
   ASSERT_EQ(d["R1"]["decision"], "accept") << d["R1"].dump(1);
-  // its fibres continue through the splices (B1-F9, F10: not B1's first free fibres F5, F6)
+  EXPECT_EQ(d["R1"]["route_links"][0].size(), 1u);
+  // its fibres are the chains' (B1-F9, F10: not B1's first free fibres F5, F6)
   EXPECT_EQ(ropt_rows(open / "t_ropt.csv", "R1"),
             (std::vector<std::string>{"R1-1-1a A1-F5 1", "R1-1-1a B1-F9 2", "R1-1-1b A1-F6 1", "R1-1-1b B1-F10 2"}));
   // no t_position: the cable-level rule, both accepted, fibres in t_fibre's order
@@ -1488,9 +1510,10 @@ TEST(GraceThdContinuity, ARequestAcrossAClosureNeedsFreeFibresSplicedThrough) {
 }
 
 // The splice delivery mutated 100 times (t_position, t_fibre, t_cable, t_ropt bytes): the check
-// never fails, and a usable import gives a valid network whose passages the solver routes on
-// (a request S -> D evaluated, diverse too) and t_ropt rows for it.
+// never fails, and a usable import gives a valid network whose logical links the solver routes
+// on (a request S -> D evaluated, diverse too) and t_ropt rows for it.
 TEST(GraceThdContinuity, MutatedSplicesNeverBreakTheImportOrTheRouting) {
+
   TempDir tmp;
   const auto dir = splice_delivery(true).write(tmp.path() / "m");
   const std::vector<std::string> files = {"t_position.csv", "t_fibre.csv", "t_cable.csv", "t_ropt.csv"};
@@ -1548,45 +1571,116 @@ TEST(GraceThdContinuity, MutatedSplicesNeverBreakTheImportOrTheRouting) {
   EXPECT_GT(routed, 0) << routed;
 }
 
-// Two closures in line, J1 and J2, on S -A- J1 -M- J2 -C- D: M's fibres 1-2 are joined to A's
-// at J1, its fibres 3-4 to C's at J2. Each closure has a free pair, so the route is accepted
-// (each closure is checked on its own, README "Real networks"), but no fibre continues end to
-// end: its t_ropt rows say the fibres are not known rather than name fibres that do not join.
-TEST(GraceThdContinuity, TwoClosuresAreCheckedEachOnItsOwnAndTRoptSaysSo) {
-  TempDir tmp;
+// A delivery of cables of 4 fibres, all free, between the given nodes (x in metres along one
+// line; a node named in `sites` is a hosting site, the first an NRO), and splices (ps_1, ps_2).
+Delivery fibre_delivery(const std::vector<std::pair<std::string, double>>& nodes, const std::vector<std::string>& sites,
+                        const std::vector<std::array<std::string, 3>>& cables, const std::vector<std::pair<std::string, std::string>>& splices) {
   Delivery d;
-  auto node = [&](const std::string& code, double x) { d.add("t_noeud", {{"nd_code", code}}, {{x, 6700000}}); };
-  node("S", 800000);
-  node("J1", 801000);
-  node("J2", 802000);
-  node("D", 803000);
-  d.add("t_sitetech", {{"st_code", "ST-S"}, {"st_nd_code", "S"}, {"st_typelog", "NRO"}});
-  d.add("t_sitetech", {{"st_code", "ST-D"}, {"st_nd_code", "D"}, {"st_typelog", "HEBERG"}});
-  for (const auto& [cb, a, b] : std::vector<std::array<std::string, 3>>{{"A", "S", "J1"}, {"M", "J1", "J2"}, {"C", "J2", "D"}}) {
+  for (const auto& [code, x] : nodes) d.add("t_noeud", {{"nd_code", code}}, {{x, 6700000 + (code == "E" ? 1000.0 : 0.0)}});
+  for (std::size_t k = 0; k < sites.size(); ++k)
+    d.add("t_sitetech", {{"st_code", "ST-" + sites[k]}, {"st_nd_code", sites[k]}, {"st_typelog", k == 0 ? "NRO" : "HEBERG"}});
+  for (const auto& [cb, a, b] : cables) {
     d.add("t_cable", {{"cb_code", cb}, {"cb_nd1", a}, {"cb_nd2", b}, {"cb_avct", "E"}, {"cb_capafo", "4"}, {"cb_lgreel", "1000"}, {"cb_typephy", "C"}});
     for (int i = 1; i <= 4; ++i) d.add("t_fibre", {{"fo_code", fmt::format("{}-F{}", cb, i)}, {"fo_cb_code", cb}});
   }
-  for (int i = 1; i <= 2; ++i) d.add("t_position", {{"ps_code", fmt::format("P1-{}", i)}, {"ps_1", fmt::format("A-F{}", i)}, {"ps_2", fmt::format("M-F{}", i)}});
-  for (int i = 3; i <= 4; ++i) d.add("t_position", {{"ps_code", fmt::format("P2-{}", i)}, {"ps_1", fmt::format("M-F{}", i)}, {"ps_2", fmt::format("C-F{}", i)}});
-  const auto net = d.write(tmp.path() / "net");
-  const auto req = tmp.path() / "requests.csv";
-  std::ofstream(req) << "id,requester,site,lon,lat,destination,pairs,protection,max_latency_ms,horizon_years,submitted,value\n"
-                        "R1,ISP,S,,,D,1,none,,10,2024-01-01,1\n";
-  const auto out = tmp.path() / "out", log = tmp.path() / "log";
-  ASSERT_EQ(test::run_cli({"interconnect", req.string(), "--network", net.string(), "-o", out.string()}, log), 0) << test::slurp(log);
-  auto dec = decisions(out);
-  ASSERT_EQ(dec["R1"]["decision"], "accept") << dec["R1"].dump(1);
-  auto tables = tables_of(out / "t_ropt.csv");
-  const auto& rows = tables["t_ropt"];
-  ASSERT_EQ(rows.size(), 3u);  // one per cable, no fibre named
-  for (const auto& r : rows) {
-    EXPECT_NE(r.find("fibres not known (no 2 free fibres continue through the route's splices)"), std::string::npos) << r;
-    EXPECT_EQ(r.find("-F"), std::string::npos) << r;
+  int ps = 0;
+  for (const auto& [a, b] : splices) d.add("t_position", {{"ps_code", fmt::format("PS{}", ++ps)}, {"ps_1", a}, {"ps_2", b}, {"ps_fonct", "EP"}});
+  return d;
+}
+
+nlohmann::json run_queue(const fs::path& dir, const Delivery& d, const std::string& rows) {
+  const auto net = d.write(dir / "net");
+  const auto req = dir / "requests.csv";
+  std::ofstream(req) << "id,requester,site,lon,lat,destination,pairs,protection,max_latency_ms,horizon_years,submitted,value\n" << rows;
+  const auto log = dir / "log";
+  EXPECT_EQ(test::run_cli({"interconnect", req.string(), "--network", net.string(), "-o", (dir / "out").string()}, log), 0) << test::slurp(log);
+  return decisions(dir / "out");
+}
+
+// A closure J of three cables: A (S-J) spliced to C (J-D) on its fibres 1-2, nothing spliced
+// from A to B (J-E). S -> D goes on the chains A+C; S -> E is refused at J, though A and B both
+// have free fibres (the cable-level rule, kept before, accepted it).
+TEST(GraceThdContinuity, AThreeCableClosureContinuesOnlyWhereSpliced) {
+  TempDir tmp;
+  const auto d = fibre_delivery({{"S", 800000}, {"J", 801000}, {"D", 802000}, {"E", 801000}}, {"S", "D", "E"},
+                                {{"A", "S", "J"}, {"B", "J", "E"}, {"C", "J", "D"}}, {{"A-F1", "C-F1"}, {"A-F2", "C-F2"}});
+  const auto imp = scenarios::read_network(d.write(tmp.path() / "n").string(), Parameters());
+  const Link* ac = link_of(imp.network, "A+C");
+  ASSERT_TRUE(ac);
+  EXPECT_EQ(ac->pairs_free(), 1);
+  EXPECT_FALSE(link_of(imp.network, "A+B"));
+  EXPECT_EQ(link_of(imp.network, "B")->pairs_free(), 0);  // its free fibres end unspliced in J
+  EXPECT_EQ(link_of(imp.network, "A")->pairs_free(), 0);
+  const auto dec = run_queue(tmp.path(), d, "R1,ISP,S,,,E,1,none,,10,2024-01-01,1\nR2,ISP,S,,,D,1,none,,10,2024-01-02,1\n");
+  EXPECT_EQ(dec["R1"]["decision"], "reject");
+  EXPECT_TRUE(mentions(dec["R1"], "link A (S - J) has 0 free pairs, 1 requested") || mentions(dec["R1"], "link B (J - E) has 0 free pairs, 1 requested"))
+      << dec["R1"].dump(1);
+  ASSERT_EQ(dec["R2"]["decision"], "accept") << dec["R2"].dump(1);
+  EXPECT_EQ(ropt_rows(tmp.path() / "out" / "t_ropt.csv", "R2"),
+            (std::vector<std::string>{"R2-1-1a A-F1 1", "R2-1-1a C-F1 2", "R2-1-1b A-F2 1", "R2-1-1b C-F2 2"}));
+}
+
+// Two closures in line, J1 and J2, on S -A- J1 -M- J2 -C- D. M's fibres 1-2 are spliced to A's
+// at J1 but its fibres 3-4 to C's at J2: no fibre runs end to end, the request is refused (each
+// closure checked on its own accepted it). Spliced end to end (1-4 through both): two chains
+// S -> D, each request's t_ropt rows name one fibre per cable in the route's order, a request
+// D -> S too.
+TEST(GraceThdContinuity, TwoClosuresInARowNeedFibresSplicedEndToEnd) {
+  TempDir tmp;
+  const std::vector<std::pair<std::string, double>> nodes = {{"S", 800000}, {"J1", 801000}, {"J2", 802000}, {"D", 803000}};
+  const std::vector<std::array<std::string, 3>> cables = {{"A", "S", "J1"}, {"M", "J1", "J2"}, {"C", "J2", "D"}};
+  fs::create_directories(tmp.path() / "apart");
+  const auto apart = run_queue(tmp.path() / "apart", fibre_delivery(nodes, {"S", "D"}, cables,
+                                                                     {{"A-F1", "M-F1"}, {"A-F2", "M-F2"}, {"M-F3", "C-F3"}, {"M-F4", "C-F4"}}),
+                               "R1,ISP,S,,,D,1,none,,10,2024-01-01,1\n");
+  EXPECT_EQ(apart["R1"]["decision"], "reject") << apart["R1"].dump(1);
+  EXPECT_TRUE(ropt_rows(tmp.path() / "apart" / "out" / "t_ropt.csv", "R1").empty());
+  std::vector<std::pair<std::string, std::string>> through;
+  for (int i = 1; i <= 4; ++i) {
+    through.emplace_back(fmt::format("A-F{}", i), fmt::format("M-F{}", i));
+    through.emplace_back(fmt::format("C-F{}", i), fmt::format("M-F{}", i));  // either way round
   }
+  fs::create_directories(tmp.path() / "through");
+  const auto d = fibre_delivery(nodes, {"S", "D"}, cables, through);
+  const auto dec = run_queue(tmp.path() / "through", d, "R1,ISP,S,,,D,1,none,,10,2024-01-01,1\nR2,ISP,D,,,S,1,none,,10,2024-01-02,1\n");
+  ASSERT_EQ(dec["R1"]["decision"], "accept") << dec["R1"].dump(1);
+  ASSERT_EQ(dec["R2"]["decision"], "accept") << dec["R2"].dump(1);
+  const auto csv = tmp.path() / "through" / "out" / "t_ropt.csv";
+  EXPECT_EQ(ropt_rows(csv, "R1"), (std::vector<std::string>{"R1-1-1a A-F1 1", "R1-1-1a C-F1 3", "R1-1-1a M-F1 2", "R1-1-1b A-F2 1",
+                                                             "R1-1-1b C-F2 3", "R1-1-1b M-F2 2"}));
+  EXPECT_EQ(ropt_rows(csv, "R2"), (std::vector<std::string>{"R2-1-1a A-F3 3", "R2-1-1a C-F3 1", "R2-1-1a M-F3 2", "R2-1-1b A-F4 3",
+                                                             "R2-1-1b C-F4 1", "R2-1-1b M-F4 2"}));
+  const auto imp = scenarios::read_network((tmp.path() / "through" / "net").string(), Parameters());
+  const Link* amc = link_of(imp.network, "A+M+C");
+  ASSERT_TRUE(amc);
+  EXPECT_EQ(amc->pairs_total, 2);
+  EXPECT_NEAR(amc->length_km, 3.0, 1e-9);
+}
+
+// Resilience on the logical links: S -A1- J -B1- D with the chains A1+B1 (S - D) beside the
+// cables' own links. B1 failing alone as a link cuts nothing (A1+B1 still joins D), but the
+// cable B1 fails with every logical link through it: its group "cable B1" cuts D.
+TEST(GraceThdContinuity, ACableFailureTakesDownTheLogicalLinksThroughIt) {
+  TempDir tmp;
+  const auto imp = scenarios::read_network(splice_delivery(true).write(tmp.path() / "n").string(), Parameters());
+  const Network& net = imp.network;
+  solvers::ResilienceInput in;
+  in.core = {int(*net.find_node("S"))};
+  in.premises.assign(net.nodes().size(), 0);
+  in.high_points.assign(net.nodes().size(), 0);
+  const auto r = solvers::analyse_resilience(net, in);
+  const Failure* b1 = nullptr;
+  for (const auto& f : r.failures) {
+    EXPECT_FALSE(f.kind == FailureKind::Link && f.id == "B1") << "B1 alone cuts nothing: the chains A1+B1 still join D";
+    if (f.kind == FailureKind::Srg && f.id == "cable B1") b1 = &f;
+  }
+  ASSERT_TRUE(b1);
+  EXPECT_EQ(std::set<std::string>(b1->links.begin(), b1->links.end()), (std::set<std::string>{"A1+B1", "B1"}));
+  EXPECT_EQ(b1->cut_nodes, std::vector<std::string>{"D"});
 }
 
 // The desk's export on a GraceTHD network: the accepted requests' t_ropt rows, fibres through
-// the splices (GET /api/export/t_ropt.csv serves viz::ropt_csv of the same results).
+// the closure's fibre chains (GET /api/export/t_ropt.csv serves viz::ropt_csv of the same results).
 TEST(GraceThdContinuity, TheDeskExportsOpticalRoutesThroughTheSplices) {
   TempDir tmp;
   service::ServeConfig cfg;
@@ -1594,7 +1688,7 @@ TEST(GraceThdContinuity, TheDeskExportsOpticalRoutesThroughTheSplices) {
   const auto s = scenarios::builtin_scenario("bfc-2022");
   gracethd::Fibres fibres;
   const Region region = service::desk_region(cfg, s, &fibres);
-  ASSERT_EQ(fibres.passages.count("splices A1-B1 in J"), 1u);
+  ASSERT_EQ(fibres.chains.count("A1+B1"), 1u);
   auto reg = service::make_sqlite_register((tmp.path() / "desk.sqlite").string());
   service::Desk desk(region, s.params, *reg);
   const service::Caller eng{"eng", service::Role::Engineer};
@@ -1755,7 +1849,7 @@ TEST(GraceThdForeign, ADeliveryFromTheTemplatesImportsWithEveryCablePlacedOrList
   const auto imp = scenarios::read_network(d.string(), Parameters());
   std::set<std::string> links;
   for (const auto& l : imp.network.links())
-    if (!l.splice) links.insert(l.id);
+    if (!imp.fibres.chains.count(l.id)) links.insert(l.id);  // the cables (no logical link of fibre chains)
   EXPECT_EQ(links, (std::set<std::string>{"CB-0001", "CB-0002", "CB-0003"}));
   std::map<std::string, std::string> why;  // cable -> the reason it was left out
   for (const auto& r : imp.info.dropped)

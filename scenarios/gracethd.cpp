@@ -1273,6 +1273,11 @@ class Importer {
       l.dorsale = dorsale;
       l.status = leased ? LinkStatus::Leased : LinkStatus::Owned;
       l.pairs_total = int(g.chains.size() / 2);
+      // a cable leased, another owned: the leased rate priced on the whole at the mean of both rates, so
+      // link_cost gives the sum of its cables' (README "Real networks")
+      if (leased)
+        for (int ci : g.cables)
+          if (net.links()[link_of[ci]].status != LinkStatus::Leased) lease += P_.costs.owned_eur_per_pair_km_year * net.links()[link_of[ci]].length_km;
       l.lease_eur_per_pair_km_year = lease / km;
       l.build_eur_per_km = build / km;
       l.aerial_share = aerial / km;

@@ -1574,13 +1574,15 @@ TEST(GraceThdContinuity, MutatedSplicesNeverBreakTheImportOrTheRouting) {
 // A delivery of cables of 4 fibres, all free, between the given nodes (x in metres along one
 // line; a node named in `sites` is a hosting site, the first an NRO), and splices (ps_1, ps_2).
 Delivery fibre_delivery(const std::vector<std::pair<std::string, double>>& nodes, const std::vector<std::string>& sites,
-                        const std::vector<std::array<std::string, 3>>& cables, const std::vector<std::pair<std::string, std::string>>& splices) {
+                        const std::vector<std::array<std::string, 3>>& cables, const std::vector<std::pair<std::string, std::string>>& splices,
+                        const std::string& leased = "") {
   Delivery d;
   for (const auto& [code, x] : nodes) d.add("t_noeud", {{"nd_code", code}}, {{x, 6700000 + (code == "E" ? 1000.0 : 0.0)}});
   for (std::size_t k = 0; k < sites.size(); ++k)
     d.add("t_sitetech", {{"st_code", "ST-" + sites[k]}, {"st_nd_code", sites[k]}, {"st_typelog", k == 0 ? "NRO" : "HEBERG"}});
   for (const auto& [cb, a, b] : cables) {
-    d.add("t_cable", {{"cb_code", cb}, {"cb_nd1", a}, {"cb_nd2", b}, {"cb_avct", "E"}, {"cb_capafo", "4"}, {"cb_lgreel", "1000"}, {"cb_typephy", "C"}});
+    d.add("t_cable", {{"cb_code", cb}, {"cb_nd1", a}, {"cb_nd2", b}, {"cb_avct", "E"}, {"cb_capafo", "4"}, {"cb_lgreel", "1000"}, {"cb_typephy", "C"},
+                      {"cb_proptyp", cb == leased ? "LOC" : "CST"}});
     for (int i = 1; i <= 4; ++i) d.add("t_fibre", {{"fo_code", fmt::format("{}-F{}", cb, i)}, {"fo_cb_code", cb}});
   }
   int ps = 0;
@@ -1655,6 +1657,15 @@ TEST(GraceThdContinuity, TwoClosuresInARowNeedFibresSplicedEndToEnd) {
   ASSERT_TRUE(amc);
   EXPECT_EQ(amc->pairs_total, 2);
   EXPECT_NEAR(amc->length_km, 3.0, 1e-9);
+  EXPECT_EQ(amc->status, LinkStatus::Owned);
+  // M leased: the logical link is priced as its cables, M at the lease rate, A and C owned
+  const Parameters P;
+  const auto mixed = scenarios::read_network(fibre_delivery(nodes, {"S", "D"}, cables, through, "M").write(tmp.path() / "mixed").string(), P);
+  const Link* lm = link_of(mixed.network, "A+M+C");
+  ASSERT_TRUE(lm);
+  EXPECT_EQ(lm->status, LinkStatus::Leased);
+  EXPECT_NEAR(lm->lease_eur_per_pair_km_year * lm->length_km,
+              P.costs.lease_eur_per_pair_km_year * 1.0 + P.costs.owned_eur_per_pair_km_year * 2.0, 1e-9);
 }
 
 // Resilience on the logical links: S -A1- J -B1- D with the chains A1+B1 (S - D) beside the

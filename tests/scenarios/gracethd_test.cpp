@@ -1659,7 +1659,8 @@ TEST(GraceThdContinuity, TwoClosuresInARowNeedFibresSplicedEndToEnd) {
   EXPECT_NEAR(amc->length_km, 3.0, 1e-9);
   EXPECT_EQ(amc->status, LinkStatus::Owned);
   // M leased: the logical link is priced as its cables, M at the lease rate, A and C owned
-  const Parameters P;
+  Parameters P;
+  P.costs.owned_eur_per_pair_km_year = 7;  // the default is 0: an owned cable would cost nothing either way
   const auto mixed = scenarios::read_network(fibre_delivery(nodes, {"S", "D"}, cables, through, "M").write(tmp.path() / "mixed").string(), P);
   const Link* lm = link_of(mixed.network, "A+M+C");
   ASSERT_TRUE(lm);

@@ -21,6 +21,7 @@
 //   cheminements            a cheminement (t_cab_cond -> t_conduite -> t_cond_chem ->
 //                           t_cheminement) carried by two cables or more is a shared-risk group
 //                           named by its cm_code
+#include <map>
 #include <string>
 #include <vector>
 
@@ -77,6 +78,21 @@ bool avancement_planned(const std::string& code);
 bool propriete_leased(const std::string& code);
 // cm_typ_imp 0 (telecom poles) and 1 (energy poles): aerial.
 bool implantation_aerial(const std::string& code);
+
+// The fibres an import knows (t_fibre, t_position), for the t_ropt rows of accepted routes:
+// each cable link's free fibres in t_fibre's order (cb_code -> fo_code); each logical link of
+// fibre chains (scenarios/gracethd.cpp, README "Real networks": free fibres spliced end to end
+// through closures, grouped by their sequence of cables): its cables from its end a to its end b,
+// and its free chains, each one fibre per cable in that order.
+struct Fibres {
+  std::map<std::string, std::vector<std::string>> free;
+  struct Chains {
+    std::string from;  // the node id of end a
+    std::vector<std::string> cables;
+    std::vector<std::vector<std::string>> fibres;
+  };
+  std::map<std::string, Chains> chains;
+};
 
 // cb_r1_code of the Dorsale's cables (the network a cable belongs to).
 inline constexpr const char* kDorsaleNetworkCode = "DORSALE";

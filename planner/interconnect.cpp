@@ -74,10 +74,10 @@ InterconnectionResults evaluate_requests(const Region& region, const Parameters&
 InterconnectionResults interconnect(const InterconnectConfig& cfg) {
   const scenarios::Scenario s = cfg.scenario.empty() ? scenarios::builtin_scenario("bfc-2022") : scenarios::load_scenario(cfg.scenario);
   Region region = scenarios::load_region(s);
-  std::map<std::string, std::vector<std::string>> free_fibres;
+  gracethd::Fibres fibres;
   if (!cfg.network.empty()) {
     auto imp = scenarios::read_network(cfg.network, s.params);
-    free_fibres = std::move(imp.free_fibres);
+    fibres = std::move(imp.fibres);
     scenarios::use_network(region, std::move(imp));
   }
   if (region.network.nodes().empty())
@@ -87,7 +87,7 @@ InterconnectionResults interconnect(const InterconnectConfig& cfg) {
   viz::OutputDir dir(cfg.out_dir, "interconnect");
   viz::write_routes_gpkg(dir.entry("routes.gpkg"), region, res);
   viz::write_file(dir.entry("decisions.json"), viz::decisions_json(res).dump(2) + "\n");
-  if (!cfg.network.empty()) viz::write_ropt(dir, res, free_fibres);  // the accepted routes as GraceTHD t_ropt rows
+  if (!cfg.network.empty()) viz::write_ropt(dir, res, fibres);  // the accepted routes as GraceTHD t_ropt rows
   dir.commit();
   return res;
 }

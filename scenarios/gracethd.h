@@ -13,6 +13,9 @@
 // leaves out (abandoned or out-of-service cables, jumpers, cables inside one site, chambers no
 // kept cable ends at) are counted there too, without a kind. Cable ends: cb_nd1/cb_nd2, else
 // the t_cableline geometry's ends within gracethd.end_snap_m of a node, else the duct chain.
+// With t_fibre, a cable's free pairs are its free fibres'; with t_position, the free fibres
+// spliced end to end through closures form chains, grouped into one logical link per sequence
+// of cables (README "Real networks", route continuity).
 //
 // Complexity: one pass over each table, hash maps on the codes; 100,000 cables import in about
 // a second (benchmarks/BENCHMARKS.md).
@@ -20,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "models/gracethd.h"
 #include "models/high_point.h"
 #include "models/network.h"
 #include "models/parameters.h"
@@ -31,8 +35,9 @@ struct NetworkImport {
   Network network;
   std::vector<HighPoint> high_points;  // one per t_siteemission row (id: se_anfr, else se_code)
   NetworkInfo info;                    // source, format, totals, dropped rows, derived values
-  // With t_fibre: the free fibres (fo_code) of each link (cb_code), in the table's order.
-  std::map<std::string, std::vector<std::string>> free_fibres;
+  // With t_fibre: the free fibres (fo_code) of each cable link (cb_code), in the table's order;
+  // with t_position: each logical link's cables and free fibre chains.
+  gracethd::Fibres fibres;
 };
 
 // A delivery folder, a GraceTHD GeoPackage (a layer t_noeud) or a dorsale layers.gpkg (layers

@@ -27,6 +27,7 @@
 #include "service/web_page.h"
 #include "viz/output_dir.h"
 #include "viz/interconnect_writer.h"
+#include "viz/network_writer.h"
 
 namespace dorsale::service {
 
@@ -495,6 +496,9 @@ void HttpApi::routes() {
             }));
   svr_->Get("/api/export/routes.gpkg", guarded(tokens_, [this](const Caller& c, const httplib::Request&, httplib::Response& res) {
               res.set_content(routes_gpkg_bytes(desk_.region(), desk_.export_results(c)), "application/geopackage+sqlite3");
+            }));
+  svr_->Get("/api/export/t_ropt.csv", guarded(tokens_, [this](const Caller& c, const httplib::Request&, httplib::Response& res) {
+              res.set_content(viz::ropt_csv(desk_.export_results(c), fibres_), "text/csv; charset=utf-8");  // GraceTHD optical routes
             }));
 }
 

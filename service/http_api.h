@@ -12,7 +12,7 @@
 //   POST /api/requesters/{name}/decline-holds  {"reason"} (engineer): all their holds at once
 //   GET  /api/links[?sort=load&limit=]  capacity, held, committed, free pairs, free share per link
 //   GET  /api/network             nodes and links with positions (the page's map)
-//   GET  /api/export/decisions.json | /api/export/routes.gpkg;  POST /api/import (CSV)
+//   GET  /api/export/decisions.json | /api/export/routes.gpkg | /api/export/t_ropt.csv;  POST /api/import (CSV)
 //   PUT  /api/webhooks/{organisation}  {"url", "secret"} (engineer): notices of the state changes
 //                                 of that requester's requests (service/notifier.h)
 //   GET  /api/webhooks            (engineer) per organisation: url, notices delivered / pending / failing
@@ -28,6 +28,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "models/gracethd.h"
 #include "service/desk.h"
 #include "service/tokens.h"
 
@@ -69,6 +70,9 @@ class HttpApi {
   int adopt(ListenSocket& sock);
   void run();   // serves until stop()
   void stop();
+  // The fibres of the desk's GraceTHD network (scenarios::NetworkImport::fibres), for
+  // GET /api/export/t_ropt.csv; without them each cable's fibres are said not known.
+  void set_fibres(gracethd::Fibres f) { fibres_ = std::move(f); }
 
  private:
   void routes();
@@ -77,6 +81,7 @@ class HttpApi {
   const TokenStore& tokens_;
   std::size_t max_body_;
   std::unique_ptr<httplib::Server> svr_;
+  gracethd::Fibres fibres_;
 };
 
 }  // namespace dorsale::service

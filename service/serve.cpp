@@ -42,9 +42,13 @@ std::pair<std::string, int> parse_listen(const std::string& listen) {
 
 }  // namespace
 
-Region desk_region(const ServeConfig& cfg, const scenarios::Scenario& s) {
+Region desk_region(const ServeConfig& cfg, const scenarios::Scenario& s, gracethd::Fibres* fibres) {
   Region region = scenarios::load_region(s);
-  if (!cfg.network.empty()) scenarios::use_network(region, scenarios::read_network(cfg.network, s.params));
+  if (!cfg.network.empty()) {
+    auto imp = scenarios::read_network(cfg.network, s.params);
+    if (fibres) *fibres = std::move(imp.fibres);
+    scenarios::use_network(region, std::move(imp));
+  }
   if (region.network.nodes().empty())
     throw InputError(cfg.network.empty() ? s.file : cfg.network, 0, "region", "the region has no network to route on");
   return region;
@@ -61,12 +65,14 @@ int serve(const ServeConfig& cfg) {
     throw InputError("command line", 0, "--listen", e.what());
   }
   const scenarios::Scenario s = cfg.scenario.empty() ? scenarios::builtin_scenario("bfc-2022") : scenarios::load_scenario(cfg.scenario);
-  const Region region = desk_region(cfg, s);
+  gracethd::Fibres fibres;
+  const Region region = desk_region(cfg, s, &fibres);
   const TokenStore tokens = cfg.tokens.empty() ? TokenStore() : TokenStore::load(cfg.tokens);
   if (tokens.size() == 0) std::cerr << "dorsale serve: no --tokens file: every API call but /api/health is refused (401)\n";
   auto reg = open_register(cfg.db.empty() ? default_db(cfg.scenario, cfg.network) : cfg.db);
   Desk desk(region, s.params, *reg);
   HttpApi api(desk, tokens);
+  api.set_fibres(std::move(fibres));
   Notifier notifier(desk);  // the webhooks' sender; stopped before the desk goes
   // SIGINT / SIGTERM are taken by one thread that stops the server (not in a signal handler).
   sigset_t set;

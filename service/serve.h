@@ -2,6 +2,7 @@
 // `dorsale serve`: the interconnection desk as a long-running service.
 #include <string>
 
+#include "models/gracethd.h"
 #include "models/region.h"
 #include "scenarios/scenario.h"
 
@@ -21,8 +22,8 @@ std::string default_db(const std::string& scenario, const std::string& network =
 
 // The region the desk answers on: the scenario's, its network replaced by `cfg.network` when
 // given (requests then name nodes by their GraceTHD nd_code). InputError naming the file when
-// there is no network to route on.
-Region desk_region(const ServeConfig& cfg, const scenarios::Scenario& s);
+// there is no network to route on. `fibres`: set to the network's known fibres (t_ropt).
+Region desk_region(const ServeConfig& cfg, const scenarios::Scenario& s, gracethd::Fibres* fibres = nullptr);
 
 // Loads the scenario, opens the register, listens, prints one line
 // "dorsale serve: listening on http://HOST:PORT (register ...)" on stdout, and serves until

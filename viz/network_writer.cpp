@@ -464,43 +464,106 @@ struct TempFolder {
 
 }  // namespace
 
-long write_ropt(OutputDir& dir, const InterconnectionResults& res, const std::map<std::string, std::vector<std::string>>& free_fibres) {
-  TableData t("t_ropt");
-  std::map<std::string, std::size_t> next;  // cable -> first fibre not yet given
-  long id = 0;
-  auto row = [&](const std::string& code, const std::string& request, const std::string& fibre, std::size_t order, const std::string& comment) {
-    auto& r = t.add();
-    t.set(r, "rt_id", std::to_string(++id));
-    t.set(r, "rt_code", code);
-    t.set(r, "rt_code_ext", request);
-    t.set(r, "rt_fo_code", fibre);
-    t.set(r, "rt_fo_ordr", std::to_string(order));
-    t.set(r, "rt_comment", comment);
-  };
-  for (std::size_t i = 0; i < res.decisions.size() && i < res.requests.size(); ++i) {
-    const auto& d = res.decisions[i];
-    if (d.decision == Decision::Reject) continue;
-    const int pairs = res.requests[i].pairs;
-    for (std::size_t r = 0; r < d.route_links.size(); ++r) {
-      const std::string route = fmt::format("{}-{}", d.id, r + 1);
-      for (std::size_t k = 0; k < d.route_links[r].size(); ++k) {
-        const std::string& link = d.route_links[r][k].id;
-        const auto it = free_fibres.find(link);
-        std::size_t& from = next[link];
-        if (it == free_fibres.end() || it->second.size() < from + 2 * std::size_t(pairs)) {
-          row(route, d.id, "", k + 1,
-              link.rfind("new:", 0) == 0 ? fmt::format("{}: {} pairs on a cable to lay", link, pairs)
-                                          : fmt::format("cb_code {}: {} pairs, fibres not known (no free t_fibre rows left)", link, pairs));
+namespace {
+
+// The t_ropt rows of the accepted requests (README "Real networks"). Per route and link: a
+// logical link of fibre chains gives, per cable in the route's direction, one row per fibre of
+// the request's next 2 x pairs chains (each fibre runs end to end through the closures); a
+// cable whose free fibres t_fibre lists gives its next 2 x pairs free fibres (at a node any free
+// fibre continues); else one row for the link with rt_fo_code empty and a comment. A fibre is
+// never given twice. rt_fo_ordr: the cable's rank on the route.
+class RoptRows {
+ public:
+  RoptRows(const InterconnectionResults& res, const gracethd::Fibres& fibres) : res_(res), fibres_(fibres), t_("t_ropt") {}
+
+  TableData table() {
+    for (std::size_t i = 0; i < res_.decisions.size() && i < res_.requests.size(); ++i) {
+      const auto& d = res_.decisions[i];
+      if (d.decision == Decision::Reject) continue;
+      for (std::size_t r = 0; r < d.route_links.size(); ++r)
+        route(d.id, fmt::format("{}-{}", d.id, r + 1), d.route_links[r], r < d.routes.size() ? d.routes[r] : std::vector<std::string>{},
+              res_.requests[i].pairs);
+    }
+    return std::move(t_);
+  }
+
+ private:
+  void row(const std::string& code, const std::string& request, const std::string& fibre, std::size_t order, const std::string& comment) {
+    auto& r = t_.add();
+    t_.set(r, "rt_id", std::to_string(++id_));
+    t_.set(r, "rt_code", code);
+    t_.set(r, "rt_code_ext", request);
+    t_.set(r, "rt_fo_code", fibre);
+    t_.set(r, "rt_fo_ordr", std::to_string(order));
+    t_.set(r, "rt_comment", comment);
+  }
+
+  void route(const std::string& request, const std::string& code, const std::vector<RouteLink>& links, const std::vector<std::string>& nodes,
+             int pairs) {
+    const std::size_t n = 2 * std::size_t(pairs);
+    std::size_t order = 0;
+    for (std::size_t k = 0; k < links.size(); ++k) {
+      const std::string& link = links[k].id;
+      const auto ch = fibres_.chains.find(link);
+      if (ch != fibres_.chains.end()) {
+        const auto& c = ch->second;
+        std::size_t& from = next_[link];
+        // the route enters the link at its end b when it does not come from its end a
+        const bool reverse = k < nodes.size() && nodes[k] != c.from;
+        if (c.fibres.size() < from + n) {
+          for (std::size_t j = 0; j < c.cables.size(); ++j)
+            row(code, request, "", ++order,
+                fmt::format("cb_code {}: {} pairs, fibres not known (no free chains left in {})", c.cables[reverse ? c.cables.size() - 1 - j : j],
+                            pairs, link));
           continue;
         }
-        for (int p = 0; p < pairs; ++p)
-          for (const char* f : {"a", "b"}) row(fmt::format("{}-{}{}", route, p + 1, f), d.id, it->second[from++], k + 1, "cb_code " + link);
+        for (std::size_t j = 0; j < c.cables.size(); ++j) {
+          const std::size_t cj = reverse ? c.cables.size() - 1 - j : j;
+          ++order;
+          for (std::size_t q = 0; q < n; ++q)
+            row(fmt::format("{}-{}{}", code, q / 2 + 1, q % 2 ? "b" : "a"), request, c.fibres[from + q][cj], order, "cb_code " + c.cables[cj]);
+        }
+        from += n;
+        continue;
       }
+      ++order;
+      const auto it = fibres_.free.find(link);
+      std::size_t& from = next_[link];
+      if (it == fibres_.free.end() || it->second.size() < from + n) {
+        row(code, request, "", order,
+            link.rfind("new:", 0) == 0 ? fmt::format("{}: {} pairs on a cable to lay", link, pairs)
+                                        : fmt::format("cb_code {}: {} pairs, fibres not known (no free t_fibre rows left)", link, pairs));
+        continue;
+      }
+      for (std::size_t q = 0; q < n; ++q)
+        row(fmt::format("{}-{}{}", code, q / 2 + 1, q % 2 ? "b" : "a"), request, it->second[from++], order, "cb_code " + link);
     }
   }
+
+  const InterconnectionResults& res_;
+  const gracethd::Fibres& fibres_;
+  TableData t_;
+  long id_ = 0;
+  std::map<std::string, std::size_t> next_;  // link -> its first free fibre / chain not yet given
+};
+
+}  // namespace
+
+long write_ropt(OutputDir& dir, const InterconnectionResults& res, const gracethd::Fibres& fibres) {
+  TableData t = RoptRows(res, fibres).table();
   const fs::path staging = dir.entry("t_ropt.csv").parent_path();
   write_shpcsv(staging, {t});
-  return id;
+  return long(t.rows.size());
+}
+
+std::string ropt_csv(const InterconnectionResults& res, const gracethd::Fibres& fibres) {
+  TableData t = RoptRows(res, fibres).table();
+  TempFolder tmp;
+  write_shpcsv(tmp.path, {t});
+  std::ifstream in(tmp.path / "t_ropt.csv", std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (!in.good() && !in.eof()) throw std::runtime_error("t_ropt.csv: cannot read back the table written");
+  return bytes;
 }
 
 std::vector<std::string> write_gracethd(OutputDir& dir, const Network& net, GraceThdFormat format, const std::vector<HighPoint>& high_points,

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "models/gracethd.h"
 #include "models/high_point.h"
 #include "models/network.h"
 #include "models/results.h"
@@ -27,11 +28,15 @@ std::string network_check_text(const NetworkCheck& check);
 enum class GraceThdFormat { ShpCsv, Gpkg };
 
 // t_ropt.csv (GraceTHD optical routes) for the accepted requests of a queue answered on a
-// GraceTHD network: per route and link, when the link's free fibres are known (free_fibres,
-// from t_fibre) one row per fibre (rt_code <request>-<route>-<pair>a/b, rt_fo_ordr the link's
-// rank on the route), given in t_fibre's order and never twice; else one row for the link with
-// rt_fo_code empty and a comment. Returns the rows written.
-long write_ropt(OutputDir& dir, const InterconnectionResults& res, const std::map<std::string, std::vector<std::string>>& free_fibres);
+// GraceTHD network: per route and cable, when the fibres are known one row per fibre (rt_code
+// <request>-<route>-<pair>a/b, rt_fo_ordr the cable's rank on the route): on a logical link of
+// fibre chains (fibres.chains) each fibre of a chain, cable after cable in the route's
+// direction, so each of the request's fibres runs end to end through the closures; on a cable
+// (fibres.free, from t_fibre) its free fibres in t_fibre's order; never a fibre twice. Else one
+// row for the cable with rt_fo_code empty and a comment. Returns the rows written.
+long write_ropt(OutputDir& dir, const InterconnectionResults& res, const gracethd::Fibres& fibres);
+// The same table as the bytes of t_ropt.csv (the desk's GET /api/export/t_ropt.csv).
+std::string ropt_csv(const InterconnectionResults& res, const gracethd::Fibres& fibres);
 
 // Writes the tables into the output folder's new generation (one entry per file of the
 // delivery, or gracethd.gpkg) and returns the entries' names; the caller commits. The existing

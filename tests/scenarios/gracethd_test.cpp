@@ -20,11 +20,16 @@
 #include "scenarios/gracethd.h"
 #include "scenarios/projection.h"
 #include "scenarios/requests.h"
+#include "scenarios/scenario.h"
+#include "service/desk.h"
+#include "service/register.h"
+#include "service/serve.h"
 #include "test_support.h"
 #include "viz/gpkg_writer.h"
 #include "viz/network_writer.h"
 #include "viz/output_dir.h"
 #include "solvers/interconnect.h"
+#include "solvers/resilience.h"
 
 namespace dorsale {
 namespace {
@@ -274,9 +279,11 @@ TEST(GraceThd, LinksCarryTheDeliveryFigures) {
   EXPECT_EQ(imp.high_points[0].id, "0211234567");
   EXPECT_DOUBLE_EQ(imp.high_points[0].height_m, 32.5);
   EXPECT_FALSE(imp.high_points[0].fibred);  // its only cable is abandoned
-  // C8's straight length; C4 and C8... without usage; the cable-level rule (no t_fibre)
-  ASSERT_EQ(imp.info.derived.size(), 3u);
+  // C8's straight length; C4 and C8... without usage; the cable-level rule (no t_fibre), also
+  // for a route's continuity (no t_position)
+  ASSERT_EQ(imp.info.derived.size(), 4u);
   EXPECT_EQ(imp.info.derived[0], "free pairs by the cable-level rule (cb_fo_disp, or cb_capafo - cb_fo_util): the delivery has no t_fibre");
+  EXPECT_EQ(imp.info.derived[1], "route continuity: the cable-level rule at every node (the delivery has no t_position): a route's free pairs are its links'");
 }
 
 TEST(GraceThd, TwoCablesThroughOneCheminementAreOneSharedRisk) {
@@ -524,6 +531,23 @@ TEST(GraceThd, ExportCommandWritesTheDelivery) {
   ASSERT_EQ(test::run_cli({"network", "export", "--builtin", "bfc", "--format", "gpkg", "-o", (tmp.path() / "g").string()}, log), 0)
       << test::slurp(log);
   EXPECT_TRUE(fs::exists(tmp.path() / "g" / "gracethd.gpkg"));
+  // every existing high point of the region is an emission site of the command's delivery
+  // (a network node's or its own t_noeud point): se_code "se:<id>", or se_anfr its ANFR number
+  std::set<std::string> emission;
+  auto tables = tables_of(out / "t_siteemission.csv");
+  for (const auto& r : tables["t_siteemission"]) {
+    const auto bar = r.find('|'), bar3 = r.find('|', r.find('|', bar + 1) + 1);
+    emission.insert(r.substr(0, bar));
+    emission.insert(r.substr(r.find('|', bar + 1) + 1, bar3 - r.find('|', bar + 1) - 1));
+  }
+  std::size_t existing = 0;
+  for (const auto& h : test::builtin_bfc().high_points) {
+    if (!h.existing) continue;
+    ++existing;
+    EXPECT_TRUE(emission.count("se:" + h.id) || emission.count(h.id)) << h.id;
+  }
+  EXPECT_GT(existing, 1000u);
+  EXPECT_GE(tables["t_siteemission"].size(), existing);
   // the export reads back with the same counts
   ASSERT_EQ(test::run_cli({"network", "info", out.string(), "--json"}, log), 0);
   const auto j = nlohmann::json::parse(test::slurp(log));
@@ -1297,6 +1321,580 @@ TEST(GraceThdCheck, RowsAFileAnnouncesButGdalCannotReadAreNamed) {
   for (const auto& w : c.info.warnings)
     if (w.kind == "unread_rows") unread.insert(unread.end(), w.examples.begin(), w.examples.end());
   EXPECT_EQ(unread, std::vector<std::string>{"7 of 8 read"});
+}
+
+// ---- route continuity through splice closures (t_position; #24 item 2) ------------------------
+
+// A closure J (a node with no site) between the NRO S and the hosting site D: cable A1 (S-J, 12
+// fibres, cb_fo_disp says all 12 free) and B1 (J-D, 12 fibres); an old optical route R0 uses
+// A1-F1..F4 and B1-F1..F4, spliced through J (PS1..PS4). `free_splices`: A1-F5 -> B1-F9 and
+// A1-F6 -> B1-F10 spliced (EP), A1-F7 -> B1-F11 waiting (AT), A1-F8 -> B1-F12 spliced but out
+// of order (ps_etat HS). `positions` false: no t_position. `branch`: a third cable C1 (J-E, to
+// build) makes J a closure of three cables.
+Delivery splice_delivery(bool free_splices, bool positions = true, bool branch = false) {
+  Delivery d;
+  auto node = [&](const std::string& code, double x, double y) { d.add("t_noeud", {{"nd_code", code}}, {{x, y}}); };
+  node("S", 800000, 6700000);
+  node("J", 805000, 6700000);
+  node("D", 810000, 6700000);
+  node("E", 805000, 6705000);
+  for (const auto& [nd, type] : std::vector<std::pair<std::string, std::string>>{{"S", "NRO"}, {"D", "HEBERG"}, {"E", "CLIENT"}})
+    d.add("t_sitetech", {{"st_code", "ST-" + nd}, {"st_nd_code", nd}, {"st_typelog", type}, {"st_statut", "REC"}, {"st_typephy", "BAT"}});
+  auto cable = [&](const std::string& code, const std::string& a, const std::string& b, const std::string& avct, const std::string& disp) {
+    d.add("t_cable", {{"cb_code", code}, {"cb_nd1", a}, {"cb_nd2", b}, {"cb_proptyp", "CST"}, {"cb_avct", avct}, {"cb_capafo", "12"},
+                      {"cb_fo_disp", disp}, {"cb_lgreel", "5000"}, {"cb_statut", "REC"}, {"cb_typephy", "C"}});
+  };
+  cable("A1", "S", "J", "E", "12");
+  cable("B1", "J", "D", "E", "12");
+  if (branch) cable("C1", "J", "E", "C", "");
+  for (const char* cb : {"A1", "B1"})
+    for (int i = 1; i <= 12; ++i)
+      d.add("t_fibre", {{"fo_code", fmt::format("{}-F{}", cb, i)}, {"fo_cb_code", cb}, {"fo_nincab", std::to_string(i)}, {"fo_etat", "OK"}});
+  int ps = 0;
+  auto splice = [&](int a, int b, const std::string& fonct, const std::string& etat) {
+    if (!positions) return;
+    d.add("t_position", {{"ps_code", fmt::format("PS{}", ++ps)}, {"ps_1", fmt::format("A1-F{}", a)}, {"ps_2", fmt::format("B1-F{}", b)},
+                         {"ps_fonct", fonct}, {"ps_etat", etat}});
+  };
+  for (int i = 1; i <= 4; ++i) {
+    d.add("t_ropt", {{"rt_code", "R0"}, {"rt_fo_code", fmt::format("A1-F{}", i)}, {"rt_fo_ordr", "1"}});
+    d.add("t_ropt", {{"rt_code", "R0"}, {"rt_fo_code", fmt::format("B1-F{}", i)}, {"rt_fo_ordr", "2"}});
+    splice(i, i, "EP", "OK");
+  }
+  if (free_splices) {
+    splice(5, 9, "EP", "OK");
+    splice(6, 10, "EP", "");
+    splice(7, 11, "AT", "OK");
+    splice(8, 12, "EP", "HS");
+  }
+  return d;
+}
+
+const char* kSpliceQueue =
+    "id,requester,site,lon,lat,destination,pairs,protection,max_latency_ms,horizon_years,submitted,value\n"
+    "R2,ISP,S,,,D,2,none,,10,2024-01-01,1\n"
+    "R1,ISP,S,,,D,1,none,,10,2024-01-02,1\n";
+
+// The t_ropt rows of one request: "code fibre order", sorted.
+std::vector<std::string> ropt_rows(const fs::path& csv, const std::string& request) {
+  std::vector<std::string> out;
+  auto tables = tables_of(csv);
+  for (const auto& r : tables["t_ropt"]) {
+    std::vector<std::string> v;
+    for (std::size_t pos = 0, end; (end = r.find('|', pos)) != std::string::npos; pos = end + 1) v.push_back(r.substr(pos, end - pos));
+    if (v.size() > 4 && v[2] == request) out.push_back(v[1] + " " + v[3] + " " + v[4]);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::string derived_text(const NetworkInfo& info) {
+  std::string s;
+  for (const auto& x : info.derived) s += x + "\n";
+  return s;
+}
+
+TEST(GraceThdContinuity, TheChainsAndRuleAreSaid) {
+  TempDir tmp;
+  const auto imp = scenarios::read_network(splice_delivery(true).write(tmp.path() / "n").string(), Parameters());
+  const auto& t = imp.info.totals;
+  EXPECT_EQ(t.nodes, 4);  // S, J, D, E
+  EXPECT_EQ(t.links, 2);  // the cables A1, B1: the logical link through J is not one more cable
+  EXPECT_EQ(t.fibres, 24);
+  EXPECT_EQ(t.free_pairs, 4 + 4);  // A1: F5..F12 free (cb_fo_disp said 12); B1 the same
+  EXPECT_EQ(t.by_kind.at("junction"), 1);
+  EXPECT_EQ(imp.network.nodes().size(), 4u);
+  ASSERT_EQ(imp.network.links().size(), 2u + 1);
+  // the free fibres spliced end to end through J (PS5, PS6; the AT and the HS rows join nothing):
+  // two chains S -> D, one logical link of one pair, as long as its two cables
+  const Link* ab = link_of(imp.network, "A1+B1");
+  ASSERT_TRUE(ab);
+  EXPECT_EQ(imp.network.node(ab->a).id + " " + imp.network.node(ab->b).id, "S D");
+  EXPECT_EQ(ab->pairs_total, 1);
+  EXPECT_EQ(ab->pairs_free(), 1);
+  EXPECT_NEAR(ab->length_km, link_of(imp.network, "A1")->length_km + link_of(imp.network, "B1")->length_km, 1e-9);
+  EXPECT_TRUE(ab->in_risk_group("cable A1"));
+  EXPECT_TRUE(ab->in_risk_group("cable B1"));
+  // the cables keep their other fibres, none free: nothing else continues through J
+  for (const char* cb : {"A1", "B1"}) {
+    const Link* c = link_of(imp.network, cb);
+    ASSERT_TRUE(c);
+    EXPECT_EQ(c->pairs_total, 6 - 1) << cb;
+    EXPECT_EQ(c->pairs_free(), 0) << cb;
+    EXPECT_TRUE(c->in_risk_group(std::string("cable ") + cb)) << cb;
+    EXPECT_EQ(imp.fibres.free.count(cb), 0u) << cb;
+  }
+  const auto& ch = imp.fibres.chains.at("A1+B1");
+  EXPECT_EQ(ch.from, "S");
+  EXPECT_EQ(ch.cables, (std::vector<std::string>{"A1", "B1"}));
+  EXPECT_EQ(ch.fibres, (std::vector<std::vector<std::string>>{{"A1-F5", "B1-F9"}, {"A1-F6", "B1-F10"}}));
+  // 4 chains carry R0 (used); A1's F7..F12 and B1's F5..F8, F11, F12 end unspliced in J
+  const std::string derived = derived_text(imp.info);
+  EXPECT_NE(derived.find("route continuity by fibre chains through 1 splice closures (nodes with no site where t_position joins fibres of two "
+                         "cables): 2 chains of free fibres spliced end to end (ps_fonct not AT/PI, ps_etat not HS) in 1 logical links (one "
+                         "per sequence of cables, chains / 2 pairs); 4 chains with a used or out-of-order fibre, 12 free chains ending "
+                         "unspliced in a closure (they go nowhere)"),
+            std::string::npos)
+      << derived;
+  // `network info` prints the rule
+  const auto log = tmp.path() / "log";
+  ASSERT_EQ(test::run_cli({"network", "info", (tmp.path() / "n").string()}, log), 0) << test::slurp(log);
+  EXPECT_NE(test::slurp(log).find("route continuity by fibre chains through 1 splice closures"), std::string::npos) << test::slurp(log);
+  // nothing spliced free: no logical link, no free pair through J; totals the same
+  const auto closed = scenarios::read_network(splice_delivery(false).write(tmp.path() / "c").string(), Parameters());
+  EXPECT_EQ(closed.network.links().size(), 2u);
+  EXPECT_EQ(link_of(closed.network, "A1")->pairs_free(), 0);
+  EXPECT_TRUE(closed.fibres.chains.empty());
+  EXPECT_NE(derived_text(closed.info).find("0 chains of free fibres spliced end to end"), std::string::npos) << derived_text(closed.info);
+  EXPECT_EQ(closed.info.totals.free_pairs, t.free_pairs);
+  // no t_position: the cable-level rule, said
+  const auto plain = scenarios::read_network(splice_delivery(false, false).write(tmp.path() / "p").string(), Parameters());
+  EXPECT_EQ(plain.network.nodes().size(), 4u);
+  EXPECT_EQ(plain.network.links().size(), 2u);
+  EXPECT_EQ(link_of(plain.network, "A1")->pairs_free(), 4);
+  EXPECT_NE(derived_text(plain.info).find("route continuity: the cable-level rule at every node (the delivery has no t_position)"), std::string::npos)
+      << derived_text(plain.info);
+  // a cable to build at J (no fibres known): J keeps the cable-level rule, said
+  const auto branch = scenarios::read_network(splice_delivery(true, true, true).write(tmp.path() / "b").string(), Parameters());
+  EXPECT_EQ(branch.network.links().size(), 3u);
+  EXPECT_EQ(link_of(branch.network, "A1")->pairs_free(), 4);
+  EXPECT_FALSE(link_of(branch.network, "A1+B1"));
+  EXPECT_NE(derived_text(branch.info).find("1 splice closures keep the cable-level rule (a cable without t_fibre rows or to build ends there), e.g. J"),
+            std::string::npos)
+      << derived_text(branch.info);
+  // the check reads t_position and counts no refused row
+  const auto c = planner::network_check((tmp.path() / "n").string());
+  ASSERT_TRUE(c.usable) << c.error;
+  std::int64_t positions = -1;
+  for (const auto& r : c.read)
+    if (r.table == "t_position") positions = r.rows;
+  EXPECT_EQ(positions, 8);
+  EXPECT_TRUE(c.info.dropped.empty());
+}
+
+TEST(GraceThdContinuity, ARequestAcrossAClosureNeedsFreeFibresSplicedThrough) {
+  TempDir tmp;
+  const auto req = tmp.path() / "requests.csv";
+  std::ofstream(req) << kSpliceQueue;
+  const auto log = tmp.path() / "log";
+  auto run = [&](const std::string& name, const Delivery& d) {
+    const auto net = d.write(tmp.path() / (name + "-net"));
+    const auto out = tmp.path() / name;
+    EXPECT_EQ(test::run_cli({"interconnect", req.string(), "--network", net.string(), "-o", out.string()}, log), 0) << test::slurp(log);
+    return out;
+  };
+  // free fibres on both cables (4 pairs each), none spliced through J: both refused, the cable to the closure named
+  const auto closed = run("closed", splice_delivery(false));
+  auto d = decisions(closed);
+  EXPECT_EQ(d["R1"]["decision"], "reject");
+  EXPECT_TRUE(mentions(d["R1"], "link A1 (S - J) has 0 free pairs, 1 requested")) << d["R1"].dump(1);
+  EXPECT_EQ(d["R2"]["decision"], "reject");
+  EXPECT_TRUE(ropt_rows(closed / "t_ropt.csv", "R1").empty());
+  // two free fibres spliced through: one pair; R2 (2 pairs) refused, R1 accepted on them
+  const auto open = run("open", splice_delivery(true));
+  d = decisions(open);
+  EXPECT_EQ(d["R2"]["decision"], "reject");
+  EXPECT_TRUE(mentions(d["R2"], "has 1 free pairs, 2 requested")) << d["R2"].dump(1);
+  ASSERT_EQ(d["R1"]["decision"], "accept") << d["R1"].dump(1);
+  EXPECT_EQ(d["R1"]["route_links"][0].size(), 1u);
+  // its fibres are the chains' (B1-F9, F10: not B1's first free fibres F5, F6)
+  EXPECT_EQ(ropt_rows(open / "t_ropt.csv", "R1"),
+            (std::vector<std::string>{"R1-1-1a A1-F5 1", "R1-1-1a B1-F9 2", "R1-1-1b A1-F6 1", "R1-1-1b B1-F10 2"}));
+  // no t_position: the cable-level rule, both accepted, fibres in t_fibre's order
+  const auto plain = run("plain", splice_delivery(false, false));
+  d = decisions(plain);
+  EXPECT_EQ(d["R2"]["decision"], "accept");
+  EXPECT_EQ(d["R1"]["decision"], "accept");
+  EXPECT_EQ(ropt_rows(plain / "t_ropt.csv", "R1"),
+            (std::vector<std::string>{"R1-1-1a A1-F9 1", "R1-1-1a B1-F9 2", "R1-1-1b A1-F10 1", "R1-1-1b B1-F10 2"}));
+}
+
+// The splice delivery mutated 100 times (t_position, t_fibre, t_cable, t_ropt bytes): the check
+// never fails, and a usable import gives a valid network whose logical links the solver routes
+// on (a request S -> D evaluated, diverse too) and t_ropt rows for it.
+TEST(GraceThdContinuity, MutatedSplicesNeverBreakTheImportOrTheRouting) {
+
+  TempDir tmp;
+  const auto dir = splice_delivery(true).write(tmp.path() / "m");
+  const std::vector<std::string> files = {"t_position.csv", "t_fibre.csv", "t_cable.csv", "t_ropt.csv"};
+  std::vector<std::string> originals;
+  for (const auto& f : files) originals.push_back(test::slurp(dir / f));
+  std::uint64_t state = 0x9E3779B97F4A7C15ull;
+  auto next = [&] {
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    return state;
+  };
+  int usable = 0, routed = 0;
+  CPLPushErrorHandler(CPLQuietErrorHandler);
+  for (int k = 0; k < 100; ++k) {
+    const std::size_t which = next() % files.size();
+    std::string bytes = originals[which];
+    for (int e = 0, edits = 1 + int(next() % 4); e < edits && !bytes.empty(); ++e) {
+      const std::size_t at = next() % bytes.size();
+      switch (next() % 4) {
+        case 0: bytes[at] = char(next()); break;
+        case 1: bytes.resize(at); break;
+        case 2: bytes.insert(at, bytes.substr(at, next() % 64)); break;
+        default: bytes.insert(at, 1, ";\n\"9"[next() % 4]); break;
+      }
+    }
+    std::ofstream(dir / files[which], std::ios::binary | std::ios::trunc) << bytes;
+    const auto c = planner::network_check(dir.string());
+    if (c.usable) {
+      ++usable;
+      const auto imp = scenarios::read_network(dir.string(), Parameters());
+      EXPECT_NO_THROW(validate(imp.network));
+      solvers::Interconnect ic(imp.network, planner::interconnect_params(Parameters()));
+      InterconnectionResults res;
+      for (const auto protection : {Protection::None, Protection::Diverse}) {
+        InterconnectionRequest r;
+        r.id = protection == Protection::None ? "R" : "RD";
+        r.site_node = "S";
+        r.destination = {Destination::Kind::Node, "D"};
+        r.protection = protection;
+        if (!imp.network.find_node("S") || !imp.network.find_node("D")) continue;
+        const auto e = ic.evaluate(r, solvers::LinkState::of(imp.network));
+        routed += e.decision != Decision::Reject;
+        res.requests.push_back(r);
+        res.decisions.push_back(ic.describe(r, e, solvers::LinkState::of(imp.network)));
+      }
+      EXPECT_NO_THROW(viz::ropt_csv(res, imp.fibres));
+    } else {
+      EXPECT_FALSE(c.error.empty());
+    }
+    std::ofstream(dir / files[which], std::ios::binary | std::ios::trunc) << originals[which];
+  }
+  CPLPopErrorHandler();
+  EXPECT_GT(usable, 50) << usable;
+  EXPECT_GT(routed, 0) << routed;
+}
+
+// A delivery of cables of 4 fibres, all free, between the given nodes (x in metres along one
+// line; a node named in `sites` is a hosting site, the first an NRO), and splices (ps_1, ps_2).
+Delivery fibre_delivery(const std::vector<std::pair<std::string, double>>& nodes, const std::vector<std::string>& sites,
+                        const std::vector<std::array<std::string, 3>>& cables, const std::vector<std::pair<std::string, std::string>>& splices,
+                        const std::string& leased = "") {
+  Delivery d;
+  for (const auto& [code, x] : nodes) d.add("t_noeud", {{"nd_code", code}}, {{x, 6700000 + (code == "E" ? 1000.0 : 0.0)}});
+  for (std::size_t k = 0; k < sites.size(); ++k)
+    d.add("t_sitetech", {{"st_code", "ST-" + sites[k]}, {"st_nd_code", sites[k]}, {"st_typelog", k == 0 ? "NRO" : "HEBERG"}});
+  for (const auto& [cb, a, b] : cables) {
+    d.add("t_cable", {{"cb_code", cb}, {"cb_nd1", a}, {"cb_nd2", b}, {"cb_avct", "E"}, {"cb_capafo", "4"}, {"cb_lgreel", "1000"}, {"cb_typephy", "C"},
+                      {"cb_proptyp", cb == leased ? "LOC" : "CST"}});
+    for (int i = 1; i <= 4; ++i) d.add("t_fibre", {{"fo_code", fmt::format("{}-F{}", cb, i)}, {"fo_cb_code", cb}});
+  }
+  int ps = 0;
+  for (const auto& [a, b] : splices) d.add("t_position", {{"ps_code", fmt::format("PS{}", ++ps)}, {"ps_1", a}, {"ps_2", b}, {"ps_fonct", "EP"}});
+  return d;
+}
+
+nlohmann::json run_queue(const fs::path& dir, const Delivery& d, const std::string& rows) {
+  const auto net = d.write(dir / "net");
+  const auto req = dir / "requests.csv";
+  std::ofstream(req) << "id,requester,site,lon,lat,destination,pairs,protection,max_latency_ms,horizon_years,submitted,value\n" << rows;
+  const auto log = dir / "log";
+  EXPECT_EQ(test::run_cli({"interconnect", req.string(), "--network", net.string(), "-o", (dir / "out").string()}, log), 0) << test::slurp(log);
+  return decisions(dir / "out");
+}
+
+// A closure J of three cables: A (S-J) spliced to C (J-D) on its fibres 1-2, nothing spliced
+// from A to B (J-E). S -> D goes on the chains A+C; S -> E is refused at J, though A and B both
+// have free fibres (the cable-level rule, kept before, accepted it).
+TEST(GraceThdContinuity, AThreeCableClosureContinuesOnlyWhereSpliced) {
+  TempDir tmp;
+  const auto d = fibre_delivery({{"S", 800000}, {"J", 801000}, {"D", 802000}, {"E", 801000}}, {"S", "D", "E"},
+                                {{"A", "S", "J"}, {"B", "J", "E"}, {"C", "J", "D"}}, {{"A-F1", "C-F1"}, {"A-F2", "C-F2"}});
+  const auto imp = scenarios::read_network(d.write(tmp.path() / "n").string(), Parameters());
+  const Link* ac = link_of(imp.network, "A+C");
+  ASSERT_TRUE(ac);
+  EXPECT_EQ(ac->pairs_free(), 1);
+  EXPECT_FALSE(link_of(imp.network, "A+B"));
+  EXPECT_EQ(link_of(imp.network, "B")->pairs_free(), 0);  // its free fibres end unspliced in J
+  EXPECT_EQ(link_of(imp.network, "A")->pairs_free(), 0);
+  const auto dec = run_queue(tmp.path(), d, "R1,ISP,S,,,E,1,none,,10,2024-01-01,1\nR2,ISP,S,,,D,1,none,,10,2024-01-02,1\n");
+  EXPECT_EQ(dec["R1"]["decision"], "reject");
+  EXPECT_TRUE(mentions(dec["R1"], "link A (S - J) has 0 free pairs, 1 requested") || mentions(dec["R1"], "link B (J - E) has 0 free pairs, 1 requested"))
+      << dec["R1"].dump(1);
+  ASSERT_EQ(dec["R2"]["decision"], "accept") << dec["R2"].dump(1);
+  EXPECT_EQ(ropt_rows(tmp.path() / "out" / "t_ropt.csv", "R2"),
+            (std::vector<std::string>{"R2-1-1a A-F1 1", "R2-1-1a C-F1 2", "R2-1-1b A-F2 1", "R2-1-1b C-F2 2"}));
+}
+
+// Two closures in line, J1 and J2, on S -A- J1 -M- J2 -C- D. M's fibres 1-2 are spliced to A's
+// at J1 but its fibres 3-4 to C's at J2: no fibre runs end to end, the request is refused (each
+// closure checked on its own accepted it). Spliced end to end (1-4 through both): two chains
+// S -> D, each request's t_ropt rows name one fibre per cable in the route's order, a request
+// D -> S too.
+TEST(GraceThdContinuity, TwoClosuresInARowNeedFibresSplicedEndToEnd) {
+  TempDir tmp;
+  const std::vector<std::pair<std::string, double>> nodes = {{"S", 800000}, {"J1", 801000}, {"J2", 802000}, {"D", 803000}};
+  const std::vector<std::array<std::string, 3>> cables = {{"A", "S", "J1"}, {"M", "J1", "J2"}, {"C", "J2", "D"}};
+  fs::create_directories(tmp.path() / "apart");
+  const auto apart = run_queue(tmp.path() / "apart", fibre_delivery(nodes, {"S", "D"}, cables,
+                                                                     {{"A-F1", "M-F1"}, {"A-F2", "M-F2"}, {"M-F3", "C-F3"}, {"M-F4", "C-F4"}}),
+                               "R1,ISP,S,,,D,1,none,,10,2024-01-01,1\n");
+  EXPECT_EQ(apart["R1"]["decision"], "reject") << apart["R1"].dump(1);
+  EXPECT_TRUE(ropt_rows(tmp.path() / "apart" / "out" / "t_ropt.csv", "R1").empty());
+  std::vector<std::pair<std::string, std::string>> through;
+  for (int i = 1; i <= 4; ++i) {
+    through.emplace_back(fmt::format("A-F{}", i), fmt::format("M-F{}", i));
+    through.emplace_back(fmt::format("C-F{}", i), fmt::format("M-F{}", i));  // either way round
+  }
+  fs::create_directories(tmp.path() / "through");
+  const auto d = fibre_delivery(nodes, {"S", "D"}, cables, through);
+  const auto dec = run_queue(tmp.path() / "through", d, "R1,ISP,S,,,D,1,none,,10,2024-01-01,1\nR2,ISP,D,,,S,1,none,,10,2024-01-02,1\n");
+  ASSERT_EQ(dec["R1"]["decision"], "accept") << dec["R1"].dump(1);
+  ASSERT_EQ(dec["R2"]["decision"], "accept") << dec["R2"].dump(1);
+  const auto csv = tmp.path() / "through" / "out" / "t_ropt.csv";
+  EXPECT_EQ(ropt_rows(csv, "R1"), (std::vector<std::string>{"R1-1-1a A-F1 1", "R1-1-1a C-F1 3", "R1-1-1a M-F1 2", "R1-1-1b A-F2 1",
+                                                             "R1-1-1b C-F2 3", "R1-1-1b M-F2 2"}));
+  EXPECT_EQ(ropt_rows(csv, "R2"), (std::vector<std::string>{"R2-1-1a A-F3 3", "R2-1-1a C-F3 1", "R2-1-1a M-F3 2", "R2-1-1b A-F4 3",
+                                                             "R2-1-1b C-F4 1", "R2-1-1b M-F4 2"}));
+  const auto imp = scenarios::read_network((tmp.path() / "through" / "net").string(), Parameters());
+  const Link* amc = link_of(imp.network, "A+M+C");
+  ASSERT_TRUE(amc);
+  EXPECT_EQ(amc->pairs_total, 2);
+  EXPECT_NEAR(amc->length_km, 3.0, 1e-9);
+  EXPECT_EQ(amc->status, LinkStatus::Owned);
+  // M leased: the logical link is priced as its cables, M at the lease rate, A and C owned
+  Parameters P;
+  P.costs.owned_eur_per_pair_km_year = 7;  // the default is 0: an owned cable would cost nothing either way
+  const auto mixed = scenarios::read_network(fibre_delivery(nodes, {"S", "D"}, cables, through, "M").write(tmp.path() / "mixed").string(), P);
+  const Link* lm = link_of(mixed.network, "A+M+C");
+  ASSERT_TRUE(lm);
+  EXPECT_EQ(lm->status, LinkStatus::Leased);
+  EXPECT_NEAR(lm->lease_eur_per_pair_km_year * lm->length_km,
+              P.costs.lease_eur_per_pair_km_year * 1.0 + P.costs.owned_eur_per_pair_km_year * 2.0, 1e-9);
+}
+
+// Resilience on the logical links: S -A1- J -B1- D with the chains A1+B1 (S - D) beside the
+// cables' own links. B1 failing alone as a link cuts nothing (A1+B1 still joins D), but the
+// cable B1 fails with every logical link through it: its group "cable B1" cuts D.
+TEST(GraceThdContinuity, ACableFailureTakesDownTheLogicalLinksThroughIt) {
+  TempDir tmp;
+  const auto imp = scenarios::read_network(splice_delivery(true).write(tmp.path() / "n").string(), Parameters());
+  const Network& net = imp.network;
+  solvers::ResilienceInput in;
+  in.core = {int(*net.find_node("S"))};
+  in.premises.assign(net.nodes().size(), 0);
+  in.high_points.assign(net.nodes().size(), 0);
+  const auto r = solvers::analyse_resilience(net, in);
+  const Failure* b1 = nullptr;
+  for (const auto& f : r.failures) {
+    EXPECT_FALSE(f.kind == FailureKind::Link && f.id == "B1") << "B1 alone cuts nothing: the chains A1+B1 still join D";
+    if (f.kind == FailureKind::Srg && f.id == "cable B1") b1 = &f;
+  }
+  ASSERT_TRUE(b1);
+  EXPECT_EQ(std::set<std::string>(b1->links.begin(), b1->links.end()), (std::set<std::string>{"A1+B1", "B1"}));
+  EXPECT_EQ(b1->cut_nodes, std::vector<std::string>{"D"});
+}
+
+// The desk's export on a GraceTHD network: the accepted requests' t_ropt rows, fibres through
+// the closure's fibre chains (GET /api/export/t_ropt.csv serves viz::ropt_csv of the same results).
+TEST(GraceThdContinuity, TheDeskExportsOpticalRoutesThroughTheSplices) {
+  TempDir tmp;
+  service::ServeConfig cfg;
+  cfg.network = splice_delivery(true).write(tmp.path() / "n").string();
+  const auto s = scenarios::builtin_scenario("bfc-2022");
+  gracethd::Fibres fibres;
+  const Region region = service::desk_region(cfg, s, &fibres);
+  ASSERT_EQ(fibres.chains.count("A1+B1"), 1u);
+  auto reg = service::make_sqlite_register((tmp.path() / "desk.sqlite").string());
+  service::Desk desk(region, s.params, *reg);
+  const service::Caller eng{"eng", service::Role::Engineer};
+  const auto a = desk.submit(eng, R"({"id":"N1","requester":"ISP","site":"S","destination":"D","pairs":1})", "").answer;
+  ASSERT_NE(a["decision"], "reject") << a.dump(2);
+  const auto b = desk.submit(eng, R"({"id":"N2","requester":"ISP","site":"S","destination":"D","pairs":1})", "").answer;
+  EXPECT_EQ(b["decision"], "reject") << b.dump(2);  // the one free pair through J is held by N1
+  const std::string csv = viz::ropt_csv(desk.export_results(eng), fibres);
+  std::ofstream(tmp.path() / "t_ropt.csv") << csv;
+  EXPECT_EQ(ropt_rows(tmp.path() / "t_ropt.csv", "N1"),
+            (std::vector<std::string>{"N1-1-1a A1-F5 1", "N1-1-1a B1-F9 2", "N1-1-1b A1-F6 1", "N1-1-1b B1-F10 2"}));
+  EXPECT_TRUE(ropt_rows(tmp.path() / "t_ropt.csv", "N2").empty());
+}
+
+// ---- a delivery dorsale did not write (#24 "Must show") ---------------------------------------
+
+// Rows appended to a template's CSV table as a RIP's tool writes them: every field of the
+// header, `;` separated, a value with `;` or `"` quoted.
+void append_csv(const fs::path& file, const std::vector<std::map<std::string, std::string>>& rows) {
+  std::ifstream in(file);
+  std::string header;
+  std::getline(in, header);
+  in.close();
+  std::vector<std::string> fields;
+  for (std::size_t pos = 0, end; pos <= header.size(); pos = end + 1) {
+    end = header.find(';', pos);
+    if (end == std::string::npos) end = header.size();
+    fields.push_back(header.substr(pos, end - pos));
+  }
+  std::ofstream out(file, std::ios::app);
+  for (const auto& r : rows) {
+    std::string line;
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+      std::string v = r.count(fields[i]) ? r.at(fields[i]) : "";
+      if (v.find_first_of(";\"") != std::string::npos) {
+        std::string q = "\"";
+        for (char c : v) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+        v = q + "\"";
+      }
+      line += (i ? ";" : "") + v;
+    }
+    out << line << "\r\n";
+  }
+}
+
+// Features added to a template's Shapefile through GDAL (its own fields, widths and .cpg).
+void append_shp(const fs::path& file, const std::vector<std::pair<std::map<std::string, std::string>, std::vector<std::array<double, 2>>>>& rows) {
+  GDALAllRegister();
+  GDALDataset* ds = static_cast<GDALDataset*>(GDALOpenEx(file.c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE, nullptr, nullptr, nullptr));
+  ASSERT_TRUE(ds) << file;
+  OGRLayer* L = ds->GetLayer(0);
+  for (const auto& [v, g] : rows) {
+    OGRFeature f(L->GetLayerDefn());
+    for (const auto& [k, x] : v) f.SetField(k.c_str(), x.c_str());
+    if (g.size() == 1) f.SetGeometryDirectly(new OGRPoint(g[0][0], g[0][1]));
+    if (g.size() > 1) {
+      auto* ls = new OGRLineString;
+      for (const auto& p : g) ls->addPoint(p[0], p[1]);
+      f.SetGeometryDirectly(ls);
+    }
+    EXPECT_EQ(L->CreateFeature(&f), OGRERR_NONE) << file;
+  }
+  GDALClose(ds);
+}
+
+// The official empty delivery (every t_* table and l_* list of v2.0.1) filled as a study-phase
+// (AVP) delivery of a RIP's tool: fields dorsale does not read filled in, dates, quoted
+// comments, CRLF lines, a local column and a local table, tables dorsale does not read (t_ptech,
+// t_ebp, t_cassette, t_love, ...) with rows. Every cable is placed or listed with its reason.
+TEST(GraceThdForeign, ADeliveryFromTheTemplatesImportsWithEveryCablePlacedOrListed) {
+  REQUIRE_TEMPLATES();
+  TempDir tmp;
+  const fs::path d = tmp.path() / "livraison-avp";
+  fs::create_directories(d);
+  for (const auto& e : fs::directory_iterator(kTemplates)) fs::copy_file(e.path(), d / e.path().filename());
+  const std::string day = "2019-03-14", stamp = "2019-03-14 09:12:55";
+  auto node = [&](const std::string& code, const std::string& type, double x, double y) {
+    return std::pair{std::map<std::string, std::string>{{"nd_code", code}, {"nd_codeext", "EXT-" + code}, {"nd_nom", "Nœud " + code},
+                                                        {"nd_type", type}, {"nd_voie", "Rue de la Gare"}, {"nd_geolqlt", "0.4"},
+                                                        {"nd_geolmod", "RELV"}, {"nd_creadat", stamp}, {"nd_majsrc", "AVP lot 3"}},
+                     std::vector<std::array<double, 2>>{{x, y}}};
+  };
+  append_shp(d / "t_noeud.shp", {node("ND-NRO", "ST", 850000, 6700000), node("ND-BPE1", "PT", 852000, 6700000),
+                                 node("ND-POP", "ST", 855000, 6700000), node("ND-CH1", "PT", 852500, 6702000),
+                                 node("ND-CH2", "PT", 851000, 6699000), node("ND-PM", "ST", 850500, 6701000)});
+  append_csv(d / "t_organisme.csv", {{{"or_code", "OR0001"}, {"or_siren", "123456789"}, {"or_nom", "Syndicat mixte THD; Côte-d'Or"},
+                                       {"or_type", "COLLECTIVITE"}, {"or_creadat", stamp}}});
+  append_csv(d / "t_sitetech.csv",
+             {{{"st_code", "ST-NRO"}, {"st_nd_code", "ND-NRO"}, {"st_nom", "NRO de Genlis"}, {"st_prop", "OR0001"}, {"st_statut", "AVP"},
+               {"st_typephy", "SHE"}, {"st_typelog", "NRO"}, {"st_avct", "E"}, {"st_nblines", "4"}, {"st_creadat", stamp}},
+              {{"st_code", "ST-POP"}, {"st_nd_code", "ND-POP"}, {"st_nom", "Hébergement opérateurs"}, {"st_prop", "OR0001"},
+               {"st_statut", "AVP"}, {"st_typephy", "BAT"}, {"st_typelog", "HEBERG"}, {"st_avct", "E"}},
+              {{"st_code", "ST-PM"}, {"st_nd_code", "ND-PM"}, {"st_statut", "AVP"}, {"st_typephy", "COF"}, {"st_typelog", "SRO"}, {"st_avct", "C"}}});
+  auto cable = [&](const std::string& code, const std::string& nd1, const std::string& nd2, const std::string& avct, const std::string& phy,
+                   const std::string& capa) {
+    return std::map<std::string, std::string>{{"cb_code", code},      {"cb_codeext", "EXT-" + code}, {"cb_etiquet", "CAB " + code},
+                                              {"cb_nd1", nd1},        {"cb_nd2", nd2},              {"cb_prop", "OR0001"},
+                                              {"cb_gest", "OR0001"},  {"cb_proptyp", "CST"},        {"cb_statut", "AVP"},
+                                              {"cb_etat", "OK"},      {"cb_avct", avct},            {"cb_tech", "OPT"},
+                                              {"cb_typephy", phy},    {"cb_typelog", "TR"},         {"cb_capafo", capa},
+                                              {"cb_modulo", "12"},    {"cb_diam", "11.5"},          {"cb_color", "NOIR"},
+                                              {"cb_comment", "tirage \"à l'aiguille\"; chambre L2T"}, {"cb_creadat", stamp},
+                                              {"cb_dateins", day}};
+  };
+  auto c1 = cable("CB-0001", "ND-NRO", "ND-BPE1", "E", "C", "144");  // ends given
+  c1["cb_fo_util"] = "12";
+  c1["cb_lgreel"] = "2150.5";
+  append_csv(d / "t_cable.csv", {c1,
+                                 cable("CB-0002", "", "", "E", "C", "72"),    // ends only in its geometry
+                                 cable("CB-0003", "", "", "C", "C", "48"),    // ends only through its ducts
+                                 cable("CB-0004", "", "", "E", "J", "2"),     // a jumper in the NRO
+                                 cable("CB-0005", "", "", "E", "C", "12"),    // no end anywhere
+                                 cable("CB-0006", "ND-NRO", "ND-PM", "A", "C", "24")});  // abandoned
+  append_shp(d / "t_cableline.shp",
+             {{{{"cl_code", "CL-0002a"}, {"cl_cb_code", "CB-0002"}, {"cl_long", "1500"}, {"cl_comment", "pose en façade"}},
+               {{852000.4, 6700000.3}, {853500, 6700000}}},
+              {{{"cl_code", "CL-0002b"}, {"cl_cb_code", "CB-0002"}, {"cl_long", "1500"}}, {{853500, 6700000}, {854999.6, 6700000.5}}}});
+  append_shp(d / "t_cheminement.shp",
+             {{{{"cm_code", "CM-0001"}, {"cm_ndcode1", "ND-NRO"}, {"cm_ndcode2", "ND-CH1"}, {"cm_typ_imp", "7"}, {"cm_avct", "E"},
+                {"cm_long", "3100"}, {"cm_voie", "RD 905"}, {"cm_creadat", stamp}},
+               {{850000, 6700000}, {852500, 6702000}}},
+              {{{"cm_code", "CM-0002"}, {"cm_ndcode1", "ND-CH1"}, {"cm_ndcode2", "ND-POP"}, {"cm_typ_imp", "7"}, {"cm_avct", "C"}, {"cm_long", "3300"}},
+               {{852500, 6702000}, {855000, 6700000}}}});
+  append_csv(d / "t_conduite.csv", {{{"cd_code", "CD-0001"}, {"cd_statut", "AVP"}, {"cd_type", "PEHD"}, {"cd_dia_int", "33"}, {"cd_dia_ext", "40"}},
+                                     {{"cd_code", "CD-0001-1"}, {"cd_cd_code", "CD-0001"}, {"cd_statut", "AVP"}, {"cd_type", "MTUB"}}});
+  append_csv(d / "t_cond_chem.csv", {{{"dm_cd_code", "CD-0001"}, {"dm_cm_code", "CM-0001"}}, {{"dm_cd_code", "CD-0001"}, {"dm_cm_code", "CM-0002"}}});
+  append_csv(d / "t_cab_cond.csv", {{{"cc_cb_code", "CB-0003"}, {"cc_cd_code", "CD-0001-1"}, {"cc_creadat", stamp}}});  // in a sub-duct
+  // tables dorsale does not read, with rows: chambers, a closure, its cassette and splices
+  append_csv(d / "t_ptech.csv", {{{"pt_code", "PT-CH1"}, {"pt_nd_code", "ND-CH1"}, {"pt_statut", "AVP"}, {"pt_typephy", "C"}, {"pt_nature", "L2T"}}});
+  append_csv(d / "t_ebp.csv", {{{"bp_code", "BP-0001"}, {"bp_pt_code", "PT-CH1"}, {"bp_statut", "AVP"}, {"bp_typelog", "BPE"}, {"bp_ca_nb", "4"}}});
+  append_csv(d / "t_cassette.csv", {{{"cs_code", "CS-0001"}, {"cs_bp_code", "BP-0001"}, {"cs_num", "1"}, {"cs_nb_pas", "12"}}});
+  std::vector<std::map<std::string, std::string>> fibres, positions;
+  for (int i = 1; i <= 144; ++i)
+    fibres.push_back({{"fo_code", fmt::format("FO-0001-{:03}", i)}, {"fo_cb_code", "CB-0001"}, {"fo_nincab", std::to_string(i)},
+                      {"fo_numtub", std::to_string((i - 1) / 12 + 1)}, {"fo_nintub", std::to_string((i - 1) % 12 + 1)},
+                      {"fo_etat", i <= 24 ? "OK" : "NC"}, {"fo_color", "BLEU"}});
+  for (int i = 1; i <= 12; ++i)
+    positions.push_back({{"ps_code", fmt::format("PS-{:04}", i)}, {"ps_numero", std::to_string(i)}, {"ps_1", fmt::format("FO-0001-{:03}", i)},
+                         {"ps_cs_code", "CS-0001"}, {"ps_type", "SFU"}, {"ps_fonct", "AT"}, {"ps_etat", "OK"}});
+  append_csv(d / "t_fibre.csv", fibres);
+  append_csv(d / "t_position.csv", positions);
+  {  // a local column added to t_cable (the tool's INSEE code), and a local table
+    std::ifstream in(d / "t_cable.csv");
+    std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>()), out;
+    std::size_t line = 0;
+    for (std::size_t pos = 0, end; pos < all.size(); pos = end + 1, ++line) {
+      end = all.find('\n', pos);
+      std::string l = all.substr(pos, end - pos);
+      const bool cr = !l.empty() && l.back() == '\r';
+      if (cr) l.pop_back();
+      out += l + (line == 0 ? ";cb_x_insee" : ";21278") + (cr ? "\r\n" : "\n");
+      if (end == std::string::npos) break;
+    }
+    std::ofstream(d / "t_cable.csv", std::ios::trunc) << out;
+    std::ofstream(d / "t_x_travaux.csv") << "tx_code;tx_cb_code;tx_date\r\nTX1;CB-0001;2019-04-01\r\n";
+  }
+
+  const auto imp = scenarios::read_network(d.string(), Parameters());
+  std::set<std::string> links;
+  for (const auto& l : imp.network.links())
+    if (!imp.fibres.chains.count(l.id)) links.insert(l.id);  // the cables (no logical link of fibre chains)
+  EXPECT_EQ(links, (std::set<std::string>{"CB-0001", "CB-0002", "CB-0003"}));
+  std::map<std::string, std::string> why;  // cable -> the reason it was left out
+  for (const auto& r : imp.info.dropped)
+    if (r.table == "t_cable")
+      for (const auto& e : r.examples) why[e.substr(0, e.find(' '))] = r.why;
+  EXPECT_EQ(why.size(), 3u);
+  EXPECT_NE(why["CB-0004"].find("a jumper"), std::string::npos) << why["CB-0004"];
+  EXPECT_NE(why["CB-0005"].find("ends not found: cb_nd1 or cb_nd2 empty"), std::string::npos) << why["CB-0005"];
+  EXPECT_EQ(why["CB-0006"], "abandoned (cb_avct A)");
+  // every row of t_cable is one or the other
+  EXPECT_EQ(links.size() + why.size(), 6u);
+  const Link* c2 = link_of(imp.network, "CB-0002");
+  ASSERT_TRUE(c2);
+  EXPECT_EQ(imp.network.node(c2->a).id + " " + imp.network.node(c2->b).id, "ND-BPE1 ND-POP");
+  EXPECT_NEAR(c2->length_km, 3.0, 1e-9);  // its two cablelines' cl_long
+  const Link* c3 = link_of(imp.network, "CB-0003");
+  ASSERT_TRUE(c3);
+  EXPECT_EQ(std::set<std::string>({imp.network.node(c3->a).id, imp.network.node(c3->b).id}), (std::set<std::string>{"ND-NRO", "ND-POP"}));
+  EXPECT_EQ(c3->status, LinkStatus::Planned);
+  EXPECT_NEAR(c3->length_km, 6.4, 1e-9);  // its sub-duct's parent's two cheminements
+  const Link* c1l = link_of(imp.network, "CB-0001");
+  ASSERT_TRUE(c1l);
+  EXPECT_EQ(c1l->owner, "Syndicat mixte THD; Côte-d'Or");
+  EXPECT_EQ(c1l->pairs_free(), 72);  // its 144 t_fibre rows: none routed, none HS (the t_fibre rule over cb_fo_util)
+  const std::string derived = derived_text(imp.info);
+  EXPECT_NE(derived.find("1 cables placed by their t_cableline geometry"), std::string::npos) << derived;
+  EXPECT_NE(derived.find("1 cables placed by their duct chain"), std::string::npos) << derived;
+  // the check: usable, the tables it does not read named, nothing refused
+  const auto c = planner::network_check(d.string());
+  ASSERT_TRUE(c.usable) << c.error;
+  for (const char* t : {"t_ptech.csv", "t_ebp.csv", "t_cassette.csv", "t_x_travaux.csv", "t_adresse.shp", "t_znro.shp"})
+    EXPECT_NE(std::find(c.ignored.begin(), c.ignored.end(), t), c.ignored.end()) << t;
+  for (const auto& r : c.info.dropped) EXPECT_TRUE(r.kind.empty() || r.table == "t_cable") << r.table << ": " << r.why;
 }
 
 }  // namespace

@@ -433,6 +433,7 @@ TEST_P(DeskList, OpenApiDescribesTheRealAnswers) {
   g("/api/export/requests.csv", "/api/export/requests.csv?q=" + std::string(300, 'q'), kEng);
   g("/api/export/decisions.json", "/api/export/decisions.json", kEng);
   g("/api/export/routes.gpkg", "/api/export/routes.gpkg", kEng);
+  g("/api/export/t_ropt.csv", "/api/export/t_ropt.csv", kEng);
   const auto put = [&](const std::string& tpl, const std::string& path, const std::string& token, const std::string& body) {
     add("put", tpl, c.Put(path.c_str(), bearer(token), body, "application/json"));
   };

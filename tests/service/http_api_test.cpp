@@ -9,6 +9,7 @@
 #include "planner/interconnect.h"
 #include "scenarios/requests.h"
 #include "viz/interconnect_writer.h"
+#include "viz/network_writer.h"
 
 namespace dorsale::test {
 namespace {
@@ -216,7 +217,8 @@ TEST_P(DeskApi, ExportEqualsTheInterconnectCommandForTheSameSequence) {
       ASSERT_EQ(post(s, "/api/requests/" + r.body[0]["id"].get<std::string>() + "/confirm", kEng, "").status, 200);
     }
   }
-  const auto expected = viz::decisions_json(planner::evaluate_requests(region, bfc_scenario().params, reqs, solvers::QueueMode::FirstCome, solvers::MipBackend::Glpk)).dump(2) + "\n";
+  const auto answered = planner::evaluate_requests(region, bfc_scenario().params, reqs, solvers::QueueMode::FirstCome, solvers::MipBackend::Glpk);
+  const auto expected = viz::decisions_json(answered).dump(2) + "\n";
   auto c = s.client();
   auto exported = c.Get("/api/export/decisions.json", bearer(kEng));
   ASSERT_TRUE(exported);
@@ -226,6 +228,13 @@ TEST_P(DeskApi, ExportEqualsTheInterconnectCommandForTheSameSequence) {
   ASSERT_TRUE(gpkg);
   EXPECT_EQ(gpkg->status, 200);
   EXPECT_EQ(gpkg->body.substr(0, 15), "SQLite format 3");
+  // the accepted routes as GraceTHD t_ropt rows, as `interconnect --network` writes them (no t_fibre: one row per cable)
+  auto ropt = c.Get("/api/export/t_ropt.csv", bearer(kEng));
+  ASSERT_TRUE(ropt);
+  EXPECT_EQ(ropt->status, 200);
+  EXPECT_EQ(ropt->body, viz::ropt_csv(answered, {}));
+  EXPECT_EQ(ropt->body.substr(0, 14), "rt_id;rt_code;");
+  EXPECT_NE(ropt->body.find("fibres not known"), std::string::npos);
   // a requester's export holds only their own requests
   EXPECT_EQ(get(s, "/api/export/decisions.json", kAlice).body.size(), 0u);
 }

@@ -151,6 +151,11 @@ struct Interconnect::Impl {
   unsigned link_stamp = 0;
   std::vector<int> cut;
   std::unordered_map<std::string, int> hub;  // external hub name -> network node (the last, as prepare finds it)
+  // the attachment candidates of an off-network site (distance km, node), by its position:
+  // O(nodes) to find, the same for every search of the request and every request there
+  std::unordered_map<std::string, std::vector<std::pair<double, int>>> near_memo;
+  std::unordered_map<long long, std::vector<int>> grid;  // attachable nodes by grid cell
+  double grid_cell = 0;
   bool plain = false;          // banned all 0 and penalties all 1 (options' first round)
   bool penalty_dirty = false;  // some penalty != 1
   // unit-capacity flow test (disjoint_paths): arc flows (0 at rest), BFS pred arcs and stamps
@@ -228,14 +233,14 @@ double link_cost(const Link& l, const InterconnectParams& p, const Interconnecti
 // capacity: block links without enough free pairs.
 static Prepared prepare(Interconnect::Impl& I, const Network& net, const InterconnectParams& p,
                         const InterconnectionRequest& r, const LinkState& s, bool capacity, double lambda,
-                        bool latency_only) {
+                        bool latency_only, bool link_lengths = true) {
   Prepared out;
   for (Arc a : I.sink_arcs) I.len[a] = 0;
   for (Arc a : I.attach_arcs) I.g.erase(a);
   I.attach_arcs.clear();
   I.attach_to.clear();
   I.attach_km.clear();
-  for (std::size_t j = 0; j < net.links().size(); ++j) {
+  for (std::size_t j = 0; j < net.links().size() && link_lengths; ++j) {
     const Link& l = net.links()[j];
     double v;
     if (I.banned[j] || (capacity && s.free[j] < r.pairs)) {
@@ -252,15 +257,50 @@ static Prepared prepare(Interconnect::Impl& I, const Network& net, const Interco
     out.source = I.node[*net.find_node(r.site_node)];
   } else {
     out.source = I.site;
-    std::vector<std::pair<double, int>> near;
-    for (std::size_t i = 0; i < net.nodes().size(); ++i) {
-      const auto k = net.node(int(i)).kind;
-      if (k == NodeKind::ExternalHub || k == NodeKind::HighPoint) continue;
-      const double d = distance_km(*r.site_pos, net.node(int(i)).pos);
-      if (d <= p.attach_max_km) near.emplace_back(d, int(i));
+    std::string at(reinterpret_cast<const char*>(&r.site_pos->x), sizeof(double));
+    at.append(reinterpret_cast<const char*>(&r.site_pos->y), sizeof(double));
+    at.append(reinterpret_cast<const char*>(&p.attach_max_km), sizeof(double));
+    at.append(reinterpret_cast<const char*>(&p.attach_candidates), sizeof(int));
+    auto memo = I.near_memo.find(at);
+    if (memo == I.near_memo.end()) {
+      // the nodes within attach_max_km: those of the 3 x 3 grid cells around the site (cells of
+      // that size, with a margin), each measured as before; sorted by (distance, node) as before
+      const double cell = std::max(1.0, p.attach_max_km * 1000.0 * (1 + 1e-9) + 1.0);
+      auto cell_of = [&](double v) { return std::isfinite(v / cell) ? (long long)std::floor(v / cell) : 0LL; };
+      auto key_of = [](long long gx, long long gy) { return (gx << 32) ^ (gy & 0xffffffffLL); };
+      if (I.grid_cell != cell) {
+        I.grid.clear();
+        I.grid_cell = cell;
+        for (std::size_t i = 0; i < net.nodes().size(); ++i) {
+          const auto k = net.node(int(i)).kind;
+          if (k == NodeKind::ExternalHub || k == NodeKind::HighPoint) continue;
+          I.grid[key_of(cell_of(net.node(int(i)).pos.x), cell_of(net.node(int(i)).pos.y))].push_back(int(i));
+        }
+      }
+      std::vector<std::pair<double, int>> near;
+      const bool finite = std::isfinite(p.attach_max_km * 1000.0 / cell) && p.attach_max_km * 1000.0 < 1e15;
+      const long long gx = cell_of(r.site_pos->x), gy = cell_of(r.site_pos->y);
+      auto measure = [&](int i) {
+        const double d = distance_km(*r.site_pos, net.node(i).pos);
+        if (d <= p.attach_max_km) near.emplace_back(d, i);
+      };
+      if (finite) {
+        for (long long dx = -1; dx <= 1; ++dx)
+          for (long long dy = -1; dy <= 1; ++dy)
+            if (auto c = I.grid.find(key_of(gx + dx, gy + dy)); c != I.grid.end())
+              for (int i : c->second) measure(i);
+      } else {
+        for (std::size_t i = 0; i < net.nodes().size(); ++i) {
+          const auto k = net.node(int(i)).kind;
+          if (k != NodeKind::ExternalHub && k != NodeKind::HighPoint) measure(int(i));
+        }
+      }
+      std::sort(near.begin(), near.end());
+      if (near.size() > std::size_t(p.attach_candidates)) near.resize(p.attach_candidates);
+      if (I.near_memo.size() >= (1u << 16)) I.near_memo.clear();  // bounded memory
+      memo = I.near_memo.emplace(std::move(at), std::move(near)).first;
     }
-    std::sort(near.begin(), near.end());
-    if (near.size() > std::size_t(p.attach_candidates)) near.resize(p.attach_candidates);
+    const auto& near = memo->second;
     if (near.empty()) {
       out.ok = false;
       out.why = fmt::format("no network node within {} km of the site (interconnect.attach_max_km)", p.attach_max_km);
@@ -533,6 +573,31 @@ struct LazyLength {
   }
 };
 
+// What prepare(capacity = true) sets, read when the search needs it: a link's length from the
+// state (banned, pairs free, built, penalty), an attachment's as prepare() set it, a PoP's arc
+// to the sink 0. Same values, bit for bit.
+struct PreparedLength {
+  using Key = Arc;
+  using Value = double;
+  const Interconnect::Impl& I;
+  const Network& net;
+  const InterconnectParams& p;
+  const InterconnectionRequest& r;
+  const LinkState& s;
+  double lambda;
+  bool latency_only;
+  double operator[](Arc a) const {
+    const int j = I.kind[a];
+    if (j == kSinkArc) return 0;
+    if (j < 0) return I.len[a];  // an attachment
+    if (I.banned[j] || s.free[j] < r.pairs) return kBlocked;
+    const Link& l = net.links()[j];
+    const double lat = l.latency_ms;
+    const double c = link_cost(l, p, r, s.built[j]) * I.penalty[j] + kTieBreak * l.length_km;
+    return latency_only ? lat + 1e-9 * c : c + lambda * lat;
+  }
+};
+
 MemoRun memo_run(Interconnect::Impl& I, const Network& net, const InterconnectParams& p, const InterconnectionRequest& r,
                  const LinkState& s, char mode, double lambda) {
   MemoRun out;
@@ -660,12 +725,21 @@ struct Searcher {
         return o;
       }
     }
-    Prepared pr = prepare(I, net, p, r, s, true, lambda, latency_only);
+    const bool lazy = !I.reference && need == 1;  // the links' lengths read as the search needs them
+    Prepared pr = prepare(I, net, p, r, s, true, lambda, latency_only, !lazy);
     if (!pr.ok) return std::nullopt;
     if (!I.reference && !reachable(I, r, s, pr)) return std::nullopt;  // what the search would find
     if (!I.reference && need == 2 && !disjoint_paths(I, pr.source, pr.target, 2)) return std::nullopt;
     RouteOption o;
-    if (need == 1) {
+    if (lazy) {
+      const PreparedLength len{I, net, p, r, s, lambda, latency_only};
+      lemon::Dijkstra<ListDigraph, PreparedLength> dj(I.g, len);
+      if (!dj.run(pr.source, pr.target) || dj.dist(pr.target) >= kBlocked) return std::nullopt;
+      std::vector<Arc> arcs;
+      for (Arc a = dj.predArc(pr.target); a != lemon::INVALID; a = dj.predArc(I.g.source(a))) arcs.push_back(a);
+      std::reverse(arcs.begin(), arcs.end());
+      o.routes.push_back(to_route(I, net, p, arcs));
+    } else if (need == 1) {
       lemon::Dijkstra<ListDigraph, ListDigraph::ArcMap<double>> dj(I.g, I.len);
       if (!dj.run(pr.source, pr.target) || dj.dist(pr.target) >= kBlocked) return std::nullopt;
       o.routes.push_back(to_route(I, net, p, path_arcs(dj, I.g, pr.target)));

@@ -326,4 +326,24 @@ std::vector<std::vector<int>> points_within(const std::vector<double>& sx, const
   return out;
 }
 
+void for_each_point_within(const std::vector<double>& sx, const std::vector<double>& sy, const std::vector<double>& px,
+                           const std::vector<double>& py, const std::vector<double>& radius,
+                           const std::function<void(std::size_t, const std::vector<int>&, double)>& cell_points) {
+  if (px.empty() || sx.empty()) return;
+  double rmax = 0;
+  for (double r : radius) rmax = std::max(rmax, r);
+  const double cell = std::max(1.0, rmax);
+  auto key = [&](long gx, long gy) { return (static_cast<long long>(gx) << 32) ^ (gy & 0xffffffffLL); };
+  std::unordered_map<long long, std::vector<int>> grid;
+  for (std::size_t i = 0; i < px.size(); ++i) grid[key(long(std::floor(px[i] / cell)), long(std::floor(py[i] / cell)))].push_back(int(i));
+  for (std::size_t j = 0; j < sx.size(); ++j) {
+    const long gx = long(std::floor(sx[j] / cell)), gy = long(std::floor(sy[j] / cell));
+    for (long dx = -1; dx <= 1; ++dx)
+      for (long dy = -1; dy <= 1; ++dy) {
+        auto it = grid.find(key(gx + dx, gy + dy));
+        if (it != grid.end()) cell_points(j, it->second, radius[j] * radius[j]);
+      }
+  }
+}
+
 }  // namespace dorsale::solvers

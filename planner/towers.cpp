@@ -283,8 +283,12 @@ void fit_radius_scale(Sites& S, TowersResult& out) {
   // the points within each site's largest radius (points_within's test), folded as found
   solvers::for_each_point_within(sx, sy, d.x, d.y, rad, [&](std::size_t k, const std::vector<int>& points, double r2) {
     for (int i : points) {
-      const double ddx = d.x[i] - sx[k], ddy = d.y[i] - sy[k];
-      if (ddx * ddx + ddy * ddy <= r2) ratio[i] = std::min(ratio[i], std::hypot(ddx, ddy) / base[k]);
+      const double ddx = d.x[i] - sx[k], ddy = d.y[i] - sy[k], d2 = ddx * ddx + ddy * ddy;
+      if (d2 > r2) continue;
+      // no hypot when it cannot lower the ratio (a margin far above hypot's rounding)
+      const double bound = ratio[i] * base[k];
+      if (d2 > bound * bound * (1 + 1e-9)) continue;
+      ratio[i] = std::min(ratio[i], std::hypot(ddx, ddy) / base[k]);
     }
   });
   std::vector<std::size_t> order(d.x.size());

@@ -728,7 +728,9 @@ struct Searcher {
     const bool lazy = !I.reference && need == 1;  // the links' lengths read as the search needs them
     Prepared pr = prepare(I, net, p, r, s, true, lambda, latency_only, !lazy);
     if (!pr.ok) return std::nullopt;
-    if (!I.reference && !reachable(I, r, s, pr)) return std::nullopt;  // what the search would find
+    // what the search would find (the lazy search finds it as fast: it stops at the target and
+    // reads no length it does not need)
+    if (!I.reference && !lazy && !reachable(I, r, s, pr)) return std::nullopt;
     if (!I.reference && need == 2 && !disjoint_paths(I, pr.source, pr.target, 2)) return std::nullopt;
     RouteOption o;
     if (lazy) {

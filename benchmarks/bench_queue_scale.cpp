@@ -18,6 +18,10 @@
 #include <lemon/dijkstra.h>
 #include <lemon/list_graph.h>
 
+#include <sys/resource.h>
+
+#include <time.h>
+
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -31,9 +35,25 @@
 #include "viz/output_dir.h"
 
 using namespace dorsale;
-using Clock = std::chrono::steady_clock;
 
-static double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+static double peak_mb() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return u.ru_maxrss / 1024.0;
+}
+
+// CPU time of this thread, not wall time: on a machine shared with other builds the wall time
+// of a phase moves by 2x from run to run, its CPU time much less
+struct CpuClock {
+  using time_point = double;
+  static double now() {
+    timespec t{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return double(t.tv_sec) + 1e-9 * double(t.tv_nsec);
+  }
+};
+static double seconds_since(double t0) { return CpuClock::now() - t0; }
+using Clock = CpuClock;
 
 static Network grid(int side, const Parameters& P) {
   Network net;
@@ -120,6 +140,7 @@ int main(int argc, char** argv) {
   for (std::size_t i = 0; i < net.nodes().size(); ++i)
     if (net.node(int(i)).kind == NodeKind::DorsalePop) len[g.addArc(node[i], sink)] = 0;
 
+  const double rss_network = peak_mb();  // the network, its bare LEMON graph and the queue's requests
   const auto params = planner::interconnect_params(P);
   const auto initial = solvers::LinkState::of(net);
   std::vector<int> order(reqs.size());
@@ -139,6 +160,7 @@ int main(int argc, char** argv) {
     res = solvers::run_fcfs(fresh, reqs, order, initial);
     sec = std::min(sec, seconds_since(t0));
   }
+  const double rss_queue = peak_mb();
   int acc = 0;
   for (const auto& e : res.evaluations) acc += e.decision != Decision::Reject;
   double sec_acc = 0, sec_rej = 0;  // the same queue again, each evaluation timed
@@ -166,6 +188,8 @@ int main(int argc, char** argv) {
   fmt::print("| queue per request / bare Dijkstra per request (target <= 0.1) | {:.3f} |\n", sec / sec_bare);
   fmt::print("| ... of which accepted / rejected requests (one timed run), per request of their kind / bare Dijkstra | {:.3f} / {:.3f} |\n",
              sec_acc / std::max(1, acc) / (sec_bare / requests), sec_rej / std::max(1, requests - acc) / (sec_bare / requests));
+  fmt::print("| peak RSS: network (+ bare graph) / after the queues (4 runs, one Interconnect alive at a time) | {:.0f} MB / {:.0f} MB |\n",
+             rss_network, rss_queue);
   if (!no_reference) {
     solvers::Interconnect plain(net, params);
     solvers::QueueResult ref;

@@ -156,13 +156,6 @@ struct Interconnect::Impl {
   std::unordered_map<std::string, std::vector<std::pair<double, int>>> near_memo;
   std::unordered_map<long long, std::vector<int>> grid;  // attachable nodes by grid cell
   double grid_cell = 0;
-  // per link, what a length needs, packed (a Link is a few hundred bytes of strings): the
-  // lazy lengths read these, with link_cost's arithmetic
-  struct Facts {
-    double km, latency_ms, build_eur_per_km, lease;
-    bool leased;
-  };
-  std::vector<Facts> facts;
   bool plain = false;          // banned all 0 and penalties all 1 (options' first round)
   bool penalty_dirty = false;  // some penalty != 1
   // unit-capacity flow test (disjoint_paths): arc flows (0 at rest), BFS pred arcs and stamps
@@ -214,8 +207,6 @@ Interconnect::Interconnect(const Network& net, InterconnectParams params)
   for (std::size_t i = 0; i < n; ++i) I.is_pop[i] = net.node(int(i)).kind == NodeKind::DorsalePop;
   I.seen.assign(n, 0);
   I.link_seen.assign(net.links().size(), 0);
-  for (const auto& l : net.links())
-    I.facts.push_back({l.length_km, l.latency_ms, l.build_eur_per_km, l.lease_eur_per_pair_km_year, l.status == LinkStatus::Leased});
   for (std::size_t i = 0; i < n; ++i)
     if (net.node(int(i)).kind == NodeKind::ExternalHub) I.hub[net.node(int(i)).name] = int(i);
 }
@@ -234,13 +225,6 @@ double link_cost(const Link& l, const InterconnectParams& p, const Interconnecti
   if (!built) return l.build_eur_per_km * l.length_km;  // capex
   const double rate = l.status == LinkStatus::Leased ? l.lease_eur_per_pair_km_year : p.owned_eur_per_pair_km_year;
   return rate * r.pairs * l.length_km * r.horizon_years;
-}
-
-// link_cost on a link's packed facts: the same arithmetic, the same values.
-double facts_cost(const Interconnect::Impl::Facts& f, const InterconnectParams& p, const InterconnectionRequest& r, bool built) {
-  if (!built) return f.build_eur_per_km * f.km;  // capex
-  const double rate = f.leased ? f.lease : p.owned_eur_per_pair_km_year;
-  return rate * r.pairs * f.km * r.horizon_years;
 }
 
 }  // namespace
@@ -581,10 +565,10 @@ struct LazyLength {
     const int j = I.kind[a];
     if (j < 0) return 0;  // a PoP's arc to the "any PoP" sink
     if (capacity && s.free[j] < r.pairs) return kBlocked;
-    const auto& l = I.facts[j];
+    const Link& l = net.links()[j];
     const double lat = l.latency_ms;
     if (pure_latency) return lat;
-    const double c = facts_cost(l, p, r, s.built[j]) * 1.0 + kTieBreak * l.km;
+    const double c = link_cost(l, p, r, s.built[j]) * 1.0 + kTieBreak * l.length_km;
     return latency_only ? lat + 1e-9 * c : c + lambda * lat;
   }
 };
@@ -607,9 +591,9 @@ struct PreparedLength {
     if (j == kSinkArc) return 0;
     if (j < 0) return I.len[a];  // an attachment
     if (I.banned[j] || s.free[j] < r.pairs) return kBlocked;
-    const auto& l = I.facts[j];
+    const Link& l = net.links()[j];
     const double lat = l.latency_ms;
-    const double c = facts_cost(l, p, r, s.built[j]) * I.penalty[j] + kTieBreak * l.km;
+    const double c = link_cost(l, p, r, s.built[j]) * I.penalty[j] + kTieBreak * l.length_km;
     return latency_only ? lat + 1e-9 * c : c + lambda * lat;
   }
 };

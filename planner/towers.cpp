@@ -280,9 +280,17 @@ void fit_radius_scale(Sites& S, TowersResult& out) {
     }
   const auto& d = S.d;
   std::vector<double> ratio(d.x.size(), std::numeric_limits<double>::infinity());
-  const auto lists = solvers::points_within(sx, sy, d.x, d.y, rad);
-  for (std::size_t k = 0; k < lists.size(); ++k)
-    for (int i : lists[k]) ratio[i] = std::min(ratio[i], std::hypot(d.x[i] - sx[k], d.y[i] - sy[k]) / base[k]);
+  // the points within each site's largest radius (points_within's test), folded as found
+  solvers::for_each_point_within(sx, sy, d.x, d.y, rad, [&](std::size_t k, const std::vector<int>& points, double r2) {
+    for (int i : points) {
+      const double ddx = d.x[i] - sx[k], ddy = d.y[i] - sy[k], d2 = ddx * ddx + ddy * ddy;
+      if (d2 > r2) continue;
+      // no hypot when it cannot lower the ratio (a margin far above hypot's rounding)
+      const double bound = ratio[i] * base[k];
+      if (d2 > bound * bound * (1 + 1e-9)) continue;
+      ratio[i] = std::min(ratio[i], std::hypot(ddx, ddy) / base[k]);
+    }
+  });
   std::vector<std::size_t> order(d.x.size());
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) { return ratio[a] > ratio[b]; });

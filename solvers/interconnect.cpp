@@ -99,6 +99,65 @@ struct Interconnect::Impl {
     std::vector<double> attach_km;
   };
   std::unordered_map<std::string, Tree> tree_memo;
+  // Single-route searches from a network node, memoised with what proves them still true
+  // (issue #27): the route LEMON's Dijkstra run to the target finds depends only on the lengths
+  // of the arcs it examined (the out-arcs of the nodes it settled), so it is kept with those
+  // links and, per link, whether it had the request's pairs free and whether it was built; a
+  // later call reuses it while none of those flags changed (the same run, operation for
+  // operation). "No route within capacity" is kept with the links that bounded the reachable
+  // part (all short of pairs): true while they stay so. Keyed by source, target, pairs,
+  // horizon and the lengths' kind ('c' cost + lambda x latency, 'l' latency then cost, 'f'
+  // latency (fastest), each within capacity; 'r' cost, 't' latency, capacity no limit).
+  struct RunKey {
+    int source, target, pairs, horizon;
+    double lambda;
+    char mode;
+    bool operator==(const RunKey& o) const {
+      return source == o.source && target == o.target && pairs == o.pairs && horizon == o.horizon && lambda == o.lambda &&
+             mode == o.mode;
+    }
+  };
+  struct RunKeyHash {
+    std::size_t operator()(const RunKey& k) const {
+      std::size_t h = std::hash<int>()(k.source);
+      for (std::size_t v : {std::size_t(k.target), std::size_t(k.pairs), std::size_t(k.horizon), std::hash<double>()(k.lambda),
+                            std::size_t(k.mode)})
+        h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+      return h;
+    }
+  };
+  struct Run {
+    bool found = false;
+    RouteOption::Route route;
+    std::vector<int> links;   // the links whose flags prove the run
+    std::vector<char> flags;  // per link: 1 free >= pairs, 2 built (as the run met them)
+    char mask = 0;            // the flags that matter
+  };
+  std::unordered_map<RunKey, Run, RunKeyHash> run_memo;
+  // Parts of the network that no route within capacity leaves: the nodes a reachability test
+  // reached without finding its target, labelled with the links (short of `pairs` free) on their
+  // edge. While those stay short of pairs, no request of `pairs` or more from any of these
+  // nodes reaches a node outside, nor a point of presence when none is inside (one test
+  // answers every site of a saturated part).
+  struct Dead {
+    int pairs;
+    bool has_pop;
+    std::vector<int> cut;
+  };
+  std::vector<Dead> dead;
+  std::map<int, std::vector<int>> dead_label;  // pairs -> per network node: index in dead, or -1
+  std::size_t run_memo_size = 0;  // links held by run_memo (bounded)
+  std::vector<unsigned> link_seen;
+  unsigned link_stamp = 0;
+  std::vector<int> cut;
+  std::unordered_map<std::string, int> hub;  // external hub name -> network node (the last, as prepare finds it)
+  // the attachment candidates of an off-network site (distance km, node), by its position:
+  // O(nodes) to find, the same for every search of the request and every request there
+  std::unordered_map<std::string, std::vector<std::pair<double, int>>> near_memo;
+  std::unordered_map<long long, std::vector<int>> grid;  // attachable nodes by grid cell
+  double grid_cell = 0;
+  bool plain = false;          // banned all 0 and penalties all 1 (options' first round)
+  bool penalty_dirty = false;  // some penalty != 1
   // unit-capacity flow test (disjoint_paths): arc flows (0 at rest), BFS pred arcs and stamps
   ListDigraph::ArcMap<char> flow;
   ListDigraph::NodeMap<Arc> pred;
@@ -147,6 +206,9 @@ Interconnect::Interconnect(const Network& net, InterconnectParams params)
   I.is_pop.assign(n, 0);
   for (std::size_t i = 0; i < n; ++i) I.is_pop[i] = net.node(int(i)).kind == NodeKind::DorsalePop;
   I.seen.assign(n, 0);
+  I.link_seen.assign(net.links().size(), 0);
+  for (std::size_t i = 0; i < n; ++i)
+    if (net.node(int(i)).kind == NodeKind::ExternalHub) I.hub[net.node(int(i)).name] = int(i);
 }
 
 Interconnect::~Interconnect() = default;
@@ -171,14 +233,14 @@ double link_cost(const Link& l, const InterconnectParams& p, const Interconnecti
 // capacity: block links without enough free pairs.
 static Prepared prepare(Interconnect::Impl& I, const Network& net, const InterconnectParams& p,
                         const InterconnectionRequest& r, const LinkState& s, bool capacity, double lambda,
-                        bool latency_only) {
+                        bool latency_only, bool link_lengths = true) {
   Prepared out;
   for (Arc a : I.sink_arcs) I.len[a] = 0;
   for (Arc a : I.attach_arcs) I.g.erase(a);
   I.attach_arcs.clear();
   I.attach_to.clear();
   I.attach_km.clear();
-  for (std::size_t j = 0; j < net.links().size(); ++j) {
+  for (std::size_t j = 0; j < net.links().size() && link_lengths; ++j) {
     const Link& l = net.links()[j];
     double v;
     if (I.banned[j] || (capacity && s.free[j] < r.pairs)) {
@@ -195,15 +257,50 @@ static Prepared prepare(Interconnect::Impl& I, const Network& net, const Interco
     out.source = I.node[*net.find_node(r.site_node)];
   } else {
     out.source = I.site;
-    std::vector<std::pair<double, int>> near;
-    for (std::size_t i = 0; i < net.nodes().size(); ++i) {
-      const auto k = net.node(int(i)).kind;
-      if (k == NodeKind::ExternalHub || k == NodeKind::HighPoint) continue;
-      const double d = distance_km(*r.site_pos, net.node(int(i)).pos);
-      if (d <= p.attach_max_km) near.emplace_back(d, int(i));
+    std::string at(reinterpret_cast<const char*>(&r.site_pos->x), sizeof(double));
+    at.append(reinterpret_cast<const char*>(&r.site_pos->y), sizeof(double));
+    at.append(reinterpret_cast<const char*>(&p.attach_max_km), sizeof(double));
+    at.append(reinterpret_cast<const char*>(&p.attach_candidates), sizeof(int));
+    auto memo = I.near_memo.find(at);
+    if (memo == I.near_memo.end()) {
+      // the nodes within attach_max_km: those of the 3 x 3 grid cells around the site (cells of
+      // that size, with a margin), each measured as before; sorted by (distance, node) as before
+      const double cell = std::max(1.0, p.attach_max_km * 1000.0 * (1 + 1e-9) + 1.0);
+      auto cell_of = [&](double v) { return std::isfinite(v / cell) ? (long long)std::floor(v / cell) : 0LL; };
+      auto key_of = [](long long gx, long long gy) { return (gx << 32) ^ (gy & 0xffffffffLL); };
+      if (I.grid_cell != cell) {
+        I.grid.clear();
+        I.grid_cell = cell;
+        for (std::size_t i = 0; i < net.nodes().size(); ++i) {
+          const auto k = net.node(int(i)).kind;
+          if (k == NodeKind::ExternalHub || k == NodeKind::HighPoint) continue;
+          I.grid[key_of(cell_of(net.node(int(i)).pos.x), cell_of(net.node(int(i)).pos.y))].push_back(int(i));
+        }
+      }
+      std::vector<std::pair<double, int>> near;
+      const bool finite = std::isfinite(p.attach_max_km * 1000.0 / cell) && p.attach_max_km * 1000.0 < 1e15;
+      const long long gx = cell_of(r.site_pos->x), gy = cell_of(r.site_pos->y);
+      auto measure = [&](int i) {
+        const double d = distance_km(*r.site_pos, net.node(i).pos);
+        if (d <= p.attach_max_km) near.emplace_back(d, i);
+      };
+      if (finite) {
+        for (long long dx = -1; dx <= 1; ++dx)
+          for (long long dy = -1; dy <= 1; ++dy)
+            if (auto c = I.grid.find(key_of(gx + dx, gy + dy)); c != I.grid.end())
+              for (int i : c->second) measure(i);
+      } else {
+        for (std::size_t i = 0; i < net.nodes().size(); ++i) {
+          const auto k = net.node(int(i)).kind;
+          if (k != NodeKind::ExternalHub && k != NodeKind::HighPoint) measure(int(i));
+        }
+      }
+      std::sort(near.begin(), near.end());
+      if (near.size() > std::size_t(p.attach_candidates)) near.resize(p.attach_candidates);
+      if (I.near_memo.size() >= (1u << 16)) I.near_memo.clear();  // bounded memory
+      memo = I.near_memo.emplace(std::move(at), std::move(near)).first;
     }
-    std::sort(near.begin(), near.end());
-    if (near.size() > std::size_t(p.attach_candidates)) near.resize(p.attach_candidates);
+    const auto& near = memo->second;
     if (near.empty()) {
       out.ok = false;
       out.why = fmt::format("no network node within {} km of the site (interconnect.attach_max_km)", p.attach_max_km);
@@ -237,7 +334,10 @@ static Prepared prepare(Interconnect::Impl& I, const Network& net, const Interco
 // Whether the prepared request's target can be reached from its source over links that are not
 // banned and have r.pairs free (the arcs a capacitated search may use at a finite length):
 // false exactly when that search finds no route (pair). O(E), no allocation.
-static bool reachable(Interconnect::Impl& I, const InterconnectionRequest& r, const LinkState& s, const Prepared& pr) {
+// cut: when given and the target is not reached, the links short of pairs (or banned) met at
+// the edge of the part reached.
+static bool reachable(Interconnect::Impl& I, const InterconnectionRequest& r, const LinkState& s, const Prepared& pr,
+                      std::vector<int>* cut = nullptr) {
   const int n = int(I.is_pop.size());
   const bool any_pop = pr.target == I.sink;
   const int target = any_pop ? -1 : ListDigraph::id(pr.target);
@@ -260,7 +360,11 @@ static bool reachable(Interconnect::Impl& I, const InterconnectionRequest& r, co
     I.stack.pop_back();
     for (int k = I.adj_start[v]; k < I.adj_start[v + 1]; ++k) {
       const int l = I.adj_link[k];
-      if (!I.banned[l] && s.free[l] >= r.pairs && push(I.adj_to[k])) return true;
+      if (!I.banned[l] && s.free[l] >= r.pairs) {
+        if (push(I.adj_to[k])) return true;
+      } else if (cut) {
+        cut->push_back(l);
+      }
     }
   }
   return false;
@@ -434,6 +538,169 @@ std::vector<Arc> path_arcs(const lemon::Dijkstra<ListDigraph, ListDigraph::ArcMa
   return arcs;
 }
 
+// The route of a request from its network node (r.site_node) to its destination on the lengths
+// of `mode` (Impl::RunKey), as LEMON's Dijkstra run to the target finds it, or nullopt when
+// there is none: the search of Searcher::search (modes 'c', 'l'), of fastest() ('f') and of a
+// rejection's diagnosis ('r', 't'), memoised (Impl::Run). Banned links none and penalties 1:
+// the caller's to ensure. `handled` false: not a case for the memo (no target node).
+struct MemoRun {
+  bool handled = false;
+  std::optional<RouteOption::Route> route;
+};
+
+// The lengths prepare() (and fastest()'s latency pass) would set for a request from a network
+// node, computed when LEMON's Dijkstra reads them: no O(links) pass before a search that
+// settles a few nodes. Same values, bit for bit (banned none, penalties 1).
+struct LazyLength {
+  using Key = Arc;
+  using Value = double;
+  const Interconnect::Impl& I;
+  const Network& net;
+  const InterconnectParams& p;
+  const InterconnectionRequest& r;
+  const LinkState& s;
+  bool capacity, latency_only, pure_latency;
+  double lambda;
+  double operator[](Arc a) const {
+    const int j = I.kind[a];
+    if (j < 0) return 0;  // a PoP's arc to the "any PoP" sink
+    if (capacity && s.free[j] < r.pairs) return kBlocked;
+    const Link& l = net.links()[j];
+    const double lat = l.latency_ms;
+    if (pure_latency) return lat;
+    const double c = link_cost(l, p, r, s.built[j]) * 1.0 + kTieBreak * l.length_km;
+    return latency_only ? lat + 1e-9 * c : c + lambda * lat;
+  }
+};
+
+// What prepare(capacity = true) sets, read when the search needs it: a link's length from the
+// state (banned, pairs free, built, penalty), an attachment's as prepare() set it, a PoP's arc
+// to the sink 0. Same values, bit for bit.
+struct PreparedLength {
+  using Key = Arc;
+  using Value = double;
+  const Interconnect::Impl& I;
+  const Network& net;
+  const InterconnectParams& p;
+  const InterconnectionRequest& r;
+  const LinkState& s;
+  double lambda;
+  bool latency_only;
+  double operator[](Arc a) const {
+    const int j = I.kind[a];
+    if (j == kSinkArc) return 0;
+    if (j < 0) return I.len[a];  // an attachment
+    if (I.banned[j] || s.free[j] < r.pairs) return kBlocked;
+    const Link& l = net.links()[j];
+    const double lat = l.latency_ms;
+    const double c = link_cost(l, p, r, s.built[j]) * I.penalty[j] + kTieBreak * l.length_km;
+    return latency_only ? lat + 1e-9 * c : c + lambda * lat;
+  }
+};
+
+MemoRun memo_run(Interconnect::Impl& I, const Network& net, const InterconnectParams& p, const InterconnectionRequest& r,
+                 const LinkState& s, char mode, double lambda) {
+  MemoRun out;
+  const auto site = net.find_node(r.site_node);
+  if (!site) return out;
+  int target = -1;
+  switch (r.destination.kind) {
+    case Destination::Kind::Node:
+      if (auto v = net.find_node(r.destination.id)) target = ListDigraph::id(I.node[*v]);
+      break;
+    case Destination::Kind::AnyDorsalePop: target = ListDigraph::id(I.sink); break;
+    case Destination::Kind::Hub:
+      if (auto it = I.hub.find(r.destination.id); it != I.hub.end()) target = ListDigraph::id(I.node[it->second]);
+      break;
+  }
+  if (target < 0) return out;
+  out.handled = true;
+  const GNode source = I.node[*site];
+  const bool capacity = mode == 'c' || mode == 'l' || mode == 'f';
+  const bool costed = mode == 'c' || mode == 'l' || mode == 'r';
+  const bool pure_latency = mode == 'f' || mode == 't';
+  const Interconnect::Impl::RunKey key{ListDigraph::id(source), target, capacity || costed ? r.pairs : 0, costed ? r.horizon_years : 0,
+                                       lambda, mode};
+  auto flag_of = [&](int l) { return char((s.free[l] >= r.pairs ? 1 : 0) | (s.built[l] ? 2 : 0)); };
+  if (capacity) {  // a saturated part proved before, for these pairs or fewer
+    const int site_v = *site;
+    for (auto it = I.dead_label.begin(); it != I.dead_label.end() && it->first <= r.pairs; ++it) {
+      const int k = it->second[site_v];
+      if (k < 0) continue;
+      const auto& d = I.dead[k];
+      const bool outside = target == ListDigraph::id(I.sink) ? !d.has_pop : target >= int(I.is_pop.size()) || it->second[target] != k;
+      if (!outside) continue;
+      bool valid = true;
+      for (std::size_t i = 0; i < d.cut.size() && valid; ++i) valid = s.free[d.cut[i]] < d.pairs;
+      if (valid) {
+        return out;
+      }
+    }
+  }
+  if (auto it = I.run_memo.find(key); it != I.run_memo.end()) {
+    const auto& run = it->second;
+    bool valid = true;
+    for (std::size_t i = 0; i < run.links.size() && valid; ++i) valid = ((flag_of(run.links[i]) ^ run.flags[i]) & run.mask) == 0;
+    if (valid) {
+      if (run.found) out.route = run.route;
+      return out;
+    }
+    I.run_memo_size -= run.links.size();
+    I.run_memo.erase(it);
+  }
+  Prepared pr;
+  pr.source = source, pr.target = ListDigraph::nodeFromId(target);
+  Interconnect::Impl::Run run;
+  auto keep = [&] {
+    run.flags.reserve(run.links.size());
+    for (int l : run.links) run.flags.push_back(flag_of(l));
+    if (I.run_memo_size + run.links.size() > (std::size_t(1) << 21)) I.run_memo.clear(), I.run_memo_size = 0;  // bounded memory
+    I.run_memo_size += run.links.size();
+    I.run_memo[key] = std::move(run);
+  };
+  const LazyLength len{I, net, p, r, s, capacity, mode == 'l', pure_latency, lambda};
+  lemon::Dijkstra<ListDigraph, LazyLength> dj(I.g, len);
+  const GNode t = pr.target;
+  run.found = dj.run(source, t) && dj.dist(t) < kBlocked;
+  if (capacity && !run.found) {  // the reachability test names the saturated part (Impl::Dead)
+    I.cut.clear();
+    if (!reachable(I, r, s, pr, &I.cut)) {  // no route within capacity, while the cut stays short of pairs
+      const int n = int(I.is_pop.size());
+      Interconnect::Impl::Dead d{r.pairs, false, {}};
+      for (int l : I.cut) {
+        const Link& link = net.links()[l];
+        if (I.seen[link.a] != I.stamp || I.seen[link.b] != I.stamp) d.cut.push_back(l);  // on the edge
+      }
+      std::sort(d.cut.begin(), d.cut.end());
+      d.cut.erase(std::unique(d.cut.begin(), d.cut.end()), d.cut.end());
+      if (I.dead.size() >= 4096) I.dead.clear(), I.dead_label.clear();  // bounded memory
+      auto& label = I.dead_label[r.pairs];
+      if (label.empty()) label.assign(n, -1);
+      for (int v = 0; v < n; ++v)
+        if (I.seen[v] == I.stamp) label[v] = int(I.dead.size()), d.has_pop = d.has_pop || I.is_pop[v];
+      I.dead.push_back(std::move(d));
+      return out;
+    }
+  }
+  if (run.found) {
+    std::vector<Arc> arcs;
+    for (Arc a = dj.predArc(t); a != lemon::INVALID; a = dj.predArc(I.g.source(a))) arcs.push_back(a);
+    std::reverse(arcs.begin(), arcs.end());
+    run.route = to_route(I, net, p, arcs);
+    out.route = run.route;
+  }
+  run.mask = char((capacity ? 1 : 0) | (costed ? 2 : 0));
+  if (run.mask) {  // the links of the arcs the run examined: the out-arcs of the nodes it settled
+    if (++I.link_stamp == 0) std::fill(I.link_seen.begin(), I.link_seen.end(), 0), I.link_stamp = 1;
+    for (std::size_t v = 0; v < I.node.size(); ++v)
+      if (dj.processed(I.node[v]))
+        for (int k = I.adj_start[v]; k < I.adj_start[v + 1]; ++k)
+          if (I.link_seen[I.adj_link[k]] != I.link_stamp) I.link_seen[I.adj_link[k]] = I.link_stamp, run.links.push_back(I.adj_link[k]);
+  }
+  keep();
+  return out;
+}
+
 // One request's route searches on the shared graph (the steps of Interconnect::options).
 struct Searcher {
   Interconnect::Impl& I;
@@ -448,12 +715,33 @@ struct Searcher {
   // A route (Dijkstra) or a link-disjoint pair (Suurballe) under the current lengths; nullopt
   // when none within capacity.
   std::optional<RouteOption> search(double lambda, bool latency_only) const {
-    Prepared pr = prepare(I, net, p, r, s, true, lambda, latency_only);
+    if (!I.reference && need == 1 && I.plain) {
+      MemoRun m = memo_run(I, net, p, r, s, latency_only ? 'l' : 'c', lambda);
+      if (m.handled) {
+        if (!m.route) return std::nullopt;
+        RouteOption o;
+        o.routes.push_back(std::move(*m.route));
+        ic.price(o, r, s);
+        return o;
+      }
+    }
+    const bool lazy = !I.reference && need == 1;  // the links' lengths read as the search needs them
+    Prepared pr = prepare(I, net, p, r, s, true, lambda, latency_only, !lazy);
     if (!pr.ok) return std::nullopt;
-    if (!I.reference && !reachable(I, r, s, pr)) return std::nullopt;  // what the search would find
+    // what the search would find (the lazy search finds it as fast: it stops at the target and
+    // reads no length it does not need)
+    if (!I.reference && !lazy && !reachable(I, r, s, pr)) return std::nullopt;
     if (!I.reference && need == 2 && !disjoint_paths(I, pr.source, pr.target, 2)) return std::nullopt;
     RouteOption o;
-    if (need == 1) {
+    if (lazy) {
+      const PreparedLength len{I, net, p, r, s, lambda, latency_only};
+      lemon::Dijkstra<ListDigraph, PreparedLength> dj(I.g, len);
+      if (!dj.run(pr.source, pr.target) || dj.dist(pr.target) >= kBlocked) return std::nullopt;
+      std::vector<Arc> arcs;
+      for (Arc a = dj.predArc(pr.target); a != lemon::INVALID; a = dj.predArc(I.g.source(a))) arcs.push_back(a);
+      std::reverse(arcs.begin(), arcs.end());
+      o.routes.push_back(to_route(I, net, p, arcs));
+    } else if (need == 1) {
       lemon::Dijkstra<ListDigraph, ListDigraph::ArcMap<double>> dj(I.g, I.len);
       if (!dj.run(pr.source, pr.target) || dj.dist(pr.target) >= kBlocked) return std::nullopt;
       o.routes.push_back(to_route(I, net, p, path_arcs(dj, I.g, pr.target)));
@@ -727,7 +1015,10 @@ Evaluation Interconnect::diagnose(const InterconnectionRequest& r, const LinkSta
   bytes(r.pairs), bytes(r.horizon_years);
   if (r.max_latency_ms) bytes(*r.max_latency_ms);
   key += r.max_latency_ms ? 'L' : '-';
-  key.append(s.built.begin(), s.built.end());
+  // an unprotected request from a network node: its searches are memoised with their own
+  // proof (memo_run), no key of the built links (O(links) a request) needed
+  const bool by_node = single && !r.site_node.empty() && net_.find_node(r.site_node).has_value();
+  if (!by_node) key.append(s.built.begin(), s.built.end());
   const std::string shape_key = single ? key.substr(0, shape_len) : key;
   LinkState relaxed;  // filled when a search needs it
   auto relax = [&]() -> const LinkState& {
@@ -746,12 +1037,22 @@ Evaluation Interconnect::diagnose(const InterconnectionRequest& r, const LinkSta
       break;
     case Destination::Kind::AnyDorsalePop: target = ListDigraph::id(I.sink); break;
     case Destination::Kind::Hub:
-      for (std::size_t i = 0; i < net_.nodes().size(); ++i)
-        if (net_.node(int(i)).kind == NodeKind::ExternalHub && net_.node(int(i)).name == r.destination.id)
-          target = ListDigraph::id(I.node[i]);
+      if (auto h = I.hub.find(r.destination.id); h != I.hub.end()) target = ListDigraph::id(I.node[h->second]);
       break;
   }
   auto from_tree = [&](bool latency) -> std::optional<RouteOption> {
+    if (by_node) {  // the same route, from a memoised run to the target
+      std::fill(I.banned.begin(), I.banned.end(), 0);
+      if (I.penalty_dirty) std::fill(I.penalty.begin(), I.penalty.end(), 1.0), I.penalty_dirty = false;
+      MemoRun m = memo_run(I, net_, p_, r, s, latency ? 't' : 'r', 0);
+      if (m.handled) {
+        if (!m.route) return std::nullopt;
+        RouteOption o;
+        o.routes.push_back(std::move(*m.route));
+        price(o, r, s);  // built links as in the relaxed state
+        return o;
+      }
+    }
     std::string tkey = (latency ? "T" : "C") + site_key;
     if (!latency) {
       tkey.append(reinterpret_cast<const char*>(&r.pairs), sizeof r.pairs);
@@ -795,8 +1096,16 @@ Evaluation Interconnect::diagnose(const InterconnectionRequest& r, const LinkSta
   }
   std::optional<RouteOption> wide = shape.wide;
   if (wide && single) price(*wide, r, s);  // as fastest() prices it (built links as in s)
-  auto it = I.relaxed_memo.find(key);
-  if (it == I.relaxed_memo.end()) {
+  Impl::Relaxed direct;  // by_node: the branch below, computed afresh (its search is memoised)
+  const bool use_direct = by_node && wide && trees && !r.max_latency_ms;
+  if (use_direct) {
+    direct.option = from_tree(false);
+    if (!direct.option && Searcher{I, net_, p_, r, s, *this}.latency_ok(*wide)) direct.option = wide;
+  } else if (by_node) {
+    key.append(s.built.begin(), s.built.end());
+  }
+  auto it = use_direct ? I.relaxed_memo.end() : I.relaxed_memo.find(key);
+  if (!use_direct && it == I.relaxed_memo.end()) {
     if (I.relaxed_memo.size() >= (1u << 14)) I.relaxed_memo.clear();
     Impl::Relaxed x;
     if (!wide) {
@@ -817,7 +1126,7 @@ Evaluation Interconnect::diagnose(const InterconnectionRequest& r, const LinkSta
     }
     it = I.relaxed_memo.emplace(std::move(key), std::move(x)).first;
   }
-  const Impl::Relaxed& x = it->second;
+  const Impl::Relaxed& x = use_direct ? direct : it->second;
   if (!wide) {
     no_risk_disjoint_reasons(r, s, x.reasons, x.link_only, e.reasons);
     return e;
@@ -969,21 +1278,23 @@ std::vector<RouteOption> Interconnect::options(const InterconnectionRequest& r, 
   auto& I = *impl_;
   std::vector<RouteOption> out;
   std::set<std::vector<int>> seen;
-  std::fill(I.penalty.begin(), I.penalty.end(), 1.0);
+  if (I.penalty_dirty) std::fill(I.penalty.begin(), I.penalty.end(), 1.0), I.penalty_dirty = false;
   std::fill(I.banned.begin(), I.banned.end(), 0);
   const Searcher search{I, net_, p_, r, s, *this};
   I.none_within_capacity = false;
   for (int round = 0; round < k; ++round) {
+    I.plain = round == 0;
     auto o = search.best();
+    I.plain = false;
     if (round == 0) I.none_within_capacity = search.none;
     if (!o) break;
     RouteOption q = search.risk_disjoint(*o);
     if (seen.insert(option_key(q)).second) out.push_back(std::move(q));
     // penalise what was used so the next round looks elsewhere
     for (const auto& route : o->routes)
-      for (int l : route.links) I.penalty[l] *= 3.0;
+      for (int l : route.links) I.penalty[l] *= 3.0, I.penalty_dirty = true;
   }
-  std::fill(I.penalty.begin(), I.penalty.end(), 1.0);
+  if (I.penalty_dirty) std::fill(I.penalty.begin(), I.penalty.end(), 1.0), I.penalty_dirty = false;
   return out;
 }
 
@@ -1019,6 +1330,16 @@ std::optional<RouteOption> Interconnect::fastest(const InterconnectionRequest& r
   auto& I = *impl_;
   std::fill(I.banned.begin(), I.banned.end(), 0);
   std::fill(I.penalty.begin(), I.penalty.end(), 1.0);
+  if (!I.reference && r.protection == Protection::None) {
+    MemoRun m = memo_run(I, net_, p_, r, s, 'f', 0);
+    if (m.handled) {
+      if (!m.route) return std::nullopt;
+      RouteOption o;
+      o.routes.push_back(std::move(*m.route));
+      price(o, r, s);
+      return o;
+    }
+  }
   Prepared pr = prepare(I, net_, p_, r, s, true, 0, true);
   if (!pr.ok) return std::nullopt;
   RouteOption o;

@@ -326,4 +326,30 @@ std::vector<std::vector<int>> points_within(const std::vector<double>& sx, const
   return out;
 }
 
+void for_each_point_within(const std::vector<double>& sx, const std::vector<double>& sy, const std::vector<double>& px,
+                           const std::vector<double>& py, const std::vector<double>& radius,
+                           const std::function<void(std::size_t, const std::vector<int>&, double)>& cell_points) {
+  if (px.empty() || sx.empty()) return;
+  double rmax = 0;
+  for (double r : radius) rmax = std::max(rmax, r);
+  // cells of a quarter of the largest radius: a site scans the cells its own radius reaches
+  // (a point within r lies within ceil(r / cell) cells of the site's), about half the area
+  // of the 3 x 3 cells of size rmax, less for the smaller radii
+  const double cell = std::max(1.0, rmax / 4 * (1 + 1e-6));
+  auto key = [&](long gx, long gy) { return (static_cast<long long>(gx) << 32) ^ (gy & 0xffffffffLL); };
+  std::unordered_map<long long, std::vector<int>> grid;
+  for (std::size_t i = 0; i < px.size(); ++i) grid[key(long(std::floor(px[i] / cell)), long(std::floor(py[i] / cell)))].push_back(int(i));
+  for (std::size_t j = 0; j < sx.size(); ++j) {
+    const long gx = long(std::floor(sx[j] / cell)), gy = long(std::floor(sy[j] / cell));
+    // |px - sx| <= r gives |floor(px / cell) - floor(sx / cell)| <= floor(r / cell) + 1 (the
+    // 1e-9: the divisions' rounding); at most 4 with this cell
+    const long reach = long(std::floor(radius[j] / cell + 1e-9)) + 1;
+    for (long dx = -reach; dx <= reach; ++dx)
+      for (long dy = -reach; dy <= reach; ++dy) {
+        auto it = grid.find(key(gx + dx, gy + dy));
+        if (it != grid.end()) cell_points(j, it->second, radius[j] * radius[j]);
+      }
+  }
+}
+
 }  // namespace dorsale::solvers

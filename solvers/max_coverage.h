@@ -10,6 +10,7 @@
 // Complexity: O(I log C) for the greedy over I point-site incidences, O(iterations x I) for
 // the bound. Contract: const input; K = 0 or an empty candidate list is a valid empty answer.
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -44,5 +45,10 @@ double covered_weight(const CoverageProblem& p, const std::vector<int>& open);
 std::vector<std::vector<int>> points_within(const std::vector<double>& site_x, const std::vector<double>& site_y,
                                             const std::vector<double>& px, const std::vector<double>& py,
                                             const std::vector<double>& radius);
+// The same pairs (site k, point i within radius[k], inclusive, same test), handed to f(k, i) as
+// they are found, sites in order, with no list built: for a pass that only folds them.
+void for_each_point_within(const std::vector<double>& site_x, const std::vector<double>& site_y, const std::vector<double>& px,
+                           const std::vector<double>& py, const std::vector<double>& radius,
+                           const std::function<void(std::size_t, const std::vector<int>&, double)>& cell);
 
 }  // namespace dorsale::solvers

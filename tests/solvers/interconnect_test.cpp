@@ -830,6 +830,77 @@ TEST(InterconnectFast, FirstComeAnswersEqualTheReferencePathOnTinyRandomNetworks
   EXPECT_GT(rejected, 50);
 }
 
+namespace {
+
+// A generated delivery (issue #27): a side x side grid 2 km apart, one NRO in 25 nodes, one
+// point of presence in 400 (spread), equal cable lengths (ties everywhere: the routes must be
+// LEMON's), 1 in 10 leased, 1 in 50 to build, 1 in 20 pairs sharing a duct, 1..36 pairs free.
+Network grid_delivery(int side) {
+  Network net;
+  for (int i = 0; i < side; ++i)
+    for (int j = 0; j < side; ++j) {
+      Node n;
+      n.id = n.name = "ND" + std::to_string(i * side + j);
+      const int k = i * side + j;
+      n.kind = k % 400 == 0 ? NodeKind::DorsalePop : k % 25 == 0 ? NodeKind::Nro : NodeKind::Junction;
+      n.pos.x = 600000 + 2000.0 * i, n.pos.y = 6500000 + 2000.0 * j;
+      net.add_node(n);
+    }
+  int c = 0;
+  for (int i = 0; i < side; ++i)
+    for (int j = 0; j < side; ++j)
+      for (int dir = 0; dir < 2; ++dir) {
+        const int ni = i + (dir == 0), nj = j + (dir == 1);
+        if (ni >= side || nj >= side) continue;
+        Link l;
+        l.id = "CB" + std::to_string(c);
+        l.length_km = 2.4;
+        l.status = c % 50 == 1 ? LinkStatus::Planned : c % 10 == 0 ? LinkStatus::Leased : LinkStatus::Owned;
+        l.pairs_total = 36;
+        l.pairs_used = c % 36;
+        l.lease_eur_per_pair_km_year = l.status == LinkStatus::Leased ? 150 : 0;
+        l.build_eur_per_km = 30000;
+        l.latency_ms = l.length_km * 0.0049;
+        if (c % 20 == 0 || c % 20 == 1) l.srg = "CM" + std::to_string(c / 20);
+        net.add_link(l, "ND" + std::to_string(i * side + j), "ND" + std::to_string(ni * side + nj));
+        ++c;
+      }
+  return net;
+}
+
+}  // namespace
+
+TEST(InterconnectFast, SaturatingQueueOnAGeneratedDeliveryAnswersAsTheReferencePath) {
+  // 2,601 nodes, 5,100 cables; 900 unprotected requests from NROs, mostly to any point of
+  // presence (which fill up: most of the queue is rejected once they do), some to a given
+  // point of presence, some with a latency limit (the searches by latency), 1-3 pairs
+  const Network net = grid_delivery(51);
+  std::vector<int> nros, pops;
+  for (std::size_t i = 0; i < net.nodes().size(); ++i) {
+    if (net.node(int(i)).kind == NodeKind::Nro) nros.push_back(int(i));
+    if (net.node(int(i)).kind == NodeKind::DorsalePop) pops.push_back(int(i));
+  }
+  ASSERT_GE(pops.size(), 5u);
+  std::vector<InterconnectionRequest> reqs;
+  for (int i = 0; i < 900; ++i) {
+    Rng rng(27, std::uint64_t(i));
+    InterconnectionRequest r;
+    r.id = "G" + std::to_string(i);
+    r.site_node = net.node(nros[rng.below(nros.size())]).id;
+    if (rng.uniform() < 0.15) r.destination = {Destination::Kind::Node, net.node(pops[rng.below(pops.size())]).id};
+    else r.destination = {Destination::Kind::AnyDorsalePop, ""};
+    r.pairs = 1 + int(rng.below(3));
+    if (rng.uniform() < 0.15) r.max_latency_ms = 0.1 + 0.4 * rng.uniform();
+    r.horizon_years = rng.uniform() < 0.2 ? 15 : 10;
+    r.submitted = "2024-01-01";
+    reqs.push_back(r);
+  }
+  const auto p = params_of(Parameters{});
+  const int rejected = expect_fast_equals_reference(net, p, reqs, LinkState::of(net));
+  EXPECT_GT(rejected, 450);       // saturating: most of the queue is rejected
+  EXPECT_LT(rejected, 900 - 50);  // and a real part accepted
+}
+
 // ---- request files -----------------------------------------------------------------------
 
 namespace {

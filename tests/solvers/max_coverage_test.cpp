@@ -87,3 +87,46 @@ TEST(MaxCoverage, BudgetIsRespected) {
   ASSERT_EQ(x.status, "optimal");
   EXPECT_GE(h.bound + 1e-6, x.objective);
 }
+
+// for_each_point_within (the radius fit's fold, issue #27) hands over exactly the pairs a brute
+// force finds within each site's radius: varied radii, points on the circle, on cell borders.
+TEST(MaxCoverage, PointsWithinEachRadiusAreExactlyThoseOfABruteForce) {
+  for (std::uint64_t seed = 1; seed <= 5; ++seed) {
+    Rng rng(seed, 0);
+    std::vector<double> sx, sy, rad, px, py;
+    for (int k = 0; k < 60; ++k) {
+      sx.push_back(600000 + rng.uniform(0, 50000));
+      sy.push_back(6500000 + rng.uniform(0, 50000));
+      rad.push_back(k % 7 == 0 ? 8000 : rng.uniform(200, 8000));
+    }
+    for (int i = 0; i < 3000; ++i) {
+      px.push_back(600000 + rng.uniform(0, 50000));
+      py.push_back(6500000 + rng.uniform(0, 50000));
+    }
+    for (int k = 0; k < 60; k += 3) {  // points exactly on a circle, along an axis
+      px.push_back(sx[k] + rad[k]), py.push_back(sy[k]);
+      px.push_back(sx[k]), py.push_back(sy[k] - rad[k]);
+    }
+    std::vector<std::vector<int>> got(sx.size());
+    for_each_point_within(sx, sy, px, py, rad, [&](std::size_t k, const std::vector<int>& points, double r2) {
+      for (int i : points) {
+        const double dx = px[i] - sx[k], dy = py[i] - sy[k];
+        if (dx * dx + dy * dy <= r2) got[k].push_back(i);
+      }
+    });
+    const auto lists = points_within(sx, sy, px, py, rad);
+    std::size_t pairs = 0;
+    for (std::size_t k = 0; k < sx.size(); ++k) {
+      std::vector<int> want;
+      for (std::size_t i = 0; i < px.size(); ++i) {
+        const double dx = px[i] - sx[k], dy = py[i] - sy[k];
+        if (dx * dx + dy * dy <= rad[k] * rad[k]) want.push_back(int(i));
+      }
+      std::sort(got[k].begin(), got[k].end());
+      EXPECT_EQ(got[k], want) << "site " << k;
+      EXPECT_EQ(lists[k], want) << "site " << k;
+      pairs += want.size();
+    }
+    EXPECT_GT(pairs, 1000u);
+  }
+}

@@ -6,6 +6,8 @@
 #
 #   bash scripts/fuzz-long.sh [RUNS] [TARGET...]     (default: 1000000 executions, every target)
 #
+# DORSALE_FUZZ_MAX_SECONDS=S also stops each run after S seconds (-max_total_time): for the
+# slow targets; the line then records the executions reached.
 # Does not build: build build-fuzz/ first (bash scripts/fuzz.sh 1, or cmake --build build-fuzz).
 # A target that already has a clean run of at least RUNS executions in build-fuzz/long-runs.tsv
 # is skipped (so the script can be started again after an interruption). Every run appends one
@@ -62,6 +64,7 @@ for t in "${targets[@]}"; do
   mkdir -p "$work" "$art"
   cp -n fuzz/corpus/"$t"/* "$work"/ 2> /dev/null || true
   flags=(-runs="$RUNS" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 -artifact_prefix="$art/")
+  [ -z "${DORSALE_FUZZ_MAX_SECONDS:-}" ] || flags+=(-max_total_time="$DORSALE_FUZZ_MAX_SECONDS")
   ml=$(max_len "$t")
   [ -z "$ml" ] || flags+=(-max_len="$ml")
   log="build-fuzz/logs/$t.long.log"

@@ -924,6 +924,24 @@ TEST(GraceThdCheck, CountsEveryProblemOfTheDelivery) {
   EXPECT_NE(test::slurp(log).find("present, not read: l_avancement.csv, t_znro.csv"), std::string::npos) << test::slurp(log);
 }
 
+// Issue #21 item 11, "the same in both containers": the flawed delivery as a GeoPackage gives
+// the same problems, counted by kind and by reason, as the folder of Shapefiles and CSV files.
+TEST(GraceThdCheck, TheGeoPackageFormCountsTheSameProblems) {
+  TempDir tmp;
+  const Delivery d = flawed_delivery();
+  const auto folder = planner::network_check(d.write(tmp.path() / "folder").string());
+  const auto gpkg = planner::network_check(d.write(tmp.path() / "gpkg", true).string());
+  ASSERT_TRUE(folder.usable) << folder.error;
+  ASSERT_TRUE(gpkg.usable) << gpkg.error;
+  EXPECT_EQ(gpkg.info.format, "gracethd-gpkg");
+  EXPECT_EQ(by_kind(gpkg.info.dropped), by_kind(folder.info.dropped));
+  EXPECT_EQ(by_reason(gpkg.info.dropped), by_reason(folder.info.dropped));
+  EXPECT_EQ(by_kind(gpkg.info.warnings), by_kind(folder.info.warnings));
+  EXPECT_EQ(by_kind(gpkg.info.dropped).at("duplicate_code"), 2);  // cb_code and st_code
+  EXPECT_EQ(by_kind(gpkg.info.warnings).at("unknown_organisation"), 1);
+  EXPECT_EQ(gpkg.info.totals.links, folder.info.totals.links);
+}
+
 TEST(GraceThdCheck, UnusableDeliveriesExitOne) {
   TempDir tmp;
   const auto log = tmp.path() / "log";

@@ -20,6 +20,7 @@
 
 #include "models/error.h"
 #include "models/gracethd.h"
+#include "scenarios/csv.h"
 #include "scenarios/projection.h"
 #include "scenarios/text.h"
 
@@ -52,14 +53,21 @@ std::string upper(std::string s) {
   return s;
 }
 
-// A number of a text field: nullopt when empty; throws std::invalid_argument when not a number.
-std::optional<double> number(const std::string& s) {
+// Lengths (cb_lgreel, cm_lgreel, cm_long, cl_long) and heights (se_haut) of a delivery: at
+// most 1,000 km and 10 km (issue #21: cb_lgreel = 1e308 made a link of 1e305 km).
+constexpr double kMaxLengthM = 1e6, kMaxHeightM = 1e4;
+
+// A number of a text field: nullopt when empty; throws std::invalid_argument when not a
+// decimal number (no C spellings: 0x10, inf, nan; scenarios::is_decimal_number) or above `hi`
+// in magnitude.
+std::optional<double> number(const std::string& s, double hi = 1e9) {
   if (s.empty()) return std::nullopt;
+  if (!is_decimal_number(s)) throw std::invalid_argument("not a decimal number");
   std::string t = s;
   std::replace(t.begin(), t.end(), ',', '.');  // "12,5": a French decimal comma
   char* end = nullptr;
   const double v = std::strtod(t.c_str(), &end);
-  if (end == t.c_str() || *end != '\0' || !std::isfinite(v)) throw std::invalid_argument("not a number");
+  if (end == t.c_str() || *end != '\0' || !std::isfinite(v) || std::fabs(v) > hi) throw std::invalid_argument("out of range");
   return v;
 }
 
@@ -117,6 +125,23 @@ std::unordered_map<long, RowReject> scan_csv(const std::string& file, std::vecto
     for (char c : {';', ',', '\t'}) {
       const long k = long(std::count(data.begin(), data.begin() + long(eol), c));
       if (k > best) best = k, sep = c;
+    }
+  }
+  {
+    // a column named twice: GDAL reads one of them, silently (cb_capafo;...;cb_capafo)
+    std::string_view head(data.data(), eol);
+    if (head.substr(0, 3) == "\xEF\xBB\xBF") head.remove_prefix(3);
+    std::map<std::string, std::size_t> seen;
+    std::size_t col = 0;
+    for (std::size_t a = 0; a <= head.size(); ++col) {
+      const std::size_t b = std::min(head.find(sep, a), head.size());
+      std::string name = lower(trim(std::string(head.substr(a, b - a)).c_str()));
+      if (name.size() >= 2 && name.front() == '"' && name.back() == '"') name = name.substr(1, name.size() - 2);
+      if (!name.empty() && !seen.emplace(name, col).second)
+        throw InputError(file, 1, name,
+                         fmt::format("column '{}' appears twice in the header (columns {} and {}): which one to read is ambiguous", name,
+                                     seen[name] + 1, col + 1));
+      a = b + 1;
     }
   }
   long line = 1, record = -1, header_fields = 0;
@@ -667,9 +692,9 @@ class Importer {
       HighPoint h;
       h.id = text(f, anfr).empty() ? c : text(f, anfr);
       try {
-        h.height_m = number(text(f, haut)).value_or(0);
+        h.height_m = number(text(f, haut), kMaxHeightM).value_or(0);
       } catch (const std::invalid_argument&) {
-        reject("se_haut", "bad_value", "not a height in metres");
+        reject("se_haut", "bad_value", "not a height in metres (decimal, at most 10,000)");
       }
       if (h.height_m < 0) reject("se_haut", "bad_value", "negative height");
       seen.emplace(c, 1);
@@ -727,9 +752,9 @@ class Importer {
       if (fibres && used && *used > *fibres) reject("cb_fo_util", "bad_value", "more fibres used than the cable has (cb_capafo)");
       if (fibres && free && *free > *fibres) reject("cb_fo_disp", "bad_value", "more free fibres than the cable has (cb_capafo)");
       try {
-        c.lgreel_m = number(text(f, lgreel)).value_or(0);
+        c.lgreel_m = number(text(f, lgreel), kMaxLengthM).value_or(0);
       } catch (const std::invalid_argument&) {
-        reject("cb_lgreel", "bad_value", "not a length in metres");
+        reject("cb_lgreel", "bad_value", "not a length in metres (decimal, at most 1,000,000)");
       }
       if (c.lgreel_m < 0) reject("cb_lgreel", "bad_value", "negative length");
       const std::string te = upper(text(f, tech));
@@ -842,9 +867,9 @@ class Importer {
         for (auto [col, field] : {std::pair{reel, "cm_lgreel"}, std::pair{lg, "cm_long"}}) {
           double v = 0;
           try {
-            v = number(text(f, col)).value_or(0);
+            v = number(text(f, col), kMaxLengthM).value_or(0);
           } catch (const std::invalid_argument&) {
-            reject(field, "bad_value", "not a length in metres");
+            reject(field, "bad_value", "not a length in metres (decimal, at most 1,000,000)");
           }
           if (v < 0) reject(field, "bad_value", "negative length");
           if (m <= 0) m = v;
@@ -928,9 +953,9 @@ class Importer {
       const int ci = cable_of("cl_cb_code", b);
       double m = 0;
       try {
-        m = number(text(f, lg)).value_or(0);
+        m = number(text(f, lg), kMaxLengthM).value_or(0);
       } catch (const std::invalid_argument&) {
-        reject("cl_long", "bad_value", "not a length in metres");
+        reject("cl_long", "bad_value", "not a length in metres (decimal, at most 1,000,000)");
       }
       if (m < 0) reject("cl_long", "bad_value", "negative length");
       const auto g = T.geometry(f);

@@ -218,6 +218,7 @@ class DeadlineStream final : public httplib::Stream {
 };
 
 thread_local DeadlineStream* t_stream = nullptr;  // the connection this worker serves
+thread_local bool t_direct = false;               // serving a connection given to serve_connection
 
 // cpp-httplib's server with the desk's own connection loop (in place of the library's, which
 // has no deadline on a whole request): a cap on the connections of one client address
@@ -234,6 +235,14 @@ class GuardedServer : public httplib::Server {
 
   // Serves on this listening socket (see ListenSocket) instead of binding one.
   void adopt(int fd) { svr_sock_ = fd; }
+
+  // Serves one connected socket in the calling thread, as an accepted connection is served.
+  bool serve_connection(int sock) {
+    t_direct = true;
+    const bool ok = process_and_close_socket(sock);
+    t_direct = false;
+    return ok;
+  }
 
   // Called by the handlers' pre-routing step: the headers are read, the body comes next.
   void headers_read() const {
@@ -275,7 +284,7 @@ class GuardedServer : public httplib::Server {
   bool wait_for_request(const DeadlineStream& strm, int sock, std::chrono::milliseconds timeout) const {
     if (strm.buffered()) return true;
     const auto end = Steady::now() + timeout;
-    while (svr_sock_ != INVALID_SOCKET) {
+    while (t_direct || svr_sock_ != INVALID_SOCKET) {
       const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(end - Steady::now()).count();
       if (left <= 0) return false;
       pollfd p{sock, POLLIN, 0};
@@ -420,6 +429,7 @@ int HttpApi::adopt(ListenSocket& sock) {
 }
 
 void HttpApi::run() { svr_->listen_after_bind(); }
+bool HttpApi::serve_connection(int sock) { return static_cast<GuardedServer&>(*svr_).serve_connection(sock); }
 void HttpApi::stop() { svr_->stop(); }
 
 using Body = std::function<void(const Caller&, const httplib::Request&, const std::string& body, httplib::Response&)>;

@@ -69,6 +69,10 @@ class HttpApi {
   // Serves on a socket bound beforehand (`dorsale serve` binds before opening its register).
   int adopt(ListenSocket& sock);
   void run();   // serves until stop()
+  // Serves the requests read from one connected socket (a socketpair's end) in the calling
+  // thread, through the same connection loop, edge checks and routes as a connection that
+  // run() accepts, then closes it. Without a listening socket (fuzz/fuzz_desk_http.cpp).
+  bool serve_connection(int sock);
   void stop();
   // The fibres of the desk's GraceTHD network (scenarios::NetworkImport::fibres), for
   // GET /api/export/t_ropt.csv; without them each cable's fibres are said not known.

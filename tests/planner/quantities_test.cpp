@@ -115,6 +115,15 @@ TEST(Quantities, PremisesNrosAndMastsMatchAnIndependentCount) {
       ++nros;
   EXPECT_EQ(q_nros, nros);
   EXPECT_GT(nros, 0);
+  // issue #21 item 18: the two NRO counts have two names saying what each counts; the summary's
+  // nros_opened (public collecte trees only) never exceeds the NROs brought into service
+  const std::string head = viz::quantities_csv(f.bill.rows).substr(0, viz::quantities_csv(f.bill.rows).find('\n'));
+  EXPECT_NE(("," + head + ",").find(",nros_in_service,"), std::string::npos) << head;
+  EXPECT_EQ(("," + head + ",").find(",nros,"), std::string::npos) << head << ": a bare 'nros' reads as the summary's nros_opened";
+  int opened = 0;
+  for (const auto& ys : res.rollout.years) opened += ys.nros_opened;
+  EXPECT_LE(opened, q_nros);
+  EXPECT_GT(opened, 0);
   // alternatives: at least the premises on an alternative at the end (some later got FttH)
   const auto totals = year_totals(R, res);
   std::int64_t alt_end = 0;

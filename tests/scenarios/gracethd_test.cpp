@@ -948,6 +948,24 @@ TEST(GraceThdCheck, CountsEveryProblemOfTheDelivery) {
   EXPECT_NE(test::slurp(log).find("present, not read: l_avancement.csv, t_znro.csv"), std::string::npos) << test::slurp(log);
 }
 
+// Issue #21 item 11, "the same in both containers": the flawed delivery as a GeoPackage gives
+// the same problems, counted by kind and by reason, as the folder of Shapefiles and CSV files.
+TEST(GraceThdCheck, TheGeoPackageFormCountsTheSameProblems) {
+  TempDir tmp;
+  const Delivery d = flawed_delivery();
+  const auto folder = planner::network_check(d.write(tmp.path() / "folder").string());
+  const auto gpkg = planner::network_check(d.write(tmp.path() / "gpkg", true).string());
+  ASSERT_TRUE(folder.usable) << folder.error;
+  ASSERT_TRUE(gpkg.usable) << gpkg.error;
+  EXPECT_EQ(gpkg.info.format, "gracethd-gpkg");
+  EXPECT_EQ(by_kind(gpkg.info.dropped), by_kind(folder.info.dropped));
+  EXPECT_EQ(by_reason(gpkg.info.dropped), by_reason(folder.info.dropped));
+  EXPECT_EQ(by_kind(gpkg.info.warnings), by_kind(folder.info.warnings));
+  EXPECT_EQ(by_kind(gpkg.info.dropped).at("duplicate_code"), 2);  // cb_code and st_code
+  EXPECT_EQ(by_kind(gpkg.info.warnings).at("unknown_organisation"), 1);
+  EXPECT_EQ(gpkg.info.totals.links, folder.info.totals.links);
+}
+
 TEST(GraceThdCheck, UnusableDeliveriesExitOne) {
   TempDir tmp;
   const auto log = tmp.path() / "log";
@@ -1057,6 +1075,57 @@ TEST(GraceThdStrict, MalformedCsvRowsAreRefusedAndTheRestRead) {
   EXPECT_EQ(examples["encoding: cb_nd1: text that is not UTF-8 once decoded from UTF-8 (GraceTHD CSV)"], std::vector<std::string>{"C22 (line 13)"});
   EXPECT_EQ(examples["malformed_row: a line longer than 1048576 bytes"], std::vector<std::string>{"C23 (line 14)"});
   EXPECT_EQ(examples.size(), 4u);
+}
+
+// Issue #21 item 9 in a GraceTHD table: a CSV header naming a column twice (in any case) is
+// refused naming the column, the file and line 1 (GDAL would read one of the two silently);
+// `network check` says the same; the same table with the column once reads.
+TEST(GraceThdStrict, ACsvHeaderWithAColumnTwiceIsRefusedNamingIt) {
+  TempDir tmp;
+  const auto dir = test_delivery().write(tmp.path() / "d");
+  const std::string csv = test::slurp(dir / "t_cable.csv");
+  std::string twice, once;
+  std::size_t line = 0;
+  for (std::size_t a = 0; a < csv.size(); ++line) {
+    const std::size_t b = std::min(csv.find('\n', a), csv.size());
+    const std::string l = csv.substr(a, b - a);
+    if (!l.empty()) twice += l + (line == 0 ? ";CB_CAPAFO" : ";48") + "\n", once += l + (line == 0 ? ";cb_extra" : ";48") + "\n";
+    a = b + 1;
+  }
+  std::ofstream(dir / "t_cable.csv", std::ios::binary | std::ios::trunc) << once;
+  EXPECT_EQ(scenarios::read_network(dir.string(), Parameters()).info.totals.links, 5);  // a column unknown to GraceTHD: fine
+  std::ofstream(dir / "t_cable.csv", std::ios::binary | std::ios::trunc) << twice;
+  const auto e = test::input_error_of([&] { scenarios::read_network(dir.string(), Parameters()); });
+  EXPECT_EQ(e.field(), "cb_capafo");
+  EXPECT_EQ(e.line(), 1);
+  expect_all(e.what(), {"t_cable.csv", "cb_capafo", "appears twice"});
+  const auto c = scenarios::check_network(dir.string(), Parameters());
+  EXPECT_FALSE(c.usable);
+  expect_all(c.error, {"t_cable.csv", "cb_capafo", "appears twice"});
+}
+
+// Issue #21 item 10 in a GraceTHD delivery: numbers are decimal only, lengths within
+// 0..1,000 km -- a length 0x10 (strtod: 16 m), 1e308 (a link of 1e305 km), inf, and a fibre
+// count 0x10 are rows dropped as bad values; in the GeoPackage form (typed columns: GDAL
+// writes 0x10 as the number 16) the 1e308 and inf lengths are; 10500.5 m reads.
+TEST(GraceThdStrict, NumbersAreDecimalWithinTheirRangeInBothContainers) {
+  TempDir tmp;
+  Delivery d = test_delivery();
+  d.row("t_cable", "cb_code", "C1").v["cb_lgreel"] = "0x10";
+  d.row("t_cable", "cb_code", "C2").v["cb_lgreel"] = "1e308";
+  d.row("t_cable", "cb_code", "C3").v["cb_lgreel"] = "inf";
+  d.row("t_cable", "cb_code", "C4").v["cb_capafo"] = "0x10";
+  d.add("t_cable", {{"cb_code", "C20"}, {"cb_nd1", "NRO1"}, {"cb_nd2", "POP2"}, {"cb_avct", "E"}, {"cb_statut", "REC"}, {"cb_typephy", "C"}, {"cb_capafo", "12"}, {"cb_lgreel", "10500.5"}});
+  for (const bool gpkg : {false, true}) {
+    const auto path = d.write(tmp.path() / (gpkg ? "g" : "c"), gpkg);
+    const auto imp = scenarios::read_network(path.string(), Parameters());
+    for (const char* id : {"C1", "C2", "C3", "C4"})
+      if (!gpkg || id == std::string("C2") || id == std::string("C3")) EXPECT_EQ(link_of(imp.network, id), nullptr) << id << (gpkg ? " gpkg" : " csv");
+    ASSERT_NE(link_of(imp.network, "C20"), nullptr) << (gpkg ? "gpkg" : "csv");
+    EXPECT_NEAR(link_of(imp.network, "C20")->length_km, 10.5005, 1e-9);
+    for (const auto& l : imp.network.links()) EXPECT_LE(l.length_km, 1000) << l.id;
+    EXPECT_GE(by_kind(imp.info.dropped).at("bad_value"), gpkg ? 2 : 4) << (gpkg ? "gpkg" : "csv");
+  }
 }
 
 TEST(GraceThdStrict, GeoPackageValuesOfTheWrongTypeAreRefused) {

@@ -1,5 +1,8 @@
 // The desk's JSON API over loopback on a random port: the life of a request, idempotent
 // resubmission, expiry, the export against `dorsale interconnect`, and refused calls.
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <iterator>
 #include <map>
@@ -288,6 +291,41 @@ TEST_P(DeskApi, RefusedCallsNameTheFieldAndChangeNothing) {
   EXPECT_EQ(get(s, "/api/requests?status=bogus", kEng).body["error"]["field"], "status");
   EXPECT_EQ(s.sql(dump_sql), before);
   EXPECT_EQ(get(s, "/api/requests/" + id, kEng).text, status_before);
+}
+
+// HttpApi::serve_connection (the fuzz target desk_http's way in): the bytes of one connected
+// socket go through the server's own connection loop, edge checks and routes, in the calling
+// thread, without a listener: kept-alive requests answered in order, a path that is not UTF-8
+// refused with 400 before any handler, a missing token 401, the socket closed at the end.
+TEST(DeskApiDirect, OneConnectionIsServedInTheCallingThreadLikeAnAcceptedOne) {
+  const auto dir = fresh_dir("serve-connection");
+  Parameters params = bfc_scenario().params;
+  auto reg = service::make_sqlite_register((dir / "desk.sqlite").string());
+  service::Desk desk(builtin_bfc(), params, *reg, [] { return std::int64_t(1780000000); });
+  const auto tokens = test_tokens();
+  service::HttpApi api(desk, tokens, 1 << 20, 1);
+  int sv[2];
+  ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
+  const std::string body = R"({"id":"D1","site":"nro:25-010","destination":"dorsale","pairs":2})";
+  const std::string in = "GET /api/health HTTP/1.1\r\nHost: d\r\n\r\n"
+                         "GET /api/requests/%FF HTTP/1.1\r\nHost: d\r\nAuthorization: Bearer " + std::string(kAlice) + "\r\n\r\n"
+                         "GET /api/whoami HTTP/1.1\r\nHost: d\r\n\r\n"
+                         "POST /api/requests HTTP/1.1\r\nHost: d\r\nAuthorization: Bearer " + std::string(kAlice) +
+                         "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+  ASSERT_EQ(::send(sv[1], in.data(), in.size(), MSG_NOSIGNAL), ssize_t(in.size()));
+  ::shutdown(sv[1], SHUT_WR);
+  api.serve_connection(sv[0]);  // returns once the client's side is read and answered
+  std::string out;
+  char buf[65536];
+  for (ssize_t n; (n = ::recv(sv[1], buf, sizeof buf, 0)) > 0;) out.append(buf, std::size_t(n));
+  ::close(sv[1]);
+  std::vector<int> statuses;
+  for (std::size_t at = out.find("HTTP/1.1 "); at != std::string::npos; at = out.find("HTTP/1.1 ", at + 1))
+    statuses.push_back(std::atoi(out.c_str() + at + 9));
+  EXPECT_EQ(statuses, (std::vector<int>{200, 400, 401, 201})) << out;
+  EXPECT_NE(out.find("\"D1\""), std::string::npos) << out;
+  reg->read([](service::RegisterTx&) {});  // the register is usable after the connection
+  std::filesystem::remove_all(dir);
 }
 
 INSTANTIATE_TEST_SUITE_P(Register, DeskApi, ::testing::Values("sqlite", "postgresql"),

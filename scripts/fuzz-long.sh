@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Long fuzzing runs (FUZZING.md, "10^6 executions"): each target until RUNS executions
+# (libFuzzer -runs=RUNS), one target at a time, under nice -n 19 (the machine is shared), from
+# the work corpus build-fuzz/corpus/<target>/ (kept between runs: a run stopped or killed
+# resumes from the corpus it grew), seeded from the committed fuzz/corpus/<target>/.
+#
+#   bash scripts/fuzz-long.sh [RUNS] [TARGET...]     (default: 1000000 executions, every target)
+#
+# DORSALE_FUZZ_MAX_SECONDS=S also stops each run after S seconds (-max_total_time): for the
+# slow targets; the line then records the executions reached.
+# Does not build: build build-fuzz/ first (bash scripts/fuzz.sh 1, or cmake --build build-fuzz).
+# A target that already has a clean run of at least RUNS executions in build-fuzz/long-runs.tsv
+# is skipped (so the script can be started again after an interruption). Every run appends one
+# line to build-fuzz/long-runs.tsv: date, target, executions, exec/s, seconds, result, command.
+# Exits non-zero if any run found a crash, leak, timeout, OOM or sanitizer report (the
+# reproducer is in build-fuzz/artifacts/<target>/, the log in build-fuzz/logs/<target>.long.log).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RUNS="${1:-1000000}"
+shift || true
+if [ "$#" -gt 0 ]; then
+  targets=("$@")
+else
+  targets=()
+  for d in fuzz/corpus/*/; do targets+=("$(basename "$d")"); done
+fi
+
+export ASAN_OPTIONS="detect_leaks=${DORSALE_ASAN_LEAKS:-1}:check_initialization_order=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
+
+# Inputs larger than these make a target slow without reaching new code (bytes).
+max_len() {
+  case "$1" in
+    desk_http) echo 16384 ;;
+    gracethd_import | gracethd_check | gracethd_gpkg) echo 8192 ;;
+    *) echo "" ;;
+  esac
+}
+
+clean_shm() {  # the /dev/shm folders of targets that died (see fuzz.sh)
+  local d pid
+  for d in /dev/shm/dorsale-fuzz-*; do
+    [ -d "$d" ] || continue
+    pid="${d##*-}"
+    kill -0 "$pid" 2> /dev/null || rm -rf -- "$d"
+  done
+}
+
+stat() { grep -a "^stat::$1:" "$2" | tail -n 1 | awk '{print $2}' || true; }
+
+TSV=build-fuzz/long-runs.tsv
+mkdir -p build-fuzz/logs
+[ -f "$TSV" ] || printf 'date\ttarget\texecutions\texec_per_s\tseconds\tresult\tcommand\n' > "$TSV"
+failed=()
+for t in "${targets[@]}"; do
+  bin="build-fuzz/fuzz/fuzz_$t"
+  [ -x "$bin" ] || { echo "fuzz-long.sh: no target $t ($bin): build build-fuzz/ first" >&2; exit 2; }
+  if awk -F'\t' -v t="$t" -v n="$RUNS" '$2 == t && $6 == "ok" && $3 + 0 >= n + 0 {f = 1} END {exit !f}' "$TSV"; then
+    echo "== $t: a clean run of >= $RUNS executions is recorded in $TSV: skipped"
+    continue
+  fi
+  work="build-fuzz/corpus/$t"
+  art="build-fuzz/artifacts/$t"
+  mkdir -p "$work" "$art"
+  cp -n fuzz/corpus/"$t"/* "$work"/ 2> /dev/null || true
+  flags=(-runs="$RUNS" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 -artifact_prefix="$art/")
+  [ -z "${DORSALE_FUZZ_MAX_SECONDS:-}" ] || flags+=(-max_total_time="$DORSALE_FUZZ_MAX_SECONDS")
+  ml=$(max_len "$t")
+  [ -z "$ml" ] || flags+=(-max_len="$ml")
+  log="build-fuzz/logs/$t.long.log"
+  cmd="nice -n 19 $bin ${flags[*]} $work"
+  echo "== $t: $cmd"
+  start=$(date +%s)
+  rc=0
+  nice -n 19 "$bin" "${flags[@]}" "$work" > "$log" 2>&1 || rc=$?
+  secs=$(($(date +%s) - start))
+  result="ok"
+  if [ "$rc" -ne 0 ] || grep -aqE "ERROR: (AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|libFuzzer)|runtime error:" "$log"; then
+    kind=$(grep -aoE -m 1 "ERROR: (AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|libFuzzer): [a-z-]+( [a-z-]+)?|runtime error: .{0,80}" "$log" || true)
+    result="FAIL(rc=$rc${kind:+; $kind})"
+    failed+=("$t")
+  fi
+  execs=$(stat number_of_executed_units "$log")
+  rate=$(stat average_exec_per_sec "$log")
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%Y-%m-%dT%H:%MZ)" "$t" "${execs:-?}" "${rate:-?}" "$secs" "$result" "$cmd" | tee -a "$TSV"
+  clean_shm
+done
+if [ "${#failed[@]}" -gt 0 ]; then
+  echo "fuzz-long.sh: findings in: ${failed[*]}" >&2
+  exit 1
+fi

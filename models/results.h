@@ -10,6 +10,7 @@
 #include "models/commune.h"
 #include "models/interconnection.h"
 #include "models/technology.h"
+#include "models/version.h"
 
 namespace dorsale {
 
@@ -18,7 +19,7 @@ struct RunInfo {
   std::string scenario_file;  // path, or builtin:<name>
   std::string scenario_hash;  // FNV-1a 64 of the scenario text
   std::uint64_t seed = 0;
-  std::string version = DORSALE_VERSION;
+  std::string version = dorsale::version();
   std::vector<std::string> overridden_parameters;
 };
 

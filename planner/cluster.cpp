@@ -1,9 +1,12 @@
 #include "planner/cluster.h"
 
+// DORSALE_HAVE_MPI: set on this file alone by CMakeLists.txt when MPI was found (DORSALE_MPI)
+#if DORSALE_HAVE_MPI
 // the C API only: Open MPI's deprecated C++ bindings are not linked
 #define OMPI_SKIP_MPICXX 1
 #define MPICH_SKIP_MPICXX 1
 #include <mpi.h>
+#endif
 
 #include <climits>
 #include <cstdint>
@@ -21,9 +24,11 @@ namespace dorsale::planner {
 
 namespace {
 
+#if DORSALE_HAVE_MPI
 void check(int rc, const char* what) {
   if (rc != MPI_SUCCESS) throw std::runtime_error(std::string("MPI: ") + what + " failed");
 }
+#endif
 
 // Length-prefixed fields: [u64 size][bytes]...
 void put(std::string& out, const std::string& s) {
@@ -54,6 +59,7 @@ bool Cluster::launched() {
   return std::getenv("OMPI_COMM_WORLD_SIZE") != nullptr || std::getenv("PMIX_RANK") != nullptr;
 }
 
+#if DORSALE_HAVE_MPI
 Cluster::Cluster(int* argc, char*** argv) {
   check(MPI_Init(argc, argv), "MPI_Init");
   // errors come back as codes (checked), not as an abort of the whole job
@@ -64,12 +70,25 @@ Cluster::Cluster(int* argc, char*** argv) {
 
 Cluster::~Cluster() { MPI_Finalize(); }
 
+#else
+// Built without MPI (DORSALE_MPI=OFF, or AUTO without libopenmpi-dev): under mpirun every rank
+// would redo the whole job and write the same files, so it refuses to start.
+Cluster::Cluster(int*, char***) {
+  throw std::runtime_error(
+      "this dorsale was built without MPI (Open MPI not found at configure time): run it without mpirun, "
+      "or install libopenmpi-dev and rebuild (cmake -DDORSALE_MPI=ON)");
+}
+
+Cluster::~Cluster() = default;
+#endif
+
 int Cluster::local_size() const {
   const char* s = std::getenv("OMPI_COMM_WORLD_LOCAL_SIZE");
   const int n = s ? std::atoi(s) : 0;
   return n > 0 ? n : 1;
 }
 
+#if DORSALE_HAVE_MPI
 std::vector<std::string> Cluster::gather(const std::string& mine) const {
   if (mine.size() > std::size_t(INT_MAX)) throw std::runtime_error("MPI: a rank's answer is over 2 GiB");
   int n = int(mine.size());
@@ -103,6 +122,13 @@ int Cluster::broadcast(int from_root) const {
   check(MPI_Bcast(&v, 1, MPI_INT, 0, MPI_COMM_WORLD), "MPI_Bcast");
   return v;
 }
+
+#else
+// Never reached: a Cluster cannot be made without MPI.
+std::vector<std::string> Cluster::gather(const std::string& mine) const { return {mine}; }
+std::string Cluster::broadcast(const std::string& from_root) const { return from_root; }
+int Cluster::broadcast(int from_root) const { return from_root; }
+#endif
 
 std::string pack_fields(const std::vector<std::string>& fields) {
   std::string out;

@@ -1,19 +1,19 @@
 #!/usr/bin/env bash
 # Long fuzzing runs (FUZZING.md, "10^6 executions"): each target until RUNS executions
 # (libFuzzer -runs=RUNS), one target at a time, under nice -n 19 (the machine is shared), from
-# the work corpus build-fuzz/corpus/<target>/ (kept between runs: a run stopped or killed
+# the work corpus build-asan/corpus/<target>/ (kept between runs: a run stopped or killed
 # resumes from the corpus it grew), seeded from the committed fuzz/corpus/<target>/.
 #
 #   bash scripts/fuzz-long.sh [RUNS] [TARGET...]     (default: 1000000 executions, every target)
 #
 # DORSALE_FUZZ_MAX_SECONDS=S also stops each run after S seconds (-max_total_time): for the
 # slow targets; the line then records the executions reached.
-# Does not build: build build-fuzz/ first (bash scripts/fuzz.sh 1, or cmake --build build-fuzz).
-# A target that already has a clean run of at least RUNS executions in build-fuzz/long-runs.tsv
+# Does not build: build build-asan/ first (bash scripts/fuzz.sh 1, or cmake --build build-fuzz).
+# A target that already has a clean run of at least RUNS executions in build-asan/long-runs.tsv
 # is skipped (so the script can be started again after an interruption). Every run appends one
-# line to build-fuzz/long-runs.tsv: date, target, executions, exec/s, seconds, result, command.
+# line to build-asan/long-runs.tsv: date, target, executions, exec/s, seconds, result, command.
 # Exits non-zero if any run found a crash, leak, timeout, OOM or sanitizer report (the
-# reproducer is in build-fuzz/artifacts/<target>/, the log in build-fuzz/logs/<target>.long.log).
+# reproducer is in build-asan/artifacts/<target>/, the log in build-asan/logs/<target>.long.log).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS="${1:-1000000}"
@@ -48,26 +48,26 @@ clean_shm() {  # the /dev/shm folders of targets that died (see fuzz.sh)
 
 stat() { grep -a "^stat::$1:" "$2" | tail -n 1 | awk '{print $2}' || true; }
 
-TSV=build-fuzz/long-runs.tsv
-mkdir -p build-fuzz/logs
+TSV=build-asan/long-runs.tsv
+mkdir -p build-asan/logs
 [ -f "$TSV" ] || printf 'date\ttarget\texecutions\texec_per_s\tseconds\tresult\tcommand\n' > "$TSV"
 failed=()
 for t in "${targets[@]}"; do
-  bin="build-fuzz/fuzz/fuzz_$t"
-  [ -x "$bin" ] || { echo "fuzz-long.sh: no target $t ($bin): build build-fuzz/ first" >&2; exit 2; }
+  bin="build-asan/fuzz/fuzz_$t"
+  [ -x "$bin" ] || { echo "fuzz-long.sh: no target $t ($bin): build build-asan/ first" >&2; exit 2; }
   if awk -F'\t' -v t="$t" -v n="$RUNS" '$2 == t && $6 == "ok" && $3 + 0 >= n + 0 {f = 1} END {exit !f}' "$TSV"; then
     echo "== $t: a clean run of >= $RUNS executions is recorded in $TSV: skipped"
     continue
   fi
-  work="build-fuzz/corpus/$t"
-  art="build-fuzz/artifacts/$t"
+  work="build-asan/corpus/$t"
+  art="build-asan/artifacts/$t"
   mkdir -p "$work" "$art"
   cp -n fuzz/corpus/"$t"/* "$work"/ 2> /dev/null || true
   flags=(-runs="$RUNS" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 -artifact_prefix="$art/")
   [ -z "${DORSALE_FUZZ_MAX_SECONDS:-}" ] || flags+=(-max_total_time="$DORSALE_FUZZ_MAX_SECONDS")
   ml=$(max_len "$t")
   [ -z "$ml" ] || flags+=(-max_len="$ml")
-  log="build-fuzz/logs/$t.long.log"
+  log="build-asan/logs/$t.long.log"
   cmd="nice -n 19 $bin ${flags[*]} $work"
   echo "== $t: $cmd"
   start=$(date +%s)

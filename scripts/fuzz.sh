@@ -3,36 +3,30 @@
 #
 #   bash scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]     (default: 30 s, every target)
 #
-# Installs clang/libFuzzer (scripts/install-deps.sh --with-fuzz), builds build-fuzz/
-# (DORSALE_FUZZ=ON), then per target:
+# Installs clang/libFuzzer and builds the fuzz targets in build-asan/ (scripts/asan-build.sh:
+# DORSALE_FUZZ=ON; the same build runs the test suite under ASan + UBSan in
+# scripts/test-sanitize.sh), then per target:
 #   1. replays the committed regressions (fuzz/regressions/<target>/: inputs that crashed once);
-#   2. fuzzes for SECONDS from a work corpus build-fuzz/corpus/<target>/ seeded with the
+#   2. fuzzes for SECONDS from a work corpus build-asan/corpus/<target>/ seeded with the
 #      committed fuzz/corpus/<target>/ (which is never written to).
 # Prints per target the result, the executions and exec/s (libFuzzer's final stats) and exits
 # non-zero on any crash, unexpected exception, leak, timeout, out-of-memory or sanitizer report;
-# the reproducer stays in build-fuzz/artifacts/<target>/ and the log in build-fuzz/logs/.
+# the reproducer stays in build-asan/artifacts/<target>/ and the log in build-asan/logs/.
 #
 # DORSALE_FUZZ_FORK=1 (longer runs, FUZZING.md): libFuzzer's -fork=1 mode with crashes,
 # timeouts and OOMs ignored, so the run goes on past a known finding and collects every
-# distinct one in build-fuzz/artifacts/<target>/; the counts are still reported and fail.
+# distinct one in build-asan/artifacts/<target>/; the counts are still reported and fail.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# ccache (scripts/install-deps.sh) keeps CI's repeated builds short
-LAUNCHER=()
-if command -v ccache > /dev/null; then LAUNCHER=(-DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache); fi
 SECS="${1:-30}"
 shift || true
-bash scripts/install-deps.sh --with-fuzz
-CC=clang-14 CXX=clang++-14 cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DDORSALE_FUZZ=ON -DDORSALE_BUILD_TESTS=OFF -DDORSALE_BUILD_BENCHMARKS=OFF "${LAUNCHER[@]}" > /dev/null
-cmake --build build-fuzz -j"$(nproc)"
-
 if [ "$#" -gt 0 ]; then
   targets=("$@")
 else
   targets=()
   for d in fuzz/corpus/*/; do targets+=("$(basename "$d")"); done
 fi
+bash scripts/asan-build.sh "${targets[@]/#/fuzz_}"
 
 # LeakSanitizer needs ptrace-like thread suspension; DORSALE_ASAN_LEAKS=0 where it cannot run.
 export ASAN_OPTIONS="detect_leaks=${DORSALE_ASAN_LEAKS:-1}:check_initialization_order=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
@@ -54,14 +48,14 @@ stat() {  # stat NAME LOG -> the last value of libFuzzer's "stat::NAME: value"
   grep -a "^stat::$1:" "$2" | tail -n 1 | awk '{print $2}' || true
 }
 
-mkdir -p build-fuzz/logs
+mkdir -p build-asan/logs
 failed=()
 summary=()
 for t in "${targets[@]}"; do
-  bin="build-fuzz/fuzz/fuzz_$t"
+  bin="build-asan/fuzz/fuzz_$t"
   [ -x "$bin" ] || { echo "fuzz.sh: no target $t ($bin)" >&2; exit 2; }
-  work="build-fuzz/corpus/$t"
-  art="build-fuzz/artifacts/$t"
+  work="build-asan/corpus/$t"
+  art="build-asan/artifacts/$t"
   mkdir -p "$work" "$art"
   cp -n fuzz/corpus/"$t"/* "$work"/ 2> /dev/null || true
 
@@ -72,7 +66,7 @@ for t in "${targets[@]}"; do
     while IFS= read -r -d '' f; do regress+=("$f"); done < <(find "fuzz/regressions/$t" -type f ! -name '*.md' -print0 | sort -z)
   fi
   if [ "${#regress[@]}" -gt 0 ]; then
-    rlog="build-fuzz/logs/$t.regressions.log"
+    rlog="build-asan/logs/$t.regressions.log"
     if ! "$bin" "${FUZZ_FLAGS[@]}" -artifact_prefix="$art/regression-" "${regress[@]}" > "$rlog" 2>&1; then
       result="REGRESSION"
       echo "== $t: a committed regression still fails (log: $rlog)"
@@ -81,7 +75,7 @@ for t in "${targets[@]}"; do
   fi
 
   # 2. Fuzzing.
-  log="build-fuzz/logs/$t.log"
+  log="build-asan/logs/$t.log"
   echo "== $t: fuzzing for ${SECS}s"
   rc=0
   if [ "${DORSALE_FUZZ_FORK:-0}" = "1" ]; then
@@ -119,8 +113,8 @@ for t in "${targets[@]}"; do
 done
 
 echo
-echo "== fuzz summary (${SECS}s per target; logs in build-fuzz/logs/, reproducers in build-fuzz/artifacts/)"
-printf '%s\n' "${summary[@]}" | tee build-fuzz/summary.txt
+echo "== fuzz summary (${SECS}s per target; logs in build-asan/logs/, reproducers in build-asan/artifacts/)"
+printf '%s\n' "${summary[@]}" | tee build-asan/summary.txt
 if [ "${#failed[@]}" -gt 0 ]; then
   echo "fuzz.sh: findings in: ${failed[*]}" >&2
   exit 1

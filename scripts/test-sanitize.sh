@@ -1,18 +1,12 @@
 #!/usr/bin/env bash
-# The whole test suite under AddressSanitizer + UndefinedBehaviorSanitizer (GCC): every target
-# (libraries, the dorsale binary the CLI tests spawn, the tests) is built with
-# DORSALE_SANITIZE=ON into build-asan/ (RelWithDebInfo at -O1, no benchmarks), then ctest.
-# Any sanitizer report aborts the process, so the test fails. Used by .ci/run.
+# The whole test suite under AddressSanitizer + UndefinedBehaviorSanitizer: every target
+# (libraries, the dorsale binary the CLI tests spawn, the tests, the fuzz targets) is built by
+# clang 14 into build-asan/ (scripts/asan-build.sh --tests), then ctest. Any sanitizer report
+# aborts the process, so the test fails. The fuzz targets of the same build are run by
+# scripts/fuzz.sh. Used by .ci/run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# ccache (scripts/install-deps.sh) keeps CI's repeated builds short
-LAUNCHER=()
-if command -v ccache > /dev/null; then LAUNCHER=(-DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache); fi
-bash scripts/install-deps.sh --with-browser
-cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g -DNDEBUG" -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -g -DNDEBUG" \
-  -DDORSALE_SANITIZE=ON -DDORSALE_BUILD_BENCHMARKS=OFF "${LAUNCHER[@]}" > /dev/null
-cmake --build build-asan -j"$(nproc)"
+bash scripts/asan-build.sh --tests
 # detect_leaks: LeakSanitizer needs ptrace-like thread suspension; where the container forbids
 # it LSan dies with "LeakSanitizer has encountered a fatal error": set DORSALE_ASAN_LEAKS=0.
 export ASAN_OPTIONS="detect_leaks=${DORSALE_ASAN_LEAKS:-1}:abort_on_error=1:check_initialization_order=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}"

@@ -8,7 +8,7 @@
 #
 # DORSALE_FUZZ_MAX_SECONDS=S also stops each run after S seconds (-max_total_time): for the
 # slow targets; the line then records the executions reached.
-# Does not build: build build-asan/ first (bash scripts/fuzz.sh 1, or cmake --build build-fuzz).
+# Does not build: build build-asan/ first (bash scripts/fuzz.sh 1).
 # A target that already has a clean run of at least RUNS executions in build-asan/long-runs.tsv
 # is skipped (so the script can be started again after an interruption). Every run appends one
 # line to build-asan/long-runs.tsv: date, target, executions, exec/s, seconds, result, command.

@@ -149,9 +149,13 @@ Command interconnect_cmd(CLI::App& root) {
   inter->add_option("--mode", cfg->mode, "fcfs (first come, first served) or optimal (joint MILP)")->transform(CLI::CheckedTransformer(modes));
   inter->add_option("--backend", cfg->backend, "MILP back end of --mode optimal: glpk or cbc")->transform(CLI::CheckedTransformer(backends));
   inter->add_option("-o,--out", cfg->out_dir, "Output folder (default: out/interconnect)");
-  return {inter, [cfg] {
+  auto sep = std::make_shared<std::string>(",");
+  inter->add_option("--csv-sep", *sep, "Separator of decisions.csv: ',' (RFC 4180) or ';' (French spreadsheets, decimal comma)")
+      ->check(CLI::IsMember({",", ";"}));
+  return {inter, [cfg, sep] {
+            cfg->csv_separator = (*sep)[0];
             std::cout << dorsale::viz::queue_text(dorsale::planner::interconnect(*cfg));
-            std::cout << cfg->out_dir << "/decisions.json, " << cfg->out_dir << "/routes.gpkg\n";
+            std::cout << cfg->out_dir << "/decisions.json, " << cfg->out_dir << "/decisions.csv, " << cfg->out_dir << "/routes.gpkg\n";
             return kOk;
           }};
 }
@@ -291,7 +295,10 @@ Command towers_cmd(CLI::App& root) {
   tow->add_flag("--json", *json, "Print one JSON object");
   tow->add_option("--dem", cfg->dem, "Digital elevation model (GDAL raster, projected CRS): coverage needs line of sight");
   tow->add_option("-o,--out", cfg->out_dir, "Output folder of the scenario mode (default: out/towers)");
-  return {tow, [cfg, json] {
+  auto quiet = std::make_shared<bool>(false);
+  tow->add_flag("-q,--quiet", *quiet, "No progress on stderr (by default a bar on a terminal, one line per step otherwise)");
+  return {tow, [cfg, json, quiet] {
+            cfg->progress = progress_display(*quiet);
             // file mode: --demand given (with --candidates); scenario mode may add --candidates
             if (!cfg->demand.empty()) {
               if (cfg->candidates.empty())
@@ -362,17 +369,19 @@ Command network_cmd(CLI::App& root) {
   net->require_subcommand(1);
   struct Args {
     std::string path;
-    bool json = false;
+    bool json = false, quiet = false;
     dorsale::planner::NetworkExportConfig exp;
   };
   auto a = std::make_shared<Args>();
   auto* info = net->add_subcommand("info", "Print a network's totals: a GraceTHD delivery folder or GeoPackage, or a dorsale layers.gpkg");
   info->add_option("path", a->path, "Delivery folder, GraceTHD GeoPackage or layers.gpkg")->required();
   info->add_flag("--json", a->json, "Print one JSON object");
+  info->add_flag("-q,--quiet", a->quiet, "No progress on stderr (by default a bar per table read on a terminal, one line per table otherwise)");
   auto* check = net->add_subcommand("check", "Check a GraceTHD delivery before use: tables read and ignored, rows refused with why, "
                                               "warnings; exit 0 when usable, 1 when not");
   check->add_option("path", a->path, "Delivery folder or GraceTHD GeoPackage")->required();
   check->add_flag("--json", a->json, "Print one JSON object");
+  check->add_flag("-q,--quiet", a->quiet, "No progress on stderr (by default a bar per table read on a terminal, one line per table otherwise)");
   auto* exp = net->add_subcommand("export", "Write a network as a GraceTHD v2.0.1 delivery (Shapefiles + CSV) or GeoPackage");
   exp->add_option("--builtin", a->exp.builtin, "Built-in region name (bfc)");
   exp->add_option("--scenario", a->exp.scenario, "Scenario file (TOML): its region's network");
@@ -381,12 +390,12 @@ Command network_cmd(CLI::App& root) {
   exp->add_flag("--archive", a->exp.archive, "Write one gracethd.zip holding the delivery's files");
   return {net, [a, info, check] {
             if (check->parsed()) {
-              const auto r = dorsale::planner::network_check(a->path);
+              const auto r = dorsale::planner::network_check(a->path, progress_display(a->quiet));
               std::cout << (a->json ? dorsale::viz::network_check_json(r).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n" : dorsale::viz::network_check_text(r));
               return r.usable ? kOk : kBadInput;
             }
             if (info->parsed()) {
-              const auto r = dorsale::planner::network_info(a->path);
+              const auto r = dorsale::planner::network_info(a->path, progress_display(a->quiet));
               std::cout << (a->json ? dorsale::viz::network_info_json(r).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n" : dorsale::viz::network_info_text(r));
               return kOk;
             }

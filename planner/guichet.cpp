@@ -138,8 +138,11 @@ GuichetRun run_guichet_sets(const GuichetConfig& cfg, ProgressSink* progress) {
   for (std::int64_t k = cfg.shard_index - 1; k < sweep.size(); k += cfg.shard_count) ++my_sets;
   const ProgressCounter count(progress, my_sets > 1 ? fmt::format("guichet: {} sets x {} draws", my_sets, run.draws) : fmt::format("guichet: {} draws", run.draws),
                               my_sets * run.draws);
+  std::int64_t nth = 0;
   for (std::int64_t k = cfg.shard_index - 1; k < sweep.size(); k += cfg.shard_count) {
     const scenarios::SweepSet set = sweep.set(k);
+    // a sweep names each set as it starts (a line above the bar, or one line per set when piped)
+    if (progress && my_sets > 1) progress->line(fmt::format("guichet: set {} of {}: {}", ++nth, my_sets, set.name));
     Parameters p = s.params;
     for (const auto& [key, v] : set.overrides) p.set_number(key, v);
     const auto in = guichet_inputs(region, planned.rollout.ftth_year, p, s.first_year, s.last_year - s.first_year + 1);

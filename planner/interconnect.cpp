@@ -87,6 +87,7 @@ InterconnectionResults interconnect(const InterconnectConfig& cfg) {
   viz::OutputDir dir(cfg.out_dir, "interconnect");
   viz::write_routes_gpkg(dir.entry("routes.gpkg"), region, res);
   viz::write_file(dir.entry("decisions.json"), viz::decisions_json(res).dump(2) + "\n");
+  viz::write_file(dir.entry("decisions.csv"), viz::decisions_csv(res, cfg.csv_separator));
   if (!cfg.network.empty()) viz::write_ropt(dir, res, fibres);  // the accepted routes as GraceTHD t_ropt rows
   dir.commit();
   return res;

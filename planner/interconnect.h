@@ -16,6 +16,7 @@ struct InterconnectConfig {
   solvers::QueueMode mode = solvers::QueueMode::FirstCome;  // --mode fcfs | optimal
   solvers::MipBackend backend = solvers::MipBackend::Glpk;  // MILP back end of --mode optimal: --backend glpk | cbc
   std::string out_dir = "out/interconnect";
+  char csv_separator = ',';       // decisions.csv: ',' or ';' (decimal comma), viz/csv_format.h
 };
 
 solvers::InterconnectParams interconnect_params(const Parameters& p);
@@ -26,7 +27,7 @@ InterconnectionResults evaluate_requests(const Region& region, const Parameters&
                                          std::vector<InterconnectionRequest> requests, solvers::QueueMode mode,
                                          solvers::MipBackend backend);
 
-// Loads, evaluates, writes <out_dir>/decisions.json and <out_dir>/routes.gpkg (atomically).
+// Loads, evaluates, writes <out_dir>/decisions.json, decisions.csv and routes.gpkg (atomically).
 // Throws InputError (bad request file, unknown node...) before anything is evaluated or written.
 InterconnectionResults interconnect(const InterconnectConfig& cfg);
 

@@ -8,9 +8,9 @@
 
 namespace dorsale::planner {
 
-NetworkInfo network_info(const std::string& path) { return scenarios::read_network(path, Parameters()).info; }
+NetworkInfo network_info(const std::string& path, ProgressSink* progress) { return scenarios::read_network(path, Parameters(), progress).info; }
 
-NetworkCheck network_check(const std::string& path) { return scenarios::check_network(path, Parameters()); }
+NetworkCheck network_check(const std::string& path, ProgressSink* progress) { return scenarios::check_network(path, Parameters(), progress); }
 
 NetworkExport network_export(const NetworkExportConfig& cfg) {
   if (cfg.format != "gracethd" && cfg.format != "gpkg")

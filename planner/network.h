@@ -4,14 +4,16 @@
 #include <vector>
 
 #include "models/network.h"
+#include "models/progress.h"
 
 namespace dorsale::planner {
 
 // Reads PATH (a GraceTHD delivery folder, a GraceTHD GeoPackage or a dorsale layers.gpkg)
-// with the default parameters and reports it. Throws InputError on bad input.
-NetworkInfo network_info(const std::string& path);
+// with the default parameters and reports it. Throws InputError on bad input. `progress` (may
+// be null) counts the rows read per GraceTHD table.
+NetworkInfo network_info(const std::string& path, ProgressSink* progress = nullptr);
 // `dorsale network check PATH`: never throws; `usable` says the exit (0 usable, 1 not).
-NetworkCheck network_check(const std::string& path);
+NetworkCheck network_check(const std::string& path, ProgressSink* progress = nullptr);
 
 struct NetworkExportConfig {
   std::string builtin;   // "bfc", or empty

@@ -107,10 +107,14 @@ PublicDeployment build_public_problem(const RolloutInput& in, int Y, const Colle
 }
 
 // Times the public deployments (heuristic or exact MILP) and records the optimiser's report.
-void optimise_public_deployment(const Parameters& P, PublicDeployment& pd, RolloutResults& out) {
-  pd.plan = P.rollout.optimiser == "exact"
-                ? solvers::plan_deployment_exact(pd.dp, solvers::MipBackend::Cbc, P.rollout.exact_time_limit_s)
-                : solvers::plan_deployment_heuristic(pd.dp, 300, 15'000'000, int(P.rollout.window_max_units), int(P.rollout.window_max_nodes));
+void optimise_public_deployment(const Parameters& P, PublicDeployment& pd, RolloutResults& out, ProgressSink* progress) {
+  if (P.rollout.optimiser == "exact") {
+    if (progress) progress->line("roll-out optimiser: exact MILP (CBC)");
+    pd.plan = solvers::plan_deployment_exact(pd.dp, solvers::MipBackend::Cbc, P.rollout.exact_time_limit_s);
+  } else {
+    const ProgressCounter count(progress, "roll-out optimiser: steps", solvers::kDeploymentHeuristicSteps);
+    pd.plan = solvers::plan_deployment_heuristic(pd.dp, 300, 15'000'000, int(P.rollout.window_max_units), int(P.rollout.window_max_nodes), &count);
+  }
   const auto& plan = pd.plan;
   if (plan.status != "optimal" && plan.status != "feasible")
     throw std::runtime_error(fmt::format("the roll-out optimiser found no plan ({})", plan.status));
@@ -553,7 +557,7 @@ void plan_rollout(const RolloutInput& in, ScenarioResults& results) {
   CollecteState cs(in.region.network, in.params);
   record_connected_at_start(in.region.network, cs, out);
   PublicDeployment pd = build_public_problem(in, Y, cs);
-  optimise_public_deployment(in.params, pd, out);
+  optimise_public_deployment(in.params, pd, out, in.progress);
   Simulation sim(in, results);
   const bool paced = in.params.pace.model == "ramp";
   std::optional<Pace> pace;

@@ -14,6 +14,7 @@
 // built so far), largest value gain per euro first, until none fits. The optimiser's
 // objective, bound and gap are those of its planning model (standalone connection costs).
 #include "models/parameters.h"
+#include "models/progress.h"
 #include "models/region.h"
 #include "models/results.h"
 
@@ -28,6 +29,7 @@ struct RolloutInput {
   // it can pay (FttH + the collecte they really need). Off: the optimiser's plan as it is
   // (to measure what the pass changes).
   bool repair = true;
+  ProgressSink* progress = nullptr;  // may be null: the optimiser's steps counted
 };
 
 // The date (YYYY-MM-DD) of the state a plan starts from: pace.start_date, else the region's

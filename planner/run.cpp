@@ -36,7 +36,7 @@
 
 namespace dorsale::planner {
 
-ScenarioResults compute_results(const scenarios::Scenario& s, const Region& region) {
+ScenarioResults compute_results(const scenarios::Scenario& s, const Region& region, ProgressSink* progress) {
   ScenarioResults r;
   r.info.scenario = s.name;
   r.info.scenario_file = s.file;
@@ -44,7 +44,9 @@ ScenarioResults compute_results(const scenarios::Scenario& s, const Region& regi
   r.info.seed = s.seed;
   r.info.overridden_parameters = s.params.overridden();
   // The baseline (end of the year before the first) and the plan of every year after it.
-  plan_rollout(RolloutInput{region, s.params, s.first_year, s.last_year, s.file}, r);
+  RolloutInput in{region, s.params, s.first_year, s.last_year, s.file};
+  in.progress = progress;
+  plan_rollout(in, r);
   r.targets = assess_targets(r.communes, s.params.targets);
   return r;
 }
@@ -123,7 +125,7 @@ ScenarioRun compute_scenario(scenarios::Scenario s, ProgressSink* progress) {
   r.region = scenarios::load_region(s);
   scenarios::fit_budgets(s, r.region);  // an open-data region gets budgets for its premises (budgets.scale)
   say(fmt::format("{}: computing", s.name));
-  r.results = compute_results(s, r.region);
+  r.results = compute_results(s, r.region, progress);
   if (!s.requests.empty()) {
     say(fmt::format("{}: answering the interconnection requests", s.name));
     auto reqs = s.requests == "builtin:requests-example.csv"
@@ -134,7 +136,9 @@ ScenarioRun compute_scenario(scenarios::Scenario s, ProgressSink* progress) {
   if (!r.region.high_points.empty() && !r.region.network.nodes().empty()) {
     say(fmt::format("{}: siting the high points", s.name));
     // the planned links the roll-out's collecte builds are the roll-out's to pay: the sites use them
-    r.towers = towers_for_region(r.region, s, TowersConfig{}, r.results.rollout.planned ? &r.results.rollout : nullptr);
+    TowersConfig tc;
+    tc.progress = progress;
+    r.towers = towers_for_region(r.region, s, tc, r.results.rollout.planned ? &r.results.rollout : nullptr);
   }
   if (has_core(r.region.network)) {
     say(fmt::format("{}: single failures of the network", s.name));

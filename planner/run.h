@@ -41,7 +41,7 @@ struct ScenarioRun {
 };
 
 // Computes a scenario's results (no I/O).
-ScenarioResults compute_results(const scenarios::Scenario& s, const Region& region);
+ScenarioResults compute_results(const scenarios::Scenario& s, const Region& region, ProgressSink* progress = nullptr);
 
 // The report of a run's scenarios (report.html); `map` may be empty.
 std::string run_report(const std::vector<ScenarioRun>& runs);

@@ -71,6 +71,10 @@ namespace {
 
 CoverageFigures figures_of(const solvers::CoverageSolution& s) { return {s.objective, s.bound, s.gap, s.status, s.method}; }
 
+const char* method_text(TowersMethod m) {
+  return m == TowersMethod::Heuristic ? "heuristic" : m == TowersMethod::ExactGlpk ? "exact, GLPK" : "exact, CBC";
+}
+
 solvers::CoverageSolution solve(const solvers::CoverageProblem& p, TowersMethod method) {
   switch (method) {
     case TowersMethod::ExactGlpk: return solvers::max_coverage_exact(p, solvers::MipBackend::Glpk, 600);
@@ -100,6 +104,7 @@ TowersFileResult towers_from_files(const TowersConfig& cfg) {
       p.covers[k] = relief.visible(cand.x[k], cand.y[k], 30.0, cfg.radius_m, dem.x, dem.y, p.covers[k]);
   }
   p.max_sites = cfg.sites;
+  if (cfg.progress) cfg.progress->line(fmt::format("towers: choice ({}) among {} candidates", method_text(cfg.method), cand.x.size()));
   const auto s = solve(p, cfg.method);
   TowersFileResult r;
   r.figures = figures_of(s);
@@ -530,10 +535,12 @@ struct CandidateCosts {
   std::vector<double> total, backhaul, backhaul_km;
 };
 
-CandidateCosts candidate_costs(const Sites& S, const Backhaul& backhaul) {
+CandidateCosts candidate_costs(const Sites& S, const Backhaul& backhaul, ProgressSink* progress) {
   const std::size_t n = S.candidates.size();
   CandidateCosts c{std::vector<double>(n), std::vector<double>(n), std::vector<double>(n)};
+  const ProgressCounter count(progress, "towers: candidates' backhaul", std::int64_t(n));
   for (std::size_t k = 0; k < n; ++k) {
+    count.add();
     auto [cost, km] = backhaul.alone(S.hps[S.candidates[k]]);
     c.backhaul[k] = cost < 0 ? 1e12 : cost;  // unreachable: practically never chosen in budget mode
     c.backhaul_km[k] = km;
@@ -572,7 +579,8 @@ void record_choice(const Sites& S, const Backhaul& backhaul, const solvers::Cove
 // The yearly programme: towers.sites_per_year sites each year, white zones shrinking; one
 // backhaul plan over the years, each planned link paid by the first site that needs it.
 void programme(const Sites& S, const Backhaul& backhaul, const solvers::CoverageProblem& prob, const std::vector<char>& any,
-               int first_year, int last_year, TowersResult& out) {
+               int first_year, int last_year, TowersResult& out, ProgressSink* progress) {
+  const ProgressCounter count(progress, "towers: programme years", std::int64_t(std::max(0, last_year - first_year + 1)));
   std::vector<char> covered = any;
   std::vector<char> used(S.candidates.size(), 0);
   double white_left = out.white_zone_premises;
@@ -606,6 +614,7 @@ void programme(const Sites& S, const Backhaul& backhaul, const solvers::Coverage
     ty.white_zone_premises_after = std::max(0.0, white_left);
     ty.gap = ys.gap;
     out.programme.push_back(std::move(ty));
+    count.add();
   }
   out.programme_backhaul = ledger.account();
 }
@@ -620,6 +629,10 @@ TowersResult towers_for_region(const Region& R, const scenarios::Scenario& s, co
   std::unique_ptr<scenarios::Dem> dem;
   if (!cfg.dem.empty()) dem = std::make_unique<scenarios::Dem>(cfg.dem);
   TowersResult out;
+  const auto step = [&](const std::string& m) {
+    if (cfg.progress) cfg.progress->line("towers: " + m);
+  };
+  step("demand points and coverage");
   const DemandPoints demand = demand_points(R, P.towers, s.seed);
   Sites S{R, P, demand, dem.get()};
   for (std::size_t h = 0; h < S.hps.size(); ++h) (S.hps[h].existing ? S.existing : S.candidates).push_back(int(h));
@@ -630,7 +643,7 @@ TowersResult towers_for_region(const Region& R, const scenarios::Scenario& s, co
   out.candidate_sites = S.candidates.size();
   Backhaul backhaul{R, P};
   if (rollout) backhaul.built_by(*rollout);
-  const CandidateCosts cost = candidate_costs(S, backhaul);
+  const CandidateCosts cost = candidate_costs(S, backhaul, cfg.progress);
   unfibred_backhaul(S, backhaul, out);
   solvers::CoverageProblem prob;
   prob.weight = demand.w;
@@ -639,8 +652,9 @@ TowersResult towers_for_region(const Region& R, const scenarios::Scenario& s, co
   prob.cost = cost.total;
   if (cfg.budget >= 0) prob.budget = cfg.budget;
   else prob.max_sites = cfg.sites >= 0 ? cfg.sites : int(P.towers.sites_per_year);
+  step(fmt::format("choice ({}) among {} candidates", method_text(cfg.method), S.candidates.size()));
   record_choice(S, backhaul, prob, solve(prob, cfg.method), any, out);
-  programme(S, backhaul, prob, any, s.first_year, s.last_year, out);
+  programme(S, backhaul, prob, any, s.first_year, s.last_year, out, cfg.progress);
   return out;
 }
 
@@ -651,6 +665,7 @@ TowersResult towers(const TowersConfig& cfg) {
   const Region region = scenarios::load_region(s);
   if (region.high_points.empty()) throw InputError(s.file, 0, "region", "the region has no high points");
   auto res = towers_for_region(region, s, cfg);
+  if (cfg.progress) cfg.progress->line("towers: writing");
   viz::OutputDir dir(cfg.out_dir, "towers");
   viz::write_file(dir.entry("towers.json"), viz::towers_json_text(res));
   const auto gpkg = dir.entry("towers.gpkg");

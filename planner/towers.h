@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "models/progress.h"
 #include "models/region.h"
 #include "models/towers.h"
 #include "models/results.h"
@@ -32,6 +33,7 @@ struct TowersConfig {
   TowersMethod method = TowersMethod::Heuristic;
   std::string out_dir = "out/towers";
   std::string dem;                  // optional DEM (any GDAL raster, projected CRS): line of sight
+  ProgressSink* progress = nullptr; // one line per step, the candidates' backhaul and the programme's years counted
 };
 
 // Coordinates beyond scenarios::kMaxProjectedCoordinate (|x|, |y| <= 1e7 m) are errors; it

@@ -508,7 +508,10 @@ struct CheminementIn {
 
 class Importer {
  public:
-  Importer(const std::string& path, const Parameters& P) : d_(path), P_(P) { out_.info.source = path; out_.info.format = d_.format(); }
+  Importer(const std::string& path, const Parameters& P, ProgressSink* progress = nullptr) : d_(path), P_(P), progress_(progress) {
+    out_.info.source = path;
+    out_.info.format = d_.format();
+  }
 
   NetworkImport run() {
     read_organisations();
@@ -564,8 +567,12 @@ class Importer {
   template <class Body>
   void each_row(TableIn& T, Body&& body) {
     long row = 0;
+    // the rows of a table as one counted stage (a CSV's records are known from its scan)
+    const std::int64_t rows = T.csv ? std::int64_t(T.lines.size()) : std::int64_t(std::max<GIntBig>(0, T.layer->GetFeatureCount(FALSE)));
+    const ProgressCounter count(progress_, fmt::format("network: {} rows", T.table), rows);
     for (auto& f : *T.layer) {
       ++row;
+      count.add();
       std::string code;
       try {
         const auto bad = T.bad.find(long(f->GetFID()));
@@ -1464,6 +1471,7 @@ class Importer {
 
   Delivery d_;
   const Parameters& P_;
+  ProgressSink* progress_ = nullptr;
   NetworkImport out_;
   Dropped dropped_, warnings_;
   std::vector<TableRead> read_;
@@ -1572,12 +1580,12 @@ NetworkImport read_layers(const std::string& path, GDALDataset* ds) {
 
 }  // namespace
 
-NetworkImport read_gracethd(const std::string& path, const Parameters& P) {
+NetworkImport read_gracethd(const std::string& path, const Parameters& P, ProgressSink* progress) {
   GDALAllRegister();
-  return Importer(path, P).run();
+  return Importer(path, P, progress).run();
 }
 
-NetworkCheck check_network(const std::string& path, const Parameters& P) noexcept {
+NetworkCheck check_network(const std::string& path, const Parameters& P, ProgressSink* progress) noexcept {
   NetworkCheck out;
   try {
     out.info.source = path;
@@ -1598,7 +1606,7 @@ NetworkCheck check_network(const std::string& path, const Parameters& P) noexcep
     }
     std::optional<Importer> imp;
     try {
-      imp.emplace(path, P);
+      imp.emplace(path, P, progress);
       out.info = imp->run().info;
       out.usable = true;
     } catch (const std::exception&) {
@@ -1643,17 +1651,17 @@ void use_network(Region& r, NetworkImport imp) {
   validate(r);
 }
 
-NetworkImport read_network(const std::string& path, const Parameters& P) {
+NetworkImport read_network(const std::string& path, const Parameters& P, ProgressSink* progress) {
   GDALAllRegister();
   std::error_code ec;
   if (!fs::exists(path, ec)) throw InputError(path, 0, "", "no such file or folder");
-  if (fs::is_directory(path, ec)) return read_gracethd(path, P);
+  if (fs::is_directory(path, ec)) return read_gracethd(path, P, progress);
   const char* drivers[] = {"GPKG", nullptr};
   DatasetPtr ds(static_cast<GDALDataset*>(GDALOpenEx(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, drivers, nullptr, nullptr)));
   if (!ds) throw InputError(path, 0, "", "is neither a GraceTHD delivery folder nor a GeoPackage");
   if (ds->GetLayerByName("t_noeud")) {
     ds.reset();
-    return read_gracethd(path, P);
+    return read_gracethd(path, P, progress);
   }
   if (ds->GetLayerByName("network_nodes")) return read_layers(path, ds.get());
   throw InputError(path, 0, "", "a GeoPackage with neither GraceTHD tables (t_noeud, t_cable) nor dorsale network layers (network_nodes)");

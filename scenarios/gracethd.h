@@ -27,6 +27,7 @@
 #include "models/high_point.h"
 #include "models/network.h"
 #include "models/parameters.h"
+#include "models/progress.h"
 #include "models/region.h"
 
 namespace dorsale::scenarios {
@@ -44,16 +45,17 @@ struct NetworkImport {
 // network_nodes and network_links), told apart by what the path holds. Costs of the links
 // come from `P` (costs.*, gracethd.*), latencies from network.latency_us_per_km, lengths no
 // table gives from the straight line x network.rip_detour_factor.
-NetworkImport read_network(const std::string& path, const Parameters& P);
+// `progress` (may be null) counts the rows read, one counted stage per GraceTHD table.
+NetworkImport read_network(const std::string& path, const Parameters& P, ProgressSink* progress = nullptr);
 
 // The same for a path known to be a GraceTHD delivery (folder or GeoPackage).
-NetworkImport read_gracethd(const std::string& path, const Parameters& P);
+NetworkImport read_gracethd(const std::string& path, const Parameters& P, ProgressSink* progress = nullptr);
 
 // `dorsale network check`: the import of PATH, reporting instead of failing: the tables read
 // (rows) and those present and not read, the rows left out with their reasons, the warnings,
 // the totals; `usable` is false, with the import's one error, when a table it needs is
 // missing or unreadable or no cable can be kept. Never throws, on any input.
-NetworkCheck check_network(const std::string& path, const Parameters& P) noexcept;
+NetworkCheck check_network(const std::string& path, const Parameters& P, ProgressSink* progress = nullptr) noexcept;
 
 // Puts an imported network in place of the region's: each commune is attached to the network's
 // NRO nearest to its centroid (no NRO: none), the region's high points stay, the provenance

@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <cerrno>
@@ -60,13 +61,13 @@ std::string routes_gpkg_bytes(const Region& region, const InterconnectionResults
   return bytes.str();
 }
 
-// One CSV cell (RFC 4180): quoted when it holds a comma, a quote or a line break; a cell a
+// One CSV cell (RFC 4180): quoted when it holds the separator, a quote or a line break; a cell a
 // spreadsheet would run as a formula (= + - @ first) is prefixed with an apostrophe.
-std::string csv_cell(std::string v) {
+std::string csv_cell(std::string v, char sep) {
   if (!v.empty() && (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@') &&
       v.find_first_not_of("0123456789.eE+-") != std::string::npos)
     v = "'" + v;
-  if (v.find_first_of(",\"\r\n") == std::string::npos) return v;
+  if (v.find_first_of(std::string(1, sep) + "\"\r\n") == std::string::npos) return v;
   std::string out = "\"";
   for (char ch : v) out += ch == '"' ? std::string("\"\"") : std::string(1, ch);
   return out + "\"";
@@ -102,9 +103,15 @@ void send_oversize(httplib::Response& res, const std::string& path, std::size_t 
 }  // namespace
 
 // The export's CSV: one row per request, in the list's order.
-std::string requests_csv(const json& items) {
-  static const char* kHead = "id,status,decision,owner,requester,site,destination,pairs,protection,submitted,created,updated,hold_expires,cost_eur_total,latency_ms\r\n";
-  std::string out = kHead;
+std::string requests_csv(const json& items, char sep) {
+  std::string out = "id,status,decision,owner,requester,site,destination,pairs,protection,submitted,created,updated,hold_expires,cost_eur_total,latency_ms\r\n";
+  if (sep != ',') std::replace(out.begin(), out.end(), ',', sep);
+  // with ';' (French spreadsheets) numbers take a decimal comma
+  const auto number = [sep](const json& v) {
+    std::string s = text_of(v);
+    if (sep == ';' && v.is_number()) std::replace(s.begin(), s.end(), '.', ',');
+    return s;
+  };
   for (const auto& a : items) {
     const json& r = a.at("request");
     const std::string site = r.contains("site") ? text_of(r["site"]) : text_of(r.value("lon", json())) + " " + text_of(r.value("lat", json()));
@@ -112,8 +119,8 @@ std::string requests_csv(const json& items) {
                                             text_of(r.value("requester", json())), site, text_of(r.value("destination", json())),
                                             text_of(r.value("pairs", json())), text_of(r.value("protection", json("none"))),
                                             text_of(r.value("submitted", json())), text_of(a["created"]), text_of(a["updated"]),
-                                            text_of(a["hold_expires"]), text_of(a["cost_eur"]["total"]), text_of(a["latency_ms"])};
-    for (std::size_t i = 0; i < cells.size(); ++i) out += (i ? "," : "") + csv_cell(cells[i]);
+                                            text_of(a["hold_expires"]), number(a["cost_eur"]["total"]), number(a["latency_ms"])};
+    for (std::size_t i = 0; i < cells.size(); ++i) out += (i ? std::string(1, sep) : std::string()) + csv_cell(cells[i], sep);
     out += "\r\n";
   }
   return out;
@@ -537,7 +544,15 @@ void HttpApi::api_routes() {
               send(res, 200, {{"items", items}, {"total", items.size()}});
             }));
   svr_->Get("/api/export/requests.csv", guarded(tokens_, [this](const Caller& c, const httplib::Request& req, httplib::Response& res) {
-              res.set_content(requests_csv(desk_.export_list(c, req.params)), "text/csv; charset=utf-8");
+              // sep=; for French spreadsheets (the list's filters are the other parameters)
+              Desk::Query query = req.params;
+              char sep = ',';
+              if (const auto it = query.find("sep"); it != query.end()) {
+                if (query.count("sep") > 1 || (it->second != "," && it->second != ";")) throw ApiError(400, "sep", "the CSV separator is , or ;");
+                sep = it->second[0];
+                query.erase(it);
+              }
+              res.set_content(requests_csv(desk_.export_list(c, query), sep), "text/csv; charset=utf-8");
             }));
   svr_->Get(R"(/api/requests/([^/]+))", guarded(tokens_, [this](const Caller& c, const httplib::Request& req, httplib::Response& res) {
               send(res, 200, desk_.get(c, req.matches[1]));

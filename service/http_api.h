@@ -56,8 +56,9 @@ class ListenSocket {
   int port_ = 0;
 };
 
-// The CSV of the export (GET /api/export/requests.csv) from the list's items.
-std::string requests_csv(const nlohmann::json& items);
+// The CSV of the export (GET /api/export/requests.csv) from the list's items; `sep` ',' (RFC
+// 4180) or ';' (French spreadsheets: numbers with a decimal comma).
+std::string requests_csv(const nlohmann::json& items, char sep = ',');
 
 class HttpApi {
  public:

@@ -489,8 +489,11 @@ std::vector<int> improve_order(FirstFit& ff, std::vector<int> order, double& val
 }  // namespace
 
 DeploymentPlan plan_deployment_heuristic(const DeploymentProblem& p, int iterations, long long search_steps, int window_max_units,
-                                         int window_max_nodes) {
+                                         int window_max_nodes, const ProgressCounter* progress) {
   const auto t0 = Clock::now();
+  const auto step = [progress] {
+    if (progress) progress->add();
+  };
   DeploymentPlan plan;
   plan.method = "heuristic";
   plan.unit_year.assign(p.units.size(), -1);
@@ -498,6 +501,7 @@ DeploymentPlan plan_deployment_heuristic(const DeploymentProblem& p, int iterati
   plan.spend.assign(p.years, 0);
   greedy_by_year(p, plan);
   bring_forward(p, plan);
+  step();
   // the first-fit decoder from two priority orders (the greedy plan's, value per euro), each
   // improved by local search, then by exchanges (exchange_pass); the best plan found (the
   // greedy's included) is kept. The search makes search_steps / (units x years) decodes per
@@ -516,6 +520,7 @@ DeploymentPlan plan_deployment_heuristic(const DeploymentProblem& p, int iterati
     exchange_pass(p, cand, search_steps);
     bring_forward(p, cand);
     if (cand.objective > plan.objective + 1e-9) plan = std::move(cand);
+    step();
   }
   exchange_pass(p, plan, search_steps);
   bring_forward(p, plan);
@@ -523,7 +528,9 @@ DeploymentPlan plan_deployment_heuristic(const DeploymentProblem& p, int iterati
     window_polish(p, plan, window_max_nodes, 3);
     bring_forward(p, plan);
   }
+  step();
   plan.bound = std::max(plan.objective, deployment_lagrangian_bound(p, iterations, plan.objective));
+  step();
   plan.gap = plan.bound > 0 ? (plan.bound - plan.objective) / plan.bound : 0;
   plan.status = plan.gap <= 1e-9 ? "optimal" : "feasible";
   plan.seconds = since(t0);

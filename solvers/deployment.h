@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "models/progress.h"
 #include "solvers/mip.h"
 
 namespace dorsale::solvers {
@@ -50,10 +51,13 @@ struct DeploymentPlan {
 // search_steps: the local search's effort in decoder steps (unit x year), 200 to 20,000
 // decodes per start (about 0.1 s on a département, 0.1 s on the region), and the most
 // exchanges tried. window_max_units: MIP windows (CBC, window_max_nodes nodes each) polish the
-// plan when it has at most this many units (0: never).
+// plan when it has at most this many units (0: never). `progress` (may be null) counts its
+// kDeploymentHeuristicSteps steps: the greedy plan, each priority order, the exchanges and
+// windows, the bound.
 DeploymentPlan plan_deployment_heuristic(const DeploymentProblem& p, int lagrangian_iterations = 300,
                                          long long search_steps = 15'000'000, int window_max_units = 1000,
-                                         int window_max_nodes = 100);
+                                         int window_max_nodes = 100, const ProgressCounter* progress = nullptr);
+inline constexpr int kDeploymentHeuristicSteps = 5;
 DeploymentPlan plan_deployment_exact(const DeploymentProblem& p, MipBackend backend, double time_limit_s);
 // The Lagrangian bound alone (an upper bound on the optimum); `lower`: the value of a known
 // feasible plan, which steers the subgradient steps.

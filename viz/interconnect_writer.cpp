@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 
+#include "viz/csv_format.h"
 #include "viz/gpkg_util.h"
 #include "viz/json_reader.h"
 #include <stdexcept>
@@ -242,6 +243,47 @@ void write_routes_gpkg(const std::filesystem::path& file, const Region& region, 
   if (!ds) throw std::runtime_error(fmt::format("{}: cannot create the GeoPackage", file.string()));
   add_routes_layer(ds.get(), region, res);
   gpkg_close(ds, file.string());
+}
+
+std::string decisions_csv(const InterconnectionResults& res, char separator) {
+  const CsvFormat f{separator};
+  const std::string sep(1, separator);
+  std::map<std::string, const InterconnectionRequest*> req;
+  for (const auto& r : res.requests) req.emplace(r.id, &r);
+  const auto destination = [](const Destination& d) -> std::string {
+    switch (d.kind) {
+      case Destination::Kind::Node: return d.id;
+      case Destination::Kind::Hub: return "hub:" + d.id;
+      case Destination::Kind::AnyDorsalePop: return "dorsale";
+    }
+    return "";
+  };
+  std::string out;
+  const std::vector<std::string> head = {"id", "requester", "site", "destination", "pairs", "protection", "decision", "capex_eur",
+                                         "opex_eur", "total_eur", "latency_ms", "new_build_km", "builds", "reasons"};
+  for (std::size_t i = 0; i < head.size(); ++i) out += (i ? sep : "") + head[i];
+  out += "\n";
+  for (const auto& d : res.decisions) {
+    const auto it = req.find(d.id);
+    const InterconnectionRequest* r = it == req.end() ? nullptr : it->second;
+    const std::vector<std::string> cells = {csv_field(d.id, f),
+                                            r ? csv_field(r->requester, f) : "",
+                                            r ? csv_field(r->site_node, f) : "",
+                                            r ? csv_field(destination(r->destination), f) : "",
+                                            r ? fmt::format("{}", r->pairs) : "",
+                                            r ? csv_field(protection_key(r->protection), f) : "",
+                                            decision_key(d.decision),
+                                            csv_number(d.capex_eur, 2, f),
+                                            csv_number(d.opex_eur, 2, f),
+                                            csv_number(d.total_eur, 2, f),
+                                            csv_number(d.latency_ms, 3, f),
+                                            csv_number(d.new_build_km, 3, f),
+                                            csv_field(fmt::format("{}", fmt::join(d.builds, " ")), f),
+                                            csv_field(fmt::format("{}", fmt::join(d.reasons, "; ")), f)};
+    for (std::size_t i = 0; i < cells.size(); ++i) out += (i ? sep : "") + cells[i];
+    out += "\n";
+  }
+  return out;
 }
 
 }  // namespace dorsale::viz

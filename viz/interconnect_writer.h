@@ -17,6 +17,10 @@ nlohmann::json decisions_json(const InterconnectionResults& res);
 // field, ...) naming the field ("[3].cost_eur.total") when one is missing or of the wrong type.
 InterconnectionResults decisions_from_json(const nlohmann::json& j, const std::string& file);
 InterconnectionResults decisions_from_json_text(const std::string& text, const std::string& file);
+// decisions.csv: one row per decision (id, requester, site, destination, pairs, protection,
+// decision, capex/opex/total EUR, latency ms, new build km, builds, reasons), RFC 4180 with
+// `separator` ',' or ';' (then a decimal comma), viz/csv_format.h.
+std::string decisions_csv(const InterconnectionResults& res, char separator = ',');
 // The queue's summary (mode, counts, accepted value, MILP status / bound / gap).
 nlohmann::json queue_summary_json(const InterconnectionResults& res);
 // One line per request, for the terminal.

@@ -6,6 +6,9 @@
 #include <gtest/gtest.h>
 #include <tbb/parallel_for.h>
 
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
 #include <regex>
 #include <sstream>
 
@@ -105,6 +108,25 @@ std::string under_pty(const std::string& args, const std::filesystem::path& dir,
   return test::slurp(typescript);
 }
 
+
+// The percentages the bar of STAGE showed, in order.
+std::vector<int> stage_percents(const std::string& text, const std::string& stage) {
+  std::vector<int> out;
+  const std::regex pct("  " + std::regex_replace(stage, std::regex(R"([.^$|()\[\]{}*+?\\])"), R"(\$&)") + R"( \[[#.]+\] +([0-9]+) %)");
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), pct); it != std::sregex_iterator(); ++it) out.push_back(std::stoi((*it)[1]));
+  return out;
+}
+
+// `dorsale ARGS` with stdout and stderr to files; returns the exit code.
+int piped(const std::string& args, const std::filesystem::path& out, const std::filesystem::path& err) {
+  const std::string cmd = "'" + std::string(DORSALE_BIN) + "' " + args + " > '" + out.string() + "' 2> '" + err.string() + "'";
+  const int st = std::system(cmd.c_str());
+  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+bool have_script() {
+  return std::system("command -v script > /dev/null 2>&1") == 0;
+}
 }  // namespace
 
 TEST(ProgressCli, GuichetShowsABarOnATerminalLinesWhenPipedNothingWhenQuiet) {
@@ -141,6 +163,114 @@ TEST(ProgressCli, GuichetShowsABarOnATerminalLinesWhenPipedNothingWhenQuiet) {
   ASSERT_EQ(rc, 0);
   EXPECT_EQ(test::slurp(err), "");
   EXPECT_TRUE(percents(quiet).empty()) << quiet;
+}
+
+TEST(ProgressCli, TowersShowsABarOnATerminalLinesWhenPipedNothingWhenQuiet) {
+  if (!have_script()) {
+    if (std::getenv("CI")) FAIL() << "script(1) (bsdutils) is missing";
+    GTEST_SKIP() << "script(1) not found";
+  }
+  test::TempDir tmp;
+  int rc = 0;
+  const std::string tty = under_pty("towers -o '" + (tmp.path() / "a").string() + "'", tmp.path(), rc);
+  ASSERT_EQ(rc, 0) << tty;
+  for (const std::string stage : {"towers: candidates' backhaul", "towers: programme years"}) {
+    const auto p = stage_percents(tty, stage);
+    ASSERT_GE(p.size(), 2u) << stage << "\n" << tty;
+    EXPECT_TRUE(std::is_sorted(p.begin(), p.end())) << stage << "\n" << tty;
+    EXPECT_EQ(p.front(), 0) << stage << "\n" << tty;
+    EXPECT_EQ(p.back(), 100) << stage << "\n" << tty;
+  }
+  EXPECT_NE(tty.find("  .. towers: choice (heuristic) among "), std::string::npos) << tty;
+  // the summary comes after the last bar reached 100 %
+  const auto done = tty.rfind("100 %"), summary = tty.find("towers.json");
+  ASSERT_NE(summary, std::string::npos) << tty;
+  EXPECT_LT(done, summary) << tty;
+
+  // piped: one plain line per step and per counted stage, no control characters; the programme
+  // counts one per year of towers.json's programme
+  const auto out = tmp.path() / "out", err = tmp.path() / "err";
+  ASSERT_EQ(piped("towers -o '" + (tmp.path() / "b").string() + "'", out, err), 0) << test::slurp(err);
+  const std::string lines = test::slurp(err);
+  EXPECT_FALSE(has_control_characters(lines)) << lines;
+  const auto j = nlohmann::json::parse(test::slurp(tmp.path() / "b" / "towers.json"));
+  ASSERT_TRUE(j.contains("programme")) << j.dump().substr(0, 400);
+  EXPECT_NE(lines.find(fmt::format("  .. towers: programme years: {} done in", j["programme"].size())), std::string::npos) << lines;
+  EXPECT_NE(lines.find("  .. towers: candidates' backhaul: "), std::string::npos) << lines;
+  EXPECT_NE(lines.find("  .. towers: writing\n"), std::string::npos) << lines;
+  EXPECT_EQ(test::slurp(out).find(".."), std::string::npos) << "progress goes to stderr only";
+
+  // --quiet: nothing on stderr, even on a terminal; the same towers.json
+  const std::string quiet = under_pty("towers --quiet -o '" + (tmp.path() / "c").string() + "' 2> '" + err.string() + "'", tmp.path(), rc);
+  ASSERT_EQ(rc, 0) << quiet;
+  EXPECT_EQ(test::slurp(err), "");
+  EXPECT_TRUE(percents(quiet).empty()) << quiet;
+  EXPECT_EQ(test::slurp(tmp.path() / "c" / "towers.json"), test::slurp(tmp.path() / "b" / "towers.json"));
+}
+
+TEST(ProgressCli, NetworkInfoAndCheckCountTheRowsOfEachTable) {
+  if (!have_script()) {
+    if (std::getenv("CI")) FAIL() << "script(1) (bsdutils) is missing";
+    GTEST_SKIP() << "script(1) not found";
+  }
+  test::TempDir tmp;
+  const auto out = tmp.path() / "out", err = tmp.path() / "err";
+  const auto delivery = tmp.path() / "thd";
+  ASSERT_EQ(piped("network export --builtin bfc -o '" + delivery.string() + "'", out, err), 0) << test::slurp(err);
+  // the tables a check reads, with their rows (the reference the progress must agree with)
+  ASSERT_EQ(piped("network check --json --quiet '" + delivery.string() + "'", out, err), 0) << test::slurp(err);
+  EXPECT_EQ(test::slurp(err), "") << "--quiet: nothing on stderr";
+  const auto check = nlohmann::json::parse(test::slurp(out));
+  ASSERT_GE(check["tables_read"].size(), 2u) << check.dump(2);
+
+  // a terminal: a bar per table rising to 100 %, then the summary
+  int rc = 0;
+  const std::string tty = under_pty("network info '" + delivery.string() + "'", tmp.path(), rc);
+  ASSERT_EQ(rc, 0) << tty;
+  for (const auto& t : check["tables_read"]) {
+    const auto p = stage_percents(tty, "network: " + t["table"].get<std::string>() + " rows");
+    ASSERT_GE(p.size(), 2u) << t.dump() << "\n" << tty;
+    EXPECT_TRUE(std::is_sorted(p.begin(), p.end())) << tty;
+    EXPECT_EQ(p.back(), 100) << tty;
+  }
+  const auto summary = tty.find("  nodes ");
+  ASSERT_NE(summary, std::string::npos) << tty;
+  EXPECT_LT(tty.rfind("100 %"), summary) << tty;
+
+  // piped (info and check): one line per table with the rows read, no control characters
+  for (const std::string cmd : {"info", "check"}) {
+    ASSERT_EQ(piped("network " + cmd + " '" + delivery.string() + "'", out, err), 0) << test::slurp(err);
+    const std::string lines = test::slurp(err);
+    EXPECT_FALSE(has_control_characters(lines)) << lines;
+    for (const auto& t : check["tables_read"])
+      EXPECT_NE(lines.find(fmt::format("  .. network: {} rows: {} done in", t["table"].get<std::string>(), t["rows"].get<long>())), std::string::npos)
+          << cmd << " " << t.dump() << "\n" << lines;
+    EXPECT_EQ(test::slurp(out).find(".."), std::string::npos) << "progress goes to stderr only";
+  }
+  // --quiet on a terminal: nothing
+  const std::string quiet = under_pty("network info --quiet '" + delivery.string() + "' 2> '" + err.string() + "'", tmp.path(), rc);
+  ASSERT_EQ(rc, 0) << quiet;
+  EXPECT_EQ(test::slurp(err), "");
+  EXPECT_TRUE(percents(quiet).empty()) << quiet;
+}
+
+TEST(ProgressCli, ASweepNamesEachSetAsItStarts) {
+  test::TempDir tmp;
+  const auto out = tmp.path() / "out", err = tmp.path() / "err";
+  const std::string sweep = std::string(DORSALE_SOURCE_DIR) + "/scenarios/guichet-sweep.toml";
+  ASSERT_EQ(piped("guichet --sweep '" + sweep + "' --draws 200 --threads 1 -o '" + (tmp.path() / "g").string() + "'", out, err), 0) << test::slurp(err);
+  const std::string lines = test::slurp(err);
+  EXPECT_FALSE(has_control_characters(lines)) << lines;
+  const auto j = nlohmann::json::parse(test::slurp(tmp.path() / "g" / "guichet.json"));
+  ASSERT_GE(j["sets"].size(), 2u);
+  std::size_t at = 0;
+  for (std::size_t k = 0; k < j["sets"].size(); ++k) {
+    const auto l = fmt::format("  .. guichet: set {} of {}: {}\n", k + 1, j["sets"].size(), j["sets"][k]["name"].get<std::string>());
+    const auto pos = lines.find(l);
+    ASSERT_NE(pos, std::string::npos) << l << lines;
+    EXPECT_GE(pos, at) << "sets named in order\n" << lines;
+    at = pos;
+  }
 }
 
 TEST(ProgressCli, UnknownSubcommandsAndFlagsSuggestTheClosestSpelling) {

@@ -219,7 +219,7 @@ TEST(GraceThd, InfoCommandPrintsTheCounts) {
   TempDir tmp;
   const auto dir = test_delivery().write(tmp.path() / "delivery");
   const auto log = tmp.path() / "log";
-  ASSERT_EQ(test::run_cli({"network", "info", dir.string(), "--json"}, log), 0) << test::slurp(log);
+  ASSERT_EQ(test::run_cli({"network", "info", "--quiet", dir.string(), "--json"}, log), 0) << test::slurp(log);
   const auto j = nlohmann::json::parse(test::slurp(log));
   EXPECT_EQ(j["nodes"], 7);
   EXPECT_EQ(j["links"], 5);
@@ -233,7 +233,7 @@ TEST(GraceThd, InfoCommandPrintsTheCounts) {
   std::int64_t dropped = 0;
   for (const auto& d : j["dropped"]) dropped += d["count"].get<std::int64_t>();
   EXPECT_EQ(dropped, 5);
-  ASSERT_EQ(test::run_cli({"network", "info", dir.string()}, log), 0);
+  ASSERT_EQ(test::run_cli({"network", "info", "--quiet", dir.string()}, log), 0);
   const std::string text = test::slurp(log);
   EXPECT_NE(text.find("nodes 7, links 5"), std::string::npos) << text;
   EXPECT_NE(text.find("abandoned (cb_avct A)"), std::string::npos) << text;
@@ -418,7 +418,7 @@ TEST(GraceThd, BadInputOnTheCommandLineExitsOne) {
   d.tables.erase("t_noeud");
   const auto dir = d.write(tmp.path() / "bad");
   const auto log = tmp.path() / "log";
-  EXPECT_EQ(test::run_cli({"network", "info", dir.string()}, log), 1);
+  EXPECT_EQ(test::run_cli({"network", "info", "--quiet", dir.string()}, log), 1);
   EXPECT_NE(test::slurp(log).find("missing required table t_noeud"), std::string::npos) << test::slurp(log);
 }
 
@@ -549,7 +549,7 @@ TEST(GraceThd, ExportCommandWritesTheDelivery) {
   EXPECT_GT(existing, 1000u);
   EXPECT_GE(tables["t_siteemission"].size(), existing);
   // the export reads back with the same counts
-  ASSERT_EQ(test::run_cli({"network", "info", out.string(), "--json"}, log), 0);
+  ASSERT_EQ(test::run_cli({"network", "info", "--quiet", out.string(), "--json"}, log), 0);
   const auto j = nlohmann::json::parse(test::slurp(log));
   EXPECT_EQ(j["links"], network_totals(test::builtin_bfc().network).links);
 }
@@ -882,7 +882,7 @@ TEST(GraceThdEnds, InfoCommandPrintsHowCablesWerePlaced) {
   TempDir tmp;
   const auto dir = avp_delivery().write(tmp.path() / "avp");
   const auto log = tmp.path() / "log";
-  ASSERT_EQ(test::run_cli({"network", "info", dir.string(), "--json"}, log), 0) << test::slurp(log);
+  ASSERT_EQ(test::run_cli({"network", "info", "--quiet", dir.string(), "--json"}, log), 0) << test::slurp(log);
   const auto j = nlohmann::json::parse(test::slurp(log));
   EXPECT_EQ(j["links"], 8);
   std::int64_t unplaced = 0;
@@ -936,7 +936,7 @@ TEST(GraceThdCheck, CountsEveryProblemOfTheDelivery) {
   EXPECT_EQ(c.ignored, (std::vector<std::string>{"l_avancement.csv", "t_znro.csv"}));
   // the command: exit 0, the same counts in JSON
   const auto log = tmp.path() / "log";
-  ASSERT_EQ(test::run_cli({"network", "check", dir.string(), "--json"}, log), 0) << test::slurp(log);
+  ASSERT_EQ(test::run_cli({"network", "check", "--quiet", dir.string(), "--json"}, log), 0) << test::slurp(log);
   const auto j = nlohmann::json::parse(test::slurp(log));
   EXPECT_EQ(j["usable"], true);
   EXPECT_EQ(j["counts"]["dangling_reference"], 4);
@@ -944,7 +944,7 @@ TEST(GraceThdCheck, CountsEveryProblemOfTheDelivery) {
   EXPECT_EQ(j["counts"]["value_list"], 1);
   EXPECT_EQ(j["counts"]["length_gap"], 1);
   EXPECT_EQ(j["network"]["links"], c.info.totals.links);
-  ASSERT_EQ(test::run_cli({"network", "check", dir.string()}, log), 0);
+  ASSERT_EQ(test::run_cli({"network", "check", "--quiet", dir.string()}, log), 0);
   EXPECT_NE(test::slurp(log).find("present, not read: l_avancement.csv, t_znro.csv"), std::string::npos) << test::slurp(log);
 }
 
@@ -972,7 +972,7 @@ TEST(GraceThdCheck, UnusableDeliveriesExitOne) {
   Delivery d = test_delivery();
   d.tables.erase("t_noeud");
   const auto no_nodes = d.write(tmp.path() / "no-nodes");
-  EXPECT_EQ(test::run_cli({"network", "check", no_nodes.string()}, log), 1);
+  EXPECT_EQ(test::run_cli({"network", "check", "--quiet", no_nodes.string()}, log), 1);
   EXPECT_NE(test::slurp(log).find("missing required table t_noeud"), std::string::npos) << test::slurp(log);
   const auto c = planner::network_check(no_nodes.string());
   EXPECT_FALSE(c.usable);
@@ -980,11 +980,11 @@ TEST(GraceThdCheck, UnusableDeliveriesExitOne) {
   EXPECT_EQ(c.read[0].table, "t_organisme");
   EXPECT_EQ(c.ignored.size(), 8u);  // every other table present is named
   fs::create_directories(tmp.path() / "empty");
-  EXPECT_EQ(test::run_cli({"network", "check", (tmp.path() / "empty").string()}, log), 1);
-  EXPECT_EQ(test::run_cli({"network", "check", (tmp.path() / "nowhere").string(), "--json"}, log), 1);
+  EXPECT_EQ(test::run_cli({"network", "check", "--quiet", (tmp.path() / "empty").string()}, log), 1);
+  EXPECT_EQ(test::run_cli({"network", "check", "--quiet", (tmp.path() / "nowhere").string(), "--json"}, log), 1);
   EXPECT_EQ(nlohmann::json::parse(test::slurp(log))["usable"], false);
   std::ofstream(tmp.path() / "junk.gpkg") << "not a GeoPackage";
-  EXPECT_EQ(test::run_cli({"network", "check", (tmp.path() / "junk.gpkg").string()}, log), 1);
+  EXPECT_EQ(test::run_cli({"network", "check", "--quiet", (tmp.path() / "junk.gpkg").string()}, log), 1);
 }
 
 // 200 deliveries mutated deterministically (bytes flipped, cut, repeated in one CSV table or
@@ -1188,7 +1188,7 @@ TEST(GraceThdStrict, NodeNamesAreDecodedByTheDeclaredEncoding) {
   EXPECT_TRUE(named);
   // what the desk and network info print is valid UTF-8 JSON
   const auto log = tmp.path() / "log";
-  ASSERT_EQ(test::run_cli({"network", "info", dir.string(), "--json"}, log), 0) << test::slurp(log);
+  ASSERT_EQ(test::run_cli({"network", "info", "--quiet", dir.string(), "--json"}, log), 0) << test::slurp(log);
   EXPECT_TRUE(nlohmann::json::accept(test::slurp(log)));
 }
 

@@ -189,3 +189,37 @@ TEST(DeploymentOptimiser, SamePlanEveryRunAndEdgeCases) {
   EXPECT_EQ(z.objective, 0);
   EXPECT_GE(z.bound, 0);
 }
+
+// The heuristic counts its steps (the roll-out optimiser's progress): rising to
+// kDeploymentHeuristicSteps, and counting changes nothing in the plan.
+TEST(DeploymentOptimiser, HeuristicCountsItsStepsAndPlansTheSameCounted) {
+  struct Recorder : ProgressSink {
+    std::vector<std::int64_t> updates;
+    std::int64_t total = -1;
+    int ends = 0;
+    void line(const std::string&) override {}
+    void begin(const std::string&, std::int64_t t) override { total = t; }
+    void update(std::int64_t d) override { updates.push_back(d); }
+    void end() override { ++ends; }
+  };
+  for (std::uint64_t seed = 1; seed <= 5; ++seed) {
+    const auto p = random_problem(seed, 3 + int(seed % 4), 2 + int(seed % 3), 20 + int(seed * 11 % 40), 0.35);
+    const auto plain = plan_deployment_heuristic(p);
+    Recorder rec;
+    DeploymentPlan counted;
+    std::int64_t added = 0;
+    {
+      const ProgressCounter count(&rec, "roll-out optimiser: steps", kDeploymentHeuristicSteps);
+      counted = plan_deployment_heuristic(p, 300, 15'000'000, 1000, 100, &count);
+      added = count.done();
+    }
+    EXPECT_EQ(added, kDeploymentHeuristicSteps) << seed << ": each step counted once";
+    EXPECT_EQ(rec.total, kDeploymentHeuristicSteps);
+    EXPECT_EQ(rec.ends, 1);
+    ASSERT_FALSE(rec.updates.empty());
+    EXPECT_TRUE(std::is_sorted(rec.updates.begin(), rec.updates.end()));
+    EXPECT_EQ(rec.updates.back(), kDeploymentHeuristicSteps);
+    EXPECT_EQ(counted.unit_year, plain.unit_year) << seed;
+    EXPECT_EQ(counted.objective, plain.objective) << seed;
+  }
+}

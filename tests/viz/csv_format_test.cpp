@@ -3,15 +3,19 @@
 // back equal to the figures they were written from, whichever the separator.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <nlohmann/json.hpp>
 #include <regex>
 #include <sstream>
 
 #include "planner/quantities.h"
 #include "planner/towers.h"
 #include "scenarios/scenario.h"
+#include "service/http_api.h"
 #include "test_support.h"
 #include "viz/csv_format.h"
+#include "viz/interconnect_writer.h"
 #include "viz/quantities_writer.h"
 
 using namespace dorsale;
@@ -126,6 +130,108 @@ TEST(CsvFormat, FieldsHoldingTheSeparatorOrQuotesAreQuotedAndReadBack) {
   EXPECT_EQ(viz::csv_field("a\nb", viz::CsvFormat{','}), "\"a\nb\"");
   EXPECT_EQ(viz::csv_number(-0.0001, 2, viz::CsvFormat{','}), "0.00") << "no negative zero";
 }
+
+// A number written with the separator's decimal mark, read back.
+double number_of(std::string s, char sep) {
+  if (sep == ';') std::replace(s.begin(), s.end(), ',', '.');
+  return std::stod(s);
+}
+
+TEST(CsvFormat, InterconnectDecisionsReadBackWithEitherSeparator) {
+  InterconnectionResults res;
+  InterconnectionRequest a;
+  a.id = "R1", a.requester = "Parc d'activités \"Est\"; Mâcon, zone 2", a.site_node = "nro:25-010", a.pairs = 4, a.protection = Protection::Diverse;
+  a.destination = {Destination::Kind::Hub, "Paris"};
+  InterconnectionRequest b;
+  b.id = "R2", b.requester = "Doubs THD";
+  res.requests = {a, b};
+  InterconnectionDecision da;
+  da.id = "R1", da.decision = Decision::AcceptWithWorks, da.capex_eur = 12345.675, da.opex_eur = 0.5, da.total_eur = 12346.175, da.latency_ms = 1.23456;
+  da.new_build_km = 3.2105, da.builds = {"L1", "L2"}, da.reasons = {"needs works; 3.2 km", "a \"diverse\", second route"};
+  InterconnectionDecision db;
+  db.id = "R2", db.decision = Decision::Reject, db.reasons = {"no free pair"};
+  res.decisions = {da, db};
+  for (const char sep : {',', ';'}) {
+    const auto ls = lines(viz::decisions_csv(res, sep));
+    ASSERT_EQ(ls.size(), 3u) << sep;
+    const auto head = fields(ls[0], sep);
+    ASSERT_EQ(head.size(), 14u) << ls[0];
+    const auto col = [&](const std::string& name) { return std::size_t(std::find(head.begin(), head.end(), name) - head.begin()); };
+    for (std::size_t r = 0; r < 2; ++r) {
+      const auto f = fields(ls[r + 1], sep);
+      ASSERT_EQ(f.size(), head.size()) << ls[r + 1];
+      const auto& d = res.decisions[r];
+      const auto& q = res.requests[r];
+      EXPECT_EQ(f[col("id")], d.id);
+      EXPECT_EQ(f[col("requester")], q.requester) << "quoted and read back";
+      EXPECT_EQ(f[col("decision")], decision_key(d.decision));
+      EXPECT_EQ(f[col("protection")], protection_key(q.protection));
+      EXPECT_EQ(std::stoi(f[col("pairs")]), q.pairs);
+      EXPECT_NEAR(number_of(f[col("capex_eur")], sep), d.capex_eur, 0.005 + 1e-9);
+      EXPECT_NEAR(number_of(f[col("total_eur")], sep), d.total_eur, 0.005 + 1e-9);
+      EXPECT_NEAR(number_of(f[col("latency_ms")], sep), d.latency_ms, 0.0005 + 1e-12);
+      EXPECT_NEAR(number_of(f[col("new_build_km")], sep), d.new_build_km, 0.0005 + 1e-12);
+      std::string reasons;
+      for (const auto& x : d.reasons) reasons += (reasons.empty() ? "" : "; ") + x;
+      EXPECT_EQ(f[col("reasons")], reasons);
+      if (sep == ';') EXPECT_EQ(f[col("total_eur")].find('.'), std::string::npos) << "a decimal comma with ';'";
+    }
+    EXPECT_EQ(fields(ls[1], sep)[col("destination")], "hub:Paris");
+  }
+}
+
+TEST(CsvFormat, DeskExportTakesASemicolon) {
+  const auto items = nlohmann::json::parse(R"([
+    {"id": "R1", "status": "held", "decision": "accept", "owner": "alice", "created": "2026-01-02", "updated": "2026-01-03",
+     "hold_expires": "2026-02-01", "cost_eur": {"total": 1234.5}, "latency_ms": 0.75,
+     "request": {"requester": "Mairie; \"Est\", Dijon", "site": "nro:21-001", "destination": "dorsale", "pairs": 2, "submitted": "2026-01-01"}},
+    {"id": "R2", "status": "declined", "decision": "reject", "owner": "bob", "created": "2026-01-02", "updated": "2026-01-03",
+     "hold_expires": null, "cost_eur": {"total": 0}, "latency_ms": 12,
+     "request": {"requester": "=cmd", "site": "x", "destination": "Paris", "pairs": 1, "submitted": "2026-01-01"}}
+  ])");
+  for (const char sep : {',', ';'}) {
+    const auto ls = lines(service::requests_csv(items, sep));
+    ASSERT_EQ(ls.size(), 3u);
+    const auto head = fields(ls[0].substr(0, ls[0].find('\r')), sep);
+    ASSERT_EQ(head.size(), 15u) << ls[0];
+    const auto col = [&](const std::string& name) { return std::size_t(std::find(head.begin(), head.end(), name) - head.begin()); };
+    for (std::size_t r = 0; r < 2; ++r) {
+      const auto f = fields(ls[r + 1].substr(0, ls[r + 1].find('\r')), sep);
+      ASSERT_EQ(f.size(), head.size()) << ls[r + 1];
+      const auto& it = items[r];
+      EXPECT_EQ(f[col("id")], it["id"]);
+      EXPECT_EQ(f[col("status")], it["status"]);
+      EXPECT_DOUBLE_EQ(number_of(f[col("cost_eur_total")], sep), it["cost_eur"]["total"].get<double>());
+      EXPECT_DOUBLE_EQ(number_of(f[col("latency_ms")], sep), it["latency_ms"].get<double>());
+    }
+    EXPECT_EQ(fields(ls[1].substr(0, ls[1].find('\r')), sep)[col("requester")], "Mairie; \"Est\", Dijon") << "quoted and read back";
+    EXPECT_EQ(fields(ls[2].substr(0, ls[2].find('\r')), sep)[col("requester")], "'=cmd") << "a formula is defused";
+  }
+}
+
+#ifdef DORSALE_BIN
+TEST(CsvFormat, InterconnectWritesDecisionsCsvEqualToDecisionsJson) {
+  test::TempDir tmp;
+  const std::string requests = std::string(DORSALE_SOURCE_DIR) + "/scenarios/requests-example.csv";
+  EXPECT_EQ(test::run_cli({"interconnect", requests, "--csv-sep", "|", "-o", (tmp.path() / "bad").string()}, tmp.path() / "log"), 2);
+  EXPECT_FALSE(std::filesystem::exists(tmp.path() / "bad"));
+  ASSERT_EQ(test::run_cli({"interconnect", requests, "--csv-sep", ";", "-o", (tmp.path() / "o").string()}, tmp.path() / "log"), 0)
+      << test::slurp(tmp.path() / "log");
+  const auto j = nlohmann::json::parse(test::slurp(tmp.path() / "o" / "decisions.json"));
+  const auto ls = lines(test::slurp(tmp.path() / "o" / "decisions.csv"));
+  ASSERT_EQ(ls.size(), j.size() + 1);
+  ASSERT_GE(j.size(), 2u);
+  const auto head = fields(ls[0], ';');
+  const auto col = [&](const std::string& name) { return std::size_t(std::find(head.begin(), head.end(), name) - head.begin()); };
+  for (std::size_t r = 0; r < j.size(); ++r) {
+    const auto f = fields(ls[r + 1], ';');
+    ASSERT_EQ(f.size(), head.size()) << ls[r + 1];
+    EXPECT_EQ(f[col("id")], j[r]["id"]);
+    EXPECT_EQ(f[col("decision")], j[r]["decision"]);
+    EXPECT_NEAR(number_of(f[col("total_eur")], ';'), j[r]["cost_eur"]["total"].get<double>(), 0.005 + 1e-9);
+  }
+}
+#endif
 
 #ifdef DORSALE_BIN
 TEST(CsvFormat, RunRefusesAnotherSeparator) {

@@ -431,6 +431,8 @@ Command serve_cmd(CLI::App& root) {
   serve->add_option("--db", cfg->db, "Register: a SQLite file (default: next to the scenario, .desk.sqlite) or a postgresql:// URL");
   serve->add_option("--listen", cfg->listen, "HOST:PORT to listen on (default 127.0.0.1:8080; port 0: any free port)");
   serve->add_option("--tokens", cfg->tokens, "TOML file of [[token]] tables: name, role (requester|engineer), sha256");
+  serve->add_option("--key-file", cfg->key_file,
+                    "Desk key sealing the webhook secrets (32 bytes, mode 0600, made on first start; default: <db>.key, or <tokens>.key for PostgreSQL)");
   return {serve, [cfg] { return dorsale::service::serve(*cfg); }};
 }
 

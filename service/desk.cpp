@@ -814,7 +814,7 @@ json Desk::set_webhook(const Caller& c, const std::string& organisation, const s
     throw ApiError(400, "secret", "a webhook secret is 16-200 bytes of UTF-8 text without control characters");
   json out;
   write([&](RegisterTx& tx, std::int64_t now) {
-    tx.set_webhook({organisation, url, secret, now});
+    tx.set_webhook({organisation, url, key_.seal(secret, organisation), now});  // sealed: never in clear at rest
     tx.audit({now, c.name, "webhook", "", fmt::format("{}: {} (secret {}…)", organisation, url, fingerprint(secret)), ""});
     out = {{"organisation", organisation}, {"url", url}, {"secret_sha256_prefix", fingerprint(secret)}, {"updated", iso_time(now)}};
   });

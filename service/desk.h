@@ -29,6 +29,7 @@
 #include "models/parameters.h"
 #include "models/region.h"
 #include "models/results.h"
+#include "service/desk_key.h"
 #include "service/register.h"
 #include "solvers/interconnect.h"
 
@@ -137,6 +138,10 @@ class Desk {
   void on_notice(std::function<void()> fn);
   const Region& region() const { return region_; }
   const Parameters& params() const { return params_; }
+  // The key that seals the webhooks' secrets in the register (service/desk_key.h): a random
+  // in-memory key until `use_key` (before serving: `dorsale serve` gives its key file's).
+  void use_key(const DeskKey& key) { key_ = key; }
+  const DeskKey& key() const { return key_; }
   // Why the register cannot be trusted any more, or "" (see Register::problem).
   std::string register_problem() const { return reg_.problem(); }
 
@@ -181,6 +186,7 @@ class Desk {
   Parameters params_;
   Register& reg_;
   Clock clock_;
+  DeskKey key_ = DeskKey::random();
   solvers::Interconnect ic_;
   solvers::LinkState initial_;
   std::optional<solvers::LinkState> state_;

@@ -61,13 +61,15 @@ std::string Notifier::deliver(const Notice& n) const {
   const auto& p = desk_.params().desk;
   const auto [base, path] = split_url(n.url);
   const std::string body = notice_body(n);
+  std::string secret, why;  // opened here only, for the signature; never kept nor logged
+  if (!desk_.key().open(n.secret, n.organisation, secret, why)) return why;
   httplib::Client cli(base);
   const auto t = std::chrono::milliseconds(ms(p.webhook_timeout_s));
   cli.set_connection_timeout(t);
   cli.set_read_timeout(t);
   cli.set_write_timeout(t);
   const httplib::Headers headers = {{"X-Dorsale-Event", fmt::format("evt-{}", n.n)},
-                                    {"X-Dorsale-Signature", "sha256=" + hmac_sha256_hex(n.secret, body)},
+                                    {"X-Dorsale-Signature", "sha256=" + hmac_sha256_hex(secret, body)},
                                     {"User-Agent", "dorsale-desk"}};
   const auto res = cli.Post(path.c_str(), headers, body, "application/json");
   if (!res) return "no answer: " + httplib::to_string(res.error());

@@ -4,6 +4,8 @@
 //   POST <url>  body: notice_body(n) (application/json)
 //     X-Dorsale-Event: evt-N              the event id (a retry sends the same id and bytes)
 //     X-Dorsale-Signature: sha256=<hex>   HMAC-SHA256 of the body with the webhook's secret
+// (kept sealed in the register, opened here with the desk key; a secret that does not open, a
+// wrong key, is a failed attempt whose error says so: "cannot decrypt the secret: wrong desk key")
 // A 2xx answer acknowledges the notice (marked delivered in the register); anything else, no
 // answer within desk.webhook_timeout_s, or no connection is a failed attempt, tried again after
 // desk.webhook_backoff_initial_s, doubled at each failure up to desk.webhook_backoff_max_s,

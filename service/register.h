@@ -95,12 +95,13 @@ struct PageSql {
 PageSql page_sql(const ListQuery& q, bool pg, bool count, bool fts = false);
 
 // A requester organisation's webhook (set by an engineer). The secret signs each notice
-// (HMAC-SHA256), so the desk needs it in clear: it is kept in the register as given and never
-// answered back nor logged (only the first characters of its SHA-256, to tell two apart).
+// (HMAC-SHA256), so the desk needs it in clear: the register keeps it sealed with the desk key
+// (AES-256-GCM, service/desk_key.h; the key is not in the register) and it is never answered
+// back nor logged (only the first characters of its SHA-256, to tell two apart).
 struct Webhook {
   std::string organisation;  // a request's `requester`
   std::string url;           // http:// or https://
-  std::string secret;
+  std::string secret;  // sealed (DeskKey::seal)
   std::int64_t updated = 0;
 };
 

@@ -29,6 +29,13 @@ std::string default_db(const std::string& scenario, const std::string& network) 
   return std::filesystem::path(scenario).replace_extension(".desk.sqlite").string();
 }
 
+std::string default_key_file(const std::string& db, const std::string& tokens) {
+  if (db.rfind("postgresql://", 0) != 0 && db.rfind("postgres://", 0) != 0) return db + ".key";
+  if (!tokens.empty()) return tokens + ".key";
+  throw InputError("command line", 0, "--key-file",
+                   "a PostgreSQL register needs --key-file (or --tokens, the key then beside it): every desk on the register uses the same key");
+}
+
 namespace {
 
 std::pair<std::string, int> parse_listen(const std::string& listen) {
@@ -69,8 +76,12 @@ int serve(const ServeConfig& cfg) {
   const Region region = desk_region(cfg, s, &fibres);
   const TokenStore tokens = cfg.tokens.empty() ? TokenStore() : TokenStore::load(cfg.tokens);
   if (tokens.size() == 0) std::cerr << "dorsale serve: no --tokens file: every API call but /api/health is refused (401)\n";
-  auto reg = open_register(cfg.db.empty() ? default_db(cfg.scenario, cfg.network) : cfg.db);
+  const std::string db = cfg.db.empty() ? default_db(cfg.scenario, cfg.network) : cfg.db;
+  // the desk key before the register: a key file others may read stops the desk here
+  const DeskKey key = DeskKey::load_or_create(cfg.key_file.empty() ? default_key_file(db, cfg.tokens) : cfg.key_file);
+  auto reg = open_register(db);
   Desk desk(region, s.params, *reg);
+  desk.use_key(key);
   HttpApi api(desk, tokens);
   api.set_fibres(std::move(fibres));
   Notifier notifier(desk);  // the webhooks' sender; stopped before the desk goes

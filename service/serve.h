@@ -14,11 +14,17 @@ struct ServeConfig {
   std::string db;                       // SQLite file or postgresql:// URL; empty: next to the scenario
   std::string listen = "127.0.0.1:8080";  // host:port (port 0: any free port)
   std::string tokens;                   // TOML file of [[token]] tables
+  std::string key_file;                 // the desk key (service/desk_key.h); empty: default_key_file
 };
 
 // The register's default place: beside the network given (its name + ".desk.sqlite"), else the
 // scenario file with the extension ".desk.sqlite" (the built-in scenario: ./bfc-2022.desk.sqlite).
 std::string default_db(const std::string& scenario, const std::string& network = "");
+
+// The desk key's default place: <register>.key beside a SQLite register; for a PostgreSQL
+// register (shared by several desks, which must share the key) <tokens>.key beside the tokens
+// file; InputError naming --key-file when neither applies.
+std::string default_key_file(const std::string& db, const std::string& tokens);
 
 // The region the desk answers on: the scenario's, its network replaced by `cfg.network` when
 // given (requests then name nodes by their GraceTHD nd_code). InputError naming the file when

@@ -269,7 +269,9 @@ TEST_P(Webhooks, DownSlowRefusingThenAccepting) {
 struct ServeChild {
   pid_t pid = -1;
   int port = 0;
-  ServeChild(const std::string& db, const std::filesystem::path& tokens, const std::filesystem::path& scenario) {
+  // key_file: the desk key (--key-file); empty: the default (beside the register or the tokens)
+  ServeChild(const std::string& db, const std::filesystem::path& tokens, const std::filesystem::path& scenario,
+             const std::string& key_file = "") {
     int out[2];
     if (pipe(out) != 0) throw std::runtime_error("pipe");
     pid = fork();
@@ -277,8 +279,12 @@ struct ServeChild {
       dup2(out[1], STDOUT_FILENO);
       close(out[0]);
       close(out[1]);
-      execl(DORSALE_BIN, DORSALE_BIN, "serve", "--scenario", scenario.c_str(), "--db", db.c_str(), "--tokens", tokens.c_str(),
-            "--listen", "127.0.0.1:0", static_cast<char*>(nullptr));
+      if (key_file.empty())
+        execl(DORSALE_BIN, DORSALE_BIN, "serve", "--scenario", scenario.c_str(), "--db", db.c_str(), "--tokens", tokens.c_str(),
+              "--listen", "127.0.0.1:0", static_cast<char*>(nullptr));
+      else
+        execl(DORSALE_BIN, DORSALE_BIN, "serve", "--scenario", scenario.c_str(), "--db", db.c_str(), "--tokens", tokens.c_str(),
+              "--listen", "127.0.0.1:0", "--key-file", key_file.c_str(), static_cast<char*>(nullptr));
       _exit(127);
     }
     close(out[1]);
@@ -395,6 +401,172 @@ TEST_P(Webhooks, KillNineLosesNoNotice) {
   EXPECT_EQ(sql_on(db, "SELECT COUNT(*) FROM outbox"), events);
   // and the outbox holds every state change the register recorded (audit, same transactions)
   EXPECT_EQ(sql_on(db, "SELECT COUNT(*) FROM audit WHERE action IN ('submit', 'confirm', 'cancel', 'decline', 'expire')"), events);
+  std::filesystem::remove_all(dir);
+}
+
+// The files a `dorsale serve` child needs: an engineer's token and a scenario with short back-offs.
+std::pair<std::filesystem::path, std::filesystem::path> serve_files(const std::filesystem::path& dir) {
+  const auto tokens = dir / "tokens.toml";
+  {
+    std::ofstream f(tokens);
+    f << "[[token]]\nname = \"eng\"\nrole = \"engineer\"\nsha256 = \"" << service::sha256_hex_of(kEng) << "\"\n";
+  }
+  const auto scenario = dir / "desk.toml";
+  {
+    std::ofstream f(scenario);
+    f << "[scenario]\nname = \"webhooks\"\nseed = 1\nfirst_year = 2019\nlast_year = 2025\n\n[region]\nsource = \"builtin\"\nbuiltin = \"bfc\"\n\n"
+         "[desk]\nwebhook_timeout_s = 0.5\nwebhook_backoff_initial_s = 0.02\nwebhook_backoff_max_s = 0.2\nwebhook_poll_s = 0.05\n";
+  }
+  return {tokens, scenario};
+}
+
+// Every byte of a SQLite register (its file, WAL and shared memory), as one string.
+std::string register_bytes(const std::filesystem::path& db) {
+  std::string all;
+  for (const std::string suffix : {"", "-wal", "-shm", "-journal"}) {
+    const std::filesystem::path p = db.string() + suffix;
+    if (std::filesystem::exists(p)) all += slurp(p);
+  }
+  return all;
+}
+
+// The secret is sealed at rest (AES-256-GCM with the desk key): neither the SQLite file's bytes
+// (WAL included) nor the PostgreSQL column nor the history hold it; the register holds the sealed
+// form; two settings of the same secret seal differently (fresh nonces). The signatures still
+// verify (DownSlowRefusingThenAccepting, KillNineLosesNoNotice).
+TEST_P(Webhooks, TheSecretIsSealedAtRest) {
+  DORSALE_REQUIRE_BACKEND(GetParam());
+  DeskServer s("webhook-sealed", GetParam(), "", quick_notices);
+  auto c = s.client();
+  for (const char* org : {"acme", "other-operator"}) {
+    const Reply r = reply_of(c.Put((std::string("/api/webhooks/") + org).c_str(), bearer(kEng),
+                                   json{{"url", "https://receiver.example/hook"}, {"secret", kSecret}}.dump(), "application/json"));
+    ASSERT_EQ(r.status, 200) << r.text;
+  }
+  EXPECT_EQ(s.sql("SELECT COUNT(*) FROM webhooks"), 2);
+  EXPECT_EQ(s.sql("SELECT COUNT(*) FROM webhooks WHERE secret LIKE 'aes256gcm:%'"), 2) << "sealed";
+  EXPECT_EQ(s.sql(std::string("SELECT COUNT(*) FROM webhooks WHERE secret LIKE '%") + kSecret + "%'"), 0);
+  EXPECT_EQ(s.sql("SELECT COUNT(DISTINCT secret) FROM webhooks"), 2) << "one secret, two sealed forms (fresh nonces)";
+  EXPECT_EQ(s.sql(std::string("SELECT COUNT(*) FROM audit WHERE detail LIKE '%") + kSecret + "%'"), 0);
+  if (GetParam() == "sqlite") {
+    const std::string bytes = register_bytes(s.db());
+    ASSERT_GT(bytes.size(), 0u);
+    EXPECT_NE(bytes.find("receiver.example"), std::string::npos) << "the scan reads the register's rows";
+    EXPECT_EQ(bytes.find(kSecret), std::string::npos) << "the secret is in the register's bytes";
+    EXPECT_EQ(bytes.find("s3cret-for"), std::string::npos);
+  } else {
+    EXPECT_EQ(s.sql(std::string("SELECT COUNT(*) FROM webhooks WHERE position('s3cret-for' in secret) > 0")), 0);
+  }
+}
+
+// The key file: made on first start (32 bytes, mode 0600, the same key read back); refused with
+// an error naming the file when group or others may read it or its size is wrong.
+TEST(DeskKey, MadeOnceReadBackAndRefusedWhenOpen) {
+  TempDir tmp;
+  const std::string path = (tmp.path() / "desk.key").string();
+  const service::DeskKey made = service::DeskKey::load_or_create(path);
+  EXPECT_EQ(std::filesystem::file_size(path), 32u);
+  EXPECT_EQ(std::filesystem::status(path).permissions() & std::filesystem::perms::all, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  const service::DeskKey again = service::DeskKey::load_or_create(path);
+  const std::string sealed = made.seal(kSecret, "acme");
+  std::string plain, why;
+  EXPECT_TRUE(again.open(sealed, "acme", plain, why)) << why;
+  EXPECT_EQ(plain, kSecret);
+  EXPECT_FALSE(again.open(sealed, "other-operator", plain, why)) << "bound to its organisation";
+  EXPECT_FALSE(service::DeskKey::random().open(sealed, "acme", plain, why));
+  EXPECT_EQ(why, "cannot decrypt the secret: wrong desk key");
+  EXPECT_EQ(plain, "");
+  std::string tampered = sealed;
+  tampered[tampered.size() - 40] = tampered[tampered.size() - 40] == 'a' ? 'b' : 'a';
+  EXPECT_FALSE(made.open(tampered, "acme", plain, why)) << "the tag checks the ciphertext";
+  EXPECT_FALSE(made.open(kSecret, "acme", plain, why)) << "a secret in clear is not taken as sealed";
+
+  std::filesystem::permissions(path, std::filesystem::perms::group_read | std::filesystem::perms::others_read, std::filesystem::perm_options::add);
+  InputError e = input_error_of([&] { service::DeskKey::load_or_create(path); });
+  EXPECT_EQ(e.field(), "--key-file");
+  EXPECT_NE(std::string(e.what()).find(path), std::string::npos) << e.what();
+  EXPECT_NE(std::string(e.what()).find("0644"), std::string::npos) << e.what();
+  std::filesystem::permissions(path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write, std::filesystem::perm_options::replace);
+  std::filesystem::resize_file(path, 31);
+  e = input_error_of([&] { service::DeskKey::load_or_create(path); });
+  EXPECT_NE(std::string(e.what()).find("31 bytes"), std::string::npos) << e.what();
+}
+
+// `dorsale serve` with a key file of mode 0644 exits 1 naming the file, before it creates its
+// register; a PostgreSQL register with neither --key-file nor --tokens is refused naming --key-file.
+TEST_P(Webhooks, ServeRefusesAKeyFileOthersMayRead) {
+  DORSALE_REQUIRE_BACKEND(GetParam());
+  TempDir tmp;
+  const std::string db = GetParam() == "postgresql" ? PgCluster::instance().new_database() : (tmp.path() / "desk.sqlite").string();
+  const auto key = tmp.path() / "desk.key";
+  {
+    std::ofstream f(key, std::ios::binary);
+    f << std::string(32, 'k');
+  }
+  std::filesystem::permissions(key, std::filesystem::perms(0644), std::filesystem::perm_options::replace);
+  const auto log = tmp.path() / "serve.log";
+  EXPECT_EQ(run_cli({"serve", "--listen", "127.0.0.1:0", "--db", db, "--key-file", key.string()}, log), 1) << slurp(log);
+  EXPECT_NE(slurp(log).find(key.string()), std::string::npos) << slurp(log);
+  EXPECT_NE(slurp(log).find("mode 0644"), std::string::npos) << slurp(log);
+  const auto no_register = [&] {
+    if (GetParam() == "postgresql")
+      EXPECT_EQ(pg_scalar(db, "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'public'"), 0) << "the register was made";
+    else
+      EXPECT_FALSE(std::filesystem::exists(db)) << "the register was made";
+  };
+  no_register();
+  if (GetParam() == "postgresql") {
+    EXPECT_EQ(run_cli({"serve", "--listen", "127.0.0.1:0", "--db", db}, log), 1) << slurp(log);
+    EXPECT_NE(slurp(log).find("--key-file"), std::string::npos) << slurp(log);
+    no_register();
+  }
+}
+
+// A desk started with another key than the one that sealed a secret: its notices fail with
+// "cannot decrypt the secret: wrong desk key" (shown in the webhooks' status; nothing sent, no
+// crash); started again with the right key, they are delivered, signed with the secret.
+TEST_P(Webhooks, AWrongKeyFailsClearly) {
+  DORSALE_REQUIRE_BACKEND(GetParam());
+  const auto dir = fresh_dir("webhook-key");
+  const auto [tokens, scenario] = serve_files(dir);
+  const std::string db = GetParam() == "postgresql" ? PgCluster::instance().new_database() : (dir / "desk.sqlite").string();
+  const std::string right = (dir / "right.key").string(), wrong = (dir / "wrong.key").string();
+  const int port = free_port();
+  Receiver receiver(port, 0, 0, 0);
+  const auto webhooks = [](httplib::Client& c) {
+    auto r = c.Get("/api/webhooks", bearer(kEng));
+    return r ? json::parse(r->body, nullptr, false) : json::array();
+  };
+  {
+    ServeChild first(db, tokens, scenario, right);
+    httplib::Client c("127.0.0.1", first.port);
+    ASSERT_EQ(c.Put("/api/webhooks/acme", bearer(kEng), json{{"url", fmt::format("http://127.0.0.1:{}/hook", port)}, {"secret", kSecret}}.dump(),
+                    "application/json")->status,
+              200);
+  }
+  {
+    ServeChild other(db, tokens, scenario, wrong);
+    httplib::Client c("127.0.0.1", other.port);
+    const json body = {{"id", "KEY1"}, {"site", "nro:25-010"}, {"destination", "dorsale"}, {"pairs", 1}, {"requester", "acme"}};
+    auto r = c.Post("/api/requests", bearer(kEng), body.dump(), "application/json");
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->status, 201) << r->body;
+    json row;
+    for (int k = 0; k < 400 && !(row.is_object() && row.value("failing", 0) > 0); ++k) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(25));
+      for (const auto& w : webhooks(c)) row = w;
+    }
+    EXPECT_GT(row.value("failing", 0), 0) << row.dump();
+    EXPECT_EQ(row.value("last_error", ""), "cannot decrypt the secret: wrong desk key") << row.dump();
+    EXPECT_EQ(receiver.calls(), 0) << "nothing is sent unsigned";
+    auto health = c.Get("/api/health");
+    ASSERT_TRUE(health) << "the desk keeps serving";
+  }
+  ServeChild again(db, tokens, scenario, right);
+  httplib::Client c("127.0.0.1", again.port);
+  wait_delivered([&] { return webhooks(c); }, "acme", 1);
+  EXPECT_EQ(receiver.acked().size(), 1u);
+  EXPECT_EQ(receiver.bad_signatures(), 0);
   std::filesystem::remove_all(dir);
 }
 

@@ -124,8 +124,10 @@ double lagrangian_bound(const CoverageProblem& p, int iterations, double lower, 
 
 // Local search on a feasible site set: 1-1 swaps (drop one, add the best other when it gains
 // more than it loses), then fill any room left (fewer than K sites, or budget left). Stops at a
-// local optimum or when `deadline` passes.
-void local_search(const CoverageProblem& p, std::vector<int>& open, Clock::time_point deadline) {
+// local optimum or when p.local_search_work cover-list entries have been visited (a count:
+// the result depends on the problem only, never on the machine's speed or load).
+void local_search(const CoverageProblem& p, std::vector<int>& open) {
+  std::size_t work = 0;
   const std::size_t n = p.weight.size(), m = p.covers.size();
   std::vector<int> cnt(n, 0);
   std::vector<char> op(m, 0);
@@ -137,11 +139,12 @@ void local_search(const CoverageProblem& p, std::vector<int>& open, Clock::time_
   }
   auto gain = [&](int j) {
     double g = 0;
+    work += p.covers[j].size() + 1;
     for (int i : p.covers[j])
       if (!p.already_covered[i] && cnt[i] == 0) g += p.weight[i];
     return g;
   };
-  for (int pass = 0; pass < 50 && Clock::now() < deadline; ++pass) {
+  for (int pass = 0; pass < 50 && work < p.local_search_work; ++pass) {
     bool improved = false;
     for (std::size_t k = 0; k < open.size(); ++k) {
       const int out = open[k];
@@ -240,7 +243,7 @@ CoverageSolution max_coverage_heuristic(const CoverageProblem& p, int iterations
     spent += p.budget >= 0 ? p.cost[j] : 0;
     for (int i : p.covers[j]) cover_count[i]++;
   }
-  local_search(p, s.open, t0 + std::chrono::seconds(4));
+  local_search(p, s.open);
   s.objective = covered_weight(p, s.open);
   // Lagrangian bound; its subproblem's site sets are primal candidates: polish the best one
   // with the same swaps and keep it when it beats the greedy
@@ -248,7 +251,7 @@ CoverageSolution max_coverage_heuristic(const CoverageProblem& p, int iterations
   double lag_value = -1;
   s.bound = lagrangian_bound(p, iterations, s.objective, &lag_open, &lag_value);
   if (lag_value > 0) {
-    local_search(p, lag_open, t0 + std::chrono::seconds(8));
+    local_search(p, lag_open);
     if (covered_weight(p, lag_open) > s.objective) {
       s.open = lag_open;
       s.objective = covered_weight(p, lag_open);

@@ -25,6 +25,13 @@ struct CoverageProblem {
   int max_sites = -1;                       // K; -1: no limit (budget only)
   double budget = -1;                       // -1: no budget
   std::vector<double> cost;                 // per candidate (budget mode)
+  // Work cap of each local-search polish, in cover-list entries visited (a count, not a clock,
+  // so the same problem gives the same sites on any machine under any load; it replaces a 4 s
+  // wall-clock deadline that made towers.json depend on the machine's load). The default is
+  // about 80x what one polish of the synthetic-France towers problem visits before its local
+  // optimum (5.3e7, measured 2026-12-06): a guard against pathological inputs, not a limit
+  // the shipped scenarios reach.
+  std::size_t local_search_work = std::size_t(4) << 30;
 };
 
 struct CoverageSolution {

@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <numeric>
 
+#include "benchmarks/grid_delivery.h"
 #include "models/random.h"
 #include "planner/interconnect.h"
 #include "scenarios/gracethd.h"
@@ -25,50 +26,13 @@ using Clock = std::chrono::steady_clock;
 
 static double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
-static Network grid(int side, const Parameters& P) {
-  Network net;
-  const auto& proj = scenarios::Projection::for_this_thread();
-  for (int i = 0; i < side; ++i)
-    for (int j = 0; j < side; ++j) {
-      Node n;
-      n.id = fmt::format("ND{:03d}{:03d}", i, j);
-      const int k = i * side + j;
-      n.kind = k % 400 == 0 ? NodeKind::DorsalePop : k % 25 == 0 ? NodeKind::Nro : NodeKind::Junction;
-      n.name = n.id;
-      n.pos = proj.from_l93(600000 + 2000.0 * i, 6500000 + 2000.0 * j);
-      n.owner = "RIP";
-      net.add_node(n);
-    }
-  int c = 0;
-  for (int i = 0; i < side; ++i)
-    for (int j = 0; j < side; ++j)
-      for (int dir = 0; dir < 2; ++dir) {
-        const int ni = i + (dir == 0), nj = j + (dir == 1);
-        if (ni >= side || nj >= side) continue;
-        Link l;
-        l.id = fmt::format("CB{:06d}", c);
-        l.length_km = 2.4;
-        l.owner = c % 10 == 0 ? "operator" : "RIP";
-        l.status = c % 50 == 1 ? LinkStatus::Planned : c % 10 == 0 ? LinkStatus::Leased : LinkStatus::Owned;
-        l.pairs_total = 36;
-        l.pairs_used = c % 36;
-        l.lease_eur_per_pair_km_year = l.status == LinkStatus::Leased ? P.costs.lease_eur_per_pair_km_year : 0;
-        l.build_eur_per_km = P.costs.build_eur_per_km;
-        l.latency_ms = l.length_km * P.network.latency_us_per_km / 1000;
-        if (c % 20 == 0 || c % 20 == 1) l.srg = fmt::format("CM-SHARED-{:06d}", c / 20);
-        net.add_link(l, fmt::format("ND{:03d}{:03d}", i, j), fmt::format("ND{:03d}{:03d}", ni, nj));
-        ++c;
-      }
-  return net;
-}
-
 int main(int argc, char** argv) {
   const int requests = argc > 1 ? std::atoi(argv[1]) : 10000;
   const Parameters P;
   const auto dir = std::filesystem::temp_directory_path() / "dorsale-bench-gracethd";
   std::filesystem::remove_all(dir);
   auto t0 = Clock::now();
-  const Network generated = grid(224, P);
+  const Network generated = bench::grid_delivery(224, P);
   {
     viz::OutputDir out(dir, "network");
     viz::write_gracethd(out, generated, viz::GraceThdFormat::ShpCsv);

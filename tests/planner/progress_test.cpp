@@ -3,6 +3,7 @@
 // otherwise, nothing when quiet; `dorsale guichet` under a pseudo-terminal (script(1)) shows the
 // percent rising to 100 and then its summary, piped it writes no control character, with
 // --quiet nothing; unknown subcommands and flags get the closest spelling.
+#include <cstdlib>
 #include <gtest/gtest.h>
 #include <tbb/parallel_for.h>
 
@@ -132,7 +133,7 @@ bool have_script() {
 TEST(ProgressCli, GuichetShowsABarOnATerminalLinesWhenPipedNothingWhenQuiet) {
   if (std::system("command -v script > /dev/null 2>&1") != 0) {
     if (std::getenv("CI")) FAIL() << "script(1) (bsdutils) is missing";
-    GTEST_SKIP() << "script(1) not found";
+    { if (std::getenv("CI")) FAIL() << "CI is set (scripts/test.sh installs it) but " << "script(1) not found"; GTEST_SKIP() << "script(1) not found"; }
   }
   test::TempDir tmp;
   int rc = 0;
@@ -168,7 +169,7 @@ TEST(ProgressCli, GuichetShowsABarOnATerminalLinesWhenPipedNothingWhenQuiet) {
 TEST(ProgressCli, TowersShowsABarOnATerminalLinesWhenPipedNothingWhenQuiet) {
   if (!have_script()) {
     if (std::getenv("CI")) FAIL() << "script(1) (bsdutils) is missing";
-    GTEST_SKIP() << "script(1) not found";
+    { if (std::getenv("CI")) FAIL() << "CI is set (scripts/test.sh installs it) but " << "script(1) not found"; GTEST_SKIP() << "script(1) not found"; }
   }
   test::TempDir tmp;
   int rc = 0;
@@ -211,7 +212,7 @@ TEST(ProgressCli, TowersShowsABarOnATerminalLinesWhenPipedNothingWhenQuiet) {
 TEST(ProgressCli, NetworkInfoAndCheckCountTheRowsOfEachTable) {
   if (!have_script()) {
     if (std::getenv("CI")) FAIL() << "script(1) (bsdutils) is missing";
-    GTEST_SKIP() << "script(1) not found";
+    { if (std::getenv("CI")) FAIL() << "CI is set (scripts/test.sh installs it) but " << "script(1) not found"; GTEST_SKIP() << "script(1) not found"; }
   }
   test::TempDir tmp;
   const auto out = tmp.path() / "out", err = tmp.path() / "err";

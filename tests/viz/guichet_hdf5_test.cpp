@@ -2,6 +2,7 @@
 // as numbers, the year, département and statistic axes as HDF5 dimension scales attached to
 // every quantile dataset, units as attributes, and with --keep-draws each draw's totals. Read
 // back with the HDF5 API, and as `h5dump -A` (hdf5-tools) shows it.
+#include <cstdlib>
 #include <gtest/gtest.h>
 #include <hdf5.h>
 #include <hdf5_hl.h>
@@ -169,7 +170,7 @@ TEST(GuichetHdf5, WithoutKeepDrawsNoDrawsAreStored) {
 TEST(GuichetHdf5, H5dumpShowsNumericSeedAndDrawsAndTheDimensionScales) {
   if (std::system("command -v h5dump > /dev/null 2>&1") != 0) {
     if (std::getenv("CI")) FAIL() << "h5dump (hdf5-tools) is missing";
-    GTEST_SKIP() << "h5dump not found (Debian hdf5-tools)";
+    { if (std::getenv("CI")) FAIL() << "CI is set (scripts/test.sh installs it) but " << "h5dump not found (Debian hdf5-tools)"; GTEST_SKIP() << "h5dump not found (Debian hdf5-tools)"; }
   }
   test::TempDir tmp;
   const auto path = tmp.path() / "results.h5";

@@ -26,6 +26,7 @@
 #include "service/register.h"
 #include "service/openapi.h"
 #include "service/web_page.h"
+#include "viz/desk_map.h"
 #include "viz/output_dir.h"
 #include "viz/interconnect_writer.h"
 #include "viz/network_writer.h"
@@ -90,6 +91,20 @@ std::pair<int, std::string> oversize(const std::string& path) {
       (path.rfind("/api/requesters/", 0) == 0 && ends("/decline-holds")))
     return {400, "reason"};
   return {413, "body"};
+}
+
+// GET /api/map: the desk's base map (viz/desk_map.h) with the node positions and the classes the
+// page colours the links by.
+json map_body(const Region& region) {
+  const viz::DeskMap m = viz::desk_map(region);
+  json nodes = json::array(), classes = json::array();
+  for (const auto& n : m.nodes) nodes.push_back({{"id", n.id}, {"x", n.x}, {"y", n.y}});
+  for (const auto& c : viz::free_share_classes()) classes.push_back({{"label", c.label}, {"colour", c.colour}, {"to", c.to}});
+  return {{"svg", m.svg},
+          {"nodes", nodes},
+          {"classes", classes},
+          {"no_pairs", {{"label", viz::kNoPairsLabel}, {"colour", viz::kNoPairsColour}}},
+          {"route_colour", viz::kRouteColour}};
 }
 
 void send_oversize(httplib::Response& res, const std::string& path, std::size_t max_body) {
@@ -504,6 +519,10 @@ void HttpApi::routes() {
             }));
   svr_->Get("/api/network", guarded(tokens_, [this](const Caller&, const httplib::Request&, httplib::Response& res) {
               send(res, 200, desk_.network());
+            }));
+  svr_->Get("/api/map", guarded(tokens_, [this](const Caller&, const httplib::Request&, httplib::Response& res) {
+              std::call_once(map_once_, [this] { map_json_ = map_body(desk_.region()).dump(); });
+              res.set_content(map_json_, kJson);
             }));
   svr_->Get("/api/links", guarded(tokens_, [this](const Caller&, const httplib::Request& req, httplib::Response& res) {
               send(res, 200, desk_.links(req.params));

@@ -12,6 +12,9 @@
 //   POST /api/requesters/{name}/decline-holds  {"reason"} (engineer): all their holds at once
 //   GET  /api/links[?sort=load&limit=]  capacity, held, committed, free pairs, free share per link
 //   GET  /api/network             nodes and links with positions (the page's map)
+//   GET  /api/map                 the base map as SVG (viz/desk_map.h: outlines, names, PoPs,
+//                                 scale bar, north arrow, legend), each node's position on it,
+//                                 the free-share classes; made once, on the first call
 //   GET  /api/export/decisions.json | /api/export/routes.gpkg | /api/export/t_ropt.csv;  POST /api/import (CSV)
 //   PUT  /api/webhooks/{organisation}  {"url", "secret"} (engineer): notices of the state changes
 //                                 of that requester's requests (service/notifier.h)
@@ -25,6 +28,7 @@
 // connections per client address, keep-alive limits); path, query and headers that are not
 // UTF-8 text are refused (400) before any handler.
 #include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -87,6 +91,8 @@ class HttpApi {
   std::size_t max_body_;
   std::unique_ptr<httplib::Server> svr_;
   gracethd::Fibres fibres_;
+  std::once_flag map_once_;  // GET /api/map: drawn on its first call, then served as made
+  std::string map_json_;
 };
 
 }  // namespace dorsale::service

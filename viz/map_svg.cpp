@@ -3,6 +3,8 @@
 // grey outside the ramp), the département outlines and names, the Dorsale, the hubs and the
 // points of presence with their names, the high points, a legend, a scale bar and a north
 // arrow. The viewBox is computed from every drawn extent, labels included, with a margin.
+// The desk's base map (viz/desk_map.h) is the same drawing with the network's links in place
+// of the communes' colours.
 #include <fmt/format.h>
 #include <ogr_geometry.h>
 #include <ogr_spatialref.h>
@@ -13,6 +15,7 @@
 #include <memory>
 #include <stdexcept>
 
+#include "viz/desk_map.h"
 #include "viz/report.h"
 
 namespace dorsale::viz {
@@ -75,14 +78,49 @@ double scale_length(double span) {
   return 1.0;
 }
 
-}  // namespace
+// The desk's links: a grey casing under each (so the lightest class shows on white), then the
+// line the page colours (data-id), thick for the Dorsale, dashed when planned; an empty group
+// for the page's routes above them.
+std::string desk_links(const Region& R, Box& box) {
+  std::string casings = "<g class=\"link-casings\">\n", lines = "<g class=\"links\">\n";
+  for (const auto& l : R.network.links()) {
+    const auto& a = R.network.node(l.a).pos;
+    const auto& b = R.network.node(l.b).pos;
+    const double x1 = a.x / 1000.0, y1 = -a.y / 1000.0, x2 = b.x / 1000.0, y2 = -b.y / 1000.0;
+    box.grow(x1, y1);
+    box.grow(x2, y2);
+    const double w = l.dorsale ? 2.2 : 0.9;
+    const std::string dash = l.status == LinkStatus::Planned ? " stroke-dasharray=\"3 2\"" : "";
+    const std::string xy = fmt::format("x1=\"{:.2f}\" y1=\"{:.2f}\" x2=\"{:.2f}\" y2=\"{:.2f}\"", x1, y1, x2, y2);
+    casings += fmt::format("<line class=\"link-casing\" {} stroke-width=\"{:.1f}\"{}/>\n", xy, w + 0.7, dash);
+    lines += fmt::format("<line class=\"link{}\" data-id=\"{}\" {} stroke=\"{}\" stroke-width=\"{:.1f}\"{}><title>{}</title></line>\n", l.dorsale ? " dorsale-link" : "",
+                         html_escape(l.id), xy, kNoPairsColour, w, dash, html_escape(l.id));
+  }
+  return casings + "</g>\n" + lines + "</g>\n<g class=\"routes\"></g>\n";
+}
 
-std::string map_svg(const Region& R, const ScenarioResults& res) {
+// The desk legend's marks (the département outline's first, kept): the Dorsale, a planned link,
+// a point of presence, a hub, a request's route; mark k at yy + k * row like the report's.
+void desk_marks(std::vector<std::pair<std::string, std::string>>& marks, double lx, double yy, double row) {
+  marks.resize(1);
+  auto line = [&](int k, const std::string& cls, const std::string& extra) {
+    return fmt::format("<line class=\"{}\" x1=\"{:.2f}\" y1=\"{:.2f}\" x2=\"{:.2f}\" y2=\"{:.2f}\"{}/>", cls, lx, yy + k * row + 4, lx + 8, yy + k * row + 4, extra);
+  };
+  marks.emplace_back(line(1, "dorsale-mark", ""), "the Dorsale (thick)");
+  marks.emplace_back(line(2, "planned-mark", ""), "planned link (dashed)");
+  marks.emplace_back(fmt::format("<circle class=\"pop\" cx=\"{:.2f}\" cy=\"{:.2f}\" r=\"2\"/>", lx + 4, yy + 3 * row + 4), "point of presence");
+  marks.emplace_back(fmt::format("<rect class=\"hub\" x=\"{:.2f}\" y=\"{:.2f}\" width=\"6\" height=\"6\"/>", lx + 1, yy + 4 * row + 1), "external hub");
+  marks.emplace_back(line(5, "route-mark", fmt::format(" stroke=\"{}\" stroke-width=\"3\"", kRouteColour)), "the request's route");
+}
+
+// The report's map (`plan` given) or the desk's base map (`desk` given: every link, each node's
+// position, the free-share legend; no communes' colours, no high points).
+std::string draw_map(const Region& R, const ScenarioResults* plan, DeskMap* desk) {
   if (R.communes.empty() && R.network.nodes().empty()) return "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 1 1\"></svg>";
   // everything in km of Lambert-93, y flipped (north up)
   auto X = [](double x) { return x / 1000.0; };
   auto Y = [](double y) { return -y / 1000.0; };
-  const int first = res.communes.years.empty() ? 2019 : res.communes.years.front() + 1;
+  const int first = !plan || plan->communes.years.empty() ? 2019 : plan->communes.years.front() + 1;
   OGRSpatialReference wgs84, l93;
   wgs84.importFromEPSG(4326);
   l93.importFromEPSG(2154);
@@ -99,7 +137,7 @@ std::string map_svg(const Region& R, const ScenarioResults& res) {
   bool all_polygons = !R.communes.empty();
   for (std::size_t i = 0; i < R.communes.size(); ++i) {
     const auto& c = R.communes[i];
-    const int fy = res.rollout.planned ? res.rollout.ftth_year[i] : c.ftth_plan.year;
+    const int fy = plan && plan->rollout.planned ? plan->rollout.ftth_year[i] : c.ftth_plan.year;
     const std::string fill = year_colour(fy, first);
     const std::string title = fmt::format("<title>{} {} – FttH {}</title>", html_escape(c.code), html_escape(c.name), fy == 0 ? std::string("not planned") : std::to_string(fy));
     auto& pts = dep_points[c.departement];
@@ -133,14 +171,15 @@ std::string map_svg(const Region& R, const ScenarioResults& res) {
         }
         mp->addGeometry(&op);
       }
-      communes += fmt::format("<path class=\"commune\" d=\"{}\" fill=\"{}\">{}</path>\n", d, fill, title);
+      if (plan) communes += fmt::format("<path class=\"commune\" d=\"{}\" fill=\"{}\">{}</path>\n", d, fill, title);
     } else {
       all_polygons = false;
       const double r = std::max(1.0, std::sqrt(double(c.premises())) / 15.0);
       box.grow(X(c.centroid.x) - r, Y(c.centroid.y) - r);
       box.grow(X(c.centroid.x) + r, Y(c.centroid.y) + r);
-      communes += fmt::format("<circle class=\"commune\" cx=\"{:.2f}\" cy=\"{:.2f}\" r=\"{:.2f}\" fill=\"{}\">{}</circle>\n", X(c.centroid.x), Y(c.centroid.y), r, fill,
-                              title);
+      if (plan)
+        communes += fmt::format("<circle class=\"commune\" cx=\"{:.2f}\" cy=\"{:.2f}\" r=\"{:.2f}\" fill=\"{}\">{}</circle>\n", X(c.centroid.x), Y(c.centroid.y), r,
+                                fill, title);
     }
   }
   communes += "</g>\n";
@@ -187,7 +226,9 @@ std::string map_svg(const Region& R, const ScenarioResults& res) {
   dep_names += "</g>\n";
 
   std::string net = "<g class=\"network\">\n";
+  if (desk) net += desk_links(R, box);
   for (const auto& l : R.network.links()) {
+    if (desk) break;
     if (!l.dorsale && l.owner.find("national") == std::string::npos) continue;
     const auto& a = R.network.node(l.a).pos;
     const auto& b = R.network.node(l.b).pos;
@@ -198,6 +239,7 @@ std::string map_svg(const Region& R, const ScenarioResults& res) {
   }
   for (const auto& n : R.network.nodes()) {
     const double x = X(n.pos.x), y = Y(n.pos.y);
+    if (desk) desk->nodes.push_back({n.id, x, y});
     if (n.kind == NodeKind::ExternalHub) {
       net += fmt::format("<rect class=\"hub\" x=\"{:.2f}\" y=\"{:.2f}\" width=\"6\" height=\"6\"><title>{}</title></rect>"
                          "<text class=\"label hub-label\" x=\"{:.2f}\" y=\"{:.2f}\">{}</text>\n",
@@ -216,7 +258,7 @@ std::string map_svg(const Region& R, const ScenarioResults& res) {
   }
   net += "</g>\n<g class=\"high-points\">\n";
   for (const auto& h : R.high_points)
-    if (h.existing) {
+    if (h.existing && !desk) {
       net += fmt::format("<circle class=\"hp\" cx=\"{:.2f}\" cy=\"{:.2f}\" r=\"0.5\"/>\n", X(h.pos.x), Y(h.pos.y));
       box.grow(X(h.pos.x), Y(h.pos.y));
     }
@@ -226,13 +268,19 @@ std::string map_svg(const Region& R, const ScenarioResults& res) {
   // legend to the right of the map, scale bar and north arrow below and above it
   const double span = box.x1 - box.x0;
   const double lx = box.x1 + 12, ly = box.y0 + 4, row = 11, fs = 8;
-  std::string legend = fmt::format("<g class=\"legend\"><text class=\"legend-title\" x=\"{:.2f}\" y=\"{:.2f}\">FttH arrives</text>\n", lx, ly + fs);
-  box.text(lx, ly + fs, "FttH arrives", fs);
+  const std::string legend_title = desk ? "Free share of a link" : "FttH arrives";
+  std::string legend = fmt::format("<g class=\"legend\"><text class=\"legend-title\" x=\"{:.2f}\" y=\"{:.2f}\">{}</text>\n", lx, ly + fs, legend_title);
+  box.text(lx, ly + fs, legend_title, fs);
   std::vector<std::pair<std::string, std::string>> classes;
-  classes.emplace_back(kRamp[0], fmt::format("before {}", first));
-  for (int k = 1; k < 7; ++k) classes.emplace_back(kRamp[k], std::to_string(first + k - 1));
-  classes.emplace_back(kRamp[7], fmt::format("{}+", first + 6));
-  classes.emplace_back(kNotPlanned, "not planned");
+  if (desk) {
+    for (const auto& c : free_share_classes()) classes.emplace_back(c.colour, c.label);
+    classes.emplace_back(kNoPairsColour, kNoPairsLabel);
+  } else {
+    classes.emplace_back(kRamp[0], fmt::format("before {}", first));
+    for (int k = 1; k < 7; ++k) classes.emplace_back(kRamp[k], std::to_string(first + k - 1));
+    classes.emplace_back(kRamp[7], fmt::format("{}+", first + 6));
+    classes.emplace_back(kNotPlanned, "not planned");
+  }
   double yy = ly + row + 2;
   for (const auto& [colour, label] : classes) {
     legend += fmt::format("<rect class=\"legend-swatch\" x=\"{:.2f}\" y=\"{:.2f}\" width=\"8\" height=\"8\" fill=\"{}\" stroke=\"#444\" stroke-width=\".3\"/>"
@@ -243,7 +291,7 @@ std::string map_svg(const Region& R, const ScenarioResults& res) {
     yy += row;
   }
   const std::string outline_note = all_polygons ? "département (union of its communes)" : "département (convex hull of its communes)";
-  const std::pair<std::string, std::string> marks[] = {
+  std::vector<std::pair<std::string, std::string>> marks = {
       {fmt::format("<path d=\"M{:.2f},{:.2f}h8v8h-8Z\" class=\"dep-outline\"/>", lx, yy), outline_note},
       {fmt::format("<line class=\"dorsale\" x1=\"{:.2f}\" y1=\"{:.2f}\" x2=\"{:.2f}\" y2=\"{:.2f}\"/>", lx, yy + row + 4, lx + 8, yy + row + 4), "the Dorsale"},
       {fmt::format("<line class=\"transit\" x1=\"{:.2f}\" y1=\"{:.2f}\" x2=\"{:.2f}\" y2=\"{:.2f}\"/>", lx, yy + 2 * row + 4, lx + 8, yy + 2 * row + 4), "transit to a hub"},
@@ -251,6 +299,7 @@ std::string map_svg(const Region& R, const ScenarioResults& res) {
       {fmt::format("<rect class=\"hub\" x=\"{:.2f}\" y=\"{:.2f}\" width=\"6\" height=\"6\"/>", lx + 1, yy + 4 * row + 1), "external hub"},
       {fmt::format("<circle class=\"hp\" cx=\"{:.2f}\" cy=\"{:.2f}\" r=\"1\"/>", lx + 4, yy + 5 * row + 4), "high point"},
   };
+  if (desk) desk_marks(marks, lx, yy, row);
   for (const auto& [mark, label] : marks) {
     legend += mark + fmt::format("<text x=\"{:.2f}\" y=\"{:.2f}\">{}</text>\n", lx + 11, yy + 7, html_escape(label));
     box.text(lx + 11, yy + 7, label, fs);
@@ -282,8 +331,38 @@ std::string map_svg(const Region& R, const ScenarioResults& res) {
        ".legend text,.scale-bar text,.north-arrow text{font-size:8px;fill:#222}.commune{stroke:#fff;stroke-width:.05}"
        ".dorsale{stroke:#08306b;stroke-width:1.2}.transit{stroke:#08306b;stroke-width:.8;stroke-dasharray:3 2}.hub{fill:#08306b}"
        ".pop{fill:#fff;stroke:#08306b;stroke-width:.6}.hp{fill:#555;opacity:.5}</style>\n";
+  if (desk)
+    s += "<style>.desk-map .link-casing{stroke:#666}.desk-map .route{stroke-linecap:round;opacity:.85}"
+         ".desk-map .dorsale-mark{stroke:#666;stroke-width:3}.desk-map .planned-mark{stroke:#666;stroke-width:1.2;stroke-dasharray:3 2}</style>\n";
   s += communes + deps + net + dep_names + legend + scale + north + "</svg>\n";
+  if (desk) s.replace(s.find("class=\"map\""), 11, "class=\"map desk-map\"");
   return s;
+}
+
+}  // namespace
+
+const std::vector<ShareClass>& free_share_classes() {
+  // viridis at 0, 1/4, 1/2, 3/4 and 1: the most separated classes of the report's ramp
+  static const std::vector<ShareClass> k = {
+      {"none free (saturated)", "#440154", 0.0}, {"up to 25 % free", "#3b528b", 0.25}, {"25–50 % free", "#21918c", 0.5},
+      {"50–75 % free", "#5ec962", 0.75},         {"over 75 % free", "#fde725", 1.0}};
+  return k;
+}
+
+std::size_t free_share_class(double share) {
+  const auto& k = free_share_classes();
+  const double s = std::clamp(share, 0.0, 1.0);
+  for (std::size_t i = 0; i < k.size(); ++i)
+    if (s <= k[i].to) return i;
+  return k.size() - 1;
+}
+
+std::string map_svg(const Region& R, const ScenarioResults& res) { return draw_map(R, &res, nullptr); }
+
+DeskMap desk_map(const Region& R) {
+  DeskMap m;
+  m.svg = draw_map(R, nullptr, &m);
+  return m;
 }
 
 }  // namespace dorsale::viz

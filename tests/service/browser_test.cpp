@@ -8,6 +8,8 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <algorithm>
+
 #include "desk_fixture.h"
 
 namespace dorsale::test {
@@ -100,6 +102,34 @@ TEST(DeskBrowser, RegisterPagesSearchesMapAndHistoryInHeadlessChromium) {
   }
   EXPECT_EQ(s.sql("SELECT COUNT(*) FROM audit WHERE action = 'decline' AND reason LIKE '<img%'"), 1);
   EXPECT_EQ(s.sql("SELECT COUNT(*) FROM audit WHERE action = 'comment'"), 1);
+}
+
+// The desk's map (issue #26): the report's drawing (GET /api/map) with the links coloured by
+// their free share and a request's route: every département outlined and named, every point of
+// presence labelled, the scale bar, the north arrow and a legend of distinct classes (those the
+// links are coloured with), each inside the map's box on the page. Screenshots:
+// build/test-artefacts/desk-map-page.png and desk-map-map.png.
+TEST(DeskBrowser, MapHasOutlinesNamesPopLabelsScaleNorthAndLegendUnclipped) {
+  DORSALE_BROWSER_SETUP(build, mods, src);
+  const fs::path shot = build / "test-artefacts" / "desk-map";
+  for (const char* which : {"-page.png", "-map.png"}) fs::remove(shot.string() + which);
+  DeskServer s("browser-map");
+  const Reply r = post(s, "/api/requests", kEng, R"({"id": "M1", "site": "nro:39-003", "destination": "dorsale", "pairs": 4})");
+  ASSERT_EQ(r.status, 201) << r.text;
+  const Region& R = builtin_bfc();
+  std::string names;  // shell-quoted: Côte-d'Or
+  for (const auto& d : R.departements) names += (names.empty() ? "" : "|") + d.name;
+  for (std::size_t at = names.find('\''); at != std::string::npos; at = names.find('\'', at + 4)) names.replace(at, 1, "'\\''");
+  const auto pops = std::count_if(R.network.nodes().begin(), R.network.nodes().end(), [](const Node& n) { return n.kind == NodeKind::DorsalePop; });
+  const std::string cmd = "NODE_PATH='" + (mods / "node_modules").string() + "' node '" + (src / "desk_map_browser.js").string() + "' " +
+                          "http://127.0.0.1:" + std::to_string(s.port()) + "/ " + kEng + " M1 '" + names + "' " + std::to_string(pops) + " '" +
+                          shot.string() + "' /usr/bin/chromium";
+  EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd;
+  for (const char* which : {"-page.png", "-map.png"}) {
+    const std::string png = slurp(shot.string() + which);
+    ASSERT_GT(png.size(), 1000u) << which;
+    EXPECT_EQ(png.substr(1, 3), "PNG") << which;
+  }
 }
 
 }  // namespace

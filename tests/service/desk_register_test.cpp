@@ -396,6 +396,8 @@ TEST_P(DeskList, OpenApiDescribesTheRealAnswers) {
   g("/api/whoami", "/api/whoami", kAlice);
   g("/api/whoami", "/api/whoami", "bad-token");
   g("/api/network", "/api/network", kAlice);
+  g("/api/map", "/api/map", kAlice);
+  g("/api/map", "/api/map", "bad-token");
   p("/api/requests", "/api/requests", kAlice, request_body("O1"));
   p("/api/requests", "/api/requests", kAlice, R"({"id": "O2", "site": "nro:25-010", "destination": "dorsale", "pairs": 3, "protection": "diverse"})");
   p("/api/requests", "/api/requests", kAlice, R"({"id": "O3", "lon": 4.87, "lat": 46.33, "destination": "Lyon", "pairs": 1})");

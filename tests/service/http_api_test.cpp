@@ -4,15 +4,19 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <iterator>
 #include <map>
+#include <regex>
 #include <set>
 
 #include "desk_fixture.h"
 #include "planner/interconnect.h"
 #include "scenarios/requests.h"
 #include "viz/interconnect_writer.h"
+#include "viz/desk_map.h"
 #include "viz/network_writer.h"
+#include "viz/report.h"
 
 namespace dorsale::test {
 namespace {
@@ -326,6 +330,111 @@ TEST(DeskApiDirect, OneConnectionIsServedInTheCallingThreadLikeAnAcceptedOne) {
   EXPECT_NE(out.find("\"D1\""), std::string::npos) << out;
   reg->read([](service::RegisterTx&) {});  // the register is usable after the connection
   std::filesystem::remove_all(dir);
+}
+
+// GET /api/map (the register plays no part: one backend): the report's drawing of the desk's
+// region (a département outline and name each, every point of presence named, scale bar, north
+// arrow, the free-share legend), every link drawn once at its two nodes' positions, every node
+// inside the viewBox; the same bytes on every call; a token needed.
+TEST(DeskApiMap, IsTheReportsDrawingWithEveryLinkAtItsNodes) {
+  DeskServer s("api-map");
+  EXPECT_EQ(get(s, "/api/map", "bad-token").status, 401);
+  const Reply r = get(s, "/api/map", kAlice);
+  ASSERT_EQ(r.status, 200) << r.text.substr(0, 300);
+  EXPECT_EQ(get(s, "/api/map", kEng).text, r.text);
+  const Region& R = builtin_bfc();
+  const std::string svg = r.body["svg"];
+  const auto count = [&](const std::string& what) {
+    std::size_t n = 0;
+    for (auto at = svg.find(what); at != std::string::npos; at = svg.find(what, at + 1)) ++n;
+    return n;
+  };
+  EXPECT_EQ(svg.rfind("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"map desk-map\"", 0), 0u);
+  EXPECT_EQ(count("<path class=\"dep-outline\" d="), R.departements.size());
+  for (const auto& d : R.departements) EXPECT_NE(svg.find(">" + viz::html_escape(d.name) + "</text>"), std::string::npos) << d.name;
+  std::size_t pops = 0;
+  for (const auto& n : R.network.nodes())
+    if (n.kind == NodeKind::DorsalePop) {
+      ++pops;
+      EXPECT_NE(svg.find("class=\"label pop-label\" x=", 0), std::string::npos);
+      EXPECT_NE(svg.find(">" + viz::html_escape(n.name) + "</text>"), std::string::npos) << n.name;
+    }
+  EXPECT_GT(pops, 0u);
+  EXPECT_EQ(count("class=\"label pop-label\""), pops);
+  EXPECT_EQ(count("<g class=\"scale-bar\">"), 1u);
+  EXPECT_EQ(count("<g class=\"north-arrow\">"), 1u);
+  EXPECT_EQ(count("<g class=\"routes\"></g>"), 1u);
+  // the legend: one swatch per class, as the JSON gives them, and the no-pairs grey
+  const auto& classes = viz::free_share_classes();
+  ASSERT_EQ(r.body["classes"].size(), classes.size());
+  std::set<std::string> fills;
+  for (std::size_t k = 0; k < classes.size(); ++k) {
+    EXPECT_EQ(r.body["classes"][k]["colour"], classes[k].colour);
+    EXPECT_NE(svg.find("fill=\"" + classes[k].colour + "\" stroke=\"#444\" stroke-width=\".3\"/><text x="), std::string::npos) << classes[k].label;
+    EXPECT_NE(svg.find(">" + viz::html_escape(classes[k].label) + "</text>"), std::string::npos);
+    fills.insert(classes[k].colour);
+  }
+  fills.insert(r.body["no_pairs"]["colour"].get<std::string>());
+  EXPECT_EQ(fills.size(), classes.size() + 1) << "two classes share a colour";
+  EXPECT_EQ(count("class=\"legend-swatch\""), classes.size() + 1);
+  // the nodes' positions, then every link's line between its two nodes'
+  ASSERT_EQ(r.body["nodes"].size(), R.network.nodes().size());
+  std::map<std::string, std::pair<double, double>> at;
+  for (const auto& n : r.body["nodes"]) at[n["id"]] = {n["x"].get<double>(), n["y"].get<double>()};
+  std::smatch vb;
+  ASSERT_TRUE(std::regex_search(svg, vb, std::regex("viewBox=\"(-?[0-9.]+) (-?[0-9.]+) ([0-9.]+) ([0-9.]+)\"")));
+  const double x0 = std::stod(vb[1]), y0 = std::stod(vb[2]), w = std::stod(vb[3]), h = std::stod(vb[4]);
+  for (const auto& n : R.network.nodes()) {
+    ASSERT_TRUE(at.count(n.id)) << n.id;
+    const auto [x, y] = at[n.id];
+    EXPECT_NEAR(x, n.pos.x / 1000.0, 1e-9) << n.id;
+    EXPECT_NEAR(y, -n.pos.y / 1000.0, 1e-9) << n.id;
+    EXPECT_TRUE(x > x0 && x < x0 + w && y > y0 && y < y0 + h) << n.id << " outside the viewBox";
+  }
+  const std::regex line_re("<line class=\"link[^\"]*\" data-id=\"([^\"]*)\" x1=\"(-?[0-9.]+)\" y1=\"(-?[0-9.]+)\" x2=\"(-?[0-9.]+)\" y2=\"(-?[0-9.]+)\"");
+  std::map<std::string, int> drawn;
+  for (auto it = std::sregex_iterator(svg.begin(), svg.end(), line_re); it != std::sregex_iterator(); ++it) {
+    const std::string id = (*it)[1];
+    ++drawn[id];
+    const Link* link = nullptr;
+    for (const auto& l : R.network.links())
+      if (viz::html_escape(l.id) == id) link = &l;
+    ASSERT_NE(link, nullptr) << id;
+    const auto& a = R.network.node(link->a);
+    const auto& b = R.network.node(link->b);
+    EXPECT_NEAR(std::stod((*it)[2]), at[a.id].first, 0.006) << id;
+    EXPECT_NEAR(std::stod((*it)[3]), at[a.id].second, 0.006) << id;
+    EXPECT_NEAR(std::stod((*it)[4]), at[b.id].first, 0.006) << id;
+    EXPECT_NEAR(std::stod((*it)[5]), at[b.id].second, 0.006) << id;
+  }
+  EXPECT_EQ(drawn.size(), R.network.links().size());
+  for (const auto& [id, n] : drawn) EXPECT_EQ(n, 1) << id;
+}
+
+// The free-share classes are ordered, end at 1 and tell apart in lightness (what a colour-blind
+// reader still sees): the relative luminance of each class rises by a clear step, and the
+// no-pairs grey differs from every class in colour.
+TEST(DeskApiMap, FreeShareClassesAreOrderedAndDistinctInLightness) {
+  const auto& k = viz::free_share_classes();
+  ASSERT_GE(k.size(), 3u);
+  const auto luminance = [](const std::string& hex) {
+    const auto channel = [&](int at) {
+      const double c = std::stoi(hex.substr(std::size_t(at), 2), nullptr, 16) / 255.0;
+      return c <= 0.04045 ? c / 12.92 : std::pow((c + 0.055) / 1.055, 2.4);
+    };
+    return 0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5);
+  };
+  for (std::size_t i = 0; i < k.size(); ++i) {
+    EXPECT_EQ(viz::free_share_class(k[i].to), i) << k[i].label;
+    if (i == 0) continue;
+    EXPECT_GT(k[i].to, k[i - 1].to);
+    EXPECT_GT(luminance(k[i].colour), luminance(k[i - 1].colour) + 0.05) << k[i - 1].label << " / " << k[i].label;
+    EXPECT_EQ(viz::free_share_class((k[i].to + k[i - 1].to) / 2), i);
+  }
+  EXPECT_EQ(k.back().to, 1.0);
+  EXPECT_EQ(viz::free_share_class(0.0), 0u);
+  EXPECT_EQ(viz::free_share_class(2.0), k.size() - 1);
+  for (const auto& c : k) EXPECT_NE(c.colour, viz::kNoPairsColour);
 }
 
 INSTANTIATE_TEST_SUITE_P(Register, DeskApi, ::testing::Values("sqlite", "postgresql"),

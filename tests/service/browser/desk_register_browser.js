@@ -42,9 +42,10 @@ async function main() {
 
     // the capacity map, before any request is chosen
     await page.waitForFunction(() => document.querySelectorAll("#loaded tr").length === 10);
-    const coloured = await page.$$eval("#map line.link", (ls) => ls.filter((l) => l.getAttribute("stroke").startsWith("hsl(")).length);
+    const classes = await page.evaluate(() => baseMap.classes.map((c) => c.colour));
+    const coloured = await page.$$eval("#map line.link", (ls, cs) => ls.filter((l) => cs.includes(l.getAttribute("stroke"))).length, classes);
     const hues = await page.$$eval("#map line.link", (ls) => new Set(ls.map((l) => l.getAttribute("stroke"))).size);
-    const pops = await page.$$eval("#map text.pop", (ts) => ts.length);
+    const pops = await page.$$eval("#map text.pop-label", (ts) => ts.length);
     check(coloured > 0 && hues > 1, "links coloured by free share (" + coloured + " coloured, " + hues + " colours)");
     check(pops > 0, "the points of presence labelled");
     await page.screenshot({ path: shot + "-map.png", fullPage: true });

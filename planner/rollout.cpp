@@ -109,8 +109,9 @@ PublicDeployment build_public_problem(const RolloutInput& in, int Y, const Colle
 // Times the public deployments (heuristic or exact MILP) and records the optimiser's report.
 void optimise_public_deployment(const Parameters& P, PublicDeployment& pd, RolloutResults& out, ProgressSink* progress) {
   if (P.rollout.optimiser == "exact") {
-    if (progress) progress->line("roll-out optimiser: exact MILP (CBC)");
-    pd.plan = solvers::plan_deployment_exact(pd.dp, solvers::MipBackend::Cbc, P.rollout.exact_time_limit_s);
+    // percent: the share of the time limit used (CBC gives no gap from its C interface, solvers/mip.h)
+    const ProgressCounter count(progress, "roll-out optimiser: exact MILP (CBC) percent", solvers::kMipProgressTotal);
+    pd.plan = solvers::plan_deployment_exact(pd.dp, solvers::MipBackend::Cbc, P.rollout.exact_time_limit_s, &count);
   } else {
     const ProgressCounter count(progress, "roll-out optimiser: steps", solvers::kDeploymentHeuristicSteps);
     pd.plan = solvers::plan_deployment_heuristic(pd.dp, 300, 15'000'000, int(P.rollout.window_max_units), int(P.rollout.window_max_nodes), &count);

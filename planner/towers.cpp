@@ -75,10 +75,18 @@ const char* method_text(TowersMethod m) {
   return m == TowersMethod::Heuristic ? "heuristic" : m == TowersMethod::ExactGlpk ? "exact, GLPK" : "exact, CBC";
 }
 
-solvers::CoverageSolution solve(const solvers::CoverageProblem& p, TowersMethod method) {
+// An exact method counts its percent (solvers/mip.h: the share of the first gap closed or of the
+// time limit used, whichever is further).
+solvers::CoverageSolution solve(const solvers::CoverageProblem& p, TowersMethod method, ProgressSink* progress = nullptr) {
   switch (method) {
-    case TowersMethod::ExactGlpk: return solvers::max_coverage_exact(p, solvers::MipBackend::Glpk, 600);
-    case TowersMethod::ExactCbc: return solvers::max_coverage_exact(p, solvers::MipBackend::Cbc, 600);
+    case TowersMethod::ExactGlpk: {
+      const ProgressCounter count(progress, "towers: exact MILP (GLPK) percent", solvers::kMipProgressTotal);
+      return solvers::max_coverage_exact(p, solvers::MipBackend::Glpk, 600, &count);
+    }
+    case TowersMethod::ExactCbc: {
+      const ProgressCounter count(progress, "towers: exact MILP (CBC) percent", solvers::kMipProgressTotal);
+      return solvers::max_coverage_exact(p, solvers::MipBackend::Cbc, 600, &count);
+    }
     case TowersMethod::Heuristic: break;
   }
   return solvers::max_coverage_heuristic(p);
@@ -105,7 +113,7 @@ TowersFileResult towers_from_files(const TowersConfig& cfg) {
   }
   p.max_sites = cfg.sites;
   if (cfg.progress) cfg.progress->line(fmt::format("towers: choice ({}) among {} candidates", method_text(cfg.method), cand.x.size()));
-  const auto s = solve(p, cfg.method);
+  const auto s = solve(p, cfg.method, cfg.progress);
   TowersFileResult r;
   r.figures = figures_of(s);
   r.seconds = s.seconds;
@@ -653,7 +661,7 @@ TowersResult towers_for_region(const Region& R, const scenarios::Scenario& s, co
   if (cfg.budget >= 0) prob.budget = cfg.budget;
   else prob.max_sites = cfg.sites >= 0 ? cfg.sites : int(P.towers.sites_per_year);
   step(fmt::format("choice ({}) among {} candidates", method_text(cfg.method), S.candidates.size()));
-  record_choice(S, backhaul, prob, solve(prob, cfg.method), any, out);
+  record_choice(S, backhaul, prob, solve(prob, cfg.method, cfg.progress), any, out);
   programme(S, backhaul, prob, any, s.first_year, s.last_year, out, cfg.progress);
   return out;
 }

@@ -537,7 +537,7 @@ DeploymentPlan plan_deployment_heuristic(const DeploymentProblem& p, int iterati
   return plan;
 }
 
-DeploymentPlan plan_deployment_exact(const DeploymentProblem& p, MipBackend backend, double time_limit_s) {
+DeploymentPlan plan_deployment_exact(const DeploymentProblem& p, MipBackend backend, double time_limit_s, const ProgressCounter* progress) {
   const auto t0 = Clock::now();
   const int Y = p.years;
   MipModel m;
@@ -578,7 +578,7 @@ DeploymentPlan plan_deployment_exact(const DeploymentProblem& p, MipBackend back
     m.add_row(once, std::vector<double>(Y, 1.0), -1e30, 1);
   }
   for (int y = 0; y < Y; ++y) m.add_row(row_idx[y], row_val[y], -1e30, p.budget[y]);
-  MipResult r = solve_mip(m, backend, time_limit_s);
+  MipResult r = solve_mip(m, backend, time_limit_s, progress);
   DeploymentPlan plan;
   plan.method = std::string("exact-") + mip_backend_key(backend);
   plan.status = mip_status_key(r.status);

@@ -58,7 +58,8 @@ DeploymentPlan plan_deployment_heuristic(const DeploymentProblem& p, int lagrang
                                          long long search_steps = 15'000'000, int window_max_units = 1000,
                                          int window_max_nodes = 100, const ProgressCounter* progress = nullptr);
 inline constexpr int kDeploymentHeuristicSteps = 5;
-DeploymentPlan plan_deployment_exact(const DeploymentProblem& p, MipBackend backend, double time_limit_s);
+DeploymentPlan plan_deployment_exact(const DeploymentProblem& p, MipBackend backend, double time_limit_s,
+                                     const ProgressCounter* progress = nullptr);  // solve_mip's progress
 // The Lagrangian bound alone (an upper bound on the optimum); `lower`: the value of a known
 // feasible plan, which steers the subgradient steps.
 double deployment_lagrangian_bound(const DeploymentProblem& p, int iterations, double lower = 0);

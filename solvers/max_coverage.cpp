@@ -264,7 +264,7 @@ CoverageSolution max_coverage_heuristic(const CoverageProblem& p, int iterations
   return s;
 }
 
-CoverageSolution max_coverage_exact(const CoverageProblem& p, MipBackend backend, double time_limit_s) {
+CoverageSolution max_coverage_exact(const CoverageProblem& p, MipBackend backend, double time_limit_s, const ProgressCounter* progress) {
   const auto t0 = Clock::now();
   const std::size_t n = p.weight.size(), m = p.covers.size();
   MipModel mm;
@@ -289,7 +289,7 @@ CoverageSolution max_coverage_exact(const CoverageProblem& p, MipBackend backend
   if (p.budget >= 0) mm.add_row(y, p.cost, -1e30, p.budget);
   CoverageSolution s;
   s.method = std::string("exact-") + mip_backend_key(backend);
-  MipResult r = solve_mip(mm, backend, time_limit_s);
+  MipResult r = solve_mip(mm, backend, time_limit_s, progress);
   s.status = mip_status_key(r.status);
   s.bound = r.bound;
   if (r.status == MipStatus::Optimal || r.status == MipStatus::Feasible) {

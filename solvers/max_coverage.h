@@ -44,7 +44,8 @@ struct CoverageSolution {
 };
 
 CoverageSolution max_coverage_heuristic(const CoverageProblem& p, int lagrangian_iterations = 600);
-CoverageSolution max_coverage_exact(const CoverageProblem& p, MipBackend backend, double time_limit_s);
+CoverageSolution max_coverage_exact(const CoverageProblem& p, MipBackend backend, double time_limit_s,
+                                    const ProgressCounter* progress = nullptr);  // solve_mip's progress
 // Weight newly covered by a set of open candidates (what tests recompute).
 double covered_weight(const CoverageProblem& p, const std::vector<int>& open);
 

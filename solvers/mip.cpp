@@ -8,6 +8,9 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
 
 namespace dorsale::solvers {
 
@@ -22,9 +25,85 @@ namespace {
 
 constexpr double kCoinInf = 1.7976931348623157e308;  // COIN_DBL_MAX
 
+// The progress of one solve (solve_mip's contract): the larger of the share of the first gap
+// closed and the share of the time limit used, counted up to kMipProgressTotal, never down.
+class GapProgress {
+ public:
+  GapProgress(const ProgressCounter* counter, double time_limit_s)
+      : counter_(counter), limit_s_(std::max(time_limit_s, 1e-9)), t0_(std::chrono::steady_clock::now()) {}
+  // the clock alone
+  void tick() { report(elapsed_share()); }
+  // the best integer solution's objective and the best bound of the open subproblems
+  void gap(double incumbent, double bound) {
+    const double g = std::abs(bound - incumbent);
+    if (!std::isfinite(g)) return tick();
+    if (first_gap_ < 0) first_gap_ = g;
+    const double closed = first_gap_ > 0 ? 1.0 - g / first_gap_ : 1.0;
+    report(std::max(closed, elapsed_share()));
+  }
+
+ private:
+  double elapsed_share() const {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0_).count() / limit_s_;
+  }
+  void report(double share) {
+    if (!counter_) return;
+    // below the total until the solve ends (the counter's destructor completes it)
+    const auto at = std::int64_t(std::floor(std::clamp(share, 0.0, 1.0) * double(kMipProgressTotal - 1)));
+    std::lock_guard<std::mutex> lock(m_);
+    if (at <= reported_) return;
+    counter_->add(at - reported_);
+    reported_ = at;
+  }
+  const ProgressCounter* counter_;
+  double limit_s_;
+  std::chrono::steady_clock::time_point t0_;
+  double first_gap_ = -1;
+  std::int64_t reported_ = 0;
+  std::mutex m_;
+};
+
+// GLPK's branch-and-cut callback: the incumbent (once there is one) against the best open bound.
+void glpk_progress(glp_tree* tree, void* info) {
+  auto* progress = static_cast<GapProgress*>(info);
+  glp_prob* P = glp_ios_get_prob(tree);
+  const int best = glp_ios_best_node(tree);
+  const int st = glp_mip_status(P);
+  if (best != 0 && (st == GLP_FEAS || st == GLP_OPT)) progress->gap(glp_mip_obj_val(P), glp_ios_node_bound(tree, best));
+  else progress->tick();
+}
+
+// A thread counting the share of the time limit used, every 0.1 s, until destroyed (CBC).
+class ClockTicker {
+ public:
+  explicit ClockTicker(GapProgress& p, bool on) {
+    if (on) thread_ = std::thread([this, &p] {
+      std::unique_lock<std::mutex> lock(m_);
+      while (!stop_) {
+        p.tick();
+        cv_.wait_for(lock, std::chrono::milliseconds(100));
+      }
+    });
+  }
+  ~ClockTicker() {
+    {
+      std::lock_guard<std::mutex> lock(m_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  std::thread thread_;
+  std::mutex m_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+};
+
 double inf_clip(double v) { return std::abs(v) >= 1e30 ? (v > 0 ? lemon::GlpkMip::INF : -lemon::GlpkMip::INF) : v; }
 
-MipResult solve_glpk(const MipModel& m, double time_limit_s) {
+MipResult solve_glpk(const MipModel& m, double time_limit_s, GapProgress& progress, bool counted) {
   MipResult r;
   r.backend = MipBackend::Glpk;
   lemon::GlpkMip mip;
@@ -66,6 +145,11 @@ MipResult solve_glpk(const MipModel& m, double time_limit_s) {
   const double left_s = std::max(1.0, time_limit_s - std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count());
   iocp.tm_lim = int(std::min(2.0e9, left_s * 1000.0));
   iocp.mip_gap = 1e-9;
+  if (counted) {
+    progress.tick();
+    iocp.cb_func = glpk_progress;
+    iocp.cb_info = &progress;
+  }
   const int ret = glp_intopt(lp, &iocp);
   const int st = glp_mip_status(lp);
   if (st == GLP_OPT) {
@@ -87,7 +171,7 @@ MipResult solve_glpk(const MipModel& m, double time_limit_s) {
   return r;
 }
 
-MipResult solve_cbc(const MipModel& m, double time_limit_s) {
+MipResult solve_cbc(const MipModel& m, double time_limit_s, GapProgress& progress, bool counted) {
   MipResult r;
   r.backend = MipBackend::Cbc;
   // column-major matrix
@@ -125,7 +209,10 @@ MipResult solve_cbc(const MipModel& m, double time_limit_s) {
   if (m.max_nodes > 0) Cbc_setMaximumNodes(cbc, m.max_nodes);
   Cbc_setParameter(cbc, "threads", "1");  // same numbers whatever the machine
   Cbc_setParameter(cbc, "ratioGap", "1e-9");
-  Cbc_solve(cbc);
+  {
+    const ClockTicker clock(progress, counted);
+    Cbc_solve(cbc);
+  }
   const bool has_solution = Cbc_getColSolution(cbc) != nullptr && Cbc_numberSavedSolutions(cbc) > 0;
   if (Cbc_isProvenOptimal(cbc)) {
     r.status = MipStatus::Optimal;
@@ -148,9 +235,11 @@ MipResult solve_cbc(const MipModel& m, double time_limit_s) {
 
 }  // namespace
 
-MipResult solve_mip(const MipModel& model, MipBackend backend, double time_limit_s) {
+MipResult solve_mip(const MipModel& model, MipBackend backend, double time_limit_s, const ProgressCounter* progress) {
   const auto t0 = std::chrono::steady_clock::now();
-  MipResult r = backend == MipBackend::Glpk ? solve_glpk(model, time_limit_s) : solve_cbc(model, time_limit_s);
+  GapProgress gp(progress, time_limit_s);
+  MipResult r = backend == MipBackend::Glpk ? solve_glpk(model, time_limit_s, gp, progress != nullptr)
+                                            : solve_cbc(model, time_limit_s, gp, progress != nullptr);
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (r.status == MipStatus::Optimal || r.status == MipStatus::Feasible)
     r.gap = std::abs(r.bound - r.objective) / std::max(1.0, std::abs(r.objective));

@@ -6,8 +6,17 @@
 // Contract: solve_mip never throws on an infeasible or hard model: "no solution" is a status.
 // The bound is valid for the objective's sense (an upper bound when maximising): the proven
 // optimum when Optimal, the LP relaxation (GLPK) or CBC's best possible value otherwise.
+//
+// Progress (models/progress.h): a counter of kMipProgressTotal (100) rises with the larger of
+// the share of the first gap closed (GLPK: the gap between the first integer solution and the
+// best bound of the open subproblems, read in GLPK's branch-and-cut callback, glp_iocp.cb_func)
+// and the share of the time limit used; CBC's C interface (2.10) gives no progress without
+// printing its log on stdout, so a CBC solve counts the share of its time limit only (a clock
+// thread), which bounds the wait from above. The counter reaches its total when the solve ends.
 #include <string>
 #include <vector>
+
+#include "models/progress.h"
 
 namespace dorsale::solvers {
 
@@ -53,6 +62,8 @@ struct MipResult {
   MipBackend backend = MipBackend::Glpk;
 };
 
-MipResult solve_mip(const MipModel& model, MipBackend backend, double time_limit_s = 60.0);
+inline constexpr std::int64_t kMipProgressTotal = 100;  // the counter's total: percent
+
+MipResult solve_mip(const MipModel& model, MipBackend backend, double time_limit_s = 60.0, const ProgressCounter* progress = nullptr);
 
 }  // namespace dorsale::solvers

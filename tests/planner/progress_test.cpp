@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <fstream>
 #include <regex>
 #include <sstream>
 
@@ -207,6 +208,59 @@ TEST(ProgressCli, TowersShowsABarOnATerminalLinesWhenPipedNothingWhenQuiet) {
   EXPECT_EQ(test::slurp(err), "");
   EXPECT_TRUE(percents(quiet).empty()) << quiet;
   EXPECT_EQ(test::slurp(tmp.path() / "c" / "towers.json"), test::slurp(tmp.path() / "b" / "towers.json"));
+}
+
+// An exact MILP (towers --method exact-glpk on a small file instance) shows a bar driven by
+// GLPK's branch-and-cut callback (solvers/mip.h): the percent rises to 100, then the summary;
+// piped one line when it ends and no control character; --quiet nothing.
+TEST(ProgressCli, TowersExactMilpShowsItsPercentRisingTo100ThenTheSummary) {
+  if (!have_script()) {
+    if (std::getenv("CI")) FAIL() << "CI is set (scripts/test.sh installs it) but script(1) (bsdutils) is missing";
+    GTEST_SKIP() << "script(1) not found";
+  }
+  test::TempDir tmp;
+  const auto cand = tmp.path() / "candidates.csv", dem = tmp.path() / "demand.csv";
+  {
+    std::uint64_t state = 12345;  // a fixed instance: 60 candidates, 500 demand points on 40 x 40 km
+    const auto next = [&] {
+      state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+      return double(state >> 11) / double(1ULL << 53);
+    };
+    std::ofstream c(cand), d(dem);
+    c << "id,x,y\n";
+    for (int k = 0; k < 60; ++k) c << fmt::format("c{},{:.0f},{:.0f}\n", k, 800000 + 40000 * next(), 6700000 + 40000 * next());
+    d << "id,x,y,weight\n";
+    for (int k = 0; k < 500; ++k) d << fmt::format("d{},{:.0f},{:.0f},{}\n", k, 800000 + 40000 * next(), 6700000 + 40000 * next(), 1 + int(20 * next()));
+  }
+  const std::string args = "towers --candidates '" + cand.string() + "' --demand '" + dem.string() + "' --radius-m 4000 --sites 6 --method exact-glpk";
+  const std::string stage = "towers: exact MILP (GLPK) percent";
+  int rc = 0;
+  const std::string tty = under_pty(args, tmp.path(), rc);
+  ASSERT_EQ(rc, 0) << tty;
+  const auto p = stage_percents(tty, stage);
+  ASSERT_GE(p.size(), 2u) << tty;
+  EXPECT_TRUE(std::is_sorted(p.begin(), p.end())) << tty;
+  EXPECT_EQ(p.front(), 0) << tty;
+  EXPECT_EQ(p.back(), 100) << tty;
+  const auto done = tty.rfind("100 %"), summary = tty.find("candidates chosen");
+  ASSERT_NE(summary, std::string::npos) << tty;
+  EXPECT_LT(done, summary) << tty;
+  EXPECT_NE(tty.find("(exact-glpk)"), std::string::npos) << tty;
+
+  // piped: the stage's one line, no control characters; the summary on stdout only
+  const auto out = tmp.path() / "out", err = tmp.path() / "err";
+  ASSERT_EQ(piped(args, out, err), 0) << test::slurp(err);
+  const std::string lines = test::slurp(err);
+  EXPECT_FALSE(has_control_characters(lines)) << lines;
+  EXPECT_NE(lines.find("  .. " + stage + ": 100 done in "), std::string::npos) << lines;
+  EXPECT_NE(test::slurp(out).find("candidates chosen"), std::string::npos);
+  EXPECT_EQ(test::slurp(out).find(".."), std::string::npos) << "progress goes to stderr only";
+
+  // --quiet on a terminal: nothing
+  const std::string quiet = under_pty(args + " --quiet 2> '" + err.string() + "'", tmp.path(), rc);
+  ASSERT_EQ(rc, 0) << quiet;
+  EXPECT_EQ(test::slurp(err), "");
+  EXPECT_TRUE(percents(quiet).empty()) << quiet;
 }
 
 TEST(ProgressCli, NetworkInfoAndCheckCountTheRowsOfEachTable) {

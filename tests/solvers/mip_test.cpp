@@ -3,6 +3,7 @@
 // for its time limit reports a time-limit status with a valid bound.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <vector>
@@ -16,6 +17,8 @@ using namespace dorsale::solvers;
 namespace {
 
 const MipBackend kBackends[] = {MipBackend::Glpk, MipBackend::Cbc};
+// a knapsack whose first GLPK incumbent leaves a gap that branch and bound closes in steps
+constexpr std::uint64_t kProgressSeed = 3;
 
 // max 5a + 4b + 3c  s.t.  2a + 3b + c <= 5,  4a + b + 2c <= 11,  3a + 4b + 2c <= 8,  a,b,c in {0..3}
 // Optimum 13 at (2, 0, 1): the LP relaxation (2, 0, 1) is integral; see the brute force below.
@@ -192,4 +195,45 @@ TEST(Mip, TimeLimitReportsItsStatusAndAValidBound) {
     }
   }
   EXPECT_STREQ(mip_status_key(MipStatus::NoSolutionInTime), "time_limit");
+}
+
+namespace {
+struct ProgressRecorder : ProgressSink {
+  std::vector<std::int64_t> updates;
+  int begins = 0, ends = 0;
+  void line(const std::string&) override {}
+  void begin(const std::string&, std::int64_t) override { ++begins; }
+  void update(std::int64_t d) override { updates.push_back(d); }
+  void end() override { ++ends; }
+};
+}  // namespace
+
+// The progress of an exact solve (solvers/mip.h): with a time limit too far to count (10^7 s),
+// GLPK's branch-and-cut callback alone moves the percent, by the share of the first gap closed:
+// it rises through values between 0 and 100, never down, and reaches 100 when the solve ends.
+// Counting changes no number: the same objective and solution as without a counter. CBC counts
+// its time limit only, and ends at 100 too.
+TEST(Mip, ProgressCountsTheGapClosedAndChangesNoNumber) {
+  const MipModel m = random_knapsack(kProgressSeed, 36, 3);
+  for (auto b : kBackends) {
+    ProgressRecorder rec;
+    MipResult counted;
+    {
+      const ProgressCounter count(&rec, "exact", kMipProgressTotal);
+      counted = solve_mip(m, b, 1e7, &count);
+    }
+    const MipResult plain = solve_mip(m, b, 1e7);
+    ASSERT_EQ(counted.status, MipStatus::Optimal) << mip_backend_key(b);
+    EXPECT_EQ(counted.objective, plain.objective) << mip_backend_key(b);
+    EXPECT_EQ(counted.x, plain.x) << mip_backend_key(b);
+    EXPECT_EQ(rec.begins, 1);
+    EXPECT_EQ(rec.ends, 1);
+    ASSERT_FALSE(rec.updates.empty()) << mip_backend_key(b);
+    EXPECT_TRUE(std::is_sorted(rec.updates.begin(), rec.updates.end())) << mip_backend_key(b);
+    EXPECT_EQ(rec.updates.back(), kMipProgressTotal) << mip_backend_key(b);
+    if (b == MipBackend::Glpk) {
+      const auto between = std::count_if(rec.updates.begin(), rec.updates.end(), [](std::int64_t u) { return u > 0 && u < kMipProgressTotal; });
+      EXPECT_GT(between, 0) << "no percent from the gap before the end";
+    }
+  }
 }

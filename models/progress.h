@@ -45,7 +45,8 @@ class ProgressCounter {
     if (done < next_.load(std::memory_order_relaxed)) return;
     std::lock_guard<std::mutex> lock(m_);
     const std::int64_t now = std::min(done_.load(std::memory_order_relaxed), total_);
-    if (now <= reported_) return;
+    // threads that passed the check above before next_ moved: one step apart (or the total) only
+    if (now <= reported_ || (now < reported_ + step_ && now < total_)) return;
     reported_ = now;
     next_.store(now + step_, std::memory_order_relaxed);
     sink_->update(now);

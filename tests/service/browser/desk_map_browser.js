@@ -31,6 +31,7 @@ async function main() {
     await page.click("#save-token");
     await page.waitForSelector(`tr.row[data-id="${requestId}"]`);
     await page.click(`tr.row[data-id="${requestId}"]`);
+    await page.waitForFunction((id) => document.getElementById("detail-id").textContent.startsWith(id + " "), {}, requestId);
     await page.waitForSelector("#map g.routes line.route");
     await page.waitForFunction(() => document.querySelectorAll("#loaded tr").length > 0);
 

@@ -1,4 +1,4 @@
-#include "viz/compare_writer.h"
+#include "io/compare_writer.h"
 
 #include <fmt/format.h>
 
@@ -7,8 +7,8 @@
 #include <map>
 
 #include "models/error.h"
-#include "viz/json_reader.h"
-#include "viz/summary_json.h"
+#include "io/json_reader.h"
+#include "io/summary_json.h"
 
 namespace dorsale::viz {
 

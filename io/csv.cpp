@@ -1,4 +1,4 @@
-#include "scenarios/csv.h"
+#include "io/csv.h"
 
 #include <fmt/format.h>
 
@@ -10,7 +10,7 @@
 #include <map>
 
 #include "models/error.h"
-#include "scenarios/text.h"
+#include "io/text.h"
 
 namespace dorsale::scenarios {
 

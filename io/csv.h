@@ -28,7 +28,7 @@ struct CsvTable {
 // Reads a delimited file: skips `skip_lines` lines before the header, accepts CRLF and a UTF-8
 // BOM, handles double-quoted cells. Blank lines (only separators) are skipped. Throws
 // InputError if the file cannot be opened or has no header, at a line that is not UTF-8 or
-// longer than kMaxLineBytes (scenarios/text.h), and when the header names a column twice.
+// longer than kMaxLineBytes (io/text.h), and when the header names a column twice.
 CsvTable read_csv(const std::string& path, char separator, int skip_lines = 0);
 
 // The cells of one delimited line: double-quoted cells may hold the separator, "" is a quote.

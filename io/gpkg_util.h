@@ -7,6 +7,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "io/gdal_util.h"
+
 namespace dorsale::viz {
 
 // The date every GeoPackage written by dorsale records as its layers' last_change, unless the
@@ -30,8 +32,7 @@ inline GDALDriver* gpkg_driver() {
 // A Lambert-93 layer with a spatial index.
 inline OGRLayer* gpkg_layer(GDALDataset* ds, const char* name, OGRwkbGeometryType type) {
   OGRSpatialReference l93;
-  l93.importFromEPSG(2154);
-  l93.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+  io::set_up_lambert93(l93);
   char** opts = CSLSetNameValue(nullptr, "SPATIAL_INDEX", "YES");
   OGRLayer* l = ds->CreateLayer(name, &l93, type, opts);
   CSLDestroy(opts);

@@ -1,4 +1,4 @@
-#include "viz/gpkg_writer.h"
+#include "io/gpkg_writer.h"
 
 #include <fmt/format.h>
 #include <gdal_priv.h>
@@ -10,28 +10,24 @@
 #include <string>
 #include <utility>
 
-#include "viz/gpkg_util.h"
-#include "viz/interconnect_writer.h"
+#include "io/gpkg_util.h"
+#include "io/interconnect_writer.h"
+#include "io/resilience_writer.h"
+#include "io/towers_writer.h"
+#include "io/gdal_util.h"
 
 namespace dorsale::viz {
 
 namespace {
 
-struct DatasetCloser {
-  void operator()(GDALDataset* d) const { GDALClose(d); }
-};
-
 // Lon/lat (EPSG:4326) to Lambert-93 (EPSG:2154), for the imported commune polygons.
 struct ToLambert93 {
-  OGRSpatialReference l93, wgs84;
+  OGRSpatialReference wgs84;
   std::unique_ptr<OGRCoordinateTransformation> transform;
 
   ToLambert93() {
-    l93.importFromEPSG(2154);
-    wgs84.importFromEPSG(4326);
-    l93.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-    wgs84.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-    transform.reset(OGRCreateCoordinateTransformation(&wgs84, &l93));
+    io::set_up_wgs84(wgs84);
+    transform = io::wgs84_lambert93_transform();
     if (!transform) throw std::runtime_error("OSR: no transformation EPSG:4326 -> EPSG:2154");
   }
 };
@@ -293,7 +289,7 @@ void write_gpkg(const std::filesystem::path& file, const Region& region, const S
                 const std::vector<int>& target_years) {
   GDALAllRegister();
   GDALDriver* drv = gpkg_driver();
-  std::unique_ptr<GDALDataset, DatasetCloser> ds(drv->Create(file.string().c_str(), 0, 0, 0, GDT_Unknown, nullptr));
+  io::DatasetPtr ds(drv->Create(file.string().c_str(), 0, 0, 0, GDT_Unknown, nullptr));
   if (!ds) throw std::runtime_error(fmt::format("{}: cannot create the GeoPackage", file.string()));
   ToLambert93 proj;
   write_communes(ds.get(), region, res, target_years, proj);
@@ -302,6 +298,16 @@ void write_gpkg(const std::filesystem::path& file, const Region& region, const S
   write_high_points(ds.get(), region.high_points);
   if (res.rollout.planned) write_collecte(ds.get(), region.network, res.rollout);
   if (!res.interconnection.decisions.empty()) add_routes_layer(ds.get(), region, res.interconnection);
+  gpkg_close(ds, file.string());
+}
+
+void add_run_layers(const std::filesystem::path& file, const Region& region, const TowersResult* towers,
+                    const ResilienceResult* resilience) {
+  if (!towers && !resilience) return;
+  std::unique_ptr<GDALDataset> ds(GDALDataset::Open(file.string().c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE));
+  if (!ds) throw std::runtime_error("cannot reopen layers.gpkg");
+  if (towers) add_towers_layers(ds.get(), region, *towers);
+  if (resilience) add_resilience_layer(ds.get(), region, *resilience);
   gpkg_close(ds, file.string());
 }
 

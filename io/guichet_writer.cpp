@@ -1,9 +1,9 @@
-#include "viz/guichet_writer.h"
+#include "io/guichet_writer.h"
 
 #include <hdf5_hl.h>
 
-#include "viz/hdf5_util.h"
-#include "viz/json_reader.h"
+#include "io/hdf5_util.h"
+#include "io/json_reader.h"
 
 #include <fmt/format.h>
 #include <hdf5.h>

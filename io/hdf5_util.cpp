@@ -1,9 +1,9 @@
-#include "viz/hdf5_util.h"
+#include "io/hdf5_util.h"
 
 #include <stdexcept>
 #include <vector>
 
-#include "viz/output_dir.h"
+#include "io/output_dir.h"
 
 namespace dorsale::viz {
 

@@ -1,10 +1,10 @@
-#include "viz/hdf5_writer.h"
+#include "io/hdf5_writer.h"
 
 #include <fmt/format.h>
 #include <hdf5.h>
 #include <hdf5_hl.h>
 
-#include "viz/hdf5_util.h"
+#include "io/hdf5_util.h"
 
 #include <algorithm>
 #include <stdexcept>

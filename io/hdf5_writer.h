@@ -1,6 +1,6 @@
 #pragma once
 // results.h5: one group per scenario, datasets with units as attributes, provenance
-// attributes. The schema is documented in viz/README.md. Object timestamps are off, so the
+// attributes. The schema is documented in io/README.md. Object timestamps are off, so the
 // same inputs give identical datasets (and identical bytes).
 #include <filesystem>
 

@@ -1,4 +1,4 @@
-#include "viz/interconnect_writer.h"
+#include "io/interconnect_writer.h"
 
 #include <fmt/format.h>
 #include <gdal_priv.h>
@@ -8,9 +8,9 @@
 #include <map>
 #include <memory>
 
-#include "viz/csv_format.h"
-#include "viz/gpkg_util.h"
-#include "viz/json_reader.h"
+#include "io/csv_format.h"
+#include "io/gpkg_util.h"
+#include "io/json_reader.h"
 #include <stdexcept>
 
 namespace dorsale::viz {

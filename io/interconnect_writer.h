@@ -19,7 +19,7 @@ InterconnectionResults decisions_from_json(const nlohmann::json& j, const std::s
 InterconnectionResults decisions_from_json_text(const std::string& text, const std::string& file);
 // decisions.csv: one row per decision (id, requester, site, destination, pairs, protection,
 // decision, capex/opex/total EUR, latency ms, new build km, builds, reasons), RFC 4180 with
-// `separator` ',' or ';' (then a decimal comma), viz/csv_format.h.
+// `separator` ',' or ';' (then a decimal comma), io/csv_format.h.
 std::string decisions_csv(const InterconnectionResults& res, char separator = ',');
 // The queue's summary (mode, counts, accepted value, MILP status / bound / gap).
 nlohmann::json queue_summary_json(const InterconnectionResults& res);

@@ -1,4 +1,4 @@
-#include "viz/json_reader.h"
+#include "io/json_reader.h"
 
 #include <fstream>
 #include <sstream>

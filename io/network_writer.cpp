@@ -1,4 +1,4 @@
-#include "viz/network_writer.h"
+#include "io/network_writer.h"
 
 #include <fmt/format.h>
 #include <gdal_priv.h>
@@ -17,7 +17,7 @@
 #include <unordered_map>
 
 #include "models/gracethd.h"
-#include "viz/gpkg_util.h"
+#include "io/gpkg_util.h"
 
 namespace fs = std::filesystem;
 
@@ -329,17 +329,13 @@ std::vector<TableData> network_tables(const Network& net, const std::vector<High
 OGRSpatialReference* lambert93() {
   thread_local OGRSpatialReference* srs = [] {
     auto* s = new OGRSpatialReference;
-    s->importFromEPSG(2154);
-    s->SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    io::set_up_lambert93(*s);
     return s;
   }();
   return srs;
 }
 
-struct DatasetCloser {
-  void operator()(GDALDataset* d) const { GDALClose(d); }
-};
-using DatasetPtr = std::unique_ptr<GDALDataset, DatasetCloser>;
+using io::DatasetPtr;
 
 // Fills a layer with the table's fields (typed, or all text for a CSV file) and rows.
 void fill_layer(OGRLayer* L, const TableData& t, bool all_text) {

@@ -1,9 +1,9 @@
 #pragma once
 // A network's own outputs: what `dorsale network info` prints (text and JSON, keys in
-// viz/README.md) and `dorsale network export`: the network as a GraceTHD v2.0.1 delivery
+// io/README.md) and `dorsale network export`: the network as a GraceTHD v2.0.1 delivery
 // (Shapefiles + `;` CSV files, the templates' file names, fields and types, Lambert-93) or the
 // same tables in one GeoPackage. The mapping is models/gracethd.h's; the export imports back
-// (scenarios/gracethd.h) to a network that exports to the same tables.
+// (io/gracethd.h) to a network that exports to the same tables.
 #include <nlohmann/json.hpp>
 
 #include <map>
@@ -14,14 +14,14 @@
 #include "models/high_point.h"
 #include "models/network.h"
 #include "models/results.h"
-#include "viz/output_dir.h"
+#include "io/output_dir.h"
 
 namespace dorsale::viz {
 
 nlohmann::json network_info_json(const NetworkInfo& info);
 std::string network_info_text(const NetworkInfo& info);
 // `dorsale network check`: usable, error, tables_read, tables_ignored, counts (rows refused by
-// kind, rows left out by rule, warnings by kind) and the network's info (viz/README.md).
+// kind, rows left out by rule, warnings by kind) and the network's info (io/README.md).
 nlohmann::json network_check_json(const NetworkCheck& check);
 std::string network_check_text(const NetworkCheck& check);
 

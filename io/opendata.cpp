@@ -1,4 +1,4 @@
-#include "scenarios/opendata.h"
+#include "io/opendata.h"
 
 #include <fmt/format.h>
 #include <gdal_priv.h>
@@ -15,8 +15,9 @@
 
 #include "models/actuals.h"
 #include "models/error.h"
-#include "scenarios/csv.h"
-#include "scenarios/projection.h"
+#include "io/csv.h"
+#include "io/projection.h"
+#include "io/gdal_util.h"
 
 namespace fs = std::filesystem;
 
@@ -55,10 +56,7 @@ struct GdalInit {
   GdalInit() { GDALAllRegister(); }
 };
 
-struct DatasetCloser {
-  void operator()(GDALDataset* d) const { GDALClose(d); }
-};
-using DatasetPtr = std::unique_ptr<GDALDataset, DatasetCloser>;
+using io::DatasetPtr;
 
 // Envelope grid over commune polygons for point-in-polygon look-ups.
 class PolygonIndex {
@@ -172,8 +170,7 @@ void read_commune_polygons(Import& I) {
   auto& by_code = I.by_code;
   // ---- commune polygons (any GDAL vector format, any CRS) -----------------------------------
   OGRSpatialReference wgs84;
-  wgs84.importFromEPSG(4326);
-  wgs84.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+  io::set_up_wgs84(wgs84);
   if (files.commune_polygons.empty())
     throw InputError("scenario", 0, "commune_polygons", "no commune polygon file given");
   for (const auto& path : files.commune_polygons) {

@@ -1,4 +1,4 @@
-#include "viz/output_dir.h"
+#include "io/output_dir.h"
 
 #include <fcntl.h>
 #include <fmt/format.h>

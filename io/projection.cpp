@@ -1,7 +1,9 @@
-#include "scenarios/projection.h"
+#include "io/projection.h"
 
 #include <cpl_error.h>
 #include <ogr_spatialref.h>
+
+#include "io/gdal_util.h"
 
 #include <cmath>
 #include <stdexcept>
@@ -18,13 +20,8 @@ struct QuietGdal {
 }  // namespace
 
 Projection::Projection() {
-  OGRSpatialReference wgs84, l93;
-  wgs84.importFromEPSG(4326);
-  l93.importFromEPSG(2154);
-  wgs84.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-  l93.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-  to_l93_.reset(OGRCreateCoordinateTransformation(&wgs84, &l93));
-  to_wgs84_.reset(OGRCreateCoordinateTransformation(&l93, &wgs84));
+  to_l93_ = io::wgs84_lambert93_transform();
+  to_wgs84_ = io::wgs84_lambert93_transform(true);
   if (!to_l93_ || !to_wgs84_)
     throw std::runtime_error("GDAL/OSR cannot transform between EPSG:4326 and EPSG:2154 (is proj-data installed?)");
 }

@@ -1,4 +1,4 @@
-#include "scenarios/requests.h"
+#include "io/requests.h"
 
 #include <fmt/format.h>
 
@@ -11,9 +11,9 @@
 
 #include "models/error.h"
 #include "scenarios/builtin_scenarios.h"
-#include "scenarios/csv.h"
-#include "scenarios/projection.h"
-#include "scenarios/text.h"
+#include "io/csv.h"
+#include "io/projection.h"
+#include "io/text.h"
 
 namespace dorsale::scenarios {
 

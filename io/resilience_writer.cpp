@@ -1,4 +1,4 @@
-#include "viz/resilience_writer.h"
+#include "io/resilience_writer.h"
 
 #include <fmt/format.h>
 #include <ogrsf_frmts.h>
@@ -7,8 +7,8 @@
 #include <sstream>
 #include <unordered_map>
 
-#include "viz/gpkg_util.h"
-#include "viz/json_reader.h"
+#include "io/gpkg_util.h"
+#include "io/json_reader.h"
 
 namespace dorsale::viz {
 

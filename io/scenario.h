@@ -8,7 +8,7 @@
 
 #include "models/parameters.h"
 #include "models/region.h"
-#include "scenarios/opendata.h"
+#include "io/opendata.h"
 
 namespace dorsale::scenarios {
 
@@ -18,7 +18,7 @@ struct RegionSource {
   std::string opendata_dir;  // resolved path; empty when files are named one by one
   OpenDataFiles files;       // resolved paths
   // Open data only: the plan of the network derived over the real communes
-  // (scenarios/network_rules.h): "auto" (default: the BFC plan when all its PoP communes are in
+  // (regions/network_rules.h): "auto" (default: the BFC plan when all its PoP communes are in
   // the region, else "derived"), "builtin:bfc", "derived" (a plan made by rule from the region),
   // a resolved path to a plan file, or "none" (no network: no interconnection queue, collecte or
   // towers).
@@ -73,16 +73,7 @@ std::vector<std::string> builtin_scenario_names();  // {"bfc-2022", "bfc-2025"}
 Scenario builtin_scenario(const std::string& name);  // throws InputError if unknown
 std::string builtin_scenario_text(const std::string& name);  // its TOML text; InputError if unknown
 
-// The region a scenario asks for (built-in generator or open-data import), validated.
-Region load_region(const Scenario& s);
-
-// The public budgets fitted to the region (budgets.scale). An open-data region whose scenario
-// gives no budgets.public_eur_per_year gets the default budgets × its premises /
-// budgets.reference_premises ("premises_share"), keeps them ("none"), or is refused with an
-// InputError naming budgets.scale ("refuse") unless it has exactly budgets.reference_premises
-// premises. The built-in region and budgets the scenario gives are left as they are. What was
-// done is recorded in the region's provenance ("budgets: ..."). Call it before planning.
-void fit_budgets(Scenario& s, Region& region);
+// The region a scenario asks for, and its budgets fitted to it: regions/load_region.h.
 
 // Hex FNV-1a 64-bit hash of bytes.
 std::string fnv1a64_hex(const std::string& bytes);

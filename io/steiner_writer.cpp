@@ -1,4 +1,4 @@
-#include "viz/steiner_writer.h"
+#include "io/steiner_writer.h"
 
 #include <fmt/format.h>
 

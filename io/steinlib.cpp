@@ -1,4 +1,4 @@
-#include "scenarios/steinlib.h"
+#include "io/steinlib.h"
 
 #include <fmt/format.h>
 
@@ -11,7 +11,7 @@
 #include <sstream>
 
 #include "models/error.h"
-#include "scenarios/text.h"
+#include "io/text.h"
 
 namespace dorsale::scenarios {
 

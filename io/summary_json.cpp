@@ -1,9 +1,9 @@
-#include "viz/summary_json.h"
+#include "io/summary_json.h"
 
 #include <fmt/format.h>
 
 #include "models/run_summary.h"
-#include "viz/interconnect_writer.h"
+#include "io/interconnect_writer.h"
 
 #include <algorithm>
 #include <map>

@@ -1,6 +1,6 @@
 #pragma once
 // JSON views of a region and of a run: what `dorsale region info --json` prints and what
-// summary.json holds. Keys are documented in viz/README.md.
+// summary.json holds. Keys are documented in io/README.md.
 #include <nlohmann/json.hpp>
 
 #include "models/parameters.h"

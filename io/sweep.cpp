@@ -1,4 +1,4 @@
-#include "scenarios/sweep.h"
+#include "io/sweep.h"
 
 #include <fmt/format.h>
 
@@ -7,8 +7,8 @@
 #include <stdexcept>
 
 #include "models/error.h"
-#include "scenarios/text.h"
-#include "scenarios/toml_input.h"
+#include "io/text.h"
+#include "io/toml_input.h"
 
 namespace dorsale::scenarios {
 

@@ -1,4 +1,4 @@
-#include "scenarios/text.h"
+#include "io/text.h"
 
 #include <fmt/format.h>
 

@@ -1,4 +1,4 @@
-#include "scenarios/toml_input.h"
+#include "io/toml_input.h"
 
 #include <fmt/format.h>
 
@@ -8,7 +8,7 @@
 #include <sstream>
 
 #include "models/error.h"
-#include "scenarios/text.h"
+#include "io/text.h"
 
 namespace dorsale::scenarios {
 

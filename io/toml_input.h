@@ -1,6 +1,6 @@
 #pragma once
 // The TOML reading shared by scenario and sweep files: the text is checked (UTF-8, line
-// length, nesting depth: scenarios/text.h) before toml11 sees it, and integers that do not fit
+// length, nesting depth: io/text.h) before toml11 sees it, and integers that do not fit
 // in 64 bits (toml11 silently clamps them) are refused, each with an InputError naming the
 // file, the line and the key.
 #include <cstdint>

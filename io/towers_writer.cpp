@@ -1,13 +1,14 @@
-#include "viz/towers_writer.h"
+#include "io/towers_writer.h"
 
 #include <fmt/format.h>
 #include <gdal_priv.h>
 #include <ogrsf_frmts.h>
 
-#include "viz/gpkg_util.h"
-#include "viz/json_reader.h"
+#include "io/gpkg_util.h"
+#include "io/json_reader.h"
 
 #include <limits>
+#include <memory>
 #include <stdexcept>
 
 namespace dorsale::viz {
@@ -396,6 +397,15 @@ void add_towers_layers(GDALDataset* ds, const Region& region, const TowersResult
   chosen_sites_layers(ds, res);
   planned_links_layer(ds, res);
   white_zone_layer(ds, res);
+}
+
+void write_towers_gpkg(const std::filesystem::path& file, const Region& region, const TowersResult& res) {
+  GDALAllRegister();
+  GDALDriver* drv = gpkg_driver();
+  std::unique_ptr<GDALDataset> ds(drv->Create(file.string().c_str(), 0, 0, 0, GDT_Unknown, nullptr));
+  if (!ds) throw std::runtime_error(fmt::format("{}: cannot create", file.string()));
+  add_towers_layers(ds.get(), region, res);
+  gpkg_close(ds, file.string());
 }
 
 }  // namespace dorsale::viz

@@ -1,6 +1,7 @@
 #pragma once
-// The formats of the high-point siting: towers.json (viz/README.md) and the GeoPackage layers
+// The formats of the high-point siting: towers.json (io/README.md) and the GeoPackage layers
 // existing_sites, chosen_sites, backhaul_routes and white_zone_premises (Lambert-93).
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -23,5 +24,7 @@ std::string towers_text(const TowersResult& res);
 std::string towers_file_text(const TowersFileResult& res);
 
 void add_towers_layers(GDALDataset* ds, const Region& region, const TowersResult& res);
+// towers.gpkg of dorsale towers: a new GeoPackage `file` with the layers above.
+void write_towers_gpkg(const std::filesystem::path& file, const Region& region, const TowersResult& res);
 
 }  // namespace dorsale::viz

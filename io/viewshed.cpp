@@ -1,4 +1,4 @@
-#include "scenarios/viewshed.h"
+#include "io/viewshed.h"
 
 #include <fmt/format.h>
 #include <gdal_alg.h>
@@ -8,6 +8,7 @@
 #include <cmath>
 
 #include "models/error.h"
+#include "io/gdal_util.h"
 
 namespace dorsale::scenarios {
 
@@ -32,8 +33,7 @@ Dem::Dem(const std::string& path) : path_(path), impl_(std::make_unique<Impl>())
     throw InputError(path, 0, "crs", "the DEM must be in a projected CRS in metres (e.g. EPSG:2154)");
   }
   OGRSpatialReference l93, dem(*srs);
-  l93.importFromEPSG(2154);
-  l93.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+  io::set_up_lambert93(l93);
   dem.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
   needs_transform_ = !dem.IsSame(&l93);
   if (needs_transform_) {

@@ -1,4 +1,4 @@
-#include "scenarios/builtin_region.h"
+#include "regions/builtin_region.h"
 
 #include <fmt/format.h>
 
@@ -6,8 +6,8 @@
 #include <cmath>
 
 #include "models/error.h"
-#include "scenarios/builtin/builtin.h"
-#include "scenarios/builtin/reference_data.h"
+#include "regions/builtin/builtin.h"
+#include "regions/builtin/reference_data.h"
 
 namespace dorsale::scenarios {
 

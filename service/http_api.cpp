@@ -26,9 +26,9 @@
 #include "service/register.h"
 #include "service/openapi.h"
 #include "service/web_page.h"
-#include "viz/output_dir.h"
-#include "viz/interconnect_writer.h"
-#include "viz/network_writer.h"
+#include "io/output_dir.h"
+#include "io/interconnect_writer.h"
+#include "io/network_writer.h"
 
 namespace dorsale::service {
 

@@ -7,8 +7,8 @@
 #include <numeric>
 
 #include "models/error.h"
-#include "scenarios/builtin/builtin.h"
-#include "scenarios/builtin/reference_data.h"
+#include "regions/builtin/builtin.h"
+#include "regions/builtin/reference_data.h"
 
 namespace dorsale::scenarios::builtin {
 

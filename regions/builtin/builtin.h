@@ -1,5 +1,5 @@
 #pragma once
-// Internal to the built-in region generator (scenarios/builtin_region.cpp): the working state
+// Internal to the built-in region generator (regions/builtin_region.cpp): the working state
 // its steps share and the steps themselves, in the order build_builtin_region calls them.
 // Every step reads what the earlier ones left in the state and adds its part; the random
 // streams are keyed by (seed, step, index), so a step's draws do not depend on the others.
@@ -9,7 +9,7 @@
 
 #include "models/parameters.h"
 #include "models/region.h"
-#include "scenarios/projection.h"
+#include "io/projection.h"
 
 namespace dorsale::scenarios::builtin {
 

@@ -8,8 +8,8 @@
 
 #include "models/error.h"
 #include "models/random.h"
-#include "scenarios/builtin/builtin.h"
-#include "scenarios/builtin/reference_data.h"
+#include "regions/builtin/builtin.h"
+#include "regions/builtin/reference_data.h"
 
 namespace dorsale::scenarios::builtin {
 

@@ -11,7 +11,7 @@
 
 #include "models/error.h"
 #include "models/random.h"
-#include "scenarios/builtin/builtin.h"
+#include "regions/builtin/builtin.h"
 
 namespace dorsale::scenarios::builtin {
 

@@ -7,9 +7,9 @@
 #include <cmath>
 
 #include "models/random.h"
-#include "scenarios/builtin/builtin.h"
-#include "scenarios/builtin/reference_data.h"
-#include "scenarios/network_rules.h"
+#include "regions/builtin/builtin.h"
+#include "regions/builtin/reference_data.h"
+#include "regions/network_rules.h"
 
 namespace dorsale::scenarios::builtin {
 

@@ -1,6 +1,6 @@
 #pragma once
 // Real reference data of Bourgogne-Franche-Comté used by the built-in region generator:
-// the 8 départements and their main towns (internal to scenarios/builtin/).
+// the 8 départements and their main towns (internal to regions/builtin/).
 
 namespace dorsale::scenarios::builtin {
 

@@ -1,7 +1,7 @@
 // summary.json read back (typed, strict): what compare and the report take from a run folder is
 // the summary of the results in memory, exactly; an edited file is an InputError naming the
 // file and the field.
-#include "viz/compare_writer.h"
+#include "io/compare_writer.h"
 
 #include <gtest/gtest.h>
 
@@ -9,9 +9,9 @@
 #include <fstream>
 
 #include "models/run_summary.h"
-#include "scenarios/scenario.h"
+#include "io/scenario.h"
 #include "test_support.h"
-#include "viz/summary_json.h"
+#include "io/summary_json.h"
 
 using namespace dorsale;
 using nlohmann::json;

@@ -11,12 +11,12 @@
 
 #include "planner/quantities.h"
 #include "planner/towers.h"
-#include "scenarios/scenario.h"
+#include "io/scenario.h"
 #include "service/http_api.h"
 #include "test_support.h"
-#include "viz/csv_format.h"
-#include "viz/interconnect_writer.h"
-#include "viz/quantities_writer.h"
+#include "io/csv_format.h"
+#include "io/interconnect_writer.h"
+#include "io/quantities_writer.h"
 
 using namespace dorsale;
 

@@ -15,7 +15,7 @@
 
 #include "models/results.h"
 #include "test_support.h"
-#include "viz/gpkg_writer.h"
+#include "io/gpkg_writer.h"
 
 using namespace dorsale;
 

@@ -1,5 +1,5 @@
 // GraceTHD in and out: the tests write small deliveries through GDAL with the v2.0.1 schema
-// (models/gracethd.h), read them back (scenarios/gracethd.h, `dorsale network info`), export
+// (models/gracethd.h), read them back (io/gracethd.h, `dorsale network info`), export
 // networks (`dorsale network export`) and compare the exports with the official templates
 // when they are at hand (../shared/reference/gracethd-v2.0.1).
 #include <fmt/format.h>
@@ -17,17 +17,17 @@
 #include "models/gracethd.h"
 #include "planner/interconnect.h"
 #include "planner/network.h"
-#include "scenarios/gracethd.h"
-#include "scenarios/projection.h"
-#include "scenarios/requests.h"
-#include "scenarios/scenario.h"
+#include "io/gracethd.h"
+#include "io/projection.h"
+#include "io/requests.h"
+#include "io/scenario.h"
 #include "service/desk.h"
 #include "service/register.h"
 #include "service/serve.h"
 #include "test_support.h"
-#include "viz/gpkg_writer.h"
-#include "viz/network_writer.h"
-#include "viz/output_dir.h"
+#include "io/gpkg_writer.h"
+#include "io/network_writer.h"
+#include "io/output_dir.h"
 #include "solvers/interconnect.h"
 #include "solvers/resilience.h"
 

@@ -12,10 +12,10 @@
 
 #include "guichet_fixture.h"
 #include "planner/guichet.h"
-#include "scenarios/scenario.h"
+#include "io/scenario.h"
 #include "solvers/guichet.h"
 #include "test_support.h"
-#include "viz/guichet_writer.h"
+#include "io/guichet_writer.h"
 
 using namespace dorsale;
 

@@ -1,7 +1,7 @@
 // guichet.json read back strictly: every array of the shape its header announces, every
 // field typed, so that merging an edited or truncated shard is an InputError naming the file
 // and the field instead of an out-of-bounds read.
-#include "viz/guichet_writer.h"
+#include "io/guichet_writer.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-// results.h5 read back with the HDF5 C API: every dataset of the schema (viz/README.md) has
+// results.h5 read back with the HDF5 C API: every dataset of the schema (io/README.md) has
 // the shape and the values of the in-memory results, units and description attributes, and
 // the same results give the same bytes.
 #include <gtest/gtest.h>
@@ -17,7 +17,7 @@
 
 #include "models/results.h"
 #include "test_support.h"
-#include "viz/hdf5_writer.h"
+#include "io/hdf5_writer.h"
 
 using namespace dorsale;
 

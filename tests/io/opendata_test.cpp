@@ -9,8 +9,8 @@
 
 #include "models/error.h"
 #include "planner/region_info.h"
-#include "viz/summary_json.h"
-#include "scenarios/opendata.h"
+#include "io/summary_json.h"
+#include "io/opendata.h"
 #include "test_support.h"
 
 using namespace dorsale;

@@ -1,7 +1,7 @@
 // The output folder: only dorsale's own entries are written or replaced, a generation is
 // committed whole by one switch, left-overs of killed commands are cleaned, and commands on
 // one folder are serialised.
-#include "viz/output_dir.h"
+#include "io/output_dir.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>

@@ -1,6 +1,6 @@
 // Request files: real calendar dates, UTF-8 only, JSON number overflow and projection
 // failures as InputErrors naming the row and field (they were internal errors, exit 3).
-#include "scenarios/requests.h"
+#include "io/requests.h"
 
 #include <gtest/gtest.h>
 

@@ -10,7 +10,7 @@
 
 #include "models/error.h"
 #include "test_support.h"
-#include "scenarios/scenario.h"
+#include "io/scenario.h"
 
 using namespace dorsale;
 using scenarios::parse_scenario;

@@ -1,7 +1,7 @@
 // The SteinLib reader refuses hostile files with an InputError naming the line and field,
 // before allocating what they announce: counts capped, integers parsed without overflow,
 // node numbers within 1..Nodes, announced and found counts equal.
-#include "scenarios/steinlib.h"
+#include "io/steinlib.h"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 // Sweep files: read lazily (a count and "set k -> values"), with the same order and names as
 // when every set was built up front; hostile files are InputErrors.
-#include "scenarios/sweep.h"
+#include "io/sweep.h"
 
 #include <gtest/gtest.h>
 

@@ -1,13 +1,13 @@
 // The checks shared by the text readers: UTF-8 validity with the line of the first bad byte,
 // line length, TOML nesting depth, integers without overflow.
-#include "scenarios/text.h"
+#include "io/text.h"
 
 #include <gtest/gtest.h>
 
 #include <fstream>
 
 #include "models/error.h"
-#include "scenarios/csv.h"
+#include "io/csv.h"
 #include "test_support.h"
 
 using namespace dorsale;

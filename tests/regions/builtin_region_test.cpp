@@ -6,10 +6,10 @@
 #include <set>
 
 #include "planner/region_info.h"
-#include "scenarios/builtin_region.h"
-#include "scenarios/scenario.h"
+#include "regions/builtin_region.h"
+#include "io/scenario.h"
 #include "solvers/network_graph.h"
-#include "viz/summary_json.h"
+#include "io/summary_json.h"
 
 #include "test_support.h"
 

@@ -1,4 +1,4 @@
-// The network derived over an imported region (scenarios/network_rules.h): on the real BFC
+// The network derived over an imported region (regions/network_rules.h): on the real BFC
 // communes with the built-in corridor plan, and on another region with a plan file. Properties
 // are recomputed here from the region, independently of the rules' code.
 #include <gdal_priv.h>
@@ -12,12 +12,13 @@
 #include <queue>
 
 #include "models/error.h"
-#include "scenarios/network_rules.h"
-#include "scenarios/opendata.h"
-#include "scenarios/scenario.h"
-#include "viz/summary_json.h"
+#include "regions/network_rules.h"
+#include "io/opendata.h"
+#include "io/scenario.h"
+#include "regions/load_region.h"
+#include "io/summary_json.h"
 #include "planner/region_info.h"
-#include "scenarios/projection.h"
+#include "io/projection.h"
 #include "test_support.h"
 
 using namespace dorsale;

@@ -6,9 +6,10 @@
 #include <filesystem>
 
 #include "models/error.h"
-#include "scenarios/scenario.h"
+#include "io/scenario.h"
+#include "regions/load_region.h"
 #include "test_support.h"
-#include "viz/summary_json.h"
+#include "io/summary_json.h"
 
 using namespace dorsale;
 

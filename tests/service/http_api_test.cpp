@@ -10,9 +10,9 @@
 
 #include "desk_fixture.h"
 #include "planner/interconnect.h"
-#include "scenarios/requests.h"
-#include "viz/interconnect_writer.h"
-#include "viz/network_writer.h"
+#include "io/requests.h"
+#include "io/interconnect_writer.h"
+#include "io/network_writer.h"
 
 namespace dorsale::test {
 namespace {

@@ -2,10 +2,15 @@
 
 #include <fmt/format.h>
 
+#include "models/error.h"
 #include "models/run_summary.h"
 #include "io/interconnect_writer.h"
+#include "io/json_reader.h"
 
 #include <algorithm>
+#include <array>
+#include <filesystem>
+#include <limits>
 #include <map>
 #include <numeric>
 
@@ -220,6 +225,89 @@ std::string region_text(const Region& r) {
   // What a rule laid or fitted rather than the inputs gave (the network, the budgets), in full.
   for (const auto& d : r.provenance.derived)
     if (d.rfind("network:", 0) == 0 || d.rfind("budgets:", 0) == 0) s += "  derived " + d + "\n";
+  return s;
+}
+
+// ---- summary.json read back (dorsale compare, track and the report of a run folder) ----
+
+namespace {
+
+ShareFigures shares_of(const JsonReader& rd, const json& o, const std::string& w) {
+  return {rd.number_at(o, "pct_ge8", w), rd.number_at(o, "pct_ge30", w), rd.number_at(o, "pct_ftth", w)};
+}
+
+// An optional number of an object (absent: 0), as the first year of a trajectory has no spends.
+double number_or_zero(const JsonReader& rd, const json& o, const std::string& key, const std::string& w) {
+  return rd.has(o, key) ? rd.number_at(o, key, w) : 0.0;
+}
+
+TargetAssessment target_of(const JsonReader& rd, const std::string& name, const json& v, const std::string& w) {
+  TargetAssessment t;
+  t.name = name;
+  t.target_year = int(rd.integer_at(v, "target_year", w, 0, 9999));
+  if (const json& met = rd.at(v, "met_year", w); !met.is_null()) t.met_year = int(rd.integer(met, w + ".met_year", 0, 9999));
+  if (rd.has(v, "premises_short_at_target_year"))
+    t.premises_short_at_target_year = rd.integer_at(v, "premises_short_at_target_year", w, std::numeric_limits<std::int64_t>::min(),
+                                                    std::numeric_limits<std::int64_t>::max());
+  if (rd.has(v, "pct_short_at_target_year")) t.pct_short_at_target_year = rd.number_at(v, "pct_short_at_target_year", w);
+  t.met = rd.boolean(rd.at(v, "met", w), w + ".met");
+  return t;
+}
+
+RunSummary::Year year_of(const JsonReader& rd, const json& y, const std::string& w) {
+  RunSummary::Year ry;
+  ry.year = int(rd.integer_at(y, "year", w, 0, 9999));
+  ry.figures.shares = shares_of(rd, y, w);
+  ry.figures.public_spend_eur = number_or_zero(rd, y, "public_spend_eur", w);
+  ry.figures.private_spend_eur = number_or_zero(rd, y, "private_spend_eur", w);
+  ry.figures.alternatives_eur = number_or_zero(rd, y, "alternatives_eur", w);
+  if (rd.has(y, "limit")) ry.limit = rd.string_at(y, "limit", w);
+  constexpr auto kMax = std::numeric_limits<std::int64_t>::max();
+  ry.premises = rd.integer_at(y, "premises", w, 0, kMax);
+  ry.below_8 = rd.integer_at(y, "below_8", w, 0, kMax);
+  ry.below_30 = rd.integer_at(y, "below_30", w, 0, kMax);
+  ry.ftth = rd.integer_at(y, "ftth", w, 0, kMax);
+  ry.budget_eur = number_or_zero(rd, y, "budget_eur", w);
+  const json& techs = rd.at(y, "premises_by_technology", w);
+  for (int t = 0; t < kTechnologyCount; ++t)
+    ry.figures.premises_by_technology[t] =
+        rd.integer_at(techs, technology_key(Technology(t)), w + ".premises_by_technology", 0, std::numeric_limits<std::int64_t>::max());
+  for (const auto& [code, d] : rd.object(rd.at(y, "by_departement", w), w + ".by_departement").items())
+    ry.by_departement[code] = shares_of(rd, d, w + ".by_departement." + code);
+  return ry;
+}
+
+}  // namespace
+
+RunSummary read_run_summary(const std::filesystem::path& file) {
+  std::string text;
+  if (!read_text_file(file.string(), text)) throw InputError(file.string(), 0, "", "cannot open (is this an output folder of dorsale run?)");
+  const json j = parse_json_document(text, file.string(), "a summary.json of dorsale run");
+  const JsonReader rd{file.string()};
+  if (!j.is_object() || !j.contains("trajectory") || !j.contains("targets"))
+    throw InputError(file.string(), 0, "trajectory", "not a roll-out run (no trajectory)");
+  RunSummary s;
+  s.name = rd.string_at(rd.at(j, "scenario", ""), "name", "scenario");
+  const json& region = rd.at(j, "region", "");
+  s.communes = rd.integer_at(region, "communes", "region", 0, std::numeric_limits<std::int64_t>::max());
+  s.premises = rd.integer_at(region, "premises", "region", 0, std::numeric_limits<std::int64_t>::max());
+  s.planned = true;
+  if (rd.has(region, "departements_list"))
+    for (const auto& d : rd.array(region.at("departements_list"), "region.departements_list")) {
+      const std::string code = rd.string_at(d, "code", "region.departements_list");
+      s.premises_by_departement[code] = rd.integer_at(d, "premises", "region.departements_list", 0, std::numeric_limits<std::int64_t>::max());
+      s.departement_names[code] = rd.string_at(d, "name", "region.departements_list");
+    }
+  if (rd.has(j, "start_date")) s.start_date = rd.string_at(j, "start_date", "");
+  if (rd.has(j, "rollout")) {
+    const json& ro = rd.at(j, "rollout", "");
+    s.rollout = {number_or_zero(rd, ro, "public_spend_eur", "rollout"), number_or_zero(rd, ro, "private_spend_eur", "rollout"),
+                 number_or_zero(rd, ro, "alternatives_eur", "rollout"), number_or_zero(rd, ro, "collecte_eur", "rollout"),
+                 number_or_zero(rd, ro, "collecte_km", "rollout")};
+  }
+  const json& trajectory = rd.array(j.at("trajectory"), "trajectory");
+  for (std::size_t k = 0; k < trajectory.size(); ++k) s.trajectory.push_back(year_of(rd, trajectory[k], fmt::format("trajectory[{}]", k)));
+  for (const auto& [name, v] : rd.object(j.at("targets"), "targets").items()) s.targets.push_back(target_of(rd, name, v, "targets." + name));
   return s;
 }
 

@@ -1,11 +1,13 @@
 #pragma once
 // JSON views of a region and of a run: what `dorsale region info --json` prints and what
-// summary.json holds. Keys are documented in io/README.md.
+// summary.json holds, and summary.json read back typed. Keys are documented in io/README.md.
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "models/parameters.h"
 #include "models/region.h"
 #include "models/results.h"
+#include "models/run_summary.h"
 
 namespace dorsale::viz {
 
@@ -24,5 +26,9 @@ nlohmann::json targets_json(const std::vector<TargetAssessment>& targets);
 std::string run_text(const Region& region, const ScenarioResults& results, const Parameters& params);
 // A short human-readable summary of the region (a few lines).
 std::string region_text(const Region& region);
+
+// Reads what compare, track and the report need of <run>/summary.json (models/run_summary.h).
+// InputError naming the file (and the field) when it is missing, malformed or not a roll-out run.
+RunSummary read_run_summary(const std::filesystem::path& summary_json);
 
 }  // namespace dorsale::viz

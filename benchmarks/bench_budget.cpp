@@ -7,7 +7,8 @@
 #include "planner/rollout.h"
 #include "planner/run.h"
 #include "planner/targets.h"
-#include "scenarios/scenario.h"
+#include "io/scenario.h"
+#include "regions/load_region.h"
 
 using namespace dorsale;
 

@@ -19,7 +19,8 @@
 
 #include <fmt/format.h>
 
-#include "scenarios/scenario.h"
+#include "io/scenario.h"
+#include "regions/load_region.h"
 #include "service/desk.h"
 #include "service/http_api.h"
 #include "service/register.h"

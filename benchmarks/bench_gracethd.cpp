@@ -16,10 +16,10 @@
 #include "benchmarks/grid_delivery.h"
 #include "models/random.h"
 #include "planner/interconnect.h"
-#include "scenarios/gracethd.h"
-#include "scenarios/projection.h"
-#include "viz/network_writer.h"
-#include "viz/output_dir.h"
+#include "io/gracethd.h"
+#include "io/projection.h"
+#include "io/network_writer.h"
+#include "io/output_dir.h"
 
 using namespace dorsale;
 using Clock = std::chrono::steady_clock;

@@ -11,7 +11,8 @@
 
 #include "planner/guichet.h"
 #include "planner/run.h"
-#include "scenarios/scenario.h"
+#include "io/scenario.h"
+#include "regions/load_region.h"
 
 using namespace dorsale;
 using Clock = std::chrono::steady_clock;

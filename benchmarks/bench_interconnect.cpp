@@ -15,8 +15,8 @@
 
 #include "models/random.h"
 #include "planner/interconnect.h"
-#include "scenarios/builtin_region.h"
-#include "scenarios/scenario.h"
+#include "regions/builtin_region.h"
+#include "io/scenario.h"
 
 using namespace dorsale;
 using Clock = std::chrono::steady_clock;

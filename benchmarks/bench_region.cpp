@@ -4,9 +4,9 @@
 
 #include <filesystem>
 
-#include "scenarios/builtin_region.h"
-#include "scenarios/opendata.h"
-#include "scenarios/scenario.h"
+#include "regions/builtin_region.h"
+#include "io/opendata.h"
+#include "io/scenario.h"
 
 using namespace dorsale;
 

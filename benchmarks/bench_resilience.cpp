@@ -17,7 +17,8 @@
 #include <map>
 
 #include "planner/resilience.h"
-#include "scenarios/scenario.h"
+#include "io/scenario.h"
+#include "regions/load_region.h"
 #include "solvers/resilience.h"
 
 using namespace dorsale;

@@ -13,8 +13,9 @@
 
 #include "planner/rollout.h"
 #include "planner/run.h"
-#include "scenarios/scenario.h"
-#include "scenarios/steinlib.h"
+#include "io/scenario.h"
+#include "regions/load_region.h"
+#include "io/steinlib.h"
 #include "solvers/steiner.h"
 
 using namespace dorsale;

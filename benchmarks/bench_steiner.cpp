@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "scenarios/steinlib.h"
+#include "io/steinlib.h"
 #include "solvers/steiner.h"
 
 using namespace dorsale;

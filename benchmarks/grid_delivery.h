@@ -7,7 +7,7 @@
 
 #include "models/network.h"
 #include "models/parameters.h"
-#include "scenarios/projection.h"
+#include "io/projection.h"
 
 namespace dorsale::bench {
 

@@ -24,7 +24,8 @@
 
 #include "fuzz/fuzz_common.h"
 #include "models/region.h"
-#include "scenarios/scenario.h"
+#include "io/scenario.h"
+#include "regions/load_region.h"
 #include "service/desk.h"
 #include "service/http_api.h"
 #include "service/register.h"

@@ -8,10 +8,10 @@
 #include "fuzz/fuzz_common.h"
 #include "fuzz/gracethd_delivery.h"
 #include "models/parameters.h"
-#include "scenarios/gracethd.h"
-#include "scenarios/projection.h"
-#include "viz/network_writer.h"
-#include "viz/output_dir.h"
+#include "io/gracethd.h"
+#include "io/projection.h"
+#include "io/network_writer.h"
+#include "io/output_dir.h"
 
 namespace fs = std::filesystem;
 

@@ -2,7 +2,7 @@
 // parse_count and parse_number, as the importer does. The first byte picks the separator and
 // the lines skipped before the header (bit 0: ';' else ','; bits 1-3: lines skipped, 4 for ARCEP).
 #include "fuzz/fuzz_common.h"
-#include "scenarios/csv.h"
+#include "io/csv.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size < 1) return 0;

@@ -7,7 +7,7 @@
 
 #include "fuzz/fuzz_common.h"
 #include "models/parameters.h"
-#include "scenarios/opendata.h"
+#include "io/opendata.h"
 
 #ifndef DORSALE_FUZZ_MINI_DATA
 #error "DORSALE_FUZZ_MINI_DATA (tests/data/mini) must be defined"

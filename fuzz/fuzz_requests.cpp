@@ -3,8 +3,9 @@
 // network of the built-in region (bfc-2022), built once.
 #include "fuzz/fuzz_common.h"
 #include "models/region.h"
-#include "scenarios/requests.h"
-#include "scenarios/scenario.h"
+#include "io/requests.h"
+#include "io/scenario.h"
+#include "regions/load_region.h"
 
 namespace {
 const dorsale::Region* region = nullptr;

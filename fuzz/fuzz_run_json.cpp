@@ -6,9 +6,9 @@
 #include <nlohmann/json.hpp>
 
 #include "fuzz/fuzz_common.h"
-#include "viz/interconnect_writer.h"
-#include "viz/resilience_writer.h"
-#include "viz/towers_writer.h"
+#include "io/interconnect_writer.h"
+#include "io/resilience_writer.h"
+#include "io/towers_writer.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const nlohmann::json j = nlohmann::json::parse(data, data + size, nullptr, /*allow_exceptions=*/false);

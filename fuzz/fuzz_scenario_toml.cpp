@@ -1,6 +1,6 @@
 // Scenario TOML: scenarios::parse_scenario(text, origin, base_dir).
 #include "fuzz/fuzz_common.h"
-#include "scenarios/scenario.h"
+#include "io/scenario.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string text = dorsale_fuzz::as_string(data, size);

@@ -1,7 +1,7 @@
 // Sweep TOML of `dorsale guichet --sweep`: scenarios::read_sweep(path, parameters).
 #include "fuzz/fuzz_common.h"
 #include "models/parameters.h"
-#include "scenarios/sweep.h"
+#include "io/sweep.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static const dorsale::Parameters base;

@@ -8,9 +8,9 @@
 #include <string>
 
 #include "models/network.h"
-#include "scenarios/projection.h"
-#include "viz/network_writer.h"
-#include "viz/output_dir.h"
+#include "io/projection.h"
+#include "io/network_writer.h"
+#include "io/output_dir.h"
 
 namespace dorsale_fuzz {
 

@@ -7,8 +7,8 @@
 #include <set>
 
 #include "models/error.h"
-#include "scenarios/csv.h"
-#include "scenarios/text.h"
+#include "io/csv.h"
+#include "io/text.h"
 
 namespace dorsale::io {
 

@@ -10,6 +10,9 @@
 #include <sstream>
 #include <toml.hpp>
 
+#include "io/json_reader.h"
+#include "models/error.h"
+
 namespace dorsale::io {
 
 using nlohmann::json;
@@ -162,6 +165,48 @@ std::string calibrated_toml(const std::string& original_text, const std::string&
   std::ostringstream os;
   os << std::setw(100) << root;
   return text + os.str();
+}
+
+}  // namespace dorsale::io
+
+namespace dorsale::io {
+
+using viz::JsonReader;
+using viz::parse_json_document;
+
+namespace {
+double ranged(const JsonReader& rd, const nlohmann::json& o, const std::string& key, const std::string& where, double lo, double hi) {
+  const double v = rd.number_at(o, key, where);
+  if (!(v >= lo && v <= hi))
+    throw InputError(rd.file, 0, where.empty() ? key : where + "." + key, fmt::format("{} is outside [{}, {}]", v, lo, hi));
+  return v;
+}
+}  // namespace
+
+TrackResult track_from_json_text(const std::string& text, const std::string& file) {
+  const nlohmann::json j = parse_json_document(text, file, "a track.json of dorsale run or track");
+  const JsonReader rd{file};
+  TrackResult t;
+  t.run = rd.string_at(j, "run", "");
+  t.start_date = rd.string_at(j, "start_date", "");
+  t.actuals_layout = rd.string_at(j, "actuals_layout", "");
+  const auto& rows = rd.array(rd.at(j, "rows", ""), "rows");
+  for (std::size_t k = 0; k < rows.size(); ++k) {
+    const std::string w = fmt::format("rows[{}]", k);
+    TrackRow r;
+    r.departement = rd.string_at(rows[k], "departement", w);
+    r.date = parse_date(rd.string_at(rows[k], "date", w));
+    if (!is_valid(r.date)) throw InputError(file, 0, w + ".date", "is not a date");
+    r.actual_pct = ranged(rd, rows[k], "actual_pct", w, 0, 100);
+    const auto& p = rd.at(rows[k], "planned_pct", w);
+    if (!p.is_null()) r.planned_pct = ranged(rd, rows[k], "planned_pct", w, 0, 100);
+    const auto& g = rd.at(rows[k], "gap_pts", w);
+    if (!g.is_null()) r.gap_pts = ranged(rd, rows[k], "gap_pts", w, -100, 100);
+    t.rows.push_back(r);
+  }
+  t.compared = int(rd.integer_at(j, "compared", "", 0, 1 << 30));
+  if (!rd.at(j, "mae_pts", "").is_null()) t.mae_pts = ranged(rd, j, "mae_pts", "", 0, 100);
+  return t;
 }
 
 }  // namespace dorsale::io

@@ -16,6 +16,10 @@ std::string track_json(const TrackResult& t);
 std::string track_csv(const TrackResult& t, char separator = ',');
 std::string fit_json(const CalibrationResult& c);
 
+// track.json read back (a run folder's, for the report of dorsale compare): InputError naming
+// the file and the field.
+TrackResult track_from_json_text(const std::string& text, const std::string& file);
+
 // The calibrated scenario: the text of the original (`origin`, relative paths resolved against
 // `base_dir` and written absolute; a built-in scenario's example requests as
 // "builtin:requests-example.csv"), named `name`, with [pace] model "ramp", the shape, one

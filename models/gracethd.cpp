@@ -16,7 +16,7 @@ struct Spec {
 // Written once from the v2.0.1 delivery templates (db_shpcsv/: the Shapefiles' .dbf fields,
 // the CSV headers) and, for the CSV tables' types, the data model's documentation
 // (gracethd-mcd-v2.0.1_doc_r04, MCD_Attributs). Tests compare them with the templates when
-// they are at hand (tests/scenarios/gracethd_test.cpp).
+// they are at hand (tests/io/gracethd_test.cpp).
 const Spec kSpecs[] = {
     {"t_noeud", Geom::Point,
      "nd_code:S254,nd_codeext:S254,nd_nom:S254,nd_coderat:S254,nd_r1_code:S100,nd_r2_code:S100,"

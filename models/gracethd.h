@@ -2,8 +2,8 @@
 // The GraceTHD v2.0.1 exchange model (CNIG/Covadis "Aménagement numérique des territoires"),
 // as far as dorsale reads and writes it: the schema of the tables a network needs (names,
 // fields and types of the official delivery templates, written down once from them) and the
-// codes of the value lists dorsale maps onto its model. No I/O: scenarios/gracethd.cpp reads
-// deliveries, viz/gracethd_writer.cpp writes them.
+// codes of the value lists dorsale maps onto its model. No I/O: io/gracethd.cpp reads
+// deliveries, io/network_writer.cpp writes them.
 //
 // The mapping (README "Real networks", both directions):
 //   t_noeud                 -> Node (nd_code = id, nd_nom = name, point in Lambert-93)
@@ -81,7 +81,7 @@ bool implantation_aerial(const std::string& code);
 
 // The fibres an import knows (t_fibre, t_position), for the t_ropt rows of accepted routes:
 // each cable link's free fibres in t_fibre's order (cb_code -> fo_code); each logical link of
-// fibre chains (scenarios/gracethd.cpp, README "Real networks": free fibres spliced end to end
+// fibre chains (io/gracethd.cpp, README "Real networks": free fibres spliced end to end
 // through closures, grouped by their sequence of cables): its cables from its end a to its end b,
 // and its free chains, each one fibre per cable in that order.
 struct Fibres {

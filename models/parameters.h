@@ -90,7 +90,7 @@ struct Costs {
   double ftth_private_eur_per_premises{};
 };
 
-// Costs of the cables of an imported GraceTHD network (scenarios/gracethd.cpp); the lease, the
+// Costs of the cables of an imported GraceTHD network (io/gracethd.cpp); the lease, the
 // trench and the owned-pair costs are those of Costs.
 struct Gracethd {
   double duct_pull_eur_per_km{};

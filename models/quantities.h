@@ -1,6 +1,6 @@
 #pragma once
 // Bills of quantities of a plan (planner/quantities.h derives them from what the plan builds;
-// viz/quantities_writer.h writes quantities.csv and cost_mc.csv) and the cost Monte Carlo's
+// io/quantities_writer.h writes quantities.csv and cost_mc.csv) and the cost Monte Carlo's
 // figures (solvers/cost_mc.h).
 #include <cstdint>
 #include <string>

@@ -12,10 +12,11 @@
 #include "models/error.h"
 #include "models/run_summary.h"
 #include "planner/rollout.h"
-#include "scenarios/scenario.h"
-#include "scenarios/text.h"
+#include "io/scenario.h"
+#include "regions/load_region.h"
+#include "io/text.h"
 #include "solvers/pace.h"
-#include "viz/output_dir.h"
+#include "io/output_dir.h"
 
 namespace dorsale::planner {
 

@@ -18,7 +18,7 @@
 #include <iterator>
 #include <stdexcept>
 
-#include "viz/output_dir.h"
+#include "io/output_dir.h"
 
 namespace dorsale::planner {
 

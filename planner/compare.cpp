@@ -4,10 +4,10 @@
 #include <filesystem>
 
 #include "models/error.h"
-#include "scenarios/text.h"
-#include "viz/compare_writer.h"
-#include "viz/guichet_writer.h"
-#include "viz/output_dir.h"
+#include "io/text.h"
+#include "io/compare_writer.h"
+#include "io/guichet_writer.h"
+#include "io/output_dir.h"
 #include "viz/report_plan.h"
 
 namespace dorsale::planner {

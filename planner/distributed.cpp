@@ -9,8 +9,8 @@
 #include <thread>
 
 #include "models/error.h"
-#include "viz/guichet_writer.h"
-#include "viz/output_dir.h"
+#include "io/guichet_writer.h"
+#include "io/output_dir.h"
 #include "viz/report.h"
 
 namespace dorsale::planner {

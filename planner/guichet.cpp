@@ -14,10 +14,11 @@
 
 #include "models/error.h"
 #include "planner/run.h"
-#include "scenarios/sweep.h"
-#include "scenarios/text.h"
-#include "viz/guichet_writer.h"
-#include "viz/output_dir.h"
+#include "io/sweep.h"
+#include "io/text.h"
+#include "io/guichet_writer.h"
+#include "io/output_dir.h"
+#include "regions/load_region.h"
 
 namespace dorsale::planner {
 

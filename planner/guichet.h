@@ -9,7 +9,7 @@
 #include "solvers/guichet.h"
 #include "models/parameters.h"
 #include "models/region.h"
-#include "scenarios/scenario.h"
+#include "io/scenario.h"
 
 namespace dorsale::planner {
 

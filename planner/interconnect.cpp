@@ -8,12 +8,13 @@
 #include <unistd.h>
 
 #include "models/error.h"
-#include "scenarios/gracethd.h"
-#include "scenarios/requests.h"
-#include "scenarios/scenario.h"
-#include "viz/interconnect_writer.h"
-#include "viz/network_writer.h"
-#include "viz/output_dir.h"
+#include "io/gracethd.h"
+#include "io/requests.h"
+#include "io/scenario.h"
+#include "regions/load_region.h"
+#include "io/interconnect_writer.h"
+#include "io/network_writer.h"
+#include "io/output_dir.h"
 
 namespace dorsale::planner {
 

@@ -16,7 +16,7 @@ struct InterconnectConfig {
   solvers::QueueMode mode = solvers::QueueMode::FirstCome;  // --mode fcfs | optimal
   solvers::MipBackend backend = solvers::MipBackend::Glpk;  // MILP back end of --mode optimal: --backend glpk | cbc
   std::string out_dir = "out/interconnect";
-  char csv_separator = ',';       // decisions.csv: ',' or ';' (decimal comma), viz/csv_format.h
+  char csv_separator = ',';       // decisions.csv: ',' or ';' (decimal comma), io/csv_format.h
 };
 
 solvers::InterconnectParams interconnect_params(const Parameters& p);

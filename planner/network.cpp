@@ -2,9 +2,9 @@
 
 #include "models/error.h"
 #include "planner/region_info.h"
-#include "scenarios/gracethd.h"
-#include "viz/network_writer.h"
-#include "viz/output_dir.h"
+#include "io/gracethd.h"
+#include "io/network_writer.h"
+#include "io/output_dir.h"
 
 namespace dorsale::planner {
 

@@ -1,10 +1,11 @@
 #include "planner/region_info.h"
 
 #include "models/error.h"
-#include "scenarios/builtin_region.h"
-#include "scenarios/network_rules.h"
-#include "scenarios/opendata.h"
-#include "scenarios/scenario.h"
+#include "regions/builtin_region.h"
+#include "regions/network_rules.h"
+#include "io/opendata.h"
+#include "io/scenario.h"
+#include "regions/load_region.h"
 #include "solvers/network_graph.h"
 
 namespace dorsale::planner {

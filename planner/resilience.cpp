@@ -8,8 +8,9 @@
 
 #include "models/error.h"
 #include "models/geo.h"
-#include "scenarios/gracethd.h"
-#include "scenarios/scenario.h"
+#include "io/gracethd.h"
+#include "io/scenario.h"
+#include "regions/load_region.h"
 
 namespace dorsale::planner {
 

@@ -1,7 +1,6 @@
 #include "planner/run.h"
 
 #include <fmt/format.h>
-#include <gdal_priv.h>
 
 #include <optional>
 
@@ -11,28 +10,28 @@
 
 #include "models/error.h"
 #include "models/run_summary.h"
-#include "viz/gpkg_writer.h"
+#include "io/gpkg_writer.h"
 #include "planner/interconnect.h"
 #include "planner/guichet.h"
 #include "planner/quantities.h"
 #include "planner/rollout.h"
 #include "planner/targets.h"
-#include "viz/guichet_writer.h"
+#include "io/guichet_writer.h"
 #include "viz/report.h"
-#include "viz/towers_writer.h"
+#include "io/towers_writer.h"
 #include "planner/towers.h"
 #include "planner/resilience.h"
-#include "viz/resilience_writer.h"
-#include "scenarios/requests.h"
+#include "io/resilience_writer.h"
+#include "io/requests.h"
 #include "planner/track.h"
 #include "io/tracking.h"
 #include "io/xlsx.h"
-#include "viz/hdf5_writer.h"
-#include "viz/interconnect_writer.h"
-#include "viz/gpkg_util.h"
-#include "viz/output_dir.h"
-#include "viz/quantities_writer.h"
-#include "viz/summary_json.h"
+#include "io/hdf5_writer.h"
+#include "io/interconnect_writer.h"
+#include "io/output_dir.h"
+#include "io/quantities_writer.h"
+#include "io/summary_json.h"
+#include "regions/load_region.h"
 
 namespace dorsale::planner {
 
@@ -179,13 +178,7 @@ void write_scenario_files(const ScenarioRun& r, const std::filesystem::path& dir
     viz::write_file(dir / "track.json", io::track_json(*r.track) + "\n");
     viz::write_file(dir / "track.csv", io::track_csv(*r.track, csv_separator));
   }
-  if (r.towers || r.resilience) {
-    std::unique_ptr<GDALDataset> ds(GDALDataset::Open((dir / "layers.gpkg").string().c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE));
-    if (!ds) throw std::runtime_error("cannot reopen layers.gpkg");
-    if (r.towers) viz::add_towers_layers(ds.get(), r.region, *r.towers);
-    if (r.resilience) viz::add_resilience_layer(ds.get(), r.region, *r.resilience);
-    viz::gpkg_close(ds, (dir / "layers.gpkg").string());
-  }
+  viz::add_run_layers(dir / "layers.gpkg", r.region, r.towers ? &*r.towers : nullptr, r.resilience ? &*r.resilience : nullptr);
 }
 
 std::vector<ScenarioRun> run(const RunConfig& cfg, ProgressSink* progress) {

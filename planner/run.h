@@ -16,14 +16,14 @@
 #include "models/towers.h"
 #include "models/resilience.h"
 #include "models/tracking.h"
-#include "scenarios/scenario.h"
+#include "io/scenario.h"
 
 namespace dorsale::planner {
 
 struct RunConfig {
   std::vector<std::string> scenario_files;  // empty: the built-in bfc-2022 and bfc-2025
   std::string out_dir = "out";
-  char csv_separator = ',';  // quantities.csv, cost_mc.csv, track.csv: ',' or ';' (decimal comma), viz/csv_format.h
+  char csv_separator = ',';  // quantities.csv, cost_mc.csv, track.csv: ',' or ';' (decimal comma), io/csv_format.h
 };
 
 struct ScenarioRun {

@@ -1,10 +1,6 @@
 #include "planner/towers.h"
 
 #include <fmt/format.h>
-#include <gdal_priv.h>
-#include <ogr_api.h>
-#include <ogr_geometry.h>
-#include <ogrsf_frmts.h>
 
 #include <algorithm>
 #include <limits>
@@ -24,13 +20,14 @@
 #include "models/random.h"
 #include "planner/interconnect.h"
 #include "planner/quantities.h"
-#include "scenarios/csv.h"
-#include "scenarios/projection.h"
-#include "scenarios/viewshed.h"
+#include "io/csv.h"
+#include "io/projection.h"
+#include "io/viewshed.h"
 #include "solvers/interconnect.h"
-#include "viz/towers_writer.h"
-#include "viz/gpkg_util.h"
-#include "viz/output_dir.h"
+#include "io/towers_writer.h"
+#include "io/outline.h"
+#include "io/output_dir.h"
+#include "regions/load_region.h"
 
 namespace dorsale::planner {
 
@@ -136,56 +133,6 @@ struct DemandPoints {
   std::vector<int> commune;
 };
 
-// A commune's outline in Lambert-93, prepared for many point-in-polygon tests (GEOS through
-// OGR); empty when the commune has no polygons (generated regions).
-class Outline {
- public:
-  explicit Outline(const Commune& c) {
-    if (c.polygons.empty()) return;
-    const auto& proj = scenarios::Projection::for_this_thread();
-    auto multi = std::make_unique<OGRMultiPolygon>();
-    for (const auto& rings : c.polygons) {
-      OGRPolygon poly;
-      for (const auto& ring : rings) {
-        OGRLinearRing lr;
-        for (const auto& v : ring) {
-          const Position p = proj.from_wgs84(v[0], v[1]);
-          lr.addPoint(p.x, p.y);
-        }
-        lr.closeRings();
-        poly.addRing(&lr);
-      }
-      multi->addGeometry(&poly);
-    }
-    geom_ = std::move(multi);
-    prepared_ = OGRCreatePreparedGeometry(OGRGeometry::ToHandle(geom_.get()));
-  }
-  ~Outline() {
-    if (prepared_) OGRDestroyPreparedGeometry(prepared_);
-  }
-  Outline(const Outline&) = delete;
-  Outline& operator=(const Outline&) = delete;
-  bool empty() const { return !geom_; }
-  bool contains(double x, double y) const {
-    OGRPoint pt(x, y);
-    return prepared_ ? OGRPreparedGeometryContains(prepared_, OGRGeometry::ToHandle(&pt)) != 0 : geom_->Contains(&pt);
-  }
-  // A point surely inside (GEOS point on surface), for a commune the spread misses.
-  std::pair<double, double> inside_point() const {
-    OGRGeometryH p = OGR_G_PointOnSurface(OGRGeometry::ToHandle(geom_.get()));
-    std::pair<double, double> out{0, 0};
-    if (p) {
-      out = {OGR_G_GetX(p, 0), OGR_G_GetY(p, 0)};
-      OGR_G_DestroyGeometry(p);
-    }
-    return out;
-  }
-
- private:
-  std::unique_ptr<OGRGeometry> geom_;
-  OGRPreparedGeometryH prepared_ = nullptr;
-};
-
 // The points of a commune are drawn around its centre within towers.point_spread_m; when the
 // commune has polygons, a draw outside them (at sea, across a border) is drawn again (up to
 // kDraws times, then the commune's point on surface), so that demand and the candidate masts
@@ -199,7 +146,7 @@ DemandPoints demand_points(const Region& R, const param::Towers& T, std::uint64_
     if (c.premises() <= 0) continue;
     const int n = int(std::min<std::int64_t>(40, (c.premises() + per_point - 1) / per_point));
     Rng rng(seed ^ 0x70E5u, i);
-    const Outline outline(c);
+    const dorsale::io::CommuneOutline outline(c);
     for (int k = 0; k < n; ++k) {
       double x = 0, y = 0;
       bool inside = false;
@@ -676,13 +623,7 @@ TowersResult towers(const TowersConfig& cfg) {
   if (cfg.progress) cfg.progress->line("towers: writing");
   viz::OutputDir dir(cfg.out_dir, "towers");
   viz::write_file(dir.entry("towers.json"), viz::towers_json_text(res));
-  const auto gpkg = dir.entry("towers.gpkg");
-  GDALAllRegister();
-  GDALDriver* drv = viz::gpkg_driver();
-  std::unique_ptr<GDALDataset> ds(drv->Create(gpkg.string().c_str(), 0, 0, 0, GDT_Unknown, nullptr));
-  if (!ds) throw std::runtime_error(fmt::format("{}: cannot create", gpkg.string()));
-  viz::add_towers_layers(ds.get(), region, res);
-  viz::gpkg_close(ds, gpkg.string());
+  viz::write_towers_gpkg(dir.entry("towers.gpkg"), region, res);
   dir.commit();
   return res;
 }

@@ -15,8 +15,8 @@
 #include "models/region.h"
 #include "models/towers.h"
 #include "models/results.h"
-#include "scenarios/projection.h"
-#include "scenarios/scenario.h"
+#include "io/projection.h"
+#include "io/scenario.h"
 #include "solvers/max_coverage.h"
 
 namespace dorsale::planner {

@@ -10,8 +10,8 @@
 #include "models/error.h"
 #include "models/run_summary.h"
 #include "solvers/pace.h"
-#include "viz/compare_writer.h"
-#include "viz/output_dir.h"
+#include "io/compare_writer.h"
+#include "io/output_dir.h"
 
 namespace dorsale::planner {
 

@@ -14,9 +14,9 @@
 
 #include "models/error.h"
 #include "planner/interconnect.h"
-#include "scenarios/requests.h"
-#include "scenarios/text.h"
-#include "viz/interconnect_writer.h"
+#include "io/requests.h"
+#include "io/text.h"
+#include "io/interconnect_writer.h"
 
 namespace dorsale::service {
 

@@ -27,9 +27,9 @@
 #include "service/openapi.h"
 #include "service/web_page.h"
 #include "viz/desk_map.h"
-#include "viz/output_dir.h"
-#include "viz/interconnect_writer.h"
-#include "viz/network_writer.h"
+#include "io/output_dir.h"
+#include "io/interconnect_writer.h"
+#include "io/network_writer.h"
 
 namespace dorsale::service {
 

@@ -9,8 +9,9 @@
 #include <thread>
 
 #include "models/error.h"
-#include "scenarios/gracethd.h"
-#include "scenarios/scenario.h"
+#include "io/gracethd.h"
+#include "io/scenario.h"
+#include "regions/load_region.h"
 #include "service/desk.h"
 #include "service/http_api.h"
 #include "service/notifier.h"

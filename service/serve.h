@@ -4,7 +4,7 @@
 
 #include "models/gracethd.h"
 #include "models/region.h"
-#include "scenarios/scenario.h"
+#include "io/scenario.h"
 
 namespace dorsale::service {
 

@@ -2,9 +2,9 @@
 
 #include "planner/interconnect.h"
 #include "planner/run.h"
-#include "scenarios/builtin_region.h"
-#include "scenarios/requests.h"
-#include "scenarios/scenario.h"
+#include "regions/builtin_region.h"
+#include "io/requests.h"
+#include "io/scenario.h"
 
 namespace dorsale::test {
 

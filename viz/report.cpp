@@ -3,7 +3,6 @@
 #include "viz/tracking_text.h"
 
 #include <fmt/format.h>
-#include <ogr_spatialref.h>
 
 #include <algorithm>
 #include <cmath>
@@ -12,13 +11,14 @@
 #include <stdexcept>
 
 #include "models/error.h"
-#include "viz/compare_writer.h"
-#include "viz/guichet_writer.h"
-#include "viz/interconnect_writer.h"
-#include "viz/json_reader.h"
-#include "viz/quantities_writer.h"
-#include "viz/towers_writer.h"
-#include "viz/resilience_writer.h"
+#include "io/compare_writer.h"
+#include "io/guichet_writer.h"
+#include "io/interconnect_writer.h"
+#include "io/json_reader.h"
+#include "io/quantities_writer.h"
+#include "viz/quantities_report.h"
+#include "io/towers_writer.h"
+#include "io/resilience_writer.h"
 
 namespace dorsale::viz {
 
@@ -196,23 +196,6 @@ std::string resilience_section(const std::string& name, const ResilienceResult& 
 }
 
 }  // namespace
-
-ReportScenario report_scenario_from_folder(const std::string& dir, const std::string& name) {
-  const std::filesystem::path d(dir);
-  ReportScenario x;
-  x.name = name;
-  x.summary = read_run_summary(d / "summary.json");
-  std::string text;
-  if (const auto f = (d / "decisions.json").string(); read_text_file(f, text)) x.interconnection = decisions_from_json_text(text, f);
-  if (const auto f = (d / "towers.json").string(); read_text_file(f, text)) x.towers = towers_from_json_text(text, f);
-  if (const auto f = (d / "guichet.json").string(); read_text_file(f, text)) x.guichet = guichet_from_json_text(text, f);
-  if (const auto f = (d / "resilience.json").string(); read_text_file(f, text)) x.resilience = resilience_from_json_text(text, f);
-  if (!read_text_file((d / "map.svg").string(), x.map)) x.map.clear();
-  if (const auto f = (d / "quantities.csv").string(); read_text_file(f, text)) x.quantities = quantities_from_csv_text(text, f);
-  if (const auto f = (d / "cost_mc.csv").string(); read_text_file(f, text)) x.cost_mc = cost_mc_from_csv_text(text, f);
-  if (const auto f = (d / "track.json").string(); read_text_file(f, text)) x.track = track_from_json_text(text, f);
-  return x;
-}
 
 std::string report_html(const std::string& title, const std::vector<ReportScenario>& scenarios) {
   std::string h = page_head(title) + key_figures_section(scenarios) + targets_section(scenarios) + technologies_section(scenarios) +

@@ -10,10 +10,6 @@ namespace dorsale::viz {
 std::string track_text(const TrackResult& t);
 std::string calibration_text(const CalibrationResult& c);
 
-// track.json read back (a run folder's, for the report of dorsale compare): InputError naming
-// the file and the field.
-TrackResult track_from_json_text(const std::string& text, const std::string& file);
-
 // The report's section: per département the plan's FttH line (start and year ends) and the
 // actuals as dots, with the mean absolute gap; the limit that bound each paced year.
 std::string tracking_section(const std::string& name, const RunSummary& summary, const TrackResult* track);

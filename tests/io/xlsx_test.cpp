@@ -17,7 +17,7 @@
 #include "models/technology.h"
 #include "planner/quantities.h"
 #include "planner/towers.h"
-#include "scenarios/scenario.h"
+#include "io/scenario.h"
 #include "test_support.h"
 #include "xlsx_reader.h"
 

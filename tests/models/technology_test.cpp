@@ -7,7 +7,7 @@
 #include "models/error.h"
 #include "models/parameters.h"
 #include "planner/guichet.h"
-#include "scenarios/scenario.h"
+#include "io/scenario.h"
 
 using namespace dorsale;
 

@@ -4,7 +4,8 @@
 #include "planner/guichet.h"
 #include "planner/compare.h"
 #include "planner/run.h"
-#include "scenarios/scenario.h"
+#include "io/scenario.h"
+#include "regions/load_region.h"
 
 #include <gtest/gtest.h>
 
@@ -13,7 +14,7 @@
 #include "guichet_fixture.h"
 #include "models/error.h"
 #include "test_support.h"
-#include "viz/guichet_writer.h"
+#include "io/guichet_writer.h"
 
 using namespace dorsale;
 namespace fs = std::filesystem;

@@ -9,10 +9,10 @@
 
 #include "models/random.h"
 #include "planner/interconnect.h"
-#include "scenarios/projection.h"
+#include "io/projection.h"
 #include "solvers/interconnect.h"
 #include "test_support.h"
-#include "viz/interconnect_writer.h"
+#include "io/interconnect_writer.h"
 
 using namespace dorsale;
 using solvers::MipBackend;

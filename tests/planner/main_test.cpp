@@ -6,7 +6,7 @@
 
 #include "guichet_fixture.h"
 #include "test_support.h"
-#include "viz/guichet_writer.h"
+#include "io/guichet_writer.h"
 
 namespace fs = std::filesystem;
 using dorsale::test::run_cli;

@@ -16,10 +16,10 @@
 #include "models/error.h"
 #include "models/run_summary.h"
 #include "planner/towers.h"
-#include "scenarios/scenario.h"
+#include "io/scenario.h"
 #include "solvers/cost_mc.h"
 #include "test_support.h"
-#include "viz/quantities_writer.h"
+#include "io/quantities_writer.h"
 
 using namespace dorsale;
 

@@ -14,8 +14,9 @@
 #include "planner/compare.h"
 #include "planner/rollout.h"
 #include "planner/run.h"
-#include "scenarios/builtin_region.h"
-#include "scenarios/scenario.h"
+#include "regions/builtin_region.h"
+#include "io/scenario.h"
+#include "regions/load_region.h"
 #include "solvers/deployment.h"
 #include "test_support.h"
 

@@ -15,8 +15,9 @@
 
 #include "models/error.h"
 #include "planner/quantities.h"
-#include "scenarios/projection.h"
-#include "scenarios/scenario.h"
+#include "io/projection.h"
+#include "io/scenario.h"
+#include "regions/load_region.h"
 #include "test_support.h"
 
 using namespace dorsale;

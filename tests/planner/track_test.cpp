@@ -11,7 +11,7 @@
 #include "planner/calibrate.h"
 #include "planner/rollout.h"
 #include "planner/track.h"
-#include "scenarios/scenario.h"
+#include "io/scenario.h"
 #include "solvers/pace.h"
 #include "test_support.h"
 

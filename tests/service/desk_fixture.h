@@ -15,7 +15,7 @@
 #include <string>
 #include <thread>
 
-#include "scenarios/scenario.h"
+#include "io/scenario.h"
 #include "service/desk.h"
 #include "service/http_api.h"
 #include "service/notifier.h"

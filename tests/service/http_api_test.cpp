@@ -12,10 +12,10 @@
 
 #include "desk_fixture.h"
 #include "planner/interconnect.h"
-#include "scenarios/requests.h"
-#include "viz/interconnect_writer.h"
+#include "io/requests.h"
+#include "io/interconnect_writer.h"
+#include "io/network_writer.h"
 #include "viz/desk_map.h"
-#include "viz/network_writer.h"
 #include "viz/report.h"
 
 namespace dorsale::test {

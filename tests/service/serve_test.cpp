@@ -5,13 +5,13 @@
 
 #include <nlohmann/json.hpp>
 
-#include "scenarios/gracethd.h"
+#include "io/gracethd.h"
 #include "service/desk.h"
 #include "service/register.h"
 #include "service/serve.h"
 #include "test_support.h"
-#include "viz/network_writer.h"
-#include "viz/output_dir.h"
+#include "io/network_writer.h"
+#include "io/output_dir.h"
 
 namespace dorsale::test {
 

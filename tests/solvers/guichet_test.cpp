@@ -9,7 +9,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "scenarios/scenario.h"
+#include "io/scenario.h"
 
 #include "models/error.h"
 #include "planner/guichet.h"

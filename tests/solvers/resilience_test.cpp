@@ -22,9 +22,9 @@
 #include "models/geo.h"
 #include "planner/network.h"
 #include "planner/resilience.h"
-#include "scenarios/scenario.h"
+#include "io/scenario.h"
 #include "test_support.h"
-#include "viz/resilience_writer.h"
+#include "io/resilience_writer.h"
 
 using namespace dorsale;
 

@@ -11,7 +11,7 @@
 
 #include "models/error.h"
 #include "models/random.h"
-#include "scenarios/steinlib.h"
+#include "io/steinlib.h"
 #include "solvers/steiner.h"
 #include "test_support.h"
 

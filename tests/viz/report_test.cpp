@@ -23,11 +23,11 @@
 #include "planner/compare.h"
 #include "planner/run.h"
 #include "test_support.h"
-#include "viz/compare_writer.h"
-#include "viz/interconnect_writer.h"
+#include "io/compare_writer.h"
+#include "io/interconnect_writer.h"
 #include "viz/report.h"
 #include "viz/report_plan.h"
-#include "viz/towers_writer.h"
+#include "io/towers_writer.h"
 
 using namespace dorsale;
 namespace fs = std::filesystem;

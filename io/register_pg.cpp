@@ -1,14 +1,23 @@
-// The PostgreSQL register (libpqxx): the same tables as the SQLite one, for a desk whose
-// register several instances share. A write transaction first takes one transaction-level
-// advisory lock, so evaluations of every instance see each other's holds in order (the same
-// exclusivity as SQLite's BEGIN IMMEDIATE); COMMIT returns once the WAL is flushed
-// (synchronous_commit on, PostgreSQL's default, set explicitly for the session). Every
-// statement takes its values as parameters ($1, $2, ...).
-#include <pqxx/pqxx>
+// The PostgreSQL register (libpq): the same tables and statements as the SQLite one (the one
+// SQL text of io/register_sql.h), for a desk whose register several instances share. A write
+// transaction first takes one transaction-level advisory lock, so evaluations of every
+// instance see each other's holds in order (the same exclusivity as SQLite's BEGIN IMMEDIATE);
+// COMMIT returns once the WAL is flushed (synchronous_commit on, PostgreSQL's default, set
+// explicitly for the session). Every statement takes its values as parameters ($1, $2, ...),
+// prepared once per connection. Writes whose answer nobody reads wait and go together in one
+// round trip (libpq's pipeline mode). Reads run on connections of their own, in READ ONLY
+// transactions: they never wait for the write connection.
+#include <libpq-fe.h>
 
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <set>
+#include <stdexcept>
+#include <unordered_map>
 
+#include "io/desk_spelling.h"
+#include "io/register_sql.h"
 #include "models/error.h"
 #include "service/register.h"
 
@@ -16,282 +25,305 @@ namespace dorsale::service {
 
 namespace {
 
-const char* kSchema = R"sql(
-CREATE TABLE IF NOT EXISTS links(
-  idx INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, capacity INTEGER NOT NULL, built_by TEXT);
-CREATE TABLE IF NOT EXISTS requests(
-  seq BIGSERIAL PRIMARY KEY, id TEXT NOT NULL UNIQUE, owner TEXT NOT NULL,
-  idem_key TEXT, body_sha256 TEXT NOT NULL, request_json TEXT NOT NULL, status TEXT NOT NULL,
-  decision TEXT NOT NULL, evaluation_json TEXT NOT NULL, hold_expires BIGINT NOT NULL,
-  created BIGINT NOT NULL, updated BIGINT NOT NULL, search TEXT NOT NULL DEFAULT '');
-ALTER TABLE requests ADD COLUMN IF NOT EXISTS search TEXT NOT NULL DEFAULT '';
-CREATE UNIQUE INDEX IF NOT EXISTS requests_idem ON requests(owner, idem_key) WHERE idem_key IS NOT NULL;
-CREATE INDEX IF NOT EXISTS requests_status ON requests(status, hold_expires);
-CREATE INDEX IF NOT EXISTS requests_owner ON requests(owner, created);
-CREATE TABLE IF NOT EXISTS allocations(
-  request_id TEXT NOT NULL REFERENCES requests(id), link INTEGER NOT NULL REFERENCES links(idx),
-  pairs INTEGER NOT NULL CHECK(pairs > 0), state TEXT NOT NULL CHECK(state IN ('held', 'committed')),
-  PRIMARY KEY(request_id, link));
-CREATE INDEX IF NOT EXISTS allocations_link ON allocations(link);
-CREATE TABLE IF NOT EXISTS audit(
-  n BIGSERIAL PRIMARY KEY, at BIGINT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
-  request_id TEXT NOT NULL, detail TEXT NOT NULL, reason TEXT NOT NULL DEFAULT '');
-ALTER TABLE audit ADD COLUMN IF NOT EXISTS reason TEXT NOT NULL DEFAULT '';
-CREATE TABLE IF NOT EXISTS webhooks(
-  organisation TEXT PRIMARY KEY, url TEXT NOT NULL, secret TEXT NOT NULL, updated BIGINT NOT NULL);
-CREATE TABLE IF NOT EXISTS outbox(
-  n BIGSERIAL PRIMARY KEY, request_id TEXT NOT NULL, organisation TEXT NOT NULL,
-  old_status TEXT NOT NULL, new_status TEXT NOT NULL, at BIGINT NOT NULL, reason TEXT NOT NULL,
-  delivered INTEGER NOT NULL DEFAULT 0, attempts INTEGER NOT NULL DEFAULT 0, next_attempt BIGINT NOT NULL DEFAULT 0,
-  last_error TEXT NOT NULL DEFAULT '', delivered_at BIGINT NOT NULL DEFAULT 0);
-CREATE INDEX IF NOT EXISTS outbox_waiting ON outbox(request_id, n) WHERE delivered = 0;
-CREATE INDEX IF NOT EXISTS outbox_request ON outbox(request_id, n);
-CREATE TABLE IF NOT EXISTS desk_version(one INTEGER PRIMARY KEY CHECK (one = 1), v BIGINT NOT NULL);
-INSERT INTO desk_version VALUES (1, 0) ON CONFLICT DO NOTHING;
-)sql";
-
+namespace sql = io::register_sql;
 
 constexpr long long kDeskLock = 7301913;  // the advisory lock every desk instance takes to write
 
-const char* kRequestColumns =
-    "id, seq, owner, COALESCE(idem_key, ''), body_sha256, request_json, status, decision, evaluation_json, hold_expires, "
-    "created, updated";
+// A statement PostgreSQL refused (or a lost connection): its message.
+class PgError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
 
-StoredRequest row_request(const pqxx::row& q) {
+// One statement's result (owns the PGresult).
+class Result {
+ public:
+  Result() = default;
+  explicit Result(PGresult* r) : r_(r, PQclear) {}
+  int rows() const { return r_ ? PQntuples(r_.get()) : 0; }
+  bool empty() const { return rows() == 0; }
+  std::string s(int row, int col) const { return std::string(PQgetvalue(r_.get(), row, col), std::size_t(PQgetlength(r_.get(), row, col))); }
+  std::int64_t i(int row, int col) const { return std::stoll(PQgetvalue(r_.get(), row, col)); }
+
+ private:
+  std::shared_ptr<PGresult> r_;
+};
+
+// One statement and its values (text; PostgreSQL infers each parameter's type).
+struct Call {
+  std::string sql;
+  std::vector<std::string> args;
+};
+
+template <class T>
+std::string text_of(const T& v) {
+  if constexpr (std::is_convertible_v<T, std::string>) return std::string(v);
+  else return std::to_string(v);
+}
+template <class... A>
+Call call(std::string sql, const A&... a) {
+  return {std::move(sql), {text_of(a)...}};
+}
+
+// A statement's result, or its failure thrown with the server's message.
+Result checked(PGresult* r, PGconn* c) {
+  const ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+  if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) return Result(r);
+  const std::string msg = r ? PQresultErrorMessage(r) : PQerrorMessage(c);
+  PQclear(r);
+  throw PgError("register: " + msg);
+}
+
+class Conn {
+ public:
+  explicit Conn(const std::string& url) : c_(PQconnectdb(url.c_str()), PQfinish) {
+    if (!c_ || PQstatus(c_.get()) != CONNECTION_OK) throw PgError(c_ ? PQerrorMessage(c_.get()) : "out of memory");
+    PQsetNoticeProcessor(c_.get(), [](void*, const char*) {}, nullptr);  // "already exists, skipping" of IF NOT EXISTS
+    script("SET synchronous_commit = on");
+  }
+  // Statements without values (the schema, transaction control; simple protocol).
+  void script(const std::string& text) { checked(PQexec(c_.get(), text.c_str()), c_.get()); }
+  // One statement, prepared once on this connection.
+  Result exec(const Call& q) {
+    const std::string& name = prepared(q.sql);
+    std::vector<const char*> v;
+    for (const auto& a : q.args) v.push_back(a.c_str());
+    return checked(PQexecPrepared(c_.get(), name.c_str(), int(v.size()), v.data(), nullptr, nullptr, 0), c_.get());
+  }
+  // Several statements in one round trip (pipeline mode); their results in order. The first
+  // error is thrown once every result is read (the statements after it are not run).
+  std::vector<Result> pipeline(const std::vector<Call>& calls) {
+    if (calls.empty()) return {};
+    if (calls.size() == 1) return {exec(calls[0])};
+    PGconn* c = c_.get();
+    if (PQenterPipelineMode(c) != 1) throw PgError(std::string("register: ") + PQerrorMessage(c));
+    std::string error;
+    for (const auto& q : calls) {
+      const std::string& name = prepared_in_pipeline(q.sql);
+      std::vector<const char*> v;
+      for (const auto& a : q.args) v.push_back(a.c_str());
+      if (PQsendQueryPrepared(c, name.c_str(), int(v.size()), v.data(), nullptr, nullptr, 0) != 1) {
+        error = PQerrorMessage(c);
+        break;
+      }
+    }
+    if (PQpipelineSync(c) != 1) throw PgError(std::string("register: the connection was lost: ") + PQerrorMessage(c));
+    std::vector<Result> out;
+    for (;;) {  // each statement's result then nullptr; the sync's result ends the pipeline
+      PGresult* r = PQgetResult(c);
+      if (!r) {
+        if (PQstatus(c) != CONNECTION_OK) throw PgError(std::string("register: the connection was lost: ") + PQerrorMessage(c));
+        continue;
+      }
+      const ExecStatusType st = PQresultStatus(r);
+      if (st == PGRES_PIPELINE_SYNC) {
+        PQclear(r);
+        break;
+      }
+      if (st == PGRES_FATAL_ERROR && error.empty()) error = PQresultErrorMessage(r);
+      if (st == PGRES_PIPELINE_ABORTED && error.empty()) error = "a statement before failed";
+      out.emplace_back(r);
+    }
+    PQexitPipelineMode(c);
+    if (!error.empty()) {
+      for (const auto& n : fresh_) names_.erase(n);  // a prepare may have failed with it
+      fresh_.clear();
+      throw PgError("register: " + error);
+    }
+    fresh_.clear();
+    return out;
+  }
+  PGconn* raw() const { return c_.get(); }
+
+ private:
+  const std::string& prepared(const std::string& text) {
+    if (auto it = names_.find(text); it != names_.end()) return it->second;
+    const std::string name = "d" + std::to_string(++prepares_);
+    checked(PQprepare(c_.get(), name.c_str(), text.c_str(), 0, nullptr), c_.get());
+    return names_.emplace(text, name).first->second;
+  }
+  // In pipeline mode a statement not prepared yet is prepared in the same pipeline (its
+  // Parse goes before its first use); a failed prepare fails the pipeline.
+  const std::string& prepared_in_pipeline(const std::string& text) {
+    if (auto it = names_.find(text); it != names_.end()) return it->second;
+    const std::string name = "d" + std::to_string(++prepares_);
+    if (PQsendPrepare(c_.get(), name.c_str(), text.c_str(), 0, nullptr) != 1) throw PgError(std::string("register: ") + PQerrorMessage(c_.get()));
+    fresh_.push_back(text);
+    return names_.emplace(text, name).first->second;
+  }
+  std::unique_ptr<PGconn, void (*)(PGconn*)> c_;
+  std::unordered_map<std::string, std::string> names_;  // SQL text -> prepared statement name
+  std::vector<std::string> fresh_;  // prepared in the pipeline being sent
+  std::int64_t prepares_ = 0;       // names are never reused
+};
+
+// A status as the register spells it; another text is a register this desk cannot read.
+RequestStatus status_of(const std::string& text) {
+  const auto s = io::status_from(text);
+  if (!s) throw std::runtime_error("register: '" + text + "' is not a request status");
+  return *s;
+}
+
+StoredRequest row_request(const Result& q, int k) {
   StoredRequest r;
-  r.id = q[0].as<std::string>();
-  r.seq = q[1].as<std::int64_t>();
-  r.owner = q[2].as<std::string>();
-  r.idem_key = q[3].as<std::string>();
-  r.body_sha256 = q[4].as<std::string>();
-  r.request_json = q[5].as<std::string>();
-  r.status = q[6].as<std::string>();
-  r.decision = q[7].as<std::string>();
-  r.evaluation_json = q[8].as<std::string>();
-  r.hold_expires = q[9].as<std::int64_t>();
-  r.created = q[10].as<std::int64_t>();
-  r.updated = q[11].as<std::int64_t>();
+  r.id = q.s(k, 0);
+  r.seq = q.i(k, 1);
+  r.owner = q.s(k, 2);
+  r.idem_key = q.s(k, 3);
+  r.body_sha256 = q.s(k, 4);
+  r.request_json = q.s(k, 5);
+  r.status = status_of(q.s(k, 6));
+  r.decision = q.s(k, 7);
+  r.evaluation_json = q.s(k, 8);
+  r.hold_expires = q.i(k, 9);
+  r.created = q.i(k, 10);
+  r.updated = q.i(k, 11);
   return r;
 }
 
-std::vector<StoredRequest> rows_of(const pqxx::result& res) {
+std::vector<StoredRequest> rows_of(const Result& res) {
   std::vector<StoredRequest> out;
-  for (const auto& row : res) out.push_back(row_request(row));
+  for (int k = 0; k < res.rows(); ++k) out.push_back(row_request(res, k));
   return out;
 }
 
-std::optional<StoredRequest> first_of(const pqxx::result& res) {
+std::optional<StoredRequest> first_of(const Result& res) {
   if (res.empty()) return std::nullopt;
-  return row_request(res[0]);
+  return row_request(res, 0);
 }
 
 class PgTx : public RegisterTx {
  public:
-  PgTx(pqxx::transaction_base& t, bool others) : t_(t), others_(others) {}
+  PgTx(Conn& c, bool others, bool read_only) : c_(c), others_(others), read_only_(read_only) {}
   bool others_wrote() override { return others_; }
-  bool wrote() const { return wrote_; }
 
   // Writes whose answer nobody reads (the audit, a notice, allocations, a status) are not sent
-  // one round trip each: they wait, quoted by the connection, and go in one round trip with the
-  // next read, at the end of the job's savepoint or before the commit (each statement one round
-  // trip made PostgreSQL ~3x slower than SQLite per submission).
-  // Sends what waits; the last statement's result.
-  pqxx::result flush() {
-    if (pending_.empty()) return {};
-    std::string all;
-    for (const auto& q : pending_) all += q + ";\n";
-    pending_.clear();
+  // one round trip each: they wait and go in one pipeline with the next read, at the end of
+  // the job's savepoint or before the commit (each statement one round trip made PostgreSQL
+  // ~3x slower than SQLite per submission).
+  std::vector<Result> flush(std::vector<Call> more = {}) {
+    std::vector<Call> all;
+    all.swap(pending_);
+    for (auto& m : more) all.push_back(std::move(m));
     savepoint_pending_ = false;
-    return t_.exec(all);
+    return c_.pipeline(all);
   }
   // Before the commit: what waits, and the version bumped when anything was written (its new
   // value), else -1.
   std::int64_t finish() {
-    if (wrote_) later("UPDATE desk_version SET v = v + 1 RETURNING v");
-    const pqxx::result r = flush();
-    return wrote_ && !r.empty() ? r[0][0].as<std::int64_t>() : -1;
+    if (!wrote_) {
+      flush();
+      return -1;
+    }
+    const auto r = flush({call("UPDATE desk_version SET v = v + 1 RETURNING v")});
+    return r.back().i(0, 0);
   }
 
   std::vector<LinkRow> links() override {
-    const auto res = x().exec(
-        "SELECT l.idx, l.id, l.capacity, "
-        "COALESCE(SUM(CASE WHEN a.state = 'held' THEN a.pairs END), 0), "
-        "COALESCE(SUM(CASE WHEN a.state = 'committed' THEN a.pairs END), 0), COALESCE(l.built_by, '') "
-        "FROM links l LEFT JOIN allocations a ON a.link = l.idx GROUP BY l.idx ORDER BY l.idx");
+    const Result res = x(call(sql::kLinks));
     std::vector<LinkRow> out;
-    for (const auto& q : res)
-      out.push_back({q[0].as<int>(), q[1].as<std::string>(), q[2].as<int>(), q[3].as<int>(), q[4].as<int>(), q[5].as<std::string>()});
+    for (int k = 0; k < res.rows(); ++k)
+      out.push_back({int(res.i(k, 0)), res.s(k, 1), int(res.i(k, 2)), int(res.i(k, 3)), int(res.i(k, 4)), res.s(k, 5)});
     return out;
   }
-  std::optional<StoredRequest> get(const std::string& id) override {
-    return first_of(x().exec_params(std::string("SELECT ") + kRequestColumns + " FROM requests WHERE id = $1", id));
-  }
+  std::optional<StoredRequest> get(const std::string& id) override { return first_of(x(call(sql::kGetRequest, id))); }
   std::optional<StoredRequest> by_idempotency_key(const std::string& owner, const std::string& key) override {
-    return first_of(x().exec_params(std::string("SELECT ") + kRequestColumns + " FROM requests WHERE owner = $1 AND idem_key = $2", owner, key));
+    return first_of(x(call(sql::kByIdempotency, owner, key)));
   }
-  std::vector<StoredRequest> list(const std::string& owner, const std::string& status) override {
-    return rows_of(x().exec_params(std::string("SELECT ") + kRequestColumns +
-                                      " FROM requests WHERE ($1 = '' OR owner = $1) AND ($2 = '' OR status = $2) ORDER BY seq",
-                                  owner, status));
+  std::vector<StoredRequest> list(const std::string& owner, std::optional<RequestStatus> status) override {
+    return rows_of(x(call(sql::kListRequests, owner, status ? io::status_key(*status) : "")));
   }
   std::vector<StoredRequest> page(const ListQuery& lq) override {
-    const PageSql p = page_sql(lq, true, false);
-    return rows_of(x().exec_params(std::string("SELECT ") + kRequestColumns + " FROM requests" + p.sql, pqxx::prepare::make_dynamic_params(p.args)));
+    const sql::PageSql p = sql::page_sql(lq, sql::Dialect::Postgres, false);
+    return rows_of(x({std::string("SELECT ") + sql::kRequestColumns + " FROM requests" + p.sql, p.args}));
   }
   std::int64_t count(const ListQuery& lq) override {
-    const PageSql p = page_sql(lq, true, true);
-    return x().exec_params("SELECT COUNT(*) FROM requests" + p.sql, pqxx::prepare::make_dynamic_params(p.args))[0][0].as<std::int64_t>();
+    const sql::PageSql p = sql::page_sql(lq, sql::Dialect::Postgres, true);
+    return x({"SELECT COUNT(*) FROM requests" + p.sql, p.args}).i(0, 0);
   }
   Usage usage(const std::string& owner, std::int64_t since) override {
-    const auto q = x().exec_params(
-        "SELECT (SELECT COUNT(*) FROM requests WHERE owner = $1 AND status = 'held'), "
-        "(SELECT COALESCE(SUM(a.pairs), 0) FROM allocations a JOIN requests r ON r.id = a.request_id "
-        "WHERE r.owner = $1 AND a.state = 'held'), "
-        "(SELECT COUNT(*) FROM requests WHERE owner = $1 AND created > $2)",
-        owner, since);
-    return {q[0][0].as<std::int64_t>(), q[0][1].as<std::int64_t>(), q[0][2].as<std::int64_t>()};
+    const Result q = x(call(sql::kUsage, owner, since));
+    return {q.i(0, 0), q.i(0, 1), q.i(0, 2)};
   }
-  std::vector<StoredRequest> expired_holds(std::int64_t now) override {
-    return rows_of(x().exec_params(std::string("SELECT ") + kRequestColumns +
-                                      " FROM requests WHERE status = 'held' AND hold_expires <= $1 ORDER BY seq",
-                                  now));
-  }
+  std::vector<StoredRequest> expired_holds(std::int64_t now) override { return rows_of(x(call(sql::kExpiredHolds, now))); }
   std::int64_t insert(const StoredRequest& r, const std::vector<Allocation>& alloc) override {
     wrote_ = true;
-    const auto res = x().exec_params(
-        "INSERT INTO requests(id, owner, idem_key, body_sha256, request_json, status, decision, evaluation_json, "
-        "hold_expires, created, updated, search) VALUES($1, $2, NULLIF($3, ''), $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING seq",
-        r.id, r.owner, r.idem_key, r.body_sha256, r.request_json, r.status, r.decision, r.evaluation_json, r.hold_expires,
-        r.created, r.updated, search_text(r.id, r.request_json));
-    const std::string state = r.status == "confirmed" ? "committed" : "held";
-    if (!alloc.empty()) {  // one statement (one round trip) for every link of the route
-      std::string links = "{", pairs = "{";
-      for (std::size_t k = 0; k < alloc.size(); ++k) {
-        links += (k ? "," : "") + std::to_string(alloc[k].link);
-        pairs += (k ? "," : "") + std::to_string(alloc[k].pairs);
-      }
-      later("INSERT INTO allocations(request_id, link, pairs, state) SELECT " + q(r.id) + ", l, p, " + q(state) + " FROM unnest(" +
-            q(links + "}") + "::int[], " + q(pairs + "}") + "::int[]) AS a(l, p)");
-    }
-    return res[0][0].as<std::int64_t>();
+    const Result res = x(call(sql::kInsertRequest, r.id, r.owner, r.idem_key, r.body_sha256, r.request_json, io::status_key(r.status), r.decision,
+                              r.evaluation_json, r.hold_expires, r.created, r.updated, sql::search_text(r.id, r.request_json)));
+    const std::string state = r.status == RequestStatus::Confirmed ? "committed" : "held";
+    for (const auto& a : alloc) later(call(sql::kInsertAllocation, r.id, a.link, a.pairs, state));
+    return res.i(0, 0);
   }
-  // the primary key's end, not a count of every row (a rolled-back insert leaves a gap in the
-  // sequence: a desk id number is then skipped, never reused)
-  std::int64_t next_number() override { return x().exec("SELECT COALESCE(MAX(seq), 0) + 1 FROM requests")[0][0].as<std::int64_t>(); }
-  void set_status(const std::string& id, const std::string& status, std::int64_t now) override {
-    later("UPDATE requests SET status = " + q(status) + ", updated = " + std::to_string(now) + ", hold_expires = CASE WHEN " + q(status) +
-          " = 'held' THEN hold_expires ELSE 0 END WHERE id = " + q(id));
-    if (status == "confirmed") later("UPDATE allocations SET state = 'committed' WHERE request_id = " + q(id));
-    else if (status != "held") later("DELETE FROM allocations WHERE request_id = " + q(id));
+  std::int64_t next_number() override { return x(call(sql::kNextNumber)).i(0, 0); }
+  void set_status(const std::string& id, RequestStatus status, std::int64_t now) override {
+    later(call(sql::kSetStatus, io::status_key(status), now, id));
+    if (status == RequestStatus::Confirmed) later(call(sql::kCommitAllocations, id));
+    else if (status != RequestStatus::Held) later(call(sql::kReleaseAllocations, id));
   }
-  void mark_built(int link, const std::string& request_id) override {
-    later("UPDATE links SET built_by = " + q(request_id) + " WHERE idx = " + std::to_string(link) + " AND built_by IS NULL");
-  }
-  void audit(const AuditEntry& e) override {
-    later("INSERT INTO audit(at, actor, action, request_id, detail, reason) VALUES(" + std::to_string(e.at) + ", " + q(e.actor) + ", " +
-          q(e.action) + ", " + q(e.request_id) + ", " + q(e.detail) + ", " + q(e.reason) + ")");
-  }
+  void mark_built(int link, const std::string& request_id) override { later(call(sql::kMarkBuilt, request_id, link)); }
+  void audit(const AuditEntry& e) override { later(call(sql::kInsertAudit, e.at, e.actor, e.action, e.request_id, e.detail, e.reason)); }
   std::vector<AuditEntry> audit_log(const std::string& request_id) override {
+    const Result res = request_id.empty() ? x(call(sql::kAuditAll)) : x(call(sql::kAuditOf, request_id));
     std::vector<AuditEntry> out;
-    const auto res = request_id.empty()
-                         ? x().exec("SELECT at, actor, action, request_id, detail, reason FROM audit ORDER BY n")
-                         : x().exec_params("SELECT at, actor, action, request_id, detail, reason FROM audit WHERE request_id = $1 ORDER BY n",
-                                          request_id);  // audit_request (request_id, n)
-    for (const auto& q : res)
-      out.push_back({q[0].as<std::int64_t>(), q[1].as<std::string>(), q[2].as<std::string>(), q[3].as<std::string>(),
-                     q[4].as<std::string>(), q[5].as<std::string>()});
+    for (int k = 0; k < res.rows(); ++k) out.push_back({res.i(k, 0), res.s(k, 1), res.s(k, 2), res.s(k, 3), res.s(k, 4), res.s(k, 5)});
     return out;
   }
   void set_webhook(const Webhook& w) override {
     wrote_ = true;
-    x().exec_params(
-        "INSERT INTO webhooks(organisation, url, secret, updated) VALUES($1, $2, $3, $4) "
-        "ON CONFLICT(organisation) DO UPDATE SET url = excluded.url, secret = excluded.secret, updated = excluded.updated",
-        w.organisation, w.url, w.secret, w.updated);
+    x(call(sql::kSetWebhook, w.organisation, w.url, w.secret, w.updated));
     if (hooked_) hooked_->insert(w.organisation);
   }
   void release_notices(std::int64_t now_ms) override {
     wrote_ = true;
-    x().exec_params("UPDATE outbox SET next_attempt = $1 WHERE delivered = 0 AND next_attempt > $1", now_ms);
+    x(call(sql::kReleaseNotices, now_ms));
   }
   bool notice(const Notice& n) override {
     // the organisations with a webhook, read once per transaction (the write lock keeps them)
     if (!hooked_) {
       hooked_.emplace();
-      for (const auto& row : x().exec("SELECT organisation FROM webhooks")) hooked_->insert(row[0].as<std::string>());
+      const Result res = x(call(sql::kWebhookOrganisations));
+      for (int k = 0; k < res.rows(); ++k) hooked_->insert(res.s(k, 0));
     }
     if (!hooked_->count(n.organisation)) return false;
-    later("INSERT INTO outbox(request_id, organisation, old_status, new_status, at, reason) VALUES(" + q(n.request_id) + ", " +
-          q(n.organisation) + ", " + q(n.old_status) + ", " + q(n.new_status) + ", " + std::to_string(n.at) + ", " + q(n.reason) + ")");
+    later(call(sql::kInsertNotice, n.request_id, n.old_status, n.new_status, n.at, n.reason, n.organisation));
     return true;
   }
   std::vector<Notice> due_notices(std::int64_t now_ms, std::int64_t limit, std::int64_t lease_until_ms) override {
     wrote_ = true;
-    // outbox_waiting (request_id, n) WHERE delivered = 0 serves both the scan and each
-    // request's oldest undelivered notice
-    const auto res = x().exec_params(
-        "SELECT o.n, o.request_id, o.organisation, o.old_status, o.new_status, o.at, o.reason, o.attempts, w.url, w.secret "
-        "FROM outbox o JOIN webhooks w ON w.organisation = o.organisation "
-        "WHERE o.delivered = 0 AND o.next_attempt <= $1 "
-        "AND o.n = (SELECT MIN(p.n) FROM outbox p WHERE p.request_id = o.request_id AND p.delivered = 0) "
-        "ORDER BY o.n LIMIT $2",
-        now_ms, limit);
+    const Result res = x(call(sql::kDueNotices, now_ms, limit));
     std::vector<Notice> out;
-    for (const auto& q : res)
-      out.push_back({q[0].as<std::int64_t>(), q[1].as<std::string>(), q[2].as<std::string>(), q[3].as<std::string>(),
-                     q[4].as<std::string>(), q[5].as<std::int64_t>(), q[6].as<std::string>(), q[7].as<std::int64_t>(),
-                     q[8].as<std::string>(), q[9].as<std::string>(), "", ""});
-    for (const auto& n : out) x().exec_params("UPDATE outbox SET next_attempt = $1 WHERE n = $2", lease_until_ms, n.n);
+    for (int k = 0; k < res.rows(); ++k)
+      out.push_back({res.i(k, 0), res.s(k, 1), res.s(k, 2), res.s(k, 3), res.s(k, 4), res.i(k, 5), res.s(k, 6), res.i(k, 7),
+                     res.s(k, 8), res.s(k, 9), "", ""});
+    for (const auto& n : out) later(call(sql::kLeaseNotice, lease_until_ms, n.n));
     return out;
   }
   void notice_attempted(std::int64_t n, bool delivered, const std::string& error, std::int64_t next_ms, std::int64_t now) override {
-    wrote_ = true;
-    if (delivered)
-      x().exec_params("UPDATE outbox SET delivered = 1, attempts = attempts + 1, last_error = '', delivered_at = $1 WHERE n = $2", now, n);
-    else
-      x().exec_params("UPDATE outbox SET attempts = attempts + 1, last_error = $1, next_attempt = $2 WHERE n = $3", error, next_ms, n);
+    if (delivered) later(call(sql::kNoticeDelivered, now, n));
+    else later(call(sql::kNoticeFailed, error, next_ms, n));
   }
-  std::int64_t next_notice_ms() override {
-    return x().exec(
-        "SELECT COALESCE(MIN(o.next_attempt), -1) FROM outbox o WHERE o.delivered = 0 "
-        "AND o.n = (SELECT MIN(p.n) FROM outbox p WHERE p.request_id = o.request_id AND p.delivered = 0)")[0][0].as<std::int64_t>();
-  }
+  std::int64_t next_notice_ms() override { return x(call(sql::kNextNoticeMs)).i(0, 0); }
   std::vector<NoticeCounts> notice_counts() override {
-    const auto res = x().exec(
-        "SELECT w.organisation, w.url, w.updated, "
-        "(SELECT COUNT(*) FROM outbox o WHERE o.organisation = w.organisation AND o.delivered = 1), "
-        "(SELECT COUNT(*) FROM outbox o WHERE o.organisation = w.organisation AND o.delivered = 0 AND o.attempts = 0), "
-        "(SELECT COUNT(*) FROM outbox o WHERE o.organisation = w.organisation AND o.delivered = 0 AND o.attempts > 0), "
-        "COALESCE((SELECT o.last_error FROM outbox o WHERE o.organisation = w.organisation AND o.last_error <> '' "
-        "ORDER BY o.n DESC LIMIT 1), ''), "
-        "(SELECT COALESCE(MAX(o.delivered_at), 0) FROM outbox o WHERE o.organisation = w.organisation AND o.delivered = 1) "
-        "FROM webhooks w ORDER BY w.organisation");
+    const Result res = x(call(sql::kNoticeCounts));
     std::vector<NoticeCounts> out;
-    for (const auto& q : res)
-      out.push_back({q[0].as<std::string>(), q[1].as<std::string>(), q[2].as<std::int64_t>(), q[3].as<std::int64_t>(),
-                     q[4].as<std::int64_t>(), q[5].as<std::int64_t>(), q[6].as<std::string>(), q[7].as<std::int64_t>()});
+    for (int k = 0; k < res.rows(); ++k)
+      out.push_back({res.s(k, 0), res.s(k, 1), res.i(k, 2), res.i(k, 3), res.i(k, 4), res.i(k, 5), res.s(k, 6), res.i(k, 7)});
     return out;
   }
   std::vector<Notice> notices_of(const std::string& request_id) override {
-    const auto res = x().exec_params(
-        "SELECT n, request_id, organisation, old_status, new_status, at, reason, attempts, "
-        "CASE WHEN delivered = 1 THEN 'delivered' WHEN attempts = 0 THEN 'pending' ELSE 'failing' END, last_error "
-        "FROM outbox WHERE request_id = $1 ORDER BY n",
-        request_id);
+    const Result res = x(call(sql::kNoticesOf, request_id));
     std::vector<Notice> out;
-    for (const auto& q : res)
-      out.push_back({q[0].as<std::int64_t>(), q[1].as<std::string>(), q[2].as<std::string>(), q[3].as<std::string>(),
-                     q[4].as<std::string>(), q[5].as<std::int64_t>(), q[6].as<std::string>(), q[7].as<std::int64_t>(), "", "",
-                     q[8].as<std::string>(), q[9].as<std::string>()});
+    for (int k = 0; k < res.rows(); ++k)
+      out.push_back({res.i(k, 0), res.s(k, 1), res.s(k, 2), res.s(k, 3), res.s(k, 4), res.i(k, 5), res.s(k, 6), res.i(k, 7), "", "",
+                     res.s(k, 8), res.s(k, 9)});
     return out;
   }
   void isolated(const std::function<void()>& fn) override {
     // A failed statement aborts a PostgreSQL transaction: each job runs after a savepoint and
-    // is rolled back to it alone when it fails (SQL savepoints on the transaction itself:
-    // libpqxx 6's subtransaction did not leave the transaction usable after a failed statement).
-    // The savepoint goes with the job's first read; the job's writes before its end.
+    // is rolled back to it alone when it fails. The savepoint goes with the job's first read;
+    // the job's writes before its end.
     const std::size_t mark = pending_.size();
-    later("SAVEPOINT job");
+    pending_.push_back(call("SAVEPOINT job"));
     savepoint_pending_ = true;
     try {
       fn();
@@ -302,92 +334,109 @@ class PgTx : public RegisterTx {
         savepoint_pending_ = false;
       } else {
         pending_.clear();
-        t_.exec("ROLLBACK TO SAVEPOINT job");
-        t_.exec("RELEASE SAVEPOINT job");
+        c_.pipeline({call("ROLLBACK TO SAVEPOINT job"), call("RELEASE SAVEPOINT job")});
       }
       throw;
     }
-    later("RELEASE SAVEPOINT job");
+    pending_.push_back(call("RELEASE SAVEPOINT job"));
   }
 
  private:
-  pqxx::transaction_base& x() {  // before a read: what waits is sent first
-    flush();
-    return t_;
+  // A read: what waits is sent first, in the same round trip.
+  Result x(Call q) {
+    if (pending_.empty()) return c_.exec(q);
+    return flush({std::move(q)}).back();
   }
-  void later(std::string sql) {
-    if (sql.rfind("SAVEPOINT", 0) != 0 && sql.rfind("RELEASE", 0) != 0) wrote_ = true;
-    pending_.push_back(std::move(sql));
+  void later(Call q) {
+    if (read_only_) throw std::logic_error("register: a write in a read transaction");
+    wrote_ = true;
+    pending_.push_back(std::move(q));
   }
-  std::string q(const std::string& v) { return t_.quote(v); }
-  pqxx::transaction_base& t_;
-  std::vector<std::string> pending_;
+  Conn& c_;
+  std::vector<Call> pending_;
   bool savepoint_pending_ = false;
   std::optional<std::set<std::string>> hooked_;
   bool others_ = false;
+  bool read_only_ = false;
   bool wrote_ = false;  // anything written (the version is bumped at the end)
 };
 
 class PgRegister : public Register {
  public:
-  explicit PgRegister(std::string url) : url_(std::move(url)) {
-    try {
-      conn_ = std::make_unique<pqxx::connection>(url_);
-    } catch (const std::exception& e) {
-      throw InputError("command line", 0, "--db", std::string("cannot connect to the PostgreSQL register: ") + e.what());
-    }
-    pqxx::nontransaction n(*conn_);
-    n.exec("SET synchronous_commit = on");
-  }
+  explicit PgRegister(std::string url) : url_(std::move(url)) { conn_ = connect(); }
 
   void open(const std::vector<LinkRow>& links) override {
-    pqxx::work w(*conn_);
-    w.exec_params("SELECT pg_advisory_xact_lock($1)", kDeskLock);  // two instances starting together
-    w.exec(kSchema);
-    w.exec(kListIndexesSql);
-    // The search's trigram index (pg_trgm, a GIN index PostgreSQL uses for LIKE '%q%' of 3
-    // characters or more) when the extension is there or may be created; else searches test
-    // each row (nothing else changes).
-    w.exec("SAVEPOINT trgm");
+    Conn& c = *conn_;
+    c.script("BEGIN");
     try {
-      w.exec("CREATE EXTENSION IF NOT EXISTS pg_trgm");
-      w.exec("CREATE INDEX IF NOT EXISTS requests_search_trgm ON requests USING gin (search gin_trgm_ops)");
-      w.exec("RELEASE SAVEPOINT trgm");
-    } catch (const pqxx::sql_error&) {
-      w.exec("ROLLBACK TO SAVEPOINT trgm");
+      c.exec(call("SELECT pg_advisory_xact_lock($1)", kDeskLock));  // two instances starting together
+      c.script(sql::schema(sql::Dialect::Postgres));
+      // a register written by an earlier dorsale: the columns added since
+      c.script("ALTER TABLE requests ADD COLUMN IF NOT EXISTS search TEXT NOT NULL DEFAULT '';"
+               "ALTER TABLE audit ADD COLUMN IF NOT EXISTS reason TEXT NOT NULL DEFAULT ''");
+      c.script(sql::kListIndexes);
+      // The search's trigram index (pg_trgm, a GIN index PostgreSQL uses for LIKE '%q%' of 3
+      // characters or more) when the extension is there or may be created; else searches test
+      // each row (nothing else changes).
+      c.script("SAVEPOINT trgm");
+      try {
+        c.script("CREATE EXTENSION IF NOT EXISTS pg_trgm");
+        c.script("CREATE INDEX IF NOT EXISTS requests_search_trgm ON requests USING gin (search gin_trgm_ops)");
+        c.script("RELEASE SAVEPOINT trgm");
+      } catch (const PgError&) {
+        c.script("ROLLBACK TO SAVEPOINT trgm");
+      }
+      // a register written by an earlier dorsale: its requests' search text
+      const Result old = c.exec(call("SELECT id, request_json FROM requests WHERE search = ''"));
+      for (int k = 0; k < old.rows(); ++k)
+        c.exec(call("UPDATE requests SET search = $1 WHERE id = $2", sql::search_text(old.s(k, 0), old.s(k, 1)), old.s(k, 0)));
+      const Result rows = c.exec(call(sql::kLinkIds));
+      if (rows.empty()) {
+        for (const auto& l : links) c.exec(call(sql::kInsertLink, l.index, l.id, l.capacity_pairs));
+      } else {
+        bool same = rows.rows() == int(links.size());
+        for (std::size_t k = 0; same && k < links.size(); ++k)
+          same = rows.i(int(k), 0) == links[k].index && rows.s(int(k), 1) == links[k].id && rows.i(int(k), 2) == links[k].capacity_pairs;
+        if (!same) throw InputError(describe(), 0, "db", "the register was made for another network (its links differ from the scenario's)");
+      }
+      c.script("COMMIT");
+    } catch (...) {
+      rollback(c);
+      throw;
     }
-    // a register written by an earlier dorsale: its requests' search text (the column added since)
-    for (const auto& row : w.exec("SELECT id, request_json FROM requests WHERE search = ''"))
-      w.exec_params("UPDATE requests SET search = $1 WHERE id = $2", search_text(row[0].as<std::string>(), row[1].as<std::string>()),
-                    row[0].as<std::string>());
-    const auto rows = w.exec("SELECT idx, id, capacity FROM links ORDER BY idx");
-    if (rows.empty()) {
-      for (const auto& l : links) w.exec_params("INSERT INTO links(idx, id, capacity) VALUES($1, $2, $3)", l.index, l.id, l.capacity_pairs);
-    } else {
-      bool same = rows.size() == links.size();
-      for (std::size_t k = 0; same && k < links.size(); ++k)
-        same = rows[k][0].as<int>() == links[k].index && rows[k][1].as<std::string>() == links[k].id &&
-               rows[k][2].as<int>() == links[k].capacity_pairs;
-      if (!same) throw InputError(describe(), 0, "db", "the register was made for another network (its links differ from the scenario's)");
-    }
-    w.commit();
   }
   void write(const std::function<void(RegisterTx&)>& fn) override {
-    pqxx::work w(*conn_);
-    // the lock, then the version (a statement of its own: its snapshot is taken once the lock
-    // is held), in one round trip
-    const std::int64_t v =
-        w.exec("SELECT pg_advisory_xact_lock(" + std::to_string(kDeskLock) + "); SELECT v FROM desk_version")[0][0].as<std::int64_t>();
-    PgTx tx(w, v != last_version_);
-    fn(tx);
-    const std::int64_t bumped = tx.finish();
-    w.commit();
-    last_version_ = bumped >= 0 ? bumped : v;
+    Conn& c = *conn_;
+    // the transaction, the lock, then the version (a statement of its own: its snapshot is
+    // taken once the lock is held), in one round trip
+    std::int64_t v = 0;
+    try {
+      v = c.pipeline({call("BEGIN"), call("SELECT pg_advisory_xact_lock($1)", kDeskLock), call("SELECT v FROM desk_version")})
+              .back()
+              .i(0, 0);
+      PgTx tx(c, v != last_version_, false);
+      fn(tx);
+      const std::int64_t bumped = tx.finish();
+      c.script("COMMIT");
+      last_version_ = bumped >= 0 ? bumped : v;
+    } catch (...) {
+      rollback(c);
+      throw;
+    }
   }
   void read(const std::function<void(RegisterTx&)>& fn) override {
-    pqxx::read_transaction r(*conn_);
-    PgTx tx(r, true);
-    fn(tx);
+    std::unique_ptr<Conn> c = take_reader();
+    try {
+      c->script("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+      PgTx tx(*c, true, true);
+      fn(tx);
+      c->script("COMMIT");
+    } catch (...) {
+      rollback(*c);
+      give_reader(std::move(c));
+      throw;
+    }
+    give_reader(std::move(c));
   }
   std::string describe() const override {
     const auto at = url_.find('@');  // no password in messages
@@ -395,9 +444,42 @@ class PgRegister : public Register {
   }
 
  private:
+  std::unique_ptr<Conn> connect() const {
+    try {
+      return std::make_unique<Conn>(url_);
+    } catch (const std::exception& e) {
+      throw InputError("command line", 0, "--db", std::string("cannot connect to the PostgreSQL register: ") + e.what());
+    }
+  }
+  static void rollback(Conn& c) {
+    try {
+      c.script("ROLLBACK");
+    } catch (const std::exception&) {  // the connection is lost: the server rolls back itself
+    }
+  }
+  std::unique_ptr<Conn> take_reader() {
+    {
+      std::lock_guard lock(readers_mu_);
+      if (!readers_.empty()) {
+        auto c = std::move(readers_.back());
+        readers_.pop_back();
+        return c;
+      }
+    }
+    return connect();  // outside the lock
+  }
+  void give_reader(std::unique_ptr<Conn> c) {
+    if (PQstatus(c->raw()) != CONNECTION_OK || PQtransactionStatus(c->raw()) != PQTRANS_IDLE) return;  // dropped
+    std::lock_guard lock(readers_mu_);
+    if (readers_.size() < kReadersKept) readers_.push_back(std::move(c));
+  }
+  static constexpr std::size_t kReadersKept = 8;  // idle read connections kept open
+
   std::string url_;
-  std::unique_ptr<pqxx::connection> conn_;
+  std::unique_ptr<Conn> conn_;  // the write connection
   std::int64_t last_version_ = -1;  // desk_version after this desk's last write transaction
+  std::mutex readers_mu_;
+  std::vector<std::unique_ptr<Conn>> readers_;
 };
 
 }  // namespace

@@ -98,8 +98,12 @@ class Conn {
     PGconn* c = c_.get();
     if (PQenterPipelineMode(c) != 1) throw PgError(std::string("register: ") + PQerrorMessage(c));
     std::string error;
+    std::vector<bool> parse;  // per result to come: a prepare's (not answered), else a statement's
     for (const auto& q : calls) {
+      const auto before = fresh_.size();
       const std::string& name = prepared_in_pipeline(q.sql);
+      if (fresh_.size() > before) parse.push_back(true);
+      parse.push_back(false);
       std::vector<const char*> v;
       for (const auto& a : q.args) v.push_back(a.c_str());
       if (PQsendQueryPrepared(c, name.c_str(), int(v.size()), v.data(), nullptr, nullptr, 0) != 1) {
@@ -109,6 +113,7 @@ class Conn {
     }
     if (PQpipelineSync(c) != 1) throw PgError(std::string("register: the connection was lost: ") + PQerrorMessage(c));
     std::vector<Result> out;
+    std::size_t k = 0;
     for (;;) {  // each statement's result then nullptr; the sync's result ends the pipeline
       PGresult* r = PQgetResult(c);
       if (!r) {
@@ -122,7 +127,8 @@ class Conn {
       }
       if (st == PGRES_FATAL_ERROR && error.empty()) error = PQresultErrorMessage(r);
       if (st == PGRES_PIPELINE_ABORTED && error.empty()) error = "a statement before failed";
-      out.emplace_back(r);
+      if (k < parse.size() && parse[k++]) PQclear(r);
+      else out.emplace_back(r);
     }
     PQexitPipelineMode(c);
     if (!error.empty()) {
@@ -208,15 +214,15 @@ class PgTx : public RegisterTx {
     savepoint_pending_ = false;
     return c_.pipeline(all);
   }
-  // Before the commit: what waits, and the version bumped when anything was written (its new
-  // value), else -1.
-  std::int64_t finish() {
+  // What waits, the version bumped when anything was written, and COMMIT, in one round trip
+  // (returns once the commit is durable); the version's new value, else -1.
+  std::int64_t commit() {
     if (!wrote_) {
-      flush();
+      flush({call("COMMIT")});
       return -1;
     }
-    const auto r = flush({call("UPDATE desk_version SET v = v + 1 RETURNING v")});
-    return r.back().i(0, 0);
+    const auto r = flush({call("UPDATE desk_version SET v = v + 1 RETURNING v"), call("COMMIT")});
+    return r.at(r.size() - 2).i(0, 0);
   }
 
   std::vector<LinkRow> links() override {
@@ -247,12 +253,12 @@ class PgTx : public RegisterTx {
   }
   std::vector<StoredRequest> expired_holds(std::int64_t now) override { return rows_of(x(call(sql::kExpiredHolds, now))); }
   std::int64_t insert(const StoredRequest& r, const std::vector<Allocation>& alloc) override {
-    wrote_ = true;
-    const Result res = x(call(sql::kInsertRequest, r.id, r.owner, r.idem_key, r.body_sha256, r.request_json, io::status_key(r.status), r.decision,
-                              r.evaluation_json, r.hold_expires, r.created, r.updated, sql::search_text(r.id, r.request_json)));
+    // sent with the job's other writes (one round trip at the job's end): its seq is not read
+    later(call(sql::kInsertRequest, r.id, r.owner, r.idem_key, r.body_sha256, r.request_json, io::status_key(r.status), r.decision,
+               r.evaluation_json, r.hold_expires, r.created, r.updated, sql::search_text(r.id, r.request_json)));
     const std::string state = r.status == RequestStatus::Confirmed ? "committed" : "held";
     for (const auto& a : alloc) later(call(sql::kInsertAllocation, r.id, a.link, a.pairs, state));
-    return res.i(0, 0);
+    return 0;
   }
   std::int64_t next_number() override { return x(call(sql::kNextNumber)).i(0, 0); }
   void set_status(const std::string& id, RequestStatus status, std::int64_t now) override {
@@ -416,8 +422,7 @@ class PgRegister : public Register {
               .i(0, 0);
       PgTx tx(c, v != last_version_, false);
       fn(tx);
-      const std::int64_t bumped = tx.finish();
-      c.script("COMMIT");
+      const std::int64_t bumped = tx.commit();
       last_version_ = bumped >= 0 ? bumped : v;
     } catch (...) {
       rollback(c);

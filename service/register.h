@@ -146,7 +146,8 @@ class RegisterTx {
   // Held requests whose hold ends at or before `now`.
   virtual std::vector<StoredRequest> expired_holds(std::int64_t now) = 0;
   // Inserts the request (its seq is assigned) and its allocations in status `held` or
-  // `committed` as the request's status says; returns the seq.
+  // `committed` as the request's status says; returns the seq (SQLite), or 0 (PostgreSQL: the
+  // insert goes with the job's other writes, in one round trip, and its seq is not read back).
   virtual std::int64_t insert(const StoredRequest& r, const std::vector<Allocation>& alloc) = 0;
   // The next desk id number: one more than the highest arrival number (seq), which is the number
   // of requests so far unless a PostgreSQL insert was rolled back (its number is skipped).

@@ -438,8 +438,8 @@ class SqliteRegister : public Register {
   // writes take the database lock at once (BEGIN IMMEDIATE), on the one write connection
   void write(const std::function<void(RegisterTx&)>& fn) override {
     in_transaction("BEGIN IMMEDIATE", [&](RegisterTx& tx) {
-      static_cast<SqliteTx&>(tx).catch_up(kSearchBatch);
       fn(tx);
+      static_cast<SqliteTx&>(tx).catch_up(kSearchBatch);  // after fn: a bulk insert is indexed at once
     });
   }
   // A read transaction (BEGIN ... COMMIT of reads only: a snapshot of the last commit) on a

@@ -13,6 +13,7 @@
 #include <set>
 
 #include "io/desk_spelling.h"
+#include "io/register_evaluation.h"
 #include "models/error.h"
 #include "planner/interconnect.h"
 #include "scenarios/requests.h"
@@ -47,54 +48,6 @@ std::string sha256_hex(const std::string& text) {
   std::string out;
   for (unsigned i = 0; i < n; ++i) out += fmt::format("{:02x}", md[i]);
   return out;
-}
-
-json route_json(const solvers::RouteOption::Route& r) {
-  return {{"nodes", r.nodes},         {"links", r.links},           {"attach_node", r.attach_node},
-          {"attach_km", r.attach_km}, {"length_km", r.length_km}, {"latency_ms", r.latency_ms}};
-}
-
-// The engine's evaluation, kept as given (so the export re-describes exactly what was answered).
-json evaluation_json(const solvers::Evaluation& e) {
-  json j = {{"decision", decision_key(e.decision)}, {"reasons", e.reasons}, {"option", nullptr}};
-  if (e.option) {
-    json routes = json::array();
-    for (const auto& r : e.option->routes) routes.push_back(route_json(r));
-    j["option"] = {{"routes", routes},
-                   {"capex", e.option->capex},
-                   {"opex", e.option->opex},
-                   {"risk_disjoint", e.option->risk_disjoint},
-                   {"notes", e.option->notes}};
-  }
-  return j;
-}
-
-solvers::Evaluation evaluation_from(const std::string& text) {
-  const json j = json::parse(text);
-  solvers::Evaluation e;
-  const std::string d = j.at("decision").get<std::string>();
-  e.decision = d == "accept" ? Decision::Accept : d == "accept_with_works" ? Decision::AcceptWithWorks : Decision::Reject;
-  e.reasons = j.at("reasons").get<std::vector<std::string>>();
-  if (!j.at("option").is_null()) {
-    const json& o = j.at("option");
-    solvers::RouteOption opt;
-    for (const auto& r : o.at("routes")) {
-      solvers::RouteOption::Route route;
-      route.nodes = r.at("nodes").get<std::vector<int>>();
-      route.links = r.at("links").get<std::vector<int>>();
-      route.attach_node = r.at("attach_node").get<int>();
-      route.attach_km = r.at("attach_km").get<double>();
-      route.length_km = r.at("length_km").get<double>();
-      route.latency_ms = r.at("latency_ms").get<double>();
-      opt.routes.push_back(std::move(route));
-    }
-    opt.capex = o.at("capex").get<double>();
-    opt.opex = o.at("opex").get<double>();
-    opt.risk_disjoint = o.at("risk_disjoint").get<bool>();
-    opt.notes = o.at("notes").get<std::vector<std::string>>();
-    e.option = std::move(opt);
-  }
-  return e;
 }
 
 std::vector<Allocation> allocations_of(const solvers::Evaluation& e, int pairs) {
@@ -322,7 +275,7 @@ const std::vector<std::string>& Desk::builders(RegisterTx& tx) {
 }
 
 InterconnectionDecision Desk::describe(const StoredRequest& s, const solvers::LinkState& state, const std::vector<std::string>& builders) {
-  return describe(s, *request_of(s), evaluation_from(s.evaluation_json), state, builders);
+  return describe(s, *request_of(s), io::evaluation_from_text(s.evaluation_json), state, builders);
 }
 
 InterconnectionDecision Desk::describe(const StoredRequest& s, const InterconnectionRequest& r, solvers::Evaluation e,
@@ -339,7 +292,7 @@ InterconnectionDecision Desk::describe(const StoredRequest& s, const Interconnec
 }
 
 json Desk::answer_of(const StoredRequest& s, const solvers::LinkState& state, const std::vector<std::string>& builders) {
-  return answer(s, *request_of(s), evaluation_from(s.evaluation_json), json::parse(s.request_json), state, builders);
+  return answer(s, *request_of(s), io::evaluation_from_text(s.evaluation_json), json::parse(s.request_json), state, builders);
 }
 
 json Desk::answer(const StoredRequest& s, const InterconnectionRequest& r, const solvers::Evaluation& e, json row,
@@ -393,7 +346,7 @@ json Desk::submit_in(RegisterTx& tx, const Caller& c, InterconnectionRequest req
   s.request_json = row.dump();  // written once
   s.decision = decision_key(e.decision);
   s.status = e.decision == Decision::Reject ? RequestStatus::Rejected : RequestStatus::Held;
-  s.evaluation_json = evaluation_json(e).dump();
+  s.evaluation_json = io::evaluation_text(e);
   s.hold_expires = e.decision == Decision::Reject ? 0 : now + std::int64_t(std::llround(params_.desk.hold_days * 86400));
   s.created = s.updated = now;
   s.seq = tx.insert(s, alloc);
@@ -674,7 +627,7 @@ json Desk::decide(const Caller& c, const std::string& id, Action action, const s
     tx.set_status(id, next, now);
     state_.reset();
     if (action == Action::Confirm) {
-      const auto e = evaluation_from(s.evaluation_json);
+      const auto e = io::evaluation_from_text(s.evaluation_json);
       for (const auto& r : e.option->routes)
         for (int l : r.links)
           if (!initial_.built[l]) tx.mark_built(l, id);  // only the first confirmed request builds it

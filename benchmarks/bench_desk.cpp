@@ -78,7 +78,7 @@ double percentile(std::vector<double> v, double p) {
 // The listing benchmark (see the usage above).
 void list_bench(const Options& o, service::Register& reg, service::Desk& desk, int port, const std::vector<std::string>& sites) {
   std::int64_t have = 0;
-  reg.read([&](service::RegisterTx& tx) { have = tx.count({.owner = "", .status = "", .q = "", .limit = 0}); });
+  reg.read([&](service::RegisterTx& tx) { have = tx.count({.owner = "", .status = std::nullopt, .q = "", .limit = 0}); });
   if (have >= o.list) {  // a register filled by an earlier run (e.g. then VACUUM ANALYZE-d): asked as it is
     std::cout << fmt::format("register already holds {} requests: not filled again\n", have);
   } else {
@@ -88,7 +88,8 @@ void list_bench(const Options& o, service::Register& reg, service::Desk& desk, i
                                fmt::format(R"({{"id": "M{}", "site": "{}", "destination": "dorsale", "pairs": 1}})", k, sites[std::size_t(k) % sites.size()]), "");
     reg.read([&](service::RegisterTx& tx) { models.push_back(*tx.get(a.answer["id"].get<std::string>())); });
   }
-  const char* closed[] = {"rejected", "declined", "cancelled", "expired"};
+  const service::RequestStatus closed[] = {service::RequestStatus::Rejected, service::RequestStatus::Declined,
+                                           service::RequestStatus::Cancelled, service::RequestStatus::Expired};
   const auto f0 = Clock::now();
   reg.write([&](service::RegisterTx& tx) {
     for (int k = 0; k < o.list; ++k) {

@@ -203,6 +203,13 @@ std::vector<InterconnectionRequest> parse_requests(const std::string& text, cons
   return out;
 }
 
+InterconnectionRequest request_from_fields(const Fields& fields, const std::string& where, const Network& net) {
+  std::set<std::string> ids;
+  InterconnectionRequest r = build(RowReader{where, 0, fields}, net, Projection::for_this_thread(), ids);
+  r.line = 1;
+  return r;
+}
+
 std::vector<InterconnectionRequest> read_requests(const std::string& path, const Network& net) {
   const std::string text = read_text_file(path, "the request file");
   const bool json = path.size() >= 5 && path.substr(path.size() - 5) == ".json";

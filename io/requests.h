@@ -12,6 +12,7 @@
 // The whole file is checked before anything is evaluated: one bad row is an error naming the
 // row and field, and no request of the file is applied.
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "models/interconnection.h"
@@ -30,6 +31,12 @@ std::vector<InterconnectionRequest> read_requests(const std::string& path, const
 // Same, from text already in memory; `origin` names it in errors; `json` selects the format.
 std::vector<InterconnectionRequest> parse_requests(const std::string& text, const std::string& origin, bool json,
                                                    const Network& net);
+
+// One request from its fields already read (name and text: a JSON string as it is, a number
+// as written, null as ""), with the rules of a row of a request file; `where` names it in
+// errors (the desk reads a request body once and hands its fields here).
+InterconnectionRequest request_from_fields(const std::vector<std::pair<std::string, std::string>>& fields, const std::string& where,
+                                           const Network& net);
 
 // The example request file shipped in the binary (scenarios/requests-example.csv).
 const char* example_requests_text();

@@ -12,6 +12,8 @@
 #include <regex>
 #include <set>
 
+#include "io/desk_spelling.h"
+#include "io/register_evaluation.h"
 #include "models/error.h"
 #include "planner/interconnect.h"
 #include "io/requests.h"
@@ -46,54 +48,6 @@ std::string sha256_hex(const std::string& text) {
   std::string out;
   for (unsigned i = 0; i < n; ++i) out += fmt::format("{:02x}", md[i]);
   return out;
-}
-
-json route_json(const solvers::RouteOption::Route& r) {
-  return {{"nodes", r.nodes},         {"links", r.links},           {"attach_node", r.attach_node},
-          {"attach_km", r.attach_km}, {"length_km", r.length_km}, {"latency_ms", r.latency_ms}};
-}
-
-// The engine's evaluation, kept as given (so the export re-describes exactly what was answered).
-json evaluation_json(const solvers::Evaluation& e) {
-  json j = {{"decision", decision_key(e.decision)}, {"reasons", e.reasons}, {"option", nullptr}};
-  if (e.option) {
-    json routes = json::array();
-    for (const auto& r : e.option->routes) routes.push_back(route_json(r));
-    j["option"] = {{"routes", routes},
-                   {"capex", e.option->capex},
-                   {"opex", e.option->opex},
-                   {"risk_disjoint", e.option->risk_disjoint},
-                   {"notes", e.option->notes}};
-  }
-  return j;
-}
-
-solvers::Evaluation evaluation_from(const std::string& text) {
-  const json j = json::parse(text);
-  solvers::Evaluation e;
-  const std::string d = j.at("decision").get<std::string>();
-  e.decision = d == "accept" ? Decision::Accept : d == "accept_with_works" ? Decision::AcceptWithWorks : Decision::Reject;
-  e.reasons = j.at("reasons").get<std::vector<std::string>>();
-  if (!j.at("option").is_null()) {
-    const json& o = j.at("option");
-    solvers::RouteOption opt;
-    for (const auto& r : o.at("routes")) {
-      solvers::RouteOption::Route route;
-      route.nodes = r.at("nodes").get<std::vector<int>>();
-      route.links = r.at("links").get<std::vector<int>>();
-      route.attach_node = r.at("attach_node").get<int>();
-      route.attach_km = r.at("attach_km").get<double>();
-      route.length_km = r.at("length_km").get<double>();
-      route.latency_ms = r.at("latency_ms").get<double>();
-      opt.routes.push_back(std::move(route));
-    }
-    opt.capex = o.at("capex").get<double>();
-    opt.opex = o.at("opex").get<double>();
-    opt.risk_disjoint = o.at("risk_disjoint").get<bool>();
-    opt.notes = o.at("notes").get<std::vector<std::string>>();
-    e.option = std::move(opt);
-  }
-  return e;
 }
 
 std::vector<Allocation> allocations_of(const solvers::Evaluation& e, int pairs) {
@@ -134,17 +88,12 @@ void check_body_utf8(const std::string& body) {
   }
 }
 
-const std::set<std::string>& statuses() {
-  static const std::set<std::string> s = {"held", "rejected", "confirmed", "declined", "cancelled", "expired"};
-  return s;
-}
-
 }  // namespace
 
 struct Desk::Parsed {
   InterconnectionRequest request;
-  std::string request_json;  // the row as stored (id, submitted, requester filled)
-  bool desk_id = false;      // the desk assigns the id
+  json row;              // the row as stored (id, submitted, requester filled)
+  bool desk_id = false;  // the desk assigns the id
 };
 
 Desk::Desk(const Region& region, const Parameters& params, Register& reg, Clock clock)
@@ -226,11 +175,34 @@ void Desk::run_batch(const std::vector<Job*>& batch) {
 
 void Desk::expire(RegisterTx& tx, std::int64_t now) {
   for (const auto& r : tx.expired_holds(now)) {
-    tx.set_status(r.id, "expired", now);
+    tx.set_status(r.id, RequestStatus::Expired, now);
     state_.reset();
     tx.audit({now, "desk", "expire", r.id, "hold ended " + iso_time(r.hold_expires)});
-    notify(tx, r.id, request_of(r).requester, "held", "expired", now, "hold ended " + iso_time(r.hold_expires));
+    notify(tx, r.id, request_of(r)->requester, "held", "expired", now, "hold ended " + iso_time(r.hold_expires));
   }
+}
+
+Desk::View Desk::view_of(const std::vector<LinkRow>& rows) const {
+  View v{state_of(rows), std::vector<std::string>(region_.network.links().size())};
+  for (const auto& r : rows) v.builders[std::size_t(r.index)] = r.built_by;
+  return v;
+}
+
+void Desk::read(const std::function<void(RegisterTx&, const View&)>& fn) {
+  bool expired = false;
+  reg_.read([&](RegisterTx& tx) {
+    // a hold that ended since the last write is shown expired: the write path expires it first
+    if (!tx.expired_holds(clock_()).empty()) {
+      expired = true;
+      return;
+    }
+    fn(tx, view_of(tx.links()));
+  });
+  if (expired)
+    write([&](RegisterTx& tx, std::int64_t) {
+      const View v{state(tx), builders(tx)};
+      fn(tx, v);
+    });
 }
 
 const solvers::LinkState& Desk::state(RegisterTx& tx) {
@@ -269,21 +241,32 @@ Desk::Parsed Desk::parse_body(const Caller& c, const std::string& body) const {
   }
   if (!j.contains("submitted") || j["submitted"].is_null()) j["submitted"] = iso_time(clock_()).substr(0, 10);
   if (!j.contains("requester") || j["requester"].is_null()) j["requester"] = c.name;
+  // the fields as a request file's row (read once: no dump and parse again)
+  std::vector<std::pair<std::string, std::string>> fields;
+  for (const auto& [name, v] : j.items()) {
+    if (v.is_string()) fields.emplace_back(name, v.get<std::string>());
+    else if (v.is_number()) fields.emplace_back(name, v.dump());
+    else if (v.is_null()) fields.emplace_back(name, "");
+    else throw ApiError(400, name, fmt::format("POST /api/requests request 1: {}: expected a string or a number", name));
+  }
   try {
-    auto reqs = scenarios::parse_requests(json::array({j}).dump(), "POST /api/requests", true, region_.network);
-    p.request = std::move(reqs.at(0));
+    p.request = scenarios::request_from_fields(fields, "POST /api/requests request 1", region_.network);
   } catch (const InputError& e) {
     throw ApiError(400, e.field().empty() ? "body" : e.field(), e.what());
   }
-  p.request_json = j.dump();
+  p.row = std::move(j);
   return p;
 }
 
-const InterconnectionRequest& Desk::request_of(const StoredRequest& s) {
-  auto it = parsed_.find(s.id);
-  if (it != parsed_.end()) return it->second;
+std::shared_ptr<const InterconnectionRequest> Desk::request_of(const StoredRequest& s) {
+  {
+    std::lock_guard lock(parsed_mu_);
+    if (auto it = parsed_.find(s.id); it != parsed_.end()) return it->second;
+  }
   auto reqs = scenarios::parse_requests("[" + s.request_json + "]", "register", true, region_.network);
-  return parsed_.emplace(s.id, std::move(reqs.at(0))).first->second;
+  auto r = std::make_shared<const InterconnectionRequest>(std::move(reqs.at(0)));
+  std::lock_guard lock(parsed_mu_);
+  return parsed_.emplace(s.id, std::move(r)).first->second;
 }
 
 const std::vector<std::string>& Desk::builders(RegisterTx& tx) {
@@ -292,25 +275,38 @@ const std::vector<std::string>& Desk::builders(RegisterTx& tx) {
 }
 
 InterconnectionDecision Desk::describe(const StoredRequest& s, const solvers::LinkState& state, const std::vector<std::string>& builders) {
-  solvers::Evaluation e = evaluation_from(s.evaluation_json);
+  return describe(s, *request_of(s), io::evaluation_from_text(s.evaluation_json), state, builders);
+}
+
+InterconnectionDecision Desk::describe(const StoredRequest& s, const InterconnectionRequest& r, solvers::Evaluation e,
+                                       const solvers::LinkState& state, const std::vector<std::string>& builders) const {
+  // as the register keeps an evaluation (evaluation_json): what it builds and the free pairs
+  // after it are the register's now, whether just evaluated or read back
+  e.builds.clear();
+  e.free_after.clear();
   if (e.option)  // the planned links this (confirmed) request builds, in route order as the queues list them
     for (const auto& route : e.option->routes)
       for (int l : route.links)
         if (builders[std::size_t(l)] == s.id && std::find(e.builds.begin(), e.builds.end(), l) == e.builds.end()) e.builds.push_back(l);
-  return ic_.describe(request_of(s), e, state, builders);
+  return ic_.describe(r, e, state, builders);
 }
 
 json Desk::answer_of(const StoredRequest& s, const solvers::LinkState& state, const std::vector<std::string>& builders) {
+  return answer(s, *request_of(s), io::evaluation_from_text(s.evaluation_json), json::parse(s.request_json), state, builders);
+}
+
+json Desk::answer(const StoredRequest& s, const InterconnectionRequest& r, const solvers::Evaluation& e, json row,
+                  const solvers::LinkState& state, const std::vector<std::string>& builders) const {
   InterconnectionResults res;
-  res.requests.push_back(request_of(s));
-  res.decisions.push_back(describe(s, state, builders));
+  res.requests.push_back(r);
+  res.decisions.push_back(describe(s, r, e, state, builders));
   json a = viz::decisions_json(res).at(0);
-  a["status"] = s.status;
+  a["status"] = io::status_key(s.status);
   a["owner"] = s.owner;
   a["hold_expires"] = s.hold_expires > 0 ? json(iso_time(s.hold_expires)) : json(nullptr);
   a["created"] = iso_time(s.created);
   a["updated"] = iso_time(s.updated);
-  a["request"] = json::parse(s.request_json);
+  a["request"] = std::move(row);
   return a;
 }
 
@@ -335,7 +331,7 @@ void Desk::check_quota(RegisterTx& tx, const Caller& c, const std::vector<Alloca
                                              c.name, u.held_pairs, more, q.quota_held_pairs));
 }
 
-json Desk::submit_in(RegisterTx& tx, const Caller& c, InterconnectionRequest req, const std::string& request_json,
+json Desk::submit_in(RegisterTx& tx, const Caller& c, InterconnectionRequest req, json row,
                      const std::string& key, const std::string& sha, std::int64_t now, const std::vector<std::string>* by,
                      bool id_free) {
   if (!id_free && tx.get(req.id)) throw ApiError(409, "id", fmt::format("request id '{}' is already in the register", req.id));
@@ -347,18 +343,20 @@ json Desk::submit_in(RegisterTx& tx, const Caller& c, InterconnectionRequest req
   s.owner = c.name;
   s.idem_key = key;
   s.body_sha256 = sha;
-  s.request_json = request_json;
+  s.request_json = row.dump();  // written once
   s.decision = decision_key(e.decision);
-  s.status = e.decision == Decision::Reject ? "rejected" : "held";
-  s.evaluation_json = evaluation_json(e).dump();
+  s.status = e.decision == Decision::Reject ? RequestStatus::Rejected : RequestStatus::Held;
+  s.evaluation_json = io::evaluation_text(e);
   s.hold_expires = e.decision == Decision::Reject ? 0 : now + std::int64_t(std::llround(params_.desk.hold_days * 86400));
   s.created = s.updated = now;
   s.seq = tx.insert(s, alloc);
   for (const auto& a : alloc) state_->free[a.link] -= a.pairs;  // as the register now counts them
-  tx.audit({now, c.name, "submit", s.id, fmt::format("{} -> {}", s.decision, s.status)});
-  notify(tx, s.id, req.requester, "", s.status, now, "");
-  parsed_.emplace(s.id, std::move(req));
-  return by ? answer_of(s, state(tx), *by) : answer_of(s, state(tx), builders(tx));
+  tx.audit({now, c.name, "submit", s.id, fmt::format("{} -> {}", s.decision, io::status_key(s.status))});
+  notify(tx, s.id, req.requester, "", io::status_key(s.status), now, "");
+  json a = answer(s, req, e, std::move(row), state(tx), by ? *by : builders(tx));  // evaluated once, not read back
+  std::lock_guard lock(parsed_mu_);
+  parsed_.emplace(s.id, std::make_shared<const InterconnectionRequest>(std::move(req)));
+  return a;
 }
 
 Desk::Submitted Desk::submit(const Caller& c, const std::string& body, const std::string& key) {
@@ -378,15 +376,15 @@ Desk::Submitted Desk::submit(const Caller& c, const std::string& body, const std
         return;
       }
     }
+    json row = std::move(p.row);  // the job runs once
+    InterconnectionRequest req = p.request;
     if (p.desk_id) {
       std::int64_t n = tx.next_number();
       while (tx.get(fmt::format("D{:06}", n))) ++n;
-      p.request.id = fmt::format("D{:06}", n);
-      json j = json::parse(p.request_json);
-      j["id"] = p.request.id;
-      p.request_json = j.dump();
+      req.id = fmt::format("D{:06}", n);
+      row["id"] = req.id;
     }
-    out.answer = submit_in(tx, c, p.request, p.request_json, key, sha, now, nullptr, p.desk_id);
+    out.answer = submit_in(tx, c, std::move(req), std::move(row), key, sha, now, nullptr, p.desk_id);
   });
   return out;
 }
@@ -425,7 +423,8 @@ json Desk::import_csv(const Caller& c, const std::string& csv) {
           row["destination"] = r.destination.kind == Destination::Kind::AnyDorsalePop ? "dorsale" : r.destination.id;
           if (r.max_latency_ms) row["max_latency_ms"] = *r.max_latency_ms;
           try {
-            answers.push_back(submit_in(tx, c, r, row.dump(), "", sha256_hex(row.dump()), now, &by));
+            const std::string sha = sha256_hex(row.dump());
+            answers.push_back(submit_in(tx, c, r, std::move(row), "", sha, now, &by));
           } catch (const ApiError& e) {
             throw ApiError(e.status(), e.field(), fmt::format("line {}: {}", r.line, e.what()));
           }
@@ -447,10 +446,10 @@ json Desk::decline_holds(const Caller& c, const std::string& requester, const st
   const std::string reason = reason_of(body, true);
   json ids = json::array();
   write([&](RegisterTx& tx, std::int64_t now) {
-    for (const auto& s : tx.list(requester, "held")) {
-      tx.set_status(s.id, "declined", now);
+    for (const auto& s : tx.list(requester, RequestStatus::Held)) {
+      tx.set_status(s.id, RequestStatus::Declined, now);
       tx.audit({now, c.name, "decline", s.id, "held -> declined (all holds of " + requester + "): " + reason, reason});
-      notify(tx, s.id, request_of(s).requester, "held", "declined", now, reason);
+      notify(tx, s.id, request_of(s)->requester, "held", "declined", now, reason);
       ids.push_back(s.id);
     }
     state_.reset();
@@ -473,7 +472,7 @@ StoredRequest Desk::visible(RegisterTx& tx, const Caller& c, const std::string& 
 
 json Desk::get(const Caller& c, const std::string& id) {
   json out;
-  write([&](RegisterTx& tx, std::int64_t) { out = answer_of(visible(tx, c, id), state(tx), builders(tx)); });
+  read([&](RegisterTx& tx, const View& v) { out = answer_of(visible(tx, c, id), v.state, v.builders); });
   return out;
 }
 
@@ -488,8 +487,14 @@ std::int64_t count_param(const std::string& name, const std::string& v, std::int
 
 // The cursor of the page after `last`: sort~order~seq~key (opaque to clients).
 std::string cursor_of(const ListQuery& q, const StoredRequest& last) {
-  const std::string key = q.sort == "updated" ? std::to_string(last.updated) : q.sort == "id" ? last.id : q.sort == "status" ? last.status : "";
-  return fmt::format("{}~{}~{}~{}", q.sort, q.desc ? "desc" : "asc", last.seq, key);
+  std::string key;
+  switch (q.sort) {
+    case SortKey::Submitted: break;
+    case SortKey::Updated: key = std::to_string(last.updated); break;
+    case SortKey::Id: key = last.id; break;
+    case SortKey::Status: key = io::status_key(last.status); break;
+  }
+  return fmt::format("{}~{}~{}~{}", io::sort_key(q.sort), q.desc ? "desc" : "asc", last.seq, key);
 }
 
 // Text a person types (a reason, a comment): UTF-8, no control character but newline and tab.
@@ -518,16 +523,21 @@ ListQuery Desk::list_query(const Caller& c, const Query& query, bool paging) con
   const auto at = [&](const char* k) { return p.count(k) ? p.at(k) : std::string(); };
   ListQuery q;
   q.owner = c.role == Role::Engineer ? "" : c.name;
-  q.status = at("status");
-  if (!q.status.empty() && !statuses().count(q.status))
-    throw ApiError(400, "status", fmt::format("'{}' is not held, rejected, confirmed, declined, cancelled or expired", q.status.substr(0, 40)));
+  if (const std::string status = at("status"); !status.empty()) {
+    q.status = io::status_from(status);
+    if (!q.status)
+      throw ApiError(400, "status", fmt::format("'{}' is not held, rejected, confirmed, declined, cancelled or expired", status.substr(0, 40)));
+  }
   q.q = at("q");
   if (std::int64_t(q.q.size()) > params_.desk.search_max_chars)
     throw ApiError(400, "q", fmt::format("a search has at most {} characters (desk.search_max_chars)", params_.desk.search_max_chars));
-  q.sort = p.count("sort") ? at("sort") : "submitted";
-  if (q.sort != "submitted" && q.sort != "updated" && q.sort != "id" && q.sort != "status")
-    throw ApiError(400, "sort", fmt::format("'{}' is not submitted, updated, id or status", q.sort.substr(0, 40)));
-  const std::string order = p.count("order") ? at("order") : (q.sort == "submitted" || q.sort == "updated" ? "desc" : "asc");
+  if (p.count("sort")) {
+    const auto sort = io::sort_from(at("sort"));
+    if (!sort) throw ApiError(400, "sort", fmt::format("'{}' is not submitted, updated, id or status", at("sort").substr(0, 40)));
+    q.sort = *sort;
+  }
+  const std::string order =
+      p.count("order") ? at("order") : (q.sort == SortKey::Submitted || q.sort == SortKey::Updated ? "desc" : "asc");
   if (order != "asc" && order != "desc") throw ApiError(400, "order", fmt::format("'{}' is not asc or desc", order.substr(0, 40)));
   q.desc = order == "desc";
   if (!paging) {
@@ -542,21 +552,21 @@ ListQuery Desk::list_query(const Caller& c, const Query& query, bool paging) con
     // sort~order~seq~key
     const auto a = cur.find('~'), b = a == std::string::npos ? a : cur.find('~', a + 1), d = b == std::string::npos ? b : cur.find('~', b + 1);
     if (d == std::string::npos) throw ApiError(400, "cursor", "not a cursor of this list (give the next_cursor of the page before)");
-    if (cur.substr(0, a) != q.sort || cur.substr(a + 1, b - a - 1) != order)
+    if (io::sort_from(cur.substr(0, a)) != q.sort || cur.substr(a + 1, b - a - 1) != order)
       throw ApiError(400, "cursor", "this cursor pages another order (sort and order must be the same as for the page before)");
     q.after = true;
     q.after_seq = count_param("cursor", cur.substr(b + 1, d - b - 1), 0, std::numeric_limits<std::int64_t>::max() / 10);
     q.after_key = cur.substr(d + 1);
-    if (q.sort == "updated") count_param("cursor", q.after_key, 0, std::numeric_limits<std::int64_t>::max() / 10);
+    if (q.sort == SortKey::Updated) count_param("cursor", q.after_key, 0, std::numeric_limits<std::int64_t>::max() / 10);
   }
   return q;
 }
 
 json Desk::list(const Caller& c, const Query& query) {
   ListQuery q = list_query(c, query, true);
-  json out = {{"items", json::array()}, {"limit", q.limit}, {"offset", q.offset}, {"sort", q.sort}, {"order", q.desc ? "desc" : "asc"},
+  json out = {{"items", json::array()}, {"limit", q.limit}, {"offset", q.offset}, {"sort", io::sort_key(q.sort)}, {"order", q.desc ? "desc" : "asc"},
               {"next_cursor", nullptr}};
-  write([&](RegisterTx& tx, std::int64_t) {
+  read([&](RegisterTx& tx, const View& v) {
     const std::int64_t limit = q.limit;
     q.limit = limit + 1;  // one more: is there a next page?
     auto rows = tx.page(q);
@@ -566,10 +576,8 @@ json Desk::list(const Caller& c, const Query& query) {
       rows.resize(std::size_t(limit));
       out["next_cursor"] = cursor_of(q, rows.back());
     }
-    const auto& st = state(tx);
-    const auto by = builders(tx);
     json items = json::array();
-    for (const auto& s : rows) items.push_back(answer_of(s, st, by));
+    for (const auto& s : rows) items.push_back(answer_of(s, v.state, v.builders));
     out["items"] = std::move(items);
   });
   return out;
@@ -578,10 +586,8 @@ json Desk::list(const Caller& c, const Query& query) {
 json Desk::export_list(const Caller& c, const Query& query) {
   const ListQuery q = list_query(c, query, false);
   json items = json::array();
-  write([&](RegisterTx& tx, std::int64_t) {
-    const auto& st = state(tx);
-    const auto by = builders(tx);
-    for (const auto& s : tx.page(q)) items.push_back(answer_of(s, st, by));
+  read([&](RegisterTx& tx, const View& v) {
+    for (const auto& s : tx.page(q)) items.push_back(answer_of(s, v.state, v.builders));
   });
   return items;
 }
@@ -605,25 +611,29 @@ std::string Desk::reason_of(const std::string& body, bool required) const {
   return reason;
 }
 
-json Desk::decide(const Caller& c, const std::string& id, const std::string& action, const std::string& body) {
-  static const std::map<std::string, std::string> next = {{"confirm", "confirmed"}, {"decline", "declined"}, {"cancel", "cancelled"}};
-  const std::string reason = reason_of(body, action == "decline");
+json Desk::decide(const Caller& c, const std::string& id, Action action, const std::string& body) {
+  const RequestStatus next = action == Action::Confirm ? RequestStatus::Confirmed
+                             : action == Action::Decline ? RequestStatus::Declined
+                                                         : RequestStatus::Cancelled;
+  const std::string reason = reason_of(body, action == Action::Decline);
   json out;
   write([&](RegisterTx& tx, std::int64_t now) {
     const StoredRequest s = visible(tx, c, id);
-    if (action != "cancel" && c.role != Role::Engineer) throw ApiError(403, "role", "only an engineer may " + action + " a request");
-    const bool ok = s.status == "held" || (action == "cancel" && s.status == "confirmed");
-    if (!ok) throw ApiError(409, "status", fmt::format("request '{}' is {}: it cannot be {}", id, s.status, next.at(action)));
-    tx.set_status(id, next.at(action), now);
+    if (action != Action::Cancel && c.role != Role::Engineer)
+      throw ApiError(403, "role", fmt::format("only an engineer may {} a request", io::action_key(action)));
+    const bool ok = s.status == RequestStatus::Held || (action == Action::Cancel && s.status == RequestStatus::Confirmed);
+    if (!ok)
+      throw ApiError(409, "status", fmt::format("request '{}' is {}: it cannot be {}", id, io::status_key(s.status), io::status_key(next)));
+    tx.set_status(id, next, now);
     state_.reset();
-    if (action == "confirm") {
-      const auto e = evaluation_from(s.evaluation_json);
+    if (action == Action::Confirm) {
+      const auto e = io::evaluation_from_text(s.evaluation_json);
       for (const auto& r : e.option->routes)
         for (int l : r.links)
           if (!initial_.built[l]) tx.mark_built(l, id);  // only the first confirmed request builds it
     }
-    tx.audit({now, c.name, action, id, s.status + " -> " + next.at(action), reason});
-    notify(tx, id, request_of(s).requester, s.status, next.at(action), now, reason);
+    tx.audit({now, c.name, io::action_key(action), id, fmt::format("{} -> {}", io::status_key(s.status), io::status_key(next)), reason});
+    notify(tx, id, request_of(s)->requester, io::status_key(s.status), io::status_key(next), now, reason);
     out = answer_of(*tx.get(id), state(tx), builders(tx));
   });
   return out;
@@ -650,13 +660,13 @@ json Desk::comment(const Caller& c, const std::string& id, const std::string& bo
 
 json Desk::history(const Caller& c, const std::string& id, const std::string& only) {
   json out;
-  write([&](RegisterTx& tx, std::int64_t) {
+  read([&](RegisterTx& tx, const View&) {
     const StoredRequest s = visible(tx, c, id);
     json events = json::array();
     for (const auto& e : tx.audit_log(id))
       if (only.empty() || e.action == only)
         events.push_back({{"at", iso_time(e.at)}, {"actor", e.actor}, {"action", e.action}, {"detail", e.detail}, {"reason", e.reason}});
-    out = {{"id", s.id}, {"status", s.status}, {"events", std::move(events)}};
+    out = {{"id", s.id}, {"status", io::status_key(s.status)}, {"events", std::move(events)}};
   });
   return out;
 }
@@ -675,7 +685,7 @@ json Desk::links(const Query& query) {
     }
   }
   json out = json::array();
-  write([&](RegisterTx& tx, std::int64_t) {
+  read([&](RegisterTx& tx, const View&) {
     for (const auto& r : tx.links()) {
       const Link& l = region_.network.links()[r.index];
       const int free = r.capacity_pairs - r.held_pairs - r.committed_pairs;
@@ -714,7 +724,7 @@ json Desk::network() const {
 
 json Desk::audit(const Caller& c, const std::string& id) {
   json out = json::array();
-  write([&](RegisterTx& tx, std::int64_t) {
+  read([&](RegisterTx& tx, const View&) {
     visible(tx, c, id);
     for (const auto& e : tx.audit_log(id))
       out.push_back({{"at", iso_time(e.at)}, {"actor", e.actor}, {"action", e.action}, {"detail", e.detail}, {"reason", e.reason}});
@@ -725,12 +735,10 @@ json Desk::audit(const Caller& c, const std::string& id) {
 InterconnectionResults Desk::export_results(const Caller& c) {
   InterconnectionResults res;
   res.mode = "fcfs";
-  write([&](RegisterTx& tx, std::int64_t) {
-    const auto& st = state(tx);
-    const auto by = builders(tx);
-    for (const auto& s : tx.list(c.role == Role::Engineer ? "" : c.name, "")) {
-      res.requests.push_back(request_of(s));
-      res.decisions.push_back(describe(s, st, by));
+  read([&](RegisterTx& tx, const View& v) {
+    for (const auto& s : tx.list(c.role == Role::Engineer ? "" : c.name, std::nullopt)) {
+      res.requests.push_back(*request_of(s));
+      res.decisions.push_back(describe(s, v.state, v.builders));
     }
   });
   return res;
@@ -824,7 +832,7 @@ json Desk::set_webhook(const Caller& c, const std::string& organisation, const s
 json Desk::webhooks(const Caller& c) {
   if (c.role != Role::Engineer) throw ApiError(403, "role", "only an engineer may see the webhooks");
   json out = json::array();
-  write([&](RegisterTx& tx, std::int64_t) {
+  read([&](RegisterTx& tx, const View&) {
     for (const auto& w : tx.notice_counts())
       out.push_back({{"organisation", w.organisation},
                      {"url", w.url},
@@ -840,7 +848,7 @@ json Desk::webhooks(const Caller& c) {
 
 json Desk::notices(const Caller& c, const std::string& id) {
   json out = json::array();
-  write([&](RegisterTx& tx, std::int64_t) {
+  read([&](RegisterTx& tx, const View&) {
     visible(tx, c, id);
     for (const auto& n : tx.notices_of(id)) {
       json j = notice_json(n);

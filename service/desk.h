@@ -11,15 +11,19 @@
 // The free pairs of a link are always its capacity (the pairs free on the scenario's network)
 // minus the pairs of held and confirmed requests: the register stores allocations only, and
 // every evaluation reads them inside the same exclusive transaction that records the answer.
-// Every call runs inside one Register::write (expired holds are released first), shared with
-// the calls queued meanwhile (group commit), so an answer is durable before it is returned;
-// each call runs in its own savepoint, so a call that fails is rolled back alone.
+// Every call that changes the register runs inside one Register::write (expired holds are
+// released first), shared with the calls queued meanwhile (group commit), so an answer is
+// durable before it is returned; each call runs in its own savepoint, so a call that fails is
+// rolled back alone. A call that only reads (get, list, export, history, links, webhooks,
+// notices) runs in a read transaction of its own (Register::read), beside the writes, never
+// queued behind them.
 // Thread-safe: the calls' bodies run one at a time (the engine is not thread-safe).
 #include <condition_variable>
 #include <cstdint>
 #include <exception>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
@@ -97,9 +101,9 @@ class Desk {
   nlohmann::json list(const Caller& c, const Query& query);
   // Every request the list's filters and order select (no paging), as the list's items.
   nlohmann::json export_list(const Caller& c, const Query& query);
-  // action: "confirm", "decline" (engineer) or "cancel" (its requester or an engineer); body:
+  // action: Confirm, Decline (engineer) or Cancel (its requester or an engineer); body:
   // empty or {"reason": "..."} (a decline requires one), kept in the request's history.
-  nlohmann::json decide(const Caller& c, const std::string& id, const std::string& action, const std::string& body = "");
+  nlohmann::json decide(const Caller& c, const std::string& id, Action action, const std::string& body = "");
   // A comment on a request (its requester or an engineer): body {"text": "..."}.
   nlohmann::json comment(const Caller& c, const std::string& id, const std::string& body);
   // Who did what, when and why: {"id", "status", "events": [{at, actor, action, detail, reason}]}
@@ -150,7 +154,7 @@ class Desk {
   Parsed parse_body(const Caller& c, const std::string& body) const;
   // by: the links' builders when the caller read them already (else read here); id_free: the
   // caller found no request with this id in this transaction already.
-  nlohmann::json submit_in(RegisterTx& tx, const Caller& c, InterconnectionRequest req, const std::string& request_json,
+  nlohmann::json submit_in(RegisterTx& tx, const Caller& c, InterconnectionRequest req, nlohmann::json row,
                            const std::string& key, const std::string& sha, std::int64_t now,
                            const std::vector<std::string>* by = nullptr, bool id_free = false);
   void check_quota(RegisterTx& tx, const Caller& c, const std::vector<Allocation>& alloc, bool holds, std::int64_t now);
@@ -159,13 +163,29 @@ class Desk {
   // The free pairs as the register counts them in the current batch's transaction, read once
   // per batch and kept in step by the batch's own writes.
   const solvers::LinkState& state(RegisterTx& tx);
-  const InterconnectionRequest& request_of(const StoredRequest& s);
+  // A stored request's fields, parsed once and kept (any thread).
+  std::shared_ptr<const InterconnectionRequest> request_of(const StoredRequest& s);
   // Per link, the id of the confirmed request that built it ("" when none); read with the
   // free pairs (state), once per batch and again after a change resets them.
   const std::vector<std::string>& builders(RegisterTx& tx);
   // The decision record of a stored request: its evaluation, the planned links it built.
   InterconnectionDecision describe(const StoredRequest& s, const solvers::LinkState& state, const std::vector<std::string>& builders);
+  InterconnectionDecision describe(const StoredRequest& s, const InterconnectionRequest& r, solvers::Evaluation e,
+                                   const solvers::LinkState& state, const std::vector<std::string>& builders) const;
   nlohmann::json answer_of(const StoredRequest& s, const solvers::LinkState& state, const std::vector<std::string>& builders);
+  // The answer of a request as it is being submitted: from its fields, evaluation and row as
+  // they are in memory (nothing read back, parsed again or re-evaluated).
+  nlohmann::json answer(const StoredRequest& s, const InterconnectionRequest& r, const solvers::Evaluation& e, nlohmann::json row,
+                        const solvers::LinkState& state, const std::vector<std::string>& builders) const;
+  // A read transaction (Register::read: never queued behind the writes) with the free pairs
+  // and builders it reads; when a hold ended since the last write, the write path instead (it
+  // expires them first, as every answer shows them).
+  struct View {
+    solvers::LinkState state;
+    std::vector<std::string> builders;
+  };
+  void read(const std::function<void(RegisterTx&, const View&)>& fn);
+  View view_of(const std::vector<LinkRow>& rows) const;
   StoredRequest visible(RegisterTx& tx, const Caller& c, const std::string& id);
   ListQuery list_query(const Caller& c, const Query& query, bool paging) const;
   // An optional {"reason"} body (required: 400 when missing).
@@ -191,7 +211,8 @@ class Desk {
   solvers::LinkState initial_;
   std::optional<solvers::LinkState> state_;
   std::vector<std::string> builders_;  // read with state_
-  std::map<std::string, InterconnectionRequest> parsed_;  // immutable once stored: a cache
+  std::mutex parsed_mu_;  // parsed_ is shared by the writer and the readers
+  std::map<std::string, std::shared_ptr<const InterconnectionRequest>> parsed_;  // immutable once stored: a cache
   // Only the leader of a batch runs jobs: the engine, the cache and the register are used by
   // one thread at a time.
   std::mutex queue_mu_;

@@ -1,5 +1,7 @@
 #include "service/http_api.h"
 
+#include "io/desk_spelling.h"
+
 #include <fmt/format.h>
 #include <httplib.h>
 #include <netdb.h>
@@ -581,7 +583,7 @@ void HttpApi::api_routes() {
             }));
   svr_->Post(R"(/api/requests/([^/]+)/(confirm|decline|cancel))",
              guarded_post(tokens_, max_body_, [this](const Caller& c, const httplib::Request& req, const std::string& body, httplib::Response& res) {
-               send(res, 200, desk_.decide(c, req.matches[1], req.matches[2], body));
+               send(res, 200, desk_.decide(c, req.matches[1], *io::action_from(req.matches[2].str()), body));  // the route's three
              }));
   svr_->Post(R"(/api/requesters/([^/]+)/decline-holds)",
              guarded_post(tokens_, max_body_, [this](const Caller& c, const httplib::Request& req, const std::string& body, httplib::Response& res) {

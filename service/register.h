@@ -27,6 +27,12 @@ class RegisterUnavailable : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// A request's status, an engineer's or requester's action on it, a list's order (spelled
+// for the outside world by io/desk_spelling.h, their one table).
+enum class RequestStatus { Held, Rejected, Confirmed, Declined, Cancelled, Expired };
+enum class Action { Confirm, Decline, Cancel };
+enum class SortKey { Submitted, Updated, Id, Status };
+
 // One request as the register keeps it.
 struct StoredRequest {
   std::string id;
@@ -35,7 +41,7 @@ struct StoredRequest {
   std::string idem_key;        // Idempotency-Key header, or empty
   std::string body_sha256;     // of the submitted body (a key reused with another body: 409)
   std::string request_json;    // the request's fields (a request-file row, id filled)
-  std::string status;          // held, rejected, confirmed, declined, cancelled, expired
+  RequestStatus status = RequestStatus::Held;
   std::string decision;        // accept, accept_with_works, reject
   std::string evaluation_json; // the engine's evaluation (reasons, option) at submission
   std::int64_t hold_expires = 0;  // epoch seconds; 0 when nothing is held
@@ -67,9 +73,9 @@ struct AuditEntry {
 // One page of the register's list (GET /api/requests): filters, order and where it starts.
 struct ListQuery {
   std::string owner;   // "": every owner
-  std::string status;  // "": every status
-  std::string q;       // "": no search; else a substring of the search text (search_text)
-  std::string sort = "submitted";  // submitted (arrival order), updated, id, status; ties by arrival
+  std::optional<RequestStatus> status;  // none: every status
+  std::string q;       // "": no search; else a substring of the search text (io::register_sql::search_text)
+  SortKey sort = SortKey::Submitted;  // Submitted: arrival order; ties by arrival
   bool desc = true;
   std::int64_t limit = 50;   // rows returned at most; <= 0: every row (the export)
   std::int64_t offset = 0;   // rows skipped first
@@ -79,20 +85,7 @@ struct ListQuery {
   std::int64_t after_seq = 0;
 };
 
-// The text `q` is searched in: id, requester, site and destination of a request, ASCII letters
-// lower-cased, separated by a newline (so a search does not match across two fields).
-std::string search_text(const std::string& id, const std::string& request_json);
-// `q` made ready for LIKE: ASCII lower-cased, % _ and \ escaped (ESCAPE '\'), wrapped in %.
-std::string like_pattern(const std::string& q);
-// The SQL of a page (WHERE ... ORDER BY ... LIMIT ...) and its arguments, in text; `pg`:
-// placeholders $1, $2, ... (else ?). `count`: the WHERE of the total only (no keyset, order, limit).
-struct PageSql {
-  std::string sql;
-  std::vector<std::string> args;
-};
-// `fts`: the SQLite register's trigram index requests_search serves searches of 3 characters
-// or more (a phrase match: the same substrings as LIKE).
-PageSql page_sql(const ListQuery& q, bool pg, bool count, bool fts = false);
+// The SQL of a page, its search and its indexes: io/register_sql.h.
 
 // A requester organisation's webhook (set by an engineer). The secret signs each notice
 // (HMAC-SHA256), so the desk needs it in clear: the register keeps it sealed with the desk key
@@ -143,8 +136,8 @@ class RegisterTx {
   virtual std::vector<LinkRow> links() = 0;
   virtual std::optional<StoredRequest> get(const std::string& id) = 0;
   virtual std::optional<StoredRequest> by_idempotency_key(const std::string& owner, const std::string& key) = 0;
-  // Requests in arrival order; empty owner / status: all.
-  virtual std::vector<StoredRequest> list(const std::string& owner, const std::string& status) = 0;
+  // Requests in arrival order; empty owner / no status: all.
+  virtual std::vector<StoredRequest> list(const std::string& owner, std::optional<RequestStatus> status) = 0;
   // One page of the list, and the number of rows its filters match (keyset and offset aside).
   virtual std::vector<StoredRequest> page(const ListQuery& q) = 0;
   virtual std::int64_t count(const ListQuery& q) = 0;
@@ -153,14 +146,15 @@ class RegisterTx {
   // Held requests whose hold ends at or before `now`.
   virtual std::vector<StoredRequest> expired_holds(std::int64_t now) = 0;
   // Inserts the request (its seq is assigned) and its allocations in status `held` or
-  // `committed` as the request's status says; returns the seq.
+  // `committed` as the request's status says; returns the seq (SQLite), or 0 (PostgreSQL: the
+  // insert goes with the job's other writes, in one round trip, and its seq is not read back).
   virtual std::int64_t insert(const StoredRequest& r, const std::vector<Allocation>& alloc) = 0;
   // The next desk id number: one more than the highest arrival number (seq), which is the number
   // of requests so far unless a PostgreSQL insert was rolled back (its number is skipped).
   virtual std::int64_t next_number() = 0;
   // New status; held -> confirmed turns its allocations into commitments; any other status
   // than held / confirmed releases them.
-  virtual void set_status(const std::string& id, const std::string& status, std::int64_t now) = 0;
+  virtual void set_status(const std::string& id, RequestStatus status, std::int64_t now) = 0;
   virtual void mark_built(int link, const std::string& request_id) = 0;
   virtual void audit(const AuditEntry& e) = 0;
   virtual std::vector<AuditEntry> audit_log(const std::string& request_id) = 0;
@@ -212,9 +206,5 @@ std::unique_ptr<Register> open_register(const std::string& target);
 std::unique_ptr<Register> make_sqlite_register(const std::string& path);
 // `url`: a libpq connection URI (postgresql://user@host:port/db?host=/socket/dir ...).
 std::unique_ptr<Register> make_pg_register(const std::string& url);
-
-// The list's indexes (page_sql, in register.cpp, says which page each serves) and the
-// history's: one SQL text, which SQLite and PostgreSQL both run as it is.
-extern const char* const kListIndexesSql;
 
 }  // namespace dorsale::service

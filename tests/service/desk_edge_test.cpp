@@ -108,7 +108,7 @@ TEST_P(DeskEdge, AFailedJobIsRolledBackAloneAndTheTransactionGoesOn) {
     r.owner = "alice";
     r.body_sha256 = "x";
     r.request_json = "{}";
-    r.status = "held";
+    r.status = service::RequestStatus::Held;
     r.decision = "accept";
     r.evaluation_json = "{}";
     return r;

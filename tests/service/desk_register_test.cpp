@@ -15,6 +15,7 @@
 #include <set>
 
 #include "desk_fixture.h"
+#include "io/register_sql.h"
 
 namespace dorsale::test {
 namespace {
@@ -564,11 +565,13 @@ TEST(DeskListIndexes, PagesUseTheIndexesAndOldRegistersAreMigrated) {
   sqlite3* h = nullptr;
   ASSERT_EQ(sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
   const auto plan = [&](const service::ListQuery& q) {
-    const auto p = service::page_sql(q, false, false, true);
+    const auto p = io::register_sql::page_sql(q, io::register_sql::Dialect::Sqlite, false);
     sqlite3_stmt* st = nullptr;
     const std::string sql = "EXPLAIN QUERY PLAN SELECT id FROM requests" + p.sql;
     EXPECT_EQ(sqlite3_prepare_v2(h, sql.c_str(), -1, &st, nullptr), SQLITE_OK) << sql << ": " << sqlite3_errmsg(h);
-    for (int i = 0; i < int(p.args.size()); ++i) sqlite3_bind_text(st, i + 1, p.args[std::size_t(i)].c_str(), -1, SQLITE_TRANSIENT);
+    for (int i = 0; i < int(p.args.size()); ++i)  // $1, $2, ... by name (SQLite numbers them by first use)
+      sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ("$" + std::to_string(i + 1)).c_str()), p.args[std::size_t(i)].c_str(), -1,
+                        SQLITE_TRANSIENT);
     std::string out;
     while (st && sqlite3_step(st) == SQLITE_ROW) out += std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, 3))) + "; ";
     sqlite3_finalize(st);
@@ -584,24 +587,24 @@ TEST(DeskListIndexes, PagesUseTheIndexesAndOldRegistersAreMigrated) {
   q.owner = "alice";
   expect_plan(q, "requests_owner_seq");
   q.owner = "";
-  q.status = "held";
+  q.status = service::RequestStatus::Held;
   expect_plan(q, "requests_status_seq");
-  q.status = "";
-  q.sort = "updated";
+  q.status.reset();
+  q.sort = service::SortKey::Updated;
   expect_plan(q, "requests_updated");
   q.after = true;
   q.after_key = "5";
   q.after_seq = 3;
   expect_plan(q, "requests_updated");
   q = {};
-  q.sort = "id";
+  q.sort = service::SortKey::Id;
   q.desc = false;
   expect_plan(q, "sqlite_autoindex_requests");
-  q.sort = "status";
+  q.sort = service::SortKey::Status;
   expect_plan(q, "requests_status_seq");
   q = {};
   q.q = "jura";
-  const auto p = service::page_sql(q, false, false, true);
+  const auto p = io::register_sql::page_sql(q, io::register_sql::Dialect::Sqlite, false);
   EXPECT_NE(p.sql.find("requests_search MATCH"), std::string::npos) << "the trigram index serves a search of 3 characters";
   expect_plan(q, "VIRTUAL TABLE");
   sqlite3_close(h);

@@ -1,6 +1,8 @@
 // The SQLite register: one file, WAL journal, synchronous=FULL (a commit is on disk before
 // COMMIT returns), BEGIN IMMEDIATE for writes (exclusive across processes), every statement
-// prepared with bound parameters.
+// prepared with bound parameters (the one SQL text of io/register_sql.h, $n parameters bound
+// by name). Reads run on read-only connections of their own (WAL: a reader never waits for the
+// writer, nor the writer for a reader), one per concurrent reader, kept in a small pool.
 #include <sqlite3.h>
 
 #include <fcntl.h>
@@ -18,6 +20,8 @@
 #include <optional>
 #include <stdexcept>
 
+#include "io/desk_spelling.h"
+#include "io/register_sql.h"
 #include "models/error.h"
 #include "service/register.h"
 
@@ -25,41 +29,13 @@ namespace dorsale::service {
 
 namespace {
 
-const char* kSchema = R"sql(
-CREATE TABLE IF NOT EXISTS links(
-  idx INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, capacity INTEGER NOT NULL, built_by TEXT);
-CREATE TABLE IF NOT EXISTS requests(
-  seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, owner TEXT NOT NULL,
-  idem_key TEXT, body_sha256 TEXT NOT NULL, request_json TEXT NOT NULL, status TEXT NOT NULL,
-  decision TEXT NOT NULL, evaluation_json TEXT NOT NULL, hold_expires INTEGER NOT NULL,
-  created INTEGER NOT NULL, updated INTEGER NOT NULL, search TEXT NOT NULL DEFAULT '');
-CREATE UNIQUE INDEX IF NOT EXISTS requests_idem ON requests(owner, idem_key) WHERE idem_key IS NOT NULL;
-CREATE INDEX IF NOT EXISTS requests_status ON requests(status, hold_expires);
-CREATE INDEX IF NOT EXISTS requests_owner ON requests(owner, created);
-CREATE TABLE IF NOT EXISTS allocations(
-  request_id TEXT NOT NULL REFERENCES requests(id), link INTEGER NOT NULL REFERENCES links(idx),
-  pairs INTEGER NOT NULL CHECK(pairs > 0), state TEXT NOT NULL CHECK(state IN ('held', 'committed')),
-  PRIMARY KEY(request_id, link));
-CREATE INDEX IF NOT EXISTS allocations_link ON allocations(link);
-CREATE TABLE IF NOT EXISTS audit(
-  n INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
-  request_id TEXT NOT NULL, detail TEXT NOT NULL, reason TEXT NOT NULL DEFAULT '');
-CREATE TABLE IF NOT EXISTS webhooks(
-  organisation TEXT PRIMARY KEY, url TEXT NOT NULL, secret TEXT NOT NULL, updated INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS outbox(
-  n INTEGER PRIMARY KEY AUTOINCREMENT, request_id TEXT NOT NULL, organisation TEXT NOT NULL,
-  old_status TEXT NOT NULL, new_status TEXT NOT NULL, at INTEGER NOT NULL, reason TEXT NOT NULL,
-  delivered INTEGER NOT NULL DEFAULT 0, attempts INTEGER NOT NULL DEFAULT 0, next_attempt INTEGER NOT NULL DEFAULT 0,
-  last_error TEXT NOT NULL DEFAULT '', delivered_at INTEGER NOT NULL DEFAULT 0);
-CREATE INDEX IF NOT EXISTS outbox_waiting ON outbox(request_id, n) WHERE delivered = 0;
-CREATE INDEX IF NOT EXISTS outbox_request ON outbox(request_id, n);
-)sql";
-
+namespace sql = io::register_sql;
 
 class Db {
  public:
-  explicit Db(const std::string& path) {
-    if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
+  explicit Db(const std::string& path, bool read_only = false) {
+    const int flags = read_only ? SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+    if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
       const std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
       sqlite3_close(db_);
       throw InputError(path, 0, "db", "cannot open the register: " + msg);
@@ -117,7 +93,8 @@ class StmtCache {
   std::unordered_map<std::string, sqlite3_stmt*> free_;
 };
 
-// A prepared statement with positional parameters bound in order.
+// A prepared statement; its parameters $1, $2, ... bound in order, each by its name (SQLite
+// numbers named parameters by first appearance, not by the digits).
 class Stmt {
  public:
   Stmt(sqlite3* db, const char* sql) : db_(db) {
@@ -130,16 +107,11 @@ class Stmt {
     else sqlite3_finalize(s_);
   }
   Stmt& bind(const std::string& v) {
-    check(sqlite3_bind_text(s_, ++n_, v.data(), int(v.size()), SQLITE_TRANSIENT));
-    return *this;
-  }
-  Stmt& bind_or_null(const std::string& v) {
-    if (v.empty()) check(sqlite3_bind_null(s_, ++n_));
-    else bind(v);
+    check(sqlite3_bind_text(s_, next(), v.data(), int(v.size()), SQLITE_TRANSIENT));
     return *this;
   }
   Stmt& bind(std::int64_t v) {
-    check(sqlite3_bind_int64(s_, ++n_, v));
+    check(sqlite3_bind_int64(s_, next(), v));
     return *this;
   }
   bool step() {
@@ -156,6 +128,12 @@ class Stmt {
   }
 
  private:
+  int next() {
+    const std::string name = "$" + std::to_string(++n_);
+    const int at = sqlite3_bind_parameter_index(s_, name.c_str());
+    if (at == 0) throw std::runtime_error("register: the statement has no parameter " + name);
+    return at;
+  }
   void check(int rc) {
     if (rc != SQLITE_OK) throw std::runtime_error(std::string("register: ") + sqlite3_errmsg(db_));
   }
@@ -166,9 +144,12 @@ class Stmt {
   int n_ = 0;
 };
 
-const char* kRequestColumns =
-    "id, seq, owner, COALESCE(idem_key, ''), body_sha256, request_json, status, decision, evaluation_json, hold_expires, "
-    "created, updated";
+// A status as the register spells it; another text is a register this desk cannot read.
+RequestStatus status_of(const std::string& text) {
+  const auto s = io::status_from(text);
+  if (!s) throw std::runtime_error("register: '" + text + "' is not a request status");
+  return *s;
+}
 
 StoredRequest row_request(const Stmt& q) {
   StoredRequest r;
@@ -178,7 +159,7 @@ StoredRequest row_request(const Stmt& q) {
   r.idem_key = q.s(3);
   r.body_sha256 = q.s(4);
   r.request_json = q.s(5);
-  r.status = q.s(6);
+  r.status = status_of(q.s(6));
   r.decision = q.s(7);
   r.evaluation_json = q.s(8);
   r.hold_expires = q.i(9);
@@ -192,95 +173,82 @@ class SqliteTx : public RegisterTx {
   SqliteTx(sqlite3* db, StmtCache& cache) : db_(db), cache_(cache) {}
 
   std::vector<LinkRow> links() override {
-    Stmt q(cache_,
-           "SELECT l.idx, l.id, l.capacity, "
-           "COALESCE(SUM(CASE WHEN a.state = 'held' THEN a.pairs END), 0), "
-           "COALESCE(SUM(CASE WHEN a.state = 'committed' THEN a.pairs END), 0), COALESCE(l.built_by, '') "
-           "FROM links l LEFT JOIN allocations a ON a.link = l.idx GROUP BY l.idx ORDER BY l.idx");
+    Stmt q(cache_, sql::kLinks);
     std::vector<LinkRow> out;
     while (q.step()) out.push_back({int(q.i(0)), q.s(1), int(q.i(2)), int(q.i(3)), int(q.i(4)), q.s(5)});
     return out;
   }
   std::optional<StoredRequest> get(const std::string& id) override {
-    Stmt q(cache_, (std::string("SELECT ") + kRequestColumns + " FROM requests WHERE id = ?").c_str());
+    Stmt q(cache_, sql::kGetRequest);
     q.bind(id);
     if (!q.step()) return std::nullopt;
     return row_request(q);
   }
   std::optional<StoredRequest> by_idempotency_key(const std::string& owner, const std::string& key) override {
-    Stmt q(cache_, (std::string("SELECT ") + kRequestColumns + " FROM requests WHERE owner = ? AND idem_key = ?").c_str());
+    Stmt q(cache_, sql::kByIdempotency);
     q.bind(owner).bind(key);
     if (!q.step()) return std::nullopt;
     return row_request(q);
   }
-  std::vector<StoredRequest> list(const std::string& owner, const std::string& status) override {
-    Stmt q(cache_, (std::string("SELECT ") + kRequestColumns +
-                 " FROM requests WHERE (? = '' OR owner = ?) AND (? = '' OR status = ?) ORDER BY seq")
-                    .c_str());
-    q.bind(owner).bind(owner).bind(status).bind(status);
+  std::vector<StoredRequest> list(const std::string& owner, std::optional<RequestStatus> status) override {
+    Stmt q(cache_, sql::kListRequests);
+    q.bind(owner).bind(std::string(status ? io::status_key(*status) : ""));
     std::vector<StoredRequest> out;
     while (q.step()) out.push_back(row_request(q));
     return out;
   }
-  // The requests inserted since the last search into the trigram index (in this transaction:
-  // rolled back with it).
-  void catch_up() {
+  // The requests inserted since the trigram index was last brought up to date, into it (in
+  // the write transaction: rolled back with it), when there are `at_least` of them. A search
+  // reads the rows not indexed yet by LIKE (page_sql), so a read needs no write.
+  void catch_up(std::int64_t at_least) {
     Stmt n(cache_, "SELECT (SELECT upto FROM search_indexed), (SELECT COALESCE(MAX(seq), 0) FROM requests)");
     n.step();
-    if (n.i(0) >= n.i(1)) return;
-    Stmt add(cache_, "INSERT INTO requests_search(rowid, search) SELECT seq, search FROM requests WHERE seq > ?");
-    add.bind(n.i(0)).run();
-    Stmt up(cache_, "UPDATE search_indexed SET upto = ?");
-    up.bind(n.i(1)).run();
+    const std::int64_t upto = n.i(0), last = n.i(1);
+    if (last - upto < std::max<std::int64_t>(1, at_least)) return;
+    Stmt add(cache_, "INSERT INTO requests_search(rowid, search) SELECT seq, search FROM requests WHERE seq > $1");
+    add.bind(upto).run();
+    Stmt up(cache_, "UPDATE search_indexed SET upto = $1");
+    up.bind(last).run();
   }
   std::vector<StoredRequest> page(const ListQuery& lq) override {
-    if (lq.q.size() >= 3) catch_up();
-    const PageSql p = page_sql(lq, false, false, true);
-    Stmt q(cache_, (std::string("SELECT ") + kRequestColumns + " FROM requests" + p.sql).c_str());
+    const sql::PageSql p = sql::page_sql(lq, sql::Dialect::Sqlite, false);
+    Stmt q(cache_, std::string("SELECT ") + sql::kRequestColumns + " FROM requests" + p.sql);
     for (const auto& a : p.args) q.bind(a);
     std::vector<StoredRequest> out;
     while (q.step()) out.push_back(row_request(q));
     return out;
   }
   std::int64_t count(const ListQuery& lq) override {
-    if (lq.q.size() >= 3) catch_up();
-    const PageSql p = page_sql(lq, false, true, true);
-    Stmt q(cache_, ("SELECT COUNT(*) FROM requests" + p.sql).c_str());
+    const sql::PageSql p = sql::page_sql(lq, sql::Dialect::Sqlite, true);
+    Stmt q(cache_, "SELECT COUNT(*) FROM requests" + p.sql);
     for (const auto& a : p.args) q.bind(a);
     q.step();
     return q.i(0);
   }
   Usage usage(const std::string& owner, std::int64_t since) override {
-    Stmt q(cache_,
-           "SELECT (SELECT COUNT(*) FROM requests WHERE owner = ? AND status = 'held'), "
-           "(SELECT COALESCE(SUM(a.pairs), 0) FROM allocations a JOIN requests r ON r.id = a.request_id "
-           "WHERE r.owner = ? AND a.state = 'held'), "
-           "(SELECT COUNT(*) FROM requests WHERE owner = ? AND created > ?)");
-    q.bind(owner).bind(owner).bind(owner).bind(since);
+    Stmt q(cache_, sql::kUsage);
+    q.bind(owner).bind(since);
     q.step();
     return {q.i(0), q.i(1), q.i(2)};
   }
   std::vector<StoredRequest> expired_holds(std::int64_t now) override {
-    Stmt q(cache_, (std::string("SELECT ") + kRequestColumns +
-                 " FROM requests WHERE status = 'held' AND hold_expires <= ? ORDER BY seq")
-                    .c_str());
+    Stmt q(cache_, sql::kExpiredHolds);
     q.bind(now);
     std::vector<StoredRequest> out;
     while (q.step()) out.push_back(row_request(q));
     return out;
   }
   std::int64_t insert(const StoredRequest& r, const std::vector<Allocation>& alloc) override {
-    Stmt q(cache_,
-           "INSERT INTO requests(id, owner, idem_key, body_sha256, request_json, status, decision, evaluation_json, "
-           "hold_expires, created, updated, search) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    q.bind(r.id).bind(r.owner).bind_or_null(r.idem_key).bind(r.body_sha256).bind(r.request_json).bind(r.status);
+    Stmt q(cache_, sql::kInsertRequest);
+    q.bind(r.id).bind(r.owner).bind(r.idem_key).bind(r.body_sha256).bind(r.request_json).bind(std::string(io::status_key(r.status)));
     q.bind(r.decision).bind(r.evaluation_json).bind(r.hold_expires).bind(r.created).bind(r.updated);
-    q.bind(search_text(r.id, r.request_json));
+    q.bind(sql::search_text(r.id, r.request_json));
+    if (!q.step()) throw std::runtime_error("register: the insert returned no seq");
+    const std::int64_t seq = q.i(0);
     q.run();
-    const std::int64_t seq = sqlite3_last_insert_rowid(db_);
-    const std::string state = r.status == "confirmed" ? "committed" : "held";
+    const std::string state = r.status == RequestStatus::Confirmed ? "committed" : "held";
     for (const auto& a : alloc) {
-      Stmt ins(cache_, "INSERT INTO allocations(request_id, link, pairs, state) VALUES(?, ?, ?, ?)");
+      Stmt ins(cache_, sql::kInsertAllocation);
       ins.bind(r.id).bind(std::int64_t(a.link)).bind(std::int64_t(a.pairs)).bind(state).run();
     }
     return seq;
@@ -288,109 +256,83 @@ class SqliteTx : public RegisterTx {
   std::int64_t next_number() override {
     // requests are never deleted and a rolled-back insert gives its seq back (AUTOINCREMENT
     // keeps sqlite_sequence in the transaction): MAX(seq) is the count, read from the key's end
-    Stmt q(cache_, "SELECT COALESCE(MAX(seq), 0) + 1 FROM requests");
+    Stmt q(cache_, sql::kNextNumber);
     q.step();
     return q.i(0);
   }
-  void set_status(const std::string& id, const std::string& status, std::int64_t now) override {
-    Stmt u(cache_, "UPDATE requests SET status = ?, updated = ?, hold_expires = CASE WHEN ? = 'held' THEN hold_expires ELSE 0 END WHERE id = ?");
-    u.bind(status).bind(now).bind(status).bind(id).run();
-    if (status == "confirmed") {
-      Stmt c(cache_, "UPDATE allocations SET state = 'committed' WHERE request_id = ?");
+  void set_status(const std::string& id, RequestStatus status, std::int64_t now) override {
+    Stmt u(cache_, sql::kSetStatus);
+    u.bind(std::string(io::status_key(status))).bind(now).bind(id).run();
+    if (status == RequestStatus::Confirmed) {
+      Stmt c(cache_, sql::kCommitAllocations);
       c.bind(id).run();
-    } else if (status != "held") {
-      Stmt d(cache_, "DELETE FROM allocations WHERE request_id = ?");
+    } else if (status != RequestStatus::Held) {
+      Stmt d(cache_, sql::kReleaseAllocations);
       d.bind(id).run();
     }
   }
   void mark_built(int link, const std::string& request_id) override {
-    Stmt u(cache_, "UPDATE links SET built_by = ? WHERE idx = ? AND built_by IS NULL");
+    Stmt u(cache_, sql::kMarkBuilt);
     u.bind(request_id).bind(std::int64_t(link)).run();
   }
   void audit(const AuditEntry& e) override {
-    Stmt q(cache_, "INSERT INTO audit(at, actor, action, request_id, detail, reason) VALUES(?, ?, ?, ?, ?, ?)");
+    Stmt q(cache_, sql::kInsertAudit);
     q.bind(e.at).bind(e.actor).bind(e.action).bind(e.request_id).bind(e.detail).bind(e.reason).run();
   }
   std::vector<AuditEntry> audit_log(const std::string& request_id) override {
-    // audit_request (request_id, n) serves one request's history
-    Stmt q(cache_, request_id.empty() ? "SELECT at, actor, action, request_id, detail, reason FROM audit ORDER BY n"
-                                   : "SELECT at, actor, action, request_id, detail, reason FROM audit WHERE request_id = ? ORDER BY n");
+    Stmt q(cache_, request_id.empty() ? sql::kAuditAll : sql::kAuditOf);
     if (!request_id.empty()) q.bind(request_id);
     std::vector<AuditEntry> out;
     while (q.step()) out.push_back({q.i(0), q.s(1), q.s(2), q.s(3), q.s(4), q.s(5)});
     return out;
   }
   void set_webhook(const Webhook& w) override {
-    Stmt q(cache_,
-           "INSERT INTO webhooks(organisation, url, secret, updated) VALUES(?, ?, ?, ?) "
-           "ON CONFLICT(organisation) DO UPDATE SET url = excluded.url, secret = excluded.secret, updated = excluded.updated");
+    Stmt q(cache_, sql::kSetWebhook);
     q.bind(w.organisation).bind(w.url).bind(w.secret).bind(w.updated).run();
   }
   void release_notices(std::int64_t now_ms) override {
-    Stmt u(cache_, "UPDATE outbox SET next_attempt = ? WHERE delivered = 0 AND next_attempt > ?");
-    u.bind(now_ms).bind(now_ms).run();
+    Stmt u(cache_, sql::kReleaseNotices);
+    u.bind(now_ms).run();
   }
   bool notice(const Notice& n) override {
-    Stmt q(cache_,
-           "INSERT INTO outbox(request_id, organisation, old_status, new_status, at, reason) "
-           "SELECT ?, organisation, ?, ?, ?, ? FROM webhooks WHERE organisation = ?");
+    Stmt q(cache_, sql::kInsertNotice);
     q.bind(n.request_id).bind(n.old_status).bind(n.new_status).bind(n.at).bind(n.reason).bind(n.organisation).run();
     return sqlite3_changes(db_) > 0;
   }
   std::vector<Notice> due_notices(std::int64_t now_ms, std::int64_t limit, std::int64_t lease_until_ms) override {
-    // outbox_waiting (request_id, n) WHERE delivered = 0 serves both the scan and each
-    // request's oldest undelivered notice
-    Stmt q(cache_,
-           "SELECT o.n, o.request_id, o.organisation, o.old_status, o.new_status, o.at, o.reason, o.attempts, w.url, w.secret "
-           "FROM outbox o JOIN webhooks w ON w.organisation = o.organisation "
-           "WHERE o.delivered = 0 AND o.next_attempt <= ? "
-           "AND o.n = (SELECT MIN(p.n) FROM outbox p WHERE p.request_id = o.request_id AND p.delivered = 0) "
-           "ORDER BY o.n LIMIT ?");
+    Stmt q(cache_, sql::kDueNotices);
     q.bind(now_ms).bind(limit);
     std::vector<Notice> out;
     while (q.step())
       out.push_back({q.i(0), q.s(1), q.s(2), q.s(3), q.s(4), q.i(5), q.s(6), q.i(7), q.s(8), q.s(9), "", ""});
     for (const auto& n : out) {
-      Stmt u(cache_, "UPDATE outbox SET next_attempt = ? WHERE n = ?");
+      Stmt u(cache_, sql::kLeaseNotice);
       u.bind(lease_until_ms).bind(n.n).run();
     }
     return out;
   }
   void notice_attempted(std::int64_t n, bool delivered, const std::string& error, std::int64_t next_ms, std::int64_t now) override {
     if (delivered) {
-      Stmt u(cache_, "UPDATE outbox SET delivered = 1, attempts = attempts + 1, last_error = '', delivered_at = ? WHERE n = ?");
+      Stmt u(cache_, sql::kNoticeDelivered);
       u.bind(now).bind(n).run();
     } else {
-      Stmt u(cache_, "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt = ? WHERE n = ?");
+      Stmt u(cache_, sql::kNoticeFailed);
       u.bind(error).bind(next_ms).bind(n).run();
     }
   }
   std::int64_t next_notice_ms() override {
-    Stmt q(cache_,
-           "SELECT COALESCE(MIN(o.next_attempt), -1) FROM outbox o WHERE o.delivered = 0 "
-           "AND o.n = (SELECT MIN(p.n) FROM outbox p WHERE p.request_id = o.request_id AND p.delivered = 0)");
+    Stmt q(cache_, sql::kNextNoticeMs);
     q.step();
     return q.i(0);
   }
   std::vector<NoticeCounts> notice_counts() override {
-    Stmt q(cache_,
-           "SELECT w.organisation, w.url, w.updated, "
-           "(SELECT COUNT(*) FROM outbox o WHERE o.organisation = w.organisation AND o.delivered = 1), "
-           "(SELECT COUNT(*) FROM outbox o WHERE o.organisation = w.organisation AND o.delivered = 0 AND o.attempts = 0), "
-           "(SELECT COUNT(*) FROM outbox o WHERE o.organisation = w.organisation AND o.delivered = 0 AND o.attempts > 0), "
-           "COALESCE((SELECT o.last_error FROM outbox o WHERE o.organisation = w.organisation AND o.last_error <> '' "
-           "ORDER BY o.n DESC LIMIT 1), ''), "
-           "(SELECT COALESCE(MAX(o.delivered_at), 0) FROM outbox o WHERE o.organisation = w.organisation AND o.delivered = 1) "
-           "FROM webhooks w ORDER BY w.organisation");
+    Stmt q(cache_, sql::kNoticeCounts);
     std::vector<NoticeCounts> out;
     while (q.step()) out.push_back({q.s(0), q.s(1), q.i(2), q.i(3), q.i(4), q.i(5), q.s(6), q.i(7)});
     return out;
   }
   std::vector<Notice> notices_of(const std::string& request_id) override {
-    Stmt q(cache_,
-           "SELECT n, request_id, organisation, old_status, new_status, at, reason, attempts, "
-           "CASE WHEN delivered = 1 THEN 'delivered' WHEN attempts = 0 THEN 'pending' ELSE 'failing' END, last_error "
-           "FROM outbox WHERE request_id = ? ORDER BY n");
+    Stmt q(cache_, sql::kNoticesOf);
     q.bind(request_id);
     std::vector<Notice> out;
     while (q.step()) out.push_back({q.i(0), q.s(1), q.s(2), q.s(3), q.s(4), q.i(5), q.s(6), q.i(7), "", "", q.s(8), q.s(9)});
@@ -469,9 +411,9 @@ class SqliteRegister : public Register {
     db_.exec("PRAGMA journal_mode = WAL");
     db_.exec("PRAGMA synchronous = FULL");
     db_.exec("PRAGMA foreign_keys = ON");
-    db_.exec(kSchema);  // the file exists (and has its header) from here on
+    db_.exec(sql::schema(sql::Dialect::Sqlite).c_str());  // the file exists (and has its header) from here on
     migrate();
-    db_.exec(kListIndexesSql);
+    db_.exec(sql::kListIndexes);
     search_index();
     const auto st = stat_file(path_);
     if (!st) throw InputError(path_, 0, "db", "the register file is not there after opening it");
@@ -485,7 +427,7 @@ class SqliteRegister : public Register {
       count.step();
       if (count.i(0) == 0) {
         for (const auto& l : links) {
-          Stmt ins(db_.get(), "INSERT INTO links(idx, id, capacity) VALUES(?, ?, ?)");
+          Stmt ins(db_.get(), sql::kInsertLink);
           ins.bind(std::int64_t(l.index)).bind(l.id).bind(std::int64_t(l.capacity_pairs)).run();
         }
         return;
@@ -493,9 +435,35 @@ class SqliteRegister : public Register {
       check_same_links(links);
     });
   }
-  // writes take the database lock at once (BEGIN IMMEDIATE); reads a plain transaction
-  void write(const std::function<void(RegisterTx&)>& fn) override { in_transaction("BEGIN IMMEDIATE", fn); }
-  void read(const std::function<void(RegisterTx&)>& fn) override { in_transaction("BEGIN", fn); }
+  // writes take the database lock at once (BEGIN IMMEDIATE), on the one write connection
+  void write(const std::function<void(RegisterTx&)>& fn) override {
+    in_transaction("BEGIN IMMEDIATE", [&](RegisterTx& tx) {
+      fn(tx);
+      static_cast<SqliteTx&>(tx).catch_up(kSearchBatch);  // after fn: a bulk insert is indexed at once
+    });
+  }
+  // A read transaction (BEGIN ... COMMIT of reads only: a snapshot of the last commit) on a
+  // read-only connection of the pool: it neither waits for the write connection's queue nor
+  // holds it up (WAL). Any thread; as many at once as there are connections asked for.
+  void read(const std::function<void(RegisterTx&)>& fn) override {
+    ensure_sound();
+    std::unique_ptr<Reader> r = take_reader();
+    try {
+      Stmt(r->stmts, "BEGIN").run();
+      try {
+        SqliteTx tx(r->db.get(), r->stmts);
+        fn(tx);
+        Stmt(r->stmts, "COMMIT").run();
+      } catch (...) {
+        sqlite3_exec(r->db.get(), "ROLLBACK", nullptr, nullptr, nullptr);
+        throw;
+      }
+    } catch (...) {
+      give_reader(std::move(r));
+      throw;
+    }
+    give_reader(std::move(r));
+  }
   std::string describe() const override { return "sqlite:" + path_; }
   std::string problem() const override {
     std::lock_guard lock(problem_mu_);
@@ -504,6 +472,32 @@ class SqliteRegister : public Register {
   }
 
  private:
+  // A read-only connection and its statements (statements finalized before the connection).
+  struct Reader {
+    explicit Reader(const std::string& path) : db(path, true) { sqlite3_busy_timeout(db.get(), 30000); }
+    Db db;
+    StmtCache stmts{db.get()};
+  };
+  std::unique_ptr<Reader> take_reader() {
+    {
+      std::lock_guard lock(readers_mu_);
+      if (!readers_.empty()) {
+        auto r = std::move(readers_.back());
+        readers_.pop_back();
+        return r;
+      }
+    }
+    return std::make_unique<Reader>(path_);  // opened outside the lock
+  }
+  void give_reader(std::unique_ptr<Reader> r) {
+    std::lock_guard lock(readers_mu_);
+    if (readers_.size() < kReadersKept) readers_.push_back(std::move(r));
+  }
+  // Rows the trigram index may lag behind before a write transaction adds them (a search
+  // reads them by LIKE meanwhile): one FTS insert per this many submissions, not one each.
+  static constexpr std::int64_t kSearchBatch = 512;
+  static constexpr std::size_t kReadersKept = 16;  // idle read connections kept open
+
   // fn inside one transaction: committed when it returns, rolled back when it throws.
   // The register's file is checked before the transaction and after its commit: a commit into
   // a deleted, replaced or truncated file is not durable, so it is not acknowledged either.
@@ -564,8 +558,8 @@ class SqliteRegister : public Register {
   // A register written by an earlier dorsale: the columns added since (requests.search, filled
   // from each request; audit.reason), in one transaction.
   bool has_column(const char* table, const char* column) {
-    Stmt q(db_.get(), (std::string("SELECT COUNT(*) FROM pragma_table_info('") + table + "') WHERE name = ?").c_str());
-    q.bind(std::string(column));
+    Stmt q(db_.get(), "SELECT COUNT(*) FROM pragma_table_info($1) WHERE name = $2");
+    q.bind(std::string(table)).bind(std::string(column));
     q.step();
     return q.i(0) > 0;
   }
@@ -581,8 +575,8 @@ class SqliteRegister : public Register {
         Stmt q(db_.get(), "SELECT id, request_json FROM requests");
         while (q.step()) rows.emplace_back(q.s(0), q.s(1));
         for (const auto& [id, body] : rows) {
-          Stmt u(db_.get(), "UPDATE requests SET search = ? WHERE id = ?");
-          u.bind(search_text(id, body)).bind(id).run();
+          Stmt u(db_.get(), "UPDATE requests SET search = $1 WHERE id = $2");
+          u.bind(sql::search_text(id, body)).bind(id).run();
         }
       }
       db_.exec("COMMIT");
@@ -594,7 +588,8 @@ class SqliteRegister : public Register {
 
   // The search's trigram index (FTS5, external content: the requests' search column, which
   // never changes once inserted; requests are never deleted). It is brought up to date by the
-  // search that needs it (SqliteTx::catch_up: the rows after search_indexed.upto), not by each
+  // write transaction once kSearchBatch rows wait (SqliteTx::catch_up: the rows after
+  // search_indexed.upto; a search reads those by LIKE), not by each
   // submission: an insert trigger cost a fifth of the submission rate.
   void search_index() {
     {
@@ -615,7 +610,7 @@ class SqliteRegister : public Register {
   }
 
   void check_same_links(const std::vector<LinkRow>& links) {
-    Stmt q(db_.get(), "SELECT idx, id, capacity FROM links ORDER BY idx");
+    Stmt q(db_.get(), sql::kLinkIds);
     std::size_t k = 0;
     while (q.step()) {
       if (k >= links.size() || q.i(0) != links[k].index || q.s(1) != links[k].id || q.i(2) != links[k].capacity_pairs)
@@ -629,6 +624,8 @@ class SqliteRegister : public Register {
   FileLock lock_;  // before db_: taken before the file is opened, released after it is closed
   Db db_;
   StmtCache stmts_{db_.get()};  // after db_: finalized before the connection closes
+  std::mutex readers_mu_;
+  std::vector<std::unique_ptr<Reader>> readers_;  // after db_: closed first
   FileId file_;
   std::atomic<std::int64_t> size_{0};  // the file's size after our last commit (it never shrinks)
   mutable std::mutex problem_mu_;

@@ -1,0 +1,494 @@
+// The PostgreSQL register (libpq): the same tables and statements as the SQLite one (the one
+// SQL text of io/register_sql.h), for a desk whose register several instances share. A write
+// transaction first takes one transaction-level advisory lock, so evaluations of every
+// instance see each other's holds in order (the same exclusivity as SQLite's BEGIN IMMEDIATE);
+// COMMIT returns once the WAL is flushed (synchronous_commit on, PostgreSQL's default, set
+// explicitly for the session). Every statement takes its values as parameters ($1, $2, ...),
+// prepared once per connection. Writes whose answer nobody reads wait and go together in one
+// round trip (libpq's pipeline mode). Reads run on connections of their own, in READ ONLY
+// transactions: they never wait for the write connection.
+#include <libpq-fe.h>
+
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <stdexcept>
+#include <unordered_map>
+
+#include "io/desk_spelling.h"
+#include "io/register_sql.h"
+#include "models/error.h"
+#include "service/register.h"
+
+namespace dorsale::service {
+
+namespace {
+
+namespace sql = io::register_sql;
+
+constexpr long long kDeskLock = 7301913;  // the advisory lock every desk instance takes to write
+
+// A statement PostgreSQL refused (or a lost connection): its message.
+class PgError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// One statement's result (owns the PGresult).
+class Result {
+ public:
+  Result() = default;
+  explicit Result(PGresult* r) : r_(r, PQclear) {}
+  int rows() const { return r_ ? PQntuples(r_.get()) : 0; }
+  bool empty() const { return rows() == 0; }
+  std::string s(int row, int col) const { return std::string(PQgetvalue(r_.get(), row, col), std::size_t(PQgetlength(r_.get(), row, col))); }
+  std::int64_t i(int row, int col) const { return std::stoll(PQgetvalue(r_.get(), row, col)); }
+
+ private:
+  std::shared_ptr<PGresult> r_;
+};
+
+// One statement and its values (text; PostgreSQL infers each parameter's type).
+struct Call {
+  std::string sql;
+  std::vector<std::string> args;
+};
+
+template <class T>
+std::string text_of(const T& v) {
+  if constexpr (std::is_convertible_v<T, std::string>) return std::string(v);
+  else return std::to_string(v);
+}
+template <class... A>
+Call call(std::string sql, const A&... a) {
+  return {std::move(sql), {text_of(a)...}};
+}
+
+// A statement's result, or its failure thrown with the server's message.
+Result checked(PGresult* r, PGconn* c) {
+  const ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+  if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) return Result(r);
+  const std::string msg = r ? PQresultErrorMessage(r) : PQerrorMessage(c);
+  PQclear(r);
+  throw PgError("register: " + msg);
+}
+
+class Conn {
+ public:
+  explicit Conn(const std::string& url) : c_(PQconnectdb(url.c_str()), PQfinish) {
+    if (!c_ || PQstatus(c_.get()) != CONNECTION_OK) throw PgError(c_ ? PQerrorMessage(c_.get()) : "out of memory");
+    PQsetNoticeProcessor(c_.get(), [](void*, const char*) {}, nullptr);  // "already exists, skipping" of IF NOT EXISTS
+    script("SET synchronous_commit = on");
+  }
+  // Statements without values (the schema, transaction control; simple protocol).
+  void script(const std::string& text) { checked(PQexec(c_.get(), text.c_str()), c_.get()); }
+  // One statement, prepared once on this connection.
+  Result exec(const Call& q) {
+    const std::string& name = prepared(q.sql);
+    std::vector<const char*> v;
+    for (const auto& a : q.args) v.push_back(a.c_str());
+    return checked(PQexecPrepared(c_.get(), name.c_str(), int(v.size()), v.data(), nullptr, nullptr, 0), c_.get());
+  }
+  // Several statements in one round trip (pipeline mode); their results in order. The first
+  // error is thrown once every result is read (the statements after it are not run).
+  std::vector<Result> pipeline(const std::vector<Call>& calls) {
+    if (calls.empty()) return {};
+    if (calls.size() == 1) return {exec(calls[0])};
+    PGconn* c = c_.get();
+    if (PQenterPipelineMode(c) != 1) throw PgError(std::string("register: ") + PQerrorMessage(c));
+    std::string error;
+    std::vector<bool> parse;  // per result to come: a prepare's (not answered), else a statement's
+    for (const auto& q : calls) {
+      const auto before = fresh_.size();
+      const std::string& name = prepared_in_pipeline(q.sql);
+      if (fresh_.size() > before) parse.push_back(true);
+      parse.push_back(false);
+      std::vector<const char*> v;
+      for (const auto& a : q.args) v.push_back(a.c_str());
+      if (PQsendQueryPrepared(c, name.c_str(), int(v.size()), v.data(), nullptr, nullptr, 0) != 1) {
+        error = PQerrorMessage(c);
+        break;
+      }
+    }
+    if (PQpipelineSync(c) != 1) throw PgError(std::string("register: the connection was lost: ") + PQerrorMessage(c));
+    std::vector<Result> out;
+    std::size_t k = 0;
+    for (;;) {  // each statement's result then nullptr; the sync's result ends the pipeline
+      PGresult* r = PQgetResult(c);
+      if (!r) {
+        if (PQstatus(c) != CONNECTION_OK) throw PgError(std::string("register: the connection was lost: ") + PQerrorMessage(c));
+        continue;
+      }
+      const ExecStatusType st = PQresultStatus(r);
+      if (st == PGRES_PIPELINE_SYNC) {
+        PQclear(r);
+        break;
+      }
+      if (st == PGRES_FATAL_ERROR && error.empty()) error = PQresultErrorMessage(r);
+      if (st == PGRES_PIPELINE_ABORTED && error.empty()) error = "a statement before failed";
+      if (k < parse.size() && parse[k++]) PQclear(r);
+      else out.emplace_back(r);
+    }
+    PQexitPipelineMode(c);
+    if (!error.empty()) {
+      for (const auto& n : fresh_) names_.erase(n);  // a prepare may have failed with it
+      fresh_.clear();
+      throw PgError("register: " + error);
+    }
+    fresh_.clear();
+    return out;
+  }
+  PGconn* raw() const { return c_.get(); }
+
+ private:
+  const std::string& prepared(const std::string& text) {
+    if (auto it = names_.find(text); it != names_.end()) return it->second;
+    const std::string name = "d" + std::to_string(++prepares_);
+    checked(PQprepare(c_.get(), name.c_str(), text.c_str(), 0, nullptr), c_.get());
+    return names_.emplace(text, name).first->second;
+  }
+  // In pipeline mode a statement not prepared yet is prepared in the same pipeline (its
+  // Parse goes before its first use); a failed prepare fails the pipeline.
+  const std::string& prepared_in_pipeline(const std::string& text) {
+    if (auto it = names_.find(text); it != names_.end()) return it->second;
+    const std::string name = "d" + std::to_string(++prepares_);
+    if (PQsendPrepare(c_.get(), name.c_str(), text.c_str(), 0, nullptr) != 1) throw PgError(std::string("register: ") + PQerrorMessage(c_.get()));
+    fresh_.push_back(text);
+    return names_.emplace(text, name).first->second;
+  }
+  std::unique_ptr<PGconn, void (*)(PGconn*)> c_;
+  std::unordered_map<std::string, std::string> names_;  // SQL text -> prepared statement name
+  std::vector<std::string> fresh_;  // prepared in the pipeline being sent
+  std::int64_t prepares_ = 0;       // names are never reused
+};
+
+// A status as the register spells it; another text is a register this desk cannot read.
+RequestStatus status_of(const std::string& text) {
+  const auto s = io::status_from(text);
+  if (!s) throw std::runtime_error("register: '" + text + "' is not a request status");
+  return *s;
+}
+
+StoredRequest row_request(const Result& q, int k) {
+  StoredRequest r;
+  r.id = q.s(k, 0);
+  r.seq = q.i(k, 1);
+  r.owner = q.s(k, 2);
+  r.idem_key = q.s(k, 3);
+  r.body_sha256 = q.s(k, 4);
+  r.request_json = q.s(k, 5);
+  r.status = status_of(q.s(k, 6));
+  r.decision = q.s(k, 7);
+  r.evaluation_json = q.s(k, 8);
+  r.hold_expires = q.i(k, 9);
+  r.created = q.i(k, 10);
+  r.updated = q.i(k, 11);
+  return r;
+}
+
+std::vector<StoredRequest> rows_of(const Result& res) {
+  std::vector<StoredRequest> out;
+  for (int k = 0; k < res.rows(); ++k) out.push_back(row_request(res, k));
+  return out;
+}
+
+std::optional<StoredRequest> first_of(const Result& res) {
+  if (res.empty()) return std::nullopt;
+  return row_request(res, 0);
+}
+
+class PgTx : public RegisterTx {
+ public:
+  PgTx(Conn& c, bool others, bool read_only) : c_(c), others_(others), read_only_(read_only) {}
+  bool others_wrote() override { return others_; }
+
+  // Writes whose answer nobody reads (the audit, a notice, allocations, a status) are not sent
+  // one round trip each: they wait and go in one pipeline with the next read, at the end of
+  // the job's savepoint or before the commit (each statement one round trip made PostgreSQL
+  // ~3x slower than SQLite per submission).
+  std::vector<Result> flush(std::vector<Call> more = {}) {
+    std::vector<Call> all;
+    all.swap(pending_);
+    for (auto& m : more) all.push_back(std::move(m));
+    savepoint_pending_ = false;
+    return c_.pipeline(all);
+  }
+  // What waits, the version bumped when anything was written, and COMMIT, in one round trip
+  // (returns once the commit is durable); the version's new value, else -1.
+  std::int64_t commit() {
+    if (!wrote_) {
+      flush({call("COMMIT")});
+      return -1;
+    }
+    const auto r = flush({call("UPDATE desk_version SET v = v + 1 RETURNING v"), call("COMMIT")});
+    return r.at(r.size() - 2).i(0, 0);
+  }
+
+  std::vector<LinkRow> links() override {
+    const Result res = x(call(sql::kLinks));
+    std::vector<LinkRow> out;
+    for (int k = 0; k < res.rows(); ++k)
+      out.push_back({int(res.i(k, 0)), res.s(k, 1), int(res.i(k, 2)), int(res.i(k, 3)), int(res.i(k, 4)), res.s(k, 5)});
+    return out;
+  }
+  std::optional<StoredRequest> get(const std::string& id) override { return first_of(x(call(sql::kGetRequest, id))); }
+  std::optional<StoredRequest> by_idempotency_key(const std::string& owner, const std::string& key) override {
+    return first_of(x(call(sql::kByIdempotency, owner, key)));
+  }
+  std::vector<StoredRequest> list(const std::string& owner, std::optional<RequestStatus> status) override {
+    return rows_of(x(call(sql::kListRequests, owner, status ? io::status_key(*status) : "")));
+  }
+  std::vector<StoredRequest> page(const ListQuery& lq) override {
+    const sql::PageSql p = sql::page_sql(lq, sql::Dialect::Postgres, false);
+    return rows_of(x({std::string("SELECT ") + sql::kRequestColumns + " FROM requests" + p.sql, p.args}));
+  }
+  std::int64_t count(const ListQuery& lq) override {
+    const sql::PageSql p = sql::page_sql(lq, sql::Dialect::Postgres, true);
+    return x({"SELECT COUNT(*) FROM requests" + p.sql, p.args}).i(0, 0);
+  }
+  Usage usage(const std::string& owner, std::int64_t since) override {
+    const Result q = x(call(sql::kUsage, owner, since));
+    return {q.i(0, 0), q.i(0, 1), q.i(0, 2)};
+  }
+  std::vector<StoredRequest> expired_holds(std::int64_t now) override { return rows_of(x(call(sql::kExpiredHolds, now))); }
+  std::int64_t insert(const StoredRequest& r, const std::vector<Allocation>& alloc) override {
+    // sent with the job's other writes (one round trip at the job's end): its seq is not read
+    later(call(sql::kInsertRequest, r.id, r.owner, r.idem_key, r.body_sha256, r.request_json, io::status_key(r.status), r.decision,
+               r.evaluation_json, r.hold_expires, r.created, r.updated, sql::search_text(r.id, r.request_json)));
+    const std::string state = r.status == RequestStatus::Confirmed ? "committed" : "held";
+    for (const auto& a : alloc) later(call(sql::kInsertAllocation, r.id, a.link, a.pairs, state));
+    return 0;
+  }
+  std::int64_t next_number() override { return x(call(sql::kNextNumber)).i(0, 0); }
+  void set_status(const std::string& id, RequestStatus status, std::int64_t now) override {
+    later(call(sql::kSetStatus, io::status_key(status), now, id));
+    if (status == RequestStatus::Confirmed) later(call(sql::kCommitAllocations, id));
+    else if (status != RequestStatus::Held) later(call(sql::kReleaseAllocations, id));
+  }
+  void mark_built(int link, const std::string& request_id) override { later(call(sql::kMarkBuilt, request_id, link)); }
+  void audit(const AuditEntry& e) override { later(call(sql::kInsertAudit, e.at, e.actor, e.action, e.request_id, e.detail, e.reason)); }
+  std::vector<AuditEntry> audit_log(const std::string& request_id) override {
+    const Result res = request_id.empty() ? x(call(sql::kAuditAll)) : x(call(sql::kAuditOf, request_id));
+    std::vector<AuditEntry> out;
+    for (int k = 0; k < res.rows(); ++k) out.push_back({res.i(k, 0), res.s(k, 1), res.s(k, 2), res.s(k, 3), res.s(k, 4), res.s(k, 5)});
+    return out;
+  }
+  void set_webhook(const Webhook& w) override {
+    wrote_ = true;
+    x(call(sql::kSetWebhook, w.organisation, w.url, w.secret, w.updated));
+    if (hooked_) hooked_->insert(w.organisation);
+  }
+  void release_notices(std::int64_t now_ms) override {
+    wrote_ = true;
+    x(call(sql::kReleaseNotices, now_ms));
+  }
+  bool notice(const Notice& n) override {
+    // the organisations with a webhook, read once per transaction (the write lock keeps them)
+    if (!hooked_) {
+      hooked_.emplace();
+      const Result res = x(call(sql::kWebhookOrganisations));
+      for (int k = 0; k < res.rows(); ++k) hooked_->insert(res.s(k, 0));
+    }
+    if (!hooked_->count(n.organisation)) return false;
+    later(call(sql::kInsertNotice, n.request_id, n.old_status, n.new_status, n.at, n.reason, n.organisation));
+    return true;
+  }
+  std::vector<Notice> due_notices(std::int64_t now_ms, std::int64_t limit, std::int64_t lease_until_ms) override {
+    wrote_ = true;
+    const Result res = x(call(sql::kDueNotices, now_ms, limit));
+    std::vector<Notice> out;
+    for (int k = 0; k < res.rows(); ++k)
+      out.push_back({res.i(k, 0), res.s(k, 1), res.s(k, 2), res.s(k, 3), res.s(k, 4), res.i(k, 5), res.s(k, 6), res.i(k, 7),
+                     res.s(k, 8), res.s(k, 9), "", ""});
+    for (const auto& n : out) later(call(sql::kLeaseNotice, lease_until_ms, n.n));
+    return out;
+  }
+  void notice_attempted(std::int64_t n, bool delivered, const std::string& error, std::int64_t next_ms, std::int64_t now) override {
+    if (delivered) later(call(sql::kNoticeDelivered, now, n));
+    else later(call(sql::kNoticeFailed, error, next_ms, n));
+  }
+  std::int64_t next_notice_ms() override { return x(call(sql::kNextNoticeMs)).i(0, 0); }
+  std::vector<NoticeCounts> notice_counts() override {
+    const Result res = x(call(sql::kNoticeCounts));
+    std::vector<NoticeCounts> out;
+    for (int k = 0; k < res.rows(); ++k)
+      out.push_back({res.s(k, 0), res.s(k, 1), res.i(k, 2), res.i(k, 3), res.i(k, 4), res.i(k, 5), res.s(k, 6), res.i(k, 7)});
+    return out;
+  }
+  std::vector<Notice> notices_of(const std::string& request_id) override {
+    const Result res = x(call(sql::kNoticesOf, request_id));
+    std::vector<Notice> out;
+    for (int k = 0; k < res.rows(); ++k)
+      out.push_back({res.i(k, 0), res.s(k, 1), res.s(k, 2), res.s(k, 3), res.s(k, 4), res.i(k, 5), res.s(k, 6), res.i(k, 7), "", "",
+                     res.s(k, 8), res.s(k, 9)});
+    return out;
+  }
+  void isolated(const std::function<void()>& fn) override {
+    // A failed statement aborts a PostgreSQL transaction: each job runs after a savepoint and
+    // is rolled back to it alone when it fails. The savepoint goes with the job's first read;
+    // the job's writes before its end.
+    const std::size_t mark = pending_.size();
+    pending_.push_back(call("SAVEPOINT job"));
+    savepoint_pending_ = true;
+    try {
+      fn();
+      flush();
+    } catch (...) {
+      if (savepoint_pending_) {  // nothing of the job was sent: drop it (what came before stays)
+        pending_.resize(mark);
+        savepoint_pending_ = false;
+      } else {
+        pending_.clear();
+        c_.pipeline({call("ROLLBACK TO SAVEPOINT job"), call("RELEASE SAVEPOINT job")});
+      }
+      throw;
+    }
+    pending_.push_back(call("RELEASE SAVEPOINT job"));
+  }
+
+ private:
+  // A read: what waits is sent first, in the same round trip.
+  Result x(Call q) {
+    if (pending_.empty()) return c_.exec(q);
+    return flush({std::move(q)}).back();
+  }
+  void later(Call q) {
+    if (read_only_) throw std::logic_error("register: a write in a read transaction");
+    wrote_ = true;
+    pending_.push_back(std::move(q));
+  }
+  Conn& c_;
+  std::vector<Call> pending_;
+  bool savepoint_pending_ = false;
+  std::optional<std::set<std::string>> hooked_;
+  bool others_ = false;
+  bool read_only_ = false;
+  bool wrote_ = false;  // anything written (the version is bumped at the end)
+};
+
+class PgRegister : public Register {
+ public:
+  explicit PgRegister(std::string url) : url_(std::move(url)) { conn_ = connect(); }
+
+  void open(const std::vector<LinkRow>& links) override {
+    Conn& c = *conn_;
+    c.script("BEGIN");
+    try {
+      c.exec(call("SELECT pg_advisory_xact_lock($1)", kDeskLock));  // two instances starting together
+      c.script(sql::schema(sql::Dialect::Postgres));
+      // a register written by an earlier dorsale: the columns added since
+      c.script("ALTER TABLE requests ADD COLUMN IF NOT EXISTS search TEXT NOT NULL DEFAULT '';"
+               "ALTER TABLE audit ADD COLUMN IF NOT EXISTS reason TEXT NOT NULL DEFAULT ''");
+      c.script(sql::kListIndexes);
+      // The search's trigram index (pg_trgm, a GIN index PostgreSQL uses for LIKE '%q%' of 3
+      // characters or more) when the extension is there or may be created; else searches test
+      // each row (nothing else changes).
+      c.script("SAVEPOINT trgm");
+      try {
+        c.script("CREATE EXTENSION IF NOT EXISTS pg_trgm");
+        c.script("CREATE INDEX IF NOT EXISTS requests_search_trgm ON requests USING gin (search gin_trgm_ops)");
+        c.script("RELEASE SAVEPOINT trgm");
+      } catch (const PgError&) {
+        c.script("ROLLBACK TO SAVEPOINT trgm");
+      }
+      // a register written by an earlier dorsale: its requests' search text
+      const Result old = c.exec(call("SELECT id, request_json FROM requests WHERE search = ''"));
+      for (int k = 0; k < old.rows(); ++k)
+        c.exec(call("UPDATE requests SET search = $1 WHERE id = $2", sql::search_text(old.s(k, 0), old.s(k, 1)), old.s(k, 0)));
+      const Result rows = c.exec(call(sql::kLinkIds));
+      if (rows.empty()) {
+        for (const auto& l : links) c.exec(call(sql::kInsertLink, l.index, l.id, l.capacity_pairs));
+      } else {
+        bool same = rows.rows() == int(links.size());
+        for (std::size_t k = 0; same && k < links.size(); ++k)
+          same = rows.i(int(k), 0) == links[k].index && rows.s(int(k), 1) == links[k].id && rows.i(int(k), 2) == links[k].capacity_pairs;
+        if (!same) throw InputError(describe(), 0, "db", "the register was made for another network (its links differ from the scenario's)");
+      }
+      c.script("COMMIT");
+    } catch (...) {
+      rollback(c);
+      throw;
+    }
+  }
+  void write(const std::function<void(RegisterTx&)>& fn) override {
+    Conn& c = *conn_;
+    // the transaction, the lock, then the version (a statement of its own: its snapshot is
+    // taken once the lock is held), in one round trip
+    std::int64_t v = 0;
+    try {
+      v = c.pipeline({call("BEGIN"), call("SELECT pg_advisory_xact_lock($1)", kDeskLock), call("SELECT v FROM desk_version")})
+              .back()
+              .i(0, 0);
+      PgTx tx(c, v != last_version_, false);
+      fn(tx);
+      const std::int64_t bumped = tx.commit();
+      last_version_ = bumped >= 0 ? bumped : v;
+    } catch (...) {
+      rollback(c);
+      throw;
+    }
+  }
+  void read(const std::function<void(RegisterTx&)>& fn) override {
+    std::unique_ptr<Conn> c = take_reader();
+    try {
+      c->script("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+      PgTx tx(*c, true, true);
+      fn(tx);
+      c->script("COMMIT");
+    } catch (...) {
+      rollback(*c);
+      give_reader(std::move(c));
+      throw;
+    }
+    give_reader(std::move(c));
+  }
+  std::string describe() const override {
+    const auto at = url_.find('@');  // no password in messages
+    return at == std::string::npos ? url_ : "postgresql://…" + url_.substr(at);
+  }
+
+ private:
+  std::unique_ptr<Conn> connect() const {
+    try {
+      return std::make_unique<Conn>(url_);
+    } catch (const std::exception& e) {
+      throw InputError("command line", 0, "--db", std::string("cannot connect to the PostgreSQL register: ") + e.what());
+    }
+  }
+  static void rollback(Conn& c) {
+    try {
+      c.script("ROLLBACK");
+    } catch (const std::exception&) {  // the connection is lost: the server rolls back itself
+    }
+  }
+  std::unique_ptr<Conn> take_reader() {
+    {
+      std::lock_guard lock(readers_mu_);
+      if (!readers_.empty()) {
+        auto c = std::move(readers_.back());
+        readers_.pop_back();
+        return c;
+      }
+    }
+    return connect();  // outside the lock
+  }
+  void give_reader(std::unique_ptr<Conn> c) {
+    if (PQstatus(c->raw()) != CONNECTION_OK || PQtransactionStatus(c->raw()) != PQTRANS_IDLE) return;  // dropped
+    std::lock_guard lock(readers_mu_);
+    if (readers_.size() < kReadersKept) readers_.push_back(std::move(c));
+  }
+  static constexpr std::size_t kReadersKept = 8;  // idle read connections kept open
+
+  std::string url_;
+  std::unique_ptr<Conn> conn_;  // the write connection
+  std::int64_t last_version_ = -1;  // desk_version after this desk's last write transaction
+  std::mutex readers_mu_;
+  std::vector<std::unique_ptr<Conn>> readers_;
+};
+
+}  // namespace
+
+std::unique_ptr<Register> make_pg_register(const std::string& url) { return std::make_unique<PgRegister>(url); }
+
+}  // namespace dorsale::service

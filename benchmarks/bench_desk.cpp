@@ -23,7 +23,7 @@
 #include "regions/load_region.h"
 #include "service/desk.h"
 #include "service/http_api.h"
-#include "service/register.h"
+#include "io/register.h"
 #include "service/tokens.h"
 
 using namespace dorsale;

@@ -5,7 +5,7 @@
 #include <optional>
 #include <string_view>
 
-#include "service/register.h"
+#include "io/register.h"
 
 namespace dorsale::io {
 

@@ -19,7 +19,7 @@
 #include "io/desk_spelling.h"
 #include "io/register_sql.h"
 #include "models/error.h"
-#include "service/register.h"
+#include "io/register.h"
 
 namespace dorsale::service {
 

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "service/register.h"
+#include "io/register.h"
 
 namespace dorsale::io::register_sql {
 

@@ -34,7 +34,7 @@
 #include "models/region.h"
 #include "models/results.h"
 #include "service/desk_key.h"
-#include "service/register.h"
+#include "io/register.h"
 #include "solvers/interconnect.h"
 
 namespace dorsale::service {

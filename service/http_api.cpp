@@ -25,7 +25,7 @@
 #include <sstream>
 
 #include "models/error.h"
-#include "service/register.h"
+#include "io/register.h"
 #include "service/openapi.h"
 #include "service/web_page.h"
 #include "viz/desk_map.h"

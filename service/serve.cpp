@@ -15,7 +15,7 @@
 #include "service/desk.h"
 #include "service/http_api.h"
 #include "service/notifier.h"
-#include "service/register.h"
+#include "io/register.h"
 #include "service/tokens.h"
 
 namespace dorsale::service {

@@ -4,10 +4,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
-#include <map>
-#include <set>
-#include <toml.hpp>
-
+#include "io/token_file.h"
 #include "models/error.h"
 
 namespace dorsale::service {
@@ -56,34 +53,8 @@ void TokenStore::add(const std::string& name, Role role, const std::string& hex)
 }
 
 TokenStore TokenStore::load(const std::string& path) {
-  toml::value root;
-  try {
-    root = toml::parse(path);
-  } catch (const std::exception& e) {
-    throw InputError(path, 0, "", std::string("cannot read the token file: ") + e.what());
-  }
   TokenStore store;
-  std::set<std::string> names;
-  std::map<std::array<unsigned char, 32>, std::size_t> hashes;  // -> its entry's number
-  if (!root.contains("token") || !root.at("token").is_array()) throw InputError(path, 0, "token", "no [[token]] table");
-  std::size_t k = 0;
-  for (const auto& t : root.at("token").as_array()) {
-    ++k;
-    const std::string where = fmt::format("token[{}]", k);
-    auto text = [&](const char* key) {
-      if (!t.is_table() || !t.contains(key) || !t.at(key).is_string()) throw InputError(path, long(k), where + "." + key, "missing or not a string");
-      return t.at(key).as_string().str;
-    };
-    const std::string name = text("name"), role = text("role"), hex = text("sha256");
-    if (name.empty() || !names.insert(name).second) throw InputError(path, long(k), where + ".name", "empty or used twice");
-    if (role != "requester" && role != "engineer") throw InputError(path, long(k), where + ".role", "'" + role + "' is not requester or engineer");
-    const auto sha = from_hex(hex);
-    if (!sha) throw InputError(path, long(k), where + ".sha256", "not 64 hexadecimal digits (the SHA-256 of the token)");
-    if (const auto [it, fresh] = hashes.emplace(*sha, k); !fresh)
-      throw InputError(path, long(k), where + ".sha256",
-                       fmt::format("the same token hash as token[{}]: one token cannot have two names or roles", it->second));
-    store.add(name, role == "engineer" ? Role::Engineer : Role::Requester, hex);
-  }
+  for (const auto& e : io::read_token_file(path)) store.add(e.name, e.engineer ? Role::Engineer : Role::Requester, e.sha256_hex);
   return store;
 }
 

@@ -6,15 +6,15 @@
 // The desk's base map (viz/desk_map.h) is the same drawing with the network's links in place
 // of the communes' colours.
 #include <fmt/format.h>
-#include <ogr_geometry.h>
-#include <ogr_spatialref.h>
 
 #include <algorithm>
 #include <cmath>
 #include <map>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 
+#include "io/map_geometry.h"
 #include "viz/desk_map.h"
 #include "viz/report.h"
 
@@ -52,22 +52,14 @@ struct Box {
   bool empty() const { return x0 > x1; }
 };
 
-// The rings of a (multi)polygon as one SVG path.
-std::string path_of(const OGRGeometry* g) {
+// The rings of an outline's polygons as one SVG path.
+std::string path_of(const io::PlaneOutline& o) {
   std::string d;
-  auto ring = [&](const OGRLinearRing* r) {
-    for (int k = 0; k < r->getNumPoints(); ++k) d += fmt::format("{}{:.2f},{:.2f}", k ? "L" : "M", r->getX(k), r->getY(k));
-    d += "Z";
-  };
-  auto poly = [&](const OGRPolygon* p) {
-    if (p->getExteriorRing()) ring(p->getExteriorRing());
-    for (int k = 0; k < p->getNumInteriorRings(); ++k) ring(p->getInteriorRing(k));
-  };
-  const auto type = wkbFlatten(g->getGeometryType());
-  if (type == wkbPolygon) poly(g->toPolygon());
-  else if (type == wkbMultiPolygon || type == wkbGeometryCollection)
-    for (const auto* part : *g->toGeometryCollection())
-      if (wkbFlatten(part->getGeometryType()) == wkbPolygon) poly(part->toPolygon());
+  for (const auto& poly : o.polygons)
+    for (const auto& ring : poly) {
+      for (std::size_t k = 0; k < ring.size(); ++k) d += fmt::format("{}{:.2f},{:.2f}", k ? "L" : "M", ring[k].first, ring[k].second);
+      d += "Z";
+    }
   return d;
 }
 
@@ -121,55 +113,36 @@ std::string draw_map(const Region& R, const ScenarioResults* plan, DeskMap* desk
   auto X = [](double x) { return x / 1000.0; };
   auto Y = [](double y) { return -y / 1000.0; };
   const int first = !plan || plan->communes.years.empty() ? 2019 : plan->communes.years.front() + 1;
-  OGRSpatialReference wgs84, l93;
-  wgs84.importFromEPSG(4326);
-  l93.importFromEPSG(2154);
-  wgs84.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-  l93.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-  std::unique_ptr<OGRCoordinateTransformation> to_l93(OGRCreateCoordinateTransformation(&wgs84, &l93));
-  if (!to_l93) throw std::runtime_error("OSR: no transformation EPSG:4326 -> EPSG:2154");
+  const io::OutlineProjector to_l93;
 
   Box box;
   std::string communes = "<g class=\"communes\">\n";
   // per département: its communes' outlines (to union) or centroids (for a convex hull)
-  std::map<std::string, std::unique_ptr<OGRMultiPolygon>> dep_polys;
-  std::map<std::string, std::unique_ptr<OGRMultiPoint>> dep_points;
+  std::map<std::string, std::vector<io::PlanePolygon>> dep_polys;
+  std::map<std::string, std::vector<std::pair<double, double>>> dep_points;
   bool all_polygons = !R.communes.empty();
   for (std::size_t i = 0; i < R.communes.size(); ++i) {
     const auto& c = R.communes[i];
     const int fy = plan && plan->rollout.planned ? plan->rollout.ftth_year[i] : c.ftth_plan.year;
     const std::string fill = year_colour(fy, first);
     const std::string title = fmt::format("<title>{} {} – FttH {}</title>", html_escape(c.code), html_escape(c.name), fy == 0 ? std::string("not planned") : std::to_string(fy));
-    auto& pts = dep_points[c.departement];
-    if (!pts) pts = std::make_unique<OGRMultiPoint>();
-    OGRPoint centre(X(c.centroid.x), Y(c.centroid.y));
-    pts->addGeometry(&centre);
+    dep_points[c.departement].emplace_back(X(c.centroid.x), Y(c.centroid.y));
     if (!c.polygons.empty()) {
       // outlines are WGS84: projected to Lambert-93 through OSR like everything else
       std::string d;
-      auto& mp = dep_polys[c.departement];
-      if (!mp) mp = std::make_unique<OGRMultiPolygon>();
-      for (const auto& poly : c.polygons) {
-        OGRPolygon op;
+      auto& polys = dep_polys[c.departement];
+      for (const auto& poly : to_l93.project(c)) {
+        auto& op = polys.emplace_back();
         for (const auto& ring : poly) {
-          std::vector<double> xs, ys;
-          for (const auto& pt : ring) {
-            xs.push_back(pt[0]);
-            ys.push_back(pt[1]);
-          }
-          if (!xs.empty() && !to_l93->Transform(int(xs.size()), xs.data(), ys.data()))
-            throw std::runtime_error("report: cannot project the outline of commune " + c.code);
-          OGRLinearRing r;
-          for (std::size_t k = 0; k < xs.size(); ++k) {
-            d += fmt::format("{}{:.2f},{:.2f}", k ? "L" : "M", X(xs[k]), Y(ys[k]));
-            box.grow(X(xs[k]), Y(ys[k]));
-            r.addPoint(X(xs[k]), Y(ys[k]));
+          auto& r = op.emplace_back();
+          for (std::size_t k = 0; k < ring.size(); ++k) {
+            const double x = X(ring[k].first), y = Y(ring[k].second);
+            d += fmt::format("{}{:.2f},{:.2f}", k ? "L" : "M", x, y);
+            box.grow(x, y);
+            r.emplace_back(x, y);
           }
           d += "Z";
-          r.closeRings();
-          op.addRing(&r);
         }
-        mp->addGeometry(&op);
       }
       if (plan) communes += fmt::format("<path class=\"commune\" d=\"{}\" fill=\"{}\">{}</path>\n", d, fill, title);
     } else {
@@ -187,39 +160,30 @@ std::string draw_map(const Region& R, const ScenarioResults* plan, DeskMap* desk
   // département outlines: the union of their communes' outlines (OGR/GEOS) when every commune
   // has one, else the convex hull of their communes' centres
   std::string deps = "<g class=\"departements\">\n", dep_names = "<g class=\"departement-names\">\n";
-  std::vector<std::pair<const Departement*, std::unique_ptr<OGRGeometry>>> outlines;
+  std::vector<std::pair<const Departement*, io::PlaneOutline>> outlines;
   double area_sum = 0;
   for (const auto& d : R.departements) {
-    std::unique_ptr<OGRGeometry> outline;
-    if (all_polygons && dep_polys.count(d.code)) outline.reset(dep_polys.at(d.code)->UnionCascaded());
-    else if (dep_points.count(d.code)) outline.reset(dep_points.at(d.code)->ConvexHull());
+    std::optional<io::PlaneOutline> outline;
+    if (all_polygons && dep_polys.count(d.code)) outline = io::union_outline(dep_polys.at(d.code));
+    else if (dep_points.count(d.code)) outline = io::hull_outline(dep_points.at(d.code));
     if (!outline) continue;
-    outlines.emplace_back(&d, std::move(outline));
+    outlines.emplace_back(&d, std::move(*outline));
   }
-  auto area_of = [](const OGRGeometry* g) {
-    const auto t = wkbFlatten(g->getGeometryType());
-    if (t == wkbPolygon) return g->toPolygon()->get_Area();
-    if (t == wkbMultiPolygon) return g->toMultiPolygon()->get_Area();
-    return 0.0;
-  };
-  for (const auto& o : outlines) area_sum += area_of(o.second.get());
+  for (const auto& o : outlines) area_sum += o.second.area;
   const double mean_area = outlines.empty() ? 0 : area_sum / double(outlines.size());
-  for (auto& [dp, outline] : outlines) {
+  for (const auto& [dp, outline] : outlines) {
     const Departement& d = *dp;
-    const std::string path = path_of(outline.get());
+    const std::string path = path_of(outline);
     if (path.empty()) continue;
-    OGREnvelope env;
-    outline->getEnvelope(&env);
-    box.grow(env.MinX, env.MinY);
-    box.grow(env.MaxX, env.MaxY);
+    box.grow(outline.min_x, outline.min_y);
+    box.grow(outline.max_x, outline.max_y);
     deps += fmt::format("<path class=\"dep-outline\" d=\"{}\"><title>{} {}</title></path>\n", path, html_escape(d.code), html_escape(d.name));
-    OGRPoint c;
-    if (outline->Centroid(&c) == OGRERR_NONE) {
+    if (outline.has_centroid) {
       const std::string label = d.name.empty() ? d.code : d.name;
       // a small département (a third of the mean area or less) is named below its outline
-      const double ly = area_of(outline.get()) < mean_area / 3 ? env.MaxY + 10 : c.getY();
-      dep_names += fmt::format("<text class=\"dep-name\" x=\"{:.2f}\" y=\"{:.2f}\" text-anchor=\"middle\">{}</text>\n", c.getX(), ly, html_escape(label));
-      box.text(c.getX(), ly, label, 9, true);
+      const double ly = outline.area < mean_area / 3 ? outline.max_y + 10 : outline.centroid_y;
+      dep_names += fmt::format("<text class=\"dep-name\" x=\"{:.2f}\" y=\"{:.2f}\" text-anchor=\"middle\">{}</text>\n", outline.centroid_x, ly, html_escape(label));
+      box.text(outline.centroid_x, ly, label, 9, true);
     }
   }
   deps += "</g>\n";

@@ -22,7 +22,7 @@
 #include "io/requests.h"
 #include "io/scenario.h"
 #include "service/desk.h"
-#include "service/register.h"
+#include "io/register.h"
 #include "service/serve.h"
 #include "test_support.h"
 #include "io/gpkg_writer.h"

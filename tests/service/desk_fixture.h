@@ -19,7 +19,7 @@
 #include "service/desk.h"
 #include "service/http_api.h"
 #include "service/notifier.h"
-#include "service/register.h"
+#include "io/register.h"
 #include "service/tokens.h"
 #include "pg_cluster.h"
 #include "test_support.h"

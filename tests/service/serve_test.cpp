@@ -7,7 +7,7 @@
 
 #include "io/gracethd.h"
 #include "service/desk.h"
-#include "service/register.h"
+#include "io/register.h"
 #include "service/serve.h"
 #include "test_support.h"
 #include "io/network_writer.h"

@@ -1,4 +1,4 @@
-#include "service/register.h"
+#include "io/register.h"
 
 namespace dorsale::service {
 

@@ -724,7 +724,7 @@ json Desk::audit(const Caller& c, const std::string& id) {
 
 InterconnectionResults Desk::export_results(const Caller& c) {
   InterconnectionResults res;
-  res.mode = "fcfs";
+  res.mode = QueueMode::FirstCome;
   write([&](RegisterTx& tx, std::int64_t) {
     const auto& st = state(tx);
     const auto by = builders(tx);

@@ -136,7 +136,7 @@ Evaluation Interconnect::accepted(const InterconnectionRequest& r, const LinkSta
   e.reasons = e.option->notes;
   if (!e.option->risk_disjoint && !p_.accept_link_only_diversity) {
     e.decision = Decision::Reject;
-    e.reasons.push_back("set interconnect.link_only_diversity = \"accept\" to accept link-disjoint routes");
+    e.reasons.push_back(Reason{ReasonKind::AcceptLinkOnly});
     return e;
   }
   e.decision = e.option->needs_works(s) ? Decision::AcceptWithWorks : Decision::Accept;
@@ -187,7 +187,7 @@ InterconnectionDecision Interconnect::describe(const InterconnectionRequest& r, 
   d.capex_eur = o.capex;
   d.opex_eur = o.opex;
   d.total_eur = o.total();
-  if (r.protection == Protection::Diverse) d.diversity = o.risk_disjoint ? "risk_disjoint" : "link_only";
+  if (r.protection == Protection::Diverse) d.diversity = o.risk_disjoint ? Diversity::RiskDisjoint : Diversity::LinkOnly;
   for (int l : e.builds) d.builds.push_back(net_.links()[l].id);
   for (std::size_t k = 0; k < o.routes.size(); ++k) {
     const auto& route = o.routes[k];
@@ -208,6 +208,5 @@ InterconnectionDecision Interconnect::describe(const InterconnectionRequest& r, 
   return d;
 }
 
-const char* queue_mode_key(QueueMode m) { return m == QueueMode::FirstCome ? "fcfs" : "optimal"; }
 
 }  // namespace dorsale::solvers

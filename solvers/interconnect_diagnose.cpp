@@ -25,26 +25,41 @@ using namespace interconnect_detail;
 
 namespace interconnect_detail {
 
-std::vector<std::string> works_reasons(const Network& net, const RouteOption& o, const LinkState& s) {
-  std::vector<std::string> out;
+Reasons works_reasons(const Network& net, const RouteOption& o, const LinkState& s) {
+  Reasons out;
   std::set<int> named;
   for (const auto& route : o.routes) {
-    if (route.attach_node >= 0)
-      out.push_back(fmt::format("new build of {:.1f} km from the site to {}", route.attach_km, net.node(route.attach_node).id));
+    if (route.attach_node >= 0) {
+      Reason why{ReasonKind::NewBuild};
+      why.km = route.attach_km;
+      why.node = net.node(route.attach_node).id;
+      out.push_back(std::move(why));
+    }
     for (int l : route.links)
-      if (!s.built[l] && named.insert(l).second)
-        out.push_back(fmt::format("planned link {} must be built ({:.1f} km)", net.links()[l].id, net.links()[l].length_km));
+      if (!s.built[l] && named.insert(l).second) {
+        Reason why(ReasonKind::PlannedLinkBuilt, l, net.links()[l].id);
+        why.km = net.links()[l].length_km;
+        out.push_back(std::move(why));
+      }
   }
   return out;
 }
 
-// "links a, b; 3.2 km new build to n": what a reason names, enough to recompute its latency.
-std::string route_text(const Network& net, const RouteOption::Route& route) {
-  std::vector<std::string> ids;
-  for (int l : route.links) ids.push_back(net.links()[l].id);
-  std::string s = ids.empty() ? "no network link" : fmt::format("links {}", fmt::join(ids, ", "));
-  if (route.attach_node >= 0) s += fmt::format("; {:.3f} km new build to {}", route.attach_km, net.node(route.attach_node).id);
-  return s;
+ReasonRoute reason_route(const Network& net, const RouteOption::Route& route) {
+  ReasonRoute out;
+  out.links = route.links;
+  for (int l : route.links) out.link_ids.push_back(net.links()[l].id);
+  if (route.attach_node >= 0) out.attach_km = route.attach_km, out.attach_node = net.node(route.attach_node).id;
+  return out;
+}
+
+Reason too_full_reason(const Network& net, int l, int free, int pairs) {
+  Reason why(ReasonKind::LinkTooFull, l, net.links()[l].id);
+  why.node = net.node(net.links()[l].a).id;
+  why.node_b = net.node(net.links()[l].b).id;
+  why.free_pairs = free;
+  why.pairs = pairs;
+  return why;
 }
 
 double worst_latency(const RouteOption& o) {
@@ -199,7 +214,7 @@ Evaluation Interconnect::diagnose(const InterconnectionRequest& r, const LinkSta
   e.reasons = x.reasons;
   if (x.option) too_full(r, s, *x.option, e.reasons);
   latency_reason(r, fast ? fast : wide, !fast, e.reasons);
-  if (e.reasons.empty()) e.reasons.push_back("no route meets every constraint (capacity, latency, diversity) together");
+  if (e.reasons.empty()) e.reasons.push_back(Reason{ReasonKind::NoneTogether});
   return e;
 }
 
@@ -219,22 +234,24 @@ Evaluation Interconnect::diagnose_reference(const InterconnectionRequest& r, con
     InterconnectionRequest any_latency = r;
     any_latency.max_latency_ms.reset();
     auto relaxed_opts = options(any_latency, relaxed, 1);
-    const std::vector<std::string> notes = relaxed_opts.empty() ? std::vector<std::string>{} : relaxed_opts.front().notes;
+    const Reasons notes = relaxed_opts.empty() ? Reasons{} : relaxed_opts.front().notes;
     no_risk_disjoint_reasons(r, s, notes, fastest_link_only(r, relaxed), e.reasons);
     return e;
   }
   capacity_reasons(r, s, relaxed, wide, e.reasons);
   latency_reason(r, fast ? fast : wide, !fast, e.reasons);
-  if (e.reasons.empty()) e.reasons.push_back("no route meets every constraint (capacity, latency, diversity) together");
+  if (e.reasons.empty()) e.reasons.push_back(Reason{ReasonKind::NoneTogether});
   return e;
 }
 
-bool Interconnect::topology_reason(const InterconnectionRequest& r, const LinkState& s, std::vector<std::string>& out) const {
+bool Interconnect::topology_reason(const InterconnectionRequest& r, const LinkState& s, Reasons& out) const {
   auto& I = *impl_;
   const int need = r.protection == Protection::Diverse ? 2 : 1;
   Prepared free_run = prepare(I, net_, p_, r, s, false, 0, false);
   if (!free_run.ok) {
-    out.push_back(free_run.why);
+    Reason why{ReasonKind::NoNodeNearSite};
+    why.km = free_run.why_km;
+    out.push_back(std::move(why));
     return true;
   }
   if (!I.reference && disjoint_paths(I, free_run.source, free_run.target, need)) return false;  // what Suurballe would say
@@ -242,12 +259,12 @@ bool Interconnect::topology_reason(const InterconnectionRequest& r, const LinkSt
   const int found = sb.run(free_run.source, free_run.target, need);
   if (found >= need && sb.totalLength() < kBlocked) return false;
   if (need == 1) {
-    out.push_back("no path joins the site to the destination");
+    out.push_back(Reason{ReasonKind::NoPath});
     return true;
   }
   // name the links every route must use (bridges of the shortest route)
   lemon::Dijkstra<ListDigraph, ListDigraph::ArcMap<double>> dj(I.g, I.len);
-  std::vector<std::string> cut;
+  Reason cut{ReasonKind::NoLinkDisjointPair};  // the links every route uses
   if (dj.run(free_run.source, free_run.target)) {
     for (Arc a : path_arcs(dj, I.g, free_run.target)) {
       const int k = I.kind[a];
@@ -255,12 +272,12 @@ bool Interconnect::topology_reason(const InterconnectionRequest& r, const LinkSt
       const double keep_f = I.len[I.fwd[k]];
       I.len[I.fwd[k]] = I.len[I.bwd[k]] = kBlocked;
       lemon::Dijkstra<ListDigraph, ListDigraph::ArcMap<double>> d2(I.g, I.len);
-      if (!d2.run(free_run.source, free_run.target) || d2.dist(free_run.target) >= kBlocked) cut.push_back(net_.links()[k].id);
+      if (!d2.run(free_run.source, free_run.target) || d2.dist(free_run.target) >= kBlocked)
+        cut.links.push_back(k), cut.link_ids.push_back(net_.links()[k].id);
       I.len[I.fwd[k]] = I.len[I.bwd[k]] = keep_f;
     }
   }
-  out.push_back(cut.empty() ? "no two link-disjoint routes join the site to the destination"
-                            : fmt::format("no two link-disjoint routes: every route uses link {}", fmt::join(cut, ", ")));
+  out.push_back(std::move(cut));
   return true;
 }
 
@@ -268,7 +285,7 @@ bool Interconnect::topology_reason(const InterconnectionRequest& r, const LinkSt
 // (diversity and latency rules included; for a pair, the exact fastest one when no cheaper
 // one meets the latency limit).
 void Interconnect::capacity_reasons(const InterconnectionRequest& r, const LinkState& s, const LinkState& relaxed,
-                                    const std::optional<RouteOption>& wide, std::vector<std::string>& out) const {
+                                    const std::optional<RouteOption>& wide, Reasons& out) const {
   auto relaxed_opts = options(r, relaxed, 1);
   std::optional<RouteOption> o;
   if (!relaxed_opts.empty() && (relaxed_opts.front().risk_disjoint || p_.accept_link_only_diversity)) o = relaxed_opts.front();
@@ -288,18 +305,19 @@ std::optional<RouteOption> Interconnect::fastest_link_only(const Interconnection
   return fastest(r, s);
 }
 
-void Interconnect::no_risk_disjoint_reasons(const InterconnectionRequest& r, const LinkState& s, const std::vector<std::string>& notes,
-                                            const std::optional<RouteOption>& link_only, std::vector<std::string>& out) const {
+void Interconnect::no_risk_disjoint_reasons(const InterconnectionRequest& r, const LinkState& s, const Reasons& notes,
+                                            const std::optional<RouteOption>& link_only, Reasons& out) const {
   auto add_notes = [&] {
-    if (notes.empty()) out.push_back("no shared-risk-disjoint pair of routes joins the site to the destination");
+    if (notes.empty()) out.push_back(Reason{ReasonKind::NoRiskDisjointPair});
     out.insert(out.end(), notes.begin(), notes.end());
   };
   if (link_only && r.max_latency_ms && worst_latency(*link_only) > *r.max_latency_ms + 1e-12) {
     const double worst = worst_latency(*link_only);
-    out.push_back(fmt::format(
-        "even with link-disjoint routes accepted (interconnect.link_only_diversity = \"accept\"), the fastest link-disjoint pair "
-        "whatever the capacity (route 1: {}; route 2: {}) takes {:.3f} ms on its slower route, over the limit {:.3f} ms by {:.3f} ms",
-        route_text(net_, link_only->routes[0]), route_text(net_, link_only->routes[1]), worst, *r.max_latency_ms, worst - *r.max_latency_ms));
+    Reason why{ReasonKind::LinkOnlyOverLatency};
+    why.routes = {reason_route(net_, link_only->routes[0]), reason_route(net_, link_only->routes[1])};
+    why.latency_ms = worst;
+    why.limit_ms = *r.max_latency_ms;
+    out.push_back(std::move(why));
     add_notes();
     return;
   }
@@ -307,36 +325,42 @@ void Interconnect::no_risk_disjoint_reasons(const InterconnectionRequest& r, con
   if (p_.accept_link_only_diversity) return;
   const auto under_s = fastest_link_only(r, s);
   if (under_s && Searcher{*impl_, net_, p_, r, s, *this}.latency_ok(*under_s)) {
-    out.push_back("set interconnect.link_only_diversity = \"accept\" to accept link-disjoint routes");
+    out.push_back(Reason{ReasonKind::AcceptLinkOnly});
     return;
   }
   if (link_only) too_full(r, s, *link_only, out);
 }
 
-void Interconnect::too_full(const InterconnectionRequest& r, const LinkState& s, const RouteOption& o, std::vector<std::string>& out) const {
+void Interconnect::too_full(const InterconnectionRequest& r, const LinkState& s, const RouteOption& o, Reasons& out) const {
   std::set<int> used;
   for (const auto& route : o.routes) used.insert(route.links.begin(), route.links.end());
   for (int l : used)
     if (s.free[l] < r.pairs)
-      out.push_back(fmt::format("link {} ({} - {}) has {} free pairs, {} requested", net_.links()[l].id,
-                                net_.node(net_.links()[l].a).id, net_.node(net_.links()[l].b).id, s.free[l], r.pairs));
+      out.push_back(too_full_reason(net_, l, s.free[l], r.pairs));
 }
 
 // The latency limit: the fastest route (pair) `f` under the capacity left, named, with its
 // figure; when capacity leaves none (`relaxed`), the fastest whatever the capacity, if over the limit.
 void Interconnect::latency_reason(const InterconnectionRequest& r, const std::optional<RouteOption>& f, bool relaxed,
-                                  std::vector<std::string>& out) const {
+                                  Reasons& out) const {
   const bool pair = r.protection == Protection::Diverse;
-  const char* what = !pair ? "route" : p_.accept_link_only_diversity ? "link-disjoint pair" : "shared-risk-disjoint pair";
-  const char* where = relaxed ? "whatever the capacity" : "under the capacity left";
-  if (relaxed && out.empty()) out.push_back(fmt::format("no {} within the capacity left", what));
+  const RouteShape what = !pair ? RouteShape::Route : p_.accept_link_only_diversity ? RouteShape::LinkDisjointPair : RouteShape::RiskDisjointPair;
+  if (relaxed && out.empty()) {
+    Reason none{ReasonKind::NoneWithinCapacity};
+    none.shape = what;
+    out.push_back(std::move(none));
+  }
   if (!f || !r.max_latency_ms) return;
   const double worst = worst_latency(*f);
   if (worst <= *r.max_latency_ms + 1e-12) return;
-  std::string named = route_text(net_, f->routes[0]);
-  if (pair) named = fmt::format("route 1: {}; route 2: {}", named, route_text(net_, f->routes[1]));
-  out.push_back(fmt::format("the fastest {} {} ({}) takes {:.3f} ms{}, over the limit {:.3f} ms by {:.3f} ms", what, where, named,
-                            worst, pair ? " on its slower route" : "", *r.max_latency_ms, worst - *r.max_latency_ms));
+  Reason why{ReasonKind::OverLatency};
+  why.shape = what;
+  why.whatever_capacity = relaxed;
+  why.routes.push_back(reason_route(net_, f->routes[0]));
+  if (pair) why.routes.push_back(reason_route(net_, f->routes[1]));
+  why.latency_ms = worst;
+  why.limit_ms = *r.max_latency_ms;
+  out.push_back(std::move(why));
 }
 
 }  // namespace dorsale::solvers

@@ -105,7 +105,7 @@ Prepared prepare(Interconnect::Impl& I, const Network& net, const InterconnectPa
     const auto& near = memo->second;
     if (near.empty()) {
       out.ok = false;
-      out.why = fmt::format("no network node within {} km of the site (interconnect.attach_max_km)", p.attach_max_km);
+      out.why_km = p.attach_max_km;
       return out;
     }
     for (std::size_t k = 0; k < near.size(); ++k) {

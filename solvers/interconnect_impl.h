@@ -64,12 +64,12 @@ struct Interconnect::Impl {
   // the topology verdict and the fastest route (pair) whatever the capacity ...
   struct Shape {
     bool topology = false;                    // no route (pair) whatever the capacity: reasons say why
-    std::vector<std::string> reasons;         // the topology reasons
+    Reasons reasons;                          // the topology reasons
     std::optional<RouteOption> wide;          // the fastest route (pair) whatever the capacity
   };
   // ... and the option capacity would allow (the one whose too-full links are named).
   struct Relaxed {
-    std::vector<std::string> reasons;         // no wide: the shared-duct reasons
+    Reasons reasons;                          // no wide: the shared-duct reasons
     std::optional<RouteOption> option;
     std::optional<RouteOption> link_only;     // no wide: the fastest link-disjoint pair whatever the capacity
   };
@@ -161,7 +161,7 @@ namespace interconnect_detail {
 struct Prepared {
   GNode source, target;
   bool ok = true;
-  std::string why;  // when !ok
+  double why_km = 0;  // when !ok: no network node within this many km of the site (attach_max_km)
 };
 
 // The yearly cost of link l for request r over its horizon: its build (capex) when not built,
@@ -207,7 +207,11 @@ std::set<int> links_of(const RouteOption& o);
 // The slower route's latency of an option (ms).
 double worst_latency(const RouteOption& o);
 // The works an accepted option needs (new-build attachments, planned links to build).
-std::vector<std::string> works_reasons(const Network& net, const RouteOption& o, const LinkState& s);
+Reasons works_reasons(const Network& net, const RouteOption& o, const LinkState& s);
+// The route a reason names: its links (indices, ids) and its new-build attachment.
+ReasonRoute reason_route(const Network& net, const RouteOption::Route& route);
+// The reason naming link l too full for r (its ends, its free pairs, the pairs asked).
+Reason too_full_reason(const Network& net, int l, int free, int pairs);
 
 // The route of a request from its network node (r.site_node) to its destination on the lengths
 // of `mode` (Impl::RunKey), as LEMON's Dijkstra run to the target finds it, or nullopt when

@@ -280,7 +280,7 @@ QueueResult run_optimal(const Interconnect& ic, const std::vector<Interconnectio
     Evaluation& e = q.evaluations[i];
     e.decision = Decision::Reject;
     e.reasons = opts[i].empty() ? ic.evaluate(reqs[i], initial).reasons
-                                : std::vector<std::string>{"feasible alone, but its capacity serves more value in the joint choice"};
+                                : Reasons{Reason{ReasonKind::JointChoice}};
   }
   return q;
 }

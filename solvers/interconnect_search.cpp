@@ -354,12 +354,14 @@ RouteOption Searcher::risk_disjoint(RouteOption o) const {
   ban_and_reroute(bestp);
   if (bestp) return *bestp;
   for (const auto& g : shared) {
-    std::vector<std::string> in[2];
+    Reason why;  // route k's links in g
+    why.kind = ReasonKind::SharedRiskGroup;
+    why.group = g;
+    why.routes.resize(2);
     for (int i = 0; i < 2; ++i)
       for (int l : o.routes[i].links)
-        if (net.links()[l].in_risk_group(g)) in[i].push_back(net.links()[l].id);
-    o.notes.push_back(fmt::format("only link-disjoint routes: link {} (route 1) and link {} (route 2) share {}",
-                                  fmt::join(in[0], ", "), fmt::join(in[1], ", "), g));
+        if (net.links()[l].in_risk_group(g)) why.routes[i].links.push_back(l), why.routes[i].link_ids.push_back(net.links()[l].id);
+    o.notes.push_back(std::move(why));
   }
   o.risk_disjoint = false;
   return o;

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "models/error.h"
+#include "io/spelling.h"
 
 namespace dorsale::viz {
 
@@ -177,7 +178,7 @@ std::string cost_mc_csv(const CostMonteCarlo& mc, const CsvFormat& f) {
   const auto eur = [&](double v) { return csv_number(v, kEurDigits, f); };
   for (const auto& s : mc.spends) {
     const std::vector<std::string> fields = {csv_field(s.measure, f), eur(s.plan_eur), eur(s.p10), eur(s.p50), eur(s.p90),
-                                             csv_field(mc.distribution, f), std::to_string(mc.draws), std::to_string(mc.seed)};
+                                             csv_field(io::spell(mc.distribution), f), std::to_string(mc.draws), std::to_string(mc.seed)};
     out += fmt::format("{}\n", fmt::join(fields, std::string(1, f.separator)));
   }
   return out;
@@ -187,7 +188,7 @@ std::string cost_mc_text(const CostMonteCarlo& mc) {
   std::string out;
   for (const auto& s : mc.spends)
     out += fmt::format("  cost Monte Carlo ({} draws, {}): {} spend {:.1f} M EUR at the plan's prices, P10 {:.1f}, P50 {:.1f}, P90 {:.1f}\n",
-                       mc.draws, mc.distribution, s.measure, s.plan_eur / 1e6, s.p10 / 1e6, s.p50 / 1e6, s.p90 / 1e6);
+                       mc.draws, io::spell(mc.distribution), s.measure, s.plan_eur / 1e6, s.p10 / 1e6, s.p50 / 1e6, s.p90 / 1e6);
   return out;
 }
 
@@ -199,7 +200,7 @@ CostMonteCarlo cost_mc_from_csv_text(const std::string& text, const std::string&
   for (std::size_t n = 0; n < lines.size(); ++n) {
     const Fields f(file, long(n) + 2, lines[n], names, fmt);
     mc.spends.push_back({f.text(0), f.number(1), f.number(2), f.number(3), f.number(4)});
-    mc.distribution = f.text(5);
+    mc.distribution = io::parse_or_throw<param::McDistribution>(f.text(5), file, long(n) + 2, "distribution");
     mc.draws = long(f.integer(6));
     mc.seed = f.unsigned_integer(7);
   }
@@ -229,7 +230,7 @@ std::string quantities_section(const std::string& name, const std::vector<Quanti
   if (mc && !mc->spends.empty()) {
     h += fmt::format("<table><tr><th>spend ({} draws, {}, cost parameters over their ranges)</th><th>plan</th><th>P10</th><th>P50</th>"
                      "<th>P90</th></tr>\n",
-                     mc->draws, html_escape(mc->distribution));
+                     mc->draws, html_escape(io::spell(mc->distribution)));
     for (const auto& s : mc->spends)
       h += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n", html_escape(s.measure), money(s.plan_eur), money(s.p10),
                        money(s.p50), money(s.p90));

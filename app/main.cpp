@@ -43,6 +43,7 @@
 #include "io/summary_json.h"
 #include "io/towers_writer.h"
 #include "viz/progress_display.h"
+#include "io/spelling.h"
 
 namespace {
 
@@ -136,6 +137,15 @@ Command run_cmd(CLI::App& root, const dorsale::planner::Cluster* cluster) {
           }};
 }
 
+// An enum's command-line choices, spelled as in the files (io/spelling.h): spelling -> value.
+template <class E>
+std::map<std::string, E> spelled_choices() {
+  std::map<std::string, E> out;
+  const auto table = dorsale::io::spellings(E{});
+  for (std::size_t k = 0; k < table.size(); ++k) out[table[k]] = E(k);
+  return out;
+}
+
 Command interconnect_cmd(CLI::App& root) {
   auto* inter = root.add_subcommand("interconnect", "Answer interconnection requests (CSV or JSON) on a scenario's network");
   auto cfg = std::make_shared<dorsale::planner::InterconnectConfig>();
@@ -143,10 +153,8 @@ Command interconnect_cmd(CLI::App& root) {
   inter->add_option("--scenario", cfg->scenario, "Scenario file (default: the built-in bfc-2022)");
   inter->add_option("--network", cfg->network, "A real network in place of the scenario's: GraceTHD delivery folder or GeoPackage, or a layers.gpkg");
   // the one place where the spellings become the enums (an unknown one is a usage error)
-  const std::map<std::string, dorsale::solvers::QueueMode> modes = {{"fcfs", dorsale::solvers::QueueMode::FirstCome},
-                                                                    {"optimal", dorsale::solvers::QueueMode::Optimal}};
-  const std::map<std::string, dorsale::solvers::MipBackend> backends = {{"glpk", dorsale::solvers::MipBackend::Glpk},
-                                                                        {"cbc", dorsale::solvers::MipBackend::Cbc}};
+  const auto modes = spelled_choices<dorsale::QueueMode>();
+  const auto backends = spelled_choices<dorsale::MipBackend>();
   inter->add_option("--mode", cfg->mode, "fcfs (first come, first served) or optimal (joint MILP)")->transform(CLI::CheckedTransformer(modes));
   inter->add_option("--backend", cfg->backend, "MILP back end of --mode optimal: glpk or cbc")->transform(CLI::CheckedTransformer(backends));
   inter->add_option("-o,--out", cfg->out_dir, "Output folder (default: out/interconnect)");
@@ -322,11 +330,10 @@ Command towers_cmd(CLI::App& root) {
 CLI::Validator mip_backend_choice() {
   return CLI::Validator(
       [](std::string& text) {
-        for (auto b : {dorsale::solvers::MipBackend::Glpk, dorsale::solvers::MipBackend::Cbc})
-          if (text == dorsale::solvers::mip_backend_key(b)) {
-            text = std::to_string(int(b));
-            return std::string();
-          }
+        if (const auto b = dorsale::io::parse_spelling<dorsale::MipBackend>(text)) {
+          text = std::to_string(int(*b));
+          return std::string();
+        }
         return fmt::format("'{}' is not a MILP back end (glpk or cbc)", text);
       },
       "", "mip_backend");
@@ -355,7 +362,7 @@ Command steiner_cmd(CLI::App& root) {
             o.time_limit_s = a->limit;
             o.backend = a->backend;
             const auto r = a->exact ? dorsale::solvers::steiner_exact(inst, o) : dorsale::solvers::steiner_heuristic(inst, o);
-            const std::string method = a->exact ? std::string("exact-") + dorsale::solvers::mip_backend_key(a->backend) : "heuristic";
+            const std::string method = dorsale::io::spell(a->exact ? dorsale::exact_method(a->backend) : dorsale::SolveMethod::Heuristic);
             const std::string status = dorsale::solvers::steiner_status_key(r.status);
             if (a->json)
               std::cout << dorsale::viz::steiner_json(inst, r, method, status).dump(2) << "\n";

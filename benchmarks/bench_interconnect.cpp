@@ -17,6 +17,7 @@
 #include "planner/interconnect.h"
 #include "regions/builtin_region.h"
 #include "io/scenario.h"
+#include "io/spelling.h"
 
 using namespace dorsale;
 using Clock = std::chrono::steady_clock;
@@ -172,7 +173,7 @@ int main(int argc, char** argv) {
       const double sec = seconds_since(t0);
       fmt::print("| joint MILP, {} requests, {}: status, value (first-come), gap, MILP time, total time; routes, bound over all routes | "
                  "{}, {} ({}), {:.1e}, {:.2f} s, {:.2f} s; {}, {:.2f} |\n",
-                 m, solvers::mip_backend_key(backend), solvers::mip_status_key(res.mip->status), res.accepted_value,
+                 m, io::spell(backend), io::spell(res.mip->status), res.accepted_value,
                  res.fcfs_value, res.mip->gap, res.mip->seconds, sec, res.routes_considered, res.all_routes_bound);
     }
   }

@@ -17,6 +17,7 @@
 #include "regions/load_region.h"
 #include "io/steinlib.h"
 #include "solvers/steiner.h"
+#include "io/spelling.h"
 
 using namespace dorsale;
 using Clock = std::chrono::steady_clock;
@@ -80,7 +81,7 @@ int main(int argc, char** argv) {
       const double tx = since(t0);
       fmt::print("| département {} ({} communes) | heuristic: objective {:.6g}, Lagrangian bound {:.6g}, certified gap {:.3f} %, {:.3f} s"
                  " | exact CBC: {} objective {:.6g}, bound {:.6g}, {:.1f} s | heuristic vs exact objective {:+.3f} %, time ratio {:.0f}x |\n",
-                 dep, r.communes.size(), h.rollout.objective, h.rollout.bound, 100 * h.rollout.gap, th, x.rollout.optimiser_status,
+                 dep, r.communes.size(), h.rollout.objective, h.rollout.bound, 100 * h.rollout.gap, th, io::spell(x.rollout.optimiser_status),
                  x.rollout.objective, x.rollout.bound, tx, 100 * (h.rollout.objective - x.rollout.objective) / x.rollout.objective,
                  tx / std::max(1e-9, th));
       std::fflush(stdout);  // each line as it comes (the CBC runs are long)
@@ -108,7 +109,7 @@ int main(int argc, char** argv) {
     fmt::print("\n`dorsale run` {}: {:.2f} s, {} scenario(s), {:.1f} MB written\n", files.empty() ? "(bfc-2022 + bfc-2025)" : "synthetic-10x",
                t, runs.size(), double(bytes) / 1e6);
     for (const auto& r : runs)
-      fmt::print("  {}: {} communes, optimiser {} gap {:.3f} %\n", r.scenario.name, r.region.communes.size(), r.results.rollout.optimiser,
+      fmt::print("  {}: {} communes, optimiser {} gap {:.3f} %\n", r.scenario.name, r.region.communes.size(), io::spell(r.results.rollout.optimiser),
                  100 * r.results.rollout.gap);
     std::filesystem::remove_all(cfg.out_dir);
   }

@@ -5,6 +5,7 @@
 #include <hdf5_hl.h>
 
 #include "io/hdf5_util.h"
+#include "io/spelling.h"
 
 #include <algorithm>
 #include <stdexcept>
@@ -258,8 +259,8 @@ void write_network(const Writer& w, hid_t g, const Network& net) {
 
 // The optimiser's attributes, the year FttH arrives and the alternatives [year, commune, technology].
 void write_rollout_communes(const Writer& w, hid_t rg, const RolloutResults& ro, hsize_t n) {
-  w.attr_str(rg, "optimiser", ro.optimiser);
-  w.attr_str(rg, "status", ro.optimiser_status);
+  w.attr_str(rg, "optimiser", io::spell(ro.optimiser));
+  w.attr_str(rg, "status", io::spell(ro.optimiser_status));
   w.attr_f64(rg, "objective", ro.objective);
   w.attr_f64(rg, "bound", ro.bound);
   w.attr_f64(rg, "gap", ro.gap);
@@ -327,7 +328,7 @@ void write_rollout(const Writer& w, hid_t g, const RolloutResults& ro, hsize_t n
 
 void write_interconnection(const Writer& w, hid_t g, const InterconnectionResults& ir) {
   Hid ig(w.group(g, "interconnection"), H5Gclose, "group");
-  w.attr_str(ig, "mode", ir.mode);
+  w.attr_str(ig, "mode", io::spell(ir.mode));
   std::vector<std::string> id, decision;
   std::vector<double> capex, opex, total, lat, km;
   std::vector<std::int32_t> pairs;

@@ -11,6 +11,7 @@
 #include "io/csv_format.h"
 #include "io/gpkg_util.h"
 #include "io/json_reader.h"
+#include "io/spelling.h"
 #include <stdexcept>
 
 namespace dorsale::viz {
@@ -35,7 +36,7 @@ json decisions_json(const InterconnectionResults& res) {
     json o = {{"id", d.id},
               {"requester", r.requester},
               {"decision", decision_key(d.decision)},
-              {"reasons", d.reasons},
+              {"reasons", io::reason_texts(d.reasons)},
               {"cost_eur", {{"capex", d.capex_eur}, {"opex", d.opex_eur}, {"total", d.total_eur}}},
               {"latency_ms", d.decision == Decision::Reject ? json(nullptr) : json(d.latency_ms)},
               {"routes", d.routes},
@@ -45,7 +46,7 @@ json decisions_json(const InterconnectionResults& res) {
               {"pairs", r.pairs},
               {"protection", protection_key(r.protection)},
               {"submitted", r.submitted}};
-    if (!d.diversity.empty()) o["diversity"] = d.diversity;
+    if (d.diversity != Diversity::None) o["diversity"] = io::spell(d.diversity);
     arr.push_back(o);
   }
   return arr;
@@ -108,7 +109,7 @@ void decision_of(const JsonReader& rd, const json& o, const std::string& w, Inte
   r.pairs = int(rd.integer_at(o, "pairs", w, 1, std::numeric_limits<int>::max()));
   r.protection = enum_of<Protection, 2>(rd, rd.string_at(o, "protection", w), w + ".protection", protection_key);
   r.submitted = rd.string_at(o, "submitted", w);
-  if (rd.has(o, "diversity")) d.diversity = rd.string_at(o, "diversity", w);
+  if (rd.has(o, "diversity")) d.diversity = enum_of<Diversity, 3>(rd, rd.string_at(o, "diversity", w), w + ".diversity", io::spell<Diversity>);
   res.requests.push_back(std::move(r));
   res.decisions.push_back(std::move(d));
 }
@@ -134,13 +135,13 @@ std::string queue_text(const InterconnectionResults& res) {
   for (const auto& d : res.decisions) counts[int(d.decision)]++;
   out += fmt::format("{} requests: {} accept, {} accept_with_works, {} reject; accepted value {} (first come: {})", res.decisions.size(),
                      counts[0], counts[1], counts[2], res.accepted_value, res.fcfs_value);
-  if (res.mode == "optimal")
+  if (res.mode == QueueMode::Optimal)
     out += fmt::format("; MILP {} {} over {} routes: objective {:.6g}, bound {:.6g}, gap {:.2e}, {:.2f} s; value bound over all routes {:.6g} "
                        "(gap {:.2e})",
-                       res.mip_backend, res.mip_status, res.routes_considered, res.mip_objective, res.mip_bound, res.mip_gap,
+                       io::spell(res.mip_backend), io::spell(res.mip_status), res.routes_considered, res.mip_objective, res.mip_bound, res.mip_gap,
                        res.mip_seconds, res.all_routes_bound, res.all_routes_gap);
-  if (res.mode == "optimal" && !res.cost_status.empty())
-    out += fmt::format("; at that value, least cost {}: {:.0f} EUR (bound {:.0f} EUR, cost gap {:.2e})", res.cost_status, res.cost_eur,
+  if (res.mode == QueueMode::Optimal && res.cost_status)
+    out += fmt::format("; at that value, least cost {}: {:.0f} EUR (bound {:.0f} EUR, cost gap {:.2e})", io::spell(*res.cost_status), res.cost_eur,
                        res.cost_bound_eur, res.cost_gap);
   std::map<std::string, std::string> built;  // each planned link once, with who builds it
   double build_capex = 0;
@@ -158,21 +159,21 @@ std::string queue_text(const InterconnectionResults& res) {
 json queue_summary_json(const InterconnectionResults& res) {
   int counts[3] = {0, 0, 0};
   for (const auto& d : res.decisions) counts[int(d.decision)]++;
-  json j = {{"mode", res.mode},
+  json j = {{"mode", io::spell(res.mode)},
             {"requests", res.decisions.size()},
             {"accept", counts[0]},
             {"accept_with_works", counts[1]},
             {"reject", counts[2]},
             {"accepted_value", res.accepted_value},
             {"fcfs_value", res.fcfs_value}};
-  if (res.mode == "optimal") {
-    j["mip"] = {{"backend", res.mip_backend}, {"status", res.mip_status}, {"objective", res.mip_objective},
+  if (res.mode == QueueMode::Optimal) {
+    j["mip"] = {{"backend", io::spell(res.mip_backend)}, {"status", io::spell(res.mip_status)}, {"objective", res.mip_objective},
                 {"bound", res.mip_bound}, {"gap", res.mip_gap}};  // no timing: same inputs, same file
     // the MILP is optimal among routes_considered routes; the bound holds over every route
     j["all_routes"] = {{"routes_considered", res.routes_considered}, {"value_bound", res.all_routes_bound}, {"gap", res.all_routes_gap}};
     // lexicographic second stage: the least cost at that value (over the candidate routes)
-    if (!res.cost_status.empty())
-      j["cost"] = {{"status", res.cost_status}, {"eur", res.cost_eur}, {"bound_eur", res.cost_bound_eur}, {"gap", res.cost_gap}};
+    if (res.cost_status)
+      j["cost"] = {{"status", io::spell(*res.cost_status)}, {"eur", res.cost_eur}, {"bound_eur", res.cost_bound_eur}, {"gap", res.cost_gap}};
   }
   return j;
 }
@@ -183,7 +184,7 @@ std::string decision_line(const InterconnectionRequest& r, const Interconnection
     s += fmt::format("{:>10.0f} EUR (capex {:.0f}, opex {:.0f}) {:.3f} ms", d.total_eur, d.capex_eur, d.opex_eur, d.latency_ms);
     if (!d.routes.empty()) s += fmt::format(" via {}", fmt::join(d.routes.front(), " > "));
   } else if (!d.reasons.empty()) {
-    s += d.reasons.front();
+    s += io::reason_text(d.reasons.front());
   }
   return s;
 }
@@ -279,7 +280,7 @@ std::string decisions_csv(const InterconnectionResults& res, char separator) {
                                             csv_number(d.latency_ms, 3, f),
                                             csv_number(d.new_build_km, 3, f),
                                             csv_field(fmt::format("{}", fmt::join(d.builds, " ")), f),
-                                            csv_field(fmt::format("{}", fmt::join(d.reasons, "; ")), f)};
+                                            csv_field(fmt::format("{}", fmt::join(io::reason_texts(d.reasons), "; ")), f)};
     for (std::size_t i = 0; i < cells.size(); ++i) out += (i ? sep : "") + cells[i];
     out += "\n";
   }

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "models/region.h"
+#include "io/reasons.h"  // reasons written as their sentences (to_json)
 #include "models/results.h"
 
 class GDALDataset;

@@ -18,6 +18,7 @@
 #include "io/csv.h"
 #include "io/projection.h"
 #include "io/gdal_util.h"
+#include "io/spelling.h"
 
 namespace fs = std::filesystem;
 
@@ -264,7 +265,7 @@ void read_arcep_communes(Import& I) {
               c_eng = t.column("Engagements L. 33-13"),
               c_int = t.column("Intentions privées hors engagement L. 33-13"),
               c_rur = t.column("Commune rurale"), c_mnt = t.column("Commune de montagne");
-    const Zone private_zone = *zone_from_key(P.opendata.l3313_zone);
+    const Zone private_zone = P.opendata.l3313_zone == param::L3313Zone::Amii ? Zone::Amii : Zone::Amel;
     const std::set<std::string> deps = departements_of(C);
     std::set<std::string> seen;
     std::int64_t outside = 0;
@@ -299,7 +300,7 @@ void read_arcep_communes(Import& I) {
       if (!seen.count(c.code))
         throw InputError(t.file, 0, "Code commune", fmt::format("commune {} ({}) of the polygon files is missing", c.code, c.name));
     prov.derived.push_back(fmt::format("zones (L.33-13 commitment or private intention -> {}, otherwise rip)",
-                                       P.opendata.l3313_zone));
+                                       io::spell(P.opendata.l3313_zone)));
     if (outside > 0)
       prov.derived.push_back(fmt::format("{}: {} rows of départements without commune polygons left out", t.file, outside));
     if (private_zone == Zone::Amii) prov.missing.push_back("zones.amel");
@@ -567,7 +568,7 @@ void merge_to_current_geography(Import& I) {
   auto& geoms = I.geoms;
   auto& current_code = I.current_code;
   auto& current_name = I.current_name;
-  if (P.opendata.geography == "current") {
+  if (P.opendata.geography == param::Geography::Current) {
     if (current_code.empty())
       throw ValidationError("parameter opendata.geography", "opendata.geography",
                             "'current' needs the INSEE population and mergers files");
@@ -623,7 +624,7 @@ Region import_opendata(const OpenDataFiles& files, const Parameters& P) {
   read_mobile_sites(I);
   record_provenance_and_departements(I);
   read_departements(I);
-  if (P.opendata.geography == "current") merge_to_current_geography(I);
+  if (P.opendata.geography == param::Geography::Current) merge_to_current_geography(I);
   validate(I.region);
   return std::move(I.region);
 }

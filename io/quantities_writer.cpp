@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "models/error.h"
+#include "io/spelling.h"
 
 namespace dorsale::viz {
 
@@ -161,7 +162,7 @@ std::string cost_mc_csv(const CostMonteCarlo& mc, const CsvFormat& f) {
   const auto eur = [&](double v) { return csv_number(v, kEurDigits, f); };
   for (const auto& s : mc.spends) {
     const std::vector<std::string> fields = {csv_field(s.measure, f), eur(s.plan_eur), eur(s.p10), eur(s.p50), eur(s.p90),
-                                             csv_field(mc.distribution, f), std::to_string(mc.draws), std::to_string(mc.seed)};
+                                             csv_field(io::spell(mc.distribution), f), std::to_string(mc.draws), std::to_string(mc.seed)};
     out += fmt::format("{}\n", fmt::join(fields, std::string(1, f.separator)));
   }
   return out;
@@ -175,7 +176,7 @@ CostMonteCarlo cost_mc_from_csv_text(const std::string& text, const std::string&
   for (std::size_t n = 0; n < lines.size(); ++n) {
     const Fields f(file, long(n) + 2, lines[n], names, fmt);
     mc.spends.push_back({f.text(0), f.number(1), f.number(2), f.number(3), f.number(4)});
-    mc.distribution = f.text(5);
+    mc.distribution = io::parse_or_throw<param::McDistribution>(f.text(5), file, long(n) + 2, "distribution");
     mc.draws = long(f.integer(6));
     mc.seed = f.unsigned_integer(7);
   }

@@ -6,6 +6,7 @@
 #include "models/run_summary.h"
 #include "io/interconnect_writer.h"
 #include "io/json_reader.h"
+#include "io/spelling.h"
 
 #include <algorithm>
 #include <array>
@@ -162,7 +163,7 @@ json summary_json(const Region& region, const ScenarioResults& res, const Parame
     j["targets"] = targets_json(res.targets);
     const auto& ro = res.rollout;
     const RolloutTotals tot = rollout_totals(ro);
-    j["rollout"] = {{"optimiser", ro.optimiser}, {"status", ro.optimiser_status}, {"objective", ro.objective},
+    j["rollout"] = {{"optimiser", io::spell(ro.optimiser)}, {"status", io::spell(ro.optimiser_status)}, {"objective", ro.objective},
                     {"bound", ro.bound}, {"gap", ro.gap},
                     {"public_spend_eur", tot.public_spend_eur}, {"private_spend_eur", tot.private_spend_eur},
                     {"alternatives_eur", tot.alternatives_eur}, {"collecte_eur", tot.collecte_eur}, {"collecte_km", tot.collecte_km}, {"collecte_links", ro.collecte.size()}};
@@ -205,7 +206,7 @@ std::string run_text(const Region& region, const ScenarioResults& res, const Par
                        t.met_year ? fmt::format(", met in {}", *t.met_year) : std::string());
   }
   const auto& ro = res.rollout;
-  s += fmt::format("  public deployments: {} {} objective {:.4g}, bound {:.4g}, gap {:.3f} %\n", ro.optimiser, ro.optimiser_status,
+  s += fmt::format("  public deployments: {} {} objective {:.4g}, bound {:.4g}, gap {:.3f} %\n", io::spell(ro.optimiser), io::spell(ro.optimiser_status),
                    ro.objective, ro.bound, 100 * ro.gap);
   return s;
 }

@@ -6,6 +6,7 @@
 
 #include "io/gpkg_util.h"
 #include "io/json_reader.h"
+#include "io/spelling.h"
 
 #include <limits>
 #include <memory>
@@ -16,7 +17,7 @@ namespace dorsale::viz {
 namespace {
 
 nlohmann::json figures_json(const CoverageFigures& f) {
-  return {{"objective", f.objective}, {"bound", f.bound}, {"gap", f.gap}, {"status", f.status}, {"method", f.method}};
+  return {{"objective", f.objective}, {"bound", f.bound}, {"gap", f.gap}, {"status", io::spell(f.status)}, {"method", io::spell(f.method)}};
 }
 
 nlohmann::json strings_json(const std::vector<std::string>& v) {
@@ -98,8 +99,14 @@ namespace {
 using nlohmann::json;
 
 CoverageFigures figures_of(const JsonReader& rd, const json& o, const std::string& w) {
-  return {rd.number_at(o, "objective", w), rd.number_at(o, "bound", w), rd.number_at(o, "gap", w), rd.string_at(o, "status", w),
-          rd.string_at(o, "method", w)};
+  auto spelled = [&](const char* key, auto e) {  // one of the enum's spellings (io/spelling.h)
+    const std::string text = rd.string_at(o, key, w);
+    const auto v = io::parse_spelling<decltype(e)>(text);
+    if (!v) rd.fail(w + "." + key, "'" + text + "' is not one of: " + io::allowed_spellings<decltype(e)>());
+    return v.value_or(e);
+  };
+  return {rd.number_at(o, "objective", w), rd.number_at(o, "bound", w), rd.number_at(o, "gap", w), spelled("status", MipStatus{}),
+          spelled("method", SolveMethod{})};
 }
 
 std::vector<std::string> strings_of(const JsonReader& rd, const json& a, const std::string& w) {
@@ -250,7 +257,7 @@ std::string towers_text(const TowersResult& r) {
   out += fmt::format("white zones: {:.0f} premises of {:.0f}; {} sites chosen cover {:.0f} of them for {:.1f} M EUR "
                                 "(bound {:.0f}, gap {:.3f} %, {})\n",
                                 r.white_zone_premises, r.premises, c.chosen.size(), c.figures.objective, c.total_cost_eur / 1e6,
-                                c.figures.bound, 100 * c.figures.gap, c.figures.status);
+                                c.figures.bound, 100 * c.figures.gap, io::spell(c.figures.status));
   for (const auto& y : r.programme)
     out += fmt::format("  {}: {} sites, {:.0f} premises newly covered, white zones left {:.0f}\n", y.year, y.sites.size(),
                        y.premises_newly_covered, y.white_zone_premises_after);
@@ -267,7 +274,7 @@ std::string towers_text(const TowersResult& r) {
 std::string towers_file_text(const TowersFileResult& r) {
   return fmt::format("{} of {} candidates chosen: weight covered {:.6g} of {:.6g}, bound {:.6g}, gap {:.3f} %, {} ({}), {:.3f} s\n",
                      r.chosen.size(), r.candidates, r.figures.objective, r.total_weight, r.figures.bound, 100 * r.figures.gap,
-                     r.figures.status, r.figures.method, r.seconds);
+                     io::spell(r.figures.status), io::spell(r.figures.method), r.seconds);
 }
 
 nlohmann::json towers_file_json(const TowersFileResult& r) {

@@ -9,6 +9,7 @@
 
 #include "models/run_summary.h"
 #include "models/technology.h"
+#include "io/reasons.h"
 
 namespace dorsale::io {
 
@@ -129,7 +130,7 @@ Sheet interconnection_sheet(const InterconnectionResults& ic) {
     t.rows.push_back({d.id, r ? Cell{r->requester} : Cell{}, r ? Cell{r->site_node} : Cell{}, r ? Cell{destination_text(r->destination)} : Cell{},
                       r ? Cell{I(r->pairs)} : Cell{}, r ? Cell{std::string(protection_key(r->protection))} : Cell{},
                       std::string(decision_key(d.decision)), d.capex_eur, d.opex_eur, d.total_eur, d.latency_ms, d.new_build_km,
-                      fmt::format("{}", fmt::join(d.builds, " ")), fmt::format("{}", fmt::join(d.reasons, "; "))});
+                      fmt::format("{}", fmt::join(d.builds, " ")), fmt::format("{}", fmt::join(reason_texts(d.reasons), "; "))});
   }
   return t;
 }

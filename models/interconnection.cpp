@@ -3,6 +3,18 @@
 
 namespace dorsale {
 
+Reasons::Reasons(const std::vector<std::string>& texts) { *this = texts; }
+
+Reasons& Reasons::operator=(const std::vector<std::string>& texts) {
+  clear();
+  for (const auto& t : texts) {
+    Reason r;
+    r.text = t;
+    push_back(std::move(r));
+  }
+  return *this;
+}
+
 const char* protection_key(Protection p) { return p == Protection::None ? "none" : "diverse"; }
 
 const char* decision_key(Decision d) {

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <type_traits>
 #include <cmath>
 #include <stdexcept>
 #include <unordered_map>
@@ -53,10 +54,22 @@ ParamSpec series(std::string key, F field, std::vector<double> def, std::string 
   return s;
 }
 
+// A Text parameter: a string field, or an enum field whose values are the choices in order
+// (io/spelling.h spells the same enum for the files; a test checks both lists agree).
 template <class F>
 ParamSpec text(std::string key, F field, std::string def, std::vector<std::string> choices, std::string source, std::string doc) {
   ParamSpec s = base(std::move(key), ParamKind::Text, "", 0, 0, std::move(source), std::move(doc));
-  s.text_field = field;
+  using T = std::remove_reference_t<decltype(field(std::declval<Parameters&>()))>;
+  if constexpr (std::is_same_v<T, std::string>) {
+    s.get_text = [field](const Parameters& p) { return field(const_cast<Parameters&>(p)); };
+    s.put_text = [field](Parameters& p, const std::string& v) { field(p) = v; };
+  } else {
+    static_assert(std::is_enum_v<T>, "a Text parameter is a string or an enum of its choices");
+    s.get_text = [field, choices](const Parameters& p) { return choices.at(std::size_t(field(const_cast<Parameters&>(p)))); };
+    s.put_text = [field, choices](Parameters& p, const std::string& v) {  // v is one of the choices (set_text checks)
+      field(p) = T(std::find(choices.begin(), choices.end(), v) - choices.begin());
+    };
+  }
   s.default_text = std::move(def);
   s.choices = std::move(choices);
   return s;
@@ -563,7 +576,7 @@ Parameters::Parameters() {
       case ParamKind::Number: s.number_field(*this) = s.default_number; break;
       case ParamKind::Integer: s.integer_field(*this) = std::lround(s.default_number); break;
       case ParamKind::Series: s.series_field(*this) = s.default_series; break;
-      case ParamKind::Text: s.text_field(*this) = s.default_text; break;
+      case ParamKind::Text: s.put_text(*this, s.default_text); break;
     }
   }
 }
@@ -618,7 +631,7 @@ void Parameters::set_text(const std::string& key, const std::string& v) {
   const ParamSpec& s = spec_of(key, ParamKind::Text);
   if (!s.choices.empty() && std::find(s.choices.begin(), s.choices.end(), v) == s.choices.end())
     throw ValidationError("parameter " + key, key, fmt::format("'{}' is not one of: {}", v, fmt::join(s.choices, ", ")));
-  s.text_field(*this) = v;
+  s.put_text(*this, v);
 }
 
 std::vector<std::string> Parameters::overridden() const {
@@ -630,7 +643,7 @@ std::vector<std::string> Parameters::overridden() const {
       case ParamKind::Number: differs = s.number_field(self) != s.default_number; break;
       case ParamKind::Integer: differs = double(s.integer_field(self)) != s.default_number; break;
       case ParamKind::Series: differs = s.series_field(self) != s.default_series; break;
-      case ParamKind::Text: differs = s.text_field(self) != s.default_text; break;
+      case ParamKind::Text: differs = s.get_text(self) != s.default_text; break;
     }
     if (differs) out.push_back(s.key);
   }

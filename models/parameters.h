@@ -15,8 +15,21 @@
 namespace dorsale {
 
 // The sections. The fields hold no defaults of their own: Parameters() sets every field from
-// its record. Number -> double, Integer -> long, Series -> std::vector<double>, Text -> string.
+// its record. Number -> double, Integer -> long, Series -> std::vector<double>, Text -> string,
+// or an enum when the text is one of a closed set of choices (the registry lists the choices
+// in the enum's order; io/spelling.h spells them for the files, a test checks both agree).
 namespace param {
+
+enum class PopRule { Prefecture, MostPopulated };            // network.derived_pop_rule
+enum class LinkOnlyDiversity { Reject, Accept };             // interconnect.link_only_diversity
+enum class BudgetScale { PremisesShare, None, Refuse };      // budgets.scale
+enum class RolloutOptimiser { Heuristic, Exact };            // rollout.optimiser
+enum class PaceModel { None, Ramp };                         // pace.model
+enum class RadiusFit { WhiteZones, None };                   // towers.radius_fit
+enum class L3313Zone { Amii, Amel };                         // opendata.l3313_zone
+enum class Geography { Y2018, Current };                     // opendata.geography
+enum class RemoteOffer { NonDense, All, None };              // quantities.remote_offer
+enum class McDistribution { Triangular, Uniform };           // quantities.mc_distribution
 
 struct Calibration {
   long communes{};
@@ -74,7 +87,7 @@ struct Network {
   double transit_detour_factor{};
   double corridor_detour_factor{};  // derived plans (no plan file)
   long derived_hubs{};
-  std::string derived_pop_rule{};
+  PopRule derived_pop_rule{};
   double data_centre_km{};
   double latency_us_per_km{};
   long resilience_listed_nodes{};  // cut nodes listed per failure (dorsale resilience; --full: all)
@@ -103,7 +116,7 @@ struct Interconnect {
   double attach_detour_factor{};
   long attach_candidates{};
   double attach_max_km{};
-  std::string link_only_diversity{};
+  LinkOnlyDiversity link_only_diversity{};
   double optimal_time_limit_s{};
   long route_options{};
 };
@@ -142,7 +155,7 @@ struct Targets {
 
 struct Budgets {
   std::vector<double> public_eur_per_year{};
-  std::string scale{};           // open-data regions: premises_share, none or refuse (scenarios::fit_budgets)
+  BudgetScale scale{};           // open-data regions: premises_share, none or refuse (scenarios::fit_budgets)
   long reference_premises{};     // the premises the default budgets are sized for
 };
 
@@ -154,7 +167,7 @@ struct Rollout {
   double weight_below8{};
   double weight_other{};
   double collecte_candidate_km{};
-  std::string optimiser{};
+  RolloutOptimiser optimiser{};
   double exact_time_limit_s{};
   long window_max_units{};
   long window_max_nodes{};
@@ -182,7 +195,7 @@ struct Towers {
   double point_spread_m{};
   long sites_per_year{};
   long backhaul_horizon_years{};
-  std::string radius_fit{};
+  RadiusFit radius_fit{};
   double radius_fit_max_scale{};
 };
 
@@ -218,9 +231,9 @@ struct Guichet {
 struct Quantities {
   long pm_min_premises{};
   long pm_min_premises_remote{};
-  std::string remote_offer{};
+  RemoteOffer remote_offer{};
   long mc_draws{};
-  std::string mc_distribution{};
+  McDistribution mc_distribution{};
 };
 
 // The build pace of the roll-out (planner/rollout.cpp): besides each year's budget, what the
@@ -235,7 +248,7 @@ struct Quantities {
 // and the public part within the year's budget. Shares are per year; the first plan year runs
 // from the region's state date (or rollout start_date) to 31 December.
 struct Pace {
-  std::string model{};
+  PaceModel model{};
   double private_share_per_year{};
   double public_share_per_year{};
   double public_start_year{};
@@ -255,11 +268,11 @@ struct PaceDepartement {
 };
 
 struct Opendata {
-  std::string l3313_zone{};
+  L3313Zone l3313_zone{};
   std::vector<double> band_shares_urban{};
   std::vector<double> band_shares_rural{};
   long private_ftth_year{};
-  std::string geography{};
+  Geography geography{};
 };
 
 }  // namespace param
@@ -290,7 +303,9 @@ struct ParamSpec {
   std::function<double&(Parameters&)> number_field;
   std::function<long&(Parameters&)> integer_field;
   std::function<std::vector<double>&(Parameters&)> series_field;
-  std::function<std::string&(Parameters&)> text_field;
+  // Text: the value as spelled (a choice: its spelling in `choices`, by the enum's index)
+  std::function<std::string(const Parameters&)> get_text;
+  std::function<void(Parameters&, const std::string&)> put_text;
 };
 
 struct Parameters {

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "models/parameters.h"
+
 namespace dorsale {
 
 // Capacity classes of the collecte cables built (by fibres: 2 x pairs).
@@ -105,7 +107,7 @@ struct SpendQuantiles {
   double plan_eur = 0, p10 = 0, p50 = 0, p90 = 0;
 };
 struct CostMonteCarlo {
-  std::string distribution;  // "triangular" or "uniform"
+  param::McDistribution distribution = param::McDistribution::Triangular;
   long draws = 0;
   std::uint64_t seed = 0;
   std::vector<SpendQuantiles> spends;

@@ -9,6 +9,7 @@
 
 #include "models/commune.h"
 #include "models/interconnection.h"
+#include "models/solve.h"
 #include "models/technology.h"
 #include "models/version.h"
 
@@ -74,22 +75,24 @@ struct RolloutResults {
     std::string a, b;
     double km, cost;
     bool new_link;  // false: a planned RIP link built
+    int link = -1;  // the planned RIP link built (its network link index), or -1 (a new link)
   };
   std::vector<CollecteLink> collecte;
   // public deployment optimiser: objective (weighted premises-years), bound, gap, method
-  std::string optimiser;
-  std::string optimiser_status;
+  SolveMethod optimiser = SolveMethod::Heuristic;
+  MipStatus optimiser_status = MipStatus::Optimal;
   double objective = 0, bound = 0, gap = 0, optimiser_seconds = 0;
 };
 
 // The interconnection queue of a run (its requests and the answers, in input order).
 struct InterconnectionResults {
-  std::string mode;  // "fcfs" or "optimal"
+  QueueMode mode = QueueMode::FirstCome;
   std::vector<InterconnectionRequest> requests;
   std::vector<InterconnectionDecision> decisions;
   double accepted_value = 0, fcfs_value = 0;
   // joint MILP (mode optimal): status, objective, bound, gap, backend, seconds
-  std::string mip_status, mip_backend;
+  MipStatus mip_status = MipStatus::Optimal;
+  MipBackend mip_backend = MipBackend::Glpk;
   double mip_objective = 0, mip_bound = 0, mip_gap = 0, mip_seconds = 0;
   // mode optimal: the MILP chooses among routes_considered candidate and generated routes;
   // all_routes_bound bounds the accepted value over every route (column generation), and
@@ -98,8 +101,8 @@ struct InterconnectionResults {
   int routes_considered = 0;
   // mode optimal, lexicographic second stage: among the candidate-route choices of that value,
   // the least cost (EUR, each planned link once): the chosen set's cost, a lower bound, and
-  // cost_gap = (cost - bound) / max(1, cost); status as mip_status
-  std::string cost_status;
+  // cost_gap = (cost - bound) / max(1, cost); status as mip_status (none: no second stage)
+  std::optional<MipStatus> cost_status;
   double cost_eur = 0, cost_bound_eur = 0, cost_gap = 0;
 };
 

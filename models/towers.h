@@ -9,13 +9,15 @@
 #include <vector>
 
 #include "models/high_point.h"
+#include "models/solve.h"
 
 namespace dorsale {
 
 // Objective, bound and gap of one max-coverage solve, with its status and method.
 struct CoverageFigures {
   double objective = 0, bound = 0, gap = 0;
-  std::string status, method;
+  MipStatus status = MipStatus::Optimal;
+  SolveMethod method = SolveMethod::Heuristic;
 };
 
 // A planned RIP link that a towers plan builds for a site's backhaul. Within one plan (the

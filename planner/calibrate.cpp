@@ -143,7 +143,7 @@ CalibrationResult calibrate(const CalibrateConfig& cfg) {
   }
   scenarios::Scenario cal = s;
   cal.name = c.calibrated_name;
-  cal.params.pace.model = "ramp";
+  cal.params.pace.model = param::PaceModel::Ramp;
   cal.params.pace.start_date = start_text;
   const auto prior = observed_private_pace(s, R, start);
   for (const auto& [code, z] : zones) {

@@ -26,7 +26,7 @@ solvers::InterconnectParams interconnect_params(const Parameters& p) {
   q.build_eur_per_km = p.costs.build_eur_per_km;
   q.owned_eur_per_pair_km_year = p.costs.owned_eur_per_pair_km_year;
   q.latency_us_per_km = p.network.latency_us_per_km;
-  q.accept_link_only_diversity = p.interconnect.link_only_diversity == "accept";
+  q.accept_link_only_diversity = p.interconnect.link_only_diversity == param::LinkOnlyDiversity::Accept;
   return q;
 }
 
@@ -43,12 +43,12 @@ InterconnectionResults evaluate_requests(const Region& region, const Parameters&
                                : solvers::run_optimal(ic, requests, order, initial, int(params.interconnect.route_options), backend,
                                                       params.interconnect.optimal_time_limit_s);
   InterconnectionResults out;
-  out.mode = solvers::queue_mode_key(mode);
+  out.mode = mode;
   out.accepted_value = q.accepted_value;
   out.fcfs_value = q.fcfs_value;
   if (q.mip) {
-    out.mip_status = solvers::mip_status_key(q.mip->status);
-    out.mip_backend = solvers::mip_backend_key(q.mip->backend);
+    out.mip_status = q.mip->status;
+    out.mip_backend = q.mip->backend;
     out.mip_objective = q.mip->objective;
     out.mip_bound = q.mip->bound;
     out.mip_gap = q.mip->gap;
@@ -58,7 +58,7 @@ InterconnectionResults evaluate_requests(const Region& region, const Parameters&
     out.routes_considered = q.routes_considered;
   }
   if (q.cost_mip) {
-    out.cost_status = solvers::mip_status_key(q.cost_mip->status);
+    out.cost_status = q.cost_mip->status;
     out.cost_eur = q.cost_mip->objective;
     out.cost_bound_eur = q.cost_mip->bound;
     out.cost_gap = q.cost_mip->gap;

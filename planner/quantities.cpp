@@ -39,24 +39,15 @@ int pm_count_mixed(std::int64_t plain, std::int64_t remote, int min_plain, int m
 
 int collecte_planned_link(const Network& net, const RolloutResults::CollecteLink& c) {
   if (c.new_link) return -1;
-  const auto a = net.find_node(c.a), b = net.find_node(c.b);
-  int best = -1;
-  if (a && b)
-    for (std::size_t j = 0; j < net.links().size(); ++j) {
-      const Link& l = net.links()[j];
-      if (l.status != LinkStatus::Planned || std::minmax(l.a, l.b) != std::minmax(*a, *b)) continue;
-      if (best < 0 || std::abs(l.build_eur_per_km * l.length_km - c.cost) <
-                          std::abs(net.links()[best].build_eur_per_km * net.links()[best].length_km - c.cost))
-        best = int(j);
-    }
-  if (best < 0) throw std::runtime_error(fmt::format("collecte link {}–{} built by the plan is no planned link", c.a, c.b));
-  return best;
+  if (c.link < 0 || std::size_t(c.link) >= net.links().size() || net.links()[std::size_t(c.link)].status != LinkStatus::Planned)
+    throw std::runtime_error(fmt::format("collecte link {}–{} built by the plan is no planned link", c.a, c.b));
+  return c.link;
 }
 
 bool remote_offer(const Commune& c, const Parameters& P) {
-  const auto& rule = P.quantities.remote_offer;
-  if (rule == "all") return true;
-  if (rule == "none") return false;
+  const auto rule = P.quantities.remote_offer;
+  if (rule == param::RemoteOffer::All) return true;
+  if (rule == param::RemoteOffer::None) return false;
   return c.premises() < P.rollout.dense_min_premises;  // non_dense
 }
 

@@ -30,9 +30,9 @@ int pm_count(std::int64_t premises, int min_premises);
 // 128 premises; they are 33 zones.
 int pm_count_mixed(std::int64_t plain, std::int64_t remote, int min_plain, int min_remote);
 
-// The planned link of the network a collecte link of the plan builds (the one between its ends
-// whose build cost matches the plan's), -1 for a new link; throws std::runtime_error when the
-// plan names a planned link the network does not have.
+// The planned link of the network a collecte link of the plan builds (the link index the plan
+// carries), -1 for a new link; throws std::runtime_error when the plan names a planned link the
+// network does not have.
 int collecte_planned_link(const Network& net, const RolloutResults::CollecteLink& c);
 
 // Whether a commune has a remote-connection offer (quantities.remote_offer).

@@ -14,6 +14,7 @@
 #include "solvers/collecte.h"
 #include "solvers/deployment.h"
 #include "solvers/pace.h"
+#include "io/spelling.h"
 
 namespace dorsale::planner {
 
@@ -108,7 +109,7 @@ PublicDeployment build_public_problem(const RolloutInput& in, int Y, const Colle
 
 // Times the public deployments (heuristic or exact MILP) and records the optimiser's report.
 void optimise_public_deployment(const Parameters& P, PublicDeployment& pd, RolloutResults& out, ProgressSink* progress) {
-  if (P.rollout.optimiser == "exact") {
+  if (P.rollout.optimiser == param::RolloutOptimiser::Exact) {
     // percent: the share of the time limit used (CBC gives no gap from its C interface, solvers/mip.h)
     const ProgressCounter count(progress, "roll-out optimiser: exact MILP (CBC) percent", solvers::kMipProgressTotal);
     pd.plan = solvers::plan_deployment_exact(pd.dp, solvers::MipBackend::Cbc, P.rollout.exact_time_limit_s, &count);
@@ -117,8 +118,8 @@ void optimise_public_deployment(const Parameters& P, PublicDeployment& pd, Rollo
     pd.plan = solvers::plan_deployment_heuristic(pd.dp, 300, 15'000'000, int(P.rollout.window_max_units), int(P.rollout.window_max_nodes), &count);
   }
   const auto& plan = pd.plan;
-  if (plan.status != "optimal" && plan.status != "feasible")
-    throw std::runtime_error(fmt::format("the roll-out optimiser found no plan ({})", plan.status));
+  if (plan.status != MipStatus::Optimal && plan.status != MipStatus::Feasible)
+    throw std::runtime_error(fmt::format("the roll-out optimiser found no plan ({})", io::spell(plan.status)));
   out.optimiser = plan.method;
   out.optimiser_status = plan.status;
   out.objective = plan.objective;
@@ -227,7 +228,7 @@ void apply_collecte(Simulation& sim, CollecteState& cs, const solvers::CollecteD
   const auto& net = sim.R.network;
   for (const auto& e : design.edges) {
     if (e.link >= 0) cs.built[e.link] = 1;
-    if (e.cost > 0) sim.out.collecte.push_back({ys.year, net.node(e.a).id, net.node(e.b).id, e.km, e.cost, e.link < 0});
+    if (e.cost > 0) sim.out.collecte.push_back({ys.year, net.node(e.a).id, net.node(e.b).id, e.km, e.cost, e.link < 0, e.link});
   }
   // the tree's nodes join the connected set
   for (const auto& e : design.edges) cs.connected[e.a] = cs.connected[e.b] = 1;
@@ -560,7 +561,7 @@ void plan_rollout(const RolloutInput& in, ScenarioResults& results) {
   PublicDeployment pd = build_public_problem(in, Y, cs);
   optimise_public_deployment(in.params, pd, out, in.progress);
   Simulation sim(in, results);
-  const bool paced = in.params.pace.model == "ramp";
+  const bool paced = in.params.pace.model == param::PaceModel::Ramp;
   std::optional<Pace> pace;
   std::vector<int> order;
   if (paced) {

@@ -224,7 +224,7 @@ struct Sites {
 // Line of sight (--dem) is not part of the fit.
 void fit_radius_scale(Sites& S, TowersResult& out) {
   const auto& C = S.R.communes;
-  if (S.P.towers.radius_fit != "white_zones" || C.empty() ||
+  if (S.P.towers.radius_fit != param::RadiusFit::WhiteZones || C.empty() ||
       std::any_of(C.begin(), C.end(), [](const Commune& c) { return !c.white_zone_share; }))
     return;
   double target = 0;

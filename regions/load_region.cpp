@@ -63,13 +63,13 @@ void fit_budgets(Scenario& s, Region& region) {
   std::int64_t premises = 0;
   for (const auto& c : region.communes) premises += c.premises();
   const double share = double(premises) / double(B.reference_premises);
-  if (B.scale == "none") {
+  if (B.scale == param::BudgetScale::None) {
     region.provenance.derived.push_back(fmt::format(
         "budgets: the default budgets.public_eur_per_year, unscaled (budgets.scale = none), for {} premises where they are "
         "sized for {} (budgets.reference_premises)", premises, B.reference_premises));
     return;
   }
-  if (B.scale == "refuse") {
+  if (B.scale == param::BudgetScale::Refuse) {
     if (premises == B.reference_premises) return;
     throw InputError(s.file, 0, "budgets.scale",
                      fmt::format("the region has {} premises, {:.1f} % of the {} the default budgets.public_eur_per_year are "

@@ -134,7 +134,7 @@ NetworkPlan derived_network_plan(const Region& region, const Parameters& P) {
       if (C[i].departement == d.code && (!best || key(i) > key(*best) || (key(i) == key(*best) && C[i].code < C[*best].code)))
         best = i;
     if (!best) continue;
-    if (P.network.derived_pop_rule == "prefecture" && !d.prefecture_commune.empty())
+    if (P.network.derived_pop_rule == param::PopRule::Prefecture && !d.prefecture_commune.empty())
       if (const auto pref = region.find_commune(d.prefecture_commune)) best = *pref;
     host.push_back(*best);
     plan.pops.push_back({"pop:" + C[*best].code, C[*best].code});
@@ -367,7 +367,7 @@ void derive_network(Region& region, const NetworkPlan& plan, const Parameters& P
         "corridors: minimum spanning tree of the PoPs plus each end PoP to its nearest other, straight km x "
         "network.corridor_detour_factor = {}; transits to the {} nearest national hubs, network.derived_hubs) and {}",
         plan.pops.size(),
-        P.network.derived_pop_rule == "prefecture" ? "the préfecture (INSEE CHEFLIEU) or else the most populated commune"
+        P.network.derived_pop_rule == param::PopRule::Prefecture ? "the préfecture (INSEE CHEFLIEU) or else the most populated commune"
                                                    : "the most populated commune",
         std::count_if(plan.corridors.begin(), plan.corridors.end(), [](const auto& c) { return !c.transit; }),
         P.network.corridor_detour_factor, plan.hubs.size(), rips));

@@ -734,7 +734,7 @@ json Desk::audit(const Caller& c, const std::string& id) {
 
 InterconnectionResults Desk::export_results(const Caller& c) {
   InterconnectionResults res;
-  res.mode = "fcfs";
+  res.mode = QueueMode::FirstCome;
   read([&](RegisterTx& tx, const View& v) {
     for (const auto& s : tx.list(c.role == Role::Engineer ? "" : c.name, std::nullopt)) {
       res.requests.push_back(*request_of(s));

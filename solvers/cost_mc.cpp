@@ -39,7 +39,6 @@ CostMcResult run_cost_mc(const CostMcInput& in, const ProgressCounter* progress)
     return r;
   };
   if (in.draws < 1) return refuse("draws must be at least 1");
-  if (in.distribution != "triangular" && in.distribution != "uniform") return refuse("unknown distribution '" + in.distribution + "'");
   std::map<std::string, int> index;
   for (std::size_t k = 0; k < in.ranges.size(); ++k) {
     const auto& g = in.ranges[k];
@@ -55,7 +54,7 @@ CostMcResult run_cost_mc(const CostMcInput& in, const ProgressCounter* progress)
   }
   const std::size_t D = std::size_t(in.draws), K = in.ranges.size();
   std::vector<double> pub(D), total(D), masts(D);
-  const bool tri = in.distribution == "triangular";
+  const bool tri = in.distribution == param::McDistribution::Triangular;
   tbb::parallel_for(std::size_t(0), D, [&](std::size_t d) {
     Rng rng(in.seed, d);
     std::vector<double> factor(K, 1.0);

@@ -22,7 +22,7 @@ struct CostRangeInput {
 struct CostMcInput {
   std::vector<CostComponent> components;
   std::vector<CostRangeInput> ranges;  // one per parameter named by a component
-  std::string distribution = "triangular";
+  param::McDistribution distribution = param::McDistribution::Triangular;
   long draws = 1000;
   std::uint64_t seed = 0;
 };

@@ -495,7 +495,7 @@ DeploymentPlan plan_deployment_heuristic(const DeploymentProblem& p, int iterati
     if (progress) progress->add();
   };
   DeploymentPlan plan;
-  plan.method = "heuristic";
+  plan.method = SolveMethod::Heuristic;
   plan.unit_year.assign(p.units.size(), -1);
   plan.group_year.assign(p.groups.size(), -1);
   plan.spend.assign(p.years, 0);
@@ -532,7 +532,7 @@ DeploymentPlan plan_deployment_heuristic(const DeploymentProblem& p, int iterati
   plan.bound = std::max(plan.objective, deployment_lagrangian_bound(p, iterations, plan.objective));
   step();
   plan.gap = plan.bound > 0 ? (plan.bound - plan.objective) / plan.bound : 0;
-  plan.status = plan.gap <= 1e-9 ? "optimal" : "feasible";
+  plan.status = plan.gap <= 1e-9 ? MipStatus::Optimal : MipStatus::Feasible;
   plan.seconds = since(t0);
   return plan;
 }
@@ -580,8 +580,8 @@ DeploymentPlan plan_deployment_exact(const DeploymentProblem& p, MipBackend back
   for (int y = 0; y < Y; ++y) m.add_row(row_idx[y], row_val[y], -1e30, p.budget[y]);
   MipResult r = solve_mip(m, backend, time_limit_s, progress);
   DeploymentPlan plan;
-  plan.method = std::string("exact-") + mip_backend_key(backend);
-  plan.status = mip_status_key(r.status);
+  plan.method = exact_method(backend);
+  plan.status = r.status;
   plan.unit_year.assign(p.units.size(), -1);
   plan.group_year.assign(p.groups.size(), -1);
   plan.spend.assign(Y, 0);

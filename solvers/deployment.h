@@ -45,7 +45,8 @@ struct DeploymentPlan {
   std::vector<int> group_year;  // -1: not connected by the plan (or connected before)
   std::vector<double> spend;    // [years]
   double objective = 0, bound = 0, gap = 0, seconds = 0;
-  std::string method, status;   // "heuristic"/"exact-glpk"/"exact-cbc"; "optimal"/"feasible"/...
+  SolveMethod method = SolveMethod::Heuristic;
+  MipStatus status = MipStatus::Optimal;
 };
 
 // search_steps: the local search's effort in decoder steps (unit x year), 200 to 20,000

@@ -53,14 +53,14 @@ struct RouteOption {
   std::vector<Route> routes;
   double capex = 0, opex = 0;
   bool risk_disjoint = true;
-  std::vector<std::string> notes;  // e.g. "only link-disjoint: ..."
+  Reasons notes;  // e.g. the shared-risk groups of a link-only pair (ReasonKind::SharedRiskGroup)
   double total() const { return capex + opex; }
   bool needs_works(const LinkState& s) const;
 };
 
 struct Evaluation {
   Decision decision = Decision::Reject;
-  std::vector<std::string> reasons;
+  Reasons reasons;
   std::optional<RouteOption> option;
   // Filled by the queues when the request is accepted: the planned links it builds (and pays
   // for: later requests use them as owned) and, per route, the free pairs of its links right
@@ -69,9 +69,8 @@ struct Evaluation {
   std::vector<std::vector<int>> free_after;
 };
 
-// How a queue is answered: first come, first served, or the joint choice of --mode optimal.
-enum class QueueMode { FirstCome, Optimal };
-const char* queue_mode_key(QueueMode m);  // "fcfs", "optimal"
+// How a queue is answered (models/interconnection.h; spelled by io/spelling.h).
+using dorsale::QueueMode;
 
 class Interconnect {
  public:
@@ -130,11 +129,11 @@ class Interconnect {
   Evaluation accepted(const InterconnectionRequest& r, const LinkState& s, RouteOption o) const;
   Evaluation diagnose(const InterconnectionRequest& r, const LinkState& s, const std::optional<RouteOption>& fast) const;
   Evaluation diagnose_reference(const InterconnectionRequest& r, const LinkState& s, const std::optional<RouteOption>& fast) const;
-  bool topology_reason(const InterconnectionRequest& r, const LinkState& s, std::vector<std::string>& out) const;
+  bool topology_reason(const InterconnectionRequest& r, const LinkState& s, Reasons& out) const;
   void capacity_reasons(const InterconnectionRequest& r, const LinkState& s, const LinkState& relaxed,
-                        const std::optional<RouteOption>& wide, std::vector<std::string>& out) const;
-  void latency_reason(const InterconnectionRequest& r, const std::optional<RouteOption>& f, bool relaxed, std::vector<std::string>& out) const;
-  void too_full(const InterconnectionRequest& r, const LinkState& s, const RouteOption& o, std::vector<std::string>& out) const;
+                        const std::optional<RouteOption>& wide, Reasons& out) const;
+  void latency_reason(const InterconnectionRequest& r, const std::optional<RouteOption>& f, bool relaxed, Reasons& out) const;
+  void too_full(const InterconnectionRequest& r, const LinkState& s, const RouteOption& o, Reasons& out) const;
   // fastest(r, s) as if link-only diversity were accepted (what the setting would give)
   std::optional<RouteOption> fastest_link_only(const InterconnectionRequest& r, const LinkState& s) const;
   // No shared-risk-disjoint pair whatever the capacity: the binding reason first. When even
@@ -142,8 +141,8 @@ class Interconnect {
   // limit, that latency leads, then the shared ducts (`notes`); else the shared ducts, then the
   // hint to set interconnect.link_only_diversity = "accept" only when that setting alone would
   // accept the request under `s`, or else the links too full on `link_only`.
-  void no_risk_disjoint_reasons(const InterconnectionRequest& r, const LinkState& s, const std::vector<std::string>& notes,
-                                const std::optional<RouteOption>& link_only, std::vector<std::string>& out) const;
+  void no_risk_disjoint_reasons(const InterconnectionRequest& r, const LinkState& s, const Reasons& notes,
+                                const std::optional<RouteOption>& link_only, Reasons& out) const;
 
   const Network& net_;
   mutable InterconnectParams p_;  // mutable only for fastest_link_only's scoped switch

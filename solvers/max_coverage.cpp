@@ -214,7 +214,7 @@ CoverageSolution max_coverage_heuristic(const CoverageProblem& p, int iterations
   const auto t0 = Clock::now();
   const std::size_t n = p.weight.size(), m = p.covers.size();
   CoverageSolution s;
-  s.method = "heuristic";
+  s.method = SolveMethod::Heuristic;
   std::vector<int> cover_count(n, 0);  // open sites covering each point
   std::vector<char> is_open(m, 0);
   auto gain_of = [&](int j) {
@@ -259,7 +259,7 @@ CoverageSolution max_coverage_heuristic(const CoverageProblem& p, int iterations
   }
   s.bound = std::max(s.objective, s.bound);
   s.gap = s.bound > 0 ? (s.bound - s.objective) / s.bound : 0;
-  s.status = s.gap <= 1e-9 ? "optimal" : "feasible";
+  s.status = s.gap <= 1e-9 ? MipStatus::Optimal : MipStatus::Feasible;
   s.seconds = since(t0);
   return s;
 }
@@ -288,9 +288,9 @@ CoverageSolution max_coverage_exact(const CoverageProblem& p, MipBackend backend
   if (p.max_sites >= 0) mm.add_row(y, std::vector<double>(m, 1.0), -1e30, p.max_sites);
   if (p.budget >= 0) mm.add_row(y, p.cost, -1e30, p.budget);
   CoverageSolution s;
-  s.method = std::string("exact-") + mip_backend_key(backend);
+  s.method = exact_method(backend);
   MipResult r = solve_mip(mm, backend, time_limit_s, progress);
-  s.status = mip_status_key(r.status);
+  s.status = r.status;
   s.bound = r.bound;
   if (r.status == MipStatus::Optimal || r.status == MipStatus::Feasible) {
     for (std::size_t j = 0; j < m; ++j)

@@ -39,7 +39,8 @@ struct CoverageSolution {
   double objective = 0;   // weight newly covered
   double bound = 0;       // valid upper bound
   double gap = 0;         // (bound - objective) / bound
-  std::string method, status;
+  SolveMethod method = SolveMethod::Heuristic;
+  MipStatus status = MipStatus::Optimal;
   double seconds = 0;
 };
 

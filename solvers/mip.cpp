@@ -14,12 +14,7 @@
 
 namespace dorsale::solvers {
 
-const char* mip_status_key(MipStatus s) {
-  static const char* k[] = {"optimal", "feasible", "infeasible", "time_limit", "error"};
-  return k[int(s)];
-}
 
-const char* mip_backend_key(MipBackend b) { return b == MipBackend::Glpk ? "glpk" : "cbc"; }
 
 namespace {
 

@@ -46,11 +46,9 @@ struct MipModel {
   int vars() const { return int(obj.size()); }
 };
 
-enum class MipStatus { Optimal, Feasible, Infeasible, NoSolutionInTime, Error };
-const char* mip_status_key(MipStatus s);  // "optimal", "feasible", "infeasible", "time_limit", "error"
-
-enum class MipBackend { Glpk, Cbc };
-const char* mip_backend_key(MipBackend b);  // "glpk", "cbc"
+// The status and back end (models/solve.h; spelled by io/spelling.h).
+using dorsale::MipBackend;
+using dorsale::MipStatus;
 
 struct MipResult {
   MipStatus status = MipStatus::Error;

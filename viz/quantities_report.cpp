@@ -4,6 +4,7 @@
 
 #include <map>
 
+#include "io/spelling.h"
 #include "viz/report.h"
 
 namespace dorsale::viz {
@@ -27,7 +28,7 @@ std::string cost_mc_text(const CostMonteCarlo& mc) {
   std::string out;
   for (const auto& s : mc.spends)
     out += fmt::format("  cost Monte Carlo ({} draws, {}): {} spend {:.1f} M EUR at the plan's prices, P10 {:.1f}, P50 {:.1f}, P90 {:.1f}\n",
-                       mc.draws, mc.distribution, s.measure, s.plan_eur / 1e6, s.p10 / 1e6, s.p50 / 1e6, s.p90 / 1e6);
+                       mc.draws, io::spell(mc.distribution), s.measure, s.plan_eur / 1e6, s.p10 / 1e6, s.p50 / 1e6, s.p90 / 1e6);
   return out;
 }
 
@@ -54,7 +55,7 @@ std::string quantities_section(const std::string& name, const std::vector<Quanti
   if (mc && !mc->spends.empty()) {
     h += fmt::format("<table><tr><th>spend ({} draws, {}, cost parameters over their ranges)</th><th>plan</th><th>P10</th><th>P50</th>"
                      "<th>P90</th></tr>\n",
-                     mc->draws, html_escape(mc->distribution));
+                     mc->draws, html_escape(io::spell(mc->distribution)));
     for (const auto& s : mc->spends)
       h += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n", html_escape(s.measure), money(s.plan_eur), money(s.p10),
                        money(s.p50), money(s.p90));

@@ -19,6 +19,7 @@
 #include "viz/quantities_report.h"
 #include "io/towers_writer.h"
 #include "io/resilience_writer.h"
+#include "io/reasons.h"
 
 namespace dorsale::viz {
 
@@ -128,7 +129,7 @@ std::string decisions_section(const std::string& name, const InterconnectionResu
     h += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n", html_escape(d.id),
                      html_escape(r.requester), decision_key(d.decision), r.pairs, protection_key(r.protection),
                      reject ? std::string("–") : money(d.total_eur), reject ? std::string("–") : fmt::format("{:.3f} ms", d.latency_ms),
-                     d.reasons.empty() ? std::string("") : html_escape(d.reasons[0]));
+                     d.reasons.empty() ? std::string("") : html_escape(io::reason_text(d.reasons[0])));
   }
   return h + "</table>\n";
 }

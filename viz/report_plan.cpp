@@ -1,4 +1,5 @@
 #include "viz/report_plan.h"
+#include "io/spelling.h"
 
 #include <fmt/format.h>
 
@@ -323,7 +324,8 @@ std::string programme_note(const ReportScenario& sc) {
                          "the plan's prices than below them, so the draws centre above the plan. The plan is the point estimate; P50 is the "
                          "central estimate over the ranges.</p>\n",
                          html_escape(s.measure), html_escape(s.measure), money(s.plan_eur), money(s.p10), money(s.p50),
-                         sc.cost_mc->distribution == "triangular" ? "triangular, its mode at the plan's price" : html_escape(sc.cost_mc->distribution));
+                         sc.cost_mc->distribution == param::McDistribution::Triangular ? "triangular, its mode at the plan's price"
+                                                                                       : html_escape(io::spell(sc.cost_mc->distribution)));
   return h;
 }
 

@@ -17,6 +17,7 @@
 #include "io/csv_format.h"
 #include "io/interconnect_writer.h"
 #include "io/quantities_writer.h"
+#include "io/reasons.h"
 
 using namespace dorsale;
 
@@ -103,7 +104,7 @@ TEST(CsvFormat, QuantitiesReadBackEqualTheBillWithEitherSeparator) {
 
 TEST(CsvFormat, FieldsHoldingTheSeparatorOrQuotesAreQuotedAndReadBack) {
   CostMonteCarlo mc;
-  mc.distribution = "triangular";
+  mc.distribution = param::McDistribution::Triangular;
   mc.draws = 1000;
   mc.seed = 12345678901234ULL;
   mc.spends.push_back({"public; with \"quotes\", and commas", 1234567.891, 1000000.004, 1200000.5, 1400000.0});
@@ -147,9 +148,9 @@ TEST(CsvFormat, InterconnectDecisionsReadBackWithEitherSeparator) {
   res.requests = {a, b};
   InterconnectionDecision da;
   da.id = "R1", da.decision = Decision::AcceptWithWorks, da.capex_eur = 12345.675, da.opex_eur = 0.5, da.total_eur = 12346.175, da.latency_ms = 1.23456;
-  da.new_build_km = 3.2105, da.builds = {"L1", "L2"}, da.reasons = {"needs works; 3.2 km", "a \"diverse\", second route"};
+  da.new_build_km = 3.2105, da.builds = {"L1", "L2"}, da.reasons = std::vector<std::string>{"needs works; 3.2 km", "a \"diverse\", second route"};
   InterconnectionDecision db;
-  db.id = "R2", db.decision = Decision::Reject, db.reasons = {"no free pair"};
+  db.id = "R2", db.decision = Decision::Reject, db.reasons = std::vector<std::string>{"no free pair"};
   res.decisions = {da, db};
   for (const char sep : {',', ';'}) {
     const auto ls = lines(viz::decisions_csv(res, sep));
@@ -172,7 +173,7 @@ TEST(CsvFormat, InterconnectDecisionsReadBackWithEitherSeparator) {
       EXPECT_NEAR(number_of(f[col("latency_ms")], sep), d.latency_ms, 0.0005 + 1e-12);
       EXPECT_NEAR(number_of(f[col("new_build_km")], sep), d.new_build_km, 0.0005 + 1e-12);
       std::string reasons;
-      for (const auto& x : d.reasons) reasons += (reasons.empty() ? "" : "; ") + x;
+      for (const auto& x : d.reasons) reasons += (reasons.empty() ? "" : "; ") + io::reason_text(x);
       EXPECT_EQ(f[col("reasons")], reasons);
       if (sep == ';') EXPECT_EQ(f[col("total_eur")].find('.'), std::string::npos) << "a decimal comma with ';'";
     }

@@ -30,6 +30,7 @@
 #include "io/output_dir.h"
 #include "solvers/interconnect.h"
 #include "solvers/resilience.h"
+#include "io/reasons.h"
 
 namespace dorsale {
 namespace {
@@ -367,7 +368,7 @@ TEST(GraceThd, ADiversePairAvoidsEveryGroupOfALink) {
     const auto e = ic.evaluate(r, solvers::LinkState::of(net));
     EXPECT_EQ(e.decision, Decision::Reject) << extra;
     bool named = false;
-    for (const auto& why : e.reasons) named |= why.find("and link SB (route 2) share T") != std::string::npos || why.find("and link SA (route 2) share T") != std::string::npos;
+    for (const auto& why : io::reason_texts(e.reasons)) named |= why.find("and link SB (route 2) share T") != std::string::npos || why.find("and link SA (route 2) share T") != std::string::npos;
     EXPECT_TRUE(named) << extra;
   }
 }

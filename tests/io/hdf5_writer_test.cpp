@@ -18,6 +18,7 @@
 #include "models/results.h"
 #include "test_support.h"
 #include "io/hdf5_writer.h"
+#include "io/spelling.h"
 
 using namespace dorsale;
 
@@ -291,8 +292,8 @@ TEST_F(Hdf5Writer, RolloutEqualsThePlan) {
   ASSERT_FALSE(ro.collecte.empty());
   H5File h(file());
   const std::string rg = g() + "/rollout";
-  EXPECT_EQ(h.attr(rg, "optimiser"), ro.optimiser);
-  EXPECT_EQ(h.attr(rg, "status"), ro.optimiser_status);
+  EXPECT_EQ(h.attr(rg, "optimiser"), io::spell(ro.optimiser));
+  EXPECT_EQ(h.attr(rg, "status"), io::spell(ro.optimiser_status));
   EXPECT_EQ(h.attr_f64(rg, "objective"), ro.objective);  // numbers, exact
   EXPECT_EQ(h.attr_f64(rg, "bound"), ro.bound);
   EXPECT_EQ(h.attr_f64(rg, "gap"), ro.gap);
@@ -320,7 +321,7 @@ TEST_F(Hdf5Writer, InterconnectionEqualsTheDecisions) {
   ASSERT_FALSE(ir.decisions.empty());
   H5File h(file());
   const std::string ig = g() + "/interconnection";
-  EXPECT_EQ(h.attr(ig, "mode"), ir.mode);
+  EXPECT_EQ(h.attr(ig, "mode"), io::spell(ir.mode));
   EXPECT_EQ(h.strings(ig + "/request_id"), collect<std::string>(ir.decisions, [](auto& d) { return d.id; }));
   EXPECT_EQ(h.strings(ig + "/decision"), collect<std::string>(ir.decisions, [](auto& d) { return decision_key(d.decision); }));
   EXPECT_EQ(h.i32(ig + "/pairs"), collect<std::int32_t>(ir.requests, [](auto& r) { return r.pairs; }));

@@ -13,6 +13,7 @@
 #include "solvers/interconnect.h"
 #include "test_support.h"
 #include "io/interconnect_writer.h"
+#include "io/spelling.h"
 
 using namespace dorsale;
 using solvers::MipBackend;
@@ -84,7 +85,7 @@ TEST(InterconnectAccounting, ThreeRequestsNeedingOnePlannedLinkChargeItOnceInBot
                                                     req("C", "s3", 1, "2019-02-01")};
   for (QueueMode mode : {QueueMode::FirstCome, QueueMode::Optimal}) {
     const auto res = planner::evaluate_requests(R, P, reqs, mode, MipBackend::Glpk);
-    const char* m = solvers::queue_mode_key(mode);
+    const char* m = io::spell(mode);
     double capex = 0;
     int builders = 0;
     for (const auto& d : res.decisions) {
@@ -118,7 +119,7 @@ TEST(InterconnectAccounting, FreePairsAfterIsTheStateRightAfterEachRequest) {
     for (const auto& d : res.decisions)
       for (const auto& rl : d.route_links[0])
         if (rl.id == "j-p") jp.push_back(rl.free_pairs_after);
-    EXPECT_EQ(jp, (std::vector<int>{10, 7, 3})) << solvers::queue_mode_key(mode);
+    EXPECT_EQ(jp, (std::vector<int>{10, 7, 3})) << io::spell(mode);
   }
 }
 
@@ -146,7 +147,7 @@ TEST(InterconnectAccounting, RandomQueueReplaysRequestByRequestInBothModes) {
   const auto order = queue_order(reqs);
   for (QueueMode mode : {QueueMode::FirstCome, QueueMode::Optimal}) {
     const auto res = planner::evaluate_requests(R, P, reqs, mode, MipBackend::Cbc);
-    const char* m = solvers::queue_mode_key(mode);
+    const char* m = io::spell(mode);
     std::map<std::string, int> free;
     std::map<std::string, const Link*> by_id;
     for (const auto& l : net.links()) free[l.id] = l.pairs_free(), by_id[l.id] = &l;
@@ -210,7 +211,7 @@ TEST(InterconnectAccounting, OptimalModeStatesTheLeastCostAtItsValueAndItsGapThe
   double value[2] = {0, 0}, cost[2] = {0, 0};
   for (MipBackend backend : {MipBackend::Glpk, MipBackend::Cbc}) {
     const auto res = planner::evaluate_requests(R, P, reqs, QueueMode::Optimal, backend);
-    const char* b = solvers::mip_backend_key(backend);
+    const char* b = io::spell(backend);
     const auto j = viz::queue_summary_json(res);
     ASSERT_TRUE(j.contains("cost")) << b << ": the summary does not state the least cost at the value found";
     const double eur = j["cost"]["eur"], bound = j["cost"]["bound_eur"], gap = j["cost"]["gap"];

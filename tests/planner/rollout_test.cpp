@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -12,6 +13,7 @@
 
 #include "models/error.h"
 #include "planner/compare.h"
+#include "planner/quantities.h"
 #include "planner/rollout.h"
 #include "planner/run.h"
 #include "regions/builtin_region.h"
@@ -91,6 +93,29 @@ TEST_P(RolloutPlan, FttHOnceAndNeverBeforeTheNroIsConnected) {
       ASSERT_GE(conn, 0) << c.code << ": FttH but its NRO " << c.nro << " is never connected";
       EXPECT_LE(conn, first_full) << c.code << ": FttH in " << first_full << " before its NRO (" << conn << ")";
     }
+  }
+}
+
+// Each collecte link of the plan carries the network link it builds (issue #22: no re-finding
+// by ends and cost): a planned link between its ends, at its build cost, built once; a new
+// link carries none.
+TEST_P(RolloutPlan, CollecteCarriesTheLinkItBuilds) {
+  const auto& p = planned(GetParam());
+  const auto& net = p.region.network;
+  std::set<int> built;
+  for (const auto& c : p.res.rollout.collecte) {
+    if (c.new_link) {
+      EXPECT_EQ(c.link, -1) << c.a << "-" << c.b;
+      continue;
+    }
+    ASSERT_GE(c.link, 0) << c.a << "-" << c.b;
+    ASSERT_LT(std::size_t(c.link), net.links().size());
+    const Link& l = net.links()[std::size_t(c.link)];
+    EXPECT_EQ(l.status, LinkStatus::Planned) << l.id;
+    EXPECT_EQ(std::minmax(net.node(l.a).id, net.node(l.b).id), std::minmax(c.a, c.b)) << l.id;
+    EXPECT_NEAR(l.build_eur_per_km * l.length_km, c.cost, 1e-6 * std::max(1.0, c.cost)) << l.id;
+    EXPECT_TRUE(built.insert(c.link).second) << l.id << " built twice";
+    EXPECT_EQ(planner::collecte_planned_link(net, c), c.link);
   }
 }
 
@@ -194,7 +219,7 @@ TEST(Rollout, HeuristicIsWithinItsGapOfTheExactOptimumOnADepartement) {
       h_obj = res.rollout.objective;
       h_bound = res.rollout.bound;
     } else {
-      ASSERT_EQ(res.rollout.optimiser_status, "optimal");
+      ASSERT_EQ(res.rollout.optimiser_status, MipStatus::Optimal);
       EXPECT_LE(h_obj, res.rollout.objective + 1e-6);
       EXPECT_GE(h_bound + 1e-6, res.rollout.objective) << "the Lagrangian bound is below the optimum";
     }
@@ -222,7 +247,7 @@ TEST(Deployment, RandomProblemsHeuristicValidAndExactBetweenObjectiveAndBound) {
     EXPECT_EQ(solvers::check_deployment(dp, h), "") << seed;
     for (auto backend : {solvers::MipBackend::Glpk, solvers::MipBackend::Cbc}) {
       const auto e = solvers::plan_deployment_exact(dp, backend, 30);
-      ASSERT_EQ(e.status, "optimal") << seed;
+      ASSERT_EQ(e.status, MipStatus::Optimal) << seed;
       EXPECT_EQ(solvers::check_deployment(dp, e), "") << seed;
       EXPECT_LE(h.objective, e.objective + 1e-9) << seed;
       EXPECT_GE(h.bound + 1e-6, e.objective) << seed << ": Lagrangian bound below the optimum";
@@ -417,7 +442,7 @@ TEST(RolloutIdleBudget, TheReportedBoundHoldsAgainstTheExactOptimumOfThePlanning
   planner::plan_rollout(r.input(true), h);
   r.params.set_text("rollout.optimiser", "exact");
   planner::plan_rollout(r.input(true), e);
-  ASSERT_EQ(e.rollout.optimiser_status, "optimal");
+  ASSERT_EQ(e.rollout.optimiser_status, MipStatus::Optimal);
   EXPECT_GE(h.rollout.bound + 1e-6, e.rollout.objective);
   EXPECT_LE(h.rollout.objective, e.rollout.objective + 1e-6);
   ScenarioResults off;

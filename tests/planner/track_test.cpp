@@ -178,7 +178,7 @@ TEST(Calibrate, OpenDataReproducesTheActualsItWasFittedOn) {
 // the formula), the public spend stays within the budget, and FttH only grows.
 TEST(RolloutPace, EveryYearWithinPaceAndBudget) {
   auto s = dorsale::scenarios::builtin_scenario("bfc-2022");
-  s.params.pace.model = "ramp";
+  s.params.pace.model = dorsale::param::PaceModel::Ramp;
   s.params.pace_by_departement["21"] = {0.05, 0.3, 2019.5};
   const auto& R = dorsale::test::builtin_bfc();
   dorsale::ScenarioResults res;

@@ -303,7 +303,7 @@ void expect_rule_dorsale(const Region& r, const Parameters& P) {
     for (const auto& c : r.communes)
       if (c.departement == d.code && (!top || c.population > top->population)) top = &c;
     ASSERT_NE(top, nullptr);
-    if (P.network.derived_pop_rule == "prefecture" && !d.prefecture_commune.empty()) top = &r.communes[*r.find_commune(d.prefecture_commune)];
+    if (P.network.derived_pop_rule == param::PopRule::Prefecture && !d.prefecture_commune.empty()) top = &r.communes[*r.find_commune(d.prefecture_commune)];
     const Node& pop = *pop_of.at(d.code);
     EXPECT_EQ(pop.name, top->name) << d.code;
     EXPECT_DOUBLE_EQ(pop.pos.x, top->centroid.x);

@@ -140,7 +140,7 @@ TEST(DeploymentOptimiser, BoundAboveTheBruteForceOptimumAndObjectiveWithinItsGap
     EXPECT_LE(opt - h.objective, h.gap * h.bound + 1e-6) << seed << ": optimum outside the certified gap";
     // the MILP agrees with the enumeration
     const auto e = plan_deployment_exact(p, MipBackend::Glpk, 30);
-    ASSERT_EQ(e.status, "optimal") << seed;
+    ASSERT_EQ(e.status, MipStatus::Optimal) << seed;
     EXPECT_NEAR(e.objective, opt, 1e-6 * std::max(1.0, opt)) << seed;
   }
 }
@@ -154,7 +154,7 @@ TEST(DeploymentOptimiser, BoundAboveTheMilpOptimumAndObjectiveWithinItsGap) {
     ASSERT_EQ(recompute(p, h), "") << seed;
     for (auto backend : {MipBackend::Glpk, MipBackend::Cbc}) {
       const auto e = plan_deployment_exact(p, backend, 60);
-      ASSERT_EQ(e.status, "optimal") << seed;
+      ASSERT_EQ(e.status, MipStatus::Optimal) << seed;
       ASSERT_EQ(recompute(p, e), "") << seed;
       EXPECT_LE(h.objective, e.objective + 1e-6) << seed;
       EXPECT_GE(h.bound + 1e-6, e.objective) << seed << ": bound below the optimum";

@@ -21,11 +21,16 @@
 #include "io/scenario.h"
 #include "solvers/interconnect.h"
 #include "test_support.h"
+#include "io/reasons.h"
+#include "io/spelling.h"
 
 using namespace dorsale;
 using namespace dorsale::solvers;
 
 namespace {
+
+// The sentences of a list of reasons (io/reasons.h), as decisions.json shows them.
+std::vector<std::string> texts(const Reasons& r) { return io::reason_texts(r); }
 
 const Region& bfc() { return test::builtin_bfc(); }
 
@@ -200,12 +205,12 @@ TEST(Interconnect, RejectReasonsNameARealBottleneck) {
       continue;
     }
     std::vector<int> named;
-    for (const auto& why : e.reasons)
+    for (const auto& why : texts(e.reasons))
       for (std::size_t l = 0; l < net.links().size(); ++l)
         if (why.rfind("link " + net.links()[l].id + " (", 0) == 0) named.push_back(int(l));
     // a duct shared by the only diverse pair is a bottleneck: "removing" it is accepting
     // link-only diversity
-    const bool duct = e.reasons.front().rfind("only link-disjoint", 0) == 0;
+    const bool duct = texts(e.reasons).front().rfind("only link-disjoint", 0) == 0;
     if (named.empty() && !duct) continue;
     // removing the bottlenecks (enough free pairs on the named links) makes it feasible
     LinkState relieved = state;
@@ -213,8 +218,8 @@ TEST(Interconnect, RejectReasonsNameARealBottleneck) {
     auto p = params_of(Parameters{});
     p.accept_link_only_diversity = duct;
     Evaluation again = Interconnect(net, p).evaluate(r, relieved);
-    EXPECT_NE(again.decision, Decision::Reject) << r.id << ": " << e.reasons.front() << " / again: "
-                                               << (again.reasons.empty() ? "" : again.reasons.front()) << " prot "
+    EXPECT_NE(again.decision, Decision::Reject) << r.id << ": " << texts(e.reasons).front() << " / again: "
+                                               << (again.reasons.empty() ? "" : texts(again.reasons).front()) << " prot "
                                                << int(r.protection) << " site " << r.site_node;
     ++checked;
   }
@@ -234,7 +239,7 @@ TEST(Interconnect, LinkOnlyDiversityIsFlaggedWithTheSharedDuct) {
   Evaluation rejected = Interconnect(net, p).evaluate(r, LinkState::of(net));
   EXPECT_EQ(rejected.decision, Decision::Reject);
   ASSERT_FALSE(rejected.reasons.empty());
-  EXPECT_NE(rejected.reasons.front().find("duct:A35:mulhouse-strasbourg"), std::string::npos) << rejected.reasons.front();
+  EXPECT_NE(texts(rejected.reasons).front().find("duct:A35:mulhouse-strasbourg"), std::string::npos) << texts(rejected.reasons).front();
   p.accept_link_only_diversity = true;
   Evaluation accepted = Interconnect(net, p).evaluate(r, LinkState::of(net));
   ASSERT_NE(accepted.decision, Decision::Reject);
@@ -255,7 +260,7 @@ TEST(Interconnect, SharedDuctIsAvoidedWhenARiskDisjointPairExists) {
   r.protection = Protection::Diverse;
   r.submitted = "2019-01-01";
   Evaluation e = Interconnect(net, params_of(Parameters{})).evaluate(r, LinkState::of(net));
-  ASSERT_NE(e.decision, Decision::Reject) << (e.reasons.empty() ? "" : e.reasons.front());
+  ASSERT_NE(e.decision, Decision::Reject) << (e.reasons.empty() ? "" : texts(e.reasons).front());
   int in_duct = 0;
   for (const auto& route : e.option->routes)
     for (int l : route.links) in_duct += net.links()[l].srg == "duct:A31:beaune-dijon";
@@ -354,8 +359,8 @@ TEST(InterconnectQueue, OptimalBeatsFirstComeOnTheTrapAndEqualsExhaustiveSearch)
   for (auto backend : {MipBackend::Glpk, MipBackend::Cbc}) {
     const auto opt = run_optimal(ic, reqs, order, initial, 3, backend, 30);
     ASSERT_TRUE(opt.mip.has_value());
-    EXPECT_EQ(opt.mip->status, MipStatus::Optimal) << mip_backend_key(backend);
-    EXPECT_EQ(opt.accepted_value, 3) << mip_backend_key(backend);
+    EXPECT_EQ(opt.mip->status, MipStatus::Optimal) << io::spell(backend);
+    EXPECT_EQ(opt.accepted_value, 3) << io::spell(backend);
     EXPECT_GE(opt.mip->bound + 1e-9, opt.mip->objective);
     EXPECT_EQ(opt.accepted_value, exhaustive(reqs, candidate_options(ic, reqs, fcfs, initial, 3), initial));
     for (std::size_t l = 0; l < net.links().size(); ++l) EXPECT_GE(opt.final_state.free[l], 0);
@@ -648,7 +653,7 @@ TEST(Interconnect, ALatencyReasonQuotesTheRouteItNamesAndItIsTheFastestUnderTheC
       std::vector<int> relaxed = state.free;
       for (auto& f : relaxed) f = std::max(f, r.pairs);
       const std::optional<double> best = fastest_way(state.free), best_relaxed = fastest_way(relaxed);
-      for (const auto& why : e.reasons) {
+      for (const auto& why : texts(e.reasons)) {
         EXPECT_EQ(why.find("latency 0"), std::string::npos) << why;
         if (why.rfind("no shared-risk-disjoint pair within the capacity left", 0) == 0) {
           EXPECT_FALSE(best.has_value()) << why;
@@ -687,7 +692,7 @@ TEST(Interconnect, LatencyReasonsOnTheBuiltInNetworkQuoteTheRouteTheyName) {
       ic.reserve(state, *e.option, r.pairs);
       continue;
     }
-    for (const auto& why : e.reasons) {
+    for (const auto& why : texts(e.reasons)) {
       auto named = named_routes(net, p, why);
       if (!named) continue;
       EXPECT_NEAR(named->quoted, *std::max_element(named->latency.begin(), named->latency.end()), 6e-4) << r.id << ": " << why;
@@ -713,10 +718,10 @@ TEST(Interconnect, NoSharedRiskDisjointPairIsSaidSoEvenUnderALatencyLimit) {
   Evaluation e = Interconnect(net, params_of(Parameters{})).evaluate(r, LinkState::of(net));
   ASSERT_EQ(e.decision, Decision::Reject);
   ASSERT_FALSE(e.reasons.empty());
-  EXPECT_EQ(e.reasons.front().rfind("even with link-disjoint routes accepted", 0), 0u) << e.reasons.front();
-  EXPECT_NE(e.reasons.front().find("over the limit 0.200 ms"), std::string::npos) << e.reasons.front();
+  EXPECT_EQ(texts(e.reasons).front().rfind("even with link-disjoint routes accepted", 0), 0u) << texts(e.reasons).front();
+  EXPECT_NE(texts(e.reasons).front().find("over the limit 0.200 ms"), std::string::npos) << texts(e.reasons).front();
   bool duct = false;
-  for (const auto& why : e.reasons) {
+  for (const auto& why : texts(e.reasons)) {
     duct |= why.find("duct:A35:mulhouse-strasbourg") != std::string::npos;
     EXPECT_EQ(why.find("set interconnect.link_only_diversity"), std::string::npos) << why;
   }
@@ -772,7 +777,7 @@ int expect_fast_equals_reference(const Network& net, const InterconnectParams& p
     if (a.decision != Decision::Reject) continue;
     ++rejected;
     EXPECT_FALSE(a.reasons.empty()) << reqs[i].id;
-    for (const auto& why : a.reasons) {
+    for (const auto& why : texts(a.reasons)) {
       std::smatch m;
       if (!std::regex_match(why, m, full_re)) continue;
       std::optional<int> l;
@@ -970,7 +975,7 @@ TEST(Requests, CommandWritesDecisionsAndRoutes) {
   EXPECT_TRUE(std::filesystem::exists(tmp.path() / "decisions.json"));
   EXPECT_TRUE(std::filesystem::exists(tmp.path() / "routes.gpkg"));
   EXPECT_GE(res.accepted_value + 1e-9, res.fcfs_value);
-  EXPECT_EQ(res.mip_status, "optimal");
+  EXPECT_EQ(res.mip_status, MipStatus::Optimal);
 }
 
 // Issue #21 item 14: two diverse requests to Strasbourg whose only diverse pairs share a duct
@@ -983,7 +988,7 @@ TEST(Interconnect, LinkOnlyHintOnlyWhenTheSettingWouldAccept) {
   accept.accept_link_only_diversity = true;
   const Interconnect plain(net, params_of(Parameters{})), with_accept(net, accept);
   auto has_hint = [](const Evaluation& e) {
-    for (const auto& why : e.reasons)
+    for (const auto& why : texts(e.reasons))
       if (why.find("set interconnect.link_only_diversity") != std::string::npos) return true;
     return false;
   };
@@ -1002,14 +1007,14 @@ TEST(Interconnect, LinkOnlyHintOnlyWhenTheSettingWouldAccept) {
     ASSERT_EQ(a.decision, Decision::Reject) << site;
     ASSERT_EQ(e.decision, Decision::Reject) << site;
     ASSERT_FALSE(e.reasons.empty());
-    EXPECT_FALSE(has_hint(e)) << site << ": " << e.reasons.front();
-    EXPECT_NE(e.reasons.front().find("over the limit"), std::string::npos) << site << ": " << e.reasons.front();
+    EXPECT_FALSE(has_hint(e)) << site << ": " << texts(e.reasons).front();
+    EXPECT_NE(texts(e.reasons).front().find("over the limit"), std::string::npos) << site << ": " << texts(e.reasons).front();
     EXPECT_EQ(e.reasons, e_ref.reasons) << site;
     // the latency quoted is the one the setting gives: with it, the same figure is the reason
-    const auto ms = e.reasons.front().substr(e.reasons.front().find(" takes ") + 7, 5);
+    const auto ms = texts(e.reasons).front().substr(texts(e.reasons).front().find(" takes ") + 7, 5);
     bool same = false;
-    for (const auto& why : a.reasons) same |= why.find(" takes " + ms) != std::string::npos;
-    EXPECT_TRUE(same) << site << ": " << e.reasons.front() << " / with accept: " << a.reasons.front();
+    for (const auto& why : texts(a.reasons)) same |= why.find(" takes " + ms) != std::string::npos;
+    EXPECT_TRUE(same) << site << ": " << texts(e.reasons).front() << " / with accept: " << texts(a.reasons).front();
   }
   // on a random queue (a fifth with latency limits), every hint is true and every latency-led
   // duct rejection stays rejected with the setting
@@ -1026,7 +1031,7 @@ TEST(Interconnect, LinkOnlyHintOnlyWhenTheSettingWouldAccept) {
       ++hints;
       EXPECT_NE(with_accept.evaluate(r, state).decision, Decision::Reject) << r.id << ": the hint names a setting that changes nothing";
     }
-    if (e.reasons.front().rfind("even with link-disjoint routes accepted", 0) == 0) {
+    if (texts(e.reasons).front().rfind("even with link-disjoint routes accepted", 0) == 0) {
       ++latency_led;
       EXPECT_EQ(with_accept.evaluate(r, state).decision, Decision::Reject) << r.id;
     }
@@ -1103,7 +1108,7 @@ TEST(InterconnectQueue, AtEqualValueTheLeastCostIsChosenAndItsGapSaid) {
       EXPECT_LE(opt.cost_mip->bound, opt.cost_mip->objective + 1e-6);
       EXPECT_DOUBLE_EQ(opt.accepted_value, best_value) << "seed " << seed;
       // the MILP may see more routes than the candidates (column generation): never dearer
-      EXPECT_LE(opt.cost_mip->objective, best_cost * (1 + 1e-9) + 1e-6) << "seed " << seed << " " << mip_backend_key(backend);
+      EXPECT_LE(opt.cost_mip->objective, best_cost * (1 + 1e-9) + 1e-6) << "seed " << seed << " " << io::spell(backend);
       cost_of[int(backend == MipBackend::Cbc)] = opt.cost_mip->objective;
     }
     EXPECT_NEAR(*cost_of[0], *cost_of[1], 1e-6 * std::max(1.0, *cost_of[0])) << "seed " << seed << ": the back ends disagree on the least cost";

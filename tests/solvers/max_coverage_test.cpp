@@ -67,7 +67,7 @@ TEST(MaxCoverage, HeuristicRespectsKAndTheExactOptimumLiesBetweenObjectiveAndBou
     EXPECT_GE(h.gap, 0);
     for (auto backend : {MipBackend::Glpk, MipBackend::Cbc}) {
       const auto x = max_coverage_exact(in.p, backend, 60);
-      ASSERT_EQ(x.status, "optimal") << seed;
+      ASSERT_EQ(x.status, MipStatus::Optimal) << seed;
       EXPECT_LE(int(x.open.size()), 5);
       EXPECT_LE(h.objective, x.objective + 1e-9) << seed;
       EXPECT_GE(h.bound + 1e-6, x.objective) << seed << ": the Lagrangian bound is below the optimum";
@@ -85,7 +85,7 @@ TEST(MaxCoverage, BudgetIsRespected) {
   for (int j : h.open) spent += in.p.cost[j];
   EXPECT_LE(spent, 17 + 1e-9);
   const auto x = max_coverage_exact(in.p, MipBackend::Cbc, 60);
-  ASSERT_EQ(x.status, "optimal");
+  ASSERT_EQ(x.status, MipStatus::Optimal);
   EXPECT_GE(h.bound + 1e-6, x.objective);
 }
 

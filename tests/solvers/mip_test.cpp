@@ -10,6 +10,7 @@
 
 #include "models/random.h"
 #include "solvers/mip.h"
+#include "io/spelling.h"
 
 using namespace dorsale;
 using namespace dorsale::solvers;
@@ -134,11 +135,11 @@ TEST(Mip, SmallModelWithAKnownOptimumOnBothBackends) {
   ASSERT_DOUBLE_EQ(brute_force(m), 13.0);
   for (auto b : kBackends) {
     const auto r = solve_mip(m, b, 30);
-    EXPECT_EQ(r.status, MipStatus::Optimal) << mip_backend_key(b);
+    EXPECT_EQ(r.status, MipStatus::Optimal) << io::spell(b);
     EXPECT_EQ(r.backend, b);
-    EXPECT_NEAR(r.objective, 13.0, 1e-6) << mip_backend_key(b);
-    EXPECT_NEAR(r.bound, r.objective, 1e-6) << mip_backend_key(b);
-    EXPECT_NEAR(r.gap, 0.0, 1e-9) << mip_backend_key(b);
+    EXPECT_NEAR(r.objective, 13.0, 1e-6) << io::spell(b);
+    EXPECT_NEAR(r.bound, r.objective, 1e-6) << io::spell(b);
+    EXPECT_NEAR(r.gap, 0.0, 1e-9) << io::spell(b);
     ASSERT_EQ(r.x.size(), 3u);
     // the solution is integral, feasible and has the objective's value
     double v = 0;
@@ -173,9 +174,9 @@ TEST(Mip, InfeasibleModelsReportInfeasibleOnBothBackends) {
   for (auto b : kBackends) {
     for (const auto& m : {integer_infeasible(), lp_infeasible()}) {
       MipResult r;
-      ASSERT_NO_THROW(r = solve_mip(m, b, 30)) << mip_backend_key(b);
-      EXPECT_EQ(r.status, MipStatus::Infeasible) << mip_backend_key(b);
-      EXPECT_TRUE(r.x.empty()) << mip_backend_key(b);
+      ASSERT_NO_THROW(r = solve_mip(m, b, 30)) << io::spell(b);
+      EXPECT_EQ(r.status, MipStatus::Infeasible) << io::spell(b);
+      EXPECT_TRUE(r.x.empty()) << io::spell(b);
     }
   }
 }
@@ -185,16 +186,16 @@ TEST(Mip, TimeLimitReportsItsStatusAndAValidBound) {
   for (auto b : kBackends) {
     const auto r = solve_mip(m, b, 1.0);
     EXPECT_TRUE(r.status == MipStatus::NoSolutionInTime || r.status == MipStatus::Feasible)
-        << mip_backend_key(b) << ": " << mip_status_key(r.status);
-    EXPECT_LT(r.seconds, 15.0) << mip_backend_key(b) << " ignored its time limit";
+        << io::spell(b) << ": " << io::spell(r.status);
+    EXPECT_LT(r.seconds, 15.0) << io::spell(b) << " ignored its time limit";
     // no integer point can beat the bound (maximising 30 binaries: at most 30)
-    EXPECT_LE(r.bound, 30.0 + 1e-6) << mip_backend_key(b);
+    EXPECT_LE(r.bound, 30.0 + 1e-6) << io::spell(b);
     if (r.status == MipStatus::Feasible) {
-      EXPECT_LE(r.objective, r.bound + 1e-6) << mip_backend_key(b);
-      EXPECT_GE(r.gap, 0.0) << mip_backend_key(b);
+      EXPECT_LE(r.objective, r.bound + 1e-6) << io::spell(b);
+      EXPECT_GE(r.gap, 0.0) << io::spell(b);
     }
   }
-  EXPECT_STREQ(mip_status_key(MipStatus::NoSolutionInTime), "time_limit");
+  EXPECT_STREQ(io::spell(MipStatus::NoSolutionInTime), "time_limit");
 }
 
 namespace {
@@ -223,14 +224,14 @@ TEST(Mip, ProgressCountsTheGapClosedAndChangesNoNumber) {
       counted = solve_mip(m, b, 1e7, &count);
     }
     const MipResult plain = solve_mip(m, b, 1e7);
-    ASSERT_EQ(counted.status, MipStatus::Optimal) << mip_backend_key(b);
-    EXPECT_EQ(counted.objective, plain.objective) << mip_backend_key(b);
-    EXPECT_EQ(counted.x, plain.x) << mip_backend_key(b);
+    ASSERT_EQ(counted.status, MipStatus::Optimal) << io::spell(b);
+    EXPECT_EQ(counted.objective, plain.objective) << io::spell(b);
+    EXPECT_EQ(counted.x, plain.x) << io::spell(b);
     EXPECT_EQ(rec.begins, 1);
     EXPECT_EQ(rec.ends, 1);
-    ASSERT_FALSE(rec.updates.empty()) << mip_backend_key(b);
-    EXPECT_TRUE(std::is_sorted(rec.updates.begin(), rec.updates.end())) << mip_backend_key(b);
-    EXPECT_EQ(rec.updates.back(), kMipProgressTotal) << mip_backend_key(b);
+    ASSERT_FALSE(rec.updates.empty()) << io::spell(b);
+    EXPECT_TRUE(std::is_sorted(rec.updates.begin(), rec.updates.end())) << io::spell(b);
+    EXPECT_EQ(rec.updates.back(), kMipProgressTotal) << io::spell(b);
     if (b == MipBackend::Glpk) {
       const auto between = std::count_if(rec.updates.begin(), rec.updates.end(), [](std::int64_t u) { return u > 0 && u < kMipProgressTotal; });
       EXPECT_GT(between, 0) << "no percent from the gap before the end";

@@ -1,0 +1,262 @@
+#pragma once
+// Internals of solvers::Interconnect shared by its files (solvers/interconnect*.cpp), not for
+// use elsewhere: the LEMON graph reused across evaluations (Interconnect::Impl), a request's arc
+// lengths (prepare), the reachability and disjoint-path tests, routes from arcs and trees, the
+// memoised single-route runs (memo_run) and the route searches of one request (Searcher).
+// Files: interconnect.cpp (construction, evaluate, options, price, describe),
+// interconnect_graph.cpp (lengths, tests, routes), interconnect_search.cpp (memo_run, Searcher),
+// interconnect_diagnose.cpp (why a request is rejected), interconnect_exact.cpp (the fastest
+// route / pair, exact pricing), interconnect_columns.cpp (column generation),
+// interconnect_queue.cpp (first-come and joint queues).
+#include "solvers/interconnect.h"
+
+#include "solvers/lemon_compat.h"  // first: LEMON under C++20
+#include <lemon/dijkstra.h>
+#include <lemon/list_graph.h>
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace dorsale::solvers {
+
+using lemon::ListDigraph;
+using Arc = ListDigraph::Arc;
+using GNode = ListDigraph::Node;
+
+namespace interconnect_detail {
+inline constexpr double kBlocked = 1e15;     // length of an arc that may not be used
+inline constexpr double kTieBreak = 1e-3;    // EUR per km: among equal costs, prefer the shorter route
+inline constexpr int kSinkArc = -1;          // arc from a PoP to the virtual "any PoP" sink
+// attachment arcs: kind = kAttachBase - k
+inline constexpr int kAttachBase = -2;
+}  // namespace interconnect_detail
+
+struct Interconnect::Impl {
+  ListDigraph g;
+  std::vector<GNode> node;        // network node -> graph node
+  GNode site, sink;
+  std::vector<Arc> fwd, bwd;      // link -> arcs a->b and b->a
+  ListDigraph::ArcMap<int> kind;  // >= 0 link index, kSinkArc, or attachment
+  ListDigraph::ArcMap<double> len;
+  std::vector<Arc> sink_arcs;     // PoP -> "any PoP" sink (length 0, reset by prepare)
+  std::vector<Arc> attach_arcs;   // current request's attachments
+  std::vector<int> attach_to;     // their network nodes
+  std::vector<double> attach_km;
+  std::vector<double> penalty;    // per link multiplicative penalty (options)
+  std::vector<char> banned;       // per link: excluded (shared-risk search)
+
+  // ---- the fast first-come path (evaluate; evaluate_reference turns it off) ----
+  bool reference = false;            // true: every search run, nothing memoised
+  bool none_within_capacity = false; // set by options(): its first search found no route at all
+  // network adjacency (CSR): adj_link/adj_to[adj_start[v] .. adj_start[v+1]) for node v
+  std::vector<int> adj_start, adj_link, adj_to;
+  std::vector<char> is_pop;          // per network node: a Dorsale PoP (the "any PoP" sink's arcs)
+  std::vector<unsigned> seen;        // BFS stamps
+  unsigned stamp = 0;
+  std::vector<int> stack;
+  // The capacity-free part of a rejection's diagnosis (see Interconnect::diagnose_reference),
+  // true of every capacity state with the same built links, for the same request shape:
+  // the topology verdict and the fastest route (pair) whatever the capacity ...
+  struct Shape {
+    bool topology = false;                    // no route (pair) whatever the capacity: reasons say why
+    Reasons reasons;                          // the topology reasons
+    std::optional<RouteOption> wide;          // the fastest route (pair) whatever the capacity
+  };
+  // ... and the option capacity would allow (the one whose too-full links are named).
+  struct Relaxed {
+    Reasons reasons;                          // no wide: the shared-duct reasons
+    std::optional<RouteOption> option;
+    std::optional<RouteOption> link_only;     // no wide: the fastest link-disjoint pair whatever the capacity
+  };
+  std::unordered_map<std::string, Shape> shape_memo;
+  std::unordered_map<std::string, Relaxed> relaxed_memo;
+  // A full Dijkstra tree from a site (no capacity limit), in a form that outlives the request's
+  // attachment arcs: per graph node, whether reached below kBlocked, and its pred arc's kind and
+  // tail. A run to one target stops once the target is settled, with the same preds on its
+  // path: one tree answers every destination of the site.
+  struct Tree {
+    std::vector<char> ok;
+    std::vector<int> kind, from;
+    std::vector<int> attach_to;
+    std::vector<double> attach_km;
+  };
+  std::unordered_map<std::string, Tree> tree_memo;
+  // Single-route searches from a network node, memoised with what proves them still true
+  // (issue #27): the route LEMON's Dijkstra run to the target finds depends only on the lengths
+  // of the arcs it examined (the out-arcs of the nodes it settled), so it is kept with those
+  // links and, per link, whether it had the request's pairs free and whether it was built; a
+  // later call reuses it while none of those flags changed (the same run, operation for
+  // operation). "No route within capacity" is kept with the links that bounded the reachable
+  // part (all short of pairs): true while they stay so. Keyed by source, target, pairs,
+  // horizon and the lengths' kind ('c' cost + lambda x latency, 'l' latency then cost, 'f'
+  // latency (fastest), each within capacity; 'r' cost, 't' latency, capacity no limit).
+  struct RunKey {
+    int source, target, pairs, horizon;
+    double lambda;
+    char mode;
+    bool operator==(const RunKey& o) const {
+      return source == o.source && target == o.target && pairs == o.pairs && horizon == o.horizon && lambda == o.lambda &&
+             mode == o.mode;
+    }
+  };
+  struct RunKeyHash {
+    std::size_t operator()(const RunKey& k) const {
+      std::size_t h = std::hash<int>()(k.source);
+      for (std::size_t v : {std::size_t(k.target), std::size_t(k.pairs), std::size_t(k.horizon), std::hash<double>()(k.lambda),
+                            std::size_t(k.mode)})
+        h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+      return h;
+    }
+  };
+  struct Run {
+    bool found = false;
+    RouteOption::Route route;
+    std::vector<int> links;   // the links whose flags prove the run
+    std::vector<char> flags;  // per link: 1 free >= pairs, 2 built (as the run met them)
+    char mask = 0;            // the flags that matter
+  };
+  std::unordered_map<RunKey, Run, RunKeyHash> run_memo;
+  // Parts of the network that no route within capacity leaves: the nodes a reachability test
+  // reached without finding its target, labelled with the links (short of `pairs` free) on their
+  // edge. While those stay short of pairs, no request of `pairs` or more from any of these
+  // nodes reaches a node outside, nor a point of presence when none is inside (one test
+  // answers every site of a saturated part).
+  struct Dead {
+    int pairs;
+    bool has_pop;
+    std::vector<int> cut;
+  };
+  std::vector<Dead> dead;
+  std::map<int, std::vector<int>> dead_label;  // pairs -> per network node: index in dead, or -1
+  std::size_t run_memo_size = 0;  // links held by run_memo (bounded)
+  std::vector<unsigned> link_seen;
+  unsigned link_stamp = 0;
+  std::vector<int> cut;
+  std::unordered_map<std::string, int> hub;  // external hub name -> network node (the last, as prepare finds it)
+  // the attachment candidates of an off-network site (distance km, node), by its position:
+  // O(nodes) to find, the same for every search of the request and every request there
+  std::unordered_map<std::string, std::vector<std::pair<double, int>>> near_memo;
+  std::unordered_map<long long, std::vector<int>> grid;  // attachable nodes by grid cell
+  double grid_cell = 0;
+  bool plain = false;          // banned all 0 and penalties all 1 (options' first round)
+  bool penalty_dirty = false;  // some penalty != 1
+  // unit-capacity flow test (disjoint_paths): arc flows (0 at rest), BFS pred arcs and stamps
+  ListDigraph::ArcMap<char> flow;
+  ListDigraph::NodeMap<Arc> pred;
+  ListDigraph::NodeMap<unsigned> reached;
+  unsigned flow_stamp = 0;
+  std::vector<GNode> queue;
+  std::vector<Arc> touched;
+
+  explicit Impl() : kind(g), len(g), flow(g, 0), pred(g), reached(g, 0) {}
+};
+
+namespace interconnect_detail {
+
+struct Prepared {
+  GNode source, target;
+  bool ok = true;
+  double why_km = 0;  // when !ok: no network node within this many km of the site (attach_max_km)
+};
+
+// The yearly cost of link l for request r over its horizon: its build (capex) when not built,
+// else its lease or the owned rate per pair-km-year x pairs x km x years.
+double link_cost(const Link& l, const InterconnectParams& p, const InterconnectionRequest& r, bool built);
+// Sets the arc lengths for a request. metric: 0 cost, 1 latency, or cost + lambda x latency.
+// capacity: block links without enough free pairs. link_lengths false: only the attachments
+// and the sink arcs (a lazy search reads the links' lengths itself).
+Prepared prepare(Interconnect::Impl& I, const Network& net, const InterconnectParams& p, const InterconnectionRequest& r,
+                 const LinkState& s, bool capacity, double lambda, bool latency_only, bool link_lengths = true);
+// Whether the prepared request's target can be reached from its source over links that are not
+// banned and have r.pairs free (the arcs a capacitated search may use at a finite length):
+// false exactly when that search finds no route (pair). O(E), no allocation.
+// cut: when given and the target is not reached, the links short of pairs (or banned) met at
+// the edge of the part reached.
+bool reachable(Interconnect::Impl& I, const InterconnectionRequest& r, const LinkState& s, const Prepared& pr,
+               std::vector<int>* cut = nullptr);
+// Whether `need` arc-disjoint paths join source and target over the arcs of finite length
+// (len < kBlocked): a unit-capacity max flow, `need` BFS augmentations. Leaves every flow at 0.
+bool disjoint_paths(Interconnect::Impl& I, GNode source, GNode target, int need);
+// The tree of the prepared source on the current lengths (Impl::Tree).
+Interconnect::Impl::Tree dijkstra_tree(Interconnect::Impl& I, GNode source);
+// One arc of a route: a link adds its length and latency; the site's attachment arc sets the
+// attachment and adds its length at the fibre's latency per km; other arcs add nothing.
+void add_step(RouteOption::Route& route, int k, const std::vector<int>& attach_to, const std::vector<double>& attach_km,
+              const Network& net, const InterconnectParams& p);
+// The route along `arcs` (graph arcs, source first).
+RouteOption::Route to_route(const Interconnect::Impl& I, const Network& net, const InterconnectParams& p, const std::vector<Arc>& arcs);
+// The route of a tree to graph node `target`; nullopt when not reached below kBlocked.
+std::optional<RouteOption::Route> tree_route(const Interconnect::Impl& I, const Network& net, const InterconnectParams& p,
+                                             const Interconnect::Impl::Tree& t, int target);
+// Latency of an arc of the request's graph (0: the virtual sink arcs).
+double arc_latency(const Interconnect::Impl& I, const Network& net, const InterconnectParams& p, Arc a);
+// The shared-risk groups of a route's links; those both routes of a pair share.
+std::set<std::string> srgs_of(const Network& net, const RouteOption::Route& r);
+std::vector<std::string> common_srgs(const Network& net, const RouteOption& x);
+// The arcs of a Dijkstra run's path to t, source first.
+std::vector<Arc> path_arcs(const lemon::Dijkstra<ListDigraph, ListDigraph::ArcMap<double>>& dj, const ListDigraph& g, GNode t);
+// An option's identity: its routes' links and attachments.
+std::vector<int> option_key(const RouteOption& o);
+// The distinct links of an option's routes.
+std::set<int> links_of(const RouteOption& o);
+// The slower route's latency of an option (ms).
+double worst_latency(const RouteOption& o);
+// The works an accepted option needs (new-build attachments, planned links to build).
+Reasons works_reasons(const Network& net, const RouteOption& o, const LinkState& s);
+// The route a reason names: its links (indices, ids) and its new-build attachment.
+ReasonRoute reason_route(const Network& net, const RouteOption::Route& route);
+// The reason naming link l too full for r (its ends, its free pairs, the pairs asked).
+Reason too_full_reason(const Network& net, int l, int free, int pairs);
+
+// The route of a request from its network node (r.site_node) to its destination on the lengths
+// of `mode` (Impl::RunKey), as LEMON's Dijkstra run to the target finds it, or nullopt when
+// there is none: the search of Searcher::search (modes 'c', 'l'), of fastest() ('f') and of a
+// rejection's diagnosis ('r', 't'), memoised (Impl::Run). Banned links none and penalties 1:
+// the caller's to ensure. `handled` false: not a case for the memo (no target node).
+struct MemoRun {
+  bool handled = false;
+  std::optional<RouteOption::Route> route;
+};
+MemoRun memo_run(Interconnect::Impl& I, const Network& net, const InterconnectParams& p, const InterconnectionRequest& r,
+                 const LinkState& s, char mode, double lambda);
+
+// One request's route searches on the shared graph (the steps of Interconnect::options).
+struct Searcher {
+  Interconnect::Impl& I;
+  const Network& net;
+  const InterconnectParams& p;
+  const InterconnectionRequest& r;
+  const LinkState& s;
+  const Interconnect& ic;
+  int need = r.protection == Protection::Diverse ? 2 : 1;
+  mutable bool none = false;  // best(): its first search found no route (pair) within capacity
+
+  // A route (Dijkstra) or a link-disjoint pair (Suurballe) under the current lengths; nullopt
+  // when none within capacity.
+  std::optional<RouteOption> search(double lambda, bool latency_only) const;
+  bool latency_ok(const RouteOption& o) const;
+  // Cheapest option meeting the latency limit: cost, then cost + lambda x latency, then latency.
+  std::optional<RouteOption> best() const;
+  // Keeps route `pin` of o, bans its links and duct mates, re-routes the other.
+  std::optional<RouteOption> pinned_reroute(const RouteOption& o, int pin) const;
+  // Ban-and-reroute: for each duct the pair shares, keep at most one of its links and run
+  // Suurballe again; repeat on what still conflicts (a few rounds, a bounded frontier).
+  void ban_and_reroute(std::optional<RouteOption>& bestp) const;
+  // The route (Dijkstra) or arc-disjoint pair (Suurballe) of least sum of w + mu x latency within
+  // capacity (the attachments weigh their latency only), with that least sum.
+  std::optional<std::pair<double, RouteOption>> weighted(const std::vector<double>& w, double mu) const;
+  // A column the queue may use: latency limit, link-disjoint pair, distinct attachments, no
+  // common shared-risk group (unless link-only diversity is accepted).
+  bool valid_column(const RouteOption& o) const;
+  // A diverse pair sharing a duct: the cheapest risk-disjoint repair, or o flagged link-only
+  // with the ducts its routes share.
+  RouteOption risk_disjoint(RouteOption o) const;
+};
+
+}  // namespace interconnect_detail
+}  // namespace dorsale::solvers

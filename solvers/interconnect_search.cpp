@@ -1,0 +1,372 @@
+#include "solvers/interconnect_impl.h"
+
+// The route searches of one request (Searcher) and the memoised single-route runs (memo_run).
+
+#include "solvers/lemon_compat.h"  // first: LEMON under C++20
+#include <fmt/format.h>
+#include <lemon/dijkstra.h>
+#include <lemon/list_graph.h>
+#include <lemon/suurballe.h>
+
+#include <lemon/glpk.h>
+
+#include <algorithm>
+#include <chrono>
+#include <functional>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <set>
+#include <unordered_map>
+
+namespace dorsale::solvers {
+
+using namespace interconnect_detail;
+
+namespace interconnect_detail {
+
+namespace {
+
+// The lengths prepare() (and fastest()'s latency pass) would set for a request from a network
+// node, computed when LEMON's Dijkstra reads them: no O(links) pass before a search that
+// settles a few nodes. Same values, bit for bit (banned none, penalties 1).
+struct LazyLength {
+  using Key = Arc;
+  using Value = double;
+  const Interconnect::Impl& I;
+  const Network& net;
+  const InterconnectParams& p;
+  const InterconnectionRequest& r;
+  const LinkState& s;
+  bool capacity, latency_only, pure_latency;
+  double lambda;
+  double operator[](Arc a) const {
+    const int j = I.kind[a];
+    if (j < 0) return 0;  // a PoP's arc to the "any PoP" sink
+    if (capacity && s.free[j] < r.pairs) return kBlocked;
+    const Link& l = net.links()[j];
+    const double lat = l.latency_ms;
+    if (pure_latency) return lat;
+    const double c = link_cost(l, p, r, s.built[j]) * 1.0 + kTieBreak * l.length_km;
+    return latency_only ? lat + 1e-9 * c : c + lambda * lat;
+  }
+};
+
+// What prepare(capacity = true) sets, read when the search needs it: a link's length from the
+// state (banned, pairs free, built, penalty), an attachment's as prepare() set it, a PoP's arc
+// to the sink 0. Same values, bit for bit.
+struct PreparedLength {
+  using Key = Arc;
+  using Value = double;
+  const Interconnect::Impl& I;
+  const Network& net;
+  const InterconnectParams& p;
+  const InterconnectionRequest& r;
+  const LinkState& s;
+  double lambda;
+  bool latency_only;
+  double operator[](Arc a) const {
+    const int j = I.kind[a];
+    if (j == kSinkArc) return 0;
+    if (j < 0) return I.len[a];  // an attachment
+    if (I.banned[j] || s.free[j] < r.pairs) return kBlocked;
+    const Link& l = net.links()[j];
+    const double lat = l.latency_ms;
+    const double c = link_cost(l, p, r, s.built[j]) * I.penalty[j] + kTieBreak * l.length_km;
+    return latency_only ? lat + 1e-9 * c : c + lambda * lat;
+  }
+};
+
+}  // namespace
+
+MemoRun memo_run(Interconnect::Impl& I, const Network& net, const InterconnectParams& p, const InterconnectionRequest& r,
+                 const LinkState& s, char mode, double lambda) {
+  MemoRun out;
+  const auto site = net.find_node(r.site_node);
+  if (!site) return out;
+  int target = -1;
+  switch (r.destination.kind) {
+    case Destination::Kind::Node:
+      if (auto v = net.find_node(r.destination.id)) target = ListDigraph::id(I.node[*v]);
+      break;
+    case Destination::Kind::AnyDorsalePop: target = ListDigraph::id(I.sink); break;
+    case Destination::Kind::Hub:
+      if (auto it = I.hub.find(r.destination.id); it != I.hub.end()) target = ListDigraph::id(I.node[it->second]);
+      break;
+  }
+  if (target < 0) return out;
+  out.handled = true;
+  const GNode source = I.node[*site];
+  const bool capacity = mode == 'c' || mode == 'l' || mode == 'f';
+  const bool costed = mode == 'c' || mode == 'l' || mode == 'r';
+  const bool pure_latency = mode == 'f' || mode == 't';
+  const Interconnect::Impl::RunKey key{ListDigraph::id(source), target, capacity || costed ? r.pairs : 0, costed ? r.horizon_years : 0,
+                                       lambda, mode};
+  auto flag_of = [&](int l) { return char((s.free[l] >= r.pairs ? 1 : 0) | (s.built[l] ? 2 : 0)); };
+  if (capacity) {  // a saturated part proved before, for these pairs or fewer
+    const int site_v = *site;
+    for (auto it = I.dead_label.begin(); it != I.dead_label.end() && it->first <= r.pairs; ++it) {
+      const int k = it->second[site_v];
+      if (k < 0) continue;
+      const auto& d = I.dead[k];
+      const bool outside = target == ListDigraph::id(I.sink) ? !d.has_pop : target >= int(I.is_pop.size()) || it->second[target] != k;
+      if (!outside) continue;
+      bool valid = true;
+      for (std::size_t i = 0; i < d.cut.size() && valid; ++i) valid = s.free[d.cut[i]] < d.pairs;
+      if (valid) {
+        return out;
+      }
+    }
+  }
+  if (auto it = I.run_memo.find(key); it != I.run_memo.end()) {
+    const auto& run = it->second;
+    bool valid = true;
+    for (std::size_t i = 0; i < run.links.size() && valid; ++i) valid = ((flag_of(run.links[i]) ^ run.flags[i]) & run.mask) == 0;
+    if (valid) {
+      if (run.found) out.route = run.route;
+      return out;
+    }
+    I.run_memo_size -= run.links.size();
+    I.run_memo.erase(it);
+  }
+  Prepared pr;
+  pr.source = source, pr.target = ListDigraph::nodeFromId(target);
+  Interconnect::Impl::Run run;
+  auto keep = [&] {
+    run.flags.reserve(run.links.size());
+    for (int l : run.links) run.flags.push_back(flag_of(l));
+    if (I.run_memo_size + run.links.size() > (std::size_t(1) << 21)) I.run_memo.clear(), I.run_memo_size = 0;  // bounded memory
+    I.run_memo_size += run.links.size();
+    I.run_memo[key] = std::move(run);
+  };
+  const LazyLength len{I, net, p, r, s, capacity, mode == 'l', pure_latency, lambda};
+  lemon::Dijkstra<ListDigraph, LazyLength> dj(I.g, len);
+  const GNode t = pr.target;
+  run.found = dj.run(source, t) && dj.dist(t) < kBlocked;
+  if (capacity && !run.found) {  // the reachability test names the saturated part (Impl::Dead)
+    I.cut.clear();
+    if (!reachable(I, r, s, pr, &I.cut)) {  // no route within capacity, while the cut stays short of pairs
+      const int n = int(I.is_pop.size());
+      Interconnect::Impl::Dead d{r.pairs, false, {}};
+      for (int l : I.cut) {
+        const Link& link = net.links()[l];
+        if (I.seen[link.a] != I.stamp || I.seen[link.b] != I.stamp) d.cut.push_back(l);  // on the edge
+      }
+      std::sort(d.cut.begin(), d.cut.end());
+      d.cut.erase(std::unique(d.cut.begin(), d.cut.end()), d.cut.end());
+      if (I.dead.size() >= 4096) I.dead.clear(), I.dead_label.clear();  // bounded memory
+      auto& label = I.dead_label[r.pairs];
+      if (label.empty()) label.assign(n, -1);
+      for (int v = 0; v < n; ++v)
+        if (I.seen[v] == I.stamp) label[v] = int(I.dead.size()), d.has_pop = d.has_pop || I.is_pop[v];
+      I.dead.push_back(std::move(d));
+      return out;
+    }
+  }
+  if (run.found) {
+    std::vector<Arc> arcs;
+    for (Arc a = dj.predArc(t); a != lemon::INVALID; a = dj.predArc(I.g.source(a))) arcs.push_back(a);
+    std::reverse(arcs.begin(), arcs.end());
+    run.route = to_route(I, net, p, arcs);
+    out.route = run.route;
+  }
+  run.mask = char((capacity ? 1 : 0) | (costed ? 2 : 0));
+  if (run.mask) {  // the links of the arcs the run examined: the out-arcs of the nodes it settled
+    if (++I.link_stamp == 0) std::fill(I.link_seen.begin(), I.link_seen.end(), 0), I.link_stamp = 1;
+    for (std::size_t v = 0; v < I.node.size(); ++v)
+      if (dj.processed(I.node[v]))
+        for (int k = I.adj_start[v]; k < I.adj_start[v + 1]; ++k)
+          if (I.link_seen[I.adj_link[k]] != I.link_stamp) I.link_seen[I.adj_link[k]] = I.link_stamp, run.links.push_back(I.adj_link[k]);
+  }
+  keep();
+  return out;
+}
+
+std::optional<RouteOption> Searcher::search(double lambda, bool latency_only) const {
+  if (!I.reference && need == 1 && I.plain) {
+    MemoRun m = memo_run(I, net, p, r, s, latency_only ? 'l' : 'c', lambda);
+    if (m.handled) {
+      if (!m.route) return std::nullopt;
+      RouteOption o;
+      o.routes.push_back(std::move(*m.route));
+      ic.price(o, r, s);
+      return o;
+    }
+  }
+  const bool lazy = !I.reference && need == 1;  // the links' lengths read as the search needs them
+  Prepared pr = prepare(I, net, p, r, s, true, lambda, latency_only, !lazy);
+  if (!pr.ok) return std::nullopt;
+  // what the search would find (the lazy search finds it as fast: it stops at the target and
+  // reads no length it does not need)
+  if (!I.reference && !lazy && !reachable(I, r, s, pr)) return std::nullopt;
+  if (!I.reference && need == 2 && !disjoint_paths(I, pr.source, pr.target, 2)) return std::nullopt;
+  RouteOption o;
+  if (lazy) {
+    const PreparedLength len{I, net, p, r, s, lambda, latency_only};
+    lemon::Dijkstra<ListDigraph, PreparedLength> dj(I.g, len);
+    if (!dj.run(pr.source, pr.target) || dj.dist(pr.target) >= kBlocked) return std::nullopt;
+    std::vector<Arc> arcs;
+    for (Arc a = dj.predArc(pr.target); a != lemon::INVALID; a = dj.predArc(I.g.source(a))) arcs.push_back(a);
+    std::reverse(arcs.begin(), arcs.end());
+    o.routes.push_back(to_route(I, net, p, arcs));
+  } else if (need == 1) {
+    lemon::Dijkstra<ListDigraph, ListDigraph::ArcMap<double>> dj(I.g, I.len);
+    if (!dj.run(pr.source, pr.target) || dj.dist(pr.target) >= kBlocked) return std::nullopt;
+    o.routes.push_back(to_route(I, net, p, path_arcs(dj, I.g, pr.target)));
+  } else {
+    lemon::Suurballe<ListDigraph, ListDigraph::ArcMap<double>> sb(I.g, I.len);
+    if (sb.run(pr.source, pr.target, 2) < 2 || sb.totalLength() >= kBlocked) return std::nullopt;
+    for (int i = 0; i < 2; ++i) {
+      std::vector<Arc> arcs;
+      for (int a = 0; a < sb.path(i).length(); ++a) arcs.push_back(sb.path(i).nth(a));
+      o.routes.push_back(to_route(I, net, p, arcs));
+    }
+  }
+  ic.price(o, r, s);
+  return o;
+}
+
+bool Searcher::latency_ok(const RouteOption& o) const {
+  if (!r.max_latency_ms) return true;
+  for (const auto& route : o.routes)
+    if (route.latency_ms > *r.max_latency_ms + 1e-12) return false;
+  return true;
+}
+
+std::optional<RouteOption> Searcher::best() const {
+  auto o = search(0, false);
+  none = !o;
+  if (!o || latency_ok(*o)) return o;
+  for (double lambda = 1e2; lambda <= 1e10; lambda *= 10) {
+    auto q = search(lambda, false);
+    if (q && latency_ok(*q)) return q;
+  }
+  auto q = search(0, true);
+  if (q && latency_ok(*q)) return q;
+  return std::nullopt;
+}
+
+std::optional<RouteOption> Searcher::pinned_reroute(const RouteOption& o, int pin) const {
+  const auto pinned = o.routes[pin];
+  const auto groups = srgs_of(net, pinned);
+  std::fill(I.banned.begin(), I.banned.end(), 0);
+  for (std::size_t j = 0; j < net.links().size(); ++j)
+    net.links()[j].for_each_risk_group([&](const std::string& g) { if (groups.count(g)) I.banned[j] = 1; });
+  for (int l : pinned.links) I.banned[l] = 1;
+  InterconnectionRequest single = r;
+  single.protection = Protection::None;
+  Prepared pr = prepare(I, net, p, single, s, true, 0, false);
+  if (pinned.attach_node >= 0)  // the other route may not reuse the same attachment
+    for (std::size_t k = 0; k < I.attach_arcs.size(); ++k)
+      if (I.attach_to[k] == pinned.attach_node) I.len[I.attach_arcs[k]] = kBlocked;
+  if (r.destination.kind == Destination::Kind::AnyDorsalePop)  // nor reach the same PoP
+    for (ListDigraph::OutArcIt a(I.g, I.node[pinned.nodes.back()]); a != lemon::INVALID; ++a)
+      if (I.kind[a] == kSinkArc) I.len[a] = kBlocked;
+  lemon::Dijkstra<ListDigraph, ListDigraph::ArcMap<double>> dj(I.g, I.len);
+  if (!pr.ok || !dj.run(pr.source, pr.target) || dj.dist(pr.target) >= kBlocked) return std::nullopt;
+  RouteOption q;
+  q.routes = {pinned, to_route(I, net, p, path_arcs(dj, I.g, pr.target))};
+  ic.price(q, r, s);
+  if (!common_srgs(net, q).empty() || !latency_ok(q)) return std::nullopt;
+  return q;
+}
+
+void Searcher::ban_and_reroute(std::optional<RouteOption>& bestp) const {
+  std::vector<std::set<int>> frontier{{}};
+  std::set<std::set<int>> tried{{}};
+  for (int round = 0; round < 3 && !frontier.empty(); ++round) {
+    std::vector<std::set<int>> next;
+    for (const auto& ban : frontier) {
+      std::fill(I.banned.begin(), I.banned.end(), 0);
+      for (int l : ban) I.banned[l] = 1;
+      auto q = search(0, false);
+      if (!q) continue;
+      const auto c = common_srgs(net, *q);
+      if (c.empty()) {
+        if (latency_ok(*q) && (!bestp || q->total() < bestp->total())) bestp = *q;
+        continue;
+      }
+      for (const auto& g : c) {
+        std::vector<int> members;
+        for (std::size_t j = 0; j < net.links().size(); ++j)
+          if (net.links()[j].in_risk_group(g)) members.push_back(int(j));
+        for (int keep = -1; keep < int(members.size()); ++keep) {
+          std::set<int> nb = ban;
+          for (int k2 = 0; k2 < int(members.size()); ++k2)
+            if (k2 != keep) nb.insert(members[k2]);
+          if (next.size() < 16 && tried.insert(nb).second) next.push_back(nb);
+        }
+      }
+    }
+    frontier = std::move(next);
+  }
+  std::fill(I.banned.begin(), I.banned.end(), 0);
+}
+
+std::optional<std::pair<double, RouteOption>> Searcher::weighted(const std::vector<double>& w, double mu) const {
+  std::fill(I.banned.begin(), I.banned.end(), 0);
+  Prepared pr = prepare(I, net, p, r, s, true, 0, false);
+  if (!pr.ok) return std::nullopt;
+  for (ListDigraph::ArcIt a(I.g); a != lemon::INVALID; ++a) {
+    if (I.len[a] >= kBlocked) continue;
+    const int k = I.kind[a];
+    I.len[a] = (k >= 0 ? w[k] : 0.0) + mu * arc_latency(I, net, p, a);
+  }
+  RouteOption o;
+  double len;
+  if (need == 1) {
+    lemon::Dijkstra<ListDigraph, ListDigraph::ArcMap<double>> dj(I.g, I.len);
+    if (!dj.run(pr.source, pr.target) || dj.dist(pr.target) >= kBlocked) return std::nullopt;
+    len = dj.dist(pr.target);
+    o.routes.push_back(to_route(I, net, p, path_arcs(dj, I.g, pr.target)));
+  } else {
+    lemon::Suurballe<ListDigraph, ListDigraph::ArcMap<double>> sb(I.g, I.len);
+    if (sb.run(pr.source, pr.target, 2) < 2 || sb.totalLength() >= kBlocked) return std::nullopt;
+    len = sb.totalLength();
+    for (int i = 0; i < 2; ++i) {
+      std::vector<Arc> arcs;
+      for (int a = 0; a < sb.path(i).length(); ++a) arcs.push_back(sb.path(i).nth(a));
+      o.routes.push_back(to_route(I, net, p, arcs));
+    }
+  }
+  return std::pair{len, o};
+}
+
+bool Searcher::valid_column(const RouteOption& o) const {
+  if (!latency_ok(o)) return false;
+  if (need == 1) return true;
+  std::set<int> a(o.routes[0].links.begin(), o.routes[0].links.end());
+  for (int l : o.routes[1].links)
+    if (a.count(l)) return false;
+  if (o.routes[0].attach_node >= 0 && o.routes[0].attach_node == o.routes[1].attach_node) return false;
+  return p.accept_link_only_diversity || common_srgs(net, o).empty();
+}
+
+RouteOption Searcher::risk_disjoint(RouteOption o) const {
+  if (need == 1) return o;
+  const auto shared = common_srgs(net, o);
+  if (shared.empty()) return o;
+  std::optional<RouteOption> bestp;
+  for (int pin = 0; pin < 2; ++pin) {
+    auto q = pinned_reroute(o, pin);
+    if (q && (!bestp || q->total() < bestp->total())) bestp = q;
+  }
+  ban_and_reroute(bestp);
+  if (bestp) return *bestp;
+  for (const auto& g : shared) {
+    Reason why;  // route k's links in g
+    why.kind = ReasonKind::SharedRiskGroup;
+    why.group = g;
+    why.routes.resize(2);
+    for (int i = 0; i < 2; ++i)
+      for (int l : o.routes[i].links)
+        if (net.links()[l].in_risk_group(g)) why.routes[i].links.push_back(l), why.routes[i].link_ids.push_back(net.links()[l].id);
+    o.notes.push_back(std::move(why));
+  }
+  o.risk_disjoint = false;
+  return o;
+}
+
+}  // namespace interconnect_detail
+
+}  // namespace dorsale::solvers

@@ -23,6 +23,9 @@ fi
 # ccache (scripts/install-deps.sh) keeps CI's repeated builds short
 LAUNCHER=()
 if command -v ccache > /dev/null; then LAUNCHER=(-DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache); fi
+# paths below the checkout hashed relative to it, the build folder's path not hashed: a clone
+# elsewhere (CI's fresh clone) reuses the objects of another, whatever ccache's own configuration
+export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$PWD}" CCACHE_NOHASHDIR="${CCACHE_NOHASHDIR:-true}"
 # -gline-tables-only: the sanitizers' stack traces keep file:line, the objects and the 15 links
 # (dorsale, dorsale_tests, the fuzz targets) stay small; lld links them faster than ld.bfd.
 CC=clang-14 CXX=clang++-14 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo \

@@ -19,5 +19,8 @@ fi
 # ccache (installed by install-deps.sh) keeps rebuilds and CI's later builds short
 LAUNCHER=()
 if command -v ccache > /dev/null; then LAUNCHER=(-DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache); fi
+# paths below the checkout hashed relative to it, the build folder's path not hashed: a clone
+# elsewhere (CI's fresh clone) reuses the objects of another, whatever ccache's own configuration
+export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$PWD}" CCACHE_NOHASHDIR="${CCACHE_NOHASHDIR:-true}"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release "${OPTS[@]}" "${LAUNCHER[@]}" > /dev/null
 cmake --build build -j"$(nproc)" "${TARGETS[@]}"

@@ -3,6 +3,9 @@
 #
 #   bash scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]     (default: 30 s, every target)
 #
+# The targets run DORSALE_FUZZ_JOBS at a time (default: the number of cores; each libFuzzer run
+# uses one), their reports printed in the targets' order once all have ended.
+#
 # Installs clang/libFuzzer and builds the fuzz targets in build-asan/ (scripts/asan-build.sh:
 # DORSALE_FUZZ=ON; the same build runs the test suite under ASan + UBSan in
 # scripts/test-sanitize.sh), then per target:
@@ -49,11 +52,13 @@ stat() {  # stat NAME LOG -> the last value of libFuzzer's "stat::NAME: value"
 }
 
 mkdir -p build-asan/logs
-failed=()
-summary=()
-for t in "${targets[@]}"; do
+JOBS="${DORSALE_FUZZ_JOBS:-$(nproc)}"
+
+# fuzz_one TARGET: its regressions, then its fuzzing; prints its report (and last its summary
+# line, ending with "ok" when the target is clean) to build-asan/logs/TARGET.report.
+fuzz_one() {
+  local t="$1" bin work art result regress rlog log rc kind repro execs rate last counts line
   bin="build-asan/fuzz/fuzz_$t"
-  [ -x "$bin" ] || { echo "fuzz.sh: no target $t ($bin)" >&2; exit 2; }
   work="build-asan/corpus/$t"
   art="build-asan/artifacts/$t"
   mkdir -p "$work" "$art"
@@ -88,29 +93,41 @@ for t in "${targets[@]}"; do
     if [ "$rc" -ne 0 ] || [ -z "$counts" ] || [ "$counts" != "0/0/0" ]; then
       result="FAIL(rc=$rc; oom/timeout/crash ${counts:-?}; reproducers in $art/)"
     fi
-    line=$(printf '%-16s execs=%-10s exec/s=%-7s %s' "$t" "${execs:-?}" "${rate:-?}" "$result")
-    echo "$line"
-    summary+=("$line")
-    [ "$result" = "ok" ] || failed+=("$t")
-    clean_shm
-    continue
+  else
+    "$bin" "${FUZZ_FLAGS[@]}" -max_total_time="$SECS" -artifact_prefix="$art/" "$work" > "$log" 2>&1 || rc=$?
+    if [ "$rc" -ne 0 ] || grep -aqE "ERROR: (AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|libFuzzer)|runtime error:" "$log"; then
+      kind=$(grep -aoE -m 1 "ERROR: (AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|libFuzzer): [a-z-]+( [a-z-]+)?|runtime error: .{0,80}" "$log" || true)
+      repro=$(grep -aoE -m 1 "Test unit written to [^ ]+" "$log" | sed 's/Test unit written to //' || true)
+      result="FAIL(rc=$rc${kind:+; $kind}${repro:+; $repro})"
+      grep -a -m 3 -E "terminate called|what\(\)" "$log" | sed 's/^/   /' || true
+      grep -a -m 8 -E "^ +#[0-9]+ " "$log" | sed 's/^/   /' || true
+    fi
+    execs=$(stat number_of_executed_units "$log")
+    rate=$(stat average_exec_per_sec "$log")
   fi
-  "$bin" "${FUZZ_FLAGS[@]}" -max_total_time="$SECS" -artifact_prefix="$art/" "$work" > "$log" 2>&1 || rc=$?
-  if [ "$rc" -ne 0 ] || grep -aqE "ERROR: (AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|libFuzzer)|runtime error:" "$log"; then
-    kind=$(grep -aoE -m 1 "ERROR: (AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|libFuzzer): [a-z-]+( [a-z-]+)?|runtime error: .{0,80}" "$log" || true)
-    repro=$(grep -aoE -m 1 "Test unit written to [^ ]+" "$log" | sed 's/Test unit written to //' || true)
-    result="FAIL(rc=$rc${kind:+; $kind}${repro:+; $repro})"
-    grep -a -m 3 -E "terminate called|what\(\)" "$log" | sed 's/^/   /' || true
-    grep -a -m 8 -E "^ +#[0-9]+ " "$log" | sed 's/^/   /' || true
-  fi
-  execs=$(stat number_of_executed_units "$log")
-  rate=$(stat average_exec_per_sec "$log")
   line=$(printf '%-16s execs=%-10s exec/s=%-7s %s' "$t" "${execs:-?}" "${rate:-?}" "$result")
   echo "$line"
-  summary+=("$line")
-  [ "$result" = "ok" ] || failed+=("$t")
-  clean_shm
+}
+
+for t in "${targets[@]}"; do
+  [ -x "build-asan/fuzz/fuzz_$t" ] || { echo "fuzz.sh: no target $t (build-asan/fuzz/fuzz_$t)" >&2; exit 2; }
 done
+echo "== fuzzing ${#targets[@]} targets for ${SECS}s each, $JOBS at a time"
+for t in "${targets[@]}"; do
+  while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do wait -n || true; done
+  fuzz_one "$t" > "build-asan/logs/$t.report" 2>&1 &
+done
+wait
+failed=()
+summary=()
+for t in "${targets[@]}"; do
+  sed '$d' "build-asan/logs/$t.report"
+  line=$(tail -n 1 "build-asan/logs/$t.report")
+  summary+=("$line")
+  # the report's last line is the target's summary, ending with its result
+  [[ "$line" == "$t "*" ok" ]] || failed+=("$t")
+done
+clean_shm
 
 echo
 echo "== fuzz summary (${SECS}s per target; logs in build-asan/logs/, reproducers in build-asan/artifacts/)"

@@ -12,11 +12,9 @@ bash scripts/asan-build.sh --tests
 export ASAN_OPTIONS="detect_leaks=${DORSALE_ASAN_LEAKS:-1}:abort_on_error=1:check_initialization_order=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
 cd build-asan
-# The kill -9 test calibrates its kill instants on one timed run: under ASan and a parallel
-# ctest the later runs can finish before the kills land (measured: 2 in-flight kills of 3
-# wanted), so it runs alone after the others.
-serial='OutputsCli.KilledAtAnyInstantTheFolderHoldsOneWholeRun'
-rc=0
-ctest --output-on-failure -j"$(nproc)" -E "$serial" "$@" || rc=$?
-ctest --output-on-failure -R "$serial" "$@" || rc=$?
-exit "$rc"
+# ctest starts the longest tests first from the costs of the previous run in this folder; a
+# fresh build-asan/ starts from the committed costs of a full run (.ci/ctest-costs-asan.txt), so
+# that no long test starts last and runs alone at the end.
+costs=Testing/Temporary/CTestCostData.txt
+[ -f "$costs" ] || { mkdir -p Testing/Temporary && cp ../.ci/ctest-costs-asan.txt "$costs"; }
+ctest --output-on-failure -j"$(nproc)" "$@"

@@ -65,6 +65,28 @@ int run_with_file_limit(const std::vector<std::string>& args, rlim_t max_file_by
 
 using dorsale::test::visible;
 
+// Waits until the `dorsale run` `pid` writing into `out` has begun its commit: a generation of
+// out/.dorsale/run holds a .manifest (the commit's first write) written after `started`. Polls
+// every 10 ms; returns false when the process ended first. Watching the folder rather than a
+// clock calibrated on another run keeps the aim whatever the load of the machine (the test runs
+// beside others in a parallel ctest, under the sanitizers too).
+bool wait_for_commit(pid_t pid, const fs::path& out, fs::file_time_type started) {
+  const fs::path gens = out / ".dorsale" / "run";
+  for (;;) {
+    std::error_code ec;
+    for (fs::directory_iterator it(gens, ec), end; !ec && it != end; it.increment(ec)) {
+      const fs::path m = it->path() / ".manifest";
+      std::error_code ec2;
+      const auto t = fs::last_write_time(m, ec2);
+      // a manifest left by an earlier killed run is older than this run's start
+      if (!ec2 && t > started) return true;
+    }
+    int st = 0;
+    if (::waitpid(pid, &st, WNOHANG) != 0) return false;  // reaped here: the caller sees no child
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+}
+
 }  // namespace
 
 TEST(OutputsCli, EveryCommandKeepsTheUsersFilesAndRefusesARegularFile) {
@@ -128,7 +150,9 @@ TEST(OutputsCli, ScenarioNamesThatAreNotOneSafeComponentAreRefused) {
 
 // kill -9 at random instants of `dorsale run`, alternating two different runs (A: the two
 // built-in scenarios, B: one scenario with another seed): after every kill the folder holds
-// exactly one whole run, A's or B's, byte for byte, and the user's file.
+// exactly one whole run, A's or B's, byte for byte, and the user's file. Half the kills land
+// at a random instant of the run's work, half at a random instant of its commit (each step
+// slowed down by a test hook; the commit's start is seen in the folder, not guessed by a clock).
 TEST(OutputsCli, KilledAtAnyInstantTheFolderHoldsOneWholeRun) {
   dorsale::test::TempDir tmp;
   const fs::path log = tmp.path() / "log.txt";
@@ -143,16 +167,15 @@ TEST(OutputsCli, KilledAtAnyInstantTheFolderHoldsOneWholeRun) {
     std::ofstream(b_toml) << t;
   }
   const std::vector<std::string> run_a = {"run", "-o", out.string()}, run_b = {"run", b_toml.string(), "-o", out.string()};
-  // the two whole runs, for reference, and how long each takes (the shortest of two, the
-  // machine being shared: kills are aimed inside that time)
+  // the two whole runs, for reference, and how long each takes (the shortest of two for A, the
+  // machine being shared): the kills during the work are aimed inside that time
   auto timed = [&](const std::vector<std::string>& args) {
     const auto t0 = std::chrono::steady_clock::now();
     EXPECT_EQ(run_cli(args, log), 0) << slurp(log);
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   };
   double seconds_a = timed({"run", "-o", ref_a.string()});
-  double seconds_b = timed({"run", b_toml.string(), "-o", ref_b.string()});
-  seconds_b = std::min(seconds_b, timed({"run", b_toml.string(), "-o", ref_b.string()}));
+  const double seconds_b = timed({"run", b_toml.string(), "-o", ref_b.string()});
   const std::set<std::string> entries_a = {"bfc-2022", "bfc-2025", "report.html"}, entries_b = {"bfc-2022", "report.html"};
   ASSERT_EQ(visible(ref_a), entries_a);
   ASSERT_EQ(visible(ref_b), entries_b);
@@ -173,23 +196,44 @@ TEST(OutputsCli, KilledAtAnyInstantTheFolderHoldsOneWholeRun) {
     }
     return true;
   };
+  // the entries of `out` that resolve (a killed run's dangling links aside), notes.docx aside
+  auto linked = [&] {
+    std::set<std::string> r;
+    for (const auto& e : visible(out))
+      if (e != "notes.docx" && fs::exists(out / e)) r.insert(e);
+    return r;
+  };
   std::mt19937 rng(12345);
-  // every other kill is aimed at the commit, slowed down to about 1 s after the run's work
-  int killed_in_flight = 0;
+  // every other kill is aimed at the commit, whose every step is slowed down to 250 ms: one per
+  // new link, the switch, one after it, one per link removed; the kill lands at a random instant
+  // of these steps, counted from the commit's first write
+  constexpr double kCommitStep = 0.25;
+  int killed_in_flight = 0, killed_in_commit = 0;
   for (int k = 0; k < 16; ++k) {
     const bool b = k % 2 == 0, aim_commit = k % 4 >= 2;
     const double T = b ? seconds_b : seconds_a;
-    std::uniform_real_distribution<double> when(0.0, 0.9 * T), in_commit(0.9 * T, T + 0.8);
+    int steps = 2;
+    const auto& mine = b ? entries_b : entries_a;
+    const auto before = linked();
+    for (const auto& e : mine) steps += !before.count(e);
+    for (const auto& e : before) steps += !mine.count(e);
+    std::uniform_real_distribution<double> when(0.0, 0.9 * T), in_commit(0.0, steps * kCommitStep - 0.05);
     const double at = aim_commit ? in_commit(rng) : when(rng);
-    const pid_t pid = spawn(b ? run_b : run_a, aim_commit ? 120 : 0);
-    std::this_thread::sleep_for(std::chrono::duration<double>(at));
-    int st = 0;
-    if (::waitpid(pid, &st, WNOHANG) == 0) {
-      ::kill(pid, SIGKILL);
-      ::waitpid(pid, &st, 0);
-      ++killed_in_flight;
+    const auto started = fs::file_time_type::clock::now();
+    const pid_t pid = spawn(b ? run_b : run_a, aim_commit ? int(kCommitStep * 1000) : 0);
+    bool alive = true;
+    if (aim_commit) alive = wait_for_commit(pid, out, started);
+    if (alive) {
+      std::this_thread::sleep_for(std::chrono::duration<double>(at));
+      int st = 0;
+      if (::waitpid(pid, &st, WNOHANG) == 0) {
+        ::kill(pid, SIGKILL);
+        ::waitpid(pid, &st, 0);
+        ++killed_in_flight;
+        killed_in_commit += aim_commit;
+      }
     }
-    SCOPED_TRACE("kill " + std::to_string(k) + " at " + std::to_string(at) + " s");
+    SCOPED_TRACE("kill " + std::to_string(k) + (aim_commit ? " into the commit at +" : " at ") + std::to_string(at) + " s");
     EXPECT_EQ(slurp(out / "notes.docx"), "the user's notes");
     // the links of entries that did not exist in the old run may dangle until the next command
     std::set<std::string> whole;
@@ -221,6 +265,7 @@ TEST(OutputsCli, KilledAtAnyInstantTheFolderHoldsOneWholeRun) {
       }
   }
   EXPECT_GE(killed_in_flight, 4) << "the kills should land while runs are in flight";
+  EXPECT_GE(killed_in_commit, 4) << "the kills aimed at the commit should land inside it";
   // the next run cleans what the killed ones left and commits normally
   ASSERT_EQ(run_cli(run_b, log), 0) << slurp(log);
   EXPECT_TRUE(same_as(ref_b, entries_b));

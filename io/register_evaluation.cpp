@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "io/reasons.h"
+
 namespace dorsale::io {
 
 namespace {
@@ -13,7 +15,7 @@ nlohmann::json route_json(const solvers::RouteOption::Route& r) {
 
 // The engine's evaluation, kept as given (so the export re-describes exactly what was answered).
 nlohmann::json evaluation_json(const solvers::Evaluation& e) {
-  nlohmann::json j = {{"decision", decision_key(e.decision)}, {"reasons", e.reasons}, {"option", nullptr}};
+  nlohmann::json j = {{"decision", decision_key(e.decision)}, {"reasons", reason_texts(e.reasons)}, {"option", nullptr}};
   if (e.option) {
     nlohmann::json routes = nlohmann::json::array();
     for (const auto& r : e.option->routes) routes.push_back(route_json(r));

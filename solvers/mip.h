@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "models/progress.h"
+#include "models/solve.h"
 
 namespace dorsale::solvers {
 

@@ -3,7 +3,6 @@
 #include <algorithm>
 
 #include <fmt/format.h>
-#include <openssl/evp.h>
 
 #include <chrono>
 #include <cmath>
@@ -19,6 +18,7 @@
 #include "io/requests.h"
 #include "io/text.h"
 #include "io/interconnect_writer.h"
+#include "service/tokens.h"
 
 namespace dorsale::service {
 
@@ -41,14 +41,6 @@ std::string iso_time(std::int64_t t) {
 
 namespace {
 
-std::string sha256_hex(const std::string& text) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int n = 0;
-  EVP_Digest(text.data(), text.size(), md, &n, EVP_sha256(), nullptr);
-  std::string out;
-  for (unsigned i = 0; i < n; ++i) out += fmt::format("{:02x}", md[i]);
-  return out;
-}
 
 std::vector<Allocation> allocations_of(const solvers::Evaluation& e, int pairs) {
   std::map<int, int> per_link;
@@ -76,10 +68,18 @@ bool is_clean_text(std::string_view text) {
   return std::none_of(text.begin(), text.end(), [](char ch) { return (unsigned char)ch < 0x20 || ch == 0x7F; });
 }
 
-namespace {
+// Text a person types (a reason, a comment): UTF-8, no control character but newline and tab.
+void check_typed_text(const std::string& field, const std::string& text, std::int64_t max_chars) {
+  std::int64_t chars = 0;
+  for (unsigned char ch : text) chars += (ch & 0xC0) != 0x80;
+  if (chars > max_chars)
+    throw ApiError(400, field, fmt::format("the {} has {} characters, more than {} (desk.{}_max_chars)", field, chars, max_chars,
+                                           field == "text" ? "comment" : field));
+  for (unsigned char ch : text)
+    if ((ch < 0x20 && ch != '\n' && ch != '\t') || ch == 0x7F)
+      throw ApiError(400, field, fmt::format("the {} holds a control character (only newlines and tabs are kept)", field));
+}
 
-// A body that is not UTF-8 is refused before it is parsed or stored (the register's text
-// columns hold UTF-8; PostgreSQL refuses other bytes).
 void check_body_utf8(const std::string& body) {
   try {
     scenarios::check_utf8(body, "body");
@@ -87,8 +87,6 @@ void check_body_utf8(const std::string& body) {
     throw ApiError(400, "body", e.what());
   }
 }
-
-}  // namespace
 
 struct Desk::Parsed {
   InterconnectionRequest request;
@@ -364,7 +362,7 @@ Desk::Submitted Desk::submit(const Caller& c, const std::string& body, const std
   if (!is_clean_text(key)) throw ApiError(400, "Idempotency-Key", "an idempotency key is UTF-8 text without control characters");
   check_body_utf8(body);
   Parsed p = parse_body(c, body);
-  const std::string sha = sha256_hex(body);
+  const std::string sha = sha256_hex_of(body);
   Submitted out;
   write([&](RegisterTx& tx, std::int64_t now) {
     if (!key.empty()) {
@@ -423,7 +421,7 @@ json Desk::import_csv(const Caller& c, const std::string& csv) {
           row["destination"] = r.destination.kind == Destination::Kind::AnyDorsalePop ? "dorsale" : r.destination.id;
           if (r.max_latency_ms) row["max_latency_ms"] = *r.max_latency_ms;
           try {
-            const std::string sha = sha256_hex(row.dump());
+            const std::string sha = sha256_hex_of(row.dump());
             answers.push_back(submit_in(tx, c, r, std::move(row), "", sha, now, &by));
           } catch (const ApiError& e) {
             throw ApiError(e.status(), e.field(), fmt::format("line {}: {}", r.line, e.what()));
@@ -474,122 +472,6 @@ json Desk::get(const Caller& c, const std::string& id) {
   json out;
   read([&](RegisterTx& tx, const View& v) { out = answer_of(visible(tx, c, id), v.state, v.builders); });
   return out;
-}
-
-namespace {
-
-// A count given in a query: digits only, within [lo, hi]; ApiError 400 naming the parameter.
-std::int64_t count_param(const std::string& name, const std::string& v, std::int64_t lo, std::int64_t hi) {
-  if (v.empty() || v.size() > 12 || v.find_first_not_of("0123456789") != std::string::npos || std::stoll(v) < lo || std::stoll(v) > hi)
-    throw ApiError(400, name, fmt::format("'{}' is not a whole number from {} to {}", v.substr(0, 40), lo, hi));
-  return std::stoll(v);
-}
-
-// The cursor of the page after `last`: sort~order~seq~key (opaque to clients).
-std::string cursor_of(const ListQuery& q, const StoredRequest& last) {
-  std::string key;
-  switch (q.sort) {
-    case SortKey::Submitted: break;
-    case SortKey::Updated: key = std::to_string(last.updated); break;
-    case SortKey::Id: key = last.id; break;
-    case SortKey::Status: key = io::status_key(last.status); break;
-  }
-  return fmt::format("{}~{}~{}~{}", io::sort_key(q.sort), q.desc ? "desc" : "asc", last.seq, key);
-}
-
-// Text a person types (a reason, a comment): UTF-8, no control character but newline and tab.
-void check_typed_text(const std::string& field, const std::string& text, std::int64_t max_chars) {
-  std::int64_t chars = 0;
-  for (unsigned char ch : text) chars += (ch & 0xC0) != 0x80;
-  if (chars > max_chars)
-    throw ApiError(400, field, fmt::format("the {} has {} characters, more than {} (desk.{}_max_chars)", field, chars, max_chars,
-                                           field == "text" ? "comment" : field));
-  for (unsigned char ch : text)
-    if ((ch < 0x20 && ch != '\n' && ch != '\t') || ch == 0x7F)
-      throw ApiError(400, field, fmt::format("the {} holds a control character (only newlines and tabs are kept)", field));
-}
-
-}  // namespace
-
-ListQuery Desk::list_query(const Caller& c, const Query& query, bool paging) const {
-  static const std::set<std::string> known = {"status", "q", "sort", "order", "limit", "offset", "cursor"};
-  std::map<std::string, std::string> p;
-  for (const auto& [k, v] : query) {
-    if (!known.count(k)) throw ApiError(400, k, fmt::format("'{}' is not a parameter of this list (status, q, sort, order, limit, offset, cursor)", k));
-    if (!paging && (k == "limit" || k == "offset" || k == "cursor"))
-      throw ApiError(400, k, "the export holds every request the filters select: limit, offset and cursor page the list (GET /api/requests)");
-    if (!p.emplace(k, v).second) throw ApiError(400, k, fmt::format("'{}' is given twice", k));
-  }
-  const auto at = [&](const char* k) { return p.count(k) ? p.at(k) : std::string(); };
-  ListQuery q;
-  q.owner = c.role == Role::Engineer ? "" : c.name;
-  if (const std::string status = at("status"); !status.empty()) {
-    q.status = io::status_from(status);
-    if (!q.status)
-      throw ApiError(400, "status", fmt::format("'{}' is not held, rejected, confirmed, declined, cancelled or expired", status.substr(0, 40)));
-  }
-  q.q = at("q");
-  if (std::int64_t(q.q.size()) > params_.desk.search_max_chars)
-    throw ApiError(400, "q", fmt::format("a search has at most {} characters (desk.search_max_chars)", params_.desk.search_max_chars));
-  if (p.count("sort")) {
-    const auto sort = io::sort_from(at("sort"));
-    if (!sort) throw ApiError(400, "sort", fmt::format("'{}' is not submitted, updated, id or status", at("sort").substr(0, 40)));
-    q.sort = *sort;
-  }
-  const std::string order =
-      p.count("order") ? at("order") : (q.sort == SortKey::Submitted || q.sort == SortKey::Updated ? "desc" : "asc");
-  if (order != "asc" && order != "desc") throw ApiError(400, "order", fmt::format("'{}' is not asc or desc", order.substr(0, 40)));
-  q.desc = order == "desc";
-  if (!paging) {
-    q.limit = 0;
-    return q;
-  }
-  q.limit = p.count("limit") ? count_param("limit", at("limit"), 1, params_.desk.list_max_limit) : params_.desk.list_default_limit;
-  q.offset = p.count("offset") ? count_param("offset", at("offset"), 0, 1000000000) : 0;
-  if (p.count("cursor")) {
-    const std::string cur = at("cursor");
-    if (q.offset > 0) throw ApiError(400, "offset", "give a cursor or an offset, not both");
-    // sort~order~seq~key
-    const auto a = cur.find('~'), b = a == std::string::npos ? a : cur.find('~', a + 1), d = b == std::string::npos ? b : cur.find('~', b + 1);
-    if (d == std::string::npos) throw ApiError(400, "cursor", "not a cursor of this list (give the next_cursor of the page before)");
-    if (io::sort_from(cur.substr(0, a)) != q.sort || cur.substr(a + 1, b - a - 1) != order)
-      throw ApiError(400, "cursor", "this cursor pages another order (sort and order must be the same as for the page before)");
-    q.after = true;
-    q.after_seq = count_param("cursor", cur.substr(b + 1, d - b - 1), 0, std::numeric_limits<std::int64_t>::max() / 10);
-    q.after_key = cur.substr(d + 1);
-    if (q.sort == SortKey::Updated) count_param("cursor", q.after_key, 0, std::numeric_limits<std::int64_t>::max() / 10);
-  }
-  return q;
-}
-
-json Desk::list(const Caller& c, const Query& query) {
-  ListQuery q = list_query(c, query, true);
-  json out = {{"items", json::array()}, {"limit", q.limit}, {"offset", q.offset}, {"sort", io::sort_key(q.sort)}, {"order", q.desc ? "desc" : "asc"},
-              {"next_cursor", nullptr}};
-  read([&](RegisterTx& tx, const View& v) {
-    const std::int64_t limit = q.limit;
-    q.limit = limit + 1;  // one more: is there a next page?
-    auto rows = tx.page(q);
-    q.limit = limit;
-    out["total"] = tx.count(q);
-    if (std::int64_t(rows.size()) > limit) {
-      rows.resize(std::size_t(limit));
-      out["next_cursor"] = cursor_of(q, rows.back());
-    }
-    json items = json::array();
-    for (const auto& s : rows) items.push_back(answer_of(s, v.state, v.builders));
-    out["items"] = std::move(items);
-  });
-  return out;
-}
-
-json Desk::export_list(const Caller& c, const Query& query) {
-  const ListQuery q = list_query(c, query, false);
-  json items = json::array();
-  read([&](RegisterTx& tx, const View& v) {
-    for (const auto& s : tx.page(q)) items.push_back(answer_of(s, v.state, v.builders));
-  });
-  return items;
 }
 
 std::string Desk::reason_of(const std::string& body, bool required) const {
@@ -657,230 +539,5 @@ json Desk::comment(const Caller& c, const std::string& id, const std::string& bo
   });
   return out;
 }
-
-json Desk::history(const Caller& c, const std::string& id, const std::string& only) {
-  json out;
-  read([&](RegisterTx& tx, const View&) {
-    const StoredRequest s = visible(tx, c, id);
-    json events = json::array();
-    for (const auto& e : tx.audit_log(id))
-      if (only.empty() || e.action == only)
-        events.push_back({{"at", iso_time(e.at)}, {"actor", e.actor}, {"action", e.action}, {"detail", e.detail}, {"reason", e.reason}});
-    out = {{"id", s.id}, {"status", io::status_key(s.status)}, {"events", std::move(events)}};
-  });
-  return out;
-}
-
-json Desk::links(const Query& query) {
-  std::string sort;
-  std::int64_t limit = 0;
-  for (const auto& [k, v] : query) {
-    if (k == "sort") {
-      if (v != "load") throw ApiError(400, "sort", fmt::format("'{}' is not load (the links' only sort; none: network order)", v.substr(0, 40)));
-      sort = v;
-    } else if (k == "limit") {
-      limit = count_param("limit", v, 1, params_.desk.list_max_limit);
-    } else {
-      throw ApiError(400, k, fmt::format("'{}' is not a parameter of the links (sort, limit)", k));
-    }
-  }
-  json out = json::array();
-  read([&](RegisterTx& tx, const View&) {
-    for (const auto& r : tx.links()) {
-      const Link& l = region_.network.links()[r.index];
-      const int free = r.capacity_pairs - r.held_pairs - r.committed_pairs;
-      out.push_back({{"id", r.id},
-                     {"a", region_.network.node(l.a).id},
-                     {"b", region_.network.node(l.b).id},
-                     {"capacity_pairs", r.capacity_pairs},
-                     {"held_pairs", r.held_pairs},
-                     {"committed_pairs", r.committed_pairs},
-                     {"free_pairs", free},
-                     {"pairs_total", l.pairs_total},
-                     {"free_share", l.pairs_total > 0 ? json(double(free) / l.pairs_total) : json(nullptr)},
-                     {"built", bool(initial_.built[r.index]) || !r.built_by.empty()},
-                     {"built_by", r.built_by.empty() ? json(nullptr) : json(r.built_by)}});
-    }
-  });
-  if (sort == "load")
-    std::stable_sort(out.begin(), out.end(), [](const json& x, const json& y) {
-      const bool nx = x["free_share"].is_null(), ny = y["free_share"].is_null();
-      if (nx != ny) return ny;
-      if (!nx && x["free_share"].get<double>() != y["free_share"].get<double>()) return x["free_share"].get<double>() < y["free_share"].get<double>();
-      return x["id"].get<std::string>() < y["id"].get<std::string>();
-    });
-  if (limit > 0 && std::int64_t(out.size()) > limit) out.erase(out.begin() + limit, out.end());
-  return out;
-}
-
-json Desk::network() const {
-  json nodes = json::array(), links = json::array();
-  for (const auto& n : region_.network.nodes())
-    nodes.push_back({{"id", n.id}, {"name", n.name}, {"kind", node_kind_key(n.kind)}, {"lon", n.pos.lon}, {"lat", n.pos.lat}});
-  for (const auto& l : region_.network.links())
-    links.push_back({{"id", l.id}, {"a", l.a}, {"b", l.b}, {"dorsale", l.dorsale}, {"planned", l.status == LinkStatus::Planned}});
-  return {{"nodes", nodes}, {"links", links}};
-}
-
-json Desk::audit(const Caller& c, const std::string& id) {
-  json out = json::array();
-  read([&](RegisterTx& tx, const View&) {
-    visible(tx, c, id);
-    for (const auto& e : tx.audit_log(id))
-      out.push_back({{"at", iso_time(e.at)}, {"actor", e.actor}, {"action", e.action}, {"detail", e.detail}, {"reason", e.reason}});
-  });
-  return out;
-}
-
-InterconnectionResults Desk::export_results(const Caller& c) {
-  InterconnectionResults res;
-  res.mode = QueueMode::FirstCome;
-  read([&](RegisterTx& tx, const View& v) {
-    for (const auto& s : tx.list(c.role == Role::Engineer ? "" : c.name, std::nullopt)) {
-      res.requests.push_back(*request_of(s));
-      res.decisions.push_back(describe(s, v.state, v.builders));
-    }
-  });
-  return res;
-}
-
-// ---- webhooks --------------------------------------------------------------------------
-
-void Desk::notify(RegisterTx& tx, const std::string& id, const std::string& org, const std::string& from, const std::string& to,
-                  std::int64_t now, const std::string& reason) {
-  Notice n;
-  n.request_id = id;
-  n.organisation = org;
-  n.old_status = from;
-  n.new_status = to;
-  n.at = now;
-  n.reason = reason;
-  if (tx.notice(n)) noticed_ = true;  // only the batch's leader runs jobs: no race on the flag
-}
-
-void Desk::on_notice(std::function<void()> fn) {
-  std::lock_guard hook(hook_mu_);
-  on_notice_ = std::move(fn);
-}
-
-namespace {
-
-// An organisation's name as a path segment gives it: a request's requester, UTF-8 text.
-void check_organisation(const std::string& org) {
-  if (org.empty() || org.size() > 200 || !is_clean_text(org))
-    throw ApiError(400, "organisation", "an organisation (a request's requester) is 1-200 bytes of UTF-8 text without control characters");
-}
-
-// http:// or https://, a host (name, IPv4 or [IPv6]), an optional port and path; no user
-// information, no fragment. The scheme is kept in lower case (the sender's client reads it so).
-std::string checked_url(std::string url, std::int64_t max_chars) {
-  if (std::int64_t(url.size()) > max_chars)
-    throw ApiError(400, "url", fmt::format("a webhook URL has at most {} characters (desk.webhook_url_max_chars)", max_chars));
-  if (!is_clean_text(url) || url.find_first_of(" \t") != std::string::npos)
-    throw ApiError(400, "url", "a webhook URL is UTF-8 text without spaces or control characters");
-  static const std::regex re(R"(^([A-Za-z]+)://([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(:[0-9]{1,5})?(/[^#]*)?$)");
-  std::smatch m;
-  std::string scheme;
-  if (std::regex_match(url, m, re)) {
-    scheme = m[1];
-    for (char& ch : scheme) ch = char(std::tolower((unsigned char)ch));
-  }
-  if (scheme != "http" && scheme != "https")
-    throw ApiError(400, "url", fmt::format("'{}' is not an http:// or https:// URL of a host (no user, no fragment)", url.substr(0, 80)));
-  if (m[3].matched && std::stoi(m[3].str().substr(1)) > 65535) throw ApiError(400, "url", "the webhook URL's port is not 0-65535");
-  return scheme + url.substr(m[1].length());
-}
-
-// The first 12 hex digits of a secret's SHA-256: tells two secrets apart, reveals nothing usable.
-std::string fingerprint(const std::string& secret) { return sha256_hex(secret).substr(0, 12); }
-
-json notice_json(const Notice& n) {
-  return {{"event_id", fmt::format("evt-{}", n.n)},
-          {"request_id", n.request_id},
-          {"organisation", n.organisation},
-          {"old_status", n.old_status.empty() ? json(nullptr) : json(n.old_status)},
-          {"new_status", n.new_status},
-          {"at", iso_time(n.at)},
-          {"reason", n.reason}};
-}
-
-}  // namespace
-
-json Desk::set_webhook(const Caller& c, const std::string& organisation, const std::string& body) {
-  if (c.role != Role::Engineer) throw ApiError(403, "role", "only an engineer may set a webhook");
-  check_organisation(organisation);
-  check_body_utf8(body);
-  const json j = json::parse(body.empty() ? "null" : body, nullptr, false);
-  if (!j.is_object()) throw ApiError(400, "body", "expected one JSON object {\"url\": \"https://...\", \"secret\": \"...\"}");
-  for (const auto& [k, v] : j.items())
-    if (k != "url" && k != "secret") throw ApiError(400, k, fmt::format("'{}' is not a field of a webhook (url, secret)", k));
-  if (!j.contains("url") || !j["url"].is_string()) throw ApiError(400, "url", "a webhook needs a url (a string, http:// or https://)");
-  const std::string url = checked_url(j["url"].get<std::string>(), params_.desk.webhook_url_max_chars);
-  if (!j.contains("secret") || !j["secret"].is_string()) throw ApiError(400, "secret", "a webhook needs a secret (a string) to sign its notices");
-  const std::string secret = j["secret"];
-  if (secret.size() < 16 || secret.size() > 200 || !is_clean_text(secret))
-    throw ApiError(400, "secret", "a webhook secret is 16-200 bytes of UTF-8 text without control characters");
-  json out;
-  write([&](RegisterTx& tx, std::int64_t now) {
-    tx.set_webhook({organisation, url, key_.seal(secret, organisation), now});  // sealed: never in clear at rest
-    tx.audit({now, c.name, "webhook", "", fmt::format("{}: {} (secret {}…)", organisation, url, fingerprint(secret)), ""});
-    out = {{"organisation", organisation}, {"url", url}, {"secret_sha256_prefix", fingerprint(secret)}, {"updated", iso_time(now)}};
-  });
-  return out;
-}
-
-json Desk::webhooks(const Caller& c) {
-  if (c.role != Role::Engineer) throw ApiError(403, "role", "only an engineer may see the webhooks");
-  json out = json::array();
-  read([&](RegisterTx& tx, const View&) {
-    for (const auto& w : tx.notice_counts())
-      out.push_back({{"organisation", w.organisation},
-                     {"url", w.url},
-                     {"updated", iso_time(w.updated)},
-                     {"delivered", w.delivered},
-                     {"pending", w.pending},
-                     {"failing", w.failing},
-                     {"last_error", w.last_error},
-                     {"last_delivered", w.last_delivered > 0 ? json(iso_time(w.last_delivered)) : json(nullptr)}});
-  });
-  return out;
-}
-
-json Desk::notices(const Caller& c, const std::string& id) {
-  json out = json::array();
-  read([&](RegisterTx& tx, const View&) {
-    visible(tx, c, id);
-    for (const auto& n : tx.notices_of(id)) {
-      json j = notice_json(n);
-      j["state"] = n.state;
-      j["attempts"] = n.attempts;
-      j["last_error"] = n.last_error;
-      out.push_back(std::move(j));
-    }
-  });
-  return out;
-}
-
-std::vector<Notice> Desk::take_notices(std::int64_t now_ms, std::int64_t lease_until_ms) {
-  std::vector<Notice> out;
-  write([&](RegisterTx& tx, std::int64_t) { out = tx.due_notices(now_ms, params_.desk.webhook_batch_events, lease_until_ms); });
-  return out;
-}
-
-void Desk::notice_result(std::int64_t n, bool delivered, const std::string& error, std::int64_t next_ms) {
-  write([&](RegisterTx& tx, std::int64_t now) { tx.notice_attempted(n, delivered, error, next_ms, now); });
-}
-
-std::int64_t Desk::next_notice_ms() {
-  std::int64_t out = -1;
-  write([&](RegisterTx& tx, std::int64_t) { out = tx.next_notice_ms(); });
-  return out;
-}
-
-void Desk::release_notices(std::int64_t now_ms) {
-  write([&](RegisterTx& tx, std::int64_t) { tx.release_notices(now_ms); });
-}
-
-std::string notice_body(const Notice& n) { return notice_json(n).dump(); }
 
 }  // namespace dorsale::service

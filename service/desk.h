@@ -62,6 +62,12 @@ class ApiError : public std::runtime_error {
 
 // UTF-8 without control characters (what a path, header or id may hold).
 bool is_clean_text(std::string_view text);
+// Text a person types (a reason, a comment): at most `max_chars` UTF-8 characters, no control
+// character but newline and tab; else ApiError 400 naming `field`.
+void check_typed_text(const std::string& field, const std::string& text, std::int64_t max_chars);
+// A body that is not UTF-8 is refused (ApiError 400) before it is parsed or stored (the
+// register's text columns hold UTF-8; PostgreSQL refuses other bytes).
+void check_body_utf8(const std::string& body);
 
 using Clock = std::function<std::int64_t()>;  // epoch seconds
 std::int64_t system_clock_seconds();

@@ -379,6 +379,7 @@ Command network_cmd(CLI::App& root) {
     std::string path;
     bool json = false, quiet = false;
     dorsale::planner::NetworkExportConfig exp;
+    std::string exp_format = "gracethd";  // --format, read by io::parse_or_throw
   };
   auto a = std::make_shared<Args>();
   auto* info = net->add_subcommand("info", "Print a network's totals: a GraceTHD delivery folder or GeoPackage, or a dorsale layers.gpkg");
@@ -393,7 +394,7 @@ Command network_cmd(CLI::App& root) {
   auto* exp = net->add_subcommand("export", "Write a network as a GraceTHD v2.0.1 delivery (Shapefiles + CSV) or GeoPackage");
   exp->add_option("--builtin", a->exp.builtin, "Built-in region name (bfc)");
   exp->add_option("--scenario", a->exp.scenario, "Scenario file (TOML): its region's network");
-  exp->add_option("--format", a->exp.format, "gracethd (Shapefiles + ; CSV, default) or gpkg")->check(CLI::IsMember({"gracethd", "gpkg"}));
+  exp->add_option("--format", a->exp_format, "gracethd (Shapefiles + ; CSV, default) or gpkg");
   exp->add_option("-o,--out", a->exp.out_dir, "Output folder")->required();
   exp->add_flag("--archive", a->exp.archive, "Write one gracethd.zip holding the delivery's files");
   return {net, [a, info, check] {
@@ -407,6 +408,7 @@ Command network_cmd(CLI::App& root) {
               std::cout << (a->json ? dorsale::viz::network_info_json(r).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n" : dorsale::viz::network_info_text(r));
               return kOk;
             }
+            a->exp.format = dorsale::io::parse_or_throw<dorsale::gracethd::Format>(a->exp_format, "command line", 0, "--format");
             const auto r = dorsale::planner::network_export(a->exp);
             std::cout << fmt::format("{} nodes, {} links -> {}/ ({} files)\n", r.totals.nodes, r.totals.links, a->exp.out_dir, r.entries.size());
             return kOk;

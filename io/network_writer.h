@@ -25,7 +25,7 @@ std::string network_info_text(const NetworkInfo& info);
 nlohmann::json network_check_json(const NetworkCheck& check);
 std::string network_check_text(const NetworkCheck& check);
 
-enum class GraceThdFormat { ShpCsv, Gpkg };
+using GraceThdFormat = gracethd::Format;  // models/gracethd.h
 
 // t_ropt.csv (GraceTHD optical routes) for the accepted requests of a queue answered on a
 // GraceTHD network: per route and cable, when the fibres are known one row per fibre (rt_code

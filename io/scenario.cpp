@@ -193,9 +193,15 @@ void read_region_table(const std::string& origin, const std::string& base_dir, c
     } else if (k == "files") {
       read_region_files(origin, base_dir, key, v, s.region.files);
     } else if (k == "network_plan") {
+      using Kind = RegionSource::NetworkPlanChoice::Kind;
       const std::string plan = as_string(origin, v, key);
-      const bool named = plan == "none" || plan == "builtin:bfc" || plan == "auto" || plan == "derived";
-      s.region.network_plan = named ? plan : resolve(base_dir, plan);
+      auto& choice = s.region.network_plan;
+      choice = {};
+      if (plan == "none") choice.kind = Kind::None;
+      else if (plan == "builtin:bfc") choice.kind = Kind::BuiltinBfc;
+      else if (plan == "auto") choice.kind = Kind::Auto;
+      else if (plan == "derived") choice.kind = Kind::Derived;
+      else choice = {Kind::File, resolve(base_dir, plan)};
     } else {
       fail(origin, v, key, "unknown key (see scenarios/README.md for the keys)");
     }
@@ -331,6 +337,16 @@ std::string builtin_scenario_text(const std::string& name) {
   for (const auto& b : kBuiltinScenarios)
     if (name == b.name) return b.text;
   throw InputError("builtin:" + name, 0, "", "unknown built-in scenario");
+}
+
+NetworkImport read_scenario_network(const Scenario& s) {
+  NetworkImport imp = read_network(s.network.path, s.params);
+  const bool gracethd = imp.info.format.rfind("gracethd", 0) == 0;
+  if (s.network.source == "gracethd" && !gracethd)
+    throw InputError(s.file, s.network.line, "network.path", fmt::format("{} is a dorsale layers.gpkg, not a GraceTHD delivery (source = \"gpkg\")", s.network.path));
+  if (s.network.source == "gpkg" && imp.info.format == "gracethd-shpcsv")
+    throw InputError(s.file, s.network.line, "network.path", fmt::format("{} is a delivery folder, not a GeoPackage (source = \"gracethd\")", s.network.path));
+  return imp;
 }
 
 }  // namespace dorsale::scenarios

@@ -8,6 +8,7 @@
 
 #include "models/parameters.h"
 #include "models/region.h"
+#include "io/gracethd.h"
 #include "io/opendata.h"
 
 namespace dorsale::scenarios {
@@ -22,7 +23,10 @@ struct RegionSource {
   // the region, else "derived"), "builtin:bfc", "derived" (a plan made by rule from the region),
   // a resolved path to a plan file, or "none" (no network: no interconnection queue, collecte or
   // towers).
-  std::string network_plan = "auto";
+  struct NetworkPlanChoice {
+    enum class Kind { Auto, BuiltinBfc, Derived, File, None } kind = Kind::Auto;
+    std::string path;  // Kind::File: the plan file, resolved
+  } network_plan;
 };
 
 struct Scenario {
@@ -77,5 +81,10 @@ std::string builtin_scenario_text(const std::string& name);  // its TOML text; I
 
 // Hex FNV-1a 64-bit hash of bytes.
 std::string fnv1a64_hex(const std::string& bytes);
+
+// The real network a scenario names ([network] source and path), read and checked against its
+// source: InputError naming the scenario's line when a "gracethd" source is a dorsale
+// layers.gpkg, or a "gpkg" source a delivery folder.
+NetworkImport read_scenario_network(const Scenario& s);
 
 }  // namespace dorsale::scenarios

@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "models/error.h"
+#include "models/gracethd.h"
 #include "models/interconnection.h"
 #include "models/parameters.h"
 #include "models/solve.h"
@@ -23,6 +24,7 @@ constexpr std::array<const char*, 2> spellings(MipBackend) { return {"glpk", "cb
 constexpr std::array<const char*, 3> spellings(SolveMethod) { return {"heuristic", "exact-glpk", "exact-cbc"}; }
 constexpr std::array<const char*, 2> spellings(QueueMode) { return {"fcfs", "optimal"}; }
 constexpr std::array<const char*, 3> spellings(Diversity) { return {"", "risk_disjoint", "link_only"}; }
+constexpr std::array<const char*, 2> spellings(gracethd::Format) { return {"gracethd", "gpkg"}; }
 
 // ---- parameter choices (scenario TOML; the registry lists the same, in this order) ----
 constexpr std::array<const char*, 2> spellings(param::PopRule) { return {"prefecture", "most_populated"}; }

@@ -29,6 +29,10 @@
 
 namespace dorsale::gracethd {
 
+// How a delivery is written (`network export --format`): Shapefiles + CSV, or one GeoPackage.
+enum class Format { ShpCsv, Gpkg };
+
+
 enum class Geom { None, Point, LineString };
 
 struct Field {

@@ -13,8 +13,6 @@ NetworkInfo network_info(const std::string& path, ProgressSink* progress) { retu
 NetworkCheck network_check(const std::string& path, ProgressSink* progress) { return scenarios::check_network(path, Parameters(), progress); }
 
 NetworkExport network_export(const NetworkExportConfig& cfg) {
-  if (cfg.format != "gracethd" && cfg.format != "gpkg")
-    throw InputError("command line", 0, "--format", "'" + cfg.format + "' is not gracethd or gpkg");
   if (cfg.out_dir.empty()) throw InputError("command line", 0, "-o", "give the output folder");
   if (cfg.builtin.empty() == cfg.scenario.empty()) throw InputError("command line", 0, "--builtin/--scenario", "give one network source");
   RegionInfoConfig rc;
@@ -25,7 +23,7 @@ NetworkExport network_export(const NetworkExportConfig& cfg) {
     throw InputError(cfg.scenario.empty() ? "builtin:" + cfg.builtin : cfg.scenario, 0, "network", "the region has no network to export");
   viz::OutputDir dir(cfg.out_dir, "network");
   NetworkExport out;
-  out.entries = viz::write_gracethd(dir, region.network, cfg.format == "gpkg" ? viz::GraceThdFormat::Gpkg : viz::GraceThdFormat::ShpCsv,
+  out.entries = viz::write_gracethd(dir, region.network, cfg.format,
                                     region.high_points, cfg.archive);
   dir.commit();
   out.totals = network_totals(region.network);

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "models/gracethd.h"
 #include "models/network.h"
 #include "models/progress.h"
 
@@ -18,7 +19,7 @@ NetworkCheck network_check(const std::string& path, ProgressSink* progress = nul
 struct NetworkExportConfig {
   std::string builtin;   // "bfc", or empty
   std::string scenario;  // scenario file, or empty (one of the two)
-  std::string format = "gracethd";  // "gracethd" (Shapefiles + CSV) or "gpkg"
+  gracethd::Format format = gracethd::Format::ShpCsv;  // Shapefiles + CSV, or one GeoPackage
   std::string out_dir;
   bool archive = false;  // one gracethd.zip instead of the files
 };

@@ -16,6 +16,7 @@
 #include "models/towers.h"
 #include "models/results.h"
 #include "io/projection.h"
+#include "io/xy_csv.h"
 #include "io/scenario.h"
 #include "solvers/max_coverage.h"
 
@@ -39,18 +40,10 @@ struct TowersConfig {
 // Coordinates beyond scenarios::kMaxProjectedCoordinate (|x|, |y| <= 1e7 m) are errors; it
 // also bounds the coverage radius.
 using scenarios::kMaxProjectedCoordinate;
-// Largest demand weight of a towers demand row (premises or people at a point).
-inline constexpr double kMaxDemandWeight = 1e9;
-
-// A point / site table of the file mode. Throws InputError (file, line, field) on a missing
-// column, a coordinate that is not finite or beyond kMaxProjectedCoordinate, a weight that is
-// not a decimal number in (0, kMaxDemandWeight] (when weights are read), an empty or repeated id.
-struct XYTable {
-  std::vector<std::string> id;
-  std::vector<double> x, y, weight;
-  std::vector<long> line;  // line in the file
-};
-XYTable read_xy_csv(const std::string& path, bool weights_required);
+// The file mode's point / site tables (XYTable, read_xy_csv, kMaxDemandWeight): io/xy_csv.h.
+using scenarios::kMaxDemandWeight;
+using scenarios::read_xy_csv;
+using scenarios::XYTable;
 
 // File mode: returns the towers JSON (chosen ids, covered weight, bound, gap, status, time).
 TowersFileResult towers_from_files(const TowersConfig& cfg);

@@ -28,19 +28,13 @@ Region load_region(const Scenario& s) {
     if (!o.insee_departements.empty()) files.insee_departements = o.insee_departements;
     r = import_opendata(files, s.params);
     r.provenance.source = "opendata:" + (s.region.opendata_dir.empty() ? std::string("files") : s.region.opendata_dir);
-    if (s.region.network_plan != "none" && r.network.nodes().empty()) {
+    if (s.region.network_plan.kind != RegionSource::NetworkPlanChoice::Kind::None && r.network.nodes().empty()) {
       derive_network(r, network_plan_for(s.region.network_plan, r, s.params), s.params, s.seed);
       validate(r);
     }
   }
   if (!s.network.path.empty()) {
-    NetworkImport imp = read_network(s.network.path, s.params);
-    const bool gracethd = imp.info.format.rfind("gracethd", 0) == 0;
-    if (s.network.source == "gracethd" && !gracethd)
-      throw InputError(s.file, s.network.line, "network.path", fmt::format("{} is a dorsale layers.gpkg, not a GraceTHD delivery (source = \"gpkg\")", s.network.path));
-    if (s.network.source == "gpkg" && imp.info.format == "gracethd-shpcsv")
-      throw InputError(s.file, s.network.line, "network.path", fmt::format("{} is a delivery folder, not a GeoPackage (source = \"gracethd\")", s.network.path));
-    use_network(r, std::move(imp));
+    use_network(r, read_scenario_network(s));
   }
   r.name = s.name;
   for (const auto& c : s.commitments) {

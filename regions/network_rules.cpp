@@ -194,14 +194,19 @@ NetworkPlan derived_network_plan(const Region& region, const Parameters& P) {
   return plan;
 }
 
-NetworkPlan network_plan_for(const std::string& choice, const Region& region, const Parameters& P) {
-  if (choice == "builtin:bfc") return bfc_network_plan();
-  if (choice == "derived") return derived_network_plan(region, P);
-  if (choice == "auto") {
-    NetworkPlan bfc = bfc_network_plan();
-    return plan_fits(bfc, region) ? bfc : derived_network_plan(region, P);
+NetworkPlan network_plan_for(const RegionSource::NetworkPlanChoice& choice, const Region& region, const Parameters& P) {
+  using Kind = RegionSource::NetworkPlanChoice::Kind;
+  switch (choice.kind) {
+    case Kind::BuiltinBfc: return bfc_network_plan();
+    case Kind::Derived: return derived_network_plan(region, P);
+    case Kind::Auto: {
+      NetworkPlan bfc = bfc_network_plan();
+      return plan_fits(bfc, region) ? bfc : derived_network_plan(region, P);
+    }
+    case Kind::File: return read_network_plan(choice.path);
+    case Kind::None: break;
   }
-  return read_network_plan(choice);
+  throw std::logic_error("network_plan_for: no plan (network_plan = \"none\")");
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@
 #include "models/region.h"
 #include "io/network_plan.h"  // NetworkPlan, read_network_plan
 #include "io/projection.h"
+#include "io/scenario.h"  // RegionSource::NetworkPlanChoice
 
 namespace dorsale::scenarios {
 
@@ -34,7 +35,7 @@ NetworkPlan derived_network_plan(const Region& region, const Parameters& P);
 bool plan_fits(const NetworkPlan& plan, const Region& region);
 // The plan `choice` names ([region] network_plan): "builtin:bfc", "derived", "auto" (the BFC plan
 // when it fits the region, else the derived one) or a plan file. Not "none".
-NetworkPlan network_plan_for(const std::string& choice, const Region& region, const Parameters& P);
+NetworkPlan network_plan_for(const RegionSource::NetworkPlanChoice& choice, const Region& region, const Parameters& P);
 
 // The RIP network of département `di`: NROs at the most populated communes at least
 // network.nro_spacing_km apart (each commune gets its nearest NRO in Commune::nro), linked with

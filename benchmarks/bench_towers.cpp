@@ -7,6 +7,7 @@
 #include <cmath>
 #include <string>
 
+#include "io/spelling.h"
 #include "models/random.h"
 #include "solvers/max_coverage.h"
 
@@ -65,8 +66,8 @@ int main(int argc, char** argv) {
     if (cs.milp && milp) {
       const auto xg = max_coverage_exact(p, MipBackend::Glpk, limit);
       const auto xc = max_coverage_exact(p, MipBackend::Cbc, limit);
-      g = fmt::format("{}, {:.0f}, {:.3f} %, {:.1f} s", xg.status, xg.objective, 100 * xg.gap, xg.seconds);
-      c = fmt::format("{}, {:.0f}, {:.3f} %, {:.1f} s", xc.status, xc.objective, 100 * xc.gap, xc.seconds);
+      g = fmt::format("{}, {:.0f}, {:.3f} %, {:.1f} s", dorsale::io::spell(xg.status), xg.objective, 100 * xg.gap, xg.seconds);
+      c = fmt::format("{}, {:.0f}, {:.3f} %, {:.1f} s", dorsale::io::spell(xc.status), xc.objective, 100 * xc.gap, xc.seconds);
       const double best = std::max(xg.objective, xc.objective);
       cmp = best > 0 ? fmt::format("{:+.3f} %", 100 * (h.objective - best) / best) : "-";
       ratio = fmt::format("{:.0f}x / {:.0f}x", xg.seconds / h.seconds, xc.seconds / h.seconds);

@@ -3,12 +3,9 @@
 // along it; an engineer signs in, opens it from the register and confirms it.
 // Usage: node desk_browser.js URL REQUESTER_TOKEN ENGINEER_TOKEN SCREENSHOT_PREFIX CHROMIUM
 "use strict";
-const puppeteer = require("puppeteer-core");
+const { check, launch, openPage } = require("./common");
 const [, , url, requesterToken, engineerToken, shot, chromium] = process.argv;
 
-function check(cond, what) {
-  if (!cond) throw new Error("check failed: " + what);
-}
 
 async function signIn(page, token, name) {
   await page.$eval("#token", (el) => { el.value = ""; });
@@ -18,18 +15,9 @@ async function signIn(page, token, name) {
 }
 
 async function main() {
-  const browser = await puppeteer.launch({
-    executablePath: chromium,
-    headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"],
-  });
+  const browser = await launch(chromium);
   try {
-    const page = await browser.newPage();
-    await page.setViewport({ width: 1400, height: 1000 });
-    const problems = [];
-    page.on("pageerror", (e) => problems.push("page error: " + e.message));
-    page.on("requestfailed", (r) => problems.push("request failed: " + r.url()));
-    page.on("request", (r) => { if (!r.url().startsWith(url)) problems.push("external request: " + r.url()); });
+    const { page, problems } = await openPage(browser, url, 1000);
     await page.goto(url, { waitUntil: "load" });
 
     await signIn(page, requesterToken, "alice");

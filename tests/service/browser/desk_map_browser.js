@@ -6,26 +6,14 @@
 // SHOT-map.png (the map alone).
 // Usage: node desk_map_browser.js URL ENGINEER_TOKEN REQUEST_ID DEPARTEMENT_NAMES('|'-separated) POP_COUNT SHOT CHROMIUM
 "use strict";
-const puppeteer = require("puppeteer-core");
+const { check, launch, openPage } = require("./common");
 const [, , url, token, requestId, depNames, popCount, shot, chromium] = process.argv;
 
-function check(cond, what) {
-  if (!cond) throw new Error("check failed: " + what);
-}
 
 async function main() {
-  const browser = await puppeteer.launch({
-    executablePath: chromium,
-    headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"],
-  });
+  const browser = await launch(chromium);
   try {
-    const page = await browser.newPage();
-    await page.setViewport({ width: 1400, height: 1100 });
-    const problems = [];
-    page.on("pageerror", (e) => problems.push("page error: " + e.message));
-    page.on("requestfailed", (r) => problems.push("request failed: " + r.url()));
-    page.on("request", (r) => { if (!r.url().startsWith(url)) problems.push("external request: " + r.url()); });
+    const { page, problems } = await openPage(browser, url, 1100);
     await page.goto(url, { waitUntil: "load" });
     await page.type("#token", token);
     await page.click("#save-token");

@@ -5,27 +5,15 @@
 // holding HTML and comments on it: the history shows both as text.
 // Usage: node desk_register_browser.js URL ENGINEER_TOKEN NEWEST_ID SEARCH EXPECTED_MATCHES SCREENSHOT_PREFIX CHROMIUM
 "use strict";
-const puppeteer = require("puppeteer-core");
+const { check, launch, openPage } = require("./common");
 const [, , url, token, newest, search, expected, shot, chromium] = process.argv;
 
-function check(cond, what) {
-  if (!cond) throw new Error("check failed: " + what);
-}
 const rows = (page) => page.$$eval("#register tr.row", (rs) => rs.map((r) => r.dataset.id));
 
 async function main() {
-  const browser = await puppeteer.launch({
-    executablePath: chromium,
-    headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"],
-  });
+  const browser = await launch(chromium);
   try {
-    const page = await browser.newPage();
-    await page.setViewport({ width: 1400, height: 1100 });
-    const problems = [];
-    page.on("pageerror", (e) => problems.push("page error: " + e.message));
-    page.on("request", (r) => { if (!r.url().startsWith(url)) problems.push("external request: " + r.url()); });
-    page.on("dialog", (d) => { problems.push("a dialog opened: " + d.message()); d.dismiss(); });
+    const { page, problems } = await openPage(browser, url, 1100, { failedRequests: false, dialogs: true });
     await page.goto(url, { waitUntil: "load" });
     await page.type("#token", token);
     const t0 = Date.now();

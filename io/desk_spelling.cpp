@@ -43,5 +43,14 @@ const char* action_key(Action a) { return key_of(kActions, a); }
 std::optional<Action> action_from(std::string_view key) { return from_key(kActions, key); }
 const char* sort_key(SortKey k) { return key_of(kSorts, k); }
 std::optional<SortKey> sort_from(std::string_view key) { return from_key(kSorts, key); }
+const char* order_key(bool descending) { return descending ? "desc" : "asc"; }
+std::optional<bool> descending_from(std::string_view key) {
+  constexpr std::array<std::pair<bool, const char*>, 2> kOrders = {{{false, "asc"}, {true, "desc"}}};
+  return from_key(kOrders, key);
+}
+std::optional<LinkSort> link_sort_from(std::string_view key) {
+  constexpr std::array<std::pair<LinkSort, const char*>, 1> kLinkSorts = {{{LinkSort::Load, "load"}}};
+  return from_key(kLinkSorts, key);
+}
 
 }  // namespace dorsale::io

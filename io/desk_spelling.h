@@ -15,5 +15,10 @@ const char* action_key(service::Action a);  // "confirm", "decline", "cancel"
 std::optional<service::Action> action_from(std::string_view key);
 const char* sort_key(service::SortKey k);  // "submitted", "updated", "id", "status"
 std::optional<service::SortKey> sort_from(std::string_view key);
+const char* order_key(bool descending);                       // "desc", "asc"
+std::optional<bool> descending_from(std::string_view key);    // "desc" -> true, "asc" -> false
+// GET /api/links?sort=: the links' one sort, "load" (least free share first).
+enum class LinkSort { Network, Load };
+std::optional<LinkSort> link_sort_from(std::string_view key);
 
 }  // namespace dorsale::io

@@ -43,7 +43,7 @@ std::string cursor_of(const ListQuery& q, const StoredRequest& last) {
     case SortKey::Id: key = last.id; break;
     case SortKey::Status: key = io::status_key(last.status); break;
   }
-  return fmt::format("{}~{}~{}~{}", io::sort_key(q.sort), q.desc ? "desc" : "asc", last.seq, key);
+  return fmt::format("{}~{}~{}~{}", io::sort_key(q.sort), io::order_key(q.desc), last.seq, key);
 }
 
 }  // namespace
@@ -73,10 +73,12 @@ ListQuery Desk::list_query(const Caller& c, const Query& query, bool paging) con
     if (!sort) throw ApiError(400, "sort", fmt::format("'{}' is not submitted, updated, id or status", at("sort").substr(0, 40)));
     q.sort = *sort;
   }
-  const std::string order =
-      p.count("order") ? at("order") : (q.sort == SortKey::Submitted || q.sort == SortKey::Updated ? "desc" : "asc");
-  if (order != "asc" && order != "desc") throw ApiError(400, "order", fmt::format("'{}' is not asc or desc", order.substr(0, 40)));
-  q.desc = order == "desc";
+  q.desc = q.sort == SortKey::Submitted || q.sort == SortKey::Updated;
+  if (p.count("order")) {
+    const auto desc = io::descending_from(at("order"));
+    if (!desc) throw ApiError(400, "order", fmt::format("'{}' is not asc or desc", at("order").substr(0, 40)));
+    q.desc = *desc;
+  }
   if (!paging) {
     q.limit = 0;
     return q;
@@ -89,7 +91,7 @@ ListQuery Desk::list_query(const Caller& c, const Query& query, bool paging) con
     // sort~order~seq~key
     const auto a = cur.find('~'), b = a == std::string::npos ? a : cur.find('~', a + 1), d = b == std::string::npos ? b : cur.find('~', b + 1);
     if (d == std::string::npos) throw ApiError(400, "cursor", "not a cursor of this list (give the next_cursor of the page before)");
-    if (io::sort_from(cur.substr(0, a)) != q.sort || cur.substr(a + 1, b - a - 1) != order)
+    if (io::sort_from(cur.substr(0, a)) != q.sort || io::descending_from(cur.substr(a + 1, b - a - 1)) != q.desc)
       throw ApiError(400, "cursor", "this cursor pages another order (sort and order must be the same as for the page before)");
     q.after = true;
     q.after_seq = count_param("cursor", cur.substr(b + 1, d - b - 1), 0, std::numeric_limits<std::int64_t>::max() / 10);
@@ -101,7 +103,7 @@ ListQuery Desk::list_query(const Caller& c, const Query& query, bool paging) con
 
 json Desk::list(const Caller& c, const Query& query) {
   ListQuery q = list_query(c, query, true);
-  json out = {{"items", json::array()}, {"limit", q.limit}, {"offset", q.offset}, {"sort", io::sort_key(q.sort)}, {"order", q.desc ? "desc" : "asc"},
+  json out = {{"items", json::array()}, {"limit", q.limit}, {"offset", q.offset}, {"sort", io::sort_key(q.sort)}, {"order", io::order_key(q.desc)},
               {"next_cursor", nullptr}};
   read([&](RegisterTx& tx, const View& v) {
     const std::int64_t limit = q.limit;
@@ -143,12 +145,13 @@ json Desk::history(const Caller& c, const std::string& id, const std::string& on
 }
 
 json Desk::links(const Query& query) {
-  std::string sort;
+  io::LinkSort sort = io::LinkSort::Network;
   std::int64_t limit = 0;
   for (const auto& [k, v] : query) {
     if (k == "sort") {
-      if (v != "load") throw ApiError(400, "sort", fmt::format("'{}' is not load (the links' only sort; none: network order)", v.substr(0, 40)));
-      sort = v;
+      const auto s = io::link_sort_from(v);
+      if (!s) throw ApiError(400, "sort", fmt::format("'{}' is not load (the links' only sort; none: network order)", v.substr(0, 40)));
+      sort = *s;
     } else if (k == "limit") {
       limit = count_param("limit", v, 1, params_.desk.list_max_limit);
     } else {
@@ -173,7 +176,7 @@ json Desk::links(const Query& query) {
                      {"built_by", r.built_by.empty() ? json(nullptr) : json(r.built_by)}});
     }
   });
-  if (sort == "load")
+  if (sort == io::LinkSort::Load)
     std::stable_sort(out.begin(), out.end(), [](const json& x, const json& y) {
       const bool nx = x["free_share"].is_null(), ny = y["free_share"].is_null();
       if (nx != ny) return ny;

@@ -74,6 +74,27 @@ std::vector<int> queue_order(const std::vector<InterconnectionRequest>& reqs) {
   return order;
 }
 
+// `n` requests at random NRO / PoP sites of `net` (stream `seed`, request i its own substream):
+// ids prefix + i, pairs min_pairs .. min_pairs + 5, diverse with probability `diverse`, dates in
+// 2019 with ties (then file order), values 1 to 3.
+std::vector<InterconnectionRequest> random_queue(const Network& net, std::uint64_t seed, int n, const std::string& prefix, int min_pairs, double diverse) {
+  std::vector<int> sites;
+  for (std::size_t i = 0; i < net.nodes().size(); ++i)
+    if (net.node(int(i)).kind == NodeKind::Nro || net.node(int(i)).kind == NodeKind::DorsalePop) sites.push_back(int(i));
+  std::vector<InterconnectionRequest> reqs;
+  for (int i = 0; i < n; ++i) {
+    Rng rng(seed, i);
+    auto r = req("", "", min_pairs + int(rng.below(6)), "");
+    r.id = prefix + std::to_string(i);
+    r.site_node = net.node(sites[rng.below(sites.size())]).id;
+    r.protection = rng.uniform() < diverse ? Protection::Diverse : Protection::None;
+    r.submitted = "2019-0" + std::to_string(1 + rng.below(9)) + "-01";  // ties: file order
+    r.value = 1 + double(rng.below(3));
+    reqs.push_back(r);
+  }
+  return reqs;
+}
+
 }  // namespace
 
 TEST(InterconnectAccounting, ThreeRequestsNeedingOnePlannedLinkChargeItOnceInBothModes) {
@@ -130,20 +151,7 @@ TEST(InterconnectAccounting, RandomQueueReplaysRequestByRequestInBothModes) {
   const Region& R = test::builtin_bfc();
   const Network& net = R.network;
   const Parameters P;
-  std::vector<int> sites;
-  for (std::size_t i = 0; i < net.nodes().size(); ++i)
-    if (net.node(int(i)).kind == NodeKind::Nro || net.node(int(i)).kind == NodeKind::DorsalePop) sites.push_back(int(i));
-  std::vector<InterconnectionRequest> reqs;
-  for (int i = 0; i < 60; ++i) {
-    Rng rng(11, i);
-    auto r = req("", "", 1 + int(rng.below(6)), "");
-    r.id = "Q" + std::to_string(i);
-    r.site_node = net.node(sites[rng.below(sites.size())]).id;
-    r.protection = rng.uniform() < 0.25 ? Protection::Diverse : Protection::None;
-    r.submitted = "2019-0" + std::to_string(1 + rng.below(9)) + "-01";  // ties: file order
-    r.value = 1 + double(rng.below(3));
-    reqs.push_back(r);
-  }
+  const auto reqs = random_queue(net, 11, 60, "Q", 1, 0.25);
   const auto order = queue_order(reqs);
   for (QueueMode mode : {QueueMode::FirstCome, QueueMode::Optimal}) {
     const auto res = planner::evaluate_requests(R, P, reqs, mode, MipBackend::Cbc);
@@ -194,20 +202,7 @@ TEST(InterconnectAccounting, OptimalModeStatesTheLeastCostAtItsValueAndItsGapThe
   const Region& R = test::builtin_bfc();
   const Network& net = R.network;
   const Parameters P;
-  std::vector<int> sites;
-  for (std::size_t i = 0; i < net.nodes().size(); ++i)
-    if (net.node(int(i)).kind == NodeKind::Nro || net.node(int(i)).kind == NodeKind::DorsalePop) sites.push_back(int(i));
-  std::vector<InterconnectionRequest> reqs;
-  for (int i = 0; i < 24; ++i) {
-    Rng rng(21, i);
-    auto r = req("", "", 2 + int(rng.below(6)), "");
-    r.id = "C" + std::to_string(i);
-    r.site_node = net.node(sites[rng.below(sites.size())]).id;
-    r.protection = rng.uniform() < 0.3 ? Protection::Diverse : Protection::None;
-    r.submitted = "2019-0" + std::to_string(1 + rng.below(9)) + "-01";
-    r.value = 1 + double(rng.below(3));
-    reqs.push_back(r);
-  }
+  const auto reqs = random_queue(net, 21, 24, "C", 2, 0.3);
   double value[2] = {0, 0}, cost[2] = {0, 0};
   for (MipBackend backend : {MipBackend::Glpk, MipBackend::Cbc}) {
     const auto res = planner::evaluate_requests(R, P, reqs, QueueMode::Optimal, backend);

@@ -35,8 +35,10 @@ double gamma_draw(double shape, Rng& rng) {  // Marsaglia–Tsang
   }
 }
 
+}  // namespace
+
 // The draws v[0..n) in draw order; reorders them (quantile selection in place).
-Quantiles summarise(double* v, std::size_t n) {
+Quantiles summarise_draws(double* v, std::size_t n) {
   Quantiles q;
   if (n == 0) return q;
   double sum = 0;
@@ -58,6 +60,10 @@ Quantiles summarise(double* v, std::size_t n) {
   q.p90 = v[k90];
   return q;
 }
+
+namespace {
+
+Quantiles summarise(double* v, std::size_t n) { return summarise_draws(v, n); }
 
 // Beta(a, b) of a (mean, sd) pair, as beta_draw uses it.
 std::pair<double, double> beta_shape(double mean, double sd) {
@@ -345,35 +351,173 @@ void eligibility_at_mean(const GuichetInputs& in, const GuichetParams& p, const 
 
 }  // namespace
 
-GuichetStats run_guichet(const GuichetInputs& in, const GuichetParams& p, int draws, std::uint64_t seed,
-                         std::uint64_t set_index, int threads, const ProgressCounter* progress) {
+namespace {
+
+// What every draw of a set shares: the calendar, the pool sums, the take-up correlation's
+// Cholesky factor and quantile table (checked here: the rules, the correlation).
+struct Prepared {
+  std::vector<GuichetYear> cal;
+  PoolSums sums;
+  Eigen::MatrixXd L;
+  std::vector<double> table;
+};
+
+void prepare(const GuichetInputs& in, const GuichetParams& p, Prepared& pr) {
   const int D = int(in.deps.size()), Y = in.years;
-  const std::size_t stride = std::size_t(D) * Y;
   check_guichet_rules(p.rules);
   if (!(p.uptake_correlation >= 0 && p.uptake_correlation < 1))
     throw std::invalid_argument("guichet.uptake_correlation: must be in [0, 1)");
-  std::vector<GuichetYear> cal;
-  for (int y = 0; y < Y; ++y) cal.push_back(guichet_year(p.rules, in.first_year + y));
-  const PoolSums sums = pool_sums(in, p, D, Y);
+  for (int y = 0; y < Y; ++y) pr.cal.push_back(guichet_year(p.rules, in.first_year + y));
+  pr.sums = pool_sums(in, p, D, Y);
   // take-up correlation: every pair of départements rho (1 on the diagonal), its Cholesky factor
-  Eigen::MatrixXd L;
-  std::vector<double> table;
   if (p.uptake_correlation > 0 && D > 1) {
-    table = uptake_quantile_table(p.uptake_mean, p.uptake_sd);
+    pr.table = uptake_quantile_table(p.uptake_mean, p.uptake_sd);
     Eigen::MatrixXd C = Eigen::MatrixXd::Constant(D, D, p.uptake_correlation);
     C.diagonal().setOnes();
     const Eigen::LLT<Eigen::MatrixXd> llt(C);
     if (llt.info() != Eigen::Success) throw std::invalid_argument("guichet.uptake_correlation: the correlation matrix is not positive definite");
-    L = llt.matrixL();
+    pr.L = llt.matrixL();
   }
+}
+
+DrawModel model_of(const Prepared& pr, const GuichetInputs& in, const GuichetParams& p, std::uint64_t seed, std::uint64_t set_index) {
+  const int D = int(in.deps.size()), Y = in.years;
+  return DrawModel{p, pr.sums, pr.cal, pr.L.size() > 0 ? &pr.L : nullptr, &pr.table, seed, set_index, D, Y, std::size_t(D) * Y,
+                   std::sqrt(std::log(1 + p.cost_sd * p.cost_sd))};
+}
+
+}  // namespace
+
+GuichetStats run_guichet(const GuichetInputs& in, const GuichetParams& p, int draws, std::uint64_t seed,
+                         std::uint64_t set_index, int threads, const ProgressCounter* progress) {
+  const int D = int(in.deps.size()), Y = in.years;
+  const std::size_t stride = std::size_t(D) * Y;
+  Prepared pr;
+  prepare(in, p, pr);
   double* const sub = workspace(5, std::size_t(draws) * stride);
   double* const prem = workspace(6, std::size_t(draws) * stride);
-  const DrawModel model{p, sums, cal, L.size() > 0 ? &L : nullptr, &table, seed, set_index, D, Y, stride,
-                        std::sqrt(std::log(1 + p.cost_sd * p.cost_sd))};
+  const DrawModel model = model_of(pr, in, p, seed, set_index);
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism, std::max(1, threads));
   sample_draws(model, draws, sub, prem, progress);
   GuichetStats st;
   reduce_draws(sub, prem, draws, D, Y, p.keep_draws, st);
+  eligibility_at_mean(in, p, pr.cal, st);
+  return st;
+}
+
+struct GuichetColumns::Impl {
+  GuichetInputs in;
+  GuichetParams p;
+  Prepared pr;
+  std::uint64_t seed, set_index;
+};
+
+GuichetColumns::GuichetColumns(const GuichetInputs& in, const GuichetParams& p, std::uint64_t seed, std::uint64_t set_index)
+    : impl_(new Impl{in, p, {}, seed, set_index}) {
+  try {
+    prepare(impl_->in, impl_->p, impl_->pr);
+  } catch (...) {
+    delete impl_;
+    throw;
+  }
+}
+
+GuichetColumns::~GuichetColumns() { delete impl_; }
+
+int GuichetColumns::columns() const { return guichet_columns(int(impl_->in.deps.size()), impl_->in.years); }
+
+void GuichetColumns::sample(int d0, int d1, double* out, int threads, const ProgressCounter* progress) const {
+  const auto& in = impl_->in;
+  const int D = int(in.deps.size()), Y = in.years;
+  const std::size_t stride = std::size_t(D) * Y, N = std::size_t(d1 - d0);
+  const DrawModel m = model_of(impl_->pr, in, impl_->p, impl_->seed, impl_->set_index);
+  tbb::global_control limit(tbb::global_control::max_allowed_parallelism, std::max(1, threads));
+  tbb::parallel_for(tbb::blocked_range<int>(d0, d1, 256), [&](const tbb::blocked_range<int>& r) {
+    const std::size_t n = std::size_t(r.end() - r.begin());
+    std::vector<double> ls(n * stride), lp(n * stride);
+    for (int d = r.begin(); d != r.end(); ++d) m.draw(d, &ls[std::size_t(d - r.begin()) * stride], &lp[std::size_t(d - r.begin()) * stride]);
+    for (std::size_t k = 0; k < n; ++k) {
+      const std::size_t at = std::size_t(r.begin() - d0) + k;
+      const double* a = &ls[k * stride];
+      const double* b = &lp[k * stride];
+      for (std::size_t j = 0; j < stride; ++j) {
+        out[(2 * j) * N + at] = a[j];
+        out[(2 * j + 1) * N + at] = b[j];
+      }
+      // the region's years and total, summed as reduce_draws sums them (départements in order,
+      // then years in order): the same doubles
+      double ts = 0, tp = 0;
+      for (int y = 0; y < Y; ++y) {
+        double ys = 0, yp = 0;
+        for (int dep = 0; dep < D; ++dep) {
+          ys += a[std::size_t(dep) * Y + std::size_t(y)];
+          yp += b[std::size_t(dep) * Y + std::size_t(y)];
+        }
+        out[(2 * (stride + std::size_t(y))) * N + at] = ys;
+        out[(2 * (stride + std::size_t(y)) + 1) * N + at] = yp;
+        ts += ys;
+        tp += yp;
+      }
+      out[(2 * (stride + std::size_t(Y))) * N + at] = ts;
+      out[(2 * (stride + std::size_t(Y)) + 1) * N + at] = tp;
+    }
+    if (progress) progress->add(std::int64_t(n));
+  });
+}
+
+std::vector<Quantiles> summarise_draw_columns(std::vector<std::vector<double>>& columns, int threads) {
+  std::vector<Quantiles> q(columns.size());
+  tbb::global_control limit(tbb::global_control::max_allowed_parallelism, std::max(1, threads));
+  tbb::parallel_for(std::size_t(0), columns.size(), [&](std::size_t i) { q[i] = summarise_draws(columns[i].data(), columns[i].size()); });
+  return q;
+}
+
+std::vector<Quantiles> guichet_stats_columns(const GuichetStats& st) {
+  const int D = int(st.subsidy.size()), Y = int(st.subsidy_by_year.size());
+  std::vector<Quantiles> q(std::size_t(guichet_columns(D, Y)));
+  for (int j = 0; j < D * Y + Y + 1; ++j) {
+    Quantiles& s = q[std::size_t(2 * j)];
+    Quantiles& pm = q[std::size_t(2 * j + 1)];
+    if (j < D * Y) {
+      s = st.subsidy.at(std::size_t(j / Y)).at(std::size_t(j % Y));
+      pm = st.premises.at(std::size_t(j / Y)).at(std::size_t(j % Y));
+    } else if (j < D * Y + Y) {
+      s = st.subsidy_by_year[std::size_t(j - D * Y)];
+      pm = st.premises_by_year[std::size_t(j - D * Y)];
+    } else {
+      s = st.subsidy_total;
+      pm = st.premises_total;
+    }
+  }
+  return q;
+}
+
+GuichetStats guichet_stats_from_columns(const GuichetInputs& in, const GuichetParams& p, const std::vector<Quantiles>& q, int draws) {
+  const int D = int(in.deps.size()), Y = in.years;
+  if (int(q.size()) != guichet_columns(D, Y)) throw std::invalid_argument("guichet: one summary per column expected");
+  check_guichet_rules(p.rules);
+  std::vector<GuichetYear> cal;
+  for (int y = 0; y < Y; ++y) cal.push_back(guichet_year(p.rules, in.first_year + y));
+  GuichetStats st;
+  st.draws = draws;
+  st.subsidy.assign(D, std::vector<Quantiles>(Y));
+  st.premises.assign(D, std::vector<Quantiles>(Y));
+  st.subsidy_by_year.assign(Y, Quantiles{});
+  st.premises_by_year.assign(Y, Quantiles{});
+  for (int j = 0; j < D * Y + Y + 1; ++j) {
+    const Quantiles& s = q[std::size_t(2 * j)];
+    const Quantiles& pm = q[std::size_t(2 * j + 1)];
+    if (j < D * Y) {
+      st.subsidy[j / Y][j % Y] = s;
+      st.premises[j / Y][j % Y] = pm;
+    } else if (j < D * Y + Y) {
+      st.subsidy_by_year[j - D * Y] = s;
+      st.premises_by_year[j - D * Y] = pm;
+    } else {
+      st.subsidy_total = s;
+      st.premises_total = pm;
+    }
+  }
   eligibility_at_mean(in, p, cal, st);
   return st;
 }

@@ -87,9 +87,61 @@ bool guichet_eligible(const GuichetCommune& c, int year, int horizon_years);
 // 2022 rules after the scheme's end included), or the social-minima cap is below the standard one.
 void check_guichet_rules(const GuichetRules& r);
 
+// What a guichet run takes from the region and its roll-out plan, before any guichet
+// parameter: built once per scenario (the region and the plan are most of a run's fixed cost),
+// cached in the output folder (io/guichet_cache.h) or broadcast by MPI rank 0, and turned into
+// the GuichetInputs of each parameter set by planner::guichet_inputs.
+struct GuichetBaseCommune {
+  int dep = 0;        // index in GuichetBase::deps
+  int ftth_year = 0;  // the plan's FttH year (0: none)
+  double below3 = 0, from3to8 = 0, from8to30 = 0, thd_non_ftth = 0;  // premises by band
+  double thd_radio = 0;    // premises THD radio can serve
+  double coverage_4g = 0;  // best operator's 4G coverage share (0: none known)
+  bool operator==(const GuichetBaseCommune&) const = default;
+};
+struct GuichetBase {
+  std::vector<std::string> deps;  // département codes, in the region's order
+  std::vector<GuichetBaseCommune> communes;
+  bool operator==(const GuichetBase&) const = default;
+};
+
 // `progress` (may be null) counts the draws as they are made.
 GuichetStats run_guichet(const GuichetInputs& in, const GuichetParams& p, int draws, std::uint64_t seed,
                          std::uint64_t set_index, int threads, const ProgressCounter* progress = nullptr);
+
+// The statistics of a set as columns of draws, for runs whose draws of one set are made in
+// several places (MPI ranks, planner/distributed.cpp): column 2j is the subsidy and 2j + 1 the
+// premises of statistic j: j = dep * years + year for j < D x Y, then the region's years, then
+// the total over the years. Draw d of set s gives in every place the values run_guichet gives it.
+class GuichetColumns {
+ public:
+  GuichetColumns(const GuichetInputs& in, const GuichetParams& p, std::uint64_t seed, std::uint64_t set_index);
+  ~GuichetColumns();
+  GuichetColumns(const GuichetColumns&) = delete;
+  GuichetColumns& operator=(const GuichetColumns&) = delete;
+  int columns() const;
+  // Draws [d0, d1) into out[c * (d1 - d0) + (d - d0)] for every column c.
+  void sample(int d0, int d1, double* out, int threads, const ProgressCounter* progress = nullptr) const;
+
+ private:
+  struct Impl;
+  Impl* impl_;
+};
+
+// Columns of a set with D départements and Y years: 2 (D Y + Y + 1).
+inline int guichet_columns(int D, int Y) { return 2 * (D * Y + Y + 1); }
+// A set's statistics as one summary per column, and back: the summaries (summarise_draws over
+// all the set's draws, in draw order) with the set's deterministic eligibility (computed from
+// `in` and `p`, checked as run_guichet checks them). std::invalid_argument on a wrong count.
+std::vector<Quantiles> guichet_stats_columns(const GuichetStats& st);
+GuichetStats guichet_stats_from_columns(const GuichetInputs& in, const GuichetParams& p, const std::vector<Quantiles>& summaries,
+                                        int draws);
+
+// Mean, standard error and nearest-rank P10/P50/P90 of v[0..n) given in draw order (reorders v):
+// the summary run_guichet makes of each statistic.
+Quantiles summarise_draws(double* v, std::size_t n);
+// summarise_draws of each column (reordered), on up to `threads` threads.
+std::vector<Quantiles> summarise_draw_columns(std::vector<std::vector<double>>& columns, int threads);
 
 // Beta(mean, sd) draw (mean when sd == 0); exposed for tests.
 double beta_draw(double mean, double sd, dorsale::Rng& rng);

@@ -144,20 +144,35 @@ TEST(GuichetRun, ThreadsAndShardsGiveIdenticalFiles) {
   cfg.threads = 1;
   cfg.out_dir = (tmp.path() / "single1").string();
   planner::guichet(cfg, {});
+  const std::string first = slurp(tmp.path() / "single1" / "guichet.json");
+  planner::guichet(cfg, {});  // again in the same folder: the region and plan read from its cache
+  EXPECT_EQ(slurp(tmp.path() / "single1" / "guichet.json"), first) << "cached fixed part";
   cfg.threads = 2;
   cfg.out_dir = (tmp.path() / "single2").string();
+  planner::guichet(cfg, {});
+  // the other folders start from single1's cache (the same key: the region and plan are not
+  // built again; single2 built its own)
+  auto seeded = [&](const std::string& name) {
+    const auto dir = tmp.path() / name;
+    std::filesystem::create_directories(dir / ".dorsale");
+    std::filesystem::copy_file(tmp.path() / "single1" / ".dorsale" / "guichet-base.bin", dir / ".dorsale" / "guichet-base.bin");
+    return dir.string();
+  };
+  cfg.threads = 3;
+  cfg.out_dir = seeded("single3");
   planner::guichet(cfg, {});
   std::vector<std::string> shards;
   for (int i = 1; i <= 3; ++i) {
     cfg.shard_index = i;
     cfg.shard_count = 3;
-    cfg.out_dir = (tmp.path() / ("shard" + std::to_string(i))).string();
+    cfg.out_dir = seeded("shard" + std::to_string(i));
     planner::guichet(cfg, {});
     shards.push_back(cfg.out_dir);
   }
   planner::merge(shards, (tmp.path() / "merged").string());
   for (const char* f : {"guichet.json", "results.h5"}) {
     EXPECT_EQ(slurp(tmp.path() / "single1" / f), slurp(tmp.path() / "single2" / f)) << f << ": 1 vs 2 threads";
+    EXPECT_EQ(slurp(tmp.path() / "single1" / f), slurp(tmp.path() / "single3" / f)) << f << ": 1 vs 3 threads";
     EXPECT_EQ(slurp(tmp.path() / "single1" / f), slurp(tmp.path() / "merged" / f)) << f << ": merged shards vs single run";
   }
   // a missing shard is an error
@@ -242,4 +257,47 @@ TEST(Guichet, ManyDepartementsEachGetTheSameAsOne) {
   EXPECT_NEAR(all.subsidy_total.mean, 100 * single.subsidy_total.mean, 1e-6 * all.subsidy_total.mean);
   for (int d = 0; d < 100; ++d)
     for (int y = 0; y < 7; ++y) EXPECT_DOUBLE_EQ(all.subsidy[d][y].mean, single.subsidy[0][y].mean) << d << " " << y;
+}
+
+// The draws of a set made in pieces (as MPI ranks make them: planner::GuichetDeal), put back
+// together column by column and summarised, give exactly run_guichet's statistics, whatever
+// the cut and the threads, with and without the take-up correlation.
+TEST(GuichetColumns, PiecesGiveTheWholeRunsStatistics) {
+  auto in = two_communes();
+  in.communes.push_back({0, 2021, 70, 5, 0.3});
+  auto p = fixed();
+  p.uptake_sd = 0.1;
+  p.cost_sd = 0.2;
+  p.sat_pref_sd = 0.05;
+  const int draws = 1001;
+  for (double rho : {0.0, 0.5}) {
+    p.uptake_correlation = rho;
+    const auto whole = run_guichet(in, p, draws, 9, 4, 2);
+    const GuichetColumns cols(in, p, 9, 4);
+    ASSERT_EQ(cols.columns(), guichet_columns(2, 3));
+    for (const std::vector<int>& cuts : {std::vector<int>{0, draws}, {0, 1, 500, draws}, {0, 333, 334, 900, draws}}) {
+      std::vector<std::vector<double>> columns(std::size_t(cols.columns()));
+      for (std::size_t i = 0; i + 1 < cuts.size(); ++i) {
+        const int n = cuts[i + 1] - cuts[i];
+        std::vector<double> piece(std::size_t(cols.columns()) * std::size_t(n));
+        cols.sample(cuts[i], cuts[i + 1], piece.data(), int(i % 3) + 1);
+        for (std::size_t c = 0; c < columns.size(); ++c)
+          columns[c].insert(columns[c].end(), piece.begin() + std::ptrdiff_t(c * std::size_t(n)), piece.begin() + std::ptrdiff_t((c + 1) * std::size_t(n)));
+      }
+      const auto q = summarise_draw_columns(columns, 2);
+      const auto st = guichet_stats_from_columns(in, p, q, draws);
+      const auto a = guichet_stats_columns(whole), b = guichet_stats_columns(st);
+      ASSERT_EQ(a.size(), b.size());
+      for (std::size_t c = 0; c < a.size(); ++c) {
+        EXPECT_EQ(a[c].mean, b[c].mean) << "rho " << rho << " column " << c << " cuts " << cuts.size();
+        EXPECT_EQ(a[c].se, b[c].se) << c;
+        EXPECT_EQ(a[c].p10, b[c].p10) << c;
+        EXPECT_EQ(a[c].p50, b[c].p50) << c;
+        EXPECT_EQ(a[c].p90, b[c].p90) << c;
+      }
+      EXPECT_EQ(st.eligible_by_year, whole.eligible_by_year);
+      EXPECT_EQ(st.tech_by_year_at_mean, whole.tech_by_year_at_mean);
+    }
+    EXPECT_GT(whole.subsidy_total.p90, whole.subsidy_total.p10) << "the draws differ (the test can fail)";
+  }
 }

@@ -17,6 +17,7 @@
 #include "io/sweep.h"
 #include "io/text.h"
 #include "io/guichet_writer.h"
+#include "io/guichet_cache.h"
 #include "io/output_dir.h"
 #include "regions/load_region.h"
 
@@ -82,93 +83,168 @@ solvers::GuichetParams guichet_params(const Parameters& p) {
   return g;
 }
 
-solvers::GuichetInputs guichet_inputs(const Region& region, const std::vector<int>& ftth_year, const Parameters& p,
-                                      int first_year, int years) {
+solvers::GuichetBase guichet_base(const Region& region, const std::vector<int>& ftth_year) {
+  solvers::GuichetBase b;
+  std::map<std::string, int> dep;
+  for (const auto& d : region.departements) {
+    dep.emplace(d.code, int(b.deps.size()));
+    b.deps.push_back(d.code);
+  }
+  for (std::size_t i = 0; i < region.communes.size(); ++i) {
+    const auto& c = region.communes[i];
+    solvers::GuichetBaseCommune g;
+    g.dep = dep.at(c.departement);
+    g.ftth_year = i < ftth_year.size() ? ftth_year[i] : c.ftth_plan.year;
+    g.below3 = double(c.band(Band::Below3));
+    g.from3to8 = double(c.band(Band::From3To8));
+    g.from8to30 = double(c.band(Band::From8To30));
+    g.thd_non_ftth = double(c.band(Band::ThdNonFtth));
+    g.thd_radio = double(c.thd_radio_premises);
+    g.coverage_4g = c.coverage_4g ? *std::max_element(c.coverage_4g->begin(), c.coverage_4g->end()) : 0.0;
+    b.communes.push_back(g);
+  }
+  return b;
+}
+
+solvers::GuichetInputs guichet_inputs(const solvers::GuichetBase& base, const Parameters& p, int first_year, int years) {
   solvers::GuichetInputs in;
   in.first_year = first_year;
   in.years = years;
-  std::map<std::string, int> dep;
-  for (const auto& d : region.departements) {
-    dep.emplace(d.code, int(in.deps.size()));
-    in.deps.push_back(d.code);
-  }
+  in.deps = base.deps;
   // eligibility threshold on the band limits: <= 3 -> below_3; <= 8 -> + 3_8; <= 30 -> + 8_30
   const double thr = p.guichet.speed_threshold_mbps;
   const double spare = technology_table(p)[int(Technology::FourGFixe)].share;
-  for (std::size_t i = 0; i < region.communes.size(); ++i) {
-    const auto& c = region.communes[i];
+  in.communes.reserve(base.communes.size());
+  for (const auto& c : base.communes) {
     solvers::GuichetCommune g;
-    g.dep = dep.at(c.departement);
-    const int fy = i < ftth_year.size() ? ftth_year[i] : c.ftth_plan.year;
+    g.dep = c.dep;
+    const int fy = c.ftth_year;
     g.ftth_year = fy < first_year ? (fy == 0 ? 0 : first_year - 1) : fy;
-    double pool = c.band(Band::Below3);
-    if (thr > 3) pool += c.band(Band::From3To8);
-    if (thr > 8) pool += c.band(Band::From8To30);
-    if (thr > 30) pool += c.band(Band::ThdNonFtth);
+    double pool = c.below3;
+    if (thr > 3) pool += c.from3to8;
+    if (thr > 8) pool += c.from8to30;
+    if (thr > 30) pool += c.thd_non_ftth;
     if (g.ftth_year != 0 && g.ftth_year < first_year) pool = 0;  // FttH before the plan
     g.pool = pool;
-    g.radio_cap = std::min<double>(double(c.thd_radio_premises), pool);
-    const double cov = c.coverage_4g ? *std::max_element(c.coverage_4g->begin(), c.coverage_4g->end()) : 0.0;
-    g.fourg_share = spare * cov;
+    g.radio_cap = std::min<double>(c.thd_radio, pool);
+    g.fourg_share = spare * c.coverage_4g;
     in.communes.push_back(g);
   }
   return in;
 }
 
-GuichetRun run_guichet_sets(const GuichetConfig& cfg, ProgressSink* progress) {
-  scenarios::Scenario s = cfg.scenario.empty() ? scenarios::builtin_scenario("bfc-2022") : scenarios::load_scenario(cfg.scenario);
-  const scenarios::Sweep sweep = cfg.sweep.empty() ? scenarios::Sweep::single("base") : scenarios::read_sweep(cfg.sweep, s.params);
+solvers::GuichetInputs guichet_inputs(const Region& region, const std::vector<int>& ftth_year, const Parameters& p,
+                                      int first_year, int years) {
+  return guichet_inputs(guichet_base(region, ftth_year), p, first_year, years);
+}
+
+GuichetJob load_guichet_job(const GuichetConfig& cfg) {
+  GuichetJob job;
+  job.scenario = cfg.scenario.empty() ? scenarios::builtin_scenario("bfc-2022") : scenarios::load_scenario(cfg.scenario);
+  job.sweep = cfg.sweep.empty() ? scenarios::Sweep::single("base") : scenarios::read_sweep(cfg.sweep, job.scenario.params);
   if (cfg.shard_count < 1 || cfg.shard_count > kMaxShards || cfg.shard_index < 1 || cfg.shard_index > cfg.shard_count)
     throw InputError("command line", 0, "--shard", fmt::format("{}/{}: i must be between 1 and n", cfg.shard_index, cfg.shard_count));
+  return job;
+}
+
+solvers::GuichetBase compute_guichet_base(const scenarios::Scenario& scenario) {
+  scenarios::Scenario s = scenario;
   Region region = scenarios::load_region(s);
   scenarios::fit_budgets(s, region);
   // FttH years from the scenario's roll-out plan
   const ScenarioResults planned = compute_results(s, region);
+  return guichet_base(region, planned.rollout.ftth_year);
+}
+
+solvers::GuichetBase cached_guichet_base(const scenarios::Scenario& s, const std::filesystem::path& out_root, bool* reused) {
+  const std::string key = io::guichet_base_key(s);
+  if (auto b = io::read_guichet_cache(out_root, key)) {
+    if (reused) *reused = true;
+    return std::move(*b);
+  }
+  if (reused) *reused = false;
+  solvers::GuichetBase b = compute_guichet_base(s);
+  io::write_guichet_cache(out_root, key, b);
+  return b;
+}
+
+GuichetRun guichet_run_header(const GuichetJob& job, const solvers::GuichetBase& base, const GuichetConfig& cfg) {
+  const auto& s = job.scenario;
   GuichetRun run;
   run.scenario = s.name;
   run.scenario_hash = s.hash;
   run.seed = cfg.seed_given ? cfg.seed : s.seed;
   run.draws = cfg.draws > 0 ? cfg.draws : int(s.params.guichet.draws);
-  run.total_sets = int(sweep.size());
+  run.total_sets = int(job.sweep.size());
   run.shard = fmt::format("{}/{}", cfg.shard_index, cfg.shard_count);
   run.first_year = s.first_year;
-  for (const auto& d : region.departements) run.deps.push_back(d.code);
-  const int threads = cfg.threads > 0 ? cfg.threads : int(std::max(1u, std::thread::hardware_concurrency()));
+  run.deps = base.deps;
+  return run;
+}
+
+GuichetSetJob guichet_set_job(const GuichetJob& job, const solvers::GuichetBase& base, std::int64_t k, bool keep_draws) {
+  const auto& s = job.scenario;
+  const scenarios::SweepSet set = job.sweep.set(k);
+  Parameters p = s.params;
+  for (const auto& [key, v] : set.overrides) p.set_number(key, v);
+  GuichetSetJob j;
+  j.result.index = int(k);
+  j.result.name = set.name;
+  for (const auto& [key, v] : set.overrides) j.result.overrides[key] = v;
+  j.inputs = guichet_inputs(base, p, s.first_year, s.last_year - s.first_year + 1);
+  j.params = guichet_params(p);
+  j.params.keep_draws = keep_draws;
+  return j;
+}
+
+int guichet_threads(const GuichetConfig& cfg) {
+  return cfg.threads > 0 ? cfg.threads : int(std::max(1u, std::thread::hardware_concurrency()));
+}
+
+GuichetRun run_guichet_sets(const GuichetJob& job, const solvers::GuichetBase& base, const GuichetConfig& cfg, ProgressSink* progress) {
+  GuichetRun run = guichet_run_header(job, base, cfg);
+  const int threads = guichet_threads(cfg);
+  const std::int64_t n_sets = job.sweep.size();
   // only this shard's sets are built: k = i - 1, i - 1 + n, ...
   std::int64_t my_sets = 0;
-  for (std::int64_t k = cfg.shard_index - 1; k < sweep.size(); k += cfg.shard_count) ++my_sets;
+  for (std::int64_t k = cfg.shard_index - 1; k < n_sets; k += cfg.shard_count) ++my_sets;
   const ProgressCounter count(progress, my_sets > 1 ? fmt::format("guichet: {} sets x {} draws", my_sets, run.draws) : fmt::format("guichet: {} draws", run.draws),
                               my_sets * run.draws);
   std::int64_t nth = 0;
-  for (std::int64_t k = cfg.shard_index - 1; k < sweep.size(); k += cfg.shard_count) {
-    const scenarios::SweepSet set = sweep.set(k);
+  for (std::int64_t k = cfg.shard_index - 1; k < n_sets; k += cfg.shard_count) {
+    GuichetSetJob j = guichet_set_job(job, base, k, cfg.keep_draws);
     // a sweep names each set as it starts (a line above the bar, or one line per set when piped)
-    if (progress && my_sets > 1) progress->line(fmt::format("guichet: set {} of {}: {}", ++nth, my_sets, set.name));
-    Parameters p = s.params;
-    for (const auto& [key, v] : set.overrides) p.set_number(key, v);
-    const auto in = guichet_inputs(region, planned.rollout.ftth_year, p, s.first_year, s.last_year - s.first_year + 1);
-    GuichetSetResult r;
-    r.index = int(k);
-    r.name = set.name;
-    for (const auto& [key, v] : set.overrides) r.overrides[key] = v;
-    auto gp = guichet_params(p);
-    gp.keep_draws = cfg.keep_draws;
-    r.stats = solvers::run_guichet(in, gp, run.draws, run.seed, std::uint64_t(k), threads, &count);
-    run.sets.push_back(std::move(r));
+    if (progress && my_sets > 1) progress->line(fmt::format("guichet: set {} of {}: {}", ++nth, my_sets, j.result.name));
+    j.result.stats = solvers::run_guichet(j.inputs, j.params, run.draws, run.seed, std::uint64_t(k), threads, &count);
+    run.sets.push_back(std::move(j.result));
   }
   return run;
 }
 
-void write_guichet_outputs(const GuichetRun& run, const std::string& out_dir) {
-  viz::OutputDir dir(out_dir, "guichet");
+GuichetRun run_guichet_sets(const GuichetConfig& cfg, ProgressSink* progress) {
+  const GuichetJob job = load_guichet_job(cfg);
+  return run_guichet_sets(job, compute_guichet_base(job.scenario), cfg, progress);
+}
+
+void write_guichet_files(const GuichetRun& run, viz::OutputDir& dir) {
   viz::write_file(dir.entry("guichet.json"), viz::guichet_json(run).dump(2) + "\n");
   viz::write_guichet_hdf5(dir.entry("results.h5"), run);
   dir.commit();
 }
 
+void write_guichet_outputs(const GuichetRun& run, const std::string& out_dir) {
+  viz::OutputDir dir(out_dir, "guichet");
+  write_guichet_files(run, dir);
+}
+
 GuichetRun guichet(const GuichetConfig& cfg, ProgressSink* progress) {
-  GuichetRun run = run_guichet_sets(cfg, progress);
-  write_guichet_outputs(run, cfg.out_dir);
+  // the scenario and the sweep are checked before the folder is touched; the region and its
+  // plan are then read from the folder's cache (or computed and cached) under its lock
+  const GuichetJob job = load_guichet_job(cfg);
+  viz::OutputDir dir(cfg.out_dir, "guichet");
+  const solvers::GuichetBase base = cached_guichet_base(job.scenario, dir.root());
+  GuichetRun run = run_guichet_sets(job, base, cfg, progress);
+  write_guichet_files(run, dir);
   return run;
 }
 

@@ -10,6 +10,14 @@
 #include "models/parameters.h"
 #include "models/region.h"
 #include "io/scenario.h"
+#include "io/sweep.h"
+
+#include <cstdint>
+#include <filesystem>
+
+namespace dorsale::viz {
+class OutputDir;
+}
 
 namespace dorsale::planner {
 
@@ -36,13 +44,48 @@ solvers::GuichetInputs guichet_inputs(const Region& region, const std::vector<in
                                       int first_year, int years);
 solvers::GuichetParams guichet_params(const Parameters& p);
 
-// Runs the sets of this shard (no I/O besides reading the scenario and sweep).
+// The base of the Monte Carlo inputs (what the region and its plan give, before the guichet
+// parameters), and the inputs of one parameter set from it.
+solvers::GuichetBase guichet_base(const Region& region, const std::vector<int>& ftth_year);
+solvers::GuichetInputs guichet_inputs(const solvers::GuichetBase& base, const Parameters& p, int first_year, int years);
+
+// A guichet command's scenario and sweep, read and checked (InputError), nothing computed.
+struct GuichetJob {
+  scenarios::Scenario scenario;
+  scenarios::Sweep sweep;
+};
+GuichetJob load_guichet_job(const GuichetConfig& cfg);
+// The fixed part of a guichet run: the scenario's region, its budgets and roll-out plan,
+// reduced to the guichet's base.
+solvers::GuichetBase compute_guichet_base(const scenarios::Scenario& s);
+// The same, read from the output folder's cache when its key is this scenario's (io/guichet_cache.h),
+// else computed and cached there. Call under the folder's lock (viz::OutputDir). `reused`: whether
+// the cache answered.
+solvers::GuichetBase cached_guichet_base(const scenarios::Scenario& s, const std::filesystem::path& out_root, bool* reused = nullptr);
+
+// One set of the sweep, ready to draw: its result record (index, name, overrides), inputs, parameters.
+struct GuichetSetJob {
+  GuichetSetResult result;
+  solvers::GuichetInputs inputs;
+  solvers::GuichetParams params;
+};
+GuichetSetJob guichet_set_job(const GuichetJob& job, const solvers::GuichetBase& base, std::int64_t k, bool keep_draws);
+// The run's header fields (no set yet) and the threads a run uses (--threads, else all cores).
+GuichetRun guichet_run_header(const GuichetJob& job, const solvers::GuichetBase& base, const GuichetConfig& cfg);
+int guichet_threads(const GuichetConfig& cfg);
+
+// Runs the sets of this shard on a base (no I/O).
+GuichetRun run_guichet_sets(const GuichetJob& job, const solvers::GuichetBase& base, const GuichetConfig& cfg, ProgressSink* progress);
+// The same, reading the scenario and sweep and computing the base (no cache, no output).
 GuichetRun run_guichet_sets(const GuichetConfig& cfg, ProgressSink* progress);
-// run_guichet_sets + writes <out_dir>/guichet.json and results.h5 atomically.
+// Opens the output folder, reuses or computes the cached base, runs the shard's sets, writes
+// <out_dir>/guichet.json and results.h5 atomically.
 GuichetRun guichet(const GuichetConfig& cfg, ProgressSink* progress);
 // Joins shard outputs (folders) into one run, written to out_dir like a single run.
 GuichetRun merge(const std::vector<std::string>& shard_dirs, const std::string& out_dir);
 void write_guichet_outputs(const GuichetRun& run, const std::string& out_dir);
+// guichet.json and results.h5 into an open output folder, then its commit.
+void write_guichet_files(const GuichetRun& run, viz::OutputDir& dir);
 
 // One shard's run and where it came from (a file, or "rank 3"), for merge_runs.
 struct ShardRun {

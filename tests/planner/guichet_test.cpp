@@ -4,17 +4,21 @@
 #include "planner/guichet.h"
 #include "planner/compare.h"
 #include "planner/run.h"
+#include "planner/distributed.h"
 #include "io/scenario.h"
 #include "regions/load_region.h"
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <fstream>
+#include <map>
 
 #include "guichet_fixture.h"
 #include "models/error.h"
 #include "test_support.h"
 #include "io/guichet_writer.h"
+#include "io/guichet_cache.h"
 
 using namespace dorsale;
 namespace fs = std::filesystem;
@@ -168,4 +172,127 @@ TEST(GuichetCompare, BothScenariosUnderTheDatedRules) {
     // 2019-2021: at most 150 EUR a premises
     for (int y = 0; y < 3; ++y) EXPECT_LE(st.subsidy_by_year[y].mean, 150 * st.premises_by_year[y].mean + 1e-6) << name;
   }
+}
+
+// The fixed part (region and plan) is cached in the output folder and read back by the next
+// run on the same inputs; a scenario or data file edited since, or another scenario, is never
+// answered from it.
+TEST(GuichetCache, ReusedUntilAnInputChanges) {
+  dorsale::test::TempDir tmp;
+  namespace fs = std::filesystem;
+  using dorsale::test::slurp;
+  fs::copy(std::string(DORSALE_TEST_DATA) + "/mini", tmp.path() / "data", fs::copy_options::recursive);
+  const fs::path toml = tmp.path() / "mini.toml";
+  auto write_scenario = [&](const std::string& extra) {
+    std::ofstream(toml) << "[scenario]\nname = \"mini\"\nseed = 3\n[region]\nsource = \"opendata\"\nopendata_dir = \"data\"\n"
+                           "network_plan = \"none\"\n" << extra;
+  };
+  write_scenario("");
+  planner::GuichetConfig cfg;
+  cfg.scenario = toml.string();
+  cfg.draws = 200;
+  cfg.threads = 2;
+  cfg.out_dir = (tmp.path() / "out").string();
+  // a fresh folder each time: the numbers without any cache
+  int fresh_n = 0;
+  auto fresh = [&] {
+    planner::GuichetConfig c = cfg;
+    c.out_dir = (tmp.path() / ("fresh" + std::to_string(++fresh_n))).string();
+    planner::guichet(c, {});
+    return slurp(fs::path(c.out_dir) / "guichet.json");
+  };
+  planner::guichet(cfg, {});
+  const fs::path out(cfg.out_dir);
+  ASSERT_TRUE(fs::exists(io::guichet_cache_file(out)));
+  const std::string first = slurp(out / "guichet.json");
+  // read back: the same base, the same files
+  bool reused = false;
+  const auto s = scenarios::load_scenario(toml.string());
+  const auto base = planner::cached_guichet_base(s, out, &reused);
+  EXPECT_TRUE(reused);
+  EXPECT_TRUE(base == planner::compute_guichet_base(s));
+  planner::guichet(cfg, {});
+  EXPECT_EQ(slurp(out / "guichet.json"), first);
+  // the run really reads the cache: a base planted under the scenario's key changes the numbers
+  auto planted = base;
+  for (auto& c : planted.communes) c.below3 = c.below3 * 3 + 100;
+  io::write_guichet_cache(out, io::guichet_base_key(s), planted);
+  planner::guichet(cfg, {});
+  EXPECT_NE(slurp(out / "guichet.json"), first) << "the cache was not read";
+  // a data file edited since: recomputed (the planted base is not used), as from a fresh folder
+  io::write_guichet_cache(out, io::guichet_base_key(s), planted);
+  const fs::path csv = tmp.path() / "data" / "insee-population" / "donnees_communes-mini.csv";
+  fs::last_write_time(csv, fs::last_write_time(csv) + std::chrono::seconds(5));  // touched: same bytes, later time
+  planner::guichet(cfg, {});
+  EXPECT_EQ(slurp(out / "guichet.json"), fresh());
+  EXPECT_TRUE(planner::cached_guichet_base(scenarios::load_scenario(toml.string()), out, &reused) == base);
+  EXPECT_TRUE(reused) << "the recomputed base was cached under the new key";
+  // the scenario edited (another seed for its region's network: another text), or another
+  // scenario in the same folder: the same
+  const auto s2 = scenarios::load_scenario(toml.string());
+  io::write_guichet_cache(out, io::guichet_base_key(s2), planted);
+  write_scenario("# edited\n");
+  planner::guichet(cfg, {});
+  EXPECT_EQ(slurp(out / "guichet.json"), fresh());
+  io::write_guichet_cache(out, io::guichet_base_key(scenarios::load_scenario(toml.string())), planted);
+  cfg.scenario.clear();  // bfc-2022, built in
+  cfg.draws = 20;
+  planner::guichet(cfg, {});
+  const std::string builtin = slurp(out / "guichet.json");
+  EXPECT_EQ(builtin, fresh());
+}
+
+// The draws of a sweep dealt to MPI ranks (planner::GuichetDeal): every (set, draw) pair to
+// exactly one rank, the ranks' shares within one draw of each other (7 sets on 2 ranks: 3.5
+// sets each), a split set's columns summarised by ranks that hold some of its draws, in
+// proportion to them.
+TEST(GuichetDeal, EveryDrawOnceInEvenShares) {
+  for (const auto& [sets, draws] : {std::pair<std::int64_t, int>{7, 100000}, {7, 300}, {1, 301}, {3, 2}, {10, 7}}) {
+    for (int ranks : {1, 2, 3, 4, 64}) {
+      const planner::GuichetDeal deal(sets, draws, ranks);
+      std::int64_t lo = INT64_MAX, hi = 0;
+      for (int r = 0; r < ranks; ++r) {
+        std::int64_t mine = 0;
+        for (std::int64_t s = 0; s < sets; ++s) {
+          const auto [d0, d1] = deal.piece(r, s);
+          ASSERT_LE(d0, d1);
+          mine += d1 - d0;
+          for (int d : {d0, d1 - 1})
+            if (d1 > d0) {
+              EXPECT_EQ(deal.rank_of(s * draws + d), r);
+            }
+        }
+        EXPECT_EQ(mine, deal.begin(r + 1) - deal.begin(r));
+        lo = std::min(lo, mine);
+        hi = std::max(hi, mine);
+      }
+      EXPECT_EQ(deal.begin(ranks), sets * draws);
+      EXPECT_LE(hi - lo, 1) << sets << "x" << draws << " on " << ranks;
+      for (std::int64_t s = 0; s < sets; ++s) {
+        std::int64_t covered = 0;
+        for (int r = 0; r < ranks; ++r) covered += deal.piece(r, s).second - deal.piece(r, s).first;
+        EXPECT_EQ(covered, draws) << "set " << s;
+        if (!deal.split(s)) continue;
+        const int C = 128;  // bfc-2022: 2 (8 départements x 7 years + 7 + 1)
+        std::map<int, int> owned;
+        for (int c = 0; c < C; ++c) {
+          const int o = deal.column_owner(s, c, C);
+          const auto [d0, d1] = deal.piece(o, s);
+          EXPECT_LT(d0, d1) << "column " << c << " given to rank " << o << " holding none of set " << s;
+          ++owned[o];
+        }
+        for (const auto& [r, n] : owned) {
+          const auto [d0, d1] = deal.piece(r, s);
+          EXPECT_NEAR(double(n) / C, double(d1 - d0) / draws, 1.0 / C + 1.0 / draws) << "set " << s << " rank " << r;
+        }
+      }
+    }
+  }
+  // 7 sets on 2 ranks: one split set, half its draws on each
+  const planner::GuichetDeal two(7, 100000, 2);
+  int split = 0;
+  for (std::int64_t s = 0; s < 7; ++s) split += two.split(s);
+  EXPECT_EQ(split, 1);
+  EXPECT_EQ(two.piece(0, 3), (std::pair<int, int>{0, 50000}));
+  EXPECT_EQ(two.piece(1, 3), (std::pair<int, int>{50000, 100000}));
 }

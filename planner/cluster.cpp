@@ -123,8 +123,41 @@ int Cluster::broadcast(int from_root) const {
   return v;
 }
 
+std::vector<std::vector<double>> Cluster::exchange(const std::vector<std::vector<double>>& to_each) const {
+  if (int(to_each.size()) != size_) throw std::runtime_error("MPI: exchange needs one vector per rank");
+  const std::size_t n = std::size_t(size_);
+  std::vector<int> scount(n), sdispl(n), rcount(n), rdispl(n);
+  std::int64_t total = 0;
+  for (std::size_t q = 0; q < to_each.size(); ++q) {
+    if (to_each[q].size() > std::size_t(INT_MAX) || total + std::int64_t(to_each[q].size()) > INT_MAX)
+      throw std::runtime_error("MPI: a rank's exchange is over 2^31 - 1 doubles");
+    scount[q] = int(to_each[q].size());
+    sdispl[q] = int(total);
+    total += scount[q];
+  }
+  std::vector<double> send;
+  send.reserve(std::size_t(total));
+  for (const auto& v : to_each) send.insert(send.end(), v.begin(), v.end());
+  check(MPI_Alltoall(scount.data(), 1, MPI_INT, rcount.data(), 1, MPI_INT, MPI_COMM_WORLD), "MPI_Alltoall");
+  std::int64_t rtotal = 0;
+  for (std::size_t q = 0; q < rcount.size(); ++q) {
+    if (rtotal + rcount[q] > INT_MAX) throw std::runtime_error("MPI: a rank's exchange is over 2^31 - 1 doubles");
+    rdispl[q] = int(rtotal);
+    rtotal += rcount[q];
+  }
+  std::vector<double> recv(static_cast<std::size_t>(rtotal));
+  check(MPI_Alltoallv(send.data(), scount.data(), sdispl.data(), MPI_DOUBLE, recv.data(), rcount.data(), rdispl.data(), MPI_DOUBLE,
+                      MPI_COMM_WORLD),
+        "MPI_Alltoallv");
+  std::vector<std::vector<double>> out;
+  for (std::size_t q = 0; q < rcount.size(); ++q)
+    out.emplace_back(recv.begin() + rdispl[q], recv.begin() + rdispl[q] + rcount[q]);
+  return out;
+}
+
 #else
 // Never reached: a Cluster cannot be made without MPI.
+std::vector<std::vector<double>> Cluster::exchange(const std::vector<std::vector<double>>& to_each) const { return to_each; }
 std::vector<std::string> Cluster::gather(const std::string& mine) const { return {mine}; }
 std::string Cluster::broadcast(const std::string& from_root) const { return from_root; }
 int Cluster::broadcast(int from_root) const { return from_root; }

@@ -30,6 +30,9 @@ class Cluster {
   std::string broadcast(const std::string& from_root) const;
   // Rank 0's integer on every rank.
   int broadcast(int from_root) const;
+  // All to all: to_each[q] (size() vectors) goes to rank q; returns what each rank sent this
+  // one, in rank order. Every rank calls it. std::runtime_error over 2^31 - 1 doubles.
+  std::vector<std::vector<double>> exchange(const std::vector<std::vector<double>>& to_each) const;
 
  private:
   int rank_ = 0, size_ = 1;

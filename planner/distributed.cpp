@@ -3,13 +3,16 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <cstring>
 #include <filesystem>
 #include <map>
 #include <optional>
 #include <thread>
 
 #include "models/error.h"
+#include "io/guichet_cache.h"
 #include "io/guichet_writer.h"
+#include "solvers/guichet.h"
 #include "io/output_dir.h"
 #include "viz/report.h"
 
@@ -68,30 +71,238 @@ std::vector<RankOutcome> gather_outcomes(const Cluster& cluster, const RankOutco
 
 }  // namespace
 
+GuichetDeal::GuichetDeal(std::int64_t sets, int draws, int ranks) : sets_(sets), draws_(draws), ranks_(ranks) {
+  if (sets < 0 || draws < 1 || ranks < 1) throw std::invalid_argument("GuichetDeal: sets >= 0, draws >= 1, ranks >= 1");
+}
+
+std::int64_t GuichetDeal::begin(int rank) const {
+  const unsigned __int128 T = (unsigned __int128)sets_ * (unsigned __int128)draws_;
+  return std::int64_t(T * (unsigned __int128)rank / (unsigned __int128)ranks_);
+}
+
+int GuichetDeal::rank_of(std::int64_t pair) const {
+  int lo = 0, hi = ranks_ - 1;  // the last rank r with begin(r) <= pair
+  while (lo < hi) {
+    const int mid = lo + (hi - lo + 1) / 2;
+    if (begin(mid) <= pair) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+std::pair<int, int> GuichetDeal::piece(int rank, std::int64_t set) const {
+  const std::int64_t a = std::max(begin(rank), set * draws_), b = std::min(begin(rank + 1), (set + 1) * draws_);
+  if (a >= b) return {0, 0};
+  return {int(a - set * draws_), int(b - set * draws_)};
+}
+
+int GuichetDeal::column_owner(std::int64_t set, int column, int columns) const {
+  const std::int64_t d = (std::int64_t(2 * column + 1) * draws_) / (2 * std::int64_t(columns));
+  return rank_of(set * draws_ + d);
+}
+
+namespace {
+
+// One summary record per (set, column) a rank computed: set, column, mean, p10, p50, p90, se.
+void put_summary(std::vector<double>& out, std::int64_t set, int column, const Quantiles& q) {
+  for (double v : {double(set), double(column), q.mean, q.p10, q.p50, q.p90, q.se}) out.push_back(v);
+}
+constexpr std::size_t kSummaryWidth = 7;
+
+std::string doubles_bytes(const std::vector<double>& v) { return std::string(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(double)); }
+std::vector<double> bytes_doubles(const std::string& b) {
+  if (b.size() % sizeof(double)) throw std::runtime_error("MPI: malformed summaries from a rank");
+  std::vector<double> v(b.size() / sizeof(double));
+  std::memcpy(v.data(), b.data(), b.size());
+  return v;
+}
+
+// A set this rank holds part of: its draws [d0, d1) as columns (column c at c x (d1 - d0)).
+struct Piece {
+  std::int64_t set;
+  int d0, d1;
+  std::vector<double> values;
+};
+
+// This rank's sets and pieces: whole sets summarised here; pieces sampled, kept for the exchange.
+std::vector<double> sample_my_pairs(const GuichetJob& job, const solvers::GuichetBase& base, const GuichetDeal& deal, int rank,
+                                    int threads, std::uint64_t seed, const ProgressCounter* count, std::vector<Piece>& pieces) {
+  std::vector<double> summaries;
+  const std::int64_t first = deal.begin(rank), last = deal.begin(rank + 1);
+  if (first == last) return summaries;
+  for (std::int64_t s = first / deal.draws(); s <= (last - 1) / deal.draws(); ++s) {
+    const auto [d0, d1] = deal.piece(rank, s);
+    if (d0 == d1) continue;
+    const GuichetSetJob j = guichet_set_job(job, base, s, false);
+    if (!deal.split(s)) {  // whole here: the single process's own path
+      const auto st = solvers::run_guichet(j.inputs, j.params, deal.draws(), seed, std::uint64_t(s), threads, count);
+      const auto cols = solvers::guichet_stats_columns(st);
+      for (std::size_t c = 0; c < cols.size(); ++c) put_summary(summaries, s, int(c), cols[c]);
+      continue;
+    }
+    const solvers::GuichetColumns columns(j.inputs, j.params, seed, std::uint64_t(s));
+    Piece p{s, d0, d1, std::vector<double>(std::size_t(columns.columns()) * std::size_t(d1 - d0))};
+    columns.sample(d0, d1, p.values.data(), threads, count);
+    pieces.push_back(std::move(p));
+  }
+  return summaries;
+}
+
+// The columns of split sets, sent to the ranks that summarise them; then those this rank owns,
+// put together in draw order (ranks hold ascending draws) and summarised into `summaries`.
+void summarise_split_sets(const Cluster& cluster, const GuichetDeal& deal, int columns, int threads, const std::vector<Piece>& pieces,
+                          std::vector<double>& summaries) {
+  const int me = cluster.rank(), N = cluster.size();
+  std::vector<std::vector<double>> to(static_cast<std::size_t>(N));
+  for (const auto& p : pieces) {
+    const std::size_t n = std::size_t(p.d1 - p.d0);
+    for (int c = 0; c < columns; ++c) {
+      auto& out = to[std::size_t(deal.column_owner(p.set, c, columns))];
+      out.insert(out.end(), p.values.begin() + std::ptrdiff_t(std::size_t(c) * n), p.values.begin() + std::ptrdiff_t(std::size_t(c + 1) * n));
+    }
+  }
+  const auto from = cluster.exchange(to);
+  // the (set, column) pairs this rank owns, in the order every sender wrote them
+  struct Owned {
+    std::int64_t set;
+    int column;
+    std::vector<double> draws;
+  };
+  std::vector<Owned> owned;
+  for (std::int64_t s = 0; s < deal.sets(); ++s) {
+    if (!deal.split(s)) continue;
+    for (int c = 0; c < columns; ++c)
+      if (deal.column_owner(s, c, columns) == me) {
+        owned.push_back({s, c, {}});
+      }
+  }
+  for (int r = 0; r < N; ++r) {
+    const auto& v = from[std::size_t(r)];
+    std::size_t k = 0;
+    for (auto& o : owned) {
+      const auto [d0, d1] = deal.piece(r, o.set);
+      const std::size_t n = std::size_t(d1 - d0);
+      if (n == 0) continue;
+      if (v.size() - k < n) throw std::runtime_error("MPI: short exchange from a rank");
+      o.draws.insert(o.draws.end(), v.begin() + std::ptrdiff_t(k), v.begin() + std::ptrdiff_t(k + n));
+      k += n;
+    }
+    if (k != v.size()) throw std::runtime_error("MPI: long exchange from a rank");
+  }
+  std::vector<std::vector<double>> cols;
+  for (auto& o : owned) {
+    if (o.draws.size() != std::size_t(deal.draws())) throw std::runtime_error("MPI: a column misses draws");
+    cols.push_back(std::move(o.draws));
+  }
+  const std::vector<Quantiles> q = solvers::summarise_draw_columns(cols, threads);
+  for (std::size_t i = 0; i < owned.size(); ++i) put_summary(summaries, owned[i].set, owned[i].column, q[i]);
+}
+
+// Rank 0: every set's statistics from the ranks' summaries.
+GuichetRun assemble_run(const GuichetJob& job, const solvers::GuichetBase& base, const GuichetConfig& cfg, const GuichetDeal& deal,
+                        const std::vector<RankOutcome>& all) {
+  GuichetConfig one = cfg;
+  one.shard_index = one.shard_count = 1;
+  GuichetRun run = guichet_run_header(job, base, one);
+  const int years = job.scenario.last_year - job.scenario.first_year + 1;
+  const int C = solvers::guichet_columns(int(base.deps.size()), years);
+  std::vector<std::vector<Quantiles>> q(std::size_t(deal.sets()), std::vector<Quantiles>(std::size_t(C)));
+  std::vector<std::vector<char>> seen(std::size_t(deal.sets()), std::vector<char>(std::size_t(C), 0));
+  for (const auto& o : all) {
+    const auto v = bytes_doubles(o.payload);
+    if (v.size() % kSummaryWidth) throw std::runtime_error("MPI: malformed summaries from a rank");
+    for (std::size_t i = 0; i < v.size(); i += kSummaryWidth) {
+      const auto s = std::int64_t(v[i]);
+      const int c = int(v[i + 1]);
+      if (s < 0 || s >= deal.sets() || c < 0 || c >= C || seen[std::size_t(s)][std::size_t(c)])
+        throw std::runtime_error("MPI: a summary out of place from a rank");
+      seen[std::size_t(s)][std::size_t(c)] = 1;
+      q[std::size_t(s)][std::size_t(c)] = Quantiles{v[i + 2], v[i + 3], v[i + 4], v[i + 5], v[i + 6]};
+    }
+  }
+  for (std::int64_t s = 0; s < deal.sets(); ++s) {
+    for (char x : seen[std::size_t(s)])
+      if (!x) throw std::runtime_error(fmt::format("MPI: set {} misses a statistic", s));
+    GuichetSetJob j = guichet_set_job(job, base, s, false);
+    j.result.stats = solvers::guichet_stats_from_columns(j.inputs, j.params, q[std::size_t(s)], deal.draws());
+    run.sets.push_back(std::move(j.result));
+  }
+  return run;
+}
+
+// Rank 0 (and every rank) after a stage: the first failing rank's code, its errors on rank 0.
+bool stage_failed(const Cluster& cluster, const RankOutcome& mine, DistributedOutcome& result) {
+  const auto all = gather_outcomes(cluster, mine);
+  if (cluster.root()) result = collect(all);
+  result.code = cluster.broadcast(result.code);
+  return result.code != 0;
+}
+
+}  // namespace
+
 DistributedOutcome guichet_distributed(const GuichetConfig& cfg_in, const Cluster& cluster, GuichetRun* merged,
                                        ProgressSink* progress) {
   DistributedOutcome result;
-  std::optional<viz::OutputDir> out;
-  open_output(cluster, cfg_in.out_dir, "guichet", out, result);
-  if (result.code != 0) return result;
+  // every rank reads the scenario and the sweep (the same files: the same answer); a bad file
+  // is reported once, by rank 0
   GuichetConfig cfg = cfg_in;
-  cfg.shard_index = cluster.rank() + 1;
-  cfg.shard_count = cluster.size();
+  GuichetJob job;
+  const RankOutcome loaded = guarded([&] {
+    job = load_guichet_job(cfg);
+    return std::string();
+  });
+  if (cluster.broadcast(loaded.code) != 0) {
+    result.code = loaded.code;
+    if (cluster.root()) result.errors = fmt::format("rank 0: {}\n", loaded.message);
+    return result;
+  }
+  std::optional<viz::OutputDir> out;
+  open_output(cluster, cfg.out_dir, "guichet", out, result);
+  if (result.code != 0) return result;
   if (cfg.threads <= 0)  // the cores of a machine are shared by its ranks
     cfg.threads = std::max(1, int(std::max(1u, std::thread::hardware_concurrency())) / cluster.local_size());
-  const RankOutcome mine = guarded([&] { return viz::guichet_json(run_guichet_sets(cfg, progress)).dump(); });
+  // the fixed part: rank 0 reads it from the folder's cache (or computes and caches it) and
+  // broadcasts it, so no other rank builds the region or the plan
+  std::string base_bytes;
+  RankOutcome based;
+  if (cluster.root()) based = guarded([&] {
+    base_bytes = io::guichet_base_bytes(cached_guichet_base(job.scenario, out->root()));
+    return std::string();
+  });
+  if (const int code = cluster.broadcast(based.code); code != 0) {
+    result.code = code;
+    if (cluster.root()) result.errors = fmt::format("rank 0: {}\n", based.message);
+    return result;
+  }
+  const auto base = io::guichet_base_from_bytes(cluster.broadcast(base_bytes));
+  const std::uint64_t seed = cfg.seed_given ? cfg.seed : job.scenario.seed;
+  const int draws = cfg.draws > 0 ? cfg.draws : int(job.scenario.params.guichet.draws);
+  const GuichetDeal deal(job.sweep.size(), draws, cluster.size());
+  const int years = job.scenario.last_year - job.scenario.first_year + 1;
+  const int C = base ? solvers::guichet_columns(int(base->deps.size()), years) : 0;
+  // this rank's draws: whole sets summarised, pieces of split sets sampled
+  std::vector<Piece> pieces;
+  std::vector<double> summaries;
+  const ProgressCounter count(progress, fmt::format("guichet: {} sets x {} draws, rank 0's share", deal.sets(), draws),
+                              deal.begin(cluster.rank() + 1) - deal.begin(cluster.rank()));
+  const RankOutcome sampled = guarded([&] {
+    if (!base) throw std::runtime_error("MPI: the fixed part broadcast by rank 0 is damaged");
+    summaries = sample_my_pairs(job, *base, deal, cluster.rank(), cfg.threads, seed, &count, pieces);
+    return std::string();
+  });
+  if (stage_failed(cluster, sampled, result)) return result;
+  const RankOutcome mine = guarded([&] {
+    summarise_split_sets(cluster, deal, C, cfg.threads, pieces, summaries);
+    pieces.clear();
+    return doubles_bytes(summaries);
+  });
   const auto all = gather_outcomes(cluster, mine);
   if (cluster.root()) {
     result = collect(all);
     if (result.code == 0) {
       RankOutcome w = guarded([&] {
-        std::vector<ShardRun> shards;
-        for (std::size_t r = 0; r < all.size(); ++r)
-          shards.push_back({fmt::format("rank {}", r), viz::guichet_from_json_text(all[r].payload, fmt::format("rank {}", r))});
-        *merged = merge_runs(std::move(shards));
-        viz::write_file(out->entry("guichet.json"), viz::guichet_json(*merged).dump(2) + "\n");
-        viz::write_guichet_hdf5(out->entry("results.h5"), *merged);
-        out->commit();
+        *merged = assemble_run(job, *base, cfg, deal, all);
+        write_guichet_files(*merged, *out);
         return std::string();
       });
       result.code = w.code;

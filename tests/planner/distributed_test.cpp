@@ -1,5 +1,6 @@
 // `mpirun -np N dorsale guichet|run`: the files rank 0 writes are those of one process, byte
-// for byte, for N = 1, 2 and 3 (more ranks than scenarios: an idle rank); a rank given a bad
+// for byte, for N = 1, 2 and 3 (more ranks than scenarios: an idle rank; the guichet's draws
+// dealt to ranks, sets split between them); a rank given a bad
 // scenario fails the whole run with that scenario's error and nothing is written.
 #include <gtest/gtest.h>
 
@@ -86,6 +87,27 @@ TEST(Distributed, GuichetSweepOverOneTwoThreeRanksWritesTheSingleProcessBytes) {
   dorsale::test::TempDir tmp;
   const std::string sweep = std::string(DORSALE_SOURCE_DIR) + "/scenarios/guichet-sweep.toml";
   expect_ranks_write_the_single_process_bytes({"guichet", "--sweep", sweep, "--draws", "300", "--threads", "1"}, tmp.path(), "guichet");
+}
+
+// One set's draws split between ranks (GuichetDeal: 301 draws, 150 / 151 on 2 ranks, 100 / 100 /
+// 101 on 3), its statistics summarised column by column on the ranks: the single process's bytes.
+TEST(Distributed, GuichetOneSetSplitOverRanksWritesTheSingleProcessBytes) {
+  DORSALE_REQUIRE_MPIRUN();
+  dorsale::test::TempDir tmp;
+  const std::vector<std::string> args = {"guichet", "--draws", "301", "--threads", "1"};
+  ASSERT_EQ(dorsale::test::run_cli(with_out(args, tmp.path() / "one"), tmp.path() / "log"), 0) << slurp(tmp.path() / "log");
+  const fs::path cache = tmp.path() / "one" / ".dorsale" / "guichet-base.bin";
+  ASSERT_TRUE(fs::exists(cache));
+  for (int n : {1, 2, 3}) {
+    // each rank-count's folder starts from the single process's cache (the fixed part computed
+    // under MPI is the sweep test's); rank 0 reads it and broadcasts it
+    const fs::path out = tmp.path() / ("np" + std::to_string(n));
+    fs::create_directories(out / ".dorsale");
+    fs::copy_file(cache, out / ".dorsale" / "guichet-base.bin");
+    ASSERT_EQ(run_mpi(n, with_out(args, out), tmp.path() / "log"), 0) << slurp(tmp.path() / "log");
+    for (const char* f : {"guichet.json", "results.h5"})
+      EXPECT_TRUE(slurp(tmp.path() / "one" / f) == slurp(out / f)) << f << " differs with -np " << n;
+  }
 }
 
 TEST(Distributed, ScenarioGridOverOneTwoThreeRanksWritesTheSingleProcessBytes) {

@@ -148,3 +148,21 @@ TEST(Distributed, ARankGivenABadScenarioFailsTheRunAndNothingIsWritten) {
   EXPECT_EQ(run_mpi(2, {"guichet", "--shard", "1/2", "--draws", "10", "-o", (tmp.path() / "g").string()}, tmp.path() / "log"), 1);
   EXPECT_FALSE(fs::exists(tmp.path() / "g"));
 }
+
+// A sweep set the rules refuse (the social tier below the standard one), held by rank 1 alone:
+// the guichet fails with its error, reported once, and nothing is written.
+TEST(Distributed, AGuichetSetARankRefusesFailsTheRunAndNothingIsWritten) {
+  DORSALE_REQUIRE_MPIRUN();
+  dorsale::test::TempDir tmp;
+  const fs::path sweep = tmp.path() / "sweep.toml";
+  std::ofstream(sweep) << "[[set]]\nname = \"a\"\n\"guichet.uptake_mean\" = 0.2\n[[set]]\nname = \"b\"\n\"guichet.uptake_mean\" = 0.3\n"
+                          "[[set]]\nname = \"bad\"\n\"guichet.cap_2022_social_eur\" = 100\n";
+  const fs::path out = tmp.path() / "g";
+  const int rc = run_mpi(2, {"guichet", "--sweep", sweep.string(), "--draws", "20", "--threads", "1", "-o", out.string()}, tmp.path() / "log");
+  const std::string log = slurp(tmp.path() / "log");
+  EXPECT_EQ(rc, 1) << log;
+  EXPECT_NE(log.find("rank 1:"), std::string::npos) << log;
+  EXPECT_EQ(log.find("rank 0:"), std::string::npos) << log;
+  EXPECT_NE(log.find("guichet.cap_2022_social_eur"), std::string::npos) << log;
+  EXPECT_TRUE(dorsale::test::visible(out).empty()) << "nothing of the run is visible";
+}

@@ -47,6 +47,21 @@ void stamp_tree(const std::string& what, const std::string& path, std::string& k
   }
 }
 
+// The shared libraries the dynamic loader mapped before main (not those dlopen'ed later, such
+// as Open MPI's components under mpirun: the key is the same with and without it).
+std::vector<std::string> mapped_libraries() {
+  std::ifstream maps("/proc/self/maps");
+  std::vector<std::string> libs;
+  for (std::string line; std::getline(maps, line);) {
+    const auto slash = line.find(" /");
+    if (slash != std::string::npos && line.find(" r-xp ") != std::string::npos) libs.push_back(line.substr(slash + 1));
+  }
+  std::sort(libs.begin(), libs.end());
+  libs.erase(std::unique(libs.begin(), libs.end()), libs.end());
+  return libs;
+}
+const std::vector<std::string> startup_libraries = mapped_libraries();
+
 void put_u64(std::string& out, std::uint64_t v) { out.append(reinterpret_cast<const char*>(&v), sizeof v); }
 void put_f64(std::string& out, double v) { out.append(reinterpret_cast<const char*>(&v), sizeof v); }
 void put_str(std::string& out, const std::string& s) {
@@ -105,6 +120,7 @@ std::string guichet_base_key(const scenarios::Scenario& s) {
     const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
     if (!ec) stamp_tree("binary file", exe.string(), key);
   }
+  for (const auto& l : startup_libraries) stamp_tree("library", l, key);  // GDAL, PROJ, ... upgraded under the same binary
   key += fmt::format("scenario {} file {} fnv1a64 {} seed {} years {}-{}\n", s.name, s.file, s.hash, s.seed, s.first_year, s.last_year);
   // the data the region and the network are read from (the scenario's text names them; their
   // bytes may change under the same names)

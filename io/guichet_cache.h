@@ -3,7 +3,8 @@
 // its roll-out plan once per scenario (most of a run's fixed cost) and keeps what the Monte
 // Carlo takes from them (solvers::GuichetBase) in <out>/.dorsale/guichet-base.bin, under the
 // folder's lock (viz::OutputDir). The file holds its key: the text of everything the base
-// depends on (dorsale's version and the binary's size and time, the scenario's name, file and
+// depends on (dorsale's version, the size and time of the binary and of the shared libraries it
+// runs with, the scenario's name, file and
 // FNV-1a of its bytes, the size and time of every data file or folder the scenario names).
 // A file whose key is not the scenario's, or that is damaged, is never used: the base is
 // computed again and the file replaced (written to a temporary name, then renamed).

@@ -1,7 +1,11 @@
 // Guichet cohésion numérique Monte Carlo (figures in BENCHMARKS.md):
 //  1. 10,000 draws over the built-in region, 1 thread vs 2 threads in the same run;
 //  2. 100,000 draws over the region on 2 threads (target < 1 s), with and without correlated take-up;
-//  3. a 100-set sweep (1,000 draws each) on 2 threads.
+//  3. a 100-set sweep (1,000 draws each) on 2 threads;
+//  4. batch scaling (issue 27 item 3), process CPU time on 1 thread (valid on a loaded machine):
+//     the fixed part computed (region + plan, compute_guichet_base) against read back from the
+//     cache's bytes; a set made as columns and summarised (MPI's split-set path: sample, put
+//     together, summarise_draw_columns) against run_guichet, 100,000 draws, best of 5 pairs.
 // Run: ./build/benchmarks/bench_guichet
 #include <fmt/format.h>
 
@@ -11,12 +15,65 @@
 
 #include "planner/guichet.h"
 #include "planner/run.h"
+#include "io/guichet_cache.h"
 #include "io/scenario.h"
+#include "solvers/guichet.h"
+
+#include <ctime>
 #include "regions/load_region.h"
 
 using namespace dorsale;
 using Clock = std::chrono::steady_clock;
 static double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+static double cpu() {
+  timespec t{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return double(t.tv_sec) + 1e-9 * double(t.tv_nsec);
+}
+
+// Section 4: the fixed part and the split-set path, process CPU seconds (1 thread).
+static void batch_scaling(const solvers::GuichetInputs& in, const solvers::GuichetParams& p, std::uint64_t seed) {
+  const auto s = scenarios::builtin_scenario("bfc-2022");
+  double computed = 1e9, read = 1e9;
+  std::string bytes;
+  for (int rep = 0; rep < 3; ++rep) {
+    double t0 = cpu();
+    const auto base = planner::compute_guichet_base(s);
+    computed = std::min(computed, cpu() - t0);
+    bytes = io::guichet_base_bytes(base);
+    t0 = cpu();
+    const auto back = io::guichet_base_from_bytes(bytes);
+    read = std::min(read, cpu() - t0);
+    if (!back || !(*back == base)) fmt::print("| cache bytes give back the base | NO |\n");
+  }
+  fmt::print("| fixed part computed (region + plan, best of 3) / read back from the cache's {} bytes | {:.3f} s / {:.4f} s ({:.0f}x) |\n",
+             bytes.size(), computed, read, computed / read);
+  const int draws = 100000;
+  double whole = 1e9, cols = 1e9;
+  bool same = true;
+  for (int rep = 0; rep < 5; ++rep) {
+    double t0 = cpu();
+    const auto st = solvers::run_guichet(in, p, draws, seed, 0, 1);
+    whole = std::min(whole, cpu() - t0);
+    t0 = cpu();
+    const solvers::GuichetColumns c(in, p, seed, 0);
+    const std::size_t C = std::size_t(c.columns()), h = draws / 2;
+    std::vector<double> a(C * h), b(C * (draws - h));  // two ranks' pieces
+    c.sample(0, int(h), a.data(), 1);
+    c.sample(int(h), draws, b.data(), 1);
+    std::vector<std::vector<double>> columns(C);
+    for (std::size_t k = 0; k < C; ++k) {
+      columns[k].assign(a.begin() + std::ptrdiff_t(k * h), a.begin() + std::ptrdiff_t((k + 1) * h));
+      columns[k].insert(columns[k].end(), b.begin() + std::ptrdiff_t(k * (draws - h)), b.begin() + std::ptrdiff_t((k + 1) * (draws - h)));
+    }
+    const auto q = solvers::summarise_draw_columns(columns, 1);
+    cols = std::min(cols, cpu() - t0);
+    same = same && q.back().mean == st.premises_total.mean && q.front().p90 == solvers::guichet_stats_columns(st).front().p90;
+  }
+  fmt::print("| one set, 100,000 draws, 1 thread: run_guichet / as columns in two pieces, put together, summarised (best of 5) | {:.3f} s / {:.3f} s "
+             "({:.2f}x the CPU; same numbers: {}) |\n",
+             whole, cols, cols / whole, same ? "yes" : "NO");
+}
 
 // `reps` back-to-back pairs of runs of `draws` draws, 1 then 2 threads: best times, the sorted
 // ratios of each pair, and the last results of each.
@@ -92,5 +149,6 @@ int main() {
     acc += solvers::run_guichet(in, q, 1000, s.seed, std::uint64_t(k), 2).subsidy_total.mean;
   }
   fmt::print("| 100-set sweep x 1,000 draws, 2 threads | {:.2f} s (mean of the set means {:.2f} M EUR) |\n", since(t0), acc / 100 / 1e6);
+  batch_scaling(in, p, s.seed);
   return 0;
 }

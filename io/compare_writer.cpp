@@ -1,4 +1,5 @@
 #include "io/compare_writer.h"
+#include "io/spelling.h"
 
 #include <fmt/format.h>
 
@@ -33,7 +34,7 @@ json comparison_json(const Comparison& c) {
       v["private_spend_eur"] = f.private_spend_eur;
       v["alternatives_eur"] = f.alternatives_eur;
       json techs;
-      for (int t = 0; t < kTechnologyCount; ++t) techs[technology_key(Technology(t))] = f.premises_by_technology[t];
+      for (int t = 0; t < kTechnologyCount; ++t) techs[io::spell(Technology(t))] = f.premises_by_technology[t];
       v["premises_by_technology"] = techs;
       r[name] = v;
     }

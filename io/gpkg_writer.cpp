@@ -1,4 +1,5 @@
 #include "io/gpkg_writer.h"
+#include "io/spelling.h"
 
 #include <fmt/format.h>
 #include <gdal_priv.h>
@@ -60,7 +61,7 @@ void add_commune_fields(OGRLayer* L, bool planned, const std::vector<std::pair<i
   gpkg_field(L, "premises", OFTInteger64);
   gpkg_field(L, "dwellings", OFTInteger64);
   gpkg_field(L, "business_sites", OFTInteger64);
-  for (int b = 0; b < kBandCount; ++b) gpkg_field(L, band_key(Band(b)), OFTInteger64);
+  for (int b = 0; b < kBandCount; ++b) gpkg_field(L, io::spell(Band(b)), OFTInteger64);
   gpkg_field(L, "ftth_passed", OFTInteger64);
   gpkg_field(L, "zone", OFTString);
   gpkg_field(L, "phase2", OFTString);
@@ -90,9 +91,9 @@ void set_commune_fields(OGRFeature& f, const Commune& c, const std::array<std::i
   f.SetField("premises", GIntBig(c.premises()));
   f.SetField("dwellings", GIntBig(c.dwellings));
   f.SetField("business_sites", GIntBig(c.business_sites));
-  for (int b = 0; b < kBandCount; ++b) f.SetField(band_key(Band(b)), GIntBig(baseline[b]));
+  for (int b = 0; b < kBandCount; ++b) f.SetField(io::spell(Band(b)), GIntBig(baseline[b]));
   f.SetField("ftth_passed", GIntBig(c.ftth_passed));
-  f.SetField("zone", zone_key(c.zone));
+  f.SetField("zone", io::spell(c.zone));
   f.SetField("phase2", phase2_key(c.phase2));
   f.SetField("ftth_year", c.ftth_plan.year);
   f.SetField("ftth_actor", c.ftth_plan.actor.c_str());
@@ -117,7 +118,7 @@ std::string main_technology(const std::array<std::int64_t, kBandCount>& bands,
   for (int k = 0; k < kTechnologyCount; ++k)
     if (alternatives[k] > most) {
       most = alternatives[k];
-      tech = technology_key(Technology(k));
+      tech = io::spell(Technology(k));
     }
   return tech;
 }
@@ -188,7 +189,7 @@ void write_network_nodes(GDALDataset* ds, const Network& net) {
       OGRFeature f(L->GetLayerDefn());
       f.SetField("id", nd.id.c_str());
       f.SetField("name", nd.name.c_str());
-      f.SetField("kind", node_kind_key(nd.kind));
+      f.SetField("kind", io::spell(nd.kind));
       f.SetField("departement", nd.departement.c_str());
       f.SetField("owner", nd.owner.c_str());
       f.SetGeometryDirectly(new OGRPoint(nd.pos.x, nd.pos.y));
@@ -215,7 +216,7 @@ void write_network_links(GDALDataset* ds, const Network& net) {
       f.SetField("from", net.node(l.a).id.c_str());
       f.SetField("to", net.node(l.b).id.c_str());
       f.SetField("owner", l.owner.c_str());
-      f.SetField("status", link_status_key(l.status));
+      f.SetField("status", io::spell(l.status));
       std::string srg;  // several groups (a GraceTHD cable through several shared cheminements): ';'-separated
       l.for_each_risk_group([&](const std::string& g) { srg += (srg.empty() ? "" : ";") + g; });
       f.SetField("srg", srg.c_str());

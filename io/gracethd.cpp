@@ -1,4 +1,5 @@
 #include "io/gracethd.h"
+#include "io/spelling.h"
 
 #include <fmt/format.h>
 #include <gdal_priv.h>
@@ -176,7 +177,7 @@ NetworkImport read_layers(const std::string& path, GDALDataset* ds) {
       Node n;
       n.id = text(*f, id);
       n.name = text(*f, name);
-      const auto k = node_kind_from_key(text(*f, kind));
+      const auto k = io::parse_spelling<NodeKind>(text(*f, kind));
       if (!k) T.fail(row, n.id, "kind", fmt::format("'{}' is not a node kind", text(*f, kind)));
       n.kind = *k;
       n.departement = text(*f, dep);
@@ -202,7 +203,7 @@ NetworkImport read_layers(const std::string& path, GDALDataset* ds) {
     Link l;
     l.id = text(*f, col["id"]);
     l.owner = text(*f, col["owner"]);
-    const auto st = link_status_from_key(text(*f, col["status"]));
+    const auto st = io::parse_spelling<LinkStatus>(text(*f, col["status"]));
     if (!st) T.fail(row, l.id, "status", fmt::format("'{}' is not leased, owned or planned", text(*f, col["status"])));
     l.status = *st;
     const std::string srg = text(*f, col["srg"]);

@@ -1,4 +1,5 @@
 #include "io/guichet_writer.h"
+#include "io/spelling.h"
 
 #include <hdf5_hl.h>
 
@@ -49,7 +50,7 @@ json guichet_json(const GuichetRun& run) {
     json by_year = json::array();
     for (std::size_t y = 0; y < st.subsidy_by_year.size(); ++y) {
       json techs;
-      for (int t = 0; t < kGuichetTechs; ++t) techs[guichet_tech_key(t)] = st.tech_by_year_at_mean[y][t];
+      for (int t = 0; t < kGuichetTechs; ++t) techs[io::spell(GuichetTech(t))] = st.tech_by_year_at_mean[y][t];
       by_year.push_back({{"year", run.first_year + int(y)},
                          {"subsidy", q_json(st.subsidy_by_year[y])},
                          {"premises", q_json(st.premises_by_year[y])},
@@ -141,7 +142,7 @@ void read_set_years(const Reader& rd, const json& by_year, const std::string& w,
     const std::string wt = wy + ".eligible_by_technology_at_mean_preference";
     const json& techs = rd.at(row, "eligible_by_technology_at_mean_preference", wy);
     std::array<double, kGuichetTechs> t{};
-    for (int q = 0; q < kGuichetTechs; ++q) t[q] = rd.number(rd.at(techs, guichet_tech_key(q), wt), wt + "." + guichet_tech_key(q));
+    for (int q = 0; q < kGuichetTechs; ++q) t[q] = rd.number(rd.at(techs, io::spell(GuichetTech(q)), wt), wt + "." + io::spell(GuichetTech(q)));
     st.tech_by_year_at_mean.push_back(t);
   }
 }

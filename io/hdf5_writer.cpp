@@ -111,7 +111,7 @@ void write_commune_fields(const Writer& w, hid_t cg, const std::vector<Commune>&
     code.push_back(c.code);
     name.push_back(c.name);
     dep.push_back(c.departement);
-    zone.push_back(zone_key(c.zone));
+    zone.push_back(io::spell(c.zone));
     actor.push_back(c.ftth_plan.actor);
     nro.push_back(c.nro);
     lon.push_back(c.centroid.lon);
@@ -202,7 +202,7 @@ void write_network_nodes(const Writer& w, hid_t ng, const Network& net) {
   for (const auto& nd : net.nodes()) {
     nid.push_back(nd.id);
     nname.push_back(nd.name);
-    nkind.push_back(node_kind_key(nd.kind));
+    nkind.push_back(io::spell(nd.kind));
     nx.push_back(nd.pos.x);
     ny.push_back(nd.pos.y);
   }
@@ -223,7 +223,7 @@ void write_network_links(const Writer& w, hid_t ng, const Network& net) {
     lfrom.push_back(net.node(l.a).id);
     lto.push_back(net.node(l.b).id);
     lowner.push_back(l.owner);
-    lstatus.push_back(link_status_key(l.status));
+    lstatus.push_back(io::spell(l.status));
     lsrg.push_back(l.srg);
     len.push_back(l.length_km);
     lease.push_back(l.lease_eur_per_pair_km_year);
@@ -335,7 +335,7 @@ void write_interconnection(const Writer& w, hid_t g, const InterconnectionResult
   for (std::size_t i = 0; i < ir.decisions.size(); ++i) {
     const auto& d = ir.decisions[i];
     id.push_back(d.id);
-    decision.push_back(decision_key(d.decision));
+    decision.push_back(io::spell(d.decision));
     capex.push_back(d.capex_eur);
     opex.push_back(d.opex_eur);
     total.push_back(d.total_eur);

@@ -35,7 +35,7 @@ json decisions_json(const InterconnectionResults& res) {
     }
     json o = {{"id", d.id},
               {"requester", r.requester},
-              {"decision", decision_key(d.decision)},
+              {"decision", io::spell(d.decision)},
               {"reasons", io::reason_texts(d.reasons)},
               {"cost_eur", {{"capex", d.capex_eur}, {"opex", d.opex_eur}, {"total", d.total_eur}}},
               {"latency_ms", d.decision == Decision::Reject ? json(nullptr) : json(d.latency_ms)},
@@ -44,7 +44,7 @@ json decisions_json(const InterconnectionResults& res) {
               {"new_build_km", d.new_build_km},
               {"builds", d.builds},
               {"pairs", r.pairs},
-              {"protection", protection_key(r.protection)},
+              {"protection", io::spell(r.protection)},
               {"submitted", r.submitted}};
     if (d.diversity != Diversity::None) o["diversity"] = io::spell(d.diversity);
     arr.push_back(o);
@@ -93,7 +93,7 @@ void decision_of(const JsonReader& rd, const json& o, const std::string& w, Inte
   InterconnectionDecision d;
   d.id = r.id = rd.string_at(o, "id", w);
   r.requester = rd.string_at(o, "requester", w);
-  d.decision = enum_of<Decision, 3>(rd, rd.string_at(o, "decision", w), w + ".decision", decision_key);
+  d.decision = enum_of<Decision, 3>(rd, rd.string_at(o, "decision", w), w + ".decision", io::spell<Decision>);
   d.reasons = strings_of(rd, rd.at(o, "reasons", w), w + ".reasons");
   const json& cost = rd.at(o, "cost_eur", w);
   d.capex_eur = rd.number_at(cost, "capex", w + ".cost_eur");
@@ -107,7 +107,7 @@ void decision_of(const JsonReader& rd, const json& o, const std::string& w, Inte
   d.new_build_km = rd.number_at(o, "new_build_km", w);
   d.builds = strings_of(rd, rd.at(o, "builds", w), w + ".builds");
   r.pairs = int(rd.integer_at(o, "pairs", w, 1, std::numeric_limits<int>::max()));
-  r.protection = enum_of<Protection, 2>(rd, rd.string_at(o, "protection", w), w + ".protection", protection_key);
+  r.protection = enum_of<Protection, 2>(rd, rd.string_at(o, "protection", w), w + ".protection", io::spell<Protection>);
   r.submitted = rd.string_at(o, "submitted", w);
   if (rd.has(o, "diversity")) d.diversity = enum_of<Diversity, 3>(rd, rd.string_at(o, "diversity", w), w + ".diversity", io::spell<Diversity>);
   res.requests.push_back(std::move(r));
@@ -179,7 +179,7 @@ json queue_summary_json(const InterconnectionResults& res) {
 }
 
 std::string decision_line(const InterconnectionRequest& r, const InterconnectionDecision& d) {
-  std::string s = fmt::format("{:<8} {:<18} {} pairs {:<7} ", d.id, decision_key(d.decision), r.pairs, protection_key(r.protection));
+  std::string s = fmt::format("{:<8} {:<18} {} pairs {:<7} ", d.id, io::spell(d.decision), r.pairs, io::spell(r.protection));
   if (d.decision != Decision::Reject) {
     s += fmt::format("{:>10.0f} EUR (capex {:.0f}, opex {:.0f}) {:.3f} ms", d.total_eur, d.capex_eur, d.opex_eur, d.latency_ms);
     if (!d.routes.empty()) s += fmt::format(" via {}", fmt::join(d.routes.front(), " > "));
@@ -214,9 +214,9 @@ void add_routes_layer(GDALDataset* ds, const Region& region, const Interconnecti
         f.SetField("request_id", d.id.c_str());
         f.SetField("requester", r.requester.c_str());
         f.SetField("route", int(k + 1));
-        f.SetField("decision", decision_key(d.decision));
+        f.SetField("decision", io::spell(d.decision));
         f.SetField("pairs", r.pairs);
-        f.SetField("protection", protection_key(r.protection));
+        f.SetField("protection", io::spell(r.protection));
         f.SetField("capex_eur", d.capex_eur);
         f.SetField("opex_eur", d.opex_eur);
         f.SetField("total_eur", d.total_eur);
@@ -272,8 +272,8 @@ std::string decisions_csv(const InterconnectionResults& res, char separator) {
                                             r ? csv_field(r->site_node, f) : "",
                                             r ? csv_field(destination(r->destination), f) : "",
                                             r ? fmt::format("{}", r->pairs) : "",
-                                            r ? csv_field(protection_key(r->protection), f) : "",
-                                            decision_key(d.decision),
+                                            r ? csv_field(io::spell(r->protection), f) : "",
+                                            io::spell(d.decision),
                                             csv_number(d.capex_eur, 2, f),
                                             csv_number(d.opex_eur, 2, f),
                                             csv_number(d.total_eur, 2, f),

@@ -17,11 +17,23 @@
 #include <unordered_map>
 
 #include "models/gracethd.h"
+#include "io/spelling.h"
 #include "io/gpkg_util.h"
 
 namespace fs = std::filesystem;
 
 namespace dorsale::viz {
+
+namespace {
+
+// The nodes by kind, in the order of the kinds' spellings (the files list them so).
+std::map<std::string, std::int64_t> by_kind_spelled(const NetworkTotals& t) {
+  std::map<std::string, std::int64_t> out;
+  for (const auto& [k, n] : t.by_kind) out[io::spell(k)] = n;
+  return out;
+}
+
+}  // namespace
 
 // ---- network info ------------------------------------------------------------------------
 
@@ -37,7 +49,7 @@ nlohmann::json network_info_json(const NetworkInfo& info) {
   j["free_pairs"] = t.free_pairs;
   j["shared_risk_groups"] = t.shared_risk_groups;
   j["by_kind"] = nlohmann::json::object();
-  for (const auto& [k, n] : t.by_kind) j["by_kind"][k] = n;
+  for (const auto& [k, n] : by_kind_spelled(t)) j["by_kind"][k] = n;
   j["leased_km"] = t.leased_km;
   j["planned_km"] = t.planned_km;
   auto rows = [](const std::vector<DroppedRows>& list) {
@@ -61,7 +73,7 @@ std::string network_info_text(const NetworkInfo& info) {
   s += fmt::format("  nodes {}, links {}, {:.1f} km, {} fibres, {} free pairs in service, {} shared-risk groups\n", t.nodes, t.links,
                    t.km, t.fibres, t.free_pairs, t.shared_risk_groups);
   std::string kinds;
-  for (const auto& [k, n] : t.by_kind) kinds += fmt::format("{}{} {}", kinds.empty() ? "" : ", ", n, k);
+  for (const auto& [k, n] : by_kind_spelled(t)) kinds += fmt::format("{}{} {}", kinds.empty() ? "" : ", ", n, k);
   s += fmt::format("  by kind: {}\n", kinds.empty() ? "none" : kinds);
   s += fmt::format("  leased {:.1f} km, planned {:.1f} km\n", t.leased_km, t.planned_km);
   std::int64_t dropped = 0;

@@ -1,4 +1,5 @@
 #include "io/register_evaluation.h"
+#include "io/spelling.h"
 
 #include <nlohmann/json.hpp>
 
@@ -15,7 +16,7 @@ nlohmann::json route_json(const solvers::RouteOption::Route& r) {
 
 // The engine's evaluation, kept as given (so the export re-describes exactly what was answered).
 nlohmann::json evaluation_json(const solvers::Evaluation& e) {
-  nlohmann::json j = {{"decision", decision_key(e.decision)}, {"reasons", reason_texts(e.reasons)}, {"option", nullptr}};
+  nlohmann::json j = {{"decision", io::spell(e.decision)}, {"reasons", reason_texts(e.reasons)}, {"option", nullptr}};
   if (e.option) {
     nlohmann::json routes = nlohmann::json::array();
     for (const auto& r : e.option->routes) routes.push_back(route_json(r));
@@ -36,9 +37,7 @@ solvers::Evaluation evaluation_from_text(const std::string& text) {
   const nlohmann::json j = nlohmann::json::parse(text);
   solvers::Evaluation e;
   const std::string d = j.at("decision").get<std::string>();
-  e.decision = Decision::Reject;
-  for (const Decision k : {Decision::Accept, Decision::AcceptWithWorks, Decision::Reject})
-    if (d == decision_key(k)) e.decision = k;
+  e.decision = parse_spelling<Decision>(d).value_or(Decision::Reject);
   e.reasons = j.at("reasons").get<std::vector<std::string>>();
   if (!j.at("option").is_null()) {
     const nlohmann::json& o = j.at("option");

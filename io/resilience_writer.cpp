@@ -1,4 +1,5 @@
 #include "io/resilience_writer.h"
+#include "io/spelling.h"
 
 #include <fmt/format.h>
 #include <ogrsf_frmts.h>
@@ -18,7 +19,7 @@ namespace {
 
 json failure_json(const Failure& f) {
   return {{"id", f.id},
-          {"kind", failure_kind_key(f.kind)},
+          {"kind", io::spell(f.kind)},
           {"links", f.links},
           {"cut_node_count", f.cut_node_count},
           {"cut_nodes", f.cut_nodes},
@@ -42,7 +43,7 @@ constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
 namespace {
 
 json head_json(const ResilienceResult& r, json failures) {
-  return {{"status", resilience_status_key(r.status)},
+  return {{"status", io::spell(r.status)},
           {"core", r.core},
           {"include_planned", r.include_planned},
           {"nodes", r.nodes},
@@ -94,9 +95,9 @@ ResilienceResult resilience_from_json(const json& j, const std::string& file) {
   in.object(j, "");
   ResilienceResult r;
   const std::string status = in.string_at(j, "status", "");
-  if (status == resilience_status_key(ResilienceStatus::Complete)) r.status = ResilienceStatus::Complete;
-  else if (status == resilience_status_key(ResilienceStatus::NoCore)) r.status = ResilienceStatus::NoCore;
-  else in.fail("status", fmt::format("'{}' is not complete or no_core", status));
+  const auto st = io::parse_spelling<ResilienceStatus>(status);
+  if (!st) in.fail("status", fmt::format("'{}' is not complete or no_core", status));
+  r.status = *st;
   r.core = strings_at(in, j, "core", "");
   r.include_planned = in.boolean(in.at(j, "include_planned", ""), "include_planned");
   r.nodes = in.integer_at(j, "nodes", "", 0, kMax);
@@ -117,7 +118,7 @@ ResilienceResult resilience_from_json(const json& j, const std::string& file) {
     Failure f;
     f.id = in.string_at(fs[k], "id", w);
     const std::string kind = in.string_at(fs[k], "kind", w);
-    const auto fk = failure_kind_from_key(kind);
+    const auto fk = io::parse_spelling<FailureKind>(kind);
     if (!fk) in.fail(w + ".kind", fmt::format("'{}' is not link, srg or node", kind));
     f.kind = *fk;
     f.links = strings_at(in, fs[k], "links", w);
@@ -155,7 +156,7 @@ std::string resilience_text(const ResilienceResult& r, std::size_t max_rows) {
   for (std::size_t k = 0; k < rows; ++k) {
     const auto& f = r.failures[k];
     const std::size_t show = std::min<std::size_t>(3, f.cut_nodes.size());
-    s += fmt::format("  {:<32} {:<5} {:>9} {:>5} {:>12} {:>11}  {}{}\n", f.id, failure_kind_key(f.kind), f.cut_node_count, f.cut_nros,
+    s += fmt::format("  {:<32} {:<5} {:>9} {:>5} {:>12} {:>11}  {}{}\n", f.id, io::spell(f.kind), f.cut_node_count, f.cut_nros,
                      f.cut_premises, f.cut_high_points, fmt::join(f.cut_nodes.begin(), f.cut_nodes.begin() + std::ptrdiff_t(show), ", "),
                      f.cut_node_count > std::int64_t(show) ? ", ..." : "");
   }
@@ -174,7 +175,7 @@ void add_resilience_layer(GDALDataset* ds, const Region& region, const Resilienc
     for (const auto& f : r.failures) {
       OGRFeature feat(L->GetLayerDefn());
       feat.SetField("id", f.id.c_str());
-      feat.SetField("kind", failure_kind_key(f.kind));
+      feat.SetField("kind", io::spell(f.kind));
       feat.SetField("cut_nodes", fmt::format("{}", fmt::join(f.cut_nodes, ",")).c_str());
       feat.SetField("cut_node_count", GIntBig(f.cut_node_count));
       feat.SetField("cut_nros", GIntBig(f.cut_nros));

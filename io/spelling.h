@@ -10,11 +10,17 @@
 #include <string>
 #include <string_view>
 
+#include "models/actuals.h"
+#include "models/commune.h"
 #include "models/error.h"
 #include "models/gracethd.h"
+#include "models/guichet.h"
 #include "models/interconnection.h"
+#include "models/network.h"
 #include "models/parameters.h"
+#include "models/resilience.h"
 #include "models/solve.h"
+#include "models/technology.h"
 
 namespace dorsale::io {
 
@@ -25,6 +31,21 @@ constexpr std::array<const char*, 3> spellings(SolveMethod) { return {"heuristic
 constexpr std::array<const char*, 2> spellings(QueueMode) { return {"fcfs", "optimal"}; }
 constexpr std::array<const char*, 3> spellings(Diversity) { return {"", "risk_disjoint", "link_only"}; }
 constexpr std::array<const char*, 2> spellings(gracethd::Format) { return {"gracethd", "gpkg"}; }
+constexpr std::array<const char*, 2> spellings(Protection) { return {"none", "diverse"}; }
+constexpr std::array<const char*, 3> spellings(Decision) { return {"accept", "accept_with_works", "reject"}; }
+constexpr std::array<const char*, 3> spellings(FailureKind) { return {"link", "srg", "node"}; }
+constexpr std::array<const char*, 2> spellings(ResilienceStatus) { return {"complete", "no_core"}; }
+
+// ---- identities and classes of the region, the network and the plan (outputs and inputs) ----
+constexpr std::array<const char*, kBandCount> spellings(Band) { return {"below_3", "3_8", "8_30", "thd_non_ftth", "ftth"}; }
+constexpr std::array<const char*, kZoneCount> spellings(Zone) { return {"amii", "amel", "rip", "unknown"}; }
+constexpr std::array<const char*, 6> spellings(NodeKind) {
+  return {"dorsale_pop", "external_hub", "nro", "high_point", "data_centre", "junction"};
+}
+constexpr std::array<const char*, 3> spellings(LinkStatus) { return {"leased", "owned", "planned"}; }
+constexpr std::array<const char*, kTechnologyCount> spellings(Technology) { return {"copper_upgrade", "thd_radio", "4g_fixe", "satellite"}; }
+constexpr std::array<const char*, kGuichetTechs> spellings(GuichetTech) { return {"thd_radio", "4g_fixe", "satellite"}; }
+constexpr std::array<const char*, 1> spellings(Indicator) { return {"ftth"}; }
 
 // ---- parameter choices (scenario TOML; the registry lists the same, in this order) ----
 constexpr std::array<const char*, 2> spellings(param::PopRule) { return {"prefecture", "most_populated"}; }

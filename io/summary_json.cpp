@@ -36,10 +36,10 @@ json region_json(const Region& r) {
   j["business_sites"] = t.business_sites;
   j["ftth_premises"] = missing("ftth_premises") ? json(nullptr) : json(t.ftth_passed);
   json bands;
-  for (int b = 0; b < kBandCount; ++b) bands[band_key(Band(b))] = t.bands[b];
+  for (int b = 0; b < kBandCount; ++b) bands[io::spell(Band(b))] = t.bands[b];
   j["bands"] = bands;
   json zones;
-  for (int z = 0; z < kZoneCount; ++z) zones[zone_key(Zone(z))] = t.zones[z];
+  for (int z = 0; z < kZoneCount; ++z) zones[io::spell(Zone(z))] = t.zones[z];
   if (!t.amel_known) zones["amel"] = nullptr;
   j["zones"] = zones;
   j["phase2"] = t.phase2 ? json{{"amel", (*t.phase2)[0]}, {"dsp", (*t.phase2)[1]}, {"unknown", (*t.phase2)[2]}}
@@ -104,7 +104,7 @@ json trajectory_json(const Region& region, const ScenarioResults& res) {
     json yj = shares_json(t.bands);
     yj["year"] = t.year;
     json techs;
-    for (int k = 0; k < kTechnologyCount; ++k) techs[technology_key(Technology(k))] = t.technologies[k];
+    for (int k = 0; k < kTechnologyCount; ++k) techs[io::spell(Technology(k))] = t.technologies[k];
     yj["premises_by_technology"] = techs;
     if (y > 0 && res.rollout.planned && y - 1 < res.rollout.years.size()) {
       const auto& ys = res.rollout.years[y - 1];
@@ -153,7 +153,7 @@ json summary_json(const Region& region, const ScenarioResults& res, const Parame
     for (const auto& c : res.communes.states[y])
       for (int b = 0; b < kBandCount; ++b) tot[b] += c[b];
     json band;
-    for (int b = 0; b < kBandCount; ++b) band[band_key(Band(b))] = tot[b];
+    for (int b = 0; b < kBandCount; ++b) band[io::spell(Band(b))] = tot[b];
     states.push_back({{"year", res.communes.years[y]}, {"premises_by_band", band}});
   }
   j["premises_by_year"] = states;
@@ -272,7 +272,7 @@ RunSummary::Year year_of(const JsonReader& rd, const json& y, const std::string&
   const json& techs = rd.at(y, "premises_by_technology", w);
   for (int t = 0; t < kTechnologyCount; ++t)
     ry.figures.premises_by_technology[t] =
-        rd.integer_at(techs, technology_key(Technology(t)), w + ".premises_by_technology", 0, std::numeric_limits<std::int64_t>::max());
+        rd.integer_at(techs, io::spell(Technology(t)), w + ".premises_by_technology", 0, std::numeric_limits<std::int64_t>::max());
   for (const auto& [code, d] : rd.object(rd.at(y, "by_departement", w), w + ".by_departement").items())
     ry.by_departement[code] = shares_of(rd, d, w + ".by_departement." + code);
   return ry;

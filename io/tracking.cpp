@@ -1,4 +1,5 @@
 #include "io/tracking.h"
+#include "io/spelling.h"
 
 #include <fmt/format.h>
 
@@ -31,7 +32,7 @@ std::string track_json(const TrackResult& t) {
   for (const auto& r : t.rows)
     rows.push_back({{"departement", r.departement},
                     {"date", to_string(r.date)},
-                    {"indicator", indicator_key(r.indicator)},
+                    {"indicator", io::spell(r.indicator)},
                     {"planned_pct", opt(r.planned_pct, 0.01)},
                     {"actual_pct", round_to(r.actual_pct, 0.01)},
                     {"gap_pts", opt(r.gap_pts, 0.01)}});
@@ -51,7 +52,7 @@ std::string track_csv(const TrackResult& t, char sep) {
   };
   std::string out = fmt::format("departement{0}date{0}indicator{0}planned_pct{0}actual_pct{0}gap_pts\r\n", sep);
   for (const auto& r : t.rows)
-    out += fmt::format("{1}{0}{2}{0}{3}{0}{4}{0}{5}{0}{6}\r\n", sep, r.departement, to_string(r.date), indicator_key(r.indicator),
+    out += fmt::format("{1}{0}{2}{0}{3}{0}{4}{0}{5}{0}{6}\r\n", sep, r.departement, to_string(r.date), io::spell(r.indicator),
                        num(r.planned_pct), num(r.actual_pct), num(r.gap_pts));
   return out;
 }

@@ -1,4 +1,5 @@
 #include "io/xlsx.h"
+#include "io/spelling.h"
 
 #include <fmt/format.h>
 #include <xlsxwriter.h>
@@ -32,7 +33,7 @@ Sheet trajectory_sheet(const RunSummary& s) {
 
 Sheet technology_sheet(const std::vector<YearTotals>& years) {
   Sheet t{"by_technology", {"year", "ftth [premises]", "ge30_not_ftth [premises]"}, {}};
-  for (int k = 0; k < kTechnologyCount; ++k) t.columns.push_back(fmt::format("{} [premises]", technology_key(Technology(k))));
+  for (int k = 0; k < kTechnologyCount; ++k) t.columns.push_back(fmt::format("{} [premises]", io::spell(Technology(k))));
   for (const auto& y : years) {
     std::vector<Cell> row{I(y.year), I(y.bands[int(Band::Ftth)]), I(y.bands[int(Band::ThdNonFtth)])};
     for (int k = 0; k < kTechnologyCount; ++k) row.push_back(I(y.technologies[k]));
@@ -128,8 +129,8 @@ Sheet interconnection_sheet(const InterconnectionResults& ic) {
     const auto it = req.find(d.id);
     const InterconnectionRequest* r = it == req.end() ? nullptr : it->second;
     t.rows.push_back({d.id, r ? Cell{r->requester} : Cell{}, r ? Cell{r->site_node} : Cell{}, r ? Cell{destination_text(r->destination)} : Cell{},
-                      r ? Cell{I(r->pairs)} : Cell{}, r ? Cell{std::string(protection_key(r->protection))} : Cell{},
-                      std::string(decision_key(d.decision)), d.capex_eur, d.opex_eur, d.total_eur, d.latency_ms, d.new_build_km,
+                      r ? Cell{I(r->pairs)} : Cell{}, r ? Cell{std::string(io::spell(r->protection))} : Cell{},
+                      std::string(io::spell(d.decision)), d.capex_eur, d.opex_eur, d.total_eur, d.latency_ms, d.new_build_km,
                       fmt::format("{}", fmt::join(d.builds, " ")), fmt::format("{}", fmt::join(reason_texts(d.reasons), "; "))});
   }
   return t;

@@ -47,13 +47,6 @@ Date quarter_end_date(const std::string& label) {
   return Date{year_only.year, 3 * q, end_day[q - 1]};
 }
 
-const char* indicator_key(Indicator i) {
-  switch (i) {
-    case Indicator::Ftth: return "ftth";
-  }
-  return "?";
-}
-
 Actuals actuals_until(const Actuals& a, const Date& until) {
   Actuals out{a.file, a.layout, {}};
   for (const auto& p : a.points)

@@ -26,8 +26,7 @@ double decimal_year(const Date& d);
 Date quarter_end_date(const std::string& label);
 
 // Indicators the readers know (others are ignored).
-enum class Indicator { Ftth };
-const char* indicator_key(Indicator i);  // "ftth"
+enum class Indicator { Ftth };  // spelled by io/spelling.h
 
 struct ActualPoint {
   std::string departement;  // code

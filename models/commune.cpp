@@ -8,22 +8,6 @@
 
 namespace dorsale {
 
-const char* band_key(Band b) {
-  static const char* k[] = {"below_3", "3_8", "8_30", "thd_non_ftth", "ftth"};
-  return k[static_cast<int>(b)];
-}
-
-const char* zone_key(Zone z) {
-  static const char* k[] = {"amii", "amel", "rip", "unknown"};
-  return k[static_cast<int>(z)];
-}
-
-std::optional<Zone> zone_from_key(const std::string& key) {
-  for (int i = 0; i < kZoneCount; ++i)
-    if (key == zone_key(static_cast<Zone>(i))) return static_cast<Zone>(i);
-  return std::nullopt;
-}
-
 const char* phase2_key(Phase2 p) {
   static const char* k[] = {"none", "amel", "dsp", "unknown"};
   return k[static_cast<int>(p)];
@@ -55,7 +39,7 @@ void validate(const Commune& c) {
   if (c.business_sites < 0) throw ValidationError(who, "business_sites", "negative");
   for (int b = 0; b < kBandCount; ++b)
     if (c.premises_by_band[b] < 0)
-      throw ValidationError(who, std::string("premises_by_band.") + band_key(Band(b)), "negative");
+      throw ValidationError(who, fmt::format("premises_by_band[{}]", b), "negative");
   const auto sum = std::accumulate(c.premises_by_band.begin(), c.premises_by_band.end(),
                                    std::int64_t{0});
   if (sum != c.premises())

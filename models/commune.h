@@ -15,7 +15,7 @@ namespace dorsale {
 // 3–8, "bon haut débit" 8–30, THD (≥ 30) on a non-fibre technology, FttH.
 enum class Band : int { Below3 = 0, From3To8 = 1, From8To30 = 2, ThdNonFtth = 3, Ftth = 4 };
 inline constexpr int kBandCount = 5;
-const char* band_key(Band b);  // "below_3", "3_8", "8_30", "thd_non_ftth", "ftth"
+// (Band, Zone: spelled by io/spelling.h)
 
 // Who deploys FttH in the commune.
 //  AMII: private operators with their own money (2011 call for intentions).
@@ -23,8 +23,6 @@ const char* band_key(Band b);  // "below_3", "3_8", "8_30", "thd_non_ftth", "ftt
 //  RIP:  the public-initiative network of the département (régie or DSP concession).
 enum class Zone : int { Amii = 0, Amel = 1, Rip = 2, Unknown = 3 };
 inline constexpr int kZoneCount = 4;
-const char* zone_key(Zone z);  // "amii", "amel", "rip", "unknown"
-std::optional<Zone> zone_from_key(const std::string& key);
 
 // Phase-2 FttH (the ~510,000 premises still to build after phase 1): who carries it.
 enum class Phase2 : int { None = 0, Amel = 1, Dsp = 2, Unknown = 3 };

@@ -10,11 +10,10 @@
 
 namespace dorsale {
 
-inline constexpr int kGuichetTechs = 3;  // thd_radio, 4g_fixe, satellite
-inline const char* guichet_tech_key(int t) {
-  static const char* k[] = {"thd_radio", "4g_fixe", "satellite"};
-  return k[t];
-}
+// The guichet's technologies, in the order of every per-technology guichet array (spelled by
+// io/spelling.h).
+enum class GuichetTech : int { ThdRadio = 0, FourGFixe = 1, Satellite = 2 };
+inline constexpr int kGuichetTechs = 3;
 
 struct Quantiles {
   double mean = 0, p10 = 0, p50 = 0, p90 = 0, se = 0;  // se: Monte Carlo standard error of the mean

@@ -15,11 +15,4 @@ Reasons& Reasons::operator=(const std::vector<std::string>& texts) {
   return *this;
 }
 
-const char* protection_key(Protection p) { return p == Protection::None ? "none" : "diverse"; }
-
-const char* decision_key(Decision d) {
-  static const char* k[] = {"accept", "accept_with_works", "reject"};
-  return k[int(d)];
-}
-
 }  // namespace dorsale

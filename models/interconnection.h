@@ -15,7 +15,6 @@
 namespace dorsale {
 
 enum class Protection { None = 0, Diverse = 1 };  // diverse: two routes, no common link or duct
-const char* protection_key(Protection p);          // "none", "diverse"
 
 struct Destination {
   enum class Kind { Node, AnyDorsalePop, Hub } kind = Kind::AnyDorsalePop;
@@ -38,7 +37,6 @@ struct InterconnectionRequest {
 };
 
 enum class Decision { Accept = 0, AcceptWithWorks = 1, Reject = 2 };
-const char* decision_key(Decision d);  // "accept", "accept_with_works", "reject"
 
 // How a queue is answered: first come, first served, or the joint choice of --mode optimal.
 enum class QueueMode { FirstCome, Optimal };

@@ -8,29 +8,6 @@
 
 namespace dorsale {
 
-const char* node_kind_key(NodeKind k) {
-  static const char* names[] = {"dorsale_pop", "external_hub", "nro",
-                                "high_point",  "data_centre",  "junction"};
-  return names[static_cast<int>(k)];
-}
-
-std::optional<NodeKind> node_kind_from_key(const std::string& key) {
-  for (int i = 0; i <= static_cast<int>(NodeKind::Junction); ++i)
-    if (key == node_kind_key(NodeKind(i))) return NodeKind(i);
-  return std::nullopt;
-}
-
-const char* link_status_key(LinkStatus s) {
-  static const char* names[] = {"leased", "owned", "planned"};
-  return names[static_cast<int>(s)];
-}
-
-std::optional<LinkStatus> link_status_from_key(const std::string& key) {
-  for (int i = 0; i <= static_cast<int>(LinkStatus::Planned); ++i)
-    if (key == link_status_key(LinkStatus(i))) return LinkStatus(i);
-  return std::nullopt;
-}
-
 int Network::add_node(Node n) {
   if (n.id.empty()) throw ValidationError("node", "id", "empty");
   if (index_.count(n.id)) throw ValidationError("node " + n.id, "id", "duplicate node id");
@@ -83,7 +60,7 @@ NetworkTotals network_totals(const Network& net) {
   NetworkTotals t;
   t.nodes = std::int64_t(net.nodes().size());
   t.links = std::int64_t(net.links().size());
-  for (const auto& n : net.nodes()) ++t.by_kind[node_kind_key(n.kind)];
+  for (const auto& n : net.nodes()) ++t.by_kind[n.kind];
   std::unordered_map<std::string, int> members;
   for (const auto& l : net.links()) {
     t.km += l.length_km;

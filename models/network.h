@@ -20,12 +20,9 @@ enum class NodeKind : int {
   DataCentre = 4,
   Junction = 5      // splice or branching point
 };
-const char* node_kind_key(NodeKind k);  // "dorsale_pop", "external_hub", "nro", ...
-std::optional<NodeKind> node_kind_from_key(const std::string& key);
+inline constexpr int kNodeKindCount = 6;  // (NodeKind, LinkStatus: spelled by io/spelling.h)
 
 enum class LinkStatus : int { Leased = 0, Owned = 1, Planned = 2 };
-const char* link_status_key(LinkStatus s);  // "leased", "owned", "planned"
-std::optional<LinkStatus> link_status_from_key(const std::string& key);
 
 struct Node {
   std::string id;  // stable, user-facing ("pop:dijon", "hub:paris", "nro:21-004")
@@ -97,7 +94,7 @@ struct NetworkTotals {
   std::int64_t fibres = 0;             // sum of capacities, 2 x pairs_total
   std::int64_t free_pairs = 0;         // free pairs of the links in service (planned ones left out)
   std::int64_t shared_risk_groups = 0; // distinct groups carrying two links or more
-  std::map<std::string, std::int64_t> by_kind;  // node_kind_key -> nodes
+  std::map<NodeKind, std::int64_t> by_kind;  // kind -> nodes (kinds present only)
   double leased_km = 0, planned_km = 0;
 };
 NetworkTotals network_totals(const Network& n);

@@ -11,8 +11,7 @@
 namespace dorsale {
 
 enum class FailureKind : int { Link = 0, Srg = 1, Node = 2 };
-const char* failure_kind_key(FailureKind k);  // "link", "srg", "node"
-std::optional<FailureKind> failure_kind_from_key(const std::string& key);
+// (FailureKind, ResilienceStatus: spelled by io/spelling.h)
 
 struct Failure {
   std::string id;  // the link id, the shared-risk group's name or the node id
@@ -38,7 +37,6 @@ enum class ResilienceStatus : int {
   Complete = 0,  // every link, group and node examined
   NoCore = 1     // the network has no core node: nothing examined
 };
-const char* resilience_status_key(ResilienceStatus s);  // "complete", "no_core"
 
 struct ResilienceResult {
   ResilienceStatus status = ResilienceStatus::Complete;

@@ -4,11 +4,6 @@
 
 namespace dorsale {
 
-const char* technology_key(Technology t) {
-  static const char* k[] = {"copper_upgrade", "thd_radio", "4g_fixe", "satellite"};
-  return k[int(t)];
-}
-
 TechnologyTable technology_table(const Parameters& p) {
   const auto& A = p.alternatives;
   const auto& G = p.guichet;

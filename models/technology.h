@@ -14,7 +14,7 @@ struct Parameters;
 // 4G fixe, satellite.
 enum class Technology : int { CopperUpgrade = 0, ThdRadio = 1, FourGFixe = 2, Satellite = 3 };
 inline constexpr int kTechnologyCount = 4;
-const char* technology_key(Technology t);  // "copper_upgrade", "thd_radio", "4g_fixe", "satellite"
+// (spelled by io/spelling.h)
 
 struct TechnologyRow {
   Technology technology = Technology::Satellite;

@@ -15,18 +15,17 @@
 #include "solvers/deployment.h"
 #include "solvers/pace.h"
 #include "io/spelling.h"
+#include "planner/rollout_state.h"
 
 namespace dorsale::planner {
 
-namespace {
+namespace rollout_state {
 
 double ftth_cost_per_premises(const Commune& c, const Parameters& P) {
   if (c.premises() >= P.rollout.dense_min_premises) return P.costs.ftth_dense_eur_per_premises;
   if (c.premises() >= P.rollout.intermediate_min_premises) return P.costs.ftth_intermediate_eur_per_premises;
   return P.costs.ftth_rural_eur_per_premises;
 }
-
-bool is_private(const Commune& c) { return c.zone == Zone::Amii || c.zone == Zone::Amel; }
 
 // The years of the plan; throws when the budget series does not match them.
 int plan_years(const RolloutInput& in) {
@@ -38,38 +37,12 @@ int plan_years(const RolloutInput& in) {
   return Y;
 }
 
-// The network as the plan builds it: built links, nodes connected to the Dorsale, and the
-// estimated cost of connecting each other node alone.
-struct CollecteState {
-  CollecteState(const Network& net, const Parameters& P)
-      : designer(net, solvers::CollecteParams{P.rollout.collecte_candidate_km, P.network.rip_detour_factor,
-                                              P.costs.build_eur_per_km}) {
-    built.resize(net.links().size());
-    for (std::size_t j = 0; j < net.links().size(); ++j) built[j] = net.links()[j].status != LinkStatus::Planned;
-    connected = designer.connected_nodes(built);
-    has_network = !net.nodes().empty();
-    if (has_network) estimate = designer.connection_costs(connected, built);
-  }
-  solvers::CollecteDesigner designer;
-  std::vector<char> built, connected;
-  bool has_network = false;
-  std::vector<double> estimate;
-};
-
 // Baseline of the network: the nodes connected before the plan.
 void record_connected_at_start(const Network& net, const CollecteState& cs, RolloutResults& out) {
   out.nro_connected_year.assign(net.nodes().size(), -1);
   for (std::size_t i = 0; i < net.nodes().size(); ++i)
     if (cs.connected[i]) out.nro_connected_year[i] = 0;
 }
-
-// The public deployment problem: one unit per public commune still without full FttH, in the
-// group of its NRO when that NRO is not connected yet; and its solution.
-struct PublicDeployment {
-  solvers::DeploymentProblem dp;
-  std::vector<int> node_of_group, commune_of_unit;
-  solvers::DeploymentPlan plan;
-};
 
 PublicDeployment build_public_problem(const RolloutInput& in, int Y, const CollecteState& cs) {
   const Region& R = in.region;
@@ -127,26 +100,6 @@ void optimise_public_deployment(const Parameters& P, PublicDeployment& pd, Rollo
   out.gap = plan.gap;
   out.optimiser_seconds = plan.seconds;
 }
-
-// The state of every commune as the years are simulated.
-struct Simulation {
-  Simulation(const RolloutInput& in, ScenarioResults& results);
-  // Complete FttH in commune i this year; returns the premises added.
-  std::int64_t give_ftth(std::size_t i, int year);
-  // Pass k more premises of commune i for FttH this year (the lowest bands first); complete
-  // in `year` when none is left. Returns the premises added (at most what remains).
-  std::int64_t give_ftth_part(std::size_t i, std::int64_t k, int year);
-  std::int64_t remaining(std::size_t i) const { return R.communes[i].premises() - bands[i][int(Band::Ftth)]; }
-  void close_year(const YearSummary& ys);
-
-  const RolloutInput& in;
-  const Region& R;
-  const Parameters& P;
-  ScenarioResults& results;
-  RolloutResults& out;
-  std::vector<std::array<std::int64_t, kBandCount>> bands;
-  std::vector<std::array<std::int64_t, kTechnologyCount>> alt;
-};
 
 // The baseline: the bands of the region, no alternative, FttH years of complete communes.
 Simulation::Simulation(const RolloutInput& in_, ScenarioResults& results_)
@@ -355,154 +308,6 @@ class Repair {
   std::vector<double> marginal_;
 };
 
-// ---- Build pace (pace.model = ramp; solvers/pace.h) ------------------------------------------
-
-// The decimal year the region's FttH state is dated: pace.start_date, else the region's source
-// date, else 31 December before the first year.
-double pace_start(const RolloutInput& in) {
-  const std::string text = plan_start_date(in.region, in.params, in.first_year);
-  const Date d = parse_date(text);
-  if (!is_valid(d)) throw InputError(in.origin, 0, "pace.start_date", fmt::format("'{}' is not a date (YYYY-MM-DD)", text));
-  const double t = decimal_year(d);
-  if (t > in.first_year + 1)
-    throw InputError(in.origin, 0, "pace.start_date",
-                     fmt::format("{} is after the end of the first plan year {}", text, in.first_year));
-  return t;
-}
-
-// Each département's pace: its zones' premises and its rates ([pace] with the
-// [pace.departements] overrides).
-struct Pace {
-  Pace(const RolloutInput& in) : start(pace_start(in)) {
-    const Parameters& P = in.params;
-    shape = {P.pace.public_ramp_years, P.pace.tail_years};
-    for (const auto& c : in.region.communes) {
-      auto [it, fresh] = index.emplace(c.departement, int(rates.size()));
-      if (fresh) {
-        solvers::PaceRates r{P.pace.private_share_per_year, P.pace.public_share_per_year, P.pace.public_start_year,
-                             double(P.pace.public_target_year)};
-        if (auto o = P.pace_by_departement.find(c.departement); o != P.pace_by_departement.end()) {
-          if (o->second.private_share_per_year >= 0) r.private_share = o->second.private_share_per_year;
-          if (o->second.public_share_per_year >= 0) r.public_share = o->second.public_share_per_year;
-          if (o->second.public_start_year >= 0) r.public_start = o->second.public_start_year;
-          if (o->second.public_target_year >= 0) r.target_year = o->second.public_target_year;
-        }
-        rates.push_back(r);
-        zone_premises.push_back({0, 0});
-      }
-      zone_premises[it->second][is_private(c) ? 0 : 1] += double(c.premises());
-    }
-  }
-  // the span of calendar year `year` the plan covers
-  std::pair<double, double> span(int year) const { return {std::max(start, double(year)), double(year + 1)}; }
-  // whole premises zone z (0 private, 1 public) of département d may pass in `year`, with `remaining` left
-  std::int64_t capacity(int d, int z, int year, std::int64_t remaining) const {
-    const auto [a, b] = span(year);
-    const double cap = z == 0 ? solvers::private_capacity(rates[d], zone_premises[d][0], a, b)
-                              : solvers::public_capacity_to_target(rates[d], shape, zone_premises[d][1], double(remaining), a, b);
-    const double c = std::min({cap, solvers::tail_capacity(shape, double(remaining), a, b), double(remaining)});
-    return std::int64_t(std::floor(c + 1e-9));
-  }
-  double start;
-  solvers::PaceShape shape;
-  std::map<std::string, int> index;
-  std::vector<solvers::PaceRates> rates;
-  std::vector<std::array<double, 2>> zone_premises;
-};
-
-// Premises still without FttH per département in zone z (0 private, 1 public).
-std::vector<std::int64_t> zone_remaining(const Simulation& sim, const Pace& pace, int z) {
-  std::vector<std::int64_t> rem(pace.rates.size(), 0);
-  for (std::size_t i = 0; i < sim.R.communes.size(); ++i)
-    if ((is_private(sim.R.communes[i]) ? 0 : 1) == z) rem[pace.index.at(sim.R.communes[i].departement)] += sim.remaining(i);
-  return rem;
-}
-
-// The private operators' year: each département's private pace spread over its private
-// communes in proportion to what each has left (the commune's share rounded up, in commune
-// order, until the pace is used).
-void deploy_private_paced(Simulation& sim, const Pace& pace, YearSummary& ys) {
-  const auto rem = zone_remaining(sim, pace, 0);
-  std::vector<std::int64_t> left(rem.size());
-  std::vector<double> share(rem.size(), 0.0);  // of what each commune has left
-  for (std::size_t d = 0; d < rem.size(); ++d) {
-    left[d] = pace.capacity(int(d), 0, ys.year, rem[d]);
-    share[d] = rem[d] > 0 ? double(left[d]) / double(rem[d]) : 0.0;
-  }
-  const auto& net = sim.R.network;
-  for (std::size_t i = 0; i < sim.R.communes.size(); ++i) {
-    const Commune& c = sim.R.communes[i];
-    if (!is_private(c) || sim.remaining(i) == 0) continue;
-    const int d = pace.index.at(c.departement);
-    if (left[d] <= 0) continue;
-    const std::int64_t want = std::min(left[d], std::int64_t(std::ceil(share[d] * double(sim.remaining(i)) - 1e-9)));
-    const std::int64_t added = sim.give_ftth_part(i, want, ys.year);
-    left[d] -= added;
-    ys.ftth_premises_added += added;
-    ys.private_premises_added += added;
-    ys.private_spend_eur += double(added) * sim.P.costs.ftth_private_eur_per_premises;
-    if (added > 0 && !net.nodes().empty() && !c.nro.empty()) {
-      const int node = *net.find_node(c.nro);
-      if (sim.out.nro_connected_year[node] < 0) sim.out.nro_connected_year[node] = ys.year;
-    }
-  }
-}
-
-// The RIPs' year: the public units in the optimiser's order (its year, then unplanned last),
-// each département within its pace, everything within the year's budget (a unit's NRO
-// connection at its standalone estimate, then one collecte tree for the NROs opened); a unit
-// may be passed in part (its cost pro rata of premises).
-void deploy_public_paced(Simulation& sim, CollecteState& cs, const PublicDeployment& pd, const Pace& pace,
-                         const std::vector<int>& order, YearSummary& ys) {
-  const auto rem = zone_remaining(sim, pace, 1);
-  std::vector<std::int64_t> left(rem.size());
-  for (std::size_t d = 0; d < rem.size(); ++d) left[d] = pace.capacity(int(d), 1, ys.year, rem[d]);
-  double money = ys.budget_eur - ys.public_spend_eur;
-  std::vector<int> opening;
-  std::vector<char> waiting(rem.size(), 0);
-  for (int u : order) {
-    const std::size_t i = std::size_t(pd.commune_of_unit[u]);
-    const std::int64_t r = sim.remaining(i);
-    if (r == 0) continue;
-    const int d = pace.index.at(sim.R.communes[i].departement);
-    if (left[d] <= 0) {
-      waiting[d] = 1;
-      continue;
-    }
-    const auto& unit = pd.dp.units[u];
-    const int g = unit.group;
-    const int node = g < 0 ? -1 : pd.node_of_group[g];
-    const bool needs = node >= 0 && !cs.connected[node] && std::find(opening.begin(), opening.end(), node) == opening.end();
-    const double connect = needs ? cs.estimate[node] : 0.0;
-    const double initial = double(sim.R.communes[i].premises() - sim.R.communes[i].band(Band::Ftth));
-    const double per_premises = initial > 0 ? unit.cost / initial : 0.0;
-    std::int64_t k = std::min(r, left[d]);
-    if (!(money - connect >= 0)) k = 0;
-    else if (per_premises > 0) k = std::min<std::int64_t>(k, std::int64_t(std::floor((money - connect) / per_premises + 1e-9)));
-    if (k <= 0) {
-      ys.budget_bound = true;
-      continue;
-    }
-    if (needs) {
-      opening.push_back(node);
-      money -= connect;
-    }
-    const std::int64_t added = sim.give_ftth_part(i, k, ys.year);
-    left[d] -= added;
-    money -= double(added) * per_premises;
-    ys.public_spend_eur += double(added) * per_premises;
-    ys.ftth_premises_added += added;
-    ys.public_premises_added += added;
-    if (node >= 0 && cs.connected[node] && sim.out.nro_connected_year[node] < 0) sim.out.nro_connected_year[node] = ys.year;
-  }
-  for (std::size_t d = 0; d < rem.size(); ++d) ys.pace_bound = ys.pace_bound || (waiting[d] && left[d] <= 0);
-  if (opening.empty()) return;
-  auto design = cs.designer.connect(cs.connected, cs.built, opening);
-  if (design.steiner.status == solvers::SteinerStatus::Infeasible)
-    throw std::runtime_error(fmt::format("year {}: an opened NRO cannot be connected to the network", ys.year));
-  apply_collecte(sim, cs, design, opening, ys);
-}
-
 // The optimiser's order of the public units: by planned year, unplanned last, then unit index.
 std::vector<int> public_order(const PublicDeployment& pd) {
   std::vector<int> order(pd.dp.units.size());
@@ -542,7 +347,9 @@ void deploy_alternatives(Simulation& sim, YearSummary& ys) {
   ys.alternatives_eur += plan.cost_eur;
 }
 
-}  // namespace
+}  // namespace rollout_state
+
+using namespace rollout_state;
 
 std::string plan_start_date(const Region& region, const Parameters& params, int first_year) {
   if (!params.pace.start_date.empty()) return params.pace.start_date;
@@ -585,72 +392,6 @@ void plan_rollout(const RolloutInput& in, ScenarioResults& results) {
     if (in.params.alternatives.year == ys.year) deploy_alternatives(sim, ys);
     sim.close_year(ys);
   }
-}
-
-namespace {
-
-// The network at the end of each year as the plan's collecte records left it: the built links
-// (planned links the collecte built included) and the connected nodes.
-class NetworkAtYearEnd {
- public:
-  NetworkAtYearEnd(const Network& net, const CollecteState& start, const RolloutResults& ro)
-      : net_(net), ro_(ro), start_(start) {
-    for (std::size_t j = 0; j < net.links().size(); ++j)
-      if (net.links()[j].status == LinkStatus::Planned) planned_[std::minmax(net.links()[j].a, net.links()[j].b)].push_back(int(j));
-  }
-  // (built, connected) at the end of `year`.
-  std::pair<std::vector<char>, std::vector<char>> at(int year) const {
-    std::vector<char> built = start_.built, ends(net_.nodes().size(), 0);
-    for (const auto& c : ro_.collecte) {
-      if (c.year > year) continue;
-      const int a = *net_.find_node(c.a), b = *net_.find_node(c.b);
-      ends[a] = ends[b] = 1;
-      if (c.new_link) continue;
-      if (auto it = planned_.find(std::minmax(a, b)); it != planned_.end())
-        for (int j : it->second) built[j] = 1;
-    }
-    std::vector<char> connected = start_.designer.connected_nodes(built);
-    for (std::size_t i = 0; i < connected.size(); ++i) connected[i] = connected[i] || start_.connected[i] || ends[i];
-    return {built, connected};
-  }
-
- private:
-  const Network& net_;
-  const RolloutResults& ro_;
-  const CollecteState& start_;
-  std::map<std::pair<int, int>, std::vector<int>> planned_;
-};
-
-}  // namespace
-
-std::vector<IdleBudgetYear> idle_budget(const RolloutInput& in, const ScenarioResults& results) {
-  const int Y = plan_years(in);
-  const CollecteState start(in.region.network, in.params);
-  const PublicDeployment pd = build_public_problem(in, Y, start);
-  const NetworkAtYearEnd network(in.region.network, start, results.rollout);
-  std::vector<IdleBudgetYear> out;
-  for (const auto& ys : results.rollout.years) {
-    IdleBudgetYear idle{ys.year, ys.budget_eur - ys.public_spend_eur};
-    if (!(idle.unspent_eur > 1e-6)) continue;
-    const auto [built, connected] = network.at(ys.year);
-    const std::vector<double> marginal =
-        start.has_network ? start.designer.connection_costs(connected, built) : std::vector<double>{};
-    for (std::size_t u = 0; u < pd.dp.units.size(); ++u) {
-      const int i = pd.commune_of_unit[u];
-      const int done = results.rollout.ftth_year[i];
-      if (done != 0 && done <= ys.year) continue;  // not waiting
-      const int g = pd.dp.units[u].group;
-      const int node = g < 0 ? -1 : pd.node_of_group[g];
-      const double cost = pd.dp.units[u].cost + (node < 0 || connected[node] ? 0.0 : marginal[node]);
-      if (!(cost <= idle.unspent_eur + 1e-6)) continue;
-      const Commune& c = in.region.communes[i];
-      idle.communes += 1;
-      idle.premises += c.premises() - c.band(Band::Ftth);
-      idle.cost_eur += cost;
-    }
-    if (idle.communes > 0) out.push_back(idle);
-  }
-  return out;
 }
 
 }  // namespace dorsale::planner

@@ -1,4 +1,5 @@
 #include "service/desk.h"
+#include "io/spelling.h"
 
 #include <algorithm>
 
@@ -342,7 +343,7 @@ json Desk::submit_in(RegisterTx& tx, const Caller& c, InterconnectionRequest req
   s.idem_key = key;
   s.body_sha256 = sha;
   s.request_json = row.dump();  // written once
-  s.decision = decision_key(e.decision);
+  s.decision = io::spell(e.decision);
   s.status = e.decision == Decision::Reject ? RequestStatus::Rejected : RequestStatus::Held;
   s.evaluation_json = io::evaluation_text(e);
   s.hold_expires = e.decision == Decision::Reject ? 0 : now + std::int64_t(std::llround(params_.desk.hold_days * 86400));
@@ -414,7 +415,7 @@ json Desk::import_csv(const Caller& c, const std::string& csv) {
         const auto by = builders(tx);  // submissions build nothing: read once per chunk
         for (std::size_t k = from; k < to; ++k) {
           const auto& r = reqs[k];
-          json row = {{"id", r.id}, {"requester", r.requester}, {"pairs", r.pairs}, {"protection", protection_key(r.protection)},
+          json row = {{"id", r.id}, {"requester", r.requester}, {"pairs", r.pairs}, {"protection", io::spell(r.protection)},
                       {"horizon_years", r.horizon_years}, {"submitted", r.submitted}, {"value", r.value}};
           if (!r.site_node.empty()) row["site"] = r.site_node;
           else row["lon"] = r.site_pos->lon, row["lat"] = r.site_pos->lat;

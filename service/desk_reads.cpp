@@ -1,5 +1,6 @@
 // The desk's reads: the list (query, paging, cursors, search), its export, a request's history
 // and audit, the links' loads, the network; split from service/desk.cpp.
+#include "io/spelling.h"
 #include "service/desk.h"
 
 #include <algorithm>
@@ -190,7 +191,7 @@ json Desk::links(const Query& query) {
 json Desk::network() const {
   json nodes = json::array(), links = json::array();
   for (const auto& n : region_.network.nodes())
-    nodes.push_back({{"id", n.id}, {"name", n.name}, {"kind", node_kind_key(n.kind)}, {"lon", n.pos.lon}, {"lat", n.pos.lat}});
+    nodes.push_back({{"id", n.id}, {"name", n.name}, {"kind", io::spell(n.kind)}, {"lon", n.pos.lon}, {"lat", n.pos.lat}});
   for (const auto& l : region_.network.links())
     links.push_back({{"id", l.id}, {"a", l.a}, {"b", l.b}, {"dorsale", l.dorsale}, {"planned", l.status == LinkStatus::Planned}});
   return {{"nodes", nodes}, {"links", links}};

@@ -1,4 +1,5 @@
 #include "viz/report.h"
+#include "io/spelling.h"
 #include "viz/report_plan.h"
 #include "viz/tracking_text.h"
 
@@ -127,7 +128,7 @@ std::string decisions_section(const std::string& name, const InterconnectionResu
     const auto& r = ic.requests[i];
     const bool reject = d.decision == Decision::Reject;  // no cost, no latency
     h += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n", html_escape(d.id),
-                     html_escape(r.requester), decision_key(d.decision), r.pairs, protection_key(r.protection),
+                     html_escape(r.requester), io::spell(d.decision), r.pairs, io::spell(r.protection),
                      reject ? std::string("–") : money(d.total_eur), reject ? std::string("–") : fmt::format("{:.3f} ms", d.latency_ms),
                      d.reasons.empty() ? std::string("") : html_escape(io::reason_text(d.reasons[0])));
   }
@@ -190,7 +191,7 @@ std::string resilience_section(const std::string& name, const ResilienceResult& 
                               html_escape(name), r.core.size(), r.failures.size());
   for (std::size_t k = 0; k < r.failures.size() && k < 10; ++k) {
     const Failure& f = r.failures[k];
-    h += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n", html_escape(f.id), failure_kind_key(f.kind), f.cut_node_count,
+    h += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n", html_escape(f.id), io::spell(f.kind), f.cut_node_count,
                      f.cut_nros, f.cut_premises, f.cut_high_points);
   }
   return h + "</table>\n";

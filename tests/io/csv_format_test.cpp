@@ -9,6 +9,7 @@
 #include <regex>
 #include <sstream>
 
+#include "io/spelling.h"
 #include "planner/quantities.h"
 #include "planner/towers.h"
 #include "io/scenario.h"
@@ -165,8 +166,8 @@ TEST(CsvFormat, InterconnectDecisionsReadBackWithEitherSeparator) {
       const auto& q = res.requests[r];
       EXPECT_EQ(f[col("id")], d.id);
       EXPECT_EQ(f[col("requester")], q.requester) << "quoted and read back";
-      EXPECT_EQ(f[col("decision")], decision_key(d.decision));
-      EXPECT_EQ(f[col("protection")], protection_key(q.protection));
+      EXPECT_EQ(f[col("decision")], io::spell(d.decision));
+      EXPECT_EQ(f[col("protection")], io::spell(q.protection));
       EXPECT_EQ(std::stoi(f[col("pairs")]), q.pairs);
       EXPECT_NEAR(number_of(f[col("capex_eur")], sep), d.capex_eur, 0.005 + 1e-9);
       EXPECT_NEAR(number_of(f[col("total_eur")], sep), d.total_eur, 0.005 + 1e-9);

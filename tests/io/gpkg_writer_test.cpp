@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "io/spelling.h"
 #include "models/results.h"
 #include "test_support.h"
 #include "io/gpkg_writer.h"
@@ -169,7 +170,7 @@ TEST_F(GpkgWriter, NetworkNodesHaveTheirKindAndPlace) {
   for (std::size_t i = 0; i < fs.size(); ++i) {
     const auto& nd = net.nodes()[i];
     EXPECT_STREQ(fs[i]->GetFieldAsString("id"), nd.id.c_str());
-    EXPECT_STREQ(fs[i]->GetFieldAsString("kind"), node_kind_key(nd.kind)) << nd.id;
+    EXPECT_STREQ(fs[i]->GetFieldAsString("kind"), io::spell(nd.kind)) << nd.id;
     EXPECT_STREQ(fs[i]->GetFieldAsString("departement"), nd.departement.c_str()) << nd.id;
     expect_point_at(*fs[i], nd.pos);
     kinds.insert(fs[i]->GetFieldAsString("kind"));
@@ -189,7 +190,7 @@ TEST_F(GpkgWriter, NetworkLinksHaveTheirLengthsAndCapacities) {
     EXPECT_STREQ(f.GetFieldAsString("id"), l.id.c_str());
     EXPECT_STREQ(f.GetFieldAsString("from"), net.node(l.a).id.c_str()) << l.id;
     EXPECT_STREQ(f.GetFieldAsString("to"), net.node(l.b).id.c_str()) << l.id;
-    EXPECT_STREQ(f.GetFieldAsString("status"), link_status_key(l.status)) << l.id;
+    EXPECT_STREQ(f.GetFieldAsString("status"), io::spell(l.status)) << l.id;
     EXPECT_EQ(f.GetFieldAsInteger("dorsale"), int(l.dorsale)) << l.id;
     EXPECT_EQ(f.GetFieldAsDouble("length_km"), l.length_km) << l.id;
     EXPECT_EQ(f.GetFieldAsInteger("pairs_total"), l.pairs_total) << l.id;
@@ -256,7 +257,7 @@ TEST_F(GpkgWriter, CommunesHaveTheBaselineAndThePlanAtTheTargetYears) {
     EXPECT_STREQ(f.GetFieldAsString("code"), c.code.c_str());
     EXPECT_EQ(f.GetFieldAsInteger64("premises"), c.premises()) << c.code;
     for (int b = 0; b < kBandCount; ++b)
-      EXPECT_EQ(f.GetFieldAsInteger64(band_key(Band(b))), res.communes.states.front()[i][b]) << c.code << " " << band_key(Band(b));
+      EXPECT_EQ(f.GetFieldAsInteger64(io::spell(Band(b))), res.communes.states.front()[i][b]) << c.code << " " << io::spell(Band(b));
     EXPECT_EQ(f.GetFieldAsInteger("ftth_year_plan"), res.rollout.ftth_year[i]) << c.code;
     expect_point_at(f, c.centroid);
     for (int t : test::builtin_bfc_target_years()) {

@@ -184,7 +184,7 @@ void expect_test_totals(const NetworkInfo& info) {
   EXPECT_EQ(t.fibres, 24 + 12 + 48 + 72 + 12);
   EXPECT_EQ(t.free_pairs, 8 + 3 + 24 + 0);  // in service only: C4 is to build
   EXPECT_EQ(t.shared_risk_groups, 1);
-  EXPECT_EQ(t.by_kind, (std::map<std::string, std::int64_t>{{"dorsale_pop", 2}, {"nro", 2}, {"junction", 2}, {"high_point", 1}}));
+  EXPECT_EQ(t.by_kind, (std::map<NodeKind, std::int64_t>{{NodeKind::DorsalePop, 2}, {NodeKind::Nro, 2}, {NodeKind::Junction, 2}, {NodeKind::HighPoint, 1}}));
   EXPECT_NEAR(t.leased_km, 20.5 + 10.2, 1e-9);
   EXPECT_NEAR(t.planned_km, 10.1, 1e-9);
   std::map<std::string, std::int64_t> dropped;
@@ -1472,7 +1472,7 @@ TEST(GraceThdContinuity, TheChainsAndRuleAreSaid) {
   EXPECT_EQ(t.links, 2);  // the cables A1, B1: the logical link through J is not one more cable
   EXPECT_EQ(t.fibres, 24);
   EXPECT_EQ(t.free_pairs, 4 + 4);  // A1: F5..F12 free (cb_fo_disp said 12); B1 the same
-  EXPECT_EQ(t.by_kind.at("junction"), 1);
+  EXPECT_EQ(t.by_kind.at(NodeKind::Junction), 1);
   EXPECT_EQ(imp.network.nodes().size(), 4u);
   ASSERT_EQ(imp.network.links().size(), 2u + 1);
   // the free fibres spliced end to end through J (PS5, PS6; the AT and the HS rows join nothing):

@@ -216,7 +216,7 @@ TEST_F(Hdf5Writer, CommunesEqualTheRegionAndTheStates) {
   EXPECT_EQ(h.strings(cg + "code"), collect<std::string>(C, [](auto& c) { return c.code; }));
   EXPECT_EQ(h.strings(cg + "name"), collect<std::string>(C, [](auto& c) { return c.name; }));
   EXPECT_EQ(h.strings(cg + "departement"), collect<std::string>(C, [](auto& c) { return c.departement; }));
-  EXPECT_EQ(h.strings(cg + "zone"), collect<std::string>(C, [](auto& c) { return zone_key(c.zone); }));
+  EXPECT_EQ(h.strings(cg + "zone"), collect<std::string>(C, [](auto& c) { return io::spell(c.zone); }));
   EXPECT_EQ(h.strings(cg + "ftth_actor"), collect<std::string>(C, [](auto& c) { return c.ftth_plan.actor; }));
   EXPECT_EQ(h.strings(cg + "nro"), collect<std::string>(C, [](auto& c) { return c.nro; }));
   EXPECT_EQ(h.f64(cg + "lon"), collect<double>(C, [](auto& c) { return c.centroid.lon; }));
@@ -265,14 +265,14 @@ TEST_F(Hdf5Writer, NetworkEqualsTheRegionsNetwork) {
   const auto& L = net.links();
   EXPECT_EQ(h.strings(ng + "node_id"), collect<std::string>(N, [](auto& n) { return n.id; }));
   EXPECT_EQ(h.strings(ng + "node_name"), collect<std::string>(N, [](auto& n) { return n.name; }));
-  EXPECT_EQ(h.strings(ng + "node_kind"), collect<std::string>(N, [](auto& n) { return node_kind_key(n.kind); }));
+  EXPECT_EQ(h.strings(ng + "node_kind"), collect<std::string>(N, [](auto& n) { return io::spell(n.kind); }));
   EXPECT_EQ(h.f64(ng + "node_x"), collect<double>(N, [](auto& n) { return n.pos.x; }));
   EXPECT_EQ(h.f64(ng + "node_y"), collect<double>(N, [](auto& n) { return n.pos.y; }));
   EXPECT_EQ(h.strings(ng + "link_id"), collect<std::string>(L, [](auto& l) { return l.id; }));
   EXPECT_EQ(h.strings(ng + "link_from"), collect<std::string>(L, [&](auto& l) { return net.node(l.a).id; }));
   EXPECT_EQ(h.strings(ng + "link_to"), collect<std::string>(L, [&](auto& l) { return net.node(l.b).id; }));
   EXPECT_EQ(h.strings(ng + "link_owner"), collect<std::string>(L, [](auto& l) { return l.owner; }));
-  EXPECT_EQ(h.strings(ng + "link_status"), collect<std::string>(L, [](auto& l) { return link_status_key(l.status); }));
+  EXPECT_EQ(h.strings(ng + "link_status"), collect<std::string>(L, [](auto& l) { return io::spell(l.status); }));
   EXPECT_EQ(h.strings(ng + "link_srg"), collect<std::string>(L, [](auto& l) { return l.srg; }));
   EXPECT_EQ(h.f64(ng + "link_length"), collect<double>(L, [](auto& l) { return l.length_km; }));
   EXPECT_EQ(h.f64(ng + "link_lease"), collect<double>(L, [](auto& l) { return l.lease_eur_per_pair_km_year; }));
@@ -323,7 +323,7 @@ TEST_F(Hdf5Writer, InterconnectionEqualsTheDecisions) {
   const std::string ig = g() + "/interconnection";
   EXPECT_EQ(h.attr(ig, "mode"), io::spell(ir.mode));
   EXPECT_EQ(h.strings(ig + "/request_id"), collect<std::string>(ir.decisions, [](auto& d) { return d.id; }));
-  EXPECT_EQ(h.strings(ig + "/decision"), collect<std::string>(ir.decisions, [](auto& d) { return decision_key(d.decision); }));
+  EXPECT_EQ(h.strings(ig + "/decision"), collect<std::string>(ir.decisions, [](auto& d) { return io::spell(d.decision); }));
   EXPECT_EQ(h.i32(ig + "/pairs"), collect<std::int32_t>(ir.requests, [](auto& r) { return r.pairs; }));
   EXPECT_EQ(h.f64(ig + "/capex"), collect<double>(ir.decisions, [](auto& d) { return d.capex_eur; }));
   EXPECT_EQ(h.f64(ig + "/opex"), collect<double>(ir.decisions, [](auto& d) { return d.opex_eur; }));

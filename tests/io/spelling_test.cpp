@@ -8,6 +8,7 @@
 
 #include <set>
 #include <string>
+#include <typeinfo>
 
 #include "models/parameters.h"
 
@@ -27,6 +28,14 @@ void round_trips() {
     EXPECT_EQ(int(*back), int(k)) << table[k];
   }
   EXPECT_FALSE(io::parse_spelling<E>("no-such-spelling").has_value());
+}
+
+// Every enumerator of E has a spelling: the table is exactly `count` long (the enum's last
+// enumerator + 1, or its k*Count constant), so an enumerator added without a word fails here.
+template <class E>
+void covers(std::size_t count) {
+  round_trips<E>();
+  EXPECT_EQ(io::spellings(E{}).size(), count) << typeid(E).name();
 }
 
 // The registry's choices for `key` are the enum's spellings in order, and the field a fresh
@@ -66,6 +75,45 @@ TEST(Spelling, EveryValueSpelledOnceAndReadBack) {
   round_trips<param::Geography>();
   round_trips<param::RemoteOffer>();
   round_trips<param::McDistribution>();
+}
+
+// The region's, the network's and the plan's classes, and the interconnection and resilience
+// statuses (formerly *_key functions of models/): every enumerator spelled, once, and read back.
+TEST(Spelling, EveryModelEnumCoveredAndReadBack) {
+  covers<Band>(kBandCount);
+  covers<Zone>(kZoneCount);
+  covers<Technology>(kTechnologyCount);
+  covers<GuichetTech>(kGuichetTechs);
+  covers<NodeKind>(kNodeKindCount);
+  EXPECT_EQ(int(NodeKind::Junction) + 1, kNodeKindCount);
+  covers<LinkStatus>(std::size_t(LinkStatus::Planned) + 1);
+  covers<Protection>(std::size_t(Protection::Diverse) + 1);
+  covers<Decision>(std::size_t(Decision::Reject) + 1);
+  covers<FailureKind>(std::size_t(FailureKind::Node) + 1);
+  covers<ResilienceStatus>(std::size_t(ResilienceStatus::NoCore) + 1);
+  covers<Indicator>(std::size_t(Indicator::Ftth) + 1);
+}
+
+// The guichet's technologies are spelled as the same technologies of the technology table
+// (guichet.json and the run's files name them alike).
+TEST(Spelling, GuichetTechnologiesSpelledAsTheTechnologyTable) {
+  const Technology same[kGuichetTechs] = {Technology::ThdRadio, Technology::FourGFixe, Technology::Satellite};
+  for (int t = 0; t < kGuichetTechs; ++t) EXPECT_STREQ(io::spell(GuichetTech(t)), io::spell(same[t])) << t;
+}
+
+// A value the files carry that is none of the spellings is refused naming the allowed ones
+// (the GraceTHD reader's node kinds, a decisions.json decision).
+TEST(Spelling, UnknownModelSpellingRefused) {
+  EXPECT_FALSE(io::parse_spelling<NodeKind>("Junction").has_value());  // case matters
+  EXPECT_EQ(io::parse_spelling<NodeKind>("high_point"), NodeKind::HighPoint);
+  EXPECT_EQ(io::allowed_spellings<Decision>(), "accept, accept_with_works, reject");
+  try {
+    io::parse_or_throw<LinkStatus>("rented", "t_cable.csv", 4, "status");
+    FAIL() << "an unknown link status was accepted";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.field(), "status");
+    EXPECT_NE(std::string(e.what()).find("leased, owned, planned"), std::string::npos) << e.what();
+  }
 }
 
 TEST(Spelling, UnknownSpellingNamesFileFieldAndChoices) {

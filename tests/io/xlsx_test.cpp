@@ -2,8 +2,10 @@
 // run's own figures, recomputed here from the typed results (summary, year totals, bill of
 // quantities, towers programme, guichet quantiles, interconnection decisions); numbers are
 // stored as numbers, units are in the headers; nothing is left at the path when writing fails.
-#include "io/reasons.h"
 #include "io/xlsx.h"
+
+#include "io/reasons.h"
+#include "io/spelling.h"
 
 #include <gtest/gtest.h>
 
@@ -128,7 +130,7 @@ TEST(Xlsx, TrajectoryAndTechnologiesEqualTheRunSummary) {
     EXPECT_EQ(num(k, r, "ftth [premises]"), double(years[i].bands[int(Band::Ftth)]));
     EXPECT_EQ(num(k, r, "ge30_not_ftth [premises]"), double(years[i].bands[int(Band::ThdNonFtth)]));
     for (int tech = 0; tech < kTechnologyCount; ++tech) {
-      const std::string h = std::string(technology_key(Technology(tech))) + " [premises]";
+      const std::string h = std::string(io::spell(Technology(tech))) + " [premises]";
       EXPECT_EQ(num(k, r, h), double(summary.trajectory[i].figures.premises_by_technology[tech])) << h << " " << years[i].year;
       alternatives += std::int64_t(num(k, r, h));
     }
@@ -232,7 +234,7 @@ TEST(Xlsx, GuichetQuantilesAndDecisionsEqualTheRun) {
   for (std::size_t i = 0; i < ic.decisions.size(); ++i) {
     const auto& x = ic.decisions[i];
     EXPECT_EQ(text(d, i + 1, "id"), x.id);
-    EXPECT_EQ(text(d, i + 1, "decision"), decision_key(x.decision));
+    EXPECT_EQ(text(d, i + 1, "decision"), io::spell(x.decision));
     expect_same(num(d, i + 1, "total [EUR]"), x.total_eur, x.id);
     expect_same(num(d, i + 1, "capex [EUR]"), x.capex_eur, x.id);
     expect_same(num(d, i + 1, "latency [ms]"), x.latency_ms, x.id);

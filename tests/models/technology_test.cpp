@@ -30,7 +30,6 @@ TEST(Technology, TheTableReadsTheParametersAndTheGuichetReadsTheTable) {
   EXPECT_EQ(g.equipment[2], 611);
   EXPECT_EQ(g.cap[2], 345);
   EXPECT_EQ(g.cap[0], *t[int(Technology::ThdRadio)].subsidy_cap_eur);
-  EXPECT_STREQ(technology_key(Technology::FourGFixe), "4g_fixe");
 }
 
 TEST(Technology, AKeyOfTheFormerDuplicateCostsNamesItsNewHome) {

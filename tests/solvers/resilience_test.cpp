@@ -4,6 +4,7 @@
 // and with the planned links) and on seeded random graphs with parallel links, planned links
 // and random shared-risk groups. The premises and high points attributed to the cut nodes are
 // recounted from the communes and the high points directly; the JSON document reads back.
+#include "io/spelling.h"
 #include "solvers/resilience.h"
 
 #include <gtest/gtest.h>
@@ -118,7 +119,7 @@ void expect_matches_brute_force(const Network& net, const solvers::ResilienceInp
     EXPECT_TRUE(seen.insert(k).second) << what << ": " << f.id << " listed twice";
     const auto it = want.find(k);
     if (it == want.end()) {
-      ADD_FAILURE() << what << ": " << failure_kind_key(f.kind) << " " << f.id << " cuts nothing by brute force";
+      ADD_FAILURE() << what << ": " << io::spell(f.kind) << " " << f.id << " cuts nothing by brute force";
       continue;
     }
     std::set<int> got;
@@ -137,7 +138,7 @@ void expect_matches_brute_force(const Network& net, const solvers::ResilienceInp
     EXPECT_GT(f.cut_nodes.size(), 0u);
   }
   for (const auto& [k, e] : want)
-    EXPECT_TRUE(seen.count(k)) << what << ": brute force finds " << failure_kind_key(FailureKind(k.first)) << " " << k.second << " cutting "
+    EXPECT_TRUE(seen.count(k)) << what << ": brute force finds " << io::spell(FailureKind(k.first)) << " " << k.second << " cutting "
                                << e.cut.size() << " nodes, the solver does not list it";
   // the baseline: nodes no path joins to the core before any failure
   const auto base = bfs(net, in.core, std::vector<char>(net.links().size(), 0), -1, in.include_planned);

@@ -143,6 +143,24 @@ class Conn {
     return out;
   }
   PGconn* raw() const { return c_.get(); }
+  // A read transaction's COMMIT, sent without waiting for its answer (nothing was written: no
+  // durability to wait for); the next user of the connection reads the answer first
+  // (finish_commit). False: the connection is lost.
+  bool send_commit() {
+    commit_pending_ = PQsendQuery(c_.get(), "COMMIT") == 1;
+    return commit_pending_;
+  }
+  bool commit_pending() const { return commit_pending_; }
+  // The answer of a COMMIT sent by send_commit: false when it failed (the connection is dropped).
+  bool finish_commit() {
+    bool ok = true;
+    while (PGresult* r = PQgetResult(c_.get())) {
+      ok = ok && PQresultStatus(r) == PGRES_COMMAND_OK;
+      PQclear(r);
+    }
+    commit_pending_ = false;
+    return ok && PQstatus(c_.get()) == CONNECTION_OK && PQtransactionStatus(c_.get()) == PQTRANS_IDLE;
+  }
 
  private:
   const std::string& prepared(const std::string& text) {
@@ -164,6 +182,7 @@ class Conn {
   std::unordered_map<std::string, std::string> names_;  // SQL text -> prepared statement name
   std::vector<std::string> fresh_;  // prepared in the pipeline being sent
   std::int64_t prepares_ = 0;       // names are never reused
+  bool commit_pending_ = false;     // send_commit's answer not read yet
 };
 
 // A status as the register spells it; another text is a register this desk cannot read.
@@ -219,10 +238,11 @@ class PgTx : public RegisterTx {
     // a read transaction begins with its first statement, in the same round trip
     if (read_only_) pending_.push_back(call("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"));
   }
-  // The end of a read transaction: COMMIT, unless nothing was sent (then nothing began).
+  // The end of a read transaction: COMMIT (its answer read by the connection's next user),
+  // unless nothing was sent (then nothing began).
   void end_read() {
     if (!pending_.empty()) pending_.clear();
-    else c_.script("COMMIT");
+    else if (!c_.send_commit()) throw PgError(std::string("register: the connection was lost: ") + PQerrorMessage(c_.raw()));
   }
   bool others_wrote() override { return others_; }
 
@@ -559,18 +579,21 @@ class PgRegister : public Register {
     }
   }
   std::unique_ptr<Conn> take_reader() {
-    {
-      std::lock_guard lock(readers_mu_);
-      if (!readers_.empty()) {
-        auto c = std::move(readers_.back());
+    for (;;) {
+      std::unique_ptr<Conn> c;
+      {
+        std::lock_guard lock(readers_mu_);
+        if (readers_.empty()) break;
+        c = std::move(readers_.back());
         readers_.pop_back();
-        return c;
       }
+      if (!c->commit_pending() || c->finish_commit()) return c;  // else dropped (its last read had ended)
     }
     return connect();  // outside the lock
   }
   void give_reader(std::unique_ptr<Conn> c) {
-    if (PQstatus(c->raw()) != CONNECTION_OK || PQtransactionStatus(c->raw()) != PQTRANS_IDLE) return;  // dropped
+    if (PQstatus(c->raw()) != CONNECTION_OK) return;  // dropped
+    if (!c->commit_pending() && PQtransactionStatus(c->raw()) != PQTRANS_IDLE) return;
     std::lock_guard lock(readers_mu_);
     if (readers_.size() < kReadersKept) readers_.push_back(std::move(c));
   }

@@ -15,6 +15,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace dorsale::service {
@@ -87,6 +88,16 @@ struct ListQuery {
 
 // The SQL of a page, its search and its indexes: io/register_sql.h.
 
+// The number of requests a list's filters select; `estimate`: estimated, not counted (see
+// RegisterTx::total).
+struct ListTotal {
+  std::int64_t n = 0;
+  bool estimate = false;
+};
+
+// The id the desk gives its n-th request: "D" and n in 6 digits at least (D000042).
+std::string desk_id(std::int64_t n);
+
 // A requester organisation's webhook (set by an engineer). The secret signs each notice
 // (HMAC-SHA256), so the desk needs it in clear: the register keeps it sealed with the desk key
 // (AES-256-GCM, service/desk_key.h; the key is not in the register) and it is never answered
@@ -141,6 +152,17 @@ class RegisterTx {
   // One page of the list, and the number of rows its filters match (keyset and offset aside).
   virtual std::vector<StoredRequest> page(const ListQuery& q) = 0;
   virtual std::int64_t count(const ListQuery& q) = 0;
+  // The list's total: count(q), except for a search of 1 or 2 characters (no trigram index
+  // serves it: every row would be tested) on more than `sample_rows` rows of its filters, which
+  // is estimated from the newest `sample_rows` of them (one bounded scan; see
+  // io/register_sql.h, total_sql).
+  virtual ListTotal total(const ListQuery& q, std::int64_t sample_rows) = 0;
+  // page(page_q) and total(total_q, sample_rows) (PostgreSQL: in one round trip).
+  virtual std::pair<std::vector<StoredRequest>, ListTotal> page_and_total(const ListQuery& page_q, const ListQuery& total_q,
+                                                                          std::int64_t sample_rows) {
+    auto rows = page(page_q);
+    return {std::move(rows), total(total_q, sample_rows)};
+  }
   // The owner's holds and submissions created after `since` (epoch seconds).
   virtual Usage usage(const std::string& owner, std::int64_t since) = 0;
   // Held requests whose hold ends at or before `now`.
@@ -152,6 +174,11 @@ class RegisterTx {
   // The next desk id number: one more than the highest arrival number (seq), which is the number
   // of requests so far unless a PostgreSQL insert was rolled back (its number is skipped).
   virtual std::int64_t next_number() = 0;
+  // The id the desk gives a new request: desk_id(next_number()), or of the first number after
+  // it that no request's id has taken (a requester may have chosen such an id).
+  virtual std::string next_desk_id();
+  // The earliest end of a hold (epoch seconds, requests in status held), or -1: none is held.
+  virtual std::int64_t next_hold_expiry() = 0;
   // New status; held -> confirmed turns its allocations into commitments; any other status
   // than held / confirmed releases them.
   virtual void set_status(const std::string& id, RequestStatus status, std::int64_t now) = 0;

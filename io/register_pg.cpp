@@ -9,12 +9,14 @@
 // transactions: they never wait for the write connection.
 #include <libpq-fe.h>
 
+#include <algorithm>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <set>
 #include <stdexcept>
 #include <unordered_map>
+#include <utility>
 
 #include "io/desk_spelling.h"
 #include "io/register_sql.h"
@@ -53,6 +55,7 @@ class Result {
 struct Call {
   std::string sql;
   std::vector<std::string> args;
+  bool returns_seq = false;  // the request's insert: its result is the new row's seq
 };
 
 template <class T>
@@ -140,6 +143,24 @@ class Conn {
     return out;
   }
   PGconn* raw() const { return c_.get(); }
+  // A read transaction's COMMIT, sent without waiting for its answer (nothing was written: no
+  // durability to wait for); the next user of the connection reads the answer first
+  // (finish_commit). False: the connection is lost.
+  bool send_commit() {
+    commit_pending_ = PQsendQuery(c_.get(), "COMMIT") == 1;
+    return commit_pending_;
+  }
+  bool commit_pending() const { return commit_pending_; }
+  // The answer of a COMMIT sent by send_commit: false when it failed (the connection is dropped).
+  bool finish_commit() {
+    bool ok = true;
+    while (PGresult* r = PQgetResult(c_.get())) {
+      ok = ok && PQresultStatus(r) == PGRES_COMMAND_OK;
+      PQclear(r);
+    }
+    commit_pending_ = false;
+    return ok && PQstatus(c_.get()) == CONNECTION_OK && PQtransactionStatus(c_.get()) == PQTRANS_IDLE;
+  }
 
  private:
   const std::string& prepared(const std::string& text) {
@@ -161,6 +182,7 @@ class Conn {
   std::unordered_map<std::string, std::string> names_;  // SQL text -> prepared statement name
   std::vector<std::string> fresh_;  // prepared in the pipeline being sent
   std::int64_t prepares_ = 0;       // names are never reused
+  bool commit_pending_ = false;     // send_commit's answer not read yet
 };
 
 // A status as the register spells it; another text is a register this desk cannot read.
@@ -198,9 +220,30 @@ std::optional<StoredRequest> first_of(const Result& res) {
   return row_request(res, 0);
 }
 
+// What a desk keeps from one write transaction to the next while no other desk instance wrote
+// the register (desk_version unchanged; emptied when another did, or a transaction failed).
+struct Kept {
+  std::optional<std::set<std::string>> hooked;  // the organisations with a webhook
+  // desk ids checked against the register at once (one statement for kDeskIdWindow numbers),
+  // and those of them a request has
+  std::set<std::string> window, taken;
+};
+constexpr std::int64_t kDeskIdWindow = 64;
+
 class PgTx : public RegisterTx {
  public:
-  PgTx(Conn& c, bool others, bool read_only) : c_(c), others_(others), read_only_(read_only) {}
+  // max_seq: the highest seq when the transaction began (read with the lock)
+  PgTx(Conn& c, bool others, bool read_only, Kept& kept, std::int64_t max_seq = 0)
+      : c_(c), others_(others), read_only_(read_only), kept_(kept), max_seq_(max_seq) {
+    // a read transaction begins with its first statement, in the same round trip
+    if (read_only_) pending_.push_back(call("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"));
+  }
+  // The end of a read transaction: COMMIT (its answer read by the connection's next user),
+  // unless nothing was sent (then nothing began).
+  void end_read() {
+    if (!pending_.empty()) pending_.clear();
+    else if (!c_.send_commit()) throw PgError(std::string("register: the connection was lost: ") + PQerrorMessage(c_.raw()));
+  }
   bool others_wrote() override { return others_; }
 
   // Writes whose answer nobody reads (the audit, a notice, allocations, a status) are not sent
@@ -212,7 +255,11 @@ class PgTx : public RegisterTx {
     all.swap(pending_);
     for (auto& m : more) all.push_back(std::move(m));
     savepoint_pending_ = false;
-    return c_.pipeline(all);
+    inserts_pending_ = false;
+    std::vector<Result> out = c_.pipeline(all);
+    for (std::size_t k = 0; k < all.size() && k < out.size(); ++k)
+      if (all[k].returns_seq) max_seq_ = std::max(max_seq_, out[k].i(0, 0));
+    return out;
   }
   // What waits, the version bumped when anything was written, and COMMIT, in one round trip
   // (returns once the commit is durable); the version's new value, else -1.
@@ -226,7 +273,9 @@ class PgTx : public RegisterTx {
   }
 
   std::vector<LinkRow> links() override {
-    const Result res = x(call(sql::kLinks));
+    Result res;
+    if (links_ahead_) res = *std::exchange(links_ahead_, std::nullopt);
+    else res = x(call(sql::kLinks));
     std::vector<LinkRow> out;
     for (int k = 0; k < res.rows(); ++k)
       out.push_back({int(res.i(k, 0)), res.s(k, 1), int(res.i(k, 2)), int(res.i(k, 3)), int(res.i(k, 4)), res.s(k, 5)});
@@ -247,20 +296,72 @@ class PgTx : public RegisterTx {
     const sql::PageSql p = sql::page_sql(lq, sql::Dialect::Postgres, true);
     return x({"SELECT COUNT(*) FROM requests" + p.sql, p.args}).i(0, 0);
   }
+  ListTotal total(const ListQuery& lq, std::int64_t sample_rows) override {
+    const sql::TotalSql t = sql::total_sql(lq, sql::Dialect::Postgres, sample_rows);
+    return total_of(t, x({t.page.sql, t.page.args}), sample_rows);
+  }
+  std::pair<std::vector<StoredRequest>, ListTotal> page_and_total(const ListQuery& page_q, const ListQuery& total_q,
+                                                                  std::int64_t sample_rows) override {
+    const sql::PageSql p = sql::page_sql(page_q, sql::Dialect::Postgres, false);
+    const sql::TotalSql t = sql::total_sql(total_q, sql::Dialect::Postgres, sample_rows);
+    auto r = flush({{std::string("SELECT ") + sql::kRequestColumns + " FROM requests" + p.sql, p.args}, {t.page.sql, t.page.args}});
+    return {rows_of(r.at(r.size() - 2)), total_of(t, r.back(), sample_rows)};
+  }
+  std::int64_t next_hold_expiry() override { return x(call(sql::kNextHoldExpiry)).i(0, 0); }
   Usage usage(const std::string& owner, std::int64_t since) override {
     const Result q = x(call(sql::kUsage, owner, since));
     return {q.i(0, 0), q.i(0, 1), q.i(0, 2)};
   }
-  std::vector<StoredRequest> expired_holds(std::int64_t now) override { return rows_of(x(call(sql::kExpiredHolds, now))); }
+  std::vector<StoredRequest> expired_holds(std::int64_t now) override {
+    if (!read_only_) return rows_of(x(call(sql::kExpiredHolds, now)));
+    // a read looks for ended holds and then reads the links (service::Desk::read): both in one
+    // round trip, the links kept for links()
+    auto r = flush({call(sql::kExpiredHolds, now), call(sql::kLinks)});
+    links_ahead_ = r.back();
+    return rows_of(r.at(r.size() - 2));
+  }
   std::int64_t insert(const StoredRequest& r, const std::vector<Allocation>& alloc) override {
     // sent with the job's other writes (one round trip at the job's end): its seq is not read
-    later(call(sql::kInsertRequest, r.id, r.owner, r.idem_key, r.body_sha256, r.request_json, io::status_key(r.status), r.decision,
-               r.evaluation_json, r.hold_expires, r.created, r.updated, sql::search_text(r.id, r.request_json)));
-    const std::string state = r.status == RequestStatus::Confirmed ? "committed" : "held";
-    for (const auto& a : alloc) later(call(sql::kInsertAllocation, r.id, a.link, a.pairs, state));
+    Call ins = call(sql::kInsertRequest, r.id, r.owner, r.idem_key, r.body_sha256, r.request_json, io::status_key(r.status), r.decision,
+                    r.evaluation_json, r.hold_expires, r.created, r.updated, sql::search_text(r.id, r.request_json));
+    ins.returns_seq = true;  // read when it is sent: the highest seq, for the next desk id
+    later(std::move(ins));
+    inserts_pending_ = true;
+    if (kept_.window.count(r.id)) kept_.taken.insert(r.id);
+    if (!alloc.empty()) {  // one statement for them all (each statement costs the server more than a row)
+      Call a{sql::insert_allocations_sql(alloc.size()), {r.id, "", "", r.status == RequestStatus::Confirmed ? "committed" : "held"}};
+      a.args[1] = std::to_string(alloc[0].link);
+      a.args[2] = std::to_string(alloc[0].pairs);
+      for (std::size_t k = 1; k < alloc.size(); ++k) {
+        a.args.push_back(std::to_string(alloc[k].link));
+        a.args.push_back(std::to_string(alloc[k].pairs));
+      }
+      later(std::move(a));
+    }
     return 0;
   }
-  std::int64_t next_number() override { return x(call(sql::kNextNumber)).i(0, 0); }
+  // MAX(seq) + 1 without a round trip: the highest seq was read with the lock and each insert
+  // since returned its own (the lock keeps other writers out)
+  std::int64_t next_number() override {
+    if (inserts_pending_) flush();
+    return max_seq_ + 1;
+  }
+  // The desk ids from next_number() on are checked kDeskIdWindow at a time (one statement),
+  // and the answer kept while this desk is the register's only writer.
+  std::string next_desk_id() override {
+    for (std::int64_t n = next_number();; ++n) {
+      const std::string id = desk_id(n);
+      if (!kept_.window.count(id)) {
+        Call q{sql::ids_taken_sql(std::size_t(kDeskIdWindow)), {}};
+        for (std::int64_t k = 0; k < kDeskIdWindow; ++k) q.args.push_back(desk_id(n + k));
+        const Result res = x(q);
+        kept_.window = std::set<std::string>(q.args.begin(), q.args.end());
+        kept_.taken.clear();
+        for (int k = 0; k < res.rows(); ++k) kept_.taken.insert(res.s(k, 0));
+      }
+      if (!kept_.taken.count(id)) return id;
+    }
+  }
   void set_status(const std::string& id, RequestStatus status, std::int64_t now) override {
     later(call(sql::kSetStatus, io::status_key(status), now, id));
     if (status == RequestStatus::Confirmed) later(call(sql::kCommitAllocations, id));
@@ -277,20 +378,21 @@ class PgTx : public RegisterTx {
   void set_webhook(const Webhook& w) override {
     wrote_ = true;
     x(call(sql::kSetWebhook, w.organisation, w.url, w.secret, w.updated));
-    if (hooked_) hooked_->insert(w.organisation);
+    if (kept_.hooked) kept_.hooked->insert(w.organisation);
   }
   void release_notices(std::int64_t now_ms) override {
     wrote_ = true;
     x(call(sql::kReleaseNotices, now_ms));
   }
   bool notice(const Notice& n) override {
-    // the organisations with a webhook, read once per transaction (the write lock keeps them)
-    if (!hooked_) {
-      hooked_.emplace();
+    // the organisations with a webhook, read once and kept while this desk is the only writer
+    if (!kept_.hooked) {
+      std::set<std::string> hooked;
       const Result res = x(call(sql::kWebhookOrganisations));
-      for (int k = 0; k < res.rows(); ++k) hooked_->insert(res.s(k, 0));
+      for (int k = 0; k < res.rows(); ++k) hooked.insert(res.s(k, 0));
+      kept_.hooked = std::move(hooked);
     }
-    if (!hooked_->count(n.organisation)) return false;
+    if (!kept_.hooked->count(n.organisation)) return false;
     later(call(sql::kInsertNotice, n.request_id, n.old_status, n.new_status, n.at, n.reason, n.organisation));
     return true;
   }
@@ -361,10 +463,19 @@ class PgTx : public RegisterTx {
   Conn& c_;
   std::vector<Call> pending_;
   bool savepoint_pending_ = false;
-  std::optional<std::set<std::string>> hooked_;
+  bool inserts_pending_ = false;  // a request's insert waits in pending_
   bool others_ = false;
   bool read_only_ = false;
   bool wrote_ = false;  // anything written (the version is bumped at the end)
+  Kept& kept_;
+  std::int64_t max_seq_ = 0;
+  std::optional<Result> links_ahead_;  // read with the expired holds (a read transaction)
+
+  static ListTotal total_of(const sql::TotalSql& t, const Result& r, std::int64_t sample_rows) {
+    if (!t.sampled) return {r.i(0, 0), false};
+    if (r.i(0, 0) < sample_rows) return {r.i(0, 1), false};  // every row of the filters was read
+    return {sql::estimate_total(r.i(0, 0), r.i(0, 1), r.i(0, 2), r.i(0, 3)), true};
+  }
 };
 
 class PgRegister : public Register {
@@ -415,16 +526,21 @@ class PgRegister : public Register {
     Conn& c = *conn_;
     // the transaction, the lock, then the version (a statement of its own: its snapshot is
     // taken once the lock is held), in one round trip
+    // and the highest seq (the primary key's end: next desk numbers come from it)
     std::int64_t v = 0;
     try {
-      v = c.pipeline({call("BEGIN"), call("SELECT pg_advisory_xact_lock($1)", kDeskLock), call("SELECT v FROM desk_version")})
-              .back()
-              .i(0, 0);
-      PgTx tx(c, v != last_version_, false);
+      const Result head = c.pipeline({call("BEGIN"), call("SELECT pg_advisory_xact_lock($1)", kDeskLock),
+                                      call("SELECT v, (SELECT COALESCE(MAX(seq), 0) FROM requests) FROM desk_version")})
+                              .back();
+      v = head.i(0, 0);
+      if (v != last_version_) kept_ = Kept{};  // another instance wrote: read again what it may have changed
+      PgTx tx(c, v != last_version_, false, kept_, head.i(0, 1));
       fn(tx);
       const std::int64_t bumped = tx.commit();
       last_version_ = bumped >= 0 ? bumped : v;
     } catch (...) {
+      kept_ = Kept{};
+      last_version_ = -1;
       rollback(c);
       throw;
     }
@@ -432,10 +548,10 @@ class PgRegister : public Register {
   void read(const std::function<void(RegisterTx&)>& fn) override {
     std::unique_ptr<Conn> c = take_reader();
     try {
-      c->script("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-      PgTx tx(*c, true, true);
+      Kept none;
+      PgTx tx(*c, true, true, none);
       fn(tx);
-      c->script("COMMIT");
+      tx.end_read();
     } catch (...) {
       rollback(*c);
       give_reader(std::move(c));
@@ -463,18 +579,21 @@ class PgRegister : public Register {
     }
   }
   std::unique_ptr<Conn> take_reader() {
-    {
-      std::lock_guard lock(readers_mu_);
-      if (!readers_.empty()) {
-        auto c = std::move(readers_.back());
+    for (;;) {
+      std::unique_ptr<Conn> c;
+      {
+        std::lock_guard lock(readers_mu_);
+        if (readers_.empty()) break;
+        c = std::move(readers_.back());
         readers_.pop_back();
-        return c;
       }
+      if (!c->commit_pending() || c->finish_commit()) return c;  // else dropped (its last read had ended)
     }
     return connect();  // outside the lock
   }
   void give_reader(std::unique_ptr<Conn> c) {
-    if (PQstatus(c->raw()) != CONNECTION_OK || PQtransactionStatus(c->raw()) != PQTRANS_IDLE) return;  // dropped
+    if (PQstatus(c->raw()) != CONNECTION_OK) return;  // dropped
+    if (!c->commit_pending() && PQtransactionStatus(c->raw()) != PQTRANS_IDLE) return;
     std::lock_guard lock(readers_mu_);
     if (readers_.size() < kReadersKept) readers_.push_back(std::move(c));
   }
@@ -483,6 +602,7 @@ class PgRegister : public Register {
   std::string url_;
   std::unique_ptr<Conn> conn_;  // the write connection
   std::int64_t last_version_ = -1;  // desk_version after this desk's last write transaction
+  Kept kept_;
   std::mutex readers_mu_;
   std::vector<std::unique_ptr<Conn>> readers_;
 };

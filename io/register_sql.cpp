@@ -2,6 +2,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <cmath>
+
 #include "io/desk_spelling.h"
 
 namespace dorsale::io::register_sql {
@@ -46,6 +49,13 @@ std::string ascii_lower(std::string s) {
   return s;
 }
 
+// q as an FTS5 phrase (its trigrams in order: the same substrings as LIKE)
+std::string fts_phrase(const std::string& q) {
+  std::string phrase = "\"";
+  for (char c : ascii_lower(q)) phrase += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return phrase + "\"";
+}
+
 }  // namespace
 
 std::string schema(Dialect d) {
@@ -86,6 +96,8 @@ const char* const kInsertAllocation = "INSERT INTO allocations(request_id, link,
 // the primary key's end, not a count of every row (a rolled-back PostgreSQL insert leaves a gap
 // in the sequence: a desk id number is then skipped, never reused)
 const char* const kNextNumber = "SELECT COALESCE(MAX(seq), 0) + 1 FROM requests";
+// requests_status (status, hold_expires): the index's first entry of status 'held'
+const char* const kNextHoldExpiry = "SELECT COALESCE(MIN(hold_expires), -1) FROM requests WHERE status = 'held'";
 const char* const kSetStatus =
     "UPDATE requests SET status = $1, updated = $2, hold_expires = CASE WHEN $1 = 'held' THEN hold_expires ELSE 0 END WHERE id = $3";
 const char* const kCommitAllocations = "UPDATE allocations SET state = 'committed' WHERE request_id = $1";
@@ -181,9 +193,7 @@ PageSql page_sql(const service::ListQuery& q, Dialect d, bool count) {
   if (!q.owner.empty()) where.push_back("owner = " + arg(q.owner));
   if (q.status) where.push_back("status = " + arg(status_key(*q.status)));
   if (d == Dialect::Sqlite && q.q.size() >= 3) {
-    std::string phrase = "\"";
-    for (char c : ascii_lower(q.q)) phrase += c == '"' ? std::string("\"\"") : std::string(1, c);
-    const std::string match = arg(phrase + "\"");
+    const std::string match = arg(fts_phrase(q.q));
     where.push_back("seq IN (SELECT rowid FROM requests_search WHERE requests_search MATCH " + match +
                     " UNION ALL SELECT seq FROM requests WHERE seq > (SELECT upto FROM search_indexed) AND search LIKE " +
                     arg(like_pattern(q.q)) + " ESCAPE '\\')");
@@ -215,6 +225,59 @@ PageSql page_sql(const service::ListQuery& q, Dialect d, bool count) {
   if (q.limit > 0) out.sql += " LIMIT " + arg(std::to_string(q.limit));
   if (q.offset > 0) out.sql += (q.limit > 0 ? "" : d == Dialect::Postgres ? " LIMIT ALL" : " LIMIT -1") + std::string(" OFFSET ") + arg(std::to_string(q.offset));
   return out;
+}
+
+TotalSql total_sql(const service::ListQuery& q, Dialect d, std::int64_t sample_rows) {
+  TotalSql out;
+  if (d == Dialect::Sqlite && q.q.size() >= 3 && q.owner.empty() && !q.status) {
+    // no other filter: the trigram index counts its rows alone (no row of requests read), the
+    // rows it has not indexed yet by LIKE
+    out.page.args = {fts_phrase(q.q), like_pattern(q.q)};
+    out.page.sql = "SELECT (SELECT COUNT(*) FROM requests_search WHERE requests_search MATCH $1) + (SELECT COUNT(*) FROM requests "
+                   "WHERE seq > (SELECT upto FROM search_indexed) AND search LIKE $2 ESCAPE '\\')";
+    return out;
+  }
+  if (q.q.empty() || q.q.size() >= 3) {
+    out.page = page_sql(q, d, true);
+    out.page.sql = "SELECT COUNT(*) FROM requests" + out.page.sql;
+    return out;
+  }
+  // the filters but the search, in the newest-first order of an index (primary key,
+  // requests_owner_seq or requests_status_seq), at most sample_rows rows read
+  service::ListQuery filters = q;
+  filters.q.clear();
+  filters.sort = service::SortKey::Submitted;
+  filters.desc = true;
+  filters.after = false;
+  filters.offset = 0;
+  filters.limit = std::max<std::int64_t>(1, sample_rows);
+  PageSql inner = page_sql(filters, d, false);
+  out.page.args = inner.args;
+  out.page.args.push_back(like_pattern(q.q));
+  out.page.sql = "SELECT COUNT(*), COALESCE(SUM(CASE WHEN search LIKE $" + std::to_string(out.page.args.size()) +
+                 " ESCAPE '\\' THEN 1 ELSE 0 END), 0), COALESCE(MIN(seq), 0), COALESCE(MAX(seq), 0) FROM (SELECT seq, search FROM requests" +
+                 inner.sql + ") sample";
+  out.sampled = true;
+  return out;
+}
+
+std::int64_t estimate_total(std::int64_t rows, std::int64_t matches, std::int64_t lo, std::int64_t hi) {
+  if (rows <= 0 || hi < lo) return matches;
+  const double span = double(hi - lo + 1);  // seqs the sample spans
+  return std::int64_t(std::llround(double(matches) * double(hi) / span));
+}
+
+std::string insert_allocations_sql(std::size_t n) {
+  std::string out = "INSERT INTO allocations(request_id, link, pairs, state) VALUES ";
+  for (std::size_t k = 0; k < n; ++k)
+    out += (k ? ", ($1, $" : "($1, $") + std::to_string(k == 0 ? 2 : 3 + 2 * k) + ", $" + std::to_string(k == 0 ? 3 : 4 + 2 * k) + ", $4)";
+  return out;
+}
+
+std::string ids_taken_sql(std::size_t n) {
+  std::string out = "SELECT id FROM requests WHERE id IN (";
+  for (std::size_t k = 1; k <= n; ++k) out += (k > 1 ? ", $" : "$") + std::to_string(k);
+  return out + ")";
 }
 
 }  // namespace dorsale::io::register_sql

@@ -33,6 +33,7 @@ extern const char* const kExpiredHolds;     // now
 extern const char* const kInsertRequest;    // id..updated, search (12) -> seq
 extern const char* const kInsertAllocation; // request_id, link, pairs, state
 extern const char* const kNextNumber;       // -> next desk number
+extern const char* const kNextHoldExpiry;   // -> the earliest hold_expires of a held request, or -1
 extern const char* const kSetStatus;        // status, now, id
 extern const char* const kCommitAllocations;   // request_id
 extern const char* const kReleaseAllocations;  // request_id
@@ -63,6 +64,26 @@ struct PageSql {
   std::vector<std::string> args;
 };
 PageSql page_sql(const service::ListQuery& q, Dialect d, bool count);
+
+// The list's total (RegisterTx::total): for a search of 1 or 2 characters (bytes: fewer than a
+// trigram), one bounded scan of the newest `sample_rows` rows of the filters (owner, status),
+// giving (rows scanned, matches among them, lowest seq, highest seq): when fewer than
+// sample_rows rows were scanned the matches are the exact total, else the total is estimated
+// (estimate_total). `sampled` false: the plain COUNT(*) of page_sql(q, d, true).
+struct TotalSql {
+  PageSql page;
+  bool sampled = false;
+};
+TotalSql total_sql(const service::ListQuery& q, Dialect d, std::int64_t sample_rows);
+// A sampled total: `matches` of `rows` (= sample_rows) newest rows, seqs lo..hi; the filters'
+// rows are assumed as dense among seqs 1..lo as among lo..hi (with no filter, exactly so:
+// requests are never deleted), and the matches as frequent in them as in the sample.
+std::int64_t estimate_total(std::int64_t rows, std::int64_t matches, std::int64_t lo, std::int64_t hi);
+// The allocations of one request in one statement: INSERT ... VALUES ($1, $2, $3, $4), ($1, $5,
+// $6, $4), ... (request_id $1, state $4, then link and pairs of each of the n rows).
+std::string insert_allocations_sql(std::size_t n);
+// Which of `ids` are taken: SELECT id FROM requests WHERE id IN ($1, ..., $n).
+std::string ids_taken_sql(std::size_t n);
 
 // The text `q` is searched in: id, requester, site and destination of a request, ASCII letters
 // lower-cased, separated by a newline (so a search does not match across two fields).

@@ -5,144 +5,26 @@
 // writer, nor the writer for a reader), one per concurrent reader, kept in a small pool.
 #include <sqlite3.h>
 
-#include <fcntl.h>
-#include <sys/file.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <atomic>
-#include <cerrno>
-#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <mutex>
-#include <unordered_map>
 #include <optional>
 #include <stdexcept>
 
 #include "io/desk_spelling.h"
-#include "io/register_sql.h"
-#include "models/error.h"
 #include "io/register.h"
+#include "io/register_sql.h"
+#include "io/register_sqlite_db.h"
+#include "io/register_sqlite_file.h"
+#include "models/error.h"
 
 namespace dorsale::service {
 
 namespace {
 
 namespace sql = io::register_sql;
-
-class Db {
- public:
-  explicit Db(const std::string& path, bool read_only = false) {
-    const int flags = read_only ? SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
-    if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
-      const std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
-      sqlite3_close(db_);
-      throw InputError(path, 0, "db", "cannot open the register: " + msg);
-    }
-    sqlite3_busy_timeout(db_, 30000);
-  }
-  ~Db() { sqlite3_close(db_); }
-  Db(const Db&) = delete;
-  Db& operator=(const Db&) = delete;
-  sqlite3* get() const { return db_; }
-  void exec(const char* sql) {
-    char* err = nullptr;
-    if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
-      std::string msg = err ? err : "?";
-      sqlite3_free(err);
-      throw std::runtime_error(std::string("register: ") + msg);
-    }
-  }
-
- private:
-  sqlite3* db_ = nullptr;
-};
-
-// The prepared statements of one connection, kept for reuse by their SQL text (preparing a
-// statement cost more than running it on the submission path). A statement in use is taken
-// out, so two live statements of the same text are two statements.
-class StmtCache {
- public:
-  explicit StmtCache(sqlite3* db) : db_(db) {}
-  ~StmtCache() {
-    for (auto& [sql, s] : free_) sqlite3_finalize(s);
-  }
-  StmtCache(const StmtCache&) = delete;
-  StmtCache& operator=(const StmtCache&) = delete;
-  sqlite3* db() const { return db_; }
-  sqlite3_stmt* take(const std::string& sql) {
-    if (auto it = free_.find(sql); it != free_.end()) {
-      sqlite3_stmt* s = it->second;
-      free_.erase(it);
-      return s;
-    }
-    sqlite3_stmt* s = nullptr;
-    if (sqlite3_prepare_v3(db_, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &s, nullptr) != SQLITE_OK)
-      throw std::runtime_error(std::string("register: ") + sqlite3_errmsg(db_));
-    return s;
-  }
-  void give(const std::string& sql, sqlite3_stmt* s) {
-    sqlite3_reset(s);
-    sqlite3_clear_bindings(s);
-    if (free_.size() >= 256 || !free_.emplace(sql, s).second) sqlite3_finalize(s);
-  }
-
- private:
-  sqlite3* db_;
-  std::unordered_map<std::string, sqlite3_stmt*> free_;
-};
-
-// A prepared statement; its parameters $1, $2, ... bound in order, each by its name (SQLite
-// numbers named parameters by first appearance, not by the digits).
-class Stmt {
- public:
-  Stmt(sqlite3* db, const char* sql) : db_(db) {
-    if (sqlite3_prepare_v2(db, sql, -1, &s_, nullptr) != SQLITE_OK)
-      throw std::runtime_error(std::string("register: ") + sqlite3_errmsg(db));
-  }
-  Stmt(StmtCache& cache, std::string sql) : db_(cache.db()), cache_(&cache), sql_(std::move(sql)) { s_ = cache.take(sql_); }
-  ~Stmt() {
-    if (cache_) cache_->give(sql_, s_);
-    else sqlite3_finalize(s_);
-  }
-  Stmt& bind(const std::string& v) {
-    check(sqlite3_bind_text(s_, next(), v.data(), int(v.size()), SQLITE_TRANSIENT));
-    return *this;
-  }
-  Stmt& bind(std::int64_t v) {
-    check(sqlite3_bind_int64(s_, next(), v));
-    return *this;
-  }
-  bool step() {
-    const int rc = sqlite3_step(s_);
-    if (rc == SQLITE_ROW) return true;
-    if (rc == SQLITE_DONE) return false;
-    throw std::runtime_error(std::string("register: ") + sqlite3_errmsg(db_));
-  }
-  void run() { while (step()) {} }
-  std::int64_t i(int c) const { return sqlite3_column_int64(s_, c); }
-  std::string s(int c) const {
-    const auto* t = reinterpret_cast<const char*>(sqlite3_column_text(s_, c));
-    return t ? std::string(t, std::size_t(sqlite3_column_bytes(s_, c))) : std::string();
-  }
-
- private:
-  int next() {
-    const std::string name = "$" + std::to_string(++n_);
-    const int at = sqlite3_bind_parameter_index(s_, name.c_str());
-    if (at == 0) throw std::runtime_error("register: the statement has no parameter " + name);
-    return at;
-  }
-  void check(int rc) {
-    if (rc != SQLITE_OK) throw std::runtime_error(std::string("register: ") + sqlite3_errmsg(db_));
-  }
-  sqlite3* db_;
-  StmtCache* cache_ = nullptr;
-  std::string sql_;
-  sqlite3_stmt* s_ = nullptr;
-  int n_ = 0;
-};
+using namespace sqlite_register;
 
 // A status as the register spells it; another text is a register this desk cannot read.
 RequestStatus status_of(const std::string& text) {
@@ -222,6 +104,20 @@ class SqliteTx : public RegisterTx {
     const sql::PageSql p = sql::page_sql(lq, sql::Dialect::Sqlite, true);
     Stmt q(cache_, "SELECT COUNT(*) FROM requests" + p.sql);
     for (const auto& a : p.args) q.bind(a);
+    q.step();
+    return q.i(0);
+  }
+  ListTotal total(const ListQuery& lq, std::int64_t sample_rows) override {
+    const sql::TotalSql t = sql::total_sql(lq, sql::Dialect::Sqlite, sample_rows);
+    Stmt q(cache_, t.page.sql);
+    for (const auto& a : t.page.args) q.bind(a);
+    q.step();
+    if (!t.sampled) return {q.i(0), false};
+    if (q.i(0) < sample_rows) return {q.i(1), false};  // every row of the filters was read
+    return {sql::estimate_total(q.i(0), q.i(1), q.i(2), q.i(3)), true};
+  }
+  std::int64_t next_hold_expiry() override {
+    Stmt q(cache_, sql::kNextHoldExpiry);
     q.step();
     return q.i(0);
   }
@@ -354,55 +250,6 @@ class SqliteTx : public RegisterTx {
   void exec(const char* sql) { Stmt(cache_, sql).run(); }
   sqlite3* db_;
   StmtCache& cache_;
-};
-
-// The identity of the register's file (and of its WAL once written), to notice that it was
-// deleted, replaced or truncated under the running desk: SQLite keeps writing into the open
-// (now unlinked or emptied) file and the acknowledged requests are lost at the next start.
-struct FileId {
-  dev_t dev = 0;
-  ino_t ino = 0;
-  bool operator==(const FileId& o) const { return dev == o.dev && ino == o.ino; }
-};
-
-std::optional<std::pair<FileId, std::int64_t>> stat_file(const std::string& path) {
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) return std::nullopt;
-  return std::make_pair(FileId{st.st_dev, st.st_ino}, std::int64_t(st.st_size));
-}
-
-// One desk per register file: an exclusive flock on FILE.lock, held while the register is open
-// (the kernel drops it when the process dies, kill -9 included). A second desk on the same file
-// would evaluate on its own cached view and answer from it; it is refused before it opens the
-// file. The lock file holds the owner's pid, for the message.
-class FileLock {
- public:
-  explicit FileLock(const std::string& path) {
-    const std::string lock = path + ".lock";
-    fd_ = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd_ < 0) throw InputError(path, 0, "db", "cannot create the register's lock file " + lock + ": " + std::strerror(errno));
-    if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
-      const int err = errno;
-      char buf[32] = {};
-      const ssize_t n = ::pread(fd_, buf, sizeof buf - 1, 0);
-      ::close(fd_);
-      const std::string pid = n > 0 ? std::string(buf, std::size_t(n)) : std::string("?");
-      if (err == EWOULDBLOCK)
-        throw InputError(path, 0, "db",
-                         "the register is already in use by another desk (dorsale serve, pid " + pid.substr(0, pid.find('\n')) +
-                             ", holds " + lock + "): one desk per register file; stop it, or give this one another --db "
-                             "(several desks share a postgresql:// register)");
-      throw InputError(path, 0, "db", "cannot lock " + lock + ": " + std::strerror(err));
-    }
-    const std::string me = std::to_string(::getpid()) + "\n";
-    if (::ftruncate(fd_, 0) == 0 && ::pwrite(fd_, me.data(), me.size(), 0) < 0) {}  // informative only
-  }
-  ~FileLock() { ::close(fd_); }
-  FileLock(const FileLock&) = delete;
-  FileLock& operator=(const FileLock&) = delete;
-
- private:
-  int fd_ = -1;
 };
 
 class SqliteRegister : public Register {

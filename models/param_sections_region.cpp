@@ -175,6 +175,8 @@ std::vector<ParamSpec> desk_specs() {
             "Largest limit a call of the list may ask for; more is refused (400, field limit)."),
     integer(P(desk, search_max_chars), 200, "characters", 1, 100000, "assumption (an id, a requester, a site or a destination)",
             "Longest search text (q) of the list and the export; longer is refused (400, field q)."),
+    integer(P(desk, search_sample_rows), 5000, "requests", 1, 1e9, "assumption (issue #25: a page with a search in < 50 ms at 100,000 requests)",
+            "A search of 1 or 2 characters (no trigram index serves it) on more requests than this: the list's total is estimated from the newest this many (\"total_is_estimate\": true); on fewer it is exact."),
     integer(P(desk, reason_max_chars), 1000, "characters", 1, 100000, "assumption (a paragraph)",
             "Longest reason given to confirm, decline, cancel or decline-holds; longer is refused (400, field reason)."),
     integer(P(desk, comment_max_chars), 4000, "characters", 1, 100000, "assumption (a long e-mail; a body is 1 MiB at most)",

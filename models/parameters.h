@@ -136,6 +136,7 @@ struct Desk {
   long list_default_limit{};
   long list_max_limit{};
   long search_max_chars{};
+  long search_sample_rows{};
   long reason_max_chars{};
   long comment_max_chars{};
   // webhooks (notices of state changes to requester organisations)

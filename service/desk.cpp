@@ -147,8 +147,15 @@ void Desk::run_batch(const std::vector<Job*>& batch) {
       // The free pairs kept from the last batch are still true unless another desk instance
       // wrote since (every change of this desk keeps them or resets them; a failed batch
       // resets them).
-      if (tx.others_wrote()) state_.reset();
-      expire(tx, now);
+      if (tx.others_wrote()) {
+        state_.reset();
+        next_expiry_.reset();
+      }
+      // the expired holds are looked for only when one may have ended (no statement else)
+      if (!next_expiry_ || (*next_expiry_ >= 0 && *next_expiry_ <= now)) {
+        expire(tx, now);
+        next_expiry_ = tx.next_hold_expiry();
+      }
       for (Job* j : batch) {
         // Each job in its own savepoint: a job that fails (a refused call, or a statement the
         // database refused) is rolled back alone and the batch's other jobs still commit.
@@ -162,12 +169,14 @@ void Desk::run_batch(const std::vector<Job*>& batch) {
           j->error = std::current_exception();
           parsed_.clear();  // the caches may hold what the job's savepoint rolled back
           state_.reset();
+          next_expiry_.reset();
         }
       }
     });
   } catch (...) {
     parsed_.clear();  // it may hold requests of the rolled-back transaction
     state_.reset();
+    next_expiry_.reset();
     for (Job* j : batch) j->error = std::current_exception();
   }
 }
@@ -198,7 +207,9 @@ void Desk::read(const std::function<void(RegisterTx&, const View&)>& fn) {
     fn(tx, view_of(tx.links()));
   });
   if (expired)
-    write([&](RegisterTx& tx, std::int64_t) {
+    write([&](RegisterTx& tx, std::int64_t now) {
+      expire(tx, now);  // done already unless what the batch kept of the earliest hold was wrong
+      next_expiry_ = tx.next_hold_expiry();
       const View v{state(tx), builders(tx)};
       fn(tx, v);
     });
@@ -349,6 +360,8 @@ json Desk::submit_in(RegisterTx& tx, const Caller& c, InterconnectionRequest req
   s.hold_expires = e.decision == Decision::Reject ? 0 : now + std::int64_t(std::llround(params_.desk.hold_days * 86400));
   s.created = s.updated = now;
   s.seq = tx.insert(s, alloc);
+  if (s.status == RequestStatus::Held && next_expiry_ && (*next_expiry_ < 0 || s.hold_expires < *next_expiry_))
+    next_expiry_ = s.hold_expires;  // the earliest end of a hold, kept true
   for (const auto& a : alloc) state_->free[a.link] -= a.pairs;  // as the register now counts them
   tx.audit({now, c.name, "submit", s.id, fmt::format("{} -> {}", s.decision, io::status_key(s.status))});
   notify(tx, s.id, req.requester, "", io::status_key(s.status), now, "");
@@ -378,9 +391,7 @@ Desk::Submitted Desk::submit(const Caller& c, const std::string& body, const std
     json row = std::move(p.row);  // the job runs once
     InterconnectionRequest req = p.request;
     if (p.desk_id) {
-      std::int64_t n = tx.next_number();
-      while (tx.get(fmt::format("D{:06}", n))) ++n;
-      req.id = fmt::format("D{:06}", n);
+      req.id = tx.next_desk_id();
       row["id"] = req.id;
     }
     out.answer = submit_in(tx, c, std::move(req), std::move(row), key, sha, now, nullptr, p.desk_id);

@@ -217,6 +217,9 @@ class Desk {
   solvers::LinkState initial_;
   std::optional<solvers::LinkState> state_;
   std::vector<std::string> builders_;  // read with state_
+  // The earliest end of a hold (-1: none held) as of the last look, kept by the submissions
+  // since: a batch looks for expired holds only once it is due. None: not known (look).
+  std::optional<std::int64_t> next_expiry_;
   std::mutex parsed_mu_;  // parsed_ is shared by the writer and the readers
   std::map<std::string, std::shared_ptr<const InterconnectionRequest>> parsed_;  // immutable once stored: a cache
   // Only the leader of a batch runs jobs: the engine, the cache and the register are used by

@@ -108,14 +108,17 @@ json Desk::list(const Caller& c, const Query& query) {
               {"next_cursor", nullptr}};
   read([&](RegisterTx& tx, const View& v) {
     const std::int64_t limit = q.limit;
-    q.limit = limit + 1;  // one more: is there a next page?
-    auto rows = tx.page(q);
-    q.limit = limit;
-    out["total"] = tx.count(q);
-    if (std::int64_t(rows.size()) > limit) {
+    ListQuery one_more = q;  // one more: is there a next page?
+    one_more.limit = limit + 1;
+    auto [rows, total] = tx.page_and_total(one_more, q, params_.desk.search_sample_rows);
+    const bool more = std::int64_t(rows.size()) > limit;
+    if (more) {
       rows.resize(std::size_t(limit));
       out["next_cursor"] = cursor_of(q, rows.back());
     }
+    // an estimate is at least what this page shows there is
+    out["total"] = total.estimate ? std::max<std::int64_t>(total.n, q.offset + std::int64_t(rows.size()) + (more ? 1 : 0)) : total.n;
+    out["total_is_estimate"] = total.estimate;
     json items = json::array();
     for (const auto& s : rows) items.push_back(answer_of(s, v.state, v.builders));
     out["items"] = std::move(items);

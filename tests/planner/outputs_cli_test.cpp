@@ -65,6 +65,14 @@ int run_with_file_limit(const std::vector<std::string>& args, rlim_t max_file_by
 
 using dorsale::test::visible;
 
+// A scenario on the three-commune open-data region of tests/data/mini with a network derived by
+// rule (towers, collecte, every output file of a run), at ~1/50 of the cost of a built-in BFC
+// run: for the properties of the output folder, which do not depend on the region's size.
+void write_mini_scenario(const fs::path& f, const std::string& name, int seed) {
+  std::ofstream(f) << "[scenario]\nname = \"" << name << "\"\nseed = " << seed << "\n[region]\nsource = \"opendata\"\nopendata_dir = \""
+                   << DORSALE_TEST_DATA << "/mini\"\nnetwork_plan = \"derived\"\n";
+}
+
 // Waits until the `dorsale run` `pid` writing into `out` has begun its commit: a generation of
 // out/.dorsale/run holds a .manifest (the commit's first write) written after `started`. Polls
 // every 10 ms; returns false when the process ended first. Watching the folder rather than a
@@ -97,17 +105,22 @@ TEST(OutputsCli, EveryCommandKeepsTheUsersFilesAndRefusesARegularFile) {
     const char* name;
     std::vector<std::string> args;
   };
-  // the shards merged below come from the guichet command's own folders
+  // every command on the mini region (write_mini_scenario) where it takes a scenario: what is
+  // under test is the -o folder; the shards merged below come from the guichet command's own
+  // folders, the compared runs from a run
+  const fs::path a1 = tmp.path() / "a1.toml", a2 = tmp.path() / "a2.toml";
+  write_mini_scenario(a1, "m-one", 1);
+  write_mini_scenario(a2, "m-two", 2);
   const fs::path s1 = tmp.path() / "s1", s2 = tmp.path() / "s2";
-  ASSERT_EQ(run_cli({"guichet", "--draws", "50", "--shard", "1/2", "-o", s1.string()}, log), 0) << slurp(log);
-  ASSERT_EQ(run_cli({"guichet", "--draws", "50", "--shard", "2/2", "-o", s2.string()}, log), 0) << slurp(log);
-  ASSERT_EQ(run_cli({"run", "-o", (tmp.path() / "runs").string()}, log), 0) << slurp(log);
+  ASSERT_EQ(run_cli({"guichet", "--scenario", a1.string(), "--draws", "50", "--shard", "1/2", "-o", s1.string()}, log), 0) << slurp(log);
+  ASSERT_EQ(run_cli({"guichet", "--scenario", a1.string(), "--draws", "50", "--shard", "2/2", "-o", s2.string()}, log), 0) << slurp(log);
+  ASSERT_EQ(run_cli({"run", a1.string(), a2.string(), "-o", (tmp.path() / "runs").string()}, log), 0) << slurp(log);
   const std::vector<Cmd> cmds = {
-      {"guichet", {"guichet", "--draws", "100"}},
-      {"towers", {"towers", "--sites", "3"}},
+      {"guichet", {"guichet", "--scenario", a1.string(), "--draws", "100"}},
+      {"towers", {"towers", "--scenario", a1.string(), "--sites", "3"}},
       {"merge", {"merge", s1.string(), s2.string()}},
       {"interconnect", {"interconnect", src + "/scenarios/requests-example.csv"}},
-      {"compare", {"compare", (tmp.path() / "runs" / "bfc-2022").string(), (tmp.path() / "runs" / "bfc-2025").string()}},
+      {"compare", {"compare", (tmp.path() / "runs" / "m-one").string(), (tmp.path() / "runs" / "m-two").string()}},
   };
   for (const auto& c : cmds) {
     SCOPED_TRACE(c.name);
@@ -148,25 +161,27 @@ TEST(OutputsCli, ScenarioNamesThatAreNotOneSafeComponentAreRefused) {
   }
 }
 
-// kill -9 at random instants of `dorsale run`, alternating two different runs (A: the two
-// built-in scenarios, B: one scenario with another seed): after every kill the folder holds
-// exactly one whole run, A's or B's, byte for byte, and the user's file. Half the kills land
-// at a random instant of the run's work, half at a random instant of its commit (each step
-// slowed down by a test hook; the commit's start is seen in the folder, not guessed by a clock).
+// kill -9 at random instants of `dorsale run`, alternating two different runs (A: two
+// scenarios, B: one scenario under A's first name with another seed, so that a commit adds,
+// replaces and removes links): after every kill the folder holds exactly one whole run, A's or
+// B's, byte for byte, and the user's file. Half the kills land at a random instant of the run's
+// work, half at a random instant of its commit (each step slowed down by a test hook; the
+// commit's start is seen in the folder, not guessed by a clock).
+// The scenarios are on the three-commune open-data region of tests/data/mini with a derived
+// network (towers, collecte, every output file of a run): what is under test is the staging and
+// the commit of the output folder, which write the same files and links whatever the region's
+// size, while a run costs ~1/50 of a built-in BFC run (0.3 s of CPU against 16 under ASan), so
+// the test keeps its 16 kills in both CI builds.
 TEST(OutputsCli, KilledAtAnyInstantTheFolderHoldsOneWholeRun) {
   dorsale::test::TempDir tmp;
   const fs::path log = tmp.path() / "log.txt";
   const fs::path out = tmp.path() / "out", ref_a = tmp.path() / "ref-a", ref_b = tmp.path() / "ref-b";
-  const fs::path b_toml = tmp.path() / "b.toml";
-  std::ofstream(b_toml) << slurp(fs::path(DORSALE_SOURCE_DIR) / "scenarios" / "bfc-2022.toml") << "\n";
-  {  // another seed: other guichet draws, so B's files differ from A's
-    std::string t = slurp(b_toml);
-    t.replace(t.find("seed = 2019"), 11, "seed = 7777");
-    const std::string req = "requests = \"requests-example.csv\"";
-    t.replace(t.find(req), req.size(), "requests = \"" + std::string(DORSALE_SOURCE_DIR) + "/scenarios/requests-example.csv\"");
-    std::ofstream(b_toml) << t;
-  }
-  const std::vector<std::string> run_a = {"run", "-o", out.string()}, run_b = {"run", b_toml.string(), "-o", out.string()};
+  const fs::path a1 = tmp.path() / "a1.toml", a2 = tmp.path() / "a2.toml", b_toml = tmp.path() / "b.toml";
+  write_mini_scenario(a1, "m-one", 1);
+  write_mini_scenario(a2, "m-two", 2);
+  write_mini_scenario(b_toml, "m-one", 7777);  // another seed: other guichet draws, so B's files differ from A's
+  const std::vector<std::string> run_a = {"run", a1.string(), a2.string(), "-o", out.string()},
+                                 run_b = {"run", b_toml.string(), "-o", out.string()};
   // the two whole runs, for reference, and how long each takes (the shortest of two for A, the
   // machine being shared): the kills during the work are aimed inside that time
   auto timed = [&](const std::vector<std::string>& args) {
@@ -174,24 +189,31 @@ TEST(OutputsCli, KilledAtAnyInstantTheFolderHoldsOneWholeRun) {
     EXPECT_EQ(run_cli(args, log), 0) << slurp(log);
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   };
-  double seconds_a = timed({"run", "-o", ref_a.string()});
+  double seconds_a = timed({"run", a1.string(), a2.string(), "-o", ref_a.string()});
   const double seconds_b = timed({"run", b_toml.string(), "-o", ref_b.string()});
-  const std::set<std::string> entries_a = {"bfc-2022", "bfc-2025", "report.html"}, entries_b = {"bfc-2022", "report.html"};
+  const std::set<std::string> entries_a = {"m-one", "m-two", "report.html"}, entries_b = {"m-one", "report.html"};
   ASSERT_EQ(visible(ref_a), entries_a);
   ASSERT_EQ(visible(ref_b), entries_b);
-  ASSERT_NE(slurp(ref_a / "bfc-2022" / "guichet.json"), slurp(ref_b / "bfc-2022" / "guichet.json"));
+  ASSERT_NE(slurp(ref_a / "m-one" / "guichet.json"), slurp(ref_b / "m-one" / "guichet.json"));
 
   fs::create_directories(out);
   std::ofstream(out / "notes.docx") << "the user's notes";
   seconds_a = std::min(seconds_a, timed(run_a));
-  // layers.gpkg is compared by presence and size class only: GDAL stamps the time of writing into it
-  const std::vector<std::string> files = {"summary.json", "guichet.json", "towers.json", "decisions.json", "map.svg", "results.h5"};
+  // every file of a reference scenario folder; layers.gpkg is compared by presence and size
+  // class only: GDAL stamps the time of writing into it
+  auto files_of = [](const fs::path& dir) {
+    std::set<std::string> r;
+    for (const auto& f : fs::directory_iterator(dir))
+      if (f.path().filename() != "layers.gpkg") r.insert(f.path().filename().string());
+    EXPECT_GE(r.size(), 6u) << dir;  // summary, guichet, towers, map, results.h5, ...
+    return r;
+  };
   auto same_as = [&](const fs::path& ref, const std::set<std::string>& entries) {
     if (visible(out) != [&] { auto e = entries; e.insert("notes.docx"); return e; }()) return false;
     if (slurp(out / "report.html") != slurp(ref / "report.html")) return false;
     for (const auto& e : entries) {
       if (e == "report.html") continue;
-      for (const auto& f : files)
+      for (const auto& f : files_of(ref / e))
         if (slurp(out / e / f) != slurp(ref / e / f)) return false;
     }
     return true;
@@ -239,19 +261,19 @@ TEST(OutputsCli, KilledAtAnyInstantTheFolderHoldsOneWholeRun) {
     std::set<std::string> whole;
     for (const auto& e : visible(out))
       if (fs::exists(out / e)) whole.insert(e);
-    const bool is_a = same_as(ref_a, entries_a) || (whole == std::set<std::string>{"bfc-2022", "bfc-2025", "notes.docx", "report.html"});
-    const bool is_b = same_as(ref_b, entries_b) || (whole == std::set<std::string>{"bfc-2022", "notes.docx", "report.html"});
+    const bool is_a = same_as(ref_a, entries_a) || (whole == std::set<std::string>{"m-one", "m-two", "notes.docx", "report.html"});
+    const bool is_b = same_as(ref_b, entries_b) || (whole == std::set<std::string>{"m-one", "notes.docx", "report.html"});
     ASSERT_TRUE(is_a || is_b) << "not one whole run";
     // the resolvable entries are exactly one run's, byte for byte
     bool bytes_ok = true;
-    const fs::path& ref = whole.count("bfc-2025") ? ref_a : ref_b;
+    const fs::path& ref = whole.count("m-two") ? ref_a : ref_b;
     for (const auto& e : whole) {
       if (e == "notes.docx") continue;
       if (e == "report.html") {
         bytes_ok &= slurp(out / e) == slurp(ref / e);
         continue;
       }
-      for (const auto& f : files) bytes_ok &= slurp(out / e / f) == slurp(ref / e / f);
+      for (const auto& f : files_of(ref / e)) bytes_ok &= slurp(out / e / f) == slurp(ref / e / f);
     }
     EXPECT_TRUE(bytes_ok) << "an entry mixes two runs";
     // and they all live in one generation, with every file there
@@ -261,7 +283,8 @@ TEST(OutputsCli, KilledAtAnyInstantTheFolderHoldsOneWholeRun) {
     EXPECT_EQ(gens.size(), 1u) << "entries from two generations";
     for (const auto& e : whole)
       if (e != "notes.docx" && e != "report.html") {
-        EXPECT_GT(fs::file_size(out / e / "layers.gpkg"), 100000u) << e;
+        EXPECT_EQ(files_of(out / e), files_of(ref / e)) << e;
+        EXPECT_GT(fs::file_size(out / e / "layers.gpkg"), fs::file_size(ref / e / "layers.gpkg") / 2) << e;
       }
   }
   EXPECT_GE(killed_in_flight, 4) << "the kills should land while runs are in flight";
@@ -274,20 +297,29 @@ TEST(OutputsCli, KilledAtAnyInstantTheFolderHoldsOneWholeRun) {
   EXPECT_EQ(gens, 1);
 }
 
-// A full disk at any point of the writing: exit 3 (never a crash), the previous run whole.
+// A full disk at any point of the writing: exit 3 (never a crash), the previous run whole. The
+// runs are on the mini open-data region (write_mini_scenario): the same files, written by the
+// same code, as a built-in run, the limits spread below the largest of them (layers.gpkg,
+// ~300 kB) so that each stops the writing at another file.
 TEST(OutputsCli, AFullDiskIsAnExit3WithThePreviousRunKept) {
   dorsale::test::TempDir tmp;
   const fs::path log = tmp.path() / "log.txt", out = tmp.path() / "out";
-  ASSERT_EQ(run_cli({"run", "-o", out.string()}, log), 0) << slurp(log);
+  const fs::path a1 = tmp.path() / "a1.toml", a2 = tmp.path() / "a2.toml", b_toml = tmp.path() / "b.toml";
+  write_mini_scenario(a1, "m-one", 1);
+  write_mini_scenario(a2, "m-two", 2);
+  write_mini_scenario(b_toml, "other", 5);
+  ASSERT_EQ(run_cli({"run", a1.string(), a2.string(), "-o", out.string()}, log), 0) << slurp(log);
   std::ofstream(out / "notes.docx") << "the user's notes";
-  const std::string before = slurp(out / "bfc-2025" / "summary.json") + slurp(out / "report.html");
-  const std::string b_toml = (tmp.path() / "b.toml").string();
-  std::ofstream(b_toml) << "[scenario]\nname = \"other\"\nseed = 5\n[region]\nsource = \"builtin\"\n";
-  for (rlim_t limit : {rlim_t(4) << 10, rlim_t(64) << 10, rlim_t(600) << 10, rlim_t(3) << 20}) {
+  const std::string before = slurp(out / "m-two" / "summary.json") + slurp(out / "report.html");
+  std::uintmax_t largest = 0;
+  for (const auto& f : fs::directory_iterator(out / "m-one")) largest = std::max(largest, fs::file_size(f.path()));
+  const std::vector<rlim_t> limits = {rlim_t(4) << 10, rlim_t(16) << 10, rlim_t(64) << 10, rlim_t(200) << 10};
+  ASSERT_GT(largest, limits.back()) << "every limit should stop the writing";
+  for (rlim_t limit : limits) {
     SCOPED_TRACE("file size limit " + std::to_string(limit));
-    EXPECT_EQ(run_with_file_limit({"run", b_toml, "-o", out.string()}, limit), 3);
-    EXPECT_EQ(visible(out), (std::set<std::string>{"bfc-2022", "bfc-2025", "notes.docx", "report.html"}));
-    EXPECT_EQ(slurp(out / "bfc-2025" / "summary.json") + slurp(out / "report.html"), before);
+    EXPECT_EQ(run_with_file_limit({"run", b_toml.string(), "-o", out.string()}, limit), 3);
+    EXPECT_EQ(visible(out), (std::set<std::string>{"m-one", "m-two", "notes.docx", "report.html"}));
+    EXPECT_EQ(slurp(out / "m-two" / "summary.json") + slurp(out / "report.html"), before);
     int gens = 0;
     for (const auto& e : fs::directory_iterator(out / ".dorsale" / "run")) gens += e.path().filename().string().rfind("gen-", 0) == 0;
     EXPECT_EQ(gens, 1) << "staging left behind";
@@ -295,7 +327,7 @@ TEST(OutputsCli, AFullDiskIsAnExit3WithThePreviousRunKept) {
   for (const std::string cmd : {"guichet", "towers"}) {
     SCOPED_TRACE(cmd);
     const fs::path o = tmp.path() / cmd;
-    EXPECT_EQ(run_with_file_limit({cmd, "-o", o.string()}, rlim_t(2) << 10), 3);
+    EXPECT_EQ(run_with_file_limit({cmd, "--scenario", a1.string(), "-o", o.string()}, rlim_t(2) << 10), 3);
     EXPECT_TRUE(visible(o).empty());
   }
 }

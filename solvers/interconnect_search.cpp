@@ -172,9 +172,10 @@ Interconnect::Impl::Bound* bound_of(Interconnect::Impl& I, const Network& net, c
 template <class LM>
 GoalRun goal_run(Interconnect::Impl& I, const Network& net, const InterconnectParams& p, const InterconnectionRequest& r,
                  const LinkState& s_state, const LM& len, char kind, double lambda, GNode source, int target,
-                 std::vector<Arc>& arcs) {
+                 std::vector<Arc>& arcs, Interconnect::Impl::Bound** used) {
   bool positive = false;
   Interconnect::Impl::Bound* bound = bound_of(I, net, p, r, s_state, kind, lambda, target, &positive);
+  *used = bound;
   I.as_expanded.clear();
   if (!positive) return GoalRun::Undecided;
   constexpr double inf = std::numeric_limits<double>::infinity();
@@ -327,7 +328,8 @@ MemoRun memo_run(Interconnect::Impl& I, const Network& net, const InterconnectPa
   const LazyLength len{I, net, p, r, s, capacity, mode == 'l', pure_latency, lambda};
   const GNode t = pr.target;
   std::vector<Arc> arcs;
-  const GoalRun goal = goal_run(I, net, p, r, s, len, mode, lambda, source, target, arcs);
+  Interconnect::Impl::Bound* bound = nullptr;
+  const GoalRun goal = goal_run(I, net, p, r, s, len, mode, lambda, source, target, arcs, &bound);
   const KeyedLength<LazyLength> keyed{I.g, len};
   std::optional<CanonicalDijkstra<LazyLength>> dj;  // when the goal-directed run cannot decide
   if (goal == GoalRun::Undecided) {
@@ -375,6 +377,12 @@ MemoRun memo_run(Interconnect::Impl& I, const Network& net, const InterconnectPa
     } else {
       for (int v : I.as_expanded)
         if (std::size_t(v) < I.node.size()) add(std::size_t(v));
+      if (bound) {  // the run also rests on its bound: true while these links stay short, unbuilt
+        for (int l : bound->short_links)
+          if (I.link_seen[l] != I.link_stamp) I.link_seen[l] = I.link_stamp, run.links.push_back(l);
+        for (int l : bound->unbuilt_links)
+          if (I.link_seen[l] != I.link_stamp) I.link_seen[l] = I.link_stamp, run.links.push_back(l);
+      }
     }
   }
   keep();

@@ -1026,6 +1026,62 @@ TEST(InterconnectCanonical, TheRouteDoesNotDependOnTheOrderLinksWereAdded) {
   EXPECT_GT(parallel, 0);    // and parallel cables of the same cost were used
 }
 
+TEST(InterconnectCanonical, AGoalDirectedSearchIsNotReusedOnceItsBoundNoLongerHolds) {
+  // S reaches the point of presence P by owned cables S-A-B-P (10 km each; S-A full) or by
+  // S-C, the planned cable X = C-D (1 pair), D-P (1 km each). A diagnosis's route whatever the
+  // capacity from S (pairs 2) is first S-A-B-P: X costs its build. Its goal-directed search
+  // rests on a bound with X at that cost and never reaches X. Then a request builds X: S-C-X-D-P
+  // is now the cheapest, and the next rejection from S must name X too full, as the reference
+  // path does, not reuse the search (its examined cables did not change, its bound did).
+  Network net;
+  for (const char* id : {"S", "P", "A", "B", "C", "D", "Z"}) {
+    Node n;
+    n.id = n.name = id;
+    n.kind = std::string(id) == "P" ? NodeKind::DorsalePop : std::string(id) == "S" || std::string(id) == "Z" ? NodeKind::Nro : NodeKind::Junction;
+    net.add_node(n);
+  }
+  auto cable = [&](const std::string& a, const std::string& b, double km, int total, int used, LinkStatus status) {
+    Link l;
+    l.id = a + "-" + b;
+    l.length_km = km;
+    l.status = status;
+    l.pairs_total = total;
+    l.pairs_used = used;
+    l.build_eur_per_km = 70000;
+    l.latency_ms = km * 0.0049;
+    net.add_link(l, a, b);
+  };
+  cable("S", "A", 10, 4, 4, LinkStatus::Owned);  // full
+  cable("A", "B", 10, 8, 0, LinkStatus::Owned);
+  cable("B", "P", 10, 8, 0, LinkStatus::Owned);
+  cable("S", "C", 1, 8, 0, LinkStatus::Owned);
+  cable("C", "D", 1, 1, 0, LinkStatus::Planned);  // X
+  cable("D", "P", 1, 8, 0, LinkStatus::Owned);
+  cable("Z", "S", 1, 4, 4, LinkStatus::Owned);  // full: Z's requests are rejected
+  auto request = [](const std::string& id, const std::string& site, int pairs) {
+    InterconnectionRequest r;
+    r.id = id;
+    r.site_node = site;
+    r.destination = {Destination::Kind::AnyDorsalePop, ""};
+    r.pairs = pairs;
+    r.submitted = "2024-01-01";
+    return r;
+  };
+  const std::vector<InterconnectionRequest> reqs = {request("Z2", "Z", 2), request("S2", "S", 2), request("S1", "S", 1),
+                                                    request("S2b", "S", 2)};
+  const auto p = params_of(Parameters{});
+  EXPECT_EQ(expect_fast_equals_reference(net, p, reqs, LinkState::of(net)), 3);
+  // and the reference says what the fast path must: X, built by S1, is too full for S2b
+  Interconnect ic(net, p);
+  std::vector<int> order{0, 1, 2, 3};
+  const QueueResult q = run_fcfs(ic, reqs, order, LinkState::of(net));
+  ASSERT_NE(q.evaluations[2].decision, Decision::Reject);
+  ASSERT_EQ(q.evaluations[3].decision, Decision::Reject);
+  bool names_x = false;
+  for (const auto& why : texts(q.evaluations[3].reasons)) names_x |= why.find("link C-D") != std::string::npos;
+  EXPECT_TRUE(names_x) << testing::PrintToString(texts(q.evaluations[3].reasons));
+}
+
 // ---- request files -----------------------------------------------------------------------
 
 namespace {

@@ -149,7 +149,7 @@ Evaluation Interconnect::diagnose(const InterconnectionRequest& r, const LinkSta
       if (latency)
         for (ListDigraph::ArcIt a(I.g); a != lemon::INVALID; ++a)
           if (I.len[a] < kBlocked) I.len[a] = arc_latency(I, net_, p_, a);
-      t = I.tree_memo.emplace(std::move(tkey), dijkstra_tree(I, pr.source)).first;
+      t = I.tree_memo.emplace(std::move(tkey), dijkstra_tree(I, net_, pr.source)).first;
     }
     auto route = tree_route(I, net_, p_, t->second, target);
     if (!route) return std::nullopt;

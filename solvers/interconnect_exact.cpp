@@ -69,9 +69,9 @@ std::optional<RouteOption> Interconnect::fastest(const InterconnectionRequest& r
   for (ListDigraph::ArcIt a(I.g); a != lemon::INVALID; ++a)
     if (I.len[a] < kBlocked) I.len[a] = arc_latency(I, net_, p_, a);
   if (r.protection == Protection::None) {
-    lemon::Dijkstra<ListDigraph, ListDigraph::ArcMap<double>> dj(I.g, I.len);
-    if (!dj.run(pr.source, pr.target) || dj.dist(pr.target) >= kBlocked) return std::nullopt;
-    o.routes.push_back(to_route(I, net_, p_, path_arcs(dj, I.g, pr.target)));
+    std::vector<Arc> arcs;
+    if (!canonical_path(I, net_, I.len, pr.source, pr.target, arcs)) return std::nullopt;
+    o.routes.push_back(to_route(I, net_, p_, arcs));
     price(o, r, s);
     return o;
   }

@@ -224,17 +224,22 @@ bool disjoint_paths(Interconnect::Impl& I, GNode source, GNode target, int need)
 }
 
 // The tree of the prepared source on the current lengths (Impl::Tree).
-Interconnect::Impl::Tree dijkstra_tree(Interconnect::Impl& I, GNode source) {
-  lemon::Dijkstra<ListDigraph, ListDigraph::ArcMap<double>> dj(I.g, I.len);
+Interconnect::Impl::Tree dijkstra_tree(Interconnect::Impl& I, const Network& net, GNode source) {
+  // the canonical tree (canonical_path): a run to one target settles the same preds on its path
+  const KeyedLength<ListDigraph::ArcMap<double>> keyed{I.g, I.len};
+  CanonicalDijkstra<ListDigraph::ArcMap<double>> dj(I.g, keyed);
   dj.run(source);
   Interconnect::Impl::Tree t;
   const int n = I.g.maxNodeId() + 1;
   t.ok.assign(n, 0), t.kind.assign(n, 0), t.from.assign(n, -1);
   for (ListDigraph::NodeIt v(I.g); v != lemon::INVALID; ++v) {
     const int id = ListDigraph::id(v);
-    t.ok[id] = dj.reached(v) && dj.dist(v) < kBlocked;
-    const Arc a = dj.reached(v) ? dj.predArc(v) : lemon::INVALID;
-    if (a != lemon::INVALID) t.kind[id] = I.kind[a], t.from[id] = ListDigraph::id(I.g.source(a));
+    t.ok[id] = dj.reached(v) && dj.dist(v).d < kBlocked;
+    Arc a = dj.reached(v) ? dj.predArc(v) : lemon::INVALID;
+    if (a != lemon::INVALID) {
+      a = least_parallel(I, net, I.len, a, dj.dist(I.g.source(a)).d, dj.dist(v).d);
+      t.kind[id] = I.kind[a], t.from[id] = ListDigraph::id(I.g.source(a));
+    }
   }
   t.attach_to = I.attach_to;
   t.attach_km = I.attach_km;

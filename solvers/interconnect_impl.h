@@ -14,6 +14,8 @@
 #include <lemon/dijkstra.h>
 #include <lemon/list_graph.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <set>
@@ -121,6 +123,53 @@ struct Interconnect::Impl {
     char mask = 0;            // the flags that matter
   };
   std::unordered_map<RunKey, Run, RunKeyHash> run_memo;
+  // Goal-directed runs of memo_run (A*, issue #27): per lengths' class and target, a lower
+  // bound on the length left to the target: the distance on the lengths of the state met when
+  // it was built, leaving out the links then short of the pairs; true while those stay short
+  // and the links not built then stay so (a first-come queue only takes pairs and builds:
+  // checked at each use); from a full Dijkstra, built at the class's second use. The route is
+  // the canonical one (canonical_path): any exact-distance search finds it.
+  struct BoundKey {
+    int target, pairs, horizon;
+    double lambda;
+    char kind;  // memo_run's mode: 'c', 'l', 'f' within capacity, 'r', 't' capacity no limit
+    bool operator==(const BoundKey& o) const {
+      return target == o.target && pairs == o.pairs && horizon == o.horizon && lambda == o.lambda && kind == o.kind;
+    }
+  };
+  struct BoundKeyHash {
+    std::size_t operator()(const BoundKey& k) const {
+      std::size_t h = std::hash<int>()(k.target);
+      for (std::size_t v : {std::size_t(k.pairs), std::size_t(k.horizon), std::hash<double>()(k.lambda), std::size_t(k.kind)})
+        h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+      return h;
+    }
+  };
+  struct Bound {
+    int uses = 0;
+    bool positive = false;  // every link's least length > 0 (else the heap's order decides ties: no A*)
+    std::vector<double> h;  // per graph node; empty until built
+    // capacitated classes: the links short of the class's pairs when h was built (left out of
+    // it: h stays a lower bound while they stay short), and the nodes expanded since (h is
+    // rebuilt on the state met when a run found it too loose, once those add up to the graph)
+    std::vector<int> short_links;
+    std::vector<int> unbuilt_links;  // costed classes: the links not built then, at their build cost in h
+    std::size_t expanded = 0;
+    int misses = 0;  // uses on a state where a left-out link had the pairs free
+    bool loose = false;
+  };
+  std::unordered_map<BoundKey, Bound, BoundKeyHash> bounds;
+  std::size_t bounds_built = 0;
+  // the A* run's state, per graph node (stamped: no O(nodes) reset per run)
+  std::vector<unsigned> as_stamp;
+  std::vector<double> as_dist, as_done;  // tentative distance; distance at which the node was expanded (NaN: never)
+  unsigned as_run = 0;
+  struct HeapEntry {
+    double f, d;
+    int v;
+  };
+  std::vector<HeapEntry> as_heap;
+  std::vector<int> as_expanded;
   // Parts of the network that no route within capacity leaves: the nodes a reachability test
   // reached without finding its target, labelled with the links (short of `pairs` free) on their
   // edge. While those stay short of pairs, no request of `pairs` or more from any of these
@@ -133,7 +182,9 @@ struct Interconnect::Impl {
   };
   std::vector<Dead> dead;
   std::map<int, std::vector<int>> dead_label;  // pairs -> per network node: index in dead, or -1
-  std::size_t run_memo_size = 0;  // links held by run_memo (bounded)
+  // links held by run_memo (bounded), for the searches within capacity [0] and without [1]: a
+  // saturating queue's many capacitated runs do not push out the diagnoses' ones
+  std::size_t run_memo_size[2] = {0, 0};
   std::vector<unsigned> link_seen;
   unsigned link_stamp = 0;
   std::vector<int> cut;
@@ -183,7 +234,7 @@ bool reachable(Interconnect::Impl& I, const InterconnectionRequest& r, const Lin
 // (len < kBlocked): a unit-capacity max flow, `need` BFS augmentations. Leaves every flow at 0.
 bool disjoint_paths(Interconnect::Impl& I, GNode source, GNode target, int need);
 // The tree of the prepared source on the current lengths (Impl::Tree).
-Interconnect::Impl::Tree dijkstra_tree(Interconnect::Impl& I, GNode source);
+Interconnect::Impl::Tree dijkstra_tree(Interconnect::Impl& I, const Network& net, GNode source);
 // One arc of a route: a link adds its length and latency; the site's attachment arc sets the
 // attachment and adds its length at the fibre's latency per km; other arcs add nothing.
 void add_step(RouteOption::Route& route, int k, const std::vector<int>& attach_to, const std::vector<double>& attach_km,
@@ -224,6 +275,78 @@ struct MemoRun {
 };
 MemoRun memo_run(Interconnect::Impl& I, const Network& net, const InterconnectParams& p, const InterconnectionRequest& r,
                  const LinkState& s, char mode, double lambda);
+
+// ---- the canonical route (issue #27) ----
+// Among routes of equal length the one returned is fixed by the lengths alone, not by the
+// order of arcs in the graph or of a heap: the route of a Dijkstra whose heap key is
+// (distance, tie_rank(node id)) (the source first), a node's predecessor being the first node
+// settled that reaches it at its distance; among parallel links from that node, the least link
+// id (then index). Without zero-length links (and the sink's arcs, the site's attachments) that
+// is the tight in-arc (d(u) + w == d(v), summed in that order) of least (d(u), rank, link id):
+// computable from exact distances, so an A* run to the target (memo_run) finds the same route.
+// A node's rank among equal distances: its id scrambled by a bijection of 32-bit integers,
+// so that ties do not all lean the same way (least ids would send every route of a grid along
+// the same rows and saturate them), yet fixed by the node alone; the source ranks first (-1).
+inline std::int64_t tie_rank(int id) { return std::int64_t(std::uint32_t(id) * 2654435761u); }
+struct DistKey {
+  double d;
+  std::int64_t id;  // tie_rank of the node the distance is of (the heap's tie break); -1: the source
+  bool operator<(const DistKey& o) const { return d < o.d || (d == o.d && id < o.id); }
+};
+struct DistKeyOps {  // LEMON Dijkstra's operation traits on DistKey
+  using Value = DistKey;
+  static Value zero() { return {0.0, -1}; }
+  static Value plus(const Value& l, const Value& r) { return {l.d + r.d, r.id}; }
+  static bool less(const Value& l, const Value& r) { return l < r; }
+};
+template <class LM>
+struct KeyedLength {  // an arc's length, keyed by its head
+  using Key = Arc;
+  using Value = DistKey;
+  const ListDigraph& g;
+  const LM& len;
+  Value operator[](Arc a) const { return {len[a], tie_rank(ListDigraph::id(g.target(a)))}; }
+};
+template <class LM>
+using CanonicalDijkstra = typename lemon::Dijkstra<ListDigraph, KeyedLength<LM>>::template SetOperationTraits<DistKeyOps>::Create;
+
+// Among the links parallel to arc a (same tail and head) that are as tight (du + w == dv), the
+// one of least link id (then index); a itself when it is not a link's.
+template <class LM>
+Arc least_parallel(const Interconnect::Impl& I, const Network& net, const LM& len, Arc a, double du, double dv) {
+  if (I.kind[a] < 0) return a;
+  const GNode u = I.g.source(a), v = I.g.target(a);
+  for (ListDigraph::OutArcIt b(I.g, u); b != lemon::INVALID; ++b) {
+    if (b == a || I.g.target(b) != v || I.kind[b] < 0) continue;
+    const int kb = I.kind[b], ka = I.kind[a];
+    const double w = len[b];
+    if (w >= kBlocked || du + w != dv) continue;
+    const auto& ib = net.links()[kb].id;
+    const auto& ia = net.links()[ka].id;
+    if (ib < ia || (ib == ia && kb < ka)) a = b;
+  }
+  return a;
+}
+
+// The canonical route from s to t on `len` (arcs, source first); false when t is not reached
+// below kBlocked. *dist: the route's length.
+template <class LM>
+bool canonical_path(const Interconnect::Impl& I, const Network& net, const LM& len, GNode s, GNode t, std::vector<Arc>& arcs,
+                    double* dist = nullptr) {
+  arcs.clear();
+  const KeyedLength<LM> keyed{I.g, len};
+  CanonicalDijkstra<LM> dj(I.g, keyed);
+  if (!dj.run(s, t) || !(dj.dist(t).d < kBlocked)) return false;
+  if (dist) *dist = dj.dist(t).d;
+  for (GNode v = t; v != s;) {
+    const Arc p = dj.predArc(v);
+    const GNode u = I.g.source(p);
+    arcs.push_back(least_parallel(I, net, len, p, dj.dist(u).d, dj.dist(v).d));
+    v = u;
+  }
+  std::reverse(arcs.begin(), arcs.end());
+  return true;
+}
 
 // One request's route searches on the shared graph (the steps of Interconnect::options).
 struct Searcher {

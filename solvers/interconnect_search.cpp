@@ -77,6 +77,185 @@ struct PreparedLength {
   }
 };
 
+enum class GoalRun { Found, None, Undecided };
+
+// The lower bound of class `kind` (memo_run's mode) to `target` (Impl::Bound), built at its
+// second use; nullptr while not built. *positive: every link's least length is > 0.
+Interconnect::Impl::Bound* bound_of(Interconnect::Impl& I, const Network& net, const InterconnectParams& p,
+                                    const InterconnectionRequest& r, const LinkState& s, char kind, double lambda, int target,
+                                    bool* positive) {
+  const bool costed = kind == 'c' || kind == 'l' || kind == 'r';
+  const bool capacity = kind == 'c' || kind == 'l' || kind == 'f';
+  const bool pure_latency = kind == 'f' || kind == 't';
+  const Interconnect::Impl::BoundKey key{target, capacity || costed ? r.pairs : 0, costed ? r.horizon_years : 0,
+                                         pure_latency || kind == 'l' ? 0.0 : lambda, kind};
+  if (I.bounds.size() > 4096) I.bounds.clear(), I.bounds_built = 0;  // bounded memory
+  auto& b = I.bounds[key];
+  // the least length link j may have for this class: built or not (LazyLength's sums)
+  auto least = [&](int j) {
+    const Link& l = net.links()[j];
+    const double lat = l.latency_ms;
+    if (pure_latency) return lat;
+    const double c = std::min(link_cost(l, p, r, true), link_cost(l, p, r, false)) * 1.0 + kTieBreak * l.length_km;
+    return kind == 'l' ? lat + 1e-9 * c : c + lambda * lat;
+  };
+  if (b.uses++ == 0) {
+    b.positive = true;
+    for (std::size_t j = 0; j < net.links().size() && b.positive; ++j) b.positive = least(int(j)) > 0;
+  }
+  *positive = b.positive;
+  if (!b.positive || b.uses < 2) return nullptr;
+  bool valid = !b.h.empty() && !b.loose, built = false;
+  for (std::size_t i = 0; i < b.unbuilt_links.size() && valid; ++i) valid = !s.built[b.unbuilt_links[i]];
+  built = !valid;  // a link built since (a queue builds for good): rebuilt now
+  for (std::size_t i = 0; i < b.short_links.size() && valid; ++i) valid = s.free[b.short_links[i]] < r.pairs;
+  // a state with more pairs free than the table's (a relaxed state of a diagnosis, another
+  // queue): no bound this time, rebuilt only if that keeps happening
+  if (!valid && !built && !b.h.empty() && !b.loose && ++b.misses < 8) return nullptr;
+  if (!valid) {
+    if (b.h.empty() && I.bounds_built >= 48) {  // bounded memory: at most 48 tables
+      for (auto& [k, x] : I.bounds) std::vector<double>().swap(x.h), x.short_links.clear(), x.unbuilt_links.clear();
+      I.bounds_built = 0;
+    }
+    if (b.h.empty()) ++I.bounds_built;
+    struct Least {
+      using Key = Arc;
+      using Value = double;
+      const Interconnect::Impl& I;
+      std::vector<double> w;  // per link
+      double operator[](Arc a) const { return I.kind[a] >= 0 ? w[I.kind[a]] : 0.0; }
+    } len{I, {}};
+    len.w.resize(net.links().size());
+    b.short_links.clear();
+    b.unbuilt_links.clear();
+    for (std::size_t j = 0; j < net.links().size(); ++j) {
+      len.w[j] = least(int(j));
+      if (costed && !s.built[j]) {  // its length now (LazyLength's sum), while it is not built
+        const Link& l = net.links()[j];
+        const double c = link_cost(l, p, r, false) * 1.0 + kTieBreak * l.length_km;
+        const double now = kind == 'l' ? l.latency_ms + 1e-9 * c : c + lambda * l.latency_ms;
+        if (now > len.w[j]) len.w[j] = now, b.unbuilt_links.push_back(int(j));
+      }
+      if (capacity && s.free[j] < r.pairs) len.w[j] = std::numeric_limits<double>::infinity(), b.short_links.push_back(int(j));
+    }
+    // the links are symmetric: the distance from the target (every point of presence for the
+    // "any PoP" sink) is the distance to it
+    lemon::Dijkstra<ListDigraph, Least> dj(I.g, len);
+    dj.init();
+    if (target == ListDigraph::id(I.sink)) {
+      for (std::size_t v = 0; v < I.is_pop.size(); ++v)
+        if (I.is_pop[v]) dj.addSource(I.node[v]);
+    } else {
+      dj.addSource(ListDigraph::nodeFromId(target));
+    }
+    dj.start();
+    b.h.assign(std::size_t(I.g.maxNodeId() + 1), std::numeric_limits<double>::infinity());
+    for (std::size_t v = 0; v < I.node.size(); ++v)
+      if (dj.reached(I.node[v])) b.h[ListDigraph::id(I.node[v])] = dj.dist(I.node[v]);
+    b.h[std::size_t(target)] = 0;
+    b.expanded = 0;
+    b.misses = 0;
+    b.loose = false;
+  }
+  return &b;
+}
+
+// The canonical route (canonical_path) from network node `source` to graph node `target` by A*
+// on the class's lower bound (Dijkstra while it is not built): nodes expanded in order of
+// d + h, a node re-expanded if its distance drops (rounding may make h inconsistent by an ulp);
+// the run goes on past the target while d + h <= d(t) (1 + 1e-9), so every node that may be
+// a tight predecessor on the route has its exact distance (d(u) + h(u) <= d(v) + h(v) <= d(t)
+// up to rounding). The route is then read from the distances: from the target, the tight
+// in-arc of least (d(u), node id, link id). Undecided: a zero-length link in the class, or a
+// tight predecessor at the same distance or not expanded at its distance (the heap's order
+// decides: the caller runs canonical_path). I.as_expanded: the nodes expanded (Run's proof).
+template <class LM>
+GoalRun goal_run(Interconnect::Impl& I, const Network& net, const InterconnectParams& p, const InterconnectionRequest& r,
+                 const LinkState& s_state, const LM& len, char kind, double lambda, GNode source, int target,
+                 std::vector<Arc>& arcs, Interconnect::Impl::Bound** used) {
+  bool positive = false;
+  Interconnect::Impl::Bound* bound = bound_of(I, net, p, r, s_state, kind, lambda, target, &positive);
+  *used = bound;
+  I.as_expanded.clear();
+  if (!positive) return GoalRun::Undecided;
+  constexpr double inf = std::numeric_limits<double>::infinity();
+  const std::size_t nn = std::size_t(I.g.maxNodeId() + 1);
+  if (I.as_stamp.size() < nn) I.as_stamp.resize(nn, 0), I.as_dist.resize(nn), I.as_done.resize(nn);
+  if (++I.as_run == 0) std::fill(I.as_stamp.begin(), I.as_stamp.end(), 0), I.as_run = 1;
+  const double* h = bound ? bound->h.data() : nullptr;
+  auto later = [](const Interconnect::Impl::HeapEntry& a, const Interconnect::Impl::HeapEntry& b) {
+    return a.f > b.f || (a.f == b.f && a.v > b.v);
+  };
+  auto& heap = I.as_heap;
+  heap.clear();
+  auto reach = [&](int v, double d) {
+    if (I.as_stamp[v] != I.as_run) I.as_stamp[v] = I.as_run, I.as_done[v] = std::numeric_limits<double>::quiet_NaN();
+    I.as_dist[v] = d;
+    heap.push_back({d + (h ? h[v] : 0.0), d, v});
+    std::push_heap(heap.begin(), heap.end(), later);
+  };
+  const int s = ListDigraph::id(source);
+  if (h && !(h[s] < inf)) return GoalRun::None;  // not even on the least lengths
+  reach(s, 0.0);
+  bool found = false;
+  double limit = inf;
+  while (!heap.empty()) {
+    std::pop_heap(heap.begin(), heap.end(), later);
+    const auto e = heap.back();
+    heap.pop_back();
+    if (e.d != I.as_dist[e.v] || I.as_done[e.v] == e.d) continue;  // stale
+    if (found && e.f > limit) break;
+    I.as_done[e.v] = e.d;
+    if (e.v == target) {
+      found = true;
+      limit = e.d + 1e-9 * e.d + 1e-12;
+      continue;
+    }
+    I.as_expanded.push_back(e.v);
+    for (ListDigraph::OutArcIt a(I.g, ListDigraph::nodeFromId(e.v)); a != lemon::INVALID; ++a) {
+      const double w = len[a];
+      if (!(w < kBlocked)) continue;
+      const int u = ListDigraph::id(I.g.target(a));
+      if (h && !(h[u] < inf)) continue;  // the target is out of reach from u
+      const double nd = e.d + w;
+      if (I.as_stamp[u] != I.as_run || nd < I.as_dist[u]) reach(u, nd);
+    }
+  }
+  if (bound) {  // too loose a bound (capacity taken since it was built): rebuilt once the extra work adds up to a graph
+    bound->expanded += I.as_expanded.size();
+    // (within capacity only: without, the lengths change only by builds, which rebuild it)
+    if (bound->expanded > I.node.size() && I.as_expanded.size() > 64 + I.node.size() / 64 && (kind == 'c' || kind == 'l' || kind == 'f'))
+      bound->loose = true;
+  }
+  if (!found || !(I.as_dist[target] < kBlocked)) return GoalRun::None;
+  arcs.clear();
+  const int sink = ListDigraph::id(I.sink);
+  for (int v = target; v != s;) {
+    const double dv = I.as_dist[v];
+    Arc best = lemon::INVALID;
+    double bd = 0;
+    std::int64_t brank = 0;
+    for (ListDigraph::InArcIt a(I.g, ListDigraph::nodeFromId(v)); a != lemon::INVALID; ++a) {
+      const int u = ListDigraph::id(I.g.source(a));
+      if (I.as_stamp[u] != I.as_run) continue;  // never reached: not tight (see above)
+      const double w = len[a];
+      if (!(w < kBlocked)) continue;
+      const double du = I.as_dist[u];
+      if (du + w != dv) continue;
+      if (I.as_done[u] != du) return GoalRun::Undecided;
+      if (du == dv && u != s && v != sink) return GoalRun::Undecided;
+      const std::int64_t rank = u == s ? -1 : tie_rank(u);
+      if (best == lemon::INVALID || du < bd || (du == bd && rank < brank)) best = a, bd = du, brank = rank;
+    }
+    if (best == lemon::INVALID) return GoalRun::Undecided;
+    best = least_parallel(I, net, len, best, bd, dv);
+    arcs.push_back(best);
+    v = ListDigraph::id(I.g.source(best));
+  }
+  std::reverse(arcs.begin(), arcs.end());
+  return GoalRun::Found;
+}
+
 }  // namespace
 
 MemoRun memo_run(Interconnect::Impl& I, const Network& net, const InterconnectParams& p, const InterconnectionRequest& r,
@@ -126,7 +305,7 @@ MemoRun memo_run(Interconnect::Impl& I, const Network& net, const InterconnectPa
       if (run.found) out.route = run.route;
       return out;
     }
-    I.run_memo_size -= run.links.size();
+    I.run_memo_size[capacity ? 0 : 1] -= run.links.size();
     I.run_memo.erase(it);
   }
   Prepared pr;
@@ -135,14 +314,29 @@ MemoRun memo_run(Interconnect::Impl& I, const Network& net, const InterconnectPa
   auto keep = [&] {
     run.flags.reserve(run.links.size());
     for (int l : run.links) run.flags.push_back(flag_of(l));
-    if (I.run_memo_size + run.links.size() > (std::size_t(1) << 21)) I.run_memo.clear(), I.run_memo_size = 0;  // bounded memory
-    I.run_memo_size += run.links.size();
+    auto& size = I.run_memo_size[capacity ? 0 : 1];
+    if (size + run.links.size() > (std::size_t(1) << 20)) {  // bounded memory: this class's runs forgotten
+      for (auto it = I.run_memo.begin(); it != I.run_memo.end();) {
+        const bool cap = it->first.mode == 'c' || it->first.mode == 'l' || it->first.mode == 'f';
+        it = cap == capacity ? I.run_memo.erase(it) : std::next(it);
+      }
+      size = 0;
+    }
+    size += run.links.size();
     I.run_memo[key] = std::move(run);
   };
   const LazyLength len{I, net, p, r, s, capacity, mode == 'l', pure_latency, lambda};
-  lemon::Dijkstra<ListDigraph, LazyLength> dj(I.g, len);
   const GNode t = pr.target;
-  run.found = dj.run(source, t) && dj.dist(t) < kBlocked;
+  std::vector<Arc> arcs;
+  Interconnect::Impl::Bound* bound = nullptr;
+  const GoalRun goal = goal_run(I, net, p, r, s, len, mode, lambda, source, target, arcs, &bound);
+  const KeyedLength<LazyLength> keyed{I.g, len};
+  std::optional<CanonicalDijkstra<LazyLength>> dj;  // when the goal-directed run cannot decide
+  if (goal == GoalRun::Undecided) {
+    run.found = canonical_path(I, net, len, source, t, arcs);
+  } else {
+    run.found = goal == GoalRun::Found;
+  }
   if (capacity && !run.found) {  // the reachability test names the saturated part (Impl::Dead)
     I.cut.clear();
     if (!reachable(I, r, s, pr, &I.cut)) {  // no route within capacity, while the cut stays short of pairs
@@ -164,19 +358,32 @@ MemoRun memo_run(Interconnect::Impl& I, const Network& net, const InterconnectPa
     }
   }
   if (run.found) {
-    std::vector<Arc> arcs;
-    for (Arc a = dj.predArc(t); a != lemon::INVALID; a = dj.predArc(I.g.source(a))) arcs.push_back(a);
-    std::reverse(arcs.begin(), arcs.end());
     run.route = to_route(I, net, p, arcs);
     out.route = run.route;
   }
   run.mask = char((capacity ? 1 : 0) | (costed ? 2 : 0));
-  if (run.mask) {  // the links of the arcs the run examined: the out-arcs of the nodes it settled
+  if (run.mask) {  // the links of the arcs the run examined: the out-arcs of the nodes it expanded
     if (++I.link_stamp == 0) std::fill(I.link_seen.begin(), I.link_seen.end(), 0), I.link_stamp = 1;
-    for (std::size_t v = 0; v < I.node.size(); ++v)
-      if (dj.processed(I.node[v]))
-        for (int k = I.adj_start[v]; k < I.adj_start[v + 1]; ++k)
-          if (I.link_seen[I.adj_link[k]] != I.link_stamp) I.link_seen[I.adj_link[k]] = I.link_stamp, run.links.push_back(I.adj_link[k]);
+    auto add = [&](std::size_t v) {
+      for (int k = I.adj_start[v]; k < I.adj_start[v + 1]; ++k)
+        if (I.link_seen[I.adj_link[k]] != I.link_stamp) I.link_seen[I.adj_link[k]] = I.link_stamp, run.links.push_back(I.adj_link[k]);
+    };
+    if (goal == GoalRun::Undecided) {
+      // canonical_path's run, replayed to collect its settled nodes (rare: zero-length links)
+      dj.emplace(I.g, keyed);
+      dj->run(source, t);
+      for (std::size_t v = 0; v < I.node.size(); ++v)
+        if (dj->processed(I.node[v])) add(v);
+    } else {
+      for (int v : I.as_expanded)
+        if (std::size_t(v) < I.node.size()) add(std::size_t(v));
+      if (bound) {  // the run also rests on its bound: true while these links stay short, unbuilt
+        for (int l : bound->short_links)
+          if (I.link_seen[l] != I.link_stamp) I.link_seen[l] = I.link_stamp, run.links.push_back(l);
+        for (int l : bound->unbuilt_links)
+          if (I.link_seen[l] != I.link_stamp) I.link_seen[l] = I.link_stamp, run.links.push_back(l);
+      }
+    }
   }
   keep();
   return out;
@@ -203,16 +410,13 @@ std::optional<RouteOption> Searcher::search(double lambda, bool latency_only) co
   RouteOption o;
   if (lazy) {
     const PreparedLength len{I, net, p, r, s, lambda, latency_only};
-    lemon::Dijkstra<ListDigraph, PreparedLength> dj(I.g, len);
-    if (!dj.run(pr.source, pr.target) || dj.dist(pr.target) >= kBlocked) return std::nullopt;
     std::vector<Arc> arcs;
-    for (Arc a = dj.predArc(pr.target); a != lemon::INVALID; a = dj.predArc(I.g.source(a))) arcs.push_back(a);
-    std::reverse(arcs.begin(), arcs.end());
+    if (!canonical_path(I, net, len, pr.source, pr.target, arcs)) return std::nullopt;
     o.routes.push_back(to_route(I, net, p, arcs));
   } else if (need == 1) {
-    lemon::Dijkstra<ListDigraph, ListDigraph::ArcMap<double>> dj(I.g, I.len);
-    if (!dj.run(pr.source, pr.target) || dj.dist(pr.target) >= kBlocked) return std::nullopt;
-    o.routes.push_back(to_route(I, net, p, path_arcs(dj, I.g, pr.target)));
+    std::vector<Arc> arcs;
+    if (!canonical_path(I, net, I.len, pr.source, pr.target, arcs)) return std::nullopt;
+    o.routes.push_back(to_route(I, net, p, arcs));
   } else {
     lemon::Suurballe<ListDigraph, ListDigraph::ArcMap<double>> sb(I.g, I.len);
     if (sb.run(pr.source, pr.target, 2) < 2 || sb.totalLength() >= kBlocked) return std::nullopt;
@@ -262,10 +466,10 @@ std::optional<RouteOption> Searcher::pinned_reroute(const RouteOption& o, int pi
   if (r.destination.kind == Destination::Kind::AnyDorsalePop)  // nor reach the same PoP
     for (ListDigraph::OutArcIt a(I.g, I.node[pinned.nodes.back()]); a != lemon::INVALID; ++a)
       if (I.kind[a] == kSinkArc) I.len[a] = kBlocked;
-  lemon::Dijkstra<ListDigraph, ListDigraph::ArcMap<double>> dj(I.g, I.len);
-  if (!pr.ok || !dj.run(pr.source, pr.target) || dj.dist(pr.target) >= kBlocked) return std::nullopt;
+  std::vector<Arc> arcs;
+  if (!pr.ok || !canonical_path(I, net, I.len, pr.source, pr.target, arcs)) return std::nullopt;
   RouteOption q;
-  q.routes = {pinned, to_route(I, net, p, path_arcs(dj, I.g, pr.target))};
+  q.routes = {pinned, to_route(I, net, p, arcs)};
   ic.price(q, r, s);
   if (!common_srgs(net, q).empty() || !latency_ok(q)) return std::nullopt;
   return q;
@@ -315,10 +519,9 @@ std::optional<std::pair<double, RouteOption>> Searcher::weighted(const std::vect
   RouteOption o;
   double len;
   if (need == 1) {
-    lemon::Dijkstra<ListDigraph, ListDigraph::ArcMap<double>> dj(I.g, I.len);
-    if (!dj.run(pr.source, pr.target) || dj.dist(pr.target) >= kBlocked) return std::nullopt;
-    len = dj.dist(pr.target);
-    o.routes.push_back(to_route(I, net, p, path_arcs(dj, I.g, pr.target)));
+    std::vector<Arc> arcs;
+    if (!canonical_path(I, net, I.len, pr.source, pr.target, arcs, &len)) return std::nullopt;
+    o.routes.push_back(to_route(I, net, p, arcs));
   } else {
     lemon::Suurballe<ListDigraph, ListDigraph::ArcMap<double>> sb(I.g, I.len);
     if (sb.run(pr.source, pr.target, 2) < 2 || sb.totalLength() >= kBlocked) return std::nullopt;

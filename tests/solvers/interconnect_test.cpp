@@ -3,6 +3,7 @@
 // parts, reject reasons name a real bottleneck, and the joint MILP equals exhaustive search.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -904,6 +905,181 @@ TEST(InterconnectFast, SaturatingQueueOnAGeneratedDeliveryAnswersAsTheReferenceP
   const int rejected = expect_fast_equals_reference(net, p, reqs, LinkState::of(net));
   EXPECT_GT(rejected, 450);       // saturating: most of the queue is rejected
   EXPECT_LT(rejected, 900 - 50);  // and a real part accepted
+}
+
+// ---- the canonical route (issue #27): ties broken by the lengths, not the graph's order ----
+
+namespace {
+
+// A side x side grid of equal owned cables 2 km apart (every monotone route between two nodes
+// costs the same: ties everywhere), points of presence at two corners, a second cable ("A...",
+// the least id) in parallel with each one of the edge j = 0 (same cost), `pairs` pairs free on
+// each; the links
+// added in grid order, or in the reverse order.
+Network tied_grid(int side, int pairs, bool reversed) {
+  Network net;
+  auto id = [side](int i, int j) { return "N" + std::to_string(i * side + j); };
+  for (int i = 0; i < side; ++i)
+    for (int j = 0; j < side; ++j) {
+      Node n;
+      n.id = n.name = id(i, j);
+      n.kind = (i == 0 && j == 0) || (i == side - 1 && j == 0) ? NodeKind::DorsalePop : NodeKind::Nro;
+      n.pos.x = 600000 + 2000.0 * i, n.pos.y = 6500000 + 2000.0 * j;
+      net.add_node(n);
+    }
+  struct Cable {
+    std::string id, a, b;
+  };
+  std::vector<Cable> cables;
+  for (int i = 0; i < side; ++i)
+    for (int j = 0; j < side; ++j) {
+      if (i + 1 < side) cables.push_back({"C" + id(i, j) + "-" + id(i + 1, j), id(i, j), id(i + 1, j)});
+      if (j + 1 < side) cables.push_back({"C" + id(i, j) + "-" + id(i, j + 1), id(i, j), id(i, j + 1)});
+      if (j == 0 && i + 1 < side) cables.push_back({"A" + id(i, j) + "-" + id(i + 1, j), id(i, j), id(i + 1, j)});
+    }
+  if (reversed) std::reverse(cables.begin(), cables.end());
+  for (const auto& c : cables) {
+    Link l;
+    l.id = c.id;
+    l.length_km = 2.0;
+    l.status = LinkStatus::Owned;
+    l.pairs_total = pairs;
+    l.latency_ms = l.length_km * 0.0049;
+    net.add_link(l, c.a, c.b);
+  }
+  return net;
+}
+
+// A route as the user sees it: node ids and link ids.
+std::pair<std::vector<std::string>, std::vector<std::string>> route_ids(const Network& net, const Evaluation& e) {
+  std::pair<std::vector<std::string>, std::vector<std::string>> out;
+  if (!e.option) return out;
+  for (const auto& route : e.option->routes) {
+    for (int n : route.nodes) out.first.push_back(n < 0 ? "site" : net.node(n).id);
+    for (int l : route.links) out.second.push_back(net.links()[l].id);
+    out.second.push_back("|");
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST(InterconnectCanonical, TheRouteDoesNotDependOnTheOrderLinksWereAdded) {
+  // the same grid built with its links added in two orders: LEMON's heap and arc lists see them
+  // in another order, yet every request gets the same route link by link (fast and reference
+  // paths), in a first-come queue that fills the points of presence (capacity 6 pairs a cable)
+  const int side = 9;
+  const Network a = tied_grid(side, 6, false), b = tied_grid(side, 6, true);
+  ASSERT_EQ(a.links().size(), b.links().size());
+  ASSERT_NE(a.links().front().id, b.links().front().id);  // really another order
+  const auto p = params_of(Parameters{});
+  std::vector<InterconnectionRequest> reqs;
+  for (int i = 0; i < 120; ++i) {
+    Rng rng(2027, std::uint64_t(i));
+    InterconnectionRequest r;
+    r.id = "T" + std::to_string(i);
+    r.site_node = "N" + std::to_string(1 + int(rng.below(std::uint64_t(side * side - 1))));
+    if (rng.uniform() < 0.3) r.destination = {Destination::Kind::Node, "N" + std::to_string((side - 1) * side + side - 1)};
+    else r.destination = {Destination::Kind::AnyDorsalePop, ""};
+    if (r.destination.id == r.site_node) r.destination = {Destination::Kind::AnyDorsalePop, ""};
+    r.pairs = 1 + int(rng.below(2));
+    if (rng.uniform() < 0.2) r.max_latency_ms = 0.05 + 0.1 * rng.uniform();
+    r.submitted = "2024-01-01";
+    reqs.push_back(r);
+  }
+  std::vector<int> order(reqs.size());
+  std::iota(order.begin(), order.end(), 0);
+  Interconnect ia(a, p), ib(b, p);
+  const QueueResult qa = run_fcfs(ia, reqs, order, LinkState::of(a));
+  const QueueResult qb = run_fcfs(ib, reqs, order, LinkState::of(b));
+  int accepted = 0, rejected = 0, parallel = 0, bent = 0;
+  for (std::size_t i = 0; i < reqs.size(); ++i) {
+    EXPECT_EQ(qa.evaluations[i].decision, qb.evaluations[i].decision) << reqs[i].id;
+    // the same reasons (the too-full links are listed in the delivery's link order)
+    auto ta = texts(qa.evaluations[i].reasons), tb = texts(qb.evaluations[i].reasons);
+    std::sort(ta.begin(), ta.end()), std::sort(tb.begin(), tb.end());
+    EXPECT_EQ(ta, tb) << reqs[i].id;
+    const auto ra = route_ids(a, qa.evaluations[i]), rb = route_ids(b, qb.evaluations[i]);
+    EXPECT_EQ(ra, rb) << reqs[i].id;
+    if (qa.evaluations[i].decision == Decision::Reject) {
+      ++rejected;
+      continue;
+    }
+    ++accepted;
+    for (const auto& l : ra.second) parallel += l[0] == 'A';
+    // a route whose site and target differ in both coordinates had equal-cost alternatives
+    const auto& nodes = qa.evaluations[i].option->routes[0].nodes;
+    const int s = nodes.front(), t = nodes.back();
+    bent += s / side != t / side && s % side != t % side;
+  }
+  // the same single searches on a fresh graph (cold memos) and by the reference path
+  Interconnect fa(a, p), fb(b, p);
+  for (const auto& r : reqs) {
+    const auto sa = route_ids(a, fa.evaluate(r, LinkState::of(a)));
+    EXPECT_EQ(sa, route_ids(b, fb.evaluate(r, LinkState::of(b)))) << r.id;
+    EXPECT_EQ(sa, route_ids(a, fa.evaluate_reference(r, LinkState::of(a)))) << r.id;
+    EXPECT_EQ(sa, route_ids(b, fb.evaluate_reference(r, LinkState::of(b)))) << r.id;
+  }
+  EXPECT_GT(accepted, 20);
+  EXPECT_GT(rejected, 10);   // the points of presence filled up
+  EXPECT_GT(bent, 10);       // ties were there to break
+  EXPECT_GT(parallel, 0);    // and parallel cables of the same cost were used
+}
+
+TEST(InterconnectCanonical, AGoalDirectedSearchIsNotReusedOnceItsBoundNoLongerHolds) {
+  // S reaches the point of presence P by owned cables S-A-B-P (10 km each; S-A full) or by
+  // S-C, the planned cable X = C-D (1 pair), D-P (1 km each). A diagnosis's route whatever the
+  // capacity from S (pairs 2) is first S-A-B-P: X costs its build. Its goal-directed search
+  // rests on a bound with X at that cost and never reaches X. Then a request builds X: S-C-X-D-P
+  // is now the cheapest, and the next rejection from S must name X too full, as the reference
+  // path does, not reuse the search (its examined cables did not change, its bound did).
+  Network net;
+  for (const char* id : {"S", "P", "A", "B", "C", "D", "Z"}) {
+    Node n;
+    n.id = n.name = id;
+    n.kind = std::string(id) == "P" ? NodeKind::DorsalePop : std::string(id) == "S" || std::string(id) == "Z" ? NodeKind::Nro : NodeKind::Junction;
+    net.add_node(n);
+  }
+  auto cable = [&](const std::string& a, const std::string& b, double km, int total, int used, LinkStatus status) {
+    Link l;
+    l.id = a + "-" + b;
+    l.length_km = km;
+    l.status = status;
+    l.pairs_total = total;
+    l.pairs_used = used;
+    l.build_eur_per_km = 70000;
+    l.latency_ms = km * 0.0049;
+    net.add_link(l, a, b);
+  };
+  cable("S", "A", 10, 4, 4, LinkStatus::Owned);  // full
+  cable("A", "B", 10, 8, 0, LinkStatus::Owned);
+  cable("B", "P", 10, 8, 0, LinkStatus::Owned);
+  cable("S", "C", 1, 8, 0, LinkStatus::Owned);
+  cable("C", "D", 1, 1, 0, LinkStatus::Planned);  // X
+  cable("D", "P", 1, 8, 0, LinkStatus::Owned);
+  cable("Z", "S", 1, 4, 4, LinkStatus::Owned);  // full: Z's requests are rejected
+  auto request = [](const std::string& id, const std::string& site, int pairs) {
+    InterconnectionRequest r;
+    r.id = id;
+    r.site_node = site;
+    r.destination = {Destination::Kind::AnyDorsalePop, ""};
+    r.pairs = pairs;
+    r.submitted = "2024-01-01";
+    return r;
+  };
+  const std::vector<InterconnectionRequest> reqs = {request("Z2", "Z", 2), request("S2", "S", 2), request("S1", "S", 1),
+                                                    request("S2b", "S", 2)};
+  const auto p = params_of(Parameters{});
+  EXPECT_EQ(expect_fast_equals_reference(net, p, reqs, LinkState::of(net)), 3);
+  // and the reference says what the fast path must: X, built by S1, is too full for S2b
+  Interconnect ic(net, p);
+  std::vector<int> order{0, 1, 2, 3};
+  const QueueResult q = run_fcfs(ic, reqs, order, LinkState::of(net));
+  ASSERT_NE(q.evaluations[2].decision, Decision::Reject);
+  ASSERT_EQ(q.evaluations[3].decision, Decision::Reject);
+  bool names_x = false;
+  for (const auto& why : texts(q.evaluations[3].reasons)) names_x |= why.find("link C-D") != std::string::npos;
+  EXPECT_TRUE(names_x) << testing::PrintToString(texts(q.evaluations[3].reasons));
 }
 
 // ---- request files -----------------------------------------------------------------------

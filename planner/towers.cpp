@@ -1,6 +1,9 @@
 #include "planner/towers.h"
 
 #include <fmt/format.h>
+#include <tbb/blocked_range.h>
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/parallel_for.h>
 
 #include <algorithm>
 #include <limits>
@@ -207,18 +210,8 @@ void fit_radius_scale(Sites& S, TowersResult& out) {
       rad.push_back(kmax * base.back());
     }
   const auto& d = S.d;
-  std::vector<double> ratio(d.x.size(), std::numeric_limits<double>::infinity());
-  // the points within each site's largest radius (points_within's test), folded as found
-  solvers::for_each_point_within(sx, sy, d.x, d.y, rad, [&](std::size_t k, const std::vector<int>& points, double r2) {
-    for (int i : points) {
-      const double ddx = d.x[i] - sx[k], ddy = d.y[i] - sy[k], d2 = ddx * ddx + ddy * ddy;
-      if (d2 > r2) continue;
-      // no hypot when it cannot lower the ratio (a margin far above hypot's rounding)
-      const double bound = ratio[i] * base[k];
-      if (d2 > bound * bound * (1 + 1e-9)) continue;
-      ratio[i] = std::min(ratio[i], std::hypot(ddx, ddy) / base[k]);
-    }
-  });
+  // each point's smallest distance / base radius over the sites within their largest radius
+  const std::vector<double> ratio = solvers::min_ratio_within(sx, sy, base, rad, d.x, d.y);
   std::vector<std::size_t> order(d.x.size());
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) { return ratio[a] > ratio[b]; });
@@ -326,6 +319,11 @@ struct Backhaul {
   const Parameters& P;
   solvers::Interconnect ic{R.network, interconnect_params(P)};
   solvers::LinkState initial = solvers::LinkState::of(R.network);
+  // one solver per thread for the parallel passes (a solver's search state is its own; its
+  // answers do not depend on what it answered before)
+  mutable tbb::enumerable_thread_specific<std::unique_ptr<solvers::Interconnect>> per_thread{
+      [this] { return std::make_unique<solvers::Interconnect>(R.network, interconnect_params(P)); }};
+  const solvers::Interconnect& solver() const { return *per_thread.local(); }
   // per link: the year the roll-out's collecte builds it (built in `initial`, paid by the
   // roll-out), -1 when it does not
   std::vector<int> rollout_year = std::vector<int>(R.network.links().size(), -1);
@@ -352,15 +350,28 @@ struct Backhaul {
   // The site connected alone on the network as it is: (total cost, new-build km), cost -1
   // when unreachable; `planned_eur`: the planned links in that cost. Used to rank the
   // candidates; a plan is priced by a BackhaulLedger.
-  std::pair<double, double> alone(const HighPoint& h, double* planned_eur = nullptr) const {
-    const auto e = ic.evaluate(request(h), initial);
+  std::pair<double, double> alone(const HighPoint& h, const solvers::Interconnect& with) const {
+    const auto e = with.evaluate(request(h), initial);
     if (e.decision == Decision::Reject || !e.option) return {-1, 0};
-    const auto& route = e.option->routes.front();
-    for (int l : route.links)
-      if (planned_eur && !initial.built[l]) *planned_eur += R.network.links()[l].build_eur_per_km * R.network.links()[l].length_km;
-    return {e.option->total(), route.attach_km};
+    return {e.option->total(), e.option->routes.front().attach_km};
+  }
+  // The same with the planned links of its route, each link's build cost in route order.
+  struct Alone {
+    double cost = -1;
+    std::vector<double> planned_eur;
+  };
+  Alone alone_parts(const HighPoint& h, const solvers::Interconnect& with) const {
+    const auto e = with.evaluate(request(h), initial);
+    Alone a;
+    if (e.decision == Decision::Reject || !e.option) return a;
+    a.cost = e.option->total();
+    for (int l : e.option->routes.front().links)
+      if (!initial.built[l]) a.planned_eur.push_back(R.network.links()[l].build_eur_per_km * R.network.links()[l].length_km);
+    return a;
   }
 };
+
+using BackhaulAlone = Backhaul::Alone;
 
 // What one site pays for its backhaul within a plan.
 struct SiteBackhaul {
@@ -379,9 +390,52 @@ class BackhaulLedger {
   explicit BackhaulLedger(const Backhaul& b) : b_(b), state_(b.initial) {}
 
   SiteBackhaul charge(const HighPoint& h, int year) {
+    bool built = false;
+    return apply(h, year, b_.alone_parts(h, b_.ic), b_.ic.evaluate(b_.request(h), state_), built);
+  }
+
+  // charge() of each site in order, the routing in parallel: a site's route depends on the
+  // planned links the earlier sites built, so the sites are routed by batches on the state
+  // before the batch, and a batch is cut after the first site that builds a link (the sites
+  // after it are routed again on the new state): every site is routed on the state charge()
+  // would give it, so the answers are the same on any thread count.
+  std::vector<SiteBackhaul> charge_all(const std::vector<const HighPoint*>& sites, int year) {
+    const std::size_t n = sites.size();
+    std::vector<BackhaulAlone> alone(n);
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 16), [&](const tbb::blocked_range<std::size_t>& r) {
+      const solvers::Interconnect& ic = b_.solver();
+      for (std::size_t k = r.begin(); k < r.end(); ++k) alone[k] = b_.alone_parts(*sites[k], ic);
+    });
+    std::vector<SiteBackhaul> out;
+    out.reserve(n);
+    std::vector<solvers::Evaluation> routed;
+    for (std::size_t start = 0, batch = 1; start < n;) {
+      const std::size_t end = std::min(n, start + batch);
+      routed.assign(end - start, solvers::Evaluation{});
+      tbb::parallel_for(tbb::blocked_range<std::size_t>(start, end, 1), [&](const tbb::blocked_range<std::size_t>& r) {
+        const solvers::Interconnect& ic = b_.solver();
+        for (std::size_t k = r.begin(); k < r.end(); ++k) routed[k - start] = ic.evaluate(b_.request(*sites[k]), state_);
+      });
+      bool built = false;
+      std::size_t k = start;
+      while (k < end && !built) {
+        out.push_back(apply(*sites[k], year, alone[k], routed[k - start], built));
+        ++k;
+      }
+      start = k;  // after a site that built a link, the next ones are routed again
+      batch = built ? 1 : std::min<std::size_t>(2 * batch, 512);
+    }
+    return out;
+  }
+  const BackhaulAccount& account() const { return account_; }
+
+ private:
+  // Charges one site: `alone` is its route alone on the network as it is, `e` its route on the
+  // plan's state; `built` is set when the route builds a planned link.
+  SiteBackhaul apply(const HighPoint& h, int year, const BackhaulAlone& alone, const solvers::Evaluation& e, bool& built) {
     SiteBackhaul s;
-    if (auto [alone, km] = b_.alone(h, &account_.planned_links_each_alone_eur); alone >= 0) account_.backhaul_each_alone_eur += alone;
-    const auto e = b_.ic.evaluate(b_.request(h), state_);
+    for (double eur : alone.planned_eur) account_.planned_links_each_alone_eur += eur;
+    if (alone.cost >= 0) account_.backhaul_each_alone_eur += alone.cost;
     if (e.decision == Decision::Reject || !e.option) {
       ++account_.unreachable_sites;
       return s;
@@ -409,14 +463,15 @@ class BackhaulLedger {
     }
     // the planned links are built from now on; the pairs a site's backhaul takes are not
     // reserved (as before the programme was priced in order: capacity is not modelled here)
-    for (int l : route.links) state_.built[l] = 1;
+    for (int l : route.links)
+      if (!state_.built[l]) {
+        state_.built[l] = 1;
+        built = true;
+      }
     account_.planned_links_eur += s.planned_links_eur;
     account_.backhaul_eur += s.cost;
     return s;
   }
-  const BackhaulAccount& account() const { return account_; }
-
- private:
   PlannedLinkBuild build_of(int l, const std::string& site, int year) const {
     const auto& net = b_.R.network;
     const Link& k = net.links()[l];
@@ -439,9 +494,10 @@ class BackhaulLedger {
 // high points in the region's order, each planned link paid by the first that needs it.
 void unfibred_backhaul(const Sites& S, const Backhaul& backhaul, TowersResult& out) {
   BackhaulLedger ledger(backhaul);
-  for (int h : S.existing) {
-    if (S.hps[h].fibred) continue;
-    const SiteBackhaul b = ledger.charge(S.hps[h], 0);
+  std::vector<const HighPoint*> unfibred;
+  for (int h : S.existing)
+    if (!S.hps[h].fibred) unfibred.push_back(&S.hps[h]);
+  for (const SiteBackhaul& b : ledger.charge_all(unfibred, 0)) {
     if (!b.reachable) continue;
     auto& rip = out.unfibred_existing_backhaul_by_rip[b.departement];
     rip.high_points += 1;
@@ -462,13 +518,18 @@ CandidateCosts candidate_costs(const Sites& S, const Backhaul& backhaul, Progres
   const std::size_t n = S.candidates.size();
   CandidateCosts c{std::vector<double>(n), std::vector<double>(n), std::vector<double>(n)};
   const ProgressCounter count(progress, "towers: candidates' backhaul", std::int64_t(n));
-  for (std::size_t k = 0; k < n; ++k) {
-    count.add();
-    auto [cost, km] = backhaul.alone(S.hps[S.candidates[k]]);
-    c.backhaul[k] = cost < 0 ? 1e12 : cost;  // unreachable: practically never chosen in budget mode
-    c.backhaul_km[k] = km;
-    c.total[k] = S.hps[S.candidates[k]].build_cost_eur + c.backhaul[k];
-  }
+  // the candidates in parallel, each routed alone on the same network state by its thread's
+  // solver: the same numbers whatever the thread count
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 16), [&](const tbb::blocked_range<std::size_t>& r) {
+    const solvers::Interconnect& ic = backhaul.solver();
+    for (std::size_t k = r.begin(); k < r.end(); ++k) {
+      count.add();
+      auto [cost, km] = backhaul.alone(S.hps[S.candidates[k]], ic);
+      c.backhaul[k] = cost < 0 ? 1e12 : cost;  // unreachable: practically never chosen in budget mode
+      c.backhaul_km[k] = km;
+      c.total[k] = S.hps[S.candidates[k]].build_cost_eur + c.backhaul[k];
+    }
+  });
   return c;
 }
 
@@ -505,21 +566,22 @@ void programme(const Sites& S, const Backhaul& backhaul, const solvers::Coverage
                int first_year, int last_year, TowersResult& out, ProgressSink* progress) {
   const ProgressCounter count(progress, "towers: programme years", std::int64_t(std::max(0, last_year - first_year + 1)));
   std::vector<char> covered = any;
-  std::vector<char> used(S.candidates.size(), 0);
   double white_left = out.white_zone_premises;
   BackhaulLedger ledger(backhaul);
+  // one problem, updated each year: the points covered so far, the sites used so far emptied
+  solvers::CoverageProblem py_prob = prob;
+  py_prob.budget = -1;
+  py_prob.max_sites = int(S.P.towers.sites_per_year);
   for (int year = first_year; year <= last_year; ++year) {
-    solvers::CoverageProblem py_prob = prob;
-    py_prob.budget = -1;
-    py_prob.max_sites = int(S.P.towers.sites_per_year);
     py_prob.already_covered = covered;
-    for (std::size_t k = 0; k < S.candidates.size(); ++k)
-      if (used[k]) py_prob.covers[k].clear();
     const auto ys = solvers::max_coverage_heuristic(py_prob, 50);
+    if (ys.work_capped && progress)
+      progress->line(fmt::format("towers: programme {}: a local search stopped at towers.local_search_work ({} entries), not at a local optimum",
+                                 year, py_prob.local_search_work));
     TowersYear ty;
     ty.year = year;
     for (int k : ys.open) {
-      used[k] = 1;
+      py_prob.covers[k].clear();
       const auto& h = S.hps[S.candidates[k]];
       const SiteBackhaul b = ledger.charge(h, year);
       ty.sites.push_back(h.id);
@@ -573,10 +635,15 @@ TowersResult towers_for_region(const Region& R, const scenarios::Scenario& s, co
   prob.already_covered = any;
   prob.covers = S.coverage_lists(S.candidates);
   prob.cost = cost.total;
+  prob.local_search_work = std::size_t(P.towers.local_search_work);
   if (cfg.budget >= 0) prob.budget = cfg.budget;
   else prob.max_sites = cfg.sites >= 0 ? cfg.sites : int(P.towers.sites_per_year);
   step(fmt::format("choice ({}) among {} candidates", method_text(cfg.method), S.candidates.size()));
-  record_choice(S, backhaul, prob, solve(prob, cfg.method, cfg.progress), any, out);
+  const auto chosen = solve(prob, cfg.method, cfg.progress);
+  if (chosen.work_capped && cfg.progress)
+    cfg.progress->line(fmt::format("towers: choice: a local search stopped at towers.local_search_work ({} entries), not at a local optimum",
+                                   prob.local_search_work));
+  record_choice(S, backhaul, prob, chosen, any, out);
   programme(S, backhaul, prob, any, s.first_year, s.last_year, out, cfg.progress);
   return out;
 }

@@ -16,6 +16,7 @@
 #include <optional>
 #include <set>
 #include <sstream>
+#include <stdexcept>
 #include <tuple>
 #include <unordered_map>
 
@@ -606,39 +607,62 @@ void programme(const Sites& S, const Backhaul& backhaul, const solvers::Coverage
 
 }  // namespace
 
-TowersResult towers_for_region(const Region& R, const scenarios::Scenario& s, const TowersConfig& cfg, const RolloutResults* rollout) {
-  const Parameters& P = s.params;
-  // the user's own candidate sites are read first, before any computation
+struct TowersPrefix {
+  const Region& R;
+  const scenarios::Scenario& s;
   std::optional<XYTable> user;
-  if (!cfg.candidates.empty()) user = read_xy_csv(cfg.candidates, false);
   std::unique_ptr<scenarios::Dem> dem;
-  if (!cfg.dem.empty()) dem = std::make_unique<scenarios::Dem>(cfg.dem);
+  DemandPoints demand;
+  std::unique_ptr<Sites> S;  // refers to demand and dem above: the prefix never moves (shared_ptr)
   TowersResult out;
-  const auto step = [&](const std::string& m) {
-    if (cfg.progress) cfg.progress->line("towers: " + m);
-  };
-  step("demand points and coverage");
-  const DemandPoints demand = demand_points(R, P.towers, s.seed);
-  Sites S{R, P, demand, dem.get()};
+  std::vector<char> any;  // demand points some operator covers
+  std::vector<std::vector<int>> candidate_covers;
+};
+
+std::shared_ptr<TowersPrefix> towers_prefix(const Region& R, const scenarios::Scenario& s, const TowersConfig& cfg) {
+  const Parameters& P = s.params;
+  auto p = std::shared_ptr<TowersPrefix>(new TowersPrefix{R, s, {}, {}, {}, {}, {}, {}, {}});
+  // the user's own candidate sites are read first, before any computation
+  if (!cfg.candidates.empty()) p->user = read_xy_csv(cfg.candidates, false);
+  if (!cfg.dem.empty()) p->dem = std::make_unique<scenarios::Dem>(cfg.dem);
+  if (cfg.progress) cfg.progress->line("towers: demand points and coverage");
+  p->demand = demand_points(R, P.towers, s.seed);
+  p->S.reset(new Sites{R, P, p->demand, p->dem.get()});
+  Sites& S = *p->S;
   for (std::size_t h = 0; h < S.hps.size(); ++h) (S.hps[h].existing ? S.existing : S.candidates).push_back(int(h));
-  fit_radius_scale(S, out);
-  const std::vector<char> any = existing_coverage(S, out);
-  add_candidates(S, any, user ? &*user : nullptr, cfg.candidates);
-  out.existing_sites = S.existing.size();
-  out.candidate_sites = S.candidates.size();
+  fit_radius_scale(S, p->out);
+  p->any = existing_coverage(S, p->out);
+  add_candidates(S, p->any, p->user ? &*p->user : nullptr, cfg.candidates);
+  p->out.existing_sites = S.existing.size();
+  p->out.candidate_sites = S.candidates.size();
+  p->candidate_covers = S.coverage_lists(S.candidates);
+  return p;
+}
+
+TowersResult towers_for_region(const Region& R, const scenarios::Scenario& s, const TowersConfig& cfg, const RolloutResults* rollout) {
+  return towers_for_region(R, s, cfg, rollout, towers_prefix(R, s, cfg));
+}
+
+TowersResult towers_for_region(const Region& R, const scenarios::Scenario& s, const TowersConfig& cfg, const RolloutResults* rollout,
+                               std::shared_ptr<TowersPrefix> prefix) {
+  if (&prefix->R != &R || &prefix->s != &s) throw std::logic_error("towers_for_region: a prefix made on another region or scenario");
+  const Parameters& P = s.params;
+  const Sites& S = *prefix->S;
+  const std::vector<char>& any = prefix->any;
+  TowersResult out = std::move(prefix->out);
   Backhaul backhaul{R, P};
   if (rollout) backhaul.built_by(*rollout);
   const CandidateCosts cost = candidate_costs(S, backhaul, cfg.progress);
   unfibred_backhaul(S, backhaul, out);
   solvers::CoverageProblem prob;
-  prob.weight = demand.w;
+  prob.weight = prefix->demand.w;
   prob.already_covered = any;
-  prob.covers = S.coverage_lists(S.candidates);
+  prob.covers = std::move(prefix->candidate_covers);
   prob.cost = cost.total;
   prob.local_search_work = std::size_t(P.towers.local_search_work);
   if (cfg.budget >= 0) prob.budget = cfg.budget;
   else prob.max_sites = cfg.sites >= 0 ? cfg.sites : int(P.towers.sites_per_year);
-  step(fmt::format("choice ({}) among {} candidates", method_text(cfg.method), S.candidates.size()));
+  if (cfg.progress) cfg.progress->line(fmt::format("towers: choice ({}) among {} candidates", method_text(cfg.method), S.candidates.size()));
   const auto chosen = solve(prob, cfg.method, cfg.progress);
   if (chosen.work_capped && cfg.progress)
     cfg.progress->line(fmt::format("towers: choice: a local search stopped at towers.local_search_work ({} entries), not at a local optimum",

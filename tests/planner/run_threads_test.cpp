@@ -20,12 +20,14 @@ namespace {
 // Every file of a run folder (its .dorsale bookkeeping left out) -> its bytes.
 std::map<std::string, std::string> files_of(const fs::path& dir) {
   std::map<std::string, std::string> out;
-  for (auto it = fs::recursive_directory_iterator(dir); it != fs::recursive_directory_iterator(); ++it) {
+  // the scenario folders are links into the folder's current generation: followed
+  for (auto it = fs::recursive_directory_iterator(dir, fs::directory_options::follow_directory_symlink);
+       it != fs::recursive_directory_iterator(); ++it) {
     if (it->path().filename() == ".dorsale") {
       it.disable_recursion_pending();
       continue;
     }
-    if (it->is_regular_file()) out[fs::relative(it->path(), dir).string()] = test::slurp(it->path());
+    if (it->is_regular_file()) out[it->path().lexically_relative(dir).string()] = test::slurp(it->path());
   }
   return out;
 }

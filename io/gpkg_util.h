@@ -24,6 +24,10 @@ inline GDALDriver* gpkg_driver() {
   GDALAllRegister();
   if (!CPLGetConfigOption("OGR_CURRENT_DATE", nullptr)) CPLSetConfigOption("OGR_CURRENT_DATE", kGpkgDate);
   CPLSetConfigOption("OGR_GPKG_ALLOW_THREADED_RTREE", "NO");
+  // no fsync at each SQLite commit (unless the user sets it): the output folders sync every
+  // file once when it commits (io/output_dir.h), and a file is never visible before; the bytes
+  // are the same (measured on synthetic France: 2,419 voluntary context switches -> 83)
+  if (!CPLGetConfigOption("OGR_SQLITE_SYNCHRONOUS", nullptr)) CPLSetConfigOption("OGR_SQLITE_SYNCHRONOUS", "OFF");
   GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("GPKG");
   if (!drv) throw std::runtime_error("GDAL has no GPKG driver");
   return drv;

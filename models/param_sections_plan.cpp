@@ -126,6 +126,9 @@ std::vector<ParamSpec> towers_specs() {
          "white_zones: when every commune carries a white-zone share (the built-in region), the three coverage radii are scaled by one factor so that the existing sites leave exactly that many premises in no operator's 4G coverage; none: the radii as given (open data: white zones follow the real sites' positions)."),
     num(P(towers, radius_fit_max_scale), 4, "ratio", 1, 100, "assumption",
         "Largest factor the radius fit may apply (and 1 / this the smallest)."),
+    integer(P(towers, local_search_work), 4294967296L, "cover entries", 0, 1e15,
+            "assumption: about 80 times what one polish of the synthetic-France towers problem visits before its local optimum (5.3e7, measured 2026-12-06)",
+            "Work cap of each local-search polish of the towers heuristic, in candidate cover-list entries visited: a count, not a clock, so the same inputs give the same sites under any load. A guard against pathological inputs that the shipped scenarios do not reach; when a polish stops at it, the run says so on stderr."),
   };
 }
 

@@ -198,6 +198,7 @@ struct Towers {
   long backhaul_horizon_years{};
   RadiusFit radius_fit{};
   double radius_fit_max_scale{};
+  long local_search_work{};
 };
 
 struct Guichet {

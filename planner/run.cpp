@@ -1,6 +1,10 @@
 #include "planner/run.h"
 
 #include <fmt/format.h>
+#include <tbb/global_control.h>
+#include <tbb/parallel_invoke.h>
+
+#include <future>
 
 #include <optional>
 
@@ -115,29 +119,59 @@ GuichetRun scenario_guichet(const scenarios::Scenario& s, const ScenarioRun& r, 
 
 }  // namespace
 
-ScenarioRun compute_scenario(scenarios::Scenario s, ProgressSink* progress) {
+namespace {
+
+bool has_towers(const Region& region) { return !region.high_points.empty() && !region.network.nodes().empty(); }
+
+// More than one thread allowed (tbb::global_control, e.g. a test's): independent steps run on
+// threads of their own.
+bool overlap_allowed() { return tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism) > 1; }
+
+// The plan: the region, its roll-out and the interconnection queue (what the first layers of
+// layers.gpkg show), into `r`, which must not move until the towers are sited (`towers`
+// refers to its region and scenario). The towers' steps that do not need the roll-out are
+// computed meanwhile on a thread of their own (when allowed), into `towers`.
+void compute_plan(ScenarioRun& r, scenarios::Scenario s, ProgressSink* progress, std::shared_ptr<TowersPrefix>& towers) {
   auto say = [&](const std::string& m) {
     if (progress) progress->line(m);
   };
   say(fmt::format("{}: loading the region", s.name));
-  ScenarioRun r;
   r.region = scenarios::load_region(s);
   scenarios::fit_budgets(s, r.region);  // an open-data region gets budgets for its premises (budgets.scale)
-  say(fmt::format("{}: computing", s.name));
-  r.results = compute_results(s, r.region, progress);
-  if (!s.requests.empty()) {
-    say(fmt::format("{}: answering the interconnection requests", s.name));
-    auto reqs = s.requests == "builtin:requests-example.csv"
-                    ? scenarios::parse_requests(scenarios::example_requests_text(), s.requests, false, r.region.network)
-                    : scenarios::read_requests(s.requests, r.region.network);
-    r.results.interconnection = evaluate_requests(r.region, s.params, std::move(reqs), solvers::QueueMode::FirstCome, solvers::MipBackend::Glpk);
+  r.scenario = std::move(s);
+  const scenarios::Scenario& sc = r.scenario;
+  const bool overlap = has_towers(r.region) && overlap_allowed();
+  std::future<std::shared_ptr<TowersPrefix>> prefix;  // joined before leaving, even on an exception
+  if (overlap) {
+    say(fmt::format("{}: siting the high points: demand and coverage, beside the roll-out", sc.name));
+    prefix = std::async(std::launch::async, [&] { return towers_prefix(r.region, sc, TowersConfig{}); });
   }
-  if (!r.region.high_points.empty() && !r.region.network.nodes().empty()) {
+  say(fmt::format("{}: computing", sc.name));
+  r.results = compute_results(sc, r.region, progress);
+  if (!sc.requests.empty()) {
+    say(fmt::format("{}: answering the interconnection requests", sc.name));
+    auto reqs = sc.requests == "builtin:requests-example.csv"
+                    ? scenarios::parse_requests(scenarios::example_requests_text(), sc.requests, false, r.region.network)
+                    : scenarios::read_requests(sc.requests, r.region.network);
+    r.results.interconnection = evaluate_requests(r.region, sc.params, std::move(reqs), solvers::QueueMode::FirstCome, solvers::MipBackend::Glpk);
+  }
+  if (overlap) towers = prefix.get();
+}
+
+// The rest, from the plan: towers, resilience, guichet, quantities, cost Monte Carlo, tracking.
+// Reads r.scenario, r.region and r.results only (a writer may read them meanwhile).
+void complete_scenario(ScenarioRun& r, ProgressSink* progress, std::shared_ptr<TowersPrefix> towers) {
+  const scenarios::Scenario& s = r.scenario;
+  auto say = [&](const std::string& m) {
+    if (progress) progress->line(m);
+  };
+  if (has_towers(r.region)) {
     say(fmt::format("{}: siting the high points", s.name));
     // the planned links the roll-out's collecte builds are the roll-out's to pay: the sites use them
     TowersConfig tc;
     tc.progress = progress;
-    r.towers = towers_for_region(r.region, s, tc, r.results.rollout.planned ? &r.results.rollout : nullptr);
+    if (!towers) towers = towers_prefix(r.region, s, tc);
+    r.towers = towers_for_region(r.region, s, tc, r.results.rollout.planned ? &r.results.rollout : nullptr, std::move(towers));
   }
   if (has_core(r.region.network)) {
     say(fmt::format("{}: single failures of the network", s.name));
@@ -155,42 +189,84 @@ ScenarioRun compute_scenario(scenarios::Scenario s, ProgressSink* progress) {
     say(fmt::format("{}: tracking the plan against {}", s.name, s.actuals));
     r.track = track_summary(summarize_run(r.region, r.results), s.actuals);
   }
-  r.scenario = std::move(s);
+}
+
+// layers.gpkg's layers of the plan (communes, network, high points, collecte, routes).
+void write_plan_layers(const ScenarioRun& r, const std::filesystem::path& dir) {
+  const auto& s = r.scenario;
+  viz::write_gpkg(dir / "layers.gpkg", r.region, r.results, {int(s.params.targets.thd_year), int(s.params.targets.ftth_year)});
+}
+
+// Every file of a scenario but layers.gpkg's plan layers when `plan_layers_written`. The layers
+// of the towers and the failures are added to layers.gpkg on one thread while the other files
+// are written on another: each file is written by one thread alone, so its bytes do not depend
+// on the thread count.
+void write_files(const ScenarioRun& r, const std::filesystem::path& dir, char csv_separator, bool plan_layers_written) {
+  const auto& s = r.scenario;
+  const viz::CsvFormat csv{csv_separator};
+  tbb::parallel_invoke(
+      [&] {
+        if (!plan_layers_written) write_plan_layers(r, dir);
+        viz::add_run_layers(dir / "layers.gpkg", r.region, r.towers ? &*r.towers : nullptr, r.resilience ? &*r.resilience : nullptr);
+      },
+      [&] {
+        viz::write_file(dir / "summary.json", viz::summary_json(r.region, r.results, s.params).dump(2) + "\n");
+        if (r.towers) viz::write_file(dir / "towers.json", viz::towers_json_text(*r.towers));
+        viz::write_file(dir / "guichet.json", viz::guichet_json(r.guichet).dump(2) + "\n");
+        viz::write_file(dir / "map.svg", viz::map_svg(r.region, r.results));
+        viz::write_file(dir / "quantities.csv", viz::quantities_csv(r.quantities.rows, csv));
+        viz::write_file(dir / "cost_mc.csv", viz::cost_mc_csv(r.cost_mc, csv));
+        if (!r.results.interconnection.decisions.empty())
+          viz::write_file(dir / "decisions.json", viz::decisions_json(r.results.interconnection).dump(2) + "\n");
+        viz::write_hdf5(dir / "results.h5", r.region, r.results);
+        io::write_xlsx(dir / "results.xlsx",
+                       io::results_sheets(r.region, r.results, r.quantities.rows, r.towers ? &*r.towers : nullptr, r.guichet));
+        if (r.resilience) viz::write_file(dir / "resilience.json", viz::resilience_json_text(*r.resilience));
+        if (r.track) {
+          viz::write_file(dir / "track.json", io::track_json(*r.track) + "\n");
+          viz::write_file(dir / "track.csv", io::track_csv(*r.track, csv_separator));
+        }
+      });
+}
+
+}  // namespace
+
+ScenarioRun compute_scenario(scenarios::Scenario s, ProgressSink* progress) {
+  ScenarioRun r;
+  std::shared_ptr<TowersPrefix> towers;
+  compute_plan(r, std::move(s), progress, towers);
+  complete_scenario(r, progress, std::move(towers));
   return r;
 }
 
 void write_scenario_files(const ScenarioRun& r, const std::filesystem::path& dir, char csv_separator) {
-  const auto& s = r.scenario;
-  const viz::CsvFormat csv{csv_separator};
-  viz::write_file(dir / "summary.json", viz::summary_json(r.region, r.results, s.params).dump(2) + "\n");
-  if (r.towers) viz::write_file(dir / "towers.json", viz::towers_json_text(*r.towers));
-  viz::write_file(dir / "guichet.json", viz::guichet_json(r.guichet).dump(2) + "\n");
-  viz::write_file(dir / "map.svg", viz::map_svg(r.region, r.results));
-  viz::write_file(dir / "quantities.csv", viz::quantities_csv(r.quantities.rows, csv));
-  viz::write_file(dir / "cost_mc.csv", viz::cost_mc_csv(r.cost_mc, csv));
-  if (!r.results.interconnection.decisions.empty())
-    viz::write_file(dir / "decisions.json", viz::decisions_json(r.results.interconnection).dump(2) + "\n");
-  viz::write_hdf5(dir / "results.h5", r.region, r.results);
-  io::write_xlsx(dir / "results.xlsx", io::results_sheets(r.region, r.results, r.quantities.rows, r.towers ? &*r.towers : nullptr, r.guichet));
-  viz::write_gpkg(dir / "layers.gpkg", r.region, r.results, {int(s.params.targets.thd_year), int(s.params.targets.ftth_year)});
-  if (r.resilience) viz::write_file(dir / "resilience.json", viz::resilience_json_text(*r.resilience));
-  if (r.track) {
-    viz::write_file(dir / "track.json", io::track_json(*r.track) + "\n");
-    viz::write_file(dir / "track.csv", io::track_csv(*r.track, csv_separator));
-  }
-  viz::add_run_layers(dir / "layers.gpkg", r.region, r.towers ? &*r.towers : nullptr, r.resilience ? &*r.resilience : nullptr);
+  write_files(r, dir, csv_separator, false);
 }
 
 std::vector<ScenarioRun> run(const RunConfig& cfg, ProgressSink* progress) {
   std::vector<scenarios::Scenario> list = load_scenarios(cfg);
   // the output folder is checked and locked before any work; nothing is visible until commit
   viz::OutputDir out(cfg.out_dir, "run");
+  // more than one thread allowed: layers.gpkg's plan layers (SQLite through GDAL, the longest
+  // file) are written on a thread of their own while the towers, failures, guichet and
+  // quantities are computed
+  const bool overlap = overlap_allowed();
   std::vector<ScenarioRun> runs;
   for (auto& s : list) {
     const std::string name = s.name;
-    ScenarioRun r = compute_scenario(std::move(s), progress);
-    if (progress) progress->line(fmt::format("{}: writing", name));
-    write_scenario_files(r, out.dir_entry(name), cfg.csv_separator);
+    ScenarioRun r;
+    std::shared_ptr<TowersPrefix> towers;
+    compute_plan(r, std::move(s), progress, towers);
+    const std::filesystem::path dir = out.dir_entry(name);
+    {
+      std::future<void> plan_layers;  // joined before r is touched again, even on an exception
+      if (overlap) plan_layers = std::async(std::launch::async, [&] { write_plan_layers(r, dir); });
+      complete_scenario(r, progress, std::move(towers));
+      if (progress) progress->line(fmt::format("{}: writing", name));
+      if (overlap) plan_layers.get();
+      else write_plan_layers(r, dir);
+    }
+    write_files(r, dir, cfg.csv_separator, true);
     r.out_path = out.visible(name).string();
     runs.push_back(std::move(r));
   }

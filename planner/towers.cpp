@@ -1,6 +1,9 @@
 #include "planner/towers.h"
 
 #include <fmt/format.h>
+#include <tbb/blocked_range.h>
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/parallel_for.h>
 
 #include <algorithm>
 #include <limits>
@@ -13,6 +16,7 @@
 #include <optional>
 #include <set>
 #include <sstream>
+#include <stdexcept>
 #include <tuple>
 #include <unordered_map>
 
@@ -20,6 +24,7 @@
 #include "models/random.h"
 #include "planner/interconnect.h"
 #include "planner/quantities.h"
+#include "planner/towers_backhaul.h"
 #include "io/csv.h"
 #include "io/projection.h"
 #include "io/viewshed.h"
@@ -92,6 +97,10 @@ TowersFileResult towers_from_files(const TowersConfig& cfg) {
 }
 
 namespace {
+
+using towers_detail::Backhaul;
+using towers_detail::BackhaulLedger;
+using towers_detail::SiteBackhaul;
 
 // ---- the named steps of the siting -------------------------------------------------------------
 
@@ -207,18 +216,8 @@ void fit_radius_scale(Sites& S, TowersResult& out) {
       rad.push_back(kmax * base.back());
     }
   const auto& d = S.d;
-  std::vector<double> ratio(d.x.size(), std::numeric_limits<double>::infinity());
-  // the points within each site's largest radius (points_within's test), folded as found
-  solvers::for_each_point_within(sx, sy, d.x, d.y, rad, [&](std::size_t k, const std::vector<int>& points, double r2) {
-    for (int i : points) {
-      const double ddx = d.x[i] - sx[k], ddy = d.y[i] - sy[k], d2 = ddx * ddx + ddy * ddy;
-      if (d2 > r2) continue;
-      // no hypot when it cannot lower the ratio (a margin far above hypot's rounding)
-      const double bound = ratio[i] * base[k];
-      if (d2 > bound * bound * (1 + 1e-9)) continue;
-      ratio[i] = std::min(ratio[i], std::hypot(ddx, ddy) / base[k]);
-    }
-  });
+  // each point's smallest distance / base radius over the sites within their largest radius
+  const std::vector<double> ratio = solvers::min_ratio_within(sx, sy, base, rad, d.x, d.y);
   std::vector<std::size_t> order(d.x.size());
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) { return ratio[a] > ratio[b]; });
@@ -319,129 +318,14 @@ void add_candidates(Sites& S, const std::vector<char>& any, const XYTable* user,
   }
 }
 
-// Backhaul of a site: routed like an interconnection request (1 pair to any Dorsale point of
-// presence) on the region's network.
-struct Backhaul {
-  const Region& R;
-  const Parameters& P;
-  solvers::Interconnect ic{R.network, interconnect_params(P)};
-  solvers::LinkState initial = solvers::LinkState::of(R.network);
-  // per link: the year the roll-out's collecte builds it (built in `initial`, paid by the
-  // roll-out), -1 when it does not
-  std::vector<int> rollout_year = std::vector<int>(R.network.links().size(), -1);
-
-  void built_by(const RolloutResults& rollout) {
-    for (const auto& c : rollout.collecte) {
-      const int l = collecte_planned_link(R.network, c);
-      if (l < 0) continue;
-      if (rollout_year[std::size_t(l)] < 0 || c.year < rollout_year[std::size_t(l)]) rollout_year[std::size_t(l)] = c.year;
-      initial.built[std::size_t(l)] = 1;
-    }
-  }
-
-  InterconnectionRequest request(const HighPoint& h) const {
-    InterconnectionRequest r;
-    r.id = h.id;
-    r.site_pos = h.pos;
-    r.destination = {Destination::Kind::AnyDorsalePop, ""};
-    r.pairs = 1;
-    r.horizon_years = int(P.towers.backhaul_horizon_years);
-    r.submitted = "2019-01-01";
-    return r;
-  }
-  // The site connected alone on the network as it is: (total cost, new-build km), cost -1
-  // when unreachable; `planned_eur`: the planned links in that cost. Used to rank the
-  // candidates; a plan is priced by a BackhaulLedger.
-  std::pair<double, double> alone(const HighPoint& h, double* planned_eur = nullptr) const {
-    const auto e = ic.evaluate(request(h), initial);
-    if (e.decision == Decision::Reject || !e.option) return {-1, 0};
-    const auto& route = e.option->routes.front();
-    for (int l : route.links)
-      if (planned_eur && !initial.built[l]) *planned_eur += R.network.links()[l].build_eur_per_km * R.network.links()[l].length_km;
-    return {e.option->total(), route.attach_km};
-  }
-};
-
-// What one site pays for its backhaul within a plan.
-struct SiteBackhaul {
-  bool reachable = false;
-  double cost = 0, km = 0, planned_links_eur = 0;
-  std::vector<std::string> paid, used;  // planned links built by this site / by an earlier one
-  std::vector<std::pair<double, double>> line;
-  std::string departement;  // of the attachment node
-};
-
-// Prices the sites of one plan in order: each site's route is found on the network with the
-// planned links the earlier sites built, so a planned link is built, and paid, once: by the
-// first site that needs it; later sites pay its operating cost only (owned link).
-class BackhaulLedger {
- public:
-  explicit BackhaulLedger(const Backhaul& b) : b_(b), state_(b.initial) {}
-
-  SiteBackhaul charge(const HighPoint& h, int year) {
-    SiteBackhaul s;
-    if (auto [alone, km] = b_.alone(h, &account_.planned_links_each_alone_eur); alone >= 0) account_.backhaul_each_alone_eur += alone;
-    const auto e = b_.ic.evaluate(b_.request(h), state_);
-    if (e.decision == Decision::Reject || !e.option) {
-      ++account_.unreachable_sites;
-      return s;
-    }
-    const auto& route = e.option->routes.front();
-    s.reachable = true;
-    s.cost = e.option->total();
-    s.km = route.attach_km;
-    if (route.attach_node >= 0) s.departement = b_.R.network.node(route.attach_node).departement;
-    polyline(h, route, s.line);
-    for (int l : route.links) {
-      if (const int y = b_.rollout_year[std::size_t(l)]; y >= 0) {  // the roll-out's collecte builds and pays it
-        s.used.push_back(b_.R.network.links()[l].id);
-        if (from_rollout_.insert(l).second) account_.built_by_rollout.push_back(build_of(l, "collecte", y));
-        continue;
-      }
-      if (b_.initial.built[l]) continue;  // not a planned link
-      if (state_.built[l]) {
-        s.used.push_back(b_.R.network.links()[l].id);
-        continue;
-      }
-      s.paid.push_back(b_.R.network.links()[l].id);
-      account_.planned_links.push_back(build_of(l, h.id, year));
-      s.planned_links_eur += account_.planned_links.back().cost_eur;
-    }
-    // the planned links are built from now on; the pairs a site's backhaul takes are not
-    // reserved (as before the programme was priced in order: capacity is not modelled here)
-    for (int l : route.links) state_.built[l] = 1;
-    account_.planned_links_eur += s.planned_links_eur;
-    account_.backhaul_eur += s.cost;
-    return s;
-  }
-  const BackhaulAccount& account() const { return account_; }
-
- private:
-  PlannedLinkBuild build_of(int l, const std::string& site, int year) const {
-    const auto& net = b_.R.network;
-    const Link& k = net.links()[l];
-    return {k.id, site, year, k.length_km, k.build_eur_per_km * k.length_km,
-            {{net.node(k.a).pos.x, net.node(k.a).pos.y}, {net.node(k.b).pos.x, net.node(k.b).pos.y}}};
-  }
-  void polyline(const HighPoint& h, const solvers::RouteOption::Route& route, std::vector<std::pair<double, double>>& line) const {
-    line.push_back({h.pos.x, h.pos.y});
-    for (std::size_t k = 1; k < route.nodes.size(); ++k)
-      line.push_back({b_.R.network.node(route.nodes[k]).pos.x, b_.R.network.node(route.nodes[k]).pos.y});
-  }
-
-  const Backhaul& b_;
-  solvers::LinkState state_;
-  BackhaulAccount account_;
-  std::set<int> from_rollout_;  // links already in account_.built_by_rollout
-};
-
 // The unfibred existing high points each RIP must connect, with cost: one plan over all RIPs,
 // high points in the region's order, each planned link paid by the first that needs it.
 void unfibred_backhaul(const Sites& S, const Backhaul& backhaul, TowersResult& out) {
   BackhaulLedger ledger(backhaul);
-  for (int h : S.existing) {
-    if (S.hps[h].fibred) continue;
-    const SiteBackhaul b = ledger.charge(S.hps[h], 0);
+  std::vector<const HighPoint*> unfibred;
+  for (int h : S.existing)
+    if (!S.hps[h].fibred) unfibred.push_back(&S.hps[h]);
+  for (const SiteBackhaul& b : ledger.charge_all(unfibred, 0)) {
     if (!b.reachable) continue;
     auto& rip = out.unfibred_existing_backhaul_by_rip[b.departement];
     rip.high_points += 1;
@@ -462,13 +346,18 @@ CandidateCosts candidate_costs(const Sites& S, const Backhaul& backhaul, Progres
   const std::size_t n = S.candidates.size();
   CandidateCosts c{std::vector<double>(n), std::vector<double>(n), std::vector<double>(n)};
   const ProgressCounter count(progress, "towers: candidates' backhaul", std::int64_t(n));
-  for (std::size_t k = 0; k < n; ++k) {
-    count.add();
-    auto [cost, km] = backhaul.alone(S.hps[S.candidates[k]]);
-    c.backhaul[k] = cost < 0 ? 1e12 : cost;  // unreachable: practically never chosen in budget mode
-    c.backhaul_km[k] = km;
-    c.total[k] = S.hps[S.candidates[k]].build_cost_eur + c.backhaul[k];
-  }
+  // the candidates in parallel, each routed alone on the same network state by its thread's
+  // solver: the same numbers whatever the thread count
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 16), [&](const tbb::blocked_range<std::size_t>& r) {
+    const solvers::Interconnect& ic = backhaul.solver();
+    for (std::size_t k = r.begin(); k < r.end(); ++k) {
+      count.add();
+      auto [cost, km] = backhaul.alone(S.hps[S.candidates[k]], ic);
+      c.backhaul[k] = cost < 0 ? 1e12 : cost;  // unreachable: practically never chosen in budget mode
+      c.backhaul_km[k] = km;
+      c.total[k] = S.hps[S.candidates[k]].build_cost_eur + c.backhaul[k];
+    }
+  });
   return c;
 }
 
@@ -505,21 +394,22 @@ void programme(const Sites& S, const Backhaul& backhaul, const solvers::Coverage
                int first_year, int last_year, TowersResult& out, ProgressSink* progress) {
   const ProgressCounter count(progress, "towers: programme years", std::int64_t(std::max(0, last_year - first_year + 1)));
   std::vector<char> covered = any;
-  std::vector<char> used(S.candidates.size(), 0);
   double white_left = out.white_zone_premises;
   BackhaulLedger ledger(backhaul);
+  // one problem, updated each year: the points covered so far, the sites used so far emptied
+  solvers::CoverageProblem py_prob = prob;
+  py_prob.budget = -1;
+  py_prob.max_sites = int(S.P.towers.sites_per_year);
   for (int year = first_year; year <= last_year; ++year) {
-    solvers::CoverageProblem py_prob = prob;
-    py_prob.budget = -1;
-    py_prob.max_sites = int(S.P.towers.sites_per_year);
     py_prob.already_covered = covered;
-    for (std::size_t k = 0; k < S.candidates.size(); ++k)
-      if (used[k]) py_prob.covers[k].clear();
     const auto ys = solvers::max_coverage_heuristic(py_prob, 50);
+    if (ys.work_capped && progress)
+      progress->line(fmt::format("towers: programme {}: a local search stopped at towers.local_search_work ({} entries), not at a local optimum",
+                                 year, py_prob.local_search_work));
     TowersYear ty;
     ty.year = year;
     for (int k : ys.open) {
-      used[k] = 1;
+      py_prob.covers[k].clear();
       const auto& h = S.hps[S.candidates[k]];
       const SiteBackhaul b = ledger.charge(h, year);
       ty.sites.push_back(h.id);
@@ -544,39 +434,67 @@ void programme(const Sites& S, const Backhaul& backhaul, const solvers::Coverage
 
 }  // namespace
 
-TowersResult towers_for_region(const Region& R, const scenarios::Scenario& s, const TowersConfig& cfg, const RolloutResults* rollout) {
-  const Parameters& P = s.params;
-  // the user's own candidate sites are read first, before any computation
+struct TowersPrefix {
+  const Region& R;
+  const scenarios::Scenario& s;
   std::optional<XYTable> user;
-  if (!cfg.candidates.empty()) user = read_xy_csv(cfg.candidates, false);
   std::unique_ptr<scenarios::Dem> dem;
-  if (!cfg.dem.empty()) dem = std::make_unique<scenarios::Dem>(cfg.dem);
+  DemandPoints demand;
+  std::unique_ptr<Sites> S;  // refers to demand and dem above: the prefix never moves (shared_ptr)
   TowersResult out;
-  const auto step = [&](const std::string& m) {
-    if (cfg.progress) cfg.progress->line("towers: " + m);
-  };
-  step("demand points and coverage");
-  const DemandPoints demand = demand_points(R, P.towers, s.seed);
-  Sites S{R, P, demand, dem.get()};
+  std::vector<char> any;  // demand points some operator covers
+  std::vector<std::vector<int>> candidate_covers;
+};
+
+std::shared_ptr<TowersPrefix> towers_prefix(const Region& R, const scenarios::Scenario& s, const TowersConfig& cfg) {
+  const Parameters& P = s.params;
+  auto p = std::shared_ptr<TowersPrefix>(new TowersPrefix{R, s, {}, {}, {}, {}, {}, {}, {}});
+  // the user's own candidate sites are read first, before any computation
+  if (!cfg.candidates.empty()) p->user = read_xy_csv(cfg.candidates, false);
+  if (!cfg.dem.empty()) p->dem = std::make_unique<scenarios::Dem>(cfg.dem);
+  if (cfg.progress) cfg.progress->line("towers: demand points and coverage");
+  p->demand = demand_points(R, P.towers, s.seed);
+  p->S.reset(new Sites{R, P, p->demand, p->dem.get()});
+  Sites& S = *p->S;
   for (std::size_t h = 0; h < S.hps.size(); ++h) (S.hps[h].existing ? S.existing : S.candidates).push_back(int(h));
-  fit_radius_scale(S, out);
-  const std::vector<char> any = existing_coverage(S, out);
-  add_candidates(S, any, user ? &*user : nullptr, cfg.candidates);
-  out.existing_sites = S.existing.size();
-  out.candidate_sites = S.candidates.size();
+  fit_radius_scale(S, p->out);
+  p->any = existing_coverage(S, p->out);
+  add_candidates(S, p->any, p->user ? &*p->user : nullptr, cfg.candidates);
+  p->out.existing_sites = S.existing.size();
+  p->out.candidate_sites = S.candidates.size();
+  p->candidate_covers = S.coverage_lists(S.candidates);
+  return p;
+}
+
+TowersResult towers_for_region(const Region& R, const scenarios::Scenario& s, const TowersConfig& cfg, const RolloutResults* rollout) {
+  return towers_for_region(R, s, cfg, rollout, towers_prefix(R, s, cfg));
+}
+
+TowersResult towers_for_region(const Region& R, const scenarios::Scenario& s, const TowersConfig& cfg, const RolloutResults* rollout,
+                               std::shared_ptr<TowersPrefix> prefix) {
+  if (&prefix->R != &R || &prefix->s != &s) throw std::logic_error("towers_for_region: a prefix made on another region or scenario");
+  const Parameters& P = s.params;
+  const Sites& S = *prefix->S;
+  const std::vector<char>& any = prefix->any;
+  TowersResult out = std::move(prefix->out);
   Backhaul backhaul{R, P};
   if (rollout) backhaul.built_by(*rollout);
   const CandidateCosts cost = candidate_costs(S, backhaul, cfg.progress);
   unfibred_backhaul(S, backhaul, out);
   solvers::CoverageProblem prob;
-  prob.weight = demand.w;
+  prob.weight = prefix->demand.w;
   prob.already_covered = any;
-  prob.covers = S.coverage_lists(S.candidates);
+  prob.covers = std::move(prefix->candidate_covers);
   prob.cost = cost.total;
+  prob.local_search_work = std::size_t(P.towers.local_search_work);
   if (cfg.budget >= 0) prob.budget = cfg.budget;
   else prob.max_sites = cfg.sites >= 0 ? cfg.sites : int(P.towers.sites_per_year);
-  step(fmt::format("choice ({}) among {} candidates", method_text(cfg.method), S.candidates.size()));
-  record_choice(S, backhaul, prob, solve(prob, cfg.method, cfg.progress), any, out);
+  if (cfg.progress) cfg.progress->line(fmt::format("towers: choice ({}) among {} candidates", method_text(cfg.method), S.candidates.size()));
+  const auto chosen = solve(prob, cfg.method, cfg.progress);
+  if (chosen.work_capped && cfg.progress)
+    cfg.progress->line(fmt::format("towers: choice: a local search stopped at towers.local_search_work ({} entries), not at a local optimum",
+                                   prob.local_search_work));
+  record_choice(S, backhaul, prob, chosen, any, out);
   programme(S, backhaul, prob, any, s.first_year, s.last_year, out, cfg.progress);
   return out;
 }

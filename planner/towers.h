@@ -8,6 +8,7 @@
 // the Dorsale). Chooses K sites or sites within a budget, and a yearly programme.
 // File mode: candidates and demand points from CSV files (id,x,y,weight), one radius.
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -53,6 +54,15 @@ TowersFileResult towers_from_files(const TowersConfig& cfg);
 // built and paid by the roll-out, the sites use them as owned links (BackhaulAccount::built_by_rollout).
 TowersResult towers_for_region(const Region& region, const scenarios::Scenario& s, const TowersConfig& cfg,
                                const RolloutResults* rollout = nullptr);
+// Its steps that do not need the roll-out (candidate and DEM files read, demand points, radius
+// fit, existing coverage, candidates and what each covers), apart: `dorsale run` computes them
+// while the roll-out runs. It keeps references to `region` and `s`, which must outlive it and
+// stay where they are; cfg.candidates and cfg.dem are read here.
+struct TowersPrefix;  // planner/towers.cpp
+std::shared_ptr<TowersPrefix> towers_prefix(const Region& region, const scenarios::Scenario& s, const TowersConfig& cfg);
+// The rest, from a prefix made on the same region and scenario (consumed).
+TowersResult towers_for_region(const Region& region, const scenarios::Scenario& s, const TowersConfig& cfg,
+                               const RolloutResults* rollout, std::shared_ptr<TowersPrefix> prefix);
 
 // Scenario mode with outputs: <out_dir>/towers.json and towers.gpkg (atomically).
 TowersResult towers(const TowersConfig& cfg);

@@ -27,7 +27,8 @@ struct CoverageProblem {
   std::vector<double> cost;                 // per candidate (budget mode)
   // Work cap of each local-search polish, in cover-list entries visited (a count, not a clock,
   // so the same problem gives the same sites on any machine under any load; it replaces a 4 s
-  // wall-clock deadline that made towers.json depend on the machine's load). The default is
+  // wall-clock deadline that made towers.json depend on the machine's load; a scenario sets it
+  // with towers.local_search_work, and the solution says when it stopped a polish). The default is
   // about 80x what one polish of the synthetic-France towers problem visits before its local
   // optimum (5.3e7, measured 2026-12-06): a guard against pathological inputs, not a limit
   // the shipped scenarios reach.
@@ -42,9 +43,13 @@ struct CoverageSolution {
   SolveMethod method = SolveMethod::Heuristic;
   MipStatus status = MipStatus::Optimal;
   double seconds = 0;
+  bool work_capped = false;  // a local search stopped at p.local_search_work, not at a local optimum
 };
 
 CoverageSolution max_coverage_heuristic(const CoverageProblem& p, int lagrangian_iterations = 600);
+// The same heuristic written plainly (every sum over the whole lists, one thread): the tests'
+// oracle, which max_coverage_heuristic must match bit for bit (max_coverage_reference.cpp).
+CoverageSolution max_coverage_heuristic_reference(const CoverageProblem& p, int lagrangian_iterations = 600);
 CoverageSolution max_coverage_exact(const CoverageProblem& p, MipBackend backend, double time_limit_s,
                                     const ProgressCounter* progress = nullptr);  // solve_mip's progress
 // Weight newly covered by a set of open candidates (what tests recompute).
@@ -54,10 +59,13 @@ double covered_weight(const CoverageProblem& p, const std::vector<int>& open);
 std::vector<std::vector<int>> points_within(const std::vector<double>& site_x, const std::vector<double>& site_y,
                                             const std::vector<double>& px, const std::vector<double>& py,
                                             const std::vector<double>& radius);
-// The same pairs (site k, point i within radius[k], inclusive, same test), handed to f(k, i) as
-// they are found, sites in order, with no list built: for a pass that only folds them.
-void for_each_point_within(const std::vector<double>& site_x, const std::vector<double>& site_y, const std::vector<double>& px,
-                           const std::vector<double>& py, const std::vector<double>& radius,
-                           const std::function<void(std::size_t, const std::vector<int>&, double)>& cell);
+// For each point, the smallest distance / base[k] over the sites k that have it within
+// radius[k] (inclusive, points_within's test), +inf when none: the ratio at which the point
+// enters some site's scaled coverage (the towers' radius fit). Each point searches the site
+// grid ring by ring and stops once no farther site can give a smaller ratio; points in
+// parallel, each computed alone (the same numbers on any thread count).
+std::vector<double> min_ratio_within(const std::vector<double>& site_x, const std::vector<double>& site_y,
+                                     const std::vector<double>& base, const std::vector<double>& radius,
+                                     const std::vector<double>& px, const std::vector<double>& py);
 
 }  // namespace dorsale::solvers

@@ -12,6 +12,10 @@
 #include "models/error.h"
 #include "models/random.h"
 #include "solvers/max_coverage.h"
+
+#include <tbb/global_control.h>
+
+#include <string>
 #include "test_support.h"
 
 using namespace dorsale;
@@ -89,8 +93,8 @@ TEST(MaxCoverage, BudgetIsRespected) {
   EXPECT_GE(h.bound + 1e-6, x.objective);
 }
 
-// for_each_point_within (the radius fit's fold, issue #27) hands over exactly the pairs a brute
-// force finds within each site's radius: varied radii, points on the circle, on cell borders.
+// points_within finds exactly the pairs a brute force finds within each site's radius: varied
+// radii, points on the circle, on cell borders.
 TEST(MaxCoverage, PointsWithinEachRadiusAreExactlyThoseOfABruteForce) {
   for (std::uint64_t seed = 1; seed <= 5; ++seed) {
     Rng rng(seed, 0);
@@ -108,13 +112,6 @@ TEST(MaxCoverage, PointsWithinEachRadiusAreExactlyThoseOfABruteForce) {
       px.push_back(sx[k] + rad[k]), py.push_back(sy[k]);
       px.push_back(sx[k]), py.push_back(sy[k] - rad[k]);
     }
-    std::vector<std::vector<int>> got(sx.size());
-    for_each_point_within(sx, sy, px, py, rad, [&](std::size_t k, const std::vector<int>& points, double r2) {
-      for (int i : points) {
-        const double dx = px[i] - sx[k], dy = py[i] - sy[k];
-        if (dx * dx + dy * dy <= r2) got[k].push_back(i);
-      }
-    });
     const auto lists = points_within(sx, sy, px, py, rad);
     std::size_t pairs = 0;
     for (std::size_t k = 0; k < sx.size(); ++k) {
@@ -123,8 +120,6 @@ TEST(MaxCoverage, PointsWithinEachRadiusAreExactlyThoseOfABruteForce) {
         const double dx = px[i] - sx[k], dy = py[i] - sy[k];
         if (dx * dx + dy * dy <= rad[k] * rad[k]) want.push_back(int(i));
       }
-      std::sort(got[k].begin(), got[k].end());
-      EXPECT_EQ(got[k], want) << "site " << k;
       EXPECT_EQ(lists[k], want) << "site " << k;
       pairs += want.size();
     }
@@ -156,4 +151,106 @@ TEST(MaxCoverage, LocalSearchStopsOnAWorkCountNotAClock) {
     polished += a.open != z.open;
   }
   EXPECT_GT(polished, 0) << "no instance where a cap of 0 changes the sites: the test proves nothing";
+}
+
+namespace {
+
+void expect_same(const CoverageSolution& a, const CoverageSolution& b, const std::string& what) {
+  EXPECT_EQ(a.open, b.open) << what;
+  // bit for bit: the fast heuristic adds the same numbers in the same order
+  EXPECT_EQ(a.objective, b.objective) << what;
+  EXPECT_EQ(a.bound, b.bound) << what;
+  EXPECT_EQ(a.gap, b.gap) << what;
+  EXPECT_EQ(a.status, b.status) << what;
+  EXPECT_EQ(a.work_capped, b.work_capped) << what;
+}
+
+}  // namespace
+
+// The heuristic sums over the lists without the points already covered, keeps the gains the
+// last swaps did not change and prices the candidates in parallel (issue #27): it must give
+// exactly the plain heuristic's sites, objective and bound, in K mode (with points already
+// covered and candidates emptied, as the towers programme does year after year), in budget
+// mode, with the programme's 50 Lagrangian iterations, and with work caps that stop the polish
+// part way (the count is the plain search's, so it stops at the same place).
+TEST(MaxCoverage, FastHeuristicGivesExactlyThePlainOnesSitesObjectiveAndBound) {
+  int differ_from_greedy = 0, capped = 0;
+  for (std::uint64_t seed = 1; seed <= 12; ++seed) {
+    auto in = random_instance(120, 2500, 2500 + 250 * double(seed % 5), seed, int(3 + seed % 6));
+    Rng rng(seed, 7);
+    for (std::size_t j = 0; j < in.p.covers.size(); j += 5)  // some existing coverage
+      for (int i : in.p.covers[j]) in.p.already_covered[std::size_t(i)] = 1;
+    for (std::size_t j = 1; j < in.p.covers.size(); j += 9) in.p.covers[j].clear();  // sites used in earlier years
+    for (int iterations : {600, 50}) {
+      expect_same(max_coverage_heuristic(in.p, iterations), max_coverage_heuristic_reference(in.p, iterations),
+                  "K mode, seed " + std::to_string(seed));
+      auto budget = in.p;
+      budget.max_sites = seed % 2 ? -1 : 8;
+      budget.budget = 3e6;
+      for (std::size_t j = 0; j < budget.covers.size(); ++j) budget.cost.push_back(2e5 + 1e5 * double(rng.below(8)));
+      expect_same(max_coverage_heuristic(budget, iterations), max_coverage_heuristic_reference(budget, iterations),
+                  "budget mode, seed " + std::to_string(seed));
+    }
+    for (std::size_t cap : {std::size_t(0), std::size_t(3000), std::size_t(40000)}) {
+      auto c = in.p;
+      c.local_search_work = cap;
+      const auto fast = max_coverage_heuristic(c, 50);
+      expect_same(fast, max_coverage_heuristic_reference(c, 50), "cap " + std::to_string(cap) + ", seed " + std::to_string(seed));
+      capped += fast.work_capped;
+    }
+    auto none = in.p;
+    none.local_search_work = 0;
+    differ_from_greedy += max_coverage_heuristic(in.p, 50).open != max_coverage_heuristic(none, 50).open;
+  }
+  EXPECT_GT(differ_from_greedy, 0) << "the polish never changed the sites: the comparison proves little";
+  EXPECT_GT(capped, 0) << "no cap stopped a polish: the caps are not tested";
+}
+
+// The radius fit's ratios (issue #27): each point's smallest distance / base radius over the
+// sites that have it within their radius, found by a ring search that stops early, is exactly
+// the brute force's minimum (the same double, +inf for a point out of every radius), whatever
+// the thread count: three base radii and two largest scales, points on sites, on circles, and
+// far outside the sites' box.
+TEST(MaxCoverage, MinRatioWithinIsExactlyTheBruteForceMinimum) {
+  for (std::uint64_t seed = 1; seed <= 4; ++seed) {
+    Rng rng(seed, 3);
+    const double kmax = seed % 2 ? 4.0 : 1.5;
+    std::vector<double> sx, sy, base, rad, px, py;
+    for (int k = 0; k < 300; ++k) {
+      sx.push_back(600000 + rng.uniform(0, 120000));
+      sy.push_back(6500000 + rng.uniform(0, 90000));
+      base.push_back(k % 3 == 0 ? 2500 : k % 3 == 1 ? 6000 : 3500);
+      rad.push_back(kmax * base.back());
+    }
+    for (int i = 0; i < 6000; ++i) {
+      px.push_back(560000 + rng.uniform(0, 200000));
+      py.push_back(6460000 + rng.uniform(0, 170000));
+    }
+    for (int k = 0; k < 300; k += 7) {
+      px.push_back(sx[k]), py.push_back(sy[k]);             // on a site: ratio 0
+      px.push_back(sx[k] + rad[k]), py.push_back(sy[k]);    // on its largest circle
+    }
+    px.push_back(-1e6), py.push_back(9e6);  // far outside: no site
+    const auto got = min_ratio_within(sx, sy, base, rad, px, py);
+    std::vector<double> one_thread;
+    {
+      tbb::global_control c(tbb::global_control::max_allowed_parallelism, 1);
+      one_thread = min_ratio_within(sx, sy, base, rad, px, py);
+    }
+    ASSERT_EQ(got.size(), px.size());
+    std::size_t finite = 0, none = 0;
+    for (std::size_t i = 0; i < px.size(); ++i) {
+      double want = std::numeric_limits<double>::infinity();
+      for (std::size_t k = 0; k < sx.size(); ++k) {
+        const double dx = px[i] - sx[k], dy = py[i] - sy[k];
+        if (dx * dx + dy * dy <= rad[k] * rad[k]) want = std::min(want, std::hypot(dx, dy) / base[k]);
+      }
+      ASSERT_EQ(got[i], want) << "point " << i << ", seed " << seed;
+      ASSERT_EQ(one_thread[i], want) << "point " << i << ", seed " << seed << ", one thread";
+      finite += std::isfinite(want);
+      none += !std::isfinite(want);
+    }
+    EXPECT_GT(finite, 1500u);
+    EXPECT_GT(none, 0u);
+  }
 }

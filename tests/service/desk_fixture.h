@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "io/scenario.h"
 #include "service/desk.h"
@@ -168,6 +169,37 @@ inline Reply post(const DeskServer& s, const std::string& path, const std::strin
 inline Reply get(const DeskServer& s, const std::string& path, const std::string& token) {
   auto c = s.client();
   return reply_of(c.Get(path.c_str(), bearer(token)));
+}
+
+// An import (engineer) of `n` requests R<from>..R<from+n-1> with requesters, sites and
+// destinations varied enough for searches.
+inline void import_requests(const DeskServer& s, int from, int n) {
+  static const char* requesters[] = {"Doubs THD", "Jura Fibre", "Nièvre Numérique", "Yonne Connect"};
+  static const char* sites[] = {"nro:25-010", "nro:39-003", "nro:58-002", "nro:89-004", "nro:21-004"};
+  std::string csv = "id,requester,site,destination,pairs,submitted\n";
+  for (int k = from; k < from + n; ++k)
+    csv += fmt::format("R{:03},{},{},{},1,2026-01-01\n", k, requesters[k % 4], sites[k % 5], k % 7 == 0 ? "Lyon" : "dorsale");
+  const Reply r = post(s, "/api/import", kEng, csv);
+  ASSERT_EQ(r.status, 201) << r.text;
+}
+
+// Every page of a list, following next_cursor; `between` runs after each page, `first` (if
+// given) receives the first page's answer.
+inline std::vector<nlohmann::json> all_pages(const DeskServer& s, const std::string& token, const std::string& query,
+                                             const std::function<void()>& between = {}, nlohmann::json* first = nullptr) {
+  std::vector<nlohmann::json> items;
+  std::string cursor;
+  for (int guard = 0; guard < 1000; ++guard) {
+    const Reply r = get(s, "/api/requests?" + query + (cursor.empty() ? "" : "&cursor=" + cursor), token);
+    EXPECT_EQ(r.status, 200) << r.text;
+    if (r.status != 200) break;
+    if (first && guard == 0) *first = r.body;
+    for (const auto& it : r.body["items"]) items.push_back(it);
+    if (between) between();
+    if (r.body["next_cursor"].is_null()) break;
+    cursor = r.body["next_cursor"];
+  }
+  return items;
 }
 
 }  // namespace dorsale::test

@@ -76,34 +76,6 @@ TEST(DeskExclusiveFile, TwoDesksOnOneRegisterFileAreRefused) {
 
 class DeskList : public ::testing::TestWithParam<std::string> {};
 
-// An import of `n` requests (engineer) R000.. with requesters, sites and destinations varied
-// enough for searches.
-void import_requests(const DeskServer& s, int from, int n) {
-  static const char* requesters[] = {"Doubs THD", "Jura Fibre", "Nièvre Numérique", "Yonne Connect"};
-  static const char* sites[] = {"nro:25-010", "nro:39-003", "nro:58-002", "nro:89-004", "nro:21-004"};
-  std::string csv = "id,requester,site,destination,pairs,submitted\n";
-  for (int k = from; k < from + n; ++k)
-    csv += fmt::format("R{:03},{},{},{},1,2026-01-01\n", k, requesters[k % 4], sites[k % 5], k % 7 == 0 ? "Lyon" : "dorsale");
-  const Reply r = post(s, "/api/import", kEng, csv);
-  ASSERT_EQ(r.status, 201) << r.text;
-}
-
-// Every page of a list, following next_cursor; `between` runs after each page.
-std::vector<json> all_pages(const DeskServer& s, const std::string& token, const std::string& query, const std::function<void()>& between = {}) {
-  std::vector<json> items;
-  std::string cursor;
-  for (int guard = 0; guard < 1000; ++guard) {
-    const Reply r = get(s, "/api/requests?" + query + (cursor.empty() ? "" : "&cursor=" + cursor), token);
-    EXPECT_EQ(r.status, 200) << r.text;
-    if (r.status != 200) break;
-    for (const auto& it : r.body["items"]) items.push_back(it);
-    if (between) between();
-    if (r.body["next_cursor"].is_null()) break;
-    cursor = r.body["next_cursor"];
-  }
-  return items;
-}
-
 std::vector<std::string> ids_of(const std::vector<json>& items) {
   std::vector<std::string> out;
   for (const auto& it : items) out.push_back(it["id"]);

@@ -24,32 +24,6 @@ DeskServer server(const std::string& name, const std::string& backend, const std
   return DeskServer(name, backend, pg_url, [](Parameters& p) { p.desk.search_sample_rows = kSample; });
 }
 
-void import_requests(const DeskServer& s, int n) {
-  static const char* requesters[] = {"Doubs THD", "Jura Fibre", "Nièvre Numérique", "Yonne Connect"};
-  static const char* sites[] = {"nro:25-010", "nro:39-003", "nro:58-002", "nro:89-004", "nro:21-004"};
-  std::string csv = "id,requester,site,destination,pairs,submitted\n";
-  for (int k = 0; k < n; ++k)
-    csv += fmt::format("R{:03},{},{},{},1,2026-01-01\n", k, requesters[k % 4], sites[k % 5], k % 7 == 0 ? "Lyon" : "dorsale");
-  const Reply r = post(s, "/api/import", kEng, csv);
-  ASSERT_EQ(r.status, 201) << r.text;
-}
-
-// Every page of a list (following next_cursor) and the first page's answer.
-std::vector<json> all_pages(const DeskServer& s, const std::string& token, const std::string& query, json* first = nullptr) {
-  std::vector<json> items;
-  std::string cursor;
-  for (int guard = 0; guard < 1000; ++guard) {
-    const Reply r = get(s, "/api/requests?" + query + (cursor.empty() ? "" : "&cursor=" + cursor), token);
-    EXPECT_EQ(r.status, 200) << r.text;
-    if (r.status != 200) break;
-    if (first && guard == 0) *first = r.body;
-    for (const auto& it : r.body["items"]) items.push_back(it);
-    if (r.body["next_cursor"].is_null()) break;
-    cursor = r.body["next_cursor"];
-  }
-  return items;
-}
-
 std::string lower(std::string v) {
   for (char& ch : v) ch = char(std::tolower((unsigned char)ch));
   return v;
@@ -82,7 +56,7 @@ std::set<std::string> scan(const std::vector<json>& all, const std::string& q) {
 TEST_P(DeskSearch, ShortSearchesFindWhatAScanFindsAndOnlyTheirTotalIsEstimated) {
   DORSALE_REQUIRE_BACKEND(GetParam());
   DeskServer s = server("search-short", GetParam());
-  import_requests(s, 40);
+  import_requests(s, 0, 40);
   for (int k = 0; k < 5; ++k)
     ASSERT_EQ(post(s, "/api/requests", kAlice, json{{"site", "nro:25-010"}, {"destination", "dorsale"}, {"pairs", 1}}.dump()).status, 201);
   const auto all = all_pages(s, kEng, "limit=50&sort=submitted&order=asc");
@@ -91,7 +65,7 @@ TEST_P(DeskSearch, ShortSearchesFindWhatAScanFindsAndOnlyTheirTotalIsEstimated) 
     const std::set<std::string> expected = scan(all, q);
     for (const std::string paging : {"limit=4", "limit=7&sort=id", "limit=3&sort=submitted&order=asc"}) {
       json first;
-      const auto found = all_pages(s, kEng, paging + "&q=" + encoded(q), &first);
+      const auto found = all_pages(s, kEng, paging + "&q=" + encoded(q), {}, &first);
       std::map<std::string, int> seen;
       for (const auto& it : found) ++seen[it["id"].get<std::string>()];
       for (const auto& [id, n] : seen) EXPECT_EQ(n, 1) << q << " " << paging << ": " << id << " seen twice";
@@ -106,14 +80,14 @@ TEST_P(DeskSearch, ShortSearchesFindWhatAScanFindsAndOnlyTheirTotalIsEstimated) 
   }
   // a requester's own (5, fewer than the sample): exact
   json mine;
-  const auto own = all_pages(s, kAlice, "limit=2&q=d0", &mine);
+  const auto own = all_pages(s, kAlice, "limit=2&q=d0", {}, &mine);
   EXPECT_EQ(own.size(), 5u);
   EXPECT_EQ(mine["total"], 5);
   EXPECT_FALSE(mine["total_is_estimate"].get<bool>());
   // 3 characters and more (the trigram indexes) and no search: exact
   for (const std::string q : {"jura", "nro", "R01", ""}) {
     json first;
-    const auto found = all_pages(s, kEng, "limit=6&q=" + encoded(q), &first);
+    const auto found = all_pages(s, kEng, "limit=6&q=" + encoded(q), {}, &first);
     EXPECT_FALSE(first["total_is_estimate"].get<bool>()) << q;
     EXPECT_EQ(first["total"], scan(all, q).size()) << q;
     EXPECT_EQ(found.size(), scan(all, q).size()) << q;

@@ -28,4 +28,16 @@ async function openPage(browser, url, height, { failedRequests = true, dialogs =
   return { page, problems };
 }
 
-module.exports = { check, launch, openPage };
+// Clicks the element `selector` names once it is there, found and clicked in one step inside the
+// page: the list is drawn again when a page of it loads, so an element handle taken first (as
+// page.click does) can be detached by the time it is clicked.
+async function clickWhenThere(page, selector) {
+  await page.waitForFunction((s) => {
+    const el = document.querySelector(s);
+    if (!el) return false;
+    el.click();
+    return true;
+  }, {}, selector);
+}
+
+module.exports = { check, clickWhenThere, launch, openPage };

@@ -3,7 +3,7 @@
 // along it; an engineer signs in, opens it from the register and confirms it.
 // Usage: node desk_browser.js URL REQUESTER_TOKEN ENGINEER_TOKEN SCREENSHOT_PREFIX CHROMIUM
 "use strict";
-const { check, launch, openPage } = require("./common");
+const { check, clickWhenThere, launch, openPage } = require("./common");
 const [, , url, requesterToken, engineerToken, shot, chromium] = process.argv;
 
 
@@ -42,9 +42,9 @@ async function main() {
 
     await signIn(page, engineerToken, "eng");
     await page.waitForSelector(`tr.row[data-id="${id}"]`);
-    await page.click(`tr.row[data-id="${id}"]`);
+    await clickWhenThere(page, `tr.row[data-id="${id}"]`);
     await page.waitForSelector("#confirm");
-    await page.click("#confirm");
+    await clickWhenThere(page, "#confirm");
     await page.waitForFunction(() => document.getElementById("status").textContent === "confirmed");
     await page.screenshot({ path: shot + "-engineer.png", fullPage: true });
     check(problems.length === 0, problems.join("; "));

@@ -6,7 +6,7 @@
 // SHOT-map.png (the map alone).
 // Usage: node desk_map_browser.js URL ENGINEER_TOKEN REQUEST_ID DEPARTEMENT_NAMES('|'-separated) POP_COUNT SHOT CHROMIUM
 "use strict";
-const { check, launch, openPage } = require("./common");
+const { check, clickWhenThere, launch, openPage } = require("./common");
 const [, , url, token, requestId, depNames, popCount, shot, chromium] = process.argv;
 
 
@@ -18,7 +18,7 @@ async function main() {
     await page.type("#token", token);
     await page.click("#save-token");
     await page.waitForSelector(`tr.row[data-id="${requestId}"]`);
-    await page.click(`tr.row[data-id="${requestId}"]`);
+    await clickWhenThere(page, `tr.row[data-id="${requestId}"]`);
     await page.waitForFunction((id) => document.getElementById("detail-id").textContent.startsWith(id + " "), {}, requestId);
     await page.waitForSelector("#map g.routes line.route");
     await page.waitForFunction(() => document.querySelectorAll("#loaded tr").length > 0);

@@ -5,7 +5,7 @@
 // holding HTML and comments on it: the history shows both as text.
 // Usage: node desk_register_browser.js URL ENGINEER_TOKEN NEWEST_ID SEARCH EXPECTED_MATCHES SCREENSHOT_PREFIX CHROMIUM
 "use strict";
-const { check, launch, openPage } = require("./common");
+const { check, clickWhenThere, launch, openPage } = require("./common");
 const [, , url, token, newest, search, expected, shot, chromium] = process.argv;
 
 const rows = (page) => page.$$eval("#register tr.row", (rs) => rs.map((r) => r.dataset.id));
@@ -48,7 +48,7 @@ async function main() {
     // a held request declined with a reason holding HTML, and a comment: shown as text
     const held = await page.$$eval("#register tr.row", (rs) => rs.filter((r) => r.textContent.includes("held")).map((r) => r.dataset.id));
     check(held.length > 0, "a held request among the search's");
-    await page.click(`tr.row[data-id="${held[0]}"]`);
+    await clickWhenThere(page, `tr.row[data-id="${held[0]}"]`);
     await page.waitForSelector("#decline");
     const html = "<img src=x onerror=alert(1)><b>not this route</b>";
     await page.type("#reason", html);

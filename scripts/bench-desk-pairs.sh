@@ -9,14 +9,8 @@
 # Usage: bash scripts/bench-desk-pairs.sh OLD_BENCH NEW_BENCH [ROUNDS=3] [CLIENTS=8] [REQUESTS=200]
 set -euo pipefail
 old="$1"; new="$2"; rounds="${3:-3}"; clients="${4:-8}"; requests="${5:-200}"
-work=$(mktemp -d /tmp/dorsale-bench-pairs.XXXXXX)
-chmod 755 "$work"
-pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
-as=""; [ "$(id -u)" -eq 0 ] && { chown nobody "$work"; as="runuser -u nobody --"; }
-stop() { $as "$pgbin/pg_ctl" -D "$work/pg" -m fast stop > /dev/null 2>&1 || true; rm -rf "$work"; }
-trap stop EXIT
-$as "$pgbin/initdb" -D "$work/pg" -U dorsale -A trust > /dev/null
-$as "$pgbin/pg_ctl" -D "$work/pg" -l "$work/pg.log" -w -o "-c listen_addresses='' -k $work" start > /dev/null
+source "$(dirname "$0")/pg-temp.sh" dorsale-bench-pairs
+pg_temp_start
 postmaster=$(head -1 "$work/pg/postmaster.pid")
 tck=$(getconf CLK_TCK)
 # ticks of user+sys of the server: the postmaster, its reaped children, its live children

@@ -10,17 +10,11 @@ cd "$(dirname "$0")/.."
 total="${1:-1600}"
 bench=./build/benchmarks/bench_desk
 [ -x "$bench" ] || { echo "build first: cmake --build build --target bench_desk" >&2; exit 2; }
-work=$(mktemp -d /tmp/dorsale-bench-desk.XXXXXX)
-chmod 755 "$work"
-pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
-as=""; [ "$(id -u)" -eq 0 ] && { chown nobody "$work"; as="runuser -u nobody --"; }
-stop() { $as "$pgbin/pg_ctl" -D "$work/pg" -m fast stop > /dev/null 2>&1 || true; rm -rf "$work"; }
-trap stop EXIT
+source scripts/pg-temp.sh dorsale-bench-desk
 for c in 1 8 32; do
   "$bench" --db "$work/desk-$c.sqlite" --clients "$c" --requests $((total / c))
 done
-$as "$pgbin/initdb" -D "$work/pg" -U dorsale -A trust > /dev/null
-$as "$pgbin/pg_ctl" -D "$work/pg" -l "$work/pg.log" -w -o "-c listen_addresses='' -k $work" start > /dev/null
+pg_temp_start
 for c in 1 8 32; do
   psql -h "$work" -U dorsale -d postgres -qc "CREATE DATABASE bench_$c"
   "$bench" --db "postgresql://dorsale@/bench_$c?host=$work" --clients "$c" --requests $((total / c))

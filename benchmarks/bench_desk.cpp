@@ -86,7 +86,7 @@ void list_bench(const Options& o, service::Register& reg, service::Desk& desk, i
   for (int k = 0; k < 4; ++k) {
     const auto a = desk.submit({"bench", service::Role::Engineer},
                                fmt::format(R"({{"id": "M{}", "site": "{}", "destination": "dorsale", "pairs": 1}})", k, sites[std::size_t(k) % sites.size()]), "");
-    reg.read([&](service::RegisterTx& tx) { models.push_back(*tx.get(a.answer["id"].get<std::string>())); });
+    reg.read([&](service::RegisterTx& tx) { models.push_back(*tx.get(a.answer.request.id)); });
   }
   const service::RequestStatus closed[] = {service::RequestStatus::Rejected, service::RequestStatus::Declined,
                                            service::RequestStatus::Cancelled, service::RequestStatus::Expired};

@@ -12,32 +12,21 @@
 #include <regex>
 #include <set>
 
+#include "io/desk_json.h"
 #include "io/desk_spelling.h"
 #include "io/register_evaluation.h"
 #include "models/error.h"
 #include "planner/interconnect.h"
 #include "io/requests.h"
 #include "io/text.h"
-#include "io/interconnect_writer.h"
 #include "service/tokens.h"
 
 namespace dorsale::service {
-
-using nlohmann::json;
 
 const char* role_key(Role r) { return r == Role::Engineer ? "engineer" : "requester"; }
 
 std::int64_t system_clock_seconds() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
-std::string iso_time(std::int64_t t) {
-  const std::time_t tt = std::time_t(t);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
 }
 
 namespace {
@@ -91,7 +80,7 @@ void check_body_utf8(const std::string& body) {
 
 struct Desk::Parsed {
   InterconnectionRequest request;
-  json row;              // the row as stored (id, submitted, requester filled)
+  BodyFields row;        // the row as stored (id, submitted, requester filled)
   bool desk_id = false;  // the desk assigns the id
 };
 
@@ -235,36 +224,31 @@ solvers::LinkState Desk::state_of(const std::vector<LinkRow>& rows) const {
 }
 
 Desk::Parsed Desk::parse_body(const Caller& c, const std::string& body) const {
-  json j;
-  try {
-    j = json::parse(body);
-  } catch (const json::exception& e) {
-    throw ApiError(400, "body", std::string("malformed JSON: ") + e.what());
-  }
-  if (!j.is_object()) throw ApiError(400, "body", "expected one JSON object (a request)");
+  std::string malformed;
+  auto j = io::parse_body_object(body, &malformed);
+  if (!malformed.empty()) throw ApiError(400, "body", "malformed JSON: " + malformed);
+  if (!j) throw ApiError(400, "body", "expected one JSON object (a request)");
   Parsed p;
-  if (!j.contains("id") || j["id"].is_null() || j["id"] == "") {
-    j["id"] = "pending";
+  const auto id = j->find("id");
+  if (id == j->end() || id->second.kind == BodyValue::Kind::Null || (id->second.is_text() && id->second.text.empty())) {
+    (*j)["id"] = BodyValue::of("pending");
     p.desk_id = true;
-  } else if (!j["id"].is_string() || !safe_id(j["id"].get<std::string>())) {
+  } else if (!id->second.is_text() || !safe_id(id->second.text)) {
     throw ApiError(400, "id", "an id is 1-64 characters from A-Z a-z 0-9 . _ : - (not starting with a sign)");
   }
-  if (!j.contains("submitted") || j["submitted"].is_null()) j["submitted"] = iso_time(clock_()).substr(0, 10);
-  if (!j.contains("requester") || j["requester"].is_null()) j["requester"] = c.name;
+  const auto missing = [&](const char* name) { return !j->count(name) || j->at(name).kind == BodyValue::Kind::Null; };
+  if (missing("submitted")) (*j)["submitted"] = BodyValue::of(iso_time(clock_()).substr(0, 10));
+  if (missing("requester")) (*j)["requester"] = BodyValue::of(c.name);
   // the fields as a request file's row (read once: no dump and parse again)
-  std::vector<std::pair<std::string, std::string>> fields;
-  for (const auto& [name, v] : j.items()) {
-    if (v.is_string()) fields.emplace_back(name, v.get<std::string>());
-    else if (v.is_number()) fields.emplace_back(name, v.dump());
-    else if (v.is_null()) fields.emplace_back(name, "");
-    else throw ApiError(400, name, fmt::format("POST /api/requests request 1: {}: expected a string or a number", name));
-  }
+  for (const auto& [name, v] : *j)
+    if (v.kind == BodyValue::Kind::Other)
+      throw ApiError(400, name, fmt::format("POST /api/requests request 1: {}: expected a string or a number", name));
   try {
-    p.request = scenarios::request_from_fields(fields, "POST /api/requests request 1", region_.network);
+    p.request = scenarios::request_from_fields(io::row_fields(*j), "POST /api/requests request 1", region_.network);
   } catch (const InputError& e) {
     throw ApiError(400, e.field().empty() ? "body" : e.field(), e.what());
   }
-  p.row = std::move(j);
+  p.row = std::move(*j);
   return p;
 }
 
@@ -301,22 +285,21 @@ InterconnectionDecision Desk::describe(const StoredRequest& s, const Interconnec
   return ic_.describe(r, e, state, builders);
 }
 
-json Desk::answer_of(const StoredRequest& s, const solvers::LinkState& state, const std::vector<std::string>& builders) {
-  return answer(s, *request_of(s), io::evaluation_from_text(s.evaluation_json), json::parse(s.request_json), state, builders);
+RequestAnswer Desk::answer_of(const StoredRequest& s, const solvers::LinkState& state, const std::vector<std::string>& builders) {
+  return answer(s, *request_of(s), io::evaluation_from_text(s.evaluation_json), io::row_from_text(s.request_json), state, builders);
 }
 
-json Desk::answer(const StoredRequest& s, const InterconnectionRequest& r, const solvers::Evaluation& e, json row,
-                  const solvers::LinkState& state, const std::vector<std::string>& builders) const {
-  InterconnectionResults res;
-  res.requests.push_back(r);
-  res.decisions.push_back(describe(s, r, e, state, builders));
-  json a = viz::decisions_json(res).at(0);
-  a["status"] = io::status_key(s.status);
-  a["owner"] = s.owner;
-  a["hold_expires"] = s.hold_expires > 0 ? json(iso_time(s.hold_expires)) : json(nullptr);
-  a["created"] = iso_time(s.created);
-  a["updated"] = iso_time(s.updated);
-  a["request"] = std::move(row);
+RequestAnswer Desk::answer(const StoredRequest& s, const InterconnectionRequest& r, const solvers::Evaluation& e, BodyFields row,
+                           const solvers::LinkState& state, const std::vector<std::string>& builders) const {
+  RequestAnswer a;
+  a.request = r;
+  a.decision = describe(s, r, e, state, builders);
+  a.status = s.status;
+  a.owner = s.owner;
+  a.hold_expires = s.hold_expires;
+  a.created = s.created;
+  a.updated = s.updated;
+  a.row = std::move(row);
   return a;
 }
 
@@ -341,7 +324,7 @@ void Desk::check_quota(RegisterTx& tx, const Caller& c, const std::vector<Alloca
                                              c.name, u.held_pairs, more, q.quota_held_pairs));
 }
 
-json Desk::submit_in(RegisterTx& tx, const Caller& c, InterconnectionRequest req, json row,
+RequestAnswer Desk::submit_in(RegisterTx& tx, const Caller& c, InterconnectionRequest req, BodyFields row,
                      const std::string& key, const std::string& sha, std::int64_t now, const std::vector<std::string>* by,
                      bool id_free) {
   if (!id_free && tx.get(req.id)) throw ApiError(409, "id", fmt::format("request id '{}' is already in the register", req.id));
@@ -353,7 +336,7 @@ json Desk::submit_in(RegisterTx& tx, const Caller& c, InterconnectionRequest req
   s.owner = c.name;
   s.idem_key = key;
   s.body_sha256 = sha;
-  s.request_json = row.dump();  // written once
+  s.request_json = io::row_text(row);  // written once
   s.decision = io::spell(e.decision);
   s.status = e.decision == Decision::Reject ? RequestStatus::Rejected : RequestStatus::Held;
   s.evaluation_json = io::evaluation_text(e);
@@ -365,7 +348,7 @@ json Desk::submit_in(RegisterTx& tx, const Caller& c, InterconnectionRequest req
   for (const auto& a : alloc) state_->free[a.link] -= a.pairs;  // as the register now counts them
   tx.audit({now, c.name, "submit", s.id, fmt::format("{} -> {}", s.decision, io::status_key(s.status))});
   notify(tx, s.id, req.requester, "", io::status_key(s.status), now, "");
-  json a = answer(s, req, e, std::move(row), state(tx), by ? *by : builders(tx));  // evaluated once, not read back
+  RequestAnswer a = answer(s, req, e, std::move(row), state(tx), by ? *by : builders(tx));  // evaluated once, not read back
   std::lock_guard lock(parsed_mu_);
   parsed_.emplace(s.id, std::make_shared<const InterconnectionRequest>(std::move(req)));
   return a;
@@ -388,18 +371,18 @@ Desk::Submitted Desk::submit(const Caller& c, const std::string& body, const std
         return;
       }
     }
-    json row = std::move(p.row);  // the job runs once
+    BodyFields row = std::move(p.row);  // the job runs once
     InterconnectionRequest req = p.request;
     if (p.desk_id) {
       req.id = tx.next_desk_id();
-      row["id"] = req.id;
+      row["id"] = BodyValue::of(req.id);
     }
     out.answer = submit_in(tx, c, std::move(req), std::move(row), key, sha, now, nullptr, p.desk_id);
   });
   return out;
 }
 
-json Desk::import_csv(const Caller& c, const std::string& csv) {
+std::vector<RequestAnswer> Desk::import_csv(const Caller& c, const std::string& csv) {
   check_body_utf8(csv);
   std::vector<InterconnectionRequest> reqs;
   try {
@@ -411,11 +394,11 @@ json Desk::import_csv(const Caller& c, const std::string& csv) {
     if (!safe_id(r.id)) throw ApiError(400, "id", fmt::format("line {}: '{}' is not a desk id (A-Z a-z 0-9 . _ : -, 64 at most)", r.line, r.id));
   // In chunks of desk.import_chunk_rows, each its own job of the group commit: the other calls
   // are answered between two chunks instead of waiting for the whole file.
-  json out = json::array();
+  std::vector<RequestAnswer> out;
   const std::size_t chunk = std::size_t(std::max<long>(1, params_.desk.import_chunk_rows));
   for (std::size_t from = 0; from < reqs.size(); from += chunk) {
     const std::size_t to = std::min(reqs.size(), from + chunk);
-    json answers = json::array();
+    std::vector<RequestAnswer> answers;
     try {
       write([&](RegisterTx& tx, std::int64_t now) {
         // every check before the first write (see Desk::write): all ids with the first chunk,
@@ -426,14 +409,19 @@ json Desk::import_csv(const Caller& c, const std::string& csv) {
         const auto by = builders(tx);  // submissions build nothing: read once per chunk
         for (std::size_t k = from; k < to; ++k) {
           const auto& r = reqs[k];
-          json row = {{"id", r.id}, {"requester", r.requester}, {"pairs", r.pairs}, {"protection", io::spell(r.protection)},
-                      {"horizon_years", r.horizon_years}, {"submitted", r.submitted}, {"value", r.value}};
-          if (!r.site_node.empty()) row["site"] = r.site_node;
-          else row["lon"] = r.site_pos->lon, row["lat"] = r.site_pos->lat;
-          row["destination"] = r.destination.kind == Destination::Kind::AnyDorsalePop ? "dorsale" : r.destination.id;
-          if (r.max_latency_ms) row["max_latency_ms"] = *r.max_latency_ms;
+          BodyFields row = {{"id", BodyValue::of(r.id)},
+                            {"requester", BodyValue::of(r.requester)},
+                            {"pairs", BodyValue::of_int(r.pairs)},
+                            {"protection", BodyValue::of(io::spell(r.protection))},
+                            {"horizon_years", BodyValue::of_int(r.horizon_years)},
+                            {"submitted", BodyValue::of(r.submitted)},
+                            {"value", BodyValue::of_real(r.value)}};
+          if (!r.site_node.empty()) row["site"] = BodyValue::of(r.site_node);
+          else row["lon"] = BodyValue::of_real(r.site_pos->lon), row["lat"] = BodyValue::of_real(r.site_pos->lat);
+          row["destination"] = BodyValue::of(r.destination.kind == Destination::Kind::AnyDorsalePop ? "dorsale" : r.destination.id);
+          if (r.max_latency_ms) row["max_latency_ms"] = BodyValue::of_real(*r.max_latency_ms);
           try {
-            const std::string sha = sha256_hex_of(row.dump());
+            const std::string sha = sha256_hex_of(io::row_text(row));
             answers.push_back(submit_in(tx, c, r, std::move(row), "", sha, now, &by));
           } catch (const ApiError& e) {
             throw ApiError(e.status(), e.field(), fmt::format("line {}: {}", r.line, e.what()));
@@ -451,20 +439,20 @@ json Desk::import_csv(const Caller& c, const std::string& csv) {
   return out;
 }
 
-json Desk::decline_holds(const Caller& c, const std::string& requester, const std::string& body) {
+DeclinedHolds Desk::decline_holds(const Caller& c, const std::string& requester, const std::string& body) {
   if (c.role != Role::Engineer) throw ApiError(403, "role", "only an engineer may decline a requester's holds");
   const std::string reason = reason_of(body, true);
-  json ids = json::array();
+  DeclinedHolds out{requester, {}, reason};
   write([&](RegisterTx& tx, std::int64_t now) {
     for (const auto& s : tx.list(requester, RequestStatus::Held)) {
       tx.set_status(s.id, RequestStatus::Declined, now);
       tx.audit({now, c.name, "decline", s.id, "held -> declined (all holds of " + requester + "): " + reason, reason});
       notify(tx, s.id, request_of(s)->requester, "held", "declined", now, reason);
-      ids.push_back(s.id);
+      out.declined.push_back(s.id);
     }
     state_.reset();
   });
-  return {{"requester", requester}, {"declined", ids}, {"reason", reason}};
+  return out;
 }
 
 // Another requester's request is answered as a missing one (404, the same message): the
@@ -480,8 +468,8 @@ StoredRequest Desk::visible(RegisterTx& tx, const Caller& c, const std::string& 
   return *s;
 }
 
-json Desk::get(const Caller& c, const std::string& id) {
-  json out;
+RequestAnswer Desk::get(const Caller& c, const std::string& id) {
+  RequestAnswer out;
   read([&](RegisterTx& tx, const View& v) { out = answer_of(visible(tx, c, id), v.state, v.builders); });
   return out;
 }
@@ -490,13 +478,13 @@ std::string Desk::reason_of(const std::string& body, bool required) const {
   check_body_utf8(body);
   std::string reason;
   if (body.find_first_not_of(" \t\r\n") != std::string::npos) {
-    json j = json::parse(body, nullptr, false);
-    if (!j.is_object()) throw ApiError(400, "body", "expected nothing or one JSON object {\"reason\": \"...\"}");
-    for (const auto& [k, v] : j.items())
+    const auto j = io::parse_body_object(body);
+    if (!j) throw ApiError(400, "body", "expected nothing or one JSON object {\"reason\": \"...\"}");
+    for (const auto& [k, v] : *j)
       if (k != "reason") throw ApiError(400, k, fmt::format("'{}' is not a field of this call (only reason)", k));
-    if (j.contains("reason") && !j["reason"].is_null()) {
-      if (!j["reason"].is_string()) throw ApiError(400, "reason", "a reason is a string");
-      reason = j["reason"].get<std::string>();
+    if (const auto it = j->find("reason"); it != j->end() && it->second.kind != BodyValue::Kind::Null) {
+      if (!it->second.is_text()) throw ApiError(400, "reason", "a reason is a string");
+      reason = it->second.text;
     }
   }
   check_typed_text("reason", reason, params_.desk.reason_max_chars);
@@ -505,12 +493,12 @@ std::string Desk::reason_of(const std::string& body, bool required) const {
   return reason;
 }
 
-json Desk::decide(const Caller& c, const std::string& id, Action action, const std::string& body) {
+RequestAnswer Desk::decide(const Caller& c, const std::string& id, Action action, const std::string& body) {
   const RequestStatus next = action == Action::Confirm ? RequestStatus::Confirmed
                              : action == Action::Decline ? RequestStatus::Declined
                                                          : RequestStatus::Cancelled;
   const std::string reason = reason_of(body, action == Action::Decline);
-  json out;
+  RequestAnswer out;
   write([&](RegisterTx& tx, std::int64_t now) {
     const StoredRequest s = visible(tx, c, id);
     if (action != Action::Cancel && c.role != Role::Engineer)
@@ -533,21 +521,22 @@ json Desk::decide(const Caller& c, const std::string& id, Action action, const s
   return out;
 }
 
-json Desk::comment(const Caller& c, const std::string& id, const std::string& body) {
+AuditEntry Desk::comment(const Caller& c, const std::string& id, const std::string& body) {
   check_body_utf8(body);
-  const json j = json::parse(body.empty() ? "null" : body, nullptr, false);
-  if (!j.is_object()) throw ApiError(400, "body", "expected one JSON object {\"text\": \"...\"}");
-  for (const auto& [k, v] : j.items())
+  const auto j = io::parse_body_object(body.empty() ? "null" : body);
+  if (!j) throw ApiError(400, "body", "expected one JSON object {\"text\": \"...\"}");
+  for (const auto& [k, v] : *j)
     if (k != "text") throw ApiError(400, k, fmt::format("'{}' is not a field of a comment (only text)", k));
-  if (!j.contains("text") || !j["text"].is_string() || j["text"].get<std::string>().find_first_not_of(" \t\r\n") == std::string::npos)
+  const auto it = j->find("text");
+  if (it == j->end() || !it->second.is_text() || it->second.text.find_first_not_of(" \t\r\n") == std::string::npos)
     throw ApiError(400, "text", "a comment needs a text ({\"text\": \"...\"})");
-  const std::string text = j["text"];
+  const std::string text = it->second.text;
   check_typed_text("text", text, params_.desk.comment_max_chars);
-  json out;
+  AuditEntry out;
   write([&](RegisterTx& tx, std::int64_t now) {
     visible(tx, c, id);
-    tx.audit({now, c.name, "comment", id, "", text});
-    out = {{"at", iso_time(now)}, {"actor", c.name}, {"action", "comment"}, {"detail", ""}, {"reason", text}};
+    out = {now, c.name, "comment", id, "", text};
+    tx.audit(out);
   });
   return out;
 }

@@ -25,7 +25,6 @@
 #include <map>
 #include <memory>
 #include <mutex>
-#include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -34,6 +33,7 @@
 #include "models/region.h"
 #include "models/results.h"
 #include "service/desk_key.h"
+#include "io/desk_records.h"
 #include "io/register.h"
 #include "solvers/interconnect.h"
 
@@ -71,11 +71,8 @@ void check_body_utf8(const std::string& body);
 
 using Clock = std::function<std::int64_t()>;  // epoch seconds
 std::int64_t system_clock_seconds();
-std::string iso_time(std::int64_t epoch_seconds);  // 2026-11-28T17:30:00Z
-
-// A notice as its webhook receives it (the bytes signed): {"event_id": "evt-N", "request_id",
-// "organisation", "old_status" (null for a new request), "new_status", "at", "reason"}.
-std::string notice_body(const Notice& n);
+// iso_time (2026-11-28T17:30:00Z) and the typed answers (RequestAnswer, RequestPage, ...) are in
+// io/desk_records.h; io/desk_json.h writes them as the HTTP API's JSON.
 
 class Desk {
  public:
@@ -83,7 +80,7 @@ class Desk {
   Desk(const Region& region, const Parameters& params, Register& reg, Clock clock = system_clock_seconds);
 
   struct Submitted {
-    nlohmann::json answer;
+    RequestAnswer answer;
     bool replay = false;  // the Idempotency-Key was seen with the same body: the first answer
   };
   // `body`: one JSON object with the fields of a request-file row (id, submitted and
@@ -93,8 +90,8 @@ class Desk {
   // submitted in chunks of desk.import_chunk_rows rows, one transaction each.
   // A requester's submissions are held to the desk.quota_* parameters (ApiError 429).
 
-  nlohmann::json import_csv(const Caller& c, const std::string& csv);
-  nlohmann::json get(const Caller& c, const std::string& id);
+  std::vector<RequestAnswer> import_csv(const Caller& c, const std::string& csv);
+  RequestAnswer get(const Caller& c, const std::string& id);
   // The query string of the list and the export, as given (a parameter given twice is kept
   // twice and refused).
   using Query = std::multimap<std::string, std::string>;
@@ -104,27 +101,27 @@ class Desk {
   // next_cursor of the page before: every request exactly once across pages, even while new
   // ones arrive). {"items", "total", "limit", "offset", "sort", "order", "next_cursor"}.
   // ApiError 400 naming the parameter for a value out of range or an unknown parameter.
-  nlohmann::json list(const Caller& c, const Query& query);
+  RequestPage list(const Caller& c, const Query& query);
   // Every request the list's filters and order select (no paging), as the list's items.
-  nlohmann::json export_list(const Caller& c, const Query& query);
+  std::vector<RequestAnswer> export_list(const Caller& c, const Query& query);
   // action: Confirm, Decline (engineer) or Cancel (its requester or an engineer); body:
   // empty or {"reason": "..."} (a decline requires one), kept in the request's history.
-  nlohmann::json decide(const Caller& c, const std::string& id, Action action, const std::string& body = "");
+  RequestAnswer decide(const Caller& c, const std::string& id, Action action, const std::string& body = "");
   // A comment on a request (its requester or an engineer): body {"text": "..."}.
-  nlohmann::json comment(const Caller& c, const std::string& id, const std::string& body);
+  AuditEntry comment(const Caller& c, const std::string& id, const std::string& body);
   // Who did what, when and why: {"id", "status", "events": [{at, actor, action, detail, reason}]}
   // (`only`: the events of that action, e.g. "comment").
-  nlohmann::json history(const Caller& c, const std::string& id, const std::string& only = "");
+  RequestHistory history(const Caller& c, const std::string& id, const std::string& only = "");
   // Engineer: declines every held request of `requester` in one transaction; body
   // {"reason": "..."} (required, written into each request's audit log).
-  nlohmann::json decline_holds(const Caller& c, const std::string& requester, const std::string& body);
+  DeclinedHolds decline_holds(const Caller& c, const std::string& requester, const std::string& body);
   // Per link: capacity, held, committed and free pairs, and free_share = free pairs / the
   // cable's pairs (what earlier users, holds and commitments leave; null for a cable of no
   // pairs). query: sort = "" (network order) or "load" (least free share first, ties by id;
   // cables of no pairs last), limit (1 to desk.list_max_limit). ApiError 400 naming the parameter.
-  nlohmann::json links(const Query& query = {});
-  nlohmann::json network() const;  // nodes and links with positions, for the page's map
-  nlohmann::json audit(const Caller& c, const std::string& id);
+  std::vector<LinkLoad> links(const Query& query = {});
+  const Network& network() const { return region_.network; }  // the page's map (io::network_json)
+  std::vector<AuditEntry> audit(const Caller& c, const std::string& id);
   // The requests the caller may see, in arrival order, answered as `dorsale interconnect`
   // would describe them on the register's current free pairs (decisions.json's content).
   InterconnectionResults export_results(const Caller& c);
@@ -132,11 +129,11 @@ class Desk {
   // organisation's (a request's `requester`) url (http:// or https://) and secret: body
   // {"url", "secret"}; ApiError 400 naming organisation, url or secret, nothing written. The
   // answer and every later one show the url and a fingerprint of the secret, never the secret.
-  nlohmann::json set_webhook(const Caller& c, const std::string& organisation, const std::string& body);
+  WebhookSet set_webhook(const Caller& c, const std::string& organisation, const std::string& body);
   // Engineer: per organisation, its url and its notices delivered / pending / failing.
-  nlohmann::json webhooks(const Caller& c);
+  std::vector<NoticeCounts> webhooks(const Caller& c);
   // A request's notices (its requester or an engineer), oldest first, with their state.
-  nlohmann::json notices(const Caller& c, const std::string& id);
+  std::vector<Notice> notices(const Caller& c, const std::string& id);
   // The sender's side: the notices due at now_ms (leased until lease_until_ms), an attempt's
   // result (failed: tried again at next_ms), the earliest next attempt (-1: none waiting),
   // and every waiting notice made due (a sender starting).
@@ -160,7 +157,7 @@ class Desk {
   Parsed parse_body(const Caller& c, const std::string& body) const;
   // by: the links' builders when the caller read them already (else read here); id_free: the
   // caller found no request with this id in this transaction already.
-  nlohmann::json submit_in(RegisterTx& tx, const Caller& c, InterconnectionRequest req, nlohmann::json row,
+  RequestAnswer submit_in(RegisterTx& tx, const Caller& c, InterconnectionRequest req, BodyFields row,
                            const std::string& key, const std::string& sha, std::int64_t now,
                            const std::vector<std::string>* by = nullptr, bool id_free = false);
   void check_quota(RegisterTx& tx, const Caller& c, const std::vector<Allocation>& alloc, bool holds, std::int64_t now);
@@ -178,10 +175,10 @@ class Desk {
   InterconnectionDecision describe(const StoredRequest& s, const solvers::LinkState& state, const std::vector<std::string>& builders);
   InterconnectionDecision describe(const StoredRequest& s, const InterconnectionRequest& r, solvers::Evaluation e,
                                    const solvers::LinkState& state, const std::vector<std::string>& builders) const;
-  nlohmann::json answer_of(const StoredRequest& s, const solvers::LinkState& state, const std::vector<std::string>& builders);
+  RequestAnswer answer_of(const StoredRequest& s, const solvers::LinkState& state, const std::vector<std::string>& builders);
   // The answer of a request as it is being submitted: from its fields, evaluation and row as
   // they are in memory (nothing read back, parsed again or re-evaluated).
-  nlohmann::json answer(const StoredRequest& s, const InterconnectionRequest& r, const solvers::Evaluation& e, nlohmann::json row,
+  RequestAnswer answer(const StoredRequest& s, const InterconnectionRequest& r, const solvers::Evaluation& e, BodyFields row,
                         const solvers::LinkState& state, const std::vector<std::string>& builders) const;
   // A read transaction (Register::read: never queued behind the writes) with the free pairs
   // and builders it reads; when a hold ended since the last write, the write path instead (it

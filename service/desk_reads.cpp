@@ -20,11 +20,8 @@
 #include "planner/interconnect.h"
 #include "io/requests.h"
 #include "io/text.h"
-#include "io/interconnect_writer.h"
 
 namespace dorsale::service {
-
-using nlohmann::json;
 
 namespace {
 
@@ -102,10 +99,13 @@ ListQuery Desk::list_query(const Caller& c, const Query& query, bool paging) con
   return q;
 }
 
-json Desk::list(const Caller& c, const Query& query) {
+RequestPage Desk::list(const Caller& c, const Query& query) {
   ListQuery q = list_query(c, query, true);
-  json out = {{"items", json::array()}, {"limit", q.limit}, {"offset", q.offset}, {"sort", io::sort_key(q.sort)}, {"order", io::order_key(q.desc)},
-              {"next_cursor", nullptr}};
+  RequestPage out;
+  out.limit = q.limit;
+  out.offset = q.offset;
+  out.sort = q.sort;
+  out.desc = q.desc;
   read([&](RegisterTx& tx, const View& v) {
     const std::int64_t limit = q.limit;
     ListQuery one_more = q;  // one more: is there a next page?
@@ -114,41 +114,38 @@ json Desk::list(const Caller& c, const Query& query) {
     const bool more = std::int64_t(rows.size()) > limit;
     if (more) {
       rows.resize(std::size_t(limit));
-      out["next_cursor"] = cursor_of(q, rows.back());
+      out.next_cursor = cursor_of(q, rows.back());
     }
     // an estimate is at least what this page shows there is
-    out["total"] = total.estimate ? std::max<std::int64_t>(total.n, q.offset + std::int64_t(rows.size()) + (more ? 1 : 0)) : total.n;
-    out["total_is_estimate"] = total.estimate;
-    json items = json::array();
-    for (const auto& s : rows) items.push_back(answer_of(s, v.state, v.builders));
-    out["items"] = std::move(items);
+    out.total = total.estimate ? std::max<std::int64_t>(total.n, q.offset + std::int64_t(rows.size()) + (more ? 1 : 0)) : total.n;
+    out.total_is_estimate = total.estimate;
+    out.items.clear();  // a read retried on the write path starts again
+    for (const auto& s : rows) out.items.push_back(answer_of(s, v.state, v.builders));
   });
   return out;
 }
 
-json Desk::export_list(const Caller& c, const Query& query) {
+std::vector<RequestAnswer> Desk::export_list(const Caller& c, const Query& query) {
   const ListQuery q = list_query(c, query, false);
-  json items = json::array();
+  std::vector<RequestAnswer> items;
   read([&](RegisterTx& tx, const View& v) {
     for (const auto& s : tx.page(q)) items.push_back(answer_of(s, v.state, v.builders));
   });
   return items;
 }
 
-json Desk::history(const Caller& c, const std::string& id, const std::string& only) {
-  json out;
+RequestHistory Desk::history(const Caller& c, const std::string& id, const std::string& only) {
+  RequestHistory out;
   read([&](RegisterTx& tx, const View&) {
     const StoredRequest s = visible(tx, c, id);
-    json events = json::array();
-    for (const auto& e : tx.audit_log(id))
-      if (only.empty() || e.action == only)
-        events.push_back({{"at", iso_time(e.at)}, {"actor", e.actor}, {"action", e.action}, {"detail", e.detail}, {"reason", e.reason}});
-    out = {{"id", s.id}, {"status", io::status_key(s.status)}, {"events", std::move(events)}};
+    out = {s.id, s.status, {}};
+    for (auto& e : tx.audit_log(id))
+      if (only.empty() || e.action == only) out.events.push_back(std::move(e));
   });
   return out;
 }
 
-json Desk::links(const Query& query) {
+std::vector<LinkLoad> Desk::links(const Query& query) {
   io::LinkSort sort = io::LinkSort::Network;
   std::int64_t limit = 0;
   for (const auto& [k, v] : query) {
@@ -162,50 +159,36 @@ json Desk::links(const Query& query) {
       throw ApiError(400, k, fmt::format("'{}' is not a parameter of the links (sort, limit)", k));
     }
   }
-  json out = json::array();
+  std::vector<LinkLoad> out;
   read([&](RegisterTx& tx, const View&) {
+    out.clear();  // a read retried on the write path starts again
     for (const auto& r : tx.links()) {
       const Link& l = region_.network.links()[r.index];
       const int free = r.capacity_pairs - r.held_pairs - r.committed_pairs;
-      out.push_back({{"id", r.id},
-                     {"a", region_.network.node(l.a).id},
-                     {"b", region_.network.node(l.b).id},
-                     {"capacity_pairs", r.capacity_pairs},
-                     {"held_pairs", r.held_pairs},
-                     {"committed_pairs", r.committed_pairs},
-                     {"free_pairs", free},
-                     {"pairs_total", l.pairs_total},
-                     {"free_share", l.pairs_total > 0 ? json(double(free) / l.pairs_total) : json(nullptr)},
-                     {"built", bool(initial_.built[r.index]) || !r.built_by.empty()},
-                     {"built_by", r.built_by.empty() ? json(nullptr) : json(r.built_by)}});
+      LinkLoad one{r.id, region_.network.node(l.a).id, region_.network.node(l.b).id, r.capacity_pairs, r.held_pairs, r.committed_pairs, free,
+                   l.pairs_total};
+      if (l.pairs_total > 0) one.free_share = double(free) / l.pairs_total;
+      one.built = bool(initial_.built[r.index]) || !r.built_by.empty();
+      one.built_by = r.built_by;
+      out.push_back(std::move(one));
     }
   });
   if (sort == io::LinkSort::Load)
-    std::stable_sort(out.begin(), out.end(), [](const json& x, const json& y) {
-      const bool nx = x["free_share"].is_null(), ny = y["free_share"].is_null();
+    std::stable_sort(out.begin(), out.end(), [](const LinkLoad& x, const LinkLoad& y) {
+      const bool nx = !x.free_share, ny = !y.free_share;
       if (nx != ny) return ny;
-      if (!nx && x["free_share"].get<double>() != y["free_share"].get<double>()) return x["free_share"].get<double>() < y["free_share"].get<double>();
-      return x["id"].get<std::string>() < y["id"].get<std::string>();
+      if (!nx && *x.free_share != *y.free_share) return *x.free_share < *y.free_share;
+      return x.id < y.id;
     });
   if (limit > 0 && std::int64_t(out.size()) > limit) out.erase(out.begin() + limit, out.end());
   return out;
 }
 
-json Desk::network() const {
-  json nodes = json::array(), links = json::array();
-  for (const auto& n : region_.network.nodes())
-    nodes.push_back({{"id", n.id}, {"name", n.name}, {"kind", io::spell(n.kind)}, {"lon", n.pos.lon}, {"lat", n.pos.lat}});
-  for (const auto& l : region_.network.links())
-    links.push_back({{"id", l.id}, {"a", l.a}, {"b", l.b}, {"dorsale", l.dorsale}, {"planned", l.status == LinkStatus::Planned}});
-  return {{"nodes", nodes}, {"links", links}};
-}
-
-json Desk::audit(const Caller& c, const std::string& id) {
-  json out = json::array();
+std::vector<AuditEntry> Desk::audit(const Caller& c, const std::string& id) {
+  std::vector<AuditEntry> out;
   read([&](RegisterTx& tx, const View&) {
     visible(tx, c, id);
-    for (const auto& e : tx.audit_log(id))
-      out.push_back({{"at", iso_time(e.at)}, {"actor", e.actor}, {"action", e.action}, {"detail", e.detail}, {"reason", e.reason}});
+    out = tx.audit_log(id);
   });
   return out;
 }

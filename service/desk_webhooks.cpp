@@ -13,18 +13,16 @@
 #include <regex>
 #include <set>
 
+#include "io/desk_json.h"
 #include "io/desk_spelling.h"
 #include "io/register_evaluation.h"
 #include "models/error.h"
 #include "planner/interconnect.h"
 #include "io/requests.h"
 #include "io/text.h"
-#include "io/interconnect_writer.h"
 #include "service/tokens.h"
 
 namespace dorsale::service {
-
-using nlohmann::json;
 
 // ---- webhooks --------------------------------------------------------------------------
 
@@ -76,69 +74,44 @@ std::string checked_url(std::string url, std::int64_t max_chars) {
 // The first 12 hex digits of a secret's SHA-256: tells two secrets apart, reveals nothing usable.
 std::string fingerprint(const std::string& secret) { return sha256_hex_of(secret).substr(0, 12); }
 
-json notice_json(const Notice& n) {
-  return {{"event_id", fmt::format("evt-{}", n.n)},
-          {"request_id", n.request_id},
-          {"organisation", n.organisation},
-          {"old_status", n.old_status.empty() ? json(nullptr) : json(n.old_status)},
-          {"new_status", n.new_status},
-          {"at", iso_time(n.at)},
-          {"reason", n.reason}};
-}
-
 }  // namespace
 
-json Desk::set_webhook(const Caller& c, const std::string& organisation, const std::string& body) {
+WebhookSet Desk::set_webhook(const Caller& c, const std::string& organisation, const std::string& body) {
   if (c.role != Role::Engineer) throw ApiError(403, "role", "only an engineer may set a webhook");
   check_organisation(organisation);
   check_body_utf8(body);
-  const json j = json::parse(body.empty() ? "null" : body, nullptr, false);
-  if (!j.is_object()) throw ApiError(400, "body", "expected one JSON object {\"url\": \"https://...\", \"secret\": \"...\"}");
-  for (const auto& [k, v] : j.items())
+  const auto j = io::parse_body_object(body.empty() ? "null" : body);
+  if (!j) throw ApiError(400, "body", "expected one JSON object {\"url\": \"https://...\", \"secret\": \"...\"}");
+  for (const auto& [k, v] : *j)
     if (k != "url" && k != "secret") throw ApiError(400, k, fmt::format("'{}' is not a field of a webhook (url, secret)", k));
-  if (!j.contains("url") || !j["url"].is_string()) throw ApiError(400, "url", "a webhook needs a url (a string, http:// or https://)");
-  const std::string url = checked_url(j["url"].get<std::string>(), params_.desk.webhook_url_max_chars);
-  if (!j.contains("secret") || !j["secret"].is_string()) throw ApiError(400, "secret", "a webhook needs a secret (a string) to sign its notices");
-  const std::string secret = j["secret"];
+  const auto text = [&](const char* k) { return j->count(k) && j->at(k).is_text() ? &j->at(k).text : nullptr; };
+  if (!text("url")) throw ApiError(400, "url", "a webhook needs a url (a string, http:// or https://)");
+  const std::string url = checked_url(*text("url"), params_.desk.webhook_url_max_chars);
+  if (!text("secret")) throw ApiError(400, "secret", "a webhook needs a secret (a string) to sign its notices");
+  const std::string secret = *text("secret");
   if (secret.size() < 16 || secret.size() > 200 || !is_clean_text(secret))
     throw ApiError(400, "secret", "a webhook secret is 16-200 bytes of UTF-8 text without control characters");
-  json out;
+  WebhookSet out;
   write([&](RegisterTx& tx, std::int64_t now) {
     tx.set_webhook({organisation, url, key_.seal(secret, organisation), now});  // sealed: never in clear at rest
     tx.audit({now, c.name, "webhook", "", fmt::format("{}: {} (secret {}…)", organisation, url, fingerprint(secret)), ""});
-    out = {{"organisation", organisation}, {"url", url}, {"secret_sha256_prefix", fingerprint(secret)}, {"updated", iso_time(now)}};
+    out = {organisation, url, fingerprint(secret), now};
   });
   return out;
 }
 
-json Desk::webhooks(const Caller& c) {
+std::vector<NoticeCounts> Desk::webhooks(const Caller& c) {
   if (c.role != Role::Engineer) throw ApiError(403, "role", "only an engineer may see the webhooks");
-  json out = json::array();
-  read([&](RegisterTx& tx, const View&) {
-    for (const auto& w : tx.notice_counts())
-      out.push_back({{"organisation", w.organisation},
-                     {"url", w.url},
-                     {"updated", iso_time(w.updated)},
-                     {"delivered", w.delivered},
-                     {"pending", w.pending},
-                     {"failing", w.failing},
-                     {"last_error", w.last_error},
-                     {"last_delivered", w.last_delivered > 0 ? json(iso_time(w.last_delivered)) : json(nullptr)}});
-  });
+  std::vector<NoticeCounts> out;
+  read([&](RegisterTx& tx, const View&) { out = tx.notice_counts(); });
   return out;
 }
 
-json Desk::notices(const Caller& c, const std::string& id) {
-  json out = json::array();
+std::vector<Notice> Desk::notices(const Caller& c, const std::string& id) {
+  std::vector<Notice> out;
   read([&](RegisterTx& tx, const View&) {
     visible(tx, c, id);
-    for (const auto& n : tx.notices_of(id)) {
-      json j = notice_json(n);
-      j["state"] = n.state;
-      j["attempts"] = n.attempts;
-      j["last_error"] = n.last_error;
-      out.push_back(std::move(j));
-    }
+    out = tx.notices_of(id);
   });
   return out;
 }
@@ -162,7 +135,5 @@ std::int64_t Desk::next_notice_ms() {
 void Desk::release_notices(std::int64_t now_ms) {
   write([&](RegisterTx& tx, std::int64_t) { tx.release_notices(now_ms); });
 }
-
-std::string notice_body(const Notice& n) { return notice_json(n).dump(); }
 
 }  // namespace dorsale::service

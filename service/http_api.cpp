@@ -1,6 +1,7 @@
+// The desk's HTTP front: the connections (an exclusive listening socket, cpp-httplib's server with
+// the desk's own connection loop: deadlines, per-address cap, keep-alive limits; the edge checks
+// before any handler). The routes are service/http_routes.cpp.
 #include "service/http_api.h"
-
-#include "io/desk_spelling.h"
 
 #include <fmt/format.h>
 #include <httplib.h>
@@ -12,136 +13,17 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
-#include <cmath>
 #include <cerrno>
 #include <chrono>
+#include <cmath>
 #include <cstring>
-#include <filesystem>
-#include <fstream>
-#include <iostream>
 #include <map>
 #include <mutex>
-#include <sstream>
 
-#include "models/error.h"
-#include "io/register.h"
-#include "service/openapi.h"
-#include "service/web_page.h"
-#include "viz/desk_map.h"
-#include "io/output_dir.h"
-#include "io/interconnect_writer.h"
-#include "io/network_writer.h"
+#include "io/desk_json.h"
+#include "service/http_send.h"
 
 namespace dorsale::service {
-
-using nlohmann::json;
-
-namespace {
-
-const char* kJson = "application/json";
-
-void send_error(httplib::Response& res, int status, const std::string& field, const std::string& message) {
-  res.status = status;
-  res.set_content(json{{"error", {{"status", status}, {"field", field}, {"message", message}}}}.dump() + "\n", kJson);
-}
-
-void send(httplib::Response& res, int status, const json& body) {
-  res.status = status;
-  res.set_content(body.dump() + "\n", kJson);
-}
-
-// The routes.gpkg export: GDAL writes a file; it is read back and removed.
-std::string routes_gpkg_bytes(const Region& region, const InterconnectionResults& res) {
-  // in a private folder (mkdtemp, 0700): a predictable name in the shared /tmp could be
-  // pre-created or linked by another user
-  const viz::PrivateTempDir tmp("dorsale-routes");
-  const auto path = tmp.path() / "routes.gpkg";
-  viz::write_routes_gpkg(path, region, res);
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  return bytes.str();
-}
-
-// One CSV cell (RFC 4180): quoted when it holds the separator, a quote or a line break; a cell a
-// spreadsheet would run as a formula (= + - @ first) is prefixed with an apostrophe.
-std::string csv_cell(std::string v, char sep) {
-  if (!v.empty() && (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@') &&
-      v.find_first_not_of("0123456789.eE+-") != std::string::npos)
-    v = "'" + v;
-  if (v.find_first_of(std::string(1, sep) + "\"\r\n") == std::string::npos) return v;
-  std::string out = "\"";
-  for (char ch : v) out += ch == '"' ? std::string("\"\"") : std::string(1, ch);
-  return out + "\"";
-}
-
-std::string text_of(const json& v) {
-  if (v.is_null()) return "";
-  return v.is_string() ? v.get<std::string>() : v.dump();
-}
-
-// The field a body over the limit is refused for: a comment's text or a decision's reason is
-// all such a body holds (400 naming it, as for a text over its characters' limit); any other
-// body is refused as a body (413).
-std::pair<int, std::string> oversize(const std::string& path) {
-  const auto ends = [&](const std::string& tail) {
-    return path.size() >= tail.size() && path.compare(path.size() - tail.size(), tail.size(), tail) == 0;
-  };
-  if (path.rfind("/api/requests/", 0) == 0 && ends("/comments")) return {400, "text"};
-  if ((path.rfind("/api/requests/", 0) == 0 && (ends("/confirm") || ends("/decline") || ends("/cancel"))) ||
-      (path.rfind("/api/requesters/", 0) == 0 && ends("/decline-holds")))
-    return {400, "reason"};
-  return {413, "body"};
-}
-
-// GET /api/map: the desk's base map (viz/desk_map.h) with the node positions and the classes the
-// page colours the links by.
-json map_body(const Region& region) {
-  const viz::DeskMap m = viz::desk_map(region);
-  json nodes = json::array(), classes = json::array();
-  for (const auto& n : m.nodes) nodes.push_back({{"id", n.id}, {"x", n.x}, {"y", n.y}});
-  for (const auto& c : viz::free_share_classes()) classes.push_back({{"label", c.label}, {"colour", c.colour}, {"to", c.to}});
-  return {{"svg", m.svg},
-          {"nodes", nodes},
-          {"classes", classes},
-          {"no_pairs", {{"label", viz::kNoPairsLabel}, {"colour", viz::kNoPairsColour}}},
-          {"route_colour", viz::kRouteColour}};
-}
-
-void send_oversize(httplib::Response& res, const std::string& path, std::size_t max_body) {
-  const auto [status, field] = oversize(path);
-  if (status == 413) return send_error(res, 413, "body", fmt::format("the request body is larger than {} bytes", max_body));
-  send_error(res, 400, field,
-             fmt::format("the {} is far too long: its body is larger than {} bytes (the desk.{}_max_chars limit applies)", field == "text" ? "comment" : field,
-                         max_body, field == "text" ? "comment" : "reason"));
-}
-
-}  // namespace
-
-// The export's CSV: one row per request, in the list's order.
-std::string requests_csv(const json& items, char sep) {
-  std::string out = "id,status,decision,owner,requester,site,destination,pairs,protection,submitted,created,updated,hold_expires,cost_eur_total,latency_ms\r\n";
-  if (sep != ',') std::replace(out.begin(), out.end(), ',', sep);
-  // with ';' (French spreadsheets) numbers take a decimal comma
-  const auto number = [sep](const json& v) {
-    std::string s = text_of(v);
-    if (sep == ';' && v.is_number()) std::replace(s.begin(), s.end(), '.', ',');
-    return s;
-  };
-  for (const auto& a : items) {
-    const json& r = a.at("request");
-    const std::string site = r.contains("site") ? text_of(r["site"]) : text_of(r.value("lon", json())) + " " + text_of(r.value("lat", json()));
-    const std::vector<std::string> cells = {text_of(a["id"]), text_of(a["status"]), text_of(a["decision"]), text_of(a["owner"]),
-                                            text_of(r.value("requester", json())), site, text_of(r.value("destination", json())),
-                                            text_of(r.value("pairs", json())), text_of(r.value("protection", json("none"))),
-                                            text_of(r.value("submitted", json())), text_of(a["created"]), text_of(a["updated"]),
-                                            text_of(a["hold_expires"]), number(a["cost_eur"]["total"]), number(a["latency_ms"])};
-    for (std::size_t i = 0; i < cells.size(); ++i) out += (i ? std::string(1, sep) : std::string()) + csv_cell(cells[i], sep);
-    out += "\r\n";
-  }
-  return out;
-}
 
 namespace {
 
@@ -334,9 +216,8 @@ class GuardedServer : public httplib::Server {
   // answer is not lost to a reset.
   void refuse(int sock, const std::string& ip) {
     const std::string body =
-        json{{"error", {{"status", 503}, {"field", "connection"},
-                        {"message", fmt::format("too many open connections from {} (desk.connections_per_address = {})", ip, per_address_)}}}}
-            .dump() + "\n";
+        io::error_json(503, "connection", fmt::format("too many open connections from {} (desk.connections_per_address = {})", ip, per_address_)) +
+        "\n";
     const std::string head = fmt::format(
         "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nContent-Length: {}\r\nRetry-After: 1\r\n"
         "Connection: close\r\n\r\n",
@@ -455,154 +336,5 @@ int HttpApi::adopt(ListenSocket& sock) {
 void HttpApi::run() { svr_->listen_after_bind(); }
 bool HttpApi::serve_connection(int sock) { return static_cast<GuardedServer&>(*svr_).serve_connection(sock); }
 void HttpApi::stop() { svr_->stop(); }
-
-using Body = std::function<void(const Caller&, const httplib::Request&, const std::string& body, httplib::Response&)>;
-
-// Authenticates, runs the handler, turns refusals into JSON errors.
-static void run_guarded(const TokenStore& tokens, const httplib::Request& req, const std::string& body, httplib::Response& res,
-                        const Body& fn) {
-  const auto caller = tokens.authenticate(req.get_header_value("Authorization"));
-  if (!caller) return send_error(res, 401, "Authorization", "a valid 'Authorization: Bearer <token>' header is required");
-  try {
-    fn(*caller, req, body, res);
-  } catch (const ApiError& e) {
-    send_error(res, e.status(), e.field(), e.what());
-  } catch (const InputError& e) {
-    send_error(res, 400, e.field(), e.what());
-  } catch (const RegisterUnavailable& e) {
-    res.set_header("Retry-After", "60");
-    send_error(res, 503, "register", e.what());
-  }
-}
-
-static httplib::Server::Handler guarded(const TokenStore& tokens,
-                                        std::function<void(const Caller&, const httplib::Request&, httplib::Response&)> fn) {
-  return [&tokens, fn = std::move(fn)](const httplib::Request& req, httplib::Response& res) {
-    run_guarded(tokens, req, req.body, res, [&](const Caller& c, const httplib::Request& r, const std::string&, httplib::Response& out) {
-      fn(c, r, out);
-    });
-  };
-}
-
-// A POST whose body the handler reads itself (cpp-httplib would refuse a body over 8 KB sent
-// as application/x-www-form-urlencoded, curl's default for -d / --data-binary, calling it too
-// large): any content type but a multipart form, up to max_body bytes.
-static httplib::Server::HandlerWithContentReader guarded_post(const TokenStore& tokens, std::size_t max_body, Body fn) {
-  return [&tokens, max_body, fn = std::move(fn)](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
-    if (req.is_multipart_form_data())
-      return send_error(res, 415, "body", "send the request or CSV as the body itself (curl --data-binary @file), not as a multipart form (-F)");
-    std::string body;
-    bool too_big = false;
-    const bool whole = reader([&](const char* data, std::size_t n) {
-      if (body.size() + n > max_body) return !(too_big = true);
-      body.append(data, n);
-      return true;
-    });
-    if (too_big || res.status == 413) return send_oversize(res, req.path, max_body);
-    if (!whole) return send_error(res, 400, "body", "the body was cut off or not sent in time (desk.body_timeout_s)");
-    run_guarded(tokens, req, body, res, fn);
-  };
-}
-
-void HttpApi::routes() {
-  svr_->Get("/", [](const httplib::Request&, httplib::Response& res) {
-    res.set_header("Content-Security-Policy",
-                   "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src data:");
-    res.set_content(kWebPage, "text/html; charset=utf-8");
-  });
-  svr_->Get("/api/health", [this](const httplib::Request&, httplib::Response& res) {
-    const std::string problem = desk_.register_problem();
-    if (problem.empty()) return send(res, 200, {{"status", "ok"}});
-    send(res, 503, {{"status", "unavailable"}, {"reason", problem}});
-  });
-  svr_->Get("/api/openapi.json", [](const httplib::Request&, httplib::Response& res) { res.set_content(kOpenApi, kJson); });
-  svr_->Get("/api/whoami", guarded(tokens_, [](const Caller& c, const httplib::Request&, httplib::Response& res) {
-              send(res, 200, {{"name", c.name}, {"role", role_key(c.role)}});
-            }));
-  svr_->Get("/api/network", guarded(tokens_, [this](const Caller&, const httplib::Request&, httplib::Response& res) {
-              send(res, 200, desk_.network());
-            }));
-  svr_->Get("/api/map", guarded(tokens_, [this](const Caller&, const httplib::Request&, httplib::Response& res) {
-              std::call_once(map_once_, [this] { map_json_ = map_body(desk_.region()).dump(); });
-              res.set_content(map_json_, kJson);
-            }));
-  svr_->Get("/api/links", guarded(tokens_, [this](const Caller&, const httplib::Request& req, httplib::Response& res) {
-              send(res, 200, desk_.links(req.params));
-            }));
-  svr_->Get("/api/export/decisions.json", guarded(tokens_, [this](const Caller& c, const httplib::Request&, httplib::Response& res) {
-              res.set_content(viz::decisions_json(desk_.export_results(c)).dump(2) + "\n", kJson);
-            }));
-  svr_->Get("/api/export/routes.gpkg", guarded(tokens_, [this](const Caller& c, const httplib::Request&, httplib::Response& res) {
-              res.set_content(routes_gpkg_bytes(desk_.region(), desk_.export_results(c)), "application/geopackage+sqlite3");
-            }));
-  svr_->Get("/api/export/t_ropt.csv", guarded(tokens_, [this](const Caller& c, const httplib::Request&, httplib::Response& res) {
-              res.set_content(viz::ropt_csv(desk_.export_results(c), fibres_), "text/csv; charset=utf-8");  // GraceTHD optical routes
-            }));
-}
-
-void HttpApi::api_routes() {
-  svr_->Post("/api/requests", guarded_post(tokens_, max_body_, [this](const Caller& c, const httplib::Request& req, const std::string& body,
-                                                                   httplib::Response& res) {
-               const auto out = desk_.submit(c, body, req.get_header_value("Idempotency-Key"));
-               if (out.replay) res.set_header("Idempotent-Replayed", "true");
-               send(res, 201, out.answer);
-             }));
-  svr_->Get("/api/requests", guarded(tokens_, [this](const Caller& c, const httplib::Request& req, httplib::Response& res) {
-              send(res, 200, desk_.list(c, req.params));
-            }));
-  svr_->Get(R"(/api/requests/([^/]+)/history)", guarded(tokens_, [this](const Caller& c, const httplib::Request& req, httplib::Response& res) {
-              send(res, 200, desk_.history(c, req.matches[1]));
-            }));
-  svr_->Get(R"(/api/requests/([^/]+)/comments)", guarded(tokens_, [this](const Caller& c, const httplib::Request& req, httplib::Response& res) {
-              send(res, 200, desk_.history(c, req.matches[1], "comment"));
-            }));
-  svr_->Post(R"(/api/requests/([^/]+)/comments)",
-             guarded_post(tokens_, max_body_, [this](const Caller& c, const httplib::Request& req, const std::string& body, httplib::Response& res) {
-               send(res, 201, desk_.comment(c, req.matches[1], body));
-             }));
-  svr_->Get("/api/export/requests.json", guarded(tokens_, [this](const Caller& c, const httplib::Request& req, httplib::Response& res) {
-              const json items = desk_.export_list(c, req.params);
-              send(res, 200, {{"items", items}, {"total", items.size()}});
-            }));
-  svr_->Get("/api/export/requests.csv", guarded(tokens_, [this](const Caller& c, const httplib::Request& req, httplib::Response& res) {
-              // sep=; for French spreadsheets (the list's filters are the other parameters)
-              Desk::Query query = req.params;
-              char sep = ',';
-              if (const auto it = query.find("sep"); it != query.end()) {
-                if (query.count("sep") > 1 || (it->second != "," && it->second != ";")) throw ApiError(400, "sep", "the CSV separator is , or ;");
-                sep = it->second[0];
-                query.erase(it);
-              }
-              res.set_content(requests_csv(desk_.export_list(c, query), sep), "text/csv; charset=utf-8");
-            }));
-  svr_->Get(R"(/api/requests/([^/]+))", guarded(tokens_, [this](const Caller& c, const httplib::Request& req, httplib::Response& res) {
-              send(res, 200, desk_.get(c, req.matches[1]));
-            }));
-  svr_->Get(R"(/api/requests/([^/]+)/audit)", guarded(tokens_, [this](const Caller& c, const httplib::Request& req, httplib::Response& res) {
-              send(res, 200, desk_.audit(c, req.matches[1]));
-            }));
-  svr_->Post(R"(/api/requests/([^/]+)/(confirm|decline|cancel))",
-             guarded_post(tokens_, max_body_, [this](const Caller& c, const httplib::Request& req, const std::string& body, httplib::Response& res) {
-               send(res, 200, desk_.decide(c, req.matches[1], *io::action_from(req.matches[2].str()), body));  // the route's three
-             }));
-  svr_->Post(R"(/api/requesters/([^/]+)/decline-holds)",
-             guarded_post(tokens_, max_body_, [this](const Caller& c, const httplib::Request& req, const std::string& body, httplib::Response& res) {
-               send(res, 200, desk_.decline_holds(c, req.matches[1], body));
-             }));
-  svr_->Get("/api/webhooks", guarded(tokens_, [this](const Caller& c, const httplib::Request&, httplib::Response& res) {
-              send(res, 200, desk_.webhooks(c));
-            }));
-  svr_->Put(R"(/api/webhooks/([^/]+))",
-            guarded_post(tokens_, max_body_, [this](const Caller& c, const httplib::Request& req, const std::string& body, httplib::Response& res) {
-              send(res, 200, desk_.set_webhook(c, req.matches[1], body));
-            }));
-  svr_->Get(R"(/api/requests/([^/]+)/notices)", guarded(tokens_, [this](const Caller& c, const httplib::Request& req, httplib::Response& res) {
-              send(res, 200, desk_.notices(c, req.matches[1]));
-            }));
-  svr_->Post("/api/import", guarded_post(tokens_, max_body_, [this](const Caller& c, const httplib::Request&, const std::string& body,
-                                                                 httplib::Response& res) {
-               send(res, 201, desk_.import_csv(c, body));
-             }));
-}
 
 }  // namespace dorsale::service

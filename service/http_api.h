@@ -1,5 +1,7 @@
 #pragma once
-// The desk's HTTP front (cpp-httplib): the JSON API under /api and the page at /.
+// The desk's HTTP front (cpp-httplib): the JSON API under /api and the page at /. The connections
+// are service/http_api.cpp, the routes service/http_routes.cpp; every JSON body is written and
+// read by io/desk_json.h (the export's CSV too: io::requests_csv).
 //   POST /api/requests            submit one request (Idempotency-Key honoured) -> 201
 //   GET  /api/requests?status=&q=&sort=&order=&limit=&cursor=|offset=  one page of the register
 //                                 (a requester: only their own): {items, total, ..., next_cursor}
@@ -29,7 +31,6 @@
 // UTF-8 text are refused (400) before any handler.
 #include <memory>
 #include <mutex>
-#include <nlohmann/json.hpp>
 #include <string>
 
 #include "models/gracethd.h"
@@ -59,10 +60,6 @@ class ListenSocket {
   int fd_ = -1;
   int port_ = 0;
 };
-
-// The CSV of the export (GET /api/export/requests.csv) from the list's items; `sep` ',' (RFC
-// 4180) or ';' (French spreadsheets: numbers with a decimal comma).
-std::string requests_csv(const nlohmann::json& items, char sep = ',');
 
 class HttpApi {
  public:

@@ -9,6 +9,8 @@
 #include <cmath>
 #include <iostream>
 
+#include "io/desk_json.h"
+
 namespace dorsale::service {
 
 std::string hmac_sha256_hex(const std::string& key, const std::string& text) {
@@ -60,7 +62,7 @@ Notifier::~Notifier() {
 std::string Notifier::deliver(const Notice& n) const {
   const auto& p = desk_.params().desk;
   const auto [base, path] = split_url(n.url);
-  const std::string body = notice_body(n);
+  const std::string body = io::notice_body(n);
   std::string secret, why;  // opened here only, for the signature; never kept nor logged
   if (!desk_.key().open(n.secret, n.organisation, secret, why)) return why;
   httplib::Client cli(base);

@@ -1,7 +1,7 @@
 #pragma once
 // The notice sender: delivers the outbox's notices (service/register.h, Notice) to the
 // requester organisations' webhooks, over HTTP or HTTPS (cpp-httplib), one at a time:
-//   POST <url>  body: notice_body(n) (application/json)
+//   POST <url>  body: io::notice_body(n) (application/json)
 //     X-Dorsale-Event: evt-N              the event id (a retry sends the same id and bytes)
 //     X-Dorsale-Signature: sha256=<hex>   HMAC-SHA256 of the body with the webhook's secret
 // (kept sealed in the register, opened here with the desk key; a secret that does not open, a

@@ -13,7 +13,7 @@
 #include "planner/quantities.h"
 #include "planner/towers.h"
 #include "io/scenario.h"
-#include "service/http_api.h"
+#include "io/desk_json.h"
 #include "test_support.h"
 #include "io/csv_format.h"
 #include "io/interconnect_writer.h"
@@ -192,7 +192,7 @@ TEST(CsvFormat, DeskExportTakesASemicolon) {
      "request": {"requester": "=cmd", "site": "x", "destination": "Paris", "pairs": 1, "submitted": "2026-01-01"}}
   ])");
   for (const char sep : {',', ';'}) {
-    const auto ls = lines(service::requests_csv(items, sep));
+    const auto ls = lines(io::requests_csv_of_json(items.dump(), sep));
     ASSERT_EQ(ls.size(), 3u);
     const auto head = fields(ls[0].substr(0, ls[0].find('\r')), sep);
     ASSERT_EQ(head.size(), 15u) << ls[0];

@@ -21,6 +21,7 @@
 #include "io/projection.h"
 #include "io/requests.h"
 #include "io/scenario.h"
+#include "io/desk_json.h"
 #include "service/desk.h"
 #include "io/register.h"
 #include "service/serve.h"
@@ -1775,9 +1776,9 @@ TEST(GraceThdContinuity, TheDeskExportsOpticalRoutesThroughTheSplices) {
   service::Desk desk(region, s.params, *reg);
   const service::Caller eng{"eng", service::Role::Engineer};
   const auto a = desk.submit(eng, R"({"id":"N1","requester":"ISP","site":"S","destination":"D","pairs":1})", "").answer;
-  ASSERT_NE(a["decision"], "reject") << a.dump(2);
+  ASSERT_NE(a.decision.decision, Decision::Reject) << io::answer_json(a);
   const auto b = desk.submit(eng, R"({"id":"N2","requester":"ISP","site":"S","destination":"D","pairs":1})", "").answer;
-  EXPECT_EQ(b["decision"], "reject") << b.dump(2);  // the one free pair through J is held by N1
+  EXPECT_EQ(b.decision.decision, Decision::Reject) << io::answer_json(b);  // the one free pair through J is held by N1
   const std::string csv = viz::ropt_csv(desk.export_results(eng), fibres);
   std::ofstream(tmp.path() / "t_ropt.csv") << csv;
   EXPECT_EQ(ropt_rows(tmp.path() / "t_ropt.csv", "N1"),

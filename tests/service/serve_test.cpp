@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "io/gracethd.h"
+#include "io/desk_json.h"
 #include "service/desk.h"
 #include "io/register.h"
 #include "service/serve.h"
@@ -37,8 +38,8 @@ TEST(Serve, NetworkOptionServesTheDeskOnARealNetwork) {
   const service::Caller eng{"eng", service::Role::Engineer};
   const auto a = desk.submit(eng, R"({"id":"N1","requester":"Doubs THD","site":"nro:25-010","destination":"dorsale","pairs":2})", "")
                      .answer;
-  EXPECT_EQ(a["status"], "held") << a.dump(2);
-  EXPECT_NE(a["decision"], "reject") << a.dump(2);
+  EXPECT_EQ(a.status, service::RequestStatus::Held) << io::answer_json(a);
+  EXPECT_NE(a.decision.decision, Decision::Reject) << io::answer_json(a);
   // a node code the network does not have is refused, naming the field
   try {
     desk.submit(eng, R"({"id":"N2","requester":"x","site":"nowhere:1","destination":"dorsale","pairs":2})", "");

@@ -400,12 +400,12 @@ Command network_cmd(CLI::App& root) {
   return {net, [a, info, check] {
             if (check->parsed()) {
               const auto r = dorsale::planner::network_check(a->path, progress_display(a->quiet));
-              std::cout << (a->json ? dorsale::viz::network_check_json(r).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n" : dorsale::viz::network_check_text(r));
+              std::cout << (a->json ? dorsale::viz::network_check_json_text(r) + "\n" : dorsale::viz::network_check_text(r));
               return r.usable ? kOk : kBadInput;
             }
             if (info->parsed()) {
               const auto r = dorsale::planner::network_info(a->path, progress_display(a->quiet));
-              std::cout << (a->json ? dorsale::viz::network_info_json(r).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n" : dorsale::viz::network_info_text(r));
+              std::cout << (a->json ? dorsale::viz::network_info_json_text(r) + "\n" : dorsale::viz::network_info_text(r));
               return kOk;
             }
             a->exp.format = dorsale::io::parse_or_throw<dorsale::gracethd::Format>(a->exp_format, "command line", 0, "--format");

@@ -24,6 +24,10 @@ std::string network_info_text(const NetworkInfo& info);
 // kind, rows left out by rule, warnings by kind) and the network's info (io/README.md).
 nlohmann::json network_check_json(const NetworkCheck& check);
 std::string network_check_text(const NetworkCheck& check);
+// The JSON as `network info --json` / `network check --json` print it: indented by two, bytes
+// that are not UTF-8 replaced (a delivery's text is shown as it is).
+std::string network_info_json_text(const NetworkInfo& info);
+std::string network_check_json_text(const NetworkCheck& check);
 
 using GraceThdFormat = gracethd::Format;  // models/gracethd.h
 

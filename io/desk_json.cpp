@@ -64,10 +64,7 @@ json row_json(const BodyFields& row) {
 }
 
 json answer_value(const service::RequestAnswer& a) {
-  InterconnectionResults res;
-  res.requests.push_back(a.request);
-  res.decisions.push_back(a.decision);
-  json j = viz::decisions_json(res).at(0);
+  json j = viz::decision_json(a.request, a.decision);
   j["status"] = status_key(a.status);
   j["owner"] = a.owner;
   j["hold_expires"] = a.hold_expires > 0 ? json(iso_time(a.hold_expires)) : json(nullptr);

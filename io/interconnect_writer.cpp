@@ -18,37 +18,37 @@ namespace dorsale::viz {
 
 using nlohmann::json;
 
+json decision_json(const InterconnectionRequest& r, const InterconnectionDecision& d) {
+  json links = json::array();
+  for (const auto& route : d.route_links) {
+    json l = json::array();
+    for (const auto& rl : route) {
+      json one = {{"id", rl.id}, {"free_pairs_after", rl.free_pairs_after < 0 ? json(nullptr) : json(rl.free_pairs_after)}};
+      if (!rl.built_by.empty()) one["built_by"] = rl.built_by;  // a planned link: the request that builds it
+      l.push_back(one);
+    }
+    links.push_back(l);
+  }
+  json o = {{"id", d.id},
+            {"requester", r.requester},
+            {"decision", io::spell(d.decision)},
+            {"reasons", io::reason_texts(d.reasons)},
+            {"cost_eur", {{"capex", d.capex_eur}, {"opex", d.opex_eur}, {"total", d.total_eur}}},
+            {"latency_ms", d.decision == Decision::Reject ? json(nullptr) : json(d.latency_ms)},
+            {"routes", d.routes},
+            {"route_links", links},
+            {"new_build_km", d.new_build_km},
+            {"builds", d.builds},
+            {"pairs", r.pairs},
+            {"protection", io::spell(r.protection)},
+            {"submitted", r.submitted}};
+  if (d.diversity != Diversity::None) o["diversity"] = io::spell(d.diversity);
+  return o;
+}
+
 json decisions_json(const InterconnectionResults& res) {
   json arr = json::array();
-  for (std::size_t i = 0; i < res.decisions.size(); ++i) {
-    const auto& d = res.decisions[i];
-    const auto& r = res.requests[i];
-    json links = json::array();
-    for (const auto& route : d.route_links) {
-      json l = json::array();
-      for (const auto& rl : route) {
-        json one = {{"id", rl.id}, {"free_pairs_after", rl.free_pairs_after < 0 ? json(nullptr) : json(rl.free_pairs_after)}};
-        if (!rl.built_by.empty()) one["built_by"] = rl.built_by;  // a planned link: the request that builds it
-        l.push_back(one);
-      }
-      links.push_back(l);
-    }
-    json o = {{"id", d.id},
-              {"requester", r.requester},
-              {"decision", io::spell(d.decision)},
-              {"reasons", io::reason_texts(d.reasons)},
-              {"cost_eur", {{"capex", d.capex_eur}, {"opex", d.opex_eur}, {"total", d.total_eur}}},
-              {"latency_ms", d.decision == Decision::Reject ? json(nullptr) : json(d.latency_ms)},
-              {"routes", d.routes},
-              {"route_links", links},
-              {"new_build_km", d.new_build_km},
-              {"builds", d.builds},
-              {"pairs", r.pairs},
-              {"protection", io::spell(r.protection)},
-              {"submitted", r.submitted}};
-    if (d.diversity != Diversity::None) o["diversity"] = io::spell(d.diversity);
-    arr.push_back(o);
-  }
+  for (std::size_t i = 0; i < res.decisions.size(); ++i) arr.push_back(decision_json(res.requests[i], res.decisions[i]));
   return arr;
 }
 

@@ -13,6 +13,8 @@ class GDALDataset;
 namespace dorsale::viz {
 
 nlohmann::json decisions_json(const InterconnectionResults& res);
+// One request's record of decisions.json (the desk's answers start from it).
+nlohmann::json decision_json(const InterconnectionRequest& r, const InterconnectionDecision& d);
 // Inverse of decisions_json: the requests (id, requester, pairs, protection, submitted) and
 // their answers; `mode` and the MILP figures are not in decisions.json. InputError(file, 0,
 // field, ...) naming the field ("[3].cost_eur.total") when one is missing or of the wrong type.

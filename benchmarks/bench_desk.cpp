@@ -9,6 +9,7 @@
 // a search matching 1 % of the requests, one matching 10 %, an id, 2 characters), each timed:
 // p50 and p99 of the last K, the first apart (on SQLite it brings the search index up to date).
 #include <httplib.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <chrono>

@@ -119,6 +119,7 @@ int main(int argc, char** argv) {
       checksum += d.dist(sink);
     }
     sec_bare = std::min(sec_bare, seconds_since(t0));
+    res = {};  // one queue's result alive at a time: the peak below is one queue's memory
     solvers::Interconnect fresh(net, params);  // cold memos each time
     t0 = Clock::now();
     res = solvers::run_fcfs(fresh, reqs, order, initial);

@@ -426,7 +426,7 @@ MemoRun memo_run(Interconnect::Impl& I, const Network& net, const InterconnectPa
     run.flags.reserve(run.links.size());
     for (int l : run.links) run.flags.push_back(flag_of(l));
     auto& size = I.run_memo_size[capacity ? 0 : 1];
-    if (size + run.links.size() > (std::size_t(1) << 20)) {  // bounded memory: this class's runs forgotten
+    if (size + run.links.size() > (std::size_t(1) << 18)) {  // bounded memory: this class's runs forgotten
       for (auto it = I.run_memo.begin(); it != I.run_memo.end();) {
         const bool cap = it->first.mode == 'c' || it->first.mode == 'l' || it->first.mode == 'f';
         it = cap == capacity ? I.run_memo.erase(it) : std::next(it);

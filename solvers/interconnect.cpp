@@ -61,6 +61,17 @@ Interconnect::Interconnect(const Network& net, InterconnectParams params)
       I.sink_arcs.push_back(a);
     }
   I.penalty.assign(net.links().size(), 1.0);
+  for (const auto& l : net.links()) {  // FNV-1a of the ends' ids, in order: the same whatever the link's index or direction
+    const std::string& a = net.node(l.a).id;
+    const std::string& b = net.node(l.b).id;
+    std::uint64_t h = 14695981039346656037ULL;
+    for (const std::string* id : {a < b ? &a : &b, a < b ? &b : &a}) {
+      for (unsigned char ch : *id) h = (h ^ ch) * 1099511628211ULL;
+      h = (h ^ 0xffu) * 1099511628211ULL;
+    }
+    h ^= h >> 29, h *= 0xbf58476d1ce4e5b9ULL, h ^= h >> 32;
+    I.tie.push_back(kTieUnit * double(1 + (h >> 48)));
+  }
   I.banned.assign(net.links().size(), 0);
   const std::size_t n = net.nodes().size();
   std::vector<int> degree(n, 0);

@@ -247,6 +247,16 @@ Evaluation Interconnect::diagnose_reference(const InterconnectionRequest& r, con
 bool Interconnect::topology_reason(const InterconnectionRequest& r, const LinkState& s, Reasons& out) const {
   auto& I = *impl_;
   const int need = r.protection == Protection::Diverse ? 2 : 1;
+  if (!I.reference && need == 1 && !r.site_node.empty()) {
+    // an unprotected request from a network node, capacity no limit: a route exists iff its site
+    // and its target are in the same connected part of the network (every link usable: none
+    // banned, each of finite length for this request's class), which is fixed by the network
+    if (auto v = topology_connected(I, net_, p_, r)) {
+      if (*v) return false;
+      out.push_back(Reason{ReasonKind::NoPath});
+      return true;
+    }
+  }
   Prepared free_run = prepare(I, net_, p_, r, s, false, 0, false);
   if (!free_run.ok) {
     Reason why{ReasonKind::NoNodeNearSite};

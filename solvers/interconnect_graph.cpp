@@ -49,7 +49,7 @@ Prepared prepare(Interconnect::Impl& I, const Network& net, const InterconnectPa
       v = kBlocked;
     } else {
       const double lat = l.latency_ms;
-      const double c = link_cost(l, p, r, s.built[j]) * I.penalty[j] + kTieBreak * l.length_km;
+      const double c = link_cost(l, p, r, s.built[j]) * I.penalty[j] + kTieBreak * l.length_km + I.tie[j];
       v = latency_only ? lat + 1e-9 * c : c + lambda * lat;
     }
     I.len[I.fwd[j]] = I.len[I.bwd[j]] = v;

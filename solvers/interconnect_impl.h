@@ -20,6 +20,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <tuple>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -33,6 +34,13 @@ using GNode = ListDigraph::Node;
 namespace interconnect_detail {
 inline constexpr double kBlocked = 1e15;     // length of an arc that may not be used
 inline constexpr double kTieBreak = 1e-3;    // EUR per km: among equal costs, prefer the shorter route
+// Among routes of equal cost and length, a fixed pseudo-random choice (issue #27): each link's
+// cost carries kTieUnit x (1 .. 65,536) EUR, drawn from its ends' node ids (parallel links draw
+// the same: the least link id still decides between them): 6.6e-7 EUR at most, what kTieBreak
+// gives 66 cm of length, so routes whose costs or lengths differ more are not reordered; on a
+// grid of equal cables one route is then the cheapest by far more than rounding, and a
+// goal-directed search walks down it instead of expanding every equal-cost route (memo_run).
+inline constexpr double kTieUnit = 1e-11;
 inline constexpr int kSinkArc = -1;          // arc from a PoP to the virtual "any PoP" sink
 // attachment arcs: kind = kAttachBase - k
 inline constexpr int kAttachBase = -2;
@@ -51,6 +59,7 @@ struct Interconnect::Impl {
   std::vector<double> attach_km;
   std::vector<double> penalty;    // per link multiplicative penalty (options)
   std::vector<char> banned;       // per link: excluded (shared-risk search)
+  std::vector<double> tie;        // per link: its share of the tie break among equal costs (kTieUnit)
 
   // ---- the fast first-come path (evaluate; evaluate_reference turns it off) ----
   bool reference = false;            // true: every search run, nothing memoised
@@ -154,12 +163,29 @@ struct Interconnect::Impl {
     // rebuilt on the state met when a run found it too loose, once those add up to the graph)
     std::vector<int> short_links;
     std::vector<int> unbuilt_links;  // costed classes: the links not built then, at their build cost in h
+    // per link: left out of h (short of pairs: those of the build and those found short since,
+    // h staying a lower bound as a queue only takes pairs) and, costed classes, built then
+    std::vector<char> is_short, built;
     std::size_t expanded = 0;
     int misses = 0;  // uses on a state where a left-out link had the pairs free
     bool loose = false;
   };
   std::unordered_map<BoundKey, Bound, BoundKeyHash> bounds;
+  // memo_run's link lengths per class of request (pairs, horizon, lambda, mode), built and not
+  // built: LazyLength's sums computed once (the same values bit for bit), read from two arrays
+  // instead of each Link and link_cost at every arc a search examines
+  struct ClassLengths {
+    std::vector<double> built, unbuilt;  // per link
+    bool finite = true;                  // every one below kBlocked
+  };
+  std::map<std::tuple<int, int, double, char>, ClassLengths> class_lengths;
+  // the network's connected parts (every link usable): per network node its part, per part
+  // whether it holds a point of presence (topology_connected); empty until first needed
+  std::vector<int> part;
+  std::vector<char> part_pop;
   std::size_t bounds_built = 0;
+  std::vector<std::pair<double, int>> bound_heap;
+  std::vector<char> bound_done;
   // the A* run's state, per graph node (stamped: no O(nodes) reset per run)
   std::vector<unsigned> as_stamp;
   std::vector<double> as_dist, as_done;  // tentative distance; distance at which the node was expanded (NaN: never)
@@ -275,6 +301,13 @@ struct MemoRun {
 };
 MemoRun memo_run(Interconnect::Impl& I, const Network& net, const InterconnectParams& p, const InterconnectionRequest& r,
                  const LinkState& s, char mode, double lambda);
+
+// Whether an unprotected request's site (a network node) reaches its destination with every link
+// usable (capacity no limit, banned none): what topology_reason's search decides, from the
+// network's connected parts (Impl::part, built once). nullopt: not such a case (some link banned
+// or of blocked length for the request's class, site or destination not found).
+std::optional<bool> topology_connected(Interconnect::Impl& I, const Network& net, const InterconnectParams& p,
+                                       const InterconnectionRequest& r);
 
 // ---- the canonical route (issue #27) ----
 // Among routes of equal length the one returned is fixed by the lengths alone, not by the

@@ -17,6 +17,7 @@
 #include <limits>
 #include <map>
 #include <set>
+#include <string>
 #include <unordered_map>
 
 namespace dorsale::solvers {
@@ -34,23 +35,52 @@ struct LazyLength {
   using Key = Arc;
   using Value = double;
   const Interconnect::Impl& I;
-  const Network& net;
-  const InterconnectParams& p;
-  const InterconnectionRequest& r;
   const LinkState& s;
-  bool capacity, latency_only, pure_latency;
-  double lambda;
+  const double* built;    // per link: its length when built (ClassLengths)
+  const double* unbuilt;  // ... and not built
+  int pairs;
+  bool capacity;
+  double link(int j) const {
+    if (capacity && s.free[j] < pairs) return kBlocked;
+    return s.built[j] ? built[j] : unbuilt[j];
+  }
   double operator[](Arc a) const {
     const int j = I.kind[a];
     if (j < 0) return 0;  // a PoP's arc to the "any PoP" sink
-    if (capacity && s.free[j] < r.pairs) return kBlocked;
-    const Link& l = net.links()[j];
-    const double lat = l.latency_ms;
-    if (pure_latency) return lat;
-    const double c = link_cost(l, p, r, s.built[j]) * 1.0 + kTieBreak * l.length_km;
-    return latency_only ? lat + 1e-9 * c : c + lambda * lat;
+    return link(j);
   }
 };
+
+// The lengths prepare() (and fastest()'s latency pass) would set for a request's class, built
+// and not built, banned none and penalties 1: computed once per class (Impl::ClassLengths).
+const Interconnect::Impl::ClassLengths& class_lengths(Interconnect::Impl& I, const Network& net, const InterconnectParams& p,
+                                                      const InterconnectionRequest& r, bool latency_only, bool pure_latency,
+                                                      double lambda, char mode) {
+  const bool costed = mode == 'c' || mode == 'l' || mode == 'r';
+  const auto key = std::make_tuple(costed ? r.pairs : 0, costed ? r.horizon_years : 0, lambda, mode);
+  auto it = I.class_lengths.find(key);
+  if (it != I.class_lengths.end()) return it->second;
+  if (I.class_lengths.size() >= 64) I.class_lengths.clear();  // bounded memory
+  Interconnect::Impl::ClassLengths c;
+  const std::size_t m = net.links().size();
+  c.built.resize(m), c.unbuilt.resize(m);
+  for (std::size_t j = 0; j < m; ++j) {
+    const Link& l = net.links()[j];
+    const double lat = l.latency_ms;
+    for (bool built : {true, false}) {
+      double v;
+      if (pure_latency) {
+        v = lat;
+      } else {
+        const double cost = link_cost(l, p, r, built) * 1.0 + kTieBreak * l.length_km + I.tie[j];
+        v = latency_only ? lat + 1e-9 * cost : cost + lambda * lat;
+      }
+      (built ? c.built : c.unbuilt)[j] = v;
+      c.finite = c.finite && v < kBlocked;
+    }
+  }
+  return I.class_lengths.emplace(key, std::move(c)).first->second;
+}
 
 // What prepare(capacity = true) sets, read when the search needs it: a link's length from the
 // state (banned, pairs free, built, penalty), an attachment's as prepare() set it, a PoP's arc
@@ -72,12 +102,13 @@ struct PreparedLength {
     if (I.banned[j] || s.free[j] < r.pairs) return kBlocked;
     const Link& l = net.links()[j];
     const double lat = l.latency_ms;
-    const double c = link_cost(l, p, r, s.built[j]) * I.penalty[j] + kTieBreak * l.length_km;
+    const double c = link_cost(l, p, r, s.built[j]) * I.penalty[j] + kTieBreak * l.length_km + I.tie[j];
     return latency_only ? lat + 1e-9 * c : c + lambda * lat;
   }
 };
 
 enum class GoalRun { Found, None, Undecided };
+
 
 // The lower bound of class `kind` (memo_run's mode) to `target` (Impl::Bound), built at its
 // second use; nullptr while not built. *positive: every link's least length is > 0.
@@ -91,67 +122,88 @@ Interconnect::Impl::Bound* bound_of(Interconnect::Impl& I, const Network& net, c
                                          pure_latency || kind == 'l' ? 0.0 : lambda, kind};
   if (I.bounds.size() > 4096) I.bounds.clear(), I.bounds_built = 0;  // bounded memory
   auto& b = I.bounds[key];
-  // the least length link j may have for this class: built or not (LazyLength's sums)
-  auto least = [&](int j) {
-    const Link& l = net.links()[j];
-    const double lat = l.latency_ms;
-    if (pure_latency) return lat;
-    const double c = std::min(link_cost(l, p, r, true), link_cost(l, p, r, false)) * 1.0 + kTieBreak * l.length_km;
-    return kind == 'l' ? lat + 1e-9 * c : c + lambda * lat;
+  // the class's lengths (LazyLength's): the least link j may have, built or not, and its length
+  // in the bound: not built (while it stays so) at its length now, short of pairs left out
+  const auto& cl = class_lengths(I, net, p, r, kind == 'l', pure_latency, lambda, kind);  // memo_run's, already made
+  auto least = [&](std::size_t j) { return std::min(cl.built[j], cl.unbuilt[j]); };
+  constexpr double inf = std::numeric_limits<double>::infinity();
+  auto bound_len = [&](std::size_t j) {
+    if (capacity && s.free[j] < r.pairs) return inf;
+    return costed && !s.built[j] ? cl.unbuilt[j] : least(j);
   };
   if (b.uses++ == 0) {
     b.positive = true;
-    for (std::size_t j = 0; j < net.links().size() && b.positive; ++j) b.positive = least(int(j)) > 0;
+    for (std::size_t j = 0; j < net.links().size() && b.positive; ++j) b.positive = least(j) > 0;
   }
   *positive = b.positive;
   if (!b.positive || b.uses < 2) return nullptr;
-  bool valid = !b.h.empty() && !b.loose, built = false;
-  for (std::size_t i = 0; i < b.unbuilt_links.size() && valid; ++i) valid = !s.built[b.unbuilt_links[i]];
-  built = !valid;  // a link built since (a queue builds for good): rebuilt now
-  for (std::size_t i = 0; i < b.short_links.size() && valid; ++i) valid = s.free[b.short_links[i]] < r.pairs;
+  // valid: h is a lower bound on the state met: the links left out (short of pairs) are still
+  // short, and (costed classes) every link is built as when h was built. A link short now but not
+  // then is taken out of the table (h stays a lower bound: a queue only takes pairs)
+  bool valid = !b.h.empty() && !b.loose, built = false, more_free = false;
+  const std::size_t m = net.links().size();
+  if (valid) {
+    I.cut.clear();
+    for (std::size_t j = 0; j < m; ++j) {
+      if (costed && s.built[j] != b.built[j]) built = true;
+      if (capacity && (s.free[j] < r.pairs) != bool(b.is_short[j])) {
+        if (b.is_short[j]) more_free = true;
+        else I.cut.push_back(int(j));
+      }
+    }
+    valid = !built && !more_free;
+  }
   // a state with more pairs free than the table's (a relaxed state of a diagnosis, another
   // queue): no bound this time, rebuilt only if that keeps happening
   if (!valid && !built && !b.h.empty() && !b.loose && ++b.misses < 8) return nullptr;
+  if (valid)
+    for (int j : I.cut) b.is_short[std::size_t(j)] = 1, b.short_links.push_back(j);
+  const int n = int(I.node.size());
+  auto& heap = I.bound_heap;
+  auto later = [](const std::pair<double, int>& x, const std::pair<double, int>& y) { return x.first > y.first; };
   if (!valid) {
     if (b.h.empty() && I.bounds_built >= 48) {  // bounded memory: at most 48 tables
-      for (auto& [k, x] : I.bounds) std::vector<double>().swap(x.h), x.short_links.clear(), x.unbuilt_links.clear();
+      for (auto& [k, x] : I.bounds) {
+        std::vector<double>().swap(x.h), x.short_links.clear(), x.unbuilt_links.clear();
+        std::vector<char>().swap(x.is_short), std::vector<char>().swap(x.built);
+      }
       I.bounds_built = 0;
     }
     if (b.h.empty()) ++I.bounds_built;
-    struct Least {
-      using Key = Arc;
-      using Value = double;
-      const Interconnect::Impl& I;
-      std::vector<double> w;  // per link
-      double operator[](Arc a) const { return I.kind[a] >= 0 ? w[I.kind[a]] : 0.0; }
-    } len{I, {}};
-    len.w.resize(net.links().size());
     b.short_links.clear();
     b.unbuilt_links.clear();
-    for (std::size_t j = 0; j < net.links().size(); ++j) {
-      len.w[j] = least(int(j));
-      if (costed && !s.built[j]) {  // its length now (LazyLength's sum), while it is not built
-        const Link& l = net.links()[j];
-        const double c = link_cost(l, p, r, false) * 1.0 + kTieBreak * l.length_km;
-        const double now = kind == 'l' ? l.latency_ms + 1e-9 * c : c + lambda * l.latency_ms;
-        if (now > len.w[j]) len.w[j] = now, b.unbuilt_links.push_back(int(j));
-      }
-      if (capacity && s.free[j] < r.pairs) len.w[j] = std::numeric_limits<double>::infinity(), b.short_links.push_back(int(j));
+    b.is_short.assign(m, 0);
+    b.built.assign(m, 0);
+    for (std::size_t j = 0; j < m; ++j) {
+      if (costed) b.built[j] = s.built[j];
+      if (costed && !s.built[j] && cl.unbuilt[j] > least(j)) b.unbuilt_links.push_back(int(j));
+      if (capacity && s.free[j] < r.pairs) b.short_links.push_back(int(j)), b.is_short[j] = 1;
     }
     // the links are symmetric: the distance from the target (every point of presence for the
     // "any PoP" sink) is the distance to it
-    lemon::Dijkstra<ListDigraph, Least> dj(I.g, len);
-    dj.init();
+    b.h.assign(std::size_t(I.g.maxNodeId() + 1), inf);
+    std::vector<char>& done = I.bound_done;
+    done.assign(std::size_t(n), 0);
+    heap.clear();
     if (target == ListDigraph::id(I.sink)) {
-      for (std::size_t v = 0; v < I.is_pop.size(); ++v)
-        if (I.is_pop[v]) dj.addSource(I.node[v]);
-    } else {
-      dj.addSource(ListDigraph::nodeFromId(target));
+      for (int v = 0; v < n; ++v)
+        if (I.is_pop[std::size_t(v)]) b.h[std::size_t(v)] = 0, heap.push_back({0.0, v});
+    } else if (target < n) {
+      b.h[std::size_t(target)] = 0, heap.push_back({0.0, target});
     }
-    dj.start();
-    b.h.assign(std::size_t(I.g.maxNodeId() + 1), std::numeric_limits<double>::infinity());
-    for (std::size_t v = 0; v < I.node.size(); ++v)
-      if (dj.reached(I.node[v])) b.h[ListDigraph::id(I.node[v])] = dj.dist(I.node[v]);
+    std::make_heap(heap.begin(), heap.end(), later);
+    while (!heap.empty()) {
+      std::pop_heap(heap.begin(), heap.end(), later);
+      const auto [d, v] = heap.back();
+      heap.pop_back();
+      if (done[std::size_t(v)]) continue;
+      done[std::size_t(v)] = 1;
+      for (int k = I.adj_start[v]; k < I.adj_start[v + 1]; ++k) {
+        const int u = I.adj_to[k];
+        const double nd = d + bound_len(std::size_t(I.adj_link[k]));
+        if (nd < b.h[std::size_t(u)]) b.h[std::size_t(u)] = nd, heap.push_back({nd, u}), std::push_heap(heap.begin(), heap.end(), later);
+      }
+    }
     b.h[std::size_t(target)] = 0;
     b.expanded = 0;
     b.misses = 0;
@@ -163,7 +215,7 @@ Interconnect::Impl::Bound* bound_of(Interconnect::Impl& I, const Network& net, c
 // The canonical route (canonical_path) from network node `source` to graph node `target` by A*
 // on the class's lower bound (Dijkstra while it is not built): nodes expanded in order of
 // d + h, a node re-expanded if its distance drops (rounding may make h inconsistent by an ulp);
-// the run goes on past the target while d + h <= d(t) (1 + 1e-9), so every node that may be
+// the run goes on past the target while d + h <= d(t) (1 + 1e-12), so every node that may be
 // a tight predecessor on the route has its exact distance (d(u) + h(u) <= d(v) + h(v) <= d(t)
 // up to rounding). The route is then read from the distances: from the target, the tight
 // in-arc of least (d(u), node id, link id). Undecided: a zero-length link in the class, or a
@@ -195,6 +247,7 @@ GoalRun goal_run(Interconnect::Impl& I, const Network& net, const InterconnectPa
     std::push_heap(heap.begin(), heap.end(), later);
   };
   const int s = ListDigraph::id(source);
+  const int n = int(I.node.size()), sink = ListDigraph::id(I.sink);
   if (h && !(h[s] < inf)) return GoalRun::None;  // not even on the least lengths
   reach(s, 0.0);
   bool found = false;
@@ -208,17 +261,22 @@ GoalRun goal_run(Interconnect::Impl& I, const Network& net, const InterconnectPa
     I.as_done[e.v] = e.d;
     if (e.v == target) {
       found = true;
-      limit = e.d + 1e-9 * e.d + 1e-12;
+      limit = e.d + 1e-12 * e.d + 1e-15;
       continue;
     }
     I.as_expanded.push_back(e.v);
-    for (ListDigraph::OutArcIt a(I.g, ListDigraph::nodeFromId(e.v)); a != lemon::INVALID; ++a) {
-      const double w = len[a];
-      if (!(w < kBlocked)) continue;
-      const int u = ListDigraph::id(I.g.target(a));
-      if (h && !(h[u] < inf)) continue;  // the target is out of reach from u
+    auto relax = [&](int u, double w) {
+      if (!(w < kBlocked)) return;
+      if (h && !(h[u] < inf)) return;  // the target is out of reach from u
       const double nd = e.d + w;
       if (I.as_stamp[u] != I.as_run || nd < I.as_dist[u]) reach(u, nd);
+    };
+    if (e.v < n) {  // a network node: its links (the CSR adjacency), and the sink's arc of a PoP
+      if (I.is_pop[e.v]) relax(sink, 0.0);
+      for (int k = I.adj_start[e.v]; k < I.adj_start[e.v + 1]; ++k) relax(I.adj_to[k], len.link(I.adj_link[k]));
+    } else {
+      for (ListDigraph::OutArcIt a(I.g, ListDigraph::nodeFromId(e.v)); a != lemon::INVALID; ++a)
+        relax(ListDigraph::id(I.g.target(a)), len[a]);
     }
   }
   if (bound) {  // too loose a bound (capacity taken since it was built): rebuilt once the extra work adds up to a graph
@@ -228,8 +286,16 @@ GoalRun goal_run(Interconnect::Impl& I, const Network& net, const InterconnectPa
       bound->loose = true;
   }
   if (!found || !(I.as_dist[target] < kBlocked)) return GoalRun::None;
+  if (bound) {
+    // Adaptive A* (Koenig & Likhachev): d(t) - d(u) <= dist(u, t) for every node u expanded at its
+    // distance, on this state and on every later one the table stays valid for (lengths only
+    // grow): h learns it, and the next run towards the same target from nearby walks straight
+    const double dt = I.as_dist[target];
+    double* hb = bound->h.data();
+    for (int v : I.as_expanded)
+      if (I.as_done[v] == I.as_dist[v] && dt - I.as_dist[v] > hb[v]) hb[v] = dt - I.as_dist[v];
+  }
   arcs.clear();
-  const int sink = ListDigraph::id(I.sink);
   for (int v = target; v != s;) {
     const double dv = I.as_dist[v];
     Arc best = lemon::INVALID;
@@ -257,6 +323,51 @@ GoalRun goal_run(Interconnect::Impl& I, const Network& net, const InterconnectPa
 }
 
 }  // namespace
+
+std::optional<bool> topology_connected(Interconnect::Impl& I, const Network& net, const InterconnectParams& p,
+                                       const InterconnectionRequest& r) {
+  const auto site = net.find_node(r.site_node);
+  if (!site) return std::nullopt;
+  int target = -1;  // network node, or -1 for any point of presence
+  switch (r.destination.kind) {
+    case Destination::Kind::Node:
+      if (auto v = net.find_node(r.destination.id)) target = *v;
+      else return std::nullopt;
+      break;
+    case Destination::Kind::AnyDorsalePop: break;
+    case Destination::Kind::Hub:
+      if (auto it = I.hub.find(r.destination.id); it != I.hub.end()) target = it->second;
+      else return std::nullopt;
+      break;
+  }
+  if (std::find(I.banned.begin(), I.banned.end(), char(1)) != I.banned.end()) return std::nullopt;
+  if (std::find_if(I.penalty.begin(), I.penalty.end(), [](double x) { return x != 1.0; }) != I.penalty.end()) return std::nullopt;
+  // prepare(capacity = false) gives link j the length of 'r' (cost, capacity no limit): finite?
+  const auto& cl = class_lengths(I, net, p, r, false, false, 0.0, 'r');
+  if (!cl.finite) return std::nullopt;
+  const int n = int(I.node.size());
+  if (I.part.empty()) {
+    I.part.assign(std::size_t(n), -1);
+    int parts = 0;
+    for (int v0 = 0; v0 < n; ++v0) {
+      if (I.part[std::size_t(v0)] >= 0) continue;
+      I.part_pop.push_back(0);
+      I.stack.clear();
+      I.stack.push_back(v0);
+      I.part[std::size_t(v0)] = parts;
+      while (!I.stack.empty()) {
+        const int v = I.stack.back();
+        I.stack.pop_back();
+        if (I.is_pop[std::size_t(v)]) I.part_pop.back() = 1;
+        for (int k = I.adj_start[v]; k < I.adj_start[v + 1]; ++k)
+          if (I.part[std::size_t(I.adj_to[k])] < 0) I.part[std::size_t(I.adj_to[k])] = parts, I.stack.push_back(I.adj_to[k]);
+      }
+      ++parts;
+    }
+  }
+  const int a = I.part[std::size_t(*site)];
+  return target < 0 ? bool(I.part_pop[std::size_t(a)]) : a == I.part[std::size_t(target)];
+}
 
 MemoRun memo_run(Interconnect::Impl& I, const Network& net, const InterconnectParams& p, const InterconnectionRequest& r,
                  const LinkState& s, char mode, double lambda) {
@@ -315,7 +426,7 @@ MemoRun memo_run(Interconnect::Impl& I, const Network& net, const InterconnectPa
     run.flags.reserve(run.links.size());
     for (int l : run.links) run.flags.push_back(flag_of(l));
     auto& size = I.run_memo_size[capacity ? 0 : 1];
-    if (size + run.links.size() > (std::size_t(1) << 20)) {  // bounded memory: this class's runs forgotten
+    if (size + run.links.size() > (std::size_t(1) << 18)) {  // bounded memory: this class's runs forgotten
       for (auto it = I.run_memo.begin(); it != I.run_memo.end();) {
         const bool cap = it->first.mode == 'c' || it->first.mode == 'l' || it->first.mode == 'f';
         it = cap == capacity ? I.run_memo.erase(it) : std::next(it);
@@ -325,7 +436,8 @@ MemoRun memo_run(Interconnect::Impl& I, const Network& net, const InterconnectPa
     size += run.links.size();
     I.run_memo[key] = std::move(run);
   };
-  const LazyLength len{I, net, p, r, s, capacity, mode == 'l', pure_latency, lambda};
+  const auto& cl = class_lengths(I, net, p, r, mode == 'l', pure_latency, lambda, mode);
+  const LazyLength len{I, s, cl.built.data(), cl.unbuilt.data(), r.pairs, capacity};
   const GNode t = pr.target;
   std::vector<Arc> arcs;
   Interconnect::Impl::Bound* bound = nullptr;

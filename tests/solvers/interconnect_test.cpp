@@ -1082,6 +1082,152 @@ TEST(InterconnectCanonical, AGoalDirectedSearchIsNotReusedOnceItsBoundNoLongerHo
   EXPECT_TRUE(names_x) << testing::PrintToString(texts(q.evaluations[3].reasons));
 }
 
+TEST(InterconnectCanonical, ALearnedBoundIsDroppedWhenPairsAreFreedAgain) {
+  // A goal-directed search's bound (per class of request) leaves out the cables short of pairs
+  // and takes out those found short since (and learns from each run): true only while they stay
+  // short. S reaches the point of presence P by S-A-B-P (10 km a cable) or S-C-D-P (1 km), whose
+  // cable X = C-D is full in one state and free in another; the same Interconnect answers from S
+  // on the full state (the bound is built on it, X left out), then on the free one: the route
+  // must go through X, as the reference path's, not be pruned by the bound of the full state.
+  Network net;
+  for (const char* id : {"S", "P", "A", "B", "C", "D"}) {
+    Node n;
+    n.id = n.name = id;
+    n.kind = std::string(id) == "P" ? NodeKind::DorsalePop : std::string(id) == "S" ? NodeKind::Nro : NodeKind::Junction;
+    net.add_node(n);
+  }
+  auto cable = [&](const std::string& a, const std::string& b, double km) {
+    Link l;
+    l.id = a + "-" + b;
+    l.length_km = km;
+    l.status = LinkStatus::Owned;
+    l.pairs_total = 8;
+    l.latency_ms = km * 0.0049;
+    net.add_link(l, a, b);
+  };
+  cable("S", "A", 10), cable("A", "B", 10), cable("B", "P", 10);
+  cable("S", "C", 1), cable("C", "D", 1), cable("D", "P", 1);
+  LinkState free_x = LinkState::of(net), full_x = free_x;
+  int x = -1;
+  for (std::size_t j = 0; j < net.links().size(); ++j)
+    if (net.links()[j].id == "C-D") x = int(j);
+  ASSERT_GE(x, 0);
+  full_x.free[std::size_t(x)] = 0;
+  InterconnectionRequest r;
+  r.id = "R";
+  r.site_node = "S";
+  r.destination = {Destination::Kind::AnyDorsalePop, ""};
+  r.pairs = 1;
+  r.submitted = "2024-01-01";
+  const auto p = params_of(Parameters{});
+  Interconnect fast(net, p), ref(net, p);
+  const std::vector<std::string> via_x{"S-C", "C-D", "D-P", "|"}, around{"S-A", "A-B", "B-P", "|"};
+  EXPECT_EQ(route_ids(net, fast.evaluate(r, full_x)).second, around);
+  EXPECT_EQ(route_ids(net, ref.evaluate_reference(r, full_x)).second, around);
+  for (const char* site : {"A", "B", "C"}) {  // the class's next uses (another site: no memoised run) build its bound on full_x
+    InterconnectionRequest other = r;
+    other.site_node = site;
+    const Evaluation a = fast.evaluate(other, full_x), b = ref.evaluate_reference(other, full_x);
+    EXPECT_EQ(route_ids(net, a), route_ids(net, b)) << site;
+    EXPECT_TRUE(a.option.has_value()) << site;
+  }
+  for (int round = 0; round < 10; ++round) {  // the bound of the full state is no use here, however often asked
+    EXPECT_EQ(route_ids(net, fast.evaluate(r, free_x)).second, via_x) << round;
+    EXPECT_EQ(route_ids(net, ref.evaluate_reference(r, free_x)).second, via_x) << round;
+    EXPECT_EQ(route_ids(net, fast.evaluate(r, full_x)).second, around) << round;  // and back
+  }
+}
+
+TEST(InterconnectFast, NoRouteWhateverTheCapacityIsReadFromTheNetworksConnectedParts) {
+  // Z-W is a part of the network with no point of presence; S-P one with. An unprotected
+  // request's topology verdict (a route whatever the capacity?) comes from the parts: Z to any
+  // PoP has none, Z to W and S to P have one (S-P full: a capacity reason, not a topology one);
+  // each answer as the reference path's (its own search)
+  Network net;
+  for (const char* id : {"S", "P", "Z", "W"}) {
+    Node n;
+    n.id = n.name = id;
+    n.kind = std::string(id) == "P" ? NodeKind::DorsalePop : NodeKind::Nro;
+    net.add_node(n);
+  }
+  for (auto [a, b] : {std::pair{"S", "P"}, std::pair{"Z", "W"}}) {
+    Link l;
+    l.id = std::string(a) + "-" + b;
+    l.length_km = 3;
+    l.status = LinkStatus::Owned;
+    l.pairs_total = 4;
+    l.latency_ms = 3 * 0.0049;
+    net.add_link(l, a, b);
+  }
+  LinkState full = LinkState::of(net);
+  full.free[0] = 0;  // S-P
+  const auto p = params_of(Parameters{});
+  Interconnect fast(net, p), ref(net, p);
+  auto request = [](const char* site, Destination d) {
+    InterconnectionRequest r;
+    r.id = std::string("R") + site;
+    r.site_node = site;
+    r.destination = d;
+    r.pairs = 1;
+    r.submitted = "2024-01-01";
+    return r;
+  };
+  const Destination any{Destination::Kind::AnyDorsalePop, ""};
+  for (const auto& r : {request("Z", any), request("S", any), request("Z", {Destination::Kind::Node, "W"})}) {
+    for (const LinkState* s : {&full, &full}) {
+      const Evaluation a = fast.evaluate(r, *s), b = ref.evaluate_reference(r, *s);
+      EXPECT_EQ(a.decision, b.decision) << r.id;
+      EXPECT_EQ(texts(a.reasons), texts(b.reasons)) << r.id;
+      EXPECT_EQ(route_ids(net, a), route_ids(net, b)) << r.id;
+    }
+  }
+  const Evaluation z = fast.evaluate(request("Z", any), full), s = fast.evaluate(request("S", any), full);
+  ASSERT_EQ(z.decision, Decision::Reject);
+  ASSERT_EQ(s.decision, Decision::Reject);
+  ASSERT_FALSE(z.reasons.empty());
+  EXPECT_EQ(z.reasons.front().kind, ReasonKind::NoPath);
+  for (const auto& why : s.reasons) EXPECT_NE(why.kind, ReasonKind::NoPath);
+  EXPECT_NE(fast.evaluate(request("Z", {Destination::Kind::Node, "W"}), full).decision, Decision::Reject);
+}
+
+TEST(InterconnectCanonical, TheTieBreakKeepsTheShorterOfTwoRoutesOfEqualCost) {
+  // owned cables (no lease: the cost is the length's tie break alone): S-A-P and S-B-P, the
+  // second 10 m shorter; the per-link tie share (under 1 m of length a link) never outweighs it,
+  // whatever the ids; and two routes of exactly equal length are chosen by the lengths alone
+  for (const bool swap : {false, true}) {
+    Network net;
+    for (const char* id : {"S", "A", "B", "P"}) {
+      Node n;
+      n.id = n.name = swap && std::string(id) == "A" ? "B" : swap && std::string(id) == "B" ? "A" : id;
+      n.kind = std::string(id) == "P" ? NodeKind::DorsalePop : NodeKind::Nro;
+      net.add_node(n);
+    }
+    auto cable = [&](const std::string& id, const std::string& a, const std::string& b, double km) {
+      Link l;
+      l.id = id;
+      l.length_km = km;
+      l.status = LinkStatus::Owned;
+      l.pairs_total = 8;
+      l.latency_ms = km * 0.0049;
+      net.add_link(l, a, b);
+    };
+    const std::string a = swap ? "B" : "A", b = swap ? "A" : "B";  // b: the shorter way
+    cable("C1", "S", a, 1.0), cable("C2", a, "P", 1.0);
+    cable("C3", "S", b, 1.0), cable("C4", b, "P", 0.99);
+    InterconnectionRequest r;
+    r.id = "R";
+    r.site_node = "S";
+    r.destination = {Destination::Kind::AnyDorsalePop, ""};
+    r.pairs = 1;
+    r.submitted = "2024-01-01";
+    Interconnect ic(net, params_of(Parameters{}));
+    for (const Evaluation& e : {ic.evaluate(r, LinkState::of(net)), ic.evaluate_reference(r, LinkState::of(net))}) {
+      ASSERT_TRUE(e.option.has_value());
+      EXPECT_EQ(route_ids(net, e).second, (std::vector<std::string>{"C3", "C4", "|"}));
+    }
+  }
+}
+
 // ---- request files -----------------------------------------------------------------------
 
 namespace {

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <climits>
 #include <cstring>
 #include <filesystem>
 #include <map>
@@ -149,19 +150,38 @@ std::vector<double> sample_my_pairs(const GuichetJob& job, const solvers::Guiche
 }
 
 // The columns of split sets, sent to the ranks that summarise them; then those this rank owns,
-// put together in draw order (ranks hold ascending draws) and summarised into `summaries`.
-void summarise_split_sets(const Cluster& cluster, const GuichetDeal& deal, int columns, int threads, const std::vector<Piece>& pieces,
+// put together in draw order (ranks hold ascending draws) and summarised into `summaries`. The
+// columns go once into one send buffer (rank after rank; a piece's columns for one rank are
+// contiguous) and come back in one receive buffer, read in place: a split set of 100,000 draws
+// was copied four times (each way) through growing per-rank vectors.
+void summarise_split_sets(const Cluster& cluster, const GuichetDeal& deal, int columns, int threads, std::vector<Piece>& pieces,
                           std::vector<double>& summaries) {
   const int me = cluster.rank(), N = cluster.size();
-  std::vector<std::vector<double>> to(static_cast<std::size_t>(N));
-  for (const auto& p : pieces) {
-    const std::size_t n = std::size_t(p.d1 - p.d0);
+  std::vector<std::int64_t> wide(static_cast<std::size_t>(N), 0);
+  std::int64_t total = 0;
+  for (const auto& p : pieces)
     for (int c = 0; c < columns; ++c) {
-      auto& out = to[std::size_t(deal.column_owner(p.set, c, columns))];
-      out.insert(out.end(), p.values.begin() + std::ptrdiff_t(std::size_t(c) * n), p.values.begin() + std::ptrdiff_t(std::size_t(c + 1) * n));
+      wide[std::size_t(deal.column_owner(p.set, c, columns))] += p.d1 - p.d0;
+      total += p.d1 - p.d0;
     }
+  std::vector<int> counts;
+  for (const auto w : wide) {
+    if (w > INT_MAX) throw std::runtime_error("MPI: a rank's exchange is over 2^31 - 1 doubles");
+    counts.push_back(int(w));
   }
-  const auto from = cluster.exchange(to);
+  std::vector<double> send;
+  send.reserve(std::size_t(total));
+  for (int q = 0; q < N; ++q)
+    for (const auto& p : pieces) {
+      const std::size_t n = std::size_t(p.d1 - p.d0);
+      for (int c = 0; c < columns; ++c)
+        if (deal.column_owner(p.set, c, columns) == q)
+          send.insert(send.end(), p.values.begin() + std::ptrdiff_t(std::size_t(c) * n), p.values.begin() + std::ptrdiff_t(std::size_t(c + 1) * n));
+    }
+  pieces.clear();  // their columns are in `send` now
+  std::vector<int> from;
+  const std::vector<double> recv = cluster.exchange(send, counts, from);
+  send = std::vector<double>();
   // the (set, column) pairs this rank owns, in the order every sender wrote them
   struct Owned {
     std::int64_t set;
@@ -174,20 +194,22 @@ void summarise_split_sets(const Cluster& cluster, const GuichetDeal& deal, int c
     for (int c = 0; c < columns; ++c)
       if (deal.column_owner(s, c, columns) == me) {
         owned.push_back({s, c, {}});
+        owned.back().draws.reserve(std::size_t(deal.draws()));
       }
   }
+  std::size_t k = 0;
   for (int r = 0; r < N; ++r) {
-    const auto& v = from[std::size_t(r)];
-    std::size_t k = 0;
+    const std::size_t end = k + std::size_t(from[std::size_t(r)]);
+    if (end > recv.size()) throw std::runtime_error("MPI: short exchange from a rank");
     for (auto& o : owned) {
       const auto [d0, d1] = deal.piece(r, o.set);
       const std::size_t n = std::size_t(d1 - d0);
       if (n == 0) continue;
-      if (v.size() - k < n) throw std::runtime_error("MPI: short exchange from a rank");
-      o.draws.insert(o.draws.end(), v.begin() + std::ptrdiff_t(k), v.begin() + std::ptrdiff_t(k + n));
+      if (end - k < n) throw std::runtime_error("MPI: short exchange from a rank");
+      o.draws.insert(o.draws.end(), recv.begin() + std::ptrdiff_t(k), recv.begin() + std::ptrdiff_t(k + n));
       k += n;
     }
-    if (k != v.size()) throw std::runtime_error("MPI: long exchange from a rank");
+    if (k != end) throw std::runtime_error("MPI: long exchange from a rank");
   }
   std::vector<std::vector<double>> cols;
   for (auto& o : owned) {
@@ -293,7 +315,6 @@ DistributedOutcome guichet_distributed(const GuichetConfig& cfg_in, const Cluste
   if (stage_failed(cluster, sampled, result)) return result;
   const RankOutcome mine = guarded([&] {
     summarise_split_sets(cluster, deal, C, cfg.threads, pieces, summaries);
-    pieces.clear();
     return doubles_bytes(summaries);
   });
   const auto all = gather_outcomes(cluster, mine);

@@ -7,9 +7,13 @@
 #include <Eigen/Dense>
 #include <boost/math/distributions/beta.hpp>
 
+#include <sys/mman.h>
+
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <memory>
+#include <new>
 #include <stdexcept>
 #include <string>
 
@@ -240,16 +244,37 @@ struct DrawModel {
 // set): fresh multi-megabyte buffers come from mmap, and their page faults on first touch cost
 // the 2-thread run more than the 1-thread one (10,000 draws: 1.8x instead of 2.0x). Every element
 // is written before it is read, so nothing is cleared. Slot k of 1..6 holds at least n doubles.
+// Buffers of 2 MB and more are 2 MB aligned and advised to transparent huge pages (where the
+// kernel's mode is `madvise`, as Debian's): 100,000 draws fill ~100 MB, 28,000 page faults in
+// 4 KB pages against ~5,600 for the whole command, and their unmapping at exit (serial) is cheaper.
+struct FreeDoubles {
+  void operator()(double* p) const { std::free(p); }
+};
+std::unique_ptr<double[], FreeDoubles> allocate_doubles(std::size_t n) {
+  constexpr std::size_t kHuge = std::size_t(2) << 20;
+  const std::size_t bytes = std::max<std::size_t>(1, n) * sizeof(double);
+  void* p = nullptr;
+  if (bytes >= kHuge) {
+    const std::size_t rounded = (bytes + kHuge - 1) / kHuge * kHuge;
+    p = std::aligned_alloc(kHuge, rounded);
+    if (p) madvise(p, rounded, MADV_HUGEPAGE);  // advice: ignored where huge pages are off
+  } else {
+    p = std::malloc(bytes);
+  }
+  if (!p) throw std::bad_alloc();
+  return std::unique_ptr<double[], FreeDoubles>(static_cast<double*>(p));
+}
+
 double* workspace(int slot, std::size_t n) {
   struct Buffer {
-    std::unique_ptr<double[]> p;
+    std::unique_ptr<double[], FreeDoubles> p;
     std::size_t n = 0;
   };
   static thread_local std::array<Buffer, 7> buffers;
   Buffer& b = buffers[std::size_t(slot)];
   if (b.n < n) {
     b.p.reset();
-    b.p.reset(new double[n]);
+    b.p = allocate_doubles(n);
     b.n = n;
   }
   return b.p.get();

@@ -144,7 +144,7 @@ int Cluster::broadcast(int from_root) const {
   return v;
 }
 
-std::vector<double> Cluster::exchange(const std::vector<double>& send, const std::vector<int>& counts, std::vector<int>& from) const {
+DoubleBuffer Cluster::exchange(const double* send, const std::vector<int>& counts, std::vector<int>& from) const {
   if (int(counts.size()) != size_) throw std::runtime_error("MPI: exchange needs one count per rank");
   const std::size_t n = std::size_t(size_);
   std::vector<int> sdispl(n), rdispl(n);
@@ -155,7 +155,6 @@ std::vector<double> Cluster::exchange(const std::vector<double>& send, const std
     sdispl[q] = int(total);
     total += counts[q];
   }
-  if (std::size_t(total) != send.size()) throw std::runtime_error("MPI: exchange counts do not add up to what is sent");
   check(MPI_Alltoall(counts.data(), 1, MPI_INT, from.data(), 1, MPI_INT, MPI_COMM_WORLD), "MPI_Alltoall");
   std::int64_t rtotal = 0;
   for (std::size_t q = 0; q < n; ++q) {
@@ -163,8 +162,8 @@ std::vector<double> Cluster::exchange(const std::vector<double>& send, const std
     rdispl[q] = int(rtotal);
     rtotal += from[q];
   }
-  std::vector<double> recv(static_cast<std::size_t>(rtotal));
-  check(MPI_Alltoallv(send.data(), counts.data(), sdispl.data(), MPI_DOUBLE, recv.data(), from.data(), rdispl.data(), MPI_DOUBLE,
+  DoubleBuffer recv(static_cast<std::size_t>(rtotal));
+  check(MPI_Alltoallv(send, counts.data(), sdispl.data(), MPI_DOUBLE, recv.data(), from.data(), rdispl.data(), MPI_DOUBLE,
                       MPI_COMM_WORLD),
         "MPI_Alltoallv");
   return recv;
@@ -172,9 +171,9 @@ std::vector<double> Cluster::exchange(const std::vector<double>& send, const std
 
 #else
 // Never reached: a Cluster cannot be made without MPI.
-std::vector<double> Cluster::exchange(const std::vector<double>& send, const std::vector<int>& counts, std::vector<int>& from) const {
+DoubleBuffer Cluster::exchange(const double*, const std::vector<int>& counts, std::vector<int>& from) const {
   from = counts;
-  return send;
+  return DoubleBuffer();
 }
 std::vector<std::string> Cluster::gather(const std::string& mine) const { return {mine}; }
 std::string Cluster::broadcast(const std::string& from_root) const { return from_root; }

@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include "models/double_buffer.h"
+
 namespace dorsale::planner {
 
 class Cluster {
@@ -35,7 +37,7 @@ class Cluster {
   // All to all, flat: `send` holds counts[q] doubles for rank q, rank after rank (size()
   // counts); returns what every rank sent this one, rank after rank, and sets from[r] to how
   // many came from rank r. Every rank calls it. std::runtime_error over 2^31 - 1 doubles.
-  std::vector<double> exchange(const std::vector<double>& send, const std::vector<int>& counts, std::vector<int>& from) const;
+  DoubleBuffer exchange(const double* send, const std::vector<int>& counts, std::vector<int>& from) const;
 
  private:
   int rank_ = 0, size_ = 1;

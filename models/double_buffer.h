@@ -2,8 +2,9 @@
 // An uninitialised buffer of doubles for the guichet's draw matrices and the columns the MPI
 // ranks exchange (100,000 draws: ~100 MB). From 2 MB up it is 2 MB aligned and advised to
 // transparent huge pages (where the kernel's mode is `madvise`, as Debian's): a few hundred page
-// faults instead of ~25,000 per 100 MB, and a cheap unmapping at exit. Nothing is zero-filled:
-// the owner writes every element before reading it.
+// faults instead of ~25,000 per 100 MB, and a cheap unmapping at exit (MPI ranks turn huge pages
+// off: planner/cluster.cpp). Nothing is zero-filled: the owner writes every element before
+// reading it.
 #include <sys/mman.h>
 
 #include <cstddef>

@@ -3,8 +3,12 @@
 // starts MPI only when mpirun launched it, so a plain `dorsale …` never touches MPI. Work is
 // dealt to ranks by index (k mod size = rank) and every rank's answer is gathered on rank 0,
 // which alone writes: the files are the bytes one process writes.
+#include <functional>
 #include <string>
+#include <utility>
 #include <vector>
+
+#include "models/double_buffer.h"
 
 namespace dorsale::planner {
 
@@ -30,13 +34,27 @@ class Cluster {
   std::string broadcast(const std::string& from_root) const;
   // Rank 0's integer on every rank.
   int broadcast(int from_root) const;
-  // All to all: to_each[q] (size() vectors) goes to rank q; returns what each rank sent this
-  // one, in rank order. Every rank calls it. std::runtime_error over 2^31 - 1 doubles.
-  std::vector<std::vector<double>> exchange(const std::vector<std::vector<double>>& to_each) const;
+  // All to all, flat: `send` holds counts[q] doubles for rank q, rank after rank (size()
+  // counts); returns what every rank sent this one, rank after rank, and sets from[r] to how
+  // many came from rank r. Every rank calls it. std::runtime_error over 2^31 - 1 doubles.
+  DoubleBuffer exchange(const double* send, const std::vector<int>& counts, std::vector<int>& from) const;
 
  private:
   int rank_ = 0, size_ = 1;
 };
+
+// Open MPI's transports for a job whose ranks all run on this machine: what the Cluster sets
+// before MPI_Init (with setenv(..., 0)), as (variable, value) pairs. By default Open MPI 4 opens
+// every point-to-point layer it has: with Debian's packages the `cm` layer loads the PSM and PSM2
+// libraries, whose start-up sleeps ~0.1 s each, and the TCP layer scans the network interfaces;
+// dorsale's few small messages between ranks of one machine need only shared memory. So, when
+// mpirun's OMPI_COMM_WORLD_LOCAL_SIZE equals OMPI_COMM_WORLD_SIZE: OMPI_MCA_pml=ob1 and
+// OMPI_MCA_btl=self,vader (self,sm from Open MPI 5). Nothing is given when the ranks span
+// machines (InfiniBand, Omni-Path: Open MPI's own choice), when DORSALE_MPI_DEFAULTS=off, or for
+// a variable already set (`mpirun --mca pml ucx` or an exported OMPI_MCA_pml wins). `env` reads a
+// variable (nullptr when unset); `open_mpi_major` is Open MPI's major version (0: not Open MPI).
+std::vector<std::pair<std::string, std::string>> single_machine_mpi_defaults(const std::function<const char*(const char*)>& env,
+                                                                             int open_mpi_major);
 
 // What one rank sends rank 0: its exit code (0, or the code of its error), its error message,
 // and its payload. Packed as bytes for Cluster::gather.

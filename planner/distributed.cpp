@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <climits>
 #include <cstring>
 #include <filesystem>
 #include <map>
@@ -121,7 +123,7 @@ std::vector<double> bytes_doubles(const std::string& b) {
 struct Piece {
   std::int64_t set;
   int d0, d1;
-  std::vector<double> values;
+  DoubleBuffer values;
 };
 
 // This rank's sets and pieces: whole sets summarised here; pieces sampled, kept for the exchange.
@@ -141,7 +143,7 @@ std::vector<double> sample_my_pairs(const GuichetJob& job, const solvers::Guiche
       continue;
     }
     const solvers::GuichetColumns columns(j.inputs, j.params, seed, std::uint64_t(s));
-    Piece p{s, d0, d1, std::vector<double>(std::size_t(columns.columns()) * std::size_t(d1 - d0))};
+    Piece p{s, d0, d1, DoubleBuffer(std::size_t(columns.columns()) * std::size_t(d1 - d0))};
     columns.sample(d0, d1, p.values.data(), threads, count);
     pieces.push_back(std::move(p));
   }
@@ -149,52 +151,84 @@ std::vector<double> sample_my_pairs(const GuichetJob& job, const solvers::Guiche
 }
 
 // The columns of split sets, sent to the ranks that summarise them; then those this rank owns,
-// put together in draw order (ranks hold ascending draws) and summarised into `summaries`.
-void summarise_split_sets(const Cluster& cluster, const GuichetDeal& deal, int columns, int threads, const std::vector<Piece>& pieces,
+// put together in draw order (ranks hold ascending draws) and summarised into `summaries`. The
+// columns are sent from the piece itself (or copied once into one send buffer, rank after rank,
+// when a rank holds several pieces) and copied once from the receive buffer into place (they
+// went through four copies in growing per-rank vectors); the buffers are huge-page DoubleBuffers
+// (models/double_buffer.h), not zero-filled: fresh memory is costly (first touch).
+void summarise_split_sets(const Cluster& cluster, const GuichetDeal& deal, int columns, int threads, std::vector<Piece>& pieces,
                           std::vector<double>& summaries) {
   const int me = cluster.rank(), N = cluster.size();
-  std::vector<std::vector<double>> to(static_cast<std::size_t>(N));
-  for (const auto& p : pieces) {
-    const std::size_t n = std::size_t(p.d1 - p.d0);
+  std::vector<std::int64_t> wide(static_cast<std::size_t>(N), 0);
+  std::int64_t total = 0;
+  for (const auto& p : pieces)
     for (int c = 0; c < columns; ++c) {
-      auto& out = to[std::size_t(deal.column_owner(p.set, c, columns))];
-      out.insert(out.end(), p.values.begin() + std::ptrdiff_t(std::size_t(c) * n), p.values.begin() + std::ptrdiff_t(std::size_t(c + 1) * n));
+      wide[std::size_t(deal.column_owner(p.set, c, columns))] += p.d1 - p.d0;
+      total += p.d1 - p.d0;
     }
+  std::vector<int> counts;
+  for (const auto w : wide) {
+    if (w > INT_MAX) throw std::runtime_error("MPI: a rank's exchange is over 2^31 - 1 doubles");
+    counts.push_back(int(w));
   }
-  const auto from = cluster.exchange(to);
-  // the (set, column) pairs this rank owns, in the order every sender wrote them
+  // one piece (2 ranks, or a set split once per rank): its columns are already in rank order
+  // (column_owner grows with the column), so it is sent as it is; several are copied in order
+  const bool in_place = pieces.size() == 1;
+  DoubleBuffer send;
+  if (!in_place) {
+    send = DoubleBuffer(static_cast<std::size_t>(total));
+    std::size_t at = 0;
+    for (int q = 0; q < N; ++q)
+      for (const auto& p : pieces) {
+        const std::size_t n = std::size_t(p.d1 - p.d0);
+        for (int c = 0; c < columns; ++c)
+          if (deal.column_owner(p.set, c, columns) == q) {
+            std::copy(p.values.data() + std::size_t(c) * n, p.values.data() + std::size_t(c + 1) * n, send.data() + at);
+            at += n;
+          }
+      }
+  }
+  std::vector<int> from;
+  const DoubleBuffer recv = cluster.exchange(in_place ? pieces.front().values.data() : send.data(), counts, from);
+  // the piece, once sent, holds the owned columns when it is big enough (2 ranks: the same size):
+  // its pages are touched already, and fresh memory costs ~1 ms a MB on a virtual machine
+  DoubleBuffer spare = in_place ? std::move(pieces.front().values) : std::move(send);
+  pieces.clear();
+  // the (set, column) pairs this rank owns, in the order every sender wrote them, each put
+  // together in its slot of `cols` (column i at i x draws), filled rank after rank
   struct Owned {
     std::int64_t set;
     int column;
-    std::vector<double> draws;
+    std::size_t filled = 0;
   };
   std::vector<Owned> owned;
   for (std::int64_t s = 0; s < deal.sets(); ++s) {
     if (!deal.split(s)) continue;
     for (int c = 0; c < columns; ++c)
-      if (deal.column_owner(s, c, columns) == me) {
-        owned.push_back({s, c, {}});
-      }
+      if (deal.column_owner(s, c, columns) == me) owned.push_back({s, c});
   }
+  const std::size_t D = std::size_t(deal.draws());
+  DoubleBuffer cols = spare.size() >= owned.size() * D ? std::move(spare) : DoubleBuffer(owned.size() * D);
+  spare = DoubleBuffer();
+  std::size_t k = 0;
   for (int r = 0; r < N; ++r) {
-    const auto& v = from[std::size_t(r)];
-    std::size_t k = 0;
-    for (auto& o : owned) {
+    const std::size_t end = k + std::size_t(from[std::size_t(r)]);
+    if (end > recv.size()) throw std::runtime_error("MPI: short exchange from a rank");
+    for (std::size_t i = 0; i < owned.size(); ++i) {
+      auto& o = owned[i];
       const auto [d0, d1] = deal.piece(r, o.set);
       const std::size_t n = std::size_t(d1 - d0);
       if (n == 0) continue;
-      if (v.size() - k < n) throw std::runtime_error("MPI: short exchange from a rank");
-      o.draws.insert(o.draws.end(), v.begin() + std::ptrdiff_t(k), v.begin() + std::ptrdiff_t(k + n));
+      if (end - k < n || o.filled + n > D) throw std::runtime_error("MPI: short exchange from a rank");
+      std::copy(recv.data() + k, recv.data() + k + n, cols.data() + i * D + o.filled);
+      o.filled += n;
       k += n;
     }
-    if (k != v.size()) throw std::runtime_error("MPI: long exchange from a rank");
+    if (k != end) throw std::runtime_error("MPI: long exchange from a rank");
   }
-  std::vector<std::vector<double>> cols;
-  for (auto& o : owned) {
-    if (o.draws.size() != std::size_t(deal.draws())) throw std::runtime_error("MPI: a column misses draws");
-    cols.push_back(std::move(o.draws));
-  }
-  const std::vector<Quantiles> q = solvers::summarise_draw_columns(cols, threads);
+  for (const auto& o : owned)
+    if (o.filled != D) throw std::runtime_error("MPI: a column misses draws");
+  const std::vector<Quantiles> q = solvers::summarise_draw_columns(cols.data(), owned.size(), D, threads);
   for (std::size_t i = 0; i < owned.size(); ++i) put_summary(summaries, owned[i].set, owned[i].column, q[i]);
 }
 
@@ -293,7 +327,6 @@ DistributedOutcome guichet_distributed(const GuichetConfig& cfg_in, const Cluste
   if (stage_failed(cluster, sampled, result)) return result;
   const RankOutcome mine = guarded([&] {
     summarise_split_sets(cluster, deal, C, cfg.threads, pieces, summaries);
-    pieces.clear();
     return doubles_bytes(summaries);
   });
   const auto all = gather_outcomes(cluster, mine);

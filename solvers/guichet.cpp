@@ -9,10 +9,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <memory>
+#include <new>
 #include <stdexcept>
 #include <string>
 
+#include "models/double_buffer.h"
 #include "models/random.h"
 
 namespace dorsale::solvers {
@@ -241,18 +244,22 @@ struct DrawModel {
 // the 2-thread run more than the 1-thread one (10,000 draws: 1.8x instead of 2.0x). Every element
 // is written before it is read, so nothing is cleared. Slot k of 1..6 holds at least n doubles.
 double* workspace(int slot, std::size_t n) {
-  struct Buffer {
-    std::unique_ptr<double[]> p;
-    std::size_t n = 0;
-  };
-  static thread_local std::array<Buffer, 7> buffers;
-  Buffer& b = buffers[std::size_t(slot)];
-  if (b.n < n) {
-    b.p.reset();
-    b.p.reset(new double[n]);
-    b.n = n;
+  static thread_local std::array<DoubleBuffer, 7> buffers;
+  DoubleBuffer& b = buffers[std::size_t(slot)];
+  if (b.size() < n) {
+    b = DoubleBuffer();
+    b = DoubleBuffer(n);  // huge pages from 2 MB (models/double_buffer.h)
   }
-  return b.p.get();
+  return b.data();
+}
+
+// A chunk's [draw][stat] scratch (DrawModel::draw writes every element), kept by each thread: a
+// fresh vector per chunk of 256 draws was zero-filled, and under mpirun (Open MPI's memory hooks)
+// its pages were faulted in again each time (~100,000 page faults a set of 100,000 draws).
+double* chunk_scratch(std::size_t n) {
+  static thread_local DoubleBuffer buffer;
+  if (buffer.size() < n) buffer = DoubleBuffer(n);
+  return buffer.data();
 }
 
 // Every draw, in parallel, into sub / prem laid out [stat][draw]: sub[(k * Y + y) * draws + d].
@@ -263,7 +270,8 @@ void sample_draws(const DrawModel& m, int draws, double* sub, double* prem, cons
   const std::size_t stride = m.stride;
   tbb::parallel_for(tbb::blocked_range<int>(0, draws, 256), [&](const tbb::blocked_range<int>& r) {
     const std::size_t n = std::size_t(r.end() - r.begin());
-    std::vector<double> ls(n * stride), lp(n * stride);
+    double* const ls = chunk_scratch(2 * n * stride);
+    double* const lp = ls + n * stride;
     for (int d = r.begin(); d != r.end(); ++d) m.draw(d, &ls[std::size_t(d - r.begin()) * stride], &lp[std::size_t(d - r.begin()) * stride]);
     for (std::size_t j = 0; j < stride; ++j)
       for (std::size_t k = 0; k < n; ++k) {
@@ -434,7 +442,8 @@ void GuichetColumns::sample(int d0, int d1, double* out, int threads, const Prog
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism, std::max(1, threads));
   tbb::parallel_for(tbb::blocked_range<int>(d0, d1, 256), [&](const tbb::blocked_range<int>& r) {
     const std::size_t n = std::size_t(r.end() - r.begin());
-    std::vector<double> ls(n * stride), lp(n * stride);
+    double* const ls = chunk_scratch(2 * n * stride);
+    double* const lp = ls + n * stride;
     for (int d = r.begin(); d != r.end(); ++d) m.draw(d, &ls[std::size_t(d - r.begin()) * stride], &lp[std::size_t(d - r.begin()) * stride]);
     for (std::size_t k = 0; k < n; ++k) {
       const std::size_t at = std::size_t(r.begin() - d0) + k;
@@ -463,6 +472,13 @@ void GuichetColumns::sample(int d0, int d1, double* out, int threads, const Prog
     }
     if (progress) progress->add(std::int64_t(n));
   });
+}
+
+std::vector<Quantiles> summarise_draw_columns(double* columns, std::size_t count, std::size_t n, int threads) {
+  std::vector<Quantiles> q(count);
+  tbb::global_control limit(tbb::global_control::max_allowed_parallelism, std::max(1, threads));
+  tbb::parallel_for(std::size_t(0), count, [&](std::size_t i) { q[i] = summarise_draws(columns + i * n, n); });
+  return q;
 }
 
 std::vector<Quantiles> summarise_draw_columns(std::vector<std::vector<double>>& columns, int threads) {

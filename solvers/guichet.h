@@ -142,6 +142,8 @@ GuichetStats guichet_stats_from_columns(const GuichetInputs& in, const GuichetPa
 Quantiles summarise_draws(double* v, std::size_t n);
 // summarise_draws of each column (reordered), on up to `threads` threads.
 std::vector<Quantiles> summarise_draw_columns(std::vector<std::vector<double>>& columns, int threads);
+// The same over `count` contiguous columns of n draws each: columns[c * n .. (c + 1) * n).
+std::vector<Quantiles> summarise_draw_columns(double* columns, std::size_t count, std::size_t n, int threads);
 
 // Beta(mean, sd) draw (mean when sd == 0); exposed for tests.
 double beta_draw(double mean, double sd, dorsale::Rng& rng);

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <map>
 
+#include "planner/cluster.h"
 #include "test_support.h"
 
 namespace fs = std::filesystem;
@@ -16,8 +17,9 @@ using dorsale::test::slurp;
 namespace {
 
 // Runs `mpirun -np n dorsale args…` (as root too: CI runs as root); returns the exit code.
-int run_mpi(int n, const std::vector<std::string>& args, const fs::path& log) {
-  std::string cmd = "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 ASAN_OPTIONS=detect_leaks=0 "
+// `env`: more VAR=value words before mpirun.
+int run_mpi(int n, const std::vector<std::string>& args, const fs::path& log, const std::string& env = "") {
+  std::string cmd = env + " OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 ASAN_OPTIONS=detect_leaks=0 "
                     "OMPI_MCA_rmaps_base_oversubscribe=1 mpirun -np " + std::to_string(n) + " '" + DORSALE_BIN + "'";
   for (const auto& a : args) cmd += " '" + a + "'";
   cmd += " > '" + log.string() + "' 2>&1";
@@ -170,4 +172,47 @@ TEST(Distributed, AGuichetSetARankRefusesFailsTheRunAndNothingIsWritten) {
   EXPECT_EQ(log.find("rank 0:"), std::string::npos) << log;
   EXPECT_NE(log.find("guichet.cap_2022_social_eur"), std::string::npos) << log;
   EXPECT_TRUE(dorsale::test::visible(out).empty()) << "nothing of the run is visible";
+}
+
+// The transports dorsale asks of Open MPI before MPI_Init (planner/cluster.h): shared memory
+// only when every rank is on this machine; never over the user's own setting.
+namespace {
+using Env = std::map<std::string, std::string>;
+std::vector<std::pair<std::string, std::string>> defaults_for(const Env& env, int major) {
+  return dorsale::planner::single_machine_mpi_defaults(
+      [&](const char* n) { const auto it = env.find(n); return it == env.end() ? nullptr : it->second.c_str(); }, major);
+}
+using Pairs = std::vector<std::pair<std::string, std::string>>;
+}  // namespace
+
+TEST(MpiDefaults, RanksOfOneMachineGetSharedMemoryOnly) {
+  const Env one = {{"OMPI_COMM_WORLD_SIZE", "2"}, {"OMPI_COMM_WORLD_LOCAL_SIZE", "2"}};
+  EXPECT_EQ(defaults_for(one, 4), (Pairs{{"OMPI_MCA_pml", "ob1"}, {"OMPI_MCA_btl", "self,vader"}}));
+  EXPECT_EQ(defaults_for(one, 5), (Pairs{{"OMPI_MCA_pml", "ob1"}, {"OMPI_MCA_btl", "self,sm"}}));
+}
+
+TEST(MpiDefaults, TheUsersSettingsAndJobsOverSeveralMachinesAreLeftAlone) {
+  Env env = {{"OMPI_COMM_WORLD_SIZE", "2"}, {"OMPI_COMM_WORLD_LOCAL_SIZE", "2"}, {"OMPI_MCA_pml", "ucx"}};
+  EXPECT_EQ(defaults_for(env, 4), (Pairs{{"OMPI_MCA_btl", "self,vader"}})) << "the user's pml is kept";
+  env["OMPI_MCA_btl"] = "self,tcp";
+  EXPECT_TRUE(defaults_for(env, 4).empty());
+  EXPECT_TRUE(defaults_for({{"OMPI_COMM_WORLD_SIZE", "4"}, {"OMPI_COMM_WORLD_LOCAL_SIZE", "2"}}, 4).empty()) << "two machines";
+  EXPECT_TRUE(defaults_for({{"OMPI_COMM_WORLD_SIZE", "2"}}, 4).empty()) << "no local size: not mpirun's";
+  EXPECT_TRUE(defaults_for({{"OMPI_COMM_WORLD_SIZE", "2"}, {"OMPI_COMM_WORLD_LOCAL_SIZE", "2"}, {"DORSALE_MPI_DEFAULTS", "off"}}, 4).empty());
+  EXPECT_TRUE(defaults_for({{"OMPI_COMM_WORLD_SIZE", "2"}, {"OMPI_COMM_WORLD_LOCAL_SIZE", "2"}}, 0).empty()) << "not Open MPI";
+}
+
+// Under mpirun on one machine, Open MPI opens only the ob1 layer (not cm, whose PSM libraries
+// sleep at start-up), as its own verbose log shows; a user's OMPI_MCA_pml still wins (a layer
+// that does not exist makes MPI_Init fail).
+TEST(Distributed, OneMachinesRanksOpenOnlyTheSharedMemoryLayerUnlessTheUserSaysOtherwise) {
+  DORSALE_REQUIRE_MPIRUN();
+  dorsale::test::TempDir tmp;
+  const std::vector<std::string> args = {"guichet", "--draws", "20", "--threads", "1", "-o", (tmp.path() / "g").string()};
+  ASSERT_EQ(run_mpi(2, args, tmp.path() / "log", "OMPI_MCA_pml_base_verbose=10"), 0) << slurp(tmp.path() / "log");
+  std::string log = slurp(tmp.path() / "log");
+  if (log.find("found loaded component") == std::string::npos) GTEST_SKIP() << "this MPI does not log its components (not Open MPI)";
+  EXPECT_NE(log.find("found loaded component ob1"), std::string::npos) << log;
+  EXPECT_EQ(log.find("found loaded component cm"), std::string::npos) << log;
+  EXPECT_NE(run_mpi(1, args, tmp.path() / "log", "OMPI_MCA_pml=no_such_layer"), 0) << slurp(tmp.path() / "log");
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Configures and builds build-asan/: clang 14, RelWithDebInfo, every target with AddressSanitizer
-# + UndefinedBehaviorSanitizer, the code also with libFuzzer's coverage (DORSALE_FUZZ=ON), the
-# fuzz targets linked with libFuzzer. One build serves the whole test suite under the sanitizers
+# + UndefinedBehaviorSanitizer, the code also with libFuzzer's coverage (DORSALE_FUZZ=ON; no
+# comparison tracing in solvers/, regions/, planner/, no coverage in the tests: CMakeLists.txt),
+# the fuzz targets linked with libFuzzer. One build serves the whole test suite under the sanitizers
 # (scripts/test-sanitize.sh) and the fuzzing (scripts/fuzz.sh, FUZZING.md).
 #
 #   asan-build.sh --tests      everything: libraries, dorsale, the tests, the fuzz targets

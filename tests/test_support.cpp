@@ -8,6 +8,13 @@
 
 namespace dorsale::test {
 
+// the only test source compiled with the paths (tests/CMakeLists.txt, test_paths.h)
+const char* source_dir() { return DORSALE_SOURCE_DIR_PATH; }
+const char* test_data_dir() { return DORSALE_TEST_DATA_PATH; }
+const char* shared_data_dir() { return DORSALE_SHARED_DATA_PATH; }
+const char* shared_bench_dir() { return DORSALE_SHARED_BENCH_PATH; }
+const char* dorsale_bin() { return DORSALE_BIN_PATH; }
+
 const Region& builtin_bfc() {
   static const Region r = [] {
     auto s = scenarios::builtin_scenario("bfc-2022");

@@ -15,6 +15,7 @@
 #include "models/error.h"
 #include "models/region.h"
 #include "models/results.h"
+#include "test_paths.h"
 
 namespace dorsale::test {
 
@@ -88,7 +89,6 @@ class TempDir {
   std::filesystem::path path_;
 };
 
-#ifdef DORSALE_BIN
 // Runs the dorsale binary with `args` (stdout and stderr to `log`); returns the exit code, -1
 // when it did not exit normally (a crash).
 inline int run_cli(const std::vector<std::string>& args, const std::filesystem::path& log) {
@@ -98,6 +98,5 @@ inline int run_cli(const std::vector<std::string>& args, const std::filesystem::
   const int st = std::system(cmd.c_str());
   return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
-#endif
 
 }  // namespace dorsale::test

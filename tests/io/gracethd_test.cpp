@@ -577,7 +577,7 @@ std::vector<std::string> fields_of(const fs::path& file, const std::string& laye
   return out;
 }
 
-const std::string kTemplates = DORSALE_SOURCE_DIR "/../shared/reference/gracethd-v2.0.1/db_shpcsv";
+const std::string kTemplates = std::string(DORSALE_SOURCE_DIR) + "/../shared/reference/gracethd-v2.0.1/db_shpcsv";
 
 #define REQUIRE_TEMPLATES()                                                                                       \
   if (!fs::exists(kTemplates + "/t_cable.csv")) {                                                                 \

@@ -4,9 +4,11 @@
 #include <gtest/gtest.h>
 #include <hdf5.h>
 #include <ogrsf_frmts.h>
+#include <tbb/global_control.h>
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -40,20 +42,47 @@ std::vector<std::int64_t> read_i64(const fs::path& file, const std::string& data
   return v;
 }
 
-// The default run (the built-in bfc-2022 and bfc-2025) into a folder of its own, made once per
-// process and only read by the tests (the Run suite runs in one process: tests/CMakeLists.txt).
+// Every file of a run folder (its .dorsale bookkeeping left out) -> its bytes.
+std::map<std::string, std::string> files_of(const fs::path& dir) {
+  std::map<std::string, std::string> out;
+  // the scenario folders are links into the folder's current generation: followed
+  for (auto it = fs::recursive_directory_iterator(dir, fs::directory_options::follow_directory_symlink);
+       it != fs::recursive_directory_iterator(); ++it) {
+    if (it->path().filename() == ".dorsale") {
+      it.disable_recursion_pending();
+      continue;
+    }
+    if (it->is_regular_file()) out[it->path().lexically_relative(dir).string()] = slurp(it->path());
+  }
+  return out;
+}
+
+// The default run (the built-in bfc-2022 and bfc-2025) into a folder of its own, on at most
+// `threads` threads.
 struct DefaultRun {
   planner::RunConfig cfg;
   std::vector<planner::ScenarioRun> runs;
 };
+DefaultRun make_default_run(const fs::path& out, std::size_t threads) {
+  tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
+  DefaultRun d;
+  d.cfg.out_dir = out.string();
+  d.runs = planner::run(d.cfg, {});
+  return d;
+}
+
+// Two default runs, each made once per process and only read by the tests (the Run suite runs
+// in one process: tests/CMakeLists.txt): on two threads, and again on one. The second serves
+// both "same inputs, same files" and "one thread or two, same files" (issue #27), which each
+// needed a run of their own before (four built-in scenario runs instead of six).
 const DefaultRun& default_run() {
   static test::TempDir tmp;
-  static const DefaultRun r = [] {
-    DefaultRun d;
-    d.cfg.out_dir = (tmp.path() / "out").string();
-    d.runs = planner::run(d.cfg, {});
-    return d;
-  }();
+  static const DefaultRun r = make_default_run(tmp.path() / "out", 2);
+  return r;
+}
+const DefaultRun& default_run_one_thread() {
+  static test::TempDir tmp;
+  static const DefaultRun r = make_default_run(tmp.path() / "out", 1);
   return r;
 }
 
@@ -142,18 +171,33 @@ TEST(Run, WritesThreeReadableFilesPerScenarioMatchingTheResults) {
   EXPECT_EQ(gens, 1);
 }
 
-// the default run made once per process (default_run) against a second one
+// the default run made once per process (default_run) against a second one (made on one thread:
+// a run that depended on anything but its inputs, the thread count included, would differ)
 TEST(Run, SameInputsGiveIdenticalFiles) {
-  const fs::path a = default_run().cfg.out_dir;
-  test::TempDir b;
-  planner::RunConfig cb;
-  cb.out_dir = b.path().string();
-  planner::run(cb, {});
+  const fs::path a = default_run().cfg.out_dir, b = default_run_one_thread().cfg.out_dir;
   for (const char* s : {"bfc-2022", "bfc-2025"}) {
     EXPECT_FALSE(slurp(a / s / "results.h5").empty()) << s;
-    EXPECT_EQ(slurp(a / s / "results.h5"), slurp(b.path() / s / "results.h5")) << s;
-    EXPECT_EQ(slurp(a / s / "summary.json"), slurp(b.path() / s / "summary.json")) << s;
-    EXPECT_EQ(slurp(a / s / "results.xlsx"), slurp(b.path() / s / "results.xlsx")) << s;  // its creation date is fixed
+    EXPECT_EQ(slurp(a / s / "results.h5"), slurp(b / s / "results.h5")) << s;
+    EXPECT_EQ(slurp(a / s / "summary.json"), slurp(b / s / "summary.json")) << s;
+    EXPECT_EQ(slurp(a / s / "results.xlsx"), slurp(b / s / "results.xlsx")) << s;  // its creation date is fixed
+  }
+}
+
+// The main job on one thread and on two writes the same bytes (issue #27): the towers' radius
+// fit, candidate backhaul and coverage prices are computed in parallel and layers.gpkg is
+// written beside the other files, each number and each file by one thread alone. (Was
+// RunThreads.OneThreadAndTwoWriteIdenticalFiles on a one-scenario run of its own; now on the two
+// default runs the suite makes anyway, both scenarios, every file.)
+TEST(Run, OneThreadAndTwoWriteIdenticalFiles) {
+  const auto two = files_of(default_run().cfg.out_dir), one = files_of(default_run_one_thread().cfg.out_dir);
+  for (const char* s : {"bfc-2022", "bfc-2025"}) {
+    ASSERT_TRUE(one.count(std::string(s) + "/layers.gpkg")) << s << ": no layers.gpkg: the run wrote less than it should";
+    ASSERT_TRUE(one.count(std::string(s) + "/towers.json")) << s << ": no towers.json: the towers (the parallel part) did not run";
+  }
+  ASSERT_EQ(one.size(), two.size());
+  for (const auto& [name, bytes] : one) {
+    ASSERT_TRUE(two.count(name)) << name;
+    EXPECT_TRUE(bytes == two.at(name)) << name << " differs between one thread and two";
   }
 }
 

@@ -36,6 +36,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
       "ps_code;ps_numero;ps_1;ps_2;ps_cs_code;ps_ti_code;ps_type;ps_fonct;ps_etat;ps_preaff;ps_comment;ps_creadat;ps_majdate;"
       "ps_majsrc;ps_abddate;ps_abdsrc\nP1;1;F1;F2;;;SFU;EP;OK;;;;;;;\n");
   for (std::size_t k = 0; k < kFiles.size(); ++k) originals[k] = slurp(folder / kFiles[k]);
+  dorsale_fuzz::skip_prj_identification(folder);  // the fixed .prj files: identified once
   return 0;
 }
 

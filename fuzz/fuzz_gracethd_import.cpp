@@ -29,6 +29,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
   folder = dorsale_fuzz::work_dir() / "gracethd";
   dorsale_fuzz::write_small_delivery(folder);
   for (std::size_t k = 0; k < kFiles.size(); ++k) originals[k] = slurp(folder / kFiles[k]);
+  dorsale_fuzz::skip_prj_identification(folder);  // the fixed .prj files: identified once
   return 0;
 }
 

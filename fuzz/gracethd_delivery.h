@@ -2,12 +2,18 @@
 // The small GraceTHD delivery of the GraceTHD fuzz targets (fuzz_gracethd_import,
 // fuzz_gracethd_check): 3 nodes, 3 cables (two of them in one cheminement), written by the
 // export's writer; and the file helpers they share.
+#include <cpl_conv.h>
+
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <string>
 
 #include "models/network.h"
+#include "models/parameters.h"
+#include "io/gracethd.h"
 #include "io/projection.h"
 #include "io/network_writer.h"
 #include "io/output_dir.h"
@@ -61,6 +67,34 @@ inline void write_small_delivery(const fs::path& folder) {
   dorsale::viz::OutputDir out(folder, "network");
   dorsale::viz::write_gracethd(out, small_network(), dorsale::viz::GraceThdFormat::ShpCsv);
   out.commit();
+}
+
+// GDAL's Shapefile driver identifies each layer's .prj against PROJ's database
+// (OGRSpatialReference::FindBestMatch: two thirds of an input's CPU in build-fuzz-fast/,
+// FUZZING.md "Two builds"). The .prj files are the ones written at start-up and never fuzzed,
+// so the targets turn that identification off (GDAL's USE_OSR_FIND_MATCHES=NO: the .prj is
+// read by importFromESRI and AutoIdentifyEPSG instead) once they have checked that the
+// unchanged delivery in `folder` imports to exactly the same network either way (else abort).
+inline void skip_prj_identification(const fs::path& folder) {
+  const dorsale::Parameters params;
+  const auto before = dorsale::scenarios::read_network(folder.string(), params);
+  CPLSetConfigOption("USE_OSR_FIND_MATCHES", "NO");
+  const auto after = dorsale::scenarios::read_network(folder.string(), params);
+  const auto& a = before.network;
+  const auto& b = after.network;
+  bool same = a.nodes().size() == b.nodes().size() && a.links().size() == b.links().size() && !a.nodes().empty();
+  for (std::size_t i = 0; same && i < a.nodes().size(); ++i) {
+    const auto &p = a.nodes()[i], &q = b.nodes()[i];
+    same = p.id == q.id && p.pos.x == q.pos.x && p.pos.y == q.pos.y && p.pos.lon == q.pos.lon && p.pos.lat == q.pos.lat;
+  }
+  for (std::size_t i = 0; same && i < a.links().size(); ++i) {
+    const auto &l = a.links()[i], &m = b.links()[i];
+    same = l.id == m.id && l.a == m.a && l.b == m.b && l.length_km == m.length_km;
+  }
+  if (!same) {
+    std::fprintf(stderr, "dorsale fuzz: USE_OSR_FIND_MATCHES=NO changes the imported delivery: keep GDAL's default\n");
+    std::abort();
+  }
 }
 
 }  // namespace dorsale_fuzz

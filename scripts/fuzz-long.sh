@@ -76,6 +76,17 @@ clean_shm() {  # the /dev/shm folders of targets that died (see fuzz.sh)
 }
 
 stat() { grep -a "^stat::$1:" "$2" | tail -n 1 | awk '{print $2}' || true; }
+# judge RC LOG NAME: $result becomes "ok", or "FAIL(rc=…; the first sanitizer or libFuzzer
+# error of LOG)" with NAME added to the failed runs
+judge() {
+  result="ok"
+  if [ "$1" -ne 0 ] || grep -aqE "ERROR: (AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|libFuzzer)|runtime error:" "$2"; then
+    local kind
+    kind=$(grep -aoE -m 1 "ERROR: (AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|libFuzzer): [a-z-]+( [a-z-]+)?|runtime error: .{0,80}" "$2" || true)
+    result="FAIL(rc=$1${kind:+; $kind})"
+    failed+=("$3")
+  fi
+}
 
 TSV=$B/long-runs.tsv
 mkdir -p "$B/logs"
@@ -104,12 +115,7 @@ for t in "${targets[@]}"; do
   rc=0
   nice -n 19 "$bin" "${flags[@]}" "$work" > "$log" 2>&1 || rc=$?
   secs=$(($(date +%s) - start))
-  result="ok"
-  if [ "$rc" -ne 0 ] || grep -aqE "ERROR: (AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|libFuzzer)|runtime error:" "$log"; then
-    kind=$(grep -aoE -m 1 "ERROR: (AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|libFuzzer): [a-z-]+( [a-z-]+)?|runtime error: .{0,80}" "$log" || true)
-    result="FAIL(rc=$rc${kind:+; $kind})"
-    failed+=("$t")
-  fi
+  judge "$rc" "$log" "$t"
   execs=$(stat number_of_executed_units "$log")
   rate=$(stat average_exec_per_sec "$log")
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%Y-%m-%dT%H:%MZ)" "$t" "${execs:-?}" "${rate:-?}" "$secs" "$result" "$cmd" | tee -a "$TSV"
@@ -126,12 +132,7 @@ for t in "${targets[@]}"; do
     rc=0
     nice -n 19 "$rbin" -runs=0 -rss_limit_mb=2048 -timeout=10 -artifact_prefix="$art/asan-" "$work" > "$rlog" 2>&1 || rc=$?
     secs=$(($(date +%s) - start))
-    result="ok"
-    if [ "$rc" -ne 0 ] || grep -aqE "ERROR: (AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|libFuzzer)|runtime error:" "$rlog"; then
-      kind=$(grep -aoE -m 1 "ERROR: (AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|libFuzzer): [a-z-]+( [a-z-]+)?|runtime error: .{0,80}" "$rlog" || true)
-      result="FAIL(rc=$rc${kind:+; $kind})"
-      failed+=("asan-replay:$t")
-    fi
+    judge "$rc" "$rlog" "asan-replay:$t"
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%Y-%m-%dT%H:%MZ)" "asan-replay:$t" "$n" "-" "$secs" "$result" "$rcmd" | tee -a "$TSV"
     clean_shm
   fi

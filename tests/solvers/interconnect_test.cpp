@@ -1113,12 +1113,7 @@ TEST(InterconnectCanonical, ALearnedBoundIsDroppedWhenPairsAreFreedAgain) {
     if (net.links()[j].id == "C-D") x = int(j);
   ASSERT_GE(x, 0);
   full_x.free[std::size_t(x)] = 0;
-  InterconnectionRequest r;
-  r.id = "R";
-  r.site_node = "S";
-  r.destination = {Destination::Kind::AnyDorsalePop, ""};
-  r.pairs = 1;
-  r.submitted = "2024-01-01";
+  const InterconnectionRequest r = req("R", "S", 1, "2024-01-01");
   const auto p = params_of(Parameters{});
   Interconnect fast(net, p), ref(net, p);
   const std::vector<std::string> via_x{"S-C", "C-D", "D-P", "|"}, around{"S-A", "A-B", "B-P", "|"};
@@ -1214,12 +1209,7 @@ TEST(InterconnectCanonical, TheTieBreakKeepsTheShorterOfTwoRoutesOfEqualCost) {
     const std::string a = swap ? "B" : "A", b = swap ? "A" : "B";  // b: the shorter way
     cable("C1", "S", a, 1.0), cable("C2", a, "P", 1.0);
     cable("C3", "S", b, 1.0), cable("C4", b, "P", 0.99);
-    InterconnectionRequest r;
-    r.id = "R";
-    r.site_node = "S";
-    r.destination = {Destination::Kind::AnyDorsalePop, ""};
-    r.pairs = 1;
-    r.submitted = "2024-01-01";
+    const InterconnectionRequest r = req("R", "S", 1, "2024-01-01");
     Interconnect ic(net, params_of(Parameters{}));
     for (const Evaluation& e : {ic.evaluate(r, LinkState::of(net)), ic.evaluate_reference(r, LinkState::of(net))}) {
       ASSERT_TRUE(e.option.has_value());

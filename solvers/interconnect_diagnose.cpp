@@ -342,8 +342,10 @@ void Interconnect::no_risk_disjoint_reasons(const InterconnectionRequest& r, con
 }
 
 void Interconnect::too_full(const InterconnectionRequest& r, const LinkState& s, const RouteOption& o, Reasons& out) const {
-  std::set<int> used;
-  for (const auto& route : o.routes) used.insert(route.links.begin(), route.links.end());
+  std::vector<int> used;  // the distinct links, in increasing index (a sorted vector: no node per link)
+  for (const auto& route : o.routes) used.insert(used.end(), route.links.begin(), route.links.end());
+  std::sort(used.begin(), used.end());
+  used.erase(std::unique(used.begin(), used.end()), used.end());
   for (int l : used)
     if (s.free[l] < r.pairs)
       out.push_back(too_full_reason(net_, l, s.free[l], r.pairs));

@@ -184,6 +184,8 @@ struct Interconnect::Impl {
   std::vector<int> part;
   std::vector<char> part_pop;
   std::size_t bounds_built = 0;
+  std::vector<int> newly_built;    // bound_of: the links built since a bound was made (repair_built)
+  std::size_t bound_repaired = 0;  // nodes whose bound repair_built lowered, all classes (a count for profiling)
   std::vector<std::pair<double, int>> bound_heap;
   std::vector<char> bound_done;
   // the A* run's state, per graph node (stamped: no O(nodes) reset per run)

@@ -110,6 +110,44 @@ struct PreparedLength {
 enum class GoalRun { Found, None, Undecided };
 
 
+// A class's bound after links were built since it was made (a queue builds the planned links
+// its accepted routes use): their length drops from their build cost to their cost once built,
+// so h may no longer be a lower bound near them. Instead of a new table (a full Dijkstra), h is
+// lowered where a route through such a link is shorter: from its ends outwards, a Dijkstra that
+// goes only where h drops (h' = min(h, the length to the link's end + the link + h(other end)),
+// a lower bound on every route through it, the others keeping theirs: lengths elsewhere did not
+// drop). The links stay in unbuilt_links (runs memoised on the old h are proved by them) until
+// the next full build; Bound::built follows the state.
+template <class BoundLen>
+void repair_built(Interconnect::Impl& I, const Network& net, Interconnect::Impl::Bound& b, const std::vector<int>& links,
+                  const BoundLen& bound_len) {
+  constexpr double inf = std::numeric_limits<double>::infinity();
+  auto& heap = I.bound_heap;
+  auto later = [](const std::pair<double, int>& x, const std::pair<double, int>& y) { return x.first > y.first; };
+  heap.clear();
+  double* h = b.h.data();
+  for (int j : links) {
+    b.built[std::size_t(j)] = 1;
+    const double w = bound_len(std::size_t(j));  // its length now (infinite when short of pairs)
+    if (!(w < inf)) continue;
+    const Link& l = net.links()[std::size_t(j)];
+    for (auto [u, v] : {std::pair{l.a, l.b}, std::pair{l.b, l.a}})
+      if (h[v] + w < h[u]) h[u] = h[v] + w, heap.push_back({h[u], u}), std::push_heap(heap.begin(), heap.end(), later);
+  }
+  while (!heap.empty()) {
+    std::pop_heap(heap.begin(), heap.end(), later);
+    const auto [d, v] = heap.back();
+    heap.pop_back();
+    if (d != h[v]) continue;  // lowered again since
+    ++I.bound_repaired;
+    for (int k = I.adj_start[v]; k < I.adj_start[v + 1]; ++k) {
+      const int u = I.adj_to[k];
+      const double nd = d + bound_len(std::size_t(I.adj_link[k]));
+      if (nd < h[u]) h[u] = nd, heap.push_back({nd, u}), std::push_heap(heap.begin(), heap.end(), later);
+    }
+  }
+}
+
 // The lower bound of class `kind` (memo_run's mode) to `target` (Impl::Bound), built at its
 // second use; nullptr while not built. *positive: every link's least length is > 0.
 Interconnect::Impl::Bound* bound_of(Interconnect::Impl& I, const Network& net, const InterconnectParams& p,
@@ -142,13 +180,35 @@ Interconnect::Impl::Bound* bound_of(Interconnect::Impl& I, const Network& net, c
   // then is taken out of the table (h stays a lower bound: a queue only takes pairs)
   bool valid = !b.h.empty() && !b.loose, built = false, more_free = false;
   const std::size_t m = net.links().size();
+  auto& newly_built = I.newly_built;
+  newly_built.clear();
   if (valid) {
     I.cut.clear();
-    for (std::size_t j = 0; j < m; ++j) {
-      if (costed && s.built[j] != b.built[j]) built = true;
-      if (capacity && (s.free[j] < r.pairs) != bool(b.is_short[j])) {
-        if (b.is_short[j]) more_free = true;
-        else I.cut.push_back(int(j));
+    // blocks of links compared whole first (a loop the compiler vectorises), the few that
+    // differ then link by link
+    const int* free = s.free.data();
+    const char* s_built = s.built.data();
+    const char* b_built = b.built.data();
+    const char* b_short = b.is_short.data();
+    const int pairs = r.pairs;
+    constexpr std::size_t kBlock = 256;
+    for (std::size_t j0 = 0; j0 < m; j0 += kBlock) {
+      const std::size_t j1 = std::min(m, j0 + kBlock);
+      unsigned char differ = 0;
+      if (costed)
+        for (std::size_t j = j0; j < j1; ++j) differ |= (unsigned char)(s_built[j] ^ b_built[j]);
+      if (capacity)
+        for (std::size_t j = j0; j < j1; ++j) differ |= (unsigned char)((free[j] < pairs ? 1 : 0) ^ b_short[j]);
+      if (!differ) continue;
+      for (std::size_t j = j0; j < j1; ++j) {
+        if (costed && bool(s_built[j]) != bool(b_built[j])) {
+          if (s_built[j]) newly_built.push_back(int(j));  // built since: h repaired below
+          else built = true;                              // not built any more: h rebuilt
+        }
+        if (capacity && (free[j] < pairs) != bool(b_short[j])) {
+          if (b_short[j]) more_free = true;
+          else I.cut.push_back(int(j));
+        }
       }
     }
     valid = !built && !more_free;
@@ -158,6 +218,7 @@ Interconnect::Impl::Bound* bound_of(Interconnect::Impl& I, const Network& net, c
   if (!valid && !built && !b.h.empty() && !b.loose && ++b.misses < 8) return nullptr;
   if (valid)
     for (int j : I.cut) b.is_short[std::size_t(j)] = 1, b.short_links.push_back(j);
+  if (valid && !newly_built.empty()) repair_built(I, net, b, newly_built, bound_len);
   const int n = int(I.node.size());
   auto& heap = I.bound_heap;
   auto later = [](const std::pair<double, int>& x, const std::pair<double, int>& y) { return x.first > y.first; };
@@ -393,7 +454,7 @@ MemoRun memo_run(Interconnect::Impl& I, const Network& net, const InterconnectPa
   const Interconnect::Impl::RunKey key{ListDigraph::id(source), target, capacity || costed ? r.pairs : 0, costed ? r.horizon_years : 0,
                                        lambda, mode};
   auto flag_of = [&](int l) { return char((s.free[l] >= r.pairs ? 1 : 0) | (s.built[l] ? 2 : 0)); };
-  if (capacity) {  // a saturated part proved before, for these pairs or fewer
+  if (capacity) { // a saturated part proved before, for these pairs or fewer
     const int site_v = *site;
     for (auto it = I.dead_label.begin(); it != I.dead_label.end() && it->first <= r.pairs; ++it) {
       const int k = it->second[site_v];

@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <map>
 #include <optional>
 #include <set>
@@ -44,6 +45,56 @@ inline constexpr double kTieUnit = 1e-11;
 inline constexpr int kSinkArc = -1;          // arc from a PoP to the virtual "any PoP" sink
 // attachment arcs: kind = kAttachBase - k
 inline constexpr int kAttachBase = -2;
+}  // namespace interconnect_detail
+
+namespace interconnect_detail {
+// A monotone priority queue of (non-negative double, node) for a Dijkstra whose keys never fall
+// below the last one taken (a radix heap, Ahuja et al. 1990, on the keys' bit patterns: for
+// doubles >= 0 their order as 64-bit integers): a key goes into the bucket of the highest bit
+// where it differs from the last key taken, and moves to lower buckets only when its bucket is
+// the least one left (a few times at most), so an operation costs a few instructions instead of
+// a binary heap's log n moves. Entries are never updated: a caller skips the stale ones.
+struct RadixHeap {
+  std::vector<std::pair<std::uint64_t, int>> bucket[65];
+  std::uint64_t last = 0;
+  std::size_t count = 0;
+  static std::uint64_t bits(double d) {
+    std::uint64_t x;
+    std::memcpy(&x, &d, sizeof x);
+    return x;
+  }
+  static double value(std::uint64_t x) {
+    double d;
+    std::memcpy(&d, &x, sizeof d);
+    return d;
+  }
+  static int index(std::uint64_t x, std::uint64_t last) { return x == last ? 0 : 64 - __builtin_clzll(x ^ last); }
+  void clear() {
+    for (auto& b : bucket) b.clear();
+    last = 0, count = 0;
+  }
+  bool empty() const { return count == 0; }
+  void push(double d, int v) {  // d >= the last key taken
+    const std::uint64_t x = bits(d);
+    bucket[index(x, last)].push_back({x, v});
+    ++count;
+  }
+  std::pair<double, int> pop() {  // the least key (not empty)
+    if (bucket[0].empty()) {
+      int i = 1;
+      while (bucket[i].empty()) ++i;
+      std::uint64_t least = bucket[i][0].first;
+      for (const auto& e : bucket[i]) least = std::min(least, e.first);
+      last = least;
+      for (const auto& e : bucket[i]) bucket[index(e.first, last)].push_back(e);
+      bucket[i].clear();
+    }
+    const auto e = bucket[0].back();
+    bucket[0].pop_back();
+    --count;
+    return {value(e.first), e.second};
+  }
+};
 }  // namespace interconnect_detail
 
 struct Interconnect::Impl {
@@ -124,20 +175,6 @@ struct Interconnect::Impl {
       return h;
     }
   };
-  struct Run {
-    bool found = false;
-    RouteOption::Route route;
-    std::vector<int> links;   // the links whose flags prove the run
-    std::vector<char> flags;  // per link: 1 free >= pairs, 2 built (as the run met them)
-    char mask = 0;            // the flags that matter
-  };
-  std::unordered_map<RunKey, Run, RunKeyHash> run_memo;
-  // Goal-directed runs of memo_run (A*, issue #27): per lengths' class and target, a lower
-  // bound on the length left to the target: the distance on the lengths of the state met when
-  // it was built, leaving out the links then short of the pairs; true while those stay short
-  // and the links not built then stay so (a first-come queue only takes pairs and builds:
-  // checked at each use); from a full Dijkstra, built at the class's second use. The route is
-  // the canonical one (canonical_path): any exact-distance search finds it.
   struct BoundKey {
     int target, pairs, horizon;
     double lambda;
@@ -154,15 +191,42 @@ struct Interconnect::Impl {
       return h;
     }
   };
+  struct Run {
+    bool found = false;
+    RouteOption::Route route;
+    std::vector<int> links;   // the links whose flags prove the run
+    std::vector<char> flags;  // per link: 1 free >= pairs, 2 built (as the run met them)
+    char mask = 0;            // the flags that matter
+    // a goal-directed run also rests on its bound being a lower bound still: the bound of
+    // bound_key with the same serial (neither built again nor lowered by a build since), its
+    // left-out links still short of pairs and its unbuilt ones still unbuilt (bound_holds)
+    bool has_bound = false;
+    BoundKey bound_key{};
+    std::uint64_t bound_serial = 0;
+  };
+  std::unordered_map<RunKey, Run, RunKeyHash> run_memo;
+  // Goal-directed runs of memo_run (A*, issue #27): per lengths' class and target, a lower
+  // bound on the length left to the target: the distance on the lengths of the state met when
+  // it was built, leaving out the links then short of the pairs; true while those stay short
+  // (a first-come queue only takes pairs), a link built since lowering it where a route through
+  // it is shorter (repair_built; a link unbuilt again makes it anew): checked at each use; from
+  // a full Dijkstra, built at the class's second use. The route is the canonical one
+  // (canonical_path): any exact-distance search finds it.
   struct Bound {
+    BoundKey key{};
+    std::uint64_t serial = 0;  // changed at each build of h and each lowering by repair_built (Run::bound_serial)
     int uses = 0;
     bool positive = false;  // every link's least length > 0 (else the heap's order decides ties: no A*)
     std::vector<double> h;  // per graph node; empty until built
+    // costed classes within capacity: h as built (and lowered by builds since, repair_built),
+    // before what runs taught it (Adaptive A*: learned true); empty for the others (h itself)
+    std::vector<double> base;
+    bool learned = false;
     // capacitated classes: the links short of the class's pairs when h was built (left out of
     // it: h stays a lower bound while they stay short), and the nodes expanded since (h is
     // rebuilt on the state met when a run found it too loose, once those add up to the graph)
     std::vector<int> short_links;
-    std::vector<int> unbuilt_links;  // costed classes: the links not built then, at their build cost in h
+    std::vector<int> unbuilt_links;  // costed classes: the links not built, at their build cost in h
     // per link: left out of h (short of pairs: those of the build and those found short since,
     // h staying a lower bound as a queue only takes pairs) and, costed classes, built then
     std::vector<char> is_short, built;
@@ -184,9 +248,12 @@ struct Interconnect::Impl {
   std::vector<int> part;
   std::vector<char> part_pop;
   std::size_t bounds_built = 0;
+  std::uint64_t bound_serial = 0;  // the last Bound::serial given
   std::vector<int> newly_built;    // bound_of: the links built since a bound was made (repair_built)
   std::size_t bound_repaired = 0;  // nodes whose bound repair_built lowered, all classes (a count for profiling)
   std::vector<std::pair<double, int>> bound_heap;
+  interconnect_detail::RadixHeap bound_queue;  // bound_of's and repair_built's Dijkstra
+  std::vector<double> bound_w;                 // bound_of: each link's length in the table being built
   std::vector<char> bound_done;
   // the A* run's state, per graph node (stamped: no O(nodes) reset per run)
   std::vector<unsigned> as_stamp;

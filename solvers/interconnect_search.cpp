@@ -112,40 +112,46 @@ enum class GoalRun { Found, None, Undecided };
 
 // A class's bound after links were built since it was made (a queue builds the planned links
 // its accepted routes use): their length drops from their build cost to their cost once built,
-// so h may no longer be a lower bound near them. Instead of a new table (a full Dijkstra), h is
+// so h may no longer be a lower bound near them. Instead of a new table (a full Dijkstra), the
+// distances the table was built with (Bound::base when h has learned, else h itself: a
+// consistent table, h(u) <= w(u, v) + h(v) on the lengths met since, as those only grew) are
 // lowered where a route through such a link is shorter: from its ends outwards, a Dijkstra that
-// goes only where h drops (h' = min(h, the length to the link's end + the link + h(other end)),
-// a lower bound on every route through it, the others keeping theirs: lengths elsewhere did not
-// drop). The links stay in unbuilt_links (runs memoised on the old h are proved by them) until
-// the next full build; Bound::built follows the state.
+// goes only where they drop (min(h, the length to the link's end + the link + h(other end)): a
+// lower bound on every route through it, the others keeping theirs; consistency is what makes
+// stopping where nothing drops exact). What h learned is dropped (h = base): it held while
+// lengths only grew. The serial changes when h does (a memoised run rests on the old one); the
+// links leave unbuilt_links; Bound::built follows the state.
 template <class BoundLen>
 void repair_built(Interconnect::Impl& I, const Network& net, Interconnect::Impl::Bound& b, const std::vector<int>& links,
                   const BoundLen& bound_len) {
   constexpr double inf = std::numeric_limits<double>::infinity();
-  auto& heap = I.bound_heap;
-  auto later = [](const std::pair<double, int>& x, const std::pair<double, int>& y) { return x.first > y.first; };
-  heap.clear();
-  double* h = b.h.data();
+  auto& queue = I.bound_queue;
+  queue.clear();
+  double* h = b.base.empty() ? b.h.data() : b.base.data();
   for (int j : links) {
     b.built[std::size_t(j)] = 1;
     const double w = bound_len(std::size_t(j));  // its length now (infinite when short of pairs)
     if (!(w < inf)) continue;
     const Link& l = net.links()[std::size_t(j)];
     for (auto [u, v] : {std::pair{l.a, l.b}, std::pair{l.b, l.a}})
-      if (h[v] + w < h[u]) h[u] = h[v] + w, heap.push_back({h[u], u}), std::push_heap(heap.begin(), heap.end(), later);
+      if (h[v] + w < h[u]) h[u] = h[v] + w, queue.push(h[u], u);
   }
-  while (!heap.empty()) {
-    std::pop_heap(heap.begin(), heap.end(), later);
-    const auto [d, v] = heap.back();
-    heap.pop_back();
+  bool lowered = !queue.empty();
+  while (!queue.empty()) {
+    const auto [d, v] = queue.pop();
     if (d != h[v]) continue;  // lowered again since
     ++I.bound_repaired;
     for (int k = I.adj_start[v]; k < I.adj_start[v + 1]; ++k) {
       const int u = I.adj_to[k];
       const double nd = d + bound_len(std::size_t(I.adj_link[k]));
-      if (nd < h[u]) h[u] = nd, heap.push_back({nd, u}), std::push_heap(heap.begin(), heap.end(), later);
+      if (nd < h[u]) h[u] = nd, queue.push(nd, u);
     }
   }
+  if (!b.base.empty() && (lowered || b.learned)) b.h = b.base, lowered = true;
+  b.learned = false;
+  if (lowered) b.serial = ++I.bound_serial;
+  auto& ub = b.unbuilt_links;
+  ub.erase(std::remove_if(ub.begin(), ub.end(), [&](int j) { return bool(b.built[std::size_t(j)]); }), ub.end());
 }
 
 // The lower bound of class `kind` (memo_run's mode) to `target` (Impl::Bound), built at its
@@ -220,12 +226,10 @@ Interconnect::Impl::Bound* bound_of(Interconnect::Impl& I, const Network& net, c
     for (int j : I.cut) b.is_short[std::size_t(j)] = 1, b.short_links.push_back(j);
   if (valid && !newly_built.empty()) repair_built(I, net, b, newly_built, bound_len);
   const int n = int(I.node.size());
-  auto& heap = I.bound_heap;
-  auto later = [](const std::pair<double, int>& x, const std::pair<double, int>& y) { return x.first > y.first; };
-  if (!valid) {
+  if (!valid) { 
     if (b.h.empty() && I.bounds_built >= 48) {  // bounded memory: at most 48 tables
       for (auto& [k, x] : I.bounds) {
-        std::vector<double>().swap(x.h), x.short_links.clear(), x.unbuilt_links.clear();
+        std::vector<double>().swap(x.h), std::vector<double>().swap(x.base), x.short_links.clear(), x.unbuilt_links.clear();
         std::vector<char>().swap(x.is_short), std::vector<char>().swap(x.built);
       }
       I.bounds_built = 0;
@@ -235,37 +239,44 @@ Interconnect::Impl::Bound* bound_of(Interconnect::Impl& I, const Network& net, c
     b.unbuilt_links.clear();
     b.is_short.assign(m, 0);
     b.built.assign(m, 0);
+    auto& w = I.bound_w;
+    w.resize(m);
     for (std::size_t j = 0; j < m; ++j) {
       if (costed) b.built[j] = s.built[j];
       if (costed && !s.built[j] && cl.unbuilt[j] > least(j)) b.unbuilt_links.push_back(int(j));
       if (capacity && s.free[j] < r.pairs) b.short_links.push_back(int(j)), b.is_short[j] = 1;
+      w[j] = bound_len(j);
     }
     // the links are symmetric: the distance from the target (every point of presence for the
     // "any PoP" sink) is the distance to it
     b.h.assign(std::size_t(I.g.maxNodeId() + 1), inf);
     std::vector<char>& done = I.bound_done;
     done.assign(std::size_t(n), 0);
-    heap.clear();
+    auto& queue = I.bound_queue;
+    queue.clear();
     if (target == ListDigraph::id(I.sink)) {
       for (int v = 0; v < n; ++v)
-        if (I.is_pop[std::size_t(v)]) b.h[std::size_t(v)] = 0, heap.push_back({0.0, v});
+        if (I.is_pop[std::size_t(v)]) b.h[std::size_t(v)] = 0, queue.push(0.0, v);
     } else if (target < n) {
-      b.h[std::size_t(target)] = 0, heap.push_back({0.0, target});
+      b.h[std::size_t(target)] = 0, queue.push(0.0, target);
     }
-    std::make_heap(heap.begin(), heap.end(), later);
-    while (!heap.empty()) {
-      std::pop_heap(heap.begin(), heap.end(), later);
-      const auto [d, v] = heap.back();
-      heap.pop_back();
+    double* h = b.h.data();
+    while (!queue.empty()) {
+      const auto [d, v] = queue.pop();
       if (done[std::size_t(v)]) continue;
       done[std::size_t(v)] = 1;
       for (int k = I.adj_start[v]; k < I.adj_start[v + 1]; ++k) {
         const int u = I.adj_to[k];
-        const double nd = d + bound_len(std::size_t(I.adj_link[k]));
-        if (nd < b.h[std::size_t(u)]) b.h[std::size_t(u)] = nd, heap.push_back({nd, u}), std::push_heap(heap.begin(), heap.end(), later);
+        const double nd = d + w[std::size_t(I.adj_link[k])];
+        if (nd < h[u]) h[u] = nd, queue.push(nd, u);
       }
     }
     b.h[std::size_t(target)] = 0;
+    b.key = key;
+    b.serial = ++I.bound_serial;
+    b.learned = false;
+    if (costed && capacity) b.base = b.h;  // what repair_built lowers (h learns)
+    else std::vector<double>().swap(b.base);
     b.expanded = 0;
     b.misses = 0;
     b.loose = false;
@@ -347,14 +358,16 @@ GoalRun goal_run(Interconnect::Impl& I, const Network& net, const InterconnectPa
       bound->loose = true;
   }
   if (!found || !(I.as_dist[target] < kBlocked)) return GoalRun::None;
-  if (bound) {
+  if (bound && (kind == 'c' || kind == 'l' || kind == 'f')) {
     // Adaptive A* (Koenig & Likhachev): d(t) - d(u) <= dist(u, t) for every node u expanded at its
-    // distance, on this state and on every later one the table stays valid for (lengths only
-    // grow): h learns it, and the next run towards the same target from nearby walks straight
+    // distance, on this state and on every later one the table stays valid for while no link is
+    // built (lengths only grow): h learns it, and the next run towards the same target from
+    // nearby walks straight. A build drops what was learned (repair_built). Within capacity
+    // only: without, lengths change only by builds (learning measured no gain there).
     const double dt = I.as_dist[target];
     double* hb = bound->h.data();
     for (int v : I.as_expanded)
-      if (I.as_done[v] == I.as_dist[v] && dt - I.as_dist[v] > hb[v]) hb[v] = dt - I.as_dist[v];
+      if (I.as_done[v] == I.as_dist[v] && dt - I.as_dist[v] > hb[v]) hb[v] = dt - I.as_dist[v], bound->learned = true;
   }
   arcs.clear();
   for (int v = target; v != s;) {
@@ -430,6 +443,26 @@ std::optional<bool> topology_connected(Interconnect::Impl& I, const Network& net
   return target < 0 ? bool(I.part_pop[std::size_t(a)]) : a == I.part[std::size_t(target)];
 }
 
+namespace {
+// Whether the bound a memoised run searched on is a lower bound still on state s: the same table
+// (serial: not built again, not lowered by a build since), its left-out links still short of
+// the class's pairs and its unbuilt links still unbuilt. What it learned since is no matter: a
+// run on a lower bound finds the same route (goal_run), and learning only raised h where that
+// held. Read from the bound rather than copied into each run (the unbuilt links of a class are
+// the network's planned ones: hundreds a run, which filled the run memo's budget).
+bool bound_holds(const Interconnect::Impl& I, const Interconnect::Impl::Run& run, const LinkState& s) {
+  const auto it = I.bounds.find(run.bound_key);
+  if (it == I.bounds.end()) return false;
+  const auto& b = it->second;
+  if (b.serial != run.bound_serial || b.h.empty()) return false;
+  for (int l : b.short_links)
+    if (s.free[std::size_t(l)] >= run.bound_key.pairs) return false;
+  for (int l : b.unbuilt_links)
+    if (s.built[std::size_t(l)]) return false;
+  return true;
+}
+}  // namespace
+
 MemoRun memo_run(Interconnect::Impl& I, const Network& net, const InterconnectParams& p, const InterconnectionRequest& r,
                  const LinkState& s, char mode, double lambda) {
   MemoRun out;
@@ -473,6 +506,7 @@ MemoRun memo_run(Interconnect::Impl& I, const Network& net, const InterconnectPa
     const auto& run = it->second;
     bool valid = true;
     for (std::size_t i = 0; i < run.links.size() && valid; ++i) valid = ((flag_of(run.links[i]) ^ run.flags[i]) & run.mask) == 0;
+    if (valid && run.has_bound) valid = bound_holds(I, run, s);
     if (valid) {
       if (run.found) out.route = run.route;
       return out;
@@ -550,11 +584,10 @@ MemoRun memo_run(Interconnect::Impl& I, const Network& net, const InterconnectPa
     } else {
       for (int v : I.as_expanded)
         if (std::size_t(v) < I.node.size()) add(std::size_t(v));
-      if (bound) {  // the run also rests on its bound: true while these links stay short, unbuilt
-        for (int l : bound->short_links)
-          if (I.link_seen[l] != I.link_stamp) I.link_seen[l] = I.link_stamp, run.links.push_back(l);
-        for (int l : bound->unbuilt_links)
-          if (I.link_seen[l] != I.link_stamp) I.link_seen[l] = I.link_stamp, run.links.push_back(l);
+      if (bound) {  // the run also rests on its bound (bound_holds)
+        run.has_bound = true;
+        run.bound_key = bound->key;
+        run.bound_serial = bound->serial;
       }
     }
   }

@@ -1133,6 +1133,80 @@ TEST(InterconnectCanonical, ALearnedBoundIsDroppedWhenPairsAreFreedAgain) {
   }
 }
 
+TEST(InterconnectCanonical, ABuildLowersTheBoundAndDropsWhatItLearned) {
+  // A class's bound is lowered where a cable built since makes routes cheaper (repair_built),
+  // not made anew; what its runs taught it (Adaptive A*) is dropped (it held only while lengths
+  // grew), and the runs memoised on it before are not reused. S reaches the point of presence P
+  // by S-A-P (A-P: 1 pair), S-B-P (10 km) or, once the planned cable X = C-D is built,
+  // S-A-C-X-D-P (4 km); every cable owned (costs: the kilometres' tie break). Q1 and S1 make the
+  // bound of the class (1 pair; A-P then free) and fill A-P; E1's search (E-C-A-S-B-P, 13 km) on
+  // that now loose bound teaches it h(C) = 12 km, h(S) = 10 km, true then; S1a takes S-B-P, its
+  // run memoised (the cables it examined are not X's). F3 (3 pairs: A-C too full) builds X; E1b
+  // lowers the bound (E-C-X-D-P). S1b must take X, as the reference path does, not reuse S1a's
+  // run (its cables did not change, its bound did).
+  Network net;
+  for (const char* id : {"S", "E", "F", "Q", "P", "A", "B", "C", "D"}) {
+    Node n;
+    n.id = n.name = id;
+    const std::string s = id;
+    n.kind = s == "P" ? NodeKind::DorsalePop : s == "S" || s == "E" || s == "F" || s == "Q" ? NodeKind::Nro : NodeKind::Junction;
+    net.add_node(n);
+  }
+  auto cable = [&](const std::string& a, const std::string& b, double km, int total, int used, LinkStatus status) {
+    Link l;
+    l.id = a + "-" + b;
+    l.length_km = km;
+    l.status = status;
+    l.pairs_total = total;
+    l.pairs_used = used;
+    l.build_eur_per_km = 70000;
+    l.latency_ms = km * 0.0049;
+    net.add_link(l, a, b);
+  };
+  cable("Q", "P", 1, 8, 0, LinkStatus::Owned);
+  cable("S", "A", 1, 8, 0, LinkStatus::Owned);
+  cable("A", "P", 1, 1, 0, LinkStatus::Owned);  // one pair
+  cable("S", "B", 5, 8, 0, LinkStatus::Owned);
+  cable("B", "P", 5, 8, 0, LinkStatus::Owned);
+  cable("A", "C", 1, 2, 0, LinkStatus::Owned);  // two pairs
+  cable("E", "C", 1, 8, 0, LinkStatus::Owned);
+  cable("F", "C", 1, 8, 0, LinkStatus::Owned);
+  cable("C", "D", 1, 8, 0, LinkStatus::Planned);  // X
+  cable("D", "P", 1, 8, 0, LinkStatus::Owned);
+  auto request = [](const std::string& id, const std::string& site, int pairs) {
+    InterconnectionRequest r;
+    r.id = id;
+    r.site_node = site;
+    r.destination = {Destination::Kind::AnyDorsalePop, ""};
+    r.pairs = pairs;
+    r.submitted = "2024-01-01";
+    return r;
+  };
+  const std::vector<InterconnectionRequest> reqs = {request("Q1", "Q", 1),  request("S1", "S", 1),  request("E1", "E", 1),
+                                                    request("S1a", "S", 1), request("F3", "F", 3),  request("E1b", "E", 1),
+                                                    request("S1b", "S", 1)};
+  const auto p = params_of(Parameters{});
+  EXPECT_EQ(expect_fast_equals_reference(net, p, reqs, LinkState::of(net)), 0);
+  // and the routes are the ones the story above says (the reference's, checked just above)
+  Interconnect ic(net, p);
+  std::vector<int> order(reqs.size());
+  std::iota(order.begin(), order.end(), 0);
+  const QueueResult q = run_fcfs(ic, reqs, order, LinkState::of(net));
+  auto route_of = [&](int i) {
+    std::string out;
+    if (!q.evaluations[std::size_t(i)].option) return out;
+    for (int v : q.evaluations[std::size_t(i)].option->routes[0].nodes) out += v < 0 ? "site" : net.node(v).id;
+    return out;
+  };
+  EXPECT_EQ(route_of(1), "SAP");
+  EXPECT_EQ(route_of(2), "ECASBP");
+  EXPECT_EQ(route_of(3), "SBP");
+  EXPECT_EQ(route_of(4), "FCDP");
+  EXPECT_EQ(q.evaluations[4].decision, Decision::AcceptWithWorks);
+  EXPECT_EQ(route_of(5), "ECDP");
+  EXPECT_EQ(route_of(6), "SACDP");
+}
+
 TEST(InterconnectFast, NoRouteWhateverTheCapacityIsReadFromTheNetworksConnectedParts) {
   // Z-W is a part of the network with no point of presence; S-P one with. An unprotected
   // request's topology verdict (a route whatever the capacity?) comes from the parts: Z to any

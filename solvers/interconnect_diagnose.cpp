@@ -346,6 +346,9 @@ void Interconnect::too_full(const InterconnectionRequest& r, const LinkState& s,
   for (const auto& route : o.routes) used.insert(used.end(), route.links.begin(), route.links.end());
   std::sort(used.begin(), used.end());
   used.erase(std::unique(used.begin(), used.end()), used.end());
+  std::size_t full = 0;
+  for (int l : used) full += s.free[l] < r.pairs;
+  out.reserve(out.size() + full);  // a saturated queue's rejections name dozens: no regrowth
   for (int l : used)
     if (s.free[l] < r.pairs)
       out.push_back(too_full_reason(net_, l, s.free[l], r.pairs));

@@ -203,6 +203,10 @@ struct Interconnect::Impl {
     bool has_bound = false;
     BoundKey bound_key{};
     std::uint64_t bound_serial = 0;
+    // a bound lowered by builds node by node (Bound::lowered): its version then, and the nodes
+    // the run reached (their h decided its course): the run holds while none was lowered since
+    std::uint32_t bound_version = 0;
+    std::vector<int> touched;
   };
   std::unordered_map<RunKey, Run, RunKeyHash> run_memo;
   // Goal-directed runs of memo_run (A*, issue #27): per lengths' class and target, a lower
@@ -222,6 +226,10 @@ struct Interconnect::Impl {
     // before what runs taught it (Adaptive A*: learned true); empty for the others (h itself)
     std::vector<double> base;
     bool learned = false;
+    // the others (no learning): per node, the version of the last repair_built that lowered its
+    // h (0: none since built), and the last version given (a run reached no lowered node: held)
+    std::vector<std::uint32_t> lowered;
+    std::uint32_t version = 0;
     // capacitated classes: the links short of the class's pairs when h was built (left out of
     // it: h stays a lower bound while they stay short), and the nodes expanded since (h is
     // rebuilt on the state met when a run found it too loose, once those add up to the graph)
@@ -265,6 +273,7 @@ struct Interconnect::Impl {
   };
   std::vector<HeapEntry> as_heap;
   std::vector<int> as_expanded;
+  std::vector<int> as_reached;  // the nodes the run reached (expanded or not)
   // Parts of the network that no route within capacity leaves: the nodes a reachability test
   // reached without finding its target, labelled with the links (short of `pairs` free) on their
   // edge. While those stay short of pairs, no request of `pairs` or more from any of these

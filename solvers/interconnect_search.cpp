@@ -128,13 +128,20 @@ void repair_built(Interconnect::Impl& I, const Network& net, Interconnect::Impl:
   auto& queue = I.bound_queue;
   queue.clear();
   double* h = b.base.empty() ? b.h.data() : b.base.data();
+  const bool by_node = b.base.empty() && !b.lowered.empty();  // lowered nodes stamped with the new version
+  const std::uint32_t version = b.version + 1;
+  auto lower = [&](int u, double d) {
+    h[u] = d;
+    if (by_node) b.lowered[std::size_t(u)] = version;
+    queue.push(d, u);
+  };
   for (int j : links) {
     b.built[std::size_t(j)] = 1;
     const double w = bound_len(std::size_t(j));  // its length now (infinite when short of pairs)
     if (!(w < inf)) continue;
     const Link& l = net.links()[std::size_t(j)];
     for (auto [u, v] : {std::pair{l.a, l.b}, std::pair{l.b, l.a}})
-      if (h[v] + w < h[u]) h[u] = h[v] + w, queue.push(h[u], u);
+      if (h[v] + w < h[u]) lower(u, h[v] + w);
   }
   bool lowered = !queue.empty();
   while (!queue.empty()) {
@@ -144,12 +151,13 @@ void repair_built(Interconnect::Impl& I, const Network& net, Interconnect::Impl:
     for (int k = I.adj_start[v]; k < I.adj_start[v + 1]; ++k) {
       const int u = I.adj_to[k];
       const double nd = d + bound_len(std::size_t(I.adj_link[k]));
-      if (nd < h[u]) h[u] = nd, queue.push(nd, u);
+      if (nd < h[u]) lower(u, nd);
     }
   }
   if (!b.base.empty() && (lowered || b.learned)) b.h = b.base, lowered = true;
   b.learned = false;
-  if (lowered) b.serial = ++I.bound_serial;
+  if (lowered && by_node) b.version = version;  // the runs that reached none of them still hold
+  else if (lowered) b.serial = ++I.bound_serial;
   auto& ub = b.unbuilt_links;
   ub.erase(std::remove_if(ub.begin(), ub.end(), [&](int j) { return bool(b.built[std::size_t(j)]); }), ub.end());
 }
@@ -230,6 +238,7 @@ Interconnect::Impl::Bound* bound_of(Interconnect::Impl& I, const Network& net, c
     if (b.h.empty() && I.bounds_built >= 48) {  // bounded memory: at most 48 tables
       for (auto& [k, x] : I.bounds) {
         std::vector<double>().swap(x.h), std::vector<double>().swap(x.base), x.short_links.clear(), x.unbuilt_links.clear();
+        std::vector<std::uint32_t>().swap(x.lowered);
         std::vector<char>().swap(x.is_short), std::vector<char>().swap(x.built);
       }
       I.bounds_built = 0;
@@ -275,8 +284,9 @@ Interconnect::Impl::Bound* bound_of(Interconnect::Impl& I, const Network& net, c
     b.key = key;
     b.serial = ++I.bound_serial;
     b.learned = false;
-    if (costed && capacity) b.base = b.h;  // what repair_built lowers (h learns)
-    else std::vector<double>().swap(b.base);
+    if (costed && capacity) b.base = b.h, std::vector<std::uint32_t>().swap(b.lowered);  // what repair_built lowers (h learns)
+    else std::vector<double>().swap(b.base), b.lowered.assign(b.h.size(), 0);
+    b.version = 0;
     b.expanded = 0;
     b.misses = 0;
     b.loose = false;
@@ -312,8 +322,10 @@ GoalRun goal_run(Interconnect::Impl& I, const Network& net, const InterconnectPa
   };
   auto& heap = I.as_heap;
   heap.clear();
+  I.as_reached.clear();
   auto reach = [&](int v, double d) {
-    if (I.as_stamp[v] != I.as_run) I.as_stamp[v] = I.as_run, I.as_done[v] = std::numeric_limits<double>::quiet_NaN();
+    if (I.as_stamp[v] != I.as_run)
+      I.as_stamp[v] = I.as_run, I.as_done[v] = std::numeric_limits<double>::quiet_NaN(), I.as_reached.push_back(v);
     I.as_dist[v] = d;
     heap.push_back({d + (h ? h[v] : 0.0), d, v});
     std::push_heap(heap.begin(), heap.end(), later);
@@ -455,6 +467,11 @@ bool bound_holds(const Interconnect::Impl& I, const Interconnect::Impl::Run& run
   if (it == I.bounds.end()) return false;
   const auto& b = it->second;
   if (b.serial != run.bound_serial || b.h.empty()) return false;
+  if (b.version != run.bound_version) {  // lowered since by builds: held if none the run reached
+    if (b.lowered.empty()) return false;
+    for (int v : run.touched)
+      if (b.lowered[std::size_t(v)] > run.bound_version) return false;
+  }
   for (int l : b.short_links)
     if (s.free[std::size_t(l)] >= run.bound_key.pairs) return false;
   for (int l : b.unbuilt_links)
@@ -511,7 +528,7 @@ MemoRun memo_run(Interconnect::Impl& I, const Network& net, const InterconnectPa
       if (run.found) out.route = run.route;
       return out;
     }
-    I.run_memo_size[capacity ? 0 : 1] -= run.links.size();
+    I.run_memo_size[capacity ? 0 : 1] -= run.links.size() + run.touched.size();
     I.run_memo.erase(it);
   }
   Prepared pr;
@@ -521,14 +538,14 @@ MemoRun memo_run(Interconnect::Impl& I, const Network& net, const InterconnectPa
     run.flags.reserve(run.links.size());
     for (int l : run.links) run.flags.push_back(flag_of(l));
     auto& size = I.run_memo_size[capacity ? 0 : 1];
-    if (size + run.links.size() > (std::size_t(1) << 18)) {  // bounded memory: this class's runs forgotten
+    if (size + run.links.size() + run.touched.size() > (std::size_t(1) << 18)) {  // bounded memory: this class's runs forgotten
       for (auto it = I.run_memo.begin(); it != I.run_memo.end();) {
         const bool cap = it->first.mode == 'c' || it->first.mode == 'l' || it->first.mode == 'f';
         it = cap == capacity ? I.run_memo.erase(it) : std::next(it);
       }
       size = 0;
     }
-    size += run.links.size();
+    size += run.links.size() + run.touched.size();
     I.run_memo[key] = std::move(run);
   };
   const auto& cl = class_lengths(I, net, p, r, mode == 'l', pure_latency, lambda, mode);
@@ -588,6 +605,8 @@ MemoRun memo_run(Interconnect::Impl& I, const Network& net, const InterconnectPa
         run.has_bound = true;
         run.bound_key = bound->key;
         run.bound_serial = bound->serial;
+        run.bound_version = bound->version;
+        if (!bound->lowered.empty()) run.touched = I.as_reached;
       }
     }
   }

@@ -1207,6 +1207,64 @@ TEST(InterconnectCanonical, ABuildLowersTheBoundAndDropsWhatItLearned) {
   EXPECT_EQ(route_of(6), "SACDP");
 }
 
+TEST(InterconnectCanonical, ADiagnosisRunIsDroppedWhenABuildLowersTheBoundWhereItWent) {
+  // Without capacity limit, a bound lowered by a build is lowered node by node (Bound::lowered)
+  // and a memoised run holds while none of the nodes it reached was lowered. The network of
+  // AGoalDirectedSearchIsNotReusedOnceItsBoundNoLongerHolds: S reaches P by S-A-B-P (10 km a
+  // cable, S-A full) or S-C-X-D-P (1 km, X = C-D planned, 1 pair). S2's diagnosis (2 pairs) runs
+  // on the class's bound: S-A-B-P whatever the capacity (X costs its build). S1 builds X; Z2b's
+  // diagnosis (same class) lowers the bound from X outwards: C and S, which S2's run reached.
+  // S2b must not reuse S2's run: its cheapest route whatever the capacity is now through X
+  // (named too full), as the reference path says.
+  Network net;
+  for (const char* id : {"S", "P", "A", "B", "C", "D", "Z"}) {
+    Node n;
+    n.id = n.name = id;
+    n.kind = std::string(id) == "P" ? NodeKind::DorsalePop : std::string(id) == "S" || std::string(id) == "Z" ? NodeKind::Nro : NodeKind::Junction;
+    net.add_node(n);
+  }
+  auto cable = [&](const std::string& a, const std::string& b, double km, int total, int used, LinkStatus status) {
+    Link l;
+    l.id = a + "-" + b;
+    l.length_km = km;
+    l.status = status;
+    l.pairs_total = total;
+    l.pairs_used = used;
+    l.build_eur_per_km = 70000;
+    l.latency_ms = km * 0.0049;
+    net.add_link(l, a, b);
+  };
+  cable("S", "A", 10, 4, 4, LinkStatus::Owned);  // full
+  cable("A", "B", 10, 8, 0, LinkStatus::Owned);
+  cable("B", "P", 10, 8, 0, LinkStatus::Owned);
+  cable("S", "C", 1, 8, 0, LinkStatus::Owned);
+  cable("C", "D", 1, 1, 0, LinkStatus::Planned);  // X
+  cable("D", "P", 1, 8, 0, LinkStatus::Owned);
+  cable("Z", "S", 1, 4, 4, LinkStatus::Owned);  // full: Z's requests are rejected
+  auto request = [](const std::string& id, const std::string& site, int pairs) {
+    InterconnectionRequest r;
+    r.id = id;
+    r.site_node = site;
+    r.destination = {Destination::Kind::AnyDorsalePop, ""};
+    r.pairs = pairs;
+    r.submitted = "2024-01-01";
+    return r;
+  };
+  const std::vector<InterconnectionRequest> reqs = {request("Z2", "Z", 2), request("S2", "S", 2), request("S1", "S", 1),
+                                                    request("Z2b", "Z", 2), request("S2b", "S", 2)};
+  const auto p = params_of(Parameters{});
+  EXPECT_EQ(expect_fast_equals_reference(net, p, reqs, LinkState::of(net)), 4);
+  Interconnect ic(net, p);
+  std::vector<int> order{0, 1, 2, 3, 4};
+  const QueueResult q = run_fcfs(ic, reqs, order, LinkState::of(net));
+  ASSERT_EQ(q.evaluations[2].decision, Decision::AcceptWithWorks);
+  for (int i : {1, 4}) {
+    bool names_x = false;
+    for (const auto& why : texts(q.evaluations[std::size_t(i)].reasons)) names_x |= why.find("link C-D") != std::string::npos;
+    EXPECT_EQ(names_x, i == 4) << reqs[std::size_t(i)].id << " " << testing::PrintToString(texts(q.evaluations[std::size_t(i)].reasons));
+  }
+}
+
 TEST(InterconnectFast, NoRouteWhateverTheCapacityIsReadFromTheNetworksConnectedParts) {
   // Z-W is a part of the network with no point of presence; S-P one with. An unprotected
   // request's topology verdict (a route whatever the capacity?) comes from the parts: Z to any

@@ -171,9 +171,11 @@ std::vector<RouteOption> Interconnect::options(const InterconnectionRequest& r, 
     if (!o) break;
     RouteOption q = search.risk_disjoint(*o);
     if (seen.insert(option_key(q)).second) out.push_back(std::move(q));
-    // penalise what was used so the next round looks elsewhere
-    for (const auto& route : o->routes)
-      for (int l : route.links) I.penalty[l] *= 3.0, I.penalty_dirty = true;
+    // penalise what was used so the next round looks elsewhere (none after the last: the
+    // penalties are reset below, an O(links) pass a first-come queue need not pay)
+    if (round + 1 < k)
+      for (const auto& route : o->routes)
+        for (int l : route.links) I.penalty[l] *= 3.0, I.penalty_dirty = true;
   }
   if (I.penalty_dirty) std::fill(I.penalty.begin(), I.penalty.end(), 1.0), I.penalty_dirty = false;
   return out;

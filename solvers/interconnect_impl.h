@@ -258,8 +258,6 @@ struct Interconnect::Impl {
   std::size_t bounds_built = 0;
   std::uint64_t bound_serial = 0;  // the last Bound::serial given
   std::vector<int> newly_built;    // bound_of: the links built since a bound was made (repair_built)
-  std::size_t bound_repaired = 0;  // nodes whose bound repair_built lowered, all classes (a count for profiling)
-  std::vector<std::pair<double, int>> bound_heap;
   interconnect_detail::RadixHeap bound_queue;  // bound_of's and repair_built's Dijkstra
   std::vector<double> bound_w;                 // bound_of: each link's length in the table being built
   std::vector<char> bound_done;

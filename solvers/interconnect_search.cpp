@@ -147,7 +147,6 @@ void repair_built(Interconnect::Impl& I, const Network& net, Interconnect::Impl:
   while (!queue.empty()) {
     const auto [d, v] = queue.pop();
     if (d != h[v]) continue;  // lowered again since
-    ++I.bound_repaired;
     for (int k = I.adj_start[v]; k < I.adj_start[v + 1]; ++k) {
       const int u = I.adj_to[k];
       const double nd = d + bound_len(std::size_t(I.adj_link[k]));

@@ -26,7 +26,7 @@
 #
 # DORSALE_FUZZ_FORK=N runs libFuzzer's fork mode (-fork=N -ignore_crashes=0): one campaign, N
 # worker processes sharing the corpus, stopped at RUNS executions summed over the workers (the
-# executions are then read from the campaign's last "#N:" status line).
+# executions are then read from the campaign's last "#N:" status line, exec/s is their average).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 B=build-asan
@@ -127,7 +127,7 @@ for t in "${targets[@]}"; do
     # fork mode prints no final stats: its last status line "#N: cov: … exec/s R oom/timeout/crash: …"
     last=$(grep -aE '^#[0-9]+: cov:' "$log" | tail -n 1 || true)
     execs=$(sed -E 's/^#([0-9]+):.*/\1/' <<< "$last")
-    rate=$(sed -nE 's/.*exec\/s:? ([0-9]+).*/\1/p' <<< "$last")
+    rate=$((${execs:-0} / (secs > 0 ? secs : 1)))  # the status line's exec/s is its last job's
     grep -aqE 'oom/timeout/crash: 0/0/0' <<< "$last" || judge 1 "$log" "$t"
   fi
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%Y-%m-%dT%H:%MZ)" "$t" "${execs:-?}" "${rate:-?}" "$secs" "$result" "$cmd" | tee -a "$TSV"

@@ -173,6 +173,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
   }
   sqlite3_close(db);
   dorsale_fuzz::skip_spatialite(tmpl);  // SpatiaLite's SQL functions: the importer uses none
+  dorsale_fuzz::keep_sqlite_lock(tmpl);  // one lock a connection, not one a statement
   return 0;
 }
 

@@ -172,6 +172,8 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
     if (seeds) dorsale_fuzz::put(fs::path(seeds) / ("layer-" + std::to_string(k) + "-" + L.name), seed);
   }
   sqlite3_close(db);
+  dorsale_fuzz::skip_spatialite(tmpl);  // SpatiaLite's SQL functions: the importer uses none
+  dorsale_fuzz::keep_sqlite_lock(tmpl);  // one lock a connection, not one a statement
   return 0;
 }
 

@@ -69,17 +69,14 @@ inline void write_small_delivery(const fs::path& folder) {
   out.commit();
 }
 
-// GDAL's Shapefile driver identifies each layer's .prj against PROJ's database
-// (OGRSpatialReference::FindBestMatch: two thirds of an input's CPU in build-fuzz-fast/,
-// FUZZING.md "Two builds"). The .prj files are the ones written at start-up and never fuzzed,
-// so the targets turn that identification off (GDAL's USE_OSR_FIND_MATCHES=NO: the .prj is
-// read by importFromESRI and AutoIdentifyEPSG instead) once they have checked that the
-// unchanged delivery in `folder` imports to exactly the same network either way (else abort).
-inline void skip_prj_identification(const fs::path& folder) {
+// Turns GDAL work that does not depend on the fuzzed bytes off (GDAL config option `option` =
+// `value`) once it has checked that the unchanged delivery at `path` imports to exactly the same
+// network either way (else abort: the target would no longer test what users run).
+inline void skip_gdal_work(const fs::path& path, const char* option, const char* value) {
   const dorsale::Parameters params;
-  const auto before = dorsale::scenarios::read_network(folder.string(), params);
-  CPLSetConfigOption("USE_OSR_FIND_MATCHES", "NO");
-  const auto after = dorsale::scenarios::read_network(folder.string(), params);
+  const auto before = dorsale::scenarios::read_network(path.string(), params);
+  CPLSetConfigOption(option, value);
+  const auto after = dorsale::scenarios::read_network(path.string(), params);
   const auto& a = before.network;
   const auto& b = after.network;
   bool same = a.nodes().size() == b.nodes().size() && a.links().size() == b.links().size() && !a.nodes().empty();
@@ -92,9 +89,27 @@ inline void skip_prj_identification(const fs::path& folder) {
     same = l.id == m.id && l.a == m.a && l.b == m.b && l.length_km == m.length_km;
   }
   if (!same) {
-    std::fprintf(stderr, "dorsale fuzz: USE_OSR_FIND_MATCHES=NO changes the imported delivery: keep GDAL's default\n");
+    std::fprintf(stderr, "dorsale fuzz: %s=%s changes the imported delivery: keep GDAL's default\n", option, value);
     std::abort();
   }
 }
+
+// GDAL's Shapefile driver identifies each layer's .prj against PROJ's database
+// (OGRSpatialReference::FindBestMatch: two thirds of an input's CPU in build-fuzz-fast/,
+// FUZZING.md "Two builds"). The .prj files are the ones written at start-up and never fuzzed,
+// so the targets turn that identification off (the .prj is then read by importFromESRI and
+// AutoIdentifyEPSG instead).
+inline void skip_prj_identification(const fs::path& folder) { skip_gdal_work(folder, "USE_OSR_FIND_MATCHES", "NO"); }
+
+// GDAL loads SpatiaLite into every GeoPackage connection (registering its SQL functions: ~30 %
+// of an input's CPU in fuzz_gracethd_gpkg). The importer's SQL uses SQLite's own functions only
+// (typeof, CAST, trim: Delivery::scan_gpkg_types), so the GeoPackage target turns it off.
+inline void skip_spatialite(const fs::path& gpkg) { skip_gdal_work(gpkg, "SPATIALITE_LOAD", "NO"); }
+
+// SQLite takes and drops its shared lock around every statement GDAL runs outside a
+// transaction (a stat of the journal, two fcntl locks: ~20 % of an input's CPU in
+// fuzz_gracethd_gpkg). Nothing else opens the target's copy, so its connection keeps the lock
+// (SQLite's locking_mode=EXCLUSIVE, through GDAL's OGR_SQLITE_PRAGMA).
+inline void keep_sqlite_lock(const fs::path& gpkg) { skip_gdal_work(gpkg, "OGR_SQLITE_PRAGMA", "locking_mode=EXCLUSIVE"); }
 
 }  // namespace dorsale_fuzz

@@ -21,7 +21,7 @@ inline constexpr const char* kGpkgDate = "2000-01-01T00:00:00.000Z";
 // than one core, which changes the order of the tables in the file: under mpirun a rank is
 // bound to one core).
 inline GDALDriver* gpkg_driver() {
-  GDALAllRegister();
+  dorsale::io::register_gdal_drivers();
   if (!CPLGetConfigOption("OGR_CURRENT_DATE", nullptr)) CPLSetConfigOption("OGR_CURRENT_DATE", kGpkgDate);
   CPLSetConfigOption("OGR_GPKG_ALLOW_THREADED_RTREE", "NO");
   // no fsync at each SQLite commit (unless the user sets it): the output folders sync every

@@ -288,7 +288,7 @@ void write_collecte(GDALDataset* ds, const Network& net, const RolloutResults& r
 
 void write_gpkg(const std::filesystem::path& file, const Region& region, const ScenarioResults& res,
                 const std::vector<int>& target_years) {
-  GDALAllRegister();
+  dorsale::io::register_gdal_drivers();
   GDALDriver* drv = gpkg_driver();
   io::DatasetPtr ds(drv->Create(file.string().c_str(), 0, 0, 0, GDT_Unknown, nullptr));
   if (!ds) throw std::runtime_error(fmt::format("{}: cannot create the GeoPackage", file.string()));

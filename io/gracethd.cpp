@@ -22,6 +22,7 @@
 #include "models/error.h"
 #include "models/gracethd.h"
 #include "io/csv.h"
+#include "io/gdal_util.h"
 #include "io/projection.h"
 #include "io/text.h"
 
@@ -239,7 +240,7 @@ NetworkImport read_layers(const std::string& path, GDALDataset* ds) {
 }  // namespace
 
 NetworkImport read_gracethd(const std::string& path, const Parameters& P, ProgressSink* progress) {
-  GDALAllRegister();
+  dorsale::io::register_gdal_drivers();
   return Importer(path, P, progress).run();
 }
 
@@ -247,7 +248,7 @@ NetworkCheck check_network(const std::string& path, const Parameters& P, Progres
   NetworkCheck out;
   try {
     out.info.source = path;
-    GDALAllRegister();
+    dorsale::io::register_gdal_drivers();
     std::error_code ec;
     bool gracethd = fs::is_directory(path, ec);
     if (!gracethd) {
@@ -310,7 +311,7 @@ void use_network(Region& r, NetworkImport imp) {
 }
 
 NetworkImport read_network(const std::string& path, const Parameters& P, ProgressSink* progress) {
-  GDALAllRegister();
+  dorsale::io::register_gdal_drivers();
   std::error_code ec;
   if (!fs::exists(path, ec)) throw InputError(path, 0, "", "no such file or folder");
   if (fs::is_directory(path, ec)) return read_gracethd(path, P, progress);

@@ -238,7 +238,7 @@ void add_routes_layer(GDALDataset* ds, const Region& region, const Interconnecti
 }
 
 void write_routes_gpkg(const std::filesystem::path& file, const Region& region, const InterconnectionResults& res) {
-  GDALAllRegister();
+  dorsale::io::register_gdal_drivers();
   GDALDriver* drv = gpkg_driver();
   std::unique_ptr<GDALDataset> ds(drv->Create(file.string().c_str(), 0, 0, 0, GDT_Unknown, nullptr));
   if (!ds) throw std::runtime_error(fmt::format("{}: cannot create the GeoPackage", file.string()));

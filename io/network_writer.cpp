@@ -277,7 +277,7 @@ OGRwkbGeometryType geometry_type(const gracethd::Table& t) {
 }
 
 GDALDriver* driver(const char* name) {
-  GDALAllRegister();
+  dorsale::io::register_gdal_drivers();
   GDALDriver* d = GetGDALDriverManager()->GetDriverByName(name);
   if (!d) throw std::runtime_error(fmt::format("GDAL has no {} driver", name));
   return d;

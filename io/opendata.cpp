@@ -54,10 +54,6 @@ std::string one(const std::string& dir, const std::string& sub_re, const std::st
   return v.front();
 }
 
-struct GdalInit {
-  GdalInit() { GDALAllRegister(); }
-};
-
 
 }  // namespace
 
@@ -173,8 +169,8 @@ void merge_to_current_geography(Import& I) {
 }  // namespace
 
 Region import_opendata(const OpenDataFiles& files, const Parameters& P) {
-  static GdalInit gdal_init;
-  Import I{files, P, {}, {}, {}, {}, {}, {}};
+  io::register_gdal_drivers();
+  Import I{.files = files, .P = P};  // the rest from its member initializers
   I.region.name = "opendata";
   I.region.provenance.source = "opendata";
   I.region.provenance.geography = "2018";

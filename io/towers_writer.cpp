@@ -407,7 +407,7 @@ void add_towers_layers(GDALDataset* ds, const Region& region, const TowersResult
 }
 
 void write_towers_gpkg(const std::filesystem::path& file, const Region& region, const TowersResult& res) {
-  GDALAllRegister();
+  dorsale::io::register_gdal_drivers();
   GDALDriver* drv = gpkg_driver();
   std::unique_ptr<GDALDataset> ds(drv->Create(file.string().c_str(), 0, 0, 0, GDT_Unknown, nullptr));
   if (!ds) throw std::runtime_error(fmt::format("{}: cannot create", file.string()));

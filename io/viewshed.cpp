@@ -18,7 +18,7 @@ struct Dem::Impl {
 };
 
 Dem::Dem(const std::string& path) : path_(path), impl_(std::make_unique<Impl>()) {
-  GDALAllRegister();
+  dorsale::io::register_gdal_drivers();
   ds_ = static_cast<GDALDataset*>(GDALOpenEx(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, nullptr, nullptr));
   if (!ds_) throw InputError(path, 0, "", "GDAL cannot open it as a raster");
   const OGRSpatialReference* srs = ds_->GetSpatialRef();

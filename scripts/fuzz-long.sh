@@ -23,6 +23,10 @@
 # long-runs.tsv; after each run the corpus it grew is replayed once, every input, by the
 # build-asan/ target (-runs=0, ASan + UBSan + LSan; build-asan/ must be built), whose result is
 # a second line "asan-replay:<target>" in the same long-runs.tsv (FUZZING.md, "Two builds").
+#
+# DORSALE_FUZZ_FORK=N runs libFuzzer's fork mode (-fork=N -ignore_crashes=0): one campaign, N
+# worker processes sharing the corpus, stopped at RUNS executions summed over the workers (the
+# executions are then read from the campaign's last "#N:" status line, exec/s is their average).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 B=build-asan
@@ -106,6 +110,7 @@ for t in "${targets[@]}"; do
   cp -n fuzz/corpus/"$t"/* "$work"/ 2> /dev/null || true
   flags=(-runs="$RUNS" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 -artifact_prefix="$art/")
   [ -z "${DORSALE_FUZZ_MAX_SECONDS:-}" ] || flags+=(-max_total_time="$DORSALE_FUZZ_MAX_SECONDS")
+  [ -z "${DORSALE_FUZZ_FORK:-}" ] || flags+=(-fork="$DORSALE_FUZZ_FORK" -ignore_crashes=0)
   ml=$(max_len "$t")
   [ -z "$ml" ] || flags+=(-max_len="$ml")
   log="$B/logs/$t.long.log"
@@ -118,6 +123,13 @@ for t in "${targets[@]}"; do
   judge "$rc" "$log" "$t"
   execs=$(stat number_of_executed_units "$log")
   rate=$(stat average_exec_per_sec "$log")
+  if [ -n "${DORSALE_FUZZ_FORK:-}" ]; then
+    # fork mode prints no final stats: its last status line "#N: cov: … exec/s R oom/timeout/crash: …"
+    last=$(grep -aE '^#[0-9]+: cov:' "$log" | tail -n 1 || true)
+    execs=$(sed -E 's/^#([0-9]+):.*/\1/' <<< "$last")
+    rate=$((${execs:-0} / (secs > 0 ? secs : 1)))  # the status line's exec/s is its last job's
+    grep -aqE 'oom/timeout/crash: 0/0/0' <<< "$last" || judge 1 "$log" "$t"
+  fi
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%Y-%m-%dT%H:%MZ)" "$t" "${execs:-?}" "${rate:-?}" "$secs" "$result" "$cmd" | tee -a "$TSV"
   clean_shm
   if [ "$FAST" = 1 ]; then

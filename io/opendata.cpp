@@ -170,7 +170,7 @@ void merge_to_current_geography(Import& I) {
 
 Region import_opendata(const OpenDataFiles& files, const Parameters& P) {
   io::register_gdal_drivers();
-  Import I{.files = files, .P = P};  // the rest from its member initializers
+  Import I{files, P, Projection::for_this_thread(), {}, {}, {}, {}, {}};
   I.region.name = "opendata";
   I.region.provenance.source = "opendata";
   I.region.provenance.geography = "2018";

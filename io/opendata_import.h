@@ -18,7 +18,7 @@ namespace dorsale::scenarios::opendata_import {
 struct Import {
   const OpenDataFiles& files;
   const Parameters& P;
-  const Projection& proj = Projection::for_this_thread();  // made once a thread (~15 ms)
+  const Projection& proj;  // the thread's (Projection::for_this_thread)
   Region region;
   std::vector<std::unique_ptr<OGRGeometry>> geoms;  // WGS84 polygon of each 2018 commune
   std::unordered_map<std::string, int> by_code;      // 2018 code -> commune index

@@ -1026,13 +1026,12 @@ TEST(InterconnectCanonical, TheRouteDoesNotDependOnTheOrderLinksWereAdded) {
   EXPECT_GT(parallel, 0);    // and parallel cables of the same cost were used
 }
 
-TEST(InterconnectCanonical, AGoalDirectedSearchIsNotReusedOnceItsBoundNoLongerHolds) {
-  // S reaches the point of presence P by owned cables S-A-B-P (10 km each; S-A full) or by
-  // S-C, the planned cable X = C-D (1 pair), D-P (1 km each). A diagnosis's route whatever the
-  // capacity from S (pairs 2) is first S-A-B-P: X costs its build. Its goal-directed search
-  // rests on a bound with X at that cost and never reaches X. Then a request builds X: S-C-X-D-P
-  // is now the cheapest, and the next rejection from S must name X too full, as the reference
-  // path does, not reuse the search (its examined cables did not change, its bound did).
+namespace {
+
+// The network of the bound-reuse tests: S reaches the point of presence P by owned cables
+// S-A-B-P (10 km each; S-A full) or by S-C, the planned cable X = C-D (1 pair), D-P (1 km
+// each); Z hangs on S by a full cable (Z's requests are rejected).
+Network planned_shortcut_network() {
   Network net;
   for (const char* id : {"S", "P", "A", "B", "C", "D", "Z"}) {
     Node n;
@@ -1058,15 +1057,31 @@ TEST(InterconnectCanonical, AGoalDirectedSearchIsNotReusedOnceItsBoundNoLongerHo
   cable("C", "D", 1, 1, 0, LinkStatus::Planned);  // X
   cable("D", "P", 1, 8, 0, LinkStatus::Owned);
   cable("Z", "S", 1, 4, 4, LinkStatus::Owned);  // full: Z's requests are rejected
-  auto request = [](const std::string& id, const std::string& site, int pairs) {
-    InterconnectionRequest r;
-    r.id = id;
-    r.site_node = site;
-    r.destination = {Destination::Kind::AnyDorsalePop, ""};
-    r.pairs = pairs;
-    r.submitted = "2024-01-01";
-    return r;
-  };
+  return net;
+}
+
+// A request of `pairs` from the node `site` to any point of presence of the Dorsale.
+InterconnectionRequest pop_request(const std::string& id, const std::string& site, int pairs) {
+  InterconnectionRequest r;
+  r.id = id;
+  r.site_node = site;
+  r.destination = {Destination::Kind::AnyDorsalePop, ""};
+  r.pairs = pairs;
+  r.submitted = "2024-01-01";
+  return r;
+}
+
+}  // namespace
+
+TEST(InterconnectCanonical, AGoalDirectedSearchIsNotReusedOnceItsBoundNoLongerHolds) {
+  // S reaches the point of presence P by owned cables S-A-B-P (10 km each; S-A full) or by
+  // S-C, the planned cable X = C-D (1 pair), D-P (1 km each). A diagnosis's route whatever the
+  // capacity from S (pairs 2) is first S-A-B-P: X costs its build. Its goal-directed search
+  // rests on a bound with X at that cost and never reaches X. Then a request builds X: S-C-X-D-P
+  // is now the cheapest, and the next rejection from S must name X too full, as the reference
+  // path does, not reuse the search (its examined cables did not change, its bound did).
+  const Network net = planned_shortcut_network();
+  const auto request = pop_request;
   const std::vector<InterconnectionRequest> reqs = {request("Z2", "Z", 2), request("S2", "S", 2), request("S1", "S", 1),
                                                     request("S2b", "S", 2)};
   const auto p = params_of(Parameters{});
@@ -1216,40 +1231,8 @@ TEST(InterconnectCanonical, ADiagnosisRunIsDroppedWhenABuildLowersTheBoundWhereI
   // diagnosis (same class) lowers the bound from X outwards: C and S, which S2's run reached.
   // S2b must not reuse S2's run: its cheapest route whatever the capacity is now through X
   // (named too full), as the reference path says.
-  Network net;
-  for (const char* id : {"S", "P", "A", "B", "C", "D", "Z"}) {
-    Node n;
-    n.id = n.name = id;
-    n.kind = std::string(id) == "P" ? NodeKind::DorsalePop : std::string(id) == "S" || std::string(id) == "Z" ? NodeKind::Nro : NodeKind::Junction;
-    net.add_node(n);
-  }
-  auto cable = [&](const std::string& a, const std::string& b, double km, int total, int used, LinkStatus status) {
-    Link l;
-    l.id = a + "-" + b;
-    l.length_km = km;
-    l.status = status;
-    l.pairs_total = total;
-    l.pairs_used = used;
-    l.build_eur_per_km = 70000;
-    l.latency_ms = km * 0.0049;
-    net.add_link(l, a, b);
-  };
-  cable("S", "A", 10, 4, 4, LinkStatus::Owned);  // full
-  cable("A", "B", 10, 8, 0, LinkStatus::Owned);
-  cable("B", "P", 10, 8, 0, LinkStatus::Owned);
-  cable("S", "C", 1, 8, 0, LinkStatus::Owned);
-  cable("C", "D", 1, 1, 0, LinkStatus::Planned);  // X
-  cable("D", "P", 1, 8, 0, LinkStatus::Owned);
-  cable("Z", "S", 1, 4, 4, LinkStatus::Owned);  // full: Z's requests are rejected
-  auto request = [](const std::string& id, const std::string& site, int pairs) {
-    InterconnectionRequest r;
-    r.id = id;
-    r.site_node = site;
-    r.destination = {Destination::Kind::AnyDorsalePop, ""};
-    r.pairs = pairs;
-    r.submitted = "2024-01-01";
-    return r;
-  };
+  const Network net = planned_shortcut_network();
+  const auto request = pop_request;
   const std::vector<InterconnectionRequest> reqs = {request("Z2", "Z", 2), request("S2", "S", 2), request("S1", "S", 1),
                                                     request("Z2b", "Z", 2), request("S2b", "S", 2)};
   const auto p = params_of(Parameters{});

@@ -1028,6 +1028,19 @@ TEST(InterconnectCanonical, TheRouteDoesNotDependOnTheOrderLinksWereAdded) {
 
 namespace {
 
+// A cable a-b of `km` (id "a-b"), `used` of its `total` pairs taken, 70,000 EUR/km to build.
+void add_cable(Network& net, const std::string& a, const std::string& b, double km, int total, int used, LinkStatus status) {
+  Link l;
+  l.id = a + "-" + b;
+  l.length_km = km;
+  l.status = status;
+  l.pairs_total = total;
+  l.pairs_used = used;
+  l.build_eur_per_km = 70000;
+  l.latency_ms = km * 0.0049;
+  net.add_link(l, a, b);
+}
+
 // The network of the bound-reuse tests: S reaches the point of presence P by owned cables
 // S-A-B-P (10 km each; S-A full) or by S-C, the planned cable X = C-D (1 pair), D-P (1 km
 // each); Z hangs on S by a full cable (Z's requests are rejected).
@@ -1040,15 +1053,7 @@ Network planned_shortcut_network() {
     net.add_node(n);
   }
   auto cable = [&](const std::string& a, const std::string& b, double km, int total, int used, LinkStatus status) {
-    Link l;
-    l.id = a + "-" + b;
-    l.length_km = km;
-    l.status = status;
-    l.pairs_total = total;
-    l.pairs_used = used;
-    l.build_eur_per_km = 70000;
-    l.latency_ms = km * 0.0049;
-    net.add_link(l, a, b);
+    add_cable(net, a, b, km, total, used, status);
   };
   cable("S", "A", 10, 4, 4, LinkStatus::Owned);  // full
   cable("A", "B", 10, 8, 0, LinkStatus::Owned);
@@ -1168,15 +1173,7 @@ TEST(InterconnectCanonical, ABuildLowersTheBoundAndDropsWhatItLearned) {
     net.add_node(n);
   }
   auto cable = [&](const std::string& a, const std::string& b, double km, int total, int used, LinkStatus status) {
-    Link l;
-    l.id = a + "-" + b;
-    l.length_km = km;
-    l.status = status;
-    l.pairs_total = total;
-    l.pairs_used = used;
-    l.build_eur_per_km = 70000;
-    l.latency_ms = km * 0.0049;
-    net.add_link(l, a, b);
+    add_cable(net, a, b, km, total, used, status);
   };
   cable("Q", "P", 1, 8, 0, LinkStatus::Owned);
   cable("S", "A", 1, 8, 0, LinkStatus::Owned);
@@ -1188,15 +1185,7 @@ TEST(InterconnectCanonical, ABuildLowersTheBoundAndDropsWhatItLearned) {
   cable("F", "C", 1, 8, 0, LinkStatus::Owned);
   cable("C", "D", 1, 8, 0, LinkStatus::Planned);  // X
   cable("D", "P", 1, 8, 0, LinkStatus::Owned);
-  auto request = [](const std::string& id, const std::string& site, int pairs) {
-    InterconnectionRequest r;
-    r.id = id;
-    r.site_node = site;
-    r.destination = {Destination::Kind::AnyDorsalePop, ""};
-    r.pairs = pairs;
-    r.submitted = "2024-01-01";
-    return r;
-  };
+  const auto request = pop_request;
   const std::vector<InterconnectionRequest> reqs = {request("Q1", "Q", 1),  request("S1", "S", 1),  request("E1", "E", 1),
                                                     request("S1a", "S", 1), request("F3", "F", 3),  request("E1b", "E", 1),
                                                     request("S1b", "S", 1)};

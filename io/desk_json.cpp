@@ -261,8 +261,10 @@ std::string notice_body(const service::Notice& n) { return notice_value(n).dump(
 
 std::string decisions_json_text(const InterconnectionResults& res) { return viz::decisions_json(res).dump(2); }
 
+// A message may quote the caller's bytes (a JSON parser's "last read: '...'" can end inside a
+// UTF-8 sequence): bytes that are not UTF-8 are written as U+FFFD, so an error is always answered.
 std::string error_json(int status, const std::string& field, const std::string& message) {
-  return json{{"error", {{"status", status}, {"field", field}, {"message", message}}}}.dump();
+  return json{{"error", {{"status", status}, {"field", field}, {"message", message}}}}.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 std::string health_json(const std::string& problem) {

@@ -17,6 +17,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstring>
+#include <iostream>
 #include <map>
 #include <mutex>
 
@@ -268,7 +269,16 @@ HttpApi::HttpApi(Desk& desk, const TokenStore& tokens, std::size_t max_body, int
     else if (res.status == 404) send_error(res, 404, "path", "no such page or API route");
     else send_error(res, res.status, "", "refused");
   });
-  svr_->set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+  // an exception no handler turned into a 4xx or 503: a defect, answered 500 and logged
+  svr_->set_exception_handler([](const httplib::Request& req, httplib::Response& res, std::exception_ptr e) {
+    std::string what = "unknown exception";
+    try {
+      if (e) std::rethrow_exception(e);
+    } catch (const std::exception& x) {
+      what = x.what();
+    } catch (...) {
+    }
+    std::cerr << "dorsale serve: internal error on " << req.method << ' ' << req.path << ": " << what << '\n';
     send_error(res, 500, "", "internal error");
   });
   routes();

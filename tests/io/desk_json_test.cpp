@@ -117,3 +117,21 @@ TEST(DeskJson, AnAnswerIsItsDecisionRecordWithItsState) {
   EXPECT_NE(csv.find("nro:25-010"), std::string::npos) << csv;
   EXPECT_EQ(csv, io::requests_csv_of_json(json::array({j}).dump(), ';'));
 }
+
+// A body whose parse error quotes half of a two-byte UTF-8 character (found by fuzz_desk_http:
+// fuzz/regressions/desk_http/): the error answer is still JSON, its bytes UTF-8, the half
+// character written as U+FFFD; before, writing it threw and the desk answered 500.
+TEST(DeskJson, AnErrorQuotingHalfACharacterIsStillAnswered) {
+  std::string error;
+  EXPECT_FALSE(io::parse_body_object("{\"id\":\"A9\",\xde\x96x}", &error));
+  ASSERT_FALSE(error.empty());
+  EXPECT_THROW((void)json(error).dump(), json::type_error) << "the premise: the parser's message is not UTF-8";
+  std::string text;
+  ASSERT_NO_THROW(text = io::error_json(400, "body", "malformed JSON: " + error));
+  const json back = json::parse(text);  // throws if the bytes are not UTF-8
+  EXPECT_EQ(back["error"]["status"], 400);
+  EXPECT_EQ(back["error"]["field"], "body");
+  EXPECT_NE(back["error"]["message"].get<std::string>().find("malformed JSON: "), std::string::npos);
+  // a message that is already UTF-8 is written as it is
+  EXPECT_EQ(json::parse(io::error_json(404, "id", "no request 'é'"))["error"]["message"], "no request 'é'");
+}

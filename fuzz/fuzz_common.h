@@ -15,6 +15,7 @@
 #include <fstream>
 #include <string>
 #include <string_view>
+#include <system_error>
 
 #include "models/error.h"
 
@@ -46,6 +47,19 @@ inline std::string write_input(const std::string& name, const std::uint8_t* data
     std::abort();
   }
   return p.string();
+}
+
+// std::filesystem::copy_file, again when a signal interrupted it: libFuzzer's -timeout alarm
+// (SIGALRM every few seconds, no SA_RESTART) can land in its sendfile, which libstdc++ reports
+// as a filesystem_error "Interrupted system call" instead of retrying (seen once in 1,428 inputs
+// of an ASan replay of desk_http's corpus: a harness fault, not the code under test).
+inline void copy_file(const std::filesystem::path& from, const std::filesystem::path& to) {
+  for (;;) {
+    std::error_code ec;
+    std::filesystem::copy_file(from, to, std::filesystem::copy_options::overwrite_existing, ec);
+    if (!ec) return;
+    if (ec != std::errc::interrupted) throw std::filesystem::filesystem_error("cannot copy the template", from, to, ec);
+  }
 }
 
 inline std::string as_string(const std::uint8_t* data, std::size_t size) {

@@ -58,7 +58,7 @@ void reset_desk() {
   desk.reset();
   reg.reset();
   remove_db(db);
-  fs::copy_file(tmpl, db);
+  dorsale_fuzz::copy_file(tmpl, db);
   reg = service::make_sqlite_register(db.string());
   desk = std::make_unique<service::Desk>(*region, *params, *reg, fixed_clock());
   api = std::make_unique<service::HttpApi>(*desk, *tokens, std::size_t(1) << 20, 1);

@@ -182,7 +182,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (size < 1) return 0;
   const Layer& L = layers[(data[0] & 0x7f) % layers.size()];
   const bool check = data[0] & 0x80;
-  fs::copy_file(tmpl, work, fs::copy_options::overwrite_existing);
+  dorsale_fuzz::copy_file(tmpl, work);
   sqlite3* db = nullptr;
   if (sqlite3_open(work.c_str(), &db) != SQLITE_OK) fail(db, "cannot open the copy");
   exec(db, "PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF; BEGIN; DELETE FROM " + sql_id(L.name));

@@ -278,7 +278,8 @@ HttpApi::HttpApi(Desk& desk, const TokenStore& tokens, std::size_t max_body, int
       what = x.what();
     } catch (...) {
     }
-    std::cerr << "dorsale serve: internal error on " << req.method << ' ' << req.path << ": " << what << '\n';
+    // quoted and escaped: a path or message may hold a newline meant to forge a log line
+    std::cerr << fmt::format("dorsale serve: internal error on {:?} {:?}: {:?}\n", req.method, req.path, what);
     send_error(res, 500, "", "internal error");
   });
   routes();

@@ -151,37 +151,20 @@ int Cluster::broadcast(int from_root) const {
   return v;
 }
 
-DoubleBuffer Cluster::exchange(const double* send, const std::vector<int>& counts, std::vector<int>& from) const {
-  if (int(counts.size()) != size_) throw std::runtime_error("MPI: exchange needs one count per rank");
-  const std::size_t n = std::size_t(size_);
-  std::vector<int> sdispl(n), rdispl(n);
-  from.assign(n, 0);
-  std::int64_t total = 0;
-  for (std::size_t q = 0; q < n; ++q) {
-    if (counts[q] < 0 || total + counts[q] > INT_MAX) throw std::runtime_error("MPI: a rank's exchange is over 2^31 - 1 doubles");
-    sdispl[q] = int(total);
-    total += counts[q];
-  }
-  check(MPI_Alltoall(counts.data(), 1, MPI_INT, from.data(), 1, MPI_INT, MPI_COMM_WORLD), "MPI_Alltoall");
-  std::int64_t rtotal = 0;
-  for (std::size_t q = 0; q < n; ++q) {
-    if (from[q] < 0 || rtotal + from[q] > INT_MAX) throw std::runtime_error("MPI: a rank's exchange is over 2^31 - 1 doubles");
-    rdispl[q] = int(rtotal);
-    rtotal += from[q];
-  }
-  DoubleBuffer recv(static_cast<std::size_t>(rtotal));
-  check(MPI_Alltoallv(send, counts.data(), sdispl.data(), MPI_DOUBLE, recv.data(), from.data(), rdispl.data(), MPI_DOUBLE,
-                      MPI_COMM_WORLD),
-        "MPI_Alltoallv");
-  return recv;
+void Cluster::transfer(const std::vector<Transfer>& sends, const std::vector<Transfer>& receives) const {
+  for (const auto* list : {&sends, &receives})
+    for (const auto& t : *list)
+      if (t.rank < 0 || t.rank >= size_ || t.rank == rank_ || t.count < 0) throw std::runtime_error("MPI: a transfer with a wrong rank or count");
+  std::vector<MPI_Request> requests(sends.size() + receives.size(), MPI_REQUEST_NULL);
+  std::size_t k = 0;
+  for (const auto& t : receives) check(MPI_Irecv(t.data, t.count, MPI_DOUBLE, t.rank, 0, MPI_COMM_WORLD, &requests[k++]), "MPI_Irecv");
+  for (const auto& t : sends) check(MPI_Isend(t.data, t.count, MPI_DOUBLE, t.rank, 0, MPI_COMM_WORLD, &requests[k++]), "MPI_Isend");
+  check(MPI_Waitall(int(requests.size()), requests.data(), MPI_STATUSES_IGNORE), "MPI_Waitall");
 }
 
 #else
 // Never reached: a Cluster cannot be made without MPI.
-DoubleBuffer Cluster::exchange(const double*, const std::vector<int>& counts, std::vector<int>& from) const {
-  from = counts;
-  return DoubleBuffer();
-}
+void Cluster::transfer(const std::vector<Transfer>&, const std::vector<Transfer>&) const {}
 std::vector<std::string> Cluster::gather(const std::string& mine) const { return {mine}; }
 std::string Cluster::broadcast(const std::string& from_root) const { return from_root; }
 int Cluster::broadcast(int from_root) const { return from_root; }

@@ -8,8 +8,6 @@
 #include <utility>
 #include <vector>
 
-#include "models/double_buffer.h"
-
 namespace dorsale::planner {
 
 class Cluster {
@@ -34,10 +32,18 @@ class Cluster {
   std::string broadcast(const std::string& from_root) const;
   // Rank 0's integer on every rank.
   int broadcast(int from_root) const;
-  // All to all, flat: `send` holds counts[q] doubles for rank q, rank after rank (size()
-  // counts); returns what every rank sent this one, rank after rank, and sets from[r] to how
-  // many came from rank r. Every rank calls it. std::runtime_error over 2^31 - 1 doubles.
-  DoubleBuffer exchange(const double* send, const std::vector<int>& counts, std::vector<int>& from) const;
+  // Point to point: `count` doubles at `data`, to or from `rank` (another rank).
+  struct Transfer {
+    int rank;
+    double* data;
+    int count;
+  };
+  // Posts every receive and send, then waits for all. Between two ranks the messages are matched
+  // in the order each side lists them (one tag: MPI's messages do not overtake), so the lists
+  // of the two sides must name the same pieces in the same order. Each transfer lands where
+  // its reader wants it (no staging buffer, no copy on this rank). Only the ranks that send or
+  // receive call it. std::runtime_error when MPI fails.
+  void transfer(const std::vector<Transfer>& sends, const std::vector<Transfer>& receives) const;
 
  private:
   int rank_ = 0, size_ = 1;

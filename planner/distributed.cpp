@@ -4,7 +4,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <climits>
 #include <cstring>
 #include <filesystem>
 #include <map>
@@ -119,117 +118,86 @@ std::vector<double> bytes_doubles(const std::string& b) {
   return v;
 }
 
-// A set this rank holds part of: its draws [d0, d1) as columns (column c at c x (d1 - d0)).
-struct Piece {
-  std::int64_t set;
-  int d0, d1;
-  DoubleBuffer values;
-};
+}  // namespace
 
-// This rank's sets and pieces: whole sets summarised here; pieces sampled, kept for the exchange.
+GuichetSplitShare guichet_split_share(const GuichetDeal& deal, int rank, int columns) {
+  const int ranks = deal.ranks();
+  GuichetSplitShare sh;
+  const std::size_t D = std::size_t(deal.draws());
+  for (std::int64_t s = 0; s < deal.sets(); ++s) {
+    if (!deal.split(s)) continue;
+    const auto [d0, d1] = deal.piece(rank, s);
+    if (d0 != d1) sh.pieces.push_back({s, d0, d1, std::vector<double*>(std::size_t(columns), nullptr)});
+    for (int c = 0; c < columns; ++c)
+      if (deal.column_owner(s, c, columns) == rank) sh.owned.emplace_back(s, c);
+  }
+  std::size_t sent = 0;
+  for (const auto& p : sh.pieces)
+    for (int c = 0; c < columns; ++c)
+      if (deal.column_owner(p.set, c, columns) != rank) sent += std::size_t(p.d1 - p.d0);
+  double* const block = solvers::guichet_workspace(sh.owned.size() * D + sent);
+  sh.cols = block;
+  double* send = block + sh.owned.size() * D;
+  // own columns in place; the others in runs, by owner then set then column (the owner's order)
+  std::size_t i = 0;  // owned index
+  for (auto& p : sh.pieces)
+    for (int c = 0; c < columns; ++c)
+      if (deal.column_owner(p.set, c, columns) == rank) {
+        while (sh.owned[i] != std::make_pair(p.set, c)) ++i;
+        p.to[std::size_t(c)] = sh.cols + i * D + std::size_t(p.d0);
+      }
+  for (int q = 0; q < ranks; ++q)
+    for (auto& p : sh.pieces)
+      for (int c = 0; c < columns; ++c)
+        if (q != rank && deal.column_owner(p.set, c, columns) == q) {
+          p.to[std::size_t(c)] = send;
+          sh.sends.push_back({q, send, p.d1 - p.d0});
+          send += p.d1 - p.d0;
+        }
+  for (int r = 0; r < ranks; ++r) {
+    if (r == rank) continue;
+    for (std::size_t k = 0; k < sh.owned.size(); ++k) {
+      const auto [d0, d1] = deal.piece(r, sh.owned[k].first);
+      if (d0 != d1) sh.receives.push_back({r, sh.cols + k * D + std::size_t(d0), d1 - d0});
+    }
+  }
+  return sh;
+}
+
+namespace {
+
+// This rank's sets: whole sets run and summarised here (the single process's own path), then
+// its pieces of split sets sampled where they go (guichet_split_share), kept for the transfers.
 std::vector<double> sample_my_pairs(const GuichetJob& job, const solvers::GuichetBase& base, const GuichetDeal& deal, int rank,
-                                    int threads, std::uint64_t seed, const ProgressCounter* count, std::vector<Piece>& pieces) {
+                                    int columns, int threads, std::uint64_t seed, const ProgressCounter* count,
+                                    GuichetSplitShare& share) {
   std::vector<double> summaries;
   const std::int64_t first = deal.begin(rank), last = deal.begin(rank + 1);
   if (first == last) return summaries;
   for (std::int64_t s = first / deal.draws(); s <= (last - 1) / deal.draws(); ++s) {
-    const auto [d0, d1] = deal.piece(rank, s);
-    if (d0 == d1) continue;
+    if (deal.split(s)) continue;
     const GuichetSetJob j = guichet_set_job(job, base, s, false);
-    if (!deal.split(s)) {  // whole here: the single process's own path
-      const auto st = solvers::run_guichet(j.inputs, j.params, deal.draws(), seed, std::uint64_t(s), threads, count);
-      const auto cols = solvers::guichet_stats_columns(st);
-      for (std::size_t c = 0; c < cols.size(); ++c) put_summary(summaries, s, int(c), cols[c]);
-      continue;
-    }
-    const solvers::GuichetColumns columns(j.inputs, j.params, seed, std::uint64_t(s));
-    Piece p{s, d0, d1, DoubleBuffer(std::size_t(columns.columns()) * std::size_t(d1 - d0))};
-    columns.sample(d0, d1, p.values.data(), threads, count);
-    pieces.push_back(std::move(p));
+    const auto st = solvers::run_guichet(j.inputs, j.params, deal.draws(), seed, std::uint64_t(s), threads, count);
+    const auto cols = solvers::guichet_stats_columns(st);
+    for (std::size_t c = 0; c < cols.size(); ++c) put_summary(summaries, s, int(c), cols[c]);
+  }
+  share = guichet_split_share(deal, rank, columns);  // after the whole sets: their memory
+  for (const auto& p : share.pieces) {
+    const GuichetSetJob j = guichet_set_job(job, base, p.set, false);
+    const solvers::GuichetColumns sampler(j.inputs, j.params, seed, std::uint64_t(p.set));
+    if (sampler.columns() != columns) throw std::runtime_error("MPI: a set's statistics are not the sweep's");
+    sampler.sample(p.d0, p.d1, p.to.data(), threads, count);
   }
   return summaries;
 }
 
-// The columns of split sets, sent to the ranks that summarise them; then those this rank owns,
-// put together in draw order (ranks hold ascending draws) and summarised into `summaries`. The
-// columns are sent from the piece itself (or copied once into one send buffer, rank after rank,
-// when a rank holds several pieces) and copied once from the receive buffer into place (they
-// went through four copies in growing per-rank vectors); the buffers are huge-page DoubleBuffers
-// (models/double_buffer.h), not zero-filled: fresh memory is costly (first touch).
-void summarise_split_sets(const Cluster& cluster, const GuichetDeal& deal, int columns, int threads, std::vector<Piece>& pieces,
+// The pieces sent to the ranks that summarise their columns and received from the others,
+// then the columns this rank owns (now every draw of their set, in draw order) summarised.
+void summarise_split_sets(const Cluster& cluster, const GuichetDeal& deal, int threads, const GuichetSplitShare& share,
                           std::vector<double>& summaries) {
-  const int me = cluster.rank(), N = cluster.size();
-  std::vector<std::int64_t> wide(static_cast<std::size_t>(N), 0);
-  std::int64_t total = 0;
-  for (const auto& p : pieces)
-    for (int c = 0; c < columns; ++c) {
-      wide[std::size_t(deal.column_owner(p.set, c, columns))] += p.d1 - p.d0;
-      total += p.d1 - p.d0;
-    }
-  std::vector<int> counts;
-  for (const auto w : wide) {
-    if (w > INT_MAX) throw std::runtime_error("MPI: a rank's exchange is over 2^31 - 1 doubles");
-    counts.push_back(int(w));
-  }
-  // one piece (2 ranks, or a set split once per rank): its columns are already in rank order
-  // (column_owner grows with the column), so it is sent as it is; several are copied in order
-  const bool in_place = pieces.size() == 1;
-  DoubleBuffer send;
-  if (!in_place) {
-    send = DoubleBuffer(static_cast<std::size_t>(total));
-    std::size_t at = 0;
-    for (int q = 0; q < N; ++q)
-      for (const auto& p : pieces) {
-        const std::size_t n = std::size_t(p.d1 - p.d0);
-        for (int c = 0; c < columns; ++c)
-          if (deal.column_owner(p.set, c, columns) == q) {
-            std::copy(p.values.data() + std::size_t(c) * n, p.values.data() + std::size_t(c + 1) * n, send.data() + at);
-            at += n;
-          }
-      }
-  }
-  std::vector<int> from;
-  const DoubleBuffer recv = cluster.exchange(in_place ? pieces.front().values.data() : send.data(), counts, from);
-  // the piece, once sent, holds the owned columns when it is big enough (2 ranks: the same size):
-  // its pages are touched already, and fresh memory costs ~1 ms a MB on a virtual machine
-  DoubleBuffer spare = in_place ? std::move(pieces.front().values) : std::move(send);
-  pieces.clear();
-  // the (set, column) pairs this rank owns, in the order every sender wrote them, each put
-  // together in its slot of `cols` (column i at i x draws), filled rank after rank
-  struct Owned {
-    std::int64_t set;
-    int column;
-    std::size_t filled = 0;
-  };
-  std::vector<Owned> owned;
-  for (std::int64_t s = 0; s < deal.sets(); ++s) {
-    if (!deal.split(s)) continue;
-    for (int c = 0; c < columns; ++c)
-      if (deal.column_owner(s, c, columns) == me) owned.push_back({s, c});
-  }
-  const std::size_t D = std::size_t(deal.draws());
-  DoubleBuffer cols = spare.size() >= owned.size() * D ? std::move(spare) : DoubleBuffer(owned.size() * D);
-  spare = DoubleBuffer();
-  std::size_t k = 0;
-  for (int r = 0; r < N; ++r) {
-    const std::size_t end = k + std::size_t(from[std::size_t(r)]);
-    if (end > recv.size()) throw std::runtime_error("MPI: short exchange from a rank");
-    for (std::size_t i = 0; i < owned.size(); ++i) {
-      auto& o = owned[i];
-      const auto [d0, d1] = deal.piece(r, o.set);
-      const std::size_t n = std::size_t(d1 - d0);
-      if (n == 0) continue;
-      if (end - k < n || o.filled + n > D) throw std::runtime_error("MPI: short exchange from a rank");
-      std::copy(recv.data() + k, recv.data() + k + n, cols.data() + i * D + o.filled);
-      o.filled += n;
-      k += n;
-    }
-    if (k != end) throw std::runtime_error("MPI: long exchange from a rank");
-  }
-  for (const auto& o : owned)
-    if (o.filled != D) throw std::runtime_error("MPI: a column misses draws");
-  const std::vector<Quantiles> q = solvers::summarise_draw_columns(cols.data(), owned.size(), D, threads);
-  for (std::size_t i = 0; i < owned.size(); ++i) put_summary(summaries, owned[i].set, owned[i].column, q[i]);
+  if (!share.sends.empty() || !share.receives.empty()) cluster.transfer(share.sends, share.receives);
+  const std::vector<Quantiles> q = solvers::summarise_draw_columns(share.cols, share.owned.size(), std::size_t(deal.draws()), threads);
+  for (std::size_t i = 0; i < share.owned.size(); ++i) put_summary(summaries, share.owned[i].first, share.owned[i].second, q[i]);
 }
 
 // Rank 0: every set's statistics from the ranks' summaries.
@@ -315,18 +283,18 @@ DistributedOutcome guichet_distributed(const GuichetConfig& cfg_in, const Cluste
   const int years = job.scenario.last_year - job.scenario.first_year + 1;
   const int C = base ? solvers::guichet_columns(int(base->deps.size()), years) : 0;
   // this rank's draws: whole sets summarised, pieces of split sets sampled
-  std::vector<Piece> pieces;
+  GuichetSplitShare share;
   std::vector<double> summaries;
   const ProgressCounter count(progress, fmt::format("guichet: {} sets x {} draws, rank 0's share", deal.sets(), draws),
                               deal.begin(cluster.rank() + 1) - deal.begin(cluster.rank()));
   const RankOutcome sampled = guarded([&] {
     if (!base) throw std::runtime_error("MPI: the fixed part broadcast by rank 0 is damaged");
-    summaries = sample_my_pairs(job, *base, deal, cluster.rank(), cfg.threads, seed, &count, pieces);
+    summaries = sample_my_pairs(job, *base, deal, cluster.rank(), C, cfg.threads, seed, &count, share);
     return std::string();
   });
   if (stage_failed(cluster, sampled, result)) return result;
   const RankOutcome mine = guarded([&] {
-    summarise_split_sets(cluster, deal, C, cfg.threads, pieces, summaries);
+    summarise_split_sets(cluster, deal, cfg.threads, share, summaries);
     return doubles_bytes(summaries);
   });
   const auto all = gather_outcomes(cluster, mine);

@@ -41,6 +41,7 @@ class GuichetDeal {
   GuichetDeal(std::int64_t sets, int draws, int ranks);
   std::int64_t sets() const { return sets_; }
   int draws() const { return draws_; }
+  int ranks() const { return ranks_; }
   // The first pair of `rank` (rank = ranks: T).
   std::int64_t begin(int rank) const;
   int rank_of(std::int64_t pair) const;
@@ -53,6 +54,30 @@ class GuichetDeal {
   std::int64_t sets_;
   int draws_, ranks_;
 };
+
+// A rank's share of the split sets. Each piece (the rank's draws [d0, d1) of a split set) is
+// sampled column by column straight to where it is read (GuichetColumns::sample into `to`): a
+// column the rank summarises into its slot of `cols` (owned column i at i x draws: all the set's
+// draws in draw order, the other ranks' pieces received beside its own), any other column into
+// its run of the send area, from which it goes to its owner. No staging buffer and no copy on
+// either side (before: each piece, then an all-to-all's receive buffer, 2 x 51 MB of fresh pages
+// a rank for the example sweep at 100,000 draws, then a copy into place). The memory is one
+// block of the calling thread's draw matrices (solvers::guichet_workspace: valid until its next
+// run_guichet), already touched when the rank has run its whole sets first. Sends are listed by
+// owner, then set, then column; receives by sender, then set, then column: the order the other
+// end lists the same pieces (Cluster::transfer matches them in order).
+struct GuichetSplitShare {
+  struct Piece {
+    std::int64_t set;
+    int d0, d1;
+    std::vector<double*> to;  // column c's destination (columns pointers)
+  };
+  std::vector<Piece> pieces;                        // ascending sets
+  std::vector<std::pair<std::int64_t, int>> owned;  // (set, column) summarised here, ascending
+  double* cols = nullptr;
+  std::vector<Cluster::Transfer> sends, receives;
+};
+GuichetSplitShare guichet_split_share(const GuichetDeal& deal, int rank, int columns);
 
 DistributedOutcome guichet_distributed(const GuichetConfig& cfg, const Cluster& cluster, GuichetRun* merged,
                                        ProgressSink* progress);

@@ -402,8 +402,9 @@ GuichetStats run_guichet(const GuichetInputs& in, const GuichetParams& p, int dr
   const std::size_t stride = std::size_t(D) * Y;
   Prepared pr;
   prepare(in, p, pr);
-  double* const sub = workspace(5, std::size_t(draws) * stride);
-  double* const prem = workspace(6, std::size_t(draws) * stride);
+  // one block for both matrices: guichet_workspace lends it whole between runs
+  double* const sub = workspace(5, 2 * std::size_t(draws) * stride);
+  double* const prem = sub + std::size_t(draws) * stride;
   const DrawModel model = model_of(pr, in, p, seed, set_index);
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism, std::max(1, threads));
   sample_draws(model, draws, sub, prem, progress);
@@ -435,9 +436,15 @@ GuichetColumns::~GuichetColumns() { delete impl_; }
 int GuichetColumns::columns() const { return guichet_columns(int(impl_->in.deps.size()), impl_->in.years); }
 
 void GuichetColumns::sample(int d0, int d1, double* out, int threads, const ProgressCounter* progress) const {
+  std::vector<double*> to(static_cast<std::size_t>(this->columns()));
+  for (std::size_t c = 0; c < to.size(); ++c) to[c] = out + c * std::size_t(d1 - d0);
+  sample(d0, d1, to.data(), threads, progress);
+}
+
+void GuichetColumns::sample(int d0, int d1, double* const* to, int threads, const ProgressCounter* progress) const {
   const auto& in = impl_->in;
   const int D = int(in.deps.size()), Y = in.years;
-  const std::size_t stride = std::size_t(D) * Y, N = std::size_t(d1 - d0);
+  const std::size_t stride = std::size_t(D) * Y;
   const DrawModel m = model_of(impl_->pr, in, impl_->p, impl_->seed, impl_->set_index);
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism, std::max(1, threads));
   tbb::parallel_for(tbb::blocked_range<int>(d0, d1, 256), [&](const tbb::blocked_range<int>& r) {
@@ -450,8 +457,8 @@ void GuichetColumns::sample(int d0, int d1, double* out, int threads, const Prog
       const double* a = &ls[k * stride];
       const double* b = &lp[k * stride];
       for (std::size_t j = 0; j < stride; ++j) {
-        out[(2 * j) * N + at] = a[j];
-        out[(2 * j + 1) * N + at] = b[j];
+        to[2 * j][at] = a[j];
+        to[2 * j + 1][at] = b[j];
       }
       // the region's years and total, summed as reduce_draws sums them (départements in order,
       // then years in order): the same doubles
@@ -462,17 +469,19 @@ void GuichetColumns::sample(int d0, int d1, double* out, int threads, const Prog
           ys += a[std::size_t(dep) * Y + std::size_t(y)];
           yp += b[std::size_t(dep) * Y + std::size_t(y)];
         }
-        out[(2 * (stride + std::size_t(y))) * N + at] = ys;
-        out[(2 * (stride + std::size_t(y)) + 1) * N + at] = yp;
+        to[2 * (stride + std::size_t(y))][at] = ys;
+        to[2 * (stride + std::size_t(y)) + 1][at] = yp;
         ts += ys;
         tp += yp;
       }
-      out[(2 * (stride + std::size_t(Y))) * N + at] = ts;
-      out[(2 * (stride + std::size_t(Y)) + 1) * N + at] = tp;
+      to[2 * (stride + std::size_t(Y))][at] = ts;
+      to[2 * (stride + std::size_t(Y)) + 1][at] = tp;
     }
     if (progress) progress->add(std::int64_t(n));
   });
 }
+
+double* guichet_workspace(std::size_t n) { return workspace(5, n); }
 
 std::vector<Quantiles> summarise_draw_columns(double* columns, std::size_t count, std::size_t n, int threads) {
   std::vector<Quantiles> q(count);

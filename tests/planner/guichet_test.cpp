@@ -296,3 +296,74 @@ TEST(GuichetDeal, EveryDrawOnceInEvenShares) {
   EXPECT_EQ(two.piece(0, 3), (std::pair<int, int>{0, 50000}));
   EXPECT_EQ(two.piece(1, 3), (std::pair<int, int>{50000, 100000}));
 }
+
+// A rank's share of the split sets (what its pieces write where, what it sends and receives):
+// every draw of every column a rank owns arrives in its slot exactly once (from its own piece or
+// from one receive), no write leaves the rank's block or lands twice, and what rank r sends q is,
+// in order, what q expects from r (the same set, column, draws): the transfers match.
+TEST(GuichetSplitShare, EveryOwnedDrawArrivesOnceAndBothEndsListTheSameTransfers) {
+  struct Run {
+    std::int64_t set;
+    int column, d0, count;
+    bool operator==(const Run&) const = default;
+  };
+  for (const auto& [sets, draws] : {std::pair<std::int64_t, int>{7, 300}, {1, 301}, {3, 2}, {10, 7}, {7, 1000}}) {
+    for (int ranks : {1, 2, 3, 4, 9}) {
+      const planner::GuichetDeal deal(sets, draws, ranks);
+      const int C = 10;
+      std::map<std::pair<int, int>, std::vector<Run>> sent, expected;  // (from, to) -> runs in order
+      std::int64_t split_columns = 0;
+      for (std::int64_t s = 0; s < sets; ++s) split_columns += deal.split(s) ? C : 0;
+      std::int64_t owned_total = 0;
+      for (int r = 0; r < ranks; ++r) {
+        const auto sh = planner::guichet_split_share(deal, r, C);
+        owned_total += std::int64_t(sh.owned.size());
+        const std::size_t slots = sh.owned.size() * std::size_t(draws);
+        std::size_t send_size = 0;
+        for (const auto& t : sh.sends) send_size += std::size_t(t.count);
+        // what lands where, as offsets in the rank's block: [cols | send runs]
+        std::vector<int> hits(slots + send_size, 0);
+        auto mark = [&](const double* at, int count, const std::string& what) {
+          const std::ptrdiff_t o = at - sh.cols;
+          ASSERT_TRUE(o >= 0 && std::size_t(o) + std::size_t(count) <= hits.size()) << what << " outside the block";
+          for (int k = 0; k < count; ++k) ++hits[std::size_t(o) + std::size_t(k)];
+        };
+        for (const auto& p : sh.pieces) {
+          ASSERT_TRUE(deal.split(p.set));
+          ASSERT_EQ(deal.piece(r, p.set), (std::pair<int, int>{p.d0, p.d1}));
+          ASSERT_EQ(p.to.size(), std::size_t(C));
+          for (int c = 0; c < C; ++c) mark(p.to[std::size_t(c)], p.d1 - p.d0, "a piece's column");
+        }
+        for (const auto& t : sh.receives) {
+          ASSERT_NE(t.rank, r);
+          mark(t.data, t.count, "a receive");
+          const std::size_t o = std::size_t(t.data - sh.cols), i = o / std::size_t(draws);
+          ASSERT_LT(i, sh.owned.size());
+          expected[{t.rank, r}].push_back({sh.owned[i].first, sh.owned[i].second, int(o % std::size_t(draws)), t.count});
+        }
+        for (const auto& t : sh.sends) {
+          ASSERT_NE(t.rank, r);
+          // the send run is some piece's column: name it
+          bool found = false;
+          for (const auto& p : sh.pieces)
+            for (int c = 0; c < C; ++c)
+              if (p.to[std::size_t(c)] == t.data) {
+                EXPECT_EQ(deal.column_owner(p.set, c, C), t.rank);
+                EXPECT_EQ(t.count, p.d1 - p.d0);
+                sent[{r, t.rank}].push_back({p.set, c, p.d0, t.count});
+                found = true;
+              }
+          EXPECT_TRUE(found) << "a send from no piece";
+        }
+        for (std::size_t k = 0; k < hits.size(); ++k)
+          ASSERT_EQ(hits[k], 1) << (k < slots ? "owned column " + std::to_string(k / std::size_t(draws)) + " draw " +
+                                                    std::to_string(k % std::size_t(draws))
+                                              : "send run")
+                                << " written " << hits[k] << " times, " << sets << "x" << draws << " on " << ranks << ", rank " << r;
+      }
+      EXPECT_EQ(owned_total, split_columns) << "each split set's column owned once";
+      EXPECT_TRUE(sent == expected) << sets << "x" << draws << " on " << ranks;
+      EXPECT_EQ(sent.empty(), split_columns == 0) << "a split set has transfers: " << sets << "x" << draws << " on " << ranks;
+    }
+  }
+}

@@ -301,3 +301,42 @@ TEST(GuichetColumns, PiecesGiveTheWholeRunsStatistics) {
     EXPECT_GT(whole.subsidy_total.p90, whole.subsidy_total.p10) << "the draws differ (the test can fail)";
   }
 }
+
+// Each column written where its reader wants it (MPI ranks: an owned column into its slot among
+// all the set's draws, the others into send runs) holds exactly what the flat layout holds; and
+// the draw matrices lent by guichet_workspace (filled with garbage here, as a rank's pieces fill
+// them) leave the next run_guichet's statistics unchanged.
+TEST(GuichetColumns, ColumnsWrittenWhereTheyAreReadHoldTheFlatLayoutsDraws) {
+  auto in = two_communes();
+  auto p = fixed();
+  p.uptake_sd = 0.1;
+  p.cost_sd = 0.2;
+  const GuichetColumns cols(in, p, 5, 2);
+  const int C = cols.columns(), d0 = 37, d1 = 700, n = d1 - d0;
+  std::vector<double> flat(std::size_t(C) * std::size_t(n));
+  cols.sample(d0, d1, flat.data(), 1);
+  // columns scattered over one buffer in reverse order, n + 3 apart, a NaN between them
+  std::vector<double> scattered(std::size_t(C) * std::size_t(n + 3), std::nan(""));
+  std::vector<double*> to(static_cast<std::size_t>(C));
+  for (int c = 0; c < C; ++c) to[std::size_t(c)] = scattered.data() + std::size_t(C - 1 - c) * std::size_t(n + 3) + 1;
+  for (int threads : {1, 3}) {
+    cols.sample(d0, d1, to.data(), threads);
+    for (int c = 0; c < C; ++c) {
+      for (int k = 0; k < n; ++k)
+        ASSERT_EQ(to[std::size_t(c)][k], flat[std::size_t(c) * std::size_t(n) + std::size_t(k)]) << "column " << c << " draw " << d0 + k;
+      EXPECT_TRUE(std::isnan(to[std::size_t(c)][-1]) && std::isnan(to[std::size_t(c)][n])) << "column " << c << " overflows its run";
+    }
+  }
+  EXPECT_NE(flat[0], flat[1]) << "the draws differ (the test can fail)";
+  const auto before = guichet_stats_columns(run_guichet(in, p, 2000, 5, 2, 1));
+  double* lent = guichet_workspace(std::size_t(C) * 2000);
+  std::fill(lent, lent + std::size_t(C) * 2000, -1e300);
+  const auto after = guichet_stats_columns(run_guichet(in, p, 2000, 5, 2, 1));
+  ASSERT_EQ(before.size(), after.size());
+  for (std::size_t c = 0; c < before.size(); ++c) {
+    EXPECT_EQ(before[c].mean, after[c].mean) << c;
+    EXPECT_EQ(before[c].p10, after[c].p10) << c;
+    EXPECT_EQ(before[c].p90, after[c].p90) << c;
+    EXPECT_EQ(before[c].se, after[c].se) << c;
+  }
+}

@@ -62,6 +62,11 @@ class Cluster {
 std::vector<std::pair<std::string, std::string>> single_machine_mpi_defaults(const std::function<const char*(const char*)>& env,
                                                                              int open_mpi_major);
 
+// Sets TCP_NODELAY on every connected TCP socket of this process whose peer is a loopback
+// address (127.0.0.0/8, ::1, ::ffff:127.x); returns how many. The Cluster calls it after
+// MPI_Init: the rank's PMIx connection to mpirun is such a socket (see planner/cluster.cpp).
+int loopback_sockets_without_delay();
+
 // What one rank sends rank 0: its exit code (0, or the code of its error), its error message,
 // and its payload. Packed as bytes for Cluster::gather.
 struct RankOutcome {

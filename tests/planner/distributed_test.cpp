@@ -2,7 +2,12 @@
 // for byte, for N = 1, 2 and 3 (more ranks than scenarios: an idle rank; the guichet's draws
 // dealt to ranks, sets split between them); a rank given a bad
 // scenario fails the whole run with that scenario's error and nothing is written.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -200,6 +205,40 @@ TEST(MpiDefaults, TheUsersSettingsAndJobsOverSeveralMachinesAreLeftAlone) {
   EXPECT_TRUE(defaults_for({{"OMPI_COMM_WORLD_SIZE", "2"}}, 4).empty()) << "no local size: not mpirun's";
   EXPECT_TRUE(defaults_for({{"OMPI_COMM_WORLD_SIZE", "2"}, {"OMPI_COMM_WORLD_LOCAL_SIZE", "2"}, {"DORSALE_MPI_DEFAULTS", "off"}}, 4).empty());
   EXPECT_TRUE(defaults_for({{"OMPI_COMM_WORLD_SIZE", "2"}, {"OMPI_COMM_WORLD_LOCAL_SIZE", "2"}}, 0).empty()) << "not Open MPI";
+}
+
+// The rank's PMIx connection to mpirun is a TCP socket on the loopback: the Cluster turns Nagle
+// off on such sockets (40 ms stalls at MPI_Finalize otherwise); a socket to anything else, a
+// listener and a Unix socket are left alone.
+TEST(MpiDefaults, LoopbackTcpSocketsGetNoDelayOthersAreLeftAlone) {
+  auto nodelay = [](int fd) {
+    int v = -1;
+    socklen_t len = sizeof v;
+    EXPECT_EQ(getsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &v, &len), 0);
+    return v != 0;
+  };
+  const int listener = socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(listener, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(bind(listener, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  ASSERT_EQ(listen(listener, 1), 0);
+  socklen_t len = sizeof a;
+  ASSERT_EQ(getsockname(listener, reinterpret_cast<sockaddr*>(&a), &len), 0);
+  const int client = socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_EQ(connect(client, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  const int served = accept(listener, nullptr, nullptr);
+  ASSERT_GE(served, 0);
+  int unix_pair[2];
+  ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, unix_pair), 0);
+  ASSERT_FALSE(nodelay(client)) << "Linux's default (the test can fail)";
+  ASSERT_FALSE(nodelay(served));
+  EXPECT_GE(dorsale::planner::loopback_sockets_without_delay(), 2);
+  EXPECT_TRUE(nodelay(client));
+  EXPECT_TRUE(nodelay(served));
+  EXPECT_FALSE(nodelay(listener)) << "a listener has no peer";
+  for (int fd : {client, served, listener, unix_pair[0], unix_pair[1]}) close(fd);
 }
 
 // Under mpirun on one machine, Open MPI opens only the ob1 layer (not cm, whose PSM libraries

@@ -22,6 +22,8 @@
 #include "viz/tracking_text.h"
 #include "planner/distributed.h"
 #include "planner/guichet.h"
+#include "io/guichet_cache.h"
+#include "app/lazy_library.h"
 #include "planner/interconnect.h"
 #include "planner/network.h"
 #include "planner/region_info.h"
@@ -525,6 +527,8 @@ std::string did_you_mean(CLI::App& root, int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // GDAL and CBC load on first use (app/lazy_library.h): their files still key the guichet's cache
+  dorsale::io::add_libraries_loaded_on_first_use(dorsale::app::lazy_library_files());
   // MPI only when mpirun started us (planner/cluster.h); a plain dorsale never touches it
   std::unique_ptr<dorsale::planner::Cluster> cluster;
   if (dorsale::planner::Cluster::launched()) {

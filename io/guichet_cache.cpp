@@ -61,6 +61,7 @@ std::vector<std::string> mapped_libraries() {
   return libs;
 }
 const std::vector<std::string> startup_libraries = mapped_libraries();
+std::vector<std::string> first_use_libraries;  // add_libraries_loaded_on_first_use
 
 void put_u64(std::string& out, std::uint64_t v) { out.append(reinterpret_cast<const char*>(&v), sizeof v); }
 void put_f64(std::string& out, double v) { out.append(reinterpret_cast<const char*>(&v), sizeof v); }
@@ -112,6 +113,10 @@ std::uint64_t fnv1a64(const std::string& bytes) {
 
 }  // namespace
 
+void add_libraries_loaded_on_first_use(const std::vector<std::string>& files) {
+  first_use_libraries.insert(first_use_libraries.end(), files.begin(), files.end());
+}
+
 std::string guichet_base_key(const scenarios::Scenario& s) {
   std::string key = fmt::format("dorsale {}\n", version());
   stamp_tree("binary", "/proc/self/exe", key);  // a rebuilt binary (same version) is another one
@@ -120,7 +125,12 @@ std::string guichet_base_key(const scenarios::Scenario& s) {
     const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
     if (!ec) stamp_tree("binary file", exe.string(), key);
   }
-  for (const auto& l : startup_libraries) stamp_tree("library", l, key);  // GDAL, PROJ, ... upgraded under the same binary
+  // GDAL, PROJ, ... upgraded under the same binary, whether mapped at start or on first use
+  std::vector<std::string> libraries = startup_libraries;
+  libraries.insert(libraries.end(), first_use_libraries.begin(), first_use_libraries.end());
+  std::sort(libraries.begin(), libraries.end());
+  libraries.erase(std::unique(libraries.begin(), libraries.end()), libraries.end());
+  for (const auto& l : libraries) stamp_tree("library", l, key);
   key += fmt::format("scenario {} file {} fnv1a64 {} seed {} years {}-{}\n", s.name, s.file, s.hash, s.seed, s.first_year, s.last_year);
   // the data the region and the network are read from (the scenario's text names them; their
   // bytes may change under the same names)

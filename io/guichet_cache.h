@@ -11,11 +11,17 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "io/scenario.h"
 #include "solvers/guichet.h"
 
 namespace dorsale::io {
+
+// Shared libraries the executable loads on their first call rather than at start (app/
+// lazy_library.h: GDAL, CBC and the files they load): stamped in every key like those mapped
+// at start. Call before the first key (main does, before anything else).
+void add_libraries_loaded_on_first_use(const std::vector<std::string>& files);
 
 // The key of a scenario's base (a text; equal texts = the same inputs).
 std::string guichet_base_key(const scenarios::Scenario& s);

@@ -86,3 +86,20 @@ TEST(GuichetCache, KeyChangesWithTheScenarioAndItsData) {
   std::ofstream(csv, std::ios::app) << "\n";
   EXPECT_NE(io::guichet_base_key(s), touched);
 }
+
+// The executable loads GDAL and CBC on first use (app/lazy_library.h): their files are not
+// mapped when the key is made, yet an upgrade of them must still invalidate the cache.
+TEST(GuichetCache, ALibraryLoadedOnFirstUseKeysItLikeOneMappedAtStart) {
+  test::TempDir tmp;
+  const auto s = mini_scenario(tmp.path());
+  const fs::path lib = tmp.path() / "libfirstuse.so.1.2.3";
+  std::ofstream(lib) << "a library's bytes";
+  const std::string before = io::guichet_base_key(s);
+  io::add_libraries_loaded_on_first_use({lib.string()});
+  const std::string with = io::guichet_base_key(s);
+  EXPECT_NE(with, before);
+  EXPECT_NE(with.find(lib.string()), std::string::npos) << with;
+  EXPECT_EQ(io::guichet_base_key(s), with) << "same library, same key";
+  fs::last_write_time(lib, fs::last_write_time(lib) + std::chrono::seconds(5));  // upgraded in place
+  EXPECT_NE(io::guichet_base_key(s), with);
+}

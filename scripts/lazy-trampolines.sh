@@ -11,8 +11,8 @@
 # LIBRARY (dlopen), looks the function up (dlsym), fills the slot and jumps on with the caller's
 # registers and stack untouched. The executable then links without LIBRARY (--as-needed): the
 # 65 libraries GDAL starts with are loaded by the commands that use GDAL, not by every command.
-# A variable (not a function) of LIBRARY used by an ARCHIVE keeps LIBRARY linked as usual (the
-# test LazyLibraries.* checks that the executable does not list it as needed).
+# A variable (not a function) of LIBRARY used by an ARCHIVE keeps LIBRARY linked as usual (ctest
+# lazy_libraries, scripts/check-lazy-libraries.sh, checks that the executable does not need it).
 set -euo pipefail
 name="$1" lib="$2" out="$3"
 shift 3
@@ -24,7 +24,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 # the functions LIBRARY defines (T, W: weak, i: indirect), without their version suffix
 nm -D --defined-only "$lib" | awk '$2 == "T" || $2 == "W" || $2 == "i" { sub(/@.*/, "", $3); print $3 }' | sort -u > "$tmp/defined"
-nm --undefined-only --format=just-symbols "$@" 2> /dev/null | sort -u > "$tmp/used"
+nm --undefined-only --format=just-symbols "$@" | sort -u > "$tmp/used"
 comm -12 "$tmp/defined" "$tmp/used" > "$tmp/symbols"
 n=$(wc -l < "$tmp/symbols")
 # the files the library loads (itself and what ldd lists): the guichet's cache stamps them as it

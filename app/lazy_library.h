@@ -4,7 +4,7 @@
 #include <cstdint>
 
 extern "C" {
-// The layout the generated assembly writes (5 quads): do not reorder.
+// The layout the generated assembly writes (6 quads, scripts/lazy-trampolines.sh): do not reorder.
 struct DorsaleLazyLibrary {
   const char* soname;
   const char* const* names;  // the functions, by index
